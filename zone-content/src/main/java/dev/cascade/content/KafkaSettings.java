@@ -1,0 +1,50 @@
+package dev.cascade.content;
+
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Client settings for the content topics: string keys (the zone apex), Avro values through the registry. */
+public final class KafkaSettings {
+
+  /**
+   * The registry URL decides the client API: a URL ending in {@code /apis/registry/v2} makes the 3.x serde
+   * talk v2 to a 2.4 registry (stack-notes §4); a v3 URL talks to a 3.x registry.
+   */
+  private static final String REGISTRY_URL = "apicurio.registry.url";
+
+  public static Map<String, Object> producer(String bootstrapServers, String registryUrl) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName());
+    // A version is only announced after every chunk is acknowledged by all in-sync replicas.
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // Chunks are already gzip-compressed by RecordText; compressing again would only cost CPU.
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+    config.put(REGISTRY_URL, registryUrl);
+    config.put("apicurio.registry.auto-register", true);
+    return config;
+  }
+
+  public static Map<String, Object> consumer(String bootstrapServers, String registryUrl) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
+    // The reader assigns partitions and seeks itself: no group, nothing committed.
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(REGISTRY_URL, registryUrl);
+    config.put("apicurio.registry.use-specific-avro-reader", true);
+    return config;
+  }
+
+  private KafkaSettings() {}
+}

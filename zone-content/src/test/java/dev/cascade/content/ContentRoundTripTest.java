@@ -1,0 +1,101 @@
+package dev.cascade.content;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade.events.v1.ContentLocation;
+import dev.cascade.events.v1.ZoneContentChunk;
+import dev.cascade.testinfra.Services;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TXTRecord;
+
+class ContentRoundTripTest {
+
+  private static final String TOPIC = "cascade.test-content." + UUID.randomUUID();
+  private static ContentWriter writer;
+  private static ContentReader reader;
+
+  @BeforeAll
+  static void connect() {
+    writer = new ContentWriter(KafkaSettings.producer(Services.kafkaBootstrap(), Services.registryUrl()));
+    reader = new ContentReader(KafkaSettings.consumer(Services.kafkaBootstrap(), Services.registryUrl()));
+  }
+
+  @AfterAll
+  static void disconnect() {
+    writer.close();
+    reader.close();
+  }
+
+  /** Enough 200-character TXT records to need several chunks, in canonical order. */
+  private static List<Record> zone(String apex, int count) throws Exception {
+    Name origin = Name.fromString(apex);
+    List<Record> records = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String text = String.format("%06d", i) + "x".repeat(194);
+      records.add(new TXTRecord(Name.fromString(String.format("h%06d", i), origin), DClass.IN, 3600, text));
+    }
+    records.sort(null);
+    return records;
+  }
+
+  @Test
+  void aVersionSpanningSeveralChunksComesBackWholeBetweenOtherZonesChunks() throws Exception {
+    List<Record> big = zone("big.test.", 6000);
+    List<Record> small = zone("small.test.", 10);
+    ContentLocation bigAt = writer.write(TOPIC, "big.test.", "v1", big);
+    ContentLocation smallAt = writer.write(TOPIC, "small.test.", "v1", small);
+
+    assertTrue(bigAt.getChunkCount() > 1, "expected several chunks, got " + bigAt.getChunkCount());
+    assertEquals(6000, bigAt.getRecordCount());
+    assertEquals(big, reader.readAll(bigAt, "big.test.", "v1"));
+    assertEquals(small, reader.readAll(smallAt, "small.test.", "v1"));
+  }
+
+  @Test
+  void noChunkComesNearTheOneMebibyteMessageLimit() throws Exception {
+    ContentLocation at = writer.write(TOPIC, "limit.test.", "v1", zone("limit.test.", 8000));
+    var config = KafkaSettings.consumer(Services.kafkaBootstrap(), Services.registryUrl());
+    try (KafkaConsumer<String, ZoneContentChunk> consumer = new KafkaConsumer<>(config)) {
+      TopicPartition partition = new TopicPartition(TOPIC, at.getPartition());
+      consumer.assign(List.of(partition));
+      consumer.seek(partition, at.getFirstOffset());
+      int seen = 0;
+      while (seen < at.getChunkCount()) {
+        for (ConsumerRecord<String, ZoneContentChunk> message : consumer.poll(Duration.ofSeconds(1))) {
+          if (message.value().getZone().equals("limit.test.")) {
+            assertTrue(message.serializedValueSize() < 512 * 1024, "chunk of " + message.serializedValueSize() + " bytes");
+            seen++;
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aManifestThatDoesNotMatchTheContentIsRefused() throws Exception {
+    ContentLocation at = writer.write(TOPIC, "tamper.test.", "v1", zone("tamper.test.", 50));
+    ContentLocation wrongDigest = ContentLocation.newBuilder(at).setDigest("00" + at.getDigest().substring(2)).build();
+    ContentException digest =
+        assertThrows(ContentException.class, () -> reader.readAll(wrongDigest, "tamper.test.", "v1"));
+    assertTrue(digest.getMessage().contains("digest"), digest.getMessage());
+
+    ContentLocation missingChunk = ContentLocation.newBuilder(at).setChunkCount(at.getChunkCount() + 1).build();
+    ContentException count =
+        assertThrows(ContentException.class, () -> reader.readAll(missingChunk, "tamper.test.", "v1"));
+    assertTrue(count.getMessage().contains("chunks"), count.getMessage());
+  }
+}
