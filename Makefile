@@ -1,0 +1,45 @@
+# Cascade: build, run and test on one machine without Docker.
+#   make build   the main reactor (skipping tests), the local Apicurio registry and the Kafka broker jars
+#   make up      build, then start Kafka, PostgreSQL, the registry and the five services (deploy/local/stack.sh up)
+#   make demo    up, then add examples/zones/example.test.zone and wait until it is published
+#   make down    stop everything "up" started
+#   make test    the whole test suite, as CI runs it (.ci/run)
+# State (data, logs, PIDs, the key-encryption key) goes to ${CASCADE_STATE_DIR:-.state} (see deploy/local/stack.sh).
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+
+MVN := ./mvnw -B
+STACK := deploy/local/stack.sh
+
+.PHONY: build build-main build-registry build-kafka up demo down test test-deps
+
+build: build-main build-registry build-kafka
+
+build-main:
+	$(MVN) package -DskipTests
+
+# A separate Maven build on Quarkus 2.16 (the registry's own), kept out of the main reactor on Quarkus 3.33.
+build-registry:
+	$(MVN) -q -f deploy/local/apicurio/pom.xml package -DskipTests
+
+build-kafka:
+	$(MVN) -q -f deploy/local/kafka/pom.xml package
+
+up: build
+	$(STACK) up
+
+demo: up
+	deploy/local/demo.sh
+
+down:
+	$(STACK) down
+
+# The registry and Kafka jars come first: the tests start the real registry from deploy/local/apicurio
+# (test-infra's RegistryResource), and the system tests run the broker from deploy/local/kafka.
+test: test-deps build-registry build-kafka
+	$(MVN) verify
+
+test-deps:
+	deploy/local/install-test-deps.sh

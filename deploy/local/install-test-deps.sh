@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite calls (validators and DNS tools as oracles, PostgreSQL for the
+# out-of-process stack), but only when one of their programs is missing, so a prepared machine needs no network.
+set -euo pipefail
+
+# package -> a program it installs (the one whose absence means the package is missing)
+declare -A PROGRAM=(
+    [bind9-utils]=dnssec-verify
+    [ldnsutils]=ldns-verify-zone
+    [knot-dnsutils]=kdig
+    [knot]=kzonecheck
+    [dnsutils]=dig
+    [unbound]=unbound
+)
+missing=()
+for pkg in "${!PROGRAM[@]}"; do
+    command -v "${PROGRAM[$pkg]}" > /dev/null 2>&1 || missing+=("$pkg")
+done
+# The PostgreSQL server binaries are not on PATH; deploy/local/stack.sh looks for them here.
+compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' > /dev/null || missing+=(postgresql)
+
+if (( ${#missing[@]} == 0 )); then
+    echo "test-deps: all present"
+    exit 0
+fi
+
+echo "test-deps: installing ${missing[*]}"
+sudo=()
+(( EUID == 0 )) || sudo=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+# A fresh image often has no package lists yet: update once and retry only if the first attempt fails.
+if ! "${sudo[@]}" apt-get install -y "${missing[@]}"; then
+    "${sudo[@]}" apt-get update
+    "${sudo[@]}" apt-get install -y "${missing[@]}"
+fi
