@@ -8,7 +8,7 @@ declare -A PROGRAM=(
     [bind9-utils]=dnssec-verify
     [ldnsutils]=ldns-verify-zone
     [knot-dnsutils]=kdig
-    [knot]=kzonecheck
+    [knot-dnssecutils]=kzonecheck
     [dnsutils]=dig
     [unbound]=unbound
 )

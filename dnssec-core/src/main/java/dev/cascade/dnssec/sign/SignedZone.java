@@ -1,0 +1,16 @@
+package dev.cascade.dnssec.sign;
+
+import java.util.List;
+import org.xbill.DNS.Record;
+
+/**
+ * The result of signing.
+ *
+ * @param records every record of the signed zone in canonical order, SOA serial = the signed serial
+ * @param stats counts for metrics and the zone history
+ */
+public record SignedZone(List<Record> records, SigningStats stats) {
+  public SignedZone {
+    records = List.copyOf(records);
+  }
+}

@@ -1,0 +1,29 @@
+package dev.cascade.dnssec.zone;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.xbill.DNS.Record;
+
+/**
+ * Content digest of a zone version: SHA-384 over the canonical wire form (RFC 4034 §6.2) of each
+ * record, in the given (canonical) order. The loader compares it with the last loaded version to
+ * skip unchanged reloads (reference Cascade cancels a reload that yields an unchanged zone, #945).
+ */
+public final class ZoneDigest {
+  private ZoneDigest() {}
+
+  /** Lower-case hex SHA-384 of the records' canonical wire forms, concatenated in iteration order. */
+  public static String sha384(Iterable<Record> canonicalRecords) {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-384");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-384 is mandatory in every Java platform", e);
+    }
+    for (Record r : canonicalRecords) {
+      digest.update(r.toWireCanonical());
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}

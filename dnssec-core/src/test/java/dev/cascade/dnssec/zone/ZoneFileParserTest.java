@@ -1,0 +1,151 @@
+package dev.cascade.dnssec.zone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+class ZoneFileParserTest {
+  static final Name ORIGIN = Name.fromConstantString("example.");
+  static final Path ZONES = Path.of("src/test/resources/zones");
+
+  static ZoneInputException refused(String file) {
+    return assertThrows(ZoneInputException.class, () -> ZoneFileParser.parse(ZONES.resolve(file), ORIGIN));
+  }
+
+  static void assertRefused(String file, int line, String reasonPart) {
+    ZoneInputException e = refused(file);
+    assertEquals(ZONES.resolve(file).toString(), e.file());
+    assertEquals(line, e.line(), e.getMessage());
+    assertTrue(e.reason().contains(reasonPart), e.getMessage());
+    assertEquals(e.file() + ":" + line + ": " + e.reason(), e.getMessage());
+  }
+
+  @Test
+  void parsesTheTrickyZoneInCanonicalOrder() throws Exception {
+    ParsedZone zone = ZoneFileParser.parse(ZONES.resolve("tricky.example.zone"), ORIGIN);
+    assertEquals(ORIGIN, zone.origin());
+    assertEquals(2024010101L, zone.serial());
+    assertEquals(Files.size(ZONES.resolve("tricky.example.zone")), zone.byteCount());
+    assertEquals(List.of(), zone.warnings());
+    assertEquals(20, zone.records().size());
+    assertEquals(zone.records().stream().sorted(CanonicalOrder.RECORDS).toList(), zone.records());
+    // The apex sorts first, then types numerically as in RFC 8976 §3.3.1: NS (2) before SOA (6).
+    assertEquals(List.of(Type.NS, Type.NS, Type.SOA, Type.MX),
+        zone.records().subList(0, 4).stream().map(Record::getType).toList());
+    Record txt = zone.records().stream().filter(r -> r.getType() == Type.TXT && r.getName().toString().equals("txt.example."))
+        .findFirst().orElseThrow();
+    assertEquals(300, txt.getTTL());
+    assertEquals("\"semi;colon\" \"quote\\\"d\" \"tab\\009here\"", txt.rdataToString());
+    assertEquals(96, zone.digest().length(), "hex SHA-384");
+    assertEquals(zone.digest(), ZoneFileParser.parse(ZONES.resolve("tricky.example.zone"), ORIGIN).digest());
+  }
+
+  @Test
+  void syntaxErrorNamesFileAndLine() {
+    assertRefused("syntax-error.zone", 7, "192.0.2.300");
+  }
+
+  @Test
+  void syntaxErrorInsideParenthesesNamesTheLineItIsOn() {
+    assertRefused("multiline-error.zone", 14, "");
+  }
+
+  @Test
+  void cnameBesideOtherDataIsRefused() {
+    assertRefused("cname-beside-data.zone", 7, "CNAME at www.example. beside other data (TXT)");
+  }
+
+  @Test
+  void outOfZoneRecordIsRefused() {
+    assertRefused("out-of-zone.zone", 6, "www.example.net. is outside the zone example.");
+  }
+
+  @Test
+  void classOtherThanInIsRefused() {
+    assertRefused("class-chaos.zone", 6, "class CH is not supported");
+  }
+
+  @Test
+  void soaChecks() {
+    ZoneInputException noSoa = refused("no-soa.zone");
+    assertNull(noSoa.line());
+    assertEquals(ZONES.resolve("no-soa.zone") + ": no SOA record at the apex example. (RFC 1035 §5.2)", noSoa.getMessage());
+    assertRefused("no-ns.zone", 3, "no NS records at the apex");
+    assertRefused("two-soa.zone", 4, "second SOA record");
+    assertRefused("soa-below-apex.zone", 6, "SOA record at sub.example., not at the apex");
+  }
+
+  @Test
+  void includeOutsideTheZoneDirectoryIsRefused() {
+    assertRefused("escape/example.zone", 5, "$INCLUDE ../tricky.example.zone is outside the zone file's directory");
+  }
+
+  @Test
+  void includeThroughASymlinkOutsideTheDirectoryIsRefused(@TempDir Path dir) throws Exception {
+    Path zoneDir = Files.createDirectory(dir.resolve("zone"));
+    Path outside = Files.writeString(dir.resolve("hosts.inc"), "a A 192.0.2.1\n");
+    Files.createSymbolicLink(zoneDir.resolve("hosts.inc"), outside);
+    Path zone = zoneDir.resolve("example.zone");
+    Files.writeString(zone, "$TTL 60\n@ SOA ns1 hostmaster 1 2 3 4 5\n@ NS ns1\n$INCLUDE hosts.inc\n");
+    ZoneInputException e = assertThrows(ZoneInputException.class, () -> ZoneFileParser.parse(zone, ORIGIN));
+    assertEquals(4, e.line());
+    assertTrue(e.reason().contains("through a symbolic link"), e.getMessage());
+  }
+
+  @Test
+  void includeInsideTheDirectoryWorksWithItsOwnOrigin() throws Exception {
+    ParsedZone zone = ZoneFileParser.parse(ZONES.resolve("include/example.zone"), ORIGIN);
+    List<String> names = zone.records().stream().map(r -> r.getName().toString()).distinct().toList();
+    // hosts.example. itself has no records: the include only set the origin of a and b.
+    assertEquals(List.of("example.", "after.example.", "a.hosts.example.", "b.hosts.example."), names);
+    assertEquals(Files.size(ZONES.resolve("include/example.zone")) + Files.size(ZONES.resolve("include/hosts.inc")),
+        zone.byteCount());
+  }
+
+  @Test
+  void includeLoopIsRefused(@TempDir Path dir) throws Exception {
+    Path zone = dir.resolve("example.zone");
+    Files.writeString(zone, "$TTL 60\n@ SOA ns1 hostmaster 1 2 3 4 5\n@ NS ns1\n$INCLUDE example.zone\n");
+    ZoneInputException e = assertThrows(ZoneInputException.class, () -> ZoneFileParser.parse(zone, ORIGIN));
+    assertEquals(zone + ":4: $INCLUDE example.zone loops back to a file being read", e.getMessage());
+  }
+
+  @Test
+  void crlfLineEndingsAndOmittedTtlAndClass(@TempDir Path dir) throws Exception {
+    Path zone = dir.resolve("example.zone");
+    Files.writeString(zone, "@ 600 IN SOA ns1 hostmaster 7 2 3 4 5\r\n  NS ns1\r\nns1 A 192.0.2.1 ; comment\r\n");
+    ParsedZone parsed = ZoneFileParser.parse(zone, ORIGIN);
+    assertEquals(7, parsed.serial());
+    assertEquals(3, parsed.records().size());
+    parsed.records().forEach(r -> assertEquals(600, r.getTTL(), "RFC 1035 §5.1: the last stated TTL applies"));
+  }
+
+  @Test
+  void errorInAnIncludedFileNamesThatFile() {
+    ZoneInputException e = refused("include/broken.zone");
+    assertEquals("broken.inc", e.file());
+    assertEquals(3, e.line());
+  }
+
+  @Test
+  void normalisationIsReportedNeverSilent() throws Exception {
+    ParsedZone zone = ZoneFileParser.parse(ZONES.resolve("normalise.zone"), ORIGIN);
+    assertEquals(List.of(
+        "stripped DNSSEC records (the signer regenerates them): 2 RRSIG, 1 NSEC, 1 DNSKEY, 1 ZONEMD",
+        "RRset mail.example./A has differing TTLs [300, 600]: all set to the lowest, 300 (RFC 2181 §5.2)",
+        "dropped 1 duplicate record"), zone.warnings());
+    assertEquals(5, zone.records().size());
+    zone.records().stream().filter(r -> r.getName().toString().equals("mail.example."))
+        .forEach(r -> assertEquals(300, r.getTTL()));
+  }
+}
