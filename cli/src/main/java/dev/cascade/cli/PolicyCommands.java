@@ -1,0 +1,74 @@
+package dev.cascade.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code cascade policy list|show}: the policies in the service's policy directory. */
+@Command(name = "policy", description = "Inspect policies.", mixinStandardHelpOptions = true)
+final class PolicyCommands {
+
+  @ParentCommand Main main;
+
+  @Spec CommandSpec spec;
+
+  @Command(name = "list", description = "List policies.", mixinStandardHelpOptions = true)
+  int list() {
+    JsonNode res = main.client().get("policy/");
+    for (JsonNode p : res.path("policies")) {
+      spec.commandLine().getOut().println(p.asText());
+    }
+    // Broken policy files are not fatal for the others; say so as the reference's policy reload does.
+    for (JsonNode e : res.path("errors")) {
+      spec.commandLine().getErr().println("WARNING: " + e.asText());
+    }
+    return 0;
+  }
+
+  @Command(name = "show", description = "Show the settings of a policy.", mixinStandardHelpOptions = true)
+  int show(@Parameters(paramLabel = "NAME") String name) {
+    JsonNode res = main.client().get("policy/" + ApiClient.segment(name));
+    spec.commandLine().getOut().print(render(res));
+    return 0;
+  }
+
+  /** The policy's settings, grouped as the policy file's tables. */
+  static String render(JsonNode p) {
+    StringBuilder b = new StringBuilder();
+    b.append("name: ").append(p.path("name").asText()).append('\n');
+    StringBuilder zones = new StringBuilder();
+    for (JsonNode z : p.path("zones")) {
+      zones.append(zones.length() == 0 ? "" : ", ").append(z.asText());
+    }
+    b.append("zones: ").append(zones.length() == 0 ? "<none>" : zones).append('\n');
+    b.append('\n');
+    b.append("loader:\n");
+    b.append("  review: ").append(p.path("unsignedReview").asText()).append('\n');
+    b.append("key manager:\n");
+    b.append("  algorithm:    ").append(p.path("algorithm").asText()).append('\n');
+    b.append("  use CSK:      ").append(p.path("useCsk").asBoolean() ? "yes" : "no").append('\n');
+    b.append("  KSK validity: ").append(p.path("kskValidity").asText()).append('\n');
+    b.append("  ZSK validity: ").append(p.path("zskValidity").asText()).append('\n');
+    b.append("  DNSKEY TTL:   ").append(p.path("dnskeyTtl").asText()).append('\n');
+    b.append("signer:\n");
+    b.append("  serial policy:              ").append(p.path("serialPolicy").asText()).append('\n');
+    b.append("  signature inception offset: ").append(p.path("signatureInceptionOffset").asText()).append('\n');
+    b.append("  signature lifetime:         ").append(p.path("signatureLifetime").asText()).append('\n');
+    b.append("  signature remain time:      ").append(p.path("signatureRemainTime").asText()).append('\n');
+    b.append("  signature refresh interval: ").append(p.path("signatureRefreshInterval").asText()).append('\n');
+    String denial = p.path("denial").asText();
+    b.append("  denial:                     ").append(denial);
+    if (denial.equals("nsec3")) {
+      String salt = p.path("nsec3Salt").asText();
+      b.append(" (opt-out: ").append(p.path("nsec3OptOut").asBoolean() ? "yes" : "no")
+          .append(", iterations: ").append(p.path("nsec3Iterations").asText())
+          .append(", salt: ").append(salt.isEmpty() ? "-" : salt).append(')');
+    }
+    b.append('\n');
+    b.append("  review: ").append(p.path("signedReview").asText()).append('\n');
+    return b.toString();
+  }
+}

@@ -1,0 +1,279 @@
+package dev.cascade.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * Prints {@code cascade zone status} in the reference's layout (cascade-reference.md §1.4): zone, policy and source,
+ * the review modes, the last published version, {@code status: <progress>}, then (unless idle) the seven pipeline
+ * steps with their icons, manual-review hints and errors. Input is the JSON of {@code GET /zone/{name}/status}.
+ */
+public final class StatusRenderer {
+
+  /** Step icons of the reference CLI. */
+  static final String PENDING = "\u25CB"; // ○ not started
+  static final String ONGOING = "\u25CF"; // ● in progress
+  static final String STOPPED = "\u25A0"; // ■ waiting for the operator
+  static final String DONE = "\u2714"; // ✔ done
+  static final String ERROR = "\u2A2F"; // ⨯ failed
+
+  /** The reference's progress values in pipeline order; the steps compare positions in this list. */
+  static final List<String> PROGRESS = List.of(
+      "restoring",
+      "idle",
+      "loading",
+      "waiting for loaded review",
+      "halted after loaded review",
+      "persisting loaded zone",
+      "signing",
+      "signing failed",
+      "waiting for signed review",
+      "halted after signed review",
+      "persisting signed zone");
+
+  private static final int LOADING = PROGRESS.indexOf("loading");
+  private static final int LOADED_REVIEW = PROGRESS.indexOf("waiting for loaded review");
+  private static final int HALT_LOADED = PROGRESS.indexOf("halted after loaded review");
+  private static final int PERSIST_LOADED = PROGRESS.indexOf("persisting loaded zone");
+  private static final int SIGNING = PROGRESS.indexOf("signing");
+  private static final int SIGNING_FAILED = PROGRESS.indexOf("signing failed");
+  private static final int SIGNED_REVIEW = PROGRESS.indexOf("waiting for signed review");
+  private static final int HALT_SIGNED = PROGRESS.indexOf("halted after signed review");
+  private static final int PERSIST_SIGNED = PROGRESS.indexOf("persisting signed zone");
+
+  private final StringBuilder out = new StringBuilder();
+  private final JsonNode zone;
+  private final Instant now;
+
+  private StatusRenderer(JsonNode zone, Instant now) {
+    this.zone = zone;
+    this.now = now;
+  }
+
+  /** Renders {@code status}; {@code now} is only used for the "(… ago)" spans. */
+  public static String render(JsonNode status, boolean detailed, Instant now) {
+    StatusRenderer r = new StatusRenderer(status, now);
+    r.header();
+    r.steps();
+    r.trailer(detailed);
+    return r.out.toString();
+  }
+
+  private void header() {
+    line("zone:   " + text(zone, "name"));
+    line("policy: " + text(zone, "policy"));
+    line("source: " + (zone.hasNonNull("source") ? zone.get("source").asText() : "<none>"));
+    line("");
+    line("review");
+    line("  loaded: " + text(zone.path("review"), "loaded"));
+    line("  signed: " + text(zone.path("review"), "signed"));
+    line("");
+    line("last published");
+    JsonNode last = zone.get("lastPublished");
+    if (last == null || last.isNull()) {
+      line("  <no versions published yet>");
+    } else {
+      line("  loaded serial: " + last.path("loadedSerial").asText());
+      line("  signed serial: " + last.path("signedSerial").asText());
+      line("  timestamp:     " + rfc3339(last.path("timestamp").asText()));
+      line("  size:          " + last.path("recordCount").asText() + " records");
+    }
+    line("");
+  }
+
+  private void steps() {
+    String progress = text(zone, "progress");
+    line("status: " + progress);
+    int current = PROGRESS.indexOf(progress);
+    if (current < 0) {
+      throw new CliException("unknown zone progress '" + progress + "' from the operator API");
+    }
+    if (progress.equals("idle") || progress.equals("restoring")) {
+      return;
+    }
+    JsonNode unsigned = zone.get("unsigned");
+    JsonNode signed = zone.get("signed");
+    String unsignedSerial = serial(unsigned);
+    String signedSerial = serial(signed);
+    String name = text(zone, "name");
+
+    // load
+    if (current < LOADING) {
+      line("  " + PENDING + " load");
+    } else if (current > LOADING) {
+      line("  " + DONE + " load (serial: " + unsignedSerial + ")");
+    } else {
+      line("  " + ONGOING + " load");
+      line("  |   serial: <not yet known>");
+      line("  |   start time: " + timeAgo(zone.get("loadStartedAt"), "<not started yet>"));
+      line("  |");
+    }
+
+    review("loaded", "unsigned", current, LOADED_REVIEW, HALT_LOADED, unsignedSerial, name,
+        zone.path("unsignedReviewAddresses"));
+
+    // persist loaded zone
+    step(current, PERSIST_LOADED, "persist loaded zone");
+
+    // sign
+    if (current < SIGNING) {
+      line("  " + PENDING + " sign");
+    } else if (current == SIGNING || current == SIGNING_FAILED) {
+      boolean failed = current == SIGNING_FAILED;
+      line("  " + (failed ? ERROR : ONGOING) + " sign");
+      line("  |   loaded serial: " + unsignedSerial);
+      if (failed) {
+        line("  |   ERROR: signing failed");
+      } else {
+        line("  |   signed serial: " + signedSerial);
+        JsonNode started = signed == null ? null : signed.path("report").get("startedAt");
+        line("  |   start time: " + timeAgo(started, "<not started yet>"));
+      }
+      line("  |");
+    } else {
+      line("  " + DONE + " sign (serial: " + signedSerial + ")");
+    }
+
+    review("signed", "signed", current, SIGNED_REVIEW, HALT_SIGNED, signedSerial, name,
+        zone.path("signedReviewAddresses"));
+
+    step(current, PERSIST_SIGNED, "persist signed zone");
+    // Publishing ends the run (progress returns to idle), so while a run is shown it is still to come.
+    line("  " + PENDING + " publish");
+  }
+
+  /** A review step: disabled, pending, waiting for the operator, rejected (halted) or done. */
+  private void review(String what, String flag, int current, int waiting, int halted, String serial,
+      String name, JsonNode addresses) {
+    String mode = text(zone.path("review"), what);
+    String title = "review " + what + " zone";
+    if (mode.equals("off")) {
+      line("  " + PENDING + " " + title + " (disabled)");
+      return;
+    }
+    if (current < waiting) {
+      line("  " + PENDING + " " + title);
+    } else if (current == waiting) {
+      line("  " + STOPPED + " " + title);
+      line("  |   zone must be reviewed manually");
+      if (addresses.isEmpty()) {
+        line("  |   no " + what + " review addresses were specified");
+      } else {
+        line("  |   " + what + " zone is available at:");
+        for (JsonNode a : addresses) {
+          line("  |     - " + a.asText());
+        }
+      }
+      line("  |   possible actions:");
+      line("  |     cascade zone approve --" + flag + " " + name + " " + serial);
+      line("  |     cascade zone reject --" + flag + " " + name + " " + serial);
+      line("  |");
+    } else if (current == halted) {
+      line("  " + ERROR + " " + title);
+      line("  |   ERROR: zone was rejected");
+      line("  |   possible actions:");
+      line("  |     cascade zone override " + name);
+      line("  |     cascade zone reset " + name);
+      line("  |");
+    } else {
+      line("  " + DONE + " " + title);
+    }
+  }
+
+  private void step(int current, int position, String title) {
+    String icon = current < position ? PENDING : current == position ? ONGOING : DONE;
+    line("  " + icon + " " + title);
+  }
+
+  private void trailer(boolean detailed) {
+    String name = text(zone, "name");
+    JsonNode last = zone.get("lastPublished");
+    if (last != null && !last.isNull()) {
+      line("");
+      line("Published zone available at:");
+      for (JsonNode a : zone.path("publishAddresses")) {
+        line("  - " + a.asText());
+      }
+    }
+    JsonNode error = zone.get("error");
+    if (error != null && !error.isNull()) {
+      line("");
+      line("An error occurred during the last operation:");
+      line("  ERROR: " + error.path("message").asText());
+      line("  Run `cascade zone history " + name + "` for more information.");
+    }
+    if (detailed) {
+      line("");
+      line("DNSSEC keys:");
+      for (JsonNode key : zone.path("keys")) {
+        line("  " + key.path("role").asText() + " tagged " + key.path("keyTag").asText() + ":");
+        line("    Reference: " + key.path("reference").asText());
+        line("    Actively used for signing");
+      }
+      line("  Details:");
+      if (zone.hasNonNull("dnskeyTtl")) {
+        line("    DNSKEY TTL: " + zone.get("dnskeyTtl").asText() + "s");
+      }
+      for (JsonNode key : zone.path("keys")) {
+        String expires = key.hasNonNull("expiresAt") ? "expires at " + rfc3339(key.get("expiresAt").asText())
+            : "has no expiry";
+        line("    key " + key.path("keyTag").asText() + " (" + key.path("role").asText() + ", algorithm "
+            + key.path("algorithm").asText() + ", flags " + key.path("flags").asText() + ") created at "
+            + rfc3339(key.path("createdAt").asText()) + ", " + expires);
+      }
+    }
+  }
+
+  private static String serial(JsonNode version) {
+    return version == null || version.isNull() || !version.hasNonNull("serial") ? "<not yet known>"
+        : version.get("serial").asText();
+  }
+
+  private String timeAgo(JsonNode when, String dflt) {
+    if (when == null || when.isNull()) {
+      return dflt;
+    }
+    Instant t = Instant.parse(when.asText()).truncatedTo(ChronoUnit.SECONDS);
+    return t + " (" + span(Duration.between(t, now.truncatedTo(ChronoUnit.SECONDS))) + " ago)";
+  }
+
+  /** A span in the reference's friendly form: {@code 1d 2h 3m 4s}, leading zero units left out. */
+  static String span(Duration d) {
+    long s = Math.max(0, d.getSeconds());
+    long days = s / 86400;
+    long hours = s % 86400 / 3600;
+    long minutes = s % 3600 / 60;
+    long seconds = s % 60;
+    StringBuilder b = new StringBuilder();
+    if (days > 0) {
+      b.append(days).append("d ");
+    }
+    if (hours > 0) {
+      b.append(hours).append("h ");
+    }
+    if (minutes > 0) {
+      b.append(minutes).append("m ");
+    }
+    if (seconds > 0 || b.length() == 0) {
+      b.append(seconds).append("s");
+    }
+    return b.toString().trim();
+  }
+
+  /** RFC 3339 rounded to the second, as the reference prints timestamps. */
+  static String rfc3339(String instant) {
+    return Instant.parse(instant).truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? "" : v.asText();
+  }
+
+  private void line(String s) {
+    out.append(s).append('\n');
+  }
+}

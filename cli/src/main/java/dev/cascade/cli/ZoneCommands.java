@@ -1,0 +1,147 @@
+package dev.cascade.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code cascade zone …}: add, list, status, history, reload, remove, approve and reject zones. */
+@Command(name = "zone", description = "Manage zones.", mixinStandardHelpOptions = true)
+final class ZoneCommands {
+
+  @ParentCommand Main main;
+
+  @Spec CommandSpec spec;
+
+  /** {@code --unsigned} or {@code --signed}: which review gate a decision is for. */
+  static final class Stage {
+    @Option(names = "--unsigned", required = true, description = "The loaded (unsigned) version.")
+    boolean unsigned;
+
+    @Option(names = "--signed", required = true, description = "The signed version.")
+    boolean signed;
+
+    String path() {
+      return unsigned ? "unsigned" : "signed";
+    }
+  }
+
+  @Command(name = "add", description = "Add a new zone.", mixinStandardHelpOptions = true)
+  int add(
+      @Parameters(paramLabel = "NAME", description = "The zone's apex.") String name,
+      @Option(names = "--source", required = true, paramLabel = "PATH", description = "The zone file.") String source,
+      @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy to use.")
+          String policy) {
+    String absolute;
+    try {
+      // The service may run in another directory, so send an absolute path (the reference CLI canonicalises too).
+      absolute = Path.of(source).toAbsolutePath().normalize().toString();
+    } catch (InvalidPathException e) {
+      throw new CliException("'" + source + "' is not a path: " + e.getMessage());
+    }
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("name", name);
+    body.put("source", absolute);
+    body.put("policy", policy);
+    JsonNode res = main.client().post("zone/add", body);
+    String zone = res.path("name").asText();
+    print("Zone " + zone + " scheduled for loading, use 'cascade zone status " + zone + "' to see the status.");
+    return 0;
+  }
+
+  @Command(name = "remove", description = "Remove a zone.", mixinStandardHelpOptions = true)
+  int remove(@Parameters(paramLabel = "NAME") String name) {
+    JsonNode res = main.client().post("zone/" + ApiClient.segment(name) + "/remove", null);
+    print("Removed zone " + res.path("name").asText());
+    return 0;
+  }
+
+  @Command(name = "list", description = "List registered zones.", mixinStandardHelpOptions = true)
+  int list() {
+    JsonNode res = main.client().get("zone/");
+    if (res.path("zones").isEmpty()) {
+      spec.commandLine().getErr().println("No zones to show");
+    }
+    for (JsonNode z : res.path("zones")) {
+      print(z.asText());
+    }
+    return 0;
+  }
+
+  @Command(name = "reload", description = "Reload a zone from its zone file.", mixinStandardHelpOptions = true)
+  int reload(@Parameters(paramLabel = "NAME") String name) {
+    JsonNode res = main.client().post("zone/" + ApiClient.segment(name) + "/reload", null);
+    print("Success: Sent zone reload command for " + res.path("name").asText());
+    return 0;
+  }
+
+  @Command(name = "approve", description = "Approve a zone version being reviewed.", mixinStandardHelpOptions = true)
+  int approve(
+      @ArgGroup(exclusive = true, multiplicity = "1") Stage stage,
+      @Parameters(index = "0", paramLabel = "NAME") String name,
+      @Parameters(index = "1", paramLabel = "SERIAL") long serial) {
+    return review(stage, name, serial, "approve");
+  }
+
+  @Command(name = "reject", description = "Reject a zone version being reviewed.", mixinStandardHelpOptions = true)
+  int reject(
+      @ArgGroup(exclusive = true, multiplicity = "1") Stage stage,
+      @Parameters(index = "0", paramLabel = "NAME") String name,
+      @Parameters(index = "1", paramLabel = "SERIAL") long serial) {
+    return review(stage, name, serial, "reject");
+  }
+
+  private int review(Stage stage, String name, long serial, String action) {
+    // RFC 1035 §3.3.13: SOA SERIAL is an unsigned 32-bit number.
+    if (serial < 0 || serial > 0xFFFF_FFFFL) {
+      throw new CliException("serial " + serial + " is not an unsigned 32-bit number");
+    }
+    main.client().post("zone/" + ApiClient.segment(name) + "/" + stage.path() + "/" + serial + "/" + action, null);
+    print((action.equals("approve") ? "Approved " : "Rejected ") + stage.path() + " zone '" + name
+        + "' with serial number " + serial);
+    return 0;
+  }
+
+  @Command(name = "status", description = "Get the status of a single zone.", mixinStandardHelpOptions = true)
+  int status(
+      @Option(names = "--detailed", description = "Also show the zone's DNSSEC keys.") boolean detailed,
+      @Parameters(paramLabel = "NAME") String name) {
+    JsonNode res = main.client().get("zone/" + ApiClient.segment(name) + "/status");
+    spec.commandLine().getOut().print(StatusRenderer.render(res, detailed, main.clock().instant()));
+    return 0;
+  }
+
+  @Command(name = "history", description = "Get the history of a single zone.", mixinStandardHelpOptions = true)
+  int history(@Parameters(paramLabel = "NAME") String name) {
+    JsonNode res = main.client().get("zone/" + ApiClient.segment(name) + "/history");
+    print(historyTable(res));
+    return 0;
+  }
+
+  /** The reference's history table: {@code Timestamp  Serial  Event}, serial "-" when an event has none. */
+  static String historyTable(JsonNode history) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format("%-25s %-10s Event%n", "Timestamp", "Serial"));
+    b.append(String.format("%-25s %-10s -----%n", "---------", "------"));
+    for (JsonNode item : history.path("history")) {
+      String when = Instant.parse(item.path("when").asText()).truncatedTo(ChronoUnit.SECONDS).toString();
+      String serial = item.hasNonNull("serial") ? item.get("serial").asText() : "-";
+      b.append(String.format("%-25s %-10s %s%n", when, serial, item.path("event").asText()));
+    }
+    return b.toString().stripTrailing();
+  }
+
+  private void print(String s) {
+    spec.commandLine().getOut().println(s);
+  }
+}

@@ -1,0 +1,205 @@
+package dev.cascade.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Runs whole command lines against an in-test HTTP server that answers like the operator API. */
+class CliTest {
+
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T03:00:00Z"), ZoneOffset.UTC);
+
+  /** What the fake API answers per "METHOD path": status code and body. */
+  private final Map<String, Map.Entry<Integer, String>> answers = new ConcurrentHashMap<>();
+  /** Requests received, as "METHOD path body". */
+  private final List<String> requests = new CopyOnWriteArrayList<>();
+  private HttpServer server;
+  private String address;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void startServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
+      requests.add(key + " " + body);
+      Map.Entry<Integer, String> answer = answers.getOrDefault(key, Map.entry(404, "{\"error\":\"No such resource\"}"));
+      byte[] bytes = answer.getValue().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(answer.getKey(), bytes.length == 0 ? -1 : bytes.length);
+      if (bytes.length > 0) {
+        exchange.getResponseBody().write(bytes);
+      }
+      exchange.close();
+    });
+    server.start();
+    address = "127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.stop(0);
+  }
+
+  private int run(Map<String, String> env, String... args) {
+    return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), env, CLOCK);
+  }
+
+  private int run(String... args) {
+    return run(Map.of("CASCADE_DAEMON", address), args);
+  }
+
+  @Test
+  void zoneAddSendsTheAbsoluteSourcePath() throws Exception {
+    answers.put("POST /zone/add", Map.entry(200, "{\"name\":\"example.com.\",\"status\":\"scheduled\"}"));
+    int status = run("zone", "add", "example.com", "--source", "zones/../example.zone", "--policy", "default");
+    assertEquals(0, status, err.toString());
+    assertEquals("Zone example.com. scheduled for loading, use 'cascade zone status example.com.' to see the status.\n",
+        out.toString());
+    String request = requests.get(0);
+    JsonNode body = new ObjectMapper().readTree(request.substring("POST /zone/add ".length()));
+    assertEquals("example.com", body.get("name").asText());
+    assertEquals("default", body.get("policy").asText());
+    assertEquals(Path.of("example.zone").toAbsolutePath().toString(), body.get("source").asText());
+  }
+
+  @Test
+  void apiErrorIsPrintedAsErrorAndExitsOne() {
+    answers.put("POST /zone/example.com./unsigned/5/approve",
+        Map.entry(409, "{\"error\":\"example.com. is not being reviewed right now\"}"));
+    int status = run("zone", "approve", "--unsigned", "example.com.", "5");
+    assertEquals(1, status);
+    assertEquals("ERROR: example.com. is not being reviewed right now\n", err.toString());
+    assertEquals("", out.toString());
+  }
+
+  @Test
+  void unknownZoneIsAnError() {
+    answers.put("GET /zone/nope./status", Map.entry(404, "{\"error\":\"No such zone\"}"));
+    assertEquals(1, run("zone", "status", "nope."));
+    assertEquals("ERROR: No such zone\n", err.toString());
+  }
+
+  @Test
+  void errorWithoutJsonBodyNamesTheHttpStatus() {
+    answers.put("GET /zone/", Map.entry(500, "oops"));
+    assertEquals(1, run("zone", "list"));
+    assertEquals("ERROR: the operator API answered HTTP 500\n", err.toString());
+  }
+
+  @Test
+  void unreachableServerIsAnError() throws IOException {
+    int freePort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      freePort = s.getLocalPort();
+    }
+    assertEquals(1, run(Map.of(), "-s", "127.0.0.1:" + freePort, "health"));
+    assertTrue(err.toString().startsWith("ERROR: cannot reach the Cascade operator API at http://127.0.0.1:" + freePort),
+        err.toString());
+  }
+
+  @Test
+  void serverOptionOverridesTheEnvironment() {
+    answers.put("GET /health", Map.entry(200, "{\"healthy\":true}"));
+    assertEquals(0, run(Map.of("CASCADE_DAEMON", "127.0.0.1:1"), "-s", address, "health"));
+    assertEquals("Ok\n", out.toString());
+  }
+
+  @Test
+  void approveAndRejectCallTheGatePaths() {
+    answers.put("POST /zone/example.com./signed/1764295200/approve", Map.entry(200, "{\"name\":\"example.com.\"}"));
+    answers.put("POST /zone/example.com./unsigned/7/reject", Map.entry(200, "{\"name\":\"example.com.\"}"));
+    assertEquals(0, run("zone", "approve", "--signed", "example.com.", "1764295200"), err.toString());
+    assertEquals(0, run("zone", "reject", "--unsigned", "example.com.", "7"), err.toString());
+    assertEquals("Approved signed zone 'example.com.' with serial number 1764295200\n"
+        + "Rejected unsigned zone 'example.com.' with serial number 7\n", out.toString());
+  }
+
+  @Test
+  void approveNeedsExactlyOneStage() {
+    assertEquals(1, run("zone", "approve", "example.com.", "7"));
+    assertTrue(err.toString().startsWith("ERROR: "), err.toString());
+    assertTrue(requests.isEmpty());
+    StringWriter both = new StringWriter();
+    int status = Main.run(new String[] {"zone", "approve", "--signed", "--unsigned", "example.com.", "7"},
+        new PrintWriter(new StringWriter()), new PrintWriter(both, true), Map.of("CASCADE_DAEMON", address), CLOCK);
+    assertEquals(1, status);
+    assertTrue(both.toString().contains("mutually exclusive"), both.toString());
+  }
+
+  @Test
+  void missingRequiredOptionIsAnError() {
+    assertEquals(1, run("zone", "add", "example.com.", "--policy", "default"));
+    assertTrue(err.toString().startsWith("ERROR: Missing required option: '--source=PATH'"), err.toString());
+    assertTrue(requests.isEmpty());
+  }
+
+  @Test
+  void serialMustBeAnUnsigned32BitNumber() {
+    assertEquals(1, run("zone", "approve", "--signed", "example.com.", "4294967296"));
+    assertEquals("ERROR: serial 4294967296 is not an unsigned 32-bit number\n", err.toString());
+    assertTrue(requests.isEmpty());
+  }
+
+  @Test
+  void statusRendersTheApiAnswer() {
+    answers.put("GET /zone/a./status", Map.entry(200, "{\"name\":\"a.\",\"policy\":\"default\",\"source\":\"/z\","
+        + "\"review\":{\"loaded\":\"off\",\"signed\":\"off\"},\"progress\":\"idle\",\"lastPublished\":null,"
+        + "\"keys\":[]}"));
+    assertEquals(0, run("zone", "status", "a."), err.toString());
+    assertTrue(out.toString().startsWith("zone:   a.\npolicy: default\nsource: /z\n"), out.toString());
+    assertTrue(out.toString().endsWith("status: idle\n"), out.toString());
+  }
+
+  @Test
+  void globalStatusListsHaltedZonesAndServers() {
+    answers.put("GET /status", Map.entry(200, "{\"zones\":2,\"haltedZones\":[{\"zone\":\"a.\","
+        + "\"progress\":\"signing failed\",\"reason\":\"bad key\"}],\"unsignedReviewAddresses\":[\"127.0.0.1:4540\"],"
+        + "\"signedReviewAddresses\":[\"127.0.0.1:4541\"],\"publishAddresses\":[\"127.0.0.1:4542\"]}"));
+    assertEquals(0, run("status"), err.toString());
+    assertEquals("""
+        Loaded zone review server:
+          - 127.0.0.1:4540
+        Signed zone review server:
+          - 127.0.0.1:4541
+        Publication server:
+          - 127.0.0.1:4542
+
+        Zones: 2
+        Halted zones:
+          - a.: bad key
+        """, out.toString());
+  }
+
+  @Test
+  void policyListWarnsAboutBrokenFiles() {
+    answers.put("GET /policy/", Map.entry(200,
+        "{\"policies\":[\"default\",\"review\"],\"errors\":[\"/p/bad.toml: unknown key x\"]}"));
+    assertEquals(0, run("policy", "list"));
+    assertEquals("default\nreview\n", out.toString());
+    assertEquals("WARNING: /p/bad.toml: unknown key x\n", err.toString());
+  }
+}

@@ -1,0 +1,222 @@
+package dev.cascade.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class StatusRendererTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = Instant.parse("2026-11-28T03:00:00Z");
+
+  private static JsonNode json(String text) throws Exception {
+    return JSON.readTree(text.replace('\'', '"'));
+  }
+
+  @Test
+  void waitingForLoadedReviewShowsHowToApprove() throws Exception {
+    JsonNode status = json("""
+        {'name':'example.com.','policy':'review','source':'/srv/zones/example.com.zone',
+         'review':{'loaded':'manual','signed':'manual'},'progress':'waiting for loaded review','halted':false,
+         'loadStartedAt':'2026-11-28T02:59:00Z','lastPublished':null,
+         'unsigned':{'versionId':'v1','serial':2026112801,'byteCount':900,'recordCount':12,
+                     'loadedAt':'2026-11-28T02:59:01Z','warnings':[],'reviewStatus':'pending'},
+         'unsignedReviewAddresses':['127.0.0.1:4540'],'signed':null,'signedReviewAddresses':['127.0.0.1:4541'],
+         'publishAddresses':['127.0.0.1:4542'],'error':null,'dnskeyTtl':null,'keys':[]}
+        """);
+    String expected = """
+        zone:   example.com.
+        policy: review
+        source: /srv/zones/example.com.zone
+
+        review
+          loaded: manual
+          signed: manual
+
+        last published
+          <no versions published yet>
+
+        status: waiting for loaded review
+          ✔ load (serial: 2026112801)
+          ■ review loaded zone
+          |   zone must be reviewed manually
+          |   loaded zone is available at:
+          |     - 127.0.0.1:4540
+          |   possible actions:
+          |     cascade zone approve --unsigned example.com. 2026112801
+          |     cascade zone reject --unsigned example.com. 2026112801
+          |
+          ○ persist loaded zone
+          ○ sign
+          ○ review signed zone
+          ○ persist signed zone
+          ○ publish
+        """;
+    assertEquals(expected, StatusRenderer.render(status, false, NOW));
+  }
+
+  @Test
+  void waitingForSignedReviewWithEarlierPublication() throws Exception {
+    JsonNode status = json("""
+        {'name':'example.com.','policy':'review','source':'/z',
+         'review':{'loaded':'off','signed':'manual'},'progress':'waiting for signed review','halted':false,
+         'lastPublished':{'versionId':'v0','loadedSerial':1,'signedSerial':1764290000,
+                          'timestamp':'2026-11-28T01:00:00.123Z','recordCount':31},
+         'unsigned':{'versionId':'v1','serial':2,'reviewStatus':'approved'},
+         'unsignedReviewAddresses':['127.0.0.1:4540'],
+         'signed':{'versionId':'v1','serial':1764295200,'reviewStatus':'pending',
+                   'report':{'unsignedRrCount':10,'denialRrCount':4,'rrsigCount':9,
+                             'startedAt':'2026-11-28T02:00:00Z','finishedAt':'2026-11-28T02:00:01Z','threads':2}},
+         'signedReviewAddresses':['127.0.0.1:4541'],'publishAddresses':['127.0.0.1:4542'],'error':null,'keys':[]}
+        """);
+    String expected = """
+        zone:   example.com.
+        policy: review
+        source: /z
+
+        review
+          loaded: off
+          signed: manual
+
+        last published
+          loaded serial: 1
+          signed serial: 1764290000
+          timestamp:     2026-11-28T01:00:00Z
+          size:          31 records
+
+        status: waiting for signed review
+          ✔ load (serial: 2)
+          ○ review loaded zone (disabled)
+          ✔ persist loaded zone
+          ✔ sign (serial: 1764295200)
+          ■ review signed zone
+          |   zone must be reviewed manually
+          |   signed zone is available at:
+          |     - 127.0.0.1:4541
+          |   possible actions:
+          |     cascade zone approve --signed example.com. 1764295200
+          |     cascade zone reject --signed example.com. 1764295200
+          |
+          ○ persist signed zone
+          ○ publish
+
+        Published zone available at:
+          - 127.0.0.1:4542
+        """;
+    assertEquals(expected, StatusRenderer.render(status, false, NOW));
+  }
+
+  @Test
+  void idlePrintsNoStepsButTheErrorWithFileAndLine() throws Exception {
+    JsonNode status = json("""
+        {'name':'example.com.','policy':'default','source':'/z/example.zone',
+         'review':{'loaded':'off','signed':'off'},'progress':'idle','halted':false,'lastPublished':null,
+         'unsigned':null,'signed':null,'unsignedReviewAddresses':[],'signedReviewAddresses':[],
+         'publishAddresses':['127.0.0.1:4542'],
+         'error':{'message':'/z/example.zone:12: unknown type FOO','file':'/z/example.zone','line':12,
+                  'at':'2026-11-28T02:00:00Z'},'keys':[]}
+        """);
+    String out = StatusRenderer.render(status, false, NOW);
+    assertTrue(out.contains("status: idle\n\nAn error occurred during the last operation:\n"
+        + "  ERROR: /z/example.zone:12: unknown type FOO\n"
+        + "  Run `cascade zone history example.com.` for more information.\n"), out);
+    assertTrue(!out.contains(StatusRenderer.PENDING) && !out.contains(StatusRenderer.DONE), "idle shows no steps: " + out);
+  }
+
+  @Test
+  void loadingAndSigningAreOngoingWithStartTimes() throws Exception {
+    JsonNode loading = json("""
+        {'name':'a.','policy':'default','source':'/z','review':{'loaded':'off','signed':'off'},
+         'progress':'loading','loadStartedAt':'2026-11-28T02:58:55Z','lastPublished':null,'keys':[]}
+        """);
+    String out = StatusRenderer.render(loading, false, NOW);
+    assertTrue(out.contains("""
+        status: loading
+          ● load
+          |   serial: <not yet known>
+          |   start time: 2026-11-28T02:58:55Z (1m 5s ago)
+          |
+          ○ review loaded zone (disabled)
+          ○ persist loaded zone
+          ○ sign
+        """), out);
+
+    JsonNode signing = json("""
+        {'name':'a.','policy':'default','source':'/z','review':{'loaded':'off','signed':'off'},
+         'progress':'signing','lastPublished':null,'unsigned':{'versionId':'v1','serial':5},'signed':null,'keys':[]}
+        """);
+    assertTrue(StatusRenderer.render(signing, false, NOW).contains("""
+          ✔ persist loaded zone
+          ● sign
+          |   loaded serial: 5
+          |   signed serial: <not yet known>
+          |   start time: <not started yet>
+          |
+          ○ review signed zone (disabled)
+        """));
+  }
+
+  @Test
+  void signingFailedIsMarkedAsError() throws Exception {
+    JsonNode failed = json("""
+        {'name':'a.','policy':'default','source':'/z','review':{'loaded':'off','signed':'off'},
+         'progress':'signing failed','halted':true,'lastPublished':null,'unsigned':{'versionId':'v1','serial':5},
+         'error':{'message':'verification gate: RRSIG expired'},'keys':[]}
+        """);
+    String out = StatusRenderer.render(failed, false, NOW);
+    assertTrue(out.contains("  ⨯ sign\n  |   loaded serial: 5\n  |   ERROR: signing failed\n"), out);
+    assertTrue(out.contains("  ERROR: verification gate: RRSIG expired\n"), out);
+  }
+
+  @Test
+  void detailedAddsTheKeys() throws Exception {
+    JsonNode status = json("""
+        {'name':'a.','policy':'default','source':'/z','review':{'loaded':'off','signed':'off'},
+         'progress':'idle','lastPublished':null,'dnskeyTtl':3600,'keys':[
+           {'keyTag':56940,'role':'KSK','algorithm':13,'flags':257,'reference':'db:keymanager/k1',
+            'createdAt':'2026-11-28T02:00:00Z','expiresAt':'2027-11-28T02:00:00Z'},
+           {'keyTag':61464,'role':'ZSK','algorithm':13,'flags':256,'reference':'db:keymanager/k2',
+            'createdAt':'2026-11-28T02:00:00Z','expiresAt':null}]}
+        """);
+    String out = StatusRenderer.render(status, true, NOW);
+    assertTrue(out.endsWith("""
+        DNSSEC keys:
+          KSK tagged 56940:
+            Reference: db:keymanager/k1
+            Actively used for signing
+          ZSK tagged 61464:
+            Reference: db:keymanager/k2
+            Actively used for signing
+          Details:
+            DNSKEY TTL: 3600s
+            key 56940 (KSK, algorithm 13, flags 257) created at 2026-11-28T02:00:00Z, expires at 2027-11-28T02:00:00Z
+            key 61464 (ZSK, algorithm 13, flags 256) created at 2026-11-28T02:00:00Z, has no expiry
+        """), out);
+    assertTrue(!StatusRenderer.render(status, false, NOW).contains("DNSSEC keys"));
+  }
+
+  @Test
+  void spansAreFriendly() {
+    assertEquals("0s", StatusRenderer.span(Duration.ZERO));
+    assertEquals("1m 5s", StatusRenderer.span(Duration.ofSeconds(65)));
+    assertEquals("1d 1h", StatusRenderer.span(Duration.ofHours(25)));
+  }
+
+  @Test
+  void historyTableHasTheReferenceColumns() throws Exception {
+    JsonNode history = json("""
+        {'zone':'a.','history':[{'when':'2026-11-28T02:00:00.5Z','serial':null,'event':'Zone added'},
+                                 {'when':'2026-11-28T02:00:01Z','serial':5,'event':'New version received'}]}
+        """);
+    assertEquals("""
+        Timestamp                 Serial     Event
+        ---------                 ------     -----
+        2026-11-28T02:00:00Z      -          Zone added
+        2026-11-28T02:00:01Z      5          New version received""", ZoneCommands.historyTable(history));
+  }
+}

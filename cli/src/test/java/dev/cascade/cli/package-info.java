@@ -1,0 +1,5 @@
+/**
+ * Tests of the CLI: status rendering from fixed API answers (the reference's §1.4 layout), argument parsing, and
+ * error handling against a small in-test HTTP server standing in for the operator API.
+ */
+package dev.cascade.cli;

@@ -1,0 +1,52 @@
+package dev.cascade.reviewgateway.api;
+
+import dev.cascade.reviewgateway.config.PolicyCatalog;
+import dev.cascade.reviewgateway.domain.Policy;
+import dev.cascade.reviewgateway.domain.PolicyException;
+import dev.cascade.reviewgateway.persistence.ProjectionStore;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code GET /policy/} and {@code GET /policy/{name}}: the policy files as this service reads them. */
+@Path("/policy")
+@Produces(MediaType.APPLICATION_JSON)
+public class PolicyResource {
+
+  private final PolicyCatalog catalog;
+  private final ProjectionStore store;
+
+  public PolicyResource(PolicyCatalog catalog, ProjectionStore store) {
+    this.catalog = catalog;
+    this.store = store;
+  }
+
+  /** Valid policies by name; files that do not parse are listed under {@code errors}, each naming its file. */
+  @GET
+  @Path("/")
+  public Views.PolicyList list() {
+    PolicyCatalog.Listing listing = catalog.list();
+    return new Views.PolicyList(List.copyOf(listing.policies().keySet()), listing.errors());
+  }
+
+  /** One policy with all its settings and the zones that were added with it. */
+  @GET
+  @Path("/{name}")
+  public Uni<Views.PolicyView> show(@PathParam("name") String name) {
+    Optional<Policy> policy;
+    try {
+      policy = catalog.find(name);
+    } catch (PolicyException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    Policy p = policy.orElseThrow(() -> ApiException.notFound("No such policy '" + name + "'"));
+    return Panache.withSession(store::all).map(zones -> Views.policy(p,
+        zones.stream().filter(z -> z.policy.name().equals(p.name())).map(z -> z.name).toList()));
+  }
+}

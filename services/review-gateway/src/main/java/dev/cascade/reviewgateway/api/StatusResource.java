@@ -1,0 +1,45 @@
+package dev.cascade.reviewgateway.api;
+
+import dev.cascade.reviewgateway.config.ServerAddresses;
+import dev.cascade.reviewgateway.persistence.ProjectionStore;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+
+/** {@code GET /status} (global view, as {@code cascade status}) and {@code GET /health} (the reference's liveness). */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class StatusResource {
+
+  private final ProjectionStore store;
+  private final ServerAddresses addresses;
+
+  public StatusResource(ProjectionStore store, ServerAddresses addresses) {
+    this.store = store;
+    this.addresses = addresses;
+  }
+
+  /** Halted zones (signing failed) with the reason, and the publisher's listener addresses. */
+  @GET
+  @Path("status")
+  public Uni<Views.ServerStatus> status() {
+    return Panache.withSession(store::all).map(zones -> new Views.ServerStatus(
+        zones.size(),
+        zones.stream().filter(z -> z.progress.halted())
+            .map(z -> new Views.HaltedZone(z.name, z.progress.label(),
+                z.error == null ? z.progress.label() : z.error.message()))
+            .toList(),
+        addresses.unsignedReview(), addresses.signedReview(), addresses.publication()));
+  }
+
+  /** The reference's {@code GET /health}; readiness with Kafka and PostgreSQL is at {@code /q/health/ready}. */
+  @GET
+  @Path("health")
+  public Map<String, Boolean> health() {
+    return Map.of("healthy", true);
+  }
+}

@@ -1,0 +1,142 @@
+package dev.cascade.reviewgateway.api;
+
+import dev.cascade.reviewgateway.domain.Durations;
+import dev.cascade.reviewgateway.domain.Policy;
+import dev.cascade.reviewgateway.domain.ReviewStatus;
+import dev.cascade.reviewgateway.domain.ZoneState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/** The JSON bodies of the operator API. */
+public final class Views {
+
+  private Views() {}
+
+  /** {@code POST /zone/add} body. {@code source} is a zone file path; relative paths resolve against the service's cwd. */
+  public record ZoneAddRequest(String name, String source, String policy) {}
+
+  /** Answer of the zone commands: the normalised zone name and what happens next. */
+  public record ZoneCommandResult(String name, String status) {}
+
+  public record ZoneList(List<String> zones) {}
+
+  /**
+   * {@code GET /zone/{name}/status}: everything {@code cascade zone status} prints (cascade-reference.md §1.4); the
+   * fields follow the reference's {@code ZoneStatus} (§3.2) in camelCase.
+   */
+  public record ZoneStatusView(
+      String name,
+      String policy,
+      String source,
+      ReviewModes review,
+      String progress,
+      boolean halted,
+      Instant loadStartedAt,
+      LastPublishedView lastPublished,
+      UnsignedView unsigned,
+      List<String> unsignedReviewAddresses,
+      SignedView signed,
+      List<String> signedReviewAddresses,
+      List<String> publishAddresses,
+      ErrorView error,
+      Long dnskeyTtl,
+      List<KeyView> keys) {}
+
+  /** The review mode of each gate, as the policy file spells it ("off", "manual"). */
+  public record ReviewModes(String loaded, String signed) {}
+
+  public record LastPublishedView(
+      String versionId, long loadedSerial, long signedSerial, Instant timestamp, long recordCount) {}
+
+  /** The latest loaded version (the reference's {@code unsigned_serial} + {@code receipt_report}). */
+  public record UnsignedView(
+      String versionId, long serial, Long byteCount, Long recordCount, Instant loadedAt, List<String> warnings,
+      String reviewStatus) {}
+
+  /** The latest signed version and the signer's report (the reference's {@code signing_report}). */
+  public record SignedView(String versionId, long serial, String reviewStatus, SigningReportView report) {}
+
+  public record SigningReportView(
+      long unsignedRrCount, long denialRrCount, long rrsigCount, Instant startedAt, Instant finishedAt, int threads) {}
+
+  /** The failure of the last operation; {@code file}/{@code line} point into the zone file when it was a load error. */
+  public record ErrorView(String message, String file, Integer line, Instant at) {}
+
+  /** A DNSSEC key of the zone: public facts only. */
+  public record KeyView(
+      int keyTag, String role, int algorithm, int flags, String reference, Instant createdAt, Instant expiresAt) {}
+
+  public record HistoryView(String zone, List<HistoryItem> history) {}
+
+  public record HistoryItem(Instant when, Long serial, String event) {}
+
+  /** {@code GET /status}: halted zones and where the publisher serves what (the reference's {@code ServerStatusResult}). */
+  public record ServerStatus(
+      int zones,
+      List<HaltedZone> haltedZones,
+      List<String> unsignedReviewAddresses,
+      List<String> signedReviewAddresses,
+      List<String> publishAddresses) {}
+
+  public record HaltedZone(String zone, String progress, String reason) {}
+
+  public record PolicyList(List<String> policies, List<String> errors) {}
+
+  /** {@code GET /policy/{name}}: every setting with durations in policy-file notation, plus the zones using it. */
+  public record PolicyView(
+      String name,
+      String unsignedReview,
+      String signedReview,
+      String algorithm,
+      boolean useCsk,
+      String kskValidity,
+      String zskValidity,
+      String dnskeyTtl,
+      String serialPolicy,
+      String signatureInceptionOffset,
+      String signatureLifetime,
+      String signatureRemainTime,
+      String signatureRefreshInterval,
+      String denial,
+      boolean nsec3OptOut,
+      int nsec3Iterations,
+      String nsec3Salt,
+      List<String> zones) {}
+
+  static PolicyView policy(Policy p, List<String> zones) {
+    return new PolicyView(p.name(), p.unsignedReview().word(), p.signedReview().word(), p.algorithm(), p.useCsk(),
+        Durations.format(p.kskValidity()), Durations.format(p.zskValidity()), Durations.format(p.dnskeyTtl()),
+        p.serialPolicy().word(), Durations.format(p.signatureInceptionOffset()),
+        Durations.format(p.signatureLifetime()), Durations.format(p.signatureRemainTime()),
+        Durations.format(p.signatureRefreshInterval()), p.denial().word(), p.nsec3OptOut(), p.nsec3Iterations(),
+        p.nsec3Salt(), zones);
+  }
+
+  static ZoneStatusView status(
+      ZoneState s, List<String> unsignedAddrs, List<String> signedAddrs, List<String> publishAddrs) {
+    LastPublishedView published = s.lastPublished == null ? null : new LastPublishedView(
+        s.lastPublished.versionId(), s.lastPublished.loadedSerial(), s.lastPublished.signedSerial(),
+        s.lastPublished.timestamp(), s.lastPublished.recordCount());
+    UnsignedView unsigned = s.unsignedVersionId == null ? null : new UnsignedView(s.unsignedVersionId,
+        s.unsignedSerial, s.unsignedByteCount, s.unsignedRecordCount, s.loadedAt, s.loadWarnings,
+        word(s.unsignedReviewStatus));
+    SigningReportView report = s.signingReport == null ? null : new SigningReportView(
+        s.signingReport.unsignedRrCount(), s.signingReport.denialRrCount(), s.signingReport.rrsigCount(),
+        s.signingReport.startedAt(), s.signingReport.finishedAt(), s.signingReport.threads());
+    SignedView signed = s.signedVersionId == null ? null
+        : new SignedView(s.signedVersionId, s.signedSerial, word(s.signedReviewStatus), report);
+    ErrorView error = s.error == null ? null
+        : new ErrorView(s.error.message(), s.error.file(), s.error.line(), s.error.at());
+    List<KeyView> keys = s.keys.stream().map(k -> new KeyView(k.keyTag(), k.role(), k.algorithm(), k.flags(),
+        k.reference(), k.createdAt(), k.expiresAt())).toList();
+    return new ZoneStatusView(s.name, s.policy.name(), s.source,
+        new ReviewModes(s.policy.unsignedReview().word(), s.policy.signedReview().word()),
+        s.progress.label(), s.progress.halted(), s.loadRequestedAt, published, unsigned, unsignedAddrs, signed, signedAddrs,
+        publishAddrs, error, s.dnskeyTtl, keys);
+  }
+
+  private static String word(ReviewStatus status) {
+    return status == null ? null : status.name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,196 @@
+package dev.cascade.reviewgateway.api;
+
+import dev.cascade.reviewgateway.config.PolicyCatalog;
+import dev.cascade.reviewgateway.config.ServerAddresses;
+import dev.cascade.reviewgateway.domain.GateStage;
+import dev.cascade.reviewgateway.domain.Policy;
+import dev.cascade.reviewgateway.domain.PolicyException;
+import dev.cascade.reviewgateway.domain.ZoneNames;
+import dev.cascade.reviewgateway.domain.ZoneProgress;
+import dev.cascade.reviewgateway.domain.ZoneState;
+import dev.cascade.reviewgateway.persistence.ProjectionStore;
+import dev.cascade.reviewgateway.pipeline.OperatorEvents;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Zone commands and zone views. Commands are checked against the projection, then become events; their effect shows
+ * in {@code status} once the projection has consumed them (milliseconds), as the reference's "scheduled" wording
+ * says.
+ */
+@Path("/zone")
+@Produces(MediaType.APPLICATION_JSON)
+public class ZoneResource {
+
+  /** {@code ZoneVersionReviewed.reviewer} of a decision taken through this API. */
+  static final String OPERATOR_REVIEWER = "operator";
+
+  private final ProjectionStore store;
+  private final OperatorEvents events;
+  private final PolicyCatalog policies;
+  private final ServerAddresses addresses;
+
+  public ZoneResource(
+      ProjectionStore store, OperatorEvents events, PolicyCatalog policies, ServerAddresses addresses) {
+    this.store = store;
+    this.events = events;
+    this.policies = policies;
+    this.addresses = addresses;
+  }
+
+  /** {@code GET /zone/}: the registered zones, by name. */
+  @GET
+  @Path("/")
+  public Uni<Views.ZoneList> list() {
+    return Panache.withSession(store::all)
+        .map(all -> new Views.ZoneList(all.stream().map(s -> s.name).toList()));
+  }
+
+  /**
+   * {@code POST /zone/add}: checks the name, that the zone file exists and is readable (its absolute path is stored,
+   * as the reference's CLI canonicalises it), that the policy exists and is valid and that the zone is new; then
+   * emits {@code ZoneAdded} with a snapshot of the policy.
+   */
+  @POST
+  @Path("/add")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Uni<Views.ZoneCommandResult> add(Views.ZoneAddRequest request) {
+    if (request == null || request.name() == null || request.source() == null || request.policy() == null) {
+      throw ApiException.badRequest("name, source and policy are required");
+    }
+    String zone = zoneName(request.name());
+    java.nio.file.Path source;
+    try {
+      source = java.nio.file.Path.of(request.source()).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw ApiException.badRequest("source '" + request.source() + "' is not a path");
+    }
+    if (!Files.isRegularFile(source) || !Files.isReadable(source)) {
+      throw ApiException.badRequest("zone file " + source + " does not exist or is not readable");
+    }
+    Policy policy;
+    try {
+      policy = policies.find(request.policy())
+          .orElseThrow(() -> ApiException.badRequest("No such policy '" + request.policy() + "'"));
+    } catch (PolicyException e) {
+      throw ApiException.badRequest("policy '" + request.policy() + "' is not usable: " + e.getMessage());
+    }
+    return Panache.withSession(() -> store.load(zone)).chain(existing -> {
+      if (existing != null) {
+        throw ApiException.conflict("Zone " + zone + " already exists");
+      }
+      return events.zoneAdded(zone, policy, source.toString());
+    }).map(ignored -> new Views.ZoneCommandResult(zone, "Zone " + zone + " scheduled for loading"));
+  }
+
+  /** {@code POST /zone/{name}/remove}: emits {@code ZoneRemoved}; the publisher stops serving the zone. */
+  @POST
+  @Path("/{name}/remove")
+  public Uni<Views.ZoneCommandResult> remove(@PathParam("name") String name) {
+    String zone = zoneName(name);
+    return existing(zone)
+        .chain(state -> events.removed(zone, "removed by the operator"))
+        .map(ignored -> new Views.ZoneCommandResult(zone, "Removed zone " + zone));
+  }
+
+  /** {@code POST /zone/{name}/reload}: asks the loader to read the zone file again. */
+  @POST
+  @Path("/{name}/reload")
+  public Uni<Views.ZoneCommandResult> reload(@PathParam("name") String name) {
+    String zone = zoneName(name);
+    return existing(zone)
+        .chain(state -> events.reloadRequested(zone, state.source))
+        .map(ignored -> new Views.ZoneCommandResult(zone, "Sent zone reload command for " + zone));
+  }
+
+  @GET
+  @Path("/{name}/status")
+  public Uni<Views.ZoneStatusView> status(@PathParam("name") String name) {
+    String zone = zoneName(name);
+    return existing(zone).map(s -> Views.status(s, addresses.unsignedReview(), addresses.signedReview(),
+        addresses.publication()));
+  }
+
+  /** {@code GET /zone/{name}/history}: also answers for a removed zone, whose history is kept. */
+  @GET
+  @Path("/{name}/history")
+  public Uni<Views.HistoryView> history(@PathParam("name") String name) {
+    String zone = zoneName(name);
+    return Panache.withSession(() -> store.history(zone)).map(entries -> {
+      if (entries.isEmpty()) {
+        throw ApiException.notFound("No such zone");
+      }
+      return new Views.HistoryView(zone, entries.stream()
+          .map(h -> new Views.HistoryItem(h.when(), h.serial(), h.event())).toList());
+    });
+  }
+
+  /**
+   * {@code POST /zone/{name}/{unsigned|signed}/{serial}/{approve|reject}}: accepted only for the version now waiting
+   * at that gate, identified by its serial (unsigned serial at the unsigned gate, signed serial at the signed gate).
+   */
+  @POST
+  @Path("/{name}/{stage:unsigned|signed}/{serial}/{action:approve|reject}")
+  public Uni<Views.ZoneCommandResult> review(
+      @PathParam("name") String name,
+      @PathParam("stage") String stageText,
+      @PathParam("serial") String serialText,
+      @PathParam("action") String action) {
+    String zone = zoneName(name);
+    long serial;
+    try {
+      serial = Long.parseLong(serialText);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("serial '" + serialText + "' is not a number");
+    }
+    GateStage stage = stageText.equals("unsigned") ? GateStage.UNSIGNED : GateStage.SIGNED;
+    boolean approve = action.equals("approve");
+    return existing(zone).chain(state -> {
+      String versionId = versionUnderReview(state, stage, serial);
+      if (versionId == null) {
+        throw ApiException.conflict(zone + " is not being reviewed right now");
+      }
+      return events.reviewed(UUID.randomUUID().toString(), null, zone, stage, versionId, serial, approve,
+          OPERATOR_REVIEWER);
+    }).map(ignored -> new Views.ZoneCommandResult(zone,
+        (approve ? "Approved " : "Rejected ") + stageText + " zone '" + zone + "' with serial number " + serial));
+  }
+
+  /** The versionId waiting at {@code stage} with {@code serial}, or {@code null} if none is. */
+  static String versionUnderReview(ZoneState state, GateStage stage, long serial) {
+    if (stage == GateStage.UNSIGNED) {
+      return state.progress == ZoneProgress.WAITING_FOR_LOADED_REVIEW && Objects.equals(state.unsignedSerial, serial)
+          ? state.unsignedVersionId : null;
+    }
+    return state.progress == ZoneProgress.WAITING_FOR_SIGNED_REVIEW && Objects.equals(state.signedSerial, serial)
+        ? state.signedVersionId : null;
+  }
+
+  private Uni<ZoneState> existing(String zone) {
+    return Panache.withSession(() -> store.load(zone)).map(state -> {
+      if (state == null) {
+        throw ApiException.notFound("No such zone");
+      }
+      return state;
+    });
+  }
+
+  private static String zoneName(String name) {
+    try {
+      return ZoneNames.normalise(name);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+  }
+}

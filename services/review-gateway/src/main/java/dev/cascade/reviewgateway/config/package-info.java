@@ -1,0 +1,5 @@
+/**
+ * Configuration of review-gateway: the policy directory (policies are files the operator edits, read when needed)
+ * and the addresses of the publisher's review and publication servers that status output points operators to.
+ */
+package dev.cascade.reviewgateway.config;

@@ -1,0 +1,29 @@
+package dev.cascade.reviewgateway.domain;
+
+import java.time.Duration;
+
+/**
+ * One signing policy, as read from {@code <policy-dir>/<name>.toml}. A zone is bound to a copy of its policy at
+ * {@code zone add} (as in the reference, cascade-reference.md §4): later edits of the file affect only zones added
+ * afterwards.
+ *
+ * @param nsec3Salt hex, empty for no salt (RFC 9276 §3.1)
+ */
+public record Policy(
+    String name,
+    ReviewMode unsignedReview,
+    ReviewMode signedReview,
+    String algorithm,
+    boolean useCsk,
+    Duration kskValidity,
+    Duration zskValidity,
+    Duration dnskeyTtl,
+    SerialPolicy serialPolicy,
+    Duration signatureInceptionOffset,
+    Duration signatureLifetime,
+    Duration signatureRemainTime,
+    Duration signatureRefreshInterval,
+    DenialType denial,
+    boolean nsec3OptOut,
+    int nsec3Iterations,
+    String nsec3Salt) {}

@@ -1,0 +1,327 @@
+package dev.cascade.reviewgateway.domain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads one policy file. The accepted keys are the subset of the reference's policy file (cascade-reference.md §4)
+ * that this system acts on; like the reference ({@code deny_unknown_fields}) every other key is an error, so a typo
+ * never silently falls back to a default.
+ *
+ * <p>Defaults are the reference Cascade defaults, except where a comment says otherwise.
+ */
+public final class PolicyParser {
+
+  /** Reference Cascade default ({@code [key-manager.generation] algorithm}), also RFC 8624 §3.1 "MUST" to sign. */
+  static final String DEFAULT_ALGORITHM = "ECDSAP256SHA256";
+  /** Reference Cascade default ({@code [key-manager] ksk.validity}). */
+  static final Duration DEFAULT_KSK_VALIDITY = Duration.ofDays(365);
+  /** Reference Cascade default ({@code [key-manager] zsk.validity}). */
+  static final Duration DEFAULT_ZSK_VALIDITY = Duration.ofDays(30);
+  /** Reference Cascade default ({@code [key-manager.records] ttl}, the DNSKEY TTL). */
+  static final Duration DEFAULT_DNSKEY_TTL = Duration.ofHours(1);
+  /**
+   * The reference default is {@code date-counter}, which reference issue #397 calls dangerous: past 99 changes in a
+   * day it spills into the next day's serials and never comes back to the date. {@code unix-time} (max(now, prev+1))
+   * stays monotonic (RFC 1982) however often the zone changes and still tells the operator when it was signed.
+   */
+  static final SerialPolicy DEFAULT_SERIAL_POLICY = SerialPolicy.UNIX_TIME;
+  /** Reference Cascade default ({@code [signer] signature-inception-offset}): tolerates validator clock skew. */
+  static final Duration DEFAULT_INCEPTION_OFFSET = Duration.ofDays(1);
+  /** Reference Cascade default ({@code [signer] signature-lifetime}). */
+  static final Duration DEFAULT_LIFETIME = Duration.ofDays(14);
+  /** Reference Cascade default ({@code [signer] signature-remain-time}). */
+  static final Duration DEFAULT_REMAIN_TIME = Duration.ofDays(7);
+  /** Reference Cascade default ({@code [signer] signature-refresh-interval}). */
+  static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofHours(12);
+  /** Reference Cascade default ({@code [signer.denial] type}). */
+  static final DenialType DEFAULT_DENIAL = DenialType.NSEC;
+  /** RFC 9276 §3.1: zone publishers SHOULD use 0 extra iterations; also the reference's fixed value. */
+  static final int DEFAULT_NSEC3_ITERATIONS = 0;
+  /** RFC 9276 §3.1: operators SHOULD NOT use a salt; also the reference's fixed value. */
+  static final String DEFAULT_NSEC3_SALT = "";
+  /**
+   * RFC 9276 §3.2 lets validators treat any iteration count above 0 as insecure, and many do above 100, so a larger
+   * value would make the zone bogus or insecure for part of the Internet.
+   */
+  static final int MAX_NSEC3_ITERATIONS = 100;
+  /** RFC 4034 §3.1.5: signature expiration is a 32-bit serial-number time, so keep lifetimes below 2^30 s. */
+  static final long MAX_LIFETIME_SECONDS = 0x4000_0000L;
+  /** Reference Cascade lower bound for {@code signature-refresh-interval}. */
+  static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(60);
+
+  private static final TomlMapper TOML = new TomlMapper();
+
+  private PolicyParser() {}
+
+  /**
+   * Parses the text of {@code file}; the policy is named {@code name} (the file stem, as in the reference).
+   *
+   * @throws PolicyException naming {@code file} for a syntax error, an unknown key, a bad value or an inconsistency
+   */
+  public static Policy parse(String name, String file, String text) throws PolicyException {
+    JsonNode root;
+    try {
+      root = TOML.readTree(text);
+    } catch (IOException e) {
+      throw new PolicyException(file + ": not valid TOML: " + firstLine(e.getMessage()), e);
+    }
+    try {
+      return read(name, root == null ? TOML.createObjectNode() : root);
+    } catch (IllegalArgumentException e) {
+      throw new PolicyException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Policy read(String name, JsonNode root) {
+    Table top = new Table("", root);
+    String version = top.string("version", null);
+    if (version == null) {
+      throw new IllegalArgumentException("missing required key 'version' (must be \"v1\")");
+    }
+    if (!version.equals("v1")) {
+      throw new IllegalArgumentException("unsupported policy version '" + version + "' (must be \"v1\")");
+    }
+    Table loader = top.table("loader");
+    Table loaderReview = loader.table("review");
+    ReviewMode unsignedReview = reviewMode(loaderReview);
+    loaderReview.done();
+    loader.done();
+
+    Table keyManager = top.table("key-manager");
+    Table ksk = keyManager.table("ksk");
+    Duration kskValidity = ksk.duration("validity", DEFAULT_KSK_VALIDITY);
+    ksk.done();
+    Table zsk = keyManager.table("zsk");
+    Duration zskValidity = zsk.duration("validity", DEFAULT_ZSK_VALIDITY);
+    zsk.done();
+    Table records = keyManager.table("records");
+    Duration dnskeyTtl = records.duration("ttl", DEFAULT_DNSKEY_TTL);
+    records.done();
+    Table generation = keyManager.table("generation");
+    String algorithm = algorithm(generation.string("algorithm", DEFAULT_ALGORITHM), generation.path("algorithm"));
+    boolean useCsk = generation.bool("use-csk", false); // reference Cascade default: separate KSK and ZSK
+    generation.done();
+    keyManager.done();
+
+    Table signer = top.table("signer");
+    SerialPolicy serialPolicy = serialPolicy(signer.string("serial-policy", DEFAULT_SERIAL_POLICY.word()), signer);
+    Duration inception = signer.duration("signature-inception-offset", DEFAULT_INCEPTION_OFFSET);
+    Duration lifetime = signer.duration("signature-lifetime", DEFAULT_LIFETIME);
+    Duration remain = signer.duration("signature-remain-time", DEFAULT_REMAIN_TIME);
+    Duration refresh = signer.duration("signature-refresh-interval", DEFAULT_REFRESH_INTERVAL);
+    Table denialTable = signer.table("denial");
+    DenialType denial = denial(denialTable.string("type", DEFAULT_DENIAL.word()), denialTable.path("type"));
+    boolean optOut = denialTable.bool("opt-out", false); // reference Cascade default (#551)
+    int iterations = (int) denialTable.integer("iterations", DEFAULT_NSEC3_ITERATIONS);
+    String salt = salt(denialTable.string("salt", DEFAULT_NSEC3_SALT), denialTable.path("salt"));
+    denialTable.done();
+    Table signerReview = signer.table("review");
+    ReviewMode signedReview = reviewMode(signerReview);
+    signerReview.done();
+    signer.done();
+    top.done();
+
+    if (iterations < 0 || iterations > MAX_NSEC3_ITERATIONS) {
+      throw new IllegalArgumentException(
+          "signer.denial.iterations must be between 0 and " + MAX_NSEC3_ITERATIONS + " (RFC 9276 §3.2), got " + iterations);
+    }
+    if (denial == DenialType.NSEC && (optOut || iterations != 0 || !salt.isEmpty())) {
+      throw new IllegalArgumentException("signer.denial opt-out, iterations and salt apply only to type = \"nsec3\"");
+    }
+    if (lifetime.getSeconds() >= MAX_LIFETIME_SECONDS) {
+      throw new IllegalArgumentException("signer.signature-lifetime must be below 2^30 seconds (RFC 4034 §3.1.5)");
+    }
+    if (refresh.compareTo(MIN_REFRESH_INTERVAL) < 0) {
+      throw new IllegalArgumentException("signer.signature-refresh-interval must be at least 60s");
+    }
+    // Reference Cascade rule: a signature must survive its remain time, one hour of propagation and one refresh
+    // interval, otherwise signatures could expire between two refreshes.
+    if (lifetime.compareTo(remain.plusHours(1).plus(refresh)) <= 0) {
+      throw new IllegalArgumentException(
+          "signer.signature-lifetime must exceed signature-remain-time + 1h + signature-refresh-interval");
+    }
+    if (kskValidity.isZero() || zskValidity.isZero()) {
+      throw new IllegalArgumentException("key validity must be longer than 0s");
+    }
+    return new Policy(
+        name,
+        unsignedReview,
+        signedReview,
+        algorithm,
+        useCsk,
+        kskValidity,
+        zskValidity,
+        dnskeyTtl,
+        serialPolicy,
+        inception,
+        lifetime,
+        remain,
+        refresh,
+        denial,
+        optOut,
+        iterations,
+        salt);
+  }
+
+  private static ReviewMode reviewMode(Table review) {
+    String mode = review.string("mode", "off"); // reference Cascade default: review off
+    return switch (mode) {
+      case "off" -> ReviewMode.OFF;
+      case "manual" -> ReviewMode.MANUAL;
+      case "script" -> throw new IllegalArgumentException(
+          review.path("mode") + " = \"script\" is not supported by this signer (use \"manual\" or \"off\")");
+      default -> throw new IllegalArgumentException(
+          review.path("mode") + " must be \"off\" or \"manual\", got \"" + mode + "\"");
+    };
+  }
+
+  private static String algorithm(String value, String path) {
+    // The algorithms dnssec-core signs with (RFC 8624 §3.1 "MUST"/"RECOMMENDED" to sign).
+    String upper = value.toUpperCase(Locale.ROOT);
+    if (!List.of("ECDSAP256SHA256", "ECDSAP384SHA384", "ED25519", "RSASHA256").contains(upper)) {
+      throw new IllegalArgumentException(
+          path + " must be one of ECDSAP256SHA256, ECDSAP384SHA384, ED25519, RSASHA256, got \"" + value + "\"");
+    }
+    return upper;
+  }
+
+  private static SerialPolicy serialPolicy(String value, Table signer) {
+    for (SerialPolicy p : SerialPolicy.values()) {
+      if (p.word().equals(value)) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException(
+        signer.path("serial-policy") + " must be keep, counter, unix-time or date-counter, got \"" + value + "\"");
+  }
+
+  private static DenialType denial(String value, String path) {
+    return switch (value) {
+      case "nsec" -> DenialType.NSEC;
+      case "nsec3" -> DenialType.NSEC3;
+      default -> throw new IllegalArgumentException(path + " must be \"nsec\" or \"nsec3\", got \"" + value + "\"");
+    };
+  }
+
+  private static String salt(String value, String path) {
+    String hex = value.equals("-") ? "" : value.toLowerCase(Locale.ROOT);
+    // RFC 5155 §3.2: the salt is 0–255 octets, written in hex ("-" for none, RFC 5155 §3.3).
+    if (!hex.matches("([0-9a-f]{2}){0,255}")) {
+      throw new IllegalArgumentException(path + " must be an even number of hex digits (at most 255 octets) or \"-\"");
+    }
+    return hex;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "syntax error";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** One TOML table; remembers which keys were read so that {@link #done()} can refuse the rest. */
+  private static final class Table {
+    private final String prefix;
+    private final ObjectNode node;
+    private final Set<String> seen = new HashSet<>();
+
+    Table(String prefix, JsonNode node) {
+      this.prefix = prefix;
+      if (node == null) {
+        this.node = TOML.createObjectNode();
+      } else if (node instanceof ObjectNode object) {
+        this.node = object;
+      } else {
+        throw new IllegalArgumentException("'" + prefix + "' must be a table");
+      }
+    }
+
+    String path(String key) {
+      return prefix.isEmpty() ? key : prefix + "." + key;
+    }
+
+    Table table(String key) {
+      seen.add(key);
+      return new Table(path(key), node.get(key));
+    }
+
+    String string(String key, String dflt) {
+      seen.add(key);
+      JsonNode v = node.get(key);
+      if (v == null) {
+        return dflt;
+      }
+      if (!v.isTextual()) {
+        throw new IllegalArgumentException(path(key) + " must be a string");
+      }
+      return v.asText();
+    }
+
+    boolean bool(String key, boolean dflt) {
+      seen.add(key);
+      JsonNode v = node.get(key);
+      if (v == null) {
+        return dflt;
+      }
+      if (!v.isBoolean()) {
+        throw new IllegalArgumentException(path(key) + " must be true or false");
+      }
+      return v.booleanValue();
+    }
+
+    long integer(String key, long dflt) {
+      seen.add(key);
+      JsonNode v = node.get(key);
+      if (v == null) {
+        return dflt;
+      }
+      if (!v.isIntegralNumber()) {
+        throw new IllegalArgumentException(path(key) + " must be an integer");
+      }
+      return v.longValue();
+    }
+
+    Duration duration(String key, Duration dflt) {
+      seen.add(key);
+      JsonNode v = node.get(key);
+      if (v == null) {
+        return dflt;
+      }
+      try {
+        if (v.isIntegralNumber()) {
+          return Durations.ofSeconds(v.longValue());
+        }
+        if (v.isTextual()) {
+          return Durations.parse(v.asText());
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(path(key) + ": " + e.getMessage(), e);
+      }
+      throw new IllegalArgumentException(path(key) + " must be a duration (seconds or \"<n>s|m|h|d|w\")");
+    }
+
+    void done() {
+      List<String> unknown = new ArrayList<>();
+      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+        String k = it.next();
+        if (!seen.contains(k)) {
+          unknown.add(path(k));
+        }
+      }
+      if (!unknown.isEmpty()) {
+        throw new IllegalArgumentException("unknown key" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown));
+      }
+    }
+  }
+}

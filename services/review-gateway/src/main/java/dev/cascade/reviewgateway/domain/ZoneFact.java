@@ -1,0 +1,46 @@
+package dev.cascade.reviewgateway.domain;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One pipeline fact about one zone, as the projection needs it: the domain side of the Avro events on the
+ * zone-registry, unsigned-versions, zone-reviews, key-sets, signed-versions and published-versions topics.
+ * Member names differ from the Avro records' on purpose (domain and event types never share a simple name).
+ */
+public sealed interface ZoneFact {
+
+  /** {@code ZoneRegistryFact{ZoneAdded}}. */
+  record Added(Policy policy, String source) implements ZoneFact {}
+
+  /** {@code ZoneRegistryFact{ZoneReloadRequested}}. */
+  record ReloadRequested(String source) implements ZoneFact {}
+
+  /** {@code ZoneRegistryFact{ZoneRemoved}}. */
+  record Removed(String reason) implements ZoneFact {}
+
+  /** {@code UnsignedVersionFact{ZoneVersionLoaded}}. */
+  record Loaded(String versionId, long serial, long byteCount, long recordCount, List<String> warnings)
+      implements ZoneFact {}
+
+  /** {@code UnsignedVersionFact{ZoneLoadFailed}}; file and line are null when the failure is not in a file. */
+  record LoadFailed(String file, Integer line, String reason) implements ZoneFact {}
+
+  /** {@code ZoneVersionReviewed}. */
+  record Reviewed(GateStage stage, String versionId, long serial, boolean approved, String reviewer)
+      implements ZoneFact {}
+
+  /** {@code KeySetChanged}: the whole key set, public parts only. */
+  record KeysChanged(long dnskeyTtl, List<ZoneState.KeyInfo> keys) implements ZoneFact {}
+
+  /** {@code SignedVersionFact{ZoneVersionSigned}}. */
+  record Signed(String versionId, long unsignedSerial, long signedSerial, ZoneState.SigningReport report)
+      implements ZoneFact {}
+
+  /** {@code SignedVersionFact{ZoneSigningFailed}}. */
+  record SigningFailed(String versionId, long unsignedSerial, String reason) implements ZoneFact {}
+
+  /** {@code ZoneVersionPublished}. */
+  record Published(String versionId, long unsignedSerial, long signedSerial, long recordCount, Instant at)
+      implements ZoneFact {}
+}

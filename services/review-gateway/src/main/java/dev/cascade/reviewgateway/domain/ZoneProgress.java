@@ -1,0 +1,45 @@
+package dev.cascade.reviewgateway.domain;
+
+/**
+ * Where a zone is in its pipeline: the reference's {@code Progress} (cascade-reference.md §1.3), with the labels its
+ * CLI prints after {@code status:} (§1.4). Declaration order is pipeline order, which the status renderer relies on.
+ *
+ * <pre>
+ *   IDLE ──add/reload──▶ LOADING ──loaded──▶ WAITING_FOR_LOADED_REVIEW ──approve──▶ SIGNING ──signed──▶
+ *     ▲      load failed ◀──┘        reject ◀──┘      (review off: straight on)        │ failed ▶ SIGNING_FAILED
+ *     │                                                                              ▼
+ *     └──published── PERSISTING_SIGNED_ZONE ◀──approve── WAITING_FOR_SIGNED_REVIEW ──reject──▶ IDLE
+ * </pre>
+ *
+ * A rejection discards the version (the reference's default {@code on-reject = "discard"}), so the two "halted"
+ * states never occur here; they are kept so the labels match the reference's.
+ */
+public enum ZoneProgress {
+  RESTORING("restoring"),
+  IDLE("idle"),
+  LOADING("loading"),
+  WAITING_FOR_LOADED_REVIEW("waiting for loaded review"),
+  HALTED_AFTER_LOADED_REVIEW("halted after loaded review"),
+  PERSISTING_LOADED_ZONE("persisting loaded zone"),
+  SIGNING("signing"),
+  SIGNING_FAILED("signing failed"),
+  WAITING_FOR_SIGNED_REVIEW("waiting for signed review"),
+  HALTED_AFTER_SIGNED_REVIEW("halted after signed review"),
+  PERSISTING_SIGNED_ZONE("persisting signed zone");
+
+  private final String label;
+
+  ZoneProgress(String label) {
+    this.label = label;
+  }
+
+  /** The reference CLI's wording. */
+  public String label() {
+    return label;
+  }
+
+  /** "Halted" in the reference's sense: the pipeline stopped and needs the operator (§1.3). */
+  public boolean halted() {
+    return this == HALTED_AFTER_LOADED_REVIEW || this == HALTED_AFTER_SIGNED_REVIEW || this == SIGNING_FAILED;
+  }
+}

@@ -1,0 +1,162 @@
+package dev.cascade.reviewgateway.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Applies one pipeline fact to a zone's state: moves the progress along the reference's state machine
+ * (cascade-reference.md §1.3, see {@link ZoneProgress}), writes history lines in the reference CLI's wording (§1.4)
+ * and runs the two review gates. A pure function of (state, fact, time), so replaying the topics rebuilds the same
+ * projection.
+ *
+ * <p>Review gates: when a version reaches a gate whose policy mode is {@code off}, the gate approves it at once
+ * (reviewer "policy", design step 4/6) and the zone moves on without waiting for its own approval event to come
+ * back; with {@code manual} it stays at the gate until an operator decision arrives.
+ */
+public final class ZoneProjector {
+
+  /** Result of one fact: the new state ({@code null} once the zone is removed), history lines, gate approvals. */
+  public record Outcome(ZoneState state, List<HistoryEntry> history, List<GateDecision> decisions) {}
+
+  private ZoneProjector() {}
+
+  /**
+   * Applies {@code fact}, which occurred at {@code at}, to {@code state} (mutated and returned; {@code null} when the
+   * zone is unknown).
+   */
+  public static Outcome apply(String zone, ZoneState state, ZoneFact fact, Instant at) {
+    List<HistoryEntry> history = new ArrayList<>();
+    if (fact instanceof ZoneFact.Added added) {
+      ZoneState s = new ZoneState();
+      s.name = zone;
+      s.policy = added.policy();
+      s.source = added.source();
+      s.addedAt = at;
+      // The loader starts loading as soon as it sees the zone added (design step 2).
+      s.progress = ZoneProgress.LOADING;
+      s.loadRequestedAt = at;
+      history.add(new HistoryEntry(at, null, "Zone added"));
+      return new Outcome(s, history, List.of());
+    }
+    if (state == null) {
+      // A late fact about a zone that was removed (or never added): nothing to show it on.
+      return new Outcome(null, history, List.of());
+    }
+    if (fact instanceof ZoneFact.ReloadRequested reload) {
+      state.source = reload.source();
+      state.progress = ZoneProgress.LOADING;
+      state.loadRequestedAt = at;
+      history.add(new HistoryEntry(at, null, "Started load"));
+    } else if (fact instanceof ZoneFact.Removed) {
+      history.add(new HistoryEntry(at, null, "Zone removed"));
+      return new Outcome(null, history, List.of());
+    } else if (fact instanceof ZoneFact.LoadFailed failed) {
+      String where = failed.file() == null ? "" : failed.file() + (failed.line() == null ? "" : ":" + failed.line()) + ": ";
+      state.error = new ZoneState.ZoneError(where + failed.reason(), failed.file(), failed.line(), at);
+      // Reference: Loading → Waiting on a failed load; the last good version stays published.
+      state.progress = ZoneProgress.IDLE;
+      history.add(new HistoryEntry(at, null, "Loading failed: " + where + failed.reason()));
+    } else if (fact instanceof ZoneFact.Loaded loaded) {
+      state.unsignedVersionId = loaded.versionId();
+      state.unsignedSerial = loaded.serial();
+      state.unsignedByteCount = loaded.byteCount();
+      state.unsignedRecordCount = loaded.recordCount();
+      state.loadedAt = at;
+      state.loadWarnings = new ArrayList<>(loaded.warnings());
+      state.unsignedReviewStatus = ReviewStatus.PENDING;
+      state.signedVersionId = null;
+      state.signedSerial = null;
+      state.signingReport = null;
+      state.signedReviewStatus = null;
+      state.error = null;
+      history.add(new HistoryEntry(at, loaded.serial(), "New version received"));
+      if (state.policy.unsignedReview() == ReviewMode.MANUAL) {
+        state.progress = ZoneProgress.WAITING_FOR_LOADED_REVIEW;
+        history.add(new HistoryEntry(at, loaded.serial(), "Unsigned zone review pending"));
+      } else {
+        state.progress = ZoneProgress.SIGNING;
+      }
+    } else if (fact instanceof ZoneFact.Reviewed reviewed) {
+      applyReview(state, reviewed, at, history);
+    } else if (fact instanceof ZoneFact.KeysChanged keys) {
+      state.dnskeyTtl = keys.dnskeyTtl();
+      state.keys = new ArrayList<>(keys.keys());
+      history.add(new HistoryEntry(at, null, "Keys changed: " + keys.keys().stream()
+          .map(k -> k.role() + " tagged " + k.keyTag())
+          .collect(Collectors.joining(", "))));
+    } else if (fact instanceof ZoneFact.Signed signed) {
+      boolean fromLoad = signed.versionId().equals(state.unsignedVersionId) && state.signedVersionId == null;
+      state.signedVersionId = signed.versionId();
+      state.signedSerial = signed.signedSerial();
+      state.signingReport = signed.report();
+      state.signedReviewStatus = ReviewStatus.PENDING;
+      state.error = null;
+      // Our signer re-signs an already signed version only when its key set changed (design step 5).
+      history.add(new HistoryEntry(at, signed.signedSerial(), "Signing succeeded (triggered by "
+          + (fromLoad ? "loading a new instance" : "a change in signing keys") + ")"));
+      if (state.policy.signedReview() == ReviewMode.MANUAL) {
+        state.progress = ZoneProgress.WAITING_FOR_SIGNED_REVIEW;
+        history.add(new HistoryEntry(at, signed.signedSerial(), "Signed zone review pending"));
+      } else {
+        state.progress = ZoneProgress.PERSISTING_SIGNED_ZONE;
+      }
+    } else if (fact instanceof ZoneFact.SigningFailed failed) {
+      state.error = new ZoneState.ZoneError(failed.reason(), null, null, at);
+      state.progress = ZoneProgress.SIGNING_FAILED;
+      history.add(new HistoryEntry(at, failed.unsignedSerial(), "Signing failed: " + failed.reason()));
+    } else if (fact instanceof ZoneFact.Published published) {
+      state.lastPublished = new ZoneState.LastPublished(published.versionId(), published.unsignedSerial(),
+          published.signedSerial(), published.at(), published.recordCount());
+      if (published.versionId().equals(state.signedVersionId)
+          && state.progress == ZoneProgress.PERSISTING_SIGNED_ZONE) {
+        state.progress = ZoneProgress.IDLE;
+      }
+      history.add(new HistoryEntry(at, published.signedSerial(), "Published"));
+    }
+    return new Outcome(state, history, gates(state));
+  }
+
+  private static void applyReview(ZoneState state, ZoneFact.Reviewed r, Instant at, List<HistoryEntry> history) {
+    String verdict = r.approved() ? "approved" : "rejected";
+    if (r.stage() == GateStage.UNSIGNED) {
+      history.add(new HistoryEntry(at, r.serial(), "Unsigned zone review " + verdict));
+      if (!r.versionId().equals(state.unsignedVersionId)) {
+        return; // a decision on a version that a newer load already replaced
+      }
+      state.unsignedReviewStatus = r.approved() ? ReviewStatus.APPROVED : ReviewStatus.REJECTED;
+      if (state.progress == ZoneProgress.WAITING_FOR_LOADED_REVIEW) {
+        // Reject = the reference's default on-reject "discard": back to waiting, version dropped.
+        state.progress = r.approved() ? ZoneProgress.SIGNING : ZoneProgress.IDLE;
+      }
+    } else {
+      history.add(new HistoryEntry(at, r.serial(), "Signed zone review " + verdict));
+      if (!r.versionId().equals(state.signedVersionId)) {
+        return;
+      }
+      state.signedReviewStatus = r.approved() ? ReviewStatus.APPROVED : ReviewStatus.REJECTED;
+      if (state.progress == ZoneProgress.WAITING_FOR_SIGNED_REVIEW) {
+        state.progress = r.approved() ? ZoneProgress.PERSISTING_SIGNED_ZONE : ZoneProgress.IDLE;
+      }
+    }
+  }
+
+  /** Approvals the gates owe for the current versions under a policy with that review off, each made once. */
+  private static List<GateDecision> gates(ZoneState s) {
+    List<GateDecision> out = new ArrayList<>();
+    if (s.policy.unsignedReview() == ReviewMode.OFF
+        && s.unsignedReviewStatus == ReviewStatus.PENDING
+        && !s.unsignedVersionId.equals(s.unsignedGateApprovedVersion)) {
+      s.unsignedGateApprovedVersion = s.unsignedVersionId;
+      out.add(new GateDecision(s.name, GateStage.UNSIGNED, s.unsignedVersionId, s.unsignedSerial));
+    }
+    if (s.policy.signedReview() == ReviewMode.OFF
+        && s.signedReviewStatus == ReviewStatus.PENDING
+        && !s.signedVersionId.equals(s.signedGateApprovedVersion)) {
+      s.signedGateApprovedVersion = s.signedVersionId;
+      out.add(new GateDecision(s.name, GateStage.SIGNED, s.signedVersionId, s.signedSerial));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.cascade.reviewgateway.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What review-gateway knows about one zone: the fields of the reference's {@code ZoneStatus} (cascade-reference.md
+ * §3.2) that this system can know. A projection of the topics, stored as JSON by the persistence package and
+ * rebuilt by replaying them.
+ */
+public final class ZoneState {
+
+  public String name;
+  public Policy policy;
+  public String source;
+  public Instant addedAt;
+  public ZoneProgress progress = ZoneProgress.IDLE;
+  /** When the last load was asked for (zone added or reload requested): the loader starts on that event. */
+  public Instant loadRequestedAt;
+
+  /** The latest loaded (unsigned) version: under review, being signed, or the last one handled. */
+  public String unsignedVersionId;
+  public Long unsignedSerial;
+  public Long unsignedByteCount;
+  public Long unsignedRecordCount;
+  public Instant loadedAt;
+  public List<String> loadWarnings = new ArrayList<>();
+  public ReviewStatus unsignedReviewStatus;
+
+  /** The latest signed version of {@link #unsignedVersionId}. */
+  public String signedVersionId;
+  public Long signedSerial;
+  public SigningReport signingReport;
+  public ReviewStatus signedReviewStatus;
+
+  public LastPublished lastPublished;
+  public ZoneError error;
+  public Long dnskeyTtl;
+  public List<KeyInfo> keys = new ArrayList<>();
+
+  /** versionId for which the unsigned gate already emitted its own approval (review off), so it emits once. */
+  public String unsignedGateApprovedVersion;
+  /** Same for the signed gate. */
+  public String signedGateApprovedVersion;
+
+  /** One DNSSEC key of the zone, public information only (private keys never leave the key manager unwrapped). */
+  public record KeyInfo(
+      int keyTag, String role, int algorithm, int flags, String reference, Instant createdAt, Instant expiresAt) {}
+
+  /** The signer's statistics for the last signing run (the reference's {@code signing_report}). */
+  public record SigningReport(
+      long unsignedRrCount, long denialRrCount, long rrsigCount, Instant startedAt, Instant finishedAt, int threads) {}
+
+  /** The version served on the publication server. */
+  public record LastPublished(
+      String versionId, long loadedSerial, long signedSerial, Instant timestamp, long recordCount) {}
+
+  /** The failure of the last operation; file and line are set for zone-file errors. */
+  public record ZoneError(String message, String file, Integer line, Instant at) {}
+}

@@ -1,0 +1,134 @@
+package dev.cascade.reviewgateway.persistence;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cascade.reviewgateway.domain.GateDecision;
+import dev.cascade.reviewgateway.domain.HistoryEntry;
+import dev.cascade.reviewgateway.domain.ZoneState;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Reads and writes the projection. Every method must run inside a Hibernate Reactive session (callers wrap them in
+ * {@code Panache.withSession} / {@code withTransaction}), so one transaction covers a whole event.
+ */
+@ApplicationScoped
+public class ProjectionStore {
+
+  private final ObjectMapper json;
+
+  public ProjectionStore(ObjectMapper json) {
+    this.json = json;
+  }
+
+  /** True if the event was applied before. */
+  public Uni<Boolean> isProcessed(String eventId) {
+    return ProcessedEvent.<ProcessedEvent>findById(eventId).map(e -> e != null);
+  }
+
+  /** The zone's state, or {@code null} if the zone is not (or no longer) registered. */
+  public Uni<ZoneState> load(String zone) {
+    return ZoneStatusRecord.<ZoneStatusRecord>findById(zone).map(r -> r == null ? null : decode(r.state));
+  }
+
+  /** Every registered zone, ordered by name. */
+  public Uni<List<ZoneState>> all() {
+    return ZoneStatusRecord.<ZoneStatusRecord>listAll(Sort.by("zone"))
+        .map(rows -> rows.stream().map(r -> decode(r.state)).toList());
+  }
+
+  /** A zone's history, oldest first; empty if the zone never existed. */
+  public Uni<List<HistoryEntry>> history(String zone) {
+    return ZoneHistoryRecord.<ZoneHistoryRecord>list("zone", Sort.by("occurredAt").and("id"), zone)
+        .map(rows -> rows.stream().map(r -> new HistoryEntry(r.occurredAt, r.serial, r.event)).toList());
+  }
+
+  /**
+   * Stores the outcome of one event: the new state ({@code null} deletes the zone), its history lines, the gate
+   * approvals as outbox rows, and the eventId as processed.
+   */
+  public Uni<Void> record(
+      String zone, String eventId, ZoneState state, List<HistoryEntry> history, List<GateDecision> decisions) {
+    Instant now = Instant.now();
+    List<PanacheEntityLike> rows = new ArrayList<>();
+    ProcessedEvent processed = new ProcessedEvent();
+    processed.eventId = eventId;
+    processed.processedAt = now;
+    rows.add(processed::persist);
+    for (HistoryEntry h : history) {
+      ZoneHistoryRecord r = new ZoneHistoryRecord();
+      r.zone = zone;
+      r.occurredAt = h.when();
+      r.serial = h.serial();
+      r.event = h.event();
+      r.eventId = eventId;
+      rows.add(r::persist);
+    }
+    for (GateDecision d : decisions) {
+      OutboxRecord o = new OutboxRecord();
+      o.eventId = UUID.randomUUID().toString();
+      o.zone = d.zone();
+      o.stage = d.stage().name();
+      o.versionId = d.versionId();
+      o.serial = d.serial();
+      o.causationId = eventId;
+      o.createdAt = now;
+      rows.add(o::persist);
+    }
+    Uni<Void> zoneRow;
+    if (state == null) {
+      zoneRow = ZoneStatusRecord.deleteById(zone).replaceWithVoid();
+    } else {
+      String encoded = encode(state);
+      zoneRow = ZoneStatusRecord.<ZoneStatusRecord>findById(zone).chain(existing -> {
+        ZoneStatusRecord r = existing == null ? new ZoneStatusRecord() : existing;
+        r.zone = zone;
+        r.state = encoded;
+        r.updatedAt = now;
+        return r.persist().replaceWithVoid();
+      });
+    }
+    Uni<Void> chain = zoneRow;
+    for (PanacheEntityLike row : rows) {
+      chain = chain.chain(() -> row.persist().replaceWithVoid());
+    }
+    return chain;
+  }
+
+  /** Outbox rows not yet acknowledged by Kafka, oldest first. */
+  public Uni<List<OutboxRecord>> pendingOutbox() {
+    return OutboxRecord.<OutboxRecord>listAll(Sort.by("createdAt"));
+  }
+
+  /** Drops an outbox row once Kafka acknowledged its event. */
+  public Uni<Void> sent(String eventId) {
+    return OutboxRecord.deleteById(eventId).replaceWithVoid();
+  }
+
+  private ZoneState decode(String text) {
+    try {
+      return json.readValue(text, ZoneState.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable zone_status row: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private String encode(ZoneState state) {
+    try {
+      return json.writeValueAsString(state);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode zone state: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Something to persist, so rows of different entity types can be chained in order. */
+  @FunctionalInterface
+  private interface PanacheEntityLike {
+    Uni<?> persist();
+  }
+}

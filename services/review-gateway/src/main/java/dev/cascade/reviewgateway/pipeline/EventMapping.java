@@ -1,0 +1,151 @@
+package dev.cascade.reviewgateway.pipeline;
+
+import dev.cascade.events.v1.DenialKind;
+import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.v1.KeySetChanged;
+import dev.cascade.events.v1.PolicySnapshot;
+import dev.cascade.events.v1.SerialPolicyKind;
+import dev.cascade.events.v1.SignedVersionFact;
+import dev.cascade.events.v1.UnsignedVersionFact;
+import dev.cascade.events.v1.ZoneAdded;
+import dev.cascade.events.v1.ZoneKey;
+import dev.cascade.events.v1.ZoneLoadFailed;
+import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneReloadRequested;
+import dev.cascade.events.v1.ZoneRemoved;
+import dev.cascade.events.v1.ZoneSigningFailed;
+import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.events.v1.ZoneVersionPublished;
+import dev.cascade.events.v1.ZoneVersionReviewed;
+import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.reviewgateway.domain.DenialType;
+import dev.cascade.reviewgateway.domain.GateStage;
+import dev.cascade.reviewgateway.domain.Policy;
+import dev.cascade.reviewgateway.domain.ReviewMode;
+import dev.cascade.reviewgateway.domain.SerialPolicy;
+import dev.cascade.reviewgateway.domain.ZoneFact;
+import dev.cascade.reviewgateway.domain.ZoneState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** Explicit conversion between the Avro events (shared-events) and the domain types, both ways. */
+final class EventMapping {
+
+  /** A consumed event, reduced to what the projection needs. */
+  record Incoming(String zone, String eventId, Instant occurredAt, ZoneFact fact) {}
+
+  private EventMapping() {}
+
+  /** Maps a value from any consumed topic; {@code null} for a type this service does not project. */
+  static Incoming fromAvro(Object value) {
+    if (value instanceof ZoneRegistryFact f) {
+      ZoneFact fact;
+      if (f.getFact() instanceof ZoneAdded a) {
+        fact = new ZoneFact.Added(policy(a.getPolicy()), a.getSource());
+      } else if (f.getFact() instanceof ZoneReloadRequested r) {
+        fact = new ZoneFact.ReloadRequested(r.getSource());
+      } else if (f.getFact() instanceof ZoneRemoved r) {
+        fact = new ZoneFact.Removed(r.getReason());
+      } else {
+        return null;
+      }
+      return incoming(f.getZone(), f.getMetadata(), fact);
+    }
+    if (value instanceof UnsignedVersionFact f) {
+      ZoneFact fact;
+      if (f.getFact() instanceof ZoneVersionLoaded l) {
+        fact = new ZoneFact.Loaded(l.getVersionId(), l.getSerial(), l.getByteCount(),
+            l.getContent().getRecordCount(), List.copyOf(l.getWarnings()));
+      } else if (f.getFact() instanceof ZoneLoadFailed l) {
+        fact = new ZoneFact.LoadFailed(l.getFile(), l.getLine(), l.getReason());
+      } else {
+        return null;
+      }
+      return incoming(f.getZone(), f.getMetadata(), fact);
+    }
+    if (value instanceof ZoneVersionReviewed r) {
+      return incoming(r.getZone(), r.getMetadata(), new ZoneFact.Reviewed(
+          GateStage.valueOf(r.getStage().name()), r.getVersionId(), r.getSerial(),
+          r.getDecision() == dev.cascade.events.v1.ReviewDecision.APPROVED, r.getReviewer()));
+    }
+    if (value instanceof KeySetChanged k) {
+      List<ZoneState.KeyInfo> keys = k.getKeys().stream().map(EventMapping::key).toList();
+      return incoming(k.getZone(), k.getMetadata(), new ZoneFact.KeysChanged(k.getDnskeyTtl(), keys));
+    }
+    if (value instanceof SignedVersionFact f) {
+      ZoneFact fact;
+      if (f.getFact() instanceof ZoneVersionSigned s) {
+        var st = s.getStats();
+        fact = new ZoneFact.Signed(s.getVersionId(), s.getUnsignedSerial(), s.getSignedSerial(),
+            new ZoneState.SigningReport(st.getUnsignedRrCount(), st.getDenialRrCount(), st.getRrsigCount(),
+                st.getStartedAt(), st.getFinishedAt(), st.getThreads()));
+      } else if (f.getFact() instanceof ZoneSigningFailed s) {
+        fact = new ZoneFact.SigningFailed(s.getVersionId(), s.getUnsignedSerial(), s.getReason());
+      } else {
+        return null;
+      }
+      return incoming(f.getZone(), f.getMetadata(), fact);
+    }
+    if (value instanceof ZoneVersionPublished p) {
+      return incoming(p.getZone(), p.getMetadata(), new ZoneFact.Published(p.getVersionId(), p.getUnsignedSerial(),
+          p.getSignedSerial(), p.getRecordCount(), p.getMetadata().getOccurredAt()));
+    }
+    return null;
+  }
+
+  private static Incoming incoming(String zone, EventMetadata m, ZoneFact fact) {
+    return new Incoming(zone, m.getEventId(), m.getOccurredAt(), fact);
+  }
+
+  private static ZoneState.KeyInfo key(ZoneKey k) {
+    // Only public facts about the key; the wrapped private key is deliberately dropped here.
+    return new ZoneState.KeyInfo(k.getKeyTag(), k.getRole().name(), k.getAlgorithm(), k.getFlags(),
+        k.getReference(), k.getCreatedAt(), k.getExpiresAt());
+  }
+
+  /** Domain policy → the snapshot carried in {@code ZoneAdded}. */
+  static PolicySnapshot snapshot(Policy p) {
+    return PolicySnapshot.newBuilder()
+        .setName(p.name())
+        .setUnsignedReview(dev.cascade.events.v1.ReviewMode.valueOf(p.unsignedReview().name()))
+        .setSignedReview(dev.cascade.events.v1.ReviewMode.valueOf(p.signedReview().name()))
+        .setAlgorithm(p.algorithm())
+        .setUseCsk(p.useCsk())
+        .setKskValiditySeconds(p.kskValidity().getSeconds())
+        .setZskValiditySeconds(p.zskValidity().getSeconds())
+        .setDnskeyTtlSeconds(p.dnskeyTtl().getSeconds())
+        .setSerialPolicy(SerialPolicyKind.valueOf(p.serialPolicy().name()))
+        .setSignatureInceptionOffsetSeconds(p.signatureInceptionOffset().getSeconds())
+        .setSignatureLifetimeSeconds(p.signatureLifetime().getSeconds())
+        .setSignatureRemainTimeSeconds(p.signatureRemainTime().getSeconds())
+        .setSignatureRefreshIntervalSeconds(p.signatureRefreshInterval().getSeconds())
+        .setDenial(DenialKind.valueOf(p.denial().name()))
+        .setNsec3OptOut(p.nsec3OptOut())
+        .setNsec3Iterations(p.nsec3Iterations())
+        .setNsec3Salt(p.nsec3Salt())
+        .build();
+  }
+
+  /** The snapshot in a {@code ZoneAdded} → domain policy. */
+  static Policy policy(PolicySnapshot s) {
+    return new Policy(
+        s.getName(),
+        ReviewMode.valueOf(s.getUnsignedReview().name()),
+        ReviewMode.valueOf(s.getSignedReview().name()),
+        s.getAlgorithm(),
+        s.getUseCsk(),
+        Duration.ofSeconds(s.getKskValiditySeconds()),
+        Duration.ofSeconds(s.getZskValiditySeconds()),
+        Duration.ofSeconds(s.getDnskeyTtlSeconds()),
+        SerialPolicy.valueOf(s.getSerialPolicy().name()),
+        Duration.ofSeconds(s.getSignatureInceptionOffsetSeconds()),
+        Duration.ofSeconds(s.getSignatureLifetimeSeconds()),
+        Duration.ofSeconds(s.getSignatureRemainTimeSeconds()),
+        Duration.ofSeconds(s.getSignatureRefreshIntervalSeconds()),
+        DenialType.valueOf(s.getDenial().name()),
+        s.getNsec3OptOut(),
+        s.getNsec3Iterations(),
+        s.getNsec3Salt());
+  }
+}

@@ -1,0 +1,98 @@
+package dev.cascade.reviewgateway.pipeline;
+
+import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.v1.ReviewDecision;
+import dev.cascade.events.v1.ReviewStage;
+import dev.cascade.events.v1.ZoneAdded;
+import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneReloadRequested;
+import dev.cascade.events.v1.ZoneRemoved;
+import dev.cascade.events.v1.ZoneVersionReviewed;
+import dev.cascade.reviewgateway.domain.GateStage;
+import dev.cascade.reviewgateway.domain.Policy;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * Writes the two topics review-gateway owns: {@code cascade.zone-registry.v1} (what the operator did to the set of
+ * zones) and {@code cascade.zone-reviews.v1} (decisions at the review gates). Every record is keyed by the zone apex
+ * so all facts about one zone stay in order. The returned {@link Uni} completes when Kafka acknowledged the record.
+ */
+@ApplicationScoped
+public class OperatorEvents {
+
+  /** {@code EventMetadata.producer}: the service name. */
+  static final String PRODUCER = "review-gateway";
+
+  private final MutinyEmitter<ZoneRegistryFact> registry;
+  private final MutinyEmitter<ZoneVersionReviewed> reviews;
+
+  public OperatorEvents(
+      @Channel("zone-registry") MutinyEmitter<ZoneRegistryFact> registry,
+      @Channel("zone-reviews") MutinyEmitter<ZoneVersionReviewed> reviews) {
+    this.registry = registry;
+    this.reviews = reviews;
+  }
+
+  /** {@code ZoneAdded}: the zone with a snapshot of its policy and the absolute path of its zone file. */
+  public Uni<Void> zoneAdded(String zone, Policy policy, String source) {
+    return sendRegistry(zone, new ZoneAdded(EventMapping.snapshot(policy), source));
+  }
+
+  /** {@code ZoneReloadRequested}: the operator asked the loader to read the zone file again. */
+  public Uni<Void> reloadRequested(String zone, String source) {
+    return sendRegistry(zone, new ZoneReloadRequested(source));
+  }
+
+  /** {@code ZoneRemoved}. */
+  public Uni<Void> removed(String zone, String reason) {
+    return sendRegistry(zone, new ZoneRemoved(reason));
+  }
+
+  /**
+   * {@code ZoneVersionReviewed}; {@code serial} is the unsigned serial at the UNSIGNED gate and the signed serial at
+   * the SIGNED gate.
+   */
+  public Uni<Void> reviewed(
+      String eventId, String causationId, String zone, GateStage stage, String versionId, long serial,
+      boolean approved, String reviewer) {
+    ZoneVersionReviewed event = ZoneVersionReviewed.newBuilder()
+        .setMetadata(metadata(eventId, causationId))
+        .setZone(zone)
+        .setStage(ReviewStage.valueOf(stage.name()))
+        .setVersionId(versionId)
+        .setSerial(serial)
+        .setDecision(approved ? ReviewDecision.APPROVED : ReviewDecision.REJECTED)
+        .setReviewer(reviewer)
+        .build();
+    return reviews.sendMessage(keyed(zone, event));
+  }
+
+  private Uni<Void> sendRegistry(String zone, Object fact) {
+    ZoneRegistryFact event = ZoneRegistryFact.newBuilder()
+        .setMetadata(metadata(UUID.randomUUID().toString(), null))
+        .setZone(zone)
+        .setFact(fact)
+        .build();
+    return registry.sendMessage(keyed(zone, event));
+  }
+
+  private static EventMetadata metadata(String eventId, String causationId) {
+    return EventMetadata.newBuilder()
+        .setEventId(eventId)
+        .setOccurredAt(Instant.now())
+        .setProducer(PRODUCER)
+        .setCausationId(causationId)
+        .build();
+  }
+
+  private static <T> Message<T> keyed(String zone, T payload) {
+    return Message.of(payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(zone).build());
+  }
+}

@@ -1,0 +1,49 @@
+package dev.cascade.reviewgateway.pipeline;
+
+import dev.cascade.reviewgateway.domain.ZoneProjector;
+import dev.cascade.reviewgateway.persistence.ProjectionStore;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Feeds every pipeline topic but the two content topics into the projection and the review gates. One channel
+ * subscribes to all six topics, so events are applied one at a time: two events about one zone can never update its
+ * row concurrently. Order holds per topic (per zone, as records are keyed by apex); across topics it follows arrival.
+ */
+@ApplicationScoped
+public class PipelineConsumer {
+
+  private static final Logger LOG = Logger.getLogger(PipelineConsumer.class);
+
+  private final ProjectionStore store;
+  private final OutboxRelay relay;
+
+  public PipelineConsumer(ProjectionStore store, OutboxRelay relay) {
+    this.store = store;
+    this.relay = relay;
+  }
+
+  /** Applies one event in one transaction (state, history, outbox, processed marker), then sends gate approvals. */
+  @Incoming("pipeline-events")
+  public Uni<Void> consume(ConsumerRecord<String, Object> record) {
+    EventMapping.Incoming in = EventMapping.fromAvro(record.value());
+    if (in == null) {
+      LOG.debugf("Ignoring %s from %s", record.value() == null ? "null" : record.value().getClass(), record.topic());
+      return Uni.createFrom().voidItem();
+    }
+    return Panache.withTransaction(() -> store.isProcessed(in.eventId()).chain(done -> {
+          if (done) {
+            return Uni.createFrom().voidItem();
+          }
+          return store.load(in.zone()).chain(state -> {
+            ZoneProjector.Outcome outcome = ZoneProjector.apply(in.zone(), state, in.fact(), in.occurredAt());
+            return store.record(in.zone(), in.eventId(), outcome.state(), outcome.history(), outcome.decisions());
+          });
+        }))
+        .chain(relay::flush);
+  }
+}

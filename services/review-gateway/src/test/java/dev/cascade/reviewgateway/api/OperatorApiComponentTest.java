@@ -1,0 +1,279 @@
+package dev.cascade.reviewgateway.api;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade.events.Topics;
+import dev.cascade.events.v1.ContentLocation;
+import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.v1.ReviewDecision;
+import dev.cascade.events.v1.ReviewMode;
+import dev.cascade.events.v1.ReviewStage;
+import dev.cascade.events.v1.SerialPolicyKind;
+import dev.cascade.events.v1.UnsignedVersionFact;
+import dev.cascade.events.v1.ZoneAdded;
+import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.events.v1.ZoneVersionReviewed;
+import dev.cascade.testinfra.KafkaResource;
+import dev.cascade.testinfra.PostgresResource;
+import dev.cascade.testinfra.RegistryResource;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
+class OperatorApiComponentTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @Test
+  void zoneAddEmitsZoneAddedWithPolicySnapshotAndAbsoluteSource() throws Exception {
+    Path zoneFile = zoneFile();
+    String zone = "added-" + suffix() + ".test.";
+
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", zone.toUpperCase(), "source", zoneFile.toString(), "policy", "default"))
+        .when().post("/zone/add")
+        .then().statusCode(200).body("name", equalTo(zone));
+
+    ConsumerRecord<String, Object> record = awaitRecord(Topics.ZONE_REGISTRY,
+        r -> r.value() instanceof ZoneRegistryFact f && f.getZone().equals(zone));
+    assertEquals(zone, record.key(), "records are keyed by the zone apex");
+    ZoneRegistryFact fact = (ZoneRegistryFact) record.value();
+    assertEquals("review-gateway", fact.getMetadata().getProducer());
+    ZoneAdded added = (ZoneAdded) fact.getFact();
+    assertEquals(zoneFile.toAbsolutePath().toString(), added.getSource());
+    assertEquals("default", added.getPolicy().getName());
+    assertEquals(ReviewMode.OFF, added.getPolicy().getUnsignedReview());
+    assertEquals(ReviewMode.OFF, added.getPolicy().getSignedReview());
+    assertEquals("ECDSAP256SHA256", added.getPolicy().getAlgorithm());
+    assertEquals(SerialPolicyKind.UNIX_TIME, added.getPolicy().getSerialPolicy());
+    assertEquals(0, added.getPolicy().getNsec3Iterations());
+
+    // The projection consumed the event: the zone is listed and loading.
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status")
+        .then().statusCode(200).body("progress", equalTo("loading")).body("policy", equalTo("default")));
+    given().get("/zone/").then().statusCode(200).body("zones", hasItems(zone));
+
+    // Adding it again is refused.
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", zone, "source", zoneFile.toString(), "policy", "default"))
+        .when().post("/zone/add")
+        .then().statusCode(409).body("error", equalTo("Zone " + zone + " already exists"));
+  }
+
+  @Test
+  void reviewOffApprovesLoadedVersionByPolicy() throws Exception {
+    String zone = addZone("auto", "default");
+    String versionId = UUID.randomUUID().toString();
+    sendLoaded(zone, versionId, 2026112801L, UUID.randomUUID().toString());
+
+    ConsumerRecord<String, Object> record = awaitRecord(Topics.ZONE_REVIEWS,
+        r -> r.value() instanceof ZoneVersionReviewed v && v.getVersionId().equals(versionId));
+    ZoneVersionReviewed review = (ZoneVersionReviewed) record.value();
+    assertEquals(zone, record.key());
+    assertEquals(ReviewStage.UNSIGNED, review.getStage());
+    assertEquals(ReviewDecision.APPROVED, review.getDecision());
+    assertEquals("policy", review.getReviewer());
+    assertEquals(2026112801L, review.getSerial());
+
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
+        .body("progress", equalTo("signing"))
+        .body("unsigned.serial", equalTo(2026112801))
+        .body("unsigned.reviewStatus", equalTo("approved")));
+    given().get("/zone/" + zone + "/history").then().statusCode(200)
+        .body("history.event", hasItems("Zone added", "New version received", "Unsigned zone review approved"));
+  }
+
+  @Test
+  void manualReviewWaitsAndRefusesTheWrongSerial() throws Exception {
+    String zone = addZone("manual", "review");
+    String versionId = UUID.randomUUID().toString();
+    String eventId = UUID.randomUUID().toString();
+    sendLoaded(zone, versionId, 7L, eventId);
+    // Kafka delivers at least once: the same event again must not change anything.
+    sendLoaded(zone, versionId, 7L, eventId);
+
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
+        .body("progress", equalTo("waiting for loaded review"))
+        .body("review.loaded", equalTo("manual"))
+        .body("unsigned.serial", equalTo(7))
+        .body("unsignedReviewAddresses", hasItems("127.0.0.1:4540")));
+
+    given().post("/zone/" + zone + "/unsigned/8/approve")
+        .then().statusCode(409).body("error", equalTo(zone + " is not being reviewed right now"));
+    given().post("/zone/" + zone + "/signed/7/approve")
+        .then().statusCode(409).body("error", equalTo(zone + " is not being reviewed right now"));
+    given().post("/zone/nosuch-" + suffix() + ".test./unsigned/7/approve")
+        .then().statusCode(404).body("error", equalTo("No such zone"));
+
+    given().post("/zone/" + zone + "/unsigned/7/approve").then().statusCode(200);
+    List<ZoneVersionReviewed> decisions = readAll(Topics.ZONE_REVIEWS, Duration.ofSeconds(5)).stream()
+        .map(ConsumerRecord::value)
+        .filter(v -> v instanceof ZoneVersionReviewed r && r.getVersionId().equals(versionId))
+        .map(ZoneVersionReviewed.class::cast)
+        .toList();
+    assertEquals(1, decisions.size(), "only the operator's decision, no approval by policy: " + decisions);
+    assertEquals("operator", decisions.get(0).getReviewer());
+    assertEquals(ReviewDecision.APPROVED, decisions.get(0).getDecision());
+
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
+        .body("progress", equalTo("signing")));
+    List<String> history = given().get("/zone/" + zone + "/history").then().statusCode(200)
+        .extract().jsonPath().getList("history.event", String.class);
+    assertEquals(List.of("Zone added", "New version received", "Unsigned zone review pending",
+        "Unsigned zone review approved"), history, "the redelivered event was applied once");
+  }
+
+  @Test
+  void badRequestsAreRefusedWithClearErrors() throws Exception {
+    Path zoneFile = zoneFile();
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", "x.test", "source", zoneFile.toString(), "policy", "nosuch"))
+        .post("/zone/add").then().statusCode(400).body("error", equalTo("No such policy 'nosuch'"));
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", "x.test", "source", "/nonexistent/x.zone", "policy", "default"))
+        .post("/zone/add").then().statusCode(400)
+        .body("error", equalTo("zone file /nonexistent/x.zone does not exist or is not readable"));
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", "a..b", "source", zoneFile.toString(), "policy", "default"))
+        .post("/zone/add").then().statusCode(400).body("error", equalTo("zone name 'a..b' has an empty label"));
+    given().contentType(ContentType.JSON).body("{\"name\": ").post("/zone/add").then().statusCode(400)
+        .body("error", startsWith("request body is not valid JSON"));
+    given().contentType(ContentType.JSON).body(Map.of("name", "x.test")).post("/zone/add").then().statusCode(400)
+        .body("error", equalTo("name, source and policy are required"));
+    given().get("/zone/nosuch.test./status").then().statusCode(404).body("error", equalTo("No such zone"));
+    given().get("/zone/nosuch.test./history").then().statusCode(404).body("error", equalTo("No such zone"));
+  }
+
+  @Test
+  void policiesStatusHealthAndOpenApiAreServed() {
+    given().get("/policy/").then().statusCode(200).body("policies", hasItems("default", "review"));
+    given().get("/policy/review").then().statusCode(200)
+        .body("unsignedReview", equalTo("manual")).body("signedReview", equalTo("manual"))
+        .body("signatureLifetime", equalTo("2w")).body("serialPolicy", equalTo("unix-time"));
+    given().get("/policy/nosuch").then().statusCode(404).body("error", equalTo("No such policy 'nosuch'"));
+    given().get("/status").then().statusCode(200)
+        .body("publishAddresses", hasItems("127.0.0.1:4542"))
+        .body("unsignedReviewAddresses", hasItems("127.0.0.1:4540"))
+        .body("signedReviewAddresses", hasItems("127.0.0.1:4541"));
+    given().get("/health").then().statusCode(200).body("healthy", equalTo(true));
+    await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+    given().get("/q/openapi").then().statusCode(200);
+  }
+
+  private static String addZone(String prefix, String policy) throws Exception {
+    String zone = prefix + "-" + suffix() + ".test.";
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", zone, "source", zoneFile().toString(), "policy", policy))
+        .post("/zone/add").then().statusCode(200);
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200));
+    return zone;
+  }
+
+  /** What the loader emits after writing a version's content (design step 2). */
+  private static void sendLoaded(String zone, String versionId, long serial, String eventId) throws Exception {
+    ContentLocation content = ContentLocation.newBuilder().setTopic(Topics.UNSIGNED_CONTENT).setPartition(0)
+        .setFirstOffset(0).setLastOffset(0).setChunkCount(1).setDigest("00").setRecordCount(3).build();
+    UnsignedVersionFact event = UnsignedVersionFact.newBuilder()
+        .setMetadata(EventMetadata.newBuilder().setEventId(eventId)
+            .setOccurredAt(Instant.now()).setProducer("loader").build())
+        .setZone(zone)
+        .setFact(ZoneVersionLoaded.newBuilder().setVersionId(versionId).setSerial(serial)
+            .setSource("/zones/" + zone + "zone").setByteCount(120).setContent(content).setWarnings(List.of()).build())
+        .build();
+    try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers"),
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName(),
+        "apicurio.registry.url", config("mp.messaging.connector.smallrye-kafka.apicurio.registry.url"),
+        "apicurio.registry.auto-register", true))) {
+      producer.send(new ProducerRecord<>(Topics.UNSIGNED_VERSIONS, zone, event)).get();
+    }
+  }
+
+  private static ConsumerRecord<String, Object> awaitRecord(String topic, Predicate<ConsumerRecord<String, Object>> p) {
+    try (KafkaConsumer<String, Object> consumer = consumer()) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(500))) {
+          if (p.test(r)) {
+            return r;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no matching record on " + topic + " within " + WAIT);
+  }
+
+  private static List<ConsumerRecord<String, Object>> readAll(String topic, Duration quiet) {
+    List<ConsumerRecord<String, Object>> all = new ArrayList<>();
+    try (KafkaConsumer<String, Object> consumer = consumer()) {
+      consumer.subscribe(List.of(topic));
+      long until = System.nanoTime() + quiet.toNanos();
+      while (System.nanoTime() < until) {
+        consumer.poll(Duration.ofMillis(500)).forEach(all::add);
+      }
+    }
+    assertTrue(!all.isEmpty(), "read nothing from " + topic);
+    return all;
+  }
+
+  private static KafkaConsumer<String, Object> consumer() {
+    return new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers"),
+        ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName(),
+        "apicurio.registry.url", config("mp.messaging.connector.smallrye-kafka.apicurio.registry.url"),
+        "apicurio.registry.use-specific-avro-reader", true));
+  }
+
+  private static String config(String key) {
+    return ConfigProvider.getConfig().getValue(key, String.class);
+  }
+
+  private static Path zoneFile() throws Exception {
+    Path file = Files.createTempFile("zone", ".zone");
+    Files.writeString(file, "$ORIGIN example.\n@ 3600 IN SOA ns hostmaster 1 7200 3600 1209600 3600\n");
+    file.toFile().deleteOnExit();
+    return file;
+  }
+
+  private static String suffix() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+}

@@ -1,0 +1,176 @@
+package dev.cascade.reviewgateway.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class PolicyParserTest {
+
+  private static final Path SHIPPED = Path.of("../../policies");
+
+  @Test
+  void versionAloneGivesTheReferenceDefaults() throws Exception {
+    Policy p = PolicyParser.parse("minimal", "minimal.toml", "version = \"v1\"\n");
+    assertEquals("minimal", p.name());
+    assertEquals(ReviewMode.OFF, p.unsignedReview());
+    assertEquals(ReviewMode.OFF, p.signedReview());
+    assertEquals("ECDSAP256SHA256", p.algorithm());
+    assertFalse(p.useCsk());
+    assertEquals(Duration.ofDays(365), p.kskValidity());
+    assertEquals(Duration.ofDays(30), p.zskValidity());
+    assertEquals(Duration.ofHours(1), p.dnskeyTtl());
+    assertEquals(SerialPolicy.UNIX_TIME, p.serialPolicy());
+    assertEquals(Duration.ofDays(1), p.signatureInceptionOffset());
+    assertEquals(Duration.ofDays(14), p.signatureLifetime());
+    assertEquals(Duration.ofDays(7), p.signatureRemainTime());
+    assertEquals(Duration.ofHours(12), p.signatureRefreshInterval());
+    assertEquals(DenialType.NSEC, p.denial());
+    assertEquals(0, p.nsec3Iterations());
+    assertEquals("", p.nsec3Salt());
+  }
+
+  @Test
+  void shippedDefaultPolicyHasBothReviewsOff() throws Exception {
+    Path file = SHIPPED.resolve("default.toml");
+    Policy p = PolicyParser.parse("default", file.toString(), Files.readString(file));
+    assertEquals(ReviewMode.OFF, p.unsignedReview());
+    assertEquals(ReviewMode.OFF, p.signedReview());
+    assertEquals("ECDSAP256SHA256", p.algorithm());
+    assertFalse(p.useCsk());
+    assertEquals(SerialPolicy.UNIX_TIME, p.serialPolicy());
+  }
+
+  @Test
+  void shippedReviewPolicyHasBothReviewsManual() throws Exception {
+    Path file = SHIPPED.resolve("review.toml");
+    Policy p = PolicyParser.parse("review", file.toString(), Files.readString(file));
+    assertEquals(ReviewMode.MANUAL, p.unsignedReview());
+    assertEquals(ReviewMode.MANUAL, p.signedReview());
+    assertEquals(Duration.ofDays(14), p.signatureLifetime());
+  }
+
+  @Test
+  void everyKeyIsRead() throws Exception {
+    String text = """
+        version = "v1"
+        [loader.review]
+        mode = "manual"
+        [key-manager]
+        ksk.validity = 86400
+        zsk.validity = "2w"
+        [key-manager.records]
+        ttl = "5m"
+        [key-manager.generation]
+        algorithm = "ed25519"
+        use-csk = true
+        [signer]
+        serial-policy = "date-counter"
+        signature-inception-offset = "2h"
+        signature-lifetime = "30d"
+        signature-remain-time = "10d"
+        signature-refresh-interval = "1d"
+        [signer.denial]
+        type = "nsec3"
+        opt-out = true
+        iterations = 0
+        salt = "-"
+        [signer.review]
+        mode = "off"
+        """;
+    Policy p = PolicyParser.parse("full", "full.toml", text);
+    assertEquals(ReviewMode.MANUAL, p.unsignedReview());
+    assertEquals(Duration.ofDays(1), p.kskValidity());
+    assertEquals(Duration.ofDays(14), p.zskValidity());
+    assertEquals(Duration.ofMinutes(5), p.dnskeyTtl());
+    assertEquals("ED25519", p.algorithm());
+    assertTrue(p.useCsk());
+    assertEquals(SerialPolicy.DATE_COUNTER, p.serialPolicy());
+    assertEquals(Duration.ofHours(2), p.signatureInceptionOffset());
+    assertEquals(DenialType.NSEC3, p.denial());
+    assertTrue(p.nsec3OptOut());
+    assertEquals("", p.nsec3Salt());
+  }
+
+  @Test
+  void unknownKeyIsRefusedNamingFileAndKey() {
+    PolicyException e = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "/etc/p/x.toml",
+        "version = \"v1\"\n[signer]\nserial-polcy = \"counter\"\n"));
+    assertTrue(e.getMessage().startsWith("/etc/p/x.toml: "), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown key signer.serial-polcy"), e.getMessage());
+  }
+
+  @Test
+  void unknownTableIsRefused() {
+    PolicyException e = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[server.outbound]\nsend-notify-to = []\n"));
+    assertTrue(e.getMessage().contains("unknown key server"), e.getMessage());
+  }
+
+  @Test
+  void badDurationIsRefused() {
+    PolicyException e = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[signer]\nsignature-lifetime = \"2 weeks\"\n"));
+    assertTrue(e.getMessage().contains("signer.signature-lifetime"), e.getMessage());
+    assertTrue(e.getMessage().contains("'2 weeks' is not a duration"), e.getMessage());
+  }
+
+  @Test
+  void negativeDurationIsRefused() {
+    assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager.records]\nttl = -1\n"));
+  }
+
+  @Test
+  void missingVersionIsRefused() {
+    PolicyException e = assertThrows(PolicyException.class,
+        () -> PolicyParser.parse("x", "x.toml", "[loader.review]\nmode = \"off\"\n"));
+    assertTrue(e.getMessage().contains("version"), e.getMessage());
+  }
+
+  @Test
+  void scriptReviewIsRefusedNotDowngraded() {
+    PolicyException e = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[signer.review]\nmode = \"script\"\n"));
+    assertTrue(e.getMessage().contains("signer.review.mode"), e.getMessage());
+  }
+
+  @Test
+  void lifetimeMustOutlastRemainTimePlusRefresh() {
+    // Reference Cascade rule: lifetime > remain-time + 1h + refresh-interval.
+    PolicyException e = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[signer]\nsignature-lifetime = \"8d\"\nsignature-remain-time = \"7d\"\n"
+            + "signature-refresh-interval = \"1d\"\n"));
+    assertTrue(e.getMessage().contains("signature-lifetime must exceed"), e.getMessage());
+  }
+
+  @Test
+  void nsec3ParametersOnlyWithNsec3AndIterationsBounded() {
+    assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[signer.denial]\ntype = \"nsec\"\nopt-out = true\n"));
+    assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[signer.denial]\ntype = \"nsec3\"\niterations = 500\n"));
+    assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[signer.denial]\ntype = \"nsec3\"\nsalt = \"abc\"\n"));
+  }
+
+  @Test
+  void invalidTomlIsRefusedNamingFile() {
+    PolicyException e = assertThrows(PolicyException.class,
+        () -> PolicyParser.parse("x", "broken.toml", "version = \"v1\n"));
+    assertTrue(e.getMessage().startsWith("broken.toml: not valid TOML"), e.getMessage());
+  }
+
+  @Test
+  void durationsRoundTripInPolicyNotation() {
+    assertEquals("2w", Durations.format(Durations.parse("14d")));
+    assertEquals("36h", Durations.format(Durations.parse("36h")));
+    assertEquals("90s", Durations.format(Duration.ofSeconds(90)));
+    assertEquals(Duration.ofSeconds(7 * 86400), Durations.parse("1w"));
+  }
+}

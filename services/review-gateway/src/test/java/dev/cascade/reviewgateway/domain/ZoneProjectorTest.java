@@ -1,0 +1,185 @@
+package dev.cascade.reviewgateway.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ZoneProjectorTest {
+
+  private static final String ZONE = "example.com.";
+  private static final Instant T0 = Instant.parse("2026-11-28T02:00:00Z");
+
+  static Policy policy(String name, ReviewMode unsigned, ReviewMode signed) {
+    return new Policy(name, unsigned, signed, "ECDSAP256SHA256", false, Duration.ofDays(365), Duration.ofDays(30),
+        Duration.ofHours(1), SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7),
+        Duration.ofHours(12), DenialType.NSEC, false, 0, "");
+  }
+
+  private static ZoneProjector.Outcome apply(ZoneState s, ZoneFact f) {
+    return ZoneProjector.apply(ZONE, s, f, T0);
+  }
+
+  private static ZoneState.SigningReport report() {
+    return new ZoneState.SigningReport(10, 4, 9, T0, T0.plusSeconds(1), 2);
+  }
+
+  @Test
+  void reviewsOffRunStraightThroughWithOneGateApprovalEach() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
+        .state();
+    assertEquals(ZoneProgress.LOADING, s.progress);
+
+    ZoneProjector.Outcome loaded = apply(s, new ZoneFact.Loaded("v1", 2026112801L, 900, 12, List.of()));
+    assertEquals(ZoneProgress.SIGNING, loaded.state().progress);
+    assertEquals(List.of(new GateDecision(ZONE, GateStage.UNSIGNED, "v1", 2026112801L)), loaded.decisions());
+    assertEquals(List.of("New version received"), events(loaded));
+
+    // The gate's own approval comes back over the topic: recorded, not approved twice.
+    ZoneProjector.Outcome approved =
+        apply(loaded.state(), new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 2026112801L, true, "policy"));
+    assertTrue(approved.decisions().isEmpty());
+    assertEquals(ReviewStatus.APPROVED, approved.state().unsignedReviewStatus);
+    assertEquals(ZoneProgress.SIGNING, approved.state().progress);
+
+    ZoneProjector.Outcome signed = apply(approved.state(), new ZoneFact.Signed("v1", 2026112801L, 1764295200L, report()));
+    assertEquals(ZoneProgress.PERSISTING_SIGNED_ZONE, signed.state().progress);
+    assertEquals(List.of(new GateDecision(ZONE, GateStage.SIGNED, "v1", 1764295200L)), signed.decisions());
+    assertEquals(List.of("Signing succeeded (triggered by loading a new instance)"), events(signed));
+
+    ZoneProjector.Outcome published = apply(signed.state(),
+        new ZoneFact.Published("v1", 2026112801L, 1764295200L, 31, T0.plusSeconds(5)));
+    assertEquals(ZoneProgress.IDLE, published.state().progress);
+    assertEquals(new ZoneState.LastPublished("v1", 2026112801L, 1764295200L, T0.plusSeconds(5), 31),
+        published.state().lastPublished);
+    assertEquals(List.of("Published"), events(published));
+  }
+
+  @Test
+  void manualReviewsWaitForTheOperator() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
+        .state();
+    ZoneProjector.Outcome loaded = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of()));
+    assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, loaded.state().progress);
+    assertTrue(loaded.decisions().isEmpty());
+    assertEquals(List.of("New version received", "Unsigned zone review pending"), events(loaded));
+
+    ZoneProjector.Outcome approved =
+        apply(loaded.state(), new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator"));
+    assertEquals(ZoneProgress.SIGNING, approved.state().progress);
+    assertEquals(List.of("Unsigned zone review approved"), events(approved));
+
+    ZoneProjector.Outcome signed = apply(approved.state(), new ZoneFact.Signed("v1", 7, 8, report()));
+    assertEquals(ZoneProgress.WAITING_FOR_SIGNED_REVIEW, signed.state().progress);
+    assertTrue(signed.decisions().isEmpty());
+    assertEquals(List.of("Signing succeeded (triggered by loading a new instance)", "Signed zone review pending"),
+        events(signed));
+
+    ZoneProjector.Outcome rejected =
+        apply(signed.state(), new ZoneFact.Reviewed(GateStage.SIGNED, "v1", 8, false, "operator"));
+    // The reference's default on-reject = "discard": back to idle, nothing published.
+    assertEquals(ZoneProgress.IDLE, rejected.state().progress);
+    assertEquals(ReviewStatus.REJECTED, rejected.state().signedReviewStatus);
+    assertNull(rejected.state().lastPublished);
+    assertEquals(List.of("Signed zone review rejected"), events(rejected));
+  }
+
+  @Test
+  void unsignedRejectDiscardsTheVersion() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
+        .state();
+    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of())).state();
+    ZoneProjector.Outcome rejected = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, false, "operator"));
+    assertEquals(ZoneProgress.IDLE, rejected.state().progress);
+    assertEquals(List.of("Unsigned zone review rejected"), events(rejected));
+  }
+
+  @Test
+  void decisionOnAReplacedVersionOnlyLeavesHistory() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
+        .state();
+    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of())).state();
+    s = apply(s, new ZoneFact.Loaded("v2", 8, 900, 12, List.of())).state();
+    ZoneProjector.Outcome late = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator"));
+    assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, late.state().progress);
+    assertEquals(ReviewStatus.PENDING, late.state().unsignedReviewStatus);
+    assertEquals(8L, late.state().unsignedSerial);
+  }
+
+  @Test
+  void loadFailureKeepsFileAndLineAndGoesIdle() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    ZoneProjector.Outcome failed =
+        apply(s, new ZoneFact.LoadFailed("/z/example.zone", 12, "unknown type FOO"));
+    assertEquals(ZoneProgress.IDLE, failed.state().progress);
+    assertEquals("/z/example.zone:12: unknown type FOO", failed.state().error.message());
+    assertEquals(12, failed.state().error.line());
+    assertEquals(List.of("Loading failed: /z/example.zone:12: unknown type FOO"), events(failed));
+
+    ZoneProjector.Outcome reload = apply(failed.state(), new ZoneFact.ReloadRequested("/z/example.zone"));
+    assertEquals(ZoneProgress.LOADING, reload.state().progress);
+    assertEquals(List.of("Started load"), events(reload));
+    ZoneProjector.Outcome loaded = apply(reload.state(), new ZoneFact.Loaded("v1", 1, 9, 3, List.of()));
+    assertNull(loaded.state().error, "a good load clears the last error");
+  }
+
+  @Test
+  void signingFailureHaltsWithReason() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    s = apply(s, new ZoneFact.Loaded("v1", 1, 9, 3, List.of())).state();
+    ZoneProjector.Outcome failed = apply(s, new ZoneFact.SigningFailed("v1", 1, "verification gate: RRSIG expired"));
+    assertEquals(ZoneProgress.SIGNING_FAILED, failed.state().progress);
+    assertTrue(failed.state().progress.halted());
+    assertEquals(List.of("Signing failed: verification gate: RRSIG expired"), events(failed));
+  }
+
+  @Test
+  void keysAreRecordedWithTheirRoles() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    ZoneProjector.Outcome keys = apply(s, new ZoneFact.KeysChanged(3600, List.of(
+        new ZoneState.KeyInfo(56940, "KSK", 13, 257, "db:keymanager/a", T0, null),
+        new ZoneState.KeyInfo(61464, "ZSK", 13, 256, "db:keymanager/b", T0, null))));
+    assertEquals(2, keys.state().keys.size());
+    assertEquals(3600L, keys.state().dnskeyTtl);
+    assertEquals(List.of("Keys changed: KSK tagged 56940, ZSK tagged 61464"), events(keys));
+  }
+
+  @Test
+  void removedZoneDisappearsAndLateFactsAreIgnored() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    ZoneProjector.Outcome removed = apply(s, new ZoneFact.Removed("operator"));
+    assertNull(removed.state());
+    assertEquals(List.of("Zone removed"), events(removed));
+    ZoneProjector.Outcome late = apply(null, new ZoneFact.Loaded("v1", 1, 9, 3, List.of()));
+    assertNull(late.state());
+    assertTrue(late.history().isEmpty());
+    assertTrue(late.decisions().isEmpty());
+  }
+
+  @Test
+  void progressLabelsAreTheReferenceWording() {
+    assertEquals("idle", ZoneProgress.IDLE.label());
+    assertEquals("waiting for loaded review", ZoneProgress.WAITING_FOR_LOADED_REVIEW.label());
+    assertEquals("waiting for signed review", ZoneProgress.WAITING_FOR_SIGNED_REVIEW.label());
+    assertEquals("persisting signed zone", ZoneProgress.PERSISTING_SIGNED_ZONE.label());
+  }
+
+  @Test
+  void zoneNamesAreLowerCaseAndAbsolute() {
+    assertEquals("example.com.", ZoneNames.normalise("Example.COM"));
+    assertEquals("example.com.", ZoneNames.normalise("example.com."));
+    assertEquals(".", ZoneNames.normalise("."));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ZoneNames.normalise("a..b"));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ZoneNames.normalise("a b.example"));
+  }
+
+  private static List<String> events(ZoneProjector.Outcome o) {
+    return o.history().stream().map(HistoryEntry::event).toList();
+  }
+}
