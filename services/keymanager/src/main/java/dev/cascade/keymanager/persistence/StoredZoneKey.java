@@ -1,0 +1,78 @@
+package dev.cascade.keymanager.persistence;
+
+import dev.cascade.keymanager.domain.SigningRole;
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+import jakarta.persistence.UniqueConstraint;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One DNSSEC key of a zone. The private key is stored only as AES-GCM-wrapped PKCS#8 (KeyWrap); the row's id is the
+ * key's reference ({@code db:keymanager/<id>}). A unique (zone, key_tag) constraint backs the rule that key tags never
+ * repeat within a zone.
+ */
+@Entity
+@Table(
+    name = "zone_key",
+    uniqueConstraints = @UniqueConstraint(name = "zone_key_tag_unique", columnNames = {"zone", "key_tag"}),
+    indexes = @Index(name = "zone_key_zone", columnList = "zone"))
+public class StoredZoneKey extends PanacheEntityBase {
+
+  @Id
+  @Column(name = "id", nullable = false)
+  public UUID id;
+
+  /** Apex, lower case, absolute. */
+  @Column(name = "zone", nullable = false)
+  public String zone;
+
+  @Column(name = "key_tag", nullable = false)
+  public int keyTag;
+
+  @Column(name = "algorithm", nullable = false)
+  public int algorithm;
+
+  @Column(name = "flags", nullable = false)
+  public int flags;
+
+  @Enumerated(EnumType.STRING)
+  @Column(name = "role", nullable = false, length = 3)
+  public SigningRole role;
+
+  /** Base64 of the DNSKEY public key field (RFC 4034 §2.2). */
+  @Column(name = "public_key", nullable = false, length = 4096)
+  public String publicKey;
+
+  @Column(name = "wrapped_private_key", nullable = false)
+  public byte[] wrappedPrivateKey;
+
+  @Column(name = "dnskey_ttl", nullable = false)
+  public long dnskeyTtl;
+
+  @Column(name = "created_at", nullable = false)
+  public Instant createdAt;
+
+  /** End of the planned validity; null when the policy sets none. */
+  @Column(name = "expires_at")
+  public Instant expiresAt;
+
+  /** When the zone was removed; null while the key is part of the zone's key set. */
+  @Column(name = "retired_at")
+  public Instant retiredAt;
+
+  /** eventId of the ZoneAdded that generated or last reactivated this key. */
+  @Column(name = "activated_by", nullable = false, length = 64)
+  public String activatedBy;
+
+  /** Where the key lives, as carried in KeySetChanged. */
+  public String reference() {
+    return "db:keymanager/" + id;
+  }
+}

@@ -1,0 +1,315 @@
+package dev.cascade.keymanager.pipeline;
+
+import static dev.cascade.keymanager.pipeline.KafkaClients.record;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade.dnssec.keys.Algorithms;
+import dev.cascade.dnssec.keys.CryptoProvider;
+import dev.cascade.dnssec.keys.KeyWrap;
+import dev.cascade.events.Topics;
+import dev.cascade.events.v1.KeyRole;
+import dev.cascade.events.v1.KeySetChanged;
+import dev.cascade.events.v1.PolicySnapshot;
+import dev.cascade.events.v1.ZoneKey;
+import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.testinfra.KafkaResource;
+import dev.cascade.testinfra.PostgresResource;
+import dev.cascade.testinfra.RegistryResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.security.PrivateKey;
+import java.security.interfaces.ECPrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.RRset;
+
+/**
+ * The key manager as a whole: zone registry facts in, key sets out, with Kafka, PostgreSQL and the schema registry
+ * running for real. Every test uses its own zone, so tests share the broker without interfering.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
+class KeySetFlowTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  @ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrap;
+
+  @ConfigProperty(name = "cascade.registry.url")
+  String registryUrl;
+
+  @ConfigProperty(name = "cascade.key-encryption-key")
+  String testKeyEncryptionKey;
+
+  private KafkaProducer<String, ZoneRegistryFact> producer;
+  private KafkaClients.TopicReader<KeySetChanged> keySets;
+
+  @BeforeEach
+  void setUp() {
+    producer = KafkaClients.registryProducer(bootstrap, registryUrl);
+    keySets = new KafkaClients.TopicReader<>(bootstrap, registryUrl, Topics.KEY_SETS);
+  }
+
+  @AfterEach
+  void tearDown() {
+    producer.close();
+    keySets.close();
+  }
+
+  private static String uniqueZone() {
+    return "k" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+  }
+
+  private void send(ZoneRegistryFact fact, String traceparent) throws Exception {
+    producer.send(record(Topics.ZONE_REGISTRY, fact.getZone(), fact, traceparent)).get(30, TimeUnit.SECONDS);
+  }
+
+  private <V> List<ConsumerRecord<String, V>> awaitRecords(KafkaClients.TopicReader<V> reader, String zone, int n) {
+    return await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> reader.recordsFor(zone), records -> records.size() >= n);
+  }
+
+  private static ZoneKey keyOf(KeySetChanged set, KeyRole role) {
+    return set.getKeys().stream().filter(k -> k.getRole() == role).findFirst().orElseThrow();
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer copy = buffer.duplicate();
+    byte[] out = new byte[copy.remaining()];
+    copy.get(out);
+    return out;
+  }
+
+  /** The ECDSA P-256 private scalar as its fixed 32-byte big-endian encoding (SEC 1 §2.3.7). */
+  private static byte[] scalar(ECPrivateKey key) {
+    byte[] signed = key.getS().toByteArray();
+    byte[] fixed = new byte[32];
+    int length = Math.min(signed.length, 32);
+    System.arraycopy(signed, signed.length - length, fixed, 32 - length, length);
+    return fixed;
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Signs an A RRset with the unwrapped private key and verifies it against the announced public key. */
+  private static void assertSignsAndVerifies(String zone, ZoneKey key, PrivateKey privateKey) throws Exception {
+    Name origin = Name.fromString(zone);
+    DNSKEYRecord dnskey =
+        new DNSKEYRecord(
+            origin,
+            DClass.IN,
+            3600,
+            key.getFlags(),
+            DNSKEYRecord.Protocol.DNSSEC,
+            key.getAlgorithm(),
+            Base64.getDecoder().decode(key.getPublicKey()));
+    assertEquals(key.getKeyTag(), dnskey.getFootprint(), "announced key tag matches the public key (RFC 4034 App. B)");
+    RRset rrset =
+        new RRset(new ARecord(Name.fromString("www", origin), DClass.IN, 300, InetAddress.getByName("192.0.2.1")));
+    Instant now = Instant.now();
+    RRSIGRecord rrsig =
+        DNSSEC.sign(
+            rrset, dnskey, privateKey, now.minusSeconds(60), now.plus(Duration.ofDays(1)),
+            CryptoProvider.signingProvider(key.getAlgorithm()));
+    DNSSEC.verify(rrset, rrsig, dnskey, now);
+  }
+
+  @Test
+  void newZoneGetsAKskAndAZskWhosePrivateKeysTravelOnlyWrapped() throws Exception {
+    String zone = uniqueZone();
+    ZoneRegistryFact added = KafkaClients.zoneAdded(zone, "/zones/" + zone + "zone");
+    String traceparent = KafkaClients.newTraceparent();
+
+    send(added, traceparent);
+
+    ConsumerRecord<String, KeySetChanged> record = awaitRecords(keySets, zone, 1).get(0);
+    KeySetChanged set = record.value();
+    assertEquals(zone, record.key());
+    assertEquals(zone, set.getZone());
+    assertEquals(3600L, set.getDnskeyTtl());
+    assertEquals("keymanager", set.getMetadata().getProducer());
+    assertEquals(added.getMetadata().getEventId(), set.getMetadata().getCausationId());
+    assertEquals(2, set.getKeys().size());
+    ZoneKey ksk = keyOf(set, KeyRole.KSK);
+    ZoneKey zsk = keyOf(set, KeyRole.ZSK);
+    assertEquals(257, ksk.getFlags());
+    assertEquals(256, zsk.getFlags());
+    assertNotEquals(ksk.getKeyTag(), zsk.getKeyTag());
+    for (ZoneKey key : set.getKeys()) {
+      assertEquals(Algorithms.ECDSAP256SHA256, key.getAlgorithm());
+      assertTrue(key.getReference().matches("db:keymanager/[0-9a-f-]{36}"), key.getReference());
+      assertNotNull(key.getCreatedAt());
+    }
+    assertEquals(ksk.getCreatedAt().plus(Duration.ofDays(365)), ksk.getExpiresAt());
+    assertEquals(zsk.getCreatedAt().plus(Duration.ofDays(30)), zsk.getExpiresAt());
+
+    String outgoingTraceparent = KafkaClients.TopicReader.header(record, "traceparent");
+    assertNotNull(outgoingTraceparent, "the emitted record carries trace context");
+    assertEquals(KafkaClients.traceId(traceparent), KafkaClients.traceId(outgoingTraceparent),
+        "the trace started by the registry fact continues through the key manager");
+
+    KeyWrap keyWrap = new KeyWrap(Base64.getDecoder().decode(testKeyEncryptionKey));
+    byte[] rawValue;
+    try (KafkaClients.TopicReader<byte[]> raw = KafkaClients.TopicReader.raw(bootstrap, Topics.KEY_SETS)) {
+      rawValue = awaitRecords(raw, zone, 1).get(0).value();
+    }
+    for (ZoneKey key : set.getKeys()) {
+      PrivateKey privateKey = keyWrap.unwrap(bytes(key.getWrappedPrivateKey()), key.getAlgorithm());
+      assertSignsAndVerifies(zone, key, privateKey);
+      assertFalse(contains(rawValue, privateKey.getEncoded()), "no clear PKCS#8 private key on the bus");
+      assertFalse(contains(rawValue, scalar((ECPrivateKey) privateKey)), "no clear private scalar on the bus");
+      assertFalse(
+          contains(bytes(key.getWrappedPrivateKey()), privateKey.getEncoded()),
+          "the wrapped form does not embed the clear key");
+    }
+
+    RestAssured.given()
+        .when()
+        .get("/keys/" + zone)
+        .then()
+        .statusCode(200)
+        .body("zone", equalTo(zone))
+        .body("keys", hasSize(2))
+        .body("keys.keyTag", hasItem(ksk.getKeyTag()))
+        .body("keys.keyTag", hasItem(zsk.getKeyTag()))
+        .body("keys.role", hasItem("KSK"))
+        .body("keys.algorithm", everyItem(equalTo("ECDSAP256SHA256")))
+        .body("keys.state", everyItem(equalTo("active")))
+        .body("keys.dnskey", hasItem(containsString("DNSKEY\t257 3 13 ")))
+        .body(not(containsString("rappedPrivateKey")))
+        .body(not(containsString(Base64.getEncoder().encodeToString(bytes(ksk.getWrappedPrivateKey())))));
+  }
+
+  @Test
+  void cskPolicyGivesOneCombinedSigningKey() throws Exception {
+    String zone = uniqueZone();
+    PolicySnapshot csk = KafkaClients.defaultPolicy();
+    csk.setUseCsk(true);
+    csk.setAlgorithm("ED25519");
+    csk.setDnskeyTtlSeconds(300);
+
+    send(KafkaClients.zoneAdded(zone, "/zones/csk.zone", csk), null);
+
+    KeySetChanged set = awaitRecords(keySets, zone, 1).get(0).value();
+    assertEquals(300L, set.getDnskeyTtl());
+    assertEquals(1, set.getKeys().size());
+    ZoneKey key = set.getKeys().get(0);
+    assertEquals(KeyRole.CSK, key.getRole());
+    assertEquals(257, key.getFlags());
+    assertEquals(Algorithms.ED25519, key.getAlgorithm());
+    KeyWrap keyWrap = new KeyWrap(Base64.getDecoder().decode(testKeyEncryptionKey));
+    assertSignsAndVerifies(zone, key, keyWrap.unwrap(bytes(key.getWrappedPrivateKey()), key.getAlgorithm()));
+  }
+
+  /**
+   * Facts about one zone stay in order on one partition, so the key set announced after the final re-add is a
+   * barrier: a key set caused by the duplicate or the second ZoneAdded would sit between the two announcements.
+   */
+  @Test
+  void replayAnnouncesNothingAndReAddBringsTheRetiredKeysBack() throws Exception {
+    String zone = uniqueZone();
+    ZoneRegistryFact added = KafkaClients.zoneAdded(zone, "/zones/replay.zone");
+    send(added, null);
+    KeySetChanged first = awaitRecords(keySets, zone, 1).get(0).value();
+
+    send(added, null);
+    send(KafkaClients.zoneAdded(zone, "/zones/replay.zone"), null);
+    send(KafkaClients.zoneRemoved(zone), null);
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                RestAssured.given()
+                    .get("/keys/" + zone)
+                    .then()
+                    .statusCode(200)
+                    .body("keys", hasSize(2))
+                    .body("keys.state", everyItem(equalTo("retired"))));
+
+    ZoneRegistryFact readded = KafkaClients.zoneAdded(zone, "/zones/replay.zone");
+    send(readded, null);
+
+    List<ConsumerRecord<String, KeySetChanged>> sets = awaitRecords(keySets, zone, 2);
+    assertEquals(2, sets.size(), "exactly two announcements: " + sets);
+    KeySetChanged second = sets.get(1).value();
+    assertEquals(readded.getMetadata().getEventId(), second.getMetadata().getCausationId());
+    assertEquals(
+        first.getKeys().stream().map(ZoneKey::getKeyTag).sorted().toList(),
+        second.getKeys().stream().map(ZoneKey::getKeyTag).sorted().toList(),
+        "the retired keys come back rather than new ones");
+    RestAssured.given()
+        .get("/keys/" + zone)
+        .then()
+        .statusCode(200)
+        .body("keys.state", everyItem(equalTo("active")));
+  }
+
+  @Test
+  void unknownZoneIsNotFound() {
+    RestAssured.given()
+        .get("/keys/absent.example.")
+        .then()
+        .statusCode(404)
+        .body("error", containsString("absent.example."));
+  }
+
+  @Test
+  void readinessReportsKafkaAndDatabase() {
+    RestAssured.given()
+        .when()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("UP"))
+        .body("checks.name", hasItem("Kafka connection health check"))
+        .body("checks.name", hasItem("Reactive PostgreSQL connections health check"));
+  }
+}

@@ -1,0 +1,26 @@
+package dev.cascade.loader.domain;
+
+import dev.cascade.dnssec.zone.ParsedZone;
+
+/**
+ * The result of reading one zone file: a new version, the same content as the last loaded version, or a reason why
+ * the file could not be used. A failure is a value, not an exception, so a bad file can never stop the consumer.
+ */
+public sealed interface LoadOutcome {
+
+  /** A zone whose digest differs from the last loaded version (or the first version of the zone). */
+  record Loaded(ParsedZone zone, String digest) implements LoadOutcome {}
+
+  /** The records are identical, in canonical order, to the last loaded version: no new version is made. */
+  record Unchanged(String digest, long serial) implements LoadOutcome {}
+
+  /**
+   * The file could not be loaded.
+   *
+   * @param source the source as the zone registry named it
+   * @param file the file the problem is in (an {@code $INCLUDE}d file may differ from the source), if known
+   * @param line the 1-based line of the problem, if known
+   * @param reason what is wrong, in words an operator can act on
+   */
+  record Failed(String source, String file, Integer line, String reason) implements LoadOutcome {}
+}

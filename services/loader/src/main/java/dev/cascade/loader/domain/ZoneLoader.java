@@ -1,0 +1,62 @@
+package dev.cascade.loader.domain;
+
+import dev.cascade.dnssec.zone.ParsedZone;
+import dev.cascade.dnssec.zone.ZoneFileParser;
+import dev.cascade.dnssec.zone.ZoneInputException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * Reads a zone file for an apex and compares it with the last loaded version.
+ *
+ * <p>Blocking (file I/O and parsing): callers run it on a worker thread. Every problem, expected or not, comes back as
+ * {@link LoadOutcome.Failed}, because the loader must report a bad file as a fact rather than crash on it.
+ */
+public final class ZoneLoader {
+
+  /**
+   * Loads {@code source} as the zone {@code apex}.
+   *
+   * @param apex the zone apex as carried on the bus (absolute, trailing dot)
+   * @param source absolute path of the zone file, as the zone registry named it
+   * @param lastDigest digest of the last version loaded for this zone, if any
+   */
+  public LoadOutcome load(String apex, String source, Optional<String> lastDigest) {
+    Name origin;
+    try {
+      origin = Name.fromString(apex);
+    } catch (TextParseException e) {
+      return new LoadOutcome.Failed(source, null, null, "invalid zone name '" + apex + "': " + e.getMessage());
+    }
+    if (!origin.isAbsolute()) {
+      return new LoadOutcome.Failed(source, null, null, "zone name '" + apex + "' is not absolute");
+    }
+    Path file;
+    try {
+      file = Path.of(source);
+    } catch (InvalidPathException e) {
+      return new LoadOutcome.Failed(source, null, null, "invalid source path: " + e.getMessage());
+    }
+    // A relative path would be resolved against this process's working directory, which the operator who added
+    // the zone does not control; the registry promises an absolute path (ZoneAdded.source), so insist on it.
+    if (!file.isAbsolute()) {
+      return new LoadOutcome.Failed(source, null, null, "source path is not absolute: " + source);
+    }
+    ParsedZone parsed;
+    try {
+      parsed = ZoneFileParser.parse(file, origin);
+    } catch (ZoneInputException e) {
+      return new LoadOutcome.Failed(source, e.file(), e.line(), e.reason());
+    } catch (RuntimeException e) {
+      return new LoadOutcome.Failed(source, source, null, "unexpected error while reading the zone: " + e);
+    }
+    String digest = parsed.digest();
+    if (lastDigest.isPresent() && lastDigest.get().equals(digest)) {
+      return new LoadOutcome.Unchanged(digest, parsed.serial());
+    }
+    return new LoadOutcome.Loaded(parsed, digest);
+  }
+}

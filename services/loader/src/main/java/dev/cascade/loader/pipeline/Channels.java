@@ -1,0 +1,13 @@
+package dev.cascade.loader.pipeline;
+
+/** Channel names used in {@code application.properties}; each maps to one topic of {@code dev.cascade.events.Topics}. */
+final class Channels {
+
+  /** Incoming, topic {@code cascade.zone-registry.v1}. */
+  static final String ZONE_REGISTRY = "zone-registry";
+
+  /** Outgoing, topic {@code cascade.unsigned-versions.v1}. */
+  static final String UNSIGNED_VERSIONS = "unsigned-versions";
+
+  private Channels() {}
+}

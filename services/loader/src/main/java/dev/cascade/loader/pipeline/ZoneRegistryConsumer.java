@@ -1,0 +1,162 @@
+package dev.cascade.loader.pipeline;
+
+import dev.cascade.content.ContentWriter;
+import dev.cascade.events.Topics;
+import dev.cascade.events.v1.ContentLocation;
+import dev.cascade.events.v1.ZoneAdded;
+import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneReloadRequested;
+import dev.cascade.events.v1.ZoneRemoved;
+import dev.cascade.loader.domain.LoadOutcome;
+import dev.cascade.loader.domain.ZoneApex;
+import dev.cascade.loader.domain.ZoneLoader;
+import dev.cascade.loader.persistence.LoaderState;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns zone registry facts into unsigned versions.
+ *
+ * <p>ZoneAdded and ZoneReloadRequested read the source file on a worker thread; a file whose digest equals the last
+ * loaded one yields nothing, a new one is written to {@code cascade.unsigned-content.v1} and announced as
+ * ZoneVersionLoaded, a bad one is announced as ZoneLoadFailed. ZoneRemoved forgets the zone.
+ *
+ * <p>The returned Uni never fails: an unexpected error is logged and the record acknowledged, because one poisoned
+ * record must not stall the partition and with it every other zone on it. Events already handled (same eventId) are
+ * skipped, since Kafka delivers at least once. The processed mark is written only after the outgoing event is
+ * acknowledged, so a crash in between leads to a repeat, never to a lost version.
+ */
+@ApplicationScoped
+public class ZoneRegistryConsumer {
+
+  private static final Logger LOG = Logger.getLogger(ZoneRegistryConsumer.class);
+
+  private final UnsignedVersionEmitter emitter;
+  private final LoaderState state;
+  private final ContentWriter contentWriter;
+  private final Vertx vertx;
+  private final ZoneLoader zoneLoader = new ZoneLoader();
+
+  public ZoneRegistryConsumer(
+      UnsignedVersionEmitter emitter, LoaderState state, ContentWriter contentWriter, Vertx vertx) {
+    this.emitter = emitter;
+    this.state = state;
+    this.contentWriter = contentWriter;
+    this.vertx = vertx;
+  }
+
+  @Incoming(Channels.ZONE_REGISTRY)
+  public Uni<Void> onZoneRegistryFact(ZoneRegistryFact fact) {
+    if (fact == null) {
+      // fail-on-deserialization-failure=false delivers undecodable records as null: nothing to act on.
+      LOG.warn("skipping a zone registry record that could not be deserialized");
+      return Uni.createFrom().voidItem();
+    }
+    String eventId = fact.getMetadata().getEventId();
+    return state
+        .alreadyProcessed(eventId)
+        .chain(
+            seen -> {
+              if (seen) {
+                LOG.debugf("zone registry event %s already processed, skipping", eventId);
+                return Uni.createFrom().voidItem();
+              }
+              return dispatch(fact, eventId);
+            })
+        .onFailure()
+        .recoverWithUni(
+            failure -> {
+              LOG.errorf(
+                  failure,
+                  "could not handle zone registry event %s for zone %s; acknowledged so the partition moves on",
+                  eventId,
+                  fact.getZone());
+              return Uni.createFrom().voidItem();
+            });
+  }
+
+  private Uni<Void> dispatch(ZoneRegistryFact fact, String eventId) {
+    String zone = ZoneApex.canonical(fact.getZone());
+    Object what = fact.getFact();
+    if (what instanceof ZoneAdded added) {
+      return load(zone, added.getSource(), eventId);
+    }
+    if (what instanceof ZoneReloadRequested reload) {
+      return load(zone, reload.getSource(), eventId);
+    }
+    if (what instanceof ZoneRemoved) {
+      LOG.infof("zone %s removed, forgetting its last loaded version", zone);
+      return state.forget(zone, eventId);
+    }
+    LOG.warnf("ignoring unknown zone registry fact %s for zone %s", what == null ? null : what.getClass(), zone);
+    return state.markProcessed(eventId);
+  }
+
+  private Uni<Void> load(String zone, String source, String eventId) {
+    return state
+        .lastDigest(zone)
+        // Parsing and the content write block; executeBlocking runs them on a worker thread and resumes on this
+        // record's Vert.x context, which Hibernate Reactive needs and which carries the trace of the incoming record.
+        .chain(lastDigest -> vertx.executeBlocking(Uni.createFrom().item(() -> readAndWrite(zone, source, lastDigest))))
+        .chain(result -> finish(zone, source, eventId, result));
+  }
+
+  /** Blocking: parses the file and, for a new version, writes its content chunks. */
+  private LoadResult readAndWrite(String zone, String source, Optional<String> lastDigest) {
+    LoadOutcome outcome = zoneLoader.load(zone, source, lastDigest);
+    if (!(outcome instanceof LoadOutcome.Loaded loaded)) {
+      return new LoadResult(outcome, null, null);
+    }
+    String versionId = UUID.randomUUID().toString();
+    try {
+      ContentLocation location =
+          contentWriter.write(Topics.UNSIGNED_CONTENT, zone, versionId, loaded.zone().records());
+      return new LoadResult(outcome, versionId, location);
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "could not write the content of zone %s version %s", zone, versionId);
+      return new LoadResult(
+          new LoadOutcome.Failed(source, null, null, "could not write the zone content to Kafka: " + e),
+          null,
+          null);
+    }
+  }
+
+  private Uni<Void> finish(String zone, String source, String eventId, LoadResult result) {
+    if (result.outcome() instanceof LoadOutcome.Unchanged unchanged) {
+      LOG.infof("zone %s unchanged, no new version (serial %d)", zone, unchanged.serial());
+      return state.markProcessed(eventId);
+    }
+    if (result.outcome() instanceof LoadOutcome.Failed failed) {
+      LOG.warnf("zone %s could not be loaded from %s: %s", zone, source, describe(failed));
+      return emitter.loadFailed(zone, failed, eventId).chain(() -> state.markProcessed(eventId));
+    }
+    LoadOutcome.Loaded loaded = (LoadOutcome.Loaded) result.outcome();
+    LOG.infof(
+        "zone %s serial %d loaded as version %s (%d records)",
+        zone,
+        loaded.zone().serial(),
+        result.versionId(),
+        result.location().getRecordCount());
+    return emitter
+        .versionLoaded(zone, source, result.versionId(), loaded.zone(), result.location(), eventId)
+        .chain(
+            () ->
+                state.recordVersion(
+                    zone, source, loaded.digest(), result.versionId(), loaded.zone().serial(), eventId));
+  }
+
+  private static String describe(LoadOutcome.Failed failed) {
+    if (failed.file() == null) {
+      return failed.reason();
+    }
+    return failed.file() + (failed.line() == null ? "" : ":" + failed.line()) + ": " + failed.reason();
+  }
+
+  /** What the worker thread hands back: the outcome, plus the version id and content location of a new version. */
+  private record LoadResult(LoadOutcome outcome, String versionId, ContentLocation location) {}
+}

@@ -1,0 +1,5 @@
+/**
+ * The loader's Kafka side, the only package that touches SmallRye Messaging or Kafka clients: consumes zone registry
+ * facts, writes content chunks with zone-content's ContentWriter and emits UnsignedVersionFact, keyed by zone apex.
+ */
+package dev.cascade.loader.pipeline;

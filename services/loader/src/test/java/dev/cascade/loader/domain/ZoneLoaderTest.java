@@ -1,0 +1,132 @@
+package dev.cascade.loader.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Type;
+
+class ZoneLoaderTest {
+
+  private static final String APEX = "example.test.";
+
+  @TempDir Path dir;
+
+  private final ZoneLoader loader = new ZoneLoader();
+
+  static String zone(long serial, String extraLine) {
+    return String.join(
+        "\n",
+        "$ORIGIN example.test.",
+        "$TTL 3600",
+        "@ IN SOA ns1 hostmaster " + serial + " 7200 3600 1209600 3600",
+        "@ IN NS ns1",
+        "@ IN NS ns2",
+        "ns1 IN A 192.0.2.1",
+        "ns2 IN A 192.0.2.2",
+        extraLine,
+        "");
+  }
+
+  private Path write(String name, String text) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, text);
+    return file;
+  }
+
+  @Test
+  void firstLoadIsANewVersionWithSerialAndRecords() throws IOException {
+    Path file = write("example.test.zone", zone(2024010101, "www IN A 192.0.2.10"));
+
+    LoadOutcome.Loaded loaded =
+        assertInstanceOf(LoadOutcome.Loaded.class, loader.load(APEX, file.toString(), Optional.empty()));
+
+    assertEquals(2024010101L, loaded.zone().serial());
+    assertEquals(6, loaded.zone().records().size());
+    assertTrue(loaded.zone().records().stream().anyMatch(r -> r.getType() == Type.SOA));
+    assertEquals(loaded.zone().digest(), loaded.digest());
+  }
+
+  @Test
+  void sameContentAsLastVersionIsUnchanged() throws IOException {
+    Path file = write("example.test.zone", zone(7, "www IN A 192.0.2.10"));
+    String digest =
+        ((LoadOutcome.Loaded) loader.load(APEX, file.toString(), Optional.empty())).digest();
+
+    LoadOutcome again = loader.load(APEX, file.toString(), Optional.of(digest));
+
+    LoadOutcome.Unchanged unchanged = assertInstanceOf(LoadOutcome.Unchanged.class, again);
+    assertEquals(digest, unchanged.digest());
+    assertEquals(7L, unchanged.serial());
+  }
+
+  @Test
+  void changedContentIsANewVersionEvenWithTheSameSerial() throws IOException {
+    Path file = write("example.test.zone", zone(7, "www IN A 192.0.2.10"));
+    String first = ((LoadOutcome.Loaded) loader.load(APEX, file.toString(), Optional.empty())).digest();
+    Files.writeString(file, zone(7, "www IN A 192.0.2.11"));
+
+    LoadOutcome.Loaded second =
+        assertInstanceOf(LoadOutcome.Loaded.class, loader.load(APEX, file.toString(), Optional.of(first)));
+
+    assertNotEquals(first, second.digest());
+  }
+
+  @Test
+  void syntaxErrorNamesFileAndLine() throws IOException {
+    Path file = write("broken.zone", zone(1, "www IN A 999.1.2.3"));
+
+    LoadOutcome.Failed failed =
+        assertInstanceOf(LoadOutcome.Failed.class, loader.load(APEX, file.toString(), Optional.empty()));
+
+    assertEquals(file.toString(), failed.source());
+    assertTrue(failed.file().endsWith("broken.zone"), failed.file());
+    assertEquals(8, failed.line());
+    assertTrue(!failed.reason().isBlank());
+  }
+
+  @Test
+  void missingFileIsAFailureNotAnException() {
+    String missing = dir.resolve("absent.zone").toString();
+
+    LoadOutcome.Failed failed =
+        assertInstanceOf(LoadOutcome.Failed.class, loader.load(APEX, missing, Optional.empty()));
+
+    assertEquals(missing, failed.source());
+    assertTrue(!failed.reason().isBlank());
+  }
+
+  @Test
+  void relativeSourceIsRefused() {
+    LoadOutcome.Failed failed =
+        assertInstanceOf(LoadOutcome.Failed.class, loader.load(APEX, "zones/example.zone", Optional.empty()));
+
+    assertNull(failed.line());
+    assertTrue(failed.reason().contains("not absolute"), failed.reason());
+  }
+
+  @Test
+  void invalidApexIsAFailure() throws IOException {
+    Path file = write("example.test.zone", zone(1, "www IN A 192.0.2.10"));
+
+    LoadOutcome.Failed failed =
+        assertInstanceOf(
+            LoadOutcome.Failed.class, loader.load("bad..name.", file.toString(), Optional.empty()));
+
+    assertTrue(failed.reason().contains("invalid zone name"), failed.reason());
+  }
+
+  @Test
+  void apexIsLowerCaseAndAbsolute() {
+    assertEquals("example.test.", ZoneApex.canonical("Example.TEST"));
+    assertEquals("example.test.", ZoneApex.canonical("example.test."));
+  }
+}

@@ -1,0 +1,237 @@
+package dev.cascade.loader.pipeline;
+
+import static dev.cascade.loader.pipeline.KafkaClients.record;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade.content.ContentReader;
+import dev.cascade.content.KafkaSettings;
+import dev.cascade.events.Topics;
+import dev.cascade.events.v1.UnsignedVersionFact;
+import dev.cascade.events.v1.ZoneLoadFailed;
+import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.testinfra.KafkaResource;
+import dev.cascade.testinfra.PostgresResource;
+import dev.cascade.testinfra.RegistryResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * The loader as a whole: zone registry facts in, unsigned versions and content chunks out, with Kafka, PostgreSQL and
+ * the schema registry running for real. Every test uses its own zone, so tests share the broker without interfering.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
+class ZoneLoadingFlowTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  @ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrap;
+
+  @ConfigProperty(name = "cascade.registry.url")
+  String registryUrl;
+
+  private KafkaProducer<String, ZoneRegistryFact> producer;
+  private KafkaClients.TopicReader<UnsignedVersionFact> versions;
+  private Path dir;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    producer = KafkaClients.registryProducer(bootstrap, registryUrl);
+    versions = new KafkaClients.TopicReader<>(bootstrap, registryUrl, Topics.UNSIGNED_VERSIONS);
+    dir = Files.createTempDirectory("loader-test");
+  }
+
+  @AfterEach
+  void tearDown() {
+    producer.close();
+    versions.close();
+  }
+
+  private static String uniqueZone() {
+    return "z" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+  }
+
+  private static String zoneText(String zone, long serial, String lastLine) {
+    return String.join(
+        "\n",
+        "$ORIGIN " + zone,
+        "$TTL 3600",
+        "@ IN SOA ns1 hostmaster " + serial + " 7200 3600 1209600 3600",
+        "@ IN NS ns1",
+        "@ IN NS ns2",
+        "ns1 IN A 192.0.2.1",
+        "ns2 IN A 192.0.2.2",
+        lastLine,
+        "");
+  }
+
+  private void send(ZoneRegistryFact fact, String traceparent) throws Exception {
+    producer.send(record(Topics.ZONE_REGISTRY, fact.getZone(), fact, traceparent)).get(30, TimeUnit.SECONDS);
+  }
+
+  private List<ConsumerRecord<String, UnsignedVersionFact>> awaitFacts(String zone, int count) {
+    return await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> versions.recordsFor(zone), facts -> facts.size() >= count);
+  }
+
+  @Test
+  void goodFileBecomesAVersionWhoseContentCanBeReadBack() throws Exception {
+    String zone = uniqueZone();
+    Path file = Files.writeString(dir.resolve("good.zone"), zoneText(zone, 2026112801, "www IN A 192.0.2.10"));
+    ZoneRegistryFact added = KafkaClients.zoneAdded(zone, file.toString());
+    String traceparent = KafkaClients.newTraceparent();
+
+    send(added, traceparent);
+
+    ConsumerRecord<String, UnsignedVersionFact> record = awaitFacts(zone, 1).get(0);
+    UnsignedVersionFact fact = record.value();
+    assertEquals(zone, record.key());
+    assertEquals(zone, fact.getZone());
+    assertEquals("loader", fact.getMetadata().getProducer());
+    assertEquals(added.getMetadata().getEventId(), fact.getMetadata().getCausationId());
+    ZoneVersionLoaded loaded = assertInstanceOf(ZoneVersionLoaded.class, fact.getFact());
+    assertEquals(2026112801L, loaded.getSerial());
+    assertEquals(file.toString(), loaded.getSource());
+    assertEquals(Files.size(file), loaded.getByteCount());
+    assertEquals(6L, loaded.getContent().getRecordCount());
+    assertEquals(Topics.UNSIGNED_CONTENT, loaded.getContent().getTopic());
+    UUID.fromString(loaded.getVersionId());
+
+    String outgoingTraceparent = KafkaClients.TopicReader.header(record, "traceparent");
+    assertNotNull(outgoingTraceparent, "the emitted record carries trace context");
+    assertEquals(KafkaClients.traceId(traceparent), KafkaClients.traceId(outgoingTraceparent),
+        "the trace started by the registry fact continues through the loader");
+
+    try (ContentReader reader = new ContentReader(KafkaSettings.consumer(bootstrap, registryUrl))) {
+      List<Record> records = reader.readAll(loaded.getContent(), zone, loaded.getVersionId());
+      assertEquals(6, records.size());
+      Record soa = records.stream().filter(r -> r.getType() == Type.SOA).findFirst().orElseThrow();
+      assertEquals(2026112801L, ((SOARecord) soa).getSerial());
+      assertTrue(records.stream().anyMatch(r -> r.getName().toString().equals("www." + zone)));
+    }
+  }
+
+  @Test
+  void syntaxErrorBecomesZoneLoadFailedWithFileAndLine() throws Exception {
+    String zone = uniqueZone();
+    Path file = Files.writeString(dir.resolve("broken.zone"), zoneText(zone, 1, "www IN A 999.1.2.3"));
+    ZoneRegistryFact added = KafkaClients.zoneAdded(zone, file.toString());
+
+    send(added, null);
+
+    UnsignedVersionFact fact = awaitFacts(zone, 1).get(0).value();
+    assertEquals(added.getMetadata().getEventId(), fact.getMetadata().getCausationId());
+    ZoneLoadFailed failed = assertInstanceOf(ZoneLoadFailed.class, fact.getFact());
+    assertEquals(file.toString(), failed.getSource());
+    assertNotNull(failed.getFile());
+    assertTrue(failed.getFile().endsWith("broken.zone"), failed.getFile());
+    assertEquals(8, failed.getLine());
+    assertTrue(!failed.getReason().isBlank());
+  }
+
+  @Test
+  void missingFileBecomesZoneLoadFailed() throws Exception {
+    String zone = uniqueZone();
+    String missing = dir.resolve("absent.zone").toString();
+
+    send(KafkaClients.zoneAdded(zone, missing), null);
+
+    ZoneLoadFailed failed = assertInstanceOf(ZoneLoadFailed.class, awaitFacts(zone, 1).get(0).value().getFact());
+    assertEquals(missing, failed.getSource());
+  }
+
+  /**
+   * Facts about one zone stay in order on one partition, so the version that follows the last reload is a barrier:
+   * anything the unchanged reload or the duplicate had produced would sit among the three expected facts. Each file
+   * keeps its content, because the loader reads a file only when it handles the event.
+   */
+  @Test
+  void unchangedReloadAndDuplicateEventMakeNoNewFact() throws Exception {
+    String zone = uniqueZone();
+    Path first = Files.writeString(dir.resolve("first.zone"), zoneText(zone, 10, "www IN A 192.0.2.10"));
+    Path broken = Files.writeString(dir.resolve("broken.zone"), zoneText(zone, 11, "www IN A 999.1.2.3"));
+    Path next = Files.writeString(dir.resolve("next.zone"), zoneText(zone, 12, "www IN A 192.0.2.12"));
+
+    send(KafkaClients.zoneAdded(zone, first.toString()), null);
+    send(KafkaClients.reloadRequested(zone, first.toString()), null);
+    ZoneRegistryFact brokenReload = KafkaClients.reloadRequested(zone, broken.toString());
+    send(brokenReload, null);
+    send(brokenReload, null);
+    ZoneRegistryFact lastReload = KafkaClients.reloadRequested(zone, next.toString());
+    send(lastReload, null);
+
+    List<ConsumerRecord<String, UnsignedVersionFact>> facts = awaitFacts(zone, 3);
+    assertEquals(3, facts.size(), "no fact for the unchanged reload or the duplicate: " + facts);
+    ZoneVersionLoaded loaded = assertInstanceOf(ZoneVersionLoaded.class, facts.get(0).value().getFact());
+    ZoneLoadFailed failed = assertInstanceOf(ZoneLoadFailed.class, facts.get(1).value().getFact());
+    ZoneVersionLoaded reloaded = assertInstanceOf(ZoneVersionLoaded.class, facts.get(2).value().getFact());
+    assertEquals(10L, loaded.getSerial());
+    assertEquals(broken.toString(), failed.getSource());
+    assertEquals(brokenReload.getMetadata().getEventId(), facts.get(1).value().getMetadata().getCausationId());
+    assertEquals(12L, reloaded.getSerial());
+    assertEquals(lastReload.getMetadata().getEventId(), facts.get(2).value().getMetadata().getCausationId());
+    assertNotEquals(loaded.getVersionId(), reloaded.getVersionId());
+  }
+
+  @Test
+  void removedZoneIsLoadedAfreshWhenAddedAgain() throws Exception {
+    String zone = uniqueZone();
+    Path file = Files.writeString(dir.resolve("r.zone"), zoneText(zone, 5, "www IN A 192.0.2.10"));
+    send(KafkaClients.zoneAdded(zone, file.toString()), null);
+    awaitFacts(zone, 1);
+
+    send(KafkaClients.zoneRemoved(zone), null);
+    send(KafkaClients.zoneAdded(zone, file.toString()), null);
+
+    List<ConsumerRecord<String, UnsignedVersionFact>> facts = awaitFacts(zone, 2);
+    ZoneVersionLoaded first = assertInstanceOf(ZoneVersionLoaded.class, facts.get(0).value().getFact());
+    ZoneVersionLoaded again = assertInstanceOf(ZoneVersionLoaded.class, facts.get(1).value().getFact());
+    assertEquals(5L, again.getSerial());
+    assertEquals(first.getContent().getDigest(), again.getContent().getDigest());
+    assertNotEquals(first.getVersionId(), again.getVersionId());
+  }
+
+  @Test
+  void readinessReportsKafkaAndDatabase() {
+    RestAssured.given()
+        .when()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("UP"))
+        .body("checks.name", hasItem("Kafka connection health check"))
+        .body("checks.name", hasItem("Reactive PostgreSQL connections health check"));
+  }
+}
