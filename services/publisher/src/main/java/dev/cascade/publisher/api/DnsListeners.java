@@ -1,0 +1,90 @@
+package dev.cascade.publisher.api;
+
+import dev.cascade.publisher.config.PublisherConfig;
+import dev.cascade.publisher.domain.DnsResponder;
+import dev.cascade.publisher.domain.ServedZones;
+import dev.cascade.publisher.domain.TransferAcl;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The publisher's three DNS servers (reference Cascade's loaded-review, signed-review and publication servers), each
+ * with its own set of served zones. The sets exist from construction, so consumers can fill them before and while
+ * the sockets open; the sockets open at start and close at shutdown.
+ */
+@ApplicationScoped
+public class DnsListeners {
+
+  private final PublisherConfig config;
+  private final TransferAcl acl;
+  private final ServedZones unsignedReview = new ServedZones();
+  private final ServedZones signedReview = new ServedZones();
+  private final ServedZones publication = new ServedZones();
+  private final List<DnsServer> servers = new ArrayList<>();
+  private volatile int unsignedReviewPort;
+  private volatile int signedReviewPort;
+  private volatile int publicationPort;
+
+  public DnsListeners(PublisherConfig config) {
+    this.config = config;
+    this.acl = TransferAcl.of(config.provideXfrTo());
+  }
+
+  synchronized void start(@Observes StartupEvent event) {
+    try {
+      InetAddress address = InetAddress.getByName(config.address());
+      unsignedReviewPort = open("unsigned-review", address, config.unsignedReviewPort(), unsignedReview);
+      signedReviewPort = open("signed-review", address, config.signedReviewPort(), signedReview);
+      publicationPort = open("publication", address, config.publicationPort(), publication);
+    } catch (IOException e) {
+      stop(null);
+      throw new UncheckedIOException("cannot open the DNS listeners on " + config.address(), e);
+    }
+  }
+
+  private int open(String name, InetAddress address, int port, ServedZones zones) throws IOException {
+    DnsServer server = DnsServer.start(name, address, port, new DnsResponder(zones, acl));
+    servers.add(server);
+    return server.port();
+  }
+
+  synchronized void stop(@Observes ShutdownEvent event) {
+    servers.forEach(DnsServer::close);
+    servers.clear();
+  }
+
+  /** Zones served on the unsigned-review port: the latest loaded version of each zone. */
+  public ServedZones unsignedReview() {
+    return unsignedReview;
+  }
+
+  /** Zones served on the signed-review port: the latest signed version of each zone. */
+  public ServedZones signedReview() {
+    return signedReview;
+  }
+
+  /** Zones served on the publication port: the approved, published version of each zone. */
+  public ServedZones publication() {
+    return publication;
+  }
+
+  /** Bound port of the unsigned-review server (differs from the configured one when that is 0). */
+  public int unsignedReviewPort() {
+    return unsignedReviewPort;
+  }
+
+  public int signedReviewPort() {
+    return signedReviewPort;
+  }
+
+  public int publicationPort() {
+    return publicationPort;
+  }
+}

@@ -1,0 +1,16 @@
+package dev.cascade.publisher.domain;
+
+/**
+ * Where the chunks of one zone version sit on a content topic (the domain copy of the ContentLocation event record,
+ * so persistence and domain stay free of Avro types).
+ *
+ * @param topic content topic
+ * @param partition partition of the chunks
+ * @param firstOffset offset of the first chunk
+ * @param lastOffset offset of the last chunk
+ * @param chunkCount number of chunks
+ * @param digest hex SHA-384 over the records in canonical order
+ * @param recordCount number of records
+ */
+public record ContentRef(
+    String topic, int partition, long firstOffset, long lastOffset, int chunkCount, String digest, long recordCount) {}

@@ -1,0 +1,217 @@
+package dev.cascade.publisher.domain;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Serial;
+import org.xbill.DNS.Type;
+
+/**
+ * Answers DNS queries for the zones of one server, as a hidden primary does: the SOA of a served apex, AXFR over TCP
+ * (RFC 5936), and IXFR in its full-transfer form (RFC 1995 §4 lets a server answer with the whole zone). Everything
+ * else is refused: this server is not meant to answer resolvers (reference Cascade answers SOA/AXFR/IXFR only).
+ *
+ * <p>The SOA answer and transfers carry the AA bit: secondaries such as BIND reject a non-authoritative SOA during a
+ * refresh check (RFC 1034 §4.3.5 has the secondary compare the primary's SOA serial).
+ */
+public final class DnsResponder {
+
+  /** How the query arrived: UDP answers are size-limited, TCP carries transfers. */
+  public enum Transport {
+    UDP,
+    TCP
+  }
+
+  /** Largest UDP answer without EDNS (RFC 1035 §4.2.1). */
+  static final int CLASSIC_UDP_SIZE = 512;
+
+  /** Our EDNS UDP payload size: 1232 octets, the DNS Flag Day 2020 value that avoids IP fragmentation. */
+  static final int EDNS_UDP_SIZE = 1232;
+
+  /** Largest DNS message over TCP: the two-octet length prefix (RFC 1035 §4.2.2, RFC 5936 §2.2). */
+  static final int TCP_MESSAGE_SIZE = 65535;
+
+  /** Header (12) plus an OPT record without options (11): the part of a response that is not records. */
+  private static final int FIXED_OVERHEAD = 12 + 11;
+
+  private final ServedZones zones;
+  private final TransferAcl acl;
+
+  public DnsResponder(ServedZones zones, TransferAcl acl) {
+    this.zones = zones;
+    this.acl = acl;
+  }
+
+  /**
+   * The wire-format responses to one query: none (the input was a response, or too short to carry an ID), one, or
+   * for a zone transfer as many messages as the zone needs.
+   */
+  public List<byte[]> respond(byte[] wire, InetAddress client, Transport transport) {
+    Message query;
+    try {
+      query = new Message(wire);
+    } catch (IOException | RuntimeException e) {
+      return formatError(wire);
+    }
+    Header header = query.getHeader();
+    if (header.getFlag(Flags.QR)) {
+      return List.of();
+    }
+    if (header.getOpcode() != Opcode.QUERY) {
+      return single(error(query, Rcode.NOTIMP), query, transport);
+    }
+    Record question = query.getQuestion();
+    if (question == null || query.getSection(Section.QUESTION).size() != 1) {
+      return single(error(query, Rcode.FORMERR), query, transport);
+    }
+    if (question.getDClass() != DClass.IN) {
+      return single(error(query, Rcode.REFUSED), query, transport);
+    }
+    int qtype = question.getType();
+    if (qtype == Type.AXFR || qtype == Type.IXFR) {
+      return transfer(query, question, client, transport);
+    }
+    if (qtype == Type.SOA) {
+      return zones
+          .get(question.getName())
+          .map(zone -> single(answer(query, zone.soa()), query, transport))
+          .orElseGet(() -> single(error(query, Rcode.REFUSED), query, transport));
+    }
+    return single(error(query, Rcode.REFUSED), query, transport);
+  }
+
+  private List<byte[]> transfer(Message query, Record question, InetAddress client, Transport transport) {
+    if (transport == Transport.UDP && question.getType() == Type.AXFR) {
+      // RFC 5936 §4.2: AXFR is a TCP exchange; BIND answers a UDP AXFR the same way.
+      return single(error(query, Rcode.FORMERR), query, transport);
+    }
+    ZoneSnapshot zone = zones.get(question.getName()).orElse(null);
+    if (zone == null || !acl.allows(client)) {
+      return single(error(query, Rcode.REFUSED), query, transport);
+    }
+    if (question.getType() == Type.IXFR && (transport == Transport.UDP || upToDate(query, zone))) {
+      // RFC 1995 §2: an IXFR over UDP that does not fit gets the current SOA only, and the client retries over TCP;
+      // RFC 1995 §4: a client at or past our serial also gets just the current SOA.
+      return single(answer(query, zone.soa()), query, transport);
+    }
+    return axfr(query, zone);
+  }
+
+  /** RFC 1995 §4: the client's serial (the SOA in the IXFR query's authority section) is not older than ours. */
+  private static boolean upToDate(Message query, ZoneSnapshot zone) {
+    for (Record record : query.getSection(Section.AUTHORITY)) {
+      if (record instanceof SOARecord soa) {
+        return Serial.compare(soa.getSerial(), zone.serial()) >= 0;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The whole zone as RFC 5936 §2.2 messages: the SOA first and last, the other records between, each message kept
+   * under 64 KiB by summing uncompressed record lengths (compression only makes a message smaller).
+   */
+  private static List<byte[]> axfr(Message query, ZoneSnapshot zone) {
+    List<byte[]> messages = new ArrayList<>();
+    SOARecord soa = zone.soa();
+    int soaLength = soa.toWire(Section.ANSWER).length;
+    Message message = response(query, true);
+    message.getHeader().setFlag(Flags.AA);
+    int size = FIXED_OVERHEAD + question(query);
+    message.addRecord(soa, Section.ANSWER);
+    size += soaLength;
+    for (int i = 0; i < zone.size(); i++) {
+      Record record = zone.record(i);
+      if (record == soa) {
+        continue;
+      }
+      if (size + zone.wireLength(i) > TCP_MESSAGE_SIZE) {
+        messages.add(message.toWire());
+        message = response(query, false);
+        message.getHeader().setFlag(Flags.AA);
+        size = FIXED_OVERHEAD;
+      }
+      message.addRecord(record, Section.ANSWER);
+      size += zone.wireLength(i);
+    }
+    if (size + soaLength > TCP_MESSAGE_SIZE) {
+      messages.add(message.toWire());
+      message = response(query, false);
+      message.getHeader().setFlag(Flags.AA);
+    }
+    message.addRecord(soa, Section.ANSWER);
+    messages.add(message.toWire());
+    return messages;
+  }
+
+  private static int question(Message query) {
+    return query.getQuestion().getName().length() + 4;
+  }
+
+  private static Message answer(Message query, Record record) {
+    Message response = response(query, true);
+    response.getHeader().setFlag(Flags.AA);
+    response.addRecord(record, Section.ANSWER);
+    return response;
+  }
+
+  private static Message error(Message query, int rcode) {
+    Message response = response(query, true);
+    response.getHeader().setRcode(rcode);
+    return response;
+  }
+
+  /** A response skeleton: same ID, opcode and RD bit, QR set, the question echoed, OPT if the query had EDNS. */
+  private static Message response(Message query, boolean withQuestion) {
+    Message response = new Message(query.getHeader().getID());
+    Header header = response.getHeader();
+    header.setFlag(Flags.QR);
+    header.setOpcode(query.getHeader().getOpcode());
+    if (query.getHeader().getFlag(Flags.RD)) {
+      header.setFlag(Flags.RD);
+    }
+    Record question = query.getQuestion();
+    if (withQuestion && question != null) {
+      response.addRecord(question, Section.QUESTION);
+    }
+    if (query.getOPT() != null) {
+      response.addRecord(new OPTRecord(EDNS_UDP_SIZE, 0, 0), Section.ADDITIONAL);
+    }
+    return response;
+  }
+
+  private static List<byte[]> single(Message response, Message query, Transport transport) {
+    if (transport == Transport.TCP) {
+      return List.of(response.toWire());
+    }
+    OPTRecord opt = query.getOPT();
+    int limit = opt == null ? CLASSIC_UDP_SIZE : Math.max(CLASSIC_UDP_SIZE, Math.min(opt.getPayloadSize(), EDNS_UDP_SIZE));
+    return List.of(response.toWire(limit));
+  }
+
+  /** FORMERR for a message that does not parse; without the two ID octets there is nobody to answer. */
+  private static List<byte[]> formatError(byte[] wire) {
+    if (wire.length < 2) {
+      return List.of();
+    }
+    int id = ((wire[0] & 0xff) << 8) | (wire[1] & 0xff);
+    if (wire.length >= 3 && (wire[2] & 0x80) != 0) {
+      return List.of();
+    }
+    Message response = new Message(id);
+    response.getHeader().setFlag(Flags.QR);
+    response.getHeader().setRcode(Rcode.FORMERR);
+    return List.of(response.toWire());
+  }
+}

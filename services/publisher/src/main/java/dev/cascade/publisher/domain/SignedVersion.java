@@ -1,0 +1,12 @@
+package dev.cascade.publisher.domain;
+
+/**
+ * A signed version as the signer announced it: enough to find, check and publish it.
+ *
+ * @param zone the apex, lower case and absolute
+ * @param versionId the version's UUID
+ * @param unsignedSerial SOA serial of the loaded input
+ * @param signedSerial SOA serial of the signed version
+ * @param content where its chunks are
+ */
+public record SignedVersion(String zone, String versionId, long unsignedSerial, long signedSerial, ContentRef content) {}

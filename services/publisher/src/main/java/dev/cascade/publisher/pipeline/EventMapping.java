@@ -1,0 +1,66 @@
+package dev.cascade.publisher.pipeline;
+
+import dev.cascade.events.v1.ContentLocation;
+import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.publisher.domain.ContentRef;
+import dev.cascade.publisher.domain.SignedVersion;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.UUID;
+
+/** Explicit conversions between the Avro events of shared-events and the publisher's domain types. */
+final class EventMapping {
+
+  /** {@code quarkus.application.name} of this service: the {@code producer} of every event it writes. */
+  static final String PRODUCER = "publisher";
+
+  private EventMapping() {}
+
+  /** Zone names as keys and in tables: lower case, absolute (design: "keyed by zone apex"). */
+  static String zoneKey(String zone) {
+    String lower = zone.toLowerCase(Locale.ROOT);
+    return lower.endsWith(".") ? lower : lower + ".";
+  }
+
+  static SignedVersion signedVersion(String zone, ZoneVersionSigned signed) {
+    return new SignedVersion(
+        zoneKey(zone),
+        signed.getVersionId(),
+        signed.getUnsignedSerial(),
+        signed.getSignedSerial(),
+        ref(signed.getContent()));
+  }
+
+  static ContentRef ref(ContentLocation location) {
+    return new ContentRef(
+        location.getTopic(),
+        location.getPartition(),
+        location.getFirstOffset(),
+        location.getLastOffset(),
+        location.getChunkCount(),
+        location.getDigest(),
+        location.getRecordCount());
+  }
+
+  static ContentLocation location(ContentRef ref) {
+    return ContentLocation.newBuilder()
+        .setTopic(ref.topic())
+        .setPartition(ref.partition())
+        .setFirstOffset(ref.firstOffset())
+        .setLastOffset(ref.lastOffset())
+        .setChunkCount(ref.chunkCount())
+        .setDigest(ref.digest())
+        .setRecordCount(ref.recordCount())
+        .build();
+  }
+
+  static EventMetadata metadata(Clock clock, String causationId) {
+    return EventMetadata.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setOccurredAt(clock.instant())
+        .setProducer(PRODUCER)
+        .setCausationId(causationId)
+        .build();
+  }
+}

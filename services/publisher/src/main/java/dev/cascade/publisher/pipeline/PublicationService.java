@@ -1,0 +1,180 @@
+package dev.cascade.publisher.pipeline;
+
+import dev.cascade.events.v1.ZoneVersionPublished;
+import dev.cascade.publisher.api.DnsListeners;
+import dev.cascade.publisher.domain.ContentRef;
+import dev.cascade.publisher.domain.InvalidZoneException;
+import dev.cascade.publisher.domain.PublicationFailures;
+import dev.cascade.publisher.domain.PublicationFailures.Failure;
+import dev.cascade.publisher.domain.ServedZones;
+import dev.cascade.publisher.domain.SignedVersion;
+import dev.cascade.publisher.domain.ZoneSnapshot;
+import dev.cascade.publisher.persistence.PublisherStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Serial;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * What the publisher does with each fact, on the consumer's worker thread: put review versions on the review
+ * servers, and publish approved signed versions. A version is swapped in only after it was read and checked in full;
+ * whatever fails, the version served before stays served, and the failure is logged with zone and version.
+ */
+@ApplicationScoped
+public class PublicationService {
+
+  private static final Logger LOG = Logger.getLogger(PublicationService.class);
+
+  private final DnsListeners listeners;
+  private final PublisherStore store;
+  private final ContentLoader loader;
+  private final PublishedVersionEmitter emitter;
+  private final PublicationFailures failures;
+  private final Clock clock;
+  private final Map<String, ReentrantLock> zoneLocks = new ConcurrentHashMap<>();
+
+  public PublicationService(
+      DnsListeners listeners,
+      PublisherStore store,
+      ContentLoader loader,
+      PublishedVersionEmitter emitter,
+      PublicationFailures failures,
+      Clock clock) {
+    this.listeners = listeners;
+    this.store = store;
+    this.loader = loader;
+    this.emitter = emitter;
+    this.failures = failures;
+    this.clock = clock;
+  }
+
+  /** A loaded version: serve it on the unsigned-review server. */
+  void reviewUnsigned(String zone, String versionId, long serial, ContentRef content) {
+    serveForReview(listeners.unsignedReview(), "unsigned-review", zone, versionId, serial, content);
+  }
+
+  /** A signed version: serve it on the signed-review server, and publish it if its approval came first. */
+  void reviewSigned(SignedVersion version, String causationId) {
+    serveForReview(
+        listeners.signedReview(),
+        "signed-review",
+        version.zone(),
+        version.versionId(),
+        version.signedSerial(),
+        version.content());
+    if (store.saveSignedVersion(version)) {
+      publish(version, store.approvalEventId(version.versionId()).orElse(causationId));
+    }
+  }
+
+  /** An approval at the signed gate: publish the version, now or when its signed-version fact arrives. */
+  void approveSigned(String zone, String versionId, String approvalEventId) {
+    Optional<SignedVersion> version = store.approve(zone, versionId, approvalEventId);
+    if (version.isEmpty()) {
+      LOG.infof("zone %s version %s: approved, waiting for its signed-version fact", zone, versionId);
+      return;
+    }
+    publish(version.get(), approvalEventId);
+  }
+
+  /** A rejection: stop serving that review version (the published version is not touched). */
+  void rejectReview(ServedZones server, String serverName, String zone, String versionId) {
+    origin(zone)
+        .filter(origin -> server.removeVersion(origin, versionId))
+        .ifPresent(origin -> LOG.infof("zone %s version %s: rejected, no longer on %s", zone, versionId, serverName));
+  }
+
+  ServedZones unsignedReviewServer() {
+    return listeners.unsignedReview();
+  }
+
+  ServedZones signedReviewServer() {
+    return listeners.signedReview();
+  }
+
+  /** A removed zone: stop serving it everywhere and forget its publication, so a restart does not bring it back. */
+  void removeZone(String zone) {
+    origin(zone)
+        .ifPresent(
+            origin -> {
+              listeners.unsignedReview().remove(origin);
+              listeners.signedReview().remove(origin);
+              listeners.publication().remove(origin);
+            });
+    store.forgetZone(zone);
+    failures.forget(zone);
+    LOG.infof("zone %s removed: no longer served", zone);
+  }
+
+  private void serveForReview(
+      ServedZones server, String serverName, String zone, String versionId, long serial, ContentRef content) {
+    try {
+      server.install(loader.load(zone, versionId, content, serial));
+      LOG.infof("zone %s version %s: serial %d on %s", zone, versionId, serial, serverName);
+    } catch (InvalidZoneException e) {
+      fail(zone, versionId, serverName, e.getMessage());
+    }
+  }
+
+  private void publish(SignedVersion version, String causationId) {
+    String zone = version.zone();
+    ReentrantLock lock = zoneLocks.computeIfAbsent(zone, z -> new ReentrantLock());
+    lock.lock();
+    try {
+      Optional<SignedVersion> current = store.findPublished(zone);
+      if (current.isPresent() && current.get().versionId().equals(version.versionId())) {
+        LOG.debugf("zone %s version %s: already published", zone, version.versionId());
+        return;
+      }
+      if (current.isPresent() && Serial.compare(version.signedSerial(), current.get().signedSerial()) <= 0) {
+        // Secondaries only transfer a greater serial (RFC 1982, RFC 1034 §4.3.5): an older one would never spread.
+        fail(zone, version.versionId(), "publication",
+            "signed serial " + version.signedSerial() + " is not newer than published "
+                + current.get().signedSerial());
+        return;
+      }
+      ZoneSnapshot snapshot;
+      try {
+        snapshot = loader.load(zone, version.versionId(), version.content(), version.signedSerial());
+      } catch (InvalidZoneException e) {
+        fail(zone, version.versionId(), "publication", e.getMessage());
+        return;
+      }
+      listeners.publication().install(snapshot);
+      store.savePublished(version);
+      emitter.send(
+          ZoneVersionPublished.newBuilder()
+              .setMetadata(EventMapping.metadata(clock, causationId))
+              .setZone(zone)
+              .setVersionId(version.versionId())
+              .setUnsignedSerial(version.unsignedSerial())
+              .setSignedSerial(version.signedSerial())
+              .setRecordCount(snapshot.size())
+              .build());
+      LOG.infof("zone %s version %s: published serial %d (%d records)",
+          zone, version.versionId(), version.signedSerial(), snapshot.size());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void fail(String zone, String versionId, String stage, String reason) {
+    LOG.errorf("zone %s version %s: %s failed, the previous version stays served: %s", zone, versionId, stage, reason);
+    failures.record(new Failure(zone, versionId, stage, reason, clock.instant()));
+  }
+
+  private static Optional<Name> origin(String zone) {
+    try {
+      return Optional.of(Name.fromString(zone, Name.root));
+    } catch (TextParseException e) {
+      LOG.warnf("zone name %s is invalid: %s", zone, e.getMessage());
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.cascade.publisher.pipeline;
+
+import dev.cascade.publisher.api.DnsListeners;
+import dev.cascade.publisher.domain.InvalidZoneException;
+import dev.cascade.publisher.domain.PublicationFailures;
+import dev.cascade.publisher.domain.PublicationFailures.Failure;
+import dev.cascade.publisher.domain.SignedVersion;
+import dev.cascade.publisher.persistence.PublisherStore;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * After a restart, reads every published version back from Kafka (the content location stored in PostgreSQL) and
+ * serves it again, so the publication server does not lose zones with the process. Runs on its own thread; a version
+ * published meanwhile by a consumer is newer and wins (the restore only fills zones that have nothing served yet).
+ */
+@ApplicationScoped
+public class PublishedVersionRestore {
+
+  private static final Logger LOG = Logger.getLogger(PublishedVersionRestore.class);
+
+  private final PublisherStore store;
+  private final ContentLoader loader;
+  private final DnsListeners listeners;
+  private final PublicationFailures failures;
+  private final Clock clock;
+  /** Pause between attempts to reach the database at start; no official reference. */
+  private static final Duration RETRY = Duration.ofSeconds(5);
+
+  private volatile boolean done;
+
+  public PublishedVersionRestore(
+      PublisherStore store,
+      ContentLoader loader,
+      DnsListeners listeners,
+      PublicationFailures failures,
+      Clock clock) {
+    this.store = store;
+    this.loader = loader;
+    this.listeners = listeners;
+    this.failures = failures;
+    this.clock = clock;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    Thread thread = new Thread(this::restore, "publisher-restore");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** True once every published version was restored or found unreadable (readiness waits for it). */
+  public boolean done() {
+    return done;
+  }
+
+  /** Serves every published version again; package-private for the restart test. */
+  void restore() {
+    for (SignedVersion version : listPublished()) {
+      try {
+        boolean installed =
+            listeners
+                .publication()
+                .installIfAbsent(
+                    loader.load(version.zone(), version.versionId(), version.content(), version.signedSerial()));
+        if (installed) {
+          LOG.infof("zone %s version %s: restored serial %d on publication",
+              version.zone(), version.versionId(), version.signedSerial());
+        }
+      } catch (InvalidZoneException | RuntimeException e) {
+        LOG.errorf("zone %s version %s: cannot restore the published version: %s",
+            version.zone(), version.versionId(), e.getMessage());
+        failures.record(new Failure(version.zone(), version.versionId(), "restore", e.getMessage(), clock.instant()));
+      }
+    }
+    done = true;
+  }
+
+  /** The published versions; waits for the database rather than starting with an empty publication server. */
+  private List<SignedVersion> listPublished() {
+    while (true) {
+      try {
+        return store.allPublished();
+      } catch (RuntimeException e) {
+        LOG.warnf("cannot list the published versions yet, retrying in %d s: %s", RETRY.toSeconds(), e.getMessage());
+        try {
+          Thread.sleep(RETRY.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return List.of();
+        }
+      }
+    }
+  }
+}

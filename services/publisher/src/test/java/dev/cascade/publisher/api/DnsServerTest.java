@@ -1,0 +1,222 @@
+package dev.cascade.publisher.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade.publisher.domain.DnsResponder;
+import dev.cascade.publisher.domain.ServedZones;
+import dev.cascade.publisher.domain.TestRecords;
+import dev.cascade.publisher.domain.TransferAcl;
+import dev.cascade.publisher.domain.ZoneSnapshot;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.ZoneTransferException;
+import org.xbill.DNS.ZoneTransferIn;
+
+class DnsServerTest {
+
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+  private static final Name ZONE = TestRecords.name("example.test.");
+  /** About 1,000 TXT records of 200 octets: over 200 KB, so an AXFR needs several 64 KiB messages. */
+  private static final int TXT_RECORDS = 1000;
+
+  private final ServedZones zones = new ServedZones();
+  private final ZoneSnapshot served = TestRecords.snapshot("example.test.", "v1", 2026030101, TXT_RECORDS);
+  private DnsServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    zones.install(served);
+    server = DnsServer.start("test", LOOPBACK, 0, new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.1", "::1"))));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void answersTheApexSoaOverUdpAndTcp() throws Exception {
+    for (boolean tcp : List.of(false, true)) {
+      SimpleResolver resolver = resolver(server.port());
+      resolver.setTCP(tcp);
+
+      Message response = resolver.send(Message.newQuery(Record.newRecord(ZONE, Type.SOA, DClass.IN)));
+
+      assertEquals(Rcode.NOERROR, response.getRcode());
+      assertTrue(response.getHeader().getFlag(Flags.AA));
+      List<Record> answer = response.getSection(Section.ANSWER);
+      assertEquals(1, answer.size());
+      assertEquals(2026030101, ((SOARecord) answer.get(0)).getSerial());
+    }
+  }
+
+  @Test
+  void refusesZonesItDoesNotServeAndOtherQueryTypes() throws Exception {
+    SimpleResolver resolver = resolver(server.port());
+
+    Message otherZone =
+        resolver.send(Message.newQuery(Record.newRecord(TestRecords.name("other.test."), Type.SOA, DClass.IN)));
+    Message aQuery =
+        resolver.send(Message.newQuery(Record.newRecord(TestRecords.name("ns1.example.test."), Type.A, DClass.IN)));
+
+    assertEquals(Rcode.REFUSED, otherZone.getRcode());
+    assertEquals(Rcode.REFUSED, aQuery.getRcode());
+  }
+
+  @Test
+  void transfersTheWholeZoneByAxfr() throws Exception {
+    ZoneTransferIn xfr = ZoneTransferIn.newAXFR(ZONE, LOOPBACK.getHostAddress(), server.port(), null);
+    xfr.setTimeout(Duration.ofSeconds(20));
+
+    xfr.run();
+
+    assertTrue(xfr.isAXFR());
+    assertEquals(servedRecords(), new HashSet<>(xfr.getAXFR()));
+  }
+
+  @Test
+  void axfrIsSeveralMessagesWithTheSoaFirstAndLast() throws Exception {
+    List<Message> messages = rawAxfr(server.port(), Type.AXFR);
+
+    assertTrue(messages.size() > 1, "expected several messages, got " + messages.size());
+    List<Record> all = new ArrayList<>();
+    for (Message message : messages) {
+      assertEquals(Rcode.NOERROR, message.getRcode());
+      all.addAll(message.getSection(Section.ANSWER));
+    }
+    assertEquals(Type.SOA, all.get(0).getType());
+    assertEquals(Type.SOA, all.get(all.size() - 1).getType());
+    assertEquals(served.size() + 1, all.size());
+  }
+
+  @Test
+  void refusesTransfersToClientsOutsideTheAcl() throws Exception {
+    server.close();
+    server = DnsServer.start("test", LOOPBACK, 0, new DnsResponder(zones, TransferAcl.of(List.of("192.0.2.1"))));
+    ZoneTransferIn xfr = ZoneTransferIn.newAXFR(ZONE, LOOPBACK.getHostAddress(), server.port(), null);
+
+    ZoneTransferException e = assertThrows(ZoneTransferException.class, xfr::run);
+
+    assertTrue(e.getMessage().contains("REFUSED"), e.getMessage());
+    // The SOA stays answerable: only transfers are restricted.
+    Message soa = resolver(server.port()).send(Message.newQuery(Record.newRecord(ZONE, Type.SOA, DClass.IN)));
+    assertEquals(Rcode.NOERROR, soa.getRcode());
+  }
+
+  @Test
+  void refusesTransfersOfZonesItDoesNotServe() {
+    ZoneTransferIn xfr =
+        ZoneTransferIn.newAXFR(TestRecords.name("other.test."), LOOPBACK.getHostAddress(), server.port(), null);
+
+    ZoneTransferException e = assertThrows(ZoneTransferException.class, xfr::run);
+
+    assertTrue(e.getMessage().contains("REFUSED"), e.getMessage());
+  }
+
+  @Test
+  void answersAnIxfrWithTheFullZoneOrJustTheSoaWhenCurrent() throws Exception {
+    ZoneTransferIn older = ZoneTransferIn.newIXFR(ZONE, 2026030100, false, LOOPBACK.getHostAddress(), server.port(), null);
+    older.run();
+    assertTrue(older.isAXFR());
+    assertEquals(servedRecords(), new HashSet<>(older.getAXFR()));
+
+    ZoneTransferIn current =
+        ZoneTransferIn.newIXFR(ZONE, 2026030101, false, LOOPBACK.getHostAddress(), server.port(), null);
+    current.run();
+    assertTrue(current.isCurrent());
+  }
+
+  @Test
+  void answersGarbageWithFormerr() throws Exception {
+    byte[] garbage = {0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 'e', 'x'};
+    try (DatagramSocket socket = new DatagramSocket()) {
+      socket.setSoTimeout(5000);
+      socket.send(new DatagramPacket(garbage, garbage.length, new InetSocketAddress(LOOPBACK, server.port())));
+      DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+      socket.receive(reply);
+
+      Message response = new Message(Arrays.copyOf(reply.getData(), reply.getLength()));
+      assertEquals(0x1234, response.getHeader().getID());
+      assertEquals(Rcode.FORMERR, response.getRcode());
+      assertTrue(response.getHeader().getFlag(Flags.QR));
+    }
+  }
+
+  @Test
+  void servesTheNewVersionAfterASwap() throws Exception {
+    zones.install(TestRecords.snapshot("example.test.", "v2", 2026030102, 0));
+
+    Message response = resolver(server.port()).send(Message.newQuery(Record.newRecord(ZONE, Type.SOA, DClass.IN)));
+
+    assertEquals(2026030102, ((SOARecord) response.getSection(Section.ANSWER).get(0)).getSerial());
+  }
+
+  private Set<Record> servedRecords() {
+    Set<Record> records = new HashSet<>();
+    for (int i = 0; i < served.size(); i++) {
+      records.add(served.record(i));
+    }
+    return records;
+  }
+
+  /** Sends one transfer query over TCP and reads messages until the closing SOA (RFC 5936 §2.2). */
+  static List<Message> rawAxfr(int port, int type) throws Exception {
+    Message query = Message.newQuery(Record.newRecord(ZONE, type, DClass.IN));
+    byte[] wire = query.toWire();
+    List<Message> messages = new ArrayList<>();
+    try (Socket socket = new Socket(LOOPBACK, port)) {
+      socket.setSoTimeout(10_000);
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      out.writeShort(wire.length);
+      out.write(wire);
+      out.flush();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      int soas = 0;
+      while (soas < 2) {
+        byte[] buffer = new byte[in.readUnsignedShort()];
+        in.readFully(buffer);
+        Message message = new Message(buffer);
+        assertEquals(query.getHeader().getID(), message.getHeader().getID());
+        messages.add(message);
+        soas += (int) message.getSection(Section.ANSWER).stream().filter(r -> r.getType() == Type.SOA).count();
+        if (message.getRcode() != Rcode.NOERROR) {
+          break;
+        }
+      }
+    }
+    return messages;
+  }
+
+  private static SimpleResolver resolver(int port) throws Exception {
+    SimpleResolver resolver = new SimpleResolver(LOOPBACK);
+    resolver.setPort(port);
+    resolver.setTimeout(Duration.ofSeconds(5));
+    return resolver;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.cascade.publisher.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade.dnssec.zone.CanonicalOrder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+class ZoneSnapshotTest {
+
+  @Test
+  void keepsRecordsInCanonicalOrderWhateverTheInputOrder() throws Exception {
+    List<Record> records = new ArrayList<>(TestRecords.zone("example.test.", 7, 20));
+    Collections.reverse(records);
+
+    ZoneSnapshot snapshot = ZoneSnapshot.of(TestRecords.name("example.test."), "v1", records);
+
+    assertEquals(records.size(), snapshot.size());
+    assertEquals(7, snapshot.serial());
+    for (int i = 1; i < snapshot.size(); i++) {
+      assertTrue(CanonicalOrder.RECORDS.compare(snapshot.record(i - 1), snapshot.record(i)) <= 0);
+    }
+  }
+
+  @Test
+  void refusesAZoneWithoutApexSoa() {
+    List<Record> noSoa =
+        TestRecords.zone("example.test.", 7, 1).stream().filter(r -> r.getType() != Type.SOA).toList();
+
+    var e =
+        assertThrows(InvalidZoneException.class, () -> ZoneSnapshot.of(TestRecords.name("example.test."), "v1", noSoa));
+    assertTrue(e.getMessage().contains("no SOA"), e.getMessage());
+  }
+
+  @Test
+  void refusesRecordsOutsideTheZone() {
+    List<Record> records = new ArrayList<>(TestRecords.zone("example.test.", 7, 1));
+    records.addAll(TestRecords.parse("www.other.test. 3600 IN A 192.0.2.1\n"));
+
+    var e =
+        assertThrows(InvalidZoneException.class, () -> ZoneSnapshot.of(TestRecords.name("example.test."), "v1", records));
+    assertTrue(e.getMessage().contains("outside"), e.getMessage());
+  }
+
+  @Test
+  void servedZonesSwapWholeVersionsAndRemoveOnlyTheNamedOne() {
+    ServedZones served = new ServedZones();
+    ZoneSnapshot v1 = TestRecords.snapshot("example.test.", "v1", 1, 0);
+    ZoneSnapshot v2 = TestRecords.snapshot("example.test.", "v2", 2, 0);
+
+    served.install(v1);
+    assertFalse(served.installIfAbsent(v2));
+    served.install(v2);
+
+    assertEquals("v2", served.get(TestRecords.name("example.test.")).orElseThrow().versionId());
+    assertFalse(served.removeVersion(TestRecords.name("example.test."), "v1"));
+    assertEquals("v2", served.enclosing(TestRecords.name("a.b.example.test.")).orElseThrow().versionId());
+    assertTrue(served.removeVersion(TestRecords.name("example.test."), "v2"));
+    assertTrue(served.get(TestRecords.name("example.test.")).isEmpty());
+  }
+}

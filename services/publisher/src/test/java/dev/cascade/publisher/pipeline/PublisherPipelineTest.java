@@ -1,0 +1,243 @@
+package dev.cascade.publisher.pipeline;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade.content.ContentWriter;
+import dev.cascade.events.Topics;
+import dev.cascade.events.v1.ContentLocation;
+import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.v1.ReviewDecision;
+import dev.cascade.events.v1.ReviewStage;
+import dev.cascade.events.v1.SignedVersionFact;
+import dev.cascade.events.v1.SigningStats;
+import dev.cascade.events.v1.UnsignedVersionFact;
+import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.events.v1.ZoneVersionPublished;
+import dev.cascade.events.v1.ZoneVersionReviewed;
+import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.publisher.api.DnsListeners;
+import dev.cascade.publisher.domain.TestRecords;
+import dev.cascade.publisher.persistence.PublisherStore;
+import dev.cascade.testinfra.KafkaResource;
+import dev.cascade.testinfra.PostgresResource;
+import dev.cascade.testinfra.RegistryResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.ZoneTransferIn;
+
+/**
+ * The running publisher: a signed version and its approval go in on the real topics; the zone is served by AXFR on
+ * the publication port, ZoneVersionPublished comes out, and a later version whose content cannot be read leaves the
+ * published version in place.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
+class PublisherPipelineTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+  @Inject DnsListeners listeners;
+  @Inject PublisherStore store;
+  @Inject PublishedVersionRestore restore;
+
+  @Test
+  void publishesAnApprovedSignedVersionAndKeepsItWhenTheNextCannotBeRead() throws Exception {
+    String zone = "published.test.";
+    String v1 = UUID.randomUUID().toString();
+    List<Record> records = TestRecords.zone(zone, 100, 50);
+    ContentLocation v1Content = write(Topics.SIGNED_CONTENT, zone, v1, records);
+
+    Bus.send(Topics.SIGNED_VERSIONS, zone, signed(zone, v1, 100, v1Content), null);
+    await().atMost(TIMEOUT).until(() -> soaSerial(listeners.signedReviewPort(), zone).orElse(-1L) == 100);
+    String traceId = "0af7651916cd43dd8448eb211c80319c";
+    Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, v1, ReviewStage.SIGNED, 100, ReviewDecision.APPROVED),
+        "00-" + traceId + "-b7ad6b7169203331-01");
+
+    ConsumerRecord<String, ZoneVersionPublished> record =
+        Bus.<ZoneVersionPublished>await(Topics.PUBLISHED_VERSIONS, event -> event.getVersionId().equals(v1), TIMEOUT);
+    ZoneVersionPublished published = record.value();
+    assertEquals(zone, record.key());
+    Header traceparent = record.headers().lastHeader("traceparent");
+    assertNotNull(traceparent, "the published-version event carries trace context");
+    assertTrue(new String(traceparent.value(), StandardCharsets.US_ASCII).contains(traceId),
+        "the published-version event continues the approval's trace");
+    assertEquals(zone, published.getZone());
+    assertEquals(100, published.getSignedSerial());
+    assertEquals(records.size(), published.getRecordCount());
+    assertEquals(new HashSet<>(records), new HashSet<>(axfr(listeners.publicationPort(), zone)));
+    assertEquals(v1, store.findPublished(zone).orElseThrow().versionId());
+
+    // Version 2: real chunks, but a manifest whose digest does not match them, so reading it fails.
+    String v2 = UUID.randomUUID().toString();
+    ContentLocation real = write(Topics.SIGNED_CONTENT, zone, v2, TestRecords.zone(zone, 101, 50));
+    ContentLocation corrupt = ContentLocation.newBuilder(real).setDigest("00".repeat(48)).build();
+    Bus.send(Topics.SIGNED_VERSIONS, zone, signed(zone, v2, 101, corrupt), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, v2, ReviewStage.SIGNED, 101, ReviewDecision.APPROVED), null);
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(() -> given().get("/zones").then().statusCode(200)
+            .body("failures.'" + zone + "'.versionId", equalTo(v2))
+            .body("failures.'" + zone + "'.stage", equalTo("publication")));
+    assertEquals(100, soaSerial(listeners.publicationPort(), zone).orElseThrow());
+    assertEquals(new HashSet<>(records), new HashSet<>(axfr(listeners.publicationPort(), zone)));
+    assertEquals(v1, store.findPublished(zone).orElseThrow().versionId());
+
+    // A restart: the publication server starts empty and reads the published version back from Kafka.
+    listeners.publication().remove(Name.fromString(zone));
+    assertEquals(Rcode.REFUSED, soaRcode(listeners.publicationPort(), zone));
+    restore.restore();
+    assertEquals(new HashSet<>(records), new HashSet<>(axfr(listeners.publicationPort(), zone)));
+  }
+
+  @Test
+  void servesTheUnsignedVersionUnderReviewUntilItIsRejected() throws Exception {
+    String zone = "review.test.";
+    String versionId = UUID.randomUUID().toString();
+    ContentLocation content = write(Topics.UNSIGNED_CONTENT, zone, versionId, TestRecords.zone(zone, 55, 3));
+
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, versionId, 55, content), null);
+    await().atMost(TIMEOUT).until(() -> soaSerial(listeners.unsignedReviewPort(), zone).orElse(-1L) == 55);
+
+    Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, versionId, ReviewStage.UNSIGNED, 55, ReviewDecision.REJECTED), null);
+    await().atMost(TIMEOUT).until(() -> soaRcode(listeners.unsignedReviewPort(), zone) == Rcode.REFUSED);
+  }
+
+  @Test
+  void readinessCoversKafkaPostgresAndTheRestore() {
+    given()
+        .when()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body(containsString("Kafka connection health check"))
+        .body(containsString("Reactive PostgreSQL connections health check"))
+        .body(containsString("published versions restored"));
+  }
+
+  // ---------------------------------------------------------------------------------------------- helpers
+
+  private static ContentLocation write(String topic, String zone, String versionId, List<Record> records) {
+    try (ContentWriter writer = new ContentWriter(Bus.producerConfig())) {
+      return writer.write(topic, zone, versionId, records);
+    }
+  }
+
+  private static List<Record> axfr(int port, String zone) throws Exception {
+    ZoneTransferIn xfr = ZoneTransferIn.newAXFR(Name.fromString(zone), "127.0.0.1", port, null);
+    xfr.setTimeout(Duration.ofSeconds(20));
+    xfr.run();
+    return xfr.getAXFR();
+  }
+
+  private static Optional<Long> soaSerial(int port, String zone) throws Exception {
+    Message response = soa(port, zone);
+    if (response.getRcode() != Rcode.NOERROR) {
+      return Optional.empty();
+    }
+    return Optional.of(((SOARecord) response.getSection(Section.ANSWER).get(0)).getSerial());
+  }
+
+  private static int soaRcode(int port, String zone) throws Exception {
+    return soa(port, zone).getRcode();
+  }
+
+  private static Message soa(int port, String zone) throws Exception {
+    SimpleResolver resolver = new SimpleResolver(InetAddress.getLoopbackAddress());
+    resolver.setPort(port);
+    resolver.setTimeout(Duration.ofSeconds(5));
+    return resolver.send(Message.newQuery(Record.newRecord(Name.fromString(zone), Type.SOA, DClass.IN)));
+  }
+
+  private static EventMetadata metadata(String producer) {
+    return EventMetadata.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setOccurredAt(Instant.now())
+        .setProducer(producer)
+        .setCausationId(null)
+        .build();
+  }
+
+  private static SignedVersionFact signed(String zone, String versionId, long serial, ContentLocation content) {
+    Instant now = Instant.now();
+    return SignedVersionFact.newBuilder()
+        .setMetadata(metadata("signer"))
+        .setZone(zone)
+        .setFact(
+            ZoneVersionSigned.newBuilder()
+                .setVersionId(versionId)
+                .setUnsignedSerial(serial)
+                .setSignedSerial(serial)
+                .setContent(content)
+                .setStats(
+                    SigningStats.newBuilder()
+                        .setUnsignedRrCount(content.getRecordCount())
+                        .setDenialRrCount(0)
+                        .setRrsigCount(0)
+                        .setStartedAt(now)
+                        .setFinishedAt(now)
+                        .setThreads(1)
+                        .build())
+                .build())
+        .build();
+  }
+
+  private static UnsignedVersionFact loaded(String zone, String versionId, long serial, ContentLocation content) {
+    return UnsignedVersionFact.newBuilder()
+        .setMetadata(metadata("loader"))
+        .setZone(zone)
+        .setFact(
+            ZoneVersionLoaded.newBuilder()
+                .setVersionId(versionId)
+                .setSerial(serial)
+                .setSource("/zones/" + zone + "zone")
+                .setByteCount(200)
+                .setContent(content)
+                .setWarnings(List.of())
+                .build())
+        .build();
+  }
+
+  private static ZoneVersionReviewed review(
+      String zone, String versionId, ReviewStage stage, long serial, ReviewDecision decision) {
+    return ZoneVersionReviewed.newBuilder()
+        .setMetadata(metadata("review-gateway"))
+        .setZone(zone)
+        .setStage(stage)
+        .setVersionId(versionId)
+        .setSerial(serial)
+        .setDecision(decision)
+        .setReviewer("operator")
+        .build();
+  }
+}

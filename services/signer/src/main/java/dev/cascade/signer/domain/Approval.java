@@ -1,0 +1,11 @@
+package dev.cascade.signer.domain;
+
+/**
+ * An approval at the unsigned review gate: the instruction to sign one version.
+ *
+ * @param zone the apex, lower case and absolute
+ * @param versionId the approved version
+ * @param unsignedSerial the serial the reviewer saw; it must match the loaded version's serial
+ * @param eventId id of the ZoneVersionReviewed event, the causation of whatever the signer emits for this version
+ */
+public record Approval(String zone, String versionId, long unsignedSerial, String eventId) {}

@@ -1,0 +1,79 @@
+package dev.cascade.signer.domain;
+
+import dev.cascade.dnssec.keys.KeyWrap;
+import dev.cascade.dnssec.keys.SigningKey;
+import java.security.PrivateKey;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * Turns a wrapped key set into signing keys: rebuilds each DNSKEY record from its public fields and unwraps its
+ * private key with the key-encryption key. The clear private keys exist only in the returned objects, in memory.
+ */
+public final class KeySetUnwrapper {
+
+  /** DNSKEY protocol field: always 3 (RFC 4034 §2.1.2). */
+  private static final int DNSKEY_PROTOCOL = 3;
+
+  private final KeyWrap keyWrap;
+
+  public KeySetUnwrapper(byte[] keyEncryptionKey) {
+    this.keyWrap = new KeyWrap(keyEncryptionKey);
+  }
+
+  /**
+   * Unwraps every key of the set.
+   *
+   * @throws KeySetException naming the zone and key tag when a key cannot be rebuilt or unwrapped, or when its
+   *     public key does not produce the announced key tag; the message never contains key material
+   */
+  public List<SigningKey> unwrap(WrappedKeySet keySet) throws KeySetException {
+    if (keySet.keys().isEmpty()) {
+      throw new KeySetException("key set of " + keySet.zone() + " has no keys");
+    }
+    Name origin;
+    try {
+      origin = Name.fromString(keySet.zone(), Name.root);
+    } catch (TextParseException e) {
+      throw new KeySetException("key set zone name " + keySet.zone() + " is invalid: " + e.getMessage());
+    }
+    List<SigningKey> keys = new ArrayList<>(keySet.keys().size());
+    for (WrappedKey key : keySet.keys()) {
+      DNSKEYRecord dnskey;
+      try {
+        dnskey =
+            new DNSKEYRecord(
+                origin,
+                DClass.IN,
+                keySet.dnskeyTtl(),
+                key.flags(),
+                DNSKEY_PROTOCOL,
+                key.algorithm(),
+                Base64.getDecoder().decode(key.publicKey()));
+      } catch (IllegalArgumentException e) {
+        throw new KeySetException(
+            "key " + key.keyTag() + " of " + keySet.zone() + ": public key is not valid base64");
+      }
+      if (dnskey.getFootprint() != key.keyTag()) {
+        throw new KeySetException(
+            "key " + key.keyTag() + " of " + keySet.zone() + ": public key has key tag " + dnskey.getFootprint());
+      }
+      PrivateKey privateKey;
+      try {
+        privateKey = keyWrap.unwrap(key.wrappedPrivateKey(), key.algorithm());
+      } catch (Exception e) {
+        // The cause's message (for example "Tag mismatch") says why without exposing any key bytes.
+        throw new KeySetException(
+            "key " + key.keyTag() + " of " + keySet.zone() + ": cannot unwrap private key ("
+                + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+      }
+      keys.add(new SigningKey(dnskey, privateKey));
+    }
+    return List.copyOf(keys);
+  }
+}

@@ -1,0 +1,29 @@
+package dev.cascade.signer.domain;
+
+import dev.cascade.dnssec.sign.SigningStats;
+import java.time.Instant;
+import java.util.List;
+import org.xbill.DNS.Record;
+
+/** The result of signing one version: a signed zone that passed the verification gate, or why there is none. */
+public sealed interface SigningOutcome {
+
+  /**
+   * A signed version that passed the verification gate.
+   *
+   * @param signedSerial SOA serial of the signed version
+   * @param records the signed zone in canonical order
+   * @param stats counts reported by the signer
+   * @param startedAt when signing started
+   * @param finishedAt when the verification gate passed
+   */
+  record Signed(long signedSerial, List<Record> records, SigningStats stats, Instant startedAt, Instant finishedAt)
+      implements SigningOutcome {}
+
+  /**
+   * No signed version: the reason is safe to log and to put on the bus.
+   *
+   * @param reason what went wrong
+   */
+  record Failed(String reason) implements SigningOutcome {}
+}

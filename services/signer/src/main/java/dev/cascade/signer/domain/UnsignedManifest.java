@@ -1,0 +1,11 @@
+package dev.cascade.signer.domain;
+
+/**
+ * What the loader announced about one unsigned version: enough to find and check its content on the bus.
+ *
+ * @param zone the apex, lower case and absolute
+ * @param versionId the UUID that names this version through the whole pipeline
+ * @param unsignedSerial SOA serial of the loaded input
+ * @param content where the version's chunks are
+ */
+public record UnsignedManifest(String zone, String versionId, long unsignedSerial, ContentRef content) {}

@@ -1,0 +1,5 @@
+/**
+ * The signer's PostgreSQL projection (schema {@code signer}): policy, wrapped key set, unsigned manifests, approvals
+ * with their signing outcome, and the last signed serial per zone. Private keys are stored only wrapped.
+ */
+package dev.cascade.signer.persistence;

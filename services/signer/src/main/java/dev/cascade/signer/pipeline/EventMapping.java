@@ -1,0 +1,115 @@
+package dev.cascade.signer.pipeline;
+
+import dev.cascade.dnssec.serial.SerialPolicy;
+import dev.cascade.dnssec.sign.SigningPolicy;
+import dev.cascade.events.v1.ContentLocation;
+import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.v1.KeySetChanged;
+import dev.cascade.events.v1.PolicySnapshot;
+import dev.cascade.events.v1.ZoneKey;
+import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.signer.domain.ContentRef;
+import dev.cascade.signer.domain.UnsignedManifest;
+import dev.cascade.signer.domain.WrappedKey;
+import dev.cascade.signer.domain.WrappedKeySet;
+import dev.cascade.signer.domain.ZonePolicy;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/** Explicit conversions between the Avro events of shared-events and the signer's domain types. */
+final class EventMapping {
+
+  /** {@code quarkus.application.name} of this service: the {@code producer} of every event it writes. */
+  static final String PRODUCER = "signer";
+
+  private EventMapping() {}
+
+  /** Zone names as keys and in tables: lower case, absolute (design: "keyed by zone apex"). */
+  static String zoneKey(String zone) {
+    String lower = zone.toLowerCase(java.util.Locale.ROOT);
+    return lower.endsWith(".") ? lower : lower + ".";
+  }
+
+  static ZonePolicy policy(PolicySnapshot snapshot) {
+    return new ZonePolicy(
+        SerialPolicy.valueOf(snapshot.getSerialPolicy().name()),
+        new SigningPolicy(
+            SigningPolicy.Denial.valueOf(snapshot.getDenial().name()),
+            snapshot.getNsec3OptOut(),
+            snapshot.getNsec3Iterations(),
+            salt(snapshot.getNsec3Salt()),
+            Duration.ofSeconds(snapshot.getSignatureInceptionOffsetSeconds()),
+            Duration.ofSeconds(snapshot.getSignatureLifetimeSeconds())),
+        Duration.ofSeconds(snapshot.getSignatureRemainTimeSeconds()));
+  }
+
+  /** Hex salt; empty or "-" (the RFC 5155 §3.3 presentation of an empty salt) mean no salt (RFC 9276 §3.1). */
+  static byte[] salt(String hex) {
+    String trimmed = hex == null ? "" : hex.trim();
+    return trimmed.isEmpty() || trimmed.equals("-") ? new byte[0] : HexFormat.of().parseHex(trimmed);
+  }
+
+  static WrappedKeySet keySet(KeySetChanged event) {
+    return new WrappedKeySet(
+        zoneKey(event.getZone()),
+        event.getMetadata().getEventId(),
+        event.getDnskeyTtl(),
+        event.getKeys().stream().map(EventMapping::key).toList());
+  }
+
+  private static WrappedKey key(ZoneKey key) {
+    return new WrappedKey(
+        key.getKeyTag(),
+        key.getAlgorithm(),
+        key.getFlags(),
+        key.getRole().name(),
+        key.getPublicKey(),
+        bytes(key.getWrappedPrivateKey()));
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer copy = buffer.duplicate();
+    byte[] bytes = new byte[copy.remaining()];
+    copy.get(bytes);
+    return bytes;
+  }
+
+  static UnsignedManifest manifest(String zone, ZoneVersionLoaded loaded) {
+    return new UnsignedManifest(zoneKey(zone), loaded.getVersionId(), loaded.getSerial(), ref(loaded.getContent()));
+  }
+
+  static ContentRef ref(ContentLocation location) {
+    return new ContentRef(
+        location.getTopic(),
+        location.getPartition(),
+        location.getFirstOffset(),
+        location.getLastOffset(),
+        location.getChunkCount(),
+        location.getDigest(),
+        location.getRecordCount());
+  }
+
+  static ContentLocation location(ContentRef ref) {
+    return ContentLocation.newBuilder()
+        .setTopic(ref.topic())
+        .setPartition(ref.partition())
+        .setFirstOffset(ref.firstOffset())
+        .setLastOffset(ref.lastOffset())
+        .setChunkCount(ref.chunkCount())
+        .setDigest(ref.digest())
+        .setRecordCount(ref.recordCount())
+        .build();
+  }
+
+  static EventMetadata metadata(Clock clock, String causationId) {
+    return EventMetadata.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setOccurredAt(clock.instant())
+        .setProducer(PRODUCER)
+        .setCausationId(causationId)
+        .build();
+  }
+}

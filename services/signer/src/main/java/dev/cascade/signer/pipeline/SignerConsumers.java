@@ -1,0 +1,122 @@
+package dev.cascade.signer.pipeline;
+
+import dev.cascade.events.v1.KeySetChanged;
+import dev.cascade.events.v1.ReviewDecision;
+import dev.cascade.events.v1.ReviewStage;
+import dev.cascade.events.v1.UnsignedVersionFact;
+import dev.cascade.events.v1.ZoneAdded;
+import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneRemoved;
+import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.events.v1.ZoneVersionReviewed;
+import dev.cascade.signer.domain.Approval;
+import dev.cascade.signer.domain.WrappedKeySet;
+import dev.cascade.signer.persistence.SignerStore;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * The signer's four consumers. Each runs on a worker thread ({@code @Blocking}, in order per channel), records what
+ * it learned, then signs whatever that completed. A handler never throws: a failure is logged with zone and version
+ * and the message is acknowledged, so one bad event cannot stop the channel (signing failures are events of their
+ * own, see {@link SigningService}).
+ */
+@ApplicationScoped
+public class SignerConsumers {
+
+  private static final Logger LOG = Logger.getLogger(SignerConsumers.class);
+
+  private final SignerStore store;
+  private final SigningService signing;
+
+  public SignerConsumers(SignerStore store, SigningService signing) {
+    this.store = store;
+    this.signing = signing;
+  }
+
+  /** ZoneAdded: keep the policy snapshot; ZoneRemoved: forget it. */
+  @Incoming("zone-registry")
+  @Blocking
+  public CompletionStage<Void> onZoneRegistry(Message<ZoneRegistryFact> message) {
+    ZoneRegistryFact event = message.getPayload();
+    handle(message, event == null ? null : event.getZone(), null, () -> {
+      String zone = EventMapping.zoneKey(event.getZone());
+      if (event.getFact() instanceof ZoneAdded added) {
+        store.savePolicy(zone, EventMapping.policy(added.getPolicy()), event.getMetadata().getEventId());
+        signing.signPending(zone);
+      } else if (event.getFact() instanceof ZoneRemoved) {
+        store.forgetZone(zone);
+        signing.forgetKeys(zone);
+        LOG.infof("zone %s removed: policy and pending approvals forgotten", zone);
+      }
+    });
+    return message.ack();
+  }
+
+  /** KeySetChanged: keep the latest key set (wrapped) and sign what waited for it. */
+  @Incoming("key-sets")
+  @Blocking
+  public CompletionStage<Void> onKeySet(Message<KeySetChanged> message) {
+    KeySetChanged event = message.getPayload();
+    handle(message, event == null ? null : event.getZone(), null, () -> {
+      WrappedKeySet keySet = EventMapping.keySet(event);
+      store.saveKeySet(keySet);
+      LOG.infof("zone %s: key set %s with %d keys", keySet.zone(), keySet.eventId(), keySet.keys().size());
+      signing.signPending(keySet.zone());
+    });
+    return message.ack();
+  }
+
+  /** ZoneVersionLoaded: keep the manifest and sign the version if it was approved before it arrived. */
+  @Incoming("unsigned-versions")
+  @Blocking
+  public CompletionStage<Void> onUnsignedVersion(Message<UnsignedVersionFact> message) {
+    UnsignedVersionFact event = message.getPayload();
+    if (event != null && event.getFact() instanceof ZoneVersionLoaded loaded) {
+      handle(message, event.getZone(), loaded.getVersionId(), () -> {
+        store.saveManifest(EventMapping.manifest(event.getZone(), loaded));
+        signing.trySign(loaded.getVersionId());
+      });
+    }
+    return message.ack();
+  }
+
+  /** UNSIGNED + APPROVED: sign that version (now, or when its missing inputs arrive). */
+  @Incoming("zone-reviews")
+  @Blocking
+  public CompletionStage<Void> onReview(Message<ZoneVersionReviewed> message) {
+    ZoneVersionReviewed event = message.getPayload();
+    if (event != null
+        && event.getStage() == ReviewStage.UNSIGNED
+        && event.getDecision() == ReviewDecision.APPROVED) {
+      handle(message, event.getZone(), event.getVersionId(), () -> {
+        store.recordApproval(
+            new Approval(
+                EventMapping.zoneKey(event.getZone()),
+                event.getVersionId(),
+                event.getSerial(),
+                event.getMetadata().getEventId()));
+        signing.trySign(event.getVersionId());
+      });
+    }
+    return message.ack();
+  }
+
+  private static void handle(Message<?> message, String zone, String versionId, Runnable work) {
+    if (message.getPayload() == null) {
+      LOG.warn("skipping a record that could not be deserialised");
+      return;
+    }
+    Traced.within(message, () -> {
+      try {
+        work.run();
+      } catch (RuntimeException e) {
+        LOG.errorf(e, "zone %s version %s: handling failed", zone, versionId == null ? "-" : versionId);
+      }
+    });
+  }
+}

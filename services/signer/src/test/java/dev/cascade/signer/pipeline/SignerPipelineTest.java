@@ -1,0 +1,330 @@
+package dev.cascade.signer.pipeline;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade.content.ContentReader;
+import dev.cascade.content.ContentWriter;
+import dev.cascade.dnssec.keys.Algorithms;
+import dev.cascade.dnssec.keys.KeyGenerator;
+import dev.cascade.dnssec.keys.KeyWrap;
+import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.verify.VerificationReport;
+import dev.cascade.dnssec.verify.ZoneVerifier;
+import dev.cascade.dnssec.zone.CanonicalOrder;
+import dev.cascade.events.Topics;
+import dev.cascade.events.v1.ContentLocation;
+import dev.cascade.events.v1.DenialKind;
+import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.v1.KeyRole;
+import dev.cascade.events.v1.KeySetChanged;
+import dev.cascade.events.v1.PolicySnapshot;
+import dev.cascade.events.v1.ReviewDecision;
+import dev.cascade.events.v1.ReviewMode;
+import dev.cascade.events.v1.ReviewStage;
+import dev.cascade.events.v1.SerialPolicyKind;
+import dev.cascade.events.v1.SignedVersionFact;
+import dev.cascade.events.v1.UnsignedVersionFact;
+import dev.cascade.events.v1.ZoneAdded;
+import dev.cascade.events.v1.ZoneKey;
+import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneSigningFailed;
+import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.events.v1.ZoneVersionReviewed;
+import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.signer.domain.SigningStatus;
+import dev.cascade.signer.persistence.SignerStore;
+import dev.cascade.testinfra.KafkaResource;
+import dev.cascade.testinfra.PostgresResource;
+import dev.cascade.testinfra.RegistryResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * The running signer: zone policy, key set (generated here and wrapped with the %test key-encryption key), an
+ * unsigned version written with ContentWriter, and an approval go in on the real topics; a signed version that
+ * verifies independently, or a precise failure, comes out.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
+class SignerPipelineTest {
+
+  /** The %test profile's key-encryption key (application.properties). */
+  private static final byte[] TEST_KEK =
+      Base64.getDecoder().decode("AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=");
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+  @Inject SignerStore store;
+
+  @Test
+  void approvalThatArrivesFirstIsSignedOnceEverythingElseArrives() throws Exception {
+    String zone = "pending.test.";
+    String versionId = UUID.randomUUID().toString();
+    List<SigningKey> keys = keys(zone);
+
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, versionId, 2026030100), null);
+    await().atMost(TIMEOUT).until(() -> store.findApproval(versionId)
+        .map(state -> state.status() == SigningStatus.PENDING).orElse(false));
+
+    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys, TEST_KEK), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, versionId, 2026030100, writeUnsigned(zone, versionId, 2026030100)), null);
+
+    ZoneVersionSigned signed = (ZoneVersionSigned) awaitSigned(zone, versionId).value().getFact();
+    assertEquals(2026030100, signed.getUnsignedSerial());
+    assertEquals(2026030100, signed.getSignedSerial(), "the first version keeps the loaded serial under COUNTER");
+    assertTrue(signed.getStats().getRrsigCount() > 0);
+    assertSignedContentVerifies(zone, versionId, signed, keys);
+    assertEquals(SigningStatus.SIGNED, store.findApproval(versionId).orElseThrow().status());
+  }
+
+  @Test
+  void approvalAfterEverythingElseIsSignedInTheApprovalsTrace() throws Exception {
+    String zone = "traced.test.";
+    String versionId = UUID.randomUUID().toString();
+    List<SigningKey> keys = keys(zone);
+    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys, TEST_KEK), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, versionId, 7, writeUnsigned(zone, versionId, 7)), null);
+    await().atMost(TIMEOUT).until(() ->
+        store.findManifest(versionId).isPresent() && store.findKeySet(zone).isPresent()
+            && store.findPolicy(zone).isPresent());
+
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, versionId, 7), "00-" + traceId + "-00f067aa0ba902b7-01");
+
+    ConsumerRecord<String, SignedVersionFact> record = awaitSigned(zone, versionId);
+    assertEquals(zone, record.key());
+    Header traceparent = record.headers().lastHeader("traceparent");
+    assertNotNull(traceparent, "the signed-version fact carries trace context");
+    assertTrue(new String(traceparent.value(), StandardCharsets.US_ASCII).contains(traceId),
+        "the signed-version fact continues the approval's trace");
+    assertSignedContentVerifies(zone, versionId, (ZoneVersionSigned) record.value().getFact(), keys);
+  }
+
+  @Test
+  void keySetThatCannotBeUnwrappedGivesAFailureAndNoContent() throws Exception {
+    String zone = "badkey.test.";
+    String versionId = UUID.randomUUID().toString();
+    byte[] otherKek = TEST_KEK.clone();
+    otherKek[31] ^= 0x55;
+    List<SigningKey> keys = keys(zone);
+    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys, otherKek), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, versionId, 9, writeUnsigned(zone, versionId, 9)), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, versionId, 9), null);
+
+    ConsumerRecord<String, SignedVersionFact> record =
+        Bus.await(
+            Topics.SIGNED_VERSIONS,
+            (SignedVersionFact fact) ->
+                fact.getFact() instanceof ZoneSigningFailed failed && failed.getVersionId().equals(versionId),
+            TIMEOUT);
+    ZoneSigningFailed failed = (ZoneSigningFailed) record.value().getFact();
+    assertEquals(9, failed.getUnsignedSerial());
+    assertTrue(failed.getReason().contains("cannot unwrap private key"), failed.getReason());
+    assertEquals(SigningStatus.FAILED, store.findApproval(versionId).orElseThrow().status());
+  }
+
+  @Test
+  void readinessCoversKafkaAndPostgres() {
+    given()
+        .when()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body(containsString("Kafka connection health check"))
+        .body(containsString("Reactive PostgreSQL connections health check"));
+  }
+
+  // ---------------------------------------------------------------------------------------------- helpers
+
+  private static ConsumerRecord<String, SignedVersionFact> awaitSigned(String zone, String versionId) {
+    ConsumerRecord<String, SignedVersionFact> record =
+        Bus.await(
+            Topics.SIGNED_VERSIONS,
+            (SignedVersionFact fact) -> fact.getZone().equals(zone) && versionOf(fact).equals(versionId),
+            TIMEOUT);
+    Object fact = record.value().getFact();
+    if (fact instanceof ZoneSigningFailed failed) {
+      throw new AssertionError("signing failed: " + failed.getReason());
+    }
+    assertInstanceOf(ZoneVersionSigned.class, fact);
+    return record;
+  }
+
+  private static String versionOf(SignedVersionFact fact) {
+    return fact.getFact() instanceof ZoneVersionSigned signed
+        ? signed.getVersionId()
+        : ((ZoneSigningFailed) fact.getFact()).getVersionId();
+  }
+
+  private static void assertSignedContentVerifies(
+      String zone, String versionId, ZoneVersionSigned signed, List<SigningKey> keys) {
+    assertEquals(Topics.SIGNED_CONTENT, signed.getContent().getTopic());
+    List<Record> records;
+    try (ContentReader reader = new ContentReader(Bus.consumerConfig())) {
+      records = reader.readAll(signed.getContent(), zone, versionId);
+    }
+    SOARecord soa = (SOARecord) records.stream().filter(r -> r.getType() == Type.SOA).findFirst().orElseThrow();
+    assertEquals(signed.getSignedSerial(), soa.getSerial());
+    VerificationReport report =
+        ZoneVerifier.verify(
+            name(zone),
+            records.stream().sorted(CanonicalOrder.RECORDS).toList(),
+            keys.stream().map(SigningKey::dnskey).toList(),
+            Instant.now(),
+            Duration.ofDays(7));
+    assertTrue(report.ok(), report.problems().toString());
+  }
+
+  private static List<SigningKey> keys(String zone) {
+    return List.of(
+        KeyGenerator.generate(name(zone), Algorithms.ECDSAP256SHA256, KeyGenerator.FLAGS_SEP, 3600),
+        KeyGenerator.generate(name(zone), Algorithms.ECDSAP256SHA256, KeyGenerator.FLAGS_ZSK, 3600));
+  }
+
+  private static ContentLocation writeUnsigned(String zone, String versionId, long serial) throws Exception {
+    String text =
+        zone + " 3600 IN SOA ns1." + zone + " hostmaster." + zone + " " + serial + " 7200 3600 1209600 300\n"
+            + zone + " 3600 IN NS ns1." + zone + "\n"
+            + "ns1." + zone + " 3600 IN A 192.0.2.53\n"
+            + "www." + zone + " 3600 IN A 192.0.2.80\n"
+            + "child." + zone + " 3600 IN NS ns.example.net.\n";
+    List<Record> records = new ArrayList<>();
+    try (Master master = new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)))) {
+      for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
+        records.add(r);
+      }
+    }
+    records.sort(CanonicalOrder.RECORDS);
+    try (ContentWriter writer = new ContentWriter(Bus.producerConfig())) {
+      return writer.write(Topics.UNSIGNED_CONTENT, zone, versionId, records);
+    }
+  }
+
+  private static EventMetadata metadata(String producer) {
+    return EventMetadata.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setOccurredAt(Instant.now())
+        .setProducer(producer)
+        .setCausationId(null)
+        .build();
+  }
+
+  private static ZoneRegistryFact zoneAdded(String zone) {
+    PolicySnapshot policy =
+        PolicySnapshot.newBuilder()
+            .setName("default")
+            .setUnsignedReview(ReviewMode.OFF)
+            .setSignedReview(ReviewMode.OFF)
+            .setAlgorithm("ECDSAP256SHA256")
+            .setUseCsk(false)
+            .setKskValiditySeconds(Duration.ofDays(365).toSeconds())
+            .setZskValiditySeconds(Duration.ofDays(90).toSeconds())
+            .setDnskeyTtlSeconds(3600)
+            .setSerialPolicy(SerialPolicyKind.COUNTER)
+            .setSignatureInceptionOffsetSeconds(Duration.ofHours(1).toSeconds())
+            .setSignatureLifetimeSeconds(Duration.ofDays(14).toSeconds())
+            .setSignatureRemainTimeSeconds(Duration.ofDays(7).toSeconds())
+            .setSignatureRefreshIntervalSeconds(Duration.ofDays(1).toSeconds())
+            .setDenial(DenialKind.NSEC)
+            .setNsec3OptOut(false)
+            .setNsec3Iterations(0)
+            .setNsec3Salt("")
+            .build();
+    return ZoneRegistryFact.newBuilder()
+        .setMetadata(metadata("review-gateway"))
+        .setZone(zone)
+        .setFact(ZoneAdded.newBuilder().setPolicy(policy).setSource("/zones/" + zone + "zone").build())
+        .build();
+  }
+
+  private static KeySetChanged keySet(String zone, List<SigningKey> keys, byte[] kek) {
+    KeyWrap wrap = new KeyWrap(kek);
+    List<ZoneKey> zoneKeys = new ArrayList<>();
+    for (SigningKey key : keys) {
+      zoneKeys.add(
+          ZoneKey.newBuilder()
+              .setKeyTag(key.keyTag())
+              .setAlgorithm(key.algorithm())
+              .setFlags(key.dnskey().getFlags())
+              .setRole(key.isSep() ? KeyRole.KSK : KeyRole.ZSK)
+              .setPublicKey(Base64.getEncoder().encodeToString(key.dnskey().getKey()))
+              .setWrappedPrivateKey(ByteBuffer.wrap(wrap.wrap(key.privateKey(), key.algorithm())))
+              .setReference("db:keymanager/" + UUID.randomUUID())
+              .setCreatedAt(Instant.now())
+              .setExpiresAt(null)
+              .build());
+    }
+    return KeySetChanged.newBuilder()
+        .setMetadata(metadata("keymanager"))
+        .setZone(zone)
+        .setDnskeyTtl(3600)
+        .setKeys(zoneKeys)
+        .build();
+  }
+
+  private static UnsignedVersionFact loaded(String zone, String versionId, long serial, ContentLocation content) {
+    return UnsignedVersionFact.newBuilder()
+        .setMetadata(metadata("loader"))
+        .setZone(zone)
+        .setFact(
+            ZoneVersionLoaded.newBuilder()
+                .setVersionId(versionId)
+                .setSerial(serial)
+                .setSource("/zones/" + zone + "zone")
+                .setByteCount(300)
+                .setContent(content)
+                .setWarnings(List.of())
+                .build())
+        .build();
+  }
+
+  private static ZoneVersionReviewed approval(String zone, String versionId, long serial) {
+    return ZoneVersionReviewed.newBuilder()
+        .setMetadata(metadata("review-gateway"))
+        .setZone(zone)
+        .setStage(ReviewStage.UNSIGNED)
+        .setVersionId(versionId)
+        .setSerial(serial)
+        .setDecision(ReviewDecision.APPROVED)
+        .setReviewer("policy")
+        .build();
+  }
+
+  private static Name name(String zone) {
+    try {
+      return Name.fromString(zone);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}
