@@ -1,0 +1,44 @@
+package dev.cascade.systemtests.harness;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Starting and stopping child JVMs the same way everywhere. */
+final class ChildProcesses {
+
+  private ChildProcesses() {}
+
+  /** The java launcher of this JVM, so every child runs the same Java. */
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** SIGTERM and up to {@code graceSeconds} for a clean exit, then SIGKILL. */
+  static void stop(Process process, int graceSeconds) {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+        kill(process);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  /** SIGKILL: no shutdown hooks, no clean Kafka commit; what a crash looks like. */
+  static void kill(Process process) {
+    if (process == null) {
+      return;
+    }
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

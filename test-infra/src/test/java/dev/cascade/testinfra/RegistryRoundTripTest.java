@@ -1,0 +1,81 @@
+package dev.cascade.testinfra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Registers an Avro schema and fetches it back by artifact id and by global id, as the serde does. */
+class RegistryRoundTripTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /**
+   * The in-JVM fallback needs the separate registry build; without it this self-test is skipped with the build command
+   * (the service tests that need a registry fail with the same message instead).
+   */
+  @BeforeAll
+  static void registryAvailable() {
+    boolean external = Settings.get(Services.REGISTRY_VARIABLE) != null;
+    boolean built =
+        Files.isRegularFile(RepositoryRoot.find().resolve(ApicurioRegistryProcess.JAR));
+    assumeTrue(external || built, () -> "no registry: " + ApicurioRegistryProcess.BUILD_HINT);
+  }
+
+  @Test
+  void aRegisteredSchemaIsFetchedBack() throws Exception {
+    String base = Services.registryUrl();
+    assertTrue(base.endsWith("/apis/registry/v2"), base);
+    String artifactId = "testinfra-" + UUID.randomUUID();
+    String schema =
+        "{\"type\":\"record\",\"name\":\"Probe\",\"namespace\":\"dev.cascade.testinfra\","
+            + "\"fields\":[{\"name\":\"zone\",\"type\":\"string\"}]}";
+
+    HttpResponse<String> created =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/groups/default/artifacts"))
+                .header("Content-Type", "application/json")
+                .header("X-Registry-ArtifactId", artifactId)
+                .header("X-Registry-ArtifactType", "AVRO")
+                .POST(HttpRequest.BodyPublishers.ofString(schema))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, created.statusCode(), created.body());
+    long globalId = JSON.readTree(created.body()).get("globalId").asLong();
+
+    HttpResponse<String> byArtifact =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/groups/default/artifacts/" + artifactId)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, byArtifact.statusCode());
+    assertEquals(JSON.readTree(schema), JSON.readTree(byArtifact.body()));
+
+    HttpResponse<String> byGlobalId =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/ids/globalIds/" + globalId)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, byGlobalId.statusCode());
+    JsonNode fetched = JSON.readTree(byGlobalId.body());
+    assertEquals("Probe", fetched.get("name").asText());
+  }
+
+  @Test
+  void theResourceHandsQuarkusBothRegistryKeys() {
+    String url = Services.registryUrl();
+    assertEquals(
+        Map.of("mp.messaging.connector.smallrye-kafka.apicurio.registry.url", url, "cascade.registry.url", url),
+        new RegistryResource().start());
+  }
+}
