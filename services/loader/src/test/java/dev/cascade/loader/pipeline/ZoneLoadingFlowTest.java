@@ -20,6 +20,9 @@ import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,6 +37,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +63,8 @@ class ZoneLoadingFlowTest {
 
   @ConfigProperty(name = "cascade.registry.url")
   String registryUrl;
+
+  @Inject InMemorySpanExporter spans;
 
   private KafkaProducer<String, ZoneRegistryFact> producer;
   private KafkaClients.TopicReader<UnsignedVersionFact> versions;
@@ -141,6 +147,37 @@ class ZoneLoadingFlowTest {
       assertEquals(2026112801L, ((SOARecord) soa).getSerial());
       assertTrue(records.stream().anyMatch(r -> r.getName().toString().equals("www." + zone)));
     }
+  }
+
+  /**
+   * The spans themselves, not only the headers: the loader's consumer span is a child of the span that sent
+   * the registry fact, and its producer span for the new version is in the same trace, so a tracing backend
+   * shows one trace from {@code zone add} to the loaded version.
+   */
+  @Test
+  void consumingAndProducingSpansJoinTheIncomingTrace() throws Exception {
+    String zone = uniqueZone();
+    Path file = Files.writeString(dir.resolve("traced.zone"), zoneText(zone, 2026112803, "www IN A 192.0.2.12"));
+    String traceparent = KafkaClients.newTraceparent();
+    String traceId = KafkaClients.traceId(traceparent);
+    String parentSpanId = traceparent.split("-")[2];
+
+    send(KafkaClients.zoneAdded(zone, file.toString()), traceparent);
+    awaitFacts(zone, 1);
+
+    List<SpanData> trace =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId)).toList(),
+                found -> found.stream().anyMatch(s -> s.getKind() == SpanKind.PRODUCER));
+    SpanData consumed =
+        trace.stream().filter(s -> s.getKind() == SpanKind.CONSUMER).findFirst().orElseThrow();
+    assertEquals(parentSpanId, consumed.getParentSpanId(), "consumer span's parent is the sender's span");
+    assertTrue(consumed.getName().contains(Topics.ZONE_REGISTRY), consumed.getName());
+    SpanData produced =
+        trace.stream().filter(s -> s.getKind() == SpanKind.PRODUCER).findFirst().orElseThrow();
+    assertTrue(produced.getName().contains(Topics.UNSIGNED_VERSIONS), produced.getName());
   }
 
   @Test
