@@ -1,0 +1,127 @@
+package dev.cascade.signer.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade.dnssec.serial.SerialPolicy;
+import dev.cascade.dnssec.sign.SigningPolicy;
+import dev.cascade.signer.domain.Approval;
+import dev.cascade.signer.domain.ContentRef;
+import dev.cascade.signer.domain.SigningStatus;
+import dev.cascade.signer.domain.UnsignedManifest;
+import dev.cascade.signer.domain.WrappedKey;
+import dev.cascade.signer.domain.WrappedKeySet;
+import dev.cascade.signer.domain.ZonePolicy;
+import dev.cascade.signer.persistence.SignerStore.ApprovalState;
+import dev.cascade.testinfra.KafkaResource;
+import dev.cascade.testinfra.PostgresResource;
+import dev.cascade.testinfra.RegistryResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The signer's store on its own: what each write keeps, replaces or ignores. */
+@QuarkusTest
+@WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
+class SignerStoreTest {
+
+  @Inject SignerStore store;
+
+  @Test
+  void aNewKeySetReplacesTheOldOneWholeAndInOrder() {
+    String zone = "keys.store.test.";
+    store.saveKeySet(new WrappedKeySet(zone, "set-1", 3600, List.of(key(257, 11), key(256, 12))));
+    WrappedKeySet second = new WrappedKeySet(zone, "set-2", 7200, List.of(key(257, 21), key(256, 22), key(256, 23)));
+    store.saveKeySet(second);
+    assertKeySet(second, store.findKeySet(zone).orElseThrow());
+
+    WrappedKeySet third = new WrappedKeySet(zone, "set-3", 300, List.of(key(257, 31)));
+    store.saveKeySet(third);
+    assertKeySet(third, store.findKeySet(zone).orElseThrow());
+    assertEquals(Optional.empty(), store.findKeySet("other.store.test."));
+  }
+
+  @Test
+  void replayedManifestsAndApprovalsChangeNothing() {
+    String zone = "replay.store.test.";
+    String versionId = UUID.randomUUID().toString();
+    ContentRef content = new ContentRef("cascade.unsigned-content.v1", 0, 5, 7, 3, "cd".repeat(48), 99);
+    store.saveManifest(new UnsignedManifest(zone, versionId, 41, content));
+    store.saveManifest(
+        new UnsignedManifest(zone, versionId, 42, new ContentRef("other", 1, 1, 1, 1, "00".repeat(48), 1)));
+    assertEquals(new UnsignedManifest(zone, versionId, 41, content), store.findManifest(versionId).orElseThrow());
+
+    store.recordApproval(new Approval(zone, versionId, 41, "approval-1"));
+    store.markFailed(versionId, "gate: RRSIG expires too soon");
+    store.recordApproval(new Approval(zone, versionId, 41, "approval-2"));
+    assertEquals(
+        new ApprovalState(new Approval(zone, versionId, 41, "approval-1"), SigningStatus.FAILED),
+        store.findApproval(versionId).orElseThrow());
+    assertTrue(store.pendingApprovals(zone).isEmpty());
+  }
+
+  @Test
+  void aRemovedZoneLosesPolicyAndPendingApprovalsButKeepsItsSignedSerial() {
+    String zone = "removed.store.test.";
+    ZonePolicy policy =
+        new ZonePolicy(
+            SerialPolicy.COUNTER,
+            new SigningPolicy(
+                SigningPolicy.Denial.NSEC3, true, 0, new byte[] {(byte) 0xab, 0x01}, Duration.ofHours(1),
+                Duration.ofDays(14)),
+            Duration.ofDays(7));
+    store.savePolicy(zone, policy, "added-1");
+    ZonePolicy found = store.findPolicy(zone).orElseThrow();
+    assertEquals(policy.serialPolicy(), found.serialPolicy());
+    assertEquals(policy.signatureRemainTime(), found.signatureRemainTime());
+    assertEquals(policy.signing().denial(), found.signing().denial());
+    assertEquals(policy.signing().optOut(), found.signing().optOut());
+    assertArrayEquals(policy.signing().nsec3Salt(), found.signing().nsec3Salt());
+    assertEquals(policy.signing().lifetime(), found.signing().lifetime());
+
+    String signed = UUID.randomUUID().toString();
+    String pending = UUID.randomUUID().toString();
+    store.recordApproval(new Approval(zone, signed, 1, "review-1"));
+    store.recordApproval(new Approval(zone, pending, 2, "review-2"));
+    store.markSigned(zone, signed, 2026112801, "ef".repeat(48));
+    assertEquals(List.of(pending), store.pendingApprovals(zone).stream().map(s -> s.approval().versionId()).toList());
+
+    store.forgetZone(zone);
+    assertEquals(Optional.empty(), store.findPolicy(zone));
+    assertTrue(store.pendingApprovals(zone).isEmpty());
+    assertEquals(Optional.empty(), store.findApproval(pending));
+    assertEquals(SigningStatus.SIGNED, store.findApproval(signed).orElseThrow().status());
+    assertEquals(OptionalLong.of(2026112801), store.lastSignedSerial(zone));
+  }
+
+  private static WrappedKey key(int flags, int keyTag) {
+    String role = flags == 257 ? "KSK" : "ZSK";
+    return new WrappedKey(keyTag, 13, flags, role, "pub" + keyTag, new byte[] {1, 2, (byte) keyTag});
+  }
+
+  private static void assertKeySet(WrappedKeySet expected, WrappedKeySet actual) {
+    assertEquals(expected.zone(), actual.zone());
+    assertEquals(expected.eventId(), actual.eventId());
+    assertEquals(expected.dnskeyTtl(), actual.dnskeyTtl());
+    assertEquals(expected.keys().size(), actual.keys().size());
+    for (int i = 0; i < expected.keys().size(); i++) {
+      WrappedKey want = expected.keys().get(i);
+      WrappedKey got = actual.keys().get(i);
+      assertEquals(
+          List.of(want.keyTag(), want.algorithm(), want.flags(), want.role(), want.publicKey()),
+          List.of(got.keyTag(), got.algorithm(), got.flags(), got.role(), got.publicKey()),
+          "key " + i);
+      assertArrayEquals(want.wrappedPrivateKey(), got.wrappedPrivateKey(), "wrapped private key " + i);
+    }
+  }
+}
