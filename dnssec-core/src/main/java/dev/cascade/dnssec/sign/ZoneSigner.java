@@ -1,33 +1,34 @@
 package dev.cascade.dnssec.sign;
 
-import dev.cascade.dnssec.keys.CryptoProvider;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.zone.CanonicalOrder;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.Collectors;
+import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.NSEC3PARAMRecord;
 import org.xbill.DNS.NSEC3Record;
 import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.RRSIGRecord;
-import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.utils.base32;
 
@@ -39,8 +40,14 @@ import org.xbill.DNS.utils.base32;
  * are signed); names below a delegation (glue) or below a DNAME (RFC 6672 §2.3) are occluded: not
  * signed and not part of the NSEC/NSEC3 chain. DNSKEY is signed by the SEP keys (KSK/CSK), every other
  * RRset by the non-SEP keys (ZSK); with only SEP keys (a CSK) or only non-SEP keys, those sign everything.
- * RRSIG generation runs on {@code threads} threads; the output is sorted canonically, so it does not
- * depend on scheduling.
+ * RRSIG generation runs on {@code threads} threads; the output is in canonical order whatever the scheduling.
+ *
+ * <p>Built for large zones (a 1M-delegation TLD): the input, already in canonical order when it comes from the
+ * parser, is walked once into an array of names with their record ranges (no maps of maps); the NSEC3 owners are
+ * merged into that order by name, so the output needs no final sort. The names are cut into chunks in output
+ * order; signing threads (each with its own {@link RrsetSigner}) take chunks in order, a bounded distance ahead of
+ * the caller, which hands each finished chunk to a sink and drops its RRSIGs and NSECs, so a streaming caller
+ * never holds the signed zone.
  */
 public final class ZoneSigner {
   /** Types the signer generates itself; an unsigned zone must not contain them. */
@@ -68,11 +75,35 @@ public final class ZoneSigner {
     /** A delegation point: only DS (and NSEC) signed; in the chain (NSEC3 opt-out: only with DS). */
     DELEGATION,
     /** Below a zone cut or a DNAME: neither signed nor in the chain. */
-    OCCLUDED
+    OCCLUDED,
+    /** An NSEC3 owner: only its NSEC3 record, signed. */
+    HASHED
   }
 
-  /** One RRset to sign with one key. */
-  private record Task(RRset rrset, SigningKey key, String provider) {}
+  /**
+   * One owner name: its records are {@code records[from, to)} (types ascending), plus the NSEC or NSEC3 made for it
+   * and, after signing, its RRSIGs in canonical order.
+   */
+  private static final class Node {
+    final Name name;
+    final int from;
+    final int to;
+    Kind kind;
+    /** NSEC only: the next name in the chain; the NSEC record itself is made when the node is signed. */
+    Name next;
+    Record denial;
+    RRSIGRecord[] rrsigs;
+
+    Node(Name name, int from, int to, Kind kind) {
+      this.name = name;
+      this.from = from;
+      this.to = to;
+      this.kind = kind;
+    }
+  }
+
+  /** Nodes per work unit of the signing threads: small enough to balance, large enough to amortise the hand-out. */
+  private static final int CHUNK = 512;
 
   /**
    * Signs the zone.
@@ -88,16 +119,51 @@ public final class ZoneSigner {
    */
   public SignedZone sign(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
       SigningPolicy policy, long signedSerial) {
+    Instant now = clock.instant();
+    return sign(origin, unsigned, keys, dnskeyTtl, policy, signedSerial, now.minus(policy.inceptionOffset()),
+        now.plus(policy.lifetime()));
+  }
+
+  /**
+   * Signs the zone with an explicit signature validity window (RFC 4034 §3.1.5), as an offline signer
+   * such as {@code dnssec-signzone -s/-e} is told; the policy's inception offset and lifetime are ignored.
+   *
+   * @throws IllegalArgumentException also if {@code expiration} is not after {@code inception}
+   * @see #sign(Name, List, List, long, SigningPolicy, long)
+   */
+  public SignedZone sign(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
+      SigningPolicy policy, long signedSerial, Instant inception, Instant expiration) {
+    List<Record> out = new ArrayList<>(unsigned.size() * 2);
+    SigningStats stats = sign(origin, unsigned, keys, dnskeyTtl, policy, signedSerial, inception, expiration, out::add);
+    return new SignedZone(out, stats);
+  }
+
+  /**
+   * Signs the zone and hands every record of the signed zone to {@code sink}, in canonical order, on the calling
+   * thread, while the signing threads work ahead on the names that follow. Nothing of the signed zone is kept
+   * beyond what is in flight, so an offline signer can write a large zone with little more memory than the
+   * unsigned zone takes.
+   *
+   * @throws RuntimeException whatever {@code sink} throws, which ends the run
+   * @see #sign(Name, List, List, long, SigningPolicy, long, Instant, Instant)
+   */
+  public SigningStats sign(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
+      SigningPolicy policy, long signedSerial, Instant inception, Instant expiration, Consumer<Record> sink) {
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("no keys to sign " + origin + " with");
     }
-    Instant now = clock.instant();
-    Instant inception = now.minus(policy.inceptionOffset());
-    Instant expiration = now.plus(policy.lifetime());
-
-    TreeMap<Name, TreeMap<Integer, List<Record>>> zone = new TreeMap<>(CanonicalOrder.NAMES);
+    if (!expiration.isAfter(inception)) {
+      throw new IllegalArgumentException("signature expiration " + expiration + " is not after inception " + inception);
+    }
+    for (SigningKey key : keys) {
+      if (!key.dnskey().getName().equals(origin)) {
+        throw new IllegalArgumentException("key " + key.keyTag() + " belongs to " + key.dnskey().getName() + ", not " + origin);
+      }
+    }
+    Record[] input = unsigned.toArray(new Record[0]);
     SOARecord soa = null;
-    for (Record r : unsigned) {
+    for (int i = 0; i < input.length; i++) {
+      Record r = input[i];
       Name name = r.getName();
       if (!name.subdomain(origin)) {
         throw new IllegalArgumentException(name + " is outside the zone " + origin);
@@ -108,238 +174,480 @@ public final class ZoneSigner {
       if (r instanceof SOARecord s && name.equals(origin)) {
         soa = new SOARecord(name, s.getDClass(), s.getTTL(), s.getHost(), s.getAdmin(), signedSerial, s.getRefresh(),
             s.getRetry(), s.getExpire(), s.getMinimum());
-        r = soa;
+        input[i] = soa;
       }
-      add(zone, r);
     }
     if (soa == null) {
       throw new IllegalArgumentException("no SOA at the apex " + origin);
     }
-    requireUniformTtls(zone);
-    for (SigningKey key : keys) {
-      DNSKEYRecord k = key.dnskey();
-      if (!k.getName().equals(origin)) {
-        throw new IllegalArgumentException("key " + key.keyTag() + " belongs to " + k.getName() + ", not " + origin);
-      }
-      add(zone, new DNSKEYRecord(origin, DClass.IN, dnskeyTtl, k.getFlags(), k.getProtocol(), k.getAlgorithm(), k.getKey()));
+    if (!isCanonical(input)) {
+      Arrays.parallelSort(input, CanonicalOrder.RECORDS);
     }
     // RFC 9077 §3: NSEC/NSEC3 TTL = min(SOA MINIMUM, SOA TTL).
     long denialTtl = Math.min(soa.getMinimum(), soa.getTTL());
+    NSEC3PARAMRecord param = policy.denial() == SigningPolicy.Denial.NSEC3
+        // NSEC3PARAM flags are 0 (RFC 5155 §4.1.2); its TTL follows the NSEC3 records'.
+        ? new NSEC3PARAMRecord(origin, DClass.IN, denialTtl, NSEC3Record.SHA1_DIGEST_ID, 0, policy.nsec3Iterations(),
+            policy.nsec3Salt())
+        : null;
+    Record[] records = withApexAdditions(origin, input, keys, dnskeyTtl, param);
+    input = null;  // only one copy of the zone stays reachable
 
-    Map<Name, Kind> kinds = classify(origin, zone);
-    List<Record> denial = new ArrayList<>();
-    if (policy.denial() == SigningPolicy.Denial.NSEC) {
-      nsecChain(origin, zone, kinds, denialTtl, denial);
+    List<Node> nodes = nodes(origin, records);
+    List<Node> hashed = List.of();
+    if (param == null) {
+      nsecChain(origin, nodes);
     } else {
-      nsec3Chain(origin, zone, kinds, policy, denialTtl, denial);
+      hashed = nsec3Chain(origin, records, nodes, policy, param, denialTtl);
     }
 
-    List<Task> tasks = tasks(zone, kinds, denial, keys);
-    List<Record> rrsigs = signAll(tasks, inception, expiration);
-
-    List<Record> out = new ArrayList<>(unsigned.size() + keys.size() + denial.size() + rrsigs.size() + 1);
-    zone.values().forEach(types -> types.values().forEach(out::addAll));
-    denial.stream().filter(r -> r.getType() == Type.NSEC3).forEach(out::add);
-    out.addAll(rrsigs);
-    out.sort(CanonicalOrder.RECORDS);
-    long denialCount = denial.stream().filter(r -> r.getType() == Type.NSEC || r.getType() == Type.NSEC3).count();
-    return new SignedZone(out, new SigningStats(unsigned.size(), denialCount, rrsigs.size(), threads));
-  }
-
-  /** RFC 2181 §5.2: an RRset has one TTL, and its RRSIG's original TTL must match it (the loader normalises). */
-  private static void requireUniformTtls(TreeMap<Name, TreeMap<Integer, List<Record>>> zone) {
-    zone.forEach((name, types) -> types.forEach((type, records) -> {
-      if (records.stream().mapToLong(Record::getTTL).distinct().count() > 1) {
-        throw new IllegalArgumentException("RRset " + name + "/" + Type.string(type) + " has differing TTLs (RFC 2181 §5.2)");
-      }
-    }));
-  }
-
-  private static void add(TreeMap<Name, TreeMap<Integer, List<Record>>> zone, Record r) {
-    zone.computeIfAbsent(r.getName(), n -> new TreeMap<>()).computeIfAbsent(r.getType(), t -> new ArrayList<>()).add(r);
+    RrsetSigner.PreparedKey[] prepared = keys.stream().map(RrsetSigner.PreparedKey::of).toArray(RrsetSigner.PreparedKey[]::new);
+    Node[] ordered = inOutputOrder(nodes, hashed);
+    nodes = null;
+    hashed = null;
+    long[] counts = signAndEmit(records, ordered, prepared, origin, inception, expiration, denialTtl, sink);
+    return new SigningStats(unsigned.size(), counts[1], counts[0], threads);
   }
 
   /**
-   * Finds the zone cuts in one pass: canonical order lists every name's descendants right after it,
-   * so the most recent cut is the only one a name can be below.
+   * The names and the NSEC3 owners merged into canonical order (RFC 4034 §6.1), the order of the output. An NSEC3
+   * owner that is also a real name (a 32-octet base32hex label, rare) is folded into that name's node.
    */
-  private static Map<Name, Kind> classify(Name origin, TreeMap<Name, TreeMap<Integer, List<Record>>> zone) {
-    Map<Name, Kind> kinds = new TreeMap<>(CanonicalOrder.NAMES);
-    Name cut = null;
-    for (Map.Entry<Name, TreeMap<Integer, List<Record>>> e : zone.entrySet()) {
-      Name name = e.getKey();
-      if (cut != null && name.subdomain(cut) && !name.equals(cut)) {
-        kinds.put(name, Kind.OCCLUDED);
-        continue;
+  private static Node[] inOutputOrder(List<Node> nodes, List<Node> hashed) {
+    List<Node> ordered = new ArrayList<>(nodes.size() + hashed.size());
+    int h = 0;
+    for (Node n : nodes) {
+      while (h < hashed.size() && hashed.get(h).name.compareTo(n.name) < 0) {
+        ordered.add(hashed.get(h++));
       }
-      cut = null;
-      Set<Integer> types = e.getValue().keySet();
-      if (!name.equals(origin) && types.contains(Type.NS)) {
-        kinds.put(name, Kind.DELEGATION);
-        cut = name;
-      } else {
-        kinds.put(name, Kind.AUTHORITATIVE);
-        if (types.contains(Type.DNAME)) {
-          cut = name;
+      if (h < hashed.size() && hashed.get(h).name.equals(n.name)) {
+        n.denial = hashed.get(h++).denial;
+      }
+      ordered.add(n);
+    }
+    while (h < hashed.size()) {
+      ordered.add(hashed.get(h++));
+    }
+    return ordered.toArray(new Node[0]);
+  }
+
+  /** Whether records are in {@link CanonicalOrder#RECORDS} order already (the parser's output is). */
+  private static boolean isCanonical(Record[] rs) {
+    for (int i = 1; i < rs.length; i++) {
+      Record a = rs[i - 1];
+      Record b = rs[i];
+      int c = a.getName() == b.getName() ? 0 : a.getName().compareTo(b.getName());
+      if (c == 0) {
+        c = Integer.compare(a.getType(), b.getType());
+        if (c == 0) {
+          c = Integer.compare(a.getDClass(), b.getDClass());
+          if (c == 0) {
+            c = Arrays.compareUnsigned(a.rdataToWireCanonical(), b.rdataToWireCanonical());
+          }
         }
       }
+      if (c > 0) {
+        return false;
+      }
     }
-    return kinds;
+    return true;
+  }
+
+  /**
+   * The sorted records with the apex's generated DNSKEY RRset and NSEC3PARAM put in place. The apex sorts before
+   * every other name of the zone (RFC 4034 §6.1), so its records are a prefix of the array.
+   */
+  private static Record[] withApexAdditions(Name origin, Record[] sorted, List<SigningKey> keys, long dnskeyTtl,
+      NSEC3PARAMRecord param) {
+    int apexEnd = 0;
+    while (apexEnd < sorted.length && sorted[apexEnd].getName().equals(origin)) {
+      apexEnd++;
+    }
+    List<Record> apex = new ArrayList<>(Arrays.asList(sorted).subList(0, apexEnd));
+    for (SigningKey key : keys) {
+      DNSKEYRecord k = key.dnskey();
+      apex.add(new DNSKEYRecord(origin, DClass.IN, dnskeyTtl, k.getFlags(), k.getProtocol(), k.getAlgorithm(), k.getKey()));
+    }
+    if (param != null) {
+      apex.add(param);
+    }
+    apex.sort(CanonicalOrder.RECORDS);
+    Record[] records = new Record[sorted.length - apexEnd + apex.size()];
+    apex.toArray(records);
+    System.arraycopy(sorted, apexEnd, records, apex.size(), sorted.length - apexEnd);
+    return records;
+  }
+
+  /**
+   * Groups the sorted records by owner and finds the zone cuts in the same pass: canonical order lists every
+   * name's descendants right after it, so the most recent cut is the only one a name can be below. Also checks
+   * RFC 2181 §5.2 (one TTL per RRset; the loader normalises, so a difference here is a caller's bug).
+   */
+  private static List<Node> nodes(Name origin, Record[] records) {
+    List<Node> nodes = new ArrayList<>(records.length / 2 + 1);
+    Name cut = null;
+    int i = 0;
+    while (i < records.length) {
+      Name name = records[i].getName();
+      int from = i;
+      boolean hasNs = false;
+      boolean hasDname = false;
+      while (i < records.length && (records[i].getName() == name || records[i].getName().equals(name))) {
+        Record r = records[i];
+        hasNs |= r.getType() == Type.NS;
+        hasDname |= r.getType() == Type.DNAME;
+        if (i > from && records[i - 1].getType() == r.getType() && records[i - 1].getTTL() != r.getTTL()) {
+          throw new IllegalArgumentException("RRset " + name + "/" + Type.string(r.getType())
+              + " has differing TTLs (RFC 2181 §5.2)");
+        }
+        i++;
+      }
+      Kind kind;
+      if (cut != null && name.subdomain(cut) && !name.equals(cut)) {
+        kind = Kind.OCCLUDED;
+      } else {
+        cut = null;
+        if (hasNs && !name.equals(origin)) {
+          kind = Kind.DELEGATION;
+          cut = name;
+        } else {
+          kind = Kind.AUTHORITATIVE;
+          if (hasDname) {
+            cut = name;  // RFC 6672 §2.3: names below a DNAME are occluded
+          }
+        }
+      }
+      nodes.add(new Node(name, from, i, kind));
+    }
+    return nodes;
   }
 
   /** The types an NSEC or NSEC3 bitmap lists for a name, RRSIG included where something there is signed. */
-  private static Set<Integer> bitmapTypes(Set<Integer> present, Kind kind) {
-    Set<Integer> types = new TreeSet<>();
-    if (kind == Kind.DELEGATION) {
+  private static int[] bitmapTypes(Record[] records, Node n, int extra) {
+    int[] types = new int[n.to - n.from + 4];
+    int count = 0;
+    boolean hasDs = false;
+    for (int i = n.from; i < n.to; i++) {
+      int t = records[i].getType();
+      hasDs |= t == Type.DS;
+      if (count == 0 || types[count - 1] != t) {
+        types[count++] = t;
+      }
+    }
+    if (n.kind == Kind.DELEGATION) {
       // RFC 4035 §2.3: at a delegation only NS and the parent's authoritative data (DS) are listed.
-      types.add(Type.NS);
-      if (present.contains(Type.DS)) {
-        types.add(Type.DS);
-        types.add(Type.RRSIG);
+      count = 0;
+      types[count++] = Type.NS;
+      if (hasDs) {
+        types[count++] = Type.DS;
+        types[count++] = Type.RRSIG;
       }
     } else {
-      types.addAll(present);
-      types.add(Type.RRSIG);
+      types[count++] = Type.RRSIG;
     }
-    return types;
+    if (extra >= 0) {
+      types[count++] = extra;
+    }
+    // dnsjava's TypeBitmap sorts and de-duplicates.
+    return Arrays.copyOf(types, count);
   }
 
   /** RFC 4034 §4 / RFC 4035 §2.3: one NSEC per authoritative name and delegation, in canonical order, last to apex. */
-  private static void nsecChain(Name origin, TreeMap<Name, TreeMap<Integer, List<Record>>> zone, Map<Name, Kind> kinds,
-      long ttl, List<Record> denial) {
-    List<Name> chain = kinds.entrySet().stream().filter(e -> e.getValue() != Kind.OCCLUDED).map(Map.Entry::getKey).toList();
-    for (int i = 0; i < chain.size(); i++) {
-      Name name = chain.get(i);
-      Name next = i + 1 < chain.size() ? chain.get(i + 1) : origin;
-      Set<Integer> types = bitmapTypes(zone.get(name).keySet(), kinds.get(name));
-      types.add(Type.NSEC);
-      types.add(Type.RRSIG);  // the NSEC itself is signed, also at an insecure delegation
-      NSECRecord nsec = new NSECRecord(name, DClass.IN, ttl, next, toArray(types));
-      add(zone, nsec);
-      denial.add(nsec);
+  private static void nsecChain(Name origin, List<Node> nodes) {
+    Node previous = null;
+    for (Node n : nodes) {
+      if (n.kind == Kind.OCCLUDED) {
+        continue;
+      }
+      if (previous != null) {
+        previous.next = n.name;
+      }
+      previous = n;
     }
+    previous.next = origin;
+  }
+
+  private static NSECRecord nsec(Record[] records, Node n, Name next, long ttl) {
+    // The NSEC itself is signed, also at an insecure delegation: RRSIG is always listed.
+    int[] types = bitmapTypes(records, n, Type.NSEC);
+    if (n.kind == Kind.DELEGATION) {
+      types = Arrays.copyOf(types, types.length + 1);
+      types[types.length - 1] = Type.RRSIG;
+    }
+    return new NSECRecord(n.name, DClass.IN, ttl, next, types);
   }
 
   /**
    * RFC 5155 §7.1: one NSEC3 per authoritative name, delegation (with opt-out only those with DS) and
    * empty non-terminal on the way to them; ENTs that lead only to opt-out delegations get none.
    */
-  private static void nsec3Chain(Name origin, TreeMap<Name, TreeMap<Integer, List<Record>>> zone,
-      Map<Name, Kind> kinds, SigningPolicy policy, long ttl, List<Record> denial) {
+  private static List<Node> nsec3Chain(Name origin, Record[] records, List<Node> nodes, SigningPolicy policy,
+      NSEC3PARAMRecord param, long ttl) {
     byte[] salt = policy.nsec3Salt();
-    // NSEC3PARAM flags are 0 (RFC 5155 §4.1.2); its TTL follows the NSEC3 records'.
-    NSEC3PARAMRecord param = new NSEC3PARAMRecord(origin, DClass.IN, ttl, NSEC3Record.SHA1_DIGEST_ID, 0,
-        policy.nsec3Iterations(), salt);
-    add(zone, param);
-    denial.add(param);
-
-    Map<Name, Set<Integer>> hashed = new TreeMap<>(CanonicalOrder.NAMES);
-    for (Map.Entry<Name, Kind> e : kinds.entrySet()) {
-      Name name = e.getKey();
-      Kind kind = e.getValue();
-      Set<Integer> present = zone.get(name).keySet();
-      if (kind == Kind.OCCLUDED || (kind == Kind.DELEGATION && policy.optOut() && !present.contains(Type.DS))) {
-        continue;
-      }
-      hashed.put(name, bitmapTypes(present, kind));
-      for (Name up = parent(name); up.subdomain(origin) && !zone.containsKey(up); up = parent(up)) {
-        hashed.putIfAbsent(up, Set.of());  // empty non-terminal: empty type bitmap
-      }
-    }
-
-    record Hashed(byte[] hash, Set<Integer> types) {}
-    List<Hashed> chain = new ArrayList<>(hashed.size());
+    int iterations = policy.nsec3Iterations();
+    record Hashed(byte[] hash, int[] types) {}
+    List<Hashed> chain = new ArrayList<>();
+    Set<Name> ents = new HashSet<>();
+    MessageDigest sha1;
     try {
-      for (Map.Entry<Name, Set<Integer>> e : hashed.entrySet()) {
-        chain.add(new Hashed(param.hashName(e.getKey()), e.getValue()));
-      }
+      sha1 = MessageDigest.getInstance("SHA-1");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is mandatory in every Java platform", e);
     }
-    chain.sort(Comparator.comparing(Hashed::hash, Arrays::compareUnsigned));
+    int apexLabels = origin.labels();
+    for (Node n : nodes) {
+      if (n.kind == Kind.OCCLUDED) {
+        continue;
+      }
+      if (n.kind == Kind.DELEGATION && policy.optOut() && !hasType(records, n, Type.DS)) {
+        continue;
+      }
+      chain.add(new Hashed(hash(sha1, n.name, salt, iterations), bitmapTypes(records, n, -1)));
+      // Names directly below the apex have the apex as parent: no empty non-terminal possible.
+      for (int l = n.name.labels() - 1; l > apexLabels; l--) {
+        Name up = new Name(n.name, n.name.labels() - l);
+        if (exists(nodes, up) || !ents.add(up)) {
+          break;
+        }
+        chain.add(new Hashed(hash(sha1, up, salt, iterations), new int[0]));  // empty non-terminal: empty bitmap
+      }
+    }
+    chain.sort((a, b) -> Arrays.compareUnsigned(a.hash(), b.hash()));
     base32 b32 = new base32(base32.Alphabet.BASE32HEX, false, true);
     int flags = policy.optOut() ? NSEC3Record.Flags.OPT_OUT : 0;
+    List<Node> hashed = new ArrayList<>(chain.size());
     for (int i = 0; i < chain.size(); i++) {
       Hashed h = chain.get(i);
       byte[] next = chain.get((i + 1) % chain.size()).hash();
       if (Arrays.equals(h.hash(), next) && chain.size() > 1) {
         throw new IllegalStateException("NSEC3 hash collision in " + origin + ": choose another salt (RFC 5155 §7.1)");
       }
-      Name owner = Name.fromConstantString(b32.toString(h.hash()) + "." + origin);
-      denial.add(new NSEC3Record(owner, DClass.IN, ttl, NSEC3Record.SHA1_DIGEST_ID, flags, policy.nsec3Iterations(),
-          salt, next, toArray(h.types())));
+      Name owner;
+      try {
+        owner = Name.concatenate(new Name(b32.toString(h.hash()), null), origin);
+      } catch (TextParseException | NameTooLongException e) {
+        throw new IllegalStateException("cannot form the NSEC3 owner name in " + origin, e);
+      }
+      Node node = new Node(owner, 0, 0, Kind.HASHED);
+      node.denial = new NSEC3Record(owner, DClass.IN, ttl, NSEC3Record.SHA1_DIGEST_ID, flags, iterations, salt, next,
+          h.types());
+      hashed.add(node);
     }
+    return hashed;
   }
 
-  private static Name parent(Name name) {
-    return new Name(name, 1);
+  private static boolean hasType(Record[] records, Node n, int type) {
+    for (int i = n.from; i < n.to; i++) {
+      if (records[i].getType() == type) {
+        return true;
+      }
+    }
+    return false;
   }
 
-  private static int[] toArray(Set<Integer> types) {
-    return types.stream().mapToInt(Integer::intValue).toArray();
+  /** Binary search of the canonically sorted nodes. */
+  private static boolean exists(List<Node> nodes, Name name) {
+    int lo = 0;
+    int hi = nodes.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = nodes.get(mid).name.compareTo(name);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return true;
+      }
+    }
+    return false;
   }
 
-  /** Every (RRset, key) pair to sign (RFC 4035 §2.2). */
-  private static List<Task> tasks(TreeMap<Name, TreeMap<Integer, List<Record>>> zone, Map<Name, Kind> kinds,
-      List<Record> denial, List<SigningKey> keys) {
-    List<SigningKey> sep = keys.stream().filter(SigningKey::isSep).toList();
-    List<SigningKey> nonSep = keys.stream().filter(k -> !k.isSep()).toList();
-    List<SigningKey> dnskeySigners = sep.isEmpty() ? keys : sep;
-    List<SigningKey> otherSigners = nonSep.isEmpty() ? keys : nonSep;
-    Map<Integer, String> providers = keys.stream().map(SigningKey::algorithm).distinct()
-        .collect(Collectors.toMap(a -> a, CryptoProvider::signingProvider));
+  /** RFC 5155 §5: IH(salt, x, 0) = H(x || salt), IH(salt, x, k) = H(IH(salt, x, k-1) || salt). */
+  private static byte[] hash(MessageDigest sha1, Name name, byte[] salt, int iterations) {
+    sha1.update(name.toWireCanonical());
+    sha1.update(salt);
+    byte[] h = sha1.digest();
+    for (int i = 0; i < iterations; i++) {
+      sha1.update(h);
+      sha1.update(salt);
+      h = sha1.digest();
+    }
+    return h;
+  }
 
-    List<Task> tasks = new ArrayList<>();
-    for (Map.Entry<Name, TreeMap<Integer, List<Record>>> e : zone.entrySet()) {
-      Kind kind = kinds.get(e.getKey());
-      for (Map.Entry<Integer, List<Record>> rrset : e.getValue().entrySet()) {
-        int type = rrset.getKey();
-        boolean signed = switch (kind) {
-          case AUTHORITATIVE -> true;
-          case DELEGATION -> type == Type.DS || type == Type.NSEC;
-          case OCCLUDED -> false;
-        };
-        if (signed) {
-          RRset set = new RRset(rrset.getValue());
-          for (SigningKey key : type == Type.DNSKEY ? dnskeySigners : otherSigners) {
-            tasks.add(new Task(set, key, providers.get(key.algorithm())));
+  /**
+   * Makes every RRSIG (RFC 4035 §2.2) and hands the records to {@code sink} in order. The nodes are cut into chunks
+   * in output order; the signing threads take chunks in that order, at most {@link #CHUNKS_IN_FLIGHT} ahead of the
+   * calling thread, which emits each chunk when it is done and then drops its RRSIGs and NSECs. DNSKEY is signed by
+   * the SEP keys, everything else by the non-SEP keys (each set standing in for the other when empty).
+   *
+   * @return the number of RRSIGs and of NSEC/NSEC3 records
+   */
+  private long[] signAndEmit(Record[] records, Node[] nodes, RrsetSigner.PreparedKey[] keys, Name origin,
+      Instant inception, Instant expiration, long denialTtl, Consumer<Record> sink) {
+    List<Integer> sep = new ArrayList<>();
+    List<Integer> nonSep = new ArrayList<>();
+    for (int k = 0; k < keys.length; k++) {
+      (keys[k].key().isSep() ? sep : nonSep).add(k);
+    }
+    int[] all = new int[keys.length];
+    Arrays.setAll(all, k -> k);
+    int[] dnskeySigners = sep.isEmpty() ? all : sep.stream().mapToInt(Integer::intValue).toArray();
+    int[] otherSigners = nonSep.isEmpty() ? all : nonSep.stream().mapToInt(Integer::intValue).toArray();
+    int chunks = (nodes.length + CHUNK - 1) / CHUNK;
+    long[] counts = new long[2];
+    Emitter emitter = new Emitter(records, nodes, sink, counts);
+
+    if (threads == 1) {
+      RrsetSigner signer = new RrsetSigner(keys, origin, inception, expiration);
+      List<RRSIGRecord> sigs = new ArrayList<>();
+      for (int c = 0; c < chunks; c++) {
+        for (int i = c * CHUNK; i < Math.min(nodes.length, (c + 1) * CHUNK); i++) {
+          signNode(records, nodes[i], signer, dnskeySigners, otherSigners, denialTtl, sigs);
+        }
+        emitter.emitChunk(c);
+      }
+      return counts;
+    }
+
+    @SuppressWarnings("unchecked")
+    CompletableFuture<Void>[] done = new CompletableFuture[chunks];
+    Arrays.setAll(done, c -> new CompletableFuture<>());
+    Semaphore inFlight = new Semaphore(CHUNKS_IN_FLIGHT);
+    AtomicInteger nextChunk = new AtomicInteger();
+    Runnable work = () -> {
+      RrsetSigner signer = new RrsetSigner(keys, origin, inception, expiration);
+      List<RRSIGRecord> sigs = new ArrayList<>();
+      while (true) {
+        try {
+          inFlight.acquire();
+        } catch (InterruptedException e) {
+          return;  // the run failed or ended: the pool is being shut down
+        }
+        int c = nextChunk.getAndIncrement();
+        if (c >= chunks) {
+          return;
+        }
+        try {
+          for (int i = c * CHUNK; i < Math.min(nodes.length, (c + 1) * CHUNK); i++) {
+            signNode(records, nodes[i], signer, dnskeySigners, otherSigners, denialTtl, sigs);
           }
+          done[c].complete(null);
+        } catch (RuntimeException e) {
+          done[c].completeExceptionally(e);
+          return;
         }
       }
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "zone-signer");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      for (int t = 0; t < threads; t++) {
+        pool.execute(work);
+      }
+      for (int c = 0; c < chunks; c++) {
+        try {
+          done[c].join();
+        } catch (CompletionException e) {
+          throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+        emitter.emitChunk(c);
+        inFlight.release();
+      }
+    } finally {
+      pool.shutdownNow();
     }
-    for (Record r : denial) {
-      if (r.getType() == Type.NSEC3) {
-        RRset set = new RRset(r);
-        otherSigners.forEach(key -> tasks.add(new Task(set, key, providers.get(key.algorithm()))));
+    return counts;
+  }
+
+  /** Signing threads may run this many chunks ahead of the output: enough to keep them busy, bounded in memory. */
+  private static final int CHUNKS_IN_FLIGHT = 64;
+
+  private static void signNode(Record[] records, Node n, RrsetSigner signer, int[] dnskeySigners, int[] otherSigners,
+      long denialTtl, List<RRSIGRecord> sigs) {
+    if (n.next != null) {
+      n.denial = nsec(records, n, n.next, denialTtl);
+    }
+    sigs.clear();
+    int i = n.kind == Kind.OCCLUDED ? n.to : n.from;
+    while (i < n.to) {
+      int type = records[i].getType();
+      int end = i + 1;
+      while (end < n.to && records[end].getType() == type) {
+        end++;
+      }
+      if (n.kind == Kind.AUTHORITATIVE || type == Type.DS) {
+        for (int k : type == Type.DNSKEY ? dnskeySigners : otherSigners) {
+          sigs.add(signer.sign(records, i, end, k));
+        }
+      }
+      i = end;
+    }
+    if (n.denial != null) {
+      Record[] one = {n.denial};
+      for (int k : otherSigners) {
+        sigs.add(signer.sign(one, 0, 1, k));
       }
     }
-    return tasks;
+    if (sigs.size() > 1) {
+      sigs.sort(CanonicalOrder.RECORDS);
+    }
+    n.rrsigs = sigs.toArray(new RRSIGRecord[0]);
   }
 
-  private List<Record> signAll(List<Task> tasks, Instant inception, Instant expiration) {
-    if (threads == 1) {
-      return tasks.stream().map(t -> sign(t, inception, expiration)).collect(Collectors.toList());
-    }
-    ForkJoinPool pool = new ForkJoinPool(threads);
-    try {
-      return pool.submit(() -> tasks.parallelStream().map(t -> sign(t, inception, expiration))
-          .collect(Collectors.<Record>toList())).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("signing interrupted", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdown();
-    }
-  }
+  /**
+   * Hands out the records of finished chunks: per name its records below type RRSIG, its RRSIGs, its NSEC, then
+   * the rest (DNSKEY, NSEC3PARAM, ...); then forgets the chunk's RRSIGs and denial records.
+   */
+  private static final class Emitter {
+    private final Record[] records;
+    private final Node[] nodes;
+    private final Consumer<Record> sink;
+    private final long[] counts;
 
-  private static RRSIGRecord sign(Task t, Instant inception, Instant expiration) {
-    try {
-      return DNSSEC.sign(t.rrset(), t.key().dnskey(), t.key().privateKey(), inception, expiration, t.provider());
-    } catch (DNSSEC.DNSSECException e) {
-      throw new IllegalStateException("cannot sign " + t.rrset().getName() + "/" + Type.string(t.rrset().getType())
-          + " with key " + t.key().keyTag() + ": " + e.getMessage(), e);
+    Emitter(Record[] records, Node[] nodes, Consumer<Record> sink, long[] counts) {
+      this.records = records;
+      this.nodes = nodes;
+      this.sink = sink;
+      this.counts = counts;
+    }
+
+    void emitChunk(int c) {
+      int end = Math.min(nodes.length, (c + 1) * CHUNK);
+      for (int i = c * CHUNK; i < end; i++) {
+        Node n = nodes[i];
+        emit(n);
+        n.rrsigs = null;
+        n.denial = null;
+      }
+    }
+
+    private void emit(Node n) {
+      int i = n.from;
+      while (i < n.to && records[i].getType() < Type.RRSIG) {
+        sink.accept(records[i++]);
+      }
+      if (n.rrsigs != null) {
+        for (RRSIGRecord sig : n.rrsigs) {
+          sink.accept(sig);
+        }
+        counts[0] += n.rrsigs.length;
+      }
+      if (n.denial != null) {
+        int type = n.denial.getType();
+        while (i < n.to && records[i].getType() < type) {
+          sink.accept(records[i++]);
+        }
+        sink.accept(n.denial);
+        counts[1]++;
+      }
+      while (i < n.to) {
+        sink.accept(records[i++]);
+      }
     }
   }
 }

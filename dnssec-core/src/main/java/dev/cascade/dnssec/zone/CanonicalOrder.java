@@ -23,6 +23,47 @@ public final class CanonicalOrder {
 
   private CanonicalOrder() {}
 
+  /**
+   * A byte string whose unsigned lexicographic order is the RFC 4034 §6.1 order of the names: the labels from
+   * the root down, each lower-cased and ended by 0x00, with the octets 0x00 and 0x01 inside a label escaped as
+   * 0x01 0x01 and 0x01 0x02 so they still sort below every other octet and above the label end. Comparing keys
+   * ({@link Arrays#compareUnsigned}, vectorised) is much faster than {@link Name#compareTo} when a large zone is
+   * sorted.
+   */
+  public static byte[] nameKey(Name name) {
+    byte[] wire = name.toWireCanonical();  // length-prefixed labels, lower case, ending with the root's 0
+    int labels = name.labels();
+    int[] starts = new int[labels];
+    int escapes = 0;
+    for (int i = 0, pos = 0; i < labels; i++) {
+      starts[i] = pos;
+      int len = wire[pos] & 0xff;
+      for (int k = pos + 1; k <= pos + len; k++) {
+        if ((wire[k] & 0xff) <= 1) {
+          escapes++;
+        }
+      }
+      pos += len + 1;
+    }
+    byte[] key = new byte[wire.length - 1 + escapes];
+    int out = 0;
+    for (int i = labels - 2; i >= 0; i--) {  // the root label (last) is implied
+      int pos = starts[i];
+      int len = wire[pos] & 0xff;
+      for (int k = pos + 1; k <= pos + len; k++) {
+        int c = wire[k] & 0xff;
+        if (c <= 1) {
+          key[out++] = 1;
+          key[out++] = (byte) (c + 1);
+        } else {
+          key[out++] = (byte) c;
+        }
+      }
+      key[out++] = 0;
+    }
+    return key;
+  }
+
   private static int compareRdata(Record a, Record b) {
     return Arrays.compareUnsigned(a.rdataToWireCanonical(), b.rdataToWireCanonical());
   }

@@ -1,13 +1,17 @@
 package dev.cascade.dnssec.zone;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,11 +19,17 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Address;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.TTL;
+import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Tokenizer;
 import org.xbill.DNS.Type;
 
@@ -51,6 +61,12 @@ public final class ZoneFileParser {
   private final Path zoneDirReal;
   private final Deque<Path> includeStack = new ArrayDeque<>();
   private final List<Located> records = new ArrayList<>();
+  /**
+   * Names already made, by their text, for names relative to the zone's own origin: a TLD zone repeats owners
+   * (every RR of a delegation) and name-server names (thousands of delegations share a hoster's servers), and one
+   * shared {@link Name} object per distinct name saves both parse time and memory. Dropped after parsing.
+   */
+  private final Map<String, Name> names = new HashMap<>();
   private long byteCount;
 
   private ZoneFileParser(Name zoneOrigin, Path zoneDir, Path zoneDirReal) {
@@ -80,11 +96,42 @@ public final class ZoneFileParser {
     }
     ZoneFileParser parser = new ZoneFileParser(origin, dir, dirReal);
     parser.readFile(absolute, file.toString(), new FileState(origin, -1));
+    parser.names.clear();
     return parser.normalise(file.toString());
   }
 
-  /** A parsed record and where it came from. */
-  private record Located(Record record, String file, int line) {}
+  /**
+   * A parsed record, where it came from, and (set only when all records are read, so the keys do not add to the
+   * memory peak of reading) its owner's canonical sort key ({@link CanonicalOrder#nameKey}).
+   */
+  private static final class Located {
+    private final Record record;
+    private final String file;
+    private final int line;
+    private byte[] key;
+
+    Located(Record record, String file, int line) {
+      this.record = record;
+      this.file = file;
+      this.line = line;
+    }
+
+    Record record() {
+      return record;
+    }
+
+    String file() {
+      return file;
+    }
+
+    int line() {
+      return line;
+    }
+
+    byte[] key() {
+      return key;
+    }
+  }
 
   /** Per-file parser state: RFC 1035 §5.1 says an $INCLUDE does not change the including file's origin. */
   private static final class FileState {
@@ -163,7 +210,14 @@ public final class ZoneFileParser {
 
   private void parseLogicalRecord(byte[] bytes, int offset, int length, String file, int line, FileState state)
       throws ZoneInputException {
-    try (Tokenizer st = new Tokenizer(new ByteArrayInputStream(bytes, offset, length))) {
+    Record simple = simpleRecord(bytes, offset, offset + length, state);
+    if (simple != null) {
+      records.add(new Located(simple, file, line));
+      return;
+    }
+    // Tokenizer wraps any other stream in an 8 KiB BufferedInputStream; a buffer the record's size is enough.
+    try (Tokenizer st = new Tokenizer(new BufferedInputStream(new ByteArrayInputStream(bytes, offset, length),
+        Math.max(length, 1)))) {
       Tokenizer.Token first = st.get(true, false);
       Name owner;
       if (first.type() == Tokenizer.EOL || first.type() == Tokenizer.EOF) {
@@ -194,6 +248,177 @@ public final class ZoneFileParser {
       // dnsjava reports some semantic errors (relative names, TTL out of range) as unchecked exceptions.
       throw new ZoneInputException(file, line, e.getMessage());
     }
+  }
+
+  /**
+   * The bulk of a TLD zone (NS, DS, A and AAAA records on one line, without quotes, parentheses, escapes or
+   * comments) parsed without dnsjava's Tokenizer, which costs more than the rest of the signing run. Returns null
+   * for anything else or anything unusual, which then goes the general way (and gets its error message there);
+   * the parser state is only changed when a record is returned.
+   */
+  private Record simpleRecord(byte[] b, int from, int end, FileState state) {
+    for (int i = from; i < end; i++) {
+      byte c = b[i];
+      if (c == '(' || c == ')' || c == '"' || c == '\\' || c == ';' || c == '$') {
+        return null;
+      }
+    }
+    int[] tokens = new int[16];
+    int n = 0;
+    int i = from;
+    boolean ownerOmitted = i < end && (b[i] == ' ' || b[i] == '\t');
+    while (i < end) {
+      while (i < end && isSpace(b[i])) {
+        i++;
+      }
+      if (i == end) {
+        break;
+      }
+      if (n == 8) {
+        return null;
+      }
+      tokens[2 * n] = i;
+      while (i < end && !isSpace(b[i])) {
+        i++;
+      }
+      tokens[2 * n + 1] = i;
+      n++;
+    }
+    if (n < 3) {
+      return null;
+    }
+    int t = 0;
+    Name owner;
+    if (ownerOmitted) {
+      owner = state.lastOwner;
+      if (owner == null) {
+        return null;
+      }
+    } else {
+      owner = name(b, tokens[0], tokens[1], state.origin);
+      t = 1;
+    }
+    if (owner == null || !owner.subdomain(zoneOrigin)) {
+      return null;
+    }
+    long ttl = -1;
+    if (Character.isDigit(b[tokens[2 * t]])) {
+      ttl = ttl(b, tokens[2 * t], tokens[2 * t + 1]);
+      t++;
+    }
+    if (t < n && is(b, tokens[2 * t], tokens[2 * t + 1], "IN")) {
+      t++;
+      if (ttl < 0 && t < n && Character.isDigit(b[tokens[2 * t]])) {
+        ttl = ttl(b, tokens[2 * t], tokens[2 * t + 1]);
+        t++;
+      }
+    }
+    if (t >= n || (ttl < 0 && ttl != -1)) {
+      return null;
+    }
+    boolean explicitTtl = ttl >= 0;
+    if (!explicitTtl) {
+      if (state.defaultTtl >= 0) {
+        ttl = state.defaultTtl;
+      } else if (state.lastTtl >= 0) {
+        ttl = state.lastTtl;
+      } else {
+        return null;
+      }
+    }
+    int typeStart = tokens[2 * t];
+    int typeEnd = tokens[2 * t + 1];
+    int rdata = t + 1;
+    int rdataCount = n - rdata;
+    Record r;
+    try {
+      if (is(b, typeStart, typeEnd, "NS") && rdataCount == 1) {
+        Name target = name(b, tokens[2 * rdata], tokens[2 * rdata + 1], state.origin);
+        r = target == null ? null : new NSRecord(owner, DClass.IN, ttl, target);
+      } else if (is(b, typeStart, typeEnd, "A") && rdataCount == 1) {
+        byte[] a = Address.toByteArray(text(b, tokens[2 * rdata], tokens[2 * rdata + 1]), Address.IPv4);
+        r = a == null ? null : new ARecord(owner, DClass.IN, ttl, a);
+      } else if (is(b, typeStart, typeEnd, "AAAA") && rdataCount == 1) {
+        byte[] a = Address.toByteArray(text(b, tokens[2 * rdata], tokens[2 * rdata + 1]), Address.IPv6);
+        r = a == null ? null : new AAAARecord(owner, DClass.IN, ttl, a);
+      } else if (is(b, typeStart, typeEnd, "DS") && rdataCount >= 4) {
+        int footprint = Integer.parseInt(text(b, tokens[2 * rdata], tokens[2 * rdata + 1]));
+        int alg = Integer.parseInt(text(b, tokens[2 * rdata + 2], tokens[2 * rdata + 3]));
+        int digestType = Integer.parseInt(text(b, tokens[2 * rdata + 4], tokens[2 * rdata + 5]));
+        StringBuilder hex = new StringBuilder();
+        for (int k = rdata + 3; k < n; k++) {
+          hex.append(text(b, tokens[2 * k], tokens[2 * k + 1]));
+        }
+        r = new DSRecord(owner, DClass.IN, ttl, footprint, alg, digestType, HexFormat.of().parseHex(hex));
+      } else {
+        r = null;
+      }
+    } catch (IllegalArgumentException e) {
+      // Out-of-range numbers, odd hex: the general parser reports them with dnsjava's wording.
+      return null;
+    }
+    if (r != null) {
+      state.lastOwner = owner;
+      if (explicitTtl) {
+        state.lastTtl = ttl;
+      }
+    }
+    return r;
+  }
+
+  /** A name in the text, interned when relative to the zone's origin; null if it is not a valid name. */
+  private Name name(byte[] b, int from, int end, Name origin) {
+    String text = text(b, from, end);
+    boolean shared = origin.equals(zoneOrigin);
+    if (shared) {
+      Name known = names.get(text);
+      if (known != null) {
+        return known;
+      }
+    }
+    try {
+      Name name = Name.fromString(text, origin);
+      if (shared) {
+        names.put(text, name);
+      }
+      return name;
+    } catch (TextParseException e) {
+      return null;
+    }
+  }
+
+  /** A TTL in the text (RFC 1035 seconds or BIND units), or -2 if it is not one. */
+  private static long ttl(byte[] b, int from, int end) {
+    try {
+      return TTL.parseTTL(text(b, from, end));
+    } catch (NumberFormatException e) {
+      return -2;
+    }
+  }
+
+  private static boolean isSpace(byte c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  }
+
+  /** Case-insensitive comparison of a token with an upper-case keyword. */
+  private static boolean is(byte[] b, int from, int end, String keyword) {
+    if (end - from != keyword.length()) {
+      return false;
+    }
+    for (int i = 0; i < keyword.length(); i++) {
+      int c = b[from + i];
+      if (c >= 'a' && c <= 'z') {
+        c -= 'a' - 'A';
+      }
+      if (c != keyword.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String text(byte[] b, int from, int end) {
+    return new String(b, from, end - from, StandardCharsets.ISO_8859_1);
   }
 
   /** Turns a dnsjava parse error into "file:line: reason", mapping the tokenizer's relative line. */
@@ -318,50 +543,76 @@ public final class ZoneFileParser {
   private ParsedZone normalise(String file) throws ZoneInputException {
     List<String> warnings = new ArrayList<>();
     Map<Integer, Integer> stripped = new TreeMap<>();
-    // RRsets keyed by owner then type, each a map from record (dnsjava equality ignores TTL) to where it was first seen.
-    Map<Name, Map<Integer, List<Located>>> byOwner = new TreeMap<>(CanonicalOrder.NAMES);
+    Located[] sorted = new Located[records.size()];
+    int m = 0;
     for (Located l : records) {
       int type = l.record().getType();
       if (STRIPPED_TYPES.contains(type)) {
         stripped.merge(type, 1, Integer::sum);
-        continue;
+      } else {
+        sorted[m++] = l;
       }
-      byOwner.computeIfAbsent(l.record().getName(), n -> new TreeMap<>()).computeIfAbsent(type, t -> new ArrayList<>()).add(l);
     }
+    records.clear();
     if (!stripped.isEmpty()) {
       StringBuilder w = new StringBuilder("stripped DNSSEC records (the signer regenerates them):");
       stripped.forEach((type, count) -> w.append(' ').append(count).append(' ').append(Type.string(type)).append(','));
       w.setLength(w.length() - 1);
       warnings.add(w.toString());
     }
+    // Owner (by canonical key, RFC 4034 §6.1), then type. The sort is stable, so within an RRset the records keep
+    // file order and the first of duplicates is the one first seen.
+    sorted = Arrays.copyOf(sorted, m);
+    Arrays.stream(sorted).parallel().forEach(l -> l.key = CanonicalOrder.nameKey(l.record().getName()));
+    Arrays.parallelSort(sorted, (x, y) -> {
+      int c = Arrays.compareUnsigned(x.key(), y.key());
+      return c != 0 ? c : Integer.compare(x.record().getType(), y.record().getType());
+    });
 
     int duplicates = 0;
-    List<Record> result = new ArrayList<>(records.size());
+    List<Record> result = new ArrayList<>(m);
     Located soa = null;
-    for (Map.Entry<Name, Map<Integer, List<Located>>> owner : byOwner.entrySet()) {
-      Map<Integer, List<Located>> rrsets = owner.getValue();
-      for (Map.Entry<Integer, List<Located>> rrset : rrsets.entrySet()) {
-        List<Located> members = rrset.getValue();
-        long minTtl = members.stream().mapToLong(l -> l.record().getTTL()).min().orElseThrow();
-        Set<Long> ttls = new TreeSet<>();
-        members.forEach(l -> ttls.add(l.record().getTTL()));
-        if (ttls.size() > 1) {
-          warnings.add("RRset " + owner.getKey() + "/" + Type.string(rrset.getKey()) + " has differing TTLs " + ttls
+    boolean apexNs = false;
+    List<List<Located>> rrsets = new ArrayList<>();
+    int i = 0;
+    while (i < m) {
+      byte[] key = sorted[i].key();
+      Name owner = sorted[i].record().getName();
+      rrsets.clear();
+      while (i < m && Arrays.equals(sorted[i].key(), key)) {
+        int type = sorted[i].record().getType();
+        int start = i;
+        while (i < m && sorted[i].record().getType() == type && Arrays.equals(sorted[i].key(), key)) {
+          i++;
+        }
+        rrsets.add(distinct(Arrays.asList(sorted).subList(start, i)));
+        duplicates += i - start - rrsets.get(rrsets.size() - 1).size();
+      }
+      for (List<Located> members : rrsets) {
+        int type = members.get(0).record().getType();
+        long minTtl = Long.MAX_VALUE;
+        long maxTtl = Long.MIN_VALUE;
+        for (Located l : members) {
+          minTtl = Math.min(minTtl, l.record().getTTL());
+          maxTtl = Math.max(maxTtl, l.record().getTTL());
+        }
+        if (minTtl != maxTtl) {
+          Set<Long> ttls = new TreeSet<>();
+          members.forEach(l -> ttls.add(l.record().getTTL()));
+          warnings.add("RRset " + owner + "/" + Type.string(type) + " has differing TTLs " + ttls
               + ": all set to the lowest, " + minTtl + " (RFC 2181 §5.2)");
         }
-        Map<Record, Located> distinct = new LinkedHashMap<>();
+        if (type == Type.SOA) {
+          soa = checkSoa(owner, inFileOrder(members), soa);
+        }
+        if (type == Type.CNAME) {
+          checkCname(owner, inFileOrder(members), rrsets);
+        }
+        if (type == Type.NS && owner.equals(zoneOrigin)) {
+          apexNs = true;
+        }
         for (Located l : members) {
-          if (distinct.putIfAbsent(l.record(), l) != null) {
-            duplicates++;
-          }
-        }
-        if (rrset.getKey() == Type.SOA) {
-          soa = checkSoa(owner.getKey(), distinct.values(), soa);
-        }
-        if (rrset.getKey() == Type.CNAME) {
-          checkCname(owner.getKey(), distinct.values(), rrsets);
-        }
-        for (Record r : distinct.keySet()) {
+          Record r = l.record();
           result.add(r.getTTL() == minTtl ? r : withTtl(r, minTtl));
         }
       }
@@ -372,11 +623,31 @@ public final class ZoneFileParser {
     if (soa == null) {
       throw new ZoneInputException(file, null, "no SOA record at the apex " + zoneOrigin + " (RFC 1035 §5.2)");
     }
-    if (!byOwner.get(zoneOrigin).containsKey(Type.NS)) {
+    if (!apexNs) {
       throw new ZoneInputException(soa.file(), soa.line(), "no NS records at the apex " + zoneOrigin + " (RFC 1035 §5.2)");
     }
-    result.sort(CanonicalOrder.RECORDS);
     return new ParsedZone(zoneOrigin, result, ((SOARecord) soa.record()).getSerial(), byteCount, warnings);
+  }
+
+  /**
+   * One RRset's records in canonical RDATA order (RFC 4034 §6.3) without duplicates (RFC 2181 §5: an RRset is a
+   * set; records equal in canonical form are the same record). Keeps the first seen of equal records.
+   */
+  private static List<Located> distinct(List<Located> members) {
+    if (members.size() == 1) {
+      return List.of(members.get(0));
+    }
+    record Wire(Located located, byte[] rdata) {}
+    List<Wire> wires = new ArrayList<>(members.size());
+    members.forEach(l -> wires.add(new Wire(l, l.record().rdataToWireCanonical())));
+    wires.sort((x, y) -> Arrays.compareUnsigned(x.rdata(), y.rdata()));
+    List<Located> out = new ArrayList<>(members.size());
+    for (int k = 0; k < wires.size(); k++) {
+      if (k == 0 || !Arrays.equals(wires.get(k - 1).rdata(), wires.get(k).rdata())) {
+        out.add(wires.get(k).located());
+      }
+    }
+    return out;
   }
 
   private Located checkSoa(Name owner, Iterable<Located> soas, Located previous) throws ZoneInputException {
@@ -393,25 +664,31 @@ public final class ZoneFileParser {
     return found;
   }
 
-  private static void checkCname(Name owner, Iterable<Located> cnames, Map<Integer, List<Located>> rrsets)
+  /** Records by where they were seen (file, then line), so errors name the second one seen, as an operator reads. */
+  private static List<Located> inFileOrder(List<Located> members) {
+    List<Located> copy = new ArrayList<>(members);
+    copy.sort(java.util.Comparator.comparing(Located::file).thenComparingInt(Located::line));
+    return copy;
+  }
+
+  private static void checkCname(Name owner, List<Located> cnames, List<List<Located>> rrsets)
       throws ZoneInputException {
-    Located first = null;
-    for (Located l : cnames) {
-      if (first != null) {
-        throw new ZoneInputException(l.file(), l.line(), "more than one CNAME at " + owner + " (RFC 2181 §10.1)");
-      }
-      first = l;
+    Located first = cnames.get(0);
+    if (cnames.size() > 1) {
+      Located second = cnames.get(1);
+      throw new ZoneInputException(second.file(), second.line(), "more than one CNAME at " + owner + " (RFC 2181 §10.1)");
     }
-    for (Map.Entry<Integer, List<Located>> other : rrsets.entrySet()) {
-      if (other.getKey() == Type.CNAME) {
+    for (List<Located> other : rrsets) {
+      Located o = other.get(0);
+      if (o.record().getType() == Type.CNAME) {
         continue;
       }
-      Located o = other.getValue().get(0);
       Located later = o.line() > first.line() && o.file().equals(first.file()) ? o : first;
       throw new ZoneInputException(later.file(), later.line(), "CNAME at " + owner + " beside other data ("
-          + Type.string(other.getKey()) + "): a CNAME must be alone (RFC 1034 §3.6.2, RFC 2181 §10.1)");
+          + Type.string(o.record().getType()) + "): a CNAME must be alone (RFC 1034 §3.6.2, RFC 2181 §10.1)");
     }
   }
+
 
   /** The same record with another TTL; dnsjava records are immutable and have no TTL setter. */
   private static Record withTtl(Record r, long ttl) {

@@ -37,4 +37,35 @@ class CanonicalOrderTest {
     // "ab" (\002ab) because the length octet comes first in the wire form.
     assertEquals(List.of(a2, a1, ns, txtShort, txtLong), records);
   }
+
+  @Test
+  void nameKeysOrderExactlyAsNamesDo() {
+    List<Name> names = new ArrayList<>(List.of("example.", "a.example.", "yljkjljk.a.example.", "Z.a.example.",
+        "zABC.a.EXAMPLE.", "z.example.", "\\000.z.example.", "\\001.z.example.", "\\001\\000.z.example.",
+        "\\002.z.example.", "a\\000.z.example.", "a.z.example.", "ab.z.example.", "*.z.example.", "\\200.z.example.",
+        "a.example.net.", ".").stream().map(Name::fromConstantString).toList());
+    java.util.Random random = new java.util.Random(4034);
+    for (int i = 0; i < 2000; i++) {
+      StringBuilder s = new StringBuilder();
+      for (int l = random.nextInt(3) + 1; l > 0; l--) {
+        for (int c = random.nextInt(3) + 1; c > 0; c--) {
+          s.append(String.format("\\%03d", List.of(0, 1, 2, 45, 65, 97, 122, 255).get(random.nextInt(8))));
+        }
+        s.append('.');
+      }
+      names.add(Name.fromConstantString(s + "example."));
+    }
+    for (Name a : names) {
+      for (Name b : names.subList(0, 40)) {
+        assertEquals(Integer.signum(a.compareTo(b)),
+            Integer.signum(java.util.Arrays.compareUnsigned(CanonicalOrder.nameKey(a), CanonicalOrder.nameKey(b))),
+            a + " vs " + b);
+      }
+    }
+    List<Name> byKey = new ArrayList<>(names);
+    byKey.sort((a, b) -> java.util.Arrays.compareUnsigned(CanonicalOrder.nameKey(a), CanonicalOrder.nameKey(b)));
+    List<Name> byName = new ArrayList<>(names);
+    byName.sort(CanonicalOrder.NAMES);
+    assertEquals(byName, byKey);
+  }
 }
