@@ -1,6 +1,6 @@
 package dev.cascade.keymanager.pipeline;
 
-import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.v1.KeyRole;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.ZoneKey;
@@ -10,9 +10,8 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -37,13 +36,7 @@ public class KeySetEmitter {
   Uni<Void> keySetChanged(String zone, long dnskeyTtl, List<StoredZoneKey> keys, String causationId) {
     KeySetChanged event =
         KeySetChanged.newBuilder()
-            .setMetadata(
-                EventMetadata.newBuilder()
-                    .setEventId(UUID.randomUUID().toString())
-                    .setOccurredAt(Instant.now())
-                    .setProducer(producer)
-                    .setCausationId(causationId)
-                    .build())
+            .setMetadata(EventMetadataFactory.next(Clock.systemUTC(), producer, causationId))
             .setZone(zone)
             .setDnskeyTtl(dnskeyTtl)
             .setKeys(keys.stream().map(KeySetEmitter::toEvent).toList())

@@ -1,6 +1,6 @@
 package dev.cascade.keymanager.pipeline;
 
-import static dev.cascade.keymanager.pipeline.KafkaClients.record;
+import static dev.cascade.testinfra.kafka.TraceContext.record;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -26,6 +26,10 @@ import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
+import dev.cascade.testinfra.kafka.AvroClients;
+import dev.cascade.testinfra.kafka.RegistryFacts;
+import dev.cascade.testinfra.kafka.TopicReader;
+import dev.cascade.testinfra.kafka.TraceContext;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -77,12 +81,12 @@ class KeySetFlowTest {
   String testKeyEncryptionKey;
 
   private KafkaProducer<String, ZoneRegistryFact> producer;
-  private KafkaClients.TopicReader<KeySetChanged> keySets;
+  private TopicReader<KeySetChanged> keySets;
 
   @BeforeEach
   void setUp() {
-    producer = KafkaClients.registryProducer(bootstrap, registryUrl);
-    keySets = new KafkaClients.TopicReader<>(bootstrap, registryUrl, Topics.KEY_SETS);
+    producer = AvroClients.producer(bootstrap, registryUrl);
+    keySets = TopicReader.avro(bootstrap, registryUrl, Topics.KEY_SETS);
   }
 
   @AfterEach
@@ -99,7 +103,7 @@ class KeySetFlowTest {
     producer.send(record(Topics.ZONE_REGISTRY, fact.getZone(), fact, traceparent)).get(30, TimeUnit.SECONDS);
   }
 
-  private <V> List<ConsumerRecord<String, V>> awaitRecords(KafkaClients.TopicReader<V> reader, String zone, int n) {
+  private <V> List<ConsumerRecord<String, V>> awaitRecords(TopicReader<V> reader, String zone, int n) {
     return await()
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(200))
@@ -165,8 +169,8 @@ class KeySetFlowTest {
   @Test
   void newZoneGetsAKskAndAZskWhosePrivateKeysTravelOnlyWrapped() throws Exception {
     String zone = uniqueZone();
-    ZoneRegistryFact added = KafkaClients.zoneAdded(zone, "/zones/" + zone + "zone");
-    String traceparent = KafkaClients.newTraceparent();
+    ZoneRegistryFact added = RegistryFacts.zoneAdded(zone, "/zones/" + zone + "zone");
+    String traceparent = TraceContext.newTraceparent();
 
     send(added, traceparent);
 
@@ -191,14 +195,14 @@ class KeySetFlowTest {
     assertEquals(ksk.getCreatedAt().plus(Duration.ofDays(365)), ksk.getExpiresAt());
     assertEquals(zsk.getCreatedAt().plus(Duration.ofDays(30)), zsk.getExpiresAt());
 
-    String outgoingTraceparent = KafkaClients.TopicReader.header(record, "traceparent");
+    String outgoingTraceparent = TraceContext.header(record, "traceparent");
     assertNotNull(outgoingTraceparent, "the emitted record carries trace context");
-    assertEquals(KafkaClients.traceId(traceparent), KafkaClients.traceId(outgoingTraceparent),
+    assertEquals(TraceContext.traceId(traceparent), TraceContext.traceId(outgoingTraceparent),
         "the trace started by the registry fact continues through the key manager");
 
     KeyWrap keyWrap = new KeyWrap(Base64.getDecoder().decode(testKeyEncryptionKey));
     byte[] rawValue;
-    try (KafkaClients.TopicReader<byte[]> raw = KafkaClients.TopicReader.raw(bootstrap, Topics.KEY_SETS)) {
+    try (TopicReader<byte[]> raw = TopicReader.raw(bootstrap, Topics.KEY_SETS)) {
       rawValue = awaitRecords(raw, zone, 1).get(0).value();
     }
     for (ZoneKey key : set.getKeys()) {
@@ -231,12 +235,12 @@ class KeySetFlowTest {
   @Test
   void cskPolicyGivesOneCombinedSigningKey() throws Exception {
     String zone = uniqueZone();
-    PolicySnapshot csk = KafkaClients.defaultPolicy();
+    PolicySnapshot csk = RegistryFacts.defaultPolicy();
     csk.setUseCsk(true);
     csk.setAlgorithm("ED25519");
     csk.setDnskeyTtlSeconds(300);
 
-    send(KafkaClients.zoneAdded(zone, "/zones/csk.zone", csk), null);
+    send(RegistryFacts.zoneAdded(zone, "/zones/csk.zone", csk), null);
 
     KeySetChanged set = awaitRecords(keySets, zone, 1).get(0).value();
     assertEquals(300L, set.getDnskeyTtl());
@@ -256,13 +260,13 @@ class KeySetFlowTest {
   @Test
   void replayAnnouncesNothingAndReAddBringsTheRetiredKeysBack() throws Exception {
     String zone = uniqueZone();
-    ZoneRegistryFact added = KafkaClients.zoneAdded(zone, "/zones/replay.zone");
+    ZoneRegistryFact added = RegistryFacts.zoneAdded(zone, "/zones/replay.zone");
     send(added, null);
     KeySetChanged first = awaitRecords(keySets, zone, 1).get(0).value();
 
     send(added, null);
-    send(KafkaClients.zoneAdded(zone, "/zones/replay.zone"), null);
-    send(KafkaClients.zoneRemoved(zone), null);
+    send(RegistryFacts.zoneAdded(zone, "/zones/replay.zone"), null);
+    send(RegistryFacts.zoneRemoved(zone), null);
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
@@ -274,7 +278,7 @@ class KeySetFlowTest {
                     .body("keys", hasSize(2))
                     .body("keys.state", everyItem(equalTo("retired"))));
 
-    ZoneRegistryFact readded = KafkaClients.zoneAdded(zone, "/zones/replay.zone");
+    ZoneRegistryFact readded = RegistryFacts.zoneAdded(zone, "/zones/replay.zone");
     send(readded, null);
 
     List<ConsumerRecord<String, KeySetChanged>> sets = awaitRecords(keySets, zone, 2);

@@ -1,8 +1,8 @@
 package dev.cascade.loader.pipeline;
 
 import dev.cascade.dnssec.zone.ParsedZone;
+import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.v1.ContentLocation;
-import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneLoadFailed;
 import dev.cascade.events.v1.ZoneVersionLoaded;
@@ -11,9 +11,8 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -70,13 +69,7 @@ public class UnsignedVersionEmitter {
   private Uni<Void> send(String zone, Object fact, String causationId) {
     UnsignedVersionFact event =
         UnsignedVersionFact.newBuilder()
-            .setMetadata(
-                EventMetadata.newBuilder()
-                    .setEventId(UUID.randomUUID().toString())
-                    .setOccurredAt(Instant.now())
-                    .setProducer(producer)
-                    .setCausationId(causationId)
-                    .build())
+            .setMetadata(EventMetadataFactory.next(Clock.systemUTC(), producer, causationId))
             .setZone(zone)
             .setFact(fact)
             .build();

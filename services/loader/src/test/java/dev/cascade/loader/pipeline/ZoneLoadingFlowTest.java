@@ -1,6 +1,6 @@
 package dev.cascade.loader.pipeline;
 
-import static dev.cascade.loader.pipeline.KafkaClients.record;
+import static dev.cascade.testinfra.kafka.TraceContext.record;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -20,6 +20,10 @@ import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
+import dev.cascade.testinfra.kafka.AvroClients;
+import dev.cascade.testinfra.kafka.RegistryFacts;
+import dev.cascade.testinfra.kafka.TopicReader;
+import dev.cascade.testinfra.kafka.TraceContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -67,13 +71,13 @@ class ZoneLoadingFlowTest {
   @Inject InMemorySpanExporter spans;
 
   private KafkaProducer<String, ZoneRegistryFact> producer;
-  private KafkaClients.TopicReader<UnsignedVersionFact> versions;
+  private TopicReader<UnsignedVersionFact> versions;
   private Path dir;
 
   @BeforeEach
   void setUp() throws IOException {
-    producer = KafkaClients.registryProducer(bootstrap, registryUrl);
-    versions = new KafkaClients.TopicReader<>(bootstrap, registryUrl, Topics.UNSIGNED_VERSIONS);
+    producer = AvroClients.producer(bootstrap, registryUrl);
+    versions = TopicReader.avro(bootstrap, registryUrl, Topics.UNSIGNED_VERSIONS);
     dir = Files.createTempDirectory("loader-test");
   }
 
@@ -116,8 +120,8 @@ class ZoneLoadingFlowTest {
   void goodFileBecomesAVersionWhoseContentCanBeReadBack() throws Exception {
     String zone = uniqueZone();
     Path file = Files.writeString(dir.resolve("good.zone"), zoneText(zone, 2026112801, "www IN A 192.0.2.10"));
-    ZoneRegistryFact added = KafkaClients.zoneAdded(zone, file.toString());
-    String traceparent = KafkaClients.newTraceparent();
+    ZoneRegistryFact added = RegistryFacts.zoneAdded(zone, file.toString());
+    String traceparent = TraceContext.newTraceparent();
 
     send(added, traceparent);
 
@@ -135,9 +139,9 @@ class ZoneLoadingFlowTest {
     assertEquals(Topics.UNSIGNED_CONTENT, loaded.getContent().getTopic());
     UUID.fromString(loaded.getVersionId());
 
-    String outgoingTraceparent = KafkaClients.TopicReader.header(record, "traceparent");
+    String outgoingTraceparent = TraceContext.header(record, "traceparent");
     assertNotNull(outgoingTraceparent, "the emitted record carries trace context");
-    assertEquals(KafkaClients.traceId(traceparent), KafkaClients.traceId(outgoingTraceparent),
+    assertEquals(TraceContext.traceId(traceparent), TraceContext.traceId(outgoingTraceparent),
         "the trace started by the registry fact continues through the loader");
 
     try (ContentReader reader = new ContentReader(KafkaSettings.consumer(bootstrap, registryUrl))) {
@@ -158,11 +162,11 @@ class ZoneLoadingFlowTest {
   void consumingAndProducingSpansJoinTheIncomingTrace() throws Exception {
     String zone = uniqueZone();
     Path file = Files.writeString(dir.resolve("traced.zone"), zoneText(zone, 2026112803, "www IN A 192.0.2.12"));
-    String traceparent = KafkaClients.newTraceparent();
-    String traceId = KafkaClients.traceId(traceparent);
+    String traceparent = TraceContext.newTraceparent();
+    String traceId = TraceContext.traceId(traceparent);
     String parentSpanId = traceparent.split("-")[2];
 
-    send(KafkaClients.zoneAdded(zone, file.toString()), traceparent);
+    send(RegistryFacts.zoneAdded(zone, file.toString()), traceparent);
     awaitFacts(zone, 1);
 
     List<SpanData> trace =
@@ -184,7 +188,7 @@ class ZoneLoadingFlowTest {
   void syntaxErrorBecomesZoneLoadFailedWithFileAndLine() throws Exception {
     String zone = uniqueZone();
     Path file = Files.writeString(dir.resolve("broken.zone"), zoneText(zone, 1, "www IN A 999.1.2.3"));
-    ZoneRegistryFact added = KafkaClients.zoneAdded(zone, file.toString());
+    ZoneRegistryFact added = RegistryFacts.zoneAdded(zone, file.toString());
 
     send(added, null);
 
@@ -203,7 +207,7 @@ class ZoneLoadingFlowTest {
     String zone = uniqueZone();
     String missing = dir.resolve("absent.zone").toString();
 
-    send(KafkaClients.zoneAdded(zone, missing), null);
+    send(RegistryFacts.zoneAdded(zone, missing), null);
 
     ZoneLoadFailed failed = assertInstanceOf(ZoneLoadFailed.class, awaitFacts(zone, 1).get(0).value().getFact());
     assertEquals(missing, failed.getSource());
@@ -221,12 +225,12 @@ class ZoneLoadingFlowTest {
     Path broken = Files.writeString(dir.resolve("broken.zone"), zoneText(zone, 11, "www IN A 999.1.2.3"));
     Path next = Files.writeString(dir.resolve("next.zone"), zoneText(zone, 12, "www IN A 192.0.2.12"));
 
-    send(KafkaClients.zoneAdded(zone, first.toString()), null);
-    send(KafkaClients.reloadRequested(zone, first.toString()), null);
-    ZoneRegistryFact brokenReload = KafkaClients.reloadRequested(zone, broken.toString());
+    send(RegistryFacts.zoneAdded(zone, first.toString()), null);
+    send(RegistryFacts.reloadRequested(zone, first.toString()), null);
+    ZoneRegistryFact brokenReload = RegistryFacts.reloadRequested(zone, broken.toString());
     send(brokenReload, null);
     send(brokenReload, null);
-    ZoneRegistryFact lastReload = KafkaClients.reloadRequested(zone, next.toString());
+    ZoneRegistryFact lastReload = RegistryFacts.reloadRequested(zone, next.toString());
     send(lastReload, null);
 
     List<ConsumerRecord<String, UnsignedVersionFact>> facts = awaitFacts(zone, 3);
@@ -246,11 +250,11 @@ class ZoneLoadingFlowTest {
   void removedZoneIsLoadedAfreshWhenAddedAgain() throws Exception {
     String zone = uniqueZone();
     Path file = Files.writeString(dir.resolve("r.zone"), zoneText(zone, 5, "www IN A 192.0.2.10"));
-    send(KafkaClients.zoneAdded(zone, file.toString()), null);
+    send(RegistryFacts.zoneAdded(zone, file.toString()), null);
     awaitFacts(zone, 1);
 
-    send(KafkaClients.zoneRemoved(zone), null);
-    send(KafkaClients.zoneAdded(zone, file.toString()), null);
+    send(RegistryFacts.zoneRemoved(zone), null);
+    send(RegistryFacts.zoneAdded(zone, file.toString()), null);
 
     List<ConsumerRecord<String, UnsignedVersionFact>> facts = awaitFacts(zone, 2);
     ZoneVersionLoaded first = assertInstanceOf(ZoneVersionLoaded.class, facts.get(0).value().getFact());

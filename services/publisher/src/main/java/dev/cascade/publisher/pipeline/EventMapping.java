@@ -1,13 +1,10 @@
 package dev.cascade.publisher.pipeline;
 
 import dev.cascade.events.v1.ContentLocation;
-import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.publisher.domain.ContentRef;
 import dev.cascade.publisher.domain.SignedVersion;
-import java.time.Clock;
 import java.util.Locale;
-import java.util.UUID;
 
 /** Explicit conversions between the Avro events of shared-events and the publisher's domain types. */
 final class EventMapping {
@@ -52,15 +49,6 @@ final class EventMapping {
         .setChunkCount(ref.chunkCount())
         .setDigest(ref.digest())
         .setRecordCount(ref.recordCount())
-        .build();
-  }
-
-  static EventMetadata metadata(Clock clock, String causationId) {
-    return EventMetadata.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
-        .setOccurredAt(clock.instant())
-        .setProducer(PRODUCER)
-        .setCausationId(causationId)
         .build();
   }
 }

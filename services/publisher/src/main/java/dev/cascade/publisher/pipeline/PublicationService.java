@@ -1,5 +1,6 @@
 package dev.cascade.publisher.pipeline;
 
+import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.v1.ZoneVersionPublished;
 import dev.cascade.publisher.api.DnsListeners;
 import dev.cascade.publisher.domain.ContentRef;
@@ -150,7 +151,7 @@ public class PublicationService {
       store.savePublished(version);
       emitter.send(
           ZoneVersionPublished.newBuilder()
-              .setMetadata(EventMapping.metadata(clock, causationId))
+              .setMetadata(EventMetadataFactory.next(clock, EventMapping.PRODUCER, causationId))
               .setZone(zone)
               .setVersionId(version.versionId())
               .setUnsignedSerial(version.unsignedSerial())

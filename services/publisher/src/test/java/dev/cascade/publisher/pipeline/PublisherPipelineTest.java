@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.content.ContentWriter;
+import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.EventMetadata;
@@ -33,6 +34,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -180,12 +182,7 @@ class PublisherPipelineTest {
   }
 
   private static EventMetadata metadata(String producer) {
-    return EventMetadata.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
-        .setOccurredAt(Instant.now())
-        .setProducer(producer)
-        .setCausationId(null)
-        .build();
+    return EventMetadataFactory.next(Clock.systemUTC(), producer, null);
   }
 
   private static SignedVersionFact signed(String zone, String versionId, long serial, ContentLocation content) {

@@ -1,6 +1,6 @@
 package dev.cascade.reviewgateway.pipeline;
 
-import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.v1.ReviewDecision;
 import dev.cascade.events.v1.ReviewStage;
 import dev.cascade.events.v1.ZoneAdded;
@@ -14,8 +14,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
-import java.util.UUID;
+import java.time.Clock;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -63,7 +62,7 @@ public class OperatorEvents {
       String eventId, String causationId, String zone, GateStage stage, String versionId, long serial,
       boolean approved, String reviewer) {
     ZoneVersionReviewed event = ZoneVersionReviewed.newBuilder()
-        .setMetadata(metadata(eventId, causationId))
+        .setMetadata(EventMetadataFactory.of(eventId, Clock.systemUTC(), PRODUCER, causationId))
         .setZone(zone)
         .setStage(ReviewStage.valueOf(stage.name()))
         .setVersionId(versionId)
@@ -76,20 +75,11 @@ public class OperatorEvents {
 
   private Uni<Void> sendRegistry(String zone, Object fact) {
     ZoneRegistryFact event = ZoneRegistryFact.newBuilder()
-        .setMetadata(metadata(UUID.randomUUID().toString(), null))
+        .setMetadata(EventMetadataFactory.next(Clock.systemUTC(), PRODUCER, null))
         .setZone(zone)
         .setFact(fact)
         .build();
     return registry.sendMessage(keyed(zone, event));
-  }
-
-  private static EventMetadata metadata(String eventId, String causationId) {
-    return EventMetadata.newBuilder()
-        .setEventId(eventId)
-        .setOccurredAt(Instant.now())
-        .setProducer(PRODUCER)
-        .setCausationId(causationId)
-        .build();
   }
 
   private static <T> Message<T> keyed(String zone, T payload) {

@@ -3,7 +3,6 @@ package dev.cascade.signer.pipeline;
 import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.events.v1.ContentLocation;
-import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.ZoneKey;
@@ -14,10 +13,8 @@ import dev.cascade.signer.domain.WrappedKey;
 import dev.cascade.signer.domain.WrappedKeySet;
 import dev.cascade.signer.domain.ZonePolicy;
 import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.UUID;
 
 /** Explicit conversions between the Avro events of shared-events and the signer's domain types. */
 final class EventMapping {
@@ -101,15 +98,6 @@ final class EventMapping {
         .setChunkCount(ref.chunkCount())
         .setDigest(ref.digest())
         .setRecordCount(ref.recordCount())
-        .build();
-  }
-
-  static EventMetadata metadata(Clock clock, String causationId) {
-    return EventMetadata.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
-        .setOccurredAt(clock.instant())
-        .setProducer(PRODUCER)
-        .setCausationId(causationId)
         .build();
   }
 }

@@ -4,6 +4,7 @@ import dev.cascade.content.ContentReader;
 import dev.cascade.content.ContentWriter;
 import dev.cascade.content.KafkaSettings;
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.SignedVersionFact;
@@ -223,7 +224,7 @@ public class SigningService {
 
   private SignedVersionFact envelope(Approval approval, Object fact) {
     return SignedVersionFact.newBuilder()
-        .setMetadata(EventMapping.metadata(clock, approval.eventId()))
+        .setMetadata(EventMetadataFactory.next(clock, EventMapping.PRODUCER, approval.eventId()))
         .setZone(approval.zone())
         .setFact(fact)
         .build();

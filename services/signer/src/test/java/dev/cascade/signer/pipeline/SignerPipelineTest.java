@@ -17,6 +17,7 @@ import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.verify.VerificationReport;
 import dev.cascade.dnssec.verify.ZoneVerifier;
 import dev.cascade.dnssec.zone.CanonicalOrder;
+import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.DenialKind;
@@ -49,6 +50,7 @@ import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -231,12 +233,7 @@ class SignerPipelineTest {
   }
 
   private static EventMetadata metadata(String producer) {
-    return EventMetadata.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
-        .setOccurredAt(Instant.now())
-        .setProducer(producer)
-        .setCausationId(null)
-        .build();
+    return EventMetadataFactory.next(Clock.systemUTC(), producer, null);
   }
 
   private static ZoneRegistryFact zoneAdded(String zone) {
