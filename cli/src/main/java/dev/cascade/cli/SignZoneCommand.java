@@ -59,6 +59,12 @@ final class SignZoneCommand implements Callable<Integer> {
   static final Duration DEFAULT_INCEPTION_OFFSET = Duration.ofHours(1);
   /** dnssec-signzone's default expiration: 30 days after the inception (BIND 9.18 man page, -e). */
   static final Duration DEFAULT_LIFETIME = Duration.ofDays(30);
+  /**
+   * Reference Cascade defaults for {@code signature-remain-time} (1w) and {@code signature-refresh-interval} (12h).
+   * A signing policy needs them, but the offline signer signs with an explicit window and never refreshes.
+   */
+  static final Duration DEFAULT_REMAIN_TIME = Duration.ofDays(7);
+  static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofHours(12);
   private static final DateTimeFormatter ABSOLUTE = DateTimeFormatter.ofPattern("uuuuMMddHHmmss", Locale.ROOT);
 
   @ParentCommand Main main;
@@ -217,7 +223,7 @@ final class SignZoneCommand implements Callable<Integer> {
     }
     try {
       return new SigningPolicy(nsec3 ? SigningPolicy.Denial.NSEC3 : SigningPolicy.Denial.NSEC, optOut, iterations,
-          saltBytes, DEFAULT_INCEPTION_OFFSET, DEFAULT_LIFETIME);
+          saltBytes, DEFAULT_INCEPTION_OFFSET, DEFAULT_LIFETIME, DEFAULT_REMAIN_TIME, DEFAULT_REFRESH_INTERVAL);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage(), e);
     }

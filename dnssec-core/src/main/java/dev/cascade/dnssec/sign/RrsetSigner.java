@@ -3,6 +3,7 @@ package dev.cascade.dnssec.sign;
 import dev.cascade.dnssec.keys.Algorithms;
 import dev.cascade.dnssec.keys.CryptoProvider;
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.zone.CanonicalOrder;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -69,28 +70,27 @@ final class RrsetSigner {
   private final Name signer;
   private final byte[] signerWire;
   private final Instant inception;
-  private final Instant expiration;
   private byte[] buf = new byte[4096];
   private int len;
 
-  RrsetSigner(PreparedKey[] keys, Name signer, Instant inception, Instant expiration) {
+  RrsetSigner(PreparedKey[] keys, Name signer, Instant inception) {
     this.keys = keys;
     this.signatures = new Signature[keys.length];
     this.signer = signer;
     this.signerWire = signer.toWireCanonical();
     this.inception = inception;
-    this.expiration = expiration;
   }
 
   /**
    * Signs one RRset.
    *
-   * @param rrs the RRset's records, already in canonical RDATA order (RFC 4034 §6.3) and without duplicates
+   * @param rrs the RRset's records, without duplicates
    * @param from first index in {@code rrs}
    * @param to end index (exclusive)
    * @param keyIndex which prepared key signs
+   * @param expiration the signature expiration (RFC 4034 §3.1.5); the inception is the run's
    */
-  RRSIGRecord sign(Record[] rrs, int from, int to, int keyIndex) {
+  RRSIGRecord sign(Record[] rrs, int from, int to, int keyIndex, Instant expiration) {
     Record first = rrs[from];
     Name owner = first.getName();
     int type = first.getType();
@@ -108,10 +108,9 @@ final class RrsetSigner {
     putInt(inception.getEpochSecond());
     putShort(key.keyTag());
     put(signerWire);
-    // ... then every RR in canonical form (owner lower case, RFC 4034 §6.2) and canonical order.
+    // ... then every RR in canonical form (owner lower case, RFC 4034 §6.2) and canonical order (§6.3).
     byte[] ownerWire = owner.toWireCanonical();
-    for (int i = from; i < to; i++) {
-      byte[] rdata = rrs[i].rdataToWireCanonical();
+    for (byte[] rdata : canonicalRdata(rrs, from, to)) {
       put(ownerWire);
       putShort(type);
       putShort(DClass.IN);
@@ -134,6 +133,24 @@ final class RrsetSigner {
       throw new IllegalStateException("cannot sign " + owner + "/" + Type.string(type) + " with key " + key.keyTag()
           + " (" + key.provider() + "): " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The RRset's canonical RDATA ({@link CanonicalOrder#rdata}) in canonical order. The records usually come in that
+   * order already, but not always: an order made with dnsjava's own canonical form, which lower-cases the names of
+   * some types that keep their case ({@link CanonicalOrder#rdata}), can differ from it.
+   */
+  private static byte[][] canonicalRdata(Record[] rrs, int from, int to) {
+    byte[][] rdata = new byte[to - from][];
+    boolean ordered = true;
+    for (int i = 0; i < rdata.length; i++) {
+      rdata[i] = CanonicalOrder.rdata(rrs[from + i]);
+      ordered &= i == 0 || Arrays.compareUnsigned(rdata[i - 1], rdata[i]) <= 0;
+    }
+    if (!ordered) {
+      Arrays.sort(rdata, Arrays::compareUnsigned);
+    }
+    return rdata;
   }
 
   private void ensure(int n) {

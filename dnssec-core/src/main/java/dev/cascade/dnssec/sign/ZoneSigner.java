@@ -39,8 +39,15 @@ import org.xbill.DNS.utils.base32;
  * <p>Zone cuts: an NS RRset below the apex is a delegation (RFC 4035 §2.2: only its DS and NSEC RRsets
  * are signed); names below a delegation (glue) or below a DNAME (RFC 6672 §2.3) are occluded: not
  * signed and not part of the NSEC/NSEC3 chain. DNSKEY is signed by the SEP keys (KSK/CSK), every other
- * RRset by the non-SEP keys (ZSK); with only SEP keys (a CSK) or only non-SEP keys, those sign everything.
+ * RRset by the non-SEP keys (ZSK); where an algorithm has only SEP keys (a CSK) or only non-SEP keys, those sign
+ * everything for it (RFC 4035 §2.2: every RRset is signed with every algorithm).
  * RRSIG generation runs on {@code threads} threads; the output is in canonical order whatever the scheduling.
+ *
+ * <p>Two modes, as in the reference Cascade (reference notes §6): a full signing ({@link #sign}) makes every RRSIG;
+ * an incremental one ({@link #resign}) builds the zone structure and the NSEC/NSEC3 chain exactly as a full signing
+ * does (no cryptography in that) and carries over every RRSIG of the previous signed version whose RRset, key and
+ * role are unchanged and which is not due for refresh ({@link SignatureRefresh}); it makes only the rest and also
+ * returns the difference to the previous version (RFC 1995). Expirations are spread ({@link SignatureValidity}).
  *
  * <p>Built for large zones (a 1M-delegation TLD): the input, already in canonical order when it comes from the
  * parser, is walked once into an array of names with their record ranges (no maps of maps); the NSEC3 owners are
@@ -51,13 +58,13 @@ import org.xbill.DNS.utils.base32;
  */
 public final class ZoneSigner {
   /** Types the signer generates itself; an unsigned zone must not contain them. */
-  private static final Set<Integer> GENERATED = Set.of(Type.RRSIG, Type.NSEC, Type.NSEC3, Type.NSEC3PARAM, Type.DNSKEY);
+  static final Set<Integer> GENERATED = Set.of(Type.RRSIG, Type.NSEC, Type.NSEC3, Type.NSEC3PARAM, Type.DNSKEY);
 
   private final Clock clock;
   private final int threads;
 
   /**
-   * @param clock the source of "now" for inception and expiration
+   * @param clock the source of "now" for inception, expiration and whether a signature is due
    * @param threads threads for RRSIG generation, at least 1
    */
   public ZoneSigner(Clock clock, int threads) {
@@ -93,6 +100,8 @@ public final class ZoneSigner {
     Name next;
     Record denial;
     RRSIGRecord[] rrsigs;
+    /** How many of {@link #rrsigs} come unchanged from the previous version. */
+    int reused;
 
     Node(Name name, int from, int to, Kind kind) {
       this.name = name;
@@ -106,7 +115,9 @@ public final class ZoneSigner {
   private static final int CHUNK = 512;
 
   /**
-   * Signs the zone.
+   * Signs the zone in full, with the policy's validity: inception now − inception offset, expiration now + lifetime
+   * minus a spread per RRset (see {@link SignatureValidity}) so that later refreshes re-sign the zone a slice at a
+   * time instead of all at once (the reference Cascade's re-signing schedule, reference notes §6).
    *
    * @param origin the apex
    * @param unsigned the zone's records without DNSSEC records (no RRSIG, NSEC, NSEC3, NSEC3PARAM, DNSKEY)
@@ -119,14 +130,16 @@ public final class ZoneSigner {
    */
   public SignedZone sign(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
       SigningPolicy policy, long signedSerial) {
-    Instant now = clock.instant();
-    return sign(origin, unsigned, keys, dnskeyTtl, policy, signedSerial, now.minus(policy.inceptionOffset()),
-        now.plus(policy.lifetime()));
+    List<Record> out = new ArrayList<>(unsigned.size() * 2);
+    SigningStats stats = run(origin, unsigned, keys, dnskeyTtl, policy, signedSerial,
+        SignatureValidity.spread(clock.instant(), policy), null, out::add);
+    return new SignedZone(out, stats);
   }
 
   /**
    * Signs the zone with an explicit signature validity window (RFC 4034 §3.1.5), as an offline signer
-   * such as {@code dnssec-signzone -s/-e} is told; the policy's inception offset and lifetime are ignored.
+   * such as {@code dnssec-signzone -s/-e} is told: every RRSIG gets exactly this window (no spread, the operator
+   * asked for these times); the policy's inception offset, lifetime, remain time and refresh interval are ignored.
    *
    * @throws IllegalArgumentException also if {@code expiration} is not after {@code inception}
    * @see #sign(Name, List, List, long, SigningPolicy, long)
@@ -149,11 +162,108 @@ public final class ZoneSigner {
    */
   public SigningStats sign(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
       SigningPolicy policy, long signedSerial, Instant inception, Instant expiration, Consumer<Record> sink) {
-    if (keys.isEmpty()) {
-      throw new IllegalArgumentException("no keys to sign " + origin + " with");
-    }
     if (!expiration.isAfter(inception)) {
       throw new IllegalArgumentException("signature expiration " + expiration + " is not after inception " + inception);
+    }
+    return run(origin, unsigned, keys, dnskeyTtl, policy, signedSerial, SignatureValidity.fixed(inception, expiration),
+        null, sink);
+  }
+
+  /**
+   * Signs the zone incrementally (reference notes §6, "incremental" mode): the result equals a full signing of
+   * {@code unsigned} except for RRSIGs, which are carried over from {@code previousSigned} where the RRset (owner,
+   * type, TTL, RDATA set) is unchanged, the key is still in the key set with the same DNSKEY record and role, and
+   * the RRSIG is not due ({@link SignatureRefresh}). So a refresh with an unchanged zone re-makes only the SOA's
+   * RRSIGs and those due; a change re-signs the changed RRsets, the SOA and the NSEC/NSEC3 records whose next name
+   * or type bitmap changed. New RRsets and keys get spread expirations, due signatures the full lifetime
+   * ({@link SignatureValidity}).
+   *
+   * @param previousSigned the previous signed version (as a signing returned it; sorted if not in canonical order)
+   * @param unsigned the new unsigned version, as for {@link #sign(Name, List, List, long, SigningPolicy, long)}
+   * @return the new signed version and its difference to {@code previousSigned}
+   */
+  public SignedZoneUpdate resign(Name origin, List<Record> previousSigned, List<Record> unsigned,
+      List<SigningKey> keys, long dnskeyTtl, SigningPolicy policy, long signedSerial) {
+    Instant now = clock.instant();
+    PreviousVersion previous = new PreviousVersion(origin, previousSigned, keys, policy, now);
+    return resign(origin, previous, unsigned, keys, dnskeyTtl, policy, signedSerial, now);
+  }
+
+  /**
+   * Signs incrementally from the previous signed version and the changes to its unsigned zone: the new unsigned
+   * zone is the previous signed version without the records a signing generates (RRSIG, NSEC, NSEC3, NSEC3PARAM,
+   * DNSKEY), minus {@code unsignedChanges.removed()}, plus {@code unsignedChanges.added()}. Records to remove are
+   * matched by owner, type, class and RDATA (not TTL). An SOA to remove is not matched (the previous signed SOA has
+   * the signed serial, not the loaded one) and an added SOA replaces the apex SOA; its serial is replaced by
+   * {@code signedSerial} anyway.
+   *
+   * @throws IllegalArgumentException also if the changes do not apply: a record to remove is not in the zone, or
+   *     one to add is in it already
+   * @see #resign(Name, List, List, List, long, SigningPolicy, long)
+   */
+  public SignedZoneUpdate resign(Name origin, List<Record> previousSigned, ZoneDiff unsignedChanges,
+      List<SigningKey> keys, long dnskeyTtl, SigningPolicy policy, long signedSerial) {
+    Instant now = clock.instant();
+    PreviousVersion previous = new PreviousVersion(origin, previousSigned, keys, policy, now);
+    List<Record> unsigned = applyChanges(origin, previous.unsignedRecords(), unsignedChanges);
+    return resign(origin, previous, unsigned, keys, dnskeyTtl, policy, signedSerial, now);
+  }
+
+  private SignedZoneUpdate resign(Name origin, PreviousVersion previous, List<Record> unsigned,
+      List<SigningKey> keys, long dnskeyTtl, SigningPolicy policy, long signedSerial, Instant now) {
+    DiffingSink sink = new DiffingSink(previous.records, unsigned.size() * 2);
+    SigningStats stats = run(origin, unsigned, keys, dnskeyTtl, policy, signedSerial,
+        SignatureValidity.spread(now, policy), previous, sink);
+    return new SignedZoneUpdate(new SignedZone(sink.records, stats), sink.diff());
+  }
+
+  /**
+   * {@code base} (canonical order) with the changes applied, in canonical order.
+   *
+   * @see #resign(Name, List, ZoneDiff, List, long, SigningPolicy, long)
+   */
+  private static List<Record> applyChanges(Name origin, Record[] base, ZoneDiff changes) {
+    Record[] removed = changes.removed().stream()
+        .filter(r -> !(r.getType() == Type.SOA && r.getName().equals(origin)))
+        .sorted(CanonicalOrder.RECORDS).toArray(Record[]::new);
+    Record[] added = changes.added().stream().sorted(CanonicalOrder.RECORDS).toArray(Record[]::new);
+    boolean soaAdded = Arrays.stream(added).anyMatch(r -> r.getType() == Type.SOA && r.getName().equals(origin));
+    List<Record> kept = new ArrayList<>(base.length);
+    int j = 0;
+    for (Record r : base) {
+      int c = j < removed.length ? CanonicalOrder.RECORDS.compare(removed[j], r) : 1;
+      if (c < 0) {
+        throw new IllegalArgumentException("the change removes " + removed[j] + ", which the zone does not have");
+      }
+      if (c == 0) {
+        j++;
+      } else if (!(soaAdded && r.getType() == Type.SOA && r.getName().equals(origin))) {
+        kept.add(r);
+      }
+    }
+    if (j < removed.length) {
+      throw new IllegalArgumentException("the change removes " + removed[j] + ", which the zone does not have");
+    }
+    List<Record> result = new ArrayList<>(kept.size() + added.length);
+    int k = 0;
+    for (Record r : added) {
+      while (k < kept.size() && CanonicalOrder.RECORDS.compare(kept.get(k), r) < 0) {
+        result.add(kept.get(k++));
+      }
+      if (k < kept.size() && CanonicalOrder.RECORDS.compare(kept.get(k), r) == 0) {
+        throw new IllegalArgumentException("the change adds " + r + ", which the zone has already");
+      }
+      result.add(r);
+    }
+    result.addAll(kept.subList(k, kept.size()));
+    return result;
+  }
+
+  private SigningStats run(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
+      SigningPolicy policy, long signedSerial, SignatureValidity validity, PreviousVersion previous,
+      Consumer<Record> sink) {
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException("no keys to sign " + origin + " with");
     }
     for (SigningKey key : keys) {
       if (!key.dnskey().getName().equals(origin)) {
@@ -205,8 +315,8 @@ public final class ZoneSigner {
     Node[] ordered = inOutputOrder(nodes, hashed);
     nodes = null;
     hashed = null;
-    long[] counts = signAndEmit(records, ordered, prepared, origin, inception, expiration, denialTtl, sink);
-    return new SigningStats(unsigned.size(), counts[1], counts[0], threads);
+    long[] counts = signAndEmit(records, ordered, prepared, origin, validity, previous, denialTtl, sink);
+    return new SigningStats(unsigned.size(), counts[1], counts[0], counts[2], threads);
   }
 
   /**
@@ -232,7 +342,7 @@ public final class ZoneSigner {
   }
 
   /** Whether records are in {@link CanonicalOrder#RECORDS} order already (the parser's output is). */
-  private static boolean isCanonical(Record[] rs) {
+  static boolean isCanonical(Record[] rs) {
     for (int i = 1; i < rs.length; i++) {
       Record a = rs[i - 1];
       Record b = rs[i];
@@ -242,7 +352,7 @@ public final class ZoneSigner {
         if (c == 0) {
           c = Integer.compare(a.getDClass(), b.getDClass());
           if (c == 0) {
-            c = Arrays.compareUnsigned(a.rdataToWireCanonical(), b.rdataToWireCanonical());
+            c = Arrays.compareUnsigned(CanonicalOrder.rdata(a), CanonicalOrder.rdata(b));
           }
         }
       }
@@ -479,32 +589,26 @@ public final class ZoneSigner {
   /**
    * Makes every RRSIG (RFC 4035 §2.2) and hands the records to {@code sink} in order. The nodes are cut into chunks
    * in output order; the signing threads take chunks in that order, at most {@link #CHUNKS_IN_FLIGHT} ahead of the
-   * calling thread, which emits each chunk when it is done and then drops its RRSIGs and NSECs. DNSKEY is signed by
-   * the SEP keys, everything else by the non-SEP keys (each set standing in for the other when empty).
+   * calling thread, which emits each chunk when it is done and then drops its RRSIGs and NSECs. Per algorithm, DNSKEY
+   * is signed by the SEP keys and everything else by the non-SEP keys ({@link #signers}).
    *
-   * @return the number of RRSIGs and of NSEC/NSEC3 records
+   * @param previous the previous signed version to take RRSIGs from, null for a full signing
+   * @return the number of RRSIGs, of NSEC/NSEC3 records and of reused RRSIGs
    */
   private long[] signAndEmit(Record[] records, Node[] nodes, RrsetSigner.PreparedKey[] keys, Name origin,
-      Instant inception, Instant expiration, long denialTtl, Consumer<Record> sink) {
-    List<Integer> sep = new ArrayList<>();
-    List<Integer> nonSep = new ArrayList<>();
-    for (int k = 0; k < keys.length; k++) {
-      (keys[k].key().isSep() ? sep : nonSep).add(k);
-    }
-    int[] all = new int[keys.length];
-    Arrays.setAll(all, k -> k);
-    int[] dnskeySigners = sep.isEmpty() ? all : sep.stream().mapToInt(Integer::intValue).toArray();
-    int[] otherSigners = nonSep.isEmpty() ? all : nonSep.stream().mapToInt(Integer::intValue).toArray();
+      SignatureValidity validity, PreviousVersion previous, long denialTtl, Consumer<Record> sink) {
+    int[] dnskeySigners = signers(keys, true);
+    int[] otherSigners = signers(keys, false);
     int chunks = (nodes.length + CHUNK - 1) / CHUNK;
-    long[] counts = new long[2];
+    long[] counts = new long[3];
     Emitter emitter = new Emitter(records, nodes, sink, counts);
 
     if (threads == 1) {
-      RrsetSigner signer = new RrsetSigner(keys, origin, inception, expiration);
+      RrsetSigner signer = new RrsetSigner(keys, origin, validity.inception);
       List<RRSIGRecord> sigs = new ArrayList<>();
       for (int c = 0; c < chunks; c++) {
         for (int i = c * CHUNK; i < Math.min(nodes.length, (c + 1) * CHUNK); i++) {
-          signNode(records, nodes[i], signer, dnskeySigners, otherSigners, denialTtl, sigs);
+          signNode(records, nodes[i], signer, dnskeySigners, otherSigners, denialTtl, validity, previous, sigs);
         }
         emitter.emitChunk(c);
       }
@@ -517,7 +621,7 @@ public final class ZoneSigner {
     Semaphore inFlight = new Semaphore(CHUNKS_IN_FLIGHT);
     AtomicInteger nextChunk = new AtomicInteger();
     Runnable work = () -> {
-      RrsetSigner signer = new RrsetSigner(keys, origin, inception, expiration);
+      RrsetSigner signer = new RrsetSigner(keys, origin, validity.inception);
       List<RRSIGRecord> sigs = new ArrayList<>();
       while (true) {
         try {
@@ -531,7 +635,7 @@ public final class ZoneSigner {
         }
         try {
           for (int i = c * CHUNK; i < Math.min(nodes.length, (c + 1) * CHUNK); i++) {
-            signNode(records, nodes[i], signer, dnskeySigners, otherSigners, denialTtl, sigs);
+            signNode(records, nodes[i], signer, dnskeySigners, otherSigners, denialTtl, validity, previous, sigs);
           }
           done[c].complete(null);
         } catch (RuntimeException e) {
@@ -564,16 +668,44 @@ public final class ZoneSigner {
     return counts;
   }
 
+  /**
+   * The keys that sign the DNSKEY RRset ({@code dnskey}) or every other RRset. RFC 4035 §2.2 wants every RRset
+   * signed with every algorithm in the DNSKEY RRset, so the choice is made per algorithm: its SEP keys (KSK, CSK)
+   * sign DNSKEY and its non-SEP keys (ZSK) the rest, one kind standing in for the other where the algorithm has
+   * only one (a CSK of one algorithm beside a KSK and ZSK of another, in an algorithm rollover).
+   */
+  private static int[] signers(RrsetSigner.PreparedKey[] keys, boolean dnskey) {
+    List<Integer> chosen = new ArrayList<>();
+    for (int k = 0; k < keys.length; k++) {
+      boolean sep = keys[k].key().isSep();
+      boolean otherKindInAlgorithm = false;
+      for (RrsetSigner.PreparedKey other : keys) {
+        otherKindInAlgorithm |= other.algorithm() == keys[k].algorithm() && other.key().isSep() != sep;
+      }
+      if (sep == dnskey || !otherKindInAlgorithm) {
+        chosen.add(k);
+      }
+    }
+    return chosen.stream().mapToInt(Integer::intValue).toArray();
+  }
+
   /** Signing threads may run this many chunks ahead of the output: enough to keep them busy, bounded in memory. */
   private static final int CHUNKS_IN_FLIGHT = 64;
 
+  private static final RRSIGRecord[] NO_RRSIGS = new RRSIGRecord[0];
+
   private static void signNode(Record[] records, Node n, RrsetSigner signer, int[] dnskeySigners, int[] otherSigners,
-      long denialTtl, List<RRSIGRecord> sigs) {
+      long denialTtl, SignatureValidity validity, PreviousVersion previous, List<RRSIGRecord> sigs) {
     if (n.next != null) {
       n.denial = nsec(records, n, n.next, denialTtl);
     }
     sigs.clear();
-    int i = n.kind == Kind.OCCLUDED ? n.to : n.from;
+    if (n.kind == Kind.OCCLUDED) {
+      n.rrsigs = NO_RRSIGS;
+      return;
+    }
+    RrsetContext at = new RrsetContext(n.name, signer, validity, previous, sigs);
+    int i = n.from;
     while (i < n.to) {
       int type = records[i].getType();
       int end = i + 1;
@@ -581,22 +713,72 @@ public final class ZoneSigner {
         end++;
       }
       if (n.kind == Kind.AUTHORITATIVE || type == Type.DS) {
-        for (int k : type == Type.DNSKEY ? dnskeySigners : otherSigners) {
-          sigs.add(signer.sign(records, i, end, k));
-        }
+        at.sign(records, i, end, type == Type.DNSKEY ? dnskeySigners : otherSigners);
       }
       i = end;
     }
     if (n.denial != null) {
-      Record[] one = {n.denial};
-      for (int k : otherSigners) {
-        sigs.add(signer.sign(one, 0, 1, k));
-      }
+      at.sign(new Record[] {n.denial}, 0, 1, otherSigners);
     }
     if (sigs.size() > 1) {
       sigs.sort(CanonicalOrder.RECORDS);
     }
     n.rrsigs = sigs.toArray(new RRSIGRecord[0]);
+    n.reused = at.reused;
+  }
+
+  /**
+   * Signs the RRsets of one owner name: takes each RRSIG from the previous version where it may
+   * ({@link #resign}), else makes it, a due one with the full lifetime and a new one with a spread expiration.
+   */
+  private static final class RrsetContext {
+    private final RrsetSigner signer;
+    private final SignatureValidity validity;
+    private final PreviousVersion previous;
+    private final List<RRSIGRecord> sigs;
+    private final Name owner;
+    /** The owner in the previous version, -1 if it had none (or there is no previous version). */
+    private final int previousOwner;
+    /** {@link SignatureValidity#ownerHash}, made when a spread expiration first needs it. */
+    private long ownerHash;
+    private boolean hashed;
+    int reused;
+
+    RrsetContext(Name owner, RrsetSigner signer, SignatureValidity validity, PreviousVersion previous,
+        List<RRSIGRecord> sigs) {
+      this.owner = owner;
+      this.signer = signer;
+      this.validity = validity;
+      this.previous = previous;
+      this.sigs = sigs;
+      this.previousOwner = previous == null ? -1 : previous.owner(owner);
+    }
+
+    /** Adds the RRSIGs by {@code keyIndexes} over the RRset {@code rrs[from, to)} to the owner's. */
+    void sign(Record[] rrs, int from, int to, int[] keyIndexes) {
+      int type = rrs[from].getType();
+      long ttl = rrs[from].getTTL();
+      boolean unchanged = previousOwner >= 0 && previous.sameRrset(previousOwner, rrs, from, to);
+      Instant spread = null;
+      for (int k : keyIndexes) {
+        RRSIGRecord old = unchanged ? previous.signature(previousOwner, type, ttl, k) : null;
+        if (old != null && !previous.isDue(old)) {
+          sigs.add(old);
+          reused++;
+        } else if (old != null) {
+          sigs.add(signer.sign(rrs, from, to, k, validity.expiration));
+        } else {
+          if (spread == null) {
+            if (!hashed && validity.spreads()) {
+              ownerHash = SignatureValidity.ownerHash(owner);
+              hashed = true;
+            }
+            spread = validity.spreadExpiration(ownerHash, type, ttl);
+          }
+          sigs.add(signer.sign(rrs, from, to, k, spread));
+        }
+      }
+    }
   }
 
   /**
@@ -636,6 +818,7 @@ public final class ZoneSigner {
           sink.accept(sig);
         }
         counts[0] += n.rrsigs.length;
+        counts[2] += n.reused;
       }
       if (n.denial != null) {
         int type = n.denial.getType();
@@ -648,6 +831,56 @@ public final class ZoneSigner {
       while (i < n.to) {
         sink.accept(records[i++]);
       }
+    }
+  }
+
+  /**
+   * Keeps the signed zone as it streams out and compares it, record by record, with the previous version: both are
+   * in canonical order (RFC 4034 §6), so one merge pass gives the RFC 1995 difference. A record equal in owner,
+   * type, class and RDATA but with another TTL is removed and added.
+   */
+  private static final class DiffingSink implements Consumer<Record> {
+    final List<Record> records;
+    private final Record[] previous;
+    private int p;
+    private final List<Record> removed = new ArrayList<>();
+    private final List<Record> added = new ArrayList<>();
+
+    DiffingSink(Record[] previous, int expectedSize) {
+      this.previous = previous;
+      this.records = new ArrayList<>(expectedSize);
+    }
+
+    @Override
+    public void accept(Record r) {
+      records.add(r);
+      while (p < previous.length) {
+        Record old = previous[p];
+        if (old == r) {  // a reused RRSIG
+          p++;
+          return;
+        }
+        int c = CanonicalOrder.RECORDS.compare(old, r);
+        if (c > 0) {
+          break;
+        }
+        p++;
+        if (c == 0 && old.getTTL() == r.getTTL()) {
+          return;
+        }
+        removed.add(old);
+        if (c == 0) {
+          break;
+        }
+      }
+      added.add(r);
+    }
+
+    ZoneDiff diff() {
+      while (p < previous.length) {
+        removed.add(previous[p++]);
+      }
+      return new ZoneDiff(removed, added);
     }
   }
 }

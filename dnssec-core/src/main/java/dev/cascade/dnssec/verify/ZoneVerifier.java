@@ -20,23 +20,26 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSOutput;
 import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.NSEC3PARAMRecord;
 import org.xbill.DNS.NSEC3Record;
 import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.utils.base32;
 
 /**
  * The signer's verification gate. Written without any of the signer's code: its own zone-cut
- * detection, its own RFC 5155 §5 hash, its own signature check over dnsjava's RFC 4034 §3.1.8.1 signed data
- * (the signer builds its signed data itself), so that a signer bug is caught rather than repeated. Only the
- * choice of the fastest JCA provider is shared with the signer.
+ * detection, its own RFC 5155 §5 hash, its own RFC 4034 §3.1.8.1 signed data and canonical form, so that a
+ * signer bug is caught rather than repeated. Only the choice of the fastest JCA provider is shared with the
+ * signer.
  *
  * <p>Checks: the DNSKEY RRset equals the published key set; every authoritative RRset (RFC 4035 §2.2)
  * has a valid RRSIG from a published key, for every algorithm in the DNSKEY RRset (RFC 4035 §2.2);
@@ -288,7 +291,7 @@ public final class ZoneVerifier {
       found.add(prefix + ": original TTL " + sig.getOrigTTL() + " differs from the RRset's TTL " + rrset.getTTL());
       return false;
     }
-    byte[] signedData = DNSSEC.digestRRset(sig, rrset);
+    byte[] signedData = signedData(sig, rrset.rrs());
     for (DNSKEYRecord key : candidates) {
       if (signatureValid(publicKeys.get(key), sig, signedData)) {
         return true;
@@ -296,6 +299,67 @@ public final class ZoneVerifier {
     }
     found.add(prefix + ": signature does not verify");
     return false;
+  }
+
+  /**
+   * The types whose RDATA names the canonical form lower-cases: RFC 4034 §6.2 item 3 without NSEC (RFC 6840 §5.1).
+   * The list is closed (RFC 3597 §7): the names in later types, such as SVCB, HTTPS and IPSECKEY, keep their case.
+   */
+  private static final Set<Integer> LOWER_CASED_RDATA_NAMES = Set.of(Type.NS, Type.MD, Type.MF, Type.CNAME, Type.SOA,
+      Type.MB, Type.MG, Type.MR, Type.PTR, Type.HINFO, Type.MINFO, Type.MX, Type.RP, Type.AFSDB, Type.RT, Type.SIG,
+      Type.PX, Type.NXT, Type.NAPTR, Type.KX, Type.SRV, Type.DNAME, Type.A6, Type.RRSIG);
+
+  /**
+   * RFC 4034 §3.1.8.1 signed data: the RRSIG RDATA without the signature, then the RRset's records in canonical
+   * form (§6.2) and order (§6.3), with the original TTL and, for an RRSIG with fewer labels than its owner, the
+   * wildcard owner it was made for (RFC 4035 §5.3.2). Not dnsjava's {@code DNSSEC.digestRRset}: dnsjava's canonical
+   * RDATA lower-cases the names in SVCB, HTTPS and IPSECKEY records too, which fails their correct signatures.
+   */
+  private static byte[] signedData(RRSIGRecord sig, List<Record> records) {
+    DNSOutput out = new DNSOutput();
+    out.writeU16(sig.getTypeCovered());
+    out.writeU8(sig.getAlgorithm());
+    out.writeU8(sig.getLabels());
+    out.writeU32(sig.getOrigTTL());
+    out.writeU32(sig.getExpire().getEpochSecond() & 0xFFFFFFFFL);  // RFC 4034 §3.1.5: seconds modulo 2^32
+    out.writeU32(sig.getTimeSigned().getEpochSecond() & 0xFFFFFFFFL);
+    out.writeU16(sig.getFootprint());
+    out.writeByteArray(sig.getSigner().toWireCanonical());
+    Name owner = records.get(0).getName();
+    int ownerLabels = owner.labels() - 1;  // without the root label
+    if (sig.getLabels() < ownerLabels) {
+      owner = new Name(owner, ownerLabels - sig.getLabels());
+      try {
+        owner = Name.concatenate(Name.fromConstantString("*"), owner);
+      } catch (NameTooLongException e) {
+        throw new IllegalStateException("a wildcard is never longer than the name it was expanded to", e);
+      }
+    }
+    byte[] ownerWire = owner.toWireCanonical();
+    List<byte[]> rdata = new ArrayList<>();
+    records.forEach(r -> rdata.add(canonicalRdata(r)));
+    rdata.sort(Arrays::compareUnsigned);
+    for (byte[] d : rdata) {
+      out.writeByteArray(ownerWire);
+      out.writeU16(sig.getTypeCovered());
+      out.writeU16(records.get(0).getDClass());
+      out.writeU32(sig.getOrigTTL());
+      out.writeU16(d.length);
+      out.writeByteArray(d);
+    }
+    return out.toByteArray();
+  }
+
+  /** A record's RDATA in canonical form: names lower-cased only for {@link #LOWER_CASED_RDATA_NAMES}. */
+  private static byte[] canonicalRdata(Record r) {
+    if (LOWER_CASED_RDATA_NAMES.contains(r.getType())) {
+      return r.rdataToWireCanonical();
+    }
+    // The record's uncompressed wire form (no Compression table given) ends with its RDATA, names as they are.
+    byte[] wire = r.toWire(Section.ANSWER);
+    int rdlengthAt = r.getName().length() + 8;  // after owner, type, class and TTL
+    int rdlength = ((wire[rdlengthAt] & 0xff) << 8) | (wire[rdlengthAt + 1] & 0xff);
+    return Arrays.copyOfRange(wire, wire.length - rdlength, wire.length);
   }
 
   /**

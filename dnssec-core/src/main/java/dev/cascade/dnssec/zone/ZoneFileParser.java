@@ -3,20 +3,25 @@ package dev.cascade.dnssec.zone;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.xbill.DNS.AAAARecord;
@@ -60,19 +65,72 @@ public final class ZoneFileParser {
   private final Path zoneDir;
   private final Path zoneDirReal;
   private final Deque<Path> includeStack = new ArrayDeque<>();
-  private final List<Located> records = new ArrayList<>();
   /**
-   * Names already made, by their text, for names relative to the zone's own origin: a TLD zone repeats owners
-   * (every RR of a delegation) and name-server names (thousands of delegations share a hoster's servers), and one
-   * shared {@link Name} object per distinct name saves both parse time and memory. Dropped after parsing.
+   * The records read so far, with the line and file (index into {@link #files}) of each, in parallel arrays rather
+   * than an object per record: a TLD zone has millions of records, and this is the parser's memory peak.
    */
-  private final Map<String, Name> names = new HashMap<>();
+  private Record[] parsed = new Record[1024];
+  private int[] parsedLines = new int[1024];
+  private int[] parsedFiles = new int[1024];
+  private int parsedCount;
+  private final List<String> files = new ArrayList<>();
+  /** RDATA names already made (see {@link NameCache}); one per thread. */
+  private final NameCache names;
+  /** The last owner made by {@link #owner}: the text it came from, the origin it was relative to, and the name. */
+  private byte[] lastOwnerText;
+  private int lastOwnerFrom;
+  private int lastOwnerTo;
+  private Name lastOwnerOrigin;
+  private Name lastOwnerName;
   private long byteCount;
 
-  private ZoneFileParser(Name zoneOrigin, Path zoneDir, Path zoneDirReal) {
+  private ZoneFileParser(Name zoneOrigin, Path zoneDir, Path zoneDirReal, NameCache names) {
     this.zoneOrigin = zoneOrigin;
     this.zoneDir = zoneDir;
     this.zoneDirReal = zoneDirReal;
+    this.names = names;
+  }
+
+  /**
+   * RDATA names already made, by their text, for names relative to the zone's own origin: in a TLD zone thousands
+   * of delegations share a hoster's name servers, and one shared {@link Name} object per distinct name saves both
+   * parse time and memory. A direct-mapped cache rather than a map: a name that loses its slot is only made again,
+   * and a lookup needs neither a String nor a map entry.
+   */
+  private static final class NameCache {
+    /** A power of two, several times the distinct name servers of a large TLD. */
+    private static final int SLOTS = 1 << 18;
+    private final byte[][] texts = new byte[SLOTS][];
+    private final Name[] names = new Name[SLOTS];
+
+    Name get(byte[] b, int from, int end) {
+      int slot = slot(b, from, end);
+      byte[] text = texts[slot];
+      return text != null && Arrays.equals(text, 0, text.length, b, from, end) ? names[slot] : null;
+    }
+
+    void put(byte[] b, int from, int end, Name name) {
+      int slot = slot(b, from, end);
+      texts[slot] = Arrays.copyOfRange(b, from, end);
+      names[slot] = name;
+    }
+
+    private static int slot(byte[] b, int from, int end) {
+      int hash = 1;
+      for (int i = from; i < end; i++) {
+        hash = 31 * hash + b[i];
+      }
+      return (hash ^ (hash >>> 16)) & (SLOTS - 1);
+    }
+  }
+
+  /**
+   * Parses, checks and normalises a zone file, reading it on as many threads as there are processors.
+   *
+   * @see #parse(Path, Name, int)
+   */
+  public static ParsedZone parse(Path file, Name origin) throws ZoneInputException {
+    return parse(file, origin, Runtime.getRuntime().availableProcessors());
   }
 
   /**
@@ -80,11 +138,20 @@ public final class ZoneFileParser {
    *
    * @param file the zone file; {@code $INCLUDE} may only name files inside its directory
    * @param origin the zone apex (absolute); also the initial {@code $ORIGIN}
+   * @param threads threads that parse blocks of a large file at the same time, at least 1
    * @throws ZoneInputException on a syntax error or a failed input check, naming file and line
    */
-  public static ParsedZone parse(Path file, Name origin) throws ZoneInputException {
+  public static ParsedZone parse(Path file, Name origin, int threads) throws ZoneInputException {
+    return parse(file, origin, threads, PARALLEL_BLOCK);
+  }
+
+  /** {@link #parse(Path, Name, int)} with another block size, so tests can cut small files into many blocks. */
+  static ParsedZone parse(Path file, Name origin, int threads, int blockSize) throws ZoneInputException {
     if (!origin.isAbsolute()) {
       throw new IllegalArgumentException("origin must be absolute: " + origin);
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1");
     }
     Path absolute = file.toAbsolutePath().normalize();
     Path dir = absolute.getParent();
@@ -94,42 +161,36 @@ public final class ZoneFileParser {
     } catch (IOException e) {
       throw new ZoneInputException(file.toString(), null, "cannot read the zone file's directory: " + e);
     }
-    ZoneFileParser parser = new ZoneFileParser(origin, dir, dirReal);
-    parser.readFile(absolute, file.toString(), new FileState(origin, -1));
-    parser.names.clear();
+    ZoneFileParser parser = new ZoneFileParser(origin, dir, dirReal, new NameCache());
+    FileState start = new FileState(origin, -1);
+    if (threads > 1 && absolute.toFile().length() > 2L * blockSize) {
+      parser.readInBlocks(absolute, file.toString(), start, threads, blockSize);
+    } else {
+      parser.readFile(absolute, file.toString(), start);
+    }
+    parser.lastOwnerText = null;
     return parser.normalise(file.toString());
   }
 
+  /** A parsed record and where it came from, made per owner while normalising. */
+  private record Located(Record record, String file, int line) {}
+
+  /** Bytes read from a zone file at a time; a logical record longer than this grows the buffer. */
+  private static final int BLOCK = 1 << 20;
+
   /**
-   * A parsed record, where it came from, and (set only when all records are read, so the keys do not add to the
-   * memory peak of reading) its owner's canonical sort key ({@link CanonicalOrder#nameKey}).
+   * Consecutive records of one owner in file order, the parsed records {@code [from, to)}, with the owner's canonical sort key
+   * ({@link CanonicalOrder#nameKey}), made only when every record is read so the keys do not add to the memory peak
+   * of reading.
    */
-  private static final class Located {
-    private final Record record;
-    private final String file;
-    private final int line;
-    private byte[] key;
+  private static final class Run {
+    final int from;
+    final int to;
+    byte[] key;
 
-    Located(Record record, String file, int line) {
-      this.record = record;
-      this.file = file;
-      this.line = line;
-    }
-
-    Record record() {
-      return record;
-    }
-
-    String file() {
-      return file;
-    }
-
-    int line() {
-      return line;
-    }
-
-    byte[] key() {
-      return key;
+    Run(int from, int to) {
+      this.from = from;
+      this.to = to;
     }
   }
 
@@ -146,73 +207,303 @@ public final class ZoneFileParser {
     }
   }
 
+  /**
+   * Reads a zone file a block at a time (a TLD zone file is far larger than its records' share of the heap) and
+   * parses each logical record in it.
+   */
   private void readFile(Path path, String displayName, FileState state) throws ZoneInputException {
-    byte[] bytes;
+    Path real;
     try {
-      Path real = path.toRealPath();
-      includeStack.push(real);
-      bytes = Files.readAllBytes(real);
+      real = path.toRealPath();
     } catch (IOException e) {
       throw new ZoneInputException(displayName, null, "cannot read: " + e);
     }
-    byteCount += bytes.length;
-    int i = 0;
-    int line = 1;
-    while (i < bytes.length) {
-      int start = i;
-      int startLine = line;
-      int depth = 0;
-      boolean quoted = false;
-      // Find the end of the logical record: a newline outside parentheses (RFC 1035 §5.1); newlines
-      // inside quotes, escapes and comments do not count as ends but do count as lines.
-      while (i < bytes.length) {
-        byte c = bytes[i];
-        if (c == '\\' && i + 1 < bytes.length) {
-          if (bytes[i + 1] == '\n') {
-            line++;
+    includeStack.push(real);
+    try (InputStream in = Files.newInputStream(real)) {
+      byte[] buffer = new byte[BLOCK];
+      int start = 0;
+      int end = 0;
+      boolean eof = false;
+      int line = 1;
+      while (start < end || !eof) {
+        scannedLines = 0;
+        int recordEnd = start < end ? logicalRecordEnd(buffer, start, end, eof) : -1;
+        if (recordEnd < 0) {
+          // The block ends inside this record: keep its start, read on.
+          System.arraycopy(buffer, start, buffer, 0, end - start);
+          end -= start;
+          start = 0;
+          if (end == buffer.length) {
+            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+          }
+          int n = in.read(buffer, end, buffer.length - end);
+          if (n < 0) {
+            eof = true;
+          } else {
+            end += n;
+            byteCount += n;
+          }
+          lastOwnerText = null;  // the bytes it points at have moved
+          continue;
+        }
+        int lines = scannedLines;  // before an $INCLUDE in this record scans its own file
+        parseLogicalRecord(buffer, start, recordEnd - start, displayName, line, state);
+        line += lines;
+        start = recordEnd;
+      }
+    } catch (IOException e) {
+      throw new ZoneInputException(displayName, null, "cannot read: " + e);
+    }
+    includeStack.pop();
+  }
+
+  /** Bytes of a zone file one thread parses at a time when the file is read in blocks. */
+  private static final int PARALLEL_BLOCK = 4 << 20;
+
+  /**
+   * Reads a large zone file in blocks that {@code threads} threads parse at the same time, each into its own
+   * parser; the records are then taken over in file order, so the result (order, first error, warnings) is the
+   * same as reading it through {@link #readFile}. This thread scans for the logical records and follows
+   * {@code $ORIGIN} and {@code $TTL} to know the state each block starts in. A block starts only at a record that
+   * names its owner and has a TTL (its own or a {@code $TTL} in force): nothing it parses then depends on the records
+   * before it (RFC 1035 §5.1: a blank owner is the previous owner, and without $TTL an omitted TTL is the previous
+   * one).
+   */
+  private void readInBlocks(Path path, String displayName, FileState state, int threads, int blockSize)
+      throws ZoneInputException {
+    Path real;
+    try {
+      real = path.toRealPath();
+    } catch (IOException e) {
+      throw new ZoneInputException(displayName, null, "cannot read: " + e);
+    }
+    includeStack.push(real);
+    ThreadLocal<NameCache> caches = ThreadLocal.withInitial(NameCache::new);
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "zone-parser");
+      t.setDaemon(true);
+      return t;
+    });
+    Deque<Future<ZoneFileParser>> inFlight = new ArrayDeque<>();
+    try (InputStream in = Files.newInputStream(real)) {
+      byte[] buffer = new byte[2 * blockSize];
+      int start = 0;
+      int pos = 0;
+      int end = 0;
+      boolean eof = false;
+      int line = 1;
+      int blockLines = 0;
+      FileState scan = new FileState(state.origin, state.defaultTtl);
+      FileState blockState = state;
+      boolean splittable = true;
+      while (true) {
+        int recordEnd = pos < end ? logicalRecordEnd(buffer, pos, end, eof) : -1;
+        if (recordEnd < 0) {
+          if (eof) {
+            if (pos > start) {
+              inFlight.add(submitBlock(pool, caches, real, Arrays.copyOfRange(buffer, start, pos), displayName, line,
+                  blockState));
+            }
+            break;
+          }
+          System.arraycopy(buffer, start, buffer, 0, end - start);
+          pos -= start;
+          end -= start;
+          start = 0;
+          if (end == buffer.length) {
+            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+          }
+          int n = in.read(buffer, end, buffer.length - end);
+          if (n < 0) {
+            eof = true;
+          } else {
+            end += n;
+            byteCount += n;
+          }
+          continue;
+        }
+        byte first = buffer[pos];
+        if (splittable && pos - start >= blockSize && !isSpace(first) && first != ';' && first != '$'
+            && (scan.defaultTtl >= 0 || hasTtl(buffer, pos, recordEnd))) {
+          inFlight.add(submitBlock(pool, caches, real, Arrays.copyOfRange(buffer, start, pos), displayName, line,
+              blockState));
+          line += blockLines;
+          blockLines = 0;
+          start = pos;
+          blockState = new FileState(scan.origin, scan.defaultTtl);
+          while (inFlight.size() > 2 * threads) {
+            takeOver(inFlight.poll());
+          }
+        }
+        if (first == '$') {
+          splittable &= followDirective(buffer, pos, recordEnd, scan);
+        }
+        blockLines += scannedLines;
+        pos = recordEnd;
+      }
+      while (!inFlight.isEmpty()) {
+        takeOver(inFlight.poll());
+      }
+    } catch (IOException e) {
+      throw new ZoneInputException(displayName, null, "cannot read: " + e);
+    } finally {
+      pool.shutdownNow();
+    }
+    includeStack.pop();
+  }
+
+  /** Whether the record {@code b[from, end)} states a TTL: {@code <owner> <ttl> ...} or {@code <owner> <class> <ttl> ...}. */
+  private static boolean hasTtl(byte[] b, int from, int end) {
+    int i = from;
+    int tokenStart = -1;
+    for (int token = 1; token <= 2; token++) {
+      while (i < end && !isSpace(b[i])) {
+        i++;
+      }
+      if (tokenStart >= 0 && DClass.value(text(b, tokenStart, i)) < 0) {
+        return false;  // the token after the owner is neither a TTL nor a class
+      }
+      while (i < end && isSpace(b[i])) {
+        i++;
+      }
+      if (i == end) {
+        return false;
+      }
+      if (b[i] >= '0' && b[i] <= '9') {
+        return true;
+      }
+      tokenStart = i;
+    }
+    return false;
+  }
+
+  private Future<ZoneFileParser> submitBlock(ExecutorService pool, ThreadLocal<NameCache> caches, Path file,
+      byte[] block, String displayName, int firstLine, FileState state) {
+    return pool.submit(() -> {
+      ZoneFileParser part = new ZoneFileParser(zoneOrigin, zoneDir, zoneDirReal, caches.get());
+      part.includeStack.push(file);
+      int pos = 0;
+      int line = firstLine;
+      while (pos < block.length) {
+        int recordEnd = part.logicalRecordEnd(block, pos, block.length, true);
+        int lines = part.scannedLines;
+        part.parseLogicalRecord(block, pos, recordEnd - pos, displayName, line, state);
+        line += lines;
+        pos = recordEnd;
+      }
+      return part;
+    });
+  }
+
+  /** Appends the records of a parsed block, or throws its error (the first in file order: blocks come in order). */
+  private void takeOver(Future<ZoneFileParser> block) throws ZoneInputException {
+    ZoneFileParser part;
+    try {
+      part = block.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ZoneInputException z) {
+        throw z;
+      }
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while parsing", e);
+    }
+    for (int k = 0; k < part.parsedCount; k++) {
+      add(part.parsed[k], part.files.get(part.parsedFiles[k]), part.parsedLines[k]);
+    }
+    byteCount += part.byteCount;
+  }
+
+  /**
+   * Follows a {@code $ORIGIN} or {@code $TTL} directive for the block scan; false if it cannot (a malformed or
+   * unknown directive: the block that holds it reports the error, and no later block may start on a guess).
+   */
+  private static boolean followDirective(byte[] b, int from, int end, FileState scan) {
+    try (Tokenizer st = new Tokenizer(new ByteArrayInputStream(b, from, end - from))) {
+      String name = st.getString().toUpperCase();
+      switch (name) {
+        case "$ORIGIN" -> scan.origin = st.getName(scan.origin);
+        case "$TTL" -> scan.defaultTtl = st.getTTL();
+        case "$INCLUDE" -> {
+          // RFC 1035 §5.1: an included file does not change the including file's origin (nor its $TTL here).
+        }
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Newlines in the last logical record {@link #logicalRecordEnd} found. */
+  private int scannedLines;
+
+  /**
+   * The end of the logical record at {@code b[from]}: after a newline outside parentheses (RFC 1035 §5.1), or the
+   * end of the file; newlines inside quotes, escapes and comments do not end it but do count as lines. Returns -1
+   * if {@code b[from, end)} does not hold all of it and more of the file follows.
+   */
+  private int logicalRecordEnd(byte[] b, int from, int end, boolean eof) {
+    int i = from;
+    int depth = 0;
+    boolean quoted = false;
+    int lines = 0;
+    while (i < end) {
+      byte c = b[i];
+      if (c == '\\') {
+        if (i + 1 < end) {
+          if (b[i + 1] == '\n') {
+            lines++;
           }
           i += 2;
           continue;
         }
-        if (quoted) {
-          if (c == '"') {
-            quoted = false;
-          } else if (c == '\n') {
-            line++;
-          }
-          i++;
-          continue;
-        }
-        if (c == ';') {
-          while (i < bytes.length && bytes[i] != '\n') {
-            i++;
-          }
-          continue;
-        }
-        i++;
-        if (c == '"') {
-          quoted = true;
-        } else if (c == '(') {
-          depth++;
-        } else if (c == ')') {
-          depth--;
-        } else if (c == '\n') {
-          line++;
-          if (depth <= 0) {
-            break;
-          }
+        if (!eof) {
+          return -1;
         }
       }
-      parseLogicalRecord(bytes, start, i - start, displayName, startLine, state);
+      if (quoted) {
+        if (c == '"') {
+          quoted = false;
+        } else if (c == '\n') {
+          lines++;
+        }
+        i++;
+        continue;
+      }
+      if (c == ';') {
+        while (i < end && b[i] != '\n') {
+          i++;
+        }
+        continue;
+      }
+      i++;
+      if (c == '"') {
+        quoted = true;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth--;
+      } else if (c == '\n') {
+        lines++;
+        if (depth <= 0) {
+          scannedLines = lines;
+          return i;
+        }
+      }
     }
-    includeStack.pop();
+    scannedLines = lines;
+    return eof ? i : -1;
   }
 
   private void parseLogicalRecord(byte[] bytes, int offset, int length, String file, int line, FileState state)
       throws ZoneInputException {
     Record simple = simpleRecord(bytes, offset, offset + length, state);
     if (simple != null) {
-      records.add(new Located(simple, file, line));
+      add(simple, file, line);
       return;
     }
     // Tokenizer wraps any other stream in an 8 KiB BufferedInputStream; a buffer the record's size is enough.
@@ -295,7 +586,7 @@ public final class ZoneFileParser {
         return null;
       }
     } else {
-      owner = name(b, tokens[0], tokens[1], state.origin);
+      owner = owner(b, tokens[0], tokens[1], state.origin);
       t = 1;
     }
     if (owner == null || !owner.subdomain(zoneOrigin)) {
@@ -366,22 +657,45 @@ public final class ZoneFileParser {
     return r;
   }
 
-  /** A name in the text, interned when relative to the zone's origin; null if it is not a valid name. */
+  /**
+   * An owner name in the text. A zone file usually lists an owner's records together (a delegation's NS, DS and
+   * glue lines), so the previous owner is reused when its text repeats: one {@link Name} per owner, and a run of
+   * records that {@link #normalise} sorts as one.
+   */
+  private Name owner(byte[] b, int from, int end, Name origin) {
+    if (b == lastOwnerText && origin == lastOwnerOrigin && Arrays.equals(b, from, end, b, lastOwnerFrom, lastOwnerTo)) {
+      return lastOwnerName;
+    }
+    Name name = parseName(b, from, end, origin);
+    if (name == null) {
+      return null;
+    }
+    lastOwnerName = name;
+    lastOwnerText = b;
+    lastOwnerFrom = from;
+    lastOwnerTo = end;
+    lastOwnerOrigin = origin;
+    return lastOwnerName;
+  }
+
+  /** A name in the RDATA, shared when relative to the zone's origin; null if it is not a valid name. */
   private Name name(byte[] b, int from, int end, Name origin) {
-    String text = text(b, from, end);
-    boolean shared = origin.equals(zoneOrigin);
-    if (shared) {
-      Name known = names.get(text);
-      if (known != null) {
-        return known;
+    if (origin != zoneOrigin && !origin.equals(zoneOrigin)) {
+      return parseName(b, from, end, origin);
+    }
+    Name name = names.get(b, from, end);
+    if (name == null) {
+      name = parseName(b, from, end, origin);
+      if (name != null) {
+        names.put(b, from, end, name);
       }
     }
+    return name;
+  }
+
+  private static Name parseName(byte[] b, int from, int end, Name origin) {
     try {
-      Name name = Name.fromString(text, origin);
-      if (shared) {
-        names.put(text, name);
-      }
-      return name;
+      return Name.fromString(text(b, from, end), origin);
     } catch (TextParseException e) {
       return null;
     }
@@ -476,7 +790,28 @@ public final class ZoneFileParser {
       r = new SOARecord(owner, dclass, soa.getMinimum(), soa.getHost(), soa.getAdmin(), soa.getSerial(),
           soa.getRefresh(), soa.getRetry(), soa.getExpire(), soa.getMinimum());
     }
-    records.add(new Located(r, file, line));
+    add(r, file, line);
+  }
+
+  private void add(Record r, String file, int line) {
+    if (parsedCount == parsed.length) {
+      int size = parsedCount + (parsedCount >> 1);
+      parsed = Arrays.copyOf(parsed, size);
+      parsedLines = Arrays.copyOf(parsedLines, size);
+      parsedFiles = Arrays.copyOf(parsedFiles, size);
+    }
+    int fileIndex = files.size() - 1;
+    if (fileIndex < 0 || !files.get(fileIndex).equals(file)) {
+      fileIndex = files.indexOf(file);
+      if (fileIndex < 0) {
+        files.add(file);
+        fileIndex = files.size() - 1;
+      }
+    }
+    parsed[parsedCount] = r;
+    parsedLines[parsedCount] = line;
+    parsedFiles[parsedCount] = fileIndex;
+    parsedCount++;
   }
 
   private static boolean isTtl(String s) {
@@ -540,65 +875,96 @@ public final class ZoneFileParser {
     readFile(resolved, zoneDir.relativize(resolved).toString(), new FileState(origin, state.defaultTtl));
   }
 
+  private static final Comparator<Located> BY_TYPE = Comparator.comparingInt(l -> l.record().getType());
+
   private ParsedZone normalise(String file) throws ZoneInputException {
     List<String> warnings = new ArrayList<>();
     Map<Integer, Integer> stripped = new TreeMap<>();
-    Located[] sorted = new Located[records.size()];
     int m = 0;
-    for (Located l : records) {
-      int type = l.record().getType();
+    for (int k = 0; k < parsedCount; k++) {
+      int type = parsed[k].getType();
       if (STRIPPED_TYPES.contains(type)) {
         stripped.merge(type, 1, Integer::sum);
       } else {
-        sorted[m++] = l;
+        parsed[m] = parsed[k];
+        parsedLines[m] = parsedLines[k];
+        parsedFiles[m] = parsedFiles[k];
+        m++;
       }
     }
-    records.clear();
+    Record[] kept = parsed;
+    Arrays.fill(kept, m, parsedCount, null);
     if (!stripped.isEmpty()) {
       StringBuilder w = new StringBuilder("stripped DNSSEC records (the signer regenerates them):");
       stripped.forEach((type, count) -> w.append(' ').append(count).append(' ').append(Type.string(type)).append(','));
       w.setLength(w.length() - 1);
       warnings.add(w.toString());
     }
-    // Owner (by canonical key, RFC 4034 §6.1), then type. The sort is stable, so within an RRset the records keep
-    // file order and the first of duplicates is the one first seen.
-    sorted = Arrays.copyOf(sorted, m);
-    Arrays.stream(sorted).parallel().forEach(l -> l.key = CanonicalOrder.nameKey(l.record().getName()));
-    Arrays.parallelSort(sorted, (x, y) -> {
-      int c = Arrays.compareUnsigned(x.key(), y.key());
-      return c != 0 ? c : Integer.compare(x.record().getType(), y.record().getType());
-    });
+    // Owner (by canonical key, RFC 4034 §6.1), then type. Runs of one owner are sorted rather than records: a TLD
+    // has two to three records per owner, and a sort by owner key costs far more than a few records. The sort is
+    // stable and so is the merge of one owner's runs below, so within an RRset the records keep file order and the
+    // first of duplicates is the one first seen.
+    List<Run> runList = new ArrayList<>();
+    for (int from = 0; from < m; ) {
+      Name owner = kept[from].getName();
+      int to = from + 1;
+      while (to < m && kept[to].getName() == owner) {
+        to++;
+      }
+      runList.add(new Run(from, to));
+      from = to;
+    }
+    Run[] runs = runList.toArray(new Run[0]);
+    runList = null;
+    Arrays.stream(runs).parallel().forEach(run -> run.key = CanonicalOrder.nameKey(kept[run.from].getName()));
+    Arrays.parallelSort(runs, (x, y) -> Arrays.compareUnsigned(x.key, y.key));
 
     int duplicates = 0;
     List<Record> result = new ArrayList<>(m);
     Located soa = null;
     boolean apexNs = false;
     List<List<Located>> rrsets = new ArrayList<>();
-    int i = 0;
-    while (i < m) {
-      byte[] key = sorted[i].key();
-      Name owner = sorted[i].record().getName();
+    List<List<Located>> withDuplicates = new ArrayList<>();
+    List<Located> owned = new ArrayList<>();
+    int r = 0;
+    while (r < runs.length) {
+      byte[] key = runs[r].key;
+      Name owner = kept[runs[r].from].getName();
+      owned.clear();
+      while (r < runs.length && Arrays.equals(runs[r].key, key)) {
+        for (int k = runs[r].from; k < runs[r].to; k++) {
+          owned.add(new Located(kept[k], files.get(parsedFiles[k]), parsedLines[k]));
+        }
+        r++;
+      }
+      owned.sort(BY_TYPE);
       rrsets.clear();
-      while (i < m && Arrays.equals(sorted[i].key(), key)) {
-        int type = sorted[i].record().getType();
+      withDuplicates.clear();
+      int i = 0;
+      while (i < owned.size()) {
+        int type = owned.get(i).record().getType();
         int start = i;
-        while (i < m && sorted[i].record().getType() == type && Arrays.equals(sorted[i].key(), key)) {
+        while (i < owned.size() && owned.get(i).record().getType() == type) {
           i++;
         }
-        rrsets.add(distinct(Arrays.asList(sorted).subList(start, i)));
+        withDuplicates.add(owned.subList(start, i));
+        rrsets.add(distinct(owned.subList(start, i)));
         duplicates += i - start - rrsets.get(rrsets.size() - 1).size();
       }
-      for (List<Located> members : rrsets) {
+      for (int set = 0; set < rrsets.size(); set++) {
+        List<Located> members = rrsets.get(set);
         int type = members.get(0).record().getType();
+        // The TTLs of dropped duplicates count too: which of two equal records comes first must not pick the TTL.
+        List<Located> all = withDuplicates.get(set);
         long minTtl = Long.MAX_VALUE;
         long maxTtl = Long.MIN_VALUE;
-        for (Located l : members) {
+        for (Located l : all) {
           minTtl = Math.min(minTtl, l.record().getTTL());
           maxTtl = Math.max(maxTtl, l.record().getTTL());
         }
         if (minTtl != maxTtl) {
           Set<Long> ttls = new TreeSet<>();
-          members.forEach(l -> ttls.add(l.record().getTTL()));
+          all.forEach(l -> ttls.add(l.record().getTTL()));
           warnings.add("RRset " + owner + "/" + Type.string(type) + " has differing TTLs " + ttls
               + ": all set to the lowest, " + minTtl + " (RFC 2181 §5.2)");
         }
@@ -612,8 +978,8 @@ public final class ZoneFileParser {
           apexNs = true;
         }
         for (Located l : members) {
-          Record r = l.record();
-          result.add(r.getTTL() == minTtl ? r : withTtl(r, minTtl));
+          Record rec = l.record();
+          result.add(rec.getTTL() == minTtl ? rec : withTtl(rec, minTtl));
         }
       }
     }
@@ -639,7 +1005,7 @@ public final class ZoneFileParser {
     }
     record Wire(Located located, byte[] rdata) {}
     List<Wire> wires = new ArrayList<>(members.size());
-    members.forEach(l -> wires.add(new Wire(l, l.record().rdataToWireCanonical())));
+    members.forEach(l -> wires.add(new Wire(l, CanonicalOrder.rdata(l.record()))));
     wires.sort((x, y) -> Arrays.compareUnsigned(x.rdata(), y.rdata()));
     List<Located> out = new ArrayList<>(members.size());
     for (int k = 0; k < wires.size(); k++) {
@@ -667,7 +1033,7 @@ public final class ZoneFileParser {
   /** Records by where they were seen (file, then line), so errors name the second one seen, as an operator reads. */
   private static List<Located> inFileOrder(List<Located> members) {
     List<Located> copy = new ArrayList<>(members);
-    copy.sort(java.util.Comparator.comparing(Located::file).thenComparingInt(Located::line));
+    copy.sort(Comparator.comparing(Located::file).thenComparingInt(Located::line));
     return copy;
   }
 

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.Locale;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
@@ -16,7 +17,8 @@ import org.xbill.DNS.Type;
  * Writes records as an RFC 1035 §5 master file, one record per line, fields separated by tabs as dnsjava's
  * {@link Record#toString()} does. RRSIGs, most of a signed zone, are formatted here rather than by dnsjava (which
  * formats both timestamps through a {@link DateTimeFormatter} and base64 through a stream for every record); the
- * owner's text is reused while consecutive records share it. Everything else uses dnsjava's presentation form.
+ * owner's text is reused while consecutive records share it, and an NS target's while its name object recurs.
+ * Everything else uses dnsjava's presentation form.
  */
 public final class ZoneFileWriter {
   /** RFC 4034 §3.2: signature times as YYYYMMDDHHmmSS in UTC. */
@@ -30,6 +32,10 @@ public final class ZoneFileWriter {
   private Name lastSigner;
   private String lastSignerText;
   private final Instant[] times = new Instant[2];
+  /** Slots of the NS target cache: a power of two, enough for the name servers of the hosters of a large TLD. */
+  private static final int TARGET_SLOTS = 1 << 12;
+  private final Name[] targets = new Name[TARGET_SLOTS];
+  private final String[] targetTexts = new String[TARGET_SLOTS];
   private final String[] timeTexts = new String[2];
 
   /** A writer of records to {@code out}, which it neither flushes nor closes. */
@@ -65,11 +71,26 @@ public final class ZoneFileWriter {
           .append(sig.getLabels()).append(' ').append(sig.getOrigTTL()).append(' ').append(time(sig.getExpire()))
           .append(' ').append(time(sig.getTimeSigned())).append(' ').append(sig.getFootprint()).append(' ')
           .append(lastSignerText).append(' ').append(Base64.getEncoder().encodeToString(sig.getSignature()));
+    } else if (r instanceof NSRecord ns) {
+      line.append(targetText(ns.getTarget()));
     } else {
       line.append(r.rdataToString());
     }
     line.append('\n');
     out.append(line);
+  }
+
+  /**
+   * The text of an NS target (dnsjava's presentation of NS RDATA is the name), remembered by identity: the parser
+   * shares one name object per name server, and a TLD's delegations name the same hosters' servers again and again.
+   */
+  private String targetText(Name target) {
+    int slot = System.identityHashCode(target) & (TARGET_SLOTS - 1);
+    if (targets[slot] != target) {
+      targets[slot] = target;
+      targetTexts[slot] = target.toString();
+    }
+    return targetTexts[slot];
   }
 
   /** A signature time, remembering the last two (a signing run uses one inception and one expiration). */

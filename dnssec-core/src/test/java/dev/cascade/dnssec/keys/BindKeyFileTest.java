@@ -56,10 +56,11 @@ class BindKeyFileTest {
     ParsedZone zone = ZoneFileParser.parse(Path.of("src/test/resources/zones/tricky.example.zone"), EXAMPLE);
     List<SigningKey> keys = List.of(BindKeyFile.read(DIR.resolve("Kexample.+013+17905.key")).key(),
         BindKeyFile.read(DIR.resolve("Kexample.+013+41581.key")).key());
-    // Fixed time with a lifetime that ends before 2038 (ldns compares RRSIG times as signed 32-bit numbers).
+    // Fixed time with a lifetime that ends before 2038 (ldns compares RRSIG times as signed 32-bit numbers); the
+    // long remain time keeps the spread expirations (ZoneSigner spreads them over lifetime - remain time) years ahead.
     Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
     SigningPolicy policy = new SigningPolicy(SigningPolicy.Denial.NSEC, false, 0, null, Duration.ofHours(1),
-        Duration.ofDays(3650));
+        Duration.ofDays(3650), Duration.ofDays(3285), Duration.ofHours(12));
     List<Record> signed = new ZoneSigner(clock, 2).sign(EXAMPLE, zone.records(), keys, 3600, policy, 1).records();
     ExternalVerifiers.assertAllAccept(EXAMPLE, signed, tmp);
   }

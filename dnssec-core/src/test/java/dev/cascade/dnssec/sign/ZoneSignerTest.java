@@ -45,10 +45,14 @@ class ZoneSignerTest {
   /**
    * Fixed time with a 10-year lifetime: deterministic, and still valid at the wall-clock time the
    * external tools check against (ldns compares RRSIG times as signed 32-bit numbers, so they must end before 2038).
+   * The 9-year remain time keeps every spread expiration (spread over lifetime - remain time - refresh interval)
+   * after 2035.
    */
   static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
   static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
   static final Duration LIFETIME = Duration.ofDays(10 * 365);
+  static final Duration REMAIN = Duration.ofDays(9 * 365);
+  static final Duration REFRESH = Duration.ofHours(12);
   static final long SIGNED_SERIAL = 2026010100L;
 
   static ParsedZone tricky;
@@ -60,13 +64,16 @@ class ZoneSignerTest {
 
   static SigningPolicy policy(String denial) {
     return switch (denial) {
-      case "NSEC" -> new SigningPolicy(SigningPolicy.Denial.NSEC, false, 0, new byte[0], Duration.ofHours(1), LIFETIME);
-      case "NSEC3" -> new SigningPolicy(SigningPolicy.Denial.NSEC3, false, 0, new byte[0], Duration.ofHours(1), LIFETIME);
-      case "NSEC3-OPTOUT" -> new SigningPolicy(SigningPolicy.Denial.NSEC3, true, 0, new byte[0], Duration.ofHours(1), LIFETIME);
-      case "NSEC3-SALT" -> new SigningPolicy(SigningPolicy.Denial.NSEC3, false, 5, new byte[] {(byte) 0xAB, (byte) 0xCD},
-          Duration.ofHours(1), LIFETIME);
+      case "NSEC" -> policy(SigningPolicy.Denial.NSEC, false, 0, new byte[0]);
+      case "NSEC3" -> policy(SigningPolicy.Denial.NSEC3, false, 0, new byte[0]);
+      case "NSEC3-OPTOUT" -> policy(SigningPolicy.Denial.NSEC3, true, 0, new byte[0]);
+      case "NSEC3-SALT" -> policy(SigningPolicy.Denial.NSEC3, false, 5, new byte[] {(byte) 0xAB, (byte) 0xCD});
       default -> throw new IllegalArgumentException(denial);
     };
+  }
+
+  private static SigningPolicy policy(SigningPolicy.Denial denial, boolean optOut, int iterations, byte[] salt) {
+    return new SigningPolicy(denial, optOut, iterations, salt, Duration.ofHours(1), LIFETIME, REMAIN, REFRESH);
   }
 
   static List<SigningKey> keys(String set) {
@@ -151,7 +158,9 @@ class ZoneSignerTest {
       int expectedTag = s.getTypeCovered() == Type.DNSKEY ? ksk.keyTag() : zsk.keyTag();
       assertEquals(expectedTag, s.getFootprint(), s.toString());
       assertEquals(NOW.minus(Duration.ofHours(1)), s.getTimeSigned());
-      assertEquals(NOW.plus(LIFETIME), s.getExpire());
+      // Spread expirations (SignatureValidity): not due before the first refresh, never beyond the lifetime.
+      assertFalse(s.getExpire().isAfter(NOW.plus(LIFETIME)), s.toString());
+      assertTrue(s.getExpire().isAfter(NOW.plus(REMAIN).plus(REFRESH).plusSeconds(s.getOrigTTL())), s.toString());
     }
     RRSIGRecord wildcard = sigs.stream().filter(s -> s.getName().isWild()).findFirst().orElseThrow();
     assertEquals(2, wildcard.getLabels(), "RFC 4034 §3.1.3: the wildcard label is not counted");

@@ -1,14 +1,19 @@
 package dev.cascade.dnssec.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.zone.ZoneFileWriter;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
@@ -17,6 +22,8 @@ import org.xbill.DNS.Record;
 /**
  * Runs the three independent DNSSEC zone verifiers on a signed zone. The tools are required, not
  * optional: a missing tool fails the test (CI installs bind9-utils, ldnsutils and knot-dnssecutils).
+ * The zone is written by Cascade's own {@link ZoneFileWriter}, so the tools read what Cascade publishes;
+ * the tools of one check run side by side.
  */
 public final class ExternalVerifiers {
   private static final String DNSSEC_VERIFY = "/usr/bin/dnssec-verify";
@@ -26,9 +33,9 @@ public final class ExternalVerifiers {
   private ExternalVerifiers() {}
 
   /** Writes the zone to {@code dir} and asserts that every tool accepts it (exit code 0). */
-  public static void assertAllAccept(Name origin, List<Record> records, Path dir) throws IOException, InterruptedException {
-    assertBindAndLdnsAccept(origin, records, dir);
-    run(KZONECHECK, "-d", "on", "-o", origin.toString(), write(origin, records, dir).toString());
+  public static void assertAllAccept(Name origin, List<Record> records, Path dir)
+      throws IOException, InterruptedException {
+    assertAccepted(commands(origin, records, write(origin, records, dir), true));
   }
 
   /**
@@ -37,33 +44,83 @@ public final class ExternalVerifiers {
    */
   public static void assertBindAndLdnsAccept(Name origin, List<Record> records, Path dir)
       throws IOException, InterruptedException {
-    Path file = write(origin, records, dir);
-    // dnssec-verify insists on a non-SEP key per algorithm unless -z ("ignore the KSK flag"): a CSK-only zone needs it.
-    boolean cskOnly = records.stream().noneMatch(r -> r instanceof DNSKEYRecord k && (k.getFlags() & DNSKEYRecord.Flags.SEP_KEY) == 0);
-    List<String> args = new ArrayList<>(List.of("-o", origin.toString()));
-    if (cskOnly) {
-      args.add("-z");
+    assertAccepted(commands(origin, records, write(origin, records, dir), false));
+  }
+
+  /**
+   * Asserts that every tool refuses the zone (exit code not 0): proof that a tool really checks what the
+   * accepting tests rely on, for instance signatures of every algorithm rather than skipping those it lacks.
+   */
+  public static void assertAllRefuse(Name origin, List<Record> records, Path dir)
+      throws IOException, InterruptedException {
+    List<List<String>> commands = commands(origin, records, write(origin, records, dir), true);
+    List<Result> results = runAll(commands);
+    for (int i = 0; i < commands.size(); i++) {
+      assertNotEquals(0, results.get(i).exitCode(),
+          String.join(" ", commands.get(i)) + " accepted a broken zone:\n" + results.get(i).output());
     }
-    args.add(file.toString());
-    run(DNSSEC_VERIFY, args.toArray(String[]::new));
-    run(LDNS_VERIFY_ZONE, file.toString());
+  }
+
+  private static void assertAccepted(List<List<String>> commands) throws IOException, InterruptedException {
+    List<Result> results = runAll(commands);
+    for (int i = 0; i < commands.size(); i++) {
+      assertEquals(0, results.get(i).exitCode(),
+          String.join(" ", commands.get(i)) + " refused the zone:\n" + results.get(i).output());
+    }
+  }
+
+  private static List<List<String>> commands(Name origin, List<Record> records, Path file, boolean withKnot) {
+    // dnssec-verify insists on a non-SEP key per algorithm unless -z ("ignore the KSK flag"): a zone where some
+    // algorithm has only a CSK needs it.
+    Set<Integer> algorithms = new TreeSet<>();
+    Set<Integer> withZsk = new TreeSet<>();
+    for (Record r : records) {
+      if (r instanceof DNSKEYRecord k) {
+        algorithms.add(k.getAlgorithm());
+        if ((k.getFlags() & DNSKEYRecord.Flags.SEP_KEY) == 0) {
+          withZsk.add(k.getAlgorithm());
+        }
+      }
+    }
+    List<String> bind = new ArrayList<>(List.of(DNSSEC_VERIFY, "-o", origin.toString()));
+    if (!withZsk.equals(algorithms)) {
+      bind.add("-z");
+    }
+    bind.add(file.toString());
+    List<List<String>> commands = new ArrayList<>(List.of(bind, List.of(LDNS_VERIFY_ZONE, file.toString())));
+    if (withKnot) {
+      commands.add(List.of(KZONECHECK, "-d", "on", "-o", origin.toString(), file.toString()));
+    }
+    return commands;
   }
 
   private static Path write(Name origin, List<Record> records, Path dir) throws IOException {
     Path file = dir.resolve(origin + "zone");
-    StringBuilder text = new StringBuilder();
-    records.forEach(r -> text.append(r).append('\n'));
-    Files.writeString(file, text, StandardCharsets.UTF_8);
+    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      ZoneFileWriter.write(records, out);
+    }
     return file;
   }
 
-  private static void run(String tool, String... args) throws IOException, InterruptedException {
-    assertTrue(Files.isExecutable(Path.of(tool)), tool + " is not installed");
-    List<String> command = new ArrayList<>(List.of(tool));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), tool + " timed out");
-    assertEquals(0, p.exitValue(), String.join(" ", command) + " refused the zone:\n" + output);
+  private record Result(int exitCode, String output) {}
+
+  /**
+   * Starts every command, then collects them in order. A tool blocked on a full output pipe waits until its
+   * turn to be read; none waits for another, so this cannot deadlock.
+   */
+  private static List<Result> runAll(List<List<String>> commands) throws IOException, InterruptedException {
+    List<Process> processes = new ArrayList<>();
+    for (List<String> command : commands) {
+      assertTrue(Files.isExecutable(Path.of(command.get(0))), command.get(0) + " is not installed");
+      processes.add(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+    List<Result> results = new ArrayList<>();
+    for (int i = 0; i < processes.size(); i++) {
+      Process p = processes.get(i);
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), commands.get(i).get(0) + " timed out");
+      results.add(new Result(p.exitValue(), output));
+    }
+    return results;
   }
 }

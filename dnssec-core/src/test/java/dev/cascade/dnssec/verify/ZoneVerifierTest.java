@@ -49,10 +49,12 @@ class ZoneVerifierTest {
     unsigned = ZoneFileParser.parse(Path.of("src/test/resources/zones/tricky.example.zone"), ORIGIN).records();
     ZoneSigner signer = new ZoneSigner(Clock.fixed(NOW, ZoneOffset.UTC), 2);
     nsec3Zone = signer.sign(ORIGIN, unsigned, List.of(KSK, ZSK), 3600,
-        new SigningPolicy(SigningPolicy.Denial.NSEC3, false, 0, new byte[0], Duration.ofHours(1), Duration.ofDays(14)),
+        new SigningPolicy(SigningPolicy.Denial.NSEC3, false, 0, new byte[0], Duration.ofHours(1), Duration.ofDays(14),
+            Duration.ofDays(7), Duration.ofHours(12)),
         2026010100L).records();
     nsecZone = signer.sign(ORIGIN, unsigned, List.of(KSK, ZSK), 3600,
-        new SigningPolicy(SigningPolicy.Denial.NSEC, false, 0, new byte[0], Duration.ofHours(1), Duration.ofDays(14)),
+        new SigningPolicy(SigningPolicy.Denial.NSEC, false, 0, new byte[0], Duration.ofHours(1), Duration.ofDays(14),
+            Duration.ofDays(7), Duration.ofHours(12)),
         2026010100L).records();
   }
 

@@ -1,6 +1,7 @@
 package dev.cascade.dnssec.zone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,6 +37,31 @@ class CanonicalOrderTest {
     // A (1) before NS (2) before TXT (16); 192.0.2.9 before 192.0.2.10 as octets; "b" (\001b) before
     // "ab" (\002ab) because the length octet comes first in the wire form.
     assertEquals(List.of(a2, a1, ns, txtShort, txtLong), records);
+  }
+
+  @Test
+  void rdataNamesAreLowerCasedOnlyForTheTypesOfRfc4034Section62() throws IOException {
+    Name origin = Name.fromConstantString("example.");
+    Record mx = Record.fromString(origin, Type.MX, DClass.IN, 60, "10 Mail.Example.", origin);
+    Record nsec = Record.fromString(origin, Type.NSEC, DClass.IN, 60, "Mail.Example. A", origin);
+    Record svcb = Record.fromString(origin, Type.SVCB, DClass.IN, 60, "1 Mail.Example. alpn=h2", origin);
+    Record https = Record.fromString(origin, Type.HTTPS, DClass.IN, 60, "0 Mail.Example.", origin);
+    Record ipseckey = Record.fromString(origin, Type.IPSECKEY, DClass.IN, 60,
+        "10 3 2 Mail.Example. AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==", origin);
+    assertTrue(contains(CanonicalOrder.rdata(mx), "mail"), "MX is in the RFC 4034 §6.2 list");
+    // RFC 6840 §5.1 took NSEC out of the list; RFC 3597 §7 closed it: SVCB, HTTPS and IPSECKEY keep their case.
+    for (Record r : List.of(nsec, svcb, https, ipseckey)) {
+      assertTrue(contains(CanonicalOrder.rdata(r), "Mail"), r.toString());
+    }
+    Record upper = Record.fromString(origin, Type.SVCB, DClass.IN, 60, "1 Mail.example.", origin);
+    Record lower = Record.fromString(origin, Type.SVCB, DClass.IN, 60, "1 also.example.", origin);
+    List<Record> rrset = new ArrayList<>(List.of(lower, upper));
+    rrset.sort(CanonicalOrder.RECORDS);
+    assertEquals(List.of(upper, lower), rrset, "RFC 4034 §6.3: 'M' (0x4d) sorts before 'a' (0x61)");
+  }
+
+  private static boolean contains(byte[] wire, String text) {
+    return new String(wire, java.nio.charset.StandardCharsets.ISO_8859_1).contains(text);
   }
 
   @Test
