@@ -91,7 +91,7 @@ public final class ZoneSigner {
    * One owner name: its records are {@code records[from, to)} (types ascending), plus the NSEC or NSEC3 made for it
    * and, after signing, its RRSIGs in canonical order.
    */
-  private static final class Node {
+  private static class Node {
     final Name name;
     final int from;
     final int to;
@@ -110,6 +110,31 @@ public final class ZoneSigner {
       this.kind = kind;
     }
   }
+
+  /**
+   * An NSEC3 owner. Its NSEC3 record is made only when its chunk is signed, like an NSEC: a TLD has hundreds of
+   * thousands, and a record with its type bitmap is several times the size of the hash and types kept here.
+   */
+  private static final class HashedNode extends Node {
+    final byte[] nextHash;
+    final int[] types;
+    final Nsec3Shape shape;
+
+    HashedNode(Name owner, byte[] nextHash, int[] types, Nsec3Shape shape) {
+      super(owner, 0, 0, Kind.HASHED);
+      this.nextHash = nextHash;
+      this.types = types;
+      this.shape = shape;
+    }
+
+    NSEC3Record nsec3() {
+      return new NSEC3Record(name, DClass.IN, shape.ttl(), NSEC3Record.SHA1_DIGEST_ID, shape.flags(), shape.iterations(),
+          shape.salt(), nextHash, types);
+    }
+  }
+
+  /** What every NSEC3 record of a zone shares (RFC 5155 §3.1). */
+  private record Nsec3Shape(int flags, int iterations, byte[] salt, long ttl) {}
 
   /** Nodes per work unit of the signing threads: small enough to balance, large enough to amortise the hand-out. */
   private static final int CHUNK = 512;
@@ -290,7 +315,7 @@ public final class ZoneSigner {
     if (soa == null) {
       throw new IllegalArgumentException("no SOA at the apex " + origin);
     }
-    if (!isCanonical(input)) {
+    if (!CanonicalOrder.isKnownSorted(unsigned) && !isCanonical(input)) {
       Arrays.parallelSort(input, CanonicalOrder.RECORDS);
     }
     // RFC 9077 §3: NSEC/NSEC3 TTL = min(SOA MINIMUM, SOA TTL).
@@ -331,7 +356,7 @@ public final class ZoneSigner {
         ordered.add(hashed.get(h++));
       }
       if (h < hashed.size() && hashed.get(h).name.equals(n.name)) {
-        n.denial = hashed.get(h++).denial;
+        n.denial = ((HashedNode) hashed.get(h++)).nsec3();
       }
       ordered.add(n);
     }
@@ -524,7 +549,7 @@ public final class ZoneSigner {
     }
     chain.sort((a, b) -> Arrays.compareUnsigned(a.hash(), b.hash()));
     base32 b32 = new base32(base32.Alphabet.BASE32HEX, false, true);
-    int flags = policy.optOut() ? NSEC3Record.Flags.OPT_OUT : 0;
+    Nsec3Shape shape = new Nsec3Shape(policy.optOut() ? NSEC3Record.Flags.OPT_OUT : 0, iterations, salt, ttl);
     List<Node> hashed = new ArrayList<>(chain.size());
     for (int i = 0; i < chain.size(); i++) {
       Hashed h = chain.get(i);
@@ -538,10 +563,7 @@ public final class ZoneSigner {
       } catch (TextParseException | NameTooLongException e) {
         throw new IllegalStateException("cannot form the NSEC3 owner name in " + origin, e);
       }
-      Node node = new Node(owner, 0, 0, Kind.HASHED);
-      node.denial = new NSEC3Record(owner, DClass.IN, ttl, NSEC3Record.SHA1_DIGEST_ID, flags, iterations, salt, next,
-          h.types());
-      hashed.add(node);
+      hashed.add(new HashedNode(owner, next, h.types(), shape));
     }
     return hashed;
   }
@@ -698,6 +720,8 @@ public final class ZoneSigner {
       long denialTtl, SignatureValidity validity, PreviousVersion previous, List<RRSIGRecord> sigs) {
     if (n.next != null) {
       n.denial = nsec(records, n, n.next, denialTtl);
+    } else if (n instanceof HashedNode h) {
+      n.denial = h.nsec3();
     }
     sigs.clear();
     if (n.kind == Kind.OCCLUDED) {

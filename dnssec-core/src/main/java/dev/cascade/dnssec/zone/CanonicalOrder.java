@@ -1,7 +1,10 @@
 package dev.cascade.dnssec.zone;
 
+import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
+import java.util.RandomAccess;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -24,6 +27,38 @@ public final class CanonicalOrder {
           .thenComparing(CanonicalOrder::compareRdata);
 
   private CanonicalOrder() {}
+
+  /**
+   * Whether {@code records} is a list the zone file parser has put in this order itself ({@link ParsedZone#records()}),
+   * so a signer can skip checking the order of millions of records again.
+   */
+  public static boolean isKnownSorted(List<Record> records) {
+    return records instanceof Sorted;
+  }
+
+  /** An unmodifiable copy of {@code sorted}, which the caller has put in this order, that {@link #isKnownSorted}. */
+  static List<Record> knownSorted(List<Record> sorted) {
+    return new Sorted(sorted.toArray(new Record[0]));
+  }
+
+  private static final class Sorted extends AbstractList<Record> implements RandomAccess {
+    private final Record[] records;
+
+    Sorted(Record[] records) {
+      this.records = records;
+    }
+
+    @Override
+    public Record get(int index) {
+      return records[index];
+    }
+
+    @Override
+    public int size() {
+      return records.length;
+    }
+  }
+
 
   /**
    * The canonical form of a record's RDATA (RFC 4034 §6.2): uncompressed, with the names of the RFC 4034 §6.2

@@ -15,7 +15,7 @@ import org.xbill.DNS.Record;
  */
 public record ParsedZone(Name origin, List<Record> records, long serial, long byteCount, List<String> warnings) {
   public ParsedZone {
-    records = List.copyOf(records);
+    records = CanonicalOrder.isKnownSorted(records) ? records : List.copyOf(records);
     warnings = List.copyOf(warnings);
   }
 

@@ -71,7 +71,8 @@ public final class ZoneFileParser {
    */
   private Record[] parsed = new Record[1024];
   private int[] parsedLines = new int[1024];
-  private int[] parsedFiles = new int[1024];
+  /** Null while every record comes from the first file: most zones have one. */
+  private int[] parsedFiles;
   private int parsedCount;
   private final List<String> files = new ArrayList<>();
   /** RDATA names already made (see {@link NameCache}); one per thread. */
@@ -410,7 +411,7 @@ public final class ZoneFileParser {
       throw new IllegalStateException("interrupted while parsing", e);
     }
     for (int k = 0; k < part.parsedCount; k++) {
-      add(part.parsed[k], part.files.get(part.parsedFiles[k]), part.parsedLines[k]);
+      add(part.parsed[k], part.fileOf(k), part.parsedLines[k]);
     }
     byteCount += part.byteCount;
   }
@@ -793,12 +794,19 @@ public final class ZoneFileParser {
     add(r, file, line);
   }
 
+  /** The file the {@code k}th parsed record came from. */
+  private String fileOf(int k) {
+    return files.get(parsedFiles == null ? 0 : parsedFiles[k]);
+  }
+
   private void add(Record r, String file, int line) {
     if (parsedCount == parsed.length) {
       int size = parsedCount + (parsedCount >> 1);
       parsed = Arrays.copyOf(parsed, size);
       parsedLines = Arrays.copyOf(parsedLines, size);
-      parsedFiles = Arrays.copyOf(parsedFiles, size);
+      if (parsedFiles != null) {
+        parsedFiles = Arrays.copyOf(parsedFiles, size);
+      }
     }
     int fileIndex = files.size() - 1;
     if (fileIndex < 0 || !files.get(fileIndex).equals(file)) {
@@ -810,7 +818,12 @@ public final class ZoneFileParser {
     }
     parsed[parsedCount] = r;
     parsedLines[parsedCount] = line;
-    parsedFiles[parsedCount] = fileIndex;
+    if (fileIndex > 0 && parsedFiles == null) {
+      parsedFiles = new int[parsed.length];
+    }
+    if (parsedFiles != null) {
+      parsedFiles[parsedCount] = fileIndex;
+    }
     parsedCount++;
   }
 
@@ -888,7 +901,9 @@ public final class ZoneFileParser {
       } else {
         parsed[m] = parsed[k];
         parsedLines[m] = parsedLines[k];
-        parsedFiles[m] = parsedFiles[k];
+        if (parsedFiles != null) {
+          parsedFiles[m] = parsedFiles[k];
+        }
         m++;
       }
     }
@@ -933,7 +948,7 @@ public final class ZoneFileParser {
       owned.clear();
       while (r < runs.length && Arrays.equals(runs[r].key, key)) {
         for (int k = runs[r].from; k < runs[r].to; k++) {
-          owned.add(new Located(kept[k], files.get(parsedFiles[k]), parsedLines[k]));
+          owned.add(new Located(kept[k], fileOf(k), parsedLines[k]));
         }
         r++;
       }
@@ -992,7 +1007,8 @@ public final class ZoneFileParser {
     if (!apexNs) {
       throw new ZoneInputException(soa.file(), soa.line(), "no NS records at the apex " + zoneOrigin + " (RFC 1035 §5.2)");
     }
-    return new ParsedZone(zoneOrigin, result, ((SOARecord) soa.record()).getSerial(), byteCount, warnings);
+    return new ParsedZone(zoneOrigin, CanonicalOrder.knownSorted(result), ((SOARecord) soa.record()).getSerial(),
+        byteCount, warnings);
   }
 
   /**

@@ -1,12 +1,14 @@
 package dev.cascade.dnssec.zone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +41,8 @@ class ZoneFileParserTest {
     assertEquals(List.of(), zone.warnings());
     assertEquals(20, zone.records().size());
     assertEquals(zone.records().stream().sorted(CanonicalOrder.RECORDS).toList(), zone.records());
+    assertTrue(CanonicalOrder.isKnownSorted(zone.records()), "signers may skip checking the order");
+    assertFalse(CanonicalOrder.isKnownSorted(new ArrayList<>(zone.records())), "a list from elsewhere is checked");
     // The apex sorts first, then types numerically as in RFC 8976 §3.3.1: NS (2) before SOA (6).
     assertEquals(List.of(Type.NS, Type.NS, Type.SOA, Type.MX),
         zone.records().subList(0, 4).stream().map(Record::getType).toList());
