@@ -220,37 +220,20 @@ public final class ZoneFileParser {
       throw new ZoneInputException(displayName, null, "cannot read: " + e);
     }
     includeStack.push(real);
-    try (InputStream in = Files.newInputStream(real)) {
-      byte[] buffer = new byte[BLOCK];
-      int start = 0;
-      int end = 0;
-      boolean eof = false;
+    try (Blocks file = new Blocks(Files.newInputStream(real), BLOCK)) {
       int line = 1;
-      while (start < end || !eof) {
+      while (file.start < file.end || !file.eof) {
         scannedLines = 0;
-        int recordEnd = start < end ? logicalRecordEnd(buffer, start, end, eof) : -1;
+        int recordEnd = file.start < file.end ? logicalRecordEnd(file.buffer, file.start, file.end, file.eof) : -1;
         if (recordEnd < 0) {
-          // The block ends inside this record: keep its start, read on.
-          System.arraycopy(buffer, start, buffer, 0, end - start);
-          end -= start;
-          start = 0;
-          if (end == buffer.length) {
-            buffer = Arrays.copyOf(buffer, buffer.length * 2);
-          }
-          int n = in.read(buffer, end, buffer.length - end);
-          if (n < 0) {
-            eof = true;
-          } else {
-            end += n;
-            byteCount += n;
-          }
+          file.readMore();
           lastOwnerText = null;  // the bytes it points at have moved
           continue;
         }
         int lines = scannedLines;  // before an $INCLUDE in this record scans its own file
-        parseLogicalRecord(buffer, start, recordEnd - start, displayName, line, state);
+        parseLogicalRecord(file.buffer, file.start, recordEnd - file.start, displayName, line, state);
         line += lines;
-        start = recordEnd;
+        file.start = recordEnd;
       }
     } catch (IOException e) {
       throw new ZoneInputException(displayName, null, "cannot read: " + e);
@@ -286,58 +269,41 @@ public final class ZoneFileParser {
       return t;
     });
     Deque<Future<ZoneFileParser>> inFlight = new ArrayDeque<>();
-    try (InputStream in = Files.newInputStream(real)) {
-      byte[] buffer = new byte[2 * blockSize];
-      int start = 0;
+    try (Blocks file = new Blocks(Files.newInputStream(real), 2 * blockSize)) {
       int pos = 0;
-      int end = 0;
-      boolean eof = false;
       int line = 1;
       int blockLines = 0;
       FileState scan = new FileState(state.origin, state.defaultTtl);
       FileState blockState = state;
       boolean splittable = true;
       while (true) {
-        int recordEnd = pos < end ? logicalRecordEnd(buffer, pos, end, eof) : -1;
+        int recordEnd = pos < file.end ? logicalRecordEnd(file.buffer, pos, file.end, file.eof) : -1;
         if (recordEnd < 0) {
-          if (eof) {
-            if (pos > start) {
-              inFlight.add(submitBlock(pool, caches, real, Arrays.copyOfRange(buffer, start, pos), displayName, line,
-                  blockState));
+          if (file.eof) {
+            if (pos > file.start) {
+              inFlight.add(submitBlock(pool, caches, real, Arrays.copyOfRange(file.buffer, file.start, pos),
+                  displayName, line, blockState));
             }
             break;
           }
-          System.arraycopy(buffer, start, buffer, 0, end - start);
-          pos -= start;
-          end -= start;
-          start = 0;
-          if (end == buffer.length) {
-            buffer = Arrays.copyOf(buffer, buffer.length * 2);
-          }
-          int n = in.read(buffer, end, buffer.length - end);
-          if (n < 0) {
-            eof = true;
-          } else {
-            end += n;
-            byteCount += n;
-          }
+          pos -= file.readMore();
           continue;
         }
-        byte first = buffer[pos];
-        if (splittable && pos - start >= blockSize && !isSpace(first) && first != ';' && first != '$'
-            && (scan.defaultTtl >= 0 || hasTtl(buffer, pos, recordEnd))) {
-          inFlight.add(submitBlock(pool, caches, real, Arrays.copyOfRange(buffer, start, pos), displayName, line,
-              blockState));
+        byte first = file.buffer[pos];
+        if (splittable && pos - file.start >= blockSize && !isSpace(first) && first != ';' && first != '$'
+            && (scan.defaultTtl >= 0 || hasTtl(file.buffer, pos, recordEnd))) {
+          inFlight.add(submitBlock(pool, caches, real, Arrays.copyOfRange(file.buffer, file.start, pos), displayName,
+              line, blockState));
           line += blockLines;
           blockLines = 0;
-          start = pos;
+          file.start = pos;
           blockState = new FileState(scan.origin, scan.defaultTtl);
           while (inFlight.size() > 2 * threads) {
             takeOver(inFlight.poll());
           }
         }
         if (first == '$') {
-          splittable &= followDirective(buffer, pos, recordEnd, scan);
+          splittable &= followDirective(file.buffer, pos, recordEnd, scan);
         }
         blockLines += scannedLines;
         pos = recordEnd;
@@ -436,6 +402,47 @@ public final class ZoneFileParser {
       return true;
     } catch (IOException | IllegalArgumentException e) {
       return false;
+    }
+  }
+
+  /** A zone file read a block at a time: {@code buffer[start, end)} is read and not yet consumed. */
+  private final class Blocks implements AutoCloseable {
+    private final InputStream in;
+    byte[] buffer;
+    int start;
+    int end;
+    boolean eof;
+
+    Blocks(InputStream in, int size) {
+      this.in = in;
+      this.buffer = new byte[size];
+    }
+
+    /**
+     * Keeps the unconsumed bytes, moved to the front of the buffer (grown if they fill it), and reads more after
+     * them; returns how far they moved.
+     */
+    int readMore() throws IOException {
+      int moved = start;
+      System.arraycopy(buffer, start, buffer, 0, end - start);
+      end -= start;
+      start = 0;
+      if (end == buffer.length) {
+        buffer = Arrays.copyOf(buffer, buffer.length * 2);
+      }
+      int n = in.read(buffer, end, buffer.length - end);
+      if (n < 0) {
+        eof = true;
+      } else {
+        end += n;
+        byteCount += n;
+      }
+      return moved;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
     }
   }
 
