@@ -47,6 +47,8 @@ public final class PolicyParser {
   static final DenialType DEFAULT_DENIAL = DenialType.NSEC;
   /** RFC 9276 §3.1: zone publishers SHOULD use 0 extra iterations; also the reference's fixed value. */
   static final int DEFAULT_NSEC3_ITERATIONS = 0;
+  /** RFC 5155 §11: SHA-1 (1) is the only NSEC3 hash algorithm in the IANA registry; the reference fixes it too. */
+  static final String NSEC3_HASH_ALGORITHM = "SHA-1";
   /** RFC 9276 §3.1: operators SHOULD NOT use a salt; also the reference's fixed value. */
   static final String DEFAULT_NSEC3_SALT = "";
   /**
@@ -124,6 +126,7 @@ public final class PolicyParser {
     boolean optOut = denialTable.bool("opt-out", false); // reference Cascade default (#551)
     int iterations = (int) denialTable.integer("iterations", DEFAULT_NSEC3_ITERATIONS);
     String salt = salt(denialTable.string("salt", DEFAULT_NSEC3_SALT), denialTable.path("salt"));
+    String hashAlgorithm = denialTable.string("hash-algorithm", NSEC3_HASH_ALGORITHM);
     denialTable.done();
     Table signerReview = signer.table("review");
     ReviewMode signedReview = reviewMode(signerReview);
@@ -131,6 +134,10 @@ public final class PolicyParser {
     signer.done();
     top.done();
 
+    if (!hashAlgorithm.equalsIgnoreCase(NSEC3_HASH_ALGORITHM) && !hashAlgorithm.equals("1")) {
+      throw new IllegalArgumentException("signer.denial.hash-algorithm must be \"" + NSEC3_HASH_ALGORITHM
+          + "\", the only NSEC3 hash algorithm defined (RFC 5155 §11), got \"" + hashAlgorithm + "\"");
+    }
     if (iterations < 0 || iterations > MAX_NSEC3_ITERATIONS) {
       throw new IllegalArgumentException(
           "signer.denial.iterations must be between 0 and " + MAX_NSEC3_ITERATIONS + " (RFC 9276 §3.2), got " + iterations);

@@ -150,13 +150,17 @@ class PolicyParserTest {
   }
 
   @Test
-  void nsec3ParametersOnlyWithNsec3AndIterationsBounded() {
+  void nsec3ParametersOnlyWithNsec3AndIterationsBounded() throws PolicyException {
     assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
         "version = \"v1\"\n[signer.denial]\ntype = \"nsec\"\nopt-out = true\n"));
     assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
         "version = \"v1\"\n[signer.denial]\ntype = \"nsec3\"\niterations = 500\n"));
     assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
         "version = \"v1\"\n[signer.denial]\ntype = \"nsec3\"\nsalt = \"abc\"\n"));
+    PolicyException hash = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[signer.denial]\ntype = \"nsec3\"\nhash-algorithm = \"SHA-256\"\n"));
+    assertTrue(hash.getMessage().contains("only NSEC3 hash algorithm"), hash.getMessage());
+    PolicyParser.parse("x", "x.toml", "version = \"v1\"\n[signer.denial]\ntype = \"nsec3\"\nhash-algorithm = \"sha-1\"\n");
   }
 
   @Test
