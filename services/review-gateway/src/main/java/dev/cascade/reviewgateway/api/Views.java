@@ -58,7 +58,8 @@ public final class Views {
   public record SignedView(String versionId, long serial, String reviewStatus, SigningReportView report) {}
 
   public record SigningReportView(
-      long unsignedRrCount, long denialRrCount, long rrsigCount, Instant startedAt, Instant finishedAt, int threads) {}
+      long unsignedRrCount, long denialRrCount, long rrsigCount, long reusedRrsigCount, Instant startedAt,
+      Instant finishedAt, int threads) {}
 
   /** The failure of the last operation; {@code file}/{@code line} point into the zone file when it was a load error. */
   public record ErrorView(String message, String file, Integer line, Instant at) {}
@@ -123,7 +124,7 @@ public final class Views {
         word(s.unsignedReviewStatus));
     SigningReportView report = s.signingReport == null ? null : new SigningReportView(
         s.signingReport.unsignedRrCount(), s.signingReport.denialRrCount(), s.signingReport.rrsigCount(),
-        s.signingReport.startedAt(), s.signingReport.finishedAt(), s.signingReport.threads());
+        s.signingReport.reusedRrsigCount(), s.signingReport.startedAt(), s.signingReport.finishedAt(), s.signingReport.threads());
     SignedView signed = s.signedVersionId == null ? null
         : new SignedView(s.signedVersionId, s.signedSerial, word(s.signedReviewStatus), report);
     ErrorView error = s.error == null ? null

@@ -33,8 +33,12 @@ public sealed interface ZoneFact {
   /** {@code KeySetChanged}: the whole key set, public parts only. */
   record KeysChanged(long dnskeyTtl, List<ZoneState.KeyInfo> keys) implements ZoneFact {}
 
-  /** {@code SignedVersionFact{ZoneVersionSigned}}. */
-  record Signed(String versionId, long unsignedSerial, long signedSerial, ZoneState.SigningReport report)
+  /**
+   * {@code SignedVersionFact{ZoneVersionSigned}}: a re-signing (keys changed, signature refresh) has a versionId of
+   * its own, unlike a signing of a loaded version, which keeps the unsigned version's id.
+   */
+  record Signed(
+      String versionId, long unsignedSerial, long signedSerial, ZoneState.SigningReport report, SigningCause cause)
       implements ZoneFact {}
 
   /** {@code SignedVersionFact{ZoneSigningFailed}}. */

@@ -87,15 +87,13 @@ public final class ZoneProjector {
           .map(k -> k.role() + " tagged " + k.keyTag())
           .collect(Collectors.joining(", "))));
     } else if (fact instanceof ZoneFact.Signed signed) {
-      boolean fromLoad = signed.versionId().equals(state.unsignedVersionId) && state.signedVersionId == null;
       state.signedVersionId = signed.versionId();
       state.signedSerial = signed.signedSerial();
       state.signingReport = signed.report();
       state.signedReviewStatus = ReviewStatus.PENDING;
       state.error = null;
-      // Our signer re-signs an already signed version only when its key set changed (design step 5).
-      history.add(new HistoryEntry(at, signed.signedSerial(), "Signing succeeded (triggered by "
-          + (fromLoad ? "loading a new instance" : "a change in signing keys") + ")"));
+      history.add(new HistoryEntry(at, signed.signedSerial(),
+          "Signing succeeded (triggered by " + signed.cause().wording() + ")"));
       if (state.policy.signedReview() == ReviewMode.MANUAL) {
         state.progress = ZoneProgress.WAITING_FOR_SIGNED_REVIEW;
         history.add(new HistoryEntry(at, signed.signedSerial(), "Signed zone review pending"));

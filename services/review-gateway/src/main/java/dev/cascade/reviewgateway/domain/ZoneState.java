@@ -28,7 +28,7 @@ public final class ZoneState {
   public List<String> loadWarnings = new ArrayList<>();
   public ReviewStatus unsignedReviewStatus;
 
-  /** The latest signed version of {@link #unsignedVersionId}. */
+  /** The latest signed version of {@link #unsignedVersionId} (a re-signing has an id of its own). */
   public String signedVersionId;
   public Long signedSerial;
   public SigningReport signingReport;
@@ -48,9 +48,13 @@ public final class ZoneState {
   public record KeyInfo(
       int keyTag, String role, int algorithm, int flags, String reference, Instant createdAt, Instant expiresAt) {}
 
-  /** The signer's statistics for the last signing run (the reference's {@code signing_report}). */
+  /**
+   * The signer's statistics for the last signing run (the reference's {@code signing_report}); {@code
+   * reusedRrsigCount} counts the RRSIGs an incremental signing carried over (0 in states stored before it existed).
+   */
   public record SigningReport(
-      long unsignedRrCount, long denialRrCount, long rrsigCount, Instant startedAt, Instant finishedAt, int threads) {}
+      long unsignedRrCount, long denialRrCount, long rrsigCount, long reusedRrsigCount, Instant startedAt,
+      Instant finishedAt, int threads) {}
 
   /** The version served on the publication server. */
   public record LastPublished(

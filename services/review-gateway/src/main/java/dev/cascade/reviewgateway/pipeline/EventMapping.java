@@ -23,6 +23,7 @@ import dev.cascade.reviewgateway.domain.GateStage;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.ReviewMode;
 import dev.cascade.reviewgateway.domain.SerialPolicy;
+import dev.cascade.reviewgateway.domain.SigningCause;
 import dev.cascade.reviewgateway.domain.ZoneFact;
 import dev.cascade.reviewgateway.domain.ZoneState;
 import java.time.Duration;
@@ -79,7 +80,8 @@ final class EventMapping {
         var st = s.getStats();
         fact = new ZoneFact.Signed(s.getVersionId(), s.getUnsignedSerial(), s.getSignedSerial(),
             new ZoneState.SigningReport(st.getUnsignedRrCount(), st.getDenialRrCount(), st.getRrsigCount(),
-                st.getStartedAt(), st.getFinishedAt(), st.getThreads()));
+                st.getReusedRrsigCount(), st.getStartedAt(), st.getFinishedAt(), st.getThreads()),
+            SigningCause.valueOf(s.getTrigger().name()));
       } else if (f.getFact() instanceof ZoneSigningFailed s) {
         fact = new ZoneFact.SigningFailed(s.getVersionId(), s.getUnsignedSerial(), s.getReason());
       } else {

@@ -25,7 +25,31 @@ class ZoneProjectorTest {
   }
 
   private static ZoneState.SigningReport report() {
-    return new ZoneState.SigningReport(10, 4, 9, T0, T0.plusSeconds(1), 2);
+    return new ZoneState.SigningReport(10, 4, 9, 0, T0, T0.plusSeconds(1), 2);
+  }
+
+  @Test
+  void aSignatureRefreshIsANewSignedVersionThatPassesTheGateAndIsPublished() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
+        .state();
+    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of())).state();
+    s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED)).state();
+    s = apply(s, new ZoneFact.Published("v1", 7, 8, 31, T0)).state();
+
+    ZoneState.SigningReport reused = new ZoneState.SigningReport(10, 4, 9, 6, T0, T0.plusSeconds(1), 2);
+    ZoneProjector.Outcome refreshed = apply(s, new ZoneFact.Signed("r1", 7, 9, reused, SigningCause.SIGNATURE_REFRESH));
+    assertEquals(List.of("Signing succeeded (triggered by signatures needing refresh)"), events(refreshed));
+    assertEquals(List.of(new GateDecision(ZONE, GateStage.SIGNED, "r1", 9L)), refreshed.decisions());
+    assertEquals("v1", refreshed.state().unsignedVersionId, "the unsigned version stays the loaded one");
+    assertEquals(6, refreshed.state().signingReport.reusedRrsigCount());
+    assertEquals(ZoneProgress.PERSISTING_SIGNED_ZONE, refreshed.state().progress);
+
+    ZoneProjector.Outcome published = apply(refreshed.state(), new ZoneFact.Published("r1", 7, 9, 31, T0));
+    assertEquals(ZoneProgress.IDLE, published.state().progress);
+
+    ZoneProjector.Outcome rekeyed =
+        apply(published.state(), new ZoneFact.Signed("k1", 7, 10, report(), SigningCause.KEYS_CHANGED));
+    assertEquals(List.of("Signing succeeded (triggered by a change in signing keys)"), events(rekeyed));
   }
 
   @Test
@@ -46,7 +70,7 @@ class ZoneProjectorTest {
     assertEquals(ReviewStatus.APPROVED, approved.state().unsignedReviewStatus);
     assertEquals(ZoneProgress.SIGNING, approved.state().progress);
 
-    ZoneProjector.Outcome signed = apply(approved.state(), new ZoneFact.Signed("v1", 2026112801L, 1764295200L, report()));
+    ZoneProjector.Outcome signed = apply(approved.state(), new ZoneFact.Signed("v1", 2026112801L, 1764295200L, report(), SigningCause.LOADED));
     assertEquals(ZoneProgress.PERSISTING_SIGNED_ZONE, signed.state().progress);
     assertEquals(List.of(new GateDecision(ZONE, GateStage.SIGNED, "v1", 1764295200L)), signed.decisions());
     assertEquals(List.of("Signing succeeded (triggered by loading a new instance)"), events(signed));
@@ -73,7 +97,7 @@ class ZoneProjectorTest {
     assertEquals(ZoneProgress.SIGNING, approved.state().progress);
     assertEquals(List.of("Unsigned zone review approved"), events(approved));
 
-    ZoneProjector.Outcome signed = apply(approved.state(), new ZoneFact.Signed("v1", 7, 8, report()));
+    ZoneProjector.Outcome signed = apply(approved.state(), new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED));
     assertEquals(ZoneProgress.WAITING_FOR_SIGNED_REVIEW, signed.state().progress);
     assertTrue(signed.decisions().isEmpty());
     assertEquals(List.of("Signing succeeded (triggered by loading a new instance)", "Signed zone review pending"),

@@ -16,9 +16,25 @@ public sealed interface SigningOutcome {
    * @param stats counts reported by the signer
    * @param startedAt when signing started
    * @param finishedAt when the verification gate passed
+   * @param fullSigningReason why the zone was signed in full rather than incrementally; null for an incremental
+   *     signing
+   * @param refreshDueAt when the signature refresh is to re-sign this version ({@link RefreshSchedule})
    */
-  record Signed(long signedSerial, List<Record> records, SigningStats stats, Instant startedAt, Instant finishedAt)
-      implements SigningOutcome {}
+  record Signed(
+      long signedSerial,
+      List<Record> records,
+      SigningStats stats,
+      Instant startedAt,
+      Instant finishedAt,
+      String fullSigningReason,
+      Instant refreshDueAt)
+      implements SigningOutcome {
+
+    /** Whether RRSIGs were carried over from the previous signed version. */
+    public boolean incremental() {
+      return fullSigningReason == null;
+    }
+  }
 
   /**
    * No signed version: the reason is safe to log and to put on the bus.

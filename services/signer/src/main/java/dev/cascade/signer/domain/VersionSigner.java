@@ -15,7 +15,8 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 
 /**
- * Signs one unsigned version and puts the result through the verification gate. The gate ({@link ZoneVerifier}) is
+ * Signs one unsigned version, incrementally from the zone's previous signed version when there is one, and puts the
+ * result through the verification gate. The gate ({@link ZoneVerifier}) is
  * independent of the signing code path, so a signer bug cannot approve its own output (reliability anchors: "use a
  * validator that is independent of the signer code"). Whatever goes wrong becomes a {@link SigningOutcome.Failed}:
  * this method does not throw for bad input, keys or policy.
@@ -38,7 +39,11 @@ public final class VersionSigner {
   }
 
   /**
-   * Signs {@code unsigned} and verifies the result against the key set's DNSKEYs.
+   * Signs {@code unsigned} and verifies the result against the key set's DNSKEYs. With a previous signed version at
+   * hand the signing is incremental ({@link ZoneSigner#resign}: RRSIGs of unchanged RRsets that are not due are
+   * carried over, reference notes §6); without one, or when the incremental signing throws or its result fails the
+   * verification gate, the zone is signed in full: the previous version only ever saves work, it never fails a
+   * version. The gate always checks the complete result.
    *
    * @param origin the zone apex
    * @param unsignedSerial SOA serial of the loaded version
@@ -46,7 +51,9 @@ public final class VersionSigner {
    * @param keys the zone's key set, private keys unwrapped
    * @param dnskeyTtl TTL of the DNSKEY RRset
    * @param policy the zone's signing policy
-   * @param previousSigned serial of the zone's last signed version, if any
+   * @param previousSignedSerial serial of the zone's last signed version, if any (also after the zone was removed
+   *     and added again, so the serial never goes back)
+   * @param previous the zone's previous signed version, the base of an incremental signing
    */
   public SigningOutcome sign(
       Name origin,
@@ -55,33 +62,72 @@ public final class VersionSigner {
       List<SigningKey> keys,
       long dnskeyTtl,
       ZonePolicy policy,
-      OptionalLong previousSigned) {
+      OptionalLong previousSignedSerial,
+      PreviousSigned previous) {
     Instant startedAt = clock.instant();
     long signedSerial;
     try {
-      signedSerial = policy.serialPolicy().next(unsignedSerial, previousSigned, clock);
+      signedSerial = policy.serialPolicy().next(unsignedSerial, previousSignedSerial, clock);
     } catch (Exception e) {
       return new SigningOutcome.Failed(
           "serial policy " + policy.serialPolicy() + " refused loaded serial " + unsignedSerial + ": " + e.getMessage());
     }
-    SignedZone signed;
+    ZoneSigner signer = new ZoneSigner(clock, threads);
+    List<DNSKEYRecord> publishedKeySet = keys.stream().map(SigningKey::dnskey).toList();
+    String fullSigningReason;
+    if (previous instanceof PreviousSigned.Available available) {
+      try {
+        SignedZone incremental =
+            signer.resign(origin, available.records(), unsigned, keys, dnskeyTtl, policy.signing(), signedSerial)
+                .zone();
+        String problem = gate(origin, incremental, publishedKeySet, policy);
+        if (problem == null) {
+          return signed(signedSerial, incremental, policy, startedAt, null);
+        }
+        fullSigningReason = "the incremental result failed the " + problem;
+      } catch (RuntimeException e) {
+        fullSigningReason = "incremental signing failed: " + describe(e);
+      }
+    } else if (previous instanceof PreviousSigned.Unreadable unreadable) {
+      fullSigningReason = "the previous signed version cannot be read: " + unreadable.reason();
+    } else {
+      fullSigningReason = "the zone has no signed version yet";
+    }
+    SignedZone full;
     try {
-      signed =
-          new ZoneSigner(clock, threads).sign(origin, unsigned, keys, dnskeyTtl, policy.signing(), signedSerial);
+      full = signer.sign(origin, unsigned, keys, dnskeyTtl, policy.signing(), signedSerial);
     } catch (RuntimeException e) {
       return new SigningOutcome.Failed("signing failed: " + describe(e));
     }
-    List<DNSKEYRecord> publishedKeySet = keys.stream().map(SigningKey::dnskey).toList();
+    String problem = gate(origin, full, publishedKeySet, policy);
+    if (problem != null) {
+      return new SigningOutcome.Failed(problem);
+    }
+    return signed(signedSerial, full, policy, startedAt, fullSigningReason);
+  }
+
+  /** Runs the verification gate on {@code signed}: null if it passed, else the failure reason. */
+  private String gate(Name origin, SignedZone signed, List<DNSKEYRecord> publishedKeySet, ZonePolicy policy) {
     VerificationReport report;
     try {
       report = ZoneVerifier.verify(origin, signed.records(), publishedKeySet, clock.instant(), policy.expiryFloor());
     } catch (RuntimeException e) {
-      return new SigningOutcome.Failed("verification gate failed to run: " + describe(e));
+      return "verification gate failed to run: " + describe(e);
     }
-    if (!report.ok()) {
-      return new SigningOutcome.Failed("verification gate: " + summarise(report.problems()));
-    }
-    return new SigningOutcome.Signed(signedSerial, signed.records(), signed.stats(), startedAt, clock.instant());
+    return report.ok() ? null : "verification gate: " + summarise(report.problems());
+  }
+
+  private SigningOutcome.Signed signed(
+      long signedSerial, SignedZone zone, ZonePolicy policy, Instant startedAt, String fullSigningReason) {
+    Instant finishedAt = clock.instant();
+    return new SigningOutcome.Signed(
+        signedSerial,
+        zone.records(),
+        zone.stats(),
+        startedAt,
+        finishedAt,
+        fullSigningReason,
+        RefreshSchedule.refreshDueAt(zone.records(), policy.signing(), finishedAt));
   }
 
   static String summarise(List<String> problems) {

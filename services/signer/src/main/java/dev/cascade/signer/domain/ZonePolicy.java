@@ -9,10 +9,10 @@ import java.time.Duration;
  * denial of existence is built, and how long signatures must at least stay valid when they leave the signer.
  *
  * @param serialPolicy how the SOA serial of the signed version follows from the loaded one
- * @param signing denial type, NSEC3 parameters and the signature inception offset and lifetime
- * @param signatureRemainTime the minimum remaining validity of every RRSIG at publication
+ * @param signing denial type, NSEC3 parameters and the signature inception offset, lifetime, remain time (the
+ *     minimum remaining validity of every RRSIG at publication) and refresh interval
  */
-public record ZonePolicy(SerialPolicy serialPolicy, SigningPolicy signing, Duration signatureRemainTime) {
+public record ZonePolicy(SerialPolicy serialPolicy, SigningPolicy signing) {
 
   /**
    * Lower bound of the verification gate's expiry floor. A signed zone whose signatures expire within the hour
@@ -23,6 +23,7 @@ public record ZonePolicy(SerialPolicy serialPolicy, SigningPolicy signing, Durat
 
   /** The expiry floor of the verification gate: the policy's remain time, but never below one hour. */
   public Duration expiryFloor() {
-    return signatureRemainTime.compareTo(MINIMUM_EXPIRY_FLOOR) < 0 ? MINIMUM_EXPIRY_FLOOR : signatureRemainTime;
+    Duration remain = signing.remainTime();
+    return remain.compareTo(MINIMUM_EXPIRY_FLOOR) < 0 ? MINIMUM_EXPIRY_FLOOR : remain;
   }
 }

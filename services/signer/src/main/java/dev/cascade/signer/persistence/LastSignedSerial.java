@@ -5,10 +5,14 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.time.Instant;
 
 /**
- * The serial of the last version signed for a zone. It survives the zone's removal: a zone added again must never go
- * back in serial, or secondaries would ignore it (RFC 1982 serial arithmetic, RFC 1034 §4.3.5).
+ * The serial of the last version signed for a zone, and where that version is ({@code SignedHead}): the base of the
+ * next incremental signing and what the signature refresh watches. It survives the zone's removal: a zone added
+ * again must never go back in serial, or secondaries would ignore it (RFC 1982 serial arithmetic, RFC 1034 §4.3.5).
+ * The columns after the serial are nullable because rows written before incremental signing lack them; such a zone
+ * is signed in full once more.
  */
 @Entity
 @Table(name = "zone_serial")
@@ -22,7 +26,49 @@ public class LastSignedSerial extends PanacheEntityBase {
   @Column(name = "last_signed_serial", nullable = false)
   public long lastSignedSerial;
 
-  /** The version that was signed with this serial. */
+  /** The signed version that has this serial (a fresh id for a re-signing). */
   @Column(name = "version_id", nullable = false, length = 64)
   public String versionId;
+
+  /** The unsigned version it was made from. */
+  @Column(name = "unsigned_version_id", length = 64)
+  public String unsignedVersionId;
+
+  @Column(name = "unsigned_serial")
+  public Long unsignedSerial;
+
+  /** Where the signed chunks are: the fields of the ContentLocation event record. */
+  @Column(name = "content_topic")
+  public String topic;
+
+  @Column(name = "content_partition")
+  public Integer partition;
+
+  @Column(name = "content_first_offset")
+  public Long firstOffset;
+
+  @Column(name = "content_last_offset")
+  public Long lastOffset;
+
+  @Column(name = "content_chunk_count")
+  public Integer chunkCount;
+
+  /** Hex SHA-384 of the signed content. */
+  @Column(name = "content_digest", length = 96)
+  public String digest;
+
+  @Column(name = "content_record_count")
+  public Long recordCount;
+
+  /** The KeySetChanged event whose keys signed the version. */
+  @Column(name = "key_set_event_id", length = 64)
+  public String keySetEventId;
+
+  /** The ZoneVersionSigned event of the version. */
+  @Column(name = "signed_event_id", length = 64)
+  public String signedEventId;
+
+  /** When the signature refresh re-signs the version. */
+  @Column(name = "refresh_due_at")
+  public Instant refreshDueAt;
 }

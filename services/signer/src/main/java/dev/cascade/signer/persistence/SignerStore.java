@@ -4,6 +4,7 @@ import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.signer.domain.Approval;
 import dev.cascade.signer.domain.ContentRef;
+import dev.cascade.signer.domain.SignedHead;
 import dev.cascade.signer.domain.SigningStatus;
 import dev.cascade.signer.domain.UnsignedManifest;
 import dev.cascade.signer.domain.WrappedKey;
@@ -53,7 +54,8 @@ public class SignerStore {
     row.nsec3Salt = HexFormat.of().formatHex(signing.nsec3Salt());
     row.inceptionOffsetSeconds = signing.inceptionOffset().toSeconds();
     row.lifetimeSeconds = signing.lifetime().toSeconds();
-    row.remainTimeSeconds = policy.signatureRemainTime().toSeconds();
+    row.remainTimeSeconds = signing.remainTime().toSeconds();
+    row.refreshIntervalSeconds = signing.refreshInterval().toSeconds();
     row.eventId = eventId;
     row.updatedAt = Instant.now();
     inTransaction(() -> merge(row));
@@ -72,13 +74,15 @@ public class SignerStore {
                         r.nsec3Iterations,
                         HexFormat.of().parseHex(r.nsec3Salt),
                         Duration.ofSeconds(r.inceptionOffsetSeconds),
-                        Duration.ofSeconds(r.lifetimeSeconds)),
-                    Duration.ofSeconds(r.remainTimeSeconds)));
+                        Duration.ofSeconds(r.lifetimeSeconds),
+                        Duration.ofSeconds(r.remainTimeSeconds),
+                        Duration.ofSeconds(r.refreshIntervalSeconds))));
   }
 
   /**
-   * Forgets a removed zone: its policy and its pending approvals. The last signed serial stays, so a zone that is
-   * added again never goes back in serial (RFC 1982 arithmetic would make secondaries ignore it).
+   * Forgets a removed zone: its policy and its pending approvals, and retires its last signed version (no refresh
+   * due). The last signed serial stays, so a zone that is added again never goes back in serial (RFC 1982 arithmetic
+   * would make secondaries ignore it).
    */
   public void forgetZone(String zone) {
     inTransaction(
@@ -87,6 +91,7 @@ public class SignerStore {
                 .chain(
                     () ->
                         StoredSigning.delete("zone = ?1 and status = ?2", zone, SigningStatus.PENDING.name()))
+                .chain(() -> LastSignedSerial.update("refreshDueAt = null where zone = ?1", zone))
                 .replaceWithVoid());
   }
 
@@ -196,23 +201,63 @@ public class SignerStore {
     return rows.stream().map(SignerStore::state).toList();
   }
 
-  /** Marks a version signed and makes its serial the zone's last signed serial, in one transaction. */
-  public void markSigned(String zone, String versionId, long signedSerial, String signedDigest) {
+  /**
+   * Makes {@code head} the zone's last signed version (its serial the last signed serial) and, when it was signed
+   * for an approval, marks that approval SIGNED, in one transaction. A re-signing has a fresh versionId with no
+   * approval row, so only the zone's head changes.
+   */
+  public void markSigned(SignedHead head) {
     LastSignedSerial last = new LastSignedSerial();
-    last.zone = zone;
-    last.lastSignedSerial = signedSerial;
-    last.versionId = versionId;
+    last.zone = head.zone();
+    last.lastSignedSerial = head.signedSerial();
+    last.versionId = head.signedVersionId();
+    last.unsignedVersionId = head.unsignedVersionId();
+    last.unsignedSerial = head.unsignedSerial();
+    ContentRef c = head.content();
+    last.topic = c.topic();
+    last.partition = c.partition();
+    last.firstOffset = c.firstOffset();
+    last.lastOffset = c.lastOffset();
+    last.chunkCount = c.chunkCount();
+    last.digest = c.digest();
+    last.recordCount = c.recordCount();
+    last.keySetEventId = head.keySetEventId();
+    last.signedEventId = head.signedEventId();
+    last.refreshDueAt = head.refreshDueAt();
     Instant now = Instant.now();
     inTransaction(
         () ->
             StoredSigning.update(
                     "status = ?1, signedSerial = ?2, signedDigest = ?3, finishedAt = ?4 where versionId = ?5",
                     SigningStatus.SIGNED.name(),
-                    signedSerial,
-                    signedDigest,
+                    head.signedSerial(),
+                    c.digest(),
                     now,
-                    versionId)
+                    head.signedVersionId())
                 .chain(() -> merge(last)));
+  }
+
+  /** The zone's last signed version, if it has one recorded with its content location. */
+  public Optional<SignedHead> findSignedHead(String zone) {
+    LastSignedSerial row = inSession(() -> LastSignedSerial.findById(zone));
+    return Optional.ofNullable(row).filter(r -> r.topic != null).map(SignerStore::head);
+  }
+
+  /** The last signed versions that are not retired, of zones that have a policy, by zone. */
+  public List<SignedHead> signedHeadsOfKnownZones() {
+    List<LastSignedSerial> rows =
+        inSession(
+            () ->
+                LastSignedSerial.list(
+                    "topic is not null and refreshDueAt is not null"
+                        + " and zone in (select p.zone from StoredZonePolicy p) order by zone"));
+    return rows.stream().map(SignerStore::head).toList();
+  }
+
+  /** Moves the zone's next signature refresh to {@code refreshDueAt} (after a refresh that failed). */
+  public void postponeRefresh(String zone, Instant refreshDueAt) {
+    inTransaction(
+        () -> LastSignedSerial.update("refreshDueAt = ?1 where zone = ?2", refreshDueAt, zone).replaceWithVoid());
   }
 
   public void markFailed(String versionId, String reason) {
@@ -247,6 +292,19 @@ public class SignerStore {
     return new ApprovalState(
         new Approval(row.zone, row.versionId, row.unsignedSerial, row.approvalEventId),
         SigningStatus.valueOf(row.status));
+  }
+
+  private static SignedHead head(LastSignedSerial r) {
+    return new SignedHead(
+        r.zone,
+        r.versionId,
+        r.unsignedVersionId,
+        r.unsignedSerial,
+        r.lastSignedSerial,
+        new ContentRef(r.topic, r.partition, r.firstOffset, r.lastOffset, r.chunkCount, r.digest, r.recordCount),
+        r.keySetEventId,
+        r.signedEventId,
+        r.refreshDueAt);
   }
 
   private static WrappedKeySet keySet(StoredKeySet head, List<StoredZoneKey> keys) {

@@ -47,6 +47,13 @@ public class StoredZonePolicy extends PanacheEntityBase {
   @Column(name = "remain_time_s", nullable = false)
   public long remainTimeSeconds;
 
+  /**
+   * Added after the table: the default (the reference Cascade default refresh interval, 12 h) fills the rows that
+   * existed when Hibernate's schema update adds the column.
+   */
+  @Column(name = "refresh_interval_s", nullable = false, columnDefinition = "bigint not null default 43200")
+  public long refreshIntervalSeconds;
+
   /** Id of the ZoneAdded event the snapshot came from. */
   @Column(name = "event_id", nullable = false, length = 64)
   public String eventId;

@@ -5,9 +5,11 @@ import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.PolicySnapshot;
+import dev.cascade.events.v1.SigningTrigger;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.signer.domain.ContentRef;
+import dev.cascade.signer.domain.SigningCause;
 import dev.cascade.signer.domain.UnsignedManifest;
 import dev.cascade.signer.domain.WrappedKey;
 import dev.cascade.signer.domain.WrappedKeySet;
@@ -39,8 +41,9 @@ final class EventMapping {
             snapshot.getNsec3Iterations(),
             salt(snapshot.getNsec3Salt()),
             Duration.ofSeconds(snapshot.getSignatureInceptionOffsetSeconds()),
-            Duration.ofSeconds(snapshot.getSignatureLifetimeSeconds())),
-        Duration.ofSeconds(snapshot.getSignatureRemainTimeSeconds()));
+            Duration.ofSeconds(snapshot.getSignatureLifetimeSeconds()),
+            Duration.ofSeconds(snapshot.getSignatureRemainTimeSeconds()),
+            Duration.ofSeconds(snapshot.getSignatureRefreshIntervalSeconds())));
   }
 
   /** Hex salt; empty or "-" (the RFC 5155 §3.3 presentation of an empty salt) mean no salt (RFC 9276 §3.1). */
@@ -87,6 +90,10 @@ final class EventMapping {
         location.getChunkCount(),
         location.getDigest(),
         location.getRecordCount());
+  }
+
+  static SigningTrigger trigger(SigningCause cause) {
+    return SigningTrigger.valueOf(cause.name());
   }
 
   static ContentLocation location(ContentRef ref) {

@@ -57,7 +57,10 @@ public class SignerConsumers {
     return message.ack();
   }
 
-  /** KeySetChanged: keep the latest key set (wrapped) and sign what waited for it. */
+  /**
+   * KeySetChanged: keep the latest key set (wrapped), sign what waited for it, then re-sign the zone's last signed
+   * version if other keys made it (reference notes §6, "a change in signing keys").
+   */
   @Incoming("key-sets")
   @Blocking
   public CompletionStage<Void> onKeySet(Message<KeySetChanged> message) {
@@ -67,6 +70,7 @@ public class SignerConsumers {
       store.saveKeySet(keySet);
       LOG.infof("zone %s: key set %s with %d keys", keySet.zone(), keySet.eventId(), keySet.keys().size());
       signing.signPending(keySet.zone());
+      signing.resignForNewKeys(keySet.zone(), keySet.eventId());
     });
     return message.ack();
   }

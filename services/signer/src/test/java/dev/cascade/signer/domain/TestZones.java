@@ -65,13 +65,16 @@ final class TestZones {
     }
   }
 
-  /** Reference Cascade-like policy: NSEC, 1 h inception offset, 14 days lifetime, 7 days remain time. */
+  /**
+   * Reference Cascade-like policy: NSEC, 1 h inception offset, 14 days lifetime, 7 days remain time, 12 h refresh
+   * interval.
+   */
   static ZonePolicy policy(SerialPolicy serialPolicy) {
     return new ZonePolicy(
         serialPolicy,
         new SigningPolicy(
-            SigningPolicy.Denial.NSEC, false, 0, new byte[0], Duration.ofHours(1), Duration.ofDays(14)),
-        Duration.ofDays(7));
+            SigningPolicy.Denial.NSEC, false, 0, new byte[0], Duration.ofHours(1), Duration.ofDays(14),
+            Duration.ofDays(7), Duration.ofHours(12)));
   }
 
   /** A KSK and a ZSK, ECDSAP256SHA256. */

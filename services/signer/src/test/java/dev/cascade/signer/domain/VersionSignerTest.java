@@ -12,6 +12,7 @@ import dev.cascade.dnssec.zone.CanonicalOrder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.OptionalLong;
@@ -39,7 +40,8 @@ class VersionSignerTest {
                 keys,
                 3600,
                 TestZones.policy(SerialPolicy.COUNTER),
-                OptionalLong.of(41));
+                OptionalLong.of(41),
+                new PreviousSigned.None());
 
     var signed = assertInstanceOf(SigningOutcome.Signed.class, outcome);
     assertEquals(42, signed.signedSerial());
@@ -68,7 +70,8 @@ class VersionSignerTest {
                 keys,
                 3600,
                 TestZones.policy(SerialPolicy.KEEP),
-                OptionalLong.of(2026030100));
+                OptionalLong.of(2026030100),
+                new PreviousSigned.None());
 
     var failed = assertInstanceOf(SigningOutcome.Failed.class, outcome);
     assertTrue(failed.reason().startsWith("serial policy KEEP refused loaded serial 2026030100"), failed.reason());
@@ -76,17 +79,42 @@ class VersionSignerTest {
 
   @Test
   void signaturesExpiringBeforeTheFloorAreStoppedByTheGate() {
-    // Signatures valid for 30 minutes cannot meet the one-hour minimum floor of the gate.
+    // A policy cannot ask for signatures shorter than the gate's floor (lifetime > remain time + 1 h + refresh
+    // interval), but a slow signing can leave them short: with the clock 10 minutes further at every reading, the
+    // signatures, valid for at most 1 h 1 min 1 s from when they were made, have less than the one-hour minimum
+    // floor left when the gate checks them.
     ZonePolicy shortLived =
         new ZonePolicy(
             SerialPolicy.COUNTER,
             new SigningPolicy(
-                SigningPolicy.Denial.NSEC, false, 0, new byte[0], Duration.ofHours(1), Duration.ofMinutes(30)),
-            Duration.ZERO);
+                SigningPolicy.Denial.NSEC, false, 0, new byte[0], Duration.ofHours(1), Duration.ofSeconds(3661),
+                Duration.ZERO, Duration.ofMinutes(1)));
+    Clock slow =
+        new Clock() {
+          private Instant next = CLOCK.instant();
+
+          @Override
+          public synchronized Instant instant() {
+            Instant now = next;
+            next = next.plus(Duration.ofMinutes(10));
+            return now;
+          }
+
+          @Override
+          public ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+          }
+        };
 
     SigningOutcome outcome =
-        new VersionSigner(CLOCK, 1)
-            .sign(TestZones.origin(), 2026030100, unsigned, keys, 3600, shortLived, OptionalLong.empty());
+        new VersionSigner(slow, 1)
+            .sign(TestZones.origin(), 2026030100, unsigned, keys, 3600, shortLived, OptionalLong.empty(),
+                new PreviousSigned.None());
 
     var failed = assertInstanceOf(SigningOutcome.Failed.class, outcome);
     assertTrue(failed.reason().startsWith("verification gate: "), failed.reason());
@@ -103,7 +131,8 @@ class VersionSignerTest {
                 List.of(),
                 3600,
                 TestZones.policy(SerialPolicy.COUNTER),
-                OptionalLong.empty());
+                OptionalLong.empty(),
+                new PreviousSigned.None());
 
     var failed = assertInstanceOf(SigningOutcome.Failed.class, outcome);
     assertTrue(!failed.reason().isBlank());
@@ -120,7 +149,12 @@ class VersionSignerTest {
   @Test
   void expiryFloorIsThePolicyRemainTimeButAtLeastOneHour() {
     assertEquals(Duration.ofDays(7), TestZones.policy(SerialPolicy.KEEP).expiryFloor());
-    ZonePolicy small = new ZonePolicy(SerialPolicy.KEEP, TestZones.policy(SerialPolicy.KEEP).signing(), Duration.ofMinutes(5));
+    ZonePolicy small =
+        new ZonePolicy(
+            SerialPolicy.KEEP,
+            new SigningPolicy(
+                SigningPolicy.Denial.NSEC, false, 0, new byte[0], Duration.ofHours(1), Duration.ofDays(14),
+                Duration.ofMinutes(5), Duration.ofHours(12)));
     assertEquals(Duration.ofHours(1), small.expiryFloor());
   }
 }

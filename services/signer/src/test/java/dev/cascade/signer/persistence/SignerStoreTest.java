@@ -8,6 +8,7 @@ import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.signer.domain.Approval;
 import dev.cascade.signer.domain.ContentRef;
+import dev.cascade.signer.domain.SignedHead;
 import dev.cascade.signer.domain.SigningStatus;
 import dev.cascade.signer.domain.UnsignedManifest;
 import dev.cascade.signer.domain.WrappedKey;
@@ -22,6 +23,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -71,19 +73,19 @@ class SignerStoreTest {
   }
 
   @Test
-  void aRemovedZoneLosesPolicyAndPendingApprovalsButKeepsItsSignedSerial() {
+  void aRemovedZoneLosesPolicyAndPendingApprovalsButKeepsItsSignedSerialAndRetiresItsSignedVersion() {
     String zone = "removed.store.test.";
     ZonePolicy policy =
         new ZonePolicy(
             SerialPolicy.COUNTER,
             new SigningPolicy(
                 SigningPolicy.Denial.NSEC3, true, 0, new byte[] {(byte) 0xab, 0x01}, Duration.ofHours(1),
-                Duration.ofDays(14)),
-            Duration.ofDays(7));
+                Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(6)));
     store.savePolicy(zone, policy, "added-1");
     ZonePolicy found = store.findPolicy(zone).orElseThrow();
     assertEquals(policy.serialPolicy(), found.serialPolicy());
-    assertEquals(policy.signatureRemainTime(), found.signatureRemainTime());
+    assertEquals(policy.signing().remainTime(), found.signing().remainTime());
+    assertEquals(policy.signing().refreshInterval(), found.signing().refreshInterval());
     assertEquals(policy.signing().denial(), found.signing().denial());
     assertEquals(policy.signing().optOut(), found.signing().optOut());
     assertArrayEquals(policy.signing().nsec3Salt(), found.signing().nsec3Salt());
@@ -93,7 +95,13 @@ class SignerStoreTest {
     String pending = UUID.randomUUID().toString();
     store.recordApproval(new Approval(zone, signed, 1, "review-1"));
     store.recordApproval(new Approval(zone, pending, 2, "review-2"));
-    store.markSigned(zone, signed, 2026112801, "ef".repeat(48));
+    SignedHead head =
+        new SignedHead(zone, signed, signed, 1, 2026112801,
+            new ContentRef("cascade.signed-content.v1", 0, 10, 12, 3, "ef".repeat(48), 42), "keys-1", "signed-1",
+            Instant.parse("2026-12-01T00:00:00Z"));
+    store.markSigned(head);
+    assertEquals(Optional.of(head), store.findSignedHead(zone));
+    assertEquals(List.of(head), store.signedHeadsOfKnownZones().stream().filter(h -> h.zone().equals(zone)).toList());
     assertEquals(List.of(pending), store.pendingApprovals(zone).stream().map(s -> s.approval().versionId()).toList());
 
     store.forgetZone(zone);
@@ -102,6 +110,12 @@ class SignerStoreTest {
     assertEquals(Optional.empty(), store.findApproval(pending));
     assertEquals(SigningStatus.SIGNED, store.findApproval(signed).orElseThrow().status());
     assertEquals(OptionalLong.of(2026112801), store.lastSignedSerial(zone));
+    SignedHead retired = store.findSignedHead(zone).orElseThrow();
+    assertEquals(head.content(), retired.content(), "the last signed version stays, as its serial does");
+    assertTrue(retired.retired(), "but it is retired");
+    store.savePolicy(zone, policy, "added-2");
+    assertTrue(store.signedHeadsOfKnownZones().stream().noneMatch(h -> h.zone().equals(zone)),
+        "a zone added again is not refreshed before a new version of it was signed");
   }
 
   private static WrappedKey key(int flags, int keyTag) {

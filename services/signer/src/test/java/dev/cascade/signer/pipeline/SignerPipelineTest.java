@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.content.ContentReader;
@@ -30,6 +32,7 @@ import dev.cascade.events.v1.ReviewMode;
 import dev.cascade.events.v1.ReviewStage;
 import dev.cascade.events.v1.SerialPolicyKind;
 import dev.cascade.events.v1.SignedVersionFact;
+import dev.cascade.events.v1.SigningTrigger;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneKey;
@@ -69,7 +72,8 @@ import org.xbill.DNS.Type;
 /**
  * The running signer: zone policy, key set (generated here and wrapped with the %test key-encryption key), an
  * unsigned version written with ContentWriter, and an approval go in on the real topics; a signed version that
- * verifies independently, or a precise failure, comes out.
+ * verifies independently, or a precise failure, comes out. A later version is signed incrementally, and signatures
+ * that fall due (the clock moved on, {@link AdjustableClock}) give a new signed version.
  */
 @QuarkusTest
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
@@ -84,6 +88,105 @@ class SignerPipelineTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
   @Inject SignerStore store;
+  @Inject SigningService signing;
+  @Inject AdjustableClock clock;
+
+  @Test
+  void aSecondVersionIsSignedIncrementallyFromTheFirst() throws Exception {
+    String zone = "incremental.test.";
+    List<SigningKey> keys = keys(zone);
+    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys, TEST_KEK), null);
+    String first = UUID.randomUUID().toString();
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, first, 100, writeUnsigned(zone, first, 100)), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, first, 100), null);
+    ZoneVersionSigned firstSigned = (ZoneVersionSigned) awaitSigned(zone, first).value().getFact();
+    assertEquals(0, firstSigned.getStats().getReusedRrsigCount(), "the first version is signed in full");
+    assertEquals(SigningTrigger.LOADED, firstSigned.getTrigger());
+
+    String second = UUID.randomUUID().toString();
+    ContentLocation content = writeUnsigned(zone, second, 101, "ftp." + zone + " 3600 IN A 192.0.2.21\n");
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, second, 101, content), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, second, 101), null);
+
+    ZoneVersionSigned signed = (ZoneVersionSigned) awaitSigned(zone, second).value().getFact();
+    assertTrue(signed.getStats().getReusedRrsigCount() > 0, "RRSIGs of unchanged RRsets are carried over");
+    assertTrue(signed.getStats().getReusedRrsigCount() < signed.getStats().getRrsigCount());
+    assertEquals(SigningTrigger.LOADED, signed.getTrigger());
+    assertNull(signed.getUnsignedVersionId(), "a loaded version is signed under its own id");
+    assertTrue(signed.getSignedSerial() > firstSigned.getSignedSerial());
+    assertSignedContentVerifies(zone, second, signed, keys, Instant.now());
+  }
+
+  @Test
+  void aNewKeySetReSignsTheLastSignedVersion() throws Exception {
+    String zone = "rekeyed.test.";
+    String versionId = UUID.randomUUID().toString();
+    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys(zone), TEST_KEK), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, versionId, 900, writeUnsigned(zone, versionId, 900)), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, versionId, 900), null);
+    ZoneVersionSigned loaded = (ZoneVersionSigned) awaitSigned(zone, versionId).value().getFact();
+
+    List<SigningKey> newKeys = keys(zone);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, newKeys, TEST_KEK), null);
+
+    ZoneVersionSigned rekeyed =
+        (ZoneVersionSigned)
+            Bus.await(
+                    Topics.SIGNED_VERSIONS,
+                    (SignedVersionFact fact) ->
+                        fact.getZone().equals(zone)
+                            && fact.getFact() instanceof ZoneVersionSigned s
+                            && s.getTrigger() == SigningTrigger.KEYS_CHANGED,
+                    TIMEOUT)
+                .value()
+                .getFact();
+    assertEquals(versionId, rekeyed.getUnsignedVersionId());
+    assertNotEquals(versionId, rekeyed.getVersionId());
+    assertTrue(rekeyed.getSignedSerial() > loaded.getSignedSerial());
+    assertSignedContentVerifies(zone, rekeyed.getVersionId(), rekeyed, newKeys, Instant.now());
+  }
+
+  @Test
+  void signaturesDueForRefreshGiveANewSignedVersionWithAHigherSerial() throws Exception {
+    String zone = "refresh.test.";
+    String versionId = UUID.randomUUID().toString();
+    List<SigningKey> keys = keys(zone);
+    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys, TEST_KEK), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, versionId, 500, writeUnsigned(zone, versionId, 500)), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, versionId, 500), null);
+    ZoneVersionSigned loaded = (ZoneVersionSigned) awaitSigned(zone, versionId).value().getFact();
+
+    signing.refreshDueZones();
+    assertEquals(versionId, store.findSignedHead(zone).orElseThrow().signedVersionId(), "nothing is due yet");
+
+    // Past lifetime − remain time (14 d − 7 d, zoneAdded's policy): every RRSIG of the first version is due.
+    Instant later = Instant.now().plus(Duration.ofDays(8));
+    clock.advance(Duration.ofDays(8));
+    try {
+      signing.refreshDueZones();
+    } finally {
+      clock.reset();
+    }
+
+    ConsumerRecord<String, SignedVersionFact> record =
+        Bus.await(
+            Topics.SIGNED_VERSIONS,
+            (SignedVersionFact fact) ->
+                fact.getZone().equals(zone)
+                    && fact.getFact() instanceof ZoneVersionSigned s
+                    && s.getTrigger() == SigningTrigger.SIGNATURE_REFRESH,
+            TIMEOUT);
+    ZoneVersionSigned refreshed = (ZoneVersionSigned) record.value().getFact();
+    assertEquals(versionId, refreshed.getUnsignedVersionId(), "it names the unsigned version it was made from");
+    assertNotEquals(versionId, refreshed.getVersionId(), "a refreshed version has an id of its own");
+    assertEquals(500, refreshed.getUnsignedSerial());
+    assertTrue(refreshed.getSignedSerial() > loaded.getSignedSerial(), "the serial goes up");
+    assertSignedContentVerifies(zone, refreshed.getVersionId(), refreshed, keys, later);
+    assertEquals(refreshed.getVersionId(), store.findSignedHead(zone).orElseThrow().signedVersionId());
+  }
 
   @Test
   void approvalThatArrivesFirstIsSignedOnceEverythingElseArrives() throws Exception {
@@ -103,7 +206,7 @@ class SignerPipelineTest {
     assertEquals(2026030100, signed.getUnsignedSerial());
     assertEquals(2026030100, signed.getSignedSerial(), "the first version keeps the loaded serial under COUNTER");
     assertTrue(signed.getStats().getRrsigCount() > 0);
-    assertSignedContentVerifies(zone, versionId, signed, keys);
+    assertSignedContentVerifies(zone, versionId, signed, keys, Instant.now());
     assertEquals(SigningStatus.SIGNED, store.findApproval(versionId).orElseThrow().status());
   }
 
@@ -128,7 +231,7 @@ class SignerPipelineTest {
     assertNotNull(traceparent, "the signed-version fact carries trace context");
     assertTrue(new String(traceparent.value(), StandardCharsets.US_ASCII).contains(traceId),
         "the signed-version fact continues the approval's trace");
-    assertSignedContentVerifies(zone, versionId, (ZoneVersionSigned) record.value().getFact(), keys);
+    assertSignedContentVerifies(zone, versionId, (ZoneVersionSigned) record.value().getFact(), keys, Instant.now());
   }
 
   @Test
@@ -189,7 +292,7 @@ class SignerPipelineTest {
   }
 
   private static void assertSignedContentVerifies(
-      String zone, String versionId, ZoneVersionSigned signed, List<SigningKey> keys) {
+      String zone, String versionId, ZoneVersionSigned signed, List<SigningKey> keys, Instant at) {
     assertEquals(Topics.SIGNED_CONTENT, signed.getContent().getTopic());
     List<Record> records;
     try (ContentReader reader = new ContentReader(Bus.consumerConfig())) {
@@ -202,7 +305,7 @@ class SignerPipelineTest {
             name(zone),
             records.stream().sorted(CanonicalOrder.RECORDS).toList(),
             keys.stream().map(SigningKey::dnskey).toList(),
-            Instant.now(),
+            at,
             Duration.ofDays(7));
     assertTrue(report.ok(), report.problems().toString());
   }
@@ -213,13 +316,15 @@ class SignerPipelineTest {
         KeyGenerator.generate(name(zone), Algorithms.ECDSAP256SHA256, KeyGenerator.FLAGS_ZSK, 3600));
   }
 
-  private static ContentLocation writeUnsigned(String zone, String versionId, long serial) throws Exception {
+  private static ContentLocation writeUnsigned(String zone, String versionId, long serial, String... extraLines)
+      throws Exception {
     String text =
         zone + " 3600 IN SOA ns1." + zone + " hostmaster." + zone + " " + serial + " 7200 3600 1209600 300\n"
             + zone + " 3600 IN NS ns1." + zone + "\n"
             + "ns1." + zone + " 3600 IN A 192.0.2.53\n"
             + "www." + zone + " 3600 IN A 192.0.2.80\n"
-            + "child." + zone + " 3600 IN NS ns.example.net.\n";
+            + "child." + zone + " 3600 IN NS ns.example.net.\n"
+            + String.join("", extraLines);
     List<Record> records = new ArrayList<>();
     try (Master master = new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)))) {
       for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {

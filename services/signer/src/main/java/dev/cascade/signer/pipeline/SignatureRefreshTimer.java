@@ -1,0 +1,62 @@
+package dev.cascade.signer.pipeline;
+
+import dev.cascade.signer.config.SignerConfig;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the signature refresh check ({@link SigningService#refreshDueZones}) every
+ * {@code cascade.signer.refresh-check-interval}; per zone, re-signing happens only when its stored refresh instant
+ * has come (reference notes §6: re-signing every signature-refresh-interval).
+ *
+ * <p>A plain single-thread {@link ScheduledExecutorService} owned by this bean rather than the quarkus-scheduler
+ * extension: one periodic task needs no cron, clustering or extra dependency, a single thread with a fixed delay
+ * never runs two checks at once, and the check blocks (database, Kafka reads, signing), which this dedicated thread
+ * may do without holding a Vert.x or shared worker thread.
+ */
+@ApplicationScoped
+public class SignatureRefreshTimer {
+
+  private static final Logger LOG = Logger.getLogger(SignatureRefreshTimer.class);
+
+  private final SigningService signing;
+  private final Duration interval;
+  private ScheduledExecutorService executor;
+
+  public SignatureRefreshTimer(SigningService signing, SignerConfig config) {
+    this.signing = signing;
+    this.interval = config.refreshCheckInterval();
+  }
+
+  void start(@Observes StartupEvent started) {
+    if (interval.isZero()) {
+      LOG.info("signature refresh timer off (cascade.signer.refresh-check-interval=0)");
+      return;
+    }
+    executor = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "signature-refresh"));
+    executor.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** One check; whatever it throws is logged, since an exception would cancel the periodic task. */
+  private void check() {
+    try {
+      signing.refreshDueZones();
+    } catch (RuntimeException e) {
+      LOG.error("signature refresh check failed", e);
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+  }
+}
