@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -188,6 +187,11 @@ public final class ZoneFileParser {
     final int from;
     final int to;
     byte[] key;
+    /**
+     * The 8 octets of the key after the zone's own (every owner's key starts with the apex's), so most comparisons
+     * of a sort need not reach the key: a zero-padded prefix orders like the key, a label never starting with 0.
+     */
+    long prefix;
 
     Run(int from, int to) {
       this.from = from;
@@ -635,20 +639,21 @@ public final class ZoneFileParser {
         Name target = name(b, tokens[2 * rdata], tokens[2 * rdata + 1], state.origin);
         r = target == null ? null : new NSRecord(owner, DClass.IN, ttl, target);
       } else if (is(b, typeStart, typeEnd, "A") && rdataCount == 1) {
-        byte[] a = Address.toByteArray(text(b, tokens[2 * rdata], tokens[2 * rdata + 1]), Address.IPv4);
+        byte[] a = ipv4(b, tokens[2 * rdata], tokens[2 * rdata + 1]);
+        if (a == null) {
+          a = Address.toByteArray(text(b, tokens[2 * rdata], tokens[2 * rdata + 1]), Address.IPv4);
+        }
         r = a == null ? null : new ARecord(owner, DClass.IN, ttl, a);
       } else if (is(b, typeStart, typeEnd, "AAAA") && rdataCount == 1) {
         byte[] a = Address.toByteArray(text(b, tokens[2 * rdata], tokens[2 * rdata + 1]), Address.IPv6);
         r = a == null ? null : new AAAARecord(owner, DClass.IN, ttl, a);
       } else if (is(b, typeStart, typeEnd, "DS") && rdataCount >= 4) {
-        int footprint = Integer.parseInt(text(b, tokens[2 * rdata], tokens[2 * rdata + 1]));
-        int alg = Integer.parseInt(text(b, tokens[2 * rdata + 2], tokens[2 * rdata + 3]));
-        int digestType = Integer.parseInt(text(b, tokens[2 * rdata + 4], tokens[2 * rdata + 5]));
-        StringBuilder hex = new StringBuilder();
-        for (int k = rdata + 3; k < n; k++) {
-          hex.append(text(b, tokens[2 * k], tokens[2 * k + 1]));
-        }
-        r = new DSRecord(owner, DClass.IN, ttl, footprint, alg, digestType, HexFormat.of().parseHex(hex));
+        int footprint = (int) digits(b, tokens[2 * rdata], tokens[2 * rdata + 1]);
+        int alg = (int) digits(b, tokens[2 * rdata + 2], tokens[2 * rdata + 3]);
+        int digestType = (int) digits(b, tokens[2 * rdata + 4], tokens[2 * rdata + 5]);
+        byte[] digest = hex(b, tokens, rdata + 3, n);
+        // dnsjava refuses out-of-range fields (-1 for "not a number" included).
+        r = digest == null ? null : new DSRecord(owner, DClass.IN, ttl, footprint, alg, digestType, digest);
       } else {
         r = null;
       }
@@ -711,11 +716,77 @@ public final class ZoneFileParser {
 
   /** A TTL in the text (RFC 1035 seconds or BIND units), or -2 if it is not one. */
   private static long ttl(byte[] b, int from, int end) {
+    long seconds = digits(b, from, end);
+    if (seconds >= 0) {
+      return seconds;
+    }
     try {
       return TTL.parseTTL(text(b, from, end));
     } catch (NumberFormatException e) {
       return -2;
     }
+  }
+
+  /**
+   * A decimal number of at most 9 digits (below every limit a field of these records has), or -1 for anything else,
+   * which the callers leave to dnsjava's parsers. Spares a String per field on the lines of a large zone.
+   */
+  private static long digits(byte[] b, int from, int end) {
+    if (end <= from || end - from > 9) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = from; i < end; i++) {
+      int d = b[i] - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      value = value * 10 + d;
+    }
+    return value;
+  }
+
+  /** An IPv4 address in dotted-decimal form without leading zeros, or null (dnsjava then decides). */
+  private static byte[] ipv4(byte[] b, int from, int end) {
+    byte[] address = new byte[4];
+    int i = from;
+    for (int octet = 0; octet < 4; octet++) {
+      int start = i;
+      while (i < end && b[i] != '.') {
+        i++;
+      }
+      long value = digits(b, start, i);
+      if (value < 0 || value > 255 || (i - start > 1 && b[start] == '0') || (octet < 3 ? i == end : i != end)) {
+        return null;
+      }
+      address[octet] = (byte) value;
+      i++;
+    }
+    return address;
+  }
+
+  /** The octets written in hex over the tokens {@code [first, count)} (RFC 4034 §5.3), or null if they are not hex. */
+  private static byte[] hex(byte[] b, int[] tokens, int first, int count) {
+    int digits = 0;
+    for (int k = first; k < count; k++) {
+      digits += tokens[2 * k + 1] - tokens[2 * k];
+    }
+    if (digits % 2 != 0) {
+      return null;
+    }
+    byte[] out = new byte[digits / 2];
+    int nibble = 0;
+    for (int k = first; k < count; k++) {
+      for (int i = tokens[2 * k]; i < tokens[2 * k + 1]; i++) {
+        int v = Character.digit(b[i], 16);
+        if (v < 0) {
+          return null;
+        }
+        out[nibble / 2] |= (byte) ((nibble % 2 == 0) ? v << 4 : v);
+        nibble++;
+      }
+    }
+    return out;
   }
 
   private static boolean isSpace(byte c) {
@@ -938,8 +1009,17 @@ public final class ZoneFileParser {
     }
     Run[] runs = runList.toArray(new Run[0]);
     runList = null;
-    Arrays.stream(runs).parallel().forEach(run -> run.key = CanonicalOrder.nameKey(kept[run.from].getName()));
-    Arrays.parallelSort(runs, (x, y) -> Arrays.compareUnsigned(x.key, y.key));
+    int apexKey = CanonicalOrder.nameKey(zoneOrigin).length;
+    Arrays.stream(runs).parallel().forEach(run -> {
+      run.key = CanonicalOrder.nameKey(kept[run.from].getName());
+      for (int i = apexKey; i < apexKey + 8; i++) {
+        run.prefix = run.prefix << 8 | (i < run.key.length ? run.key[i] & 0xff : 0);
+      }
+    });
+    Arrays.parallelSort(runs, (x, y) -> {
+      int c = Long.compareUnsigned(x.prefix, y.prefix);
+      return c != 0 ? c : Arrays.compareUnsigned(x.key, y.key);
+    });
 
     int duplicates = 0;
     List<Record> result = new ArrayList<>(m);
