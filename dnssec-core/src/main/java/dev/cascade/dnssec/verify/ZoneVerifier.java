@@ -9,15 +9,22 @@ import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
-import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSOutput;
@@ -46,6 +53,13 @@ import org.xbill.DNS.utils.base32;
  * every RRSIG is by a published key, verifies, and does not expire before {@code now + expiryFloor};
  * the NSEC chain (RFC 4034 §4, RFC 4035 §2.3) or NSEC3 chain (RFC 5155 §7.1) is complete, ordered,
  * closed and has correct type bitmaps and RFC 9077 TTLs.
+ *
+ * <p>Built for large zones (it runs on every signed version of a 1M-delegation TLD): a signed zone arrives in
+ * canonical order (RFC 4034 §6.1), so one pass groups consecutive records into names, checking the order with
+ * dnsjava's {@link Name#compareTo} (not the signer's comparator, so a signer sorting bug is caught), and only input
+ * out of order is sorted. Zone cuts, empty non-terminals and the NSEC/NSEC3 chains then come from walks over the
+ * sorted names, which keep every subtree contiguous; NSEC3 hashes are compared as bytes. Problems are reported
+ * in canonical order of names, then of types.
  */
 public final class ZoneVerifier {
   private static final Set<Integer> NOT_DATA = Set.of(Type.RRSIG, Type.NSEC3);
@@ -58,6 +72,58 @@ public final class ZoneVerifier {
     DELEGATION,
     /** Below a delegation or a DNAME: nothing authoritative. */
     OCCLUDED
+  }
+
+  /** The records of one type at a name: an RRset, or the RRSIGs covering one type. */
+  private record TypeGroup<T extends Record>(int type, List<T> records) {}
+
+  /** Everything at one owner name. */
+  private static final class Node {
+    /** The owner as the first record at it spells it (messages keep that case). */
+    final Name owner;
+    /** The owner as the first data record spells it; null when the name holds no data (only RRSIG and NSEC3). */
+    Name dataOwner;
+    /** The owner as the first RRSIG at it spells it. */
+    Name rrsigOwner;
+    /** RRsets other than RRSIG and NSEC3, ascending type. */
+    final List<TypeGroup<Record>> rrsets = new ArrayList<>(2);
+    /** RRSIGs by covered type, ascending. */
+    final List<TypeGroup<RRSIGRecord>> rrsigs = new ArrayList<>(2);
+    /** The NSEC3 owned by this name, the last one where there are several (each extra one is a problem). */
+    NSEC3Record nsec3;
+    /** Set for names holding data. */
+    Role role;
+
+    Node(Name owner) {
+      this.owner = owner;
+    }
+
+    boolean hasData() {
+      return dataOwner != null;
+    }
+
+    /** The RRset of this type, or null. */
+    List<Record> rrset(int type) {
+      for (TypeGroup<Record> g : rrsets) {
+        if (g.type() == type) {
+          return g.records();
+        }
+      }
+      return null;
+    }
+
+    boolean has(int type) {
+      return rrset(type) != null;
+    }
+
+    List<RRSIGRecord> rrsigsOver(int type) {
+      for (TypeGroup<RRSIGRecord> g : rrsigs) {
+        if (g.type() == type) {
+          return g.records();
+        }
+      }
+      return List.of();
+    }
   }
 
   private static final String BC = BouncyCastleProvider.PROVIDER_NAME;
@@ -78,15 +144,15 @@ public final class ZoneVerifier {
   private final Instant now;
   private final Instant floor;
   private final List<String> problems = new ArrayList<>();
-  /** Owner → type → records, RRSIG and NSEC3 excluded. */
-  private final Map<Name, Map<Integer, List<Record>>> data = new TreeMap<>();
-  /** Owner → covered type → RRSIGs. */
-  private final Map<Name, Map<Integer, List<RRSIGRecord>>> rrsigs = new TreeMap<>();
-  private final Map<Name, NSEC3Record> nsec3s = new TreeMap<>();
+  /** Every owner name in the zone, canonical order (RFC 4034 §6.1), each once. */
+  private List<Node> nodes;
   /** Keys found both in the zone's DNSKEY RRset and in the published key set. */
   private final List<DNSKEYRecord> usableKeys = new ArrayList<>();
-  /** The usable keys' public keys, decoded once. */
-  private final Map<DNSKEYRecord, PublicKey> publicKeys = new HashMap<>();
+  /**
+   * The usable keys' public keys, decoded once; by identity, as {@link Record#hashCode} encodes the RDATA at every
+   * call and the map is read once per RRSIG.
+   */
+  private final Map<DNSKEYRecord, PublicKey> publicKeys = new IdentityHashMap<>();
 
   private ZoneVerifier(Name origin, Instant now, Duration expiryFloor) {
     this.origin = origin;
@@ -98,7 +164,7 @@ public final class ZoneVerifier {
    * Verifies a signed zone.
    *
    * @param origin the apex
-   * @param signed every record of the signed zone
+   * @param signed every record of the signed zone, best in canonical order (other orders are sorted first)
    * @param publishedKeySet the DNSKEYs the key manager published for the zone
    * @param now the time to verify at
    * @param expiryFloor how long every RRSIG must stay valid after {@code now}
@@ -111,43 +177,142 @@ public final class ZoneVerifier {
   }
 
   private void run(List<Record> signed, List<DNSKEYRecord> published) {
-    for (Record r : signed) {
-      if (!r.getName().subdomain(origin)) {
-        problems.add(r.getName() + "/" + Type.string(r.getType()) + " is outside the zone " + origin);
-      } else if (r instanceof RRSIGRecord sig) {
-        rrsigs.computeIfAbsent(r.getName(), n -> new HashMap<>())
-            .computeIfAbsent(sig.getTypeCovered(), t -> new ArrayList<>()).add(sig);
-      } else if (r instanceof NSEC3Record nsec3) {
-        if (nsec3s.put(r.getName(), nsec3) != null) {
-          problems.add("more than one NSEC3 at " + r.getName());
-        }
-      } else {
-        data.computeIfAbsent(r.getName(), n -> new TreeMap<>()).computeIfAbsent(r.getType(), t -> new ArrayList<>()).add(r);
-      }
-    }
-    Map<Integer, List<Record>> apex = data.getOrDefault(origin, Map.of());
-    List<Record> soas = apex.getOrDefault(Type.SOA, List.of());
+    nodes = group(signed);
+    Node apex = !nodes.isEmpty() && nodes.get(0).owner.equals(origin) ? nodes.get(0) : null;
+    List<Record> soas = apex == null || apex.rrset(Type.SOA) == null ? List.of() : apex.rrset(Type.SOA);
     if (soas.size() != 1) {
       problems.add("the apex " + origin + " has " + soas.size() + " SOA records, expected exactly 1");
       return;
     }
     SOARecord soa = (SOARecord) soas.get(0);
-    checkKeys(apex.getOrDefault(Type.DNSKEY, List.of()), published);
+    checkKeys(apex.has(Type.DNSKEY) ? apex.rrset(Type.DNSKEY) : List.of(), published);
 
-    Map<Name, Role> role = roles();
-    checkSignatures(role);
+    assignRoles();
+    checkSignatures();
     long denialTtl = Math.min(soa.getMinimum(), soa.getTTL());
-    boolean hasNsec = data.values().stream().anyMatch(t -> t.containsKey(Type.NSEC));
-    List<Record> params = apex.getOrDefault(Type.NSEC3PARAM, List.of());
+    boolean hasNsec = nodes.stream().anyMatch(n -> n.has(Type.NSEC));
+    List<Record> params = apex.has(Type.NSEC3PARAM) ? apex.rrset(Type.NSEC3PARAM) : List.of();
     if (!params.isEmpty()) {
       if (hasNsec) {
         problems.add("the zone has both NSEC and NSEC3 records");
       }
-      checkNsec3((NSEC3PARAMRecord) params.get(0), params.size(), role, denialTtl);
+      checkNsec3((NSEC3PARAMRecord) params.get(0), params.size(), denialTtl);
     } else if (hasNsec) {
-      checkNsec(role, denialTtl);
+      checkNsec(denialTtl);
     } else {
       problems.add("the zone has neither an NSEC chain nor an NSEC3PARAM record at the apex");
+    }
+  }
+
+  /** Consecutive in-zone records with one owner name, in input order. */
+  private record Run(Name name, List<Record> records) {}
+
+  /**
+   * Groups the records by owner name into nodes in canonical order, reporting records outside the zone and extra
+   * NSEC3s in input order. Input already in canonical order (as the signer emits it) is grouped in one pass, with
+   * one name comparison per name; any other order is sorted by name (a stable sort, so records at one name keep
+   * their input order).
+   */
+  private List<Node> group(List<Record> signed) {
+    List<Record> records = signed instanceof RandomAccess ? signed : new ArrayList<>(signed);
+    List<Run> runs = new ArrayList<>();
+    Set<Name> nsec3Owners = new HashSet<>();
+    boolean ordered = true;
+    Name runName = null;
+    boolean runInZone = false;
+    int runStart = 0;
+    for (int i = 0; i < records.size(); i++) {
+      Record r = records.get(i);
+      Name name = r.getName();
+      if (runName == null || !name.equals(runName)) {
+        if (runInZone) {
+          runs.add(new Run(runName, records.subList(runStart, i)));
+        }
+        runName = name;
+        runStart = i;
+        runInZone = name.subdomain(origin);
+        if (runInZone && ordered && !runs.isEmpty() && name.compareTo(runs.get(runs.size() - 1).name()) <= 0) {
+          ordered = false;
+        }
+      }
+      if (!runInZone) {
+        problems.add(name + "/" + Type.string(r.getType()) + " is outside the zone " + origin);
+      } else if (r instanceof NSEC3Record && !nsec3Owners.add(name)) {
+        problems.add("more than one NSEC3 at " + name);
+      }
+    }
+    if (runInZone) {
+      runs.add(new Run(runName, records.subList(runStart, records.size())));
+    }
+    if (!ordered) {
+      runs = sortedRuns(runs);
+    }
+    return runs.parallelStream().map(ZoneVerifier::node).toList();
+  }
+
+  /** The runs sorted by name, runs with one name joined in input order. */
+  private static List<Run> sortedRuns(List<Run> runs) {
+    List<Run> sorted = new ArrayList<>(runs);
+    sorted.sort(Comparator.comparing(Run::name));  // List.sort is stable
+    List<Run> joined = new ArrayList<>(sorted.size());
+    for (int i = 0; i < sorted.size(); ) {
+      int j = i + 1;
+      while (j < sorted.size() && sorted.get(j).name().equals(sorted.get(i).name())) {
+        j++;
+      }
+      if (j == i + 1) {
+        joined.add(sorted.get(i));
+      } else {
+        List<Record> all = new ArrayList<>();
+        sorted.subList(i, j).forEach(r -> all.addAll(r.records()));
+        joined.add(new Run(sorted.get(i).name(), all));
+      }
+      i = j;
+    }
+    return joined;
+  }
+
+  private static Node node(Run run) {
+    Node node = new Node(run.name());
+    for (Record r : run.records()) {
+      if (r instanceof RRSIGRecord sig) {
+        if (node.rrsigOwner == null) {
+          node.rrsigOwner = r.getName();
+        }
+        add(node.rrsigs, sig.getTypeCovered(), sig);
+      } else if (r instanceof NSEC3Record nsec3) {
+        node.nsec3 = nsec3;
+      } else {
+        if (node.dataOwner == null) {
+          node.dataOwner = r.getName();
+        }
+        add(node.rrsets, r.getType(), r);
+      }
+    }
+    sortByType(node.rrsets);
+    sortByType(node.rrsigs);
+    return node;
+  }
+
+  private static <T extends Record> void add(List<TypeGroup<T>> groups, int type, T record) {
+    for (int i = groups.size() - 1; i >= 0; i--) {
+      if (groups.get(i).type() == type) {
+        groups.get(i).records().add(record);
+        return;
+      }
+    }
+    List<T> records = new ArrayList<>(2);
+    records.add(record);
+    groups.add(new TypeGroup<>(type, records));
+  }
+
+  /** Canonical order lists a name's types ascending already; other input is put in that order. */
+  private static <T extends Record> void sortByType(List<TypeGroup<T>> groups) {
+    for (int i = 1; i < groups.size(); i++) {
+      if (groups.get(i - 1).type() > groups.get(i).type()) {
+        groups.sort(Comparator.comparingInt(TypeGroup::type));
+        return;
+      }
     }
   }
 
@@ -181,56 +346,60 @@ public final class ZoneVerifier {
   }
 
   /**
-   * Role of every name holding data (NSEC3 owners excluded). A name
-   * is occluded when a proper ancestor inside the zone is a delegation (NS, not the apex) or owns a
-   * DNAME (RFC 6672 §2.3); it is a delegation when it has NS and is not the apex.
+   * Role of every name holding data (NSEC3 owners excluded). A name is occluded when a proper ancestor inside the
+   * zone holding data is a delegation (NS, not the apex) or owns a DNAME (RFC 6672 §2.3); it is a delegation when it
+   * has NS and is not the apex. One walk in canonical order: a name's descendants follow it contiguously, so the
+   * innermost cut above the current name is the last cut seen whose subtree has not yet been left.
    */
-  private Map<Name, Role> roles() {
-    Map<Name, Role> role = new TreeMap<>();
-    for (Map.Entry<Name, Map<Integer, List<Record>>> e : data.entrySet()) {
-      Name name = e.getKey();
-      Role r = name.equals(origin) || !e.getValue().containsKey(Type.NS) ? Role.AUTHORITATIVE : Role.DELEGATION;
-      for (Name a = name; !a.equals(origin); ) {
-        a = new Name(a, 1);
-        Map<Integer, List<Record>> at = data.get(a);
-        if (at != null && (at.containsKey(Type.DNAME) || (!a.equals(origin) && at.containsKey(Type.NS)))) {
-          r = Role.OCCLUDED;
-          break;
-        }
+  private void assignRoles() {
+    Name cut = null;
+    for (Node n : nodes) {
+      if (!n.hasData()) {
+        continue;
       }
-      role.put(name, r);
+      if (cut != null && !n.owner.subdomain(cut)) {
+        cut = null;
+      }
+      if (cut != null) {
+        n.role = Role.OCCLUDED;
+        continue;
+      }
+      n.role = n.owner.equals(origin) || !n.has(Type.NS) ? Role.AUTHORITATIVE : Role.DELEGATION;
+      if (n.role == Role.DELEGATION || n.has(Type.DNAME)) {
+        cut = n.owner;
+      }
     }
-    return role;
   }
 
   /** One RRset to check, in the order problems are reported. */
-  private record RrsetCheck(Name name, int type, List<Record> records, boolean mustSign) {}
+  private record RrsetCheck(Name name, int type, List<Record> records, List<RRSIGRecord> rrsigs, boolean mustSign) {}
 
   /**
    * Checks every RRset's RRSIGs. The cryptographic checks run in parallel (common fork-join pool);
    * problems are collected per RRset and reported in canonical order, so the report is deterministic.
    */
-  private void checkSignatures(Map<Name, Role> role) {
+  private void checkSignatures() {
     Set<Integer> algorithms = new TreeSet<>();
     usableKeys.forEach(k -> algorithms.add(k.getAlgorithm()));
     List<RrsetCheck> checks = new ArrayList<>();
-    for (Map.Entry<Name, Map<Integer, List<Record>>> e : data.entrySet()) {
-      Role r = role.get(e.getKey());
-      for (Map.Entry<Integer, List<Record>> t : e.getValue().entrySet()) {
-        boolean mustSign = r == Role.AUTHORITATIVE || (r == Role.DELEGATION && (t.getKey() == Type.DS || t.getKey() == Type.NSEC));
-        checks.add(new RrsetCheck(e.getKey(), t.getKey(), t.getValue(), mustSign));
+    for (Node n : nodes) {
+      for (TypeGroup<Record> t : n.rrsets) {
+        boolean mustSign = n.role == Role.AUTHORITATIVE
+            || (n.role == Role.DELEGATION && (t.type() == Type.DS || t.type() == Type.NSEC));
+        checks.add(new RrsetCheck(n.dataOwner, t.type(), t.records(), n.rrsigsOver(t.type()), mustSign));
       }
     }
-    for (NSEC3Record n : nsec3s.values()) {
-      checks.add(new RrsetCheck(n.getName(), Type.NSEC3, List.of(n), true));
+    for (Node n : nodes) {
+      if (n.nsec3 != null) {
+        checks.add(new RrsetCheck(n.nsec3.getName(), Type.NSEC3, List.of(n.nsec3), n.rrsigsOver(Type.NSEC3), true));
+      }
     }
     checks.parallelStream().map(c -> checkRrset(c, algorithms)).toList().forEach(problems::addAll);
-    for (Map.Entry<Name, Map<Integer, List<RRSIGRecord>>> e : rrsigs.entrySet()) {
-      for (Map.Entry<Integer, List<RRSIGRecord>> t : e.getValue().entrySet()) {
-        boolean covered = t.getKey() == Type.NSEC3 ? nsec3s.containsKey(e.getKey())
-            : data.getOrDefault(e.getKey(), Map.of()).containsKey(t.getKey());
+    for (Node n : nodes) {
+      for (TypeGroup<RRSIGRecord> t : n.rrsigs) {
+        boolean covered = t.type() == Type.NSEC3 ? n.nsec3 != null : n.has(t.type());
         if (!covered) {
-          problems.add("RRSIG " + e.getKey() + "/" + Type.string(t.getKey()) + " covers no RRset in the zone");
+          problems.add("RRSIG " + n.rrsigOwner + "/" + Type.string(t.type()) + " covers no RRset in the zone");
         }
       }
     }
@@ -238,14 +407,15 @@ public final class ZoneVerifier {
 
   private List<String> checkRrset(RrsetCheck c, Set<Integer> algorithms) {
     List<String> found = new ArrayList<>();
-    String what = c.name() + "/" + Type.string(c.type());
-    List<RRSIGRecord> sigs = rrsigs.getOrDefault(c.name(), Map.of()).getOrDefault(c.type(), List.of());
+    List<RRSIGRecord> sigs = c.rrsigs();
     if (!c.mustSign()) {
       if (!sigs.isEmpty()) {
-        found.add("RRSIG " + what + ": the RRset is not authoritative and must not be signed (RFC 4035 §2.2)");
+        found.add("RRSIG " + c.name() + "/" + Type.string(c.type())
+            + ": the RRset is not authoritative and must not be signed (RFC 4035 §2.2)");
       }
       return found;
     }
+    Supplier<String> what = () -> c.name() + "/" + Type.string(c.type());
     RRset rrset = new RRset(c.records());
     Set<Integer> validAlgorithms = new TreeSet<>();
     for (RRSIGRecord sig : sigs) {
@@ -254,41 +424,47 @@ public final class ZoneVerifier {
       }
     }
     if (validAlgorithms.isEmpty()) {
-      found.add("RRset " + what + " has no valid RRSIG");
+      found.add("RRset " + what.get() + " has no valid RRSIG");
       return found;
     }
     for (int alg : algorithms) {
       if (!validAlgorithms.contains(alg)) {
-        found.add("RRset " + what + " has no valid RRSIG of algorithm " + alg + " (RFC 4035 §2.2)");
+        found.add("RRset " + what.get() + " has no valid RRSIG of algorithm " + alg + " (RFC 4035 §2.2)");
       }
     }
     return found;
   }
 
   /** One RRSIG: key, validity window, original TTL and the signature itself; problems go to {@code found}. */
-  private boolean checkRrsig(String what, RRset rrset, RRSIGRecord sig, List<String> found) {
-    String prefix = "RRSIG " + what + " by key tag " + sig.getFootprint();
-    List<DNSKEYRecord> candidates = usableKeys.stream()
-        .filter(k -> k.getFootprint() == sig.getFootprint() && k.getAlgorithm() == sig.getAlgorithm()).toList();
+  private boolean checkRrsig(Supplier<String> what, RRset rrset, RRSIGRecord sig, List<String> found) {
+    // the message prefix is built only for a problem: names print slowly, and a large zone has no problems
+    Supplier<String> prefix = () -> "RRSIG " + what.get() + " by key tag " + sig.getFootprint();
+    List<DNSKEYRecord> candidates = new ArrayList<>(1);
+    for (DNSKEYRecord k : usableKeys) {
+      if (k.getFootprint() == sig.getFootprint() && k.getAlgorithm() == sig.getAlgorithm()) {
+        candidates.add(k);
+      }
+    }
     if (candidates.isEmpty()) {
-      found.add(prefix + ": no such DNSKEY published");
+      found.add(prefix.get() + ": no such DNSKEY published");
       return false;
     }
     if (!sig.getSigner().equals(origin)) {
-      found.add(prefix + ": signer name " + sig.getSigner() + " is not the apex");
+      found.add(prefix.get() + ": signer name " + sig.getSigner() + " is not the apex");
       return false;
     }
     if (sig.getTimeSigned().isAfter(now)) {
-      found.add(prefix + ": inception " + sig.getTimeSigned() + " is after " + now);
+      found.add(prefix.get() + ": inception " + sig.getTimeSigned() + " is after " + now);
       return false;
     }
     if (sig.getExpire().isBefore(floor)) {
-      found.add(prefix + (sig.getExpire().isBefore(now) ? ": expired at " : ": expires at ") + sig.getExpire()
+      found.add(prefix.get() + (sig.getExpire().isBefore(now) ? ": expired at " : ": expires at ") + sig.getExpire()
           + ", before " + floor);
       return false;
     }
     if (sig.getOrigTTL() != rrset.getTTL()) {
-      found.add(prefix + ": original TTL " + sig.getOrigTTL() + " differs from the RRset's TTL " + rrset.getTTL());
+      found.add(prefix.get() + ": original TTL " + sig.getOrigTTL() + " differs from the RRset's TTL "
+          + rrset.getTTL());
       return false;
     }
     byte[] signedData = signedData(sig, rrset.rrs());
@@ -297,7 +473,7 @@ public final class ZoneVerifier {
         return true;
       }
     }
-    found.add(prefix + ": signature does not verify");
+    found.add(prefix.get() + ": signature does not verify");
     return false;
   }
 
@@ -429,42 +605,61 @@ public final class ZoneVerifier {
     return null;
   }
 
-
   /** The names an NSEC chain must hold: authoritative names and delegations, canonical order (RFC 4035 §2.3). */
-  private List<Name> chainNames(Map<Name, Role> role) {
-    List<Name> names = new ArrayList<>();
-    role.forEach((name, r) -> {
-      if (r != Role.OCCLUDED) {
-        names.add(name);
-      }
-    });
-    return names;
+  private List<Node> chain() {
+    return nodes.stream().filter(n -> n.hasData() && n.role != Role.OCCLUDED).toList();
   }
 
-  private Set<Integer> expectedTypes(Name name, Role role) {
-    Set<Integer> types = new TreeSet<>();
-    Set<Integer> present = data.get(name).keySet();
-    if (role == Role.DELEGATION) {
-      types.add(Type.NS);
-      if (present.contains(Type.DS)) {
-        types.add(Type.DS);
+  /**
+   * The types a name's NSEC or NSEC3 bitmap lists besides NSEC and RRSIG, and {@code additions}: at a delegation NS
+   * and DS, elsewhere every type present. Ascending and distinct, as dnsjava's bitmaps hand them out.
+   */
+  private static int[] expectedTypes(Node node, int... additions) {
+    int[] types = new int[node.rrsets.size() + 2 + additions.length];
+    int k = 0;
+    if (node.role == Role.DELEGATION) {
+      types[k++] = Type.NS;
+      if (node.has(Type.DS)) {
+        types[k++] = Type.DS;
       }
     } else {
-      for (int t : present) {
-        if (!NOT_DATA.contains(t)) {
-          types.add(t);
+      for (TypeGroup<Record> g : node.rrsets) {
+        if (!NOT_DATA.contains(g.type())) {
+          types[k++] = g.type();
         }
       }
     }
-    return types;
+    for (int t : additions) {
+      types[k++] = t;
+    }
+    Arrays.sort(types, 0, k);
+    int distinct = 0;
+    for (int i = 0; i < k; i++) {
+      if (distinct == 0 || types[distinct - 1] != types[i]) {
+        types[distinct++] = types[i];
+      }
+    }
+    return Arrays.copyOf(types, distinct);
   }
 
-  private void checkNsec(Map<Name, Role> role, long ttl) {
-    List<Name> chain = chainNames(role);
+  /** Null when the bitmap lists exactly the expected types, else the problem's "lists …, expected …" part. */
+  private static String bitmapMismatch(int[] listed, int[] expected) {
+    if (Arrays.equals(listed, expected)) {
+      return null;
+    }
+    Set<Integer> listedSet = typeSet(listed);
+    Set<Integer> expectedSet = typeSet(expected);
+    return listedSet.equals(expectedSet) ? null
+        : " lists " + typeNames(listedSet) + ", expected " + typeNames(expectedSet);
+  }
+
+  private void checkNsec(long ttl) {
+    List<Node> chain = chain();
     for (int i = 0; i < chain.size(); i++) {
-      Name name = chain.get(i);
-      Name next = i + 1 < chain.size() ? chain.get(i + 1) : origin;
-      List<Record> nsecs = data.get(name).get(Type.NSEC);
+      Node node = chain.get(i);
+      Name name = node.dataOwner;
+      Name next = i + 1 < chain.size() ? chain.get(i + 1).dataOwner : origin;
+      List<Record> nsecs = node.rrset(Type.NSEC);
       if (nsecs == null) {
         problems.add("no NSEC at " + name);
         continue;
@@ -476,25 +671,79 @@ public final class ZoneVerifier {
       if (!nsec.getNext().equals(next)) {
         problems.add("NSEC at " + name + " points to " + nsec.getNext() + ", expected the next name " + next);
       }
-      Set<Integer> expected = expectedTypes(name, role.get(name));
-      expected.add(Type.NSEC);
-      expected.add(Type.RRSIG);  // the NSEC is signed everywhere, at delegations too
-      Set<Integer> listed = typeSet(nsec.getTypes());
-      if (!listed.equals(expected)) {
-        problems.add("NSEC at " + name + " lists " + typeNames(listed) + ", expected " + typeNames(expected));
+      // the NSEC is signed everywhere, at delegations too
+      String mismatch = bitmapMismatch(nsec.getTypes(), expectedTypes(node, Type.NSEC, Type.RRSIG));
+      if (mismatch != null) {
+        problems.add("NSEC at " + name + mismatch);
       }
       if (nsec.getTTL() != ttl) {
         problems.add("NSEC at " + name + " has TTL " + nsec.getTTL() + ", expected " + ttl + " (RFC 9077 §3)");
       }
     }
-    role.forEach((name, r) -> {
-      if (r == Role.OCCLUDED && data.get(name).containsKey(Type.NSEC)) {
-        problems.add("NSEC at " + name + ", a name below a zone cut or DNAME");
+    for (Node n : nodes) {
+      if (n.role == Role.OCCLUDED && n.has(Type.NSEC)) {
+        problems.add("NSEC at " + n.dataOwner + ", a name below a zone cut or DNAME");
       }
-    });
+    }
   }
 
-  private void checkNsec3(NSEC3PARAMRecord param, int paramCount, Map<Name, Role> role, long ttl) {
+  /**
+   * A name that needs an NSEC3 (RFC 5155 §7.1): a name in the chain, or an empty non-terminal (node null) above
+   * one. {@code mandatory} is false where opt-out may leave it out: an insecure delegation, or an empty non-terminal
+   * that leads only to insecure delegations (RFC 5155 §6).
+   */
+  private static final class Required {
+    final Name name;
+    final Node node;
+    boolean mandatory;
+
+    Required(Name name, Node node, boolean mandatory) {
+      this.name = name;
+      this.node = node;
+      this.mandatory = mandatory;
+    }
+  }
+
+  /**
+   * The names that need an NSEC3, canonical order. One walk over the sorted names with the path of data names and
+   * empty non-terminals above the current name: the labels between the deepest name on that path and the current
+   * name are empty non-terminals met for the first time, and they sort after every name before (a subtree is
+   * contiguous in canonical order).
+   */
+  private List<Required> requiredNsec3Names() {
+    List<Required> required = new ArrayList<>();
+    Deque<Required> path = new ArrayDeque<>();
+    for (Node n : nodes) {
+      if (!n.hasData()) {
+        continue;
+      }
+      Name name = n.dataOwner;
+      while (!path.isEmpty() && !name.subdomain(path.peek().name)) {
+        path.pop();
+      }
+      Required here = new Required(name, n, !(n.role == Role.DELEGATION && !n.has(Type.DS)));
+      if (n.role != Role.OCCLUDED) {
+        if (here.mandatory) {
+          path.forEach(above -> above.mandatory |= above.node == null);
+        }
+        if (!path.isEmpty()) {
+          for (int strip = name.labels() - path.peek().name.labels() - 1; strip >= 1; strip--) {
+            Required ent = new Required(new Name(name, strip), null, here.mandatory);
+            required.add(ent);
+            path.push(ent);
+          }
+        }
+        required.add(here);
+      }
+      path.push(here);
+    }
+    return required;
+  }
+
+  /** An NSEC3 with its owner's hash decoded. */
+  private record HashedNsec3(byte[] hash, NSEC3Record nsec3) {}
+
+  private void checkNsec3(NSEC3PARAMRecord param, int paramCount, long ttl) {
     if (paramCount > 1) {
       problems.add("more than one NSEC3PARAM at the apex");
     }
@@ -505,29 +754,21 @@ public final class ZoneVerifier {
     if (param.getFlags() != 0) {
       problems.add("NSEC3PARAM flags are " + param.getFlags() + ", must be 0 (RFC 5155 §4.1.2)");
     }
-    // Names that need an NSEC3 ("required") and those that may lack one under opt-out ("optional").
-    Map<Name, Boolean> required = new TreeMap<>();
-    for (Name name : chainNames(role)) {
-      boolean insecureDelegation = role.get(name) == Role.DELEGATION && !data.get(name).containsKey(Type.DS);
-      required.merge(name, !insecureDelegation, Boolean::logicalOr);
-      for (Name a = name; !a.equals(origin); ) {
-        a = new Name(a, 1);
-        if (!data.containsKey(a)) {
-          required.merge(a, !insecureDelegation, Boolean::logicalOr);
-        }
-      }
-    }
+    List<Required> required = requiredNsec3Names();
     base32 b32 = new base32(base32.Alphabet.BASE32HEX, false, false);
-    TreeMap<String, NSEC3Record> byHash = new TreeMap<>();
-    for (NSEC3Record n : nsec3s.values()) {
-      String label = n.getName().getLabelString(0).toUpperCase();
+    List<HashedNsec3> hashed = new ArrayList<>();
+    for (Node node : nodes) {
+      NSEC3Record n = node.nsec3;
+      if (n == null) {
+        continue;
+      }
       byte[] hash = n.getName().labels() == origin.labels() + 1 && new Name(n.getName(), 1).equals(origin)
-          ? b32.fromString(label) : null;
+          ? ownerHash(n.getName().getLabelString(0), b32) : null;
       if (hash == null || hash.length != 20) {
         problems.add("NSEC3 at " + n.getName() + ": owner is not a base32hex SHA-1 hash directly below the apex");
         continue;
       }
-      byHash.put(HexFormat.of().formatHex(hash), n);
+      hashed.add(new HashedNsec3(hash, n));
       if (n.getHashAlgorithm() != param.getHashAlgorithm() || n.getIterations() != param.getIterations()
           || !Arrays.equals(n.getSalt(), param.getSalt())) {
         problems.add("NSEC3 at " + n.getName() + " has parameters that differ from the NSEC3PARAM");
@@ -536,71 +777,133 @@ public final class ZoneVerifier {
         problems.add("NSEC3 at " + n.getName() + " has TTL " + n.getTTL() + ", expected " + ttl + " (RFC 9077 §3)");
       }
     }
-    List<String> hashes = new ArrayList<>(byHash.keySet());
-    for (int i = 0; i < hashes.size(); i++) {
-      NSEC3Record n = byHash.get(hashes.get(i));
-      String next = hashes.get((i + 1) % hashes.size());
-      if (!HexFormat.of().formatHex(n.getNext()).equals(next)) {
+    // Hash order; canonical name order gives it already for well-formed owners, the sort only confirms it. Two
+    // owners decoding to one hash keep the later one, as a map would.
+    hashed.sort((a, b) -> Arrays.compareUnsigned(a.hash(), b.hash()));
+    List<HashedNsec3> chain = new ArrayList<>(hashed.size());
+    for (int i = 0; i < hashed.size(); i++) {
+      if (i + 1 == hashed.size() || !Arrays.equals(hashed.get(i).hash(), hashed.get(i + 1).hash())) {
+        chain.add(hashed.get(i));
+      }
+    }
+    byte[][] hashes = chain.stream().map(HashedNsec3::hash).toArray(byte[][]::new);
+    for (int i = 0; i < hashes.length; i++) {
+      NSEC3Record n = chain.get(i).nsec3();
+      byte[] next = hashes[(i + 1) % hashes.length];
+      if (!Arrays.equals(n.getNext(), next)) {
         problems.add("NSEC3 at " + n.getName() + " points to " + b32.toString(n.getNext()).toLowerCase()
-            + ", expected the next hash " + b32.toString(HexFormat.of().parseHex(next)).toLowerCase());
+            + ", expected the next hash " + b32.toString(next).toLowerCase());
       }
     }
-    Set<String> matched = new TreeSet<>();
-    for (Map.Entry<Name, Boolean> e : required.entrySet()) {
-      Name name = e.getKey();
-      String hash = HexFormat.of().formatHex(hash(name, param.getSalt(), param.getIterations()));
-      NSEC3Record n = byHash.get(hash);
-      boolean ent = !data.containsKey(name);
-      if (n == null) {
-        if (e.getValue() || !coveredByOptOut(byHash, hash)) {
-          problems.add("no NSEC3 for " + (ent ? "empty non-terminal " : "") + name + " (hash "
-              + b32.toString(HexFormat.of().parseHex(hash)).toLowerCase() + ")");
-        }
-        continue;
-      }
-      matched.add(hash);
-      Set<Integer> expected = ent ? new TreeSet<>() : expectedTypes(name, role.get(name));
-      if (!ent && (role.get(name) == Role.AUTHORITATIVE || expected.contains(Type.DS))) {
-        expected.add(Type.RRSIG);
-      }
-      Set<Integer> listed = typeSet(n.getTypes());
-      if (!listed.equals(expected)) {
-        problems.add("NSEC3 for " + name + " lists " + typeNames(listed) + ", expected " + typeNames(expected));
+    byte[] salt = param.getSalt();
+    int iterations = param.getIterations();
+    // Every name is hashed and checked on its own, in parallel (common fork-join pool); the problems stay in the
+    // names' order. The flags of matched NSEC3s are read only after the stream completes.
+    boolean[] matched = new boolean[hashes.length];
+    IntStream.range(0, required.size()).parallel()
+        .mapToObj(i -> checkNsec3For(required.get(i), hash(required.get(i).name, salt, iterations), chain, hashes,
+            matched, b32))
+        .filter(Objects::nonNull).toList().forEach(problems::add);
+    for (int i = 0; i < matched.length; i++) {
+      if (!matched[i]) {
+        problems.add("NSEC3 at " + chain.get(i).nsec3().getName()
+            + " matches no authoritative name or empty non-terminal");
       }
     }
-    byHash.forEach((hash, n) -> {
-      if (!matched.contains(hash)) {
-        problems.add("NSEC3 at " + n.getName() + " matches no authoritative name or empty non-terminal");
-      }
-    });
   }
 
-  /** RFC 5155 §6: a missing name is acceptable only if the NSEC3 covering its hash has the Opt-Out flag. */
-  private static boolean coveredByOptOut(TreeMap<String, NSEC3Record> byHash, String hash) {
-    Map.Entry<String, NSEC3Record> before = byHash.lowerEntry(hash);
-    if (before == null) {
-      before = byHash.lastEntry();  // the last NSEC3 wraps around and covers hashes below the first
+  /**
+   * The hash an NSEC3 owner label encodes (RFC 5155 §3.3: base32hex, RFC 4648 §7, without padding), or null. A
+   * well-formed label (32 base32hex characters, either case) is decoded here, as dnsjava would but without its
+   * intermediate strings and streams; any other label is left to dnsjava's decoder.
+   */
+  private static byte[] ownerHash(String label, base32 b32) {
+    if (label.length() != 32) {
+      return b32.fromString(label.toUpperCase());
     }
-    return before != null && (before.getValue().getFlags() & NSEC3Record.Flags.OPT_OUT) != 0;
+    byte[] hash = new byte[20];
+    long bits = 0;
+    int pending = 0;
+    int out = 0;
+    for (int i = 0; i < 32; i++) {
+      char c = label.charAt(i);
+      int v = c >= '0' && c <= '9' ? c - '0'
+          : c >= 'a' && c <= 'v' ? c - 'a' + 10
+          : c >= 'A' && c <= 'V' ? c - 'A' + 10
+          : -1;
+      if (v < 0) {
+        return b32.fromString(label.toUpperCase());
+      }
+      bits = bits << 5 | v;
+      pending += 5;
+      if (pending >= 8) {
+        pending -= 8;
+        hash[out++] = (byte) (bits >>> pending);
+      }
+    }
+    return hash;
   }
 
-  /** RFC 5155 §5: IH(salt, x, 0) = H(x || salt), IH(salt, x, k) = H(IH(salt, x, k-1) || salt), x in canonical wire form. */
-  static byte[] hash(Name name, byte[] salt, int iterations) {
+  /** The problem with the NSEC3 of one name that needs one, or null; marks the NSEC3 it finds as matched. */
+  private static String checkNsec3For(Required e, byte[] hash, List<HashedNsec3> chain, byte[][] hashes,
+      boolean[] matched, base32 b32) {
+    int at = Arrays.binarySearch(hashes, hash, Arrays::compareUnsigned);
+    boolean ent = e.node == null;
+    if (at < 0) {
+      return e.mandatory || !coveredByOptOut(chain, -at - 1)
+          ? "no NSEC3 for " + (ent ? "empty non-terminal " : "") + e.name + " (hash " + b32.toString(hash).toLowerCase()
+              + ")"
+          : null;
+    }
+    matched[at] = true;
+    int[] expected;
+    if (ent) {
+      expected = new int[0];
+    } else {
+      expected = expectedTypes(e.node);
+      if (e.node.role == Role.AUTHORITATIVE || Arrays.binarySearch(expected, Type.DS) >= 0) {
+        expected = expectedTypes(e.node, Type.RRSIG);
+      }
+    }
+    String mismatch = bitmapMismatch(chain.get(at).nsec3().getTypes(), expected);
+    return mismatch == null ? null : "NSEC3 for " + e.name + mismatch;
+  }
+
+  /**
+   * RFC 5155 §6: a missing name is acceptable only if the NSEC3 covering its hash has the Opt-Out flag. The
+   * covering NSEC3 is the one before the hash's insertion point in hash order.
+   */
+  private static boolean coveredByOptOut(List<HashedNsec3> chain, int insertionPoint) {
+    if (chain.isEmpty()) {
+      return false;
+    }
+    // the last NSEC3 wraps around and covers hashes below the first
+    HashedNsec3 before = chain.get(insertionPoint > 0 ? insertionPoint - 1 : chain.size() - 1);
+    return (before.nsec3().getFlags() & NSEC3Record.Flags.OPT_OUT) != 0;
+  }
+
+  /** One SHA-1 digest per thread: the names of a large zone are hashed in parallel. */
+  private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> {
     try {
-      MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-      byte[] s = salt == null ? new byte[0] : salt;  // dnsjava returns null for "no salt" ("-")
-      sha1.update(name.toWireCanonical());
-      sha1.update(s);
-      byte[] h = sha1.digest();
-      for (int i = 0; i < iterations; i++) {
-        sha1.update(h);
-        sha1.update(s);
-        h = sha1.digest();
-      }
-      return h;
+      return MessageDigest.getInstance("SHA-1");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-1 is mandatory in every Java platform", e);
     }
+  });
+
+  /** RFC 5155 §5: IH(salt, x, 0) = H(x || salt), IH(salt, x, k) = H(IH(salt, x, k-1) || salt), x in canonical wire form. */
+  static byte[] hash(Name name, byte[] salt, int iterations) {
+    MessageDigest sha1 = SHA1.get();
+    byte[] s = salt == null ? new byte[0] : salt;  // dnsjava returns null for "no salt" ("-")
+    sha1.update(name.toWireCanonical());
+    sha1.update(s);
+    byte[] h = sha1.digest();
+    for (int i = 0; i < iterations; i++) {
+      sha1.update(h);
+      sha1.update(s);
+      h = sha1.digest();
+    }
+    return h;
   }
 
   private static Set<Integer> typeSet(int[] types) {
