@@ -10,16 +10,15 @@ import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.dnssec.sign.ZoneSigner;
 import dev.cascade.dnssec.verify.VerificationReport;
 import dev.cascade.dnssec.verify.ZoneVerifier;
+import dev.cascade.dnssec.zone.ParallelZoneFileWriter;
 import dev.cascade.dnssec.zone.ParsedZone;
 import dev.cascade.dnssec.zone.ZoneFileParser;
-import dev.cascade.dnssec.zone.ZoneFileWriter;
 import dev.cascade.dnssec.zone.ZoneInputException;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -184,10 +183,10 @@ final class SignZoneCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "Verified %d RRSIGs in %.2f s%n", signed.stats().rrsigCount(),
             (System.nanoTime() - signStart) / 1e9);
         stats = signed.stats();
-        written = write(out, w -> signed.records().forEach(w));
+        written = write(out, threadCount, w -> signed.records().forEach(w));
       } else {
         SigningStats[] result = new SigningStats[1];
-        written = write(out, w -> result[0] = signer.sign(apex, zone.records(), keys, ttl, policy, zone.serial(),
+        written = write(out, threadCount, w -> result[0] = signer.sign(apex, zone.records(), keys, ttl, policy, zone.serial(),
             from, until, w));
         stats = result[0];
       }
@@ -274,24 +273,24 @@ final class SignZoneCommand implements Callable<Integer> {
 
   /**
    * Writes through a temporary file in the output's directory and renames it, so a failed run leaves no half zone.
-   * {@code producer} hands the records, in order, to the consumer it is given; returns how many were written.
+   * {@code producer} hands the records, in order, to the consumer it is given; {@code threads} threads format them
+   * in batches ({@link ParallelZoneFileWriter}). Returns how many were written.
    */
-  private static long write(Path out, Consumer<Consumer<Record>> producer) throws IOException {
+  private static long write(Path out, int threads, Consumer<Consumer<Record>> producer) throws IOException {
     Path dir = out.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
-    long[] count = new long[1];
+    long count;
     try {
-      try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.US_ASCII),
-          1 << 20)) {
-        ZoneFileWriter zw = new ZoneFileWriter(w);
+      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20);
+          ParallelZoneFileWriter zw = new ParallelZoneFileWriter(file, threads)) {
         producer.accept(r -> {
           try {
             zw.write(r);
-            count[0]++;
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
         });
+        count = zw.finish();
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }
@@ -299,7 +298,8 @@ final class SignZoneCommand implements Callable<Integer> {
     } finally {
       Files.deleteIfExists(tmp);
     }
-    return count[0];
+    return count;
   }
+
 
 }
