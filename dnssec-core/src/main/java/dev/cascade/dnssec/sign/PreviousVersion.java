@@ -139,6 +139,6 @@ final class PreviousVersion {
 
   /** The previous version without the records a signing generates: the unsigned zone it was made from. */
   Record[] unsignedRecords() {
-    return Arrays.stream(records).filter(r -> !ZoneSigner.GENERATED.contains(r.getType())).toArray(Record[]::new);
+    return Arrays.stream(records).filter(r -> !ZoneSigner.isGenerated(r.getType())).toArray(Record[]::new);
   }
 }

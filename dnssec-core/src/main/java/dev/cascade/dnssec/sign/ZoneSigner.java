@@ -57,8 +57,11 @@ import org.xbill.DNS.utils.base32;
  * never holds the signed zone.
  */
 public final class ZoneSigner {
-  /** Types the signer generates itself; an unsigned zone must not contain them. */
-  static final Set<Integer> GENERATED = Set.of(Type.RRSIG, Type.NSEC, Type.NSEC3, Type.NSEC3PARAM, Type.DNSKEY);
+  /** Whether the signer generates {@code type} itself; an unsigned zone must not contain it. */
+  static boolean isGenerated(int type) {
+    return type == Type.RRSIG || type == Type.NSEC || type == Type.NSEC3 || type == Type.NSEC3PARAM
+        || type == Type.DNSKEY;
+  }
 
   private final Clock clock;
   private final int threads;
@@ -297,13 +300,18 @@ public final class ZoneSigner {
     }
     Record[] input = unsigned.toArray(new Record[0]);
     SOARecord soa = null;
+    Name checked = null;
     for (int i = 0; i < input.length; i++) {
       Record r = input[i];
       Name name = r.getName();
-      if (!name.subdomain(origin)) {
-        throw new IllegalArgumentException(name + " is outside the zone " + origin);
+      // An owner's records usually share one Name object (the parser's): check each owner once.
+      if (name != checked) {
+        if (!name.subdomain(origin)) {
+          throw new IllegalArgumentException(name + " is outside the zone " + origin);
+        }
+        checked = name;
       }
-      if (GENERATED.contains(r.getType())) {
+      if (isGenerated(r.getType())) {
         throw new IllegalArgumentException("the unsigned zone already has " + Type.string(r.getType()) + " at " + name);
       }
       if (r instanceof SOARecord s && name.equals(origin)) {
