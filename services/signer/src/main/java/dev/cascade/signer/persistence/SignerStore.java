@@ -4,6 +4,7 @@ import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.signer.domain.Approval;
 import dev.cascade.signer.domain.ContentRef;
+import dev.cascade.signer.domain.LaterVersion;
 import dev.cascade.signer.domain.SignedHead;
 import dev.cascade.signer.domain.SigningStatus;
 import dev.cascade.signer.domain.UnsignedManifest;
@@ -20,9 +21,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The signer's tables in PostgreSQL schema {@code signer}, written with Hibernate Reactive (tables created and updated
@@ -171,6 +175,34 @@ public class SignerStore {
                         r.topic, r.partition, r.firstOffset, r.lastOffset, r.chunkCount, r.digest, r.recordCount)));
   }
 
+  /**
+   * The versions of {@code zone} whose manifest arrived after that of {@code unsignedVersionId} (the unsigned version
+   * of the zone's last signed version), oldest first, each with how far it got. Arrival order is the load order: the
+   * loader's events of one zone share a partition (keyed by apex) and one consumer stores them one after the other,
+   * and a replayed manifest keeps its first arrival. Empty if that manifest is unknown.
+   */
+  public List<LaterVersion> laterVersions(String zone, String unsignedVersionId) {
+    return inSession(
+        () ->
+            StoredManifest.<StoredManifest>list(
+                    "zone = ?1 and receivedAt > (select h.receivedAt from StoredManifest h where h.versionId = ?2)"
+                        + " order by receivedAt, versionId",
+                    zone,
+                    unsignedVersionId)
+                .chain(
+                    manifests -> {
+                      if (manifests.isEmpty()) {
+                        return Uni.createFrom().item(List.<LaterVersion>of());
+                      }
+                      List<String> ids = manifests.stream().map(m -> m.versionId).toList();
+                      return StoredSigning.<StoredSigning>list("versionId in ?1", ids)
+                          .chain(
+                              signings ->
+                                  StoredRejection.<StoredRejection>list("versionId in ?1", ids)
+                                      .map(rejections -> laterVersions(manifests, signings, rejections)));
+                    }));
+  }
+
   // ------------------------------------------------------------------------------------------- approvals
 
   /** Records an approval as PENDING unless the version already has one (a replayed approval changes nothing). */
@@ -183,6 +215,17 @@ public class SignerStore {
     row.status = SigningStatus.PENDING.name();
     row.approvedAt = Instant.now();
     inTransaction(() -> persistIfAbsent(StoredSigning.<StoredSigning>findById(row.versionId), row));
+  }
+
+  /** Records a rejection at the unsigned gate; a replayed rejection changes nothing. */
+  public void recordRejection(String zone, String versionId, long unsignedSerial, String eventId) {
+    StoredRejection row = new StoredRejection();
+    row.versionId = versionId;
+    row.zone = zone;
+    row.unsignedSerial = unsignedSerial;
+    row.eventId = eventId;
+    row.rejectedAt = Instant.now();
+    inTransaction(() -> persistIfAbsent(StoredRejection.<StoredRejection>findById(versionId), row));
   }
 
   /** The approval of a version and where it stands, if the version was approved. */
@@ -292,6 +335,34 @@ public class SignerStore {
     return new ApprovalState(
         new Approval(row.zone, row.versionId, row.unsignedSerial, row.approvalEventId),
         SigningStatus.valueOf(row.status));
+  }
+
+  /** Where each manifest's version stands: its signing status if approved, else rejected, else awaiting review. */
+  private static List<LaterVersion> laterVersions(
+      List<StoredManifest> manifests, List<StoredSigning> signings, List<StoredRejection> rejections) {
+    Map<String, StoredSigning> signingById =
+        signings.stream().collect(Collectors.toMap(r -> r.versionId, Function.identity()));
+    Map<String, StoredRejection> rejectionById =
+        rejections.stream().collect(Collectors.toMap(r -> r.versionId, Function.identity()));
+    List<LaterVersion> out = new ArrayList<>(manifests.size());
+    for (StoredManifest m : manifests) {
+      StoredSigning signing = signingById.get(m.versionId);
+      LaterVersion.Stage stage;
+      if (signing != null) {
+        stage =
+            switch (SigningStatus.valueOf(signing.status)) {
+              case PENDING -> LaterVersion.Stage.APPROVED;
+              case SIGNED -> LaterVersion.Stage.SIGNED;
+              case FAILED -> LaterVersion.Stage.FAILED;
+            };
+      } else if (rejectionById.containsKey(m.versionId)) {
+        stage = LaterVersion.Stage.REJECTED;
+      } else {
+        stage = LaterVersion.Stage.AWAITING_REVIEW;
+      }
+      out.add(new LaterVersion(m.versionId, m.unsignedSerial, stage));
+    }
+    return out;
   }
 
   private static SignedHead head(LastSignedSerial r) {

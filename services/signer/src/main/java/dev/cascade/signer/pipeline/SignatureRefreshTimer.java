@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
 /**
  * Runs the signature refresh check ({@link SigningService#refreshDueZones}) every
  * {@code cascade.signer.refresh-check-interval}; per zone, re-signing happens only when its stored refresh instant
- * has come (reference notes §6: re-signing every signature-refresh-interval).
+ * has come (reference notes §6: re-signing every signature-refresh-interval) and no newer version of the zone is on its
+ * way to being signed, or the safety valve opened ({@code ResignTiming}).
  *
  * <p>A plain single-thread {@link ScheduledExecutorService} owned by this bean rather than the quarkus-scheduler
  * extension: one periodic task needs no cron, clustering or extra dependency, a single thread with a fixed delay

@@ -59,7 +59,8 @@ public class SignerConsumers {
 
   /**
    * KeySetChanged: keep the latest key set (wrapped), sign what waited for it, then re-sign the zone's last signed
-   * version if other keys made it (reference notes §6, "a change in signing keys").
+   * version if other keys made it (reference notes §6, "a change in signing keys") and no newer version is on its way
+   * to being signed with the new keys anyway.
    */
   @Incoming("key-sets")
   @Blocking
@@ -70,7 +71,7 @@ public class SignerConsumers {
       store.saveKeySet(keySet);
       LOG.infof("zone %s: key set %s with %d keys", keySet.zone(), keySet.eventId(), keySet.keys().size());
       signing.signPending(keySet.zone());
-      signing.resignForNewKeys(keySet.zone(), keySet.eventId());
+      signing.resignIfNeeded(keySet.zone());
     });
     return message.ack();
   }
@@ -89,22 +90,25 @@ public class SignerConsumers {
     return message.ack();
   }
 
-  /** UNSIGNED + APPROVED: sign that version (now, or when its missing inputs arrive). */
+  /**
+   * UNSIGNED + APPROVED: sign that version (now, or when its missing inputs arrive). UNSIGNED + REJECTED: the version
+   * will never be signed, so a re-signing it held back may go ahead.
+   */
   @Incoming("zone-reviews")
   @Blocking
   public CompletionStage<Void> onReview(Message<ZoneVersionReviewed> message) {
     ZoneVersionReviewed event = message.getPayload();
-    if (event != null
-        && event.getStage() == ReviewStage.UNSIGNED
-        && event.getDecision() == ReviewDecision.APPROVED) {
+    if (event != null && event.getStage() == ReviewStage.UNSIGNED) {
       handle(message, event.getZone(), event.getVersionId(), () -> {
-        store.recordApproval(
-            new Approval(
-                EventMapping.zoneKey(event.getZone()),
-                event.getVersionId(),
-                event.getSerial(),
-                event.getMetadata().getEventId()));
-        signing.trySign(event.getVersionId());
+        String zone = EventMapping.zoneKey(event.getZone());
+        if (event.getDecision() == ReviewDecision.APPROVED) {
+          store.recordApproval(
+              new Approval(zone, event.getVersionId(), event.getSerial(), event.getMetadata().getEventId()));
+          signing.trySign(event.getVersionId());
+        } else {
+          store.recordRejection(zone, event.getVersionId(), event.getSerial(), event.getMetadata().getEventId());
+          signing.resignIfNeeded(zone);
+        }
       });
     }
     return message.ack();

@@ -15,8 +15,10 @@ import dev.cascade.signer.config.SignerConfig;
 import dev.cascade.signer.domain.Approval;
 import dev.cascade.signer.domain.KeySetException;
 import dev.cascade.signer.domain.KeySetUnwrapper;
+import dev.cascade.signer.domain.LaterVersion;
 import dev.cascade.signer.domain.PreviousSigned;
 import dev.cascade.signer.domain.RefreshSchedule;
+import dev.cascade.signer.domain.ResignTiming;
 import dev.cascade.signer.domain.SignedHead;
 import dev.cascade.signer.domain.SigningCause;
 import dev.cascade.signer.domain.SigningOutcome;
@@ -31,6 +33,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +51,9 @@ import org.xbill.DNS.Record;
  * trace context of the event that completed the inputs), incrementally from the zone's last signed version where it
  * can be read. Re-signs the last signed version when its signatures are due ({@link SignatureRefreshTimer}) or its key
  * set changed; a re-signing is a new signed version with a fresh versionId that names its unsigned version and its
- * trigger, and goes through the signed review gate and publication like any other.
+ * trigger, and goes through the signed review gate and publication like any other. A re-signing waits while a newer
+ * version of the zone is on its way to being signed, whose signing makes it moot, unless due signatures would
+ * otherwise come close to expiring ({@link ResignTiming}).
  *
  * <p>Work is serialised per zone: the approval, the key set and the manifest arrive on different channels, and two
  * of them may complete the inputs of the same version at the same moment, and a re-signing must not interleave
@@ -72,6 +77,8 @@ public class SigningService {
   private final Map<String, Object> consumerConfig;
   private final Map<String, Object> producerConfig;
   private final Map<String, ReentrantLock> zoneLocks = new ConcurrentHashMap<>();
+  /** Per zone, the postponed re-signing last logged (cause and pending version), so each is logged once. */
+  private final Map<String, String> postponementsLogged = new ConcurrentHashMap<>();
   /** Unwrapped keys live only here, in memory, named by the KeySetChanged event id they came from. */
   private final Map<String, UnwrappedKeySet> unwrappedKeys = new ConcurrentHashMap<>();
 
@@ -132,15 +139,17 @@ public class SigningService {
         LOG.infof("zone %s version %s: approved, waiting for %s", zone, versionId, String.join(", ", wait.missing()));
       } else if (decision instanceof SigningReadiness.Refuse refuse) {
         fail(state.approval(), refuse.reason());
-      } else if (decision instanceof SigningReadiness.Sign sign) {
-        sign(sign);
+        resignIfNeeded(zone);
+      } else if (decision instanceof SigningReadiness.Sign sign && !sign(sign)) {
+        resignIfNeeded(zone);
       }
     } finally {
       lock.unlock();
     }
   }
 
-  private void sign(SigningReadiness.Sign inputs) {
+  /** Signs an approved version; false if it failed (announced), which may free a re-signing it held back. */
+  private boolean sign(SigningReadiness.Sign inputs) {
     Approval approval = inputs.approval();
     String reason =
         signVersion(
@@ -154,19 +163,23 @@ public class SigningService {
                 approval.eventId()));
     if (reason != null) {
       fail(approval, reason);
+      return false;
     }
+    return true;
   }
 
   /**
-   * Re-signs every zone whose last signed version is due for its signatures ({@link RefreshSchedule}); called by
-   * {@link SignatureRefreshTimer}. A zone that fails is logged and does not stop the others.
+   * Re-signs every zone whose last signed version is due for its signatures ({@link RefreshSchedule}), unless
+   * {@link ResignTiming} postpones it; called by {@link SignatureRefreshTimer}, so a postponed refresh is looked at
+   * again at every check until the zone is idle or the safety valve opens. A zone that fails is logged and does not
+   * stop the others.
    */
   void refreshDueZones() {
     Instant now = clock.instant();
     for (SignedHead head : store.signedHeadsOfKnownZones()) {
       if (RefreshSchedule.isDue(head.refreshDueAt(), now)) {
         try {
-          resign(head.zone(), SigningCause.SIGNATURE_REFRESH, head.signedEventId());
+          resignIfNeeded(head.zone());
         } catch (RuntimeException e) {
           LOG.errorf(e, "zone %s: signature refresh failed", head.zone());
         }
@@ -175,23 +188,15 @@ public class SigningService {
   }
 
   /**
-   * Re-signs {@code zone} if its last signed version was made with a key set other than {@code keySetEventId}
-   * (reference notes §6, Resign with {@code keys_changed}); called after a new key set was stored and the pending
-   * approvals it completed were signed.
+   * Re-signs {@code zone} if its key set changed since its last signed version was made (reference notes §6, Resign
+   * with {@code keys_changed}) or that version's signatures are due ({@code sigs_need_refresh}), and no newer version
+   * of it is on its way to being signed ({@link ResignTiming}). Called after a new key set was stored and the pending
+   * approvals it completed were signed, by the timer, and whenever a newer version leaves the pipeline without being
+   * signed (rejected at the unsigned gate, or its signing failed), so a postponed re-signing happens once the zone
+   * is idle; a newer version that is signed makes it moot instead (signed with the latest key set, its due RRSIGs
+   * re-made), so nothing is re-signed twice.
    */
-  void resignForNewKeys(String zone, String keySetEventId) {
-    Optional<SignedHead> head = store.findSignedHead(zone);
-    if (head.isPresent() && !head.get().retired() && head.get().signedWithOtherKeySet(keySetEventId)) {
-      resign(zone, SigningCause.KEYS_CHANGED, keySetEventId);
-    }
-  }
-
-  /**
-   * Re-signs the unsigned version of the zone's last signed version, incrementally from it, as a new signed version
-   * with a fresh versionId (so it passes the signed review gate and publication under its own id) and a serial from
-   * the serial policy. Under the zone lock the reason is checked again: another signing may have made it moot.
-   */
-  private void resign(String zone, SigningCause cause, String causationId) {
+  void resignIfNeeded(String zone) {
     ReentrantLock lock = zoneLocks.computeIfAbsent(zone, z -> new ReentrantLock());
     lock.lock();
     try {
@@ -202,37 +207,72 @@ public class SigningService {
         return;
       }
       SignedHead head = found.get();
-      if (head.retired()) {
-        return;
-      }
-      boolean stillNeeded =
-          cause == SigningCause.KEYS_CHANGED
-              ? head.signedWithOtherKeySet(keySet.get().eventId())
-              : RefreshSchedule.isDue(head.refreshDueAt(), clock.instant());
-      if (!stillNeeded) {
-        return;
-      }
-      Optional<UnsignedManifest> manifest = store.findManifest(head.unsignedVersionId());
-      String reason =
-          manifest.isEmpty()
-              ? "the manifest of unsigned version " + head.unsignedVersionId() + " is gone"
-              : signVersion(
-                  new Job(
-                      zone,
-                      UUID.randomUUID().toString(),
-                      manifest.get(),
-                      keySet.get(),
-                      policy.get(),
-                      cause,
-                      causationId));
-      if (reason != null) {
-        emitFailure(
-            zone, head.unsignedVersionId(), head.unsignedSerial(), causationId,
-            "re-signing (" + cause + ") failed: " + reason);
-        store.postponeRefresh(zone, RefreshSchedule.retryAt(clock.instant(), policy.get().signing()));
+      Duration remainTime = policy.get().signing().remainTime();
+      ResignTiming.Decision decision =
+          ResignTiming.decide(
+              head,
+              keySet.get().eventId(),
+              store.laterVersions(zone, head.unsignedVersionId()),
+              remainTime,
+              clock.instant());
+      if (decision instanceof ResignTiming.Postpone postpone) {
+        logPostponed(zone, postpone);
+      } else if (decision instanceof ResignTiming.Resign resign) {
+        postponementsLogged.remove(zone);
+        resign.overriding()
+            .ifPresent(
+                pending ->
+                    LOG.warnf(
+                        "zone %s: signatures due since %s and version %s (serial %d) still %s after half the"
+                            + " remain time (%s): re-signing now so that no signature expires while it waits",
+                        zone, head.refreshDueAt(), pending.versionId(), pending.unsignedSerial(),
+                        describe(pending.stage()), remainTime));
+        String causationId =
+            resign.cause() == SigningCause.KEYS_CHANGED ? keySet.get().eventId() : head.signedEventId();
+        resign(head, policy.get(), keySet.get(), resign.cause(), causationId);
+      } else {
+        postponementsLogged.remove(zone);
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void logPostponed(String zone, ResignTiming.Postpone postpone) {
+    LaterVersion pending = postpone.pending();
+    String logged = postpone.cause() + " " + pending.versionId() + " " + pending.stage();
+    if (logged.equals(postponementsLogged.put(zone, logged))) {
+      return;
+    }
+    LOG.infof(
+        "zone %s: re-signing (%s) postponed: version %s (serial %d) is %s and its signing makes it moot%s",
+        zone, postpone.cause(), pending.versionId(), pending.unsignedSerial(), describe(pending.stage()),
+        postpone.safetyValveAt().map(at -> "; re-signing anyway from " + at).orElse(""));
+  }
+
+  private static String describe(LaterVersion.Stage stage) {
+    return stage == LaterVersion.Stage.APPROVED ? "approved, not yet signed" : "awaiting its unsigned review";
+  }
+
+  /**
+   * Re-signs the unsigned version of the zone's last signed version, incrementally from it, as a new signed version
+   * with a fresh versionId (so it passes the signed review gate and publication under its own id) and a serial from
+   * the serial policy. Runs under the zone lock, after {@link ResignTiming} decided for it.
+   */
+  private void resign(
+      SignedHead head, ZonePolicy policy, WrappedKeySet keySet, SigningCause cause, String causationId) {
+    String zone = head.zone();
+    Optional<UnsignedManifest> manifest = store.findManifest(head.unsignedVersionId());
+    String reason =
+        manifest.isEmpty()
+            ? "the manifest of unsigned version " + head.unsignedVersionId() + " is gone"
+            : signVersion(
+                new Job(zone, UUID.randomUUID().toString(), manifest.get(), keySet, policy, cause, causationId));
+    if (reason != null) {
+      emitFailure(
+          zone, head.unsignedVersionId(), head.unsignedSerial(), causationId,
+          "re-signing (" + cause + ") failed: " + reason);
+      store.postponeRefresh(zone, RefreshSchedule.retryAt(clock.instant(), policy.signing()));
     }
   }
 

@@ -8,6 +8,7 @@ import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.signer.domain.Approval;
 import dev.cascade.signer.domain.ContentRef;
+import dev.cascade.signer.domain.LaterVersion;
 import dev.cascade.signer.domain.SignedHead;
 import dev.cascade.signer.domain.SigningStatus;
 import dev.cascade.signer.domain.UnsignedManifest;
@@ -51,6 +52,43 @@ class SignerStoreTest {
     store.saveKeySet(third);
     assertKeySet(third, store.findKeySet(zone).orElseThrow());
     assertEquals(Optional.empty(), store.findKeySet("other.store.test."));
+  }
+
+  @Test
+  void laterVersionsAreThoseLoadedAfterTheGivenOneInArrivalOrderWithWhereTheyStand() {
+    String zone = "later.store.test.";
+    ContentRef content = new ContentRef("cascade.unsigned-content.v1", 0, 5, 7, 3, "cd".repeat(48), 99);
+    String head = UUID.randomUUID().toString();
+    String signed = UUID.randomUUID().toString();
+    String failed = UUID.randomUUID().toString();
+    String rejected = UUID.randomUUID().toString();
+    String approved = UUID.randomUUID().toString();
+    String awaiting = UUID.randomUUID().toString();
+    // The rejection overtakes its manifest (another topic): it still counts once the manifest is there.
+    store.recordRejection(zone, rejected, 4, "rejection-1");
+    store.saveManifest(new UnsignedManifest("other.later.store.test.", UUID.randomUUID().toString(), 9, content));
+    long serial = 1;
+    for (String versionId : List.of(head, signed, failed, rejected, approved, awaiting)) {
+      store.saveManifest(new UnsignedManifest(zone, versionId, serial++, content));
+    }
+    store.recordApproval(new Approval(zone, signed, 2, "approval-2"));
+    store.markSigned(
+        new SignedHead(zone, signed, signed, 2, 2, content, "keys-1", "signed-2", Instant.now().plusSeconds(60)));
+    store.recordApproval(new Approval(zone, failed, 3, "approval-3"));
+    store.markFailed(failed, "gate");
+    store.recordApproval(new Approval(zone, approved, 5, "approval-5"));
+    store.recordRejection(zone, rejected, 4, "rejection-replayed");
+
+    assertEquals(
+        List.of(
+            new LaterVersion(signed, 2, LaterVersion.Stage.SIGNED),
+            new LaterVersion(failed, 3, LaterVersion.Stage.FAILED),
+            new LaterVersion(rejected, 4, LaterVersion.Stage.REJECTED),
+            new LaterVersion(approved, 5, LaterVersion.Stage.APPROVED),
+            new LaterVersion(awaiting, 6, LaterVersion.Stage.AWAITING_REVIEW)),
+        store.laterVersions(zone, head));
+    assertEquals(List.of(), store.laterVersions(zone, awaiting));
+    assertEquals(List.of(), store.laterVersions(zone, "unknown-version"));
   }
 
   @Test

@@ -41,6 +41,8 @@ import dev.cascade.events.v1.ZoneSigningFailed;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.signer.domain.LaterVersion;
+import dev.cascade.signer.domain.ResignTiming;
 import dev.cascade.signer.domain.SigningStatus;
 import dev.cascade.signer.persistence.SignerStore;
 import dev.cascade.testinfra.KafkaResource;
@@ -73,7 +75,8 @@ import org.xbill.DNS.Type;
  * The running signer: zone policy, key set (generated here and wrapped with the %test key-encryption key), an
  * unsigned version written with ContentWriter, and an approval go in on the real topics; a signed version that
  * verifies independently, or a precise failure, comes out. A later version is signed incrementally, and signatures
- * that fall due (the clock moved on, {@link AdjustableClock}) give a new signed version.
+ * that fall due (the clock moved on, {@link AdjustableClock}) give a new signed version, unless a newer version is
+ * still on its way to being signed (until the safety valve opens).
  */
 @QuarkusTest
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
@@ -189,6 +192,94 @@ class SignerPipelineTest {
   }
 
   @Test
+  void aDueRefreshWaitsForANewerVersionUnderReviewAndHappensOnceThatIsRejected() throws Exception {
+    String zone = "postponed.test.";
+    String first = UUID.randomUUID().toString();
+    List<SigningKey> keys = keys(zone);
+    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys, TEST_KEK), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, first, 600, writeUnsigned(zone, first, 600)), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, first, 600), null);
+    awaitSigned(zone, first);
+    String second = UUID.randomUUID().toString();
+    ContentLocation content = writeUnsigned(zone, second, 601, "ftp." + zone + " 3600 IN A 192.0.2.21\n");
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, second, 601, content), null);
+    await().atMost(TIMEOUT).until(() -> store.findManifest(second).isPresent());
+
+    // An hour after the refresh fell due, long before the safety valve (due + 3.5 d): the refresh waits for the
+    // version under review.
+    Instant later = store.findSignedHead(zone).orElseThrow().refreshDueAt().plus(Duration.ofHours(1));
+    refreshAt(later);
+    assertEquals(first, store.findSignedHead(zone).orElseThrow().signedVersionId(), "the refresh is postponed");
+
+    Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, second, 601, ReviewDecision.REJECTED), null);
+    await().atMost(TIMEOUT).until(() -> store.laterVersions(zone, first)
+        .equals(List.of(new LaterVersion(second, 601, LaterVersion.Stage.REJECTED))));
+    refreshAt(later);
+
+    ZoneVersionSigned refreshed = awaitResigned(zone, SigningTrigger.SIGNATURE_REFRESH);
+    assertEquals(first, refreshed.getUnsignedVersionId(), "the idle zone's last signed version is re-signed");
+    assertSignedContentVerifies(zone, refreshed.getVersionId(), refreshed, keys, later);
+  }
+
+  @Test
+  void theSafetyValveReSignsWhenTheNewerVersionWaitsPastHalfTheRemainTime() throws Exception {
+    String zone = "valve.test.";
+    String first = UUID.randomUUID().toString();
+    List<SigningKey> keys = keys(zone);
+    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys, TEST_KEK), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, first, 700, writeUnsigned(zone, first, 700)), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, first, 700), null);
+    awaitSigned(zone, first);
+    String second = UUID.randomUUID().toString();
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, second, 701, writeUnsigned(zone, second, 701)), null);
+    await().atMost(TIMEOUT).until(() -> store.findManifest(second).isPresent());
+
+    // The valve opens half the remain time (7 d, zoneAdded's policy) after the refresh fell due.
+    Instant valve =
+        ResignTiming.safetyValveAt(store.findSignedHead(zone).orElseThrow().refreshDueAt(), Duration.ofDays(7));
+    refreshAt(valve.minus(Duration.ofHours(1)));
+    assertEquals(first, store.findSignedHead(zone).orElseThrow().signedVersionId(), "the refresh is postponed");
+    Instant later = valve.plus(Duration.ofMinutes(1));
+    refreshAt(later);
+
+    ZoneVersionSigned refreshed = awaitResigned(zone, SigningTrigger.SIGNATURE_REFRESH);
+    assertEquals(first, refreshed.getUnsignedVersionId());
+    assertSignedContentVerifies(zone, refreshed.getVersionId(), refreshed, keys, later);
+  }
+
+  @Test
+  void aNewKeySetWaitsForTheNewerVersionWhichIsSignedWithItAndNothingIsReSigned() throws Exception {
+    String zone = "rekeyed-pending.test.";
+    String first = UUID.randomUUID().toString();
+    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys(zone), TEST_KEK), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, first, 800, writeUnsigned(zone, first, 800)), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, first, 800), null);
+    ZoneVersionSigned firstSigned = (ZoneVersionSigned) awaitSigned(zone, first).value().getFact();
+    String firstKeySet = store.findSignedHead(zone).orElseThrow().keySetEventId();
+    String second = UUID.randomUUID().toString();
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, second, 801, writeUnsigned(zone, second, 801)), null);
+    await().atMost(TIMEOUT).until(() -> store.findManifest(second).isPresent());
+
+    List<SigningKey> newKeys = keys(zone);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, newKeys, TEST_KEK), null);
+    await().atMost(TIMEOUT).until(() -> !store.findKeySet(zone).orElseThrow().eventId().equals(firstKeySet));
+    signing.resignIfNeeded(zone);
+    assertEquals(first, store.findSignedHead(zone).orElseThrow().signedVersionId(), "the re-signing is postponed");
+
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, second, 801), null);
+    ZoneVersionSigned signed = (ZoneVersionSigned) awaitSigned(zone, second).value().getFact();
+    assertEquals(firstSigned.getSignedSerial() + 1, signed.getSignedSerial(),
+        "no re-signed version came in between (COUNTER serials)");
+    assertSignedContentVerifies(zone, second, signed, newKeys, Instant.now());
+    assertEquals(store.findKeySet(zone).orElseThrow().eventId(), store.findSignedHead(zone).orElseThrow().keySetEventId());
+    signing.resignIfNeeded(zone);
+    assertEquals(second, store.findSignedHead(zone).orElseThrow().signedVersionId(), "the new version made it moot");
+  }
+
+  @Test
   void approvalThatArrivesFirstIsSignedOnceEverythingElseArrives() throws Exception {
     String zone = "pending.test.";
     String versionId = UUID.randomUUID().toString();
@@ -283,6 +374,29 @@ class SignerPipelineTest {
     }
     assertInstanceOf(ZoneVersionSigned.class, fact);
     return record;
+  }
+
+  /** Runs the timer's check with the signer's clock at {@code at}. */
+  private void refreshAt(Instant at) {
+    clock.advance(Duration.between(Instant.now(), at));
+    try {
+      signing.refreshDueZones();
+    } finally {
+      clock.reset();
+    }
+  }
+
+  private static ZoneVersionSigned awaitResigned(String zone, SigningTrigger trigger) {
+    return (ZoneVersionSigned)
+        Bus.await(
+                Topics.SIGNED_VERSIONS,
+                (SignedVersionFact fact) ->
+                    fact.getZone().equals(zone)
+                        && fact.getFact() instanceof ZoneVersionSigned s
+                        && s.getTrigger() == trigger,
+                TIMEOUT)
+            .value()
+            .getFact();
   }
 
   private static String versionOf(SignedVersionFact fact) {
@@ -411,14 +525,18 @@ class SignerPipelineTest {
   }
 
   private static ZoneVersionReviewed approval(String zone, String versionId, long serial) {
+    return review(zone, versionId, serial, ReviewDecision.APPROVED);
+  }
+
+  private static ZoneVersionReviewed review(String zone, String versionId, long serial, ReviewDecision decision) {
     return ZoneVersionReviewed.newBuilder()
         .setMetadata(metadata("review-gateway"))
         .setZone(zone)
         .setStage(ReviewStage.UNSIGNED)
         .setVersionId(versionId)
         .setSerial(serial)
-        .setDecision(ReviewDecision.APPROVED)
-        .setReviewer("policy")
+        .setDecision(decision)
+        .setReviewer(decision == ReviewDecision.APPROVED ? "policy" : "operator")
         .build();
   }
 
