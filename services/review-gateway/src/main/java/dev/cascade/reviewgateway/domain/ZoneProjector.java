@@ -46,6 +46,9 @@ public final class ZoneProjector {
     }
     if (fact instanceof ZoneFact.ReloadRequested reload) {
       state.source = reload.source();
+      if (state.progress != ZoneProgress.LOADING) {
+        state.progressBeforeLoad = state.progress;
+      }
       state.progress = ZoneProgress.LOADING;
       state.loadRequestedAt = at;
       history.add(new HistoryEntry(at, null, "Started load"));
@@ -55,10 +58,15 @@ public final class ZoneProjector {
     } else if (fact instanceof ZoneFact.LoadFailed failed) {
       String where = failed.file() == null ? "" : failed.file() + (failed.line() == null ? "" : ":" + failed.line()) + ": ";
       state.error = new ZoneState.ZoneError(where + failed.reason(), failed.file(), failed.line(), at);
-      // Reference: Loading → Waiting on a failed load; the last good version stays published.
-      state.progress = ZoneProgress.IDLE;
+      // Reference: Loading → Waiting on a failed load; the last good version stays published, and a version that
+      // was waiting for a review before the reload still waits for it (a failed reload replaces nothing).
+      if (state.progress == ZoneProgress.LOADING) {
+        state.progress = state.progressBeforeLoad != null ? state.progressBeforeLoad : ZoneProgress.IDLE;
+      }
+      state.progressBeforeLoad = null;
       history.add(new HistoryEntry(at, null, "Loading failed: " + where + failed.reason()));
     } else if (fact instanceof ZoneFact.Loaded loaded) {
+      state.progressBeforeLoad = null;
       state.unsignedVersionId = loaded.versionId();
       state.unsignedSerial = loaded.serial();
       state.unsignedByteCount = loaded.byteCount();

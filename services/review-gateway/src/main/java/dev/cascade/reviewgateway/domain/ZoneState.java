@@ -18,6 +18,8 @@ public final class ZoneState {
   public ZoneProgress progress = ZoneProgress.IDLE;
   /** When the last load was asked for (zone added or reload requested): the loader starts on that event. */
   public Instant loadRequestedAt;
+  /** Where the zone stood when a reload began, so a failed reload returns there (a review in progress stays open). */
+  public ZoneProgress progressBeforeLoad;
 
   /** The latest loaded (unsigned) version: under review, being signed, or the last one handled. */
   public String unsignedVersionId;

@@ -152,6 +152,21 @@ class ZoneProjectorTest {
   }
 
   @Test
+  void aFailedReloadLeavesTheVersionUnderReviewReviewable() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
+        .state();
+    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of())).state();
+    s = apply(s, new ZoneFact.ReloadRequested("/z/example.zone")).state();
+    assertEquals(ZoneProgress.LOADING, s.progress);
+    ZoneState failed = apply(s, new ZoneFact.LoadFailed("/z/example.zone", 3, "syntax error")).state();
+    assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, failed.progress);
+    assertEquals("v1", failed.unsignedVersionId);
+    assertEquals("/z/example.zone:3: syntax error", failed.error.message());
+    ZoneProjector.Outcome approved = apply(failed, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator"));
+    assertEquals(ZoneProgress.SIGNING, approved.state().progress);
+  }
+
+  @Test
   void signingFailureHaltsWithReason() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
     s = apply(s, new ZoneFact.Loaded("v1", 1, 9, 3, List.of())).state();
