@@ -98,12 +98,8 @@ class SignerPipelineTest {
   void aSecondVersionIsSignedIncrementallyFromTheFirst() throws Exception {
     String zone = "incremental.test.";
     List<SigningKey> keys = keys(zone);
-    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
-    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys, TEST_KEK), null);
     String first = UUID.randomUUID().toString();
-    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, first, 100, writeUnsigned(zone, first, 100)), null);
-    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, first, 100), null);
-    ZoneVersionSigned firstSigned = (ZoneVersionSigned) awaitSigned(zone, first).value().getFact();
+    ZoneVersionSigned firstSigned = signedFirstVersion(zone, first, 100, keys);
     assertEquals(0, firstSigned.getStats().getReusedRrsigCount(), "the first version is signed in full");
     assertEquals(SigningTrigger.LOADED, firstSigned.getTrigger());
 
@@ -125,11 +121,7 @@ class SignerPipelineTest {
   void aNewKeySetReSignsTheLastSignedVersion() throws Exception {
     String zone = "rekeyed.test.";
     String versionId = UUID.randomUUID().toString();
-    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
-    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys(zone), TEST_KEK), null);
-    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, versionId, 900, writeUnsigned(zone, versionId, 900)), null);
-    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, versionId, 900), null);
-    ZoneVersionSigned loaded = (ZoneVersionSigned) awaitSigned(zone, versionId).value().getFact();
+    ZoneVersionSigned loaded = signedFirstVersion(zone, versionId, 900, keys(zone));
 
     List<SigningKey> newKeys = keys(zone);
     Bus.send(Topics.KEY_SETS, zone, keySet(zone, newKeys, TEST_KEK), null);
@@ -156,11 +148,7 @@ class SignerPipelineTest {
     String zone = "refresh.test.";
     String versionId = UUID.randomUUID().toString();
     List<SigningKey> keys = keys(zone);
-    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
-    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys, TEST_KEK), null);
-    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, versionId, 500, writeUnsigned(zone, versionId, 500)), null);
-    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, versionId, 500), null);
-    ZoneVersionSigned loaded = (ZoneVersionSigned) awaitSigned(zone, versionId).value().getFact();
+    ZoneVersionSigned loaded = signedFirstVersion(zone, versionId, 500, keys);
 
     signing.refreshDueZones();
     assertEquals(versionId, store.findSignedHead(zone).orElseThrow().signedVersionId(), "nothing is due yet");
@@ -196,11 +184,7 @@ class SignerPipelineTest {
     String zone = "postponed.test.";
     String first = UUID.randomUUID().toString();
     List<SigningKey> keys = keys(zone);
-    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
-    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys, TEST_KEK), null);
-    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, first, 600, writeUnsigned(zone, first, 600)), null);
-    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, first, 600), null);
-    awaitSigned(zone, first);
+    signedFirstVersion(zone, first, 600, keys);
     String second = UUID.randomUUID().toString();
     ContentLocation content = writeUnsigned(zone, second, 601, "ftp." + zone + " 3600 IN A 192.0.2.21\n");
     Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, second, 601, content), null);
@@ -227,11 +211,7 @@ class SignerPipelineTest {
     String zone = "valve.test.";
     String first = UUID.randomUUID().toString();
     List<SigningKey> keys = keys(zone);
-    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
-    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys, TEST_KEK), null);
-    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, first, 700, writeUnsigned(zone, first, 700)), null);
-    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, first, 700), null);
-    awaitSigned(zone, first);
+    signedFirstVersion(zone, first, 700, keys);
     String second = UUID.randomUUID().toString();
     Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, second, 701, writeUnsigned(zone, second, 701)), null);
     await().atMost(TIMEOUT).until(() -> store.findManifest(second).isPresent());
@@ -253,11 +233,7 @@ class SignerPipelineTest {
   void aNewKeySetWaitsForTheNewerVersionWhichIsSignedWithItAndNothingIsReSigned() throws Exception {
     String zone = "rekeyed-pending.test.";
     String first = UUID.randomUUID().toString();
-    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
-    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys(zone), TEST_KEK), null);
-    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, first, 800, writeUnsigned(zone, first, 800)), null);
-    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, first, 800), null);
-    ZoneVersionSigned firstSigned = (ZoneVersionSigned) awaitSigned(zone, first).value().getFact();
+    ZoneVersionSigned firstSigned = signedFirstVersion(zone, first, 800, keys(zone));
     String firstKeySet = store.findSignedHead(zone).orElseThrow().keySetEventId();
     String second = UUID.randomUUID().toString();
     Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, second, 801, writeUnsigned(zone, second, 801)), null);
@@ -361,6 +337,17 @@ class SignerPipelineTest {
   }
 
   // ---------------------------------------------------------------------------------------------- helpers
+
+  /** Adds {@code zone} with {@code keys}, loads and approves a first version and returns it signed. */
+  private ZoneVersionSigned signedFirstVersion(String zone, String versionId, long serial, List<SigningKey> keys)
+      throws Exception {
+    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys, TEST_KEK), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, versionId, serial, writeUnsigned(zone, versionId, serial)),
+        null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, versionId, serial), null);
+    return (ZoneVersionSigned) awaitSigned(zone, versionId).value().getFact();
+  }
 
   private static ConsumerRecord<String, SignedVersionFact> awaitSigned(String zone, String versionId) {
     ConsumerRecord<String, SignedVersionFact> record =
