@@ -43,7 +43,9 @@ import org.xbill.DNS.Type;
  * <p>dnsjava's {@code Master} does not report the line of each record, so this parser first splits
  * the file into logical records itself (a record continues over newlines inside parentheses, RFC 1035
  * §5.1) and remembers the first line of each; dnsjava's {@link Tokenizer} and {@link Record#fromString}
- * then parse each logical record. Every error therefore names the file and line of the offending record.
+ * then parse each logical record. Every error therefore names the file and line of the offending record. The
+ * bulk of a TLD zone (one-line NS, A, AAAA and DS records) is read from the bytes directly, and a large file is
+ * read a block at a time and parsed on several threads, with the same result as one thread.
  *
  * <p>Input checks: one SOA, at the apex (RFC 1035 §5.2); NS records at the apex (RFC 1035 §5.2); no
  * CNAME beside other data (RFC 1034 §3.6.2, RFC 2181 §10.1); no out-of-zone names; class IN only.
