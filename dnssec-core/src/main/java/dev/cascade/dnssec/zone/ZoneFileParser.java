@@ -219,13 +219,7 @@ public final class ZoneFileParser {
    * parses each logical record in it.
    */
   private void readFile(Path path, String displayName, FileState state) throws ZoneInputException {
-    Path real;
-    try {
-      real = path.toRealPath();
-    } catch (IOException e) {
-      throw new ZoneInputException(displayName, null, "cannot read: " + e);
-    }
-    includeStack.push(real);
+    Path real = enter(path, displayName);
     try (Blocks file = new Blocks(Files.newInputStream(real), BLOCK)) {
       int line = 1;
       while (file.start < file.end || !file.eof) {
@@ -247,6 +241,17 @@ public final class ZoneFileParser {
     includeStack.pop();
   }
 
+  /** The file's real path, pushed on the $INCLUDE stack (popped when it is read). */
+  private Path enter(Path path, String displayName) throws ZoneInputException {
+    try {
+      Path real = path.toRealPath();
+      includeStack.push(real);
+      return real;
+    } catch (IOException e) {
+      throw new ZoneInputException(displayName, null, "cannot read: " + e);
+    }
+  }
+
   /** Bytes of a zone file one thread parses at a time when the file is read in blocks. */
   private static final int PARALLEL_BLOCK = 4 << 20;
 
@@ -261,13 +266,7 @@ public final class ZoneFileParser {
    */
   private void readInBlocks(Path path, String displayName, FileState state, int threads, int blockSize)
       throws ZoneInputException {
-    Path real;
-    try {
-      real = path.toRealPath();
-    } catch (IOException e) {
-      throw new ZoneInputException(displayName, null, "cannot read: " + e);
-    }
-    includeStack.push(real);
+    Path real = enter(path, displayName);
     ThreadLocal<NameCache> caches = ThreadLocal.withInitial(NameCache::new);
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "zone-parser");

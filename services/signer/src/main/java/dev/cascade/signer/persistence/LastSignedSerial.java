@@ -1,7 +1,9 @@
 package dev.cascade.signer.persistence;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.AttributeOverride;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -37,28 +39,16 @@ public class LastSignedSerial extends PanacheEntityBase {
   @Column(name = "unsigned_serial")
   public Long unsignedSerial;
 
-  /** Where the signed chunks are: the fields of the ContentLocation event record. */
-  @Column(name = "content_topic")
-  public String topic;
-
-  @Column(name = "content_partition")
-  public Integer partition;
-
-  @Column(name = "content_first_offset")
-  public Long firstOffset;
-
-  @Column(name = "content_last_offset")
-  public Long lastOffset;
-
-  @Column(name = "content_chunk_count")
-  public Integer chunkCount;
-
-  /** Hex SHA-384 of the signed content. */
-  @Column(name = "content_digest", length = 96)
-  public String digest;
-
-  @Column(name = "content_record_count")
-  public Long recordCount;
+  /** Where the signed chunks are; null for a zone signed before the signer kept it. */
+  @Embedded
+  @AttributeOverride(name = "topic", column = @Column(name = "content_topic", length = 249))
+  @AttributeOverride(name = "partition", column = @Column(name = "content_partition"))
+  @AttributeOverride(name = "firstOffset", column = @Column(name = "content_first_offset"))
+  @AttributeOverride(name = "lastOffset", column = @Column(name = "content_last_offset"))
+  @AttributeOverride(name = "chunkCount", column = @Column(name = "content_chunk_count"))
+  @AttributeOverride(name = "digest", column = @Column(name = "content_digest", length = 96))
+  @AttributeOverride(name = "recordCount", column = @Column(name = "content_record_count"))
+  public StoredContentRef content;
 
   /** The KeySetChanged event whose keys signed the version. */
   @Column(name = "key_set_event_id", length = 64)

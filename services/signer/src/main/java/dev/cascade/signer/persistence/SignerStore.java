@@ -3,7 +3,6 @@ package dev.cascade.signer.persistence;
 import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.signer.domain.Approval;
-import dev.cascade.signer.domain.ContentRef;
 import dev.cascade.signer.domain.LaterVersion;
 import dev.cascade.signer.domain.SignedHead;
 import dev.cascade.signer.domain.SigningStatus;
@@ -146,18 +145,11 @@ public class SignerStore {
 
   /** Keeps the manifest of a version; a replayed ZoneVersionLoaded changes nothing. */
   public void saveManifest(UnsignedManifest manifest) {
-    ContentRef c = manifest.content();
     StoredManifest row = new StoredManifest();
     row.versionId = manifest.versionId();
     row.zone = manifest.zone();
     row.unsignedSerial = manifest.unsignedSerial();
-    row.topic = c.topic();
-    row.partition = c.partition();
-    row.firstOffset = c.firstOffset();
-    row.lastOffset = c.lastOffset();
-    row.chunkCount = c.chunkCount();
-    row.digest = c.digest();
-    row.recordCount = c.recordCount();
+    row.content = StoredContentRef.of(manifest.content());
     row.receivedAt = Instant.now();
     inTransaction(() -> persistIfAbsent(StoredManifest.<StoredManifest>findById(row.versionId), row));
   }
@@ -171,8 +163,7 @@ public class SignerStore {
                     r.zone,
                     r.versionId,
                     r.unsignedSerial,
-                    new ContentRef(
-                        r.topic, r.partition, r.firstOffset, r.lastOffset, r.chunkCount, r.digest, r.recordCount)));
+                    r.content.toContentRef()));
   }
 
   /**
@@ -256,14 +247,7 @@ public class SignerStore {
     last.versionId = head.signedVersionId();
     last.unsignedVersionId = head.unsignedVersionId();
     last.unsignedSerial = head.unsignedSerial();
-    ContentRef c = head.content();
-    last.topic = c.topic();
-    last.partition = c.partition();
-    last.firstOffset = c.firstOffset();
-    last.lastOffset = c.lastOffset();
-    last.chunkCount = c.chunkCount();
-    last.digest = c.digest();
-    last.recordCount = c.recordCount();
+    last.content = StoredContentRef.of(head.content());
     last.keySetEventId = head.keySetEventId();
     last.signedEventId = head.signedEventId();
     last.refreshDueAt = head.refreshDueAt();
@@ -274,7 +258,7 @@ public class SignerStore {
                     "status = ?1, signedSerial = ?2, signedDigest = ?3, finishedAt = ?4 where versionId = ?5",
                     SigningStatus.SIGNED.name(),
                     head.signedSerial(),
-                    c.digest(),
+                    head.content().digest(),
                     now,
                     head.signedVersionId())
                 .chain(() -> merge(last)));
@@ -283,7 +267,7 @@ public class SignerStore {
   /** The zone's last signed version, if it has one recorded with its content location. */
   public Optional<SignedHead> findSignedHead(String zone) {
     LastSignedSerial row = inSession(() -> LastSignedSerial.findById(zone));
-    return Optional.ofNullable(row).filter(r -> r.topic != null).map(SignerStore::head);
+    return Optional.ofNullable(row).filter(r -> r.content != null).map(SignerStore::head);
   }
 
   /** The last signed versions that are not retired, of zones that have a policy, by zone. */
@@ -292,7 +276,7 @@ public class SignerStore {
         inSession(
             () ->
                 LastSignedSerial.list(
-                    "topic is not null and refreshDueAt is not null"
+                    "content.topic is not null and refreshDueAt is not null"
                         + " and zone in (select p.zone from StoredZonePolicy p) order by zone"));
     return rows.stream().map(SignerStore::head).toList();
   }
@@ -372,7 +356,7 @@ public class SignerStore {
         r.unsignedVersionId,
         r.unsignedSerial,
         r.lastSignedSerial,
-        new ContentRef(r.topic, r.partition, r.firstOffset, r.lastOffset, r.chunkCount, r.digest, r.recordCount),
+        r.content.toContentRef(),
         r.keySetEventId,
         r.signedEventId,
         r.refreshDueAt);

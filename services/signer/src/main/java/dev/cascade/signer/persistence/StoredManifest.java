@@ -2,6 +2,7 @@ package dev.cascade.signer.persistence;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -24,28 +25,8 @@ public class StoredManifest extends PanacheEntityBase {
   @Column(name = "unsigned_serial", nullable = false)
   public long unsignedSerial;
 
-  /** Content topic; Kafka topic names have at most 249 characters. */
-  @Column(name = "topic", nullable = false, length = 249)
-  public String topic;
-
-  @Column(name = "partition_no", nullable = false)
-  public int partition;
-
-  @Column(name = "first_offset", nullable = false)
-  public long firstOffset;
-
-  @Column(name = "last_offset", nullable = false)
-  public long lastOffset;
-
-  @Column(name = "chunk_count", nullable = false)
-  public int chunkCount;
-
-  /** Hex SHA-384 over the records in canonical order. */
-  @Column(name = "digest", nullable = false, length = 96)
-  public String digest;
-
-  @Column(name = "record_count", nullable = false)
-  public long recordCount;
+  @Embedded
+  public StoredContentRef content;
 
   @Column(name = "received_at", nullable = false)
   public Instant receivedAt;
