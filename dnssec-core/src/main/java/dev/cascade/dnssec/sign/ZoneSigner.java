@@ -1,6 +1,7 @@
 package dev.cascade.dnssec.sign;
 
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.parallel.Parallel;
 import dev.cascade.dnssec.zone.CanonicalOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,7 +16,6 @@ import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.DClass;
@@ -24,7 +24,6 @@ import org.xbill.DNS.NSEC3PARAMRecord;
 import org.xbill.DNS.NSEC3Record;
 import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -337,19 +336,26 @@ public final class ZoneSigner {
     input = null;  // only one copy of the zone stays reachable
 
     List<Node> nodes = nodes(origin, records);
-    List<Node> hashed = List.of();
-    if (param == null) {
-      nsecChain(origin, nodes);
-    } else {
-      hashed = nsec3Chain(origin, records, nodes, policy, param, denialTtl);
+    ExecutorService pool = threads == 1 ? null : Parallel.pool(threads, "zone-signer");
+    try {
+      List<Node> hashed = List.of();
+      if (param == null) {
+        nsecChain(origin, nodes);
+      } else {
+        hashed = nsec3Chain(origin, records, nodes, policy, denialTtl, pool);
+      }
+      RrsetSigner.PreparedKey[] prepared = keys.stream().map(RrsetSigner.PreparedKey::of)
+          .toArray(RrsetSigner.PreparedKey[]::new);
+      Node[] ordered = inOutputOrder(nodes, hashed);
+      nodes = null;
+      hashed = null;
+      long[] counts = signAndEmit(records, ordered, prepared, origin, validity, previous, denialTtl, pool, sink);
+      return new SigningStats(unsigned.size(), counts[1], counts[0], counts[2], threads);
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
     }
-
-    RrsetSigner.PreparedKey[] prepared = keys.stream().map(RrsetSigner.PreparedKey::of).toArray(RrsetSigner.PreparedKey[]::new);
-    Node[] ordered = inOutputOrder(nodes, hashed);
-    nodes = null;
-    hashed = null;
-    long[] counts = signAndEmit(records, ordered, prepared, origin, validity, previous, denialTtl, sink);
-    return new SigningStats(unsigned.size(), counts[1], counts[0], counts[2], threads);
   }
 
   /**
@@ -524,56 +530,88 @@ public final class ZoneSigner {
    * RFC 5155 §7.1: one NSEC3 per authoritative name, delegation (with opt-out only those with DS) and
    * empty non-terminal on the way to them; ENTs that lead only to opt-out delegations get none.
    */
-  private static List<Node> nsec3Chain(Name origin, Record[] records, List<Node> nodes, SigningPolicy policy,
-      NSEC3PARAMRecord param, long ttl) {
+  private List<Node> nsec3Chain(Name origin, Record[] records, List<Node> nodes, SigningPolicy policy, long ttl,
+      ExecutorService pool) {
     byte[] salt = policy.nsec3Salt();
     int iterations = policy.nsec3Iterations();
-    record Hashed(byte[] hash, int[] types) {}
+    // The names' hashes and bitmaps on every thread; the empty non-terminals, rare and found by looking at the
+    // names around, on this one.
+    byte[][] hashes = new byte[nodes.size()][];
+    int[][] types = new int[nodes.size()][];
+    Parallel.forRanges(pool, nodes.size(), pieces(pool), (from, to) -> {
+      MessageDigest sha1 = sha1();
+      for (int i = from; i < to; i++) {
+        Node n = nodes.get(i);
+        if (n.kind != Kind.OCCLUDED
+            && !(n.kind == Kind.DELEGATION && policy.optOut() && !hasType(records, n, Type.DS))) {
+          hashes[i] = hash(sha1, n.name, salt, iterations);
+          types[i] = bitmapTypes(records, n, -1);
+        }
+      }
+    });
     List<Hashed> chain = new ArrayList<>();
     Set<Name> ents = new HashSet<>();
-    MessageDigest sha1;
-    try {
-      sha1 = MessageDigest.getInstance("SHA-1");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is mandatory in every Java platform", e);
-    }
+    MessageDigest sha1 = sha1();
     int apexLabels = origin.labels();
-    for (Node n : nodes) {
-      if (n.kind == Kind.OCCLUDED) {
-        continue;
-      }
-      if (n.kind == Kind.DELEGATION && policy.optOut() && !hasType(records, n, Type.DS)) {
-        continue;
-      }
-      chain.add(new Hashed(hash(sha1, n.name, salt, iterations), bitmapTypes(records, n, -1)));
-      // Names directly below the apex have the apex as parent: no empty non-terminal possible.
-      for (int l = n.name.labels() - 1; l > apexLabels; l--) {
-        Name up = new Name(n.name, n.name.labels() - l);
-        if (exists(nodes, up) || !ents.add(up)) {
-          break;
+    for (int i = 0; i < hashes.length; i++) {
+      if (hashes[i] != null) {
+        chain.add(new Hashed(hashes[i], types[i]));
+        // Names directly below the apex have the apex as parent: no empty non-terminal possible.
+        if (nodes.get(i).name.labels() > apexLabels + 1) {
+          addEmptyNonTerminals(nodes, nodes.get(i).name, apexLabels, ents, sha1, salt, iterations, chain);
         }
-        chain.add(new Hashed(hash(sha1, up, salt, iterations), new int[0]));  // empty non-terminal: empty bitmap
       }
     }
     chain.sort((a, b) -> Arrays.compareUnsigned(a.hash(), b.hash()));
-    base32 b32 = new base32(base32.Alphabet.BASE32HEX, false, true);
     Nsec3Shape shape = new Nsec3Shape(policy.optOut() ? NSEC3Record.Flags.OPT_OUT : 0, iterations, salt, ttl);
-    List<Node> hashed = new ArrayList<>(chain.size());
-    for (int i = 0; i < chain.size(); i++) {
-      Hashed h = chain.get(i);
-      byte[] next = chain.get((i + 1) % chain.size()).hash();
-      if (Arrays.equals(h.hash(), next) && chain.size() > 1) {
-        throw new IllegalStateException("NSEC3 hash collision in " + origin + ": choose another salt (RFC 5155 §7.1)");
+    HashedNode[] hashed = new HashedNode[chain.size()];
+    Parallel.forRanges(pool, chain.size(), pieces(pool), (from, to) -> {
+      base32 b32 = new base32(base32.Alphabet.BASE32HEX, false, true);
+      for (int i = from; i < to; i++) {
+        Hashed h = chain.get(i);
+        byte[] next = chain.get((i + 1) % chain.size()).hash();
+        if (Arrays.equals(h.hash(), next) && chain.size() > 1) {
+          throw new IllegalStateException("NSEC3 hash collision in " + origin + ": choose another salt (RFC 5155 §7.1)");
+        }
+        try {
+          hashed[i] = new HashedNode(new Name(b32.toString(h.hash()), origin), next, h.types(), shape);
+        } catch (TextParseException e) {
+          throw new IllegalStateException("cannot form the NSEC3 owner name in " + origin, e);
+        }
       }
-      Name owner;
-      try {
-        owner = Name.concatenate(new Name(b32.toString(h.hash()), null), origin);
-      } catch (TextParseException | NameTooLongException e) {
-        throw new IllegalStateException("cannot form the NSEC3 owner name in " + origin, e);
+    });
+    return Arrays.asList(hashed);
+  }
+
+  /** A name of the NSEC3 chain: its hash and the types of its bitmap. */
+  private record Hashed(byte[] hash, int[] types) {}
+
+  /**
+   * Adds to the chain the empty non-terminals above {@code name} not yet in it (RFC 5155 §7.1): ancestors below
+   * the apex that own no records.
+   */
+  private static void addEmptyNonTerminals(List<Node> nodes, Name name, int apexLabels, Set<Name> ents,
+      MessageDigest sha1, byte[] salt, int iterations, List<Hashed> chain) {
+    for (int l = name.labels() - 1; l > apexLabels; l--) {
+      Name up = new Name(name, name.labels() - l);
+      if (exists(nodes, up) || !ents.add(up)) {
+        break;
       }
-      hashed.add(new HashedNode(owner, next, h.types(), shape));
+      chain.add(new Hashed(hash(sha1, up, salt, iterations), new int[0]));  // empty non-terminal: empty bitmap
     }
-    return hashed;
+  }
+
+  /** Ranges to cut set-up work into: a few per thread, so that one slow range does not hold up the rest. */
+  private int pieces(ExecutorService pool) {
+    return pool == null ? 1 : 4 * threads;
+  }
+
+  private static MessageDigest sha1() {
+    try {
+      return MessageDigest.getInstance("SHA-1");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is mandatory in every Java platform", e);
+    }
   }
 
   private static boolean hasType(Record[] records, Node n, int type) {
@@ -626,14 +664,15 @@ public final class ZoneSigner {
    * @return the number of RRSIGs, of NSEC/NSEC3 records and of reused RRSIGs
    */
   private long[] signAndEmit(Record[] records, Node[] nodes, RrsetSigner.PreparedKey[] keys, Name origin,
-      SignatureValidity validity, PreviousVersion previous, long denialTtl, Consumer<Record> sink) {
+      SignatureValidity validity, PreviousVersion previous, long denialTtl, ExecutorService pool,
+      Consumer<Record> sink) {
     int[] dnskeySigners = signers(keys, true);
     int[] otherSigners = signers(keys, false);
     int chunks = (nodes.length + CHUNK - 1) / CHUNK;
     long[] counts = new long[3];
     Emitter emitter = new Emitter(records, nodes, sink, counts);
 
-    if (threads == 1) {
+    if (pool == null) {
       RrsetSigner signer = new RrsetSigner(keys, origin, validity.inception);
       List<RRSIGRecord> sigs = new ArrayList<>();
       for (int c = 0; c < chunks; c++) {
@@ -674,26 +713,17 @@ public final class ZoneSigner {
         }
       }
     };
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "zone-signer");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      for (int t = 0; t < threads; t++) {
-        pool.execute(work);
+    for (int t = 0; t < threads; t++) {
+      pool.execute(work);
+    }
+    for (int c = 0; c < chunks; c++) {
+      try {
+        done[c].join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
       }
-      for (int c = 0; c < chunks; c++) {
-        try {
-          done[c].join();
-        } catch (CompletionException e) {
-          throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        }
-        emitter.emitChunk(c);
-        inFlight.release();
-      }
-    } finally {
-      pool.shutdownNow();
+      emitter.emitChunk(c);
+      inFlight.release();
     }
     return counts;
   }

@@ -1,5 +1,6 @@
 package dev.cascade.dnssec.zone;
 
+import dev.cascade.dnssec.parallel.Parallel;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -14,12 +15,13 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,6 +87,11 @@ public final class ZoneFileParser {
   private Name lastOwnerOrigin;
   private Name lastOwnerName;
   private long byteCount;
+  /** Reading in blocks: the size of the file, and of the blocks whose records are taken over so far. */
+  private long fileBytes;
+  private long blockBytesTaken;
+  /** A block's parser: the length of its block. */
+  private int blockBytes;
 
   private ZoneFileParser(Name zoneOrigin, Path zoneDir, Path zoneDirReal, NameCache names) {
     this.zoneOrigin = zoneOrigin;
@@ -165,13 +172,19 @@ public final class ZoneFileParser {
     }
     ZoneFileParser parser = new ZoneFileParser(origin, dir, dirReal, new NameCache());
     FileState start = new FileState(origin, -1);
-    if (threads > 1 && absolute.toFile().length() > 2L * blockSize) {
-      parser.readInBlocks(absolute, file.toString(), start, threads, blockSize);
-    } else {
+    if (threads == 1 || absolute.toFile().length() <= 2L * blockSize) {
       parser.readFile(absolute, file.toString(), start);
+      parser.lastOwnerText = null;
+      return parser.normalise(file.toString(), null, 1);
     }
-    parser.lastOwnerText = null;
-    return parser.normalise(file.toString());
+    ExecutorService pool = Parallel.pool(threads, "zone-parser");
+    try {
+      parser.readInBlocks(absolute, file.toString(), start, pool, threads, blockSize);
+      parser.lastOwnerText = null;
+      return parser.normalise(file.toString(), pool, threads);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** A parsed record and where it came from, made per owner while normalising. */
@@ -179,27 +192,6 @@ public final class ZoneFileParser {
 
   /** Bytes read from a zone file at a time; a logical record longer than this grows the buffer. */
   private static final int BLOCK = 1 << 20;
-
-  /**
-   * Consecutive records of one owner in file order, the parsed records {@code [from, to)}, with the owner's canonical sort key
-   * ({@link CanonicalOrder#nameKey}), made only when every record is read so the keys do not add to the memory peak
-   * of reading.
-   */
-  private static final class Run {
-    final int from;
-    final int to;
-    byte[] key;
-    /**
-     * The 8 octets of the key after the zone's own (every owner's key starts with the apex's), so most comparisons
-     * of a sort need not reach the key: a zero-padded prefix orders like the key, a label never starting with 0.
-     */
-    long prefix;
-
-    Run(int from, int to) {
-      this.from = from;
-      this.to = to;
-    }
-  }
 
   /** Per-file parser state: RFC 1035 §5.1 says an $INCLUDE does not change the including file's origin. */
   private static final class FileState {
@@ -264,17 +256,17 @@ public final class ZoneFileParser {
    * before it (RFC 1035 §5.1: a blank owner is the previous owner, and without $TTL an omitted TTL is the previous
    * one).
    */
-  private void readInBlocks(Path path, String displayName, FileState state, int threads, int blockSize)
-      throws ZoneInputException {
+  private void readInBlocks(Path path, String displayName, FileState state, ExecutorService pool, int threads,
+      int blockSize) throws ZoneInputException {
     Path real = enter(path, displayName);
-    ThreadLocal<NameCache> caches = ThreadLocal.withInitial(NameCache::new);
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "zone-parser");
-      t.setDaemon(true);
-      return t;
-    });
+    // One name cache per thread at a time; dropped with this queue when the file is read, not kept by the pool.
+    Queue<NameCache> caches = new ConcurrentLinkedQueue<>();
+    // Blocks are copied out of the read buffer into buffers that go round: a fresh copy per block would live until
+    // its turn to be parsed, reach the old generation and leave there garbage that only a full collection frees.
+    Queue<byte[]> freeBlocks = new ConcurrentLinkedQueue<>();
     Deque<Future<ZoneFileParser>> inFlight = new ArrayDeque<>();
     try (Blocks file = new Blocks(Files.newInputStream(real), 2 * blockSize)) {
+      fileBytes = Files.size(real);
       int pos = 0;
       int line = 1;
       int blockLines = 0;
@@ -286,8 +278,8 @@ public final class ZoneFileParser {
         if (recordEnd < 0) {
           if (file.eof) {
             if (pos > file.start) {
-              inFlight.add(submitBlock(pool, caches, real, Arrays.copyOfRange(file.buffer, file.start, pos),
-                  displayName, line, blockState));
+              inFlight.add(submitBlock(pool, caches, freeBlocks, real, file.buffer, file.start, pos, displayName,
+                  line, blockState));
             }
             break;
           }
@@ -297,8 +289,8 @@ public final class ZoneFileParser {
         byte first = file.buffer[pos];
         if (splittable && pos - file.start >= blockSize && !isSpace(first) && first != ';' && first != '$'
             && (scan.defaultTtl >= 0 || hasTtl(file.buffer, pos, recordEnd))) {
-          inFlight.add(submitBlock(pool, caches, real, Arrays.copyOfRange(file.buffer, file.start, pos), displayName,
-              line, blockState));
+          inFlight.add(submitBlock(pool, caches, freeBlocks, real, file.buffer, file.start, pos, displayName, line,
+              blockState));
           line += blockLines;
           blockLines = 0;
           file.start = pos;
@@ -318,8 +310,6 @@ public final class ZoneFileParser {
       }
     } catch (IOException e) {
       throw new ZoneInputException(displayName, null, "cannot read: " + e);
-    } finally {
-      pool.shutdownNow();
     }
     includeStack.pop();
   }
@@ -349,19 +339,35 @@ public final class ZoneFileParser {
     return false;
   }
 
-  private Future<ZoneFileParser> submitBlock(ExecutorService pool, ThreadLocal<NameCache> caches, Path file,
-      byte[] block, String displayName, int firstLine, FileState state) {
+  private Future<ZoneFileParser> submitBlock(ExecutorService pool, Queue<NameCache> caches, Queue<byte[]> freeBlocks,
+      Path file, byte[] buffer, int from, int to, String displayName, int firstLine, FileState state) {
+    int length = to - from;
+    byte[] free = freeBlocks.poll();
+    byte[] block = free != null && free.length >= length ? free : new byte[length + length / 8];
+    System.arraycopy(buffer, from, block, 0, length);
+    // Room for the block's records from the records per byte so far (at first, one per 32 bytes, a TLD's short
+    // lines), so that its arrays are not copied as they fill.
+    int expectedRecords = blockBytesTaken > 0 ? (int) (length * 1.1 * parsedCount / blockBytesTaken) : length / 32;
     return pool.submit(() -> {
-      ZoneFileParser part = new ZoneFileParser(zoneOrigin, zoneDir, zoneDirReal, caches.get());
+      NameCache cache = caches.poll();
+      ZoneFileParser part = new ZoneFileParser(zoneOrigin, zoneDir, zoneDirReal, cache != null ? cache : new NameCache());
+      part.reserve(expectedRecords);
+      part.blockBytes = length;
       part.includeStack.push(file);
       int pos = 0;
       int line = firstLine;
-      while (pos < block.length) {
-        int recordEnd = part.logicalRecordEnd(block, pos, block.length, true);
-        int lines = part.scannedLines;
-        part.parseLogicalRecord(block, pos, recordEnd - pos, displayName, line, state);
-        line += lines;
-        pos = recordEnd;
+      try {
+        while (pos < length) {
+          int recordEnd = part.logicalRecordEnd(block, pos, length, true);
+          int lines = part.scannedLines;
+          part.parseLogicalRecord(block, pos, recordEnd - pos, displayName, line, state);
+          line += lines;
+          pos = recordEnd;
+        }
+      } finally {
+        part.lastOwnerText = null;  // it points into the block, which goes round
+        caches.add(part.names);
+        freeBlocks.add(block);
       }
       return part;
     });
@@ -380,6 +386,14 @@ public final class ZoneFileParser {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while parsing", e);
+    }
+    blockBytesTaken += part.blockBytes;
+    int needed = parsedCount + part.parsedCount;
+    if (needed > parsed.length) {
+      // Grow to the records of the whole file, estimated from the share of it parsed so far, rather than by half
+      // again and again: each outgrown copy of millions of references would outlive young collections and fill
+      // the old generation with garbage that only a full collection frees.
+      reserve((int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, needed * (fileBytes * 1.05 / blockBytesTaken))));
     }
     for (int k = 0; k < part.parsedCount; k++) {
       add(part.parsed[k], part.fileOf(k), part.parsedLines[k]);
@@ -873,6 +887,17 @@ public final class ZoneFileParser {
     add(r, file, line);
   }
 
+  /** Makes room for {@code size} records in all. */
+  private void reserve(int size) {
+    if (size > parsed.length) {
+      parsed = Arrays.copyOf(parsed, size);
+      parsedLines = Arrays.copyOf(parsedLines, size);
+      if (parsedFiles != null) {
+        parsedFiles = Arrays.copyOf(parsedFiles, size);
+      }
+    }
+  }
+
   /** The file the {@code k}th parsed record came from. */
   private String fileOf(int k) {
     return files.get(parsedFiles == null ? 0 : parsedFiles[k]);
@@ -880,12 +905,7 @@ public final class ZoneFileParser {
 
   private void add(Record r, String file, int line) {
     if (parsedCount == parsed.length) {
-      int size = parsedCount + (parsedCount >> 1);
-      parsed = Arrays.copyOf(parsed, size);
-      parsedLines = Arrays.copyOf(parsedLines, size);
-      if (parsedFiles != null) {
-        parsedFiles = Arrays.copyOf(parsedFiles, size);
-      }
+      reserve(parsedCount + (parsedCount >> 1));
     }
     int fileIndex = files.size() - 1;
     if (fileIndex < 0 || !files.get(fileIndex).equals(file)) {
@@ -969,7 +989,11 @@ public final class ZoneFileParser {
 
   private static final Comparator<Located> BY_TYPE = Comparator.comparingInt(l -> l.record().getType());
 
-  private ParsedZone normalise(String file) throws ZoneInputException {
+  /**
+   * Strips the DNSSEC records, puts the records in canonical order and merges each owner's records (see the class
+   * comment); with a pool, on its {@code threads} threads.
+   */
+  private ParsedZone normalise(String file, ExecutorService pool, int threads) throws ZoneInputException {
     List<String> warnings = new ArrayList<>();
     Map<Integer, Integer> stripped = new TreeMap<>();
     int m = 0;
@@ -995,96 +1019,42 @@ public final class ZoneFileParser {
       warnings.add(w.toString());
     }
     // Owner (by canonical key, RFC 4034 §6.1), then type. Runs of one owner are sorted rather than records: a TLD
-    // has two to three records per owner, and a sort by owner key costs far more than a few records. The sort is
-    // stable and so is the merge of one owner's runs below, so within an RRset the records keep file order and the
-    // first of duplicates is the one first seen.
-    List<Run> runList = new ArrayList<>();
-    for (int from = 0; from < m; ) {
-      Name owner = kept[from].getName();
-      int to = from + 1;
-      while (to < m && kept[to].getName() == owner) {
-        to++;
-      }
-      runList.add(new Run(from, to));
-      from = to;
-    }
-    Run[] runs = runList.toArray(new Run[0]);
-    runList = null;
+    // has two to three records per owner. The sort is stable and so is the merge of one owner's runs below, so
+    // within an RRset the records keep file order and the first of duplicates is the one first seen.
+    int[] runStart = runStarts(kept, m);
+    int runCount = runStart.length - 1;
     int apexKey = CanonicalOrder.nameKey(zoneOrigin).length;
-    Arrays.stream(runs).parallel().forEach(run -> {
-      run.key = CanonicalOrder.nameKey(kept[run.from].getName());
-      for (int i = apexKey; i < apexKey + 8; i++) {
-        run.prefix = run.prefix << 8 | (i < run.key.length ? run.key[i] & 0xff : 0);
+    long[] prefix = new long[runCount];
+    Parallel.forRanges(pool, runCount, pool == null ? 1 : 4 * threads, (from, to) -> {
+      for (int run = from; run < to; run++) {
+        prefix[run] = keyPrefix(CanonicalOrder.nameKey(kept[runStart[run]].getName()), apexKey);
       }
     });
-    Arrays.parallelSort(runs, (x, y) -> {
-      int c = Long.compareUnsigned(x.prefix, y.prefix);
-      return c != 0 ? c : Arrays.compareUnsigned(x.key, y.key);
-    });
+    int[] order = sortByPrefix(prefix);
+    resolveTies(order, prefix, kept, runStart);
 
+    // Owners are merged in slices of whole owners, on the pool's threads; the slices' results are taken in order,
+    // so records, warnings and the first error are those of one pass.
+    int[] cuts = ownerCuts(order, prefix, kept, runStart, pool == null ? 1 : 4 * threads);
+    Merged[] merged = new Merged[cuts.length - 1];
+    Parallel.forRanges(pool, merged.length, merged.length, (from, to) -> {
+      for (int slice = from; slice < to; slice++) {
+        merged[slice] = merge(kept, runStart, order, prefix, cuts[slice], cuts[slice + 1]);
+      }
+    });
     int duplicates = 0;
-    List<Record> result = new ArrayList<>(m);
+    int total = 0;
     Located soa = null;
     boolean apexNs = false;
-    List<List<Located>> rrsets = new ArrayList<>();
-    List<List<Located>> withDuplicates = new ArrayList<>();
-    List<Located> owned = new ArrayList<>();
-    int r = 0;
-    while (r < runs.length) {
-      byte[] key = runs[r].key;
-      Name owner = kept[runs[r].from].getName();
-      owned.clear();
-      while (r < runs.length && Arrays.equals(runs[r].key, key)) {
-        for (int k = runs[r].from; k < runs[r].to; k++) {
-          owned.add(new Located(kept[k], fileOf(k), parsedLines[k]));
-        }
-        r++;
+    for (Merged slice : merged) {
+      if (slice.error != null) {
+        throw slice.error;
       }
-      owned.sort(BY_TYPE);
-      rrsets.clear();
-      withDuplicates.clear();
-      int i = 0;
-      while (i < owned.size()) {
-        int type = owned.get(i).record().getType();
-        int start = i;
-        while (i < owned.size() && owned.get(i).record().getType() == type) {
-          i++;
-        }
-        withDuplicates.add(owned.subList(start, i));
-        rrsets.add(distinct(owned.subList(start, i)));
-        duplicates += i - start - rrsets.get(rrsets.size() - 1).size();
-      }
-      for (int set = 0; set < rrsets.size(); set++) {
-        List<Located> members = rrsets.get(set);
-        int type = members.get(0).record().getType();
-        // The TTLs of dropped duplicates count too: which of two equal records comes first must not pick the TTL.
-        List<Located> all = withDuplicates.get(set);
-        long minTtl = Long.MAX_VALUE;
-        long maxTtl = Long.MIN_VALUE;
-        for (Located l : all) {
-          minTtl = Math.min(minTtl, l.record().getTTL());
-          maxTtl = Math.max(maxTtl, l.record().getTTL());
-        }
-        if (minTtl != maxTtl) {
-          Set<Long> ttls = new TreeSet<>();
-          all.forEach(l -> ttls.add(l.record().getTTL()));
-          warnings.add("RRset " + owner + "/" + Type.string(type) + " has differing TTLs " + ttls
-              + ": all set to the lowest, " + minTtl + " (RFC 2181 §5.2)");
-        }
-        if (type == Type.SOA) {
-          soa = checkSoa(owner, inFileOrder(members), soa);
-        }
-        if (type == Type.CNAME) {
-          checkCname(owner, inFileOrder(members), rrsets);
-        }
-        if (type == Type.NS && owner.equals(zoneOrigin)) {
-          apexNs = true;
-        }
-        for (Located l : members) {
-          Record rec = l.record();
-          result.add(rec.getTTL() == minTtl ? rec : withTtl(rec, minTtl));
-        }
-      }
+      warnings.addAll(slice.warnings);
+      duplicates += slice.duplicates;
+      total += slice.records.size();
+      soa = soa == null ? slice.soa : soa;
+      apexNs |= slice.apexNs;
     }
     if (duplicates > 0) {
       warnings.add("dropped " + duplicates + " duplicate record" + (duplicates == 1 ? "" : "s"));
@@ -1095,8 +1065,277 @@ public final class ZoneFileParser {
     if (!apexNs) {
       throw new ZoneInputException(soa.file(), soa.line(), "no NS records at the apex " + zoneOrigin + " (RFC 1035 §5.2)");
     }
+    Record[] result = new Record[total];
+    int at = 0;
+    for (Merged slice : merged) {
+      for (Record rec : slice.records) {
+        result[at++] = rec;
+      }
+    }
     return new ParsedZone(zoneOrigin, CanonicalOrder.knownSorted(result), ((SOARecord) soa.record()).getSerial(),
         byteCount, warnings);
+  }
+
+  /** Where each run of consecutive records of one owner starts in {@code kept[0, m)}, and {@code m} at the end. */
+  private static int[] runStarts(Record[] kept, int m) {
+    int[] starts = new int[m + 1];
+    int count = 0;
+    for (int from = 0; from < m; ) {
+      starts[count++] = from;
+      Name owner = kept[from].getName();
+      do {
+        from++;
+      } while (from < m && kept[from].getName() == owner);
+    }
+    starts[count] = m;
+    return Arrays.copyOf(starts, count + 1);
+  }
+
+  /**
+   * The 8 octets of a name's key ({@link CanonicalOrder#nameKey}) after the zone's own (every owner's key starts
+   * with the apex's), zero-padded: unsigned, these order like the keys wherever they differ (a label never starts
+   * with octet 0, which ends a label in a key), so only names that share them need their whole keys compared.
+   * The apex alone has 0.
+   */
+  private static long keyPrefix(byte[] key, int apexKey) {
+    long prefix = 0;
+    for (int i = apexKey; i < apexKey + 8; i++) {
+      prefix = prefix << 8 | (i < key.length ? key[i] & 0xff : 0);
+    }
+    return prefix;
+  }
+
+  /**
+   * The indexes of {@code prefix} in ascending unsigned order of their values, equal values in index order: a
+   * least-significant-digit radix sort, 16 bits a pass, which for a million owners takes a small part of what a
+   * comparison sort takes; a pass whose digit is the same everywhere is skipped.
+   */
+  static int[] sortByPrefix(long[] prefix) {
+    int n = prefix.length;
+    long[] keys = prefix.clone();
+    int[] order = new int[n];
+    Arrays.setAll(order, i -> i);
+    long[] keysOut = new long[n];
+    int[] orderOut = new int[n];
+    int[] next = new int[1 << 16];
+    for (int shift = 0; shift < 64; shift += 16) {
+      Arrays.fill(next, 0);
+      for (long key : keys) {
+        next[(int) (key >>> shift) & 0xffff]++;
+      }
+      if (n == 0 || next[(int) (keys[0] >>> shift) & 0xffff] == n) {
+        continue;
+      }
+      for (int digit = 0, sum = 0; digit < next.length; digit++) {
+        int count = next[digit];
+        next[digit] = sum;
+        sum += count;
+      }
+      for (int i = 0; i < n; i++) {
+        int to = next[(int) (keys[i] >>> shift) & 0xffff]++;
+        keysOut[to] = keys[i];
+        orderOut[to] = order[i];
+      }
+      long[] swapKeys = keys;
+      keys = keysOut;
+      keysOut = swapKeys;
+      int[] swapOrder = order;
+      order = orderOut;
+      orderOut = swapOrder;
+    }
+    return order;
+  }
+
+  /**
+   * Orders the runs that share a key prefix by their whole keys, stably: different owners with a common start, or
+   * one owner's runs from several places in the file (these keep file order).
+   */
+  private static void resolveTies(int[] order, long[] prefix, Record[] kept, int[] runStart) {
+    record Keyed(int run, byte[] key) {}
+    List<Keyed> tied = new ArrayList<>();
+    int i = 0;
+    while (i < order.length) {
+      int end = i + 1;
+      while (end < order.length && prefix[order[end]] == prefix[order[i]]) {
+        end++;
+      }
+      if (end - i > 1) {
+        tied.clear();
+        for (int k = i; k < end; k++) {
+          tied.add(new Keyed(order[k], CanonicalOrder.nameKey(kept[runStart[order[k]]].getName())));
+        }
+        tied.sort((x, y) -> Arrays.compareUnsigned(x.key(), y.key()));
+        for (int k = i; k < end; k++) {
+          order[k] = tied.get(k - i).run();
+        }
+      }
+      i = end;
+    }
+  }
+
+  /** Whether the runs at {@code order[a]} and {@code order[b]} have the same owner. */
+  private static boolean sameOwner(int[] order, long[] prefix, Record[] kept, int[] runStart, int a, int b) {
+    return prefix[order[a]] == prefix[order[b]]
+        && kept[runStart[order[a]]].getName().equals(kept[runStart[order[b]]].getName());
+  }
+
+  /** About {@code slices} cuts of {@code order} into slices that start each at an owner's first run. */
+  private static int[] ownerCuts(int[] order, long[] prefix, Record[] kept, int[] runStart, int slices) {
+    int[] cuts = new int[slices + 1];
+    int count = 1;
+    for (int s = 1; s < slices; s++) {
+      int cut = Math.max((int) ((long) order.length * s / slices), cuts[count - 1]);
+      while (cut > 0 && cut < order.length && sameOwner(order, prefix, kept, runStart, cut - 1, cut)) {
+        cut++;
+      }
+      if (cut > cuts[count - 1] && cut < order.length) {
+        cuts[count++] = cut;
+      }
+    }
+    cuts[count++] = order.length;
+    return Arrays.copyOf(cuts, count);
+  }
+
+  /** What merging a slice of owners gave: their records in canonical order, or the first error. */
+  private static final class Merged {
+    final List<Record> records;
+    final List<String> warnings = new ArrayList<>();
+    int duplicates;
+    Located soa;
+    boolean apexNs;
+    ZoneInputException error;
+
+    Merged(int expectedRecords) {
+      records = new ArrayList<>(expectedRecords);
+    }
+  }
+
+  /**
+   * Merges the owners whose runs are {@code order[from, to)}: each owner's records by type, then canonical RDATA,
+   * without duplicates and with one TTL per RRset. An owner whose runs, in file order, hold its records in that
+   * order already, as in most zone files, is taken as it is; the rest go through {@link #mergeOwner}.
+   */
+  private Merged merge(Record[] kept, int[] runStart, int[] order, long[] prefix, int from, int to) {
+    int expected = 0;
+    for (int run = from; run < to; run++) {
+      expected += runStart[order[run] + 1] - runStart[order[run]];
+    }
+    Merged out = new Merged(expected);
+    List<Record> ownerRecords = new ArrayList<>();
+    List<Located> owned = new ArrayList<>();
+    int r = from;
+    try {
+      while (r < to) {
+        int first = r;
+        do {
+          r++;
+        } while (r < to && sameOwner(order, prefix, kept, runStart, first, r));
+        ownerRecords.clear();
+        for (int run = first; run < r; run++) {
+          for (int k = runStart[order[run]]; k < runStart[order[run] + 1]; k++) {
+            ownerRecords.add(kept[k]);
+          }
+        }
+        if (inCanonicalOrder(ownerRecords)) {
+          out.records.addAll(ownerRecords);
+          continue;
+        }
+        owned.clear();
+        for (int run = first; run < r; run++) {
+          for (int k = runStart[order[run]]; k < runStart[order[run] + 1]; k++) {
+            owned.add(new Located(kept[k], fileOf(k), parsedLines[k]));
+          }
+        }
+        mergeOwner(ownerRecords.get(0).getName(), owned, out);
+      }
+    } catch (ZoneInputException e) {
+      out.error = e;
+    }
+    return out;
+  }
+
+  /**
+   * Whether the records of one owner (not the apex) are ordered by type and then canonical RDATA, without
+   * duplicates, one TTL per RRset, and no SOA or CNAME (whose checks {@link #mergeOwner} makes).
+   */
+  private boolean inCanonicalOrder(List<Record> records) {
+    if (records.get(0).getName().equals(zoneOrigin)) {
+      return false;
+    }
+    Record previous = null;
+    byte[] previousRdata = null;
+    for (Record rec : records) {
+      int type = rec.getType();
+      if (type == Type.SOA || type == Type.CNAME || previous != null && previous.getType() > type) {
+        return false;
+      }
+      if (previous == null || previous.getType() != type) {
+        previousRdata = null;
+      } else {
+        if (previous.getTTL() != rec.getTTL()) {
+          return false;
+        }
+        if (previousRdata == null) {
+          previousRdata = CanonicalOrder.rdata(previous);
+        }
+        byte[] rdata = CanonicalOrder.rdata(rec);
+        if (Arrays.compareUnsigned(previousRdata, rdata) >= 0) {
+          return false;
+        }
+        previousRdata = rdata;
+      }
+      previous = rec;
+    }
+    return true;
+  }
+
+  /** Merges the records of one owner, from one or several runs, into {@code out}; see {@link #merge}. */
+  private void mergeOwner(Name owner, List<Located> owned, Merged out) throws ZoneInputException {
+    owned.sort(BY_TYPE);
+    List<List<Located>> rrsets = new ArrayList<>();
+    List<List<Located>> withDuplicates = new ArrayList<>();
+    int i = 0;
+    while (i < owned.size()) {
+      int type = owned.get(i).record().getType();
+      int start = i;
+      while (i < owned.size() && owned.get(i).record().getType() == type) {
+        i++;
+      }
+      withDuplicates.add(owned.subList(start, i));
+      rrsets.add(distinct(owned.subList(start, i)));
+      out.duplicates += i - start - rrsets.get(rrsets.size() - 1).size();
+    }
+    for (int set = 0; set < rrsets.size(); set++) {
+      List<Located> members = rrsets.get(set);
+      int type = members.get(0).record().getType();
+      // The TTLs of dropped duplicates count too: which of two equal records comes first must not pick the TTL.
+      List<Located> all = withDuplicates.get(set);
+      long minTtl = Long.MAX_VALUE;
+      long maxTtl = Long.MIN_VALUE;
+      for (Located l : all) {
+        minTtl = Math.min(minTtl, l.record().getTTL());
+        maxTtl = Math.max(maxTtl, l.record().getTTL());
+      }
+      if (minTtl != maxTtl) {
+        Set<Long> ttls = new TreeSet<>();
+        all.forEach(l -> ttls.add(l.record().getTTL()));
+        out.warnings.add("RRset " + owner + "/" + Type.string(type) + " has differing TTLs " + ttls
+            + ": all set to the lowest, " + minTtl + " (RFC 2181 §5.2)");
+      }
+      if (type == Type.SOA) {
+        out.soa = checkSoa(owner, inFileOrder(members), out.soa);
+      }
+      if (type == Type.CNAME) {
+        checkCname(owner, inFileOrder(members), rrsets);
+      }
+      if (type == Type.NS && owner.equals(zoneOrigin)) {
+        out.apexNs = true;
+      }
+      for (Located l : members) {
+        Record rec = l.record();
+        out.records.add(rec.getTTL() == minTtl ? rec : withTtl(rec, minTtl));
+      }
+    }
   }
 
   /**

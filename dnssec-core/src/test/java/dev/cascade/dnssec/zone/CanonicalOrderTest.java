@@ -1,5 +1,6 @@
 package dev.cascade.dnssec.zone;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,6 +38,16 @@ class CanonicalOrderTest {
     // A (1) before NS (2) before TXT (16); 192.0.2.9 before 192.0.2.10 as octets; "b" (\001b) before
     // "ab" (\002ab) because the length octet comes first in the wire form.
     assertEquals(List.of(a2, a1, ns, txtShort, txtLong), records);
+  }
+
+  /** NS RDATA is made from the target name directly: it must be dnsjava's canonical RDATA, byte for byte. */
+  @Test
+  void nsRdataIsTheLowerCasedTargetInWireForm() throws IOException {
+    Name origin = Name.fromConstantString("example.");
+    for (String target : List.of("NS1.Example.", "ns.example.", "\\046dot\\.in\\.LABEL.example.", "\\195\\132\\000.X.", ".")) {
+      Record ns = Record.fromString(origin, Type.NS, DClass.IN, 60, target, origin);
+      assertArrayEquals(ns.rdataToWireCanonical(), CanonicalOrder.rdata(ns), target);
+    }
   }
 
   @Test

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
 
 /**
  * A large zone file is parsed in blocks on several threads: the result must be exactly that of one thread, whatever
@@ -90,6 +94,71 @@ class ZoneFileParserBlocksTest {
         () -> ZoneFileParser.parse(file, ORIGIN, 3, SMALL_BLOCK));
     assertEquals(bad + 1, one.line(), one.getMessage());
     assertEquals(one.getMessage(), blocks.getMessage());
+  }
+
+  /**
+   * Owners that share the first octets of their keys (the sort looks at eight octets first), an owner's records
+   * spread over the file, and upper-case spellings of one owner: the records come out in canonical order (RFC 4034
+   * §6), the same on one thread and on several.
+   */
+  @Test
+  void ownersSharingLongPrefixesComeInCanonicalOrder(@TempDir Path dir) throws Exception {
+    Random random = new Random(11);
+    StringBuilder z = new StringBuilder("$TTL 300\n@ SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ NS ns1\n");
+    for (int i = 0; i < 600; i++) {
+      int n = random.nextInt(150);
+      String owner = switch (random.nextInt(4)) {
+        case 0 -> "customer-" + n;
+        case 1 -> "CUSTOMER-" + n;
+        case 2 -> "x.customer-" + n;
+        default -> "customer-" + n + ".deeper.customer-" + n;
+      };
+      z.append(owner).append(random.nextBoolean() ? " A 192.0.2." : " TXT t").append(random.nextInt(4)).append('\n');
+    }
+    Path file = write(dir, z.toString());
+    ParsedZone one = ZoneFileParser.parse(file, ORIGIN, 1);
+    ParsedZone blocks = ZoneFileParser.parse(file, ORIGIN, 3, SMALL_BLOCK);
+    List<Record> sorted = new ArrayList<>(one.records());
+    sorted.sort(CanonicalOrder.RECORDS);
+    assertEquals(sorted, one.records());
+    assertEquals(one.records(), blocks.records());
+    assertEquals(one.warnings(), blocks.warnings());
+  }
+
+  /** An error found while merging an owner's records is the first in canonical order, on one thread or several. */
+  @Test
+  void theFirstMergeErrorInCanonicalOrderIsReported(@TempDir Path dir) throws Exception {
+    String text = zone(3, true) + "zz-late CNAME a.example.\nzz-late A 192.0.2.9\n"
+        + "aa-early A 192.0.2.8\naa-early CNAME b.example.\n";
+    Path file = write(dir, text);
+    ZoneInputException one = assertThrows(ZoneInputException.class, () -> ZoneFileParser.parse(file, ORIGIN, 1));
+    ZoneInputException blocks = assertThrows(ZoneInputException.class,
+        () -> ZoneFileParser.parse(file, ORIGIN, 3, SMALL_BLOCK));
+    assertTrue(one.getMessage().contains("aa-early"), one.getMessage());
+    assertEquals(one.getMessage(), blocks.getMessage());
+  }
+
+  /** The radix sort of key prefixes orders as a stable sort by unsigned value, high bit and equal values included. */
+  @Test
+  void prefixesSortAsAStableUnsignedSort() {
+    Random random = new Random(5);
+    for (int round = 0; round < 50; round++) {
+      long[] prefix = new long[random.nextInt(2000)];
+      for (int i = 0; i < prefix.length; i++) {
+        prefix[i] = switch (random.nextInt(4)) {
+          case 0 -> random.nextLong();
+          case 1 -> random.nextInt(8);
+          case 2 -> Long.MIN_VALUE + random.nextInt(8);
+          default -> (long) random.nextInt(4) << 40;
+        };
+      }
+      List<Integer> expected = new ArrayList<>();
+      for (int i = 0; i < prefix.length; i++) {
+        expected.add(i);
+      }
+      expected.sort((a, b) -> Long.compareUnsigned(prefix[a], prefix[b]));
+      assertEquals(expected, Arrays.stream(ZoneFileParser.sortByPrefix(prefix)).boxed().toList());
+    }
   }
 
   /** The first line at or after {@code from} that starts a record of its own (an owner in the first column). */

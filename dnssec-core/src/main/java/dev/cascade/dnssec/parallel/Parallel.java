@@ -1,0 +1,62 @@
+package dev.cascade.dnssec.parallel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Pools of worker threads and work over index ranges on them. */
+public final class Parallel {
+  /** Work on the indexes {@code [from, to)}. */
+  public interface RangeTask {
+    void run(int from, int to);
+  }
+
+  private Parallel() {}
+
+  /**
+   * A pool of {@code threads} daemon threads named {@code name}: a caller that fails or forgets to shut it down
+   * does not keep the JVM (an offline signer's) alive.
+   */
+  public static ExecutorService pool(int threads, String name) {
+    return Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Runs {@code task} over {@code [0, n)} cut into {@code pieces} ranges of about equal size on the pool's
+   * threads, and waits for all of them; without a pool, over the whole range on this thread. More pieces than
+   * threads even out ranges that take longer than others.
+   *
+   * @throws RuntimeException the first failure of a piece, in range order
+   */
+  public static void forRanges(ExecutorService pool, int n, int pieces, RangeTask task) {
+    if (pool == null || pieces <= 1) {
+      task.run(0, n);
+      return;
+    }
+    List<Future<?>> running = new ArrayList<>(pieces);
+    for (int p = 0; p < pieces; p++) {
+      int from = (int) ((long) n * p / pieces);
+      int to = (int) ((long) n * (p + 1) / pieces);
+      running.add(pool.submit(() -> task.run(from, to)));
+    }
+    try {
+      for (Future<?> f : running) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      running.forEach(f -> f.cancel(true));
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      running.forEach(f -> f.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
