@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -297,33 +298,26 @@ public final class ZoneSigner {
         throw new IllegalArgumentException("key " + key.keyTag() + " belongs to " + key.dnskey().getName() + ", not " + origin);
       }
     }
-    Record[] input = unsigned.toArray(new Record[0]);
+    ExecutorService pool = threads == 1 ? null : Parallel.pool(threads, "zone-signer");
+    try {
+      return run(origin, unsigned, keys, dnskeyTtl, policy, signedSerial, validity, previous, sink, pool);
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private SigningStats run(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
+      SigningPolicy policy, long signedSerial, SignatureValidity validity, PreviousVersion previous,
+      Consumer<Record> sink, ExecutorService pool) {
+    Record[] input = checkedCopy(origin, unsigned, signedSerial, pool);
     SOARecord soa = null;
-    Name checked = null;
-    for (int i = 0; i < input.length; i++) {
-      Record r = input[i];
-      Name name = r.getName();
-      // An owner's records usually share one Name object (the parser's): check each owner once.
-      if (name != checked) {
-        if (!name.subdomain(origin)) {
-          throw new IllegalArgumentException(name + " is outside the zone " + origin);
-        }
-        checked = name;
-      }
-      if (isGenerated(r.getType())) {
-        throw new IllegalArgumentException("the unsigned zone already has " + Type.string(r.getType()) + " at " + name);
-      }
-      if (r instanceof SOARecord s && name.equals(origin)) {
-        soa = new SOARecord(name, s.getDClass(), s.getTTL(), s.getHost(), s.getAdmin(), signedSerial, s.getRefresh(),
-            s.getRetry(), s.getExpire(), s.getMinimum());
-        input[i] = soa;
-      }
+    for (int i = 0; i < input.length && input[i].getName().equals(origin); i++) {
+      soa = input[i] instanceof SOARecord s ? s : soa;
     }
     if (soa == null) {
       throw new IllegalArgumentException("no SOA at the apex " + origin);
-    }
-    if (!CanonicalOrder.isKnownSorted(unsigned) && !isCanonical(input)) {
-      Arrays.parallelSort(input, CanonicalOrder.RECORDS);
     }
     // RFC 9077 §3: NSEC/NSEC3 TTL = min(SOA MINIMUM, SOA TTL).
     long denialTtl = Math.min(soa.getMinimum(), soa.getTTL());
@@ -335,49 +329,98 @@ public final class ZoneSigner {
     Record[] records = withApexAdditions(origin, input, keys, dnskeyTtl, param);
     input = null;  // only one copy of the zone stays reachable
 
-    List<Node> nodes = nodes(origin, records);
-    ExecutorService pool = threads == 1 ? null : Parallel.pool(threads, "zone-signer");
-    try {
-      List<Node> hashed = List.of();
-      if (param == null) {
-        nsecChain(origin, nodes);
-      } else {
-        hashed = nsec3Chain(origin, records, nodes, policy, denialTtl, pool);
-      }
-      RrsetSigner.PreparedKey[] prepared = keys.stream().map(RrsetSigner.PreparedKey::of)
-          .toArray(RrsetSigner.PreparedKey[]::new);
-      Node[] ordered = inOutputOrder(nodes, hashed);
-      nodes = null;
-      hashed = null;
-      long[] counts = signAndEmit(records, ordered, prepared, origin, validity, previous, denialTtl, pool, sink);
-      return new SigningStats(unsigned.size(), counts[1], counts[0], counts[2], threads);
-    } finally {
-      if (pool != null) {
-        pool.shutdownNow();
-      }
+    List<Node> nodes = nodes(origin, records, pool);
+    List<Node> hashed = List.of();
+    if (param == null) {
+      nsecChain(origin, nodes);
+    } else {
+      hashed = nsec3Chain(origin, records, nodes, policy, denialTtl, pool);
     }
+    RrsetSigner.PreparedKey[] prepared = keys.stream().map(RrsetSigner.PreparedKey::of)
+        .toArray(RrsetSigner.PreparedKey[]::new);
+    Node[] ordered = inOutputOrder(nodes, hashed, pool);
+    nodes = null;
+    hashed = null;
+    long[] counts = signAndEmit(records, ordered, prepared, origin, validity, previous, denialTtl, pool, sink);
+    return new SigningStats(unsigned.size(), counts[1], counts[0], counts[2], threads);
+  }
+
+  /**
+   * The unsigned records in canonical order, checked (inside the zone, no generated types) and with the apex SOA's
+   * serial set to {@code signedSerial}.
+   */
+  private Record[] checkedCopy(Name origin, List<Record> unsigned, long signedSerial, ExecutorService pool) {
+    Record[] input = unsigned.toArray(new Record[0]);
+    Parallel.forRanges(pool, input.length, pieces(pool), (from, to) -> {
+      Name checked = null;
+      for (int i = from; i < to; i++) {
+        Record r = input[i];
+        Name name = r.getName();
+        // An owner's records usually share one Name object (the parser's): check each owner once.
+        if (name != checked) {
+          if (!name.subdomain(origin)) {
+            throw new IllegalArgumentException(name + " is outside the zone " + origin);
+          }
+          checked = name;
+        }
+        if (isGenerated(r.getType())) {
+          throw new IllegalArgumentException("the unsigned zone already has " + Type.string(r.getType()) + " at " + name);
+        }
+        if (r instanceof SOARecord s && name.equals(origin)) {
+          input[i] = new SOARecord(name, s.getDClass(), s.getTTL(), s.getHost(), s.getAdmin(), signedSerial,
+              s.getRefresh(), s.getRetry(), s.getExpire(), s.getMinimum());
+        }
+      }
+    });
+    if (!CanonicalOrder.isKnownSorted(unsigned) && !isCanonical(input)) {
+      Arrays.parallelSort(input, CanonicalOrder.RECORDS);
+    }
+    return input;
   }
 
   /**
    * The names and the NSEC3 owners merged into canonical order (RFC 4034 §6.1), the order of the output. An NSEC3
    * owner that is also a real name (a 32-octet base32hex label, rare) is folded into that name's node.
    */
-  private static Node[] inOutputOrder(List<Node> nodes, List<Node> hashed) {
-    List<Node> ordered = new ArrayList<>(nodes.size() + hashed.size());
-    int h = 0;
-    for (Node n : nodes) {
-      while (h < hashed.size() && hashed.get(h).name.compareTo(n.name) < 0) {
-        ordered.add(hashed.get(h++));
+  private Node[] inOutputOrder(List<Node> nodes, List<Node> hashed, ExecutorService pool) {
+    int pieces = pieces(pool);
+    List<List<Node>> parts = new ArrayList<>(Collections.nCopies(pieces, null));
+    Parallel.forRanges(pool, pieces, pieces, (first, last) -> {
+      for (int p = first; p < last; p++) {
+        int from = (int) ((long) nodes.size() * p / pieces);
+        int to = (int) ((long) nodes.size() * (p + 1) / pieces);
+        int h = p == 0 ? 0 : firstNotBefore(hashed, nodes.get(from).name);
+        int hashedTo = p == pieces - 1 ? hashed.size() : firstNotBefore(hashed, nodes.get(to).name);
+        List<Node> part = new ArrayList<>(to - from + hashedTo - h);
+        for (Node n : nodes.subList(from, to)) {
+          while (h < hashedTo && hashed.get(h).name.compareTo(n.name) < 0) {
+            part.add(hashed.get(h++));
+          }
+          if (h < hashedTo && hashed.get(h).name.equals(n.name)) {
+            n.denial = ((HashedNode) hashed.get(h++)).nsec3();
+          }
+          part.add(n);
+        }
+        part.addAll(hashed.subList(h, hashedTo));
+        parts.set(p, part);
       }
-      if (h < hashed.size() && hashed.get(h).name.equals(n.name)) {
-        n.denial = ((HashedNode) hashed.get(h++)).nsec3();
+    });
+    return parts.stream().flatMap(List::stream).toArray(Node[]::new);
+  }
+
+  /** The index of the first of the sorted {@code nodes} whose name is not before {@code name}. */
+  private static int firstNotBefore(List<Node> nodes, Name name) {
+    int lo = 0;
+    int hi = nodes.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (nodes.get(mid).name.compareTo(name) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
       }
-      ordered.add(n);
     }
-    while (h < hashed.size()) {
-      ordered.add(hashed.get(h++));
-    }
-    return ordered.toArray(new Node[0]);
+    return lo;
   }
 
   /** Whether records are in {@link CanonicalOrder#RECORDS} order already (the parser's output is). */
@@ -432,20 +475,51 @@ public final class ZoneSigner {
    * name's descendants right after it, so the most recent cut is the only one a name can be below. Also checks
    * RFC 2181 §5.2 (one TTL per RRset; the loader normalises, so a difference here is a caller's bug).
    */
-  private static List<Node> nodes(Name origin, Record[] records) {
+  private List<Node> nodes(Name origin, Record[] records, ExecutorService pool) {
+    // Cut where a child of the apex starts: as canonical order lists every name's descendants right after it, no
+    // zone cut before such a name is above the names from there on, except a DNAME at the apex (which occludes
+    // everything below it, RFC 6672 §2.3). The apex's records come first.
+    boolean apexDname = false;
+    for (int i = 0; i < records.length && records[i].getName().equals(origin); i++) {
+      apexDname |= records[i].getType() == Type.DNAME;
+    }
+    Name startCut = apexDname ? origin : null;
+    int pieces = Math.min(pieces(pool), records.length);
+    int[] starts = new int[pieces + 1];
+    starts[pieces] = records.length;
+    for (int p = 1; p < pieces; p++) {
+      int i = Math.max(starts[p - 1], (int) ((long) records.length * p / pieces));
+      while (i < records.length && !(i > 0 && records[i].getName().labels() == origin.labels() + 1
+          && !records[i].getName().equals(records[i - 1].getName()))) {
+        i++;
+      }
+      starts[p] = i;
+    }
+    List<List<Node>> parts = new ArrayList<>(Collections.nCopies(pieces, null));
+    Parallel.forRanges(pool, pieces, pieces, (first, last) -> {
+      for (int p = first; p < last; p++) {
+        parts.set(p, nodes(origin, records, starts[p], starts[p + 1], p == 0 ? null : startCut));
+      }
+    });
     List<Node> nodes = new ArrayList<>(records.length / 2 + 1);
-    Name cut = null;
-    int i = 0;
-    while (i < records.length) {
+    parts.forEach(nodes::addAll);
+    return nodes;
+  }
+
+  /** {@link #nodes(Name, Record[], ExecutorService)} for {@code records[from, to)}, below {@code cut} if not null. */
+  private static List<Node> nodes(Name origin, Record[] records, int from, int to, Name cut) {
+    List<Node> nodes = new ArrayList<>((to - from) / 2 + 1);
+    int i = from;
+    while (i < to) {
       Name name = records[i].getName();
-      int from = i;
+      int start = i;
       boolean hasNs = false;
       boolean hasDname = false;
-      while (i < records.length && (records[i].getName() == name || records[i].getName().equals(name))) {
+      while (i < to && (records[i].getName() == name || records[i].getName().equals(name))) {
         Record r = records[i];
         hasNs |= r.getType() == Type.NS;
         hasDname |= r.getType() == Type.DNAME;
-        if (i > from && records[i - 1].getType() == r.getType() && records[i - 1].getTTL() != r.getTTL()) {
+        if (i > start && records[i - 1].getType() == r.getType() && records[i - 1].getTTL() != r.getTTL()) {
           throw new IllegalArgumentException("RRset " + name + "/" + Type.string(r.getType())
               + " has differing TTLs (RFC 2181 §5.2)");
         }
@@ -466,7 +540,7 @@ public final class ZoneSigner {
           }
         }
       }
-      nodes.add(new Node(name, from, i, kind));
+      nodes.add(new Node(name, start, i, kind));
     }
     return nodes;
   }
