@@ -41,7 +41,8 @@ import org.xbill.DNS.utils.base32;
  * signed and not part of the NSEC/NSEC3 chain. DNSKEY is signed by the SEP keys (KSK/CSK), every other
  * RRset by the non-SEP keys (ZSK); where an algorithm has only SEP keys (a CSK) or only non-SEP keys, those sign
  * everything for it (RFC 4035 §2.2: every RRset is signed with every algorithm).
- * RRSIG generation runs on {@code threads} threads; the output is in canonical order whatever the scheduling.
+ * The checks of the input, the zone cuts, the NSEC3 hashes, the output order and RRSIG generation run on
+ * {@code threads} threads; the output is in canonical order whatever the scheduling.
  *
  * <p>Two modes, as in the reference Cascade (reference notes §6): a full signing ({@link #sign}) makes every RRSIG;
  * an incremental one ({@link #resign}) builds the zone structure and the NSEC/NSEC3 chain exactly as a full signing

@@ -47,7 +47,7 @@ import org.xbill.DNS.Type;
  * §5.1) and remembers the first line of each; dnsjava's {@link Tokenizer} and {@link Record#fromString}
  * then parse each logical record. Every error therefore names the file and line of the offending record. The
  * bulk of a TLD zone (one-line NS, A, AAAA and DS records) is read from the bytes directly, and a large file is
- * read a block at a time and parsed on several threads, with the same result as one thread.
+ * read a block at a time, parsed and then normalised on several threads, with the same result as one thread.
  *
  * <p>Input checks: one SOA, at the apex (RFC 1035 §5.2); NS records at the apex (RFC 1035 §5.2); no
  * CNAME beside other data (RFC 1034 §3.6.2, RFC 2181 §10.1); no out-of-zone names; class IN only.
@@ -1021,11 +1021,12 @@ public final class ZoneFileParser {
     // Owner (by canonical key, RFC 4034 §6.1), then type. Runs of one owner are sorted rather than records: a TLD
     // has two to three records per owner. The sort is stable and so is the merge of one owner's runs below, so
     // within an RRset the records keep file order and the first of duplicates is the one first seen.
+    int pieces = pool == null ? 1 : 4 * threads;
     int[] runStart = runStarts(kept, m);
     int runCount = runStart.length - 1;
     int apexKey = CanonicalOrder.nameKey(zoneOrigin).length;
     long[] prefix = new long[runCount];
-    Parallel.forRanges(pool, runCount, pool == null ? 1 : 4 * threads, (from, to) -> {
+    Parallel.forRanges(pool, runCount, pieces, (from, to) -> {
       for (int run = from; run < to; run++) {
         prefix[run] = keyPrefix(CanonicalOrder.nameKey(kept[runStart[run]].getName()), apexKey);
       }
@@ -1035,7 +1036,7 @@ public final class ZoneFileParser {
 
     // Owners are merged in slices of whole owners, on the pool's threads; the slices' results are taken in order,
     // so records, warnings and the first error are those of one pass.
-    int[] cuts = ownerCuts(order, prefix, kept, runStart, pool == null ? 1 : 4 * threads);
+    int[] cuts = ownerCuts(order, prefix, kept, runStart, pieces);
     Merged[] merged = new Merged[cuts.length - 1];
     Parallel.forRanges(pool, merged.length, merged.length, (from, to) -> {
       for (int slice = from; slice < to; slice++) {
