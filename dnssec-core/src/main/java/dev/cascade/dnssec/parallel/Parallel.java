@@ -1,11 +1,13 @@
 package dev.cascade.dnssec.parallel;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 
 /** Pools of worker threads and work over index ranges on them. */
 public final class Parallel {
@@ -14,7 +16,31 @@ public final class Parallel {
     void run(int from, int to);
   }
 
+  /** Ranges a piece of set-up work is cut into per thread: a few, so that one slow range does not hold up the rest. */
+  private static final int PIECES_PER_THREAD = 4;
+
   private Parallel() {}
+
+  /** How many pieces to cut work into for a pool of {@code threads} threads; 1 without a pool. */
+  public static int pieces(ExecutorService pool, int threads) {
+    return pool == null ? 1 : PIECES_PER_THREAD * threads;
+  }
+
+  /**
+   * {@code piece} applied to {@code 0 .. count - 1} on the pool's threads (on this one without a pool), the results
+   * in index order.
+   *
+   * @throws RuntimeException the first failure of a piece, in index order
+   */
+  public static <T> List<T> map(ExecutorService pool, int count, IntFunction<T> piece) {
+    List<T> results = new ArrayList<>(Collections.nCopies(count, null));
+    forRanges(pool, count, count, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        results.set(i, piece.apply(i));
+      }
+    });
+    return results;
+  }
 
   /**
    * A pool of {@code threads} daemon threads named {@code name}: a caller that fails or forgets to shut it down

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -352,7 +351,7 @@ public final class ZoneSigner {
    */
   private Record[] checkedCopy(Name origin, List<Record> unsigned, long signedSerial, ExecutorService pool) {
     Record[] input = unsigned.toArray(new Record[0]);
-    Parallel.forRanges(pool, input.length, pieces(pool), (from, to) -> {
+    Parallel.forRanges(pool, input.length, Parallel.pieces(pool, threads), (from, to) -> {
       Name checked = null;
       for (int i = from; i < to; i++) {
         Record r = input[i];
@@ -384,27 +383,24 @@ public final class ZoneSigner {
    * owner that is also a real name (a 32-octet base32hex label, rare) is folded into that name's node.
    */
   private Node[] inOutputOrder(List<Node> nodes, List<Node> hashed, ExecutorService pool) {
-    int pieces = pieces(pool);
-    List<List<Node>> parts = new ArrayList<>(Collections.nCopies(pieces, null));
-    Parallel.forRanges(pool, pieces, pieces, (first, last) -> {
-      for (int p = first; p < last; p++) {
-        int from = (int) ((long) nodes.size() * p / pieces);
-        int to = (int) ((long) nodes.size() * (p + 1) / pieces);
-        int h = p == 0 ? 0 : firstNotBefore(hashed, nodes.get(from).name);
-        int hashedTo = p == pieces - 1 ? hashed.size() : firstNotBefore(hashed, nodes.get(to).name);
-        List<Node> part = new ArrayList<>(to - from + hashedTo - h);
-        for (Node n : nodes.subList(from, to)) {
-          while (h < hashedTo && hashed.get(h).name.compareTo(n.name) < 0) {
-            part.add(hashed.get(h++));
-          }
-          if (h < hashedTo && hashed.get(h).name.equals(n.name)) {
-            n.denial = ((HashedNode) hashed.get(h++)).nsec3();
-          }
-          part.add(n);
+    int pieces = Parallel.pieces(pool, threads);
+    List<List<Node>> parts = Parallel.map(pool, pieces, p -> {
+      int from = (int) ((long) nodes.size() * p / pieces);
+      int to = (int) ((long) nodes.size() * (p + 1) / pieces);
+      int h = p == 0 ? 0 : firstNotBefore(hashed, nodes.get(from).name);
+      int hashedTo = p == pieces - 1 ? hashed.size() : firstNotBefore(hashed, nodes.get(to).name);
+      List<Node> part = new ArrayList<>(to - from + hashedTo - h);
+      for (Node n : nodes.subList(from, to)) {
+        while (h < hashedTo && hashed.get(h).name.compareTo(n.name) < 0) {
+          part.add(hashed.get(h++));
         }
-        part.addAll(hashed.subList(h, hashedTo));
-        parts.set(p, part);
+        if (h < hashedTo && hashed.get(h).name.equals(n.name)) {
+          n.denial = ((HashedNode) hashed.get(h++)).nsec3();
+        }
+        part.add(n);
       }
+      part.addAll(hashed.subList(h, hashedTo));
+      return part;
     });
     return parts.stream().flatMap(List::stream).toArray(Node[]::new);
   }
@@ -485,7 +481,7 @@ public final class ZoneSigner {
       apexDname |= records[i].getType() == Type.DNAME;
     }
     Name startCut = apexDname ? origin : null;
-    int pieces = Math.min(pieces(pool), records.length);
+    int pieces = Math.min(Parallel.pieces(pool, threads), records.length);
     int[] starts = new int[pieces + 1];
     starts[pieces] = records.length;
     for (int p = 1; p < pieces; p++) {
@@ -496,12 +492,8 @@ public final class ZoneSigner {
       }
       starts[p] = i;
     }
-    List<List<Node>> parts = new ArrayList<>(Collections.nCopies(pieces, null));
-    Parallel.forRanges(pool, pieces, pieces, (first, last) -> {
-      for (int p = first; p < last; p++) {
-        parts.set(p, nodes(origin, records, starts[p], starts[p + 1], p == 0 ? null : startCut));
-      }
-    });
+    List<List<Node>> parts = Parallel.map(pool, pieces,
+        p -> nodes(origin, records, starts[p], starts[p + 1], p == 0 ? null : startCut));
     List<Node> nodes = new ArrayList<>(records.length / 2 + 1);
     parts.forEach(nodes::addAll);
     return nodes;
@@ -613,7 +605,7 @@ public final class ZoneSigner {
     // names around, on this one.
     byte[][] hashes = new byte[nodes.size()][];
     int[][] types = new int[nodes.size()][];
-    Parallel.forRanges(pool, nodes.size(), pieces(pool), (from, to) -> {
+    Parallel.forRanges(pool, nodes.size(), Parallel.pieces(pool, threads), (from, to) -> {
       MessageDigest sha1 = sha1();
       for (int i = from; i < to; i++) {
         Node n = nodes.get(i);
@@ -640,7 +632,7 @@ public final class ZoneSigner {
     chain.sort((a, b) -> Arrays.compareUnsigned(a.hash(), b.hash()));
     Nsec3Shape shape = new Nsec3Shape(policy.optOut() ? NSEC3Record.Flags.OPT_OUT : 0, iterations, salt, ttl);
     HashedNode[] hashed = new HashedNode[chain.size()];
-    Parallel.forRanges(pool, chain.size(), pieces(pool), (from, to) -> {
+    Parallel.forRanges(pool, chain.size(), Parallel.pieces(pool, threads), (from, to) -> {
       base32 b32 = new base32(base32.Alphabet.BASE32HEX, false, true);
       for (int i = from; i < to; i++) {
         Hashed h = chain.get(i);
@@ -669,16 +661,12 @@ public final class ZoneSigner {
       MessageDigest sha1, byte[] salt, int iterations, List<Hashed> chain) {
     for (int l = name.labels() - 1; l > apexLabels; l--) {
       Name up = new Name(name, name.labels() - l);
-      if (exists(nodes, up) || !ents.add(up)) {
+      int at = firstNotBefore(nodes, up);
+      if ((at < nodes.size() && nodes.get(at).name.equals(up)) || !ents.add(up)) {
         break;
       }
       chain.add(new Hashed(hash(sha1, up, salt, iterations), new int[0]));  // empty non-terminal: empty bitmap
     }
-  }
-
-  /** Ranges to cut set-up work into: a few per thread, so that one slow range does not hold up the rest. */
-  private int pieces(ExecutorService pool) {
-    return pool == null ? 1 : 4 * threads;
   }
 
   private static MessageDigest sha1() {
@@ -692,24 +680,6 @@ public final class ZoneSigner {
   private static boolean hasType(Record[] records, Node n, int type) {
     for (int i = n.from; i < n.to; i++) {
       if (records[i].getType() == type) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Binary search of the canonically sorted nodes. */
-  private static boolean exists(List<Node> nodes, Name name) {
-    int lo = 0;
-    int hi = nodes.size() - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      int c = nodes.get(mid).name.compareTo(name);
-      if (c < 0) {
-        lo = mid + 1;
-      } else if (c > 0) {
-        hi = mid - 1;
-      } else {
         return true;
       }
     }

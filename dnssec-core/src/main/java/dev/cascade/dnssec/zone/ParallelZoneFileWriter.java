@@ -1,5 +1,6 @@
 package dev.cascade.dnssec.zone;
 
+import dev.cascade.dnssec.parallel.Parallel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -9,7 +10,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.xbill.DNS.Record;
 
@@ -45,11 +45,7 @@ public final class ParallelZoneFileWriter implements AutoCloseable {
     }
     this.out = out;
     this.ahead = threads * AHEAD_PER_THREAD;
-    this.pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "zone-file-writer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool = Parallel.pool(threads, "zone-file-writer");
   }
 
   /** Queues one record. */

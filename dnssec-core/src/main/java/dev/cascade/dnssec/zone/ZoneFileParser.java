@@ -1021,7 +1021,7 @@ public final class ZoneFileParser {
     // Owner (by canonical key, RFC 4034 §6.1), then type. Runs of one owner are sorted rather than records: a TLD
     // has two to three records per owner. The sort is stable and so is the merge of one owner's runs below, so
     // within an RRset the records keep file order and the first of duplicates is the one first seen.
-    int pieces = pool == null ? 1 : 4 * threads;
+    int pieces = Parallel.pieces(pool, threads);
     int[] runStart = runStarts(kept, m);
     int runCount = runStart.length - 1;
     int apexKey = CanonicalOrder.nameKey(zoneOrigin).length;
@@ -1037,12 +1037,8 @@ public final class ZoneFileParser {
     // Owners are merged in slices of whole owners, on the pool's threads; the slices' results are taken in order,
     // so records, warnings and the first error are those of one pass.
     int[] cuts = ownerCuts(order, prefix, kept, runStart, pieces);
-    Merged[] merged = new Merged[cuts.length - 1];
-    Parallel.forRanges(pool, merged.length, merged.length, (from, to) -> {
-      for (int slice = from; slice < to; slice++) {
-        merged[slice] = merge(kept, runStart, order, prefix, cuts[slice], cuts[slice + 1]);
-      }
-    });
+    List<Merged> merged = Parallel.map(pool, cuts.length - 1,
+        slice -> merge(kept, runStart, order, prefix, cuts[slice], cuts[slice + 1]));
     int duplicates = 0;
     int total = 0;
     Located soa = null;
