@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -19,7 +18,7 @@ import org.xbill.DNS.Record;
  * Reads one zone version back from its content topic by seeking to the offsets its manifest names. Chunks of
  * other zones on the same partition are skipped. The version is checked against its manifest: every chunk in
  * sequence, the record count and the SHA-384 digest; a mismatch is a {@link ContentException}, never a
- * partial zone.
+ * partial zone (a streaming reader is told at the end, and drops what it built).
  */
 public final class ContentReader implements AutoCloseable {
 
@@ -32,14 +31,32 @@ public final class ContentReader implements AutoCloseable {
     this.consumer = new KafkaConsumer<>(kafkaConsumerConfig);
   }
 
-  /** Hands the records to {@code sink} chunk by chunk, after the whole version has been checked. */
-  public void read(ContentLocation where, String zone, String versionId, Consumer<Record> sink) {
-    readAll(where, zone, versionId).forEach(sink);
+  /** Takes the records of a version one by one, in canonical order. */
+  @FunctionalInterface
+  public interface RecordSink<E extends Exception> {
+    void accept(Record record) throws E;
   }
 
+  /** The whole version as a list, checked. */
   public List<Record> readAll(ContentLocation where, String zone, String versionId) {
-    TopicPartition partition = new TopicPartition(where.getTopic(), where.getPartition());
     List<Record> records = new ArrayList<>();
+    read(where, zone, versionId, records::add);
+    return records;
+  }
+
+  /**
+   * Hands the records to {@code sink} chunk by chunk as they arrive, so that a large version is never held twice.
+   * The checks against the manifest end the read: when this throws, the sink has seen part of a version and must
+   * drop what it built.
+   *
+   * @throws ContentException if the content cannot be read or does not match its manifest
+   * @throws E if the sink refuses a record
+   */
+  public <E extends Exception> void read(ContentLocation where, String zone, String versionId, RecordSink<E> sink)
+      throws E {
+    TopicPartition partition = new TopicPartition(where.getTopic(), where.getPartition());
+    ZoneDigest digest = ZoneDigest.start();
+    long recordCount = 0;
     int nextSequence = 0;
     synchronized (consumer) {
       consumer.assign(List.of(partition));
@@ -64,7 +81,11 @@ public final class ContentReader implements AutoCloseable {
             throw new ContentException(
                 zone + " version " + versionId + ": expected chunk " + nextSequence + ", found " + chunk.getSequence());
           }
-          records.addAll(RecordText.parseGzipLines(bytes(chunk.getRecords())));
+          for (Record record : RecordText.parseGzipLines(bytes(chunk.getRecords()))) {
+            digest.add(record);
+            sink.accept(record);
+            recordCount++;
+          }
           nextSequence++;
         }
       }
@@ -74,15 +95,13 @@ public final class ContentReader implements AutoCloseable {
       throw new ContentException(
           zone + " version " + versionId + ": found " + nextSequence + " of " + where.getChunkCount() + " chunks");
     }
-    if (records.size() != where.getRecordCount()) {
+    if (recordCount != where.getRecordCount()) {
       throw new ContentException(
-          zone + " version " + versionId + ": found " + records.size() + " of " + where.getRecordCount() + " records");
+          zone + " version " + versionId + ": found " + recordCount + " of " + where.getRecordCount() + " records");
     }
-    String digest = ZoneDigest.sha384(records);
-    if (!digest.equals(where.getDigest())) {
+    if (!digest.hex().equals(where.getDigest())) {
       throw new ContentException(zone + " version " + versionId + ": content does not match its SHA-384 digest");
     }
-    return records;
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

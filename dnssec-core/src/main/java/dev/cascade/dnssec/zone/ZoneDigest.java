@@ -11,19 +11,37 @@ import org.xbill.DNS.Record;
  * skip unchanged reloads (reference Cascade cancels a reload that yields an unchanged zone, #945).
  */
 public final class ZoneDigest {
-  private ZoneDigest() {}
+  private final MessageDigest digest;
 
-  /** Lower-case hex SHA-384 of the records' canonical wire forms, concatenated in iteration order. */
-  public static String sha384(Iterable<Record> canonicalRecords) {
-    MessageDigest digest;
+  private ZoneDigest() {
     try {
       digest = MessageDigest.getInstance("SHA-384");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-384 is mandatory in every Java platform", e);
     }
+  }
+
+  /** Lower-case hex SHA-384 of the records' canonical wire forms, concatenated in iteration order. */
+  public static String sha384(Iterable<Record> canonicalRecords) {
+    ZoneDigest digest = start();
     for (Record r : canonicalRecords) {
-      digest.update(r.toWireCanonical());
+      digest.add(r);
     }
+    return digest.hex();
+  }
+
+  /** A digest to feed record by record, for a version too large to hold as a list. */
+  public static ZoneDigest start() {
+    return new ZoneDigest();
+  }
+
+  /** Adds the next record in canonical order. */
+  public void add(Record record) {
+    digest.update(record.toWireCanonical());
+  }
+
+  /** Lower-case hex of the digest of the records added; the digest must not be used afterwards. */
+  public String hex() {
     return HexFormat.of().formatHex(digest.digest());
   }
 }

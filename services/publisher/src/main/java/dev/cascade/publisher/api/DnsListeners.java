@@ -24,9 +24,9 @@ public class DnsListeners {
 
   private final PublisherConfig config;
   private final TransferAcl acl;
-  private final ServedZones unsignedReview = new ServedZones();
-  private final ServedZones signedReview = new ServedZones();
-  private final ServedZones publication = new ServedZones();
+  private final ServedZones unsignedReview;
+  private final ServedZones signedReview;
+  private final ServedZones publication;
   private final List<DnsServer> servers = new ArrayList<>();
   private volatile int unsignedReviewPort;
   private volatile int signedReviewPort;
@@ -34,6 +34,9 @@ public class DnsListeners {
 
   public DnsListeners(PublisherConfig config) {
     this.config = config;
+    this.unsignedReview = new ServedZones(config.maxDiffs(), config.maxDiffsSize());
+    this.signedReview = new ServedZones(config.maxDiffs(), config.maxDiffsSize());
+    this.publication = new ServedZones(config.maxDiffs(), config.maxDiffsSize());
     this.acl = TransferAcl.of(config.provideXfrTo());
   }
 

@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
@@ -112,9 +113,10 @@ public final class DnsServer implements AutoCloseable {
       try {
         udp.receive(packet);
         byte[] query = Arrays.copyOfRange(buffer, packet.getOffset(), packet.getOffset() + packet.getLength());
-        for (byte[] response : responder.respond(query, packet.getAddress(), Transport.UDP)) {
-          udp.send(new DatagramPacket(response, response.length, packet.getSocketAddress()));
-        }
+        SocketAddress from = packet.getSocketAddress();
+        responder.respond(
+            query, packet.getAddress(), Transport.UDP,
+            (response, length) -> udp.send(new DatagramPacket(response, length, from)));
       } catch (IOException e) {
         if (running) {
           LOG.warnf("DNS server %s: UDP error: %s", name, e.getMessage());
@@ -160,10 +162,12 @@ public final class DnsServer implements AutoCloseable {
         byte[] query = new byte[length];
         in.readFully(query);
         DataOutputStream framed = new DataOutputStream(new BufferedOutputStream(out, 65537));
-        for (byte[] response : responder.respond(query, socket.getInetAddress(), Transport.TCP)) {
-          framed.writeShort(response.length);
-          framed.write(response);
-        }
+        responder.respond(
+            query, socket.getInetAddress(), Transport.TCP,
+            (response, size) -> {
+              framed.writeShort(size);
+              framed.write(response, 0, size);
+            });
         framed.flush();
       }
     } catch (SocketException | EOFException e) {

@@ -35,4 +35,20 @@ public interface PublisherConfig {
   @WithName("provide-xfr-to")
   @WithDefault("127.0.0.1,::1")
   List<String> provideXfrTo();
+
+  /**
+   * Differences kept per zone and server for IXFR (RFC 1995); an older client gets the whole zone. 5, reference
+   * Cascade's {@code [server.outbound] max-diffs} (NSD's default); 0 keeps none.
+   */
+  @WithName("max-diffs")
+  @WithDefault("5")
+  int maxDiffs();
+
+  /**
+   * Most records all kept differences of a zone may hold together, in % of the zone's record count: 20, reference
+   * Cascade's {@code [server.outbound] max-diffs-size}. Past it the oldest differences are dropped.
+   */
+  @WithName("max-diffs-size")
+  @WithDefault("20")
+  int maxDiffsSize();
 }

@@ -1,9 +1,11 @@
 package dev.cascade.publisher.domain;
 
+import dev.cascade.dnssec.compact.CompactRecords;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
@@ -19,13 +21,21 @@ import org.xbill.DNS.Type;
 
 /**
  * Answers DNS queries for the zones of one server, as a hidden primary does: the SOA of a served apex, AXFR over TCP
- * (RFC 5936), and IXFR in its full-transfer form (RFC 1995 §4 lets a server answer with the whole zone). Everything
- * else is refused: this server is not meant to answer resolvers (reference Cascade answers SOA/AXFR/IXFR only).
+ * (RFC 5936), and IXFR (RFC 1995) from the differences the served version keeps, in the full-transfer form when the
+ * client's serial is older than that history (RFC 1995 §4 lets a server answer with the whole zone). Transfers are
+ * written message by message to the connection ({@link TransferMessages}). Everything else is refused: this server is
+ * not meant to answer resolvers (reference Cascade answers SOA/AXFR/IXFR only).
  *
  * <p>The SOA answer and transfers carry the AA bit: secondaries such as BIND reject a non-authoritative SOA during a
  * refresh check (RFC 1034 §4.3.5 has the secondary compare the primary's SOA serial).
  */
 public final class DnsResponder {
+
+  /** Where the response messages go, one at a time: a UDP datagram or the TCP connection. */
+  public interface Sink {
+    /** Sends the first {@code length} octets of {@code message}; the array may be reused once this returns. */
+    void send(byte[] message, int length) throws IOException;
+  }
 
   /** How the query arrived: UDP answers are size-limited, TCP carries transfers. */
   public enum Transport {
@@ -42,9 +52,6 @@ public final class DnsResponder {
   /** Largest DNS message over TCP: the two-octet length prefix (RFC 1035 §4.2.2, RFC 5936 §2.2). */
   static final int TCP_MESSAGE_SIZE = 65535;
 
-  /** Header (12) plus an OPT record without options (11): the part of a response that is not records. */
-  private static final int FIXED_OVERHEAD = 12 + 11;
-
   private final ServedZones zones;
   private final TransferAcl acl;
 
@@ -54,10 +61,19 @@ public final class DnsResponder {
   }
 
   /**
-   * The wire-format responses to one query: none (the input was a response, or too short to carry an ID), one, or
-   * for a zone transfer as many messages as the zone needs.
+   * Answers one query: no message (the input was a response, or too short to carry an ID), one, or for a zone
+   * transfer as many messages as the zone or the difference needs, each handed to {@code sink} as it is made.
+   *
+   * @throws IOException if the sink fails (the client went away)
    */
-  public List<byte[]> respond(byte[] wire, InetAddress client, Transport transport) {
+  public void respond(byte[] wire, InetAddress client, Transport transport, Sink sink) throws IOException {
+    for (byte[] message : answer(wire, client, transport, sink)) {
+      sink.send(message, message.length);
+    }
+  }
+
+  /** The single-message answers; a transfer writes its messages to {@code sink} itself and returns none. */
+  private List<byte[]> answer(byte[] wire, InetAddress client, Transport transport, Sink sink) throws IOException {
     Message query;
     try {
       query = new Message(wire);
@@ -80,7 +96,7 @@ public final class DnsResponder {
     }
     int qtype = question.getType();
     if (qtype == Type.AXFR || qtype == Type.IXFR) {
-      return transfer(query, question, client, transport);
+      return transfer(query, question, client, transport, sink);
     }
     if (qtype == Type.SOA) {
       return zones
@@ -91,7 +107,8 @@ public final class DnsResponder {
     return single(error(query, Rcode.REFUSED), query, transport);
   }
 
-  private List<byte[]> transfer(Message query, Record question, InetAddress client, Transport transport) {
+  private List<byte[]> transfer(Message query, Record question, InetAddress client, Transport transport, Sink sink)
+      throws IOException {
     if (transport == Transport.UDP && question.getType() == Type.AXFR) {
       // RFC 5936 §4.2: AXFR is a TCP exchange; BIND answers a UDP AXFR the same way.
       return single(error(query, Rcode.FORMERR), query, transport);
@@ -100,63 +117,67 @@ public final class DnsResponder {
     if (zone == null || !acl.allows(client)) {
       return single(error(query, Rcode.REFUSED), query, transport);
     }
-    if (question.getType() == Type.IXFR && (transport == Transport.UDP || upToDate(query, zone))) {
-      // RFC 1995 §2: an IXFR over UDP that does not fit gets the current SOA only, and the client retries over TCP;
-      // RFC 1995 §4: a client at or past our serial also gets just the current SOA.
-      return single(answer(query, zone.soa()), query, transport);
-    }
-    return axfr(query, zone);
-  }
-
-  /** RFC 1995 §4: the client's serial (the SOA in the IXFR query's authority section) is not older than ours. */
-  private static boolean upToDate(Message query, ZoneSnapshot zone) {
-    for (Record record : query.getSection(Section.AUTHORITY)) {
-      if (record instanceof SOARecord soa) {
-        return Serial.compare(soa.getSerial(), zone.serial()) >= 0;
+    if (question.getType() == Type.IXFR) {
+      OptionalLong clientSerial = clientSerial(query);
+      if (transport == Transport.UDP
+          || (clientSerial.isPresent() && Serial.compare(clientSerial.getAsLong(), zone.serial()) >= 0)) {
+        // RFC 1995 §2: an IXFR over UDP that does not fit gets the current SOA only, and the client retries over TCP;
+        // RFC 1995 §4: a client at or past our serial also gets just the current SOA.
+        return single(answer(query, zone.soa()), query, transport);
+      }
+      Optional<ZoneSnapshot.Delta> delta =
+          clientSerial.isPresent() ? zone.since(clientSerial.getAsLong()) : Optional.empty();
+      if (delta.isPresent()) {
+        ixfr(query, zone, delta.get(), sink);
+        return List.of();
       }
     }
-    return false;
+    axfr(query, zone, sink);
+    return List.of();
+  }
+
+  /** RFC 1995 §3: the client's serial is the SOA in the IXFR query's authority section. */
+  private static OptionalLong clientSerial(Message query) {
+    for (Record record : query.getSection(Section.AUTHORITY)) {
+      if (record instanceof SOARecord soa) {
+        return OptionalLong.of(soa.getSerial());
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /** The whole zone as RFC 5936 §2.2 messages: the SOA first and last, the other records between. */
+  private static void axfr(Message query, ZoneSnapshot zone, Sink sink) throws IOException {
+    TransferMessages messages = new TransferMessages(query, zone.origin().length(), sink);
+    messages.add(zone.soa());
+    addAllButSoa(messages, zone.records());
+    messages.add(zone.soa());
+    messages.finish();
   }
 
   /**
-   * The whole zone as RFC 5936 §2.2 messages: the SOA first and last, the other records between, each message kept
-   * under 64 KiB by summing uncompressed record lengths (compression only makes a message smaller).
+   * RFC 1995 §4: the current SOA, then the condensed difference as the old SOA, the records to delete, the new SOA
+   * and the records to add, then the current SOA again.
    */
-  private static List<byte[]> axfr(Message query, ZoneSnapshot zone) {
-    List<byte[]> messages = new ArrayList<>();
-    SOARecord soa = zone.soa();
-    int soaLength = soa.toWire(Section.ANSWER).length;
-    Message message = response(query, true);
-    message.getHeader().setFlag(Flags.AA);
-    int size = FIXED_OVERHEAD + question(query);
-    message.addRecord(soa, Section.ANSWER);
-    size += soaLength;
-    for (int i = 0; i < zone.size(); i++) {
-      Record record = zone.record(i);
-      if (record == soa) {
-        continue;
-      }
-      if (size + zone.wireLength(i) > TCP_MESSAGE_SIZE) {
-        messages.add(message.toWire());
-        message = response(query, false);
-        message.getHeader().setFlag(Flags.AA);
-        size = FIXED_OVERHEAD;
-      }
-      message.addRecord(record, Section.ANSWER);
-      size += zone.wireLength(i);
-    }
-    if (size + soaLength > TCP_MESSAGE_SIZE) {
-      messages.add(message.toWire());
-      message = response(query, false);
-      message.getHeader().setFlag(Flags.AA);
-    }
-    message.addRecord(soa, Section.ANSWER);
-    messages.add(message.toWire());
-    return messages;
+  private static void ixfr(Message query, ZoneSnapshot zone, ZoneSnapshot.Delta delta, Sink sink) throws IOException {
+    TransferMessages messages = new TransferMessages(query, zone.origin().length(), sink);
+    messages.add(zone.soa());
+    messages.add(delta.from());
+    addAllButSoa(messages, delta.diff().removed());
+    messages.add(delta.to());
+    addAllButSoa(messages, delta.diff().added());
+    messages.add(zone.soa());
+    messages.finish();
   }
 
-  private static int question(Message query) {
-    return query.getQuestion().getName().length() + 4;
+  /** The records but the SOA, which a transfer places itself (there is one, at the apex). */
+  private static void addAllButSoa(TransferMessages messages, CompactRecords records) throws IOException {
+    CompactRecords.Cursor cursor = records.cursor();
+    while (cursor.next()) {
+      if (cursor.type() != Type.SOA) {
+        messages.add(cursor);
+      }
+    }
   }
 
   private static Message answer(Message query, Record record) {

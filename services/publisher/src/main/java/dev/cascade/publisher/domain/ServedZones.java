@@ -8,15 +8,30 @@ import org.xbill.DNS.Name;
 
 /**
  * The zones one DNS server serves, one snapshot per apex. Each change replaces a whole snapshot atomically, so a
- * query sees either the old or the new version, never a mix.
+ * query sees either the old or the new version, never a mix, and a new version of one zone never pauses answers for
+ * another. A zone's versions are installed by one thread at a time (the publisher's consumers serialise per zone).
  */
 public final class ServedZones {
 
   private final ConcurrentMap<Name, ZoneSnapshot> zones = new ConcurrentHashMap<>();
+  private final int maxDiffs;
+  private final int maxDiffsPercent;
 
-  /** Serves {@code snapshot} from now on, replacing the zone's previous version. */
+  /**
+   * @param maxDiffs differences kept per zone for IXFR ({@link ZoneSnapshot#after})
+   * @param maxDiffsPercent most records the kept differences hold together, in % of the zone's records
+   */
+  public ServedZones(int maxDiffs, int maxDiffsPercent) {
+    this.maxDiffs = maxDiffs;
+    this.maxDiffsPercent = maxDiffsPercent;
+  }
+
+  /**
+   * Serves {@code snapshot} from now on, replacing the zone's previous version, and keeps the difference from that
+   * version for IXFR. The difference is computed before the swap, while the previous version is still served.
+   */
   public void install(ZoneSnapshot snapshot) {
-    zones.put(snapshot.origin(), snapshot);
+    zones.put(snapshot.origin(), snapshot.after(get(snapshot.origin()), maxDiffs, maxDiffsPercent));
   }
 
   /** Serves {@code snapshot} only if the zone has no version yet; true if it was installed. */

@@ -1,65 +1,110 @@
 package dev.cascade.publisher.domain;
 
+import dev.cascade.dnssec.compact.CompactDiff;
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.zone.CanonicalOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
-import org.xbill.DNS.Section;
+import org.xbill.DNS.Serial;
 import org.xbill.DNS.Type;
 
 /**
- * One zone version as a server holds it: the records in canonical order (RFC 4034 §6) in one array, with the
- * uncompressed wire length of each, so an AXFR can be cut into messages without encoding twice. Immutable: servers
- * swap whole snapshots, so a transfer in progress keeps reading the version it started with.
+ * One zone version as a server holds it: the records in canonical order (RFC 4034 §6) as {@link CompactRecords}, so
+ * a large zone costs about its wire size and an AXFR copies records straight into messages, plus the differences
+ * from the versions served before it (RFC 1995), from which IXFR is answered. Immutable: servers swap whole
+ * snapshots, so a transfer in progress keeps reading the version it started with.
  */
 public final class ZoneSnapshot {
+
+  /**
+   * One step of the history: the difference from the version with SOA {@code from} to the one with SOA {@code to}.
+   * The difference holds the two SOA records too (removed and added).
+   */
+  public record Delta(SOARecord from, SOARecord to, CompactDiff diff) {}
 
   private final Name origin;
   private final String versionId;
   private final SOARecord soa;
-  private final Record[] records;
-  private final int[] wireLengths;
+  private final CompactRecords records;
+  /** Oldest first; the last one ends at this version. */
+  private final List<Delta> history;
 
-  private ZoneSnapshot(Name origin, String versionId, SOARecord soa, Record[] records, int[] wireLengths) {
+  private ZoneSnapshot(Name origin, String versionId, SOARecord soa, CompactRecords records, List<Delta> history) {
     this.origin = origin;
     this.versionId = versionId;
     this.soa = soa;
     this.records = records;
-    this.wireLengths = wireLengths;
+    this.history = List.copyOf(history);
   }
 
   /**
-   * Builds a snapshot from a version's records.
+   * Builds a snapshot from a version's records in any order; for small zones (tests). Large versions go through
+   * {@link #builder}.
    *
    * @throws InvalidZoneException if there is not exactly one SOA at the apex or a record lies outside the zone
    */
   public static ZoneSnapshot of(Name origin, String versionId, List<Record> records) throws InvalidZoneException {
     Record[] sorted = records.toArray(new Record[0]);
     Arrays.sort(sorted, CanonicalOrder.RECORDS);
-    SOARecord soa = null;
-    int[] lengths = new int[sorted.length];
-    for (int i = 0; i < sorted.length; i++) {
-      Record record = sorted[i];
-      if (!record.getName().subdomain(origin)) {
-        throw new InvalidZoneException(record.getName() + " is outside zone " + origin);
-      }
-      if (record.getType() == Type.SOA) {
-        if (!record.getName().equals(origin)) {
-          throw new InvalidZoneException("SOA at " + record.getName() + ", not at the apex " + origin);
-        }
-        if (soa != null) {
-          throw new InvalidZoneException("more than one SOA record at " + origin);
-        }
-        soa = (SOARecord) record;
-      }
-      lengths[i] = record.toWire(Section.ANSWER).length;
+    Builder builder = builder(origin, versionId);
+    for (Record record : sorted) {
+      builder.add(record);
     }
-    if (soa == null) {
-      throw new InvalidZoneException("no SOA record at the apex " + origin);
+    return builder.build();
+  }
+
+  /** A builder that takes a version's records one by one, in canonical order, and checks them as they come. */
+  public static Builder builder(Name origin, String versionId) {
+    return new Builder(origin, versionId);
+  }
+
+  /**
+   * This version, serving IXFR from the versions {@code previous} could (RFC 1995 §4): previous's history plus the
+   * difference from previous to this one, trimmed to the newest {@code maxDiffs} differences and to at most
+   * {@code maxDiffsPercent} % of this version's record count in all (reference Cascade's {@code [server.outbound]
+   * max-diffs} and {@code max-diffs-size}). Without a previous version, or when the serial did not increase (RFC 1982:
+   * a secondary would not take it), there is no history.
+   */
+  public ZoneSnapshot after(Optional<ZoneSnapshot> previous, int maxDiffs, int maxDiffsPercent) {
+    if (previous.isEmpty() || maxDiffs == 0 || Serial.compare(serial(), previous.get().serial()) <= 0) {
+      return new ZoneSnapshot(origin, versionId, soa, records, List.of());
     }
-    return new ZoneSnapshot(origin, versionId, soa, sorted, lengths);
+    ZoneSnapshot before = previous.get();
+    List<Delta> deltas = new ArrayList<>(before.history);
+    deltas.add(new Delta(before.soa, soa, CompactDiff.between(before.records, records)));
+    long budget = (long) records.size() * maxDiffsPercent / 100;
+    long total = deltas.stream().mapToLong(d -> d.diff().size()).sum();
+    while (!deltas.isEmpty() && (deltas.size() > maxDiffs || total > budget)) {
+      total -= deltas.remove(0).diff().size();
+    }
+    return new ZoneSnapshot(origin, versionId, soa, records, deltas);
+  }
+
+  /**
+   * The difference from the version with serial {@code clientSerial} to this one, condensed into one (RFC 1995 §5),
+   * or empty if the history does not reach back to that serial.
+   */
+  public Optional<Delta> since(long clientSerial) {
+    for (int i = 0; i < history.size(); i++) {
+      if (history.get(i).from().getSerial() == clientSerial) {
+        Delta condensed = history.get(i);
+        for (Delta next : history.subList(i + 1, history.size())) {
+          condensed = new Delta(condensed.from(), next.to(), condensed.diff().then(next.diff()));
+        }
+        return Optional.of(condensed);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The serials IXFR can start from, oldest first. */
+  public List<Long> historySerials() {
+    return history.stream().map(d -> d.from().getSerial()).toList();
   }
 
   public Name origin() {
@@ -78,17 +123,70 @@ public final class ZoneSnapshot {
     return soa.getSerial();
   }
 
+  /** The number of records, the SOA included. */
   public int size() {
-    return records.length;
+    return records.size();
   }
 
-  /** The record at {@code index} in canonical order. */
-  public Record record(int index) {
-    return records[index];
+  /** The records in canonical order. */
+  public CompactRecords records() {
+    return records;
   }
 
-  /** Uncompressed wire length of the record at {@code index}: an upper bound of what it takes in a message. */
-  public int wireLength(int index) {
-    return wireLengths[index];
+  /** Collects a version's records in canonical order and checks that they form a zone. */
+  public static final class Builder {
+    private final Name origin;
+    private final String versionId;
+    private final CompactRecords.Builder records = CompactRecords.builder();
+    private SOARecord soa;
+
+    private Builder(Name origin, String versionId) {
+      this.origin = origin;
+      this.versionId = versionId;
+    }
+
+    /**
+     * Adds the next record in canonical order.
+     *
+     * @throws InvalidZoneException if the record lies outside the zone, is a second SOA or one not at the apex, or
+     *     is out of canonical order or a duplicate
+     */
+    public Builder add(Record record) throws InvalidZoneException {
+      if (!record.getName().subdomain(origin)) {
+        throw new InvalidZoneException(record.getName() + " is outside zone " + origin);
+      }
+      if (record.getType() == Type.SOA) {
+        if (!record.getName().equals(origin)) {
+          throw new InvalidZoneException("SOA at " + record.getName() + ", not at the apex " + origin);
+        }
+        if (soa != null) {
+          throw new InvalidZoneException("more than one SOA record at " + origin);
+        }
+        soa = (SOARecord) record;
+      }
+      try {
+        records.add(record);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidZoneException(e.getMessage());
+      }
+      return this;
+    }
+
+    /** The records added so far. */
+    public int size() {
+      return records.size();
+    }
+
+    /**
+     * The snapshot, without history.
+     *
+     * @throws InvalidZoneException if there was no SOA at the apex
+     */
+    public ZoneSnapshot build() throws InvalidZoneException {
+      if (soa == null) {
+        throw new InvalidZoneException("no SOA record at the apex " + origin);
+      }
+      return new ZoneSnapshot(origin, versionId, soa, records.build(), List.of());
+    }
   }
 }

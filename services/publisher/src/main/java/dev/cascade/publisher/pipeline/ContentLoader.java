@@ -6,16 +6,15 @@ import dev.cascade.publisher.domain.ContentRef;
 import dev.cascade.publisher.domain.InvalidZoneException;
 import dev.cascade.publisher.domain.ZoneSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
 
 /**
- * Reads a zone version from its content topic and turns it into a servable snapshot. The reader checks chunk
- * sequence, record count and digest; this class adds that the SOA serial is the one the event announced.
+ * Reads a zone version from its content topic into a servable snapshot, record by record as the chunks arrive, so a
+ * large zone is held once, compactly, and never as a list of records. The reader checks chunk sequence, record count
+ * and digest; this class adds that the SOA serial is the one the event announced.
  */
 @ApplicationScoped
 public class ContentLoader {
@@ -42,13 +41,13 @@ public class ContentLoader {
     } catch (TextParseException e) {
       throw new InvalidZoneException("zone name " + zone + " is invalid: " + e.getMessage());
     }
-    List<Record> records;
+    ZoneSnapshot.Builder builder = ZoneSnapshot.builder(origin, versionId);
     try (ContentReader reader = new ContentReader(consumerConfig)) {
-      records = reader.readAll(EventMapping.location(content), zone, versionId);
+      reader.read(EventMapping.location(content), zone, versionId, builder::add);
     } catch (RuntimeException e) {
       throw new InvalidZoneException("cannot read content: " + e.getMessage());
     }
-    ZoneSnapshot snapshot = ZoneSnapshot.of(origin, versionId, records);
+    ZoneSnapshot snapshot = builder.build();
     if (snapshot.serial() != expectedSerial) {
       throw new InvalidZoneException("SOA serial " + snapshot.serial() + " differs from announced " + expectedSerial);
     }

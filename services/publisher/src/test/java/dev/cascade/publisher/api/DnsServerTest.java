@@ -45,7 +45,7 @@ class DnsServerTest {
   /** About 1,000 TXT records of 200 octets: over 200 KB, so an AXFR needs several 64 KiB messages. */
   private static final int TXT_RECORDS = 1000;
 
-  private final ServedZones zones = new ServedZones();
+  private final ServedZones zones = new ServedZones(5, 20);
   private final ZoneSnapshot served = TestRecords.snapshot("example.test.", "v1", 2026030101, TXT_RECORDS);
   private DnsServer server;
 
@@ -177,12 +177,75 @@ class DnsServerTest {
     assertEquals(2026030102, ((SOARecord) response.getSection(Section.ANSWER).get(0)).getSerial());
   }
 
-  private Set<Record> servedRecords() {
-    Set<Record> records = new HashSet<>();
-    for (int i = 0; i < served.size(); i++) {
-      records.add(served.record(i));
+  @Test
+  void answersAnIxfrFromTheKeptDifferencesCondensed() throws Exception {
+    List<Record> v1 = served.records().toRecords();
+    List<Record> v2 = edit(v1, 2026030102, "txt5.example.test.", "www.example.test. 3600 IN A 192.0.2.80");
+    List<Record> v3 = edit(v2, 2026030103, "txt7.example.test.", "www.example.test. 3600 IN AAAA 2001:db8::80");
+    zones.install(ZoneSnapshot.of(ZONE, "v2", v2));
+    zones.install(ZoneSnapshot.of(ZONE, "v3", v3));
+
+    ZoneTransferIn fromV1 = ixfr(2026030101);
+    ZoneTransferIn fromV2 = ixfr(2026030102);
+
+    assertTrue(fromV1.isIXFR());
+    assertEquals(1, fromV1.getIXFR().size(), "RFC 1995 §5: one condensed difference");
+    ZoneTransferIn.Delta condensed = fromV1.getIXFR().get(0);
+    assertEquals(2026030101, condensed.start);
+    assertEquals(2026030103, condensed.end);
+    assertEquals(difference(v1, v3), new HashSet<>(condensed.deletes));
+    assertEquals(difference(v3, v1), new HashSet<>(condensed.adds));
+    ZoneTransferIn.Delta last = fromV2.getIXFR().get(0);
+    assertEquals(difference(v2, v3), new HashSet<>(last.deletes));
+    assertEquals(difference(v3, v2), new HashSet<>(last.adds));
+  }
+
+  @Test
+  void answersAnIxfrFromBeyondTheHistoryWithTheWholeZone() throws Exception {
+    List<Record> v1 = served.records().toRecords();
+    for (int serial = 2026030102; serial <= 2026030108; serial++) {
+      v1 = edit(v1, serial, "txt" + serial % 100 + ".example.test.", "new" + serial + ".example.test. 60 IN A 192.0.2.1");
+      zones.install(ZoneSnapshot.of(ZONE, "v" + serial, v1));
     }
-    return records;
+
+    ZoneTransferIn beyond = ixfr(2026030102);
+    ZoneTransferIn within = ixfr(2026030103);
+
+    assertTrue(beyond.isAXFR(), "max-diffs 5 keeps the differences from 2026030103 on");
+    assertEquals(new HashSet<>(v1), new HashSet<>(beyond.getAXFR()));
+    assertTrue(within.isIXFR());
+  }
+
+  private ZoneTransferIn ixfr(long serial) throws Exception {
+    ZoneTransferIn xfr = ZoneTransferIn.newIXFR(ZONE, serial, false, LOOPBACK.getHostAddress(), server.port(), null);
+    xfr.setTimeout(Duration.ofSeconds(20));
+    xfr.run();
+    return xfr;
+  }
+
+  /** {@code records} with a new SOA serial, without the records of {@code removedOwner}, plus {@code added}. */
+  private static List<Record> edit(List<Record> records, long serial, String removedOwner, String added) {
+    List<Record> next = new ArrayList<>();
+    for (Record r : records) {
+      if (r instanceof SOARecord soa) {
+        next.add(new SOARecord(soa.getName(), soa.getDClass(), soa.getTTL(), soa.getHost(), soa.getAdmin(), serial,
+            soa.getRefresh(), soa.getRetry(), soa.getExpire(), soa.getMinimum()));
+      } else if (!r.getName().toString().equals(removedOwner)) {
+        next.add(r);
+      }
+    }
+    next.addAll(TestRecords.parse(added + "\n"));
+    return next;
+  }
+
+  private static Set<Record> difference(List<Record> a, List<Record> b) {
+    Set<Record> result = new HashSet<>(a);
+    b.forEach(result::remove);
+    return result;
+  }
+
+  private Set<Record> servedRecords() {
+    return new HashSet<>(served.records().toRecords());
   }
 
   /** Sends one transfer query over TCP and reads messages until the closing SOA (RFC 5936 §2.2). */

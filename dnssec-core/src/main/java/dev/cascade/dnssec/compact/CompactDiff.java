@@ -1,0 +1,135 @@
+package dev.cascade.dnssec.compact;
+
+import dev.cascade.dnssec.zone.CanonicalOrder;
+import java.util.Arrays;
+import org.xbill.DNS.Record;
+
+/**
+ * The difference between two versions of a zone as an incremental zone transfer carries it (RFC 1995 §4): the
+ * records of the older version that the newer lacks, and those of the newer that the older lacks, both in canonical
+ * order. A record whose TTL changed is in both. Computed in one merge pass over two {@link CompactRecords}, which
+ * decodes only the records that differ.
+ *
+ * @param removed records to delete from the older version, old SOA included
+ * @param added records to add to it, new SOA included
+ */
+public record CompactDiff(CompactRecords removed, CompactRecords added) {
+
+  /** What changed from {@code older} to {@code newer}. */
+  public static CompactDiff between(CompactRecords older, CompactRecords newer) {
+    CompactRecords.Builder removed = CompactRecords.builder();
+    CompactRecords.Builder added = CompactRecords.builder();
+    merge(older, newer, removed, added, null);
+    return new CompactDiff(removed.build(), added.build());
+  }
+
+  /**
+   * This difference followed by {@code next}, condensed into one (RFC 1995 §5): a record removed and added again is
+   * in neither list, a record added and removed again in neither.
+   */
+  public CompactDiff then(CompactDiff next) {
+    CompactRecords removedFirst = union(removed, minus(next.removed, added));
+    CompactRecords addedFirst = union(minus(added, next.removed), next.added);
+    CompactRecords restored = intersection(removedFirst, addedFirst);
+    return new CompactDiff(minus(removedFirst, restored), minus(addedFirst, restored));
+  }
+
+  /** The version this difference makes of {@code older}: its records less those removed, plus those added. */
+  public CompactRecords applyTo(CompactRecords older) {
+    return union(minus(older, removed), added);
+  }
+
+  /** The number of records in both lists. */
+  public int size() {
+    return removed.size() + added.size();
+  }
+
+  private static CompactRecords minus(CompactRecords a, CompactRecords b) {
+    CompactRecords.Builder out = CompactRecords.builder();
+    merge(a, b, out, null, null);
+    return out.build();
+  }
+
+  private static CompactRecords intersection(CompactRecords a, CompactRecords b) {
+    CompactRecords.Builder out = CompactRecords.builder();
+    merge(a, b, null, null, out);
+    return out.build();
+  }
+
+  private static CompactRecords union(CompactRecords a, CompactRecords b) {
+    CompactRecords.Builder out = CompactRecords.builder();
+    merge(a, b, out, out, out);
+    return out.build();
+  }
+
+  /**
+   * One pass over two record sets in canonical order, handing each record to the builder for "only in a", "only in b"
+   * or "in both" (null: dropped). The builders receive records in canonical order, as they require.
+   */
+  private static void merge(
+      CompactRecords a,
+      CompactRecords b,
+      CompactRecords.Builder onlyA,
+      CompactRecords.Builder onlyB,
+      CompactRecords.Builder both) {
+    CompactRecords.Cursor x = a.cursor();
+    CompactRecords.Cursor y = b.cursor();
+    boolean hasX = x.next();
+    boolean hasY = y.next();
+    while (hasX && hasY) {
+      int c = compare(x, y);
+      if (c < 0) {
+        add(onlyA, x);
+        hasX = x.next();
+      } else if (c > 0) {
+        add(onlyB, y);
+        hasY = y.next();
+      } else {
+        add(both, x);
+        hasX = x.next();
+        hasY = y.next();
+      }
+    }
+    for (; hasX; hasX = x.next()) {
+      add(onlyA, x);
+    }
+    for (; hasY; hasY = y.next()) {
+      add(onlyB, y);
+    }
+  }
+
+  private static void add(CompactRecords.Builder builder, CompactRecords.Cursor cursor) {
+    if (builder != null) {
+      builder.add(cursor.toRecord());
+    }
+  }
+
+  /**
+   * Canonical order (RFC 4034 §6), then TTL, then the octets: two records are the same record only when they are
+   * octet for octet the same, so a version rebuilt from differences is the version itself, down to the case of its
+   * names (which canonical order ignores). The common case, octet-identical records, needs no decoding.
+   */
+  static int compare(CompactRecords.Cursor x, CompactRecords.Cursor y) {
+    byte[] xp = x.page();
+    byte[] yp = y.page();
+    boolean sameOwner =
+        WireNames.sameOctets(xp, x.ownerOffset(), x.ownerLength(), yp, y.ownerOffset(), y.ownerLength());
+    if (!sameOwner) {
+      int c = WireNames.compare(xp, x.ownerOffset(), yp, y.ownerOffset());
+      if (c != 0) {
+        return c;
+      }
+    }
+    if (sameOwner
+        && Arrays.equals(xp, x.rrOffset(), x.rrOffset() + x.rrLength(), yp, y.rrOffset(), y.rrOffset() + y.rrLength())) {
+      return 0;
+    }
+    Record r = x.toRecord();
+    Record s = y.toRecord();
+    int c = CanonicalOrder.RECORDS.compare(r, s);
+    if (c == 0) {
+      c = Long.compare(r.getTTL(), s.getTTL());
+    }
+    return c != 0 ? c : Arrays.compareUnsigned(x.wire(), y.wire());
+  }
+}

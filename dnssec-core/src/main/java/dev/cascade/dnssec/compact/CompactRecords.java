@@ -1,0 +1,300 @@
+package dev.cascade.dnssec.compact;
+
+import dev.cascade.dnssec.zone.CanonicalOrder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+
+/**
+ * Records in canonical order (RFC 4034 §6), held as their uncompressed wire format (RFC 1035 §4.1.3) in pages of
+ * bytes. Each owner name is stored once, followed by the rest of each of its records (TYPE, CLASS, TTL, RDLENGTH,
+ * RDATA), so a record can be copied into a DNS message as it is. Two small index arrays find each owner. Immutable once
+ * built, so any number of readers (transfers in progress, a diff being computed) share it without locks.
+ *
+ * <p>A signed TLD record takes its wire size plus about 12 octets per owner name of index here, against several
+ * hundred octets as a dnsjava {@link Record} object graph.
+ */
+public final class CompactRecords {
+
+  /**
+   * Size of a page: 4 MiB keeps each array a modest allocation for the garbage collector (G1 treats arrays over half
+   * a region as humongous whatever their size) and wastes little at the end of a page; no official reference.
+   */
+  static final int PAGE_BYTES = 4 << 20;
+
+  /** Offset of RDLENGTH in the part of a record after its owner: TYPE (2), CLASS (2), TTL (4), RFC 1035 §4.1.3. */
+  static final int RDLENGTH_AT = 8;
+
+  /** TYPE, CLASS, TTL and RDLENGTH: the fixed part of a record after its owner name. */
+  static final int FIXED_BYTES = 10;
+
+  private static final CompactRecords EMPTY = new Builder().build();
+
+  private final byte[][] pages;
+  /** Per owner name, where its group starts: page index in the high 32 bits, offset in the page in the low ones. */
+  private final long[] ownerAt;
+  /** Per owner name, the index of its first record; then the total number of records. */
+  private final int[] firstRecord;
+  private final int ownerCount;
+  private final long wireBytes;
+
+  private CompactRecords(byte[][] pages, long[] ownerAt, int[] firstRecord, int ownerCount, long wireBytes) {
+    this.pages = pages;
+    this.ownerAt = ownerAt;
+    this.firstRecord = firstRecord;
+    this.ownerCount = ownerCount;
+    this.wireBytes = wireBytes;
+  }
+
+  /** No records. */
+  public static CompactRecords empty() {
+    return EMPTY;
+  }
+
+  /** A builder that takes records in canonical order. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The records of {@code records}, which may be in any order; for small sets (tests, differences). */
+  public static CompactRecords of(List<Record> records) {
+    Record[] sorted = records.toArray(new Record[0]);
+    Arrays.sort(sorted, CanonicalOrder.RECORDS);
+    Builder builder = builder();
+    for (Record record : sorted) {
+      builder.add(record);
+    }
+    return builder.build();
+  }
+
+  /** The number of records. */
+  public int size() {
+    return firstRecord[ownerCount];
+  }
+
+  public boolean isEmpty() {
+    return size() == 0;
+  }
+
+  /** The number of distinct owner names. */
+  public int ownerCount() {
+    return ownerCount;
+  }
+
+  /** The records' uncompressed wire size, each with its owner name, as an AXFR without name compression sends them. */
+  public long wireBytes() {
+    return wireBytes;
+  }
+
+  /** The octets held in pages and index: what the records cost in memory, apart from a few object headers. */
+  public long retainedBytes() {
+    long bytes = (long) ownerAt.length * Long.BYTES + (long) firstRecord.length * Integer.BYTES;
+    for (byte[] page : pages) {
+      bytes += page.length;
+    }
+    return bytes;
+  }
+
+  /** A new cursor before the first record. */
+  public Cursor cursor() {
+    return new Cursor();
+  }
+
+  /** Every record as a dnsjava object, in canonical order; for small sets and tests. */
+  public List<Record> toRecords() {
+    List<Record> records = new ArrayList<>(size());
+    Cursor cursor = cursor();
+    while (cursor.next()) {
+      records.add(cursor.toRecord());
+    }
+    return records;
+  }
+
+  /**
+   * Walks the records in canonical order. The owner name and the rest of the current record are ranges of one page,
+   * valid until the next call of {@link #next}. Not thread-safe: one cursor per reader.
+   */
+  public final class Cursor {
+    private int owner = -1;
+    private int record = -1;
+    private byte[] page;
+    private int ownerOffset;
+    private int ownerLength;
+    private int rrOffset;
+    private int rrLength;
+
+    private Cursor() {}
+
+    /** Moves to the next record; false when there is none. */
+    public boolean next() {
+      if (record + 1 >= size()) {
+        record = size();
+        return false;
+      }
+      record++;
+      if (owner < 0 || record == firstRecord[owner + 1]) {
+        owner++;
+        long at = ownerAt[owner];
+        page = pages[(int) (at >>> 32)];
+        ownerOffset = (int) at;
+        ownerLength = WireNames.length(page, ownerOffset);
+        rrOffset = ownerOffset + ownerLength;
+      } else {
+        rrOffset += rrLength;
+      }
+      int rdlength = ((page[rrOffset + RDLENGTH_AT] & 0xff) << 8) | (page[rrOffset + RDLENGTH_AT + 1] & 0xff);
+      rrLength = FIXED_BYTES + rdlength;
+      return true;
+    }
+
+    /** The page holding the current owner name and record. */
+    public byte[] page() {
+      return page;
+    }
+
+    /** Where the current owner name starts in {@link #page()}. */
+    public int ownerOffset() {
+      return ownerOffset;
+    }
+
+    /** The length of the current owner name in uncompressed wire format. */
+    public int ownerLength() {
+      return ownerLength;
+    }
+
+    /** Where the rest of the current record (TYPE onwards) starts in {@link #page()}. */
+    public int rrOffset() {
+      return rrOffset;
+    }
+
+    /** The length of the rest of the current record: 10 octets plus RDLENGTH. */
+    public int rrLength() {
+      return rrLength;
+    }
+
+    /** The current record's index in canonical order. */
+    public int index() {
+      return record;
+    }
+
+    /** Whether the current record is the first of its owner name. */
+    public boolean firstOfOwner() {
+      return record == firstRecord[owner];
+    }
+
+    /** The current record's TYPE. */
+    public int type() {
+      return ((page[rrOffset] & 0xff) << 8) | (page[rrOffset + 1] & 0xff);
+    }
+
+    /** The current record's whole uncompressed wire form, owner name included. */
+    public byte[] wire() {
+      byte[] wire = new byte[ownerLength + rrLength];
+      System.arraycopy(page, ownerOffset, wire, 0, ownerLength);
+      System.arraycopy(page, rrOffset, wire, ownerLength, rrLength);
+      return wire;
+    }
+
+    /** The current record as a dnsjava object. */
+    public Record toRecord() {
+      try {
+        return Record.fromWire(wire(), Section.ANSWER);
+      } catch (IOException e) {
+        throw new UncheckedIOException("a stored record no longer parses", e);
+      }
+    }
+  }
+
+  /**
+   * Collects records in canonical order into pages. A record out of order, or a second copy of one, is refused: the
+   * order is what lets readers merge versions in one pass.
+   */
+  public static final class Builder {
+    private final List<byte[]> pages = new ArrayList<>();
+    private byte[] page = new byte[0];
+    private int position;
+    private long[] ownerAt = new long[16];
+    private int[] firstRecord = new int[17];
+    private int ownerCount;
+    private int recordCount;
+    private long wireBytes;
+    private Record previous;
+    /** The previous record's owner name as stored: records share it only if their owner has the same octets. */
+    private byte[] previousOwner = new byte[0];
+
+    private Builder() {}
+
+    /**
+     * Adds the next record.
+     *
+     * @throws IllegalArgumentException if the record sorts before the previous one or equals it (RFC 4034 §6.3:
+     *     an RRset has no duplicate records)
+     */
+    public Builder add(Record record) {
+      if (previous != null) {
+        int c = CanonicalOrder.RECORDS.compare(previous, record);
+        if (c > 0) {
+          throw new IllegalArgumentException("records out of canonical order: " + record + " after " + previous);
+        }
+        if (c == 0) {
+          throw new IllegalArgumentException("duplicate record: " + record);
+        }
+      }
+      byte[] wire = record.toWire(Section.ANSWER);
+      int ownerLength = record.getName().length();
+      boolean newOwner = !Arrays.equals(previousOwner, 0, previousOwner.length, wire, 0, ownerLength);
+      int needed = wire.length - (newOwner ? 0 : ownerLength);
+      if (position + needed > page.length) {
+        // A new page starts with an owner name, so that a cursor finds every owner group within one page.
+        startPage(Math.max(PAGE_BYTES, wire.length));
+        newOwner = true;
+        needed = wire.length;
+      }
+      if (newOwner) {
+        if (ownerCount == ownerAt.length) {
+          ownerAt = Arrays.copyOf(ownerAt, ownerCount * 2);
+          firstRecord = Arrays.copyOf(firstRecord, ownerCount * 2 + 1);
+        }
+        ownerAt[ownerCount] = ((long) (pages.size() - 1) << 32) | position;
+        firstRecord[ownerCount] = recordCount;
+        ownerCount++;
+        System.arraycopy(wire, 0, page, position, wire.length);
+        previousOwner = Arrays.copyOf(wire, ownerLength);
+      } else {
+        System.arraycopy(wire, ownerLength, page, position, needed);
+      }
+      position += needed;
+      recordCount++;
+      wireBytes += wire.length;
+      previous = record;
+      return this;
+    }
+
+    /** The records added so far. */
+    public int size() {
+      return recordCount;
+    }
+
+    /** The records added, the last page trimmed to what it holds. The builder must not be used afterwards. */
+    public CompactRecords build() {
+      if (!pages.isEmpty()) {
+        pages.set(pages.size() - 1, Arrays.copyOf(page, position));
+      }
+      int[] firsts = Arrays.copyOf(firstRecord, ownerCount + 1);
+      firsts[ownerCount] = recordCount;
+      return new CompactRecords(
+          pages.toArray(new byte[0][]), Arrays.copyOf(ownerAt, ownerCount), firsts, ownerCount, wireBytes);
+    }
+
+    /** Leaves the rest of the current page unused (at most one record's size) rather than copying it. */
+    private void startPage(int size) {
+      page = new byte[size];
+      pages.add(page);
+      position = 0;
+    }
+  }
+}

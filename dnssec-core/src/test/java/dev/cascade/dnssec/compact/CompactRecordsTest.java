@@ -1,0 +1,107 @@
+package dev.cascade.dnssec.compact;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade.dnssec.zone.CanonicalOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+
+class CompactRecordsTest {
+
+  @Test
+  void holdsRecordsOctetForOctetInCanonicalOrder() {
+    Random random = new Random(1);
+    for (int round = 0; round < 200; round++) {
+      List<Record> zone = new RandomRecords(random).zone(round, 40);
+      List<Record> sorted = new ArrayList<>(zone);
+      sorted.sort(CanonicalOrder.RECORDS);
+
+      CompactRecords compact = CompactRecords.of(zone);
+
+      assertEquals(sorted.size(), compact.size());
+      List<Record> back = compact.toRecords();
+      long wireBytes = 0;
+      for (int i = 0; i < sorted.size(); i++) {
+        byte[] expected = sorted.get(i).toWire(Section.ANSWER);
+        assertArrayEquals(expected, back.get(i).toWire(Section.ANSWER), "record " + i + " of round " + round);
+        wireBytes += expected.length;
+      }
+      assertEquals(wireBytes, compact.wireBytes());
+    }
+  }
+
+  @Test
+  void storesEachOwnerNameOnceForItsRecords() {
+    Name owner = RandomRecords.name("www");
+    List<Record> records = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      records.add(new TXTRecord(owner, DClass.IN, 300, "t" + i));
+    }
+    records.add(new TXTRecord(RandomRecords.name("WWW"), DClass.IN, 300, "upper"));
+
+    CompactRecords compact = CompactRecords.of(records);
+
+    // The upper-case spelling sorts among the lower-case one's records (same canonical name) but has other octets.
+    assertTrue(compact.ownerCount() >= 2 && compact.ownerCount() <= 3, "owners: " + compact.ownerCount());
+    long stored = compact.retainedBytes() - (long) compact.ownerCount() * 12 - 4;
+    long perRecordWithoutOwner = records.stream().mapToLong(r -> r.toWire(Section.ANSWER).length - owner.length()).sum();
+    assertEquals(perRecordWithoutOwner + (long) compact.ownerCount() * owner.length(), stored);
+  }
+
+  @Test
+  void cursorWalksPagesOfAZoneLargerThanOnePage() {
+    List<Record> records = new ArrayList<>();
+    String payload = "p".repeat(200);
+    for (int i = 0; i < 50_000; i++) {
+      records.add(new TXTRecord(RandomRecords.name("n" + i), DClass.IN, 300, payload + i));
+    }
+    records.add(new RandomRecords(new Random(2)).soa(1));
+
+    CompactRecords compact = CompactRecords.of(records);
+
+    assertTrue(compact.retainedBytes() > 2L * CompactRecords.PAGE_BYTES, "more than two pages");
+    List<Record> sorted = new ArrayList<>(records);
+    sorted.sort(CanonicalOrder.RECORDS);
+    assertEquals(sorted, compact.toRecords());
+  }
+
+  @Test
+  void refusesRecordsOutOfOrderAndDuplicates() {
+    Record a = new TXTRecord(RandomRecords.name("a"), DClass.IN, 300, "x");
+    Record b = new TXTRecord(RandomRecords.name("b"), DClass.IN, 300, "x");
+    Record upperA = new TXTRecord(RandomRecords.name("A"), DClass.IN, 60, "x");
+
+    var outOfOrder = assertThrows(IllegalArgumentException.class, () -> CompactRecords.builder().add(b).add(a));
+    var duplicate = assertThrows(IllegalArgumentException.class, () -> CompactRecords.builder().add(a).add(upperA));
+
+    assertTrue(outOfOrder.getMessage().contains("out of canonical order"), outOfOrder.getMessage());
+    assertTrue(duplicate.getMessage().contains("duplicate"), duplicate.getMessage());
+  }
+
+  @Test
+  void wireNameOrderIsTheCanonicalOrderOfNames() {
+    Random random = new Random(3);
+    RandomRecords records = new RandomRecords(random);
+    for (int i = 0; i < 5_000; i++) {
+      Name x = records.record().getName();
+      Name y = random.nextBoolean() ? records.record().getName() : RandomRecords.name("q" + random.nextInt(3) + ".a");
+      byte[] xw = x.toWire();
+      byte[] yw = y.toWire();
+
+      assertEquals(Integer.signum(x.compareTo(y)), Integer.signum(WireNames.compare(xw, 0, yw, 0)), x + " vs " + y);
+      assertEquals(xw.length, WireNames.length(xw, 0));
+      assertEquals(Arrays.equals(xw, yw), WireNames.sameOctets(xw, 0, xw.length, yw, 0, yw.length));
+    }
+  }
+}
