@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.content.ContentWriter;
+import dev.cascade.dnssec.zone.CanonicalOrder;
 import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
@@ -149,9 +150,10 @@ class PublisherPipelineTest {
 
   // ---------------------------------------------------------------------------------------------- helpers
 
+  /** Writes a version as the loader and the signer do: in canonical order, which ContentWriter requires. */
   private static ContentLocation write(String topic, String zone, String versionId, List<Record> records) {
     try (ContentWriter writer = new ContentWriter(Bus.producerConfig())) {
-      return writer.write(topic, zone, versionId, records);
+      return writer.write(topic, zone, versionId, records.stream().sorted(CanonicalOrder.RECORDS).toList());
     }
   }
 
