@@ -9,6 +9,7 @@ declare -A PROGRAM=(
     [ldnsutils]=ldns-verify-zone
     [knot-dnsutils]=kdig
     [knot-dnssecutils]=kzonecheck
+    [knot]=knotd
     [dnsutils]=dig
     [unbound]=unbound
 )
