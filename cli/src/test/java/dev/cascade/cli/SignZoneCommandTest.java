@@ -117,6 +117,22 @@ class SignZoneCommandTest {
     assertTrue(Files.readString(signed).contains(" 20261128040000 20261128020000 "), "now+N, and now-1h by default");
   }
 
+  /**
+   * Issue 12: dnssec-keygen writes the ECDSA scalar without its leading zero octet (one P-256 key in 256), and
+   * signzone refused such a key with "PrivateKey is 31 octets, expected 32". Key 48391 is one, made by dnssec-keygen
+   * 9.18.49; 17905 is a KSK from the same tool.
+   */
+  @Test
+  void signsWithAKeyWhoseScalarDnssecKeygenWroteShort() throws Exception {
+    Path signed = tmp.resolve("example.signed");
+    int status = signzone(Clock.systemUTC(), "-o", "example.", "-f", signed.toString(), "--verify", ZONE.toString(),
+        "src/test/resources/keys/Kexample.+013+17905.key", "src/test/resources/keys/Kexample.+013+48391.key");
+    assertEquals(0, status, err.toString());
+    assertTrue(Files.readString(signed).lines()
+        .anyMatch(l -> l.contains("\tRRSIG\tSOA 13 1 3600 ") && l.contains(" 48391 example. ")), "the ZSK signs");
+    exec(List.of("dnssec-verify", "-o", "example.", signed.toString()));
+  }
+
   @Test
   void aBadZoneLineIsReportedWithFileAndLine() throws Exception {
     Path zone = tmp.resolve("bad.zone");

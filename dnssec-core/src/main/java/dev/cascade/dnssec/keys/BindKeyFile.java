@@ -39,6 +39,7 @@ import org.xbill.DNS.Type;
  * values in base64). Fields used, as BIND writes them (lib/dns/dst_parse.c): {@code Algorithm}; for RSA
  * {@code Modulus, PublicExponent, PrivateExponent, Prime1, Prime2, Exponent1, Exponent2, Coefficient};
  * for ECDSA (RFC 6605) and EdDSA (RFC 8080) {@code PrivateKey} (the scalar d, or the RFC 8032 seed).
+ * An ECDSA scalar may come without its leading zero octets, as BIND writes it ({@link #scalar}).
  * Timing metadata (Created, Publish, Activate, ...) is ignored: the caller decides what to sign with.
  */
 public final class BindKeyFile {
@@ -180,10 +181,10 @@ public final class BindKeyFile {
         }
         case Algorithms.ECDSAP256SHA256, Algorithms.ECDSAP384SHA384 -> {
           int size = algorithm == Algorithms.ECDSAP256SHA256 ? 32 : 48;
-          byte[] d = sized(values, lineOf, size, display);
           AlgorithmParameters params = AlgorithmParameters.getInstance("EC", CryptoProvider.bouncyCastle());
           params.init(new ECGenParameterSpec(size == 32 ? "secp256r1" : "secp384r1"));  // RFC 6605 §2
-          spec = new ECPrivateKeySpec(new BigInteger(1, d), params.getParameterSpec(ECParameterSpec.class));
+          ECParameterSpec curve = params.getParameterSpec(ECParameterSpec.class);
+          spec = new ECPrivateKeySpec(scalar(values, lineOf, size, curve.getOrder(), display), curve);
           jca = "EC";
         }
         case Algorithms.ED25519 -> {
@@ -203,7 +204,32 @@ public final class BindKeyFile {
     }
   }
 
-  /** The {@code PrivateKey} field, which must decode to exactly {@code size} octets (RFC 6605 §4, RFC 8080 §3). */
+  /**
+   * The {@code PrivateKey} field of an ECDSA key: the scalar d as an unsigned big-endian integer of at most
+   * {@code size} octets (32 for P-256, 48 for P-384: the size of x and y in RFC 6605 §4), read as if left-padded
+   * with zero octets. BIND writes d without its leading zero octets, so about one P-256 key in 256 has a 31-octet
+   * field (3 of 700 keys made with dnssec-keygen 9.18.49) and one P-384 key in 256 a 47-octet one; BIND, Knot and
+   * ldns read that short form (issue 12). A longer field, or a d outside 1 to n-1 (SEC 1 §3.2.1), is refused.
+   */
+  private static BigInteger scalar(Map<String, String> values, Map<String, Integer> lineOf, int size, BigInteger order,
+      String file) throws KeyFileException {
+    byte[] b = base64(values, lineOf, "PrivateKey", file);
+    if (b.length > size) {
+      throw new KeyFileException(file, lineOf.get("PrivateKey"),
+          "PrivateKey is " + b.length + " octets, expected at most " + size);
+    }
+    BigInteger d = new BigInteger(1, b);
+    if (d.signum() == 0 || d.compareTo(order) >= 0) {
+      throw new KeyFileException(file, lineOf.get("PrivateKey"),
+          "PrivateKey is not a scalar from 1 to the curve order - 1 (SEC 1 §3.2.1)");
+    }
+    return d;
+  }
+
+  /**
+   * The {@code PrivateKey} field of an EdDSA key, which must decode to exactly {@code size} octets: the seed is an
+   * octet string, not an integer, so no octet of it can be dropped (RFC 8032 §5.1.5 and §5.2.5).
+   */
   private static byte[] sized(Map<String, String> values, Map<String, Integer> lineOf, int size, String file)
       throws KeyFileException {
     byte[] b = base64(values, lineOf, "PrivateKey", file);

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,9 @@ class BindKeyFileTest {
   @CsvSource({
       "Kexample.+013+17905, 13, 17905, true",
       "Kexample.+013+41581, 13, 41581, false",
+      "Kexample.+013+48391, 13, 48391, false",
       "Kexample.+014+06797, 14, 6797, false",
+      "Kexample.+014+44730, 14, 44730, true",
       "Kexample.+015+60064, 15, 60064, false",
       "Kexample.+016+33618, 16, 33618, false",
       "Kexample.+008+22023, 8, 22023, false"})
@@ -51,11 +54,16 @@ class BindKeyFileTest {
     }
   }
 
-  @Test
-  void keysFromBindSignAZoneEveryValidatorAccepts(@TempDir Path tmp) throws Exception {
+  /** A KSK and a ZSK; in the last two rows one of them has a short scalar (issue 12). */
+  @ParameterizedTest
+  @CsvSource({
+      "Kexample.+013+17905, Kexample.+013+41581",
+      "Kexample.+013+17905, Kexample.+013+48391",
+      "Kexample.+014+44730, Kexample.+014+06797"})
+  void keysFromBindSignAZoneEveryValidatorAccepts(String ksk, String zsk, @TempDir Path tmp) throws Exception {
     ParsedZone zone = ZoneFileParser.parse(Path.of("src/test/resources/zones/tricky.example.zone"), EXAMPLE);
-    List<SigningKey> keys = List.of(BindKeyFile.read(DIR.resolve("Kexample.+013+17905.key")).key(),
-        BindKeyFile.read(DIR.resolve("Kexample.+013+41581.key")).key());
+    List<SigningKey> keys = List.of(BindKeyFile.read(DIR.resolve(ksk + ".key")).key(),
+        BindKeyFile.read(DIR.resolve(zsk + ".key")).key());
     // Fixed time with a lifetime that ends before 2038 (ldns compares RRSIG times as signed 32-bit numbers); the
     // long remain time keeps the spread expirations (ZoneSigner spreads them over lifetime - remain time) years ahead.
     Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
@@ -63,6 +71,17 @@ class BindKeyFileTest {
         Duration.ofDays(3650), Duration.ofDays(3285), Duration.ofHours(12));
     List<Record> signed = new ZoneSigner(clock, 2).sign(EXAMPLE, zone.records(), keys, 3600, policy, 1).records();
     ExternalVerifiers.assertAllAccept(EXAMPLE, signed, tmp);
+  }
+
+  /**
+   * Issue 12: dnssec-keygen writes the ECDSA scalar without its leading zero octet, about one key in 256. These two
+   * fixtures, a P-256 ZSK and a P-384 KSK from dnssec-keygen 9.18.49, are such keys, kept from many generated ones.
+   */
+  @ParameterizedTest
+  @CsvSource({"Kexample.+013+48391, 31", "Kexample.+014+44730, 47"})
+  void theFixturesOfShortScalarsAreShort(String base, int octets) throws Exception {
+    String field = Files.readAllLines(DIR.resolve(base + ".private")).get(2);
+    assertEquals(octets, Base64.getDecoder().decode(field.substring("PrivateKey: ".length())).length);
   }
 
   @Test
@@ -120,14 +139,39 @@ class BindKeyFileTest {
   }
 
   @Test
-  void aShortEcdsaScalarIsRefused(@TempDir Path tmp) throws Exception {
+  void aTooLongEcdsaScalarIsRefused(@TempDir Path tmp) throws Exception {
     Path key = copy("Kexample.+013+41581", tmp);
     Path priv = tmp.resolve("Kexample.+013+41581.private");
+    // The key's own scalar behind a zero octet: the same number, but longer than the field size.
+    rewrite(priv, "PrivateKey: /eDVfWOJTtykAfjobdLSOERTttbh91eYMRNW+hQxHOU=",
+        "PrivateKey: AP3g1X1jiU7cpAH46G3S0jhEU7bW4fdXmDETVvoUMRzl");
+    KeyFileException e = assertThrows(KeyFileException.class, () -> BindKeyFile.read(key));
+    assertEquals(priv + ":3: PrivateKey is 33 octets, expected at most 32", e.getMessage());
+  }
+
+  @Test
+  void anEcdsaScalarOutsideTheGroupIsRefused(@TempDir Path tmp) throws Exception {
+    Path key = copy("Kexample.+013+41581", tmp);
+    Path priv = tmp.resolve("Kexample.+013+41581.private");
+    for (String scalar : List.of("AAAA", "//////////////////////////////////////////8=")) {
+      List<String> lines = Files.readAllLines(priv);
+      lines.set(2, "PrivateKey: " + scalar);
+      Files.write(priv, lines);
+      KeyFileException e = assertThrows(KeyFileException.class, () -> BindKeyFile.read(key));
+      assertEquals(priv + ":3: PrivateKey is not a scalar from 1 to the curve order - 1 (SEC 1 §3.2.1)",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void anEddsaSeedMustHaveItsFullLength(@TempDir Path tmp) throws Exception {
+    Path key = copy("Kexample.+015+60064", tmp);
+    Path priv = tmp.resolve("Kexample.+015+60064.private");
     List<String> lines = Files.readAllLines(priv);
-    lines.set(2, "PrivateKey: AAAA");
+    lines.set(2, "PrivateKey: " + Base64.getEncoder().encodeToString(new byte[31]));
     Files.write(priv, lines);
     KeyFileException e = assertThrows(KeyFileException.class, () -> BindKeyFile.read(key));
-    assertEquals(priv + ":3: PrivateKey is 3 octets, expected 32", e.getMessage());
+    assertEquals(priv + ":3: PrivateKey is 31 octets, expected 32", e.getMessage());
   }
 
   private static Path copy(String base, Path tmp) throws Exception {

@@ -6,10 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.keys.Algorithms;
+import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.dnssec.keys.SigningKey;
+import java.net.InetAddress;
+import java.security.interfaces.ECPrivateKey;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.RRset;
 
 class KeySetUnwrapperTest {
 
@@ -25,6 +38,44 @@ class KeySetUnwrapperTest {
       assertEquals(keys.get(i).keyTag(), unwrapped.get(i).keyTag());
       assertArrayEquals(keys.get(i).privateKey().getEncoded(), unwrapped.get(i).privateKey().getEncoded());
     }
+  }
+
+  /**
+   * Issue 12: about one ECDSA key in 256 has a zero first octet in its private scalar d, in x or in y. Keys from the
+   * key manager's generator are drawn until each case turns up; each must come out of the key set whole and sign.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {Algorithms.ECDSAP256SHA256, Algorithms.ECDSAP384SHA384})
+  void unwrapsKeysWithALeadingZeroOctet(int algorithm) throws Exception {
+    int size = algorithm == Algorithms.ECDSAP256SHA256 ? 32 : 48;  // octets of d, x and y (RFC 6605 §4)
+    List<SigningKey> drawn = List.of(
+        draw(algorithm, k -> ((ECPrivateKey) k.privateKey()).getS().bitLength() <= 8 * (size - 1)),
+        draw(algorithm, k -> k.dnskey().getKey()[0] == 0),
+        draw(algorithm, k -> k.dnskey().getKey()[size] == 0));
+
+    List<SigningKey> unwrapped = new KeySetUnwrapper(TestZones.KEK).unwrap(TestZones.wrapped(drawn, "e1"));
+
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    RRset rrset = new RRset(new ARecord(TestZones.name("www.example.test."), DClass.IN, 300,
+        InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1})));
+    for (int i = 0; i < drawn.size(); i++) {
+      SigningKey key = unwrapped.get(i);
+      assertEquals(drawn.get(i).dnskey(), key.dnskey());
+      assertArrayEquals(drawn.get(i).privateKey().getEncoded(), key.privateKey().getEncoded());
+      RRSIGRecord sig = DNSSEC.sign(rrset, key.dnskey(), key.privateKey(), now, now.plusSeconds(3600));
+      DNSSEC.verify(rrset, sig, key.dnskey(), now);
+    }
+  }
+
+  /** A ZSK of the origin drawn from the key manager's generator until it has the property (1 in 256 has it). */
+  private static SigningKey draw(int algorithm, Predicate<SigningKey> property) {
+    for (int i = 0; i < 100_000; i++) {
+      SigningKey key = KeyGenerator.generate(TestZones.origin(), algorithm, KeyGenerator.FLAGS_ZSK, 3600);
+      if (property.test(key)) {
+        return key;
+      }
+    }
+    throw new AssertionError("100 000 keys without the property: the generator is broken");
   }
 
   @Test
