@@ -1,8 +1,12 @@
 package dev.cascade.content;
 
+import dev.cascade.dnssec.compact.CompactDiff;
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.zone.RecordText;
 import dev.cascade.dnssec.zone.ZoneDigest;
 import dev.cascade.events.v1.ContentLocation;
+import dev.cascade.events.v1.ContentPart;
+import dev.cascade.events.v1.ContentSegment;
 import dev.cascade.events.v1.ZoneContentChunk;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -15,10 +19,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.xbill.DNS.Record;
 
 /**
- * Reads one zone version back from its content topic by seeking to the offsets its manifest names. Chunks of
- * other zones on the same partition are skipped. The version is checked against its manifest: every chunk in
- * sequence, the record count and the SHA-384 digest; a mismatch is a {@link ContentException}, never a
- * partial zone (a streaming reader is told at the end, and drops what it built).
+ * Reads one zone version back from its content topic by seeking to the offsets its manifest names. Chunks of other
+ * zones on the same partition are skipped. A version written as a difference is rebuilt from the whole version and
+ * the differences its chain names. The version is checked against its manifest: every chunk in sequence, each
+ * difference against its own digest, the record count and the SHA-384 digest of the whole version; a mismatch is a
+ * {@link ContentException}, never a partial zone (a streaming reader is told at the end, and drops what it built).
  */
 public final class ContentReader implements AutoCloseable {
 
@@ -37,6 +42,23 @@ public final class ContentReader implements AutoCloseable {
     void accept(Record record) throws E;
   }
 
+  /** Takes the records of one chunk. */
+  @FunctionalInterface
+  private interface ChunkSink<E extends Exception> {
+    void accept(ContentPart part, List<Record> records) throws E;
+  }
+
+  /** One run of chunks of one version on the content topic. */
+  private record Segment(
+      String topic,
+      int partition,
+      long firstOffset,
+      long lastOffset,
+      int chunkCount,
+      String versionId,
+      String base,
+      String partDigest) {}
+
   /** The whole version as a list, checked. */
   public List<Record> readAll(ContentLocation where, String zone, String versionId) {
     List<Record> records = new ArrayList<>();
@@ -45,25 +67,106 @@ public final class ContentReader implements AutoCloseable {
   }
 
   /**
-   * Hands the records to {@code sink} chunk by chunk as they arrive, so that a large version is never held twice.
-   * The checks against the manifest end the read: when this throws, the sink has seen part of a version and must
-   * drop what it built.
+   * Hands the records of the whole version to {@code sink}: for a whole version chunk by chunk as they arrive, so a
+   * large version is never held twice; for a difference after the version was rebuilt, compactly.
    *
    * @throws ContentException if the content cannot be read or does not match its manifest
    * @throws E if the sink refuses a record
    */
   public <E extends Exception> void read(ContentLocation where, String zone, String versionId, RecordSink<E> sink)
       throws E {
-    TopicPartition partition = new TopicPartition(where.getTopic(), where.getPartition());
     ZoneDigest digest = ZoneDigest.start();
-    long recordCount = 0;
+    long[] count = {0};
+    RecordSink<E> checked =
+        record -> {
+          digest.add(record);
+          sink.accept(record);
+          count[0]++;
+        };
+    if (where.getBase() == null) {
+      readChunks(own(where, versionId), zone, (part, records) -> {
+        for (Record record : records) {
+          checked.accept(record);
+        }
+      });
+    } else {
+      CompactRecords.Cursor cursor = rebuild(where, zone, versionId).cursor();
+      while (cursor.next()) {
+        checked.accept(cursor.toRecord());
+      }
+    }
+    checkWhole(where, zone, versionId, count[0], digest);
+  }
+
+  /**
+   * The version's difference from its base, when it was written as one; checked against its own digest. A reader that
+   * holds the base applies it ({@link CompactDiff#applyTo}) instead of rebuilding the whole version.
+   *
+   * @throws ContentException if the content is a whole version, cannot be read or does not match its digest
+   */
+  public CompactDiff readDifference(ContentLocation where, String zone, String versionId) {
+    if (where.getBase() == null) {
+      throw new ContentException(zone + " version " + versionId + " was written whole, not as a difference");
+    }
+    return difference(own(where, versionId), zone);
+  }
+
+  /** The version rebuilt from its chain: the whole version first, then each difference in turn. */
+  private CompactRecords rebuild(ContentLocation where, String zone, String versionId) {
+    List<Segment> segments = new ArrayList<>();
+    for (ContentSegment s : where.getChain()) {
+      segments.add(new Segment(where.getTopic(), s.getPartition(), s.getFirstOffset(), s.getLastOffset(),
+          s.getChunkCount(), s.getVersionId(), s.getBase(), s.getPartDigest()));
+    }
+    segments.add(own(where, versionId));
+    if (segments.get(0).base() != null) {
+      throw new ContentException(zone + " version " + versionId + ": its chain does not start with a whole version");
+    }
+    CompactRecords.Builder whole = CompactRecords.builder();
+    readChunks(segments.get(0), zone, (part, records) -> records.forEach(whole::add));
+    CompactRecords version = whole.build();
+    for (Segment segment : segments.subList(1, segments.size())) {
+      version = difference(segment, zone).applyTo(version);
+    }
+    return version;
+  }
+
+  private CompactDiff difference(Segment segment, String zone) {
+    CompactRecords.Builder removed = CompactRecords.builder();
+    CompactRecords.Builder added = CompactRecords.builder();
+    ZoneDigest digest = ZoneDigest.start();
+    readChunks(segment, zone, (part, records) -> {
+      if (part == ContentPart.RECORDS && !records.isEmpty()) {
+        throw new ContentException(zone + " version " + segment.versionId() + ": whole-version records in a difference");
+      }
+      for (Record record : records) {
+        digest.add(record);
+        (part == ContentPart.ADDED ? added : removed).add(record);
+      }
+    });
+    if (!digest.hex().equals(segment.partDigest())) {
+      throw new ContentException(
+          zone + " version " + segment.versionId() + ": difference does not match its SHA-384 digest");
+    }
+    return new CompactDiff(removed.build(), added.build());
+  }
+
+  private static Segment own(ContentLocation where, String versionId) {
+    return new Segment(where.getTopic(), where.getPartition(), where.getFirstOffset(), where.getLastOffset(),
+        where.getChunkCount(), versionId, where.getBase(), where.getPartDigest());
+  }
+
+  /** Reads the segment's chunks in sequence and hands each to {@code sink}. */
+  private <E extends Exception> void readChunks(Segment segment, String zone, ChunkSink<E> sink) throws E {
+    TopicPartition partition = new TopicPartition(segment.topic(), segment.partition());
+    String versionId = segment.versionId();
     int nextSequence = 0;
     synchronized (consumer) {
       consumer.assign(List.of(partition));
-      consumer.seek(partition, where.getFirstOffset());
+      consumer.seek(partition, segment.firstOffset());
       long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-      long position = where.getFirstOffset();
-      while (position <= where.getLastOffset() && nextSequence < where.getChunkCount()) {
+      long position = segment.firstOffset();
+      while (position <= segment.lastOffset() && nextSequence < segment.chunkCount()) {
         if (System.nanoTime() > deadline) {
           throw new ContentException(
               "timed out reading " + zone + " version " + versionId + " at offset " + position);
@@ -71,7 +174,7 @@ public final class ContentReader implements AutoCloseable {
         for (ConsumerRecord<String, ZoneContentChunk> message : consumer.poll(Duration.ofMillis(500))) {
           position = message.offset() + 1;
           ZoneContentChunk chunk = message.value();
-          if (message.offset() > where.getLastOffset()
+          if (message.offset() > segment.lastOffset()
               || chunk == null
               || !chunk.getZone().equals(zone)
               || !chunk.getVersionId().equals(versionId)) {
@@ -81,23 +184,22 @@ public final class ContentReader implements AutoCloseable {
             throw new ContentException(
                 zone + " version " + versionId + ": expected chunk " + nextSequence + ", found " + chunk.getSequence());
           }
-          for (Record record : RecordText.parseGzipLines(bytes(chunk.getRecords()))) {
-            digest.add(record);
-            sink.accept(record);
-            recordCount++;
-          }
+          sink.accept(chunk.getPart(), RecordText.parseGzipLines(bytes(chunk.getRecords())));
           nextSequence++;
         }
       }
       consumer.unsubscribe();
     }
-    if (nextSequence != where.getChunkCount()) {
+    if (nextSequence != segment.chunkCount()) {
       throw new ContentException(
-          zone + " version " + versionId + ": found " + nextSequence + " of " + where.getChunkCount() + " chunks");
+          zone + " version " + versionId + ": found " + nextSequence + " of " + segment.chunkCount() + " chunks");
     }
-    if (recordCount != where.getRecordCount()) {
+  }
+
+  private static void checkWhole(ContentLocation where, String zone, String versionId, long count, ZoneDigest digest) {
+    if (count != where.getRecordCount()) {
       throw new ContentException(
-          zone + " version " + versionId + ": found " + recordCount + " of " + where.getRecordCount() + " records");
+          zone + " version " + versionId + ": found " + count + " of " + where.getRecordCount() + " records");
     }
     if (!digest.hex().equals(where.getDigest())) {
       throw new ContentException(zone + " version " + versionId + ": content does not match its SHA-384 digest");

@@ -3,6 +3,8 @@ package dev.cascade.content;
 import dev.cascade.dnssec.zone.RecordText;
 import dev.cascade.dnssec.zone.ZoneDigest;
 import dev.cascade.events.v1.ContentLocation;
+import dev.cascade.events.v1.ContentPart;
+import dev.cascade.events.v1.ContentSegment;
 import dev.cascade.events.v1.ZoneContentChunk;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -16,9 +18,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.xbill.DNS.Record;
 
 /**
- * Writes one zone version as a run of chunks and returns where they are. Chunks are cut by the size of the
- * records' presentation form, so a chunk stays far below Kafka's default 1 MiB message limit whatever the
- * record types; all chunks of a zone share its key and therefore one partition.
+ * Writes one zone version, whole or as its difference from an earlier version, as a run of chunks and returns where
+ * they are. Chunks are cut by the size of the records' presentation form, so a chunk stays far below Kafka's default
+ * 1 MiB message limit whatever the record types; all chunks of a zone share its key and therefore one partition.
  */
 public final class ContentWriter implements AutoCloseable {
 
@@ -34,49 +36,129 @@ public final class ContentWriter implements AutoCloseable {
     this.producer = new KafkaProducer<>(kafkaProducerConfig);
   }
 
-  /** Blocks until every chunk is acknowledged; records must be in canonical order. */
+  /**
+   * A version's difference from an earlier one (RFC 1995 §4).
+   *
+   * @param baseVersionId the earlier version
+   * @param base where the earlier version's content is
+   * @param removed records of the earlier version the new one lacks, in canonical order
+   * @param added records of the new version the earlier one lacks, in canonical order
+   */
+  public record Difference(String baseVersionId, ContentLocation base, List<Record> removed, List<Record> added) {}
+
+  /** Writes the whole version; blocks until every chunk is acknowledged. Records must be in canonical order. */
   public ContentLocation write(String topic, String zone, String versionId, Iterable<Record> records) {
-    List<Future<RecordMetadata>> sent = new ArrayList<>();
-    List<Record> chunk = new ArrayList<>();
-    int chunkBytes = 0;
-    long recordCount = 0;
-    for (Record record : records) {
-      chunk.add(record);
-      chunkBytes += record.toString().length() + 1;
-      recordCount++;
-      if (chunkBytes >= CHUNK_TEXT_BYTES) {
-        sent.add(send(topic, zone, versionId, sent.size(), chunk));
-        chunk = new ArrayList<>();
-        chunkBytes = 0;
-      }
-    }
-    if (!chunk.isEmpty() || sent.isEmpty()) {
-      sent.add(send(topic, zone, versionId, sent.size(), chunk));
-    }
-    producer.flush();
-    RecordMetadata first = await(sent.get(0));
-    RecordMetadata last = await(sent.get(sent.size() - 1));
-    return ContentLocation.newBuilder()
-        .setTopic(topic)
-        .setPartition(first.partition())
-        .setFirstOffset(first.offset())
-        .setLastOffset(last.offset())
-        .setChunkCount(sent.size())
+    Chunks chunks = new Chunks(topic, zone, versionId);
+    long recordCount = chunks.add(ContentPart.RECORDS, records);
+    return chunks.finish(ContentPart.RECORDS)
         .setDigest(ZoneDigest.sha384(records))
         .setRecordCount(recordCount)
         .build();
   }
 
-  private Future<RecordMetadata> send(
-      String topic, String zone, String versionId, int sequence, List<Record> records) {
-    ZoneContentChunk value =
-        ZoneContentChunk.newBuilder()
-            .setZone(zone)
-            .setVersionId(versionId)
-            .setSequence(sequence)
-            .setRecords(ByteBuffer.wrap(RecordText.gzipLines(records)))
-            .build();
-    return producer.send(new ProducerRecord<>(topic, zone, value));
+  /**
+   * Writes {@code difference}, the records it removes then those it adds, as the content of {@code wholeVersion}
+   * (which the digest and record count describe); blocks until every chunk is acknowledged. The location names the
+   * base's chain plus the base itself, so a reader rebuilds the version without knowing the base.
+   */
+  public ContentLocation write(
+      String topic, String zone, String versionId, Difference difference, Iterable<Record> wholeVersion) {
+    Chunks chunks = new Chunks(topic, zone, versionId);
+    chunks.add(ContentPart.REMOVED, difference.removed());
+    chunks.add(ContentPart.ADDED, difference.added());
+    ContentLocation.Builder location = chunks.finish(ContentPart.REMOVED);
+    ZoneDigest part = ZoneDigest.start();
+    difference.removed().forEach(part::add);
+    difference.added().forEach(part::add);
+    long recordCount = 0;
+    for (Record ignored : wholeVersion) {
+      recordCount++;
+    }
+    ContentLocation base = difference.base();
+    List<ContentSegment> chain = new ArrayList<>(base.getChain());
+    chain.add(
+        ContentSegment.newBuilder()
+            .setVersionId(difference.baseVersionId())
+            .setPartition(base.getPartition())
+            .setFirstOffset(base.getFirstOffset())
+            .setLastOffset(base.getLastOffset())
+            .setChunkCount(base.getChunkCount())
+            .setBase(base.getBase())
+            .setPartDigest(base.getPartDigest())
+            .build());
+    return location
+        .setDigest(ZoneDigest.sha384(wholeVersion))
+        .setRecordCount(recordCount)
+        .setBase(difference.baseVersionId())
+        .setPartDigest(part.hex())
+        .setChain(chain)
+        .build();
+  }
+
+  /** The chunks of one write, cut and sent as records come. */
+  private final class Chunks {
+    private final String topic;
+    private final String zone;
+    private final String versionId;
+    private final List<Future<RecordMetadata>> sent = new ArrayList<>();
+
+    private Chunks(String topic, String zone, String versionId) {
+      this.topic = topic;
+      this.zone = zone;
+      this.versionId = versionId;
+    }
+
+    /** Sends {@code records} as chunks of {@code part}; returns how many records there were. */
+    long add(ContentPart part, Iterable<Record> records) {
+      List<Record> chunk = new ArrayList<>();
+      int chunkBytes = 0;
+      long count = 0;
+      for (Record record : records) {
+        chunk.add(record);
+        chunkBytes += record.toString().length() + 1;
+        count++;
+        if (chunkBytes >= CHUNK_TEXT_BYTES) {
+          send(part, chunk);
+          chunk = new ArrayList<>();
+          chunkBytes = 0;
+        }
+      }
+      if (!chunk.isEmpty()) {
+        send(part, chunk);
+      }
+      return count;
+    }
+
+    /**
+     * Waits for every chunk; returns the location without digest and count. Content without records still gets one
+     * (empty) chunk of {@code emptyPart}, so that it has a place on the topic.
+     */
+    ContentLocation.Builder finish(ContentPart emptyPart) {
+      if (sent.isEmpty()) {
+        send(emptyPart, List.of());
+      }
+      producer.flush();
+      RecordMetadata first = await(sent.get(0));
+      RecordMetadata last = await(sent.get(sent.size() - 1));
+      return ContentLocation.newBuilder()
+          .setTopic(topic)
+          .setPartition(first.partition())
+          .setFirstOffset(first.offset())
+          .setLastOffset(last.offset())
+          .setChunkCount(sent.size());
+    }
+
+    private void send(ContentPart part, List<Record> records) {
+      ZoneContentChunk value =
+          ZoneContentChunk.newBuilder()
+              .setZone(zone)
+              .setVersionId(versionId)
+              .setSequence(sent.size())
+              .setRecords(ByteBuffer.wrap(RecordText.gzipLines(records)))
+              .setPart(part)
+              .build();
+      sent.add(producer.send(new ProducerRecord<>(topic, zone, value)));
+    }
   }
 
   private static RecordMetadata await(Future<RecordMetadata> future) {

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.compact.CompactDiff;
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.ZoneContentChunk;
 import dev.cascade.testinfra.Services;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -97,5 +100,57 @@ class ContentRoundTripTest {
     ContentException count =
         assertThrows(ContentException.class, () -> reader.readAll(missingChunk, "tamper.test.", "v1"));
     assertTrue(count.getMessage().contains("chunks"), count.getMessage());
+  }
+
+  @Test
+  void versionsWrittenAsDifferencesAreRebuiltWholeWhateverTheSnapshotInterval() throws Exception {
+    Random random = new Random(42);
+    String apex = "chain.test.";
+    List<Record> version = zone(apex, 300);
+    ContentLocation at = writer.write(TOPIC, apex, "v0", version);
+    String versionId = "v0";
+    int differences = 0;
+    for (int v = 1; v <= 2 * ContentManifests.MAX_CHAIN + 3; v++) {
+      List<Record> next = new ArrayList<>(version);
+      for (int k = 0; k < 1 + random.nextInt(5); k++) {
+        next.remove(random.nextInt(next.size()));
+      }
+      Record added = new TXTRecord(Name.fromString("new" + v, Name.fromString(apex)), DClass.IN, 60, "v" + v);
+      next.add(added);
+      next.sort(null);
+      CompactDiff diff = CompactDiff.between(CompactRecords.of(version), CompactRecords.of(next));
+      String nextId = "v" + v;
+      if (ContentManifests.wholeVersionDue(at, diff.size(), next.size())) {
+        at = writer.write(TOPIC, apex, nextId, next);
+      } else {
+        at = writer.write(TOPIC, apex, nextId,
+            new ContentWriter.Difference(versionId, at, diff.removed().toRecords(), diff.added().toRecords()), next);
+        differences++;
+        assertEquals(diff.removed().toRecords(), reader.readDifference(at, apex, nextId).removed().toRecords());
+        assertEquals(diff.added().toRecords(), reader.readDifference(at, apex, nextId).added().toRecords());
+      }
+      assertTrue(at.getChain().size() < ContentManifests.MAX_CHAIN, "chain of " + at.getChain().size());
+      assertEquals(next, reader.readAll(at, apex, nextId), "version " + v);
+      assertEquals(at, ContentManifests.fromJson(ContentManifests.toJson(at)));
+      version = next;
+      versionId = nextId;
+    }
+    assertTrue(differences >= 2 * (ContentManifests.MAX_CHAIN - 1), differences + " differences");
+  }
+
+  @Test
+  void aDifferenceThatDoesNotMatchItsDigestIsRefused() throws Exception {
+    String apex = "tampered-diff.test.";
+    List<Record> v1 = zone(apex, 20);
+    ContentLocation base = writer.write(TOPIC, apex, "v1", v1);
+    List<Record> v2 = new ArrayList<>(v1.subList(1, v1.size()));
+    ContentLocation at = writer.write(TOPIC, apex, "v2",
+        new ContentWriter.Difference("v1", base, List.of(v1.get(0)), List.of()), v2);
+    assertEquals(v2, reader.readAll(at, apex, "v2"));
+
+    ContentLocation wrong = ContentLocation.newBuilder(at).setPartDigest("00".repeat(48)).build();
+
+    ContentException e = assertThrows(ContentException.class, () -> reader.readAll(wrong, apex, "v2"));
+    assertTrue(e.getMessage().contains("difference does not match"), e.getMessage());
   }
 }
