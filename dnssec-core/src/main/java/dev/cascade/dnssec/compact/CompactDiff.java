@@ -100,7 +100,7 @@ public record CompactDiff(CompactRecords removed, CompactRecords added) {
 
   private static void add(CompactRecords.Builder builder, CompactRecords.Cursor cursor) {
     if (builder != null) {
-      builder.add(cursor.toRecord());
+      builder.copy(cursor);
     }
   }
 

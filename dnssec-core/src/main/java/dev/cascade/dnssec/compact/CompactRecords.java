@@ -71,6 +71,18 @@ public final class CompactRecords {
     return builder.build();
   }
 
+  /**
+   * The records of {@code canonical}, which must be in canonical order already (as the parser and the signer return
+   * them); checked as they are added.
+   *
+   * @throws IllegalArgumentException if they are not in canonical order or hold a record twice
+   */
+  public static CompactRecords ofSorted(Iterable<Record> canonical) {
+    Builder builder = builder();
+    canonical.forEach(builder::add);
+    return builder.build();
+  }
+
   /** The number of records. */
   public int size() {
     return firstRecord[ownerCount];
@@ -252,26 +264,57 @@ public final class CompactRecords {
         // A new page starts with an owner name, so that a cursor finds every owner group within one page.
         startPage(Math.max(PAGE_BYTES, wire.length));
         newOwner = true;
-        needed = wire.length;
       }
       if (newOwner) {
-        if (ownerCount == ownerAt.length) {
-          ownerAt = Arrays.copyOf(ownerAt, ownerCount * 2);
-          firstRecord = Arrays.copyOf(firstRecord, ownerCount * 2 + 1);
-        }
-        ownerAt[ownerCount] = ((long) (pages.size() - 1) << 32) | position;
-        firstRecord[ownerCount] = recordCount;
-        ownerCount++;
-        System.arraycopy(wire, 0, page, position, wire.length);
-        previousOwner = Arrays.copyOf(wire, ownerLength);
-      } else {
-        System.arraycopy(wire, ownerLength, page, position, needed);
+        newOwner(wire, 0, ownerLength);
       }
-      position += needed;
+      System.arraycopy(wire, ownerLength, page, position, wire.length - ownerLength);
+      position += wire.length - ownerLength;
       recordCount++;
       wireBytes += wire.length;
       previous = record;
       return this;
+    }
+
+    /**
+     * Adds the cursor's current record as it is stored, without decoding it. For merges of record sets that are in
+     * canonical order already (the caller keeps the order; it is not checked again), so a merge costs copies, not
+     * parsing. A builder is fed either by {@link #add} or by this method, not both.
+     */
+    Builder copy(Cursor cursor) {
+      byte[] from = cursor.page();
+      int ownerLength = cursor.ownerLength();
+      int ownerOffset = cursor.ownerOffset();
+      boolean newOwner =
+          !Arrays.equals(previousOwner, 0, previousOwner.length, from, ownerOffset, ownerOffset + ownerLength);
+      int needed = cursor.rrLength() + (newOwner ? ownerLength : 0);
+      if (position + needed > page.length) {
+        startPage(Math.max(PAGE_BYTES, ownerLength + cursor.rrLength()));
+        newOwner = true;
+      }
+      if (newOwner) {
+        newOwner(from, ownerOffset, ownerLength);
+      }
+      System.arraycopy(from, cursor.rrOffset(), page, position, cursor.rrLength());
+      position += cursor.rrLength();
+      recordCount++;
+      wireBytes += ownerLength + cursor.rrLength();
+      previous = null;
+      return this;
+    }
+
+    /** Starts an owner group at the current position with the owner name {@code name[offset, offset + length)}. */
+    private void newOwner(byte[] name, int offset, int length) {
+      if (ownerCount == ownerAt.length) {
+        ownerAt = Arrays.copyOf(ownerAt, ownerCount * 2);
+        firstRecord = Arrays.copyOf(firstRecord, ownerCount * 2 + 1);
+      }
+      ownerAt[ownerCount] = ((long) (pages.size() - 1) << 32) | position;
+      firstRecord[ownerCount] = recordCount;
+      ownerCount++;
+      System.arraycopy(name, offset, page, position, length);
+      position += length;
+      previousOwner = Arrays.copyOfRange(name, offset, offset + length);
     }
 
     /** The records added so far. */

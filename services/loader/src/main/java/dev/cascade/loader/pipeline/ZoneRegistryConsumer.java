@@ -1,6 +1,9 @@
 package dev.cascade.loader.pipeline;
 
+import dev.cascade.content.ContentManifests;
 import dev.cascade.content.ContentWriter;
+import dev.cascade.dnssec.compact.CompactDiff;
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.ZoneAdded;
@@ -14,16 +17,21 @@ import dev.cascade.loader.persistence.LoaderState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
+import org.xbill.DNS.Record;
 
 /**
  * Turns zone registry facts into unsigned versions.
  *
  * <p>ZoneAdded and ZoneReloadRequested read the source file on a worker thread; a file whose digest equals the last
- * loaded one yields nothing, a new one is written to {@code cascade.unsigned-content.v1} and announced as
+ * loaded one yields nothing, a new one is written to {@code cascade.unsigned-content.v1} (as its difference from the
+ * zone's previous version when that is small, see {@link ContentManifests#wholeVersionDue}) and announced as
  * ZoneVersionLoaded, a bad one is announced as ZoneLoadFailed. ZoneRemoved forgets the zone.
  *
  * <p>The returned Uni never fails: an unexpected error is logged and the record acknowledged, because one poisoned
@@ -41,6 +49,13 @@ public class ZoneRegistryConsumer {
   private final ContentWriter contentWriter;
   private final Vertx vertx;
   private final ZoneLoader zoneLoader = new ZoneLoader();
+  /**
+   * Per zone, the last version this process loaded and announced, compactly: the next version goes out as its
+   * difference from it. After a restart the map is empty, and each zone's next version goes out whole.
+   */
+  private final Map<String, LastLoaded> lastLoaded = new ConcurrentHashMap<>();
+
+  private record LastLoaded(String versionId, ContentLocation location, CompactRecords records) {}
 
   public ZoneRegistryConsumer(
       UnsignedVersionEmitter emitter, LoaderState state, ContentWriter contentWriter, Vertx vertx) {
@@ -91,6 +106,7 @@ public class ZoneRegistryConsumer {
     }
     if (what instanceof ZoneRemoved) {
       LOG.infof("zone %s removed, forgetting its last loaded version", zone);
+      lastLoaded.remove(zone);
       return state.forget(zone, eventId);
     }
     LOG.warnf("ignoring unknown zone registry fact %s for zone %s", what == null ? null : what.getClass(), zone);
@@ -110,18 +126,29 @@ public class ZoneRegistryConsumer {
   private LoadResult readAndWrite(String zone, String source, Optional<String> lastDigest) {
     LoadOutcome outcome = zoneLoader.load(zone, source, lastDigest);
     if (!(outcome instanceof LoadOutcome.Loaded loaded)) {
-      return new LoadResult(outcome, null, null);
+      return new LoadResult(outcome, null);
     }
     String versionId = UUID.randomUUID().toString();
     try {
+      List<Record> records = loaded.zone().records();
+      CompactRecords compact = CompactRecords.ofSorted(records);
+      LastLoaded last = lastLoaded.get(zone);
+      CompactDiff diff = last == null ? null : CompactDiff.between(last.records(), compact);
       ContentLocation location =
-          contentWriter.write(Topics.UNSIGNED_CONTENT, zone, versionId, loaded.zone().records());
-      return new LoadResult(outcome, versionId, location);
+          diff == null || ContentManifests.wholeVersionDue(last.location(), diff.size(), compact.size())
+              ? contentWriter.write(Topics.UNSIGNED_CONTENT, zone, versionId, records)
+              : contentWriter.write(
+                  Topics.UNSIGNED_CONTENT,
+                  zone,
+                  versionId,
+                  new ContentWriter.Difference(
+                      last.versionId(), last.location(), diff.removed().toRecords(), diff.added().toRecords()),
+                  records);
+      return new LoadResult(outcome, new LastLoaded(versionId, location, compact));
     } catch (RuntimeException e) {
       LOG.errorf(e, "could not write the content of zone %s version %s", zone, versionId);
       return new LoadResult(
           new LoadOutcome.Failed(source, null, null, "could not write the zone content to Kafka: " + e),
-          null,
           null);
     }
   }
@@ -140,14 +167,15 @@ public class ZoneRegistryConsumer {
         "zone %s serial %d loaded as version %s (%d records)",
         zone,
         loaded.zone().serial(),
-        result.versionId(),
-        result.location().getRecordCount());
+        result.version().versionId(),
+        result.version().location().getRecordCount());
     return emitter
-        .versionLoaded(zone, source, result.versionId(), loaded.zone(), result.location(), eventId)
+        .versionLoaded(zone, source, result.version().versionId(), loaded.zone(), result.version().location(), eventId)
         .chain(
             () ->
                 state.recordVersion(
-                    zone, source, loaded.digest(), result.versionId(), loaded.zone().serial(), eventId));
+                    zone, source, loaded.digest(), result.version().versionId(), loaded.zone().serial(), eventId))
+        .invoke(() -> lastLoaded.put(zone, result.version()));
   }
 
   private static String describe(LoadOutcome.Failed failed) {
@@ -157,6 +185,6 @@ public class ZoneRegistryConsumer {
     return failed.file() + (failed.line() == null ? "" : ":" + failed.line()) + ": " + failed.reason();
   }
 
-  /** What the worker thread hands back: the outcome, plus the version id and content location of a new version. */
-  private record LoadResult(LoadOutcome outcome, String versionId, ContentLocation location) {}
+  /** What the worker thread hands back: the outcome, plus for a new version its id, content location and records. */
+  private record LoadResult(LoadOutcome outcome, LastLoaded version) {}
 }

@@ -86,6 +86,33 @@ public final class ZoneSnapshot {
   }
 
   /**
+   * The next version, made by applying its difference from this one. Only the added records are checked (this
+   * version's were when it was built): inside the zone, and the SOA replaced by exactly one new SOA at the apex.
+   *
+   * @throws InvalidZoneException if the difference does not make a zone of this one
+   */
+  public ZoneSnapshot apply(String nextVersionId, CompactDiff diff) throws InvalidZoneException {
+    SOARecord nextSoa = null;
+    for (Record record : diff.added().toRecords()) {
+      if (!record.getName().subdomain(origin)) {
+        throw new InvalidZoneException(record.getName() + " is outside zone " + origin);
+      }
+      if (record.getType() == Type.SOA) {
+        if (!record.getName().equals(origin) || nextSoa != null) {
+          throw new InvalidZoneException("the difference adds an SOA record at " + record.getName() + " beside "
+              + (nextSoa == null ? "none" : nextSoa.getName().toString()));
+        }
+        nextSoa = (SOARecord) record;
+      }
+    }
+    boolean soaRemoved = diff.removed().toRecords().stream().anyMatch(r -> r.equals(soa));
+    if (nextSoa == null || !soaRemoved) {
+      throw new InvalidZoneException("the difference does not replace the SOA record of " + origin);
+    }
+    return new ZoneSnapshot(origin, nextVersionId, nextSoa, diff.applyTo(records), List.of());
+  }
+
+  /**
    * The difference from the version with serial {@code clientSerial} to this one, condensed into one (RFC 1995 §5),
    * or empty if the history does not reach back to that serial.
    */

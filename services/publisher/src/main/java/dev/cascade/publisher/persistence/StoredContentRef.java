@@ -35,6 +35,10 @@ public class StoredContentRef {
   @Column(name = "record_count")
   public Long recordCount;
 
+  /** A difference's whole manifest (base, digest, chain) as the pipeline encodes it; null for a whole version. */
+  @Column(name = "lineage", columnDefinition = "text")
+  public String lineage;
+
   static StoredContentRef of(ContentRef content) {
     StoredContentRef stored = new StoredContentRef();
     stored.topic = content.topic();
@@ -44,10 +48,11 @@ public class StoredContentRef {
     stored.chunkCount = content.chunkCount();
     stored.digest = content.digest();
     stored.recordCount = content.recordCount();
+    stored.lineage = content.lineage();
     return stored;
   }
 
   ContentRef toContentRef() {
-    return new ContentRef(topic, partition, firstOffset, lastOffset, chunkCount, digest, recordCount);
+    return new ContentRef(topic, partition, firstOffset, lastOffset, chunkCount, digest, recordCount, lineage);
   }
 }

@@ -2,11 +2,13 @@ package dev.cascade.publisher.pipeline;
 
 import dev.cascade.content.ContentReader;
 import dev.cascade.content.KafkaSettings;
+import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.publisher.domain.ContentRef;
 import dev.cascade.publisher.domain.InvalidZoneException;
 import dev.cascade.publisher.domain.ZoneSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
@@ -28,12 +30,14 @@ public class ContentLoader {
   }
 
   /**
-   * Reads and checks one version (blocking: call on a worker thread).
+   * Reads and checks one version (blocking: call on a worker thread). A version written as its difference from the
+   * version {@code held} serves is made from it by reading only the difference; any other is read whole, or rebuilt
+   * from its chain.
    *
    * @throws InvalidZoneException if the content cannot be read, does not match its manifest or is not a zone with
    *     the expected serial
    */
-  ZoneSnapshot load(String zone, String versionId, ContentRef content, long expectedSerial)
+  ZoneSnapshot load(String zone, String versionId, ContentRef content, long expectedSerial, Optional<ZoneSnapshot> held)
       throws InvalidZoneException {
     Name origin;
     try {
@@ -41,13 +45,24 @@ public class ContentLoader {
     } catch (TextParseException e) {
       throw new InvalidZoneException("zone name " + zone + " is invalid: " + e.getMessage());
     }
-    ZoneSnapshot.Builder builder = ZoneSnapshot.builder(origin, versionId);
+    ContentLocation where = EventMapping.location(content);
+    Optional<ZoneSnapshot> base = held.filter(snapshot -> snapshot.versionId().equals(where.getBase()));
+    ZoneSnapshot snapshot;
     try (ContentReader reader = new ContentReader(consumerConfig)) {
-      reader.read(EventMapping.location(content), zone, versionId, builder::add);
+      if (base.isPresent()) {
+        snapshot = base.get().apply(versionId, reader.readDifference(where, zone, versionId));
+        if (snapshot.size() != where.getRecordCount()) {
+          throw new InvalidZoneException(
+              "the difference makes " + snapshot.size() + " records, not " + where.getRecordCount());
+        }
+      } else {
+        ZoneSnapshot.Builder builder = ZoneSnapshot.builder(origin, versionId);
+        reader.read(where, zone, versionId, builder::add);
+        snapshot = builder.build();
+      }
     } catch (RuntimeException e) {
       throw new InvalidZoneException("cannot read content: " + e.getMessage());
     }
-    ZoneSnapshot snapshot = builder.build();
     if (snapshot.serial() != expectedSerial) {
       throw new InvalidZoneException("SOA serial " + snapshot.serial() + " differs from announced " + expectedSerial);
     }

@@ -1,5 +1,6 @@
 package dev.cascade.publisher.pipeline;
 
+import dev.cascade.content.ContentManifests;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.publisher.domain.ContentRef;
@@ -37,10 +38,14 @@ final class EventMapping {
         location.getLastOffset(),
         location.getChunkCount(),
         location.getDigest(),
-        location.getRecordCount());
+        location.getRecordCount(),
+        location.getBase() == null ? null : ContentManifests.toJson(location));
   }
 
   static ContentLocation location(ContentRef ref) {
+    if (ref.lineage() != null) {
+      return ContentManifests.fromJson(ref.lineage());
+    }
     return ContentLocation.newBuilder()
         .setTopic(ref.topic())
         .setPartition(ref.partition())

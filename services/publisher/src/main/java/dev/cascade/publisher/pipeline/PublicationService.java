@@ -116,7 +116,8 @@ public class PublicationService {
   private void serveForReview(
       ServedZones server, String serverName, String zone, String versionId, long serial, ContentRef content) {
     try {
-      server.install(loader.load(zone, versionId, content, serial));
+      Optional<ZoneSnapshot> held = origin(zone).flatMap(server::get);
+      server.install(loader.load(zone, versionId, content, serial, held));
       LOG.infof("zone %s version %s: serial %d on %s", zone, versionId, serial, serverName);
     } catch (InvalidZoneException e) {
       fail(zone, versionId, serverName, e.getMessage());
@@ -144,7 +145,8 @@ public class PublicationService {
       try {
         snapshot = underReview(zone, version.versionId()).orElse(null);
         if (snapshot == null) {
-          snapshot = loader.load(zone, version.versionId(), version.content(), version.signedSerial());
+          snapshot = loader.load(zone, version.versionId(), version.content(), version.signedSerial(),
+              origin(zone).flatMap(origin -> listeners.publication().get(origin)));
         }
       } catch (InvalidZoneException e) {
         fail(zone, version.versionId(), "publication", e.getMessage());

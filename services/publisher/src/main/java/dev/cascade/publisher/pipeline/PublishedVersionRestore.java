@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -66,7 +67,9 @@ public class PublishedVersionRestore {
             listeners
                 .publication()
                 .installIfAbsent(
-                    loader.load(version.zone(), version.versionId(), version.content(), version.signedSerial()));
+                    loader.load(
+                        version.zone(), version.versionId(), version.content(), version.signedSerial(),
+                        Optional.empty()));
         if (installed) {
           LOG.infof("zone %s version %s: restored serial %d on publication",
               version.zone(), version.versionId(), version.signedSerial());

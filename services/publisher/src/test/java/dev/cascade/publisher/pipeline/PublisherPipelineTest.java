@@ -38,10 +38,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
@@ -121,6 +124,51 @@ class PublisherPipelineTest {
     assertEquals(Rcode.REFUSED, soaRcode(listeners.publicationPort(), zone));
     restore.restore();
     assertEquals(new HashSet<>(records), new HashSet<>(axfr(listeners.publicationPort(), zone)));
+  }
+
+  @Test
+  void aVersionWrittenAsADifferenceIsAppliedToTheHeldVersionAndServedByIxfr() throws Exception {
+    String zone = "difference.test.";
+    String v1 = UUID.randomUUID().toString();
+    List<Record> first = TestRecords.zone(zone, 200, 50).stream().sorted(CanonicalOrder.RECORDS).toList();
+    ContentLocation firstContent = write(Topics.SIGNED_CONTENT, zone, v1, first);
+    Bus.send(Topics.SIGNED_VERSIONS, zone, signed(zone, v1, 200, firstContent), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, v1, ReviewStage.SIGNED, 200, ReviewDecision.APPROVED), null);
+    await().atMost(TIMEOUT).until(() -> soaSerial(listeners.publicationPort(), zone).orElse(-1L) == 200);
+
+    String v2 = UUID.randomUUID().toString();
+    Record removed = first.stream().filter(r -> r.getName().toString().startsWith("txt7.")).findFirst().orElseThrow();
+    Record oldSoa = first.stream().filter(r -> r.getType() == Type.SOA).findFirst().orElseThrow();
+    Record newSoa = TestRecords.zone(zone, 201, 0).stream().filter(r -> r.getType() == Type.SOA).findFirst().orElseThrow();
+    Record added = TestRecords.parse("new." + zone + " 300 IN TXT \"by difference\"\n").get(0);
+    List<Record> second = new ArrayList<>(first);
+    second.removeAll(List.of(removed, oldSoa));
+    second.addAll(List.of(newSoa, added));
+    second.sort(CanonicalOrder.RECORDS);
+    ContentLocation secondContent;
+    try (ContentWriter writer = new ContentWriter(Bus.producerConfig())) {
+      secondContent = writer.write(Topics.SIGNED_CONTENT, zone, v2,
+          new ContentWriter.Difference(v1, firstContent,
+              Stream.of(oldSoa, removed).sorted(CanonicalOrder.RECORDS).toList(),
+              Stream.of(newSoa, added).sorted(CanonicalOrder.RECORDS).toList()),
+          second);
+    }
+    Bus.send(Topics.SIGNED_VERSIONS, zone, signed(zone, v2, 201, secondContent), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, v2, ReviewStage.SIGNED, 201, ReviewDecision.APPROVED), null);
+
+    Bus.<ZoneVersionPublished>await(Topics.PUBLISHED_VERSIONS, event -> event.getVersionId().equals(v2), TIMEOUT);
+    assertEquals(new HashSet<>(second), new HashSet<>(axfr(listeners.publicationPort(), zone)));
+    ZoneTransferIn ixfr =
+        ZoneTransferIn.newIXFR(Name.fromString(zone), 200, false, "127.0.0.1", listeners.publicationPort(), null);
+    ixfr.run();
+    assertTrue(ixfr.isIXFR());
+    assertEquals(Set.of(oldSoa, removed), new HashSet<>(ixfr.getIXFR().get(0).deletes));
+    assertEquals(Set.of(newSoa, added), new HashSet<>(ixfr.getIXFR().get(0).adds));
+
+    // After a restart the version is rebuilt from its chain: the whole first version plus the difference.
+    listeners.publication().remove(Name.fromString(zone));
+    restore.restore();
+    assertEquals(new HashSet<>(second), new HashSet<>(axfr(listeners.publicationPort(), zone)));
   }
 
   @Test

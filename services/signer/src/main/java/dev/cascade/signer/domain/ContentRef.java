@@ -10,7 +10,23 @@ package dev.cascade.signer.domain;
  * @param lastOffset offset of the last chunk
  * @param chunkCount number of chunks
  * @param digest hex SHA-384 over the records in canonical order
- * @param recordCount number of records
+ * @param recordCount number of records of the whole version
+ * @param lineage for a version written as a difference, its whole manifest as the pipeline encodes it (base, the
+ *     difference's digest and the chain to rebuild it); null for a version written whole
  */
 public record ContentRef(
-    String topic, int partition, long firstOffset, long lastOffset, int chunkCount, String digest, long recordCount) {}
+    String topic,
+    int partition,
+    long firstOffset,
+    long lastOffset,
+    int chunkCount,
+    String digest,
+    long recordCount,
+    String lineage) {
+
+  /** The location of a version written whole. */
+  public ContentRef(
+      String topic, int partition, long firstOffset, long lastOffset, int chunkCount, String digest, long recordCount) {
+    this(topic, partition, firstOffset, lastOffset, chunkCount, digest, recordCount, null);
+  }
+}

@@ -2,6 +2,7 @@ package dev.cascade.signer.pipeline;
 
 import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.sign.SigningPolicy;
+import dev.cascade.content.ContentManifests;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.PolicySnapshot;
@@ -89,7 +90,8 @@ final class EventMapping {
         location.getLastOffset(),
         location.getChunkCount(),
         location.getDigest(),
-        location.getRecordCount());
+        location.getRecordCount(),
+        location.getBase() == null ? null : ContentManifests.toJson(location));
   }
 
   static SigningTrigger trigger(SigningCause cause) {
@@ -97,6 +99,9 @@ final class EventMapping {
   }
 
   static ContentLocation location(ContentRef ref) {
+    if (ref.lineage() != null) {
+      return ContentManifests.fromJson(ref.lineage());
+    }
     return ContentLocation.newBuilder()
         .setTopic(ref.topic())
         .setPartition(ref.partition())

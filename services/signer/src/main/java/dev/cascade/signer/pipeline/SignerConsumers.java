@@ -50,7 +50,7 @@ public class SignerConsumers {
         signing.signPending(zone);
       } else if (event.getFact() instanceof ZoneRemoved) {
         store.forgetZone(zone);
-        signing.forgetKeys(zone);
+        signing.forget(zone);
         LOG.infof("zone %s removed: policy and pending approvals forgotten", zone);
       }
     });

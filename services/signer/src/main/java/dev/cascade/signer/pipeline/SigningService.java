@@ -1,7 +1,10 @@
 package dev.cascade.signer.pipeline;
 
 import dev.cascade.content.ContentReader;
+import dev.cascade.content.ContentManifests;
 import dev.cascade.content.ContentWriter;
+import dev.cascade.dnssec.compact.CompactDiff;
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.content.KafkaSettings;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.events.EventMetadataFactory;
@@ -81,6 +84,11 @@ public class SigningService {
   private final Map<String, String> postponementsLogged = new ConcurrentHashMap<>();
   /** Unwrapped keys live only here, in memory, named by the KeySetChanged event id they came from. */
   private final Map<String, UnwrappedKeySet> unwrappedKeys = new ConcurrentHashMap<>();
+  /**
+   * Per zone, its last signed version, compactly: the base of the next incremental signing and of the difference
+   * written for it, so a change does not read the whole zone back from Kafka. Rebuilt from Kafka after a restart.
+   */
+  private final Map<String, LastSigned> lastSigned = new ConcurrentHashMap<>();
 
   private ContentWriter writer;
 
@@ -100,6 +108,8 @@ public class SigningService {
 
   private record UnwrappedKeySet(String eventId, List<SigningKey> keys) {}
 
+  private record LastSigned(String signedVersionId, CompactRecords records) {}
+
   /** Tries every pending approval of {@code zone}: called when its policy or key set has changed. */
   void signPending(String zone) {
     for (ApprovalState pending : store.pendingApprovals(zone)) {
@@ -107,9 +117,10 @@ public class SigningService {
     }
   }
 
-  /** Forgets the unwrapped keys of a removed zone. */
-  void forgetKeys(String zone) {
+  /** Forgets the unwrapped keys and the last signed version of a removed zone. */
+  void forget(String zone) {
     unwrappedKeys.remove(zone);
+    lastSigned.remove(zone);
   }
 
   /** Signs {@code versionId} if it is approved, not yet handled and all its inputs are there. */
@@ -322,7 +333,8 @@ public class SigningService {
     } catch (Exception e) {
       return "zone name " + zone + " is invalid: " + describe(e);
     }
-    PreviousSigned previous = previous(zone);
+    Optional<SignedHead> head = store.findSignedHead(zone);
+    PreviousSigned previous = previous(zone, head);
     int threads = Runtime.getRuntime().availableProcessors();
     LOG.infof("zone %s version %s (%s): signing %d records with %d keys on %d threads",
         zone, job.signedVersionId(), job.cause(), unsigned.size(), keys.size(), threads);
@@ -344,9 +356,11 @@ public class SigningService {
     if (!signed.incremental()) {
       LOG.infof("zone %s version %s: signed in full: %s", zone, job.signedVersionId(), signed.fullSigningReason());
     }
+    CompactRecords compact;
     ContentLocation location;
     try {
-      location = writer().write(Topics.SIGNED_CONTENT, zone, job.signedVersionId(), signed.records());
+      compact = CompactRecords.ofSorted(signed.records());
+      location = write(zone, job.signedVersionId(), signed.records(), compact, head);
     } catch (Exception e) {
       return "cannot write signed content: " + describe(e);
     }
@@ -383,21 +397,54 @@ public class SigningService {
             job.keySet().eventId(),
             event.getMetadata().getEventId(),
             signed.refreshDueAt()));
-    LOG.infof("zone %s version %s: signed serial %d, %d records, %d RRSIGs (%d reused), refresh due at %s",
+    lastSigned.put(zone, new LastSigned(job.signedVersionId(), compact));
+    LOG.infof("zone %s version %s: signed serial %d, %d records, %d RRSIGs (%d reused), refresh due at %s, written %s",
         zone, job.signedVersionId(), signed.signedSerial(), signed.records().size(), signed.stats().rrsigCount(),
-        signed.stats().reusedRrsigCount(), signed.refreshDueAt());
+        signed.stats().reusedRrsigCount(), signed.refreshDueAt(),
+        location.getBase() == null ? "whole" : "as its difference from version " + location.getBase());
     return null;
   }
 
-  /** Reads the zone's last signed version back, the base of an incremental signing. */
-  private PreviousSigned previous(String zone) {
-    Optional<SignedHead> head = store.findSignedHead(zone);
+  /**
+   * Writes the signed version: as its difference from the zone's last signed version when that is at hand and the
+   * difference is small ({@link ContentManifests#wholeVersionDue}), else whole.
+   */
+  private ContentLocation write(
+      String zone, String versionId, List<Record> records, CompactRecords compact, Optional<SignedHead> head) {
+    LastSigned base = head.map(h -> lastSigned.get(zone))
+        .filter(last -> last.signedVersionId().equals(head.get().signedVersionId()))
+        .orElse(null);
+    if (base != null) {
+      ContentLocation baseLocation = EventMapping.location(head.get().content());
+      CompactDiff diff = CompactDiff.between(base.records(), compact);
+      if (!ContentManifests.wholeVersionDue(baseLocation, diff.size(), compact.size())) {
+        ContentWriter.Difference difference =
+            new ContentWriter.Difference(
+                base.signedVersionId(), baseLocation, diff.removed().toRecords(), diff.added().toRecords());
+        return writer().write(Topics.SIGNED_CONTENT, zone, versionId, difference, records);
+      }
+    }
+    return writer().write(Topics.SIGNED_CONTENT, zone, versionId, records);
+  }
+
+
+  /**
+   * The zone's last signed version, the base of an incremental signing: held in memory since it was signed, or read
+   * back from Kafka once after a restart.
+   */
+  private PreviousSigned previous(String zone, Optional<SignedHead> head) {
     if (head.isEmpty()) {
       return new PreviousSigned.None();
     }
+    LastSigned held = lastSigned.get(zone);
+    if (held != null && held.signedVersionId().equals(head.get().signedVersionId())) {
+      return new PreviousSigned.Available(held.records().toRecords());
+    }
     try (ContentReader reader = new ContentReader(consumerConfig)) {
-      return new PreviousSigned.Available(
-          reader.readAll(EventMapping.location(head.get().content()), zone, head.get().signedVersionId()));
+      List<Record> records =
+          reader.readAll(EventMapping.location(head.get().content()), zone, head.get().signedVersionId());
+      lastSigned.put(zone, new LastSigned(head.get().signedVersionId(), CompactRecords.ofSorted(records)));
+      return new PreviousSigned.Available(records);
     } catch (Exception e) {
       return new PreviousSigned.Unreadable(
           "version " + head.get().signedVersionId() + " at " + head.get().content().topic() + ": " + describe(e));

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.content.ContentReader;
 import dev.cascade.content.ContentWriter;
+import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.keys.Algorithms;
 import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.dnssec.keys.KeyWrap;
@@ -114,6 +115,41 @@ class SignerPipelineTest {
     assertEquals(SigningTrigger.LOADED, signed.getTrigger());
     assertNull(signed.getUnsignedVersionId(), "a loaded version is signed under its own id");
     assertTrue(signed.getSignedSerial() > firstSigned.getSignedSerial());
+    assertSignedContentVerifies(zone, second, signed, keys, Instant.now());
+  }
+
+  @Test
+  void aSmallChangeGoesOutAsItsSignedDifferenceFromTheLastSignedVersion() throws Exception {
+    String zone = "difference.test.";
+    List<SigningKey> keys = keys(zone);
+    StringBuilder hosts = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      hosts.append("h").append(i).append('.').append(zone).append(" 3600 IN A 192.0.2.").append(i).append('\n');
+    }
+    String first = UUID.randomUUID().toString();
+    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys, TEST_KEK), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone,
+        loaded(zone, first, 100, writeUnsigned(zone, first, 100, hosts.toString())), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, first, 100), null);
+    ZoneVersionSigned firstSigned = (ZoneVersionSigned) awaitSigned(zone, first).value().getFact();
+    assertNull(firstSigned.getContent().getBase(), "the first version goes out whole");
+
+    String second = UUID.randomUUID().toString();
+    ContentLocation content = writeUnsigned(zone, second, 101, hosts + "h100." + zone + " 3600 IN A 192.0.2.100\n");
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, second, 101, content), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, second, 101), null);
+
+    ZoneVersionSigned signed = (ZoneVersionSigned) awaitSigned(zone, second).value().getFact();
+    ContentLocation written = signed.getContent();
+    assertEquals(first, written.getBase(), "written as its difference from the first signed version");
+    assertEquals(1, written.getChain().size());
+    CompactDiff difference;
+    try (ContentReader reader = new ContentReader(Bus.consumerConfig())) {
+      difference = reader.readDifference(written, zone, second);
+    }
+    assertTrue(difference.added().toRecords().stream().anyMatch(r -> r.getName().toString().startsWith("h100.")));
+    assertTrue(difference.size() < written.getRecordCount() / 5, difference.size() + " records in the difference");
     assertSignedContentVerifies(zone, second, signed, keys, Instant.now());
   }
 
