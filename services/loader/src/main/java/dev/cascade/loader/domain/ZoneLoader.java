@@ -3,6 +3,8 @@ package dev.cascade.loader.domain;
 import dev.cascade.dnssec.zone.ParsedZone;
 import dev.cascade.dnssec.zone.ZoneFileParser;
 import dev.cascade.dnssec.zone.ZoneInputException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -16,6 +18,16 @@ import org.xbill.DNS.TextParseException;
  * {@link LoadOutcome.Failed}, because the loader must report a bad file as a fact rather than crash on it.
  */
 public final class ZoneLoader {
+
+  private final long maxZoneBytes;
+
+  /**
+   * @param maxZoneBytes the largest zone file loaded: a larger one fails its zone alone with a clear reason, instead
+   *     of exhausting the memory of this service and of the signer and publisher after it
+   */
+  public ZoneLoader(long maxZoneBytes) {
+    this.maxZoneBytes = maxZoneBytes;
+  }
 
   /**
    * Loads {@code source} as the zone {@code apex}.
@@ -44,6 +56,17 @@ public final class ZoneLoader {
     // the zone does not control; the registry promises an absolute path (ZoneAdded.source), so insist on it.
     if (!file.isAbsolute()) {
       return new LoadOutcome.Failed(source, null, null, "source path is not absolute: " + source);
+    }
+    try {
+      long size = Files.size(file);
+      if (size > maxZoneBytes) {
+        return new LoadOutcome.Failed(source, source, null,
+            "the zone file is " + size + " bytes, more than the " + maxZoneBytes + " bytes this Cascade is set up"
+                + " to hold (cascade.loader.max-zone-bytes); it was not loaded and the versions before it stay;"
+                + " raise the limit together with the services' memory to load it");
+      }
+    } catch (IOException e) {
+      return new LoadOutcome.Failed(source, source, null, "cannot read the zone file: " + e.getMessage());
     }
     ParsedZone parsed;
     try {

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.Record;
@@ -48,7 +49,7 @@ public class ZoneRegistryConsumer {
   private final LoaderState state;
   private final ContentWriter contentWriter;
   private final Vertx vertx;
-  private final ZoneLoader zoneLoader = new ZoneLoader();
+  private final ZoneLoader zoneLoader;
   /**
    * Per zone, the last version this process loaded and announced, compactly: the next version goes out as its
    * difference from it. After a restart the map is empty, and each zone's next version goes out whole.
@@ -58,7 +59,12 @@ public class ZoneRegistryConsumer {
   private record LastLoaded(String versionId, ContentLocation location, CompactRecords records) {}
 
   public ZoneRegistryConsumer(
-      UnsignedVersionEmitter emitter, LoaderState state, ContentWriter contentWriter, Vertx vertx) {
+      UnsignedVersionEmitter emitter,
+      LoaderState state,
+      ContentWriter contentWriter,
+      Vertx vertx,
+      @ConfigProperty(name = "cascade.loader.max-zone-bytes") long maxZoneBytes) {
+    this.zoneLoader = new ZoneLoader(maxZoneBytes);
     this.emitter = emitter;
     this.state = state;
     this.contentWriter = contentWriter;

@@ -20,7 +20,7 @@ class ZoneLoaderTest {
 
   @TempDir Path dir;
 
-  private final ZoneLoader loader = new ZoneLoader();
+  private final ZoneLoader loader = new ZoneLoader(1 << 20);
 
   static String zone(long serial, String extraLine) {
     return String.join(
@@ -128,5 +128,19 @@ class ZoneLoaderTest {
   void apexIsLowerCaseAndAbsolute() {
     assertEquals("example.test.", ZoneApex.canonical("Example.TEST"));
     assertEquals("example.test.", ZoneApex.canonical("example.test."));
+  }
+
+  @Test
+  void aZoneFileOverTheConfiguredSizeFailsWithItsSizeAndTheSetting() throws IOException {
+    Path file = write("example.test.zone", zone(9, "www IN TXT \"" + "x".repeat(200) + "\""));
+    ZoneLoader small = new ZoneLoader(Files.size(file) - 1);
+
+    LoadOutcome.Failed failed =
+        assertInstanceOf(LoadOutcome.Failed.class, small.load(APEX, file.toString(), Optional.empty()));
+    LoadOutcome fits = new ZoneLoader(Files.size(file)).load(APEX, file.toString(), Optional.empty());
+
+    assertTrue(failed.reason().contains(Files.size(file) + " bytes"), failed.reason());
+    assertTrue(failed.reason().contains("cascade.loader.max-zone-bytes"), failed.reason());
+    assertInstanceOf(LoadOutcome.Loaded.class, fits);
   }
 }
