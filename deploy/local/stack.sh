@@ -42,7 +42,12 @@ SERVICE_WAIT=${CASCADE_SERVICE_WAIT:-180}
 # Heap sizes: the broker's from stack-notes §1a; the registry's and the services' from the design brief.
 KAFKA_JAVA_OPTS=${CASCADE_KAFKA_JAVA_OPTS:--Xms128m -Xmx512m -XX:+UseSerialGC}
 REGISTRY_JAVA_OPTS=${CASCADE_REGISTRY_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
-SERVICE_JAVA_OPTS=${CASCADE_SERVICE_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
+# The services that hold whole zone versions get heaps that hold a 1 M-delegation zone (bench/pipeline.sh): the
+# loader parses it, the signer holds the unsigned and the signed version while it signs, the publisher holds the
+# signed version compactly on its servers. The JVM only takes what it uses, so small zones stay light.
+# CASCADE_SERVICE_JAVA_OPTS, if set, replaces all of them.
+declare -A SERVICE_HEAP=([loader]=2g [keymanager]=256m [signer]=6g [publisher]=2g [review-gateway]=256m)
+service_java_opts() { echo "${CASCADE_SERVICE_JAVA_OPTS:--Xmx${SERVICE_HEAP[$1]} -XX:+UseSerialGC}"; }
 
 say() { printf 'stack: %s\n' "$*"; }
 die() { printf 'stack: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -312,7 +317,7 @@ services_up() {
         if [[ $svc == keymanager || $svc == signer ]]; then env+=(CASCADE_KEY_ENCRYPTION_KEY="$(<"$KEK_FILE")"); fi
         # Working directory = repository root, so relative paths (policies/, zone files given relative) resolve
         # as they do for the CLI run from the root.
-        spawn "$svc" "$REPO" env "${env[@]}" java $SERVICE_JAVA_OPTS -Dquarkus.http.host=127.0.0.1 -jar "$(service_jar "$svc")"
+        spawn "$svc" "$REPO" env "${env[@]}" java $(service_java_opts "$svc") -Dquarkus.http.host=127.0.0.1 -jar "$(service_jar "$svc")"
         started+=("$svc")
     done
 

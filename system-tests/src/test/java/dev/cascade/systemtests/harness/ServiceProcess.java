@@ -43,13 +43,14 @@ final class ServiceProcess {
           "===== " + Instant.now() + " starting " + service.directory() + " =====\n",
           java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.APPEND);
-      // A 256 MB heap and the serial collector keep five JVMs on 2 cores; C1 only (no C2 compiler threads) cuts
-      // startup by about a quarter (stack-notes §8) and matters more than peak speed for test-sized zones.
+      // Small heaps (CascadeService.heap) and the serial collector keep five JVMs on 2 cores; C1 only (no C2
+      // compiler threads) cuts startup by about a quarter (stack-notes §8) and matters more than peak speed for
+      // test-sized zones.
       ProcessBuilder builder =
           new ProcessBuilder(
                   List.of(
                       ChildProcesses.java(),
-                      "-Xmx256m",
+                      "-Xmx" + service.heap(),
                       "-XX:+UseSerialGC",
                       "-XX:TieredStopAtLevel=1",
                       "-jar",

@@ -181,20 +181,20 @@ public final class DnsResponder {
   }
 
   private static Message answer(Message query, Record record) {
-    Message response = response(query, true);
+    Message response = response(query);
     response.getHeader().setFlag(Flags.AA);
     response.addRecord(record, Section.ANSWER);
     return response;
   }
 
   private static Message error(Message query, int rcode) {
-    Message response = response(query, true);
+    Message response = response(query);
     response.getHeader().setRcode(rcode);
     return response;
   }
 
   /** A response skeleton: same ID, opcode and RD bit, QR set, the question echoed, OPT if the query had EDNS. */
-  private static Message response(Message query, boolean withQuestion) {
+  private static Message response(Message query) {
     Message response = new Message(query.getHeader().getID());
     Header header = response.getHeader();
     header.setFlag(Flags.QR);
@@ -203,7 +203,7 @@ public final class DnsResponder {
       header.setFlag(Flags.RD);
     }
     Record question = query.getQuestion();
-    if (withQuestion && question != null) {
+    if (question != null) {
       response.addRecord(question, Section.QUESTION);
     }
     if (query.getOPT() != null) {

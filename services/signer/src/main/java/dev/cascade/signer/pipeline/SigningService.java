@@ -1,6 +1,7 @@
 package dev.cascade.signer.pipeline;
 
 import dev.cascade.content.ContentReader;
+import dev.cascade.content.ContentException;
 import dev.cascade.content.ContentManifests;
 import dev.cascade.content.ContentWriter;
 import dev.cascade.dnssec.compact.CompactDiff;
@@ -89,6 +90,8 @@ public class SigningService {
    * written for it, so a change does not read the whole zone back from Kafka. Rebuilt from Kafka after a restart.
    */
   private final Map<String, LastSigned> lastSigned = new ConcurrentHashMap<>();
+  /** Per zone, the last unsigned version read, so that the next one is read as its difference alone. */
+  private final Map<String, LastUnsigned> lastUnsigned = new ConcurrentHashMap<>();
 
   private ContentWriter writer;
 
@@ -110,6 +113,9 @@ public class SigningService {
 
   private record LastSigned(String signedVersionId, CompactRecords records) {}
 
+  /** An unsigned version the signer has read, compactly: a later version written as a difference applies to it. */
+  private record LastUnsigned(String versionId, CompactRecords records) {}
+
   /** Tries every pending approval of {@code zone}: called when its policy or key set has changed. */
   void signPending(String zone) {
     for (ApprovalState pending : store.pendingApprovals(zone)) {
@@ -121,6 +127,7 @@ public class SigningService {
   void forget(String zone) {
     unwrappedKeys.remove(zone);
     lastSigned.remove(zone);
+    lastUnsigned.remove(zone);
   }
 
   /** Signs {@code versionId} if it is approved, not yet handled and all its inputs are there. */
@@ -322,8 +329,8 @@ public class SigningService {
     }
     UnsignedManifest manifest = job.manifest();
     List<Record> unsigned;
-    try (ContentReader reader = new ContentReader(consumerConfig)) {
-      unsigned = reader.readAll(EventMapping.location(manifest.content()), zone, manifest.versionId());
+    try {
+      unsigned = readUnsigned(zone, manifest);
     } catch (Exception e) {
       return "cannot read unsigned content: " + describe(e);
     }
@@ -427,6 +434,29 @@ public class SigningService {
     return writer().write(Topics.SIGNED_CONTENT, zone, versionId, records);
   }
 
+
+  /**
+   * The unsigned version to sign: when it was written as its difference from the unsigned version read last, only the
+   * difference is read and applied; otherwise the version is read whole, or rebuilt from its chain.
+   */
+  private List<Record> readUnsigned(String zone, UnsignedManifest manifest) {
+    ContentLocation where = EventMapping.location(manifest.content());
+    LastUnsigned last = lastUnsigned.get(zone);
+    CompactRecords records;
+    try (ContentReader reader = new ContentReader(consumerConfig)) {
+      if (last != null && last.versionId().equals(where.getBase())) {
+        records = reader.readDifference(where, zone, manifest.versionId()).applyTo(last.records());
+        if (records.size() != where.getRecordCount()) {
+          throw new ContentException(
+              "the difference makes " + records.size() + " records, not " + where.getRecordCount());
+        }
+      } else {
+        records = CompactRecords.ofSorted(reader.readAll(where, zone, manifest.versionId()));
+      }
+    }
+    lastUnsigned.put(zone, new LastUnsigned(manifest.versionId(), records));
+    return records.toRecords();
+  }
 
   /**
    * The zone's last signed version, the base of an incremental signing: held in memory since it was signed, or read
