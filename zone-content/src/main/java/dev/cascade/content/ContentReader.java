@@ -111,6 +111,21 @@ public final class ContentReader implements AutoCloseable {
     return difference(own(where, versionId), zone);
   }
 
+  /**
+   * The version made by reading its difference and applying it to {@code base}, the version it names as its base
+   * (the caller holds it); the record count is checked against the manifest.
+   *
+   * @throws ContentException if the content is a whole version, cannot be read, or does not match its manifest
+   */
+  public CompactRecords readOnto(CompactRecords base, ContentLocation where, String zone, String versionId) {
+    CompactRecords version = readDifference(where, zone, versionId).applyTo(base);
+    if (version.size() != where.getRecordCount()) {
+      throw new ContentException(zone + " version " + versionId + ": the difference makes " + version.size()
+          + " records, not " + where.getRecordCount());
+    }
+    return version;
+  }
+
   /** The version rebuilt from its chain: the whole version first, then each difference in turn. */
   private CompactRecords rebuild(ContentLocation where, String zone, String versionId) {
     List<Segment> segments = new ArrayList<>();

@@ -1,12 +1,11 @@
 package dev.cascade.signer.pipeline;
 
-import dev.cascade.content.ContentReader;
-import dev.cascade.content.ContentException;
 import dev.cascade.content.ContentManifests;
+import dev.cascade.content.ContentReader;
 import dev.cascade.content.ContentWriter;
+import dev.cascade.content.KafkaSettings;
 import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
-import dev.cascade.content.KafkaSettings;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
@@ -434,7 +433,6 @@ public class SigningService {
     return writer().write(Topics.SIGNED_CONTENT, zone, versionId, records);
   }
 
-
   /**
    * The unsigned version to sign: when it was written as its difference from the unsigned version read last, only the
    * difference is read and applied; otherwise the version is read whole, or rebuilt from its chain.
@@ -445,11 +443,7 @@ public class SigningService {
     CompactRecords records;
     try (ContentReader reader = new ContentReader(consumerConfig)) {
       if (last != null && last.versionId().equals(where.getBase())) {
-        records = reader.readDifference(where, zone, manifest.versionId()).applyTo(last.records());
-        if (records.size() != where.getRecordCount()) {
-          throw new ContentException(
-              "the difference makes " + records.size() + " records, not " + where.getRecordCount());
-        }
+        records = reader.readOnto(last.records(), where, zone, manifest.versionId());
       } else {
         records = CompactRecords.ofSorted(reader.readAll(where, zone, manifest.versionId()));
       }
