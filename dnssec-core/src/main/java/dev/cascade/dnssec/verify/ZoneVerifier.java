@@ -153,9 +153,17 @@ public final class ZoneVerifier {
    * call and the map is read once per RRSIG.
    */
   private final Map<DNSKEYRecord, PublicKey> publicKeys = new IdentityHashMap<>();
+  /** The usable keys' RDATA in wire form, part of what a remembered signature check covers. */
+  private final Map<DNSKEYRecord, byte[]> keyRdata = new IdentityHashMap<>();
+  /** Signatures an earlier run found valid; their public-key operation is not repeated. */
+  private final VerifiedSignatures known;
+  /** Signatures this run found valid, as (high, low) pairs: the next run's {@link #known}. */
+  private long[] verified = new long[0];
+  private int verifiedCount;
 
-  private ZoneVerifier(Name origin, Instant now, Duration expiryFloor) {
+  private ZoneVerifier(Name origin, Instant now, Duration expiryFloor, VerifiedSignatures known) {
     this.origin = origin;
+    this.known = known;
     this.now = now;
     this.floor = now.plus(expiryFloor);
   }
@@ -171,9 +179,20 @@ public final class ZoneVerifier {
    */
   public static VerificationReport verify(Name origin, List<Record> signed, List<DNSKEYRecord> publishedKeySet,
       Instant now, Duration expiryFloor) {
-    ZoneVerifier v = new ZoneVerifier(origin, now, expiryFloor);
+    return verify(origin, signed, publishedKeySet, now, expiryFloor, VerifiedSignatures.none());
+  }
+
+  /**
+   * Verifies a signed zone as {@link #verify(Name, List, List, Instant, Duration)} does, without repeating the
+   * public-key operation of a signature that {@code known}, the report of an earlier run for the zone, found valid
+   * octet for octet. Every other check runs in full. The report's {@link VerificationReport#verified()} is the set to
+   * hand to the next run.
+   */
+  public static VerificationReport verify(Name origin, List<Record> signed, List<DNSKEYRecord> publishedKeySet,
+      Instant now, Duration expiryFloor, VerifiedSignatures known) {
+    ZoneVerifier v = new ZoneVerifier(origin, now, expiryFloor, known);
     v.run(signed, publishedKeySet);
-    return new VerificationReport(v.problems);
+    return new VerificationReport(v.problems, VerifiedSignatures.of(v.verified, v.verifiedCount));
   }
 
   private void run(List<Record> signed, List<DNSKEYRecord> published) {
@@ -326,6 +345,7 @@ public final class ZoneVerifier {
         usableKeys.add(k);
         try {
           publicKeys.put(k, fastestProviderKey(k.getPublicKey()));
+          keyRdata.put(k, k.rdataToWireCanonical());
         } catch (DNSSEC.DNSSECException e) {
           problems.add("DNSKEY tag " + k.getFootprint() + " has a malformed public key: " + e.getMessage());
         }
@@ -394,7 +414,15 @@ public final class ZoneVerifier {
         checks.add(new RrsetCheck(n.nsec3.getName(), Type.NSEC3, List.of(n.nsec3), n.rrsigsOver(Type.NSEC3), true));
       }
     }
-    checks.parallelStream().map(c -> checkRrset(c, algorithms)).toList().forEach(problems::addAll);
+    List<Checked> results = checks.parallelStream().map(c -> checkRrset(c, algorithms)).toList();
+    verifiedCount = results.stream().mapToInt(r -> r.valid().length / 2).sum();
+    verified = new long[2 * verifiedCount];
+    int at = 0;
+    for (Checked r : results) {
+      problems.addAll(r.problems());
+      System.arraycopy(r.valid(), 0, verified, at, r.valid().length);
+      at += r.valid().length;
+    }
     for (Node n : nodes) {
       for (TypeGroup<RRSIGRecord> t : n.rrsigs) {
         boolean covered = t.type() == Type.NSEC3 ? n.nsec3 != null : n.has(t.type());
@@ -405,7 +433,12 @@ public final class ZoneVerifier {
     }
   }
 
-  private List<String> checkRrset(RrsetCheck c, Set<Integer> algorithms) {
+  /** What checking one RRset found: its problems, and the digests of its valid signatures as (high, low) pairs. */
+  private record Checked(List<String> problems, long[] valid) {}
+
+  private static final long[] NO_DIGESTS = new long[0];
+
+  private Checked checkRrset(RrsetCheck c, Set<Integer> algorithms) {
     List<String> found = new ArrayList<>();
     List<RRSIGRecord> sigs = c.rrsigs();
     if (!c.mustSign()) {
@@ -413,30 +446,39 @@ public final class ZoneVerifier {
         found.add("RRSIG " + c.name() + "/" + Type.string(c.type())
             + ": the RRset is not authoritative and must not be signed (RFC 4035 §2.2)");
       }
-      return found;
+      return new Checked(found, NO_DIGESTS);
     }
     Supplier<String> what = () -> c.name() + "/" + Type.string(c.type());
     RRset rrset = new RRset(c.records());
     Set<Integer> validAlgorithms = new TreeSet<>();
+    long[] valid = new long[2 * sigs.size()];
+    int validCount = 0;
     for (RRSIGRecord sig : sigs) {
-      if (checkRrsig(what, rrset, sig, found)) {
+      long[] digest = checkRrsig(what, rrset, sig, found);
+      if (digest != null) {
         validAlgorithms.add(sig.getAlgorithm());
+        valid[2 * validCount] = digest[0];
+        valid[2 * validCount + 1] = digest[1];
+        validCount++;
       }
     }
     if (validAlgorithms.isEmpty()) {
       found.add("RRset " + what.get() + " has no valid RRSIG");
-      return found;
+      return new Checked(found, Arrays.copyOf(valid, 2 * validCount));
     }
     for (int alg : algorithms) {
       if (!validAlgorithms.contains(alg)) {
         found.add("RRset " + what.get() + " has no valid RRSIG of algorithm " + alg + " (RFC 4035 §2.2)");
       }
     }
-    return found;
+    return new Checked(found, Arrays.copyOf(valid, 2 * validCount));
   }
 
-  /** One RRSIG: key, validity window, original TTL and the signature itself; problems go to {@code found}. */
-  private boolean checkRrsig(Supplier<String> what, RRset rrset, RRSIGRecord sig, List<String> found) {
+  /**
+   * One RRSIG: key, validity window, original TTL and the signature itself; problems go to {@code found}. Returns the
+   * digest of the valid check (key, signed data, signature), or null if the RRSIG is not valid.
+   */
+  private long[] checkRrsig(Supplier<String> what, RRset rrset, RRSIGRecord sig, List<String> found) {
     // the message prefix is built only for a problem: names print slowly, and a large zone has no problems
     Supplier<String> prefix = () -> "RRSIG " + what.get() + " by key tag " + sig.getFootprint();
     List<DNSKEYRecord> candidates = new ArrayList<>(1);
@@ -447,34 +489,35 @@ public final class ZoneVerifier {
     }
     if (candidates.isEmpty()) {
       found.add(prefix.get() + ": no such DNSKEY published");
-      return false;
+      return null;
     }
     if (!sig.getSigner().equals(origin)) {
       found.add(prefix.get() + ": signer name " + sig.getSigner() + " is not the apex");
-      return false;
+      return null;
     }
     if (sig.getTimeSigned().isAfter(now)) {
       found.add(prefix.get() + ": inception " + sig.getTimeSigned() + " is after " + now);
-      return false;
+      return null;
     }
     if (sig.getExpire().isBefore(floor)) {
       found.add(prefix.get() + (sig.getExpire().isBefore(now) ? ": expired at " : ": expires at ") + sig.getExpire()
           + ", before " + floor);
-      return false;
+      return null;
     }
     if (sig.getOrigTTL() != rrset.getTTL()) {
       found.add(prefix.get() + ": original TTL " + sig.getOrigTTL() + " differs from the RRset's TTL "
           + rrset.getTTL());
-      return false;
+      return null;
     }
     byte[] signedData = signedData(sig, rrset.rrs());
     for (DNSKEYRecord key : candidates) {
-      if (signatureValid(publicKeys.get(key), sig, signedData)) {
-        return true;
+      long[] digest = VerifiedSignatures.digest(keyRdata.get(key), signedData, sig.getSignature());
+      if (known.contains(digest[0], digest[1]) || signatureValid(publicKeys.get(key), sig, signedData)) {
+        return digest;
       }
     }
     found.add(prefix.get() + ": signature does not verify");
-    return false;
+    return null;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.cascade.signer.domain;
 
 import dev.cascade.dnssec.sign.SigningStats;
+import dev.cascade.dnssec.verify.VerifiedSignatures;
 import java.time.Instant;
 import java.util.List;
 import org.xbill.DNS.Record;
@@ -19,6 +20,7 @@ public sealed interface SigningOutcome {
    * @param fullSigningReason why the zone was signed in full rather than incrementally; null for an incremental
    *     signing
    * @param refreshDueAt when the signature refresh is to re-sign this version ({@link RefreshSchedule})
+   * @param verified the signatures the verification gate found valid, for the gate's next run on the zone
    */
   record Signed(
       long signedSerial,
@@ -27,7 +29,8 @@ public sealed interface SigningOutcome {
       Instant startedAt,
       Instant finishedAt,
       String fullSigningReason,
-      Instant refreshDueAt)
+      Instant refreshDueAt,
+      VerifiedSignatures verified)
       implements SigningOutcome {
 
     /** Whether RRSIGs were carried over from the previous signed version. */

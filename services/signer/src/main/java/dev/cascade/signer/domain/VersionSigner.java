@@ -4,6 +4,7 @@ import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.sign.SignedZone;
 import dev.cascade.dnssec.sign.ZoneSigner;
 import dev.cascade.dnssec.verify.VerificationReport;
+import dev.cascade.dnssec.verify.VerifiedSignatures;
 import dev.cascade.dnssec.verify.ZoneVerifier;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,14 +29,26 @@ public final class VersionSigner {
 
   private final Clock clock;
   private final int threads;
+  private final VerifiedSignatures known;
 
   /**
    * @param clock the time source for the serial policy, signature inception/expiration and the gate
    * @param threads signing threads
    */
   public VersionSigner(Clock clock, int threads) {
+    this(clock, threads, VerifiedSignatures.none());
+  }
+
+  /**
+   * @param clock the time source for the serial policy, signature inception/expiration and the gate
+   * @param threads signing threads
+   * @param known the signatures the gate found valid in its last run on the zone: it does not repeat their
+   *     public-key operation, so the gate on an incremental signing costs about what changed ({@link VerifiedSignatures})
+   */
+  public VersionSigner(Clock clock, int threads, VerifiedSignatures known) {
     this.clock = clock;
     this.threads = threads;
+    this.known = known;
   }
 
   /**
@@ -80,11 +93,11 @@ public final class VersionSigner {
         SignedZone incremental =
             signer.resign(origin, available.records(), unsigned, keys, dnskeyTtl, policy.signing(), signedSerial)
                 .zone();
-        String problem = gate(origin, incremental, publishedKeySet, policy);
-        if (problem == null) {
-          return signed(signedSerial, incremental, policy, startedAt, null);
+        Gate gate = gate(origin, incremental, publishedKeySet, policy);
+        if (gate.problem() == null) {
+          return signed(signedSerial, incremental, policy, startedAt, null, gate.verified());
         }
-        fullSigningReason = "the incremental result failed the " + problem;
+        fullSigningReason = "the incremental result failed the " + gate.problem();
       } catch (RuntimeException e) {
         fullSigningReason = "incremental signing failed: " + describe(e);
       }
@@ -99,26 +112,35 @@ public final class VersionSigner {
     } catch (RuntimeException e) {
       return new SigningOutcome.Failed("signing failed: " + describe(e));
     }
-    String problem = gate(origin, full, publishedKeySet, policy);
-    if (problem != null) {
-      return new SigningOutcome.Failed(problem);
+    Gate gate = gate(origin, full, publishedKeySet, policy);
+    if (gate.problem() != null) {
+      return new SigningOutcome.Failed(gate.problem());
     }
-    return signed(signedSerial, full, policy, startedAt, fullSigningReason);
+    return signed(signedSerial, full, policy, startedAt, fullSigningReason, gate.verified());
   }
 
-  /** Runs the verification gate on {@code signed}: null if it passed, else the failure reason. */
-  private String gate(Name origin, SignedZone signed, List<DNSKEYRecord> publishedKeySet, ZonePolicy policy) {
+  /** What the verification gate said: null or the failure reason, and the signatures it found valid. */
+  private record Gate(String problem, VerifiedSignatures verified) {}
+
+  /** Runs the verification gate on {@code signed}. */
+  private Gate gate(Name origin, SignedZone signed, List<DNSKEYRecord> publishedKeySet, ZonePolicy policy) {
     VerificationReport report;
     try {
-      report = ZoneVerifier.verify(origin, signed.records(), publishedKeySet, clock.instant(), policy.expiryFloor());
+      report = ZoneVerifier.verify(
+          origin, signed.records(), publishedKeySet, clock.instant(), policy.expiryFloor(), known);
     } catch (RuntimeException e) {
-      return "verification gate failed to run: " + describe(e);
+      return new Gate("verification gate failed to run: " + describe(e), VerifiedSignatures.none());
     }
-    return report.ok() ? null : "verification gate: " + summarise(report.problems());
+    return new Gate(report.ok() ? null : "verification gate: " + summarise(report.problems()), report.verified());
   }
 
   private SigningOutcome.Signed signed(
-      long signedSerial, SignedZone zone, ZonePolicy policy, Instant startedAt, String fullSigningReason) {
+      long signedSerial,
+      SignedZone zone,
+      ZonePolicy policy,
+      Instant startedAt,
+      String fullSigningReason,
+      VerifiedSignatures verified) {
     Instant finishedAt = clock.instant();
     return new SigningOutcome.Signed(
         signedSerial,
@@ -127,7 +149,8 @@ public final class VersionSigner {
         startedAt,
         finishedAt,
         fullSigningReason,
-        RefreshSchedule.refreshDueAt(zone.records(), policy.signing(), finishedAt));
+        RefreshSchedule.refreshDueAt(zone.records(), policy.signing(), finishedAt),
+        verified);
   }
 
   static String summarise(List<String> problems) {

@@ -7,6 +7,7 @@ import dev.cascade.content.KafkaSettings;
 import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.verify.VerifiedSignatures;
 import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
@@ -110,7 +111,8 @@ public class SigningService {
 
   private record UnwrappedKeySet(String eventId, List<SigningKey> keys) {}
 
-  private record LastSigned(String signedVersionId, CompactRecords records) {}
+  /** The last signed version, and the signatures the verification gate found valid in it. */
+  private record LastSigned(String signedVersionId, CompactRecords records, VerifiedSignatures verified) {}
 
   /** An unsigned version the signer has read, compactly: a later version written as a difference applies to it. */
   private record LastUnsigned(String versionId, CompactRecords records) {}
@@ -345,7 +347,7 @@ public class SigningService {
     LOG.infof("zone %s version %s (%s): signing %d records with %d keys on %d threads",
         zone, job.signedVersionId(), job.cause(), unsigned.size(), keys.size(), threads);
     SigningOutcome outcome =
-        new VersionSigner(clock, threads)
+        new VersionSigner(clock, threads, verifiedSignatures(zone))
             .sign(
                 origin,
                 manifest.unsignedSerial(),
@@ -403,12 +405,21 @@ public class SigningService {
             job.keySet().eventId(),
             event.getMetadata().getEventId(),
             signed.refreshDueAt()));
-    lastSigned.put(zone, new LastSigned(job.signedVersionId(), compact));
+    lastSigned.put(zone, new LastSigned(job.signedVersionId(), compact, signed.verified()));
     LOG.infof("zone %s version %s: signed serial %d, %d records, %d RRSIGs (%d reused), refresh due at %s, written %s",
         zone, job.signedVersionId(), signed.signedSerial(), signed.records().size(), signed.stats().rrsigCount(),
         signed.stats().reusedRrsigCount(), signed.refreshDueAt(),
         location.getBase() == null ? "whole" : "as its difference from version " + location.getBase());
     return null;
+  }
+
+  /**
+   * The signatures the verification gate found valid when it last passed a version of the zone: safe to hand to the
+   * next run whatever version that was, as each is remembered by the exact data and signature it verified.
+   */
+  private VerifiedSignatures verifiedSignatures(String zone) {
+    LastSigned last = lastSigned.get(zone);
+    return last == null ? VerifiedSignatures.none() : last.verified();
   }
 
   /**
@@ -467,7 +478,8 @@ public class SigningService {
     try (ContentReader reader = new ContentReader(consumerConfig)) {
       List<Record> records =
           reader.readAll(EventMapping.location(head.get().content()), zone, head.get().signedVersionId());
-      lastSigned.put(zone, new LastSigned(head.get().signedVersionId(), CompactRecords.ofSorted(records)));
+      lastSigned.put(zone, new LastSigned(
+          head.get().signedVersionId(), CompactRecords.ofSorted(records), VerifiedSignatures.none()));
       return new PreviousSigned.Available(records);
     } catch (Exception e) {
       return new PreviousSigned.Unreadable(
