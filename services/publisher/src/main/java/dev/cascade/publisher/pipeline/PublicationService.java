@@ -131,7 +131,10 @@ public class PublicationService {
     try {
       Optional<SignedVersion> current = store.findPublished(zone);
       if (current.isPresent() && current.get().versionId().equals(version.versionId())) {
-        LOG.debugf("zone %s version %s: already published", zone, version.versionId());
+        // A redelivered approval: the publication was stored, but a crash may have come before it was announced
+        // (LargeZoneIT kills the publisher there). Announce it again; the announcement is idempotent downstream.
+        LOG.infof("zone %s version %s: already published, announcing it again", zone, version.versionId());
+        announce(version, current.get().content().recordCount(), causationId);
         return;
       }
       if (current.isPresent() && Serial.compare(version.signedSerial(), current.get().signedSerial()) <= 0) {
@@ -154,20 +157,24 @@ public class PublicationService {
       }
       listeners.publication().install(snapshot);
       store.savePublished(version);
-      emitter.send(
-          ZoneVersionPublished.newBuilder()
-              .setMetadata(EventMetadataFactory.next(clock, EventMapping.PRODUCER, causationId))
-              .setZone(zone)
-              .setVersionId(version.versionId())
-              .setUnsignedSerial(version.unsignedSerial())
-              .setSignedSerial(version.signedSerial())
-              .setRecordCount(snapshot.size())
-              .build());
+      announce(version, snapshot.size(), causationId);
       LOG.infof("zone %s version %s: published serial %d (%d records)",
           zone, version.versionId(), version.signedSerial(), snapshot.size());
     } finally {
       lock.unlock();
     }
+  }
+
+  private void announce(SignedVersion version, long recordCount, String causationId) {
+    emitter.send(
+        ZoneVersionPublished.newBuilder()
+            .setMetadata(EventMetadataFactory.next(clock, EventMapping.PRODUCER, causationId))
+            .setZone(version.zone())
+            .setVersionId(version.versionId())
+            .setUnsignedSerial(version.unsignedSerial())
+            .setSignedSerial(version.signedSerial())
+            .setRecordCount(recordCount)
+            .build());
   }
 
   /**

@@ -113,13 +113,17 @@ public final class ZoneProjector {
       state.progress = ZoneProgress.SIGNING_FAILED;
       history.add(new HistoryEntry(at, failed.unsignedSerial(), "Signing failed: " + failed.reason()));
     } else if (fact instanceof ZoneFact.Published published) {
+      // The publisher announces a publication again after a crash between storing and announcing it: once in history.
+      boolean repeated = state.lastPublished != null && state.lastPublished.versionId().equals(published.versionId());
       state.lastPublished = new ZoneState.LastPublished(published.versionId(), published.unsignedSerial(),
           published.signedSerial(), published.at(), published.recordCount());
       if (published.versionId().equals(state.signedVersionId)
           && state.progress == ZoneProgress.PERSISTING_SIGNED_ZONE) {
         state.progress = ZoneProgress.IDLE;
       }
-      history.add(new HistoryEntry(at, published.signedSerial(), "Published"));
+      if (!repeated) {
+        history.add(new HistoryEntry(at, published.signedSerial(), "Published"));
+      }
     }
     return new Outcome(state, history, gates(state));
   }
