@@ -67,9 +67,7 @@ final class TransferMessages {
 
   /** Adds the cursor's current record, its owner name compressed. */
   void add(CompactRecords.Cursor cursor) throws IOException {
-    if (makeRoom(cursor.ownerLength() + cursor.rrLength())) {
-      ownerAt = -1;
-    }
+    makeRoom(cursor.ownerLength() + cursor.rrLength());
     byte[] page = cursor.page();
     if (cursor.firstOfOwner() || ownerAt < 0) {
       int start = position;
@@ -96,15 +94,13 @@ final class TransferMessages {
     buffer[position++] = (byte) offset;
   }
 
-  /** Sends the current message first if {@code length} more octets would not fit; true if it did. */
-  private boolean makeRoom(int length) throws IOException {
+  /** Sends the current message and starts the next if {@code length} more octets would not fit. */
+  private void makeRoom(int length) throws IOException {
     int reserved = withOpt ? OPT.length : 0;
-    if (position + length + reserved <= DnsResponder.TCP_MESSAGE_SIZE || answers == 0) {
-      return false;
+    if (position + length + reserved > DnsResponder.TCP_MESSAGE_SIZE && answers > 0) {
+      flush();
+      start();
     }
-    flush();
-    start();
-    return true;
   }
 
   private void start() {
