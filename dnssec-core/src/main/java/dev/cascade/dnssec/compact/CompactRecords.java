@@ -1,11 +1,14 @@
 package dev.cascade.dnssec.compact;
 
 import dev.cascade.dnssec.zone.CanonicalOrder;
+import dev.cascade.dnssec.zone.ZoneDigest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.xbill.DNS.DNSInput;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
@@ -31,6 +34,9 @@ public final class CompactRecords {
 
   /** TYPE, CLASS, TTL and RDLENGTH: the fixed part of a record after its owner name. */
   static final int FIXED_BYTES = 10;
+
+  /** The largest record: a 255-octet owner name, the fixed part and 65535 octets of RDATA (RFC 1035 §3.2.1). */
+  static final int MAX_RECORD_BYTES = 255 + FIXED_BYTES + 65535;
 
   private static final CompactRecords EMPTY = new Builder().build();
 
@@ -116,6 +122,88 @@ public final class CompactRecords {
     return new Cursor();
   }
 
+  /**
+   * The index of the owner name {@code name} (equal in canonical order, RFC 4034 §6.1), or {@code -(insertion
+   * point) - 1} if no record has it, as {@link java.util.Arrays#binarySearch} answers.
+   */
+  public int find(Name name) {
+    int lo = 0;
+    int hi = ownerCount - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = ownerName(mid).compareTo(name);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -(lo + 1);
+  }
+
+  /** The owner name with index {@code owner}, as stored. */
+  public Name ownerName(int owner) {
+    long at = ownerAt[owner];
+    byte[] page = pages[(int) (at >>> 32)];
+    try {
+      return new Name(new DNSInput(Arrays.copyOfRange(page, (int) at, (int) at + WireNames.length(page, (int) at))));
+    } catch (IOException e) {
+      throw new UncheckedIOException("a stored owner name no longer parses", e);
+    }
+  }
+
+  /** The records of the owner name with index {@code owner}, as dnsjava objects in canonical order. */
+  public List<Record> recordsOf(int owner) {
+    List<Record> records = new ArrayList<>(firstRecord[owner + 1] - firstRecord[owner]);
+    Cursor cursor = cursorAt(owner);
+    for (int i = firstRecord[owner]; i < firstRecord[owner + 1]; i++) {
+      cursor.next();
+      records.add(cursor.toRecord());
+    }
+    return records;
+  }
+
+  /** Whether the owner name with index {@code owner} has a record of {@code type}, read without decoding. */
+  public boolean hasType(int owner, int type) {
+    Cursor cursor = cursorAt(owner);
+    for (int i = firstRecord[owner]; i < firstRecord[owner + 1]; i++) {
+      cursor.next();
+      if (cursor.type() == type) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A cursor before the first record of the owner name with index {@code owner}. */
+  private Cursor cursorAt(int owner) {
+    Cursor cursor = new Cursor();
+    cursor.owner = owner - 1;
+    cursor.record = firstRecord[owner] - 1;
+    return cursor;
+  }
+
+  /**
+   * The content digest of these records ({@link ZoneDigest}: SHA-384 over each record's canonical wire form, RFC 4034
+   * §6.2), computed from the stored octets: a version of millions of records is digested without decoding it.
+   */
+  public String digest() {
+    ZoneDigest digest = ZoneDigest.start();
+    Cursor cursor = cursor();
+    byte[] buffer = new byte[MAX_RECORD_BYTES];
+    while (cursor.next()) {
+      int length = CanonicalWire.write(cursor, buffer);
+      if (length < 0) {
+        digest.add(cursor.toRecord());
+      } else {
+        digest.add(buffer, 0, length);
+      }
+    }
+    return digest.hex();
+  }
+
   /** Every record as a dnsjava object, in canonical order; for small sets and tests. */
   public List<Record> toRecords() {
     List<Record> records = new ArrayList<>(size());
@@ -186,6 +274,11 @@ public final class CompactRecords {
     /** The length of the rest of the current record: 10 octets plus RDLENGTH. */
     public int rrLength() {
       return rrLength;
+    }
+
+    /** The index of the current record's owner name. */
+    public int ownerIndex() {
+      return owner;
     }
 
     /** The current record's index in canonical order. */

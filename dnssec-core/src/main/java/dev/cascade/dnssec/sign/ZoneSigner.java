@@ -79,7 +79,7 @@ public final class ZoneSigner {
   }
 
   /** How a name takes part in the signed zone. */
-  private enum Kind {
+  enum Kind {
     /** Authoritative data (the apex included): every RRset signed, in the chain. */
     AUTHORITATIVE,
     /** A delegation point: only DS (and NSEC) signed; in the chain (NSEC3 opt-out: only with DS). */
@@ -94,7 +94,7 @@ public final class ZoneSigner {
    * One owner name: its records are {@code records[from, to)} (types ascending), plus the NSEC or NSEC3 made for it
    * and, after signing, its RRSIGs in canonical order.
    */
-  private static class Node {
+  static class Node {
     final Name name;
     final int from;
     final int to;
@@ -140,7 +140,7 @@ public final class ZoneSigner {
   private record Nsec3Shape(int flags, int iterations, byte[] salt, long ttl) {}
 
   /** Nodes per work unit of the signing threads: small enough to balance, large enough to amortise the hand-out. */
-  private static final int CHUNK = 512;
+  static final int CHUNK = 512;
 
   /**
    * Signs the zone in full, with the policy's validity: inception now − inception offset, expiration now + lifetime
@@ -446,7 +446,7 @@ public final class ZoneSigner {
    * The sorted records with the apex's generated DNSKEY RRset and NSEC3PARAM put in place. The apex sorts before
    * every other name of the zone (RFC 4034 §6.1), so its records are a prefix of the array.
    */
-  private static Record[] withApexAdditions(Name origin, Record[] sorted, List<SigningKey> keys, long dnskeyTtl,
+  static Record[] withApexAdditions(Name origin, Record[] sorted, List<SigningKey> keys, long dnskeyTtl,
       NSEC3PARAMRecord param) {
     int apexEnd = 0;
     while (apexEnd < sorted.length && sorted[apexEnd].getName().equals(origin)) {
@@ -779,7 +779,7 @@ public final class ZoneSigner {
    * sign DNSKEY and its non-SEP keys (ZSK) the rest, one kind standing in for the other where the algorithm has
    * only one (a CSK of one algorithm beside a KSK and ZSK of another, in an algorithm rollover).
    */
-  private static int[] signers(RrsetSigner.PreparedKey[] keys, boolean dnskey) {
+  static int[] signers(RrsetSigner.PreparedKey[] keys, boolean dnskey) {
     List<Integer> chosen = new ArrayList<>();
     for (int k = 0; k < keys.length; k++) {
       boolean sep = keys[k].key().isSep();
@@ -799,7 +799,7 @@ public final class ZoneSigner {
 
   private static final RRSIGRecord[] NO_RRSIGS = new RRSIGRecord[0];
 
-  private static void signNode(Record[] records, Node n, RrsetSigner signer, int[] dnskeySigners, int[] otherSigners,
+  static void signNode(Record[] records, Node n, RrsetSigner signer, int[] dnskeySigners, int[] otherSigners,
       long denialTtl, SignatureValidity validity, PreviousVersion previous, List<RRSIGRecord> sigs) {
     if (n.next != null) {
       n.denial = nsec(records, n, n.next, denialTtl);
@@ -892,7 +892,7 @@ public final class ZoneSigner {
    * Hands out the records of finished chunks: per name its records below type RRSIG, its RRSIGs, its NSEC, then
    * the rest (DNSKEY, NSEC3PARAM, ...); then forgets the chunk's RRSIGs and denial records.
    */
-  private static final class Emitter {
+  static final class Emitter {
     private final Record[] records;
     private final Node[] nodes;
     private final Consumer<Record> sink;
@@ -946,7 +946,7 @@ public final class ZoneSigner {
    * in canonical order (RFC 4034 §6), so one merge pass gives the RFC 1995 difference. A record equal in owner,
    * type, class and RDATA but with another TTL is removed and added.
    */
-  private static final class DiffingSink implements Consumer<Record> {
+  static final class DiffingSink implements Consumer<Record> {
     final List<Record> records;
     private final Record[] previous;
     private int p;

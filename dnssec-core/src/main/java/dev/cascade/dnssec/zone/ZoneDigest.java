@@ -40,6 +40,11 @@ public final class ZoneDigest {
     digest.update(record.toWireCanonical());
   }
 
+  /** Adds the next record in canonical order, given as its canonical wire form {@code wire[offset, offset + length)}. */
+  public void add(byte[] wire, int offset, int length) {
+    digest.update(wire, offset, length);
+  }
+
   /** Lower-case hex of the digest of the records added; the digest must not be used afterwards. */
   public String hex() {
     return HexFormat.of().formatHex(digest.digest());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.zone.CanonicalOrder;
+import dev.cascade.dnssec.zone.ZoneDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,6 +40,58 @@ class CompactRecordsTest {
       }
       assertEquals(wireBytes, compact.wireBytes());
     }
+  }
+
+  @Test
+  void itsDigestIsTheZoneDigestOfItsRecords() throws Exception {
+    Random random = new Random(3);
+    for (int round = 0; round < 100; round++) {
+      List<Record> zone = new ArrayList<>(new RandomRecords(random).zone(round, 40));
+      zone.sort(CanonicalOrder.RECORDS);
+      assertEquals(ZoneDigest.sha384(zone), CompactRecords.ofSorted(zone).digest(), "round " + round);
+    }
+    // Every type whose RDATA CanonicalWire lays out, and two it leaves to dnsjava, with upper-case names everywhere.
+    String[] texts = {
+        "A 192.0.2.1", "AAAA 2001:db8::1", "TXT \"Upper Text\"", "DS 12345 13 2 " + "AB".repeat(32),
+        "CDS 12345 13 2 " + "CD".repeat(32), "DNSKEY 257 3 13 " + "QUJD".repeat(22), "CDNSKEY 257 3 13 " + "QUJD".repeat(22),
+        "NSEC Next.EXAMPLE. A RRSIG NSEC", "NSEC3 1 0 0 - ABCDEFGHIJKLMNOPQRSTUV0123456789 A",
+        "NSEC3PARAM 1 0 0 -", "CAA 0 issue \"CA.Example\"", "TLSA 3 1 1 " + "EF".repeat(32), "SSHFP 4 2 " + "AB".repeat(32),
+        "NS NS1.Example.", "CNAME Target.Example.", "PTR Host.Example.", "DNAME Other.Example.",
+        "SOA NS.Example. Host.Master.Example. 1 2 3 4 5", "RP Mbox.Example. Txt.Example.", "MINFO R.Example. E.Example.",
+        "MX 10 Mail.Example.", "KX 1 Kx.Example.", "AFSDB 1 Db.Example.", "RT 1 Rt.Example.", "SRV 1 2 3 Srv.Example.",
+        "RRSIG A 13 2 300 20270101000000 20260101000000 12345 Signer.Example. " + "QUJD".repeat(22),
+        "NAPTR 1 1 \"U\" \"E2U+sip\" \"\" Rep.Example.", "HTTPS 1 Svc.Example. alpn=h2"};
+    List<Record> typed = new ArrayList<>();
+    for (String text : texts) {
+      typed.add(Record.fromString(RandomRecords.name("Owner"), org.xbill.DNS.Type.value(text.split(" ")[0]), DClass.IN,
+          300, text.substring(text.indexOf(' ') + 1), Name.root));
+    }
+    typed.sort(CanonicalOrder.RECORDS);
+    assertEquals(ZoneDigest.sha384(typed), CompactRecords.ofSorted(typed).digest());
+  }
+
+  @Test
+  void findsOwnerNamesAndTheirRecords() {
+    List<Record> zone = new ArrayList<>(new RandomRecords(new Random(5)).zone(1, 60));
+    zone.sort(CanonicalOrder.RECORDS);
+    CompactRecords compact = CompactRecords.ofSorted(zone);
+    List<Record> regrouped = new ArrayList<>();
+    for (int owner = 0; owner < compact.ownerCount(); owner++) {
+      Name name = compact.ownerName(owner);
+      int found = compact.find(name);
+      assertTrue(found >= 0 && compact.ownerName(found).equals(name), name::toString);
+      regrouped.addAll(compact.recordsOf(owner));
+      assertEquals(compact.recordsOf(owner).stream().anyMatch(r -> r.getType() == org.xbill.DNS.Type.NS),
+          compact.hasType(owner, org.xbill.DNS.Type.NS));
+    }
+    assertEquals(zone, regrouped);
+    int absent = compact.find(RandomRecords.name("zzzz-absent"));
+    assertTrue(absent < 0);
+    int insertion = -absent - 1;
+    assertTrue(insertion == compact.ownerCount()
+        || compact.ownerName(insertion).compareTo(RandomRecords.name("zzzz-absent")) > 0);
+    assertTrue(insertion == 0
+        || compact.ownerName(insertion - 1).compareTo(RandomRecords.name("zzzz-absent")) < 0);
   }
 
   @Test

@@ -1,0 +1,485 @@
+package dev.cascade.dnssec.sign;
+
+import dev.cascade.dnssec.compact.CompactDiff;
+import dev.cascade.dnssec.compact.CompactRecords;
+import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.zone.CanonicalOrder;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * Signs a change to a zone's unsigned content as a change to its previous signed version, touching only what the
+ * change reaches (reference notes §6, "incremental" mode, carried to its end): the RRsets that changed, the names whose
+ * RRSIGs are due ({@link SignatureRefresh}), the NSEC records of those names and of their neighbours in the chain
+ * (RFC 4034 §4.1.1: the predecessor's next name changes when a name enters or leaves the zone), and the SOA with its
+ * new serial. The rest of a million-name zone is not read: names are found by binary search in the compact form.
+ *
+ * <p>The records it makes equal those of {@link ZoneSigner#resign} for the same input: the same zone cuts (RFC 4035
+ * §2.2), NSEC type bitmaps (RFC 4035 §2.3), TTLs (RFC 9077 §3), keys per RRset and signature validity with spread
+ * expirations; it runs the same per-name code. It declines ({@link Result.NeedsFullSigning}) what it does not
+ * handle, and the caller then signs in full: NSEC3 zones, a changed key set or negative TTL, a zone cut or DNAME that
+ * appears or goes away above names that stay, and more due signatures than a full signing would make anyway.
+ */
+public final class ChangeSigner {
+
+  /**
+   * Above this share of owner names with due RRSIGs, the change is left to a full incremental signing, whose parallel
+   * pass over the zone is then cheaper than looking names up one by one; no official reference.
+   */
+  static final int MAX_DUE_OWNERS_PERCENT = 10;
+
+  /** Owner names with due RRSIGs that are always looked up one by one, whatever the zone's size: a few ms. */
+  static final int DUE_OWNERS_ALWAYS_HANDLED = 1000;
+
+  private final Clock clock;
+
+  /** @param clock the source of "now" for inception, expiration and whether a signature is due */
+  public ChangeSigner(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** What {@link #sign} did. */
+  public sealed interface Result {
+    /**
+     * The signed change.
+     *
+     * @param change the records the new signed version removes from the previous one and adds to it
+     * @param stats the counts of the whole new signed version
+     */
+    record Signed(CompactDiff change, SigningStats stats) implements Result {}
+
+    /**
+     * The change is not one this signer handles; sign the new version with {@link ZoneSigner} instead.
+     *
+     * @param reason why, for the log
+     */
+    record NeedsFullSigning(String reason) implements Result {}
+  }
+
+  /**
+   * Signs {@code unsignedChange}, a change to the unsigned zone that {@code previous} was signed from.
+   *
+   * @param origin the apex
+   * @param previous the previous signed version, as a signing made it
+   * @param unsignedChange the records the new unsigned version removes and adds (its SOA among them when it changed)
+   * @param keys the keys to sign with, the same as signed {@code previous}
+   * @param dnskeyTtl TTL of the DNSKEY RRset
+   * @param policy the signing policy
+   * @param signedSerial the serial to put in the SOA
+   */
+  public Result sign(Name origin, CompactRecords previous, CompactDiff unsignedChange, List<SigningKey> keys,
+      long dnskeyTtl, SigningPolicy policy, long signedSerial) {
+    Instant now = clock.instant();
+    if (policy.denial() != SigningPolicy.Denial.NSEC) {
+      return declined("NSEC3 zones are re-signed by a pass over the whole zone");
+    }
+    if (previous.isEmpty() || previous.find(origin) != 0) {
+      return declined("the previous signed version has no apex");
+    }
+    List<Record> apex = previous.recordsOf(0);
+    if (apex.stream().noneMatch(r -> r.getType() == Type.NSEC)
+        || apex.stream().anyMatch(r -> r.getType() == Type.NSEC3PARAM || r.getType() == Type.DNAME)) {
+      return declined("the previous signed version does not have an NSEC chain under a plain apex");
+    }
+    if (!sameKeySet(origin, apex, keys, dnskeyTtl)) {
+      return declined("the key set changed");
+    }
+    Zone zone = new Zone(origin, previous);
+    String refused = zone.apply(unsignedChange, signedSerial);
+    if (refused != null) {
+      return declined(refused);
+    }
+    int[] due = SignatureRefresh.dueOwners(previous, policy, now);
+    if (due.length > DUE_OWNERS_ALWAYS_HANDLED
+        && (long) due.length * 100 > (long) previous.ownerCount() * MAX_DUE_OWNERS_PERCENT) {
+      return declined(due.length + " of " + previous.ownerCount() + " names have RRSIGs due");
+    }
+    for (int owner : due) {
+      zone.touch(previous.ownerName(owner));
+    }
+    SOARecord soa = (SOARecord) zone.records(origin).stream().filter(r -> r instanceof SOARecord).findFirst()
+        .orElse(null);
+    if (soa == null) {
+      return declined("the change leaves the apex without an SOA");
+    }
+    // RFC 9077 §3: NSEC TTL = min(SOA MINIMUM, SOA TTL); every NSEC of the zone has it.
+    long denialTtl = Math.min(soa.getMinimum(), soa.getTTL());
+    if (apex.stream().anyMatch(r -> r.getType() == Type.NSEC && r.getTTL() != denialTtl)) {
+      return declined("the SOA's negative caching TTL changed, and with it every NSEC's TTL");
+    }
+    refused = zone.checkCuts();
+    if (refused == null && zone.spelledTwice != null) {
+      refused = zone.spelledTwice + " is spelled in two cases in the previous version";
+    }
+    if (refused != null) {
+      return declined(refused);
+    }
+    return zone.sign(keys, dnskeyTtl, policy, SignatureValidity.spread(now, policy), denialTtl, now);
+  }
+
+  private static Result declined(String reason) {
+    return new Result.NeedsFullSigning(reason);
+  }
+
+  /** Whether the previous apex publishes exactly the DNSKEY RRset that {@code keys} make. */
+  private static boolean sameKeySet(Name origin, List<Record> apex, List<SigningKey> keys, long dnskeyTtl) {
+    Set<String> published = new HashSet<>();
+    for (Record r : apex) {
+      if (r instanceof DNSKEYRecord k) {
+        if (k.getTTL() != dnskeyTtl) {
+          return false;
+        }
+        published.add(Arrays.toString(k.rdataToWireCanonical()));
+      }
+    }
+    Set<String> wanted = new HashSet<>();
+    for (SigningKey key : keys) {
+      if (!key.dnskey().getName().equals(origin)) {
+        return false;
+      }
+      wanted.add(Arrays.toString(key.dnskey().rdataToWireCanonical()));
+    }
+    return published.equals(wanted);
+  }
+
+  /**
+   * The new version as a view: the previous signed version, plus the new unsigned records of the names the change
+   * touches. Names are compared in canonical order ({@link Name#compareTo}, RFC 4034 §6.1).
+   */
+  private static final class Zone {
+    private final Name origin;
+    private final CompactRecords previous;
+    /** Per touched name, its new unsigned records (DNSKEY at the apex kept), empty if it leaves the zone. */
+    private final NavigableMap<Name, List<Record>> touched = new TreeMap<>();
+    /** A touched name the previous version holds in two spellings, if any. */
+    private Name spelledTwice;
+
+    Zone(Name origin, CompactRecords previous) {
+      this.origin = origin;
+      this.previous = previous;
+      touch(origin);
+    }
+
+    /**
+     * Adds {@code name} to the touched names with its previous unsigned records, if it is not there yet. A name
+     * stored in two spellings (case differs, RFC 4343) is two owner groups, of which the lookup finds one; such a
+     * name is noted, and the change declined.
+     */
+    void touch(Name name) {
+      touched.computeIfAbsent(name, n -> {
+        int owner = previous.find(n);
+        List<Record> records = new ArrayList<>();
+        if (owner >= 0) {
+          if ((owner > 0 && previous.ownerName(owner - 1).equals(n))
+              || (owner + 1 < previous.ownerCount() && previous.ownerName(owner + 1).equals(n))) {
+            spelledTwice = n;
+          }
+          for (Record r : previous.recordsOf(owner)) {
+            if (r.getType() != Type.RRSIG && r.getType() != Type.NSEC) {
+              records.add(r);
+            }
+          }
+        }
+        return records;
+      });
+    }
+
+    /** The new records of a touched name. */
+    List<Record> records(Name name) {
+      return touched.get(name);
+    }
+
+    /**
+     * Applies the unsigned change to the touched names: removes match owner, type, class and RDATA (an SOA at the
+     * apex only by type, as the previous one carries the signed serial), and the apex SOA gets {@code signedSerial}.
+     * Returns null, or why the change does not apply.
+     */
+    String apply(CompactDiff change, long signedSerial) {
+      List<Record> removed = change.removed().toRecords();
+      List<Record> added = change.added().toRecords();
+      for (Record r : removed) {
+        String refused = checkInput(r);
+        if (refused != null) {
+          return refused;
+        }
+        touch(r.getName());
+        List<Record> at = touched.get(r.getName());
+        boolean apexSoa = r.getType() == Type.SOA && r.getName().equals(origin);
+        if (!at.removeIf(old -> apexSoa ? old.getType() == Type.SOA : CanonicalOrder.RECORDS.compare(old, r) == 0)) {
+          return "the change removes " + r + ", which the previous version does not have";
+        }
+      }
+      for (Record r : added) {
+        String refused = checkInput(r);
+        if (refused != null) {
+          return refused;
+        }
+        touch(r.getName());
+        List<Record> at = touched.get(r.getName());
+        if (r.getType() == Type.SOA && r.getName().equals(origin)) {
+          at.removeIf(old -> old.getType() == Type.SOA);
+        } else if (at.stream().anyMatch(old -> CanonicalOrder.RECORDS.compare(old, r) == 0)) {
+          return "the change adds " + r + ", which the previous version has already";
+        }
+        at.add(r);
+      }
+      for (Map.Entry<Name, List<Record>> entry : touched.entrySet()) {
+        List<Record> at = entry.getValue();
+        at.replaceAll(r -> r instanceof SOARecord s && r.getName().equals(origin)
+            ? new SOARecord(origin, s.getDClass(), s.getTTL(), s.getHost(), s.getAdmin(), signedSerial, s.getRefresh(),
+                s.getRetry(), s.getExpire(), s.getMinimum())
+            : r);
+        at.sort(CanonicalOrder.RECORDS);
+        for (int i = 1; i < at.size(); i++) {
+          if (at.get(i).getType() == at.get(i - 1).getType() && at.get(i).getTTL() != at.get(i - 1).getTTL()) {
+            return "RRset " + entry.getKey() + "/" + Type.string(at.get(i).getType())
+                + " has differing TTLs (RFC 2181 §5.2)";
+          }
+        }
+      }
+      return null;
+    }
+
+    /** Null, or why {@code r} cannot be in an unsigned zone of {@link #origin}. */
+    private String checkInput(Record r) {
+      if (!r.getName().subdomain(origin)) {
+        return r.getName() + " is outside the zone " + origin;
+      }
+      if (ZoneSigner.isGenerated(r.getType())) {
+        return "the unsigned change has " + Type.string(r.getType()) + " at " + r.getName();
+      }
+      return null;
+    }
+
+    /**
+     * Null, or why a zone cut or DNAME that the change adds or removes needs a full signing: a name below it that
+     * stays in the zone would change between authoritative and occluded (RFC 4035 §2.2), and that name may be
+     * anywhere below. Names below it that come or go with the change are classified afresh anyway.
+     */
+    String checkCuts() {
+      for (Map.Entry<Name, List<Record>> entry : touched.entrySet()) {
+        Name name = entry.getKey();
+        if (name.equals(origin)) {
+          continue;
+        }
+        int owner = previous.find(name);
+        boolean wasCut = owner >= 0 && (previous.hasType(owner, Type.NS) || previous.hasType(owner, Type.DNAME));
+        boolean isCut = entry.getValue().stream().anyMatch(r -> r.getType() == Type.NS || r.getType() == Type.DNAME);
+        boolean dnameChanged = (owner >= 0 && previous.hasType(owner, Type.DNAME))
+            != entry.getValue().stream().anyMatch(r -> r.getType() == Type.DNAME);
+        if (wasCut == isCut && !dnameChanged) {
+          continue;
+        }
+        int below = owner >= 0 ? owner + 1 : -owner - 1;
+        for (; below < previous.ownerCount(); below++) {
+          Name descendant = previous.ownerName(below);
+          if (!descendant.subdomain(name)) {
+            break;
+          }
+          List<Record> now = touched.get(descendant);
+          if (now == null || !now.isEmpty()) {
+            return "the zone cut at " + name + " changes, and " + descendant + " below it stays in the zone";
+          }
+        }
+      }
+      return null;
+    }
+
+    /** Whether {@code name} has records in the new version. */
+    private boolean exists(Name name) {
+      List<Record> now = touched.get(name);
+      return now != null ? !now.isEmpty() : previous.find(name) >= 0;
+    }
+
+    /** Whether {@code name} has a record of {@code type} in the new version. */
+    private boolean has(Name name, int type) {
+      List<Record> now = touched.get(name);
+      if (now != null) {
+        return now.stream().anyMatch(r -> r.getType() == type);
+      }
+      int owner = previous.find(name);
+      return owner >= 0 && previous.hasType(owner, type);
+    }
+
+    /** How {@code name} takes part in the new version (RFC 4035 §2.2; RFC 6672 §2.3 for DNAME). */
+    ZoneSigner.Kind kind(Name name) {
+      if (name.equals(origin)) {
+        return ZoneSigner.Kind.AUTHORITATIVE;
+      }
+      for (int labels = origin.labels() + 1; labels < name.labels(); labels++) {
+        Name ancestor = new Name(name, name.labels() - labels);
+        if (has(ancestor, Type.NS) || has(ancestor, Type.DNAME)) {
+          return ZoneSigner.Kind.OCCLUDED;
+        }
+      }
+      return has(name, Type.NS) ? ZoneSigner.Kind.DELEGATION : ZoneSigner.Kind.AUTHORITATIVE;
+    }
+
+    /**
+     * Whether {@code name} has an NSEC in the new version. An untouched name keeps its previous state: it is not
+     * below a cut that changed ({@link #checkCuts}).
+     */
+    private boolean inChain(Name name) {
+      if (touched.containsKey(name)) {
+        return exists(name) && kind(name) != ZoneSigner.Kind.OCCLUDED;
+      }
+      return has(name, Type.NSEC);
+    }
+
+    /** The next name of the chain after {@code name} in the new version, the apex after the last (RFC 4034 §4.1.1). */
+    Name successor(Name name) {
+      int at = previous.find(name);
+      int owner = at >= 0 ? at + 1 : -at - 1;
+      Name candidate = name;
+      while (true) {
+        Name fromPrevious = owner < previous.ownerCount() ? previous.ownerName(owner) : null;
+        Name fromTouched = touched.higherKey(candidate);
+        if (fromPrevious == null && fromTouched == null) {
+          return origin;
+        }
+        if (fromTouched == null || (fromPrevious != null && fromPrevious.compareTo(fromTouched) <= 0)) {
+          candidate = fromPrevious;
+          owner++;
+        } else {
+          candidate = fromTouched;
+        }
+        if (inChain(candidate)) {
+          return candidate;
+        }
+      }
+    }
+
+    /** The name of the chain before {@code name} in the new version; the apex, first of all, ends the search. */
+    Name predecessor(Name name) {
+      int at = previous.find(name);
+      int owner = (at >= 0 ? at : -at - 1) - 1;
+      Name candidate = name;
+      while (true) {
+        Name fromPrevious = owner >= 0 ? previous.ownerName(owner) : null;
+        Name fromTouched = touched.lowerKey(candidate);
+        if (fromTouched == null || (fromPrevious != null && fromPrevious.compareTo(fromTouched) >= 0)) {
+          candidate = fromPrevious;
+          owner--;
+        } else {
+          candidate = fromTouched;
+        }
+        if (candidate.equals(origin) || inChain(candidate)) {
+          return candidate;
+        }
+      }
+    }
+
+    /**
+     * Signs the window of names the change reaches: the touched names and the chain predecessor of each, whose next
+     * name may change. Their previous records are the previous version of the window; the per-name signing code of
+     * {@link ZoneSigner} carries over the RRSIGs it may and makes the rest, and the difference of the window is the
+     * difference of the zone, as nothing outside it changes.
+     */
+    Result sign(List<SigningKey> keys, long dnskeyTtl, SigningPolicy policy, SignatureValidity validity,
+        long denialTtl, Instant now) {
+      TreeSet<Name> window = new TreeSet<>(touched.keySet());
+      for (Name name : touched.keySet()) {
+        if (!name.equals(origin)) {
+          window.add(predecessor(name));
+        }
+      }
+      List<Record> before = new ArrayList<>();
+      List<Record> after = new ArrayList<>();
+      for (Name name : window) {
+        int owner = previous.find(name);
+        List<Record> old = owner >= 0 ? previous.recordsOf(owner) : List.of();
+        before.addAll(old);
+        List<Record> changed = touched.get(name);
+        if (changed == null) {
+          old.stream().filter(r -> r.getType() != Type.RRSIG && r.getType() != Type.NSEC).forEach(after::add);
+        } else {
+          changed.stream().filter(r -> r.getType() != Type.DNSKEY).forEach(after::add);
+        }
+      }
+      Record[] records = ZoneSigner.withApexAdditions(origin, after.toArray(new Record[0]), keys, dnskeyTtl, null);
+      List<ZoneSigner.Node> nodes = new ArrayList<>();
+      for (int i = 0; i < records.length; ) {
+        Name name = records[i].getName();
+        int from = i;
+        while (i < records.length && records[i].getName().equals(name)) {
+          i++;
+        }
+        ZoneSigner.Node node = new ZoneSigner.Node(name, from, i, kind(name));
+        if (node.kind != ZoneSigner.Kind.OCCLUDED) {
+          node.next = successor(name);
+        }
+        nodes.add(node);
+      }
+      PreviousVersion previousWindow = new PreviousVersion(origin, before, keys, policy, now);
+      RrsetSigner.PreparedKey[] prepared =
+          keys.stream().map(RrsetSigner.PreparedKey::of).toArray(RrsetSigner.PreparedKey[]::new);
+      RrsetSigner signer = new RrsetSigner(prepared, origin, validity.inception);
+      int[] dnskeySigners = ZoneSigner.signers(prepared, true);
+      int[] otherSigners = ZoneSigner.signers(prepared, false);
+      List<RRSIGRecord> sigs = new ArrayList<>();
+      for (ZoneSigner.Node node : nodes) {
+        ZoneSigner.signNode(records, node, signer, dnskeySigners, otherSigners, denialTtl, validity, previousWindow,
+            sigs);
+      }
+      ZoneSigner.DiffingSink sink = new ZoneSigner.DiffingSink(previousWindow.records, before.size() + 16);
+      long[] windowCounts = new long[3];
+      ZoneSigner.Node[] ordered = nodes.toArray(new ZoneSigner.Node[0]);
+      ZoneSigner.Emitter emitter = new ZoneSigner.Emitter(records, ordered, sink, windowCounts);
+      for (int chunk = 0; chunk * ZoneSigner.CHUNK < ordered.length; chunk++) {
+        emitter.emitChunk(chunk);
+      }
+      ZoneDiff diff = sink.diff();
+      return new Result.Signed(
+          new CompactDiff(CompactRecords.of(diff.removed()), CompactRecords.of(diff.added())),
+          stats(previousWindow.records, sink.records, windowCounts[2]));
+    }
+
+    /**
+     * The counts of the whole new version: those of the previous one, with the window's records replaced. Reused
+     * RRSIGs are all but those made now.
+     */
+    private SigningStats stats(Record[] windowBefore, List<Record> windowAfter, long windowReused) {
+      long[] counts = new long[3];
+      CompactRecords.Cursor cursor = previous.cursor();
+      while (cursor.next()) {
+        count(cursor.type(), counts, 1);
+      }
+      for (Record r : windowBefore) {
+        count(r.getType(), counts, -1);
+      }
+      long windowRrsigs = 0;
+      for (Record r : windowAfter) {
+        count(r.getType(), counts, 1);
+        windowRrsigs += r.getType() == Type.RRSIG ? 1 : 0;
+      }
+      long made = windowRrsigs - windowReused;
+      return new SigningStats(counts[0], counts[1], counts[2], counts[2] - made, 1);
+    }
+
+    /** Adds {@code sign} to the count of unsigned records, NSECs or RRSIGs that a record of {@code type} is in. */
+    private static void count(int type, long[] counts, int sign) {
+      if (type == Type.RRSIG) {
+        counts[2] += sign;
+      } else if (type == Type.NSEC) {
+        counts[1] += sign;
+      } else if (type != Type.DNSKEY) {
+        counts[0] += sign;
+      }
+    }
+  }
+}
