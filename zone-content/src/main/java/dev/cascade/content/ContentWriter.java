@@ -1,6 +1,8 @@
 package dev.cascade.content;
 
 import dev.cascade.dnssec.zone.RecordText;
+import dev.cascade.dnssec.compact.CompactDiff;
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.zone.ZoneDigest;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.ContentPart;
@@ -41,10 +43,9 @@ public final class ContentWriter implements AutoCloseable {
    *
    * @param baseVersionId the earlier version
    * @param base where the earlier version's content is
-   * @param removed records of the earlier version the new one lacks, in canonical order
-   * @param added records of the new version the earlier one lacks, in canonical order
+   * @param change the records of the earlier version the new one lacks, and those of the new one the earlier lacks
    */
-  public record Difference(String baseVersionId, ContentLocation base, List<Record> removed, List<Record> added) {}
+  public record Difference(String baseVersionId, ContentLocation base, CompactDiff change) {}
 
   /** Writes the whole version; blocks until every chunk is acknowledged. Records must be in canonical order. */
   public ContentLocation write(String topic, String zone, String versionId, Iterable<Record> records) {
@@ -58,22 +59,21 @@ public final class ContentWriter implements AutoCloseable {
 
   /**
    * Writes {@code difference}, the records it removes then those it adds, as the content of {@code wholeVersion}
-   * (which the digest and record count describe); blocks until every chunk is acknowledged. The location names the
-   * base's chain plus the base itself, so a reader rebuilds the version without knowing the base.
+   * (which the digest and record count describe, taken from its compact form without decoding it); blocks until
+   * every chunk is acknowledged. The location names the base's chain plus the base itself, so a reader rebuilds the
+   * version without knowing the base.
    */
   public ContentLocation write(
-      String topic, String zone, String versionId, Difference difference, Iterable<Record> wholeVersion) {
+      String topic, String zone, String versionId, Difference difference, CompactRecords wholeVersion) {
+    List<Record> removed = difference.change().removed().toRecords();
+    List<Record> added = difference.change().added().toRecords();
     Chunks chunks = new Chunks(topic, zone, versionId);
-    chunks.add(ContentPart.REMOVED, difference.removed());
-    chunks.add(ContentPart.ADDED, difference.added());
+    chunks.add(ContentPart.REMOVED, removed);
+    chunks.add(ContentPart.ADDED, added);
     ContentLocation.Builder location = chunks.finish(ContentPart.REMOVED);
     ZoneDigest part = ZoneDigest.start();
-    difference.removed().forEach(part::add);
-    difference.added().forEach(part::add);
-    long recordCount = 0;
-    for (Record ignored : wholeVersion) {
-      recordCount++;
-    }
+    removed.forEach(part::add);
+    added.forEach(part::add);
     ContentLocation base = difference.base();
     List<ContentSegment> chain = new ArrayList<>(base.getChain());
     chain.add(
@@ -87,8 +87,8 @@ public final class ContentWriter implements AutoCloseable {
             .setPartDigest(base.getPartDigest())
             .build());
     return location
-        .setDigest(ZoneDigest.sha384(wholeVersion))
-        .setRecordCount(recordCount)
+        .setDigest(wholeVersion.digest())
+        .setRecordCount(wholeVersion.size())
         .setBase(difference.baseVersionId())
         .setPartDigest(part.hex())
         .setChain(chain)

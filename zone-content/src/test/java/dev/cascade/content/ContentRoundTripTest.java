@@ -124,7 +124,7 @@ class ContentRoundTripTest {
         at = writer.write(TOPIC, apex, nextId, next);
       } else {
         at = writer.write(TOPIC, apex, nextId,
-            new ContentWriter.Difference(versionId, at, diff.removed().toRecords(), diff.added().toRecords()), next);
+            new ContentWriter.Difference(versionId, at, diff), CompactRecords.of(next));
         differences++;
         assertEquals(diff.removed().toRecords(), reader.readDifference(at, apex, nextId).removed().toRecords());
         assertEquals(diff.added().toRecords(), reader.readDifference(at, apex, nextId).added().toRecords());
@@ -145,7 +145,9 @@ class ContentRoundTripTest {
     ContentLocation base = writer.write(TOPIC, apex, "v1", v1);
     List<Record> v2 = new ArrayList<>(v1.subList(1, v1.size()));
     ContentLocation at = writer.write(TOPIC, apex, "v2",
-        new ContentWriter.Difference("v1", base, List.of(v1.get(0)), List.of()), v2);
+        new ContentWriter.Difference(
+            "v1", base, new CompactDiff(CompactRecords.of(List.of(v1.get(0))), CompactRecords.empty())),
+        CompactRecords.of(v2));
     assertEquals(v2, reader.readAll(at, apex, "v2"));
 
     ContentLocation wrong = ContentLocation.newBuilder(at).setPartDigest("00".repeat(48)).build();

@@ -147,9 +147,8 @@ public class ZoneRegistryConsumer {
                   Topics.UNSIGNED_CONTENT,
                   zone,
                   versionId,
-                  new ContentWriter.Difference(
-                      last.versionId(), last.location(), diff.removed().toRecords(), diff.added().toRecords()),
-                  records);
+                  new ContentWriter.Difference(last.versionId(), last.location(), diff),
+                  compact);
       return new LoadResult(outcome, new LastLoaded(versionId, location, compact));
     } catch (RuntimeException e) {
       LOG.errorf(e, "could not write the content of zone %s version %s", zone, versionId);

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.content.ContentWriter;
+import dev.cascade.dnssec.compact.CompactDiff;
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.zone.CanonicalOrder;
 import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
@@ -44,7 +46,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
@@ -148,10 +149,9 @@ class PublisherPipelineTest {
     ContentLocation secondContent;
     try (ContentWriter writer = new ContentWriter(Bus.producerConfig())) {
       secondContent = writer.write(Topics.SIGNED_CONTENT, zone, v2,
-          new ContentWriter.Difference(v1, firstContent,
-              Stream.of(oldSoa, removed).sorted(CanonicalOrder.RECORDS).toList(),
-              Stream.of(newSoa, added).sorted(CanonicalOrder.RECORDS).toList()),
-          second);
+          new ContentWriter.Difference(v1, firstContent, new CompactDiff(
+              CompactRecords.of(List.of(oldSoa, removed)), CompactRecords.of(List.of(newSoa, added)))),
+          CompactRecords.ofSorted(second));
     }
     Bus.send(Topics.SIGNED_VERSIONS, zone, signed(zone, v2, 201, secondContent), null);
     Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, v2, ReviewStage.SIGNED, 201, ReviewDecision.APPROVED), null);

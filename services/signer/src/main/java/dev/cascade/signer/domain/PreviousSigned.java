@@ -1,7 +1,6 @@
 package dev.cascade.signer.domain;
 
-import java.util.List;
-import org.xbill.DNS.Record;
+import dev.cascade.dnssec.compact.CompactRecords;
 
 /**
  * The zone's previous signed version as an incremental signing needs it (reference notes §6, "incremental" mode):
@@ -24,6 +23,8 @@ public sealed interface PreviousSigned {
    * The previous signed version's records.
    *
    * @param records its records, as the signer wrote them
+   * @param unsigned the unsigned version it was signed from, or null if that is not at hand: with it, a new version
+   *     is signed as its change from that one
    */
-  record Available(List<Record> records) implements PreviousSigned {}
+  record Available(CompactRecords records, CompactRecords unsigned) implements PreviousSigned {}
 }

@@ -1,10 +1,9 @@
 package dev.cascade.signer.domain;
 
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.sign.SignatureRefresh;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import java.time.Instant;
-import java.util.List;
-import org.xbill.DNS.Record;
 
 /**
  * When the signer re-signs a zone for its signatures (reference notes §6: re-signing every
@@ -22,7 +21,7 @@ public final class RefreshSchedule {
   private RefreshSchedule() {}
 
   /** When the version {@code signed}, made at {@code signedAt} under {@code policy}, is to be re-signed. */
-  public static Instant refreshDueAt(List<Record> signed, SigningPolicy policy, Instant signedAt) {
+  public static Instant refreshDueAt(CompactRecords signed, SigningPolicy policy, Instant signedAt) {
     Instant cadence = signedAt.plus(policy.refreshInterval());
     return SignatureRefresh.nextDue(signed, policy, signedAt)
         .filter(due -> due.isAfter(cadence))

@@ -1,10 +1,10 @@
 package dev.cascade.signer.domain;
 
+import dev.cascade.dnssec.compact.CompactDiff;
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.sign.SigningStats;
 import dev.cascade.dnssec.verify.VerifiedSignatures;
 import java.time.Instant;
-import java.util.List;
-import org.xbill.DNS.Record;
 
 /** The result of signing one version: a signed zone that passed the verification gate, or why there is none. */
 public sealed interface SigningOutcome {
@@ -14,9 +14,12 @@ public sealed interface SigningOutcome {
    *
    * @param signedSerial SOA serial of the signed version
    * @param records the signed zone in canonical order
+   * @param change when it was signed as a change: what it removes from the previous signed version and adds to it;
+   *     else null
    * @param stats counts reported by the signer
    * @param startedAt when signing started
    * @param finishedAt when the verification gate passed
+   * @param passReason why the zone was signed by a pass over all of it rather than as a change; null for a change
    * @param fullSigningReason why the zone was signed in full rather than incrementally; null for an incremental
    *     signing
    * @param refreshDueAt when the signature refresh is to re-sign this version ({@link RefreshSchedule})
@@ -24,10 +27,12 @@ public sealed interface SigningOutcome {
    */
   record Signed(
       long signedSerial,
-      List<Record> records,
+      CompactRecords records,
+      CompactDiff change,
       SigningStats stats,
       Instant startedAt,
       Instant finishedAt,
+      String passReason,
       String fullSigningReason,
       Instant refreshDueAt,
       VerifiedSignatures verified)

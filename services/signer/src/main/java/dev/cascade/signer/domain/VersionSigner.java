@@ -1,7 +1,11 @@
 package dev.cascade.signer.domain;
 
+import dev.cascade.dnssec.compact.CompactDiff;
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.sign.ChangeSigner;
 import dev.cascade.dnssec.sign.SignedZone;
+import dev.cascade.dnssec.sign.SigningStats;
 import dev.cascade.dnssec.sign.ZoneSigner;
 import dev.cascade.dnssec.verify.VerificationReport;
 import dev.cascade.dnssec.verify.VerifiedSignatures;
@@ -52,11 +56,17 @@ public final class VersionSigner {
   }
 
   /**
-   * Signs {@code unsigned} and verifies the result against the key set's DNSKEYs. With a previous signed version at
-   * hand the signing is incremental ({@link ZoneSigner#resign}: RRSIGs of unchanged RRsets that are not due are
-   * carried over, reference notes §6); without one, or when the incremental signing throws or its result fails the
-   * verification gate, the zone is signed in full: the previous version only ever saves work, it never fails a
-   * version. The gate always checks the complete result.
+   * Signs {@code unsigned} and verifies the result against the key set's DNSKEYs, by the cheapest way the previous
+   * signed version allows, falling back to the next when one cannot be used or its result fails the gate:
+   * <ol>
+   *   <li>as a change ({@link ChangeSigner}): when the previous version and the unsigned version it was made from
+   *       are at hand, only what the unsigned difference reaches is signed, and only that is looked at;
+   *   <li>incrementally ({@link ZoneSigner#resign}): a pass over the whole zone that carries over the RRSIGs of
+   *       unchanged RRsets that are not due (reference notes §6);
+   *   <li>in full.
+   * </ol>
+   * The previous version only ever saves work, it never fails a version. The gate always checks the complete
+   * result.
    *
    * @param origin the zone apex
    * @param unsignedSerial SOA serial of the loaded version
@@ -71,7 +81,7 @@ public final class VersionSigner {
   public SigningOutcome sign(
       Name origin,
       long unsignedSerial,
-      List<Record> unsigned,
+      CompactRecords unsigned,
       List<SigningKey> keys,
       long dnskeyTtl,
       ZonePolicy policy,
@@ -85,17 +95,32 @@ public final class VersionSigner {
       return new SigningOutcome.Failed(
           "serial policy " + policy.serialPolicy() + " refused loaded serial " + unsignedSerial + ": " + e.getMessage());
     }
-    ZoneSigner signer = new ZoneSigner(clock, threads);
     List<DNSKEYRecord> publishedKeySet = keys.stream().map(SigningKey::dnskey).toList();
+    String passReason;
+    if (previous instanceof PreviousSigned.Available available && available.unsigned() != null) {
+      ChangeAttempt attempt =
+          signChange(origin, available, unsigned, keys, dnskeyTtl, policy, signedSerial, startedAt);
+      if (attempt.signed() != null) {
+        return attempt.signed();
+      }
+      passReason = attempt.declined();
+    } else {
+      passReason = "the unsigned version the previous one was made from is not at hand";
+    }
+    ZoneSigner signer = new ZoneSigner(clock, threads);
+    List<Record> unsignedRecords = unsigned.toRecords();
     String fullSigningReason;
     if (previous instanceof PreviousSigned.Available available) {
       try {
         SignedZone incremental =
-            signer.resign(origin, available.records(), unsigned, keys, dnskeyTtl, policy.signing(), signedSerial)
+            signer.resign(origin, available.records().toRecords(), unsignedRecords, keys, dnskeyTtl, policy.signing(),
+                    signedSerial)
                 .zone();
-        Gate gate = gate(origin, incremental, publishedKeySet, policy);
+        CompactRecords records = CompactRecords.ofSorted(incremental.records());
+        Gate gate = gate(origin, incremental.records(), publishedKeySet, policy);
         if (gate.problem() == null) {
-          return signed(signedSerial, incremental, policy, startedAt, null, gate.verified());
+          return signed(signedSerial, records, null, incremental.stats(), policy, startedAt, passReason, null,
+              gate.verified());
         }
         fullSigningReason = "the incremental result failed the " + gate.problem();
       } catch (RuntimeException e) {
@@ -108,26 +133,60 @@ public final class VersionSigner {
     }
     SignedZone full;
     try {
-      full = signer.sign(origin, unsigned, keys, dnskeyTtl, policy.signing(), signedSerial);
+      full = signer.sign(origin, unsignedRecords, keys, dnskeyTtl, policy.signing(), signedSerial);
     } catch (RuntimeException e) {
       return new SigningOutcome.Failed("signing failed: " + describe(e));
     }
-    Gate gate = gate(origin, full, publishedKeySet, policy);
+    Gate gate = gate(origin, full.records(), publishedKeySet, policy);
     if (gate.problem() != null) {
       return new SigningOutcome.Failed(gate.problem());
     }
-    return signed(signedSerial, full, policy, startedAt, fullSigningReason, gate.verified());
+    return signed(signedSerial, CompactRecords.ofSorted(full.records()), null, full.stats(), policy, startedAt,
+        passReason, fullSigningReason, gate.verified());
+  }
+
+  /** A signing as a change: its outcome, or why there is none and the zone is signed by a pass over it. */
+  private record ChangeAttempt(SigningOutcome.Signed signed, String declined) {}
+
+  private ChangeAttempt signChange(
+      Name origin,
+      PreviousSigned.Available previous,
+      CompactRecords unsigned,
+      List<SigningKey> keys,
+      long dnskeyTtl,
+      ZonePolicy policy,
+      long signedSerial,
+      Instant startedAt) {
+    ChangeSigner.Result result;
+    try {
+      CompactDiff unsignedChange = CompactDiff.between(previous.unsigned(), unsigned);
+      result = new ChangeSigner(clock)
+          .sign(origin, previous.records(), unsignedChange, keys, dnskeyTtl, policy.signing(), signedSerial);
+    } catch (RuntimeException e) {
+      return new ChangeAttempt(null, "signing the change failed: " + describe(e));
+    }
+    if (result instanceof ChangeSigner.Result.NeedsFullSigning declined) {
+      return new ChangeAttempt(null, declined.reason());
+    }
+    ChangeSigner.Result.Signed change = (ChangeSigner.Result.Signed) result;
+    CompactRecords records = change.change().applyTo(previous.records());
+    Gate gate = gate(origin, records.toRecords(), keys.stream().map(SigningKey::dnskey).toList(), policy);
+    if (gate.problem() != null) {
+      return new ChangeAttempt(null, "the signed change failed the " + gate.problem());
+    }
+    return new ChangeAttempt(
+        signed(signedSerial, records, change.change(), change.stats(), policy, startedAt, null, null, gate.verified()),
+        null);
   }
 
   /** What the verification gate said: null or the failure reason, and the signatures it found valid. */
   private record Gate(String problem, VerifiedSignatures verified) {}
 
   /** Runs the verification gate on {@code signed}. */
-  private Gate gate(Name origin, SignedZone signed, List<DNSKEYRecord> publishedKeySet, ZonePolicy policy) {
+  private Gate gate(Name origin, List<Record> signed, List<DNSKEYRecord> publishedKeySet, ZonePolicy policy) {
     VerificationReport report;
     try {
-      report = ZoneVerifier.verify(
-          origin, signed.records(), publishedKeySet, clock.instant(), policy.expiryFloor(), known);
+      report = ZoneVerifier.verify(origin, signed, publishedKeySet, clock.instant(), policy.expiryFloor(), known);
     } catch (RuntimeException e) {
       return new Gate("verification gate failed to run: " + describe(e), VerifiedSignatures.none());
     }
@@ -136,20 +195,25 @@ public final class VersionSigner {
 
   private SigningOutcome.Signed signed(
       long signedSerial,
-      SignedZone zone,
+      CompactRecords records,
+      CompactDiff change,
+      SigningStats stats,
       ZonePolicy policy,
       Instant startedAt,
+      String passReason,
       String fullSigningReason,
       VerifiedSignatures verified) {
     Instant finishedAt = clock.instant();
     return new SigningOutcome.Signed(
         signedSerial,
-        zone.records(),
-        zone.stats(),
+        records,
+        change,
+        stats,
         startedAt,
         finishedAt,
+        passReason,
         fullSigningReason,
-        RefreshSchedule.refreshDueAt(zone.records(), policy.signing(), finishedAt),
+        RefreshSchedule.refreshDueAt(records, policy.signing(), finishedAt),
         verified);
   }
 

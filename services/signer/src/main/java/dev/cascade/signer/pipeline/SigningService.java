@@ -48,7 +48,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 
 /**
  * Signs approved versions once policy, key set and manifest are all known, on the calling worker thread (inside the
@@ -111,8 +110,12 @@ public class SigningService {
 
   private record UnwrappedKeySet(String eventId, List<SigningKey> keys) {}
 
-  /** The last signed version, and the signatures the verification gate found valid in it. */
-  private record LastSigned(String signedVersionId, CompactRecords records, VerifiedSignatures verified) {}
+  /**
+   * The last signed version, the unsigned version it was signed from (null if that could not be read back after a
+   * restart), and the signatures the verification gate found valid in it.
+   */
+  private record LastSigned(
+      String signedVersionId, CompactRecords records, CompactRecords unsigned, VerifiedSignatures verified) {}
 
   /** An unsigned version the signer has read, compactly: a later version written as a difference applies to it. */
   private record LastUnsigned(String versionId, CompactRecords records) {}
@@ -329,7 +332,11 @@ public class SigningService {
       return "key set " + job.keySet().eventId() + ": " + e.getMessage();
     }
     UnsignedManifest manifest = job.manifest();
-    List<Record> unsigned;
+    // The previous version first: after a restart it reads back the unsigned version behind it, which the new
+    // unsigned version is then read onto when it was written as its difference.
+    Optional<SignedHead> head = store.findSignedHead(zone);
+    PreviousSigned previous = previous(zone, head);
+    CompactRecords unsigned;
     try {
       unsigned = readUnsigned(zone, manifest);
     } catch (Exception e) {
@@ -341,10 +348,8 @@ public class SigningService {
     } catch (Exception e) {
       return "zone name " + zone + " is invalid: " + describe(e);
     }
-    Optional<SignedHead> head = store.findSignedHead(zone);
-    PreviousSigned previous = previous(zone, head);
     int threads = Runtime.getRuntime().availableProcessors();
-    LOG.infof("zone %s version %s (%s): signing %d records with %d keys on %d threads",
+    LOG.infof("zone %s version %s (%s): signing %d records with %d keys, up to %d threads",
         zone, job.signedVersionId(), job.cause(), unsigned.size(), keys.size(), threads);
     SigningOutcome outcome =
         new VersionSigner(clock, threads, verifiedSignatures(zone))
@@ -363,12 +368,13 @@ public class SigningService {
     SigningOutcome.Signed signed = (SigningOutcome.Signed) outcome;
     if (!signed.incremental()) {
       LOG.infof("zone %s version %s: signed in full: %s", zone, job.signedVersionId(), signed.fullSigningReason());
+    } else if (signed.change() == null) {
+      LOG.infof("zone %s version %s: signed by a pass over the zone: %s", zone, job.signedVersionId(),
+          signed.passReason());
     }
-    CompactRecords compact;
     ContentLocation location;
     try {
-      compact = CompactRecords.ofSorted(signed.records());
-      location = write(zone, job.signedVersionId(), signed.records(), compact, head);
+      location = write(zone, job.signedVersionId(), signed, head);
     } catch (Exception e) {
       return "cannot write signed content: " + describe(e);
     }
@@ -405,7 +411,7 @@ public class SigningService {
             job.keySet().eventId(),
             event.getMetadata().getEventId(),
             signed.refreshDueAt()));
-    lastSigned.put(zone, new LastSigned(job.signedVersionId(), compact, signed.verified()));
+    lastSigned.put(zone, new LastSigned(job.signedVersionId(), signed.records(), unsigned, signed.verified()));
     LOG.infof("zone %s version %s: signed serial %d, %d records, %d RRSIGs (%d reused), refresh due at %s, written %s",
         zone, job.signedVersionId(), signed.signedSerial(), signed.records().size(), signed.stats().rrsigCount(),
         signed.stats().reusedRrsigCount(), signed.refreshDueAt(),
@@ -424,31 +430,32 @@ public class SigningService {
 
   /**
    * Writes the signed version: as its difference from the zone's last signed version when that is at hand and the
-   * difference is small ({@link ContentManifests#wholeVersionDue}), else whole.
+   * difference is small ({@link ContentManifests#wholeVersionDue}), else whole. A version signed as a change from
+   * that version brings its difference; otherwise it is computed.
    */
   private ContentLocation write(
-      String zone, String versionId, List<Record> records, CompactRecords compact, Optional<SignedHead> head) {
+      String zone, String versionId, SigningOutcome.Signed signed, Optional<SignedHead> head) {
+    CompactRecords records = signed.records();
     LastSigned base = head.map(h -> lastSigned.get(zone))
         .filter(last -> last.signedVersionId().equals(head.get().signedVersionId()))
         .orElse(null);
     if (base != null) {
       ContentLocation baseLocation = EventMapping.location(head.get().content());
-      CompactDiff diff = CompactDiff.between(base.records(), compact);
-      if (!ContentManifests.wholeVersionDue(baseLocation, diff.size(), compact.size())) {
+      CompactDiff diff = signed.change() != null ? signed.change() : CompactDiff.between(base.records(), records);
+      if (!ContentManifests.wholeVersionDue(baseLocation, diff.size(), records.size())) {
         ContentWriter.Difference difference =
-            new ContentWriter.Difference(
-                base.signedVersionId(), baseLocation, diff.removed().toRecords(), diff.added().toRecords());
+            new ContentWriter.Difference(base.signedVersionId(), baseLocation, diff);
         return writer().write(Topics.SIGNED_CONTENT, zone, versionId, difference, records);
       }
     }
-    return writer().write(Topics.SIGNED_CONTENT, zone, versionId, records);
+    return writer().write(Topics.SIGNED_CONTENT, zone, versionId, records.toRecords());
   }
 
   /**
    * The unsigned version to sign: when it was written as its difference from the unsigned version read last, only the
    * difference is read and applied; otherwise the version is read whole, or rebuilt from its chain.
    */
-  private List<Record> readUnsigned(String zone, UnsignedManifest manifest) {
+  private CompactRecords readUnsigned(String zone, UnsignedManifest manifest) {
     ContentLocation where = EventMapping.location(manifest.content());
     LastUnsigned last = lastUnsigned.get(zone);
     CompactRecords records;
@@ -460,12 +467,12 @@ public class SigningService {
       }
     }
     lastUnsigned.put(zone, new LastUnsigned(manifest.versionId(), records));
-    return records.toRecords();
+    return records;
   }
 
   /**
-   * The zone's last signed version, the base of an incremental signing: held in memory since it was signed, or read
-   * back from Kafka once after a restart.
+   * The zone's last signed version, the base of an incremental signing, with the unsigned version it was made from:
+   * held in memory since it was signed, or read back from Kafka once after a restart.
    */
   private PreviousSigned previous(String zone, Optional<SignedHead> head) {
     if (head.isEmpty()) {
@@ -473,17 +480,34 @@ public class SigningService {
     }
     LastSigned held = lastSigned.get(zone);
     if (held != null && held.signedVersionId().equals(head.get().signedVersionId())) {
-      return new PreviousSigned.Available(held.records().toRecords());
+      return new PreviousSigned.Available(held.records(), held.unsigned());
     }
+    CompactRecords records;
     try (ContentReader reader = new ContentReader(consumerConfig)) {
-      List<Record> records =
-          reader.readAll(EventMapping.location(head.get().content()), zone, head.get().signedVersionId());
-      lastSigned.put(zone, new LastSigned(
-          head.get().signedVersionId(), CompactRecords.ofSorted(records), VerifiedSignatures.none()));
-      return new PreviousSigned.Available(records);
+      records = CompactRecords.ofSorted(
+          reader.readAll(EventMapping.location(head.get().content()), zone, head.get().signedVersionId()));
     } catch (Exception e) {
       return new PreviousSigned.Unreadable(
           "version " + head.get().signedVersionId() + " at " + head.get().content().topic() + ": " + describe(e));
+    }
+    CompactRecords unsigned = store.findManifest(head.get().unsignedVersionId())
+        .map(manifest -> readUnsignedOrNull(zone, manifest))
+        .orElse(null);
+    lastSigned.put(zone, new LastSigned(head.get().signedVersionId(), records, unsigned, VerifiedSignatures.none()));
+    return new PreviousSigned.Available(records, unsigned);
+  }
+
+  /**
+   * The unsigned version behind the last signed one, read back after a restart; null if it cannot be read, which
+   * only costs the next signing a pass over the whole zone.
+   */
+  private CompactRecords readUnsignedOrNull(String zone, UnsignedManifest manifest) {
+    try {
+      return readUnsigned(zone, manifest);
+    } catch (Exception e) {
+      LOG.infof("zone %s: the unsigned version %s behind the last signed one cannot be read back (%s); the next"
+          + " version is signed by a pass over the whole zone", zone, manifest.versionId(), describe(e));
+      return null;
     }
   }
 

@@ -3,8 +3,10 @@ package dev.cascade.signer.domain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.verify.ZoneVerifier;
@@ -50,13 +52,45 @@ class IncrementalSigningChoiceTest {
   void aChangedVersionIsSignedIncrementallyFromThePreviousOne() {
     SigningOutcome.Signed second =
         sign(T1, version(2026030101, true), OptionalLong.of(first.signedSerial()),
-            new PreviousSigned.Available(first.records()));
+            new PreviousSigned.Available(first.records(), null));
 
     assertTrue(second.incremental(), second.fullSigningReason());
+    assertNull(second.change());
+    assertEquals("the unsigned version the previous one was made from is not at hand", second.passReason());
     assertTrue(second.stats().reusedRrsigCount() > 0);
     assertTrue(second.stats().reusedRrsigCount() < second.stats().rrsigCount(), "new and changed RRsets are signed");
-    assertTrue(second.records().stream().anyMatch(r -> r.getName().equals(TestZones.name("ftp.example.test."))));
+    assertTrue(second.records().toRecords().stream().anyMatch(r -> r.getName().equals(TestZones.name("ftp.example.test."))));
     assertPassesGate(second, T1);
+  }
+
+  @Test
+  void withTheUnsignedVersionBehindThePreviousOneAChangeIsSignedAsAChange() {
+    SigningOutcome.Signed second =
+        sign(T1, version(2026030101, true), OptionalLong.of(first.signedSerial()),
+            new PreviousSigned.Available(first.records(), CompactRecords.ofSorted(version(2026030100, false))));
+
+    assertTrue(second.incremental(), second.fullSigningReason());
+    assertNull(second.passReason());
+    // The new name's A RRset and NSEC, its predecessor's NSEC and the SOA are re-signed; nothing else.
+    assertEquals(4, second.stats().rrsigCount() - second.stats().reusedRrsigCount());
+    assertEquals(second.records().toRecords(), second.change().applyTo(first.records()).toRecords());
+    assertTrue(second.records().toRecords().stream()
+        .anyMatch(r -> r.getName().equals(TestZones.name("ftp.example.test."))));
+    assertPassesGate(second, T1);
+  }
+
+  @Test
+  void aChangeTheChangeSignerDeclinesIsSignedByAPassOverTheZone() {
+    SigningOutcome.Signed second =
+        sign(T1, version(2026030101, true), OptionalLong.of(first.signedSerial()),
+            new PreviousSigned.Available(first.records(), CompactRecords.ofSorted(version(2026030100, false))),
+            keys.subList(0, 1));
+
+    assertTrue(second.incremental(), second.fullSigningReason());
+    assertEquals("the key set changed", second.passReason());
+    assertNull(second.change());
+    assertTrue(ZoneVerifier.verify(TestZones.origin(), second.records().toRecords(), List.of(keys.get(0).dnskey()), T1,
+        POLICY.expiryFloor()).ok());
   }
 
   @Test
@@ -76,7 +110,7 @@ class IncrementalSigningChoiceTest {
     // The previous version's RRSIG over www A has a broken signature: reused as is, the gate stops it.
     Record www = TestZones.parse("www.example.test. 3600 IN A 192.0.2.80");
     List<Record> corrupted = new ArrayList<>();
-    for (Record r : first.records()) {
+    for (Record r : first.records().toRecords()) {
       if (r instanceof RRSIGRecord sig && sig.getName().equals(www.getName()) && sig.getTypeCovered() == Type.A) {
         byte[] signature = sig.getSignature();
         signature[0] ^= 0x01;
@@ -88,7 +122,7 @@ class IncrementalSigningChoiceTest {
 
     SigningOutcome.Signed second =
         sign(T1, version(2026030101, true), OptionalLong.of(first.signedSerial()),
-            new PreviousSigned.Available(corrupted));
+            new PreviousSigned.Available(CompactRecords.ofSorted(corrupted), null));
 
     assertFalse(second.incremental());
     assertTrue(second.fullSigningReason().startsWith("the incremental result failed the verification gate: "),
@@ -102,7 +136,7 @@ class IncrementalSigningChoiceTest {
 
     SigningOutcome.Signed second =
         sign(T1, version(2026030101, true), OptionalLong.of(first.signedSerial()),
-            new PreviousSigned.Available(foreign));
+            new PreviousSigned.Available(CompactRecords.of(foreign), null));
 
     assertPassesGate(second, T1);
     assertEquals(0, second.stats().reusedRrsigCount());
@@ -119,9 +153,15 @@ class IncrementalSigningChoiceTest {
 
   private SigningOutcome.Signed sign(
       Instant at, List<Record> unsigned, OptionalLong previousSerial, PreviousSigned previous) {
+    return sign(at, unsigned, previousSerial, previous, keys);
+  }
+
+  private SigningOutcome.Signed sign(Instant at, List<Record> unsigned, OptionalLong previousSerial,
+      PreviousSigned previous, List<SigningKey> keys) {
     SigningOutcome outcome =
         new VersionSigner(Clock.fixed(at, ZoneOffset.UTC), 2)
-            .sign(TestZones.origin(), serialOf(unsigned), unsigned, keys, 3600, POLICY, previousSerial, previous);
+            .sign(TestZones.origin(), serialOf(unsigned), CompactRecords.ofSorted(unsigned), keys, 3600, POLICY,
+                previousSerial, previous);
     return assertInstanceOf(SigningOutcome.Signed.class, outcome);
   }
 
@@ -134,7 +174,7 @@ class IncrementalSigningChoiceTest {
   }
 
   private void assertPassesGate(SigningOutcome.Signed signed, Instant at) {
-    var report = ZoneVerifier.verify(TestZones.origin(), signed.records(),
+    var report = ZoneVerifier.verify(TestZones.origin(), signed.records().toRecords(),
         keys.stream().map(SigningKey::dnskey).toList(), at, POLICY.expiryFloor());
     assertTrue(report.ok(), report.problems().toString());
   }

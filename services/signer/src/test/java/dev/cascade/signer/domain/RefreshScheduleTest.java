@@ -3,8 +3,10 @@ package dev.cascade.signer.domain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.sign.SignatureRefresh;
@@ -44,15 +46,17 @@ class RefreshScheduleTest {
     assertTrue(due.isAfter(T0.plus(SIGNING.refreshInterval())), due.toString());
     assertFalse(RefreshSchedule.isDue(due, due.minusSeconds(1)));
     assertTrue(RefreshSchedule.isDue(due, due));
-    assertTrue(SignatureRefresh.anyDue(first.records(), SIGNING, due));
+    assertTrue(SignatureRefresh.anyDue(first.records().toRecords(), SIGNING, due));
 
-    var refreshed = sign(due, new PreviousSigned.Available(first.records()), OptionalLong.of(first.signedSerial()));
+    var refreshed = sign(due, new PreviousSigned.Available(first.records(), CompactRecords.ofSorted(unsigned)),
+        OptionalLong.of(first.signedSerial()));
     assertTrue(refreshed.incremental());
+    assertNotNull(refreshed.change(), "the due RRSIGs are re-made as a change: " + refreshed.passReason());
     assertEquals(first.signedSerial() + 1, refreshed.signedSerial());
     assertTrue(refreshed.stats().reusedRrsigCount() < refreshed.stats().rrsigCount(), "due RRSIGs were re-made");
-    assertFalse(SignatureRefresh.anyDue(refreshed.records(), SIGNING, due), "nothing is due right after");
+    assertFalse(SignatureRefresh.anyDue(refreshed.records().toRecords(), SIGNING, due), "nothing is due right after");
     assertTrue(refreshed.refreshDueAt().isAfter(due));
-    assertTrue(ZoneVerifier.verify(TestZones.origin(), refreshed.records(),
+    assertTrue(ZoneVerifier.verify(TestZones.origin(), refreshed.records().toRecords(),
         keys.stream().map(SigningKey::dnskey).toList(), due, POLICY.expiryFloor()).ok());
   }
 
@@ -65,8 +69,8 @@ class RefreshScheduleTest {
             T0.plus(SIGNING.remainTime()).plusSeconds(3600).plus(Duration.ofMinutes(10)), T0.minusSeconds(3600),
             12345, TestZones.origin(), new byte[64]);
 
-    assertEquals(T0.plus(SIGNING.refreshInterval()), RefreshSchedule.refreshDueAt(List.of(nearlyDue), SIGNING, T0));
-    assertEquals(T0.plus(SIGNING.refreshInterval()), RefreshSchedule.refreshDueAt(List.of(), SIGNING, T0));
+    assertEquals(T0.plus(SIGNING.refreshInterval()), RefreshSchedule.refreshDueAt(CompactRecords.of(List.of(nearlyDue)), SIGNING, T0));
+    assertEquals(T0.plus(SIGNING.refreshInterval()), RefreshSchedule.refreshDueAt(CompactRecords.empty(), SIGNING, T0));
   }
 
   @Test
@@ -77,7 +81,7 @@ class RefreshScheduleTest {
   private SigningOutcome.Signed sign(Instant at, PreviousSigned previous, OptionalLong previousSerial) {
     SigningOutcome outcome =
         new VersionSigner(Clock.fixed(at, ZoneOffset.UTC), 2)
-            .sign(TestZones.origin(), 2026030100, unsigned, keys, 3600, POLICY, previousSerial, previous);
+            .sign(TestZones.origin(), 2026030100, CompactRecords.ofSorted(unsigned), keys, 3600, POLICY, previousSerial, previous);
     return assertInstanceOf(SigningOutcome.Signed.class, outcome);
   }
 }

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.dnssec.verify.ZoneVerifier;
-import dev.cascade.dnssec.zone.CanonicalOrder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +17,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
 
@@ -26,8 +25,7 @@ class VersionSignerTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
 
   private final List<SigningKey> keys = TestZones.keys();
-  private final List<Record> unsigned =
-      TestZones.unsignedZone(2026030100).stream().sorted(CanonicalOrder.RECORDS).toList();
+  private final CompactRecords unsigned = CompactRecords.of(TestZones.unsignedZone(2026030100));
 
   @Test
   void signedZonePassesTheGateAndCarriesThePolicySerial() {
@@ -46,13 +44,13 @@ class VersionSignerTest {
     var signed = assertInstanceOf(SigningOutcome.Signed.class, outcome);
     assertEquals(42, signed.signedSerial());
     SOARecord soa =
-        (SOARecord) signed.records().stream().filter(r -> r.getType() == Type.SOA).findFirst().orElseThrow();
+        (SOARecord) signed.records().toRecords().stream().filter(r -> r.getType() == Type.SOA).findFirst().orElseThrow();
     assertEquals(42, soa.getSerial());
     assertTrue(signed.stats().rrsigCount() > 0);
     var report =
         ZoneVerifier.verify(
             TestZones.origin(),
-            signed.records(),
+            signed.records().toRecords(),
             keys.stream().map(SigningKey::dnskey).toList(),
             CLOCK.instant(),
             Duration.ofDays(7));
