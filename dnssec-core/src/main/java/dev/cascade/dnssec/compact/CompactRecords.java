@@ -177,6 +177,25 @@ public final class CompactRecords {
     return false;
   }
 
+  /** Where the group of owner name {@code owner} ends in its page: the next group's start, or after its last record. */
+  private int groupEnd(int owner) {
+    long at = ownerAt[owner];
+    if (owner + 1 < ownerCount && (ownerAt[owner + 1] >>> 32) == (at >>> 32)) {
+      return (int) ownerAt[owner + 1];
+    }
+    byte[] page = pages[(int) (at >>> 32)];
+    int pos = (int) at + WireNames.length(page, (int) at);
+    for (int i = firstRecord[owner]; i < firstRecord[owner + 1]; i++) {
+      pos += FIXED_BYTES + (((page[pos + RDLENGTH_AT] & 0xff) << 8) | (page[pos + RDLENGTH_AT + 1] & 0xff));
+    }
+    return pos;
+  }
+
+  /** The records of the owner names {@code [from, to)}, copied. */
+  public CompactRecords owners(int from, int to) {
+    return builder().copyOwners(this, from, to).build();
+  }
+
   /** A cursor before the first record of the owner name with index {@code owner}. */
   private Cursor cursorAt(int owner) {
     Cursor cursor = new Cursor();
@@ -328,8 +347,13 @@ public final class CompactRecords {
     private int recordCount;
     private long wireBytes;
     private Record previous;
-    /** The previous record's owner name as stored: records share it only if their owner has the same octets. */
-    private byte[] previousOwner = new byte[0];
+    /**
+     * The previous record's owner name as stored, a range of this builder's current page (none yet: length 0):
+     * records share it only if their owner has the same octets.
+     */
+    private byte[] previousOwnerPage = new byte[0];
+    private int previousOwnerOffset;
+    private int previousOwnerLength;
 
     private Builder() {}
 
@@ -351,7 +375,7 @@ public final class CompactRecords {
       }
       byte[] wire = record.toWire(Section.ANSWER);
       int ownerLength = record.getName().length();
-      boolean newOwner = !Arrays.equals(previousOwner, 0, previousOwner.length, wire, 0, ownerLength);
+      boolean newOwner = !sameAsPreviousOwner(wire, 0, ownerLength);
       int needed = wire.length - (newOwner ? 0 : ownerLength);
       if (position + needed > page.length) {
         // A new page starts with an owner name, so that a cursor finds every owner group within one page.
@@ -378,8 +402,7 @@ public final class CompactRecords {
       byte[] from = cursor.page();
       int ownerLength = cursor.ownerLength();
       int ownerOffset = cursor.ownerOffset();
-      boolean newOwner =
-          !Arrays.equals(previousOwner, 0, previousOwner.length, from, ownerOffset, ownerOffset + ownerLength);
+      boolean newOwner = !sameAsPreviousOwner(from, ownerOffset, ownerLength);
       int needed = cursor.rrLength() + (newOwner ? ownerLength : 0);
       if (position + needed > page.length) {
         startPage(Math.max(PAGE_BYTES, ownerLength + cursor.rrLength()));
@@ -406,8 +429,41 @@ public final class CompactRecords {
       firstRecord[ownerCount] = recordCount;
       ownerCount++;
       System.arraycopy(name, offset, page, position, length);
+      previousOwnerPage = page;
+      previousOwnerOffset = position;
+      previousOwnerLength = length;
       position += length;
-      previousOwner = Arrays.copyOfRange(name, offset, offset + length);
+    }
+
+    private boolean sameAsPreviousOwner(byte[] name, int offset, int length) {
+      return Arrays.equals(previousOwnerPage, previousOwnerOffset, previousOwnerOffset + previousOwnerLength,
+          name, offset, offset + length);
+    }
+
+    /**
+     * Adds the owner names {@code [from, to)} of {@code source} with all their records, copied group by group without
+     * decoding: what a small difference leaves unchanged of a large version costs one array copy per owner name. The
+     * first of them must sort after everything added so far; as with {@link #copy}, that is the caller's promise.
+     */
+    Builder copyOwners(CompactRecords source, int from, int to) {
+      for (int owner = from; owner < to; owner++) {
+        long at = source.ownerAt[owner];
+        byte[] sourcePage = source.pages[(int) (at >>> 32)];
+        int start = (int) at;
+        int length = source.groupEnd(owner) - start;
+        int ownerLength = WireNames.length(sourcePage, start);
+        if (position + length > page.length) {
+          startPage(Math.max(PAGE_BYTES, length));
+        }
+        newOwner(sourcePage, start, ownerLength);
+        System.arraycopy(sourcePage, start + ownerLength, page, position, length - ownerLength);
+        position += length - ownerLength;
+        int records = source.firstRecord[owner + 1] - source.firstRecord[owner];
+        recordCount += records;
+        wireBytes += (long) records * ownerLength + length - ownerLength;
+      }
+      previous = null;
+      return this;
     }
 
     /** The records added so far. */

@@ -60,6 +60,39 @@ class CompactDiffTest {
   }
 
   @Test
+  void aSmallDifferenceIsAppliedNameByNameToALargeVersionAsByAMerge() {
+    // Thousands of untouched owner names around the random ones, so that a difference of a few names takes the
+    // name-by-name path of applyTo (owner groups copied whole, across page boundaries too: the TXT strings make the
+    // version span several 4 MiB pages).
+    Random random = new Random(20261204);
+    List<Record> filler = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      filler.add(new org.xbill.DNS.TXTRecord(RandomRecords.name("f" + i + ".filler"), org.xbill.DNS.DClass.IN, 60,
+          "x".repeat(200 + random.nextInt(55))));
+    }
+    for (int sequence = 0; sequence < 40; sequence++) {
+      RandomRecords records = new RandomRecords(random);
+      List<Record> full = records.zone(1, 5 + random.nextInt(40));
+      CompactRecords previous = withFiller(full, filler);
+      for (int v = 2; v <= 6; v++) {
+        full = records.edit(full, v);
+        CompactRecords current = withFiller(full, filler);
+        CompactDiff diff = CompactDiff.between(previous, current);
+        assertTrue(diff.size() * 64 < previous.ownerCount(), "a small difference: " + diff.size());
+
+        assertEquals(wires(current), wires(diff.applyTo(previous)), "sequence " + sequence + " version " + v);
+        previous = current;
+      }
+    }
+  }
+
+  private static CompactRecords withFiller(List<Record> records, List<Record> filler) {
+    List<Record> all = new ArrayList<>(records);
+    all.addAll(filler);
+    return CompactRecords.of(all);
+  }
+
+  @Test
   void aTtlChangeIsARemovalAndAnAddition() {
     RandomRecords records = new RandomRecords(new Random(5));
     Record a = records.record();
