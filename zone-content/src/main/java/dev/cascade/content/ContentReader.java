@@ -59,11 +59,23 @@ public final class ContentReader implements AutoCloseable {
       String base,
       String partDigest) {}
 
-  /** The whole version as a list, checked. */
-  public List<Record> readAll(ContentLocation where, String zone, String versionId) {
-    List<Record> records = new ArrayList<>();
-    read(where, zone, versionId, records::add);
-    return records;
+  /**
+   * The whole version in compact form, checked: a whole version is built chunk by chunk as it arrives and a difference
+   * rebuilt from its chain, so a large version is never held as a list of records.
+   *
+   * @throws ContentException if the content cannot be read or does not match its manifest
+   */
+  public CompactRecords readCompact(ContentLocation where, String zone, String versionId) {
+    if (where.getBase() != null) {
+      CompactRecords version = rebuild(where, zone, versionId);
+      if (version.size() != where.getRecordCount() || !version.digest().equals(where.getDigest())) {
+        throw new ContentException(zone + " version " + versionId + ": rebuilt content does not match its manifest");
+      }
+      return version;
+    }
+    CompactRecords.Builder builder = CompactRecords.builder();
+    read(where, zone, versionId, builder::add);
+    return builder.build();
   }
 
   /**

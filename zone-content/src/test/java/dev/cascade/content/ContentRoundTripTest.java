@@ -64,8 +64,8 @@ class ContentRoundTripTest {
 
     assertTrue(bigAt.getChunkCount() > 1, "expected several chunks, got " + bigAt.getChunkCount());
     assertEquals(6000, bigAt.getRecordCount());
-    assertEquals(big, reader.readAll(bigAt, "big.test.", "v1"));
-    assertEquals(small, reader.readAll(smallAt, "small.test.", "v1"));
+    assertEquals(big, reader.readCompact(bigAt, "big.test.", "v1").toRecords());
+    assertEquals(small, reader.readCompact(smallAt, "small.test.", "v1").toRecords());
   }
 
   @Test
@@ -93,12 +93,12 @@ class ContentRoundTripTest {
     ContentLocation at = writer.write(TOPIC, "tamper.test.", "v1", zone("tamper.test.", 50));
     ContentLocation wrongDigest = ContentLocation.newBuilder(at).setDigest("00" + at.getDigest().substring(2)).build();
     ContentException digest =
-        assertThrows(ContentException.class, () -> reader.readAll(wrongDigest, "tamper.test.", "v1"));
+        assertThrows(ContentException.class, () -> reader.readCompact(wrongDigest, "tamper.test.", "v1"));
     assertTrue(digest.getMessage().contains("digest"), digest.getMessage());
 
     ContentLocation missingChunk = ContentLocation.newBuilder(at).setChunkCount(at.getChunkCount() + 1).build();
     ContentException count =
-        assertThrows(ContentException.class, () -> reader.readAll(missingChunk, "tamper.test.", "v1"));
+        assertThrows(ContentException.class, () -> reader.readCompact(missingChunk, "tamper.test.", "v1"));
     assertTrue(count.getMessage().contains("chunks"), count.getMessage());
   }
 
@@ -130,7 +130,7 @@ class ContentRoundTripTest {
         assertEquals(diff.added().toRecords(), reader.readDifference(at, apex, nextId).added().toRecords());
       }
       assertTrue(at.getChain().size() < ContentManifests.MAX_CHAIN, "chain of " + at.getChain().size());
-      assertEquals(next, reader.readAll(at, apex, nextId), "version " + v);
+      assertEquals(next, reader.readCompact(at, apex, nextId).toRecords(), "version " + v);
       assertEquals(at, ContentManifests.fromJson(ContentManifests.toJson(at)));
       version = next;
       versionId = nextId;
@@ -148,11 +148,11 @@ class ContentRoundTripTest {
         new ContentWriter.Difference(
             "v1", base, new CompactDiff(CompactRecords.of(List.of(v1.get(0))), CompactRecords.empty())),
         CompactRecords.of(v2));
-    assertEquals(v2, reader.readAll(at, apex, "v2"));
+    assertEquals(v2, reader.readCompact(at, apex, "v2").toRecords());
 
     ContentLocation wrong = ContentLocation.newBuilder(at).setPartDigest("00".repeat(48)).build();
 
-    ContentException e = assertThrows(ContentException.class, () -> reader.readAll(wrong, apex, "v2"));
+    ContentException e = assertThrows(ContentException.class, () -> reader.readCompact(wrong, apex, "v2"));
     assertTrue(e.getMessage().contains("difference does not match"), e.getMessage());
   }
 }

@@ -145,7 +145,7 @@ class ZoneLoadingFlowTest {
         "the trace started by the registry fact continues through the loader");
 
     try (ContentReader reader = new ContentReader(KafkaSettings.consumer(bootstrap, registryUrl))) {
-      List<Record> records = reader.readAll(loaded.getContent(), zone, loaded.getVersionId());
+      List<Record> records = reader.readCompact(loaded.getContent(), zone, loaded.getVersionId()).toRecords();
       assertEquals(6, records.size());
       Record soa = records.stream().filter(r -> r.getType() == Type.SOA).findFirst().orElseThrow();
       assertEquals(2026112801L, ((SOARecord) soa).getSerial());

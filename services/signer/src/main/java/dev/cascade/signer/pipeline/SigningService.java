@@ -463,7 +463,7 @@ public class SigningService {
       if (last != null && last.versionId().equals(where.getBase())) {
         records = reader.readOnto(last.records(), where, zone, manifest.versionId());
       } else {
-        records = CompactRecords.ofSorted(reader.readAll(where, zone, manifest.versionId()));
+        records = reader.readCompact(where, zone, manifest.versionId());
       }
     }
     lastUnsigned.put(zone, new LastUnsigned(manifest.versionId(), records));
@@ -484,8 +484,7 @@ public class SigningService {
     }
     CompactRecords records;
     try (ContentReader reader = new ContentReader(consumerConfig)) {
-      records = CompactRecords.ofSorted(
-          reader.readAll(EventMapping.location(head.get().content()), zone, head.get().signedVersionId()));
+      records = reader.readCompact(EventMapping.location(head.get().content()), zone, head.get().signedVersionId());
     } catch (Exception e) {
       return new PreviousSigned.Unreadable(
           "version " + head.get().signedVersionId() + " at " + head.get().content().topic() + ": " + describe(e));

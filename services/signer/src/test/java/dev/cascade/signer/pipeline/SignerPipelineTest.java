@@ -433,7 +433,7 @@ class SignerPipelineTest {
     assertEquals(Topics.SIGNED_CONTENT, signed.getContent().getTopic());
     List<Record> records;
     try (ContentReader reader = new ContentReader(Bus.consumerConfig())) {
-      records = reader.readAll(signed.getContent(), zone, versionId);
+      records = reader.readCompact(signed.getContent(), zone, versionId).toRecords();
     }
     SOARecord soa = (SOARecord) records.stream().filter(r -> r.getType() == Type.SOA).findFirst().orElseThrow();
     assertEquals(signed.getSignedSerial(), soa.getSerial());
