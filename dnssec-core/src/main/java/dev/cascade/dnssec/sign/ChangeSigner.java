@@ -4,6 +4,7 @@ import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.zone.CanonicalOrder;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.NSEC3PARAMRecord;
+import org.xbill.DNS.NSEC3Record;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.utils.base32;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
@@ -27,13 +33,16 @@ import org.xbill.DNS.Type;
  * change reaches (reference notes §6, "incremental" mode, carried to its end): the RRsets that changed, the names whose
  * RRSIGs are due ({@link SignatureRefresh}), the NSEC records of those names and of their neighbours in the chain
  * (RFC 4034 §4.1.1: the predecessor's next name changes when a name enters or leaves the zone), and the SOA with its
- * new serial. The rest of a million-name zone is not read: names are found by binary search in the compact form.
+ * new serial; in an NSEC3 zone, the NSEC3 records of the touched names, of their ancestors (empty non-terminals,
+ * RFC 5155 §7.1) and of their predecessors in hash order. The rest of a million-name zone is not read: names are found
+ * by binary search in the compact form.
  *
  * <p>The records it makes equal those of {@link ZoneSigner#resign} for the same input: the same zone cuts (RFC 4035
  * §2.2), NSEC type bitmaps (RFC 4035 §2.3), TTLs (RFC 9077 §3), keys per RRset and signature validity with spread
  * expirations; it runs the same per-name code. It declines ({@link Result.NeedsFullSigning}) what it does not
- * handle, and the caller then signs in full: NSEC3 zones, a changed key set or negative TTL, a zone cut or DNAME that
- * appears or goes away above names that stay, and more due signatures than a full signing would make anyway.
+ * handle, and the caller then signs in full: a changed key set, denial of existence setting or negative TTL, a zone cut
+ * or DNAME that appears or goes away above names that stay, and more due signatures than a full signing would make
+ * anyway.
  */
 public final class ChangeSigner {
 
@@ -85,16 +94,20 @@ public final class ChangeSigner {
   public Result sign(Name origin, CompactRecords previous, CompactDiff unsignedChange, List<SigningKey> keys,
       long dnskeyTtl, SigningPolicy policy, long signedSerial) {
     Instant now = clock.instant();
-    if (policy.denial() != SigningPolicy.Denial.NSEC) {
-      return declined("NSEC3 zones are re-signed by a pass over the whole zone");
-    }
     if (previous.isEmpty() || previous.find(origin) != 0) {
       return declined("the previous signed version has no apex");
     }
     List<Record> apex = previous.recordsOf(0);
-    if (apex.stream().noneMatch(r -> r.getType() == Type.NSEC)
-        || apex.stream().anyMatch(r -> r.getType() == Type.NSEC3PARAM || r.getType() == Type.DNAME)) {
-      return declined("the previous signed version does not have an NSEC chain under a plain apex");
+    boolean nsec3 = policy.denial() == SigningPolicy.Denial.NSEC3;
+    boolean hasNsec = apex.stream().anyMatch(r -> r.getType() == Type.NSEC);
+    NSEC3PARAMRecord param = (NSEC3PARAMRecord) apex.stream().filter(r -> r instanceof NSEC3PARAMRecord)
+        .findFirst().orElse(null);
+    if (apex.stream().anyMatch(r -> r.getType() == Type.DNAME)) {
+      return declined("the apex has a DNAME");
+    }
+    if (nsec3 ? hasNsec || param == null || param.getIterations() != policy.nsec3Iterations()
+        || param.getFlags() != 0 || !Arrays.equals(saltOf(param), policy.nsec3Salt()) : !hasNsec || param != null) {
+      return declined("the previous signed version was made with other denial of existence settings");
     }
     if (!sameKeySet(origin, apex, keys, dnskeyTtl)) {
       return declined("the key set changed");
@@ -109,18 +122,25 @@ public final class ChangeSigner {
         && (long) due.length * 100 > (long) previous.ownerCount() * MAX_DUE_OWNERS_PERCENT) {
       return declined(due.length + " of " + previous.ownerCount() + " names have RRSIGs due");
     }
+    List<Name> dueNsec3Owners = new ArrayList<>();
     for (int owner : due) {
-      zone.touch(previous.ownerName(owner));
+      if (previous.hasType(owner, Type.NSEC3)) {
+        dueNsec3Owners.add(previous.ownerName(owner));
+      } else {
+        zone.touch(previous.ownerName(owner));
+      }
     }
     SOARecord soa = (SOARecord) zone.records(origin).stream().filter(r -> r instanceof SOARecord).findFirst()
         .orElse(null);
     if (soa == null) {
       return declined("the change leaves the apex without an SOA");
     }
-    // RFC 9077 §3: NSEC TTL = min(SOA MINIMUM, SOA TTL); every NSEC of the zone has it.
+    // RFC 9077 §3: NSEC/NSEC3 TTL = min(SOA MINIMUM, SOA TTL); every denial record of the zone has it, and the
+    // NSEC3PARAM follows them.
     long denialTtl = Math.min(soa.getMinimum(), soa.getTTL());
-    if (apex.stream().anyMatch(r -> r.getType() == Type.NSEC && r.getTTL() != denialTtl)) {
-      return declined("the SOA's negative caching TTL changed, and with it every NSEC's TTL");
+    if (apex.stream().anyMatch(r -> (r.getType() == Type.NSEC || r.getType() == Type.NSEC3PARAM)
+        && r.getTTL() != denialTtl)) {
+      return declined("the SOA's negative caching TTL changed, and with it every denial record's TTL");
     }
     refused = zone.checkCuts();
     if (refused == null && zone.spelledTwice != null) {
@@ -129,7 +149,20 @@ public final class ChangeSigner {
     if (refused != null) {
       return declined(refused);
     }
-    return zone.sign(keys, dnskeyTtl, policy, SignatureValidity.spread(now, policy), denialTtl, now);
+    HashChain chain = null;
+    if (nsec3) {
+      chain = new HashChain(zone, policy, denialTtl);
+      refused = chain.findChanges(dueNsec3Owners);
+      if (refused != null) {
+        return declined(refused);
+      }
+    }
+    return zone.sign(keys, dnskeyTtl, policy, SignatureValidity.spread(now, policy), denialTtl, now, chain);
+  }
+
+  /** The NSEC3PARAM's salt, empty for none (dnsjava gives null then). */
+  private static byte[] saltOf(NSEC3PARAMRecord param) {
+    return param.getSalt() == null ? new byte[0] : param.getSalt();
   }
 
   private static Result declined(String reason) {
@@ -164,7 +197,7 @@ public final class ChangeSigner {
   private static final class Zone {
     private final Name origin;
     private final CompactRecords previous;
-    /** Per touched name, its new unsigned records (DNSKEY at the apex kept), empty if it leaves the zone. */
+    /** Per touched name, its new unsigned records, empty if it leaves the zone. */
     private final NavigableMap<Name, List<Record>> touched = new TreeMap<>();
     /** A touched name the previous version holds in two spellings, if any. */
     private Name spelledTwice;
@@ -190,7 +223,7 @@ public final class ChangeSigner {
             spelledTwice = n;
           }
           for (Record r : previous.recordsOf(owner)) {
-            if (r.getType() != Type.RRSIG && r.getType() != Type.NSEC) {
+            if (!ZoneSigner.isGenerated(r.getType())) {
               records.add(r);
             }
           }
@@ -330,6 +363,17 @@ public final class ChangeSigner {
       return has(name, Type.NS) ? ZoneSigner.Kind.DELEGATION : ZoneSigner.Kind.AUTHORITATIVE;
     }
 
+    /** The new records of {@code name}: those of a touched name, else the previous unsigned ones (maybe none). */
+    List<Record> unsignedRecords(Name name) {
+      List<Record> changed = touched.get(name);
+      if (changed != null) {
+        return changed;
+      }
+      int owner = previous.find(name);
+      return owner < 0 ? List.of()
+          : previous.recordsOf(owner).stream().filter(r -> !ZoneSigner.isGenerated(r.getType())).toList();
+    }
+
     /**
      * Whether {@code name} has an NSEC in the new version. An untouched name keeps its previous state: it is not
      * below a cut that changed ({@link #checkCuts}).
@@ -391,12 +435,16 @@ public final class ChangeSigner {
      * difference of the zone, as nothing outside it changes.
      */
     Result sign(List<SigningKey> keys, long dnskeyTtl, SigningPolicy policy, SignatureValidity validity,
-        long denialTtl, Instant now) {
+        long denialTtl, Instant now, HashChain chain) {
       TreeSet<Name> window = new TreeSet<>(touched.keySet());
-      for (Name name : touched.keySet()) {
-        if (!name.equals(origin)) {
-          window.add(predecessor(name));
+      if (chain == null) {
+        for (Name name : touched.keySet()) {
+          if (!name.equals(origin)) {
+            window.add(predecessor(name));
+          }
         }
+      } else {
+        window.addAll(chain.owners);
       }
       List<Record> before = new ArrayList<>();
       List<Record> after = new ArrayList<>();
@@ -404,14 +452,10 @@ public final class ChangeSigner {
         int owner = previous.find(name);
         List<Record> old = owner >= 0 ? previous.recordsOf(owner) : List.of();
         before.addAll(old);
-        List<Record> changed = touched.get(name);
-        if (changed == null) {
-          old.stream().filter(r -> r.getType() != Type.RRSIG && r.getType() != Type.NSEC).forEach(after::add);
-        } else {
-          changed.stream().filter(r -> r.getType() != Type.DNSKEY).forEach(after::add);
-        }
+        after.addAll(unsignedRecords(name));
       }
-      Record[] records = ZoneSigner.withApexAdditions(origin, after.toArray(new Record[0]), keys, dnskeyTtl, null);
+      Record[] records = ZoneSigner.withApexAdditions(
+          origin, after.toArray(new Record[0]), keys, dnskeyTtl, chain == null ? null : chain.param());
       List<ZoneSigner.Node> nodes = new ArrayList<>();
       for (int i = 0; i < records.length; ) {
         Name name = records[i].getName();
@@ -420,10 +464,14 @@ public final class ChangeSigner {
           i++;
         }
         ZoneSigner.Node node = new ZoneSigner.Node(name, from, i, kind(name));
-        if (node.kind != ZoneSigner.Kind.OCCLUDED) {
+        if (node.kind != ZoneSigner.Kind.OCCLUDED && chain == null) {
           node.next = successor(name);
         }
         nodes.add(node);
+      }
+      if (chain != null) {
+        nodes.addAll(chain.nodes);
+        nodes.sort((a, b) -> a.name.compareTo(b.name));
       }
       PreviousVersion previousWindow = new PreviousVersion(origin, before, keys, policy, now);
       RrsetSigner.PreparedKey[] prepared =
@@ -475,11 +523,250 @@ public final class ChangeSigner {
     private static void count(int type, long[] counts, int sign) {
       if (type == Type.RRSIG) {
         counts[2] += sign;
-      } else if (type == Type.NSEC) {
+      } else if (type == Type.NSEC || type == Type.NSEC3) {
         counts[1] += sign;
-      } else if (type != Type.DNSKEY) {
+      } else if (!ZoneSigner.isGenerated(type)) {
         counts[0] += sign;
       }
+    }
+  }
+  /**
+   * The NSEC3 chain of the new version where the change reaches it (RFC 5155 §7.1): the hashed owners of the touched
+   * names and of the empty non-terminals above them, whose entries may come, go or get another type bitmap, and the
+   * predecessor in hash order of every entry that comes or goes, whose next hashed owner changes (RFC 5155 §3.1.7).
+   * NSEC3 owners sort in hash order among the apex's children (base32hex keeps the order, RFC 4648 §7), so the
+   * neighbours are found by walking the compact version from the hashed owner's place.
+   */
+  private static final class HashChain {
+    /** Names below an empty non-terminal looked at to decide whether it stays in the chain; beyond: declined. */
+    private static final int MAX_DESCENDANTS_SCANNED = 10_000;
+
+    /** Sorts after every SHA-1 hash (20 octets) in unsigned order, to start a backward walk at the end. */
+    private static final byte[] AFTER_ALL = new byte[21];
+
+    static {
+      Arrays.fill(AFTER_ALL, (byte) 0xff);
+    }
+
+    private final Zone zone;
+    private final Name origin;
+    private final CompactRecords previous;
+    private final SigningPolicy policy;
+    private final ZoneSigner.Nsec3Shape shape;
+    private final MessageDigest sha1 = ZoneSigner.sha1();
+    private final base32 b32 = new base32(base32.Alphabet.BASE32HEX, false, true);
+    /** Per hash the change reaches: its bitmap in the new version, null if it has no entry there. */
+    private final TreeMap<byte[], int[]> entries = new TreeMap<>(Arrays::compareUnsigned);
+    /** The hashed owner names whose records are made again (or removed): part of the window. */
+    final Set<Name> owners = new TreeSet<>();
+    /** The NSEC3 records to make, one node each. */
+    final List<ZoneSigner.Node> nodes = new ArrayList<>();
+
+    HashChain(Zone zone, SigningPolicy policy, long ttl) {
+      this.zone = zone;
+      this.origin = zone.origin;
+      this.previous = zone.previous;
+      this.policy = policy;
+      this.shape = new ZoneSigner.Nsec3Shape(policy.optOut() ? NSEC3Record.Flags.OPT_OUT : 0,
+          policy.nsec3Iterations(), policy.nsec3Salt(), ttl);
+    }
+
+    /** The NSEC3PARAM the full signer makes (RFC 5155 §4.1.2: flags 0; TTL as the NSEC3 records'). */
+    NSEC3PARAMRecord param() {
+      return new NSEC3PARAMRecord(origin, DClass.IN, shape.ttl(), NSEC3Record.SHA1_DIGEST_ID, 0, shape.iterations(),
+          shape.salt());
+    }
+
+    /**
+     * Finds the entries that change and the NSEC3 records to make; null, or why the change is declined.
+     *
+     * @param dueOwners hashed owner names whose RRSIG is due, re-signed with their entry unchanged
+     */
+    String findChanges(List<Name> dueOwners) {
+      Set<Name> candidates = new TreeSet<>();
+      for (Name name : zone.touched.keySet()) {
+        candidates.add(name);
+        for (int labels = origin.labels() + 1; labels < name.labels(); labels++) {
+          candidates.add(new Name(name, name.labels() - labels));
+        }
+      }
+      List<byte[]> comeOrGo = new ArrayList<>();
+      for (Name name : candidates) {
+        if (!zone.touched.containsKey(name) && !zone.unsignedRecords(name).isEmpty()) {
+          continue;  // an existing name the change does not touch keeps its entry
+        }
+        byte[] hash = ZoneSigner.hash(sha1, name, shape.salt(), shape.iterations());
+        Name owner = owner(hash);
+        int at = previous.find(owner);
+        if (at >= 0 && !zone.unsignedRecords(owner).isEmpty()) {
+          return "the NSEC3 owner " + owner + " is also a name of the zone";
+        }
+        NSEC3Record old = at >= 0 ? nsec3(at) : null;
+        if (name.equals(origin) && (old == null || old.getFlags() != shape.flags())) {
+          return "the previous NSEC3 chain has other flags or no entry for the apex";
+        }
+        int[] types;
+        try {
+          types = entry(name);
+        } catch (IllegalStateException e) {
+          return e.getMessage();
+        }
+        entries.put(hash, types);
+        if ((old != null) != (types != null)) {
+          comeOrGo.add(hash);
+        }
+      }
+      for (Name owner : dueOwners) {
+        byte[] hash = hashOf(owner);
+        if (!entries.containsKey(hash)) {  // not putIfAbsent: an entry that leaves the chain is mapped to null
+          entries.put(hash, nsec3(previous.find(owner)).getTypes());
+        }
+      }
+      for (byte[] hash : comeOrGo) {
+        byte[] before = predecessor(hash);
+        if (before != null && !entries.containsKey(before)) {
+          entries.put(before, nsec3(previous.find(owner(before))).getTypes());
+        }
+      }
+      for (Map.Entry<byte[], int[]> entry : entries.entrySet()) {
+        Name owner = owner(entry.getKey());
+        owners.add(owner);
+        if (entry.getValue() != null) {
+          nodes.add(new ZoneSigner.HashedNode(owner, successor(entry.getKey()), entry.getValue(), shape));
+        }
+      }
+      return null;
+    }
+
+    /**
+     * The type bitmap of {@code name}'s entry in the new version, as the full signer makes it; null if it has
+     * none: occluded, an opt-out delegation (RFC 5155 §6), or an empty non-terminal with no entry below it.
+     */
+    private int[] entry(Name name) {
+      ZoneSigner.Kind kind = zone.kind(name);
+      if (kind == ZoneSigner.Kind.OCCLUDED) {
+        return null;
+      }
+      List<Record> records = new ArrayList<>(zone.unsignedRecords(name));
+      if (records.isEmpty()) {
+        return hasEntryBelow(name) ? new int[0] : null;
+      }
+      if (kind == ZoneSigner.Kind.DELEGATION && policy.optOut()
+          && records.stream().noneMatch(r -> r.getType() == Type.DS)) {
+        return null;
+      }
+      Record[] sorted = records.toArray(new Record[0]);
+      Arrays.sort(sorted, (a, b) -> Integer.compare(a.getType(), b.getType()));
+      int[] types = ZoneSigner.bitmapTypes(sorted, new ZoneSigner.Node(name, 0, sorted.length, kind), -1);
+      if (name.equals(origin)) {
+        types = Arrays.copyOf(types, types.length + 2);
+        types[types.length - 2] = Type.DNSKEY;
+        types[types.length - 1] = Type.NSEC3PARAM;
+      }
+      return types;
+    }
+
+    /** Whether a name below {@code ent} has an entry in the new version (so {@code ent} has one, RFC 5155 §7.1). */
+    private boolean hasEntryBelow(Name ent) {
+      Set<Name> below = new TreeSet<>();
+      int at = previous.find(ent);
+      for (int owner = at >= 0 ? at + 1 : -at - 1; owner < previous.ownerCount(); owner++) {
+        Name name = previous.ownerName(owner);
+        if (!name.subdomain(ent)) {
+          break;
+        }
+        below.add(name);
+        if (below.size() > MAX_DESCENDANTS_SCANNED) {
+          throw new IllegalStateException("more than " + MAX_DESCENDANTS_SCANNED + " names below " + ent);
+        }
+      }
+      zone.touched.tailMap(ent, false).keySet().stream().takeWhile(name -> name.subdomain(ent)).forEach(below::add);
+      for (Name name : below) {
+        if (!zone.unsignedRecords(name).isEmpty() && entry(name) != null) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The next hash of the new chain after {@code hash}, the first after the last (RFC 5155 §3.1.7). */
+    private byte[] successor(byte[] hash) {
+      return walk(hash, true);
+    }
+
+    /** The hash of the new chain before {@code hash}; null if the chain has no other. */
+    private byte[] predecessor(byte[] hash) {
+      byte[] before = walk(hash, false);
+      return Arrays.equals(before, hash) ? null : before;
+    }
+
+    /**
+     * Walks the new chain from {@code hash} forwards or backwards: the previous version's NSEC3 owners, as the
+     * change leaves them, merged with the entries the change makes. Returns {@code hash} itself if no other entry
+     * is found all the way round.
+     */
+    private byte[] walk(byte[] hash, boolean forwards) {
+      int step = forwards ? 1 : -1;
+      int at = previous.find(owner(hash));
+      int owner = at >= 0 ? at + step : (forwards ? -at - 1 : -at - 2);
+      byte[] key = hash;
+      boolean wrapped = false;
+      while (true) {
+        byte[] fromPrevious = null;
+        while (owner > 0 && owner < previous.ownerCount()) {
+          if (previous.hasType(owner, Type.NSEC3)) {
+            fromPrevious = hashOf(previous.ownerName(owner));
+            break;
+          }
+          owner += step;
+        }
+        byte[] fromEntries = forwards ? entries.higherKey(key) : entries.lowerKey(key);
+        if (fromPrevious == null && fromEntries == null) {
+          if (wrapped) {
+            return hash;
+          }
+          wrapped = true;
+          owner = forwards ? 1 : previous.ownerCount() - 1;
+          key = forwards ? new byte[0] : AFTER_ALL;
+          continue;
+        }
+        byte[] next;
+        if (fromPrevious != null && entries.containsKey(fromPrevious)) {
+          owner += step;  // the entry decides about this hash
+          continue;
+        }
+        if (fromEntries == null
+            || (fromPrevious != null && Arrays.compareUnsigned(fromPrevious, fromEntries) * step < 0)) {
+          next = fromPrevious;
+          owner += step;
+        } else {
+          next = fromEntries;
+          key = fromEntries;
+        }
+        if (wrapped && Arrays.compareUnsigned(next, hash) * step >= 0) {
+          return hash;
+        }
+        if (!entries.containsKey(next) || entries.get(next) != null) {
+          return next;
+        }
+      }
+    }
+
+    private Name owner(byte[] hash) {
+      try {
+        return new Name(b32.toString(hash), origin);
+      } catch (TextParseException e) {
+        throw new IllegalStateException("cannot form the NSEC3 owner name in " + origin, e);
+      }
+    }
+
+    private byte[] hashOf(Name owner) {
+      return b32.fromString(owner.getLabelString(0));
+    }
+
+    private NSEC3Record nsec3(int owner) {
+      return (NSEC3Record) previous.recordsOf(owner).stream().filter(r -> r instanceof NSEC3Record).findFirst()
+          .orElse(null);
     }
   }
 }

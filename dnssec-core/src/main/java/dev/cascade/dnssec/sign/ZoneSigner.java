@@ -118,7 +118,7 @@ public final class ZoneSigner {
    * An NSEC3 owner. Its NSEC3 record is made only when its chunk is signed, like an NSEC: a TLD has hundreds of
    * thousands, and a record with its type bitmap is several times the size of the hash and types kept here.
    */
-  private static final class HashedNode extends Node {
+  static final class HashedNode extends Node {
     final byte[] nextHash;
     final int[] types;
     final Nsec3Shape shape;
@@ -137,7 +137,7 @@ public final class ZoneSigner {
   }
 
   /** What every NSEC3 record of a zone shares (RFC 5155 §3.1). */
-  private record Nsec3Shape(int flags, int iterations, byte[] salt, long ttl) {}
+  record Nsec3Shape(int flags, int iterations, byte[] salt, long ttl) {}
 
   /** Nodes per work unit of the signing threads: small enough to balance, large enough to amortise the hand-out. */
   static final int CHUNK = 512;
@@ -539,7 +539,7 @@ public final class ZoneSigner {
   }
 
   /** The types an NSEC or NSEC3 bitmap lists for a name, RRSIG included where something there is signed. */
-  private static int[] bitmapTypes(Record[] records, Node n, int extra) {
+  static int[] bitmapTypes(Record[] records, Node n, int extra) {
     int[] types = new int[n.to - n.from + 4];
     int count = 0;
     boolean hasDs = false;
@@ -669,7 +669,7 @@ public final class ZoneSigner {
     }
   }
 
-  private static MessageDigest sha1() {
+  static MessageDigest sha1() {
     try {
       return MessageDigest.getInstance("SHA-1");
     } catch (NoSuchAlgorithmException e) {
@@ -687,7 +687,7 @@ public final class ZoneSigner {
   }
 
   /** RFC 5155 §5: IH(salt, x, 0) = H(x || salt), IH(salt, x, k) = H(IH(salt, x, k-1) || salt). */
-  private static byte[] hash(MessageDigest sha1, Name name, byte[] salt, int iterations) {
+  static byte[] hash(MessageDigest sha1, Name name, byte[] salt, int iterations) {
     sha1.update(name.toWireCanonical());
     sha1.update(salt);
     byte[] h = sha1.digest();

@@ -55,19 +55,20 @@ class ChangeSignerTest {
   }
 
   /**
-   * Signs a random NSEC zone, then applies random edits, each signed as a change and checked against
+   * Signs a random zone (NSEC, NSEC3, NSEC3 with opt-out in turn), then applies random edits, each signed as a change and checked against
    * {@link ZoneSigner#resign} of the same unsigned zone at the same time with the same keys and serial: the same
    * records but RRSIGs, the same RRSIGs by what does not depend on when they were made, the gate passes, and the
    * change applied to the previous version gives the new one. Every 10th sequence jumps the clock by months, so
    * signatures fall due. Returns the number of changes signed, declined, and signed with signatures due.
    */
   private static int[] runSequence(Random random, int sequence) {
+    SigningPolicy policy = IncrementalSigningTest.Denial.values()[sequence % 3].policy;
     List<SigningKey> keys = KEY_SETS.get(0);
     RandomZone zone = new RandomZone(random);
     Instant now = T0;
     long serial = 1;
     List<Record> signed = new ZoneSigner(Clock.fixed(now, ZoneOffset.UTC), 1)
-        .sign(ORIGIN, zone.records(), keys, DNSKEY_TTL, NSEC, serial).records();
+        .sign(ORIGIN, zone.records(), keys, DNSKEY_TTL, policy, serial).records();
     int[] counts = new int[3];
     int steps = 1 + random.nextInt(5);
     for (int step = 0; step < steps; step++) {
@@ -81,10 +82,10 @@ class ChangeSignerTest {
       CompactRecords previous = CompactRecords.ofSorted(signed);
       CompactDiff change = new CompactDiff(CompactRecords.of(edit.removed()), CompactRecords.of(edit.added()));
       ChangeSigner.Result result =
-          new ChangeSigner(clock).sign(ORIGIN, previous, change, keys, DNSKEY_TTL, NSEC, serial);
+          new ChangeSigner(clock).sign(ORIGIN, previous, change, keys, DNSKEY_TTL, policy, serial);
       List<Record> expected = new ZoneSigner(clock, 1)
-          .resign(ORIGIN, signed, zone.records(), keys, DNSKEY_TTL, NSEC, serial).zone().records();
-      if (result instanceof ChangeSigner.Result.NeedsFullSigning) {
+          .resign(ORIGIN, signed, zone.records(), keys, DNSKEY_TTL, policy, serial).zone().records();
+      if (result instanceof ChangeSigner.Result.NeedsFullSigning n) {
         counts[1]++;
         signed = expected;
         continue;
@@ -93,11 +94,11 @@ class ChangeSignerTest {
       List<Record> actual = done.change().applyTo(previous).toRecords();
       IncrementalSigningTest.assertEqualExceptSignatures(expected, actual);
       VerificationReport report = ZoneVerifier.verify(ORIGIN, actual, IncrementalSigningTest.published(keys), now,
-          NSEC.remainTime());
+          policy.remainTime());
       assertTrue(report.ok(), () -> String.join("\n", report.problems()));
       assertStats(done.stats(), signed, actual);
       counts[0]++;
-      counts[2] += SignatureRefresh.anyDue(signed, NSEC, now) ? 1 : 0;
+      counts[2] += SignatureRefresh.anyDue(signed, policy, now) ? 1 : 0;
       signed = actual;
     }
     return counts;
@@ -106,7 +107,8 @@ class ChangeSignerTest {
   /** The counts describe the whole new version; reused RRSIGs are those it shares with the previous one. */
   private static void assertStats(SigningStats stats, List<Record> previous, List<Record> next) {
     assertEquals(next.stream().filter(r -> r.getType() == Type.RRSIG).count(), stats.rrsigCount(), "RRSIGs");
-    assertEquals(next.stream().filter(r -> r.getType() == Type.NSEC).count(), stats.denialRrCount(), "NSECs");
+    assertEquals(next.stream().filter(r -> r.getType() == Type.NSEC || r.getType() == Type.NSEC3).count(),
+        stats.denialRrCount(), "NSEC and NSEC3 records");
     assertEquals(next.stream().filter(r -> !ZoneSigner.isGenerated(r.getType())).count(), stats.unsignedRrCount(),
         "unsigned records");
     List<Record> before = new ArrayList<>(previous);
@@ -140,7 +142,28 @@ class ChangeSignerTest {
   }
 
   @Test
-  void declinesNsec3AndAChangedKeySet() {
+  void anInsecureDelegationAddedToAnOptOutZoneLeavesTheNsec3ChainAlone(@TempDir Path dir) throws Exception {
+    SigningPolicy optOut = IncrementalSigningTest.Denial.NSEC3_OPT_OUT.policy;
+    List<Record> unsigned = new RandomZone(new Random(43)).records();
+    List<Record> first = new ZoneSigner(Clock.fixed(T0, ZoneOffset.UTC), 1)
+        .sign(ORIGIN, unsigned, KEY_SETS.get(0), DNSKEY_TTL, optOut, 1).records();
+    Record ns = Record.fromString(Name.fromConstantString("insecure.example."), Type.NS, DClass.IN, 3600,
+        "ns1.other.net.", ORIGIN);
+
+    ChangeSigner.Result result = new ChangeSigner(Clock.fixed(T0.plus(Duration.ofHours(1)), ZoneOffset.UTC)).sign(
+        ORIGIN, CompactRecords.ofSorted(first), new CompactDiff(CompactRecords.empty(), CompactRecords.of(List.of(ns))),
+        KEY_SETS.get(0), DNSKEY_TTL, optOut, 2);
+
+    // RFC 5155 §6: an opt-out delegation without DS has no NSEC3; only the NS RRset (unsigned, RFC 4035 §2.2) and
+    // the SOA with its RRSIG change, in canonical order (the apex before insecure.example).
+    ChangeSigner.Result.Signed done = assertInstanceOf(ChangeSigner.Result.Signed.class, result);
+    assertEquals(List.of("SOA", "RRSIG", "NS"),
+        done.change().added().toRecords().stream().map(r -> Type.string(r.getType())).toList());
+    ExternalVerifiers.assertAllAccept(ORIGIN, done.change().applyTo(CompactRecords.ofSorted(first)).toRecords(), dir);
+  }
+
+  @Test
+  void declinesAChangedKeySetOrDenial() {
     List<Record> unsigned = new RandomZone(new Random(42)).records();
     List<Record> first = new ZoneSigner(Clock.fixed(T0, ZoneOffset.UTC), 1)
         .sign(ORIGIN, unsigned, KEY_SETS.get(0), DNSKEY_TTL, NSEC, 1).records();
@@ -149,8 +172,9 @@ class ChangeSignerTest {
 
     assertEquals("the key set changed", reason(signer.sign(
         ORIGIN, CompactRecords.ofSorted(first), nothing, KEY_SETS.get(1), DNSKEY_TTL, NSEC, 2)));
-    assertTrue(reason(signer.sign(ORIGIN, CompactRecords.ofSorted(first), nothing, KEY_SETS.get(0), DNSKEY_TTL,
-        IncrementalSigningTest.Denial.NSEC3.policy, 2)).startsWith("NSEC3"));
+    assertEquals("the previous signed version was made with other denial of existence settings", reason(signer.sign(
+        ORIGIN, CompactRecords.ofSorted(first), nothing, KEY_SETS.get(0), DNSKEY_TTL,
+        IncrementalSigningTest.Denial.NSEC3.policy, 2)));
   }
 
   private static String reason(ChangeSigner.Result result) {
