@@ -5,6 +5,7 @@ import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.verify.SignatureChecks.RrsetCheck;
 import dev.cascade.dnssec.verify.ZoneVerifier.Node;
 import dev.cascade.dnssec.verify.ZoneVerifier.Role;
+import dev.cascade.dnssec.zone.CanonicalOrder;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -162,8 +163,15 @@ public final class ChangeVerifier {
     for (Name name : touched) {
       requireCutUnchangedAbove(name, touched);
     }
+    PreviousScan scan = scanPrevious();
     Set<Name> checked = new TreeSet<>(touched);
-    checked.addAll(namesOutsideValidity());
+    checked.addAll(scan.outsideValidity());
+    // As in the whole-zone gate, a zone left without any NSEC is one problem, not one per name.
+    boolean hasNsec = apex.has(Type.NSEC)
+        || scan.nsecCount() - count(removedAt, Type.NSEC) + count(addedAt, Type.NSEC) > 0;
+    if (!hasNsec) {
+      problems.add("the zone has neither an NSEC chain nor an NSEC3PARAM record at the apex");
+    }
     for (Name name : touched) {
       Name predecessor = chainPredecessor(name);
       if (predecessor != null) {
@@ -182,6 +190,9 @@ public final class ChangeVerifier {
       ZoneVerifier.addRrsetChecks(node, checks);
       checks.forEach(c -> signatureProblems.addAll(signatures.checkRrset(c, algorithms).problems()));
       ZoneVerifier.uncoveredRrsigs(node, coverageProblems);
+      if (!hasNsec) {
+        continue;
+      }
       if (node.hasData() && node.role != Role.OCCLUDED) {
         ZoneVerifier.checkNsecAt(node, chainSuccessor(name), denialTtl, nsecProblems);
       } else {
@@ -231,18 +242,32 @@ public final class ChangeVerifier {
   }
 
   /**
-   * The names of the previous version's RRSIGs that are not valid throughout {@code [now, now + expiryFloor]}: one
-   * pass over the stored octets, reading the RRSIG RDATA's expiration and inception (RFC 4034 §3.1: 2 octets type
-   * covered, 1 algorithm, 1 labels, 4 original TTL, then 4 expiration and 4 inception, seconds as unsigned 32-bit
-   * values, read as dnsjava reads them). A healthy zone has none.
+   * What one pass over the previous version finds.
+   *
+   * @param outsideValidity the owner names of RRSIGs not valid throughout {@code [now, now + expiryFloor]}; a
+   *     healthy zone has none
+   * @param nsecCount the number of NSEC records
    */
-  private Set<Name> namesOutsideValidity() {
+  private record PreviousScan(Set<Name> outsideValidity, long nsecCount) {}
+
+  /**
+   * One pass over the previous version's stored octets, decoding no record but those outside the window: each
+   * RRSIG's expiration and inception are read from its RDATA (RFC 4034 §3.1: 2 octets type covered, 1 algorithm,
+   * 1 labels, 4 original TTL, then 4 expiration and 4 inception, seconds as unsigned 32-bit values, read as dnsjava
+   * reads them).
+   */
+  private PreviousScan scanPrevious() {
     long nowSeconds = now.getEpochSecond();
     long floorSeconds = floor.getEpochSecond();
     Set<Name> names = new TreeSet<>();
+    long nsecCount = 0;
     CompactRecords.Cursor cursor = previous.cursor();
     while (cursor.next()) {
-      if (cursor.type() != Type.RRSIG) {
+      int type = cursor.type();
+      if (type == Type.NSEC) {
+        nsecCount++;
+      }
+      if (type != Type.RRSIG) {
         continue;
       }
       byte[] page = cursor.page();
@@ -253,7 +278,11 @@ public final class ChangeVerifier {
         names.add(cursor.toRecord().getName());
       }
     }
-    return names;
+    return new PreviousScan(names, nsecCount);
+  }
+
+  private static long count(Map<Name, List<Record>> byName, int type) {
+    return byName.values().stream().flatMap(List::stream).filter(r -> r.getType() == type).count();
   }
 
   private static long u32(byte[] b, int at) {
@@ -271,7 +300,9 @@ public final class ChangeVerifier {
 
   /**
    * The new version's records at {@code name}: the previous ones less those removed, plus those added, a record
-   * being its octets (as {@link CompactDiff} compares records).
+   * being its octets (as {@link CompactDiff} compares records). In canonical order, the order in which the new
+   * version holds them, so that where a name has two records of a type that admits one (an NSEC), both gates report
+   * on the same one.
    */
   private List<Record> recordsAt(Name name) {
     return recordsAt.computeIfAbsent(name, n -> {
@@ -279,7 +310,9 @@ public final class ChangeVerifier {
       previousRecordsAt(n).forEach(r -> records.put(wire(r), r));
       removedAt.getOrDefault(n, List.of()).forEach(r -> records.remove(wire(r)));
       addedAt.getOrDefault(n, List.of()).forEach(r -> records.put(wire(r), r));
-      return List.copyOf(records.values());
+      List<Record> sorted = new ArrayList<>(records.values());
+      sorted.sort(CanonicalOrder.RECORDS);
+      return List.copyOf(sorted);
     });
   }
 
