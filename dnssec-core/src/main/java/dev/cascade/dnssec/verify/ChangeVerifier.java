@@ -128,18 +128,7 @@ public final class ChangeVerifier {
     List<String> problems = new ArrayList<>();
     index(change.removed(), removedAt, null);
     index(change.added(), addedAt, problems);
-    for (Map<Name, List<Record>> side : List.of(removedAt, addedAt)) {
-      for (List<Record> records : side.values()) {
-        for (Record r : records) {
-          switch (r.getType()) {
-            case Type.DNSKEY -> throw new Undecidable("the change alters the DNSKEY RRset");
-            case Type.NSEC3PARAM, Type.NSEC3 -> throw new Undecidable("the change holds NSEC3 or NSEC3PARAM records");
-            case Type.DNAME -> throw new Undecidable("the change adds or removes a DNAME at " + r.getName());
-            default -> { }
-          }
-        }
-      }
-    }
+    requireDecidableTypes();
 
     Node apex = node(origin);
     List<Record> soas = apex.has(Type.SOA) ? apex.rrset(Type.SOA) : List.of();
@@ -179,6 +168,7 @@ public final class ChangeVerifier {
       }
     }
 
+    // Reported in the whole-zone gate's order: signatures, then RRSIG coverage, then the chain.
     List<String> signatureProblems = new ArrayList<>();
     List<String> coverageProblems = new ArrayList<>();
     List<String> nsecProblems = new ArrayList<>();
@@ -190,12 +180,9 @@ public final class ChangeVerifier {
       ZoneVerifier.addRrsetChecks(node, checks);
       checks.forEach(c -> signatureProblems.addAll(signatures.checkRrset(c, algorithms).problems()));
       ZoneVerifier.uncoveredRrsigs(node, coverageProblems);
-      if (!hasNsec) {
-        continue;
-      }
-      if (node.hasData() && node.role != Role.OCCLUDED) {
+      if (hasNsec && node.hasData() && node.role != Role.OCCLUDED) {
         ZoneVerifier.checkNsecAt(node, chainSuccessor(name), denialTtl, nsecProblems);
-      } else {
+      } else if (hasNsec) {
         ZoneVerifier.checkNoNsecBelowCut(node, nsecProblems);
       }
     }
@@ -203,6 +190,25 @@ public final class ChangeVerifier {
     problems.addAll(coverageProblems);
     problems.addAll(nsecProblems);
     return problems.isEmpty() ? new ChangeReport.Passed(checked.size()) : new ChangeReport.Failed(problems);
+  }
+
+  /**
+   * Refuses to decide a change of the DNSKEY RRset (every signature's key set), of NSEC3 records or the NSEC3PARAM
+   * (the hashed chain), or of a DNAME (which occludes everything below it, RFC 6672 §2.3).
+   */
+  private void requireDecidableTypes() {
+    for (Map<Name, List<Record>> side : List.of(removedAt, addedAt)) {
+      for (List<Record> records : side.values()) {
+        for (Record r : records) {
+          switch (r.getType()) {
+            case Type.DNSKEY -> throw new Undecidable("the change alters the DNSKEY RRset");
+            case Type.NSEC3PARAM, Type.NSEC3 -> throw new Undecidable("the change holds NSEC3 or NSEC3PARAM records");
+            case Type.DNAME -> throw new Undecidable("the change adds or removes a DNAME at " + r.getName());
+            default -> { }
+          }
+        }
+      }
+    }
   }
 
   /** Groups the records by owner name; records outside the zone are reported to {@code problems} if given. */

@@ -1,6 +1,7 @@
 package dev.cascade.dnssec.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -199,7 +200,7 @@ class ChangeVerifierTest {
     Versions v = versions(NSEC3_OPT_OUT, BASE, adding("new 3600 IN NS ns.other.net."));
     ChangeReport report = verifyChange(v, v.diff());
     assertInstanceOf(ChangeReport.FullVerificationNeeded.class, report);
-    assertTrue(!report.passed());
+    assertFalse(report.passed());
   }
 
   @Test
@@ -211,6 +212,30 @@ class ChangeVerifierTest {
     });
     ChangeReport report = verifyChange(v, withNewKey);
     assertEquals(new ChangeReport.FullVerificationNeeded("the change alters the DNSKEY RRset"), report);
+  }
+
+  @Test
+  void aNewCutAboveDataPassesWhenTheChangeTouchesEverythingBelow() {
+    // The NS RRset makes www.example. a delegation: the signer drops the RRSIGs and NSEC of a.www.example., now
+    // occluded, so the change touches it and the gate checks it in its new role.
+    String base = BASE + "a.www 3600 IN A 192.0.2.4\n";
+    assertPasses(versions(NSEC, base, adding("www 3600 IN NS ns.other.net.")));
+  }
+
+  @Test
+  void aNewCutAboveUntouchedNamesIsLeftToTheWholeZoneGate() {
+    String base = BASE + "a.www 3600 IN A 192.0.2.4\n";
+    Versions v = versions(NSEC, base, adding("www 3600 IN NS ns.other.net."));
+    Predicate<Record> below = r -> at(r, "a.www.example.");
+    ChangeReport report = verifyChange(v, edited(v.diff(), removing(below), removing(below)));
+    assertEquals(new ChangeReport.FullVerificationNeeded("the change adds the zone cut at www.example., above "
+        + "a.www.example., which the change does not touch"), report);
+  }
+
+  @Test
+  void aDnameIsLeftToTheWholeZoneGate() {
+    Versions v = nsecVersions(adding("alias 3600 IN DNAME other.net."));
+    assertInstanceOf(ChangeReport.FullVerificationNeeded.class, verifyChange(v, v.diff()));
   }
 
   @Test
