@@ -257,7 +257,8 @@ class ChangeVerifierTest {
   @Test
   void missingRrsigOnAChangedRrsetFails() {
     Versions v = nsecVersions(adding("txt 3600 IN TXT \"two\""));
-    CompactDiff broken = edited(v.diff(), UnaryOperator.identity(), removing(r -> rrsigOver(r, "txt.example.", Type.TXT)));
+    CompactDiff broken =
+        edited(v.diff(), UnaryOperator.identity(), removing(r -> rrsigOver(r, "txt.example.", Type.TXT)));
     assertFails(v, broken, "RRset txt.example./TXT has no valid RRSIG");
   }
 
