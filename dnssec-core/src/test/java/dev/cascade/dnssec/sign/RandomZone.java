@@ -16,12 +16,11 @@ import org.xbill.DNS.Type;
 
 /**
  * A small unsigned zone under {@code example.} that random edits change, for the property tests of incremental
- * signing and of the verification gate for a change.
- * Its names are drawn from small pools so that edits meet: authoritative names (apex, empty non-terminals above
- * {@code a.b.c} and {@code x.y}, wildcards), CNAME-only names, delegations (with and without DS, one below an
- * empty non-terminal) and names below the cuts (glue and other occluded data). It keeps the rules a loaded zone
- * follows: one TTL per RRset (RFC 2181 §5.2), CNAME alone at its name (RFC 1034 §3.6.2), DS only beside NS at a
- * delegation (RFC 4035 §2.4), an apex NS RRset.
+ * signing and of the verification gate for a change. Its names are drawn from small pools so that edits meet:
+ * authoritative names (apex, empty non-terminals above {@code a.b.c} and {@code x.y}, wildcards), CNAME-only names,
+ * delegations (with and without DS, one below an empty non-terminal) and names below the cuts (glue and other
+ * occluded data). It keeps the rules a loaded zone follows: one TTL per RRset (RFC 2181 §5.2), CNAME alone at its
+ * name (RFC 1034 §3.6.2), DS only beside NS at a delegation (RFC 4035 §2.4), an apex NS RRset.
  */
 public final class RandomZone {
   public static final Name ORIGIN = Name.fromConstantString("example.");
