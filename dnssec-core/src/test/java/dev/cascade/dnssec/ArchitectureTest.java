@@ -14,4 +14,9 @@ class ArchitectureTest {
   static final ArchRule noFrameworkDependencies = noClasses().that().resideInAPackage("dev.cascade.dnssec..")
       .should().dependOnClassesThat().resideInAnyPackage(
           "io.quarkus..", "io.smallrye..", "org.apache.kafka..", "org.apache.avro..", "jakarta.persistence..", "io.vertx..");
+
+  /** The verification gates share no code with the signer, so that a signer bug cannot approve its own output. */
+  @ArchTest
+  static final ArchRule gatesIndependentOfTheSigner = noClasses().that().resideInAPackage("dev.cascade.dnssec.verify..")
+      .should().dependOnClassesThat().resideInAPackage("dev.cascade.dnssec.sign..");
 }

@@ -117,6 +117,81 @@ public final class CompactRecords {
     return bytes;
   }
 
+  /**
+   * The index of the first owner name that does not sort before {@code name} in canonical order (RFC 4034 §6.1), or
+   * {@link #ownerCount()} when all do: a binary search over the owner index, O(log n) name comparisons without
+   * decoding any record. Owner names differ in octets, not always in canonical order: the spellings of one name in
+   * other cases are separate owners next to each other, and this finds the first of them.
+   */
+  public int ownerCeiling(Name name) {
+    byte[] wire = name.toWire();
+    int low = 0;
+    int high = ownerCount;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      long at = ownerAt[mid];
+      if (WireNames.compare(pages[(int) (at >>> 32)], (int) at, wire, 0) < 0) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
+  }
+
+  /**
+   * The index of the first owner name after {@code name} and all its descendants, or {@link #ownerCount()}: a name's
+   * descendants follow it contiguously in canonical order, so this is a binary search too. Lets a reader step over
+   * everything below a zone cut in O(log n).
+   */
+  public int ownerAfterSubtree(Name name) {
+    int low = ownerCeiling(name);
+    int high = ownerCount;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (ownerName(mid).subdomain(name)) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
+  }
+
+  /** The owner name with index {@code owner} (0 to {@link #ownerCount()} - 1), as its records spell it. */
+  public Name ownerName(int owner) {
+    long at = ownerAt[owner];
+    byte[] page = pages[(int) (at >>> 32)];
+    try {
+      return new Name(new DNSInput(Arrays.copyOfRange(page, (int) at, (int) at + WireNames.length(page, (int) at))));
+    } catch (IOException e) {
+      throw new UncheckedIOException("a stored owner name no longer parses", e);
+    }
+  }
+
+  /** The records of the owner name with index {@code owner}, decoded, in canonical order. */
+  public List<Record> ownerRecords(int owner) {
+    long at = ownerAt[owner];
+    byte[] page = pages[(int) (at >>> 32)];
+    int ownerOffset = (int) at;
+    int ownerLength = WireNames.length(page, ownerOffset);
+    int rr = ownerOffset + ownerLength;
+    List<Record> records = new ArrayList<>(firstRecord[owner + 1] - firstRecord[owner]);
+    for (int i = firstRecord[owner]; i < firstRecord[owner + 1]; i++) {
+      int rrLength = FIXED_BYTES + (((page[rr + RDLENGTH_AT] & 0xff) << 8) | (page[rr + RDLENGTH_AT + 1] & 0xff));
+      byte[] wire = new byte[ownerLength + rrLength];
+      System.arraycopy(page, ownerOffset, wire, 0, ownerLength);
+      System.arraycopy(page, rr, wire, ownerLength, rrLength);
+      try {
+        records.add(Record.fromWire(wire, Section.ANSWER));
+      } catch (IOException e) {
+        throw new UncheckedIOException("a stored record no longer parses", e);
+      }
+      rr += rrLength;
+    }
+    return records;
+  }
+
   /** A new cursor before the first record. */
   public Cursor cursor() {
     return new Cursor();

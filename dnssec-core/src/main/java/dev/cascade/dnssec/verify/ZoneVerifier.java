@@ -1,12 +1,9 @@
 package dev.cascade.dnssec.verify;
 
-import dev.cascade.dnssec.keys.CryptoProvider;
+import dev.cascade.dnssec.verify.SignatureChecks.Checked;
+import dev.cascade.dnssec.verify.SignatureChecks.RrsetCheck;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -14,31 +11,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.DNSOutput;
-import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.NSEC3PARAMRecord;
 import org.xbill.DNS.NSEC3Record;
 import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.RRSIGRecord;
-import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
-import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.utils.base32;
 
@@ -65,7 +52,7 @@ public final class ZoneVerifier {
   private static final Set<Integer> NOT_DATA = Set.of(Type.RRSIG, Type.NSEC3);
 
   /** How a name holding data takes part in the zone. */
-  private enum Role {
+  enum Role {
     /** Authoritative data, the apex included: every RRset signed. */
     AUTHORITATIVE,
     /** A delegation point: only DS and NSEC are authoritative. */
@@ -75,10 +62,10 @@ public final class ZoneVerifier {
   }
 
   /** The records of one type at a name: an RRset, or the RRSIGs covering one type. */
-  private record TypeGroup<T extends Record>(int type, List<T> records) {}
+  record TypeGroup<T extends Record>(int type, List<T> records) {}
 
   /** Everything at one owner name. */
-  private static final class Node {
+  static final class Node {
     /** The owner as the first record at it spells it (messages keep that case). */
     final Name owner;
     /** The owner as the first data record spells it; null when the name holds no data (only RRSIG and NSEC3). */
@@ -126,46 +113,18 @@ public final class ZoneVerifier {
     }
   }
 
-  private static final String BC = BouncyCastleProvider.PROVIDER_NAME;
-  private static final String ACCP = CryptoProvider.ACCP;
-  /** The fastest registered provider; {@link CryptoProvider} registers ACCP where it loads, and Bouncy Castle. */
-  private static final String FASTEST = CryptoProvider.signingProvider();
-
-  static {
-    if (java.security.Security.getProvider(BC) == null) {
-      java.security.Security.addProvider(new BouncyCastleProvider());
-    }
-  }
-
-  /** Per thread (the checks run in parallel), one verifier per algorithm and key class. */
-  private final ThreadLocal<Map<String, Signature>> verifiers = ThreadLocal.withInitial(HashMap::new);
-
   private final Name origin;
-  private final Instant now;
-  private final Instant floor;
   private final List<String> problems = new ArrayList<>();
   /** Every owner name in the zone, canonical order (RFC 4034 §6.1), each once. */
   private List<Node> nodes;
-  /** Keys found both in the zone's DNSKEY RRset and in the published key set. */
-  private final List<DNSKEYRecord> usableKeys = new ArrayList<>();
-  /**
-   * The usable keys' public keys, decoded once; by identity, as {@link Record#hashCode} encodes the RDATA at every
-   * call and the map is read once per RRSIG.
-   */
-  private final Map<DNSKEYRecord, PublicKey> publicKeys = new IdentityHashMap<>();
-  /** The usable keys' RDATA in wire form, part of what a remembered signature check covers. */
-  private final Map<DNSKEYRecord, byte[]> keyRdata = new IdentityHashMap<>();
-  /** Signatures an earlier run found valid; their public-key operation is not repeated. */
-  private final VerifiedSignatures known;
-  /** Signatures this run found valid, as (high, low) pairs: the next run's {@link #known}. */
+  private final SignatureChecks signatures;
+  /** Signatures this run found valid, as (high, low) pairs: the next run's known signatures. */
   private long[] verified = new long[0];
   private int verifiedCount;
 
   private ZoneVerifier(Name origin, Instant now, Duration expiryFloor, VerifiedSignatures known) {
     this.origin = origin;
-    this.known = known;
-    this.now = now;
-    this.floor = now.plus(expiryFloor);
+    this.signatures = new SignatureChecks(origin, now, now.plus(expiryFloor), known);
   }
 
   /**
@@ -204,11 +163,11 @@ public final class ZoneVerifier {
       return;
     }
     SOARecord soa = (SOARecord) soas.get(0);
-    checkKeys(apex.has(Type.DNSKEY) ? apex.rrset(Type.DNSKEY) : List.of(), published);
+    signatures.checkKeys(apex.has(Type.DNSKEY) ? apex.rrset(Type.DNSKEY) : List.of(), published, problems);
 
     assignRoles();
     checkSignatures();
-    long denialTtl = Math.min(soa.getMinimum(), soa.getTTL());
+    long denialTtl = denialTtl(soa);
     boolean hasNsec = nodes.stream().anyMatch(n -> n.has(Type.NSEC));
     List<Record> params = apex.has(Type.NSEC3PARAM) ? apex.rrset(Type.NSEC3PARAM) : List.of();
     if (!params.isEmpty()) {
@@ -292,8 +251,13 @@ public final class ZoneVerifier {
   }
 
   private static Node node(Run run) {
-    Node node = new Node(run.name());
-    for (Record r : run.records()) {
+    return node(run.name(), run.records());
+  }
+
+  /** The node of {@code owner} holding {@code records}, all owned by that name; its role is not set. */
+  static Node node(Name owner, List<Record> records) {
+    Node node = new Node(owner);
+    for (Record r : records) {
       if (r instanceof RRSIGRecord sig) {
         if (node.rrsigOwner == null) {
           node.rrsigOwner = r.getName();
@@ -335,35 +299,6 @@ public final class ZoneVerifier {
     }
   }
 
-  private void checkKeys(List<Record> zoneKeys, List<DNSKEYRecord> published) {
-    if (zoneKeys.isEmpty()) {
-      problems.add("no DNSKEY RRset at the apex " + origin);
-    }
-    for (Record r : zoneKeys) {
-      DNSKEYRecord k = (DNSKEYRecord) r;
-      if (published.stream().anyMatch(p -> sameKey(p, k))) {
-        usableKeys.add(k);
-        try {
-          publicKeys.put(k, fastestProviderKey(k.getPublicKey()));
-          keyRdata.put(k, k.rdataToWireCanonical());
-        } catch (DNSSEC.DNSSECException e) {
-          problems.add("DNSKEY tag " + k.getFootprint() + " has a malformed public key: " + e.getMessage());
-        }
-      } else {
-        problems.add("DNSKEY tag " + k.getFootprint() + " in the zone is not in the published key set");
-      }
-    }
-    for (DNSKEYRecord p : published) {
-      if (zoneKeys.stream().noneMatch(k -> sameKey(p, (DNSKEYRecord) k))) {
-        problems.add("published DNSKEY tag " + p.getFootprint() + " is missing from the zone's DNSKEY RRset");
-      }
-    }
-  }
-
-  private static boolean sameKey(DNSKEYRecord a, DNSKEYRecord b) {
-    return a.getFlags() == b.getFlags() && a.getAlgorithm() == b.getAlgorithm() && a.getProtocol() == b.getProtocol()
-        && Arrays.equals(a.getKey(), b.getKey());
-  }
 
   /**
    * Role of every name holding data (NSEC3 owners excluded). A name is occluded when a proper ancestor inside the
@@ -391,30 +326,22 @@ public final class ZoneVerifier {
     }
   }
 
-  /** One RRset to check, in the order problems are reported. */
-  private record RrsetCheck(Name name, int type, List<Record> records, List<RRSIGRecord> rrsigs, boolean mustSign) {}
-
   /**
    * Checks every RRset's RRSIGs. The cryptographic checks run in parallel (common fork-join pool);
    * problems are collected per RRset and reported in canonical order, so the report is deterministic.
    */
   private void checkSignatures() {
-    Set<Integer> algorithms = new TreeSet<>();
-    usableKeys.forEach(k -> algorithms.add(k.getAlgorithm()));
+    Set<Integer> algorithms = signatures.algorithms();
     List<RrsetCheck> checks = new ArrayList<>();
     for (Node n : nodes) {
-      for (TypeGroup<Record> t : n.rrsets) {
-        boolean mustSign = n.role == Role.AUTHORITATIVE
-            || (n.role == Role.DELEGATION && (t.type() == Type.DS || t.type() == Type.NSEC));
-        checks.add(new RrsetCheck(n.dataOwner, t.type(), t.records(), n.rrsigsOver(t.type()), mustSign));
-      }
+      addRrsetChecks(n, checks);
     }
     for (Node n : nodes) {
       if (n.nsec3 != null) {
         checks.add(new RrsetCheck(n.nsec3.getName(), Type.NSEC3, List.of(n.nsec3), n.rrsigsOver(Type.NSEC3), true));
       }
     }
-    List<Checked> results = checks.parallelStream().map(c -> checkRrset(c, algorithms)).toList();
+    List<Checked> results = checks.parallelStream().map(c -> signatures.checkRrset(c, algorithms)).toList();
     verifiedCount = results.stream().mapToInt(r -> r.valid().length / 2).sum();
     verified = new long[2 * verifiedCount];
     int at = 0;
@@ -424,229 +351,37 @@ public final class ZoneVerifier {
       at += r.valid().length;
     }
     for (Node n : nodes) {
-      for (TypeGroup<RRSIGRecord> t : n.rrsigs) {
-        boolean covered = t.type() == Type.NSEC3 ? n.nsec3 != null : n.has(t.type());
-        if (!covered) {
-          problems.add("RRSIG " + n.rrsigOwner + "/" + Type.string(t.type()) + " covers no RRset in the zone");
-        }
-      }
-    }
-  }
-
-  /** What checking one RRset found: its problems, and the digests of its valid signatures as (high, low) pairs. */
-  private record Checked(List<String> problems, long[] valid) {}
-
-  private static final long[] NO_DIGESTS = new long[0];
-
-  private Checked checkRrset(RrsetCheck c, Set<Integer> algorithms) {
-    List<String> found = new ArrayList<>();
-    List<RRSIGRecord> sigs = c.rrsigs();
-    if (!c.mustSign()) {
-      if (!sigs.isEmpty()) {
-        found.add("RRSIG " + c.name() + "/" + Type.string(c.type())
-            + ": the RRset is not authoritative and must not be signed (RFC 4035 §2.2)");
-      }
-      return new Checked(found, NO_DIGESTS);
-    }
-    Supplier<String> what = () -> c.name() + "/" + Type.string(c.type());
-    RRset rrset = new RRset(c.records());
-    Set<Integer> validAlgorithms = new TreeSet<>();
-    long[] valid = new long[2 * sigs.size()];
-    int validCount = 0;
-    for (RRSIGRecord sig : sigs) {
-      long[] digest = checkRrsig(what, rrset, sig, found);
-      if (digest != null) {
-        validAlgorithms.add(sig.getAlgorithm());
-        valid[2 * validCount] = digest[0];
-        valid[2 * validCount + 1] = digest[1];
-        validCount++;
-      }
-    }
-    if (validAlgorithms.isEmpty()) {
-      found.add("RRset " + what.get() + " has no valid RRSIG");
-      return new Checked(found, Arrays.copyOf(valid, 2 * validCount));
-    }
-    for (int alg : algorithms) {
-      if (!validAlgorithms.contains(alg)) {
-        found.add("RRset " + what.get() + " has no valid RRSIG of algorithm " + alg + " (RFC 4035 §2.2)");
-      }
-    }
-    return new Checked(found, Arrays.copyOf(valid, 2 * validCount));
-  }
-
-  /**
-   * One RRSIG: key, validity window, original TTL and the signature itself; problems go to {@code found}. Returns the
-   * digest of the valid check (key, signed data, signature), or null if the RRSIG is not valid.
-   */
-  private long[] checkRrsig(Supplier<String> what, RRset rrset, RRSIGRecord sig, List<String> found) {
-    // the message prefix is built only for a problem: names print slowly, and a large zone has no problems
-    Supplier<String> prefix = () -> "RRSIG " + what.get() + " by key tag " + sig.getFootprint();
-    List<DNSKEYRecord> candidates = new ArrayList<>(1);
-    for (DNSKEYRecord k : usableKeys) {
-      if (k.getFootprint() == sig.getFootprint() && k.getAlgorithm() == sig.getAlgorithm()) {
-        candidates.add(k);
-      }
-    }
-    if (candidates.isEmpty()) {
-      found.add(prefix.get() + ": no such DNSKEY published");
-      return null;
-    }
-    if (!sig.getSigner().equals(origin)) {
-      found.add(prefix.get() + ": signer name " + sig.getSigner() + " is not the apex");
-      return null;
-    }
-    if (sig.getTimeSigned().isAfter(now)) {
-      found.add(prefix.get() + ": inception " + sig.getTimeSigned() + " is after " + now);
-      return null;
-    }
-    if (sig.getExpire().isBefore(floor)) {
-      found.add(prefix.get() + (sig.getExpire().isBefore(now) ? ": expired at " : ": expires at ") + sig.getExpire()
-          + ", before " + floor);
-      return null;
-    }
-    if (sig.getOrigTTL() != rrset.getTTL()) {
-      found.add(prefix.get() + ": original TTL " + sig.getOrigTTL() + " differs from the RRset's TTL "
-          + rrset.getTTL());
-      return null;
-    }
-    byte[] signedData = signedData(sig, rrset.rrs());
-    for (DNSKEYRecord key : candidates) {
-      long[] digest = VerifiedSignatures.digest(keyRdata.get(key), signedData, sig.getSignature());
-      if (known.contains(digest[0], digest[1]) || signatureValid(publicKeys.get(key), sig, signedData)) {
-        return digest;
-      }
-    }
-    found.add(prefix.get() + ": signature does not verify");
-    return null;
-  }
-
-  /**
-   * The types whose RDATA names the canonical form lower-cases: RFC 4034 §6.2 item 3 without NSEC (RFC 6840 §5.1).
-   * The list is closed (RFC 3597 §7): the names in later types, such as SVCB, HTTPS and IPSECKEY, keep their case.
-   */
-  private static final Set<Integer> LOWER_CASED_RDATA_NAMES = Set.of(Type.NS, Type.MD, Type.MF, Type.CNAME, Type.SOA,
-      Type.MB, Type.MG, Type.MR, Type.PTR, Type.HINFO, Type.MINFO, Type.MX, Type.RP, Type.AFSDB, Type.RT, Type.SIG,
-      Type.PX, Type.NXT, Type.NAPTR, Type.KX, Type.SRV, Type.DNAME, Type.A6, Type.RRSIG);
-
-  /**
-   * RFC 4034 §3.1.8.1 signed data: the RRSIG RDATA without the signature, then the RRset's records in canonical
-   * form (§6.2) and order (§6.3), with the original TTL and, for an RRSIG with fewer labels than its owner, the
-   * wildcard owner it was made for (RFC 4035 §5.3.2). Not dnsjava's {@code DNSSEC.digestRRset}: dnsjava's canonical
-   * RDATA lower-cases the names in SVCB, HTTPS and IPSECKEY records too, which fails their correct signatures.
-   */
-  private static byte[] signedData(RRSIGRecord sig, List<Record> records) {
-    DNSOutput out = new DNSOutput();
-    out.writeU16(sig.getTypeCovered());
-    out.writeU8(sig.getAlgorithm());
-    out.writeU8(sig.getLabels());
-    out.writeU32(sig.getOrigTTL());
-    out.writeU32(sig.getExpire().getEpochSecond() & 0xFFFFFFFFL);  // RFC 4034 §3.1.5: seconds modulo 2^32
-    out.writeU32(sig.getTimeSigned().getEpochSecond() & 0xFFFFFFFFL);
-    out.writeU16(sig.getFootprint());
-    out.writeByteArray(sig.getSigner().toWireCanonical());
-    Name owner = records.get(0).getName();
-    int ownerLabels = owner.labels() - 1;  // without the root label
-    if (sig.getLabels() < ownerLabels) {
-      owner = new Name(owner, ownerLabels - sig.getLabels());
-      try {
-        owner = Name.concatenate(Name.fromConstantString("*"), owner);
-      } catch (NameTooLongException e) {
-        throw new IllegalStateException("a wildcard is never longer than the name it was expanded to", e);
-      }
-    }
-    byte[] ownerWire = owner.toWireCanonical();
-    List<byte[]> rdata = new ArrayList<>();
-    records.forEach(r -> rdata.add(canonicalRdata(r)));
-    rdata.sort(Arrays::compareUnsigned);
-    for (byte[] d : rdata) {
-      out.writeByteArray(ownerWire);
-      out.writeU16(sig.getTypeCovered());
-      out.writeU16(records.get(0).getDClass());
-      out.writeU32(sig.getOrigTTL());
-      out.writeU16(d.length);
-      out.writeByteArray(d);
-    }
-    return out.toByteArray();
-  }
-
-  /** A record's RDATA in canonical form: names lower-cased only for {@link #LOWER_CASED_RDATA_NAMES}. */
-  private static byte[] canonicalRdata(Record r) {
-    if (LOWER_CASED_RDATA_NAMES.contains(r.getType())) {
-      return r.rdataToWireCanonical();
-    }
-    // The record's uncompressed wire form (no Compression table given) ends with its RDATA, names as they are.
-    byte[] wire = r.toWire(Section.ANSWER);
-    int rdlengthAt = r.getName().length() + 8;  // after owner, type, class and TTL
-    int rdlength = ((wire[rdlengthAt] & 0xff) << 8) | (wire[rdlengthAt + 1] & 0xff);
-    return Arrays.copyOfRange(wire, wire.length - rdlength, wire.length);
-  }
-
-  /**
-   * Verifies with the fastest provider that takes the key (Amazon Corretto Crypto Provider where its native
-   * library loads: an order of magnitude more verifications per second than Bouncy Castle, which matters for
-   * the gate on a large zone), else Bouncy Castle. ECDSA signatures are RFC 6605 §4 r||s, which ACCP's
-   * "inP1363Format" and Bouncy Castle's "PLAIN-ECDSA" variants take as they are. One {@link Signature} per
-   * algorithm and thread is reused.
-   */
-  private boolean signatureValid(PublicKey publicKey, RRSIGRecord sig, byte[] signedData) {
-    if (publicKey == null) {
-      return false;
-    }
-    try {
-      Signature verifier = verifiers.get().computeIfAbsent(sig.getAlgorithm() + "/" + publicKey.getClass().getName(),
-          k -> newVerifier(sig.getAlgorithm(), publicKey));
-      if (verifier == null) {
-        return false;
-      }
-      verifier.initVerify(publicKey);
-      verifier.update(signedData);
-      return verifier.verify(sig.getSignature());
-    } catch (GeneralSecurityException e) {
-      return false;
+      uncoveredRrsigs(n, problems);
     }
   }
 
   /**
-   * The public key as the fastest provider's own key object where it has a key factory for it (EC, RSA), so it is
-   * decoded once rather than at every verification.
+   * The checks of a node's RRsets (NSEC3 apart): every RRset of an authoritative name, at a delegation DS and NSEC,
+   * must be signed; other RRsets, glue and data below a cut, must not be (RFC 4035 §2.2).
    */
-  private static PublicKey fastestProviderKey(PublicKey key) {
-    String family = key.getAlgorithm();
-    if (!FASTEST.equals(ACCP) || !(family.equals("EC") || family.equals("RSA")) || key.getEncoded() == null) {
-      return key;
-    }
-    try {
-      return KeyFactory.getInstance(family, ACCP).generatePublic(new X509EncodedKeySpec(key.getEncoded()));
-    } catch (GeneralSecurityException e) {
-      return key;
+  static void addRrsetChecks(Node n, List<RrsetCheck> checks) {
+    for (TypeGroup<Record> t : n.rrsets) {
+      boolean mustSign = n.role == Role.AUTHORITATIVE
+          || (n.role == Role.DELEGATION && (t.type() == Type.DS || t.type() == Type.NSEC));
+      checks.add(new RrsetCheck(n.dataOwner, t.type(), t.records(), n.rrsigsOver(t.type()), mustSign));
     }
   }
 
-  /** A verifier from the fastest provider that accepts this key, or null for an algorithm Cascade does not know. */
-  private static Signature newVerifier(int algorithm, PublicKey probeKey) {
-    boolean accp = FASTEST.equals(ACCP);
-    String[][] candidates = switch (algorithm) {
-      case 8 -> new String[][] {{"SHA256withRSA", FASTEST}, {"SHA256withRSA", BC}};
-      case 10 -> new String[][] {{"SHA512withRSA", FASTEST}, {"SHA512withRSA", BC}};
-      case 13 -> new String[][] {{accp ? "SHA256withECDSAinP1363Format" : "SHA256withPLAIN-ECDSA", FASTEST},
-          {"SHA256withPLAIN-ECDSA", BC}};
-      case 14 -> new String[][] {{accp ? "SHA384withECDSAinP1363Format" : "SHA384withPLAIN-ECDSA", FASTEST},
-          {"SHA384withPLAIN-ECDSA", BC}};
-      case 15 -> new String[][] {{"Ed25519", FASTEST}, {"Ed25519", BC}};
-      case 16 -> new String[][] {{"Ed448", BC}};
-      default -> new String[0][];
-    };
-    for (String[] c : candidates) {
-      try {
-        Signature s = Signature.getInstance(c[0], c[1]);
-        s.initVerify(probeKey);
-        return s;
-      } catch (GeneralSecurityException e) {
-        // this provider lacks the algorithm or refuses the key: try the next
+  /** Reports the node's RRSIGs whose type has no RRset at the name: left behind by a removed RRset, for instance. */
+  static void uncoveredRrsigs(Node n, List<String> problems) {
+    for (TypeGroup<RRSIGRecord> t : n.rrsigs) {
+      boolean covered = t.type() == Type.NSEC3 ? n.nsec3 != null : n.has(t.type());
+      if (!covered) {
+        problems.add("RRSIG " + n.rrsigOwner + "/" + Type.string(t.type()) + " covers no RRset in the zone");
       }
     }
-    return null;
   }
+
+  /** The TTL of NSEC and NSEC3 records: the lesser of the SOA's MINIMUM and its own TTL (RFC 9077 §3). */
+  static long denialTtl(SOARecord soa) {
+    return Math.min(soa.getMinimum(), soa.getTTL());
+  }
+
 
   /** The names an NSEC chain must hold: authoritative names and delegations, canonical order (RFC 4035 §2.3). */
   private List<Node> chain() {
@@ -702,31 +437,45 @@ public final class ZoneVerifier {
       Node node = chain.get(i);
       Name name = node.dataOwner;
       Name next = i + 1 < chain.size() ? chain.get(i + 1).dataOwner : origin;
-      List<Record> nsecs = node.rrset(Type.NSEC);
-      if (nsecs == null) {
-        problems.add("no NSEC at " + name);
-        continue;
-      }
-      if (nsecs.size() > 1) {
-        problems.add("more than one NSEC at " + name);
-      }
-      NSECRecord nsec = (NSECRecord) nsecs.get(0);
-      if (!nsec.getNext().equals(next)) {
-        problems.add("NSEC at " + name + " points to " + nsec.getNext() + ", expected the next name " + next);
-      }
-      // the NSEC is signed everywhere, at delegations too
-      String mismatch = bitmapMismatch(nsec.getTypes(), expectedTypes(node, Type.NSEC, Type.RRSIG));
-      if (mismatch != null) {
-        problems.add("NSEC at " + name + mismatch);
-      }
-      if (nsec.getTTL() != ttl) {
-        problems.add("NSEC at " + name + " has TTL " + nsec.getTTL() + ", expected " + ttl + " (RFC 9077 §3)");
-      }
+      checkNsecAt(node, next, ttl, problems);
     }
     for (Node n : nodes) {
-      if (n.role == Role.OCCLUDED && n.has(Type.NSEC)) {
-        problems.add("NSEC at " + n.dataOwner + ", a name below a zone cut or DNAME");
-      }
+      checkNoNsecBelowCut(n, problems);
+    }
+  }
+
+  /**
+   * The NSEC of a name in the chain (RFC 4034 §4.1): exactly one, pointing to {@code next}, the next name in the
+   * chain, listing the name's types, with the denial TTL.
+   */
+  static void checkNsecAt(Node node, Name next, long ttl, List<String> problems) {
+    Name name = node.dataOwner;
+    List<Record> nsecs = node.rrset(Type.NSEC);
+    if (nsecs == null) {
+      problems.add("no NSEC at " + name);
+      return;
+    }
+    if (nsecs.size() > 1) {
+      problems.add("more than one NSEC at " + name);
+    }
+    NSECRecord nsec = (NSECRecord) nsecs.get(0);
+    if (!nsec.getNext().equals(next)) {
+      problems.add("NSEC at " + name + " points to " + nsec.getNext() + ", expected the next name " + next);
+    }
+    // the NSEC is signed everywhere, at delegations too
+    String mismatch = bitmapMismatch(nsec.getTypes(), expectedTypes(node, Type.NSEC, Type.RRSIG));
+    if (mismatch != null) {
+      problems.add("NSEC at " + name + mismatch);
+    }
+    if (nsec.getTTL() != ttl) {
+      problems.add("NSEC at " + name + " has TTL " + nsec.getTTL() + ", expected " + ttl + " (RFC 9077 §3)");
+    }
+  }
+
+  /** A name below a zone cut or DNAME is not in the chain and has no NSEC (RFC 4035 §2.3). */
+  static void checkNoNsecBelowCut(Node n, List<String> problems) {
+    if (n.role == Role.OCCLUDED && n.has(Type.NSEC)) {
+      problems.add("NSEC at " + n.dataOwner + ", a name below a zone cut or DNAME");
     }
   }
 

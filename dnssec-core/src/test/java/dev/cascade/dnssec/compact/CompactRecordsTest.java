@@ -157,4 +157,43 @@ class CompactRecordsTest {
       assertEquals(Arrays.equals(xw, yw), WireNames.sameOctets(xw, 0, xw.length, yw, 0, yw.length));
     }
   }
+
+  @Test
+  void findsOwnersByNameAndStepsOverSubtreesAsALinearWalkWould() {
+    Random random = new Random(4);
+    for (int round = 0; round < 100; round++) {
+      RandomRecords records = new RandomRecords(random);
+      CompactRecords compact = CompactRecords.of(records.zone(round, 60));
+      List<Name> owners = new ArrayList<>();
+      List<List<Record>> groups = new ArrayList<>();
+      CompactRecords.Cursor cursor = compact.cursor();
+      while (cursor.next()) {
+        Record r = cursor.toRecord();
+        if (cursor.firstOfOwner()) {
+          owners.add(r.getName());
+          groups.add(new ArrayList<>());
+        }
+        groups.get(groups.size() - 1).add(r);
+      }
+      for (int i = 0; i < owners.size(); i++) {
+        assertEquals(owners.get(i).toString(), compact.ownerName(i).toString(), "owner " + i);
+        assertEquals(groups.get(i), compact.ownerRecords(i), "records of owner " + i);
+      }
+      for (int probe = 0; probe < 50; probe++) {
+        Name name = random.nextBoolean() ? records.record().getName()
+            : RandomRecords.name("q" + random.nextInt(3) + (random.nextBoolean() ? ".A" : ".b"));
+        int ceiling = 0;
+        while (ceiling < owners.size() && owners.get(ceiling).compareTo(name) < 0) {
+          ceiling++;
+        }
+        int after = ceiling;
+        while (after < owners.size() && owners.get(after).subdomain(name)) {
+          after++;
+        }
+        assertEquals(ceiling, compact.ownerCeiling(name), "ceiling of " + name + " in " + owners);
+        assertEquals(after, compact.ownerAfterSubtree(name), "after the subtree of " + name + " in " + owners);
+      }
+    }
+    assertEquals(0, CompactRecords.empty().ownerCeiling(RandomRecords.ORIGIN));
+  }
 }

@@ -15,15 +15,15 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
 
 /**
- * A small unsigned zone under {@code example.} that random edits change, for the incremental signing property test.
- * Its names are drawn from small pools so that edits meet: authoritative names (apex, empty non-terminals above
- * {@code a.b.c} and {@code x.y}, wildcards), CNAME-only names, delegations (with and without DS, one below an
- * empty non-terminal) and names below the cuts (glue and other occluded data). It keeps the rules a loaded zone
- * follows: one TTL per RRset (RFC 2181 §5.2), CNAME alone at its name (RFC 1034 §3.6.2), DS only beside NS at a
- * delegation (RFC 4035 §2.4), an apex NS RRset.
+ * A small unsigned zone under {@code example.} that random edits change, for the property tests of incremental
+ * signing and of the verification gate for a change. Its names are drawn from small pools so that edits meet:
+ * authoritative names (apex, empty non-terminals above {@code a.b.c} and {@code x.y}, wildcards), CNAME-only names,
+ * delegations (with and without DS, one below an empty non-terminal) and names below the cuts (glue and other
+ * occluded data). It keeps the rules a loaded zone follows: one TTL per RRset (RFC 2181 §5.2), CNAME alone at its
+ * name (RFC 1034 §3.6.2), DS only beside NS at a delegation (RFC 4035 §2.4), an apex NS RRset.
  */
-final class RandomZone {
-  static final Name ORIGIN = Name.fromConstantString("example.");
+public final class RandomZone {
+  public static final Name ORIGIN = Name.fromConstantString("example.");
   private static final String[] DATA_NAMES = {"@", "www", "mail", "a.b.c", "x.y", "*.wild", "*.a.b.c", "txt", "e.f.g"};
   private static final String[] ALIAS_NAMES = {"alias", "alias.b.c"};
   private static final String[] DELEGATIONS = {"sub", "sec", "d.ent", "zz"};
@@ -33,7 +33,7 @@ final class RandomZone {
   private final Random random;
   private final List<Record> records = new ArrayList<>();
 
-  RandomZone(Random random) {
+  public RandomZone(Random random) {
     this.random = random;
     records.add(record("@", Type.SOA, 3600, "ns1.other.net. hostmaster.example. 1 7200 3600 1209600 300"));
     records.add(record("@", Type.NS, 3600, "ns1.other.net."));
@@ -44,12 +44,12 @@ final class RandomZone {
   }
 
   /** The current records, in no particular order (the signer sorts). */
-  List<Record> records() {
+  public List<Record> records() {
     return List.copyOf(records);
   }
 
   /** Applies one random edit and returns it as the unsigned changes (records removed and added). */
-  ZoneDiff edit() {
+  public ZoneDiff edit() {
     while (true) {
       ZoneDiff diff = tryEdit(random.nextInt(100));
       if (diff != null) {
