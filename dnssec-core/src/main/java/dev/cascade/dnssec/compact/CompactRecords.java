@@ -158,40 +158,6 @@ public final class CompactRecords {
     return low;
   }
 
-  /** The owner name with index {@code owner} (0 to {@link #ownerCount()} - 1), as its records spell it. */
-  public Name ownerName(int owner) {
-    long at = ownerAt[owner];
-    byte[] page = pages[(int) (at >>> 32)];
-    try {
-      return new Name(new DNSInput(Arrays.copyOfRange(page, (int) at, (int) at + WireNames.length(page, (int) at))));
-    } catch (IOException e) {
-      throw new UncheckedIOException("a stored owner name no longer parses", e);
-    }
-  }
-
-  /** The records of the owner name with index {@code owner}, decoded, in canonical order. */
-  public List<Record> ownerRecords(int owner) {
-    long at = ownerAt[owner];
-    byte[] page = pages[(int) (at >>> 32)];
-    int ownerOffset = (int) at;
-    int ownerLength = WireNames.length(page, ownerOffset);
-    int rr = ownerOffset + ownerLength;
-    List<Record> records = new ArrayList<>(firstRecord[owner + 1] - firstRecord[owner]);
-    for (int i = firstRecord[owner]; i < firstRecord[owner + 1]; i++) {
-      int rrLength = FIXED_BYTES + (((page[rr + RDLENGTH_AT] & 0xff) << 8) | (page[rr + RDLENGTH_AT + 1] & 0xff));
-      byte[] wire = new byte[ownerLength + rrLength];
-      System.arraycopy(page, ownerOffset, wire, 0, ownerLength);
-      System.arraycopy(page, rr, wire, ownerLength, rrLength);
-      try {
-        records.add(Record.fromWire(wire, Section.ANSWER));
-      } catch (IOException e) {
-        throw new UncheckedIOException("a stored record no longer parses", e);
-      }
-      rr += rrLength;
-    }
-    return records;
-  }
-
   /** A new cursor before the first record. */
   public Cursor cursor() {
     return new Cursor();
@@ -202,23 +168,17 @@ public final class CompactRecords {
    * point) - 1} if no record has it, as {@link java.util.Arrays#binarySearch} answers.
    */
   public int find(Name name) {
-    int lo = 0;
-    int hi = ownerCount - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      int c = ownerName(mid).compareTo(name);
-      if (c < 0) {
-        lo = mid + 1;
-      } else if (c > 0) {
-        hi = mid - 1;
-      } else {
-        return mid;
+    int ceiling = ownerCeiling(name);
+    if (ceiling < ownerCount) {
+      long at = ownerAt[ceiling];
+      if (WireNames.compare(pages[(int) (at >>> 32)], (int) at, name.toWire(), 0) == 0) {
+        return ceiling;
       }
     }
-    return -(lo + 1);
+    return -(ceiling + 1);
   }
 
-  /** The owner name with index {@code owner}, as stored. */
+  /** The owner name with index {@code owner} (0 to {@link #ownerCount()} - 1), as its records spell it. */
   public Name ownerName(int owner) {
     long at = ownerAt[owner];
     byte[] page = pages[(int) (at >>> 32)];

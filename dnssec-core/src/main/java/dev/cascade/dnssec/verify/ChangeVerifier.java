@@ -303,7 +303,7 @@ public final class ChangeVerifier {
   private List<Record> previousRecordsAt(Name name) {
     List<Record> records = new ArrayList<>();
     for (int i = previous.ownerCeiling(name); i < previous.ownerCount() && previous.ownerName(i).equals(name); i++) {
-      records.addAll(previous.ownerRecords(i));
+      records.addAll(previous.recordsOf(i));
     }
     return records;
   }

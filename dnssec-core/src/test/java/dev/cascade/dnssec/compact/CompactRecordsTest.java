@@ -177,7 +177,7 @@ class CompactRecordsTest {
       }
       for (int i = 0; i < owners.size(); i++) {
         assertEquals(owners.get(i).toString(), compact.ownerName(i).toString(), "owner " + i);
-        assertEquals(groups.get(i), compact.ownerRecords(i), "records of owner " + i);
+        assertEquals(groups.get(i), compact.recordsOf(i), "records of owner " + i);
       }
       for (int probe = 0; probe < 50; probe++) {
         Name name = random.nextBoolean() ? records.record().getName()

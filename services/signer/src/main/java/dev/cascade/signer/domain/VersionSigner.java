@@ -7,6 +7,8 @@ import dev.cascade.dnssec.sign.ChangeSigner;
 import dev.cascade.dnssec.sign.SignedZone;
 import dev.cascade.dnssec.sign.SigningStats;
 import dev.cascade.dnssec.sign.ZoneSigner;
+import dev.cascade.dnssec.verify.ChangeReport;
+import dev.cascade.dnssec.verify.ChangeVerifier;
 import dev.cascade.dnssec.verify.VerificationReport;
 import dev.cascade.dnssec.verify.VerifiedSignatures;
 import dev.cascade.dnssec.verify.ZoneVerifier;
@@ -21,10 +23,11 @@ import org.xbill.DNS.Record;
 
 /**
  * Signs one unsigned version, incrementally from the zone's previous signed version when there is one, and puts the
- * result through the verification gate. The gate ({@link ZoneVerifier}) is
- * independent of the signing code path, so a signer bug cannot approve its own output (reliability anchors: "use a
- * validator that is independent of the signer code"). Whatever goes wrong becomes a {@link SigningOutcome.Failed}:
- * this method does not throw for bad input, keys or policy.
+ * result through the verification gate: the gate for a change ({@link ChangeVerifier}) when the version was signed as
+ * a change, else the whole-zone gate ({@link ZoneVerifier}). Both are independent of the signing code path, so a
+ * signer bug cannot approve its own output (reliability anchors: "use a validator that is independent of the signer
+ * code"). Whatever goes wrong becomes a {@link SigningOutcome.Failed}: this method does not throw for bad input, keys
+ * or policy.
  */
 public final class VersionSigner {
 
@@ -65,8 +68,8 @@ public final class VersionSigner {
    *       unchanged RRsets that are not due (reference notes §6);
    *   <li>in full.
    * </ol>
-   * The previous version only ever saves work, it never fails a version. The gate always checks the complete
-   * result.
+   * The previous version only ever saves work, it never fails a version. The gate always judges the complete
+   * result; for a change, by checking what the change reaches in it ({@link ChangeVerifier}).
    *
    * @param origin the zone apex
    * @param unsignedSerial SOA serial of the loaded version
@@ -170,13 +173,36 @@ public final class VersionSigner {
     }
     ChangeSigner.Result.Signed change = (ChangeSigner.Result.Signed) result;
     CompactRecords records = change.change().applyTo(previous.records());
-    Gate gate = gate(origin, records.toRecords(), keys.stream().map(SigningKey::dnskey).toList(), policy);
+    Gate gate = changeGate(origin, previous.records(), change.change(), records,
+        keys.stream().map(SigningKey::dnskey).toList(), policy);
     if (gate.problem() != null) {
       return new ChangeAttempt(null, "the signed change failed the " + gate.problem());
     }
     return new ChangeAttempt(
         signed(signedSerial, records, change.change(), change.stats(), policy, startedAt, null, null, gate.verified()),
         null);
+  }
+
+  /**
+   * Runs the gate for a change ({@link ChangeVerifier}) on {@code previous ⊕ change}, which costs what the change
+   * reaches instead of a public-key operation per signature of the zone; the whole-zone gate runs on {@code records}
+   * when the change is of a kind the gate for a change does not decide. The previous version passed a gate when it
+   * was signed, as {@link ChangeVerifier#verify} requires: only gated versions are written and kept as the previous
+   * one. A change that passes leaves the signatures known to be valid as they were: those the change removed are
+   * never asked about again, and those it added are checked by the whole-zone gate when it next runs.
+   */
+  private Gate changeGate(Name origin, CompactRecords previous, CompactDiff change, CompactRecords records,
+      List<DNSKEYRecord> publishedKeySet, ZonePolicy policy) {
+    ChangeReport report;
+    try {
+      report = ChangeVerifier.verify(origin, previous, change, publishedKeySet, clock.instant(), policy.expiryFloor());
+    } catch (RuntimeException e) {
+      return new Gate("verification gate for the change failed to run: " + describe(e), VerifiedSignatures.none());
+    }
+    if (report instanceof ChangeReport.Failed failed) {
+      return new Gate("verification gate: " + summarise(failed.problems()), VerifiedSignatures.none());
+    }
+    return report.passed() ? new Gate(null, known) : gate(origin, records.toRecords(), publishedKeySet, policy);
   }
 
   /** What the verification gate said: null or the failure reason, and the signatures it found valid. */
