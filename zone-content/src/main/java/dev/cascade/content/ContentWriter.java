@@ -47,13 +47,16 @@ public final class ContentWriter implements AutoCloseable {
    */
   public record Difference(String baseVersionId, ContentLocation base, CompactDiff change) {}
 
-  /** Writes the whole version; blocks until every chunk is acknowledged. Records must be in canonical order. */
-  public ContentLocation write(String topic, String zone, String versionId, Iterable<Record> records) {
+  /**
+   * Writes the whole version, decoding one record at a time as its chunk is cut, and digests it from its compact form;
+   * blocks until every chunk is acknowledged.
+   */
+  public ContentLocation write(String topic, String zone, String versionId, CompactRecords records) {
     Chunks chunks = new Chunks(topic, zone, versionId);
-    long recordCount = chunks.add(ContentPart.RECORDS, records);
+    chunks.add(ContentPart.RECORDS, records);
     return chunks.finish(ContentPart.RECORDS)
-        .setDigest(ZoneDigest.sha384(records))
-        .setRecordCount(recordCount)
+        .setDigest(records.digest())
+        .setRecordCount(records.size())
         .build();
   }
 
@@ -65,15 +68,11 @@ public final class ContentWriter implements AutoCloseable {
    */
   public ContentLocation write(
       String topic, String zone, String versionId, Difference difference, CompactRecords wholeVersion) {
-    List<Record> removed = difference.change().removed().toRecords();
-    List<Record> added = difference.change().added().toRecords();
     Chunks chunks = new Chunks(topic, zone, versionId);
-    chunks.add(ContentPart.REMOVED, removed);
-    chunks.add(ContentPart.ADDED, added);
-    ContentLocation.Builder location = chunks.finish(ContentPart.REMOVED);
     ZoneDigest part = ZoneDigest.start();
-    removed.forEach(part::add);
-    added.forEach(part::add);
+    chunks.add(ContentPart.REMOVED, difference.change().removed(), part);
+    chunks.add(ContentPart.ADDED, difference.change().added(), part);
+    ContentLocation.Builder location = chunks.finish(ContentPart.REMOVED);
     ContentLocation base = difference.base();
     List<ContentSegment> chain = new ArrayList<>(base.getChain());
     chain.add(
@@ -108,15 +107,23 @@ public final class ContentWriter implements AutoCloseable {
       this.versionId = versionId;
     }
 
-    /** Sends {@code records} as chunks of {@code part}; returns how many records there were. */
-    long add(ContentPart part, Iterable<Record> records) {
+    /** Sends {@code records} as chunks of {@code part}. */
+    void add(ContentPart part, CompactRecords records) {
+      add(part, records, null);
+    }
+
+    /** Sends {@code records} as chunks of {@code part}, adding each to {@code digest} if there is one. */
+    void add(ContentPart part, CompactRecords records, ZoneDigest digest) {
       List<Record> chunk = new ArrayList<>();
       int chunkBytes = 0;
-      long count = 0;
-      for (Record record : records) {
+      CompactRecords.Cursor cursor = records.cursor();
+      while (cursor.next()) {
+        Record record = cursor.toRecord();
+        if (digest != null) {
+          digest.add(record);
+        }
         chunk.add(record);
         chunkBytes += record.toString().length() + 1;
-        count++;
         if (chunkBytes >= CHUNK_TEXT_BYTES) {
           send(part, chunk);
           chunk = new ArrayList<>();
@@ -126,7 +133,6 @@ public final class ContentWriter implements AutoCloseable {
       if (!chunk.isEmpty()) {
         send(part, chunk);
       }
-      return count;
     }
 
     /**

@@ -59,8 +59,8 @@ class ContentRoundTripTest {
   void aVersionSpanningSeveralChunksComesBackWholeBetweenOtherZonesChunks() throws Exception {
     List<Record> big = zone("big.test.", 6000);
     List<Record> small = zone("small.test.", 10);
-    ContentLocation bigAt = writer.write(TOPIC, "big.test.", "v1", big);
-    ContentLocation smallAt = writer.write(TOPIC, "small.test.", "v1", small);
+    ContentLocation bigAt = writer.write(TOPIC, "big.test.", "v1", CompactRecords.of(big));
+    ContentLocation smallAt = writer.write(TOPIC, "small.test.", "v1", CompactRecords.of(small));
 
     assertTrue(bigAt.getChunkCount() > 1, "expected several chunks, got " + bigAt.getChunkCount());
     assertEquals(6000, bigAt.getRecordCount());
@@ -70,7 +70,7 @@ class ContentRoundTripTest {
 
   @Test
   void noChunkComesNearTheOneMebibyteMessageLimit() throws Exception {
-    ContentLocation at = writer.write(TOPIC, "limit.test.", "v1", zone("limit.test.", 8000));
+    ContentLocation at = writer.write(TOPIC, "limit.test.", "v1", CompactRecords.of(zone("limit.test.", 8000)));
     var config = KafkaSettings.consumer(Services.kafkaBootstrap(), Services.registryUrl());
     try (KafkaConsumer<String, ZoneContentChunk> consumer = new KafkaConsumer<>(config)) {
       TopicPartition partition = new TopicPartition(TOPIC, at.getPartition());
@@ -90,7 +90,7 @@ class ContentRoundTripTest {
 
   @Test
   void aManifestThatDoesNotMatchTheContentIsRefused() throws Exception {
-    ContentLocation at = writer.write(TOPIC, "tamper.test.", "v1", zone("tamper.test.", 50));
+    ContentLocation at = writer.write(TOPIC, "tamper.test.", "v1", CompactRecords.of(zone("tamper.test.", 50)));
     ContentLocation wrongDigest = ContentLocation.newBuilder(at).setDigest("00" + at.getDigest().substring(2)).build();
     ContentException digest =
         assertThrows(ContentException.class, () -> reader.readCompact(wrongDigest, "tamper.test.", "v1"));
@@ -107,7 +107,7 @@ class ContentRoundTripTest {
     Random random = new Random(42);
     String apex = "chain.test.";
     List<Record> version = zone(apex, 300);
-    ContentLocation at = writer.write(TOPIC, apex, "v0", version);
+    ContentLocation at = writer.write(TOPIC, apex, "v0", CompactRecords.of(version));
     String versionId = "v0";
     int differences = 0;
     for (int v = 1; v <= 2 * ContentManifests.MAX_CHAIN + 3; v++) {
@@ -121,7 +121,7 @@ class ContentRoundTripTest {
       CompactDiff diff = CompactDiff.between(CompactRecords.of(version), CompactRecords.of(next));
       String nextId = "v" + v;
       if (ContentManifests.wholeVersionDue(at, diff.size(), next.size())) {
-        at = writer.write(TOPIC, apex, nextId, next);
+        at = writer.write(TOPIC, apex, nextId, CompactRecords.of(next));
       } else {
         at = writer.write(TOPIC, apex, nextId,
             new ContentWriter.Difference(versionId, at, diff), CompactRecords.of(next));
@@ -142,7 +142,7 @@ class ContentRoundTripTest {
   void aDifferenceThatDoesNotMatchItsDigestIsRefused() throws Exception {
     String apex = "tampered-diff.test.";
     List<Record> v1 = zone(apex, 20);
-    ContentLocation base = writer.write(TOPIC, apex, "v1", v1);
+    ContentLocation base = writer.write(TOPIC, apex, "v1", CompactRecords.of(v1));
     List<Record> v2 = new ArrayList<>(v1.subList(1, v1.size()));
     ContentLocation at = writer.write(TOPIC, apex, "v2",
         new ContentWriter.Difference(

@@ -18,9 +18,4 @@ public record ParsedZone(Name origin, List<Record> records, long serial, long by
     records = CanonicalOrder.isKnownSorted(records) ? records : List.copyOf(records);
     warnings = List.copyOf(warnings);
   }
-
-  /** Hex SHA-384 over the canonical wire form of {@link #records()} ({@link ZoneDigest#sha384}). */
-  public String digest() {
-    return ZoneDigest.sha384(records);
-  }
 }

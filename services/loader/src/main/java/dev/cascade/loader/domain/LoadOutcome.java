@@ -1,5 +1,6 @@
 package dev.cascade.loader.domain;
 
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.zone.ParsedZone;
 
 /**
@@ -8,8 +9,14 @@ import dev.cascade.dnssec.zone.ParsedZone;
  */
 public sealed interface LoadOutcome {
 
-  /** A zone whose digest differs from the last loaded version (or the first version of the zone). */
-  record Loaded(ParsedZone zone, String digest) implements LoadOutcome {}
+  /**
+   * A zone whose digest differs from the last loaded version (or the first version of the zone).
+   *
+   * @param zone the parsed zone
+   * @param records its records in compact form, canonical order
+   * @param digest {@link CompactRecords#digest()} of the records
+   */
+  record Loaded(ParsedZone zone, CompactRecords records, String digest) implements LoadOutcome {}
 
   /** The records are identical, in canonical order, to the last loaded version: no new version is made. */
   record Unchanged(String digest, long serial) implements LoadOutcome {}

@@ -1,5 +1,6 @@
 package dev.cascade.loader.domain;
 
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.zone.ParsedZone;
 import dev.cascade.dnssec.zone.ZoneFileParser;
 import dev.cascade.dnssec.zone.ZoneInputException;
@@ -69,17 +70,21 @@ public final class ZoneLoader {
       return new LoadOutcome.Failed(source, source, null, "cannot read the zone file: " + e.getMessage());
     }
     ParsedZone parsed;
+    CompactRecords records;
     try {
       parsed = ZoneFileParser.parse(file, origin);
+      records = CompactRecords.ofSorted(parsed.records());
     } catch (ZoneInputException e) {
       return new LoadOutcome.Failed(source, e.file(), e.line(), e.reason());
     } catch (RuntimeException e) {
       return new LoadOutcome.Failed(source, source, null, "unexpected error while reading the zone: " + e);
     }
-    String digest = parsed.digest();
+    // The digest comes from the compact form's octets, which the content writer and the difference need anyway,
+    // rather than from a second canonical encoding of every record (the same SHA-384, CompactRecords#digest).
+    String digest = records.digest();
     if (lastDigest.isPresent() && lastDigest.get().equals(digest)) {
       return new LoadOutcome.Unchanged(digest, parsed.serial());
     }
-    return new LoadOutcome.Loaded(parsed, digest);
+    return new LoadOutcome.Loaded(parsed, records, digest);
   }
 }

@@ -17,7 +17,6 @@ import dev.cascade.loader.persistence.LoaderState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
-import org.xbill.DNS.Record;
 
 /**
  * Turns zone registry facts into unsigned versions.
@@ -136,13 +134,12 @@ public class ZoneRegistryConsumer {
     }
     String versionId = UUID.randomUUID().toString();
     try {
-      List<Record> records = loaded.zone().records();
-      CompactRecords compact = CompactRecords.ofSorted(records);
+      CompactRecords compact = loaded.records();
       LastLoaded last = lastLoaded.get(zone);
       CompactDiff diff = last == null ? null : CompactDiff.between(last.records(), compact);
       ContentLocation location =
           diff == null || ContentManifests.wholeVersionDue(last.location(), diff.size(), compact.size())
-              ? contentWriter.write(Topics.UNSIGNED_CONTENT, zone, versionId, records)
+              ? contentWriter.write(Topics.UNSIGNED_CONTENT, zone, versionId, compact)
               : contentWriter.write(
                   Topics.UNSIGNED_CONTENT,
                   zone,

@@ -198,10 +198,10 @@ class PublisherPipelineTest {
 
   // ---------------------------------------------------------------------------------------------- helpers
 
-  /** Writes a version as the loader and the signer do: in canonical order, which ContentWriter requires. */
+  /** Writes a version as the loader and the signer do. */
   private static ContentLocation write(String topic, String zone, String versionId, List<Record> records) {
     try (ContentWriter writer = new ContentWriter(Bus.producerConfig())) {
-      return writer.write(topic, zone, versionId, records.stream().sorted(CanonicalOrder.RECORDS).toList());
+      return writer.write(topic, zone, versionId, CompactRecords.of(records));
     }
   }
 

@@ -448,7 +448,7 @@ public class SigningService {
         return writer().write(Topics.SIGNED_CONTENT, zone, versionId, difference, records);
       }
     }
-    return writer().write(Topics.SIGNED_CONTENT, zone, versionId, records.toRecords());
+    return writer().write(Topics.SIGNED_CONTENT, zone, versionId, records);
   }
 
   /**

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cascade.content.ContentReader;
 import dev.cascade.content.ContentWriter;
 import dev.cascade.dnssec.compact.CompactDiff;
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.keys.Algorithms;
 import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.dnssec.keys.KeyWrap;
@@ -468,9 +469,8 @@ class SignerPipelineTest {
         records.add(r);
       }
     }
-    records.sort(CanonicalOrder.RECORDS);
     try (ContentWriter writer = new ContentWriter(Bus.producerConfig())) {
-      return writer.write(Topics.UNSIGNED_CONTENT, zone, versionId, records);
+      return writer.write(Topics.UNSIGNED_CONTENT, zone, versionId, CompactRecords.of(records));
     }
   }
 
