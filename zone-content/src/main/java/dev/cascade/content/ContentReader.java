@@ -4,6 +4,7 @@ import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.zone.RecordText;
 import dev.cascade.dnssec.zone.ZoneDigest;
+import dev.cascade.events.v1.ContentEncoding;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.ContentPart;
 import dev.cascade.events.v1.ContentSegment;
@@ -16,14 +17,14 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.xbill.DNS.Record;
 
 /**
  * Reads one zone version back from its content topic by seeking to the offsets its manifest names. Chunks of other
  * zones on the same partition are skipped. A version written as a difference is rebuilt from the whole version and
  * the differences its chain names. The version is checked against its manifest: every chunk in sequence, each
  * difference against its own digest, the record count and the SHA-384 digest of the whole version; a mismatch is a
- * {@link ContentException}, never a partial zone (a streaming reader is told at the end, and drops what it built).
+ * {@link ContentException}, never a partial zone. Chunks in either {@link ContentEncoding} are read, so content
+ * written before the services wrote wire format stays readable on a replay.
  */
 public final class ContentReader implements AutoCloseable {
 
@@ -36,16 +37,10 @@ public final class ContentReader implements AutoCloseable {
     this.consumer = new KafkaConsumer<>(kafkaConsumerConfig);
   }
 
-  /** Takes the records of a version one by one, in canonical order. */
+  /** Takes one chunk of a segment, in sequence. */
   @FunctionalInterface
-  public interface RecordSink<E extends Exception> {
-    void accept(Record record) throws E;
-  }
-
-  /** Takes the records of one chunk. */
-  @FunctionalInterface
-  private interface ChunkSink<E extends Exception> {
-    void accept(ContentPart part, List<Record> records) throws E;
+  private interface ChunkSink {
+    void accept(ZoneContentChunk chunk);
   }
 
   /** One run of chunks of one version on the content topic. */
@@ -60,54 +55,22 @@ public final class ContentReader implements AutoCloseable {
       String partDigest) {}
 
   /**
-   * The whole version in compact form, checked: a whole version is built chunk by chunk as it arrives and a difference
-   * rebuilt from its chain, so a large version is never held as a list of records.
+   * The whole version in compact form, checked against its manifest: a whole version is built chunk by chunk as it
+   * arrives and a difference rebuilt from its chain, so a large version is never held as a list of records.
    *
    * @throws ContentException if the content cannot be read or does not match its manifest
    */
   public CompactRecords readCompact(ContentLocation where, String zone, String versionId) {
-    if (where.getBase() != null) {
-      CompactRecords version = rebuild(where, zone, versionId);
-      if (version.size() != where.getRecordCount() || !version.digest().equals(where.getDigest())) {
-        throw new ContentException(zone + " version " + versionId + ": rebuilt content does not match its manifest");
-      }
-      return version;
+    CompactRecords version =
+        where.getBase() == null ? whole(own(where, versionId), zone) : rebuild(where, zone, versionId);
+    if (version.size() != where.getRecordCount()) {
+      throw new ContentException(
+          zone + " version " + versionId + ": found " + version.size() + " of " + where.getRecordCount() + " records");
     }
-    CompactRecords.Builder builder = CompactRecords.builder();
-    read(where, zone, versionId, builder::add);
-    return builder.build();
-  }
-
-  /**
-   * Hands the records of the whole version to {@code sink}: for a whole version chunk by chunk as they arrive, so a
-   * large version is never held twice; for a difference after the version was rebuilt, compactly.
-   *
-   * @throws ContentException if the content cannot be read or does not match its manifest
-   * @throws E if the sink refuses a record
-   */
-  public <E extends Exception> void read(ContentLocation where, String zone, String versionId, RecordSink<E> sink)
-      throws E {
-    ZoneDigest digest = ZoneDigest.start();
-    long[] count = {0};
-    RecordSink<E> checked =
-        record -> {
-          digest.add(record);
-          sink.accept(record);
-          count[0]++;
-        };
-    if (where.getBase() == null) {
-      readChunks(own(where, versionId), zone, (part, records) -> {
-        for (Record record : records) {
-          checked.accept(record);
-        }
-      });
-    } else {
-      CompactRecords.Cursor cursor = rebuild(where, zone, versionId).cursor();
-      while (cursor.next()) {
-        checked.accept(cursor.toRecord());
-      }
+    if (!version.digest().equals(where.getDigest())) {
+      throw new ContentException(zone + " version " + versionId + ": content does not match its SHA-384 digest");
     }
-    checkWhole(where, zone, versionId, count[0], digest);
+    return version;
   }
 
   /**
@@ -149,33 +112,65 @@ public final class ContentReader implements AutoCloseable {
     if (segments.get(0).base() != null) {
       throw new ContentException(zone + " version " + versionId + ": its chain does not start with a whole version");
     }
-    CompactRecords.Builder whole = CompactRecords.builder();
-    readChunks(segments.get(0), zone, (part, records) -> records.forEach(whole::add));
-    CompactRecords version = whole.build();
+    CompactRecords version = whole(segments.get(0), zone);
     for (Segment segment : segments.subList(1, segments.size())) {
       version = difference(segment, zone).applyTo(version);
     }
     return version;
   }
 
+  /** The records of a segment written whole. */
+  private CompactRecords whole(Segment segment, String zone) {
+    CompactRecords.Builder records = CompactRecords.builder();
+    readChunks(segment, zone, chunk -> {
+      if (chunk.getPart() != ContentPart.RECORDS) {
+        throw new ContentException(zone + " version " + segment.versionId() + ": a difference's records in a whole"
+            + " version");
+      }
+      decode(chunk, records, zone);
+    });
+    return records.build();
+  }
+
   private CompactDiff difference(Segment segment, String zone) {
     CompactRecords.Builder removed = CompactRecords.builder();
     CompactRecords.Builder added = CompactRecords.builder();
-    ZoneDigest digest = ZoneDigest.start();
-    readChunks(segment, zone, (part, records) -> {
-      if (part == ContentPart.RECORDS && !records.isEmpty()) {
+    readChunks(segment, zone, chunk -> {
+      if (chunk.getPart() == ContentPart.RECORDS && chunk.getRecords().hasRemaining()) {
         throw new ContentException(zone + " version " + segment.versionId() + ": whole-version records in a difference");
       }
-      for (Record record : records) {
-        digest.add(record);
-        (part == ContentPart.ADDED ? added : removed).add(record);
-      }
+      decode(chunk, chunk.getPart() == ContentPart.ADDED ? added : removed, zone);
     });
+    CompactDiff difference = new CompactDiff(removed.build(), added.build());
+    ZoneDigest digest = ZoneDigest.start();
+    difference.removed().addTo(digest);
+    difference.added().addTo(digest);
     if (!digest.hex().equals(segment.partDigest())) {
       throw new ContentException(
           zone + " version " + segment.versionId() + ": difference does not match its SHA-384 digest");
     }
-    return new CompactDiff(removed.build(), added.build());
+    return difference;
+  }
+
+  /**
+   * Adds the records of {@code chunk} to {@code records}: wire-format records are copied as they are (their order is
+   * the writer's, and the digest checked afterwards proves the content is the writer's); records in presentation
+   * format, from the first writers, are parsed and their order checked.
+   */
+  private static void decode(ZoneContentChunk chunk, CompactRecords.Builder records, String zone) {
+    byte[] octets = bytes(chunk.getRecords());
+    try {
+      if (chunk.getEncoding() == ContentEncoding.WIRE) {
+        for (int at = 0; at < octets.length; ) {
+          at = records.addWire(octets, at, octets.length);
+        }
+      } else {
+        RecordText.parseGzipLines(octets).forEach(records::add);
+      }
+    } catch (RuntimeException e) {
+      throw new ContentException(zone + " version " + chunk.getVersionId() + ", chunk " + chunk.getSequence()
+          + ": " + e.getMessage(), e);
+    }
   }
 
   private static Segment own(ContentLocation where, String versionId) {
@@ -184,7 +179,7 @@ public final class ContentReader implements AutoCloseable {
   }
 
   /** Reads the segment's chunks in sequence and hands each to {@code sink}. */
-  private <E extends Exception> void readChunks(Segment segment, String zone, ChunkSink<E> sink) throws E {
+  private void readChunks(Segment segment, String zone, ChunkSink sink) {
     TopicPartition partition = new TopicPartition(segment.topic(), segment.partition());
     String versionId = segment.versionId();
     int nextSequence = 0;
@@ -211,7 +206,7 @@ public final class ContentReader implements AutoCloseable {
             throw new ContentException(
                 zone + " version " + versionId + ": expected chunk " + nextSequence + ", found " + chunk.getSequence());
           }
-          sink.accept(chunk.getPart(), RecordText.parseGzipLines(bytes(chunk.getRecords())));
+          sink.accept(chunk);
           nextSequence++;
         }
       }
@@ -220,16 +215,6 @@ public final class ContentReader implements AutoCloseable {
     if (nextSequence != segment.chunkCount()) {
       throw new ContentException(
           zone + " version " + versionId + ": found " + nextSequence + " of " + segment.chunkCount() + " chunks");
-    }
-  }
-
-  private static void checkWhole(ContentLocation where, String zone, String versionId, long count, ZoneDigest digest) {
-    if (count != where.getRecordCount()) {
-      throw new ContentException(
-          zone + " version " + versionId + ": found " + count + " of " + where.getRecordCount() + " records");
-    }
-    if (!digest.hex().equals(where.getDigest())) {
-      throw new ContentException(zone + " version " + versionId + ": content does not match its SHA-384 digest");
     }
   }
 

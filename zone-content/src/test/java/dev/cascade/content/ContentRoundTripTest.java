@@ -6,16 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
+import dev.cascade.dnssec.zone.RecordText;
+import dev.cascade.events.v1.ContentEncoding;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.ZoneContentChunk;
 import dev.cascade.testinfra.Services;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
 
 class ContentRoundTripTest {
@@ -154,5 +162,69 @@ class ContentRoundTripTest {
 
     ContentException e = assertThrows(ContentException.class, () -> reader.readCompact(wrong, apex, "v2"));
     assertTrue(e.getMessage().contains("difference does not match"), e.getMessage());
+  }
+
+  @Test
+  void contentInPresentationFormatFromTheFirstWritersIsStillReadAlsoAsTheBaseOfADifference() throws Exception {
+    String apex = "text.test.";
+    List<Record> v1 = zone(apex, 3000);
+    ContentLocation base = sendRaw(apex, "v1", List.of(
+            chunk(apex, "v1", 0, ContentEncoding.PRESENTATION_GZIP, RecordText.gzipLines(v1.subList(0, 1000))),
+            chunk(apex, "v1", 1, ContentEncoding.PRESENTATION_GZIP, RecordText.gzipLines(v1.subList(1000, 3000)))))
+        .setDigest(CompactRecords.of(v1).digest())
+        .setRecordCount(v1.size())
+        .build();
+    assertEquals(v1, reader.readCompact(base, apex, "v1").toRecords());
+
+    List<Record> v2 = new ArrayList<>(v1.subList(1, v1.size()));
+    ContentLocation at = writer.write(TOPIC, apex, "v2",
+        new ContentWriter.Difference(
+            "v1", base, new CompactDiff(CompactRecords.of(List.of(v1.get(0))), CompactRecords.empty())),
+        CompactRecords.of(v2));
+    assertEquals(v2, reader.readCompact(at, apex, "v2").toRecords());
+  }
+
+  @Test
+  void aChunkThatDoesNotHoldWholeRecordsIsRefused() throws Exception {
+    String apex = "cut.test.";
+    List<Record> records = zone(apex, 3);
+    byte[] wire = records.get(0).toWire(Section.ANSWER);
+    ContentLocation at = sendRaw(apex, "v1", List.of(
+            chunk(apex, "v1", 0, ContentEncoding.WIRE, Arrays.copyOf(wire, wire.length - 1))))
+        .setDigest(CompactRecords.of(records.subList(0, 1)).digest())
+        .setRecordCount(1)
+        .build();
+
+    ContentException e = assertThrows(ContentException.class, () -> reader.readCompact(at, apex, "v1"));
+    assertTrue(e.getMessage().contains("chunk 0"), e.getMessage());
+  }
+
+  private static ZoneContentChunk chunk(String zone, String versionId, int sequence, ContentEncoding encoding,
+      byte[] records) {
+    return ZoneContentChunk.newBuilder()
+        .setZone(zone)
+        .setVersionId(versionId)
+        .setSequence(sequence)
+        .setRecords(ByteBuffer.wrap(records))
+        .setEncoding(encoding)
+        .build();
+  }
+
+  /** Sends {@code chunks} as a version's content, as a writer other than ContentWriter would; no digest or count. */
+  private static ContentLocation.Builder sendRaw(String zone, String versionId, List<ZoneContentChunk> chunks)
+      throws Exception {
+    try (KafkaProducer<String, ZoneContentChunk> producer =
+        new KafkaProducer<>(KafkaSettings.producer(Services.kafkaBootstrap(), Services.registryUrl()))) {
+      List<RecordMetadata> sent = new ArrayList<>();
+      for (ZoneContentChunk chunk : chunks) {
+        sent.add(producer.send(new ProducerRecord<>(TOPIC, zone, chunk)).get());
+      }
+      return ContentLocation.newBuilder()
+          .setTopic(TOPIC)
+          .setPartition(sent.get(0).partition())
+          .setFirstOffset(sent.get(0).offset())
+          .setLastOffset(sent.get(sent.size() - 1).offset())
+          .setChunkCount(sent.size());
+    }
   }
 }

@@ -36,7 +36,7 @@ public final class CompactRecords {
   static final int FIXED_BYTES = 10;
 
   /** The largest record: a 255-octet owner name, the fixed part and 65535 octets of RDATA (RFC 1035 §3.2.1). */
-  static final int MAX_RECORD_BYTES = 255 + FIXED_BYTES + 65535;
+  public static final int MAX_RECORD_BYTES = 255 + FIXED_BYTES + 65535;
 
   private static final CompactRecords EMPTY = new Builder().build();
 
@@ -245,6 +245,12 @@ public final class CompactRecords {
    */
   public String digest() {
     ZoneDigest digest = ZoneDigest.start();
+    addTo(digest);
+    return digest.hex();
+  }
+
+  /** Adds every record, in order, to {@code digest} as {@link ZoneDigest#add(Record)} would, from the octets. */
+  public void addTo(ZoneDigest digest) {
     Cursor cursor = cursor();
     byte[] buffer = new byte[MAX_RECORD_BYTES];
     while (cursor.next()) {
@@ -255,7 +261,6 @@ public final class CompactRecords {
         digest.add(buffer, 0, length);
       }
     }
-    return digest.hex();
   }
 
   /** Every record as a dnsjava object, in canonical order; for small sets and tests. */
@@ -452,6 +457,63 @@ public final class CompactRecords {
       wireBytes += ownerLength + cursor.rrLength();
       previous = null;
       return this;
+    }
+
+    /**
+     * Adds the record in uncompressed DNS wire format (RFC 1035 §4.1.3: owner name without compression pointers, then
+     * type, class, TTL, RDLENGTH and RDATA) that starts at {@code source[offset]} and ends before {@code end}, as
+     * {@link Cursor} would give it back, without decoding it; returns where the record ends. For records that were
+     * written from a compact form and come back checked by a digest (zone content), so their order is the order they
+     * were written in and is not checked again. A builder is fed either by {@link #add} or by this method, not both.
+     *
+     * @throws IllegalArgumentException if the octets do not hold a whole record: a label or name too long (RFC 1035
+     *     §2.3.4), a compression pointer, or the record running past {@code end}
+     */
+    public int addWire(byte[] source, int offset, int end) {
+      int ownerLength = wireNameLength(source, offset, end);
+      int rr = offset + ownerLength;
+      if (rr + FIXED_BYTES > end) {
+        throw new IllegalArgumentException("a record is cut off at octet " + offset);
+      }
+      int rrLength = FIXED_BYTES + (((source[rr + RDLENGTH_AT] & 0xff) << 8) | (source[rr + RDLENGTH_AT + 1] & 0xff));
+      if (rr + rrLength > end) {
+        throw new IllegalArgumentException("the RDATA of a record runs past its chunk at octet " + offset);
+      }
+      boolean newOwner = !sameAsPreviousOwner(source, offset, ownerLength);
+      if (position + rrLength + (newOwner ? ownerLength : 0) > page.length) {
+        startPage(Math.max(PAGE_BYTES, ownerLength + rrLength));
+        newOwner = true;
+      }
+      if (newOwner) {
+        newOwner(source, offset, ownerLength);
+      }
+      System.arraycopy(source, rr, page, position, rrLength);
+      position += rrLength;
+      recordCount++;
+      wireBytes += ownerLength + rrLength;
+      previous = null;
+      return rr + rrLength;
+    }
+
+    /** The length of the uncompressed name at {@code source[offset]}, checked against RFC 1035 §2.3.4 and {@code end}. */
+    private static int wireNameLength(byte[] source, int offset, int end) {
+      int pos = offset;
+      while (true) {
+        if (pos >= end) {
+          throw new IllegalArgumentException("a name is cut off at octet " + offset);
+        }
+        int label = source[pos] & 0xff;
+        if (label > 63) {
+          throw new IllegalArgumentException("a label of " + label + " octets or a compression pointer at octet " + pos);
+        }
+        pos += label + 1;
+        if (pos - offset > 255) {
+          throw new IllegalArgumentException("a name longer than 255 octets at octet " + offset);
+        }
+        if (label == 0) {
+          return pos - offset;
+        }
+      }
     }
 
     /** Starts an owner group at the current position with the owner name {@code name[offset, offset + length)}. */

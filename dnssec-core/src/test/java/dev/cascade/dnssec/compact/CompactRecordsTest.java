@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.zone.CanonicalOrder;
 import dev.cascade.dnssec.zone.ZoneDigest;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -127,6 +128,49 @@ class CompactRecordsTest {
     List<Record> sorted = new ArrayList<>(records);
     sorted.sort(CanonicalOrder.RECORDS);
     assertEquals(sorted, compact.toRecords());
+  }
+
+  @Test
+  void recordsCopiedOutInWireFormatAreAddedBackOctetForOctet() {
+    Random random = new Random(7);
+    for (int round = 0; round < 100; round++) {
+      CompactRecords compact = CompactRecords.of(new RandomRecords(random).zone(round, 40));
+      ByteArrayOutputStream wire = new ByteArrayOutputStream();
+      CompactRecords.Cursor cursor = compact.cursor();
+      while (cursor.next()) {
+        wire.write(cursor.page(), cursor.ownerOffset(), cursor.ownerLength());
+        wire.write(cursor.page(), cursor.rrOffset(), cursor.rrLength());
+      }
+      byte[] octets = wire.toByteArray();
+
+      CompactRecords.Builder builder = CompactRecords.builder();
+      for (int at = 0; at < octets.length; ) {
+        at = builder.addWire(octets, at, octets.length);
+      }
+      CompactRecords back = builder.build();
+
+      assertEquals(compact.toRecords(), back.toRecords(), "round " + round);
+      assertEquals(compact.ownerCount(), back.ownerCount(), "owner groups of round " + round);
+      assertEquals(compact.digest(), back.digest(), "round " + round);
+    }
+  }
+
+  @Test
+  void refusesWireOctetsThatDoNotHoldAWholeRecord() {
+    byte[] wire = new TXTRecord(RandomRecords.name("a"), DClass.IN, 300, "x").toWire(Section.ANSWER);
+    byte[] pointer = wire.clone();
+    pointer[0] = (byte) 0xc0;
+    byte[] longName = new byte[300];
+    Arrays.fill(longName, (byte) 1);
+
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> CompactRecords.builder().addWire(wire, 0, wire.length - 1)).getMessage().contains("RDATA"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> CompactRecords.builder().addWire(wire, 0, 5)).getMessage().contains("cut off"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> CompactRecords.builder().addWire(pointer, 0, pointer.length)).getMessage().contains("pointer"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> CompactRecords.builder().addWire(longName, 0, longName.length)).getMessage().contains("255"));
   }
 
   @Test

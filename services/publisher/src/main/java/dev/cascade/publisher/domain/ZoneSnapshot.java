@@ -2,9 +2,7 @@ package dev.cascade.publisher.domain;
 
 import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
-import dev.cascade.dnssec.zone.CanonicalOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.xbill.DNS.Name;
@@ -43,24 +41,49 @@ public final class ZoneSnapshot {
   }
 
   /**
-   * Builds a snapshot from a version's records in any order; for small zones (tests). Large versions go through
-   * {@link #builder}.
+   * Builds a snapshot from a version's records in any order; for small zones (tests).
    *
-   * @throws InvalidZoneException if there is not exactly one SOA at the apex or a record lies outside the zone
+   * @throws InvalidZoneException as {@link #of(Name, String, CompactRecords)}, or for a duplicate record
    */
   public static ZoneSnapshot of(Name origin, String versionId, List<Record> records) throws InvalidZoneException {
-    Record[] sorted = records.toArray(new Record[0]);
-    Arrays.sort(sorted, CanonicalOrder.RECORDS);
-    Builder builder = builder(origin, versionId);
-    for (Record record : sorted) {
-      builder.add(record);
+    CompactRecords compact;
+    try {
+      compact = CompactRecords.of(records);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidZoneException(e.getMessage());
     }
-    return builder.build();
+    return of(origin, versionId, compact);
   }
 
-  /** A builder that takes a version's records one by one, in canonical order, and checks them as they come. */
-  public static Builder builder(Name origin, String versionId) {
-    return new Builder(origin, versionId);
+  /**
+   * A snapshot of a version's records, without history, once they are checked to form a zone: the apex is the first
+   * owner name and every other one is below it (in canonical order a name's descendants follow it contiguously, RFC
+   * 4034 §6.1, so that is a binary search), and the only SOA record is at the apex. Reads record types from the
+   * octets; only the apex's records are decoded.
+   *
+   * @throws InvalidZoneException if the records do not form the zone {@code origin}
+   */
+  public static ZoneSnapshot of(Name origin, String versionId, CompactRecords records) throws InvalidZoneException {
+    if (records.isEmpty() || !records.ownerName(0).equals(origin)) {
+      throw new InvalidZoneException("no SOA record at the apex " + origin);
+    }
+    if (records.ownerAfterSubtree(origin) != records.ownerCount()) {
+      throw new InvalidZoneException(
+          records.ownerName(records.ownerAfterSubtree(origin)) + " is outside zone " + origin);
+    }
+    CompactRecords.Cursor cursor = records.cursor();
+    while (cursor.next()) {
+      if (cursor.type() == Type.SOA && cursor.ownerIndex() != 0) {
+        throw new InvalidZoneException("SOA at " + records.ownerName(cursor.ownerIndex()) + ", not at the apex "
+            + origin);
+      }
+    }
+    List<Record> soas = records.recordsOf(0).stream().filter(r -> r.getType() == Type.SOA).toList();
+    if (soas.size() != 1) {
+      throw new InvalidZoneException(soas.isEmpty() ? "no SOA record at the apex " + origin
+          : "more than one SOA record at " + origin);
+    }
+    return new ZoneSnapshot(origin, versionId, (SOARecord) soas.get(0), records, List.of());
   }
 
   /**
@@ -158,62 +181,5 @@ public final class ZoneSnapshot {
   /** The records in canonical order. */
   public CompactRecords records() {
     return records;
-  }
-
-  /** Collects a version's records in canonical order and checks that they form a zone. */
-  public static final class Builder {
-    private final Name origin;
-    private final String versionId;
-    private final CompactRecords.Builder records = CompactRecords.builder();
-    private SOARecord soa;
-
-    private Builder(Name origin, String versionId) {
-      this.origin = origin;
-      this.versionId = versionId;
-    }
-
-    /**
-     * Adds the next record in canonical order.
-     *
-     * @throws InvalidZoneException if the record lies outside the zone, is a second SOA or one not at the apex, or
-     *     is out of canonical order or a duplicate
-     */
-    public Builder add(Record record) throws InvalidZoneException {
-      if (!record.getName().subdomain(origin)) {
-        throw new InvalidZoneException(record.getName() + " is outside zone " + origin);
-      }
-      if (record.getType() == Type.SOA) {
-        if (!record.getName().equals(origin)) {
-          throw new InvalidZoneException("SOA at " + record.getName() + ", not at the apex " + origin);
-        }
-        if (soa != null) {
-          throw new InvalidZoneException("more than one SOA record at " + origin);
-        }
-        soa = (SOARecord) record;
-      }
-      try {
-        records.add(record);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidZoneException(e.getMessage());
-      }
-      return this;
-    }
-
-    /** The records added so far. */
-    public int size() {
-      return records.size();
-    }
-
-    /**
-     * The snapshot, without history.
-     *
-     * @throws InvalidZoneException if there was no SOA at the apex
-     */
-    public ZoneSnapshot build() throws InvalidZoneException {
-      if (soa == null) {
-        throw new InvalidZoneException("no SOA record at the apex " + origin);
-      }
-      return new ZoneSnapshot(origin, versionId, soa, records.build(), List.of());
-    }
   }
 }

@@ -14,9 +14,10 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
 /**
- * Reads a zone version from its content topic into a servable snapshot, record by record as the chunks arrive, so a
- * large zone is held once, compactly, and never as a list of records. The reader checks chunk sequence, record count
- * and digest; this class adds that the SOA serial is the one the event announced.
+ * Reads a zone version from its content topic into a servable snapshot, chunk by chunk into compact form as the chunks
+ * arrive, so a large zone is held once, compactly, and never as a list of records. The reader checks chunk sequence,
+ * record count and digest, the snapshot that the records form the zone; this class adds that the SOA serial is the
+ * one the event announced.
  */
 @ApplicationScoped
 public class ContentLoader {
@@ -56,9 +57,7 @@ public class ContentLoader {
               "the difference makes " + snapshot.size() + " records, not " + where.getRecordCount());
         }
       } else {
-        ZoneSnapshot.Builder builder = ZoneSnapshot.builder(origin, versionId);
-        reader.read(where, zone, versionId, builder::add);
-        snapshot = builder.build();
+        snapshot = ZoneSnapshot.of(origin, versionId, reader.readCompact(where, zone, versionId));
       }
     } catch (RuntimeException e) {
       throw new InvalidZoneException("cannot read content: " + e.getMessage());
