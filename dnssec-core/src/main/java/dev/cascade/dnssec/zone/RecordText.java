@@ -17,10 +17,11 @@ import org.xbill.DNS.Tokenizer;
 import org.xbill.DNS.Type;
 
 /**
- * The chunk codec of zone content: gzip-compressed presentation format (RFC 1035 §5.1), one record
+ * The first chunk codec of zone content: gzip-compressed presentation format (RFC 1035 §5.1), one record
  * per line, owner name, TTL, class and type always explicit and every name absolute. Types dnsjava
  * does not know are written in the RFC 3597 §5 generic form ({@code TYPEnnn \# len hex}), so every
- * record round-trips to the same wire form.
+ * record round-trips to the same wire form. Content is now written in wire format; this codec stays so that content
+ * written before can be read on a replay, and its encoder is the reference for what those chunks hold.
  */
 public final class RecordText {
   private RecordText() {}
