@@ -11,13 +11,11 @@ import dev.cascade.events.v1.ZoneContentChunk;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
@@ -36,20 +34,11 @@ public final class ContentWriter implements AutoCloseable {
    */
   static final int CHUNK_WIRE_BYTES = 256 * 1024;
 
-  /**
-   * The producer's compression for content chunks. Wire-format records repeat owner-name suffixes and RDATA
-   * patterns; LZ4 takes a zone's size on the topic down by about half at a small fraction of the CPU time of gzip
-   * (Kafka's documentation on {@code compression.type}); applied per batch by the producer, kept on the broker.
-   */
-  static final String COMPRESSION = "lz4";
-
   private final KafkaProducer<String, ZoneContentChunk> producer;
 
-  /** @param kafkaProducerConfig the producer settings; {@code compression.type} is {@link #COMPRESSION} unless set */
+  /** @param kafkaProducerConfig the producer settings, as {@link KafkaSettings#producer} makes them */
   public ContentWriter(Map<String, Object> kafkaProducerConfig) {
-    Map<String, Object> config = new HashMap<>(kafkaProducerConfig);
-    config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, COMPRESSION);
-    this.producer = new KafkaProducer<>(config);
+    this.producer = new KafkaProducer<>(kafkaProducerConfig);
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.cascade.content;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -197,6 +199,29 @@ class ContentRoundTripTest {
 
     ContentException e = assertThrows(ContentException.class, () -> reader.readCompact(at, apex, "v1"));
     assertTrue(e.getMessage().contains("chunk 0"), e.getMessage());
+  }
+
+  @Test
+  void aReaderIsLentAgainAfterAReadAndClosedAfterAFailedOne() throws Exception {
+    List<Record> records = zone("lent.test.", 5);
+    ContentLocation at = writer.write(TOPIC, "lent.test.", "v1", CompactRecords.of(records));
+    ContentLocation wrongDigest = ContentLocation.newBuilder(at).setDigest("00".repeat(48)).build();
+    try (ContentReaders readers =
+        new ContentReaders(KafkaSettings.consumer(Services.kafkaBootstrap(), Services.registryUrl()))) {
+      ContentReader first = readers.read(reader -> {
+        assertEquals(records, reader.readCompact(at, "lent.test.", "v1").toRecords());
+        return reader;
+      });
+      assertSame(first, readers.read(reader -> reader), "the reader is kept open and lent again");
+
+      assertThrows(ContentException.class, () -> readers.read(reader -> reader.readCompact(wrongDigest, "lent.test.",
+          "v1")));
+      ContentReader next = readers.read(reader -> {
+        assertEquals(records, reader.readCompact(at, "lent.test.", "v1").toRecords());
+        return reader;
+      });
+      assertNotSame(first, next, "the reader of the failed read was closed, not lent again");
+    }
   }
 
   private static ZoneContentChunk chunk(String zone, String versionId, int sequence, ContentEncoding encoding,

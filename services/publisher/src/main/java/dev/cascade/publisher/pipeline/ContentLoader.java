@@ -1,13 +1,13 @@
 package dev.cascade.publisher.pipeline;
 
-import dev.cascade.content.ContentReader;
+import dev.cascade.content.ContentReaders;
 import dev.cascade.content.KafkaSettings;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.publisher.domain.ContentRef;
 import dev.cascade.publisher.domain.InvalidZoneException;
 import dev.cascade.publisher.domain.ZoneSnapshot;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.xbill.DNS.Name;
@@ -22,12 +22,12 @@ import org.xbill.DNS.TextParseException;
 @ApplicationScoped
 public class ContentLoader {
 
-  private final Map<String, Object> consumerConfig;
+  private final ContentReaders readers;
 
   public ContentLoader(
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
-    this.consumerConfig = KafkaSettings.consumer(bootstrapServers, registryUrl);
+    this.readers = new ContentReaders(KafkaSettings.consumer(bootstrapServers, registryUrl));
   }
 
   /**
@@ -49,22 +49,24 @@ public class ContentLoader {
     ContentLocation where = EventMapping.location(content);
     Optional<ZoneSnapshot> base = held.filter(snapshot -> snapshot.versionId().equals(where.getBase()));
     ZoneSnapshot snapshot;
-    try (ContentReader reader = new ContentReader(consumerConfig)) {
-      if (base.isPresent()) {
-        snapshot = base.get().apply(versionId, reader.readDifference(where, zone, versionId));
-        if (snapshot.size() != where.getRecordCount()) {
-          throw new InvalidZoneException(
-              "the difference makes " + snapshot.size() + " records, not " + where.getRecordCount());
-        }
-      } else {
-        snapshot = ZoneSnapshot.of(origin, versionId, reader.readCompact(where, zone, versionId));
-      }
+    try {
+      snapshot = readers.read(reader -> base.isPresent()
+          ? base.get().apply(versionId, reader.readDifference(where, zone, versionId))
+          : ZoneSnapshot.of(origin, versionId, reader.readCompact(where, zone, versionId)));
     } catch (RuntimeException e) {
       throw new InvalidZoneException("cannot read content: " + e.getMessage());
+    }
+    if (snapshot.size() != where.getRecordCount()) {
+      throw new InvalidZoneException("the content makes " + snapshot.size() + " records, not " + where.getRecordCount());
     }
     if (snapshot.serial() != expectedSerial) {
       throw new InvalidZoneException("SOA serial " + snapshot.serial() + " differs from announced " + expectedSerial);
     }
     return snapshot;
+  }
+
+  @PreDestroy
+  void close() {
+    readers.close();
   }
 }

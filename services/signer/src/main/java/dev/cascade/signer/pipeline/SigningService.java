@@ -1,7 +1,7 @@
 package dev.cascade.signer.pipeline;
 
 import dev.cascade.content.ContentManifests;
-import dev.cascade.content.ContentReader;
+import dev.cascade.content.ContentReaders;
 import dev.cascade.content.ContentWriter;
 import dev.cascade.content.KafkaSettings;
 import dev.cascade.dnssec.compact.CompactDiff;
@@ -77,7 +77,7 @@ public class SigningService {
   private final SignedVersionEmitter emitter;
   private final Clock clock;
   private final KeySetUnwrapper unwrapper;
-  private final Map<String, Object> consumerConfig;
+  private final ContentReaders readers;
   private final Map<String, Object> producerConfig;
   private final Map<String, ReentrantLock> zoneLocks = new ConcurrentHashMap<>();
   /** Per zone, the postponed re-signing last logged (cause and pending version), so each is logged once. */
@@ -104,7 +104,7 @@ public class SigningService {
     this.emitter = emitter;
     this.clock = clock;
     this.unwrapper = new KeySetUnwrapper(config.keyEncryptionKeyBytes());
-    this.consumerConfig = KafkaSettings.consumer(bootstrapServers, config.registryUrl());
+    this.readers = new ContentReaders(KafkaSettings.consumer(bootstrapServers, config.registryUrl()));
     this.producerConfig = KafkaSettings.producer(bootstrapServers, config.registryUrl());
   }
 
@@ -458,14 +458,9 @@ public class SigningService {
   private CompactRecords readUnsigned(String zone, UnsignedManifest manifest) {
     ContentLocation where = EventMapping.location(manifest.content());
     LastUnsigned last = lastUnsigned.get(zone);
-    CompactRecords records;
-    try (ContentReader reader = new ContentReader(consumerConfig)) {
-      if (last != null && last.versionId().equals(where.getBase())) {
-        records = reader.readOnto(last.records(), where, zone, manifest.versionId());
-      } else {
-        records = reader.readCompact(where, zone, manifest.versionId());
-      }
-    }
+    CompactRecords records = readers.read(reader -> last != null && last.versionId().equals(where.getBase())
+        ? reader.readOnto(last.records(), where, zone, manifest.versionId())
+        : reader.readCompact(where, zone, manifest.versionId()));
     lastUnsigned.put(zone, new LastUnsigned(manifest.versionId(), records));
     return records;
   }
@@ -483,8 +478,9 @@ public class SigningService {
       return new PreviousSigned.Available(held.records(), held.unsigned());
     }
     CompactRecords records;
-    try (ContentReader reader = new ContentReader(consumerConfig)) {
-      records = reader.readCompact(EventMapping.location(head.get().content()), zone, head.get().signedVersionId());
+    try {
+      records = readers.read(
+          reader -> reader.readCompact(EventMapping.location(head.get().content()), zone, head.get().signedVersionId()));
     } catch (Exception e) {
       return new PreviousSigned.Unreadable(
           "version " + head.get().signedVersionId() + " at " + head.get().content().topic() + ": " + describe(e));
@@ -554,6 +550,7 @@ public class SigningService {
 
   @PreDestroy
   synchronized void close() {
+    readers.close();
     if (writer != null) {
       writer.close();
       writer = null;
