@@ -21,6 +21,7 @@ import org.xbill.DNS.SOARecord;
 /**
  * Bad zone files never reach the publication server: the operator sees an error naming the file and line in both
  * {@code zone status} and {@code zone history}, and the last good version stays served (design, event flow 2 and 7).
+ * A zone file over the configured size fails that zone alone, with the limit named, and never wedges the loader.
  */
 @ExtendWith(StackExtension.class)
 class BadInputIT {
@@ -69,8 +70,20 @@ class BadInputIT {
     assertReported(operator, List.of(12));
     assertStillServed(apex, goodSerial);
 
-    // A corrected file goes through again.
-    ZoneFiles.write(stack, ZONE, head(2026112805L, 0) + "fixed IN TXT \"good again\"\n");
+    // (4) A well-formed file over the configured size: refused before it is read, naming the setting to raise.
+    String oversized = head(2026112805L, 0)
+        + "; a comment line that makes the zone file larger than the loader is set up to hold\n"
+            .repeat((int) (Stack.MAX_ZONE_BYTES / 80) + 1);
+    ZoneFiles.write(stack, ZONE, oversized);
+    operator.reload(ZONE);
+    ZoneStatusView status =
+        operator.awaitStatus(ZONE, "the size limit named", s -> s.text().contains("cascade.loader.max-zone-bytes"));
+    assertTrue(status.text().contains(oversized.length() + " bytes"), status.text());
+    assertTrue(operator.history(ZONE).contains("cascade.loader.max-zone-bytes"), operator.history(ZONE));
+    assertStillServed(apex, goodSerial);
+
+    // A corrected file goes through again: the loader took the next version after each refusal.
+    ZoneFiles.write(stack, ZONE, head(2026112806L, 0) + "fixed IN TXT \"good again\"\n");
     operator.reload(ZONE);
     long fixedSerial = operator.awaitPublishedAfter(ZONE, goodSerial).publishedSignedSerial().getAsLong();
     assertStillServed(apex, fixedSerial);

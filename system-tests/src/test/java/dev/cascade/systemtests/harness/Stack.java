@@ -37,6 +37,13 @@ public final class Stack implements AutoCloseable {
 
   private static final String POSTGRES_PASSWORD = "cascade-system-test";
 
+  /**
+   * The loader's zone-size limit for this stack (cascade.loader.max-zone-bytes; the default, 256 MiB, holds a 1 M
+   * delegation zone). 64 MiB holds every zone the tests load, the 100 k delegation zone (about 5 MiB) included, and
+   * lets a test write a zone over the limit in well under a second.
+   */
+  public static final long MAX_ZONE_BYTES = 64L << 20;
+
   private final Path repositoryRoot;
   private final Path workDirectory;
   private final Path logDirectory;
@@ -134,6 +141,7 @@ public final class Stack implements AutoCloseable {
     environment.put("DB_PASSWORD", POSTGRES_PASSWORD);
     environment.put("CASCADE_KEY_ENCRYPTION_KEY", randomKeyEncryptionKey());
     environment.put("CASCADE_POLICY_DIR", policies.toString());
+    environment.put("CASCADE_LOADER_MAX_ZONE_BYTES", Long.toString(MAX_ZONE_BYTES));
     environment.put("CASCADE_PUBLISHER_UNSIGNED_REVIEW_PORT", Integer.toString(Dns.UNSIGNED_REVIEW_PORT));
     environment.put("CASCADE_PUBLISHER_SIGNED_REVIEW_PORT", Integer.toString(Dns.SIGNED_REVIEW_PORT));
     environment.put("CASCADE_PUBLISHER_PUBLICATION_PORT", Integer.toString(Dns.PUBLISHED_PORT));
