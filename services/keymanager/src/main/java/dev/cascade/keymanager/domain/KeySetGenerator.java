@@ -5,6 +5,7 @@ import dev.cascade.dnssec.keys.SigningKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +55,9 @@ public final class KeySetGenerator {
    */
   public List<NewKey> generate(Name zone, KeyPolicy policy, Set<Integer> tagsInUse) {
     Set<Integer> taken = new HashSet<>(tagsInUse);
-    Instant createdAt = clock.instant();
+    // Milliseconds, the precision KeySetChanged carries (timestamp-millis): a key restored from the topic has the
+    // very times it was generated with.
+    Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<NewKey> keys = new ArrayList<>();
     for (SigningRole role : policy.roles()) {
       SigningKey key = generateUnique(zone, policy, role, taken);

@@ -47,12 +47,46 @@ public class KeyManagerState {
                 .replaceWithVoid());
   }
 
-  /** Retires every active key of {@code zone} (rows are kept) and marks {@code eventId} processed. */
-  public Uni<Integer> retireAll(String zone, Instant now, String eventId) {
+  /** Retires every active key of {@code zone}; the rows are kept. */
+  public Uni<Integer> retireAll(String zone, Instant now) {
+    return Panache.withTransaction(
+        () -> StoredZoneKey.update("retiredAt = ?1 where zone = ?2 and retiredAt is null", now, zone));
+  }
+
+  /**
+   * Makes {@code zone}'s keys what an announcement on the key-sets topic said, unless the announcement's cause is
+   * already marked processed: the announced keys become the active set, as announced, and every other active key of
+   * the zone is retired at {@code announcedAt}. The cause is then marked processed, so the event that led to the
+   * announcement is never handled again (never generates keys again) when the registry is replayed.
+   *
+   * @param announced the announced keys, with their ids, {@code activatedBy} the cause and {@code retiredAt} null
+   * @return whether the tables changed
+   */
+  public Uni<Boolean> restore(String zone, String causationId, Instant announcedAt, List<StoredZoneKey> announced) {
+    List<UUID> ids = announced.stream().map(key -> key.id).toList();
     return Panache.withTransaction(
         () ->
-            StoredZoneKey.update("retiredAt = ?1 where zone = ?2 and retiredAt is null", now, zone)
-                .call(() -> insertProcessed(eventId, now)));
+            ProcessedEvent.<ProcessedEvent>findById(causationId)
+                .chain(
+                    processed -> {
+                      if (processed != null) {
+                        return Uni.createFrom().item(false);
+                      }
+                      Uni<Integer> retired =
+                          ids.isEmpty()
+                              ? StoredZoneKey.update(
+                                  "retiredAt = ?1 where zone = ?2 and retiredAt is null", announcedAt, zone)
+                              : StoredZoneKey.update(
+                                  "retiredAt = ?1 where zone = ?2 and retiredAt is null and id not in ?3",
+                                  announcedAt, zone, ids);
+                      Uni<Void> chain = retired.replaceWithVoid();
+                      for (StoredZoneKey key : announced) {
+                        // merge inserts a key the tables lost and updates one they still hold, by id.
+                        chain = chain.chain(() -> Panache.getSession().chain(session -> session.merge(key)))
+                            .replaceWithVoid();
+                      }
+                      return chain.chain(() -> insertProcessed(causationId, announcedAt)).replaceWith(true);
+                    }));
   }
 
   /** Marks {@code eventId} processed. */

@@ -11,6 +11,8 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -33,10 +35,12 @@ public class KeySetEmitter {
     this.producer = producer;
   }
 
-  Uni<Void> keySetChanged(String zone, long dnskeyTtl, List<StoredZoneKey> keys, String causationId) {
+  /** @param occurredAt when the key set changed: the retirement time of keys it no longer holds */
+  Uni<Void> keySetChanged(
+      String zone, long dnskeyTtl, List<StoredZoneKey> keys, String causationId, Instant occurredAt) {
     KeySetChanged event =
         KeySetChanged.newBuilder()
-            .setMetadata(EventMetadataFactory.next(Clock.systemUTC(), producer, causationId))
+            .setMetadata(EventMetadataFactory.next(Clock.fixed(occurredAt, ZoneOffset.UTC), producer, causationId))
             .setZone(zone)
             .setDnskeyTtl(dnskeyTtl)
             .setKeys(keys.stream().map(KeySetEmitter::toEvent).toList())

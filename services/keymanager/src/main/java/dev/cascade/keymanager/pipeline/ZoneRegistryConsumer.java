@@ -18,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -33,26 +34,33 @@ import org.xbill.DNS.TextParseException;
  *
  * <p>ZoneAdded: generate the policy's key set if the zone has none (or bring back its retired keys after a remove and
  * re-add, see {@link KeySetPlanner}), store it and announce it as KeySetChanged. ZoneRemoved: retire the zone's keys,
- * keeping the rows, since an operator may still need a removed zone's keys. ZoneReloadRequested: nothing to do.
+ * keeping the rows, since an operator may still need a removed zone's keys, and announce the empty key set, so the
+ * topic alone tells which keys are retired ({@link KeySetRestore}). ZoneReloadRequested: nothing to do.
  *
- * <p>The returned Uni never fails: an unexpected error is logged and the record acknowledged, so one bad record does
- * not stall the partition. Events already handled are skipped; the processed mark is written only after the
- * announcement is acknowledged, so a crash in between repeats the announcement rather than losing it. Nothing here
- * logs key material: only zone names, key tags, roles and algorithms.
+ * <p>No registry event is handled before {@link KeySetRestore} has brought the tables up to the key-sets topic. The
+ * returned Uni never fails: an unexpected error is logged and the record acknowledged, so one bad record does not
+ * stall the partition. Events already handled are skipped; the processed mark is written only after the announcement
+ * is acknowledged, so a crash in between repeats the announcement rather than losing it. Nothing here logs key
+ * material: only zone names, key tags, roles and algorithms.
  */
 @ApplicationScoped
 public class ZoneRegistryConsumer {
 
   private static final Logger LOG = Logger.getLogger(ZoneRegistryConsumer.class);
+  /** The DNSKEY TTL announced with an empty key set: there is no DNSKEY RRset for it to apply to. */
+  private static final long NO_KEYS_TTL = 0;
 
   private final KeySetEmitter emitter;
+  private final KeySetRestore restore;
   private final KeyManagerState state;
   private final KeyWrap keyWrap;
   private final Vertx vertx;
   private final KeySetGenerator generator = KeySetGenerator.standard();
 
-  public ZoneRegistryConsumer(KeySetEmitter emitter, KeyManagerState state, KeyWrap keyWrap, Vertx vertx) {
+  public ZoneRegistryConsumer(
+      KeySetEmitter emitter, KeySetRestore restore, KeyManagerState state, KeyWrap keyWrap, Vertx vertx) {
     this.emitter = emitter;
+    this.restore = restore;
     this.state = state;
     this.keyWrap = keyWrap;
     this.vertx = vertx;
@@ -66,8 +74,9 @@ public class ZoneRegistryConsumer {
       return Uni.createFrom().voidItem();
     }
     String eventId = fact.getMetadata().getEventId();
-    return state
-        .alreadyProcessed(eventId)
+    return Uni.createFrom()
+        .completionStage(restore.restored())
+        .chain(() -> state.alreadyProcessed(eventId))
         .chain(
             seen -> {
               if (seen) {
@@ -95,10 +104,13 @@ public class ZoneRegistryConsumer {
       return onZoneAdded(zone, added.getPolicy(), eventId);
     }
     if (what instanceof ZoneRemoved) {
+      // Milliseconds, the precision of the announcement, whose time a rebuild gives the retired keys.
+      Instant retiredAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
       return state
-          .retireAll(zone, Instant.now(), eventId)
+          .retireAll(zone, retiredAt)
           .invoke(count -> LOG.infof("zone %s removed: %d key(s) retired and kept", zone, count))
-          .replaceWithVoid();
+          .chain(() -> emitter.keySetChanged(zone, NO_KEYS_TTL, List.of(), eventId, retiredAt))
+          .chain(() -> state.markProcessed(eventId));
     }
     // ZoneReloadRequested changes the content, not the keys.
     return state.markProcessed(eventId);
@@ -151,7 +163,7 @@ public class ZoneRegistryConsumer {
   private Uni<Void> announce(String zone, KeyPolicy policy, String eventId) {
     return state
         .activeKeysOf(zone)
-        .chain(keys -> emitter.keySetChanged(zone, policy.dnskeyTtl(), keys, eventId))
+        .chain(keys -> emitter.keySetChanged(zone, policy.dnskeyTtl(), keys, eventId, Instant.now()))
         .chain(() -> state.markProcessed(eventId));
   }
 

@@ -34,10 +34,14 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -79,6 +83,17 @@ class KeySetFlowTest {
 
   @ConfigProperty(name = "cascade.key-encryption-key")
   String testKeyEncryptionKey;
+
+  @ConfigProperty(name = "quarkus.datasource.reactive.url")
+  String databaseUrl;
+
+  @ConfigProperty(name = "quarkus.datasource.username")
+  String databaseUser;
+
+  @ConfigProperty(name = "quarkus.datasource.password")
+  String databasePassword;
+
+  @Inject KeySetRestore restore;
 
   private KafkaProducer<String, ZoneRegistryFact> producer;
   private TopicReader<KeySetChanged> keySets;
@@ -254,8 +269,8 @@ class KeySetFlowTest {
   }
 
   /**
-   * Facts about one zone stay in order on one partition, so the key set announced after the final re-add is a
-   * barrier: a key set caused by the duplicate or the second ZoneAdded would sit between the two announcements.
+   * Facts about one zone stay in order on one partition, so the key sets announced after the removal and the final
+   * re-add are barriers: a key set caused by the duplicate or the second ZoneAdded would sit between them.
    */
   @Test
   void replayAnnouncesNothingAndReAddBringsTheRetiredKeysBack() throws Exception {
@@ -281,9 +296,10 @@ class KeySetFlowTest {
     ZoneRegistryFact readded = RegistryFacts.zoneAdded(zone, "/zones/replay.zone");
     send(readded, null);
 
-    List<ConsumerRecord<String, KeySetChanged>> sets = awaitRecords(keySets, zone, 2);
-    assertEquals(2, sets.size(), "exactly two announcements: " + sets);
-    KeySetChanged second = sets.get(1).value();
+    List<ConsumerRecord<String, KeySetChanged>> sets = awaitRecords(keySets, zone, 3);
+    assertEquals(3, sets.size(), "the key set, its retirement and its return: " + sets);
+    assertEquals(List.of(), sets.get(1).value().getKeys(), "the removal announces an empty key set");
+    KeySetChanged second = sets.get(2).value();
     assertEquals(readded.getMetadata().getEventId(), second.getMetadata().getCausationId());
     assertEquals(
         first.getKeys().stream().map(ZoneKey::getKeyTag).sorted().toList(),
@@ -296,6 +312,49 @@ class KeySetFlowTest {
         .body("keys.state", everyItem(equalTo("active")));
   }
 
+  /**
+   * An empty schema is rebuilt from the key-sets topic alone: the same keys, in the same states, and a replay of the
+   * registry generates no key. The ZoneRemoved sent after the replayed ZoneAdded is the barrier on the zone's
+   * partition: its empty key set comes after anything the replay could have announced.
+   */
+  @Test
+  void emptyTablesAreRebuiltFromTheKeySetsTopicAndAReplayedZoneAddedGeneratesNothing() throws Exception {
+    String zone = uniqueZone();
+    String removed = uniqueZone();
+    ZoneRegistryFact added = RegistryFacts.zoneAdded(zone, "/zones/rebuilt.zone");
+    send(added, null);
+    send(RegistryFacts.zoneAdded(removed, "/zones/removed.zone"), null);
+    send(RegistryFacts.zoneRemoved(removed), null);
+    KeySetChanged announced = awaitRecords(keySets, zone, 1).get(0).value();
+    awaitRecords(keySets, removed, 2);
+    String keysBefore = RestAssured.get("/keys/" + zone).then().statusCode(200).extract().asString();
+    String removedBefore = RestAssured.get("/keys/" + removed).then().statusCode(200).extract().asString();
+
+    try (Connection connection = DriverManager.getConnection("jdbc:" + databaseUrl, databaseUser, databasePassword);
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate("delete from keymanager.zone_key");
+      statement.executeUpdate("delete from keymanager.processed_event");
+    }
+    RestAssured.get("/keys/" + zone).then().statusCode(404);
+
+    assertTrue(restore.restore() >= 3, "the three announcements above are applied again");
+    assertEquals(keysBefore, RestAssured.get("/keys/" + zone).then().statusCode(200).extract().asString());
+    assertEquals(removedBefore, RestAssured.get("/keys/" + removed).then().statusCode(200).extract().asString());
+    assertEquals(0, restore.restore(), "a second rebuild finds the tables up to date");
+
+    send(added, null);
+    send(RegistryFacts.zoneRemoved(zone), null);
+    List<ConsumerRecord<String, KeySetChanged>> sets = awaitRecords(keySets, zone, 2);
+    assertEquals(2, sets.size(), "the key set and its retirement, nothing from the replay: " + sets);
+    assertEquals(List.of(), sets.get(1).value().getKeys());
+    RestAssured.given()
+        .get("/keys/" + zone)
+        .then()
+        .statusCode(200)
+        .body("keys.keyTag", equalTo(announced.getKeys().stream().map(ZoneKey::getKeyTag).toList()))
+        .body("keys.state", everyItem(equalTo("retired")));
+  }
+
   @Test
   void unknownZoneIsNotFound() {
     RestAssured.given()
@@ -306,7 +365,7 @@ class KeySetFlowTest {
   }
 
   @Test
-  void readinessReportsKafkaAndDatabase() {
+  void readinessReportsKafkaDatabaseAndRestoredKeySets() {
     RestAssured.given()
         .when()
         .get("/q/health/ready")
@@ -314,6 +373,7 @@ class KeySetFlowTest {
         .statusCode(200)
         .body("status", equalTo("UP"))
         .body("checks.name", hasItem("Kafka connection health check"))
-        .body("checks.name", hasItem("Reactive PostgreSQL connections health check"));
+        .body("checks.name", hasItem("Reactive PostgreSQL connections health check"))
+        .body("checks.name", hasItem("key sets restored"));
   }
 }

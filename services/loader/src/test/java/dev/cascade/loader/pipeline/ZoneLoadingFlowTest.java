@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.content.ContentReader;
-import dev.cascade.content.KafkaSettings;
+import dev.cascade.service.KafkaSettings;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneLoadFailed;

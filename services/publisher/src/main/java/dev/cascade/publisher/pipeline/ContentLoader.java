@@ -1,7 +1,7 @@
 package dev.cascade.publisher.pipeline;
 
 import dev.cascade.content.ContentReaders;
-import dev.cascade.content.KafkaSettings;
+import dev.cascade.service.KafkaSettings;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.publisher.domain.ContentRef;
 import dev.cascade.publisher.domain.InvalidZoneException;

@@ -91,9 +91,9 @@ public final class ZoneProjector {
     } else if (fact instanceof ZoneFact.KeysChanged keys) {
       state.dnskeyTtl = keys.dnskeyTtl();
       state.keys = new ArrayList<>(keys.keys());
-      history.add(new HistoryEntry(at, null, "Keys changed: " + keys.keys().stream()
-          .map(k -> k.role() + " tagged " + k.keyTag())
-          .collect(Collectors.joining(", "))));
+      // An empty key set is the key manager retiring the keys of a zone being removed.
+      history.add(new HistoryEntry(at, null, keys.keys().isEmpty() ? "Keys retired" : "Keys changed: "
+          + keys.keys().stream().map(k -> k.role() + " tagged " + k.keyTag()).collect(Collectors.joining(", "))));
     } else if (fact instanceof ZoneFact.Signed signed) {
       state.signedVersionId = signed.versionId();
       state.signedSerial = signed.signedSerial();

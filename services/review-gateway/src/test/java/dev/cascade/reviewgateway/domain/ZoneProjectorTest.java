@@ -177,7 +177,7 @@ class ZoneProjectorTest {
   }
 
   @Test
-  void keysAreRecordedWithTheirRoles() {
+  void keysAreRecordedWithTheirRolesAndAnEmptySetRetiresThem() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
     ZoneProjector.Outcome keys = apply(s, new ZoneFact.KeysChanged(3600, List.of(
         new ZoneState.KeyInfo(56940, "KSK", 13, 257, "db:keymanager/a", T0, null),
@@ -185,6 +185,10 @@ class ZoneProjectorTest {
     assertEquals(2, keys.state().keys.size());
     assertEquals(3600L, keys.state().dnskeyTtl);
     assertEquals(List.of("Keys changed: KSK tagged 56940, ZSK tagged 61464"), events(keys));
+
+    ZoneProjector.Outcome retired = apply(keys.state(), new ZoneFact.KeysChanged(0, List.of()));
+    assertTrue(retired.state().keys.isEmpty());
+    assertEquals(List.of("Keys retired"), events(retired));
   }
 
   @Test

@@ -126,9 +126,13 @@ public class SignerStore {
         () ->
             merge(head)
                 .chain(() -> StoredZoneKey.delete("zone = ?1", keySet.zone()))
-                .chain(() -> StoredZoneKey.persist(keys)));
+                .chain(() -> keys.isEmpty() ? Uni.createFrom().voidItem() : StoredZoneKey.persist(keys)));
   }
 
+  /**
+   * The zone's latest key set. An empty set, which the key manager announces when it retires a removed zone's keys,
+   * is no key set: the zone waits for keys as if none had come.
+   */
   public Optional<WrappedKeySet> findKeySet(String zone) {
     return inSession(
         () ->
@@ -138,7 +142,7 @@ public class SignerStore {
                         head == null
                             ? Uni.createFrom().item(Optional.<WrappedKeySet>empty())
                             : StoredZoneKey.<StoredZoneKey>list("zone = ?1 order by position", zone)
-                                .map(keys -> Optional.of(keySet(head, keys)))));
+                                .map(keys -> keys.isEmpty() ? Optional.empty() : Optional.of(keySet(head, keys)))));
   }
 
   // ------------------------------------------------------------------------------------------- manifests

@@ -3,7 +3,7 @@ package dev.cascade.signer.pipeline;
 import dev.cascade.content.ContentManifests;
 import dev.cascade.content.ContentReaders;
 import dev.cascade.content.ContentWriter;
-import dev.cascade.content.KafkaSettings;
+import dev.cascade.service.KafkaSettings;
 import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.keys.SigningKey;

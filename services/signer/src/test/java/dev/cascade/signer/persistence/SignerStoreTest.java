@@ -41,7 +41,7 @@ class SignerStoreTest {
   @Inject SignerStore store;
 
   @Test
-  void aNewKeySetReplacesTheOldOneWholeAndInOrder() {
+  void aNewKeySetReplacesTheOldOneWholeAndInOrderAndAnEmptyOneLeavesNone() {
     String zone = "keys.store.test.";
     store.saveKeySet(new WrappedKeySet(zone, "set-1", 3600, List.of(key(257, 11), key(256, 12))));
     WrappedKeySet second = new WrappedKeySet(zone, "set-2", 7200, List.of(key(257, 21), key(256, 22), key(256, 23)));
@@ -52,6 +52,10 @@ class SignerStoreTest {
     store.saveKeySet(third);
     assertKeySet(third, store.findKeySet(zone).orElseThrow());
     assertEquals(Optional.empty(), store.findKeySet("other.store.test."));
+
+    // The key manager retires a removed zone's keys by announcing an empty set: the zone has no keys to sign with.
+    store.saveKeySet(new WrappedKeySet(zone, "set-4", 0, List.of()));
+    assertEquals(Optional.empty(), store.findKeySet(zone));
   }
 
   @Test

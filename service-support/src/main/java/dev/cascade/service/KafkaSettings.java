@@ -1,4 +1,4 @@
-package dev.cascade.content;
+package dev.cascade.service;
 
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;

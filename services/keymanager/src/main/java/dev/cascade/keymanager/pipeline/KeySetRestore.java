@@ -1,0 +1,144 @@
+package dev.cascade.keymanager.pipeline;
+
+import dev.cascade.events.Topics;
+import dev.cascade.events.v1.KeySetChanged;
+import dev.cascade.events.v1.ZoneKey;
+import dev.cascade.keymanager.domain.SigningRole;
+import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.StoredZoneKey;
+import dev.cascade.service.KafkaSettings;
+import dev.cascade.service.TopicHistory;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Rebuilds the key manager's tables from its own topic, {@code cascade.key-sets.v1}, before any registry event is
+ * handled (docs/architecture.md, rule 1: tables are projections of the log).
+ *
+ * <p>Every key set the key manager decided on is on that topic, private keys wrapped, with the registry event that
+ * caused it. Applying the announcements in order restores each zone's keys, retired ones included, and marks their
+ * causes processed. So an empty schema gets back the keys the zones are signed with, and a replayed ZoneAdded finds its
+ * keys instead of generating new ones: new keys for a zone whose parent holds a DS for the old KSK would break its
+ * chain of trust (RFC 4035 §5). Announcements the tables already reflect change nothing, so this runs at every start;
+ * it also catches up an announcement that reached Kafka just before a crash kept it from being marked processed.
+ */
+@ApplicationScoped
+public class KeySetRestore {
+
+  private static final Logger LOG = Logger.getLogger(KeySetRestore.class);
+  /** Pause between attempts when Kafka or the database is not there yet at start; no official reference. */
+  private static final Duration RETRY = Duration.ofSeconds(5);
+  /** How long one reading of the topic may wait for the broker; no official reference. */
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+  private final KeyManagerState state;
+  private final Map<String, Object> consumerConfig;
+  private final CompletableFuture<Void> restored = new CompletableFuture<>();
+
+  public KeySetRestore(
+      KeyManagerState state,
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
+    this.state = state;
+    this.consumerConfig = KafkaSettings.consumer(bootstrapServers, registryUrl);
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    Thread thread = new Thread(this::restoreUntilDone, "keymanager-restore");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Completes once the tables reflect every announcement on the topic; registry events wait for it. */
+  public CompletionStage<Void> restored() {
+    return restored;
+  }
+
+  /** Whether {@link #restored()} has completed (readiness waits for it). */
+  public boolean done() {
+    return restored.isDone();
+  }
+
+  private void restoreUntilDone() {
+    while (true) {
+      try {
+        int changed = restore();
+        LOG.infof("key sets restored from %s: %d announcement(s) applied to the tables", Topics.KEY_SETS, changed);
+        restored.complete(null);
+        return;
+      } catch (RuntimeException e) {
+        LOG.warnf("cannot restore the key sets yet, retrying in %d s: %s", RETRY.toSeconds(), e.getMessage());
+        try {
+          Thread.sleep(RETRY.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Applies every announcement on the topic, in order; package-private for the rebuild test. */
+  int restore() {
+    List<ConsumerRecord<String, KeySetChanged>> history =
+        TopicHistory.read(consumerConfig, Topics.KEY_SETS, READ_TIMEOUT);
+    int changed = 0;
+    for (ConsumerRecord<String, KeySetChanged> record : history) {
+      KeySetChanged set = record.value();
+      if (set == null || set.getMetadata().getCausationId() == null) {
+        LOG.errorf("%s offset %d of partition %d %s: its keys cannot be restored", Topics.KEY_SETS, record.offset(),
+            record.partition(), set == null ? "cannot be decoded" : "names no cause");
+        continue;
+      }
+      if (apply(set)) {
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  private boolean apply(KeySetChanged set) {
+    String causationId = set.getMetadata().getCausationId();
+    List<StoredZoneKey> keys = set.getKeys().stream().map(key -> stored(set, key)).toList();
+    try {
+      return VertxContextSupport.subscribeAndAwait(
+          () -> state.restore(set.getZone(), causationId, set.getMetadata().getOccurredAt(), keys));
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("cannot restore the key set " + set.getMetadata().getEventId(), e);
+    }
+  }
+
+  /** The row a key was announced from: its id is in the reference ({@code db:keymanager/<id>}). */
+  private static StoredZoneKey stored(KeySetChanged set, ZoneKey key) {
+    StoredZoneKey row = new StoredZoneKey();
+    row.id = UUID.fromString(key.getReference().substring(key.getReference().lastIndexOf('/') + 1));
+    row.zone = set.getZone();
+    row.keyTag = key.getKeyTag();
+    row.algorithm = key.getAlgorithm();
+    row.flags = key.getFlags();
+    row.role = SigningRole.valueOf(key.getRole().name());
+    row.publicKey = key.getPublicKey();
+    ByteBuffer wrapped = key.getWrappedPrivateKey().duplicate();
+    row.wrappedPrivateKey = new byte[wrapped.remaining()];
+    wrapped.get(row.wrappedPrivateKey);
+    row.dnskeyTtl = set.getDnskeyTtl();
+    row.createdAt = key.getCreatedAt();
+    row.expiresAt = key.getExpiresAt();
+    row.activatedBy = set.getMetadata().getCausationId();
+    return row;
+  }
+}
