@@ -275,6 +275,17 @@ registry_up() {
         (( SECONDS - start < REGISTRY_WAIT )) || die "registry: $REGISTRY_URL/system/info not answering (log: $LOGS/registry.log)"
         sleep 0.2
     done
+    registry_rule
+}
+
+# The global compatibility rule (issue 9): every new version of an event schema must read, and be read by, every
+# older one, since a replay reads the log from its first record. POST creates the rule, PUT updates an existing one.
+registry_rule() {
+    local rule='{"type":"COMPATIBILITY","config":"FULL_TRANSITIVE"}'
+    curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -d "$rule" "$REGISTRY_URL/admin/rules" 2>/dev/null \
+        || curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "$rule" \
+            "$REGISTRY_URL/admin/rules/COMPATIBILITY" \
+        || die "registry: cannot set the global FULL_TRANSITIVE compatibility rule"
 }
 
 # ---------------------------------------------------------------------------------------------------------------

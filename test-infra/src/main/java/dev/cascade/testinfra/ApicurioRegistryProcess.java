@@ -43,7 +43,8 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the registry on {@code port} and waits until {@code /apis/registry/v2/system/info} answers.
+   * Starts the registry on {@code port}, waits until {@code /apis/registry/v2/system/info} answers, and sets the
+   * global FULL_TRANSITIVE compatibility rule ({@link RegistryRules}).
    *
    * @param log file that receives the child's stdout and stderr
    */
@@ -70,6 +71,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
       try {
         Readiness.awaitHttp200(
             URI.create("http://127.0.0.1:" + port + "/apis/registry/v2/system/info"), process, START_TIMEOUT, log);
+        RegistryRules.requireFullTransitive(registry.url());
       } catch (RuntimeException e) {
         registry.close();
         throw e;

@@ -197,7 +197,9 @@ public final class Services {
             .waitingFor(Wait.forHttp("/apis/registry/v2/system/info").forStatusCode(200));
     registry.start();
     onShutdown("stop-registry-container", registry::stop);
-    return "http://" + registry.getHost() + ":" + registry.getMappedPort(8080) + "/apis/registry/v2";
+    String url = "http://" + registry.getHost() + ":" + registry.getMappedPort(8080) + "/apis/registry/v2";
+    RegistryRules.requireFullTransitive(url);
+    return url;
   }
 
   private static String startRegistryProcess() {

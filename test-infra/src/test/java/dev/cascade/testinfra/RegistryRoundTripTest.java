@@ -60,6 +60,45 @@ class RegistryRoundTripTest {
     assertEquals("Probe", fetched.get("name").asText());
   }
 
+  /**
+   * The global rule refuses a version that is compatible with the latest version but not with an older one, which
+   * FULL (not transitive) would let through: after v1 {zone} and v2 {zone, serial = 0}, a v3 whose serial has no
+   * default reads every v2 record, but no v1 record (Avro specification, "Schema Resolution").
+   */
+  @Test
+  void theRegistryRefusesSchemaChangesThatAreNotFullyTransitiveCompatible() throws Exception {
+    String base = Services.registryUrl();
+    String artifactId = "testinfra-rule-" + UUID.randomUUID();
+    String v1 = probe("{\"name\":\"zone\",\"type\":\"string\"}");
+    String v2 = probe("{\"name\":\"zone\",\"type\":\"string\"},"
+        + "{\"name\":\"serial\",\"type\":\"long\",\"default\":0}");
+    String v3 = probe("{\"name\":\"zone\",\"type\":\"string\"},{\"name\":\"serial\",\"type\":\"long\"}");
+
+    assertEquals(200, register(base, artifactId, v1, true).statusCode());
+    HttpResponse<String> compatible = register(base, artifactId, v2, false);
+    assertEquals(200, compatible.statusCode(), compatible.body());
+    HttpResponse<String> breaking = register(base, artifactId, v3, false);
+    assertEquals(409, breaking.statusCode(), breaking.body());
+  }
+
+  private static String probe(String fields) {
+    return "{\"type\":\"record\",\"name\":\"Probe\",\"namespace\":\"dev.cascade.testinfra\",\"fields\":["
+        + fields + "]}";
+  }
+
+  private static HttpResponse<String> register(String base, String artifactId, String schema, boolean create)
+      throws Exception {
+    HttpRequest.Builder request = create
+        ? HttpRequest.newBuilder(URI.create(base + "/groups/default/artifacts"))
+            .header("X-Registry-ArtifactId", artifactId)
+            .header("X-Registry-ArtifactType", "AVRO")
+            .POST(HttpRequest.BodyPublishers.ofString(schema))
+        : HttpRequest.newBuilder(URI.create(base + "/groups/default/artifacts/" + artifactId + "/versions"))
+            .POST(HttpRequest.BodyPublishers.ofString(schema));
+    return HTTP.send(
+        request.header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void theResourceHandsQuarkusBothRegistryKeys() {
     String url = Services.registryUrl();
