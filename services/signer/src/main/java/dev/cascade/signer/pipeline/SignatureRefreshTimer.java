@@ -28,11 +28,13 @@ public class SignatureRefreshTimer {
   private static final Logger LOG = Logger.getLogger(SignatureRefreshTimer.class);
 
   private final SigningService signing;
+  private final SignedVersionRestore restore;
   private final Duration interval;
   private ScheduledExecutorService executor;
 
-  public SignatureRefreshTimer(SigningService signing, SignerConfig config) {
+  public SignatureRefreshTimer(SigningService signing, SignedVersionRestore restore, SignerConfig config) {
     this.signing = signing;
+    this.restore = restore;
     this.interval = config.refreshCheckInterval();
   }
 
@@ -45,8 +47,14 @@ public class SignatureRefreshTimer {
     executor.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** One check; whatever it throws is logged, since an exception would cancel the periodic task. */
+  /**
+   * One check, once the tables hold the signer's own topic (before that, a head could be missing its latest
+   * version); whatever it throws is logged, since an exception would cancel the periodic task.
+   */
   private void check() {
+    if (!restore.done()) {
+      return;
+    }
     try {
       signing.refreshDueZones();
     } catch (RuntimeException e) {

@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The signer's four consumers. Each runs on a worker thread ({@code @Blocking}, in order per channel), records what
- * it learned, then signs whatever that completed. A handler never throws: a failure is logged with zone and version
+ * it learned, then signs whatever that completed. None handles an event before {@link SignedVersionRestore} has
+ * brought the tables up to the signer's own topic. A handler never throws: a failure is logged with zone and version
  * and the message is acknowledged, so one bad event cannot stop the channel (signing failures are events of their
  * own, see {@link SigningService}).
  */
@@ -32,10 +33,12 @@ public class SignerConsumers {
 
   private final SignerStore store;
   private final SigningService signing;
+  private final SignedVersionRestore restore;
 
-  public SignerConsumers(SignerStore store, SigningService signing) {
+  public SignerConsumers(SignerStore store, SigningService signing, SignedVersionRestore restore) {
     this.store = store;
     this.signing = signing;
+    this.restore = restore;
   }
 
   /** ZoneAdded: keep the policy snapshot; ZoneRemoved: forget it. */
@@ -114,11 +117,12 @@ public class SignerConsumers {
     return message.ack();
   }
 
-  private static void handle(Message<?> message, String zone, String versionId, Runnable work) {
+  private void handle(Message<?> message, String zone, String versionId, Runnable work) {
     if (message.getPayload() == null) {
       LOG.warn("skipping a record that could not be deserialised");
       return;
     }
+    restore.awaitRestored();
     Traced.within(message, () -> {
       try {
         work.run();

@@ -397,6 +397,8 @@ public class SigningService {
                     .build())
             .setTrigger(EventMapping.trigger(job.cause()))
             .setUnsignedVersionId(resigned ? manifest.versionId() : null)
+            .setKeySetEventId(job.keySet().eventId())
+            .setRefreshDueAt(signed.refreshDueAt())
             .build();
     SignedVersionFact event = envelope(zone, job.causationId(), fact);
     emitter.send(event);

@@ -43,8 +43,10 @@ import dev.cascade.events.v1.ZoneSigningFailed;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.service.TopicHistory;
 import dev.cascade.signer.domain.LaterVersion;
 import dev.cascade.signer.domain.ResignTiming;
+import dev.cascade.signer.domain.SignedHead;
 import dev.cascade.signer.domain.SigningStatus;
 import dev.cascade.signer.persistence.SignerStore;
 import dev.cascade.testinfra.KafkaResource;
@@ -57,6 +59,9 @@ import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +71,7 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
@@ -94,7 +100,17 @@ class SignerPipelineTest {
 
   @Inject SignerStore store;
   @Inject SigningService signing;
+  @Inject SignedVersionRestore restore;
   @Inject AdjustableClock clock;
+
+  @ConfigProperty(name = "quarkus.datasource.reactive.url")
+  String databaseUrl;
+
+  @ConfigProperty(name = "quarkus.datasource.username")
+  String databaseUser;
+
+  @ConfigProperty(name = "quarkus.datasource.password")
+  String databasePassword;
 
   @Test
   void aSecondVersionIsSignedIncrementallyFromTheFirst() throws Exception {
@@ -362,6 +378,50 @@ class SignerPipelineTest {
     assertEquals(SigningStatus.FAILED, store.findApproval(versionId).orElseThrow().status());
   }
 
+  /**
+   * A crash between announcing a signed version and recording it, as the tables would be left by it: the restore
+   * finds the fact on the signer's own topic and records it, and the approval, delivered again, signs nothing. The
+   * next version's fact is the barrier: on the zone's partition of the review topic the approval came before it.
+   */
+  @Test
+  void aVersionAnnouncedButNotRecordedIsRecordedFromTheTopicAndNeverSignedAgain() throws Exception {
+    String zone = "crashed.test.";
+    List<SigningKey> keys = keys(zone);
+    String first = UUID.randomUUID().toString();
+    ZoneVersionSigned signed = signedFirstVersion(zone, first, 100, keys);
+    try (Connection connection = DriverManager.getConnection("jdbc:" + databaseUrl, databaseUser, databasePassword);
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate("update signer.signing set status = 'PENDING', signed_serial = null,"
+          + " signed_digest = null, finished_at = null where version_id = '" + first + "'");
+      statement.executeUpdate("delete from signer.zone_serial where zone = '" + zone + "'");
+    }
+    assertEquals(SigningStatus.PENDING, store.findApproval(first).orElseThrow().status());
+
+    assertEquals(1, restore.restore(), "the one fact the tables lacked is recorded");
+    assertEquals(SigningStatus.SIGNED, store.findApproval(first).orElseThrow().status());
+    SignedHead head = store.findSignedHead(zone).orElseThrow();
+    assertEquals(first, head.signedVersionId());
+    assertEquals(signed.getSignedSerial(), head.signedSerial());
+    assertEquals(signed.getKeySetEventId(), head.keySetEventId());
+    assertEquals(signed.getRefreshDueAt(), head.refreshDueAt());
+    assertEquals(0, restore.restore(), "a second restore finds the tables up to date");
+
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, first, 100), null);
+    String second = UUID.randomUUID().toString();
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, second, 101, writeUnsigned(zone, second, 101)), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, second, 101), null);
+    ZoneVersionSigned next = (ZoneVersionSigned) awaitSigned(zone, second).value().getFact();
+    assertTrue(next.getSignedSerial() > signed.getSignedSerial(), "the recorded serial is the one to go past");
+
+    List<String> versions =
+        TopicHistory.<SignedVersionFact>read(Bus.consumerConfig(), Topics.SIGNED_VERSIONS, TIMEOUT).stream()
+            .map(ConsumerRecord::value)
+            .filter(fact -> fact.getZone().equals(zone))
+            .map(SignerPipelineTest::versionOf)
+            .toList();
+    assertEquals(List.of(first, second), versions, "each version signed once");
+  }
+
   @Test
   void readinessCoversKafkaAndPostgres() {
     given()
@@ -370,7 +430,8 @@ class SignerPipelineTest {
         .then()
         .statusCode(200)
         .body(containsString("Kafka connection health check"))
-        .body(containsString("Reactive PostgreSQL connections health check"));
+        .body(containsString("Reactive PostgreSQL connections health check"))
+        .body(containsString("signed versions restored"));
   }
 
   // ---------------------------------------------------------------------------------------------- helpers

@@ -1,0 +1,159 @@
+package dev.cascade.signer.pipeline;
+
+import dev.cascade.events.Topics;
+import dev.cascade.events.v1.SignedVersionFact;
+import dev.cascade.events.v1.ZoneSigningFailed;
+import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.service.KafkaSettings;
+import dev.cascade.service.TopicHistory;
+import dev.cascade.signer.config.SignerConfig;
+import dev.cascade.signer.domain.SignedHead;
+import dev.cascade.signer.domain.SigningStatus;
+import dev.cascade.signer.persistence.SignerStore;
+import dev.cascade.signer.persistence.SignerStore.ApprovalState;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Brings the signer's tables up to its own topic, {@code cascade.signed-versions.v1}, before any event is handled.
+ *
+ * <p>The signer announces a signed version (or a failure) and then records it; a crash in between leaves an approval
+ * PENDING whose result is on the bus, and the approval, delivered again, would be signed a second time: an extra
+ * version, with another serial and other signatures under the same versionId. Work on a zone is serial (one zone
+ * lock), so only the last fact of each zone can be missing from the tables; this records it, and the approval then
+ * finds its version done. Facts the tables already hold change nothing, so this runs at every start.
+ */
+@ApplicationScoped
+public class SignedVersionRestore {
+
+  private static final Logger LOG = Logger.getLogger(SignedVersionRestore.class);
+  /** Pause between attempts when Kafka or the database is not there yet at start; no official reference. */
+  private static final Duration RETRY = Duration.ofSeconds(5);
+  /** How long one reading of the topic may wait for the broker; no official reference. */
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+  private final SignerStore store;
+  private final Clock clock;
+  private final Map<String, Object> consumerConfig;
+  private final CompletableFuture<Void> restored = new CompletableFuture<>();
+
+  public SignedVersionRestore(
+      SignerStore store,
+      Clock clock,
+      SignerConfig config,
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    this.store = store;
+    this.clock = clock;
+    this.consumerConfig = KafkaSettings.consumer(bootstrapServers, config.registryUrl());
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    Thread thread = new Thread(this::restoreUntilDone, "signer-restore");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Whether the tables hold every fact of the topic (readiness, and the refresh timer, wait for it). */
+  public boolean done() {
+    return restored.isDone();
+  }
+
+  /** Blocks the calling worker thread until {@link #done()}; consumers call it before handling an event. */
+  void awaitRestored() {
+    try {
+      restored.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the signed versions to be restored", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the signed versions were not restored", e.getCause());
+    }
+  }
+
+  private void restoreUntilDone() {
+    while (true) {
+      try {
+        int recorded = restore();
+        LOG.infof("signed versions restored from %s: %d fact(s) recorded that the tables lacked",
+            Topics.SIGNED_VERSIONS, recorded);
+        restored.complete(null);
+        return;
+      } catch (RuntimeException e) {
+        LOG.warnf("cannot restore the signed versions yet, retrying in %d s: %s", RETRY.toSeconds(), e.getMessage());
+        try {
+          Thread.sleep(RETRY.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Records the last fact of each zone where the tables lack it; package-private for the crash test. */
+  int restore() {
+    Map<String, SignedVersionFact> lastOfZone = new LinkedHashMap<>();
+    for (ConsumerRecord<String, SignedVersionFact> record :
+        TopicHistory.<SignedVersionFact>read(consumerConfig, Topics.SIGNED_VERSIONS, READ_TIMEOUT)) {
+      if (record.value() == null) {
+        LOG.errorf("%s offset %d of partition %d cannot be decoded; skipped", Topics.SIGNED_VERSIONS,
+            record.offset(), record.partition());
+      } else {
+        lastOfZone.put(EventMapping.zoneKey(record.value().getZone()), record.value());
+      }
+    }
+    int recorded = 0;
+    for (Map.Entry<String, SignedVersionFact> last : lastOfZone.entrySet()) {
+      if (record(last.getKey(), last.getValue())) {
+        recorded++;
+      }
+    }
+    return recorded;
+  }
+
+  private boolean record(String zone, SignedVersionFact event) {
+    String eventId = event.getMetadata().getEventId();
+    if (event.getFact() instanceof ZoneVersionSigned signed) {
+      Optional<SignedHead> head = store.findSignedHead(zone);
+      if (head.isPresent() && eventId.equals(head.get().signedEventId())) {
+        return false;
+      }
+      LOG.warnf("zone %s version %s: signed serial %d was announced but not recorded (a crash in between):"
+          + " recorded now", zone, signed.getVersionId(), signed.getSignedSerial());
+      store.markSigned(
+          new SignedHead(
+              zone,
+              signed.getVersionId(),
+              signed.getUnsignedVersionId() == null ? signed.getVersionId() : signed.getUnsignedVersionId(),
+              signed.getUnsignedSerial(),
+              signed.getSignedSerial(),
+              EventMapping.ref(signed.getContent()),
+              signed.getKeySetEventId(),
+              eventId,
+              // A fact written before refreshDueAt was carried: due now, so the timer refreshes the version rather
+              // than never (a head without a due time counts as retired).
+              signed.getRefreshDueAt() == null ? clock.instant() : signed.getRefreshDueAt()));
+      return true;
+    }
+    ZoneSigningFailed failed = (ZoneSigningFailed) event.getFact();
+    Optional<ApprovalState> approval = store.findApproval(failed.getVersionId());
+    if (approval.isEmpty() || approval.get().status() != SigningStatus.PENDING) {
+      return false;
+    }
+    LOG.warnf("zone %s version %s: its failure was announced but not recorded (a crash in between): recorded now",
+        zone, failed.getVersionId());
+    store.markFailed(failed.getVersionId(), failed.getReason());
+    return true;
+  }
+}
