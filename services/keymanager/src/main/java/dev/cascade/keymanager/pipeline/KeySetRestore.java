@@ -7,6 +7,7 @@ import dev.cascade.keymanager.domain.SigningRole;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.service.KafkaSettings;
+import dev.cascade.service.StartupRestore;
 import dev.cascade.service.TopicHistory;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -38,14 +38,12 @@ import org.jboss.logging.Logger;
 public class KeySetRestore {
 
   private static final Logger LOG = Logger.getLogger(KeySetRestore.class);
-  /** Pause between attempts when Kafka or the database is not there yet at start; no official reference. */
-  private static final Duration RETRY = Duration.ofSeconds(5);
   /** How long one reading of the topic may wait for the broker; no official reference. */
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
   private final KeyManagerState state;
   private final Map<String, Object> consumerConfig;
-  private final CompletableFuture<Void> restored = new CompletableFuture<>();
+  private final StartupRestore startup = new StartupRestore("key sets", this::restore);
 
   public KeySetRestore(
       KeyManagerState state,
@@ -56,38 +54,17 @@ public class KeySetRestore {
   }
 
   void onStart(@Observes StartupEvent event) {
-    Thread thread = new Thread(this::restoreUntilDone, "keymanager-restore");
-    thread.setDaemon(true);
-    thread.start();
+    startup.start();
   }
 
   /** Completes once the tables reflect every announcement on the topic; registry events wait for it. */
   public CompletionStage<Void> restored() {
-    return restored;
+    return startup.restored();
   }
 
   /** Whether {@link #restored()} has completed (readiness waits for it). */
   public boolean done() {
-    return restored.isDone();
-  }
-
-  private void restoreUntilDone() {
-    while (true) {
-      try {
-        int changed = restore();
-        LOG.infof("key sets restored from %s: %d announcement(s) applied to the tables", Topics.KEY_SETS, changed);
-        restored.complete(null);
-        return;
-      } catch (RuntimeException e) {
-        LOG.warnf("cannot restore the key sets yet, retrying in %d s: %s", RETRY.toSeconds(), e.getMessage());
-        try {
-          Thread.sleep(RETRY.toMillis());
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
+    return startup.done();
   }
 
   /** Applies every announcement on the topic, in order; package-private for the rebuild test. */

@@ -17,6 +17,7 @@ import dev.cascade.loader.persistence.LoaderState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,7 +37,8 @@ import org.jboss.logging.Logger;
  * <p>The returned Uni never fails: an unexpected error is logged and the record acknowledged, because one poisoned
  * record must not stall the partition and with it every other zone on it. Events already handled (same eventId) are
  * skipped, since Kafka delivers at least once. The processed mark is written only after the outgoing event is
- * acknowledged, so a crash in between leads to a repeat, never to a lost version.
+ * acknowledged, and no event is handled before {@link UnsignedVersionRestore} has recorded what a crash in between
+ * left unrecorded, so the event is neither lost nor announced twice.
  */
 @ApplicationScoped
 public class ZoneRegistryConsumer {
@@ -44,6 +46,7 @@ public class ZoneRegistryConsumer {
   private static final Logger LOG = Logger.getLogger(ZoneRegistryConsumer.class);
 
   private final UnsignedVersionEmitter emitter;
+  private final UnsignedVersionRestore restore;
   private final LoaderState state;
   private final ContentWriter contentWriter;
   private final Vertx vertx;
@@ -58,12 +61,14 @@ public class ZoneRegistryConsumer {
 
   public ZoneRegistryConsumer(
       UnsignedVersionEmitter emitter,
+      UnsignedVersionRestore restore,
       LoaderState state,
       ContentWriter contentWriter,
       Vertx vertx,
       @ConfigProperty(name = "cascade.loader.max-zone-bytes") long maxZoneBytes) {
     this.zoneLoader = new ZoneLoader(maxZoneBytes);
     this.emitter = emitter;
+    this.restore = restore;
     this.state = state;
     this.contentWriter = contentWriter;
     this.vertx = vertx;
@@ -77,8 +82,9 @@ public class ZoneRegistryConsumer {
       return Uni.createFrom().voidItem();
     }
     String eventId = fact.getMetadata().getEventId();
-    return state
-        .alreadyProcessed(eventId)
+    return Uni.createFrom()
+        .completionStage(restore.restored())
+        .chain(() -> state.alreadyProcessed(eventId))
         .chain(
             seen -> {
               if (seen) {
@@ -122,17 +128,17 @@ public class ZoneRegistryConsumer {
         .lastDigest(zone)
         // Parsing and the content write block; executeBlocking runs them on a worker thread and resumes on this
         // record's Vert.x context, which Hibernate Reactive needs and which carries the trace of the incoming record.
-        .chain(lastDigest -> vertx.executeBlocking(Uni.createFrom().item(() -> readAndWrite(zone, source, lastDigest))))
+        .chain(lastDigest -> vertx.executeBlocking(Uni.createFrom().item(() -> readAndWrite(zone, source, eventId, lastDigest))))
         .chain(result -> finish(zone, source, eventId, result));
   }
 
   /** Blocking: parses the file and, for a new version, writes its content chunks. */
-  private LoadResult readAndWrite(String zone, String source, Optional<String> lastDigest) {
+  private LoadResult readAndWrite(String zone, String source, String eventId, Optional<String> lastDigest) {
     LoadOutcome outcome = zoneLoader.load(zone, source, lastDigest);
     if (!(outcome instanceof LoadOutcome.Loaded loaded)) {
       return new LoadResult(outcome, null);
     }
-    String versionId = UUID.randomUUID().toString();
+    String versionId = versionId(zone, eventId);
     try {
       CompactRecords compact = loaded.records();
       LastLoaded last = lastLoaded.get(zone);
@@ -178,6 +184,15 @@ public class ZoneRegistryConsumer {
                 state.recordVersion(
                     zone, source, loaded.digest(), result.version().versionId(), loaded.zone().serial(), eventId))
         .invoke(() -> lastLoaded.put(zone, result.version()));
+  }
+
+  /**
+   * The versionId of the version a registry event loads, derived from that event (a name-based UUID, RFC 9562 §5.3)
+   * rather than drawn at random: the event handled again after a crash loads the same version, never a second one
+   * (issue 9, deterministic ids).
+   */
+  static String versionId(String zone, String eventId) {
+    return UUID.nameUUIDFromBytes((zone + " " + eventId).getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   private static String describe(LoadOutcome.Failed failed) {

@@ -34,6 +34,9 @@ import io.restassured.RestAssured;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +71,17 @@ class ZoneLoadingFlowTest {
   @ConfigProperty(name = "cascade.registry.url")
   String registryUrl;
 
+  @ConfigProperty(name = "quarkus.datasource.reactive.url")
+  String databaseUrl;
+
+  @ConfigProperty(name = "quarkus.datasource.username")
+  String databaseUser;
+
+  @ConfigProperty(name = "quarkus.datasource.password")
+  String databasePassword;
+
   @Inject InMemorySpanExporter spans;
+  @Inject UnsignedVersionRestore restore;
 
   private KafkaProducer<String, ZoneRegistryFact> producer;
   private TopicReader<UnsignedVersionFact> versions;
@@ -264,6 +277,39 @@ class ZoneLoadingFlowTest {
     assertNotEquals(first.getVersionId(), again.getVersionId());
   }
 
+  /**
+   * A crash between announcing a version and recording it, as the tables would be left by it: the restore finds the
+   * fact on the loader's own topic and records it, and the ZoneAdded, delivered again, loads nothing. The reload sent
+   * after it is the barrier: both are on the zone's partition of the registry, in that order.
+   */
+  @Test
+  void aVersionAnnouncedButNotRecordedIsRecordedFromTheTopicAndNeverLoadedAgain() throws Exception {
+    String zone = uniqueZone();
+    Path file = Files.writeString(dir.resolve("crash.zone"), zoneText(zone, 20, "www IN A 192.0.2.20"));
+    ZoneRegistryFact added = RegistryFacts.zoneAdded(zone, file.toString());
+    send(added, null);
+    ZoneVersionLoaded loaded = assertInstanceOf(ZoneVersionLoaded.class, awaitFacts(zone, 1).get(0).value().getFact());
+    assertEquals(ZoneRegistryConsumer.versionId(zone, added.getMetadata().getEventId()), loaded.getVersionId(),
+        "derived from the event that loaded it");
+
+    try (Connection connection = DriverManager.getConnection("jdbc:" + databaseUrl, databaseUser, databasePassword);
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate("delete from loader.loaded_zone where zone = '" + zone + "'");
+      statement.executeUpdate(
+          "delete from loader.processed_event where event_id = '" + added.getMetadata().getEventId() + "'");
+    }
+    assertEquals(1, restore.restore(), "the one fact the tables lacked is recorded");
+    assertEquals(0, restore.restore(), "a second restore finds the tables up to date");
+
+    send(added, null);
+    Path next = Files.writeString(dir.resolve("crash-next.zone"), zoneText(zone, 21, "www IN A 192.0.2.21"));
+    send(RegistryFacts.reloadRequested(zone, next.toString()), null);
+    List<ConsumerRecord<String, UnsignedVersionFact>> facts = awaitFacts(zone, 2);
+    assertEquals(2, facts.size(), "the first version once, then the reload's: " + facts);
+    ZoneVersionLoaded reloaded = assertInstanceOf(ZoneVersionLoaded.class, facts.get(1).value().getFact());
+    assertEquals(21L, reloaded.getSerial());
+  }
+
   @Test
   void readinessReportsKafkaAndDatabase() {
     RestAssured.given()
@@ -273,6 +319,7 @@ class ZoneLoadingFlowTest {
         .statusCode(200)
         .body("status", equalTo("UP"))
         .body("checks.name", hasItem("Kafka connection health check"))
-        .body("checks.name", hasItem("Reactive PostgreSQL connections health check"));
+        .body("checks.name", hasItem("Reactive PostgreSQL connections health check"))
+        .body("checks.name", hasItem("unsigned versions restored"));
   }
 }

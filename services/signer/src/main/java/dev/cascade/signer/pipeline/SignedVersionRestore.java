@@ -5,6 +5,7 @@ import dev.cascade.events.v1.SignedVersionFact;
 import dev.cascade.events.v1.ZoneSigningFailed;
 import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.service.KafkaSettings;
+import dev.cascade.service.StartupRestore;
 import dev.cascade.service.TopicHistory;
 import dev.cascade.signer.config.SignerConfig;
 import dev.cascade.signer.domain.SignedHead;
@@ -19,8 +20,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -38,15 +37,13 @@ import org.jboss.logging.Logger;
 public class SignedVersionRestore {
 
   private static final Logger LOG = Logger.getLogger(SignedVersionRestore.class);
-  /** Pause between attempts when Kafka or the database is not there yet at start; no official reference. */
-  private static final Duration RETRY = Duration.ofSeconds(5);
   /** How long one reading of the topic may wait for the broker; no official reference. */
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
   private final SignerStore store;
   private final Clock clock;
   private final Map<String, Object> consumerConfig;
-  private final CompletableFuture<Void> restored = new CompletableFuture<>();
+  private final StartupRestore startup = new StartupRestore("signed versions", this::restore);
 
   public SignedVersionRestore(
       SignerStore store,
@@ -59,46 +56,17 @@ public class SignedVersionRestore {
   }
 
   void onStart(@Observes StartupEvent event) {
-    Thread thread = new Thread(this::restoreUntilDone, "signer-restore");
-    thread.setDaemon(true);
-    thread.start();
+    startup.start();
   }
 
   /** Whether the tables hold every fact of the topic (readiness, and the refresh timer, wait for it). */
   public boolean done() {
-    return restored.isDone();
+    return startup.done();
   }
 
   /** Blocks the calling worker thread until {@link #done()}; consumers call it before handling an event. */
   void awaitRestored() {
-    try {
-      restored.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the signed versions to be restored", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("the signed versions were not restored", e.getCause());
-    }
-  }
-
-  private void restoreUntilDone() {
-    while (true) {
-      try {
-        int recorded = restore();
-        LOG.infof("signed versions restored from %s: %d fact(s) recorded that the tables lacked",
-            Topics.SIGNED_VERSIONS, recorded);
-        restored.complete(null);
-        return;
-      } catch (RuntimeException e) {
-        LOG.warnf("cannot restore the signed versions yet, retrying in %d s: %s", RETRY.toSeconds(), e.getMessage());
-        try {
-          Thread.sleep(RETRY.toMillis());
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
+    startup.await();
   }
 
   /** Records the last fact of each zone where the tables lack it; package-private for the crash test. */

@@ -36,6 +36,7 @@ import dev.cascade.signer.persistence.SignerStore.ApprovalState;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -289,13 +290,25 @@ public class SigningService {
         manifest.isEmpty()
             ? "the manifest of unsigned version " + head.unsignedVersionId() + " is gone"
             : signVersion(
-                new Job(zone, UUID.randomUUID().toString(), manifest.get(), keySet, policy, cause, causationId));
+                new Job(zone, resignedVersionId(zone, cause, causationId), manifest.get(), keySet, policy, cause,
+                    causationId));
     if (reason != null) {
       emitFailure(
           zone, head.unsignedVersionId(), head.unsignedSerial(), causationId,
           "re-signing (" + cause + ") failed: " + reason);
       store.postponeRefresh(zone, RefreshSchedule.retryAt(clock.instant(), policy.signing()));
     }
+  }
+
+  /**
+   * The versionId of a re-signing, derived from what caused it (a name-based UUID, RFC 9562 §5.3) rather than drawn
+   * at random: a re-signing tried again for the same cause (after it failed, or after a crash before its fact went
+   * out) makes the same version, never a second one beside it (issue 9, deterministic ids). A cause is used once: a
+   * new key set's event, or the signed version whose signatures fell due, which the re-signing then replaces.
+   */
+  static String resignedVersionId(String zone, SigningCause cause, String causationId) {
+    return UUID.nameUUIDFromBytes((zone + " " + cause + " " + causationId).getBytes(StandardCharsets.UTF_8))
+        .toString();
   }
 
   /**

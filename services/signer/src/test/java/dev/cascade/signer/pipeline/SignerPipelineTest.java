@@ -47,6 +47,7 @@ import dev.cascade.service.TopicHistory;
 import dev.cascade.signer.domain.LaterVersion;
 import dev.cascade.signer.domain.ResignTiming;
 import dev.cascade.signer.domain.SignedHead;
+import dev.cascade.signer.domain.SigningCause;
 import dev.cascade.signer.domain.SigningStatus;
 import dev.cascade.signer.persistence.SignerStore;
 import dev.cascade.testinfra.KafkaResource;
@@ -226,6 +227,10 @@ class SignerPipelineTest {
     ZoneVersionSigned refreshed = (ZoneVersionSigned) record.value().getFact();
     assertEquals(versionId, refreshed.getUnsignedVersionId(), "it names the unsigned version it was made from");
     assertNotEquals(versionId, refreshed.getVersionId(), "a refreshed version has an id of its own");
+    String cause = record.value().getMetadata().getCausationId();
+    assertEquals(SigningService.resignedVersionId(zone, SigningCause.SIGNATURE_REFRESH, cause),
+        refreshed.getVersionId(), "derived from its cause, so a retry makes the same version");
+    assertNotEquals(SigningService.resignedVersionId(zone, SigningCause.KEYS_CHANGED, cause), refreshed.getVersionId());
     assertEquals(500, refreshed.getUnsignedSerial());
     assertTrue(refreshed.getSignedSerial() > loaded.getSignedSerial(), "the serial goes up");
     assertSignedContentVerifies(zone, refreshed.getVersionId(), refreshed, keys, later);

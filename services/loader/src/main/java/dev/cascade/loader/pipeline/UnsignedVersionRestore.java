@@ -1,0 +1,116 @@
+package dev.cascade.loader.pipeline;
+
+import dev.cascade.events.Topics;
+import dev.cascade.events.v1.UnsignedVersionFact;
+import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.loader.domain.ZoneApex;
+import dev.cascade.loader.persistence.LoaderState;
+import dev.cascade.service.KafkaSettings;
+import dev.cascade.service.StartupRestore;
+import dev.cascade.service.TopicHistory;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Brings the loader's tables up to its own topic, {@code cascade.unsigned-versions.v1}, before any registry event is
+ * handled ({@link StartupRestore}).
+ *
+ * <p>The loader announces a version (or a failed load) and then records it with the registry event that caused it; a
+ * crash in between would have that event handled again, and the file, now different from the last recorded digest,
+ * announced as a second version. Events of one zone are handled one after another, so only a zone's last fact can be
+ * missing from the tables; this records it and marks its cause processed.
+ */
+@ApplicationScoped
+public class UnsignedVersionRestore {
+
+  private static final Logger LOG = Logger.getLogger(UnsignedVersionRestore.class);
+  /** How long one reading of the topic may wait for the broker; no official reference. */
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+  private final LoaderState state;
+  private final Map<String, Object> consumerConfig;
+  private final StartupRestore startup = new StartupRestore("unsigned versions", this::restore);
+
+  public UnsignedVersionRestore(
+      LoaderState state,
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
+    this.state = state;
+    this.consumerConfig = KafkaSettings.consumer(bootstrapServers, registryUrl);
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    startup.start();
+  }
+
+  /** Completes once the tables hold every zone's last fact; registry events wait for it. */
+  public CompletionStage<Void> restored() {
+    return startup.restored();
+  }
+
+  /** Whether {@link #restored()} has completed (readiness waits for it). */
+  public boolean done() {
+    return startup.done();
+  }
+
+  /** Records the last fact of each zone where the tables lack it; package-private for the crash test. */
+  int restore() {
+    Map<String, UnsignedVersionFact> lastOfZone = new LinkedHashMap<>();
+    for (ConsumerRecord<String, UnsignedVersionFact> record :
+        TopicHistory.<UnsignedVersionFact>read(consumerConfig, Topics.UNSIGNED_VERSIONS, READ_TIMEOUT)) {
+      if (record.value() == null) {
+        LOG.errorf("%s offset %d of partition %d cannot be decoded; skipped", Topics.UNSIGNED_VERSIONS,
+            record.offset(), record.partition());
+      } else if (record.value().getMetadata().getCausationId() != null) {
+        lastOfZone.put(ZoneApex.canonical(record.value().getZone()), record.value());
+      }
+    }
+    int recorded = 0;
+    for (Map.Entry<String, UnsignedVersionFact> last : lastOfZone.entrySet()) {
+      if (await(() -> record(last.getKey(), last.getValue()))) {
+        recorded++;
+      }
+    }
+    return recorded;
+  }
+
+  private Uni<Boolean> record(String zone, UnsignedVersionFact event) {
+    String cause = event.getMetadata().getCausationId();
+    return state.alreadyProcessed(cause).chain(processed -> {
+      if (processed) {
+        return Uni.createFrom().item(false);
+      }
+      if (event.getFact() instanceof ZoneVersionLoaded loaded) {
+        LOG.warnf("zone %s version %s: announced but not recorded (a crash in between): recorded now", zone,
+            loaded.getVersionId());
+        return state
+            .recordVersion(zone, loaded.getSource(), loaded.getContent().getDigest(), loaded.getVersionId(),
+                loaded.getSerial(), cause)
+            .replaceWith(true);
+      }
+      LOG.warnf("zone %s: a failed load was announced but not recorded (a crash in between): recorded now", zone);
+      return state.markProcessed(cause).replaceWith(true);
+    });
+  }
+
+  private static boolean await(Supplier<Uni<Boolean>> work) {
+    try {
+      return VertxContextSupport.subscribeAndAwait(work);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("cannot record an unsigned version", e);
+    }
+  }
+}
