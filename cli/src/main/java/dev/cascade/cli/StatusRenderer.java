@@ -5,11 +5,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Prints {@code cascade zone status} in the reference's layout (cascade-reference.md §1.4): zone, policy and source,
  * the review modes, the last published version, {@code status: <progress>}, then (unless idle) the seven pipeline
- * steps with their icons, manual-review hints and errors. Input is the JSON of {@code GET /zone/{name}/status}.
+ * steps with their icons, manual-review hints and errors, and under an ongoing load, signing or publication how far it
+ * has got ({@code progress: 1,234,567 / 4,800,000 records signed (25%)}, the reference's {@code progress: 9.4 KB / 94
+ * KB (10%)}). Input is the JSON of {@code GET /zone/{name}/status}.
  */
 public final class StatusRenderer {
 
@@ -109,6 +113,7 @@ public final class StatusRenderer {
       line("  " + ONGOING + " load");
       line("  |   serial: <not yet known>");
       line("  |   start time: " + timeAgo(zone.get("loadStartedAt"), "<not started yet>"));
+      progress("load");
       line("  |");
     }
 
@@ -131,6 +136,7 @@ public final class StatusRenderer {
         line("  |   signed serial: " + signedSerial);
         JsonNode started = signed == null ? null : signed.path("report").get("startedAt");
         line("  |   start time: " + timeAgo(started, "<not started yet>"));
+        progress("sign");
       }
       line("  |");
     } else {
@@ -141,6 +147,9 @@ public final class StatusRenderer {
         zone.path("signedReviewAddresses"));
 
     step(current, PERSIST_SIGNED, "persist signed zone");
+    if (current == PERSIST_SIGNED && progress("publish")) {
+      line("  |");
+    }
     // Publishing ends the run (progress returns to idle), so while a run is shown it is still to come.
     line("  " + PENDING + " publish");
   }
@@ -181,6 +190,52 @@ public final class StatusRenderer {
     } else {
       line("  " + DONE + " " + title);
     }
+  }
+
+  /** What a phase's count is a count of, in the words of the progress line. */
+  private static final Map<String, String> PHASE_PARTICIPLES = Map.of(
+      "parse", "parsed", "read", "read", "sign", "signed", "verify", "verified", "write", "written");
+
+  /**
+   * Prints the progress line of the ongoing {@code step} if the service reported one for it; true if it did. Records
+   * are counted with thousands separators, bytes in the reference's decimal units; the percentage is rounded down, so
+   * it never reads 100% before the count is complete (a step may still work after it: a load sorts what it parsed).
+   */
+  private boolean progress(String step) {
+    JsonNode p = zone.get("stepProgress");
+    if (p == null || p.isNull() || !step.equals(p.path("step").asText())) {
+      return false;
+    }
+    long done = p.path("done").asLong();
+    long total = p.path("total").asLong();
+    boolean bytes = p.path("unit").asText().equals("bytes");
+    String counts = bytes ? bytes(done) + " / " + bytes(total)
+        : String.format(Locale.ROOT, "%,d / %,d %s", done, total, p.path("unit").asText());
+    String phase = p.path("phase").asText();
+    String participle = PHASE_PARTICIPLES.getOrDefault(phase, phase);
+    String percent = total > 0 ? " (" + Math.min(100, done * 100 / total) + "%)" : "";
+    line("  |   progress: " + counts + " " + participle + percent);
+    return true;
+  }
+
+  /**
+   * A byte count as the reference prints it: decimal units, one decimal below 10 ({@code 9.4 KB}, {@code 94 KB}),
+   * rounded down.
+   */
+  static String bytes(long n) {
+    if (n < 1000) {
+      return n + " B";
+    }
+    String[] units = {"KB", "MB", "GB", "TB"};
+    double value = n / 1000.0;
+    int unit = 0;
+    while (value >= 1000 && unit < units.length - 1) {
+      value /= 1000;
+      unit++;
+    }
+    String number = value < 10 ? String.format(Locale.ROOT, "%.1f", Math.floor(value * 10) / 10)
+        : Long.toString((long) value);
+    return number + " " + units[unit];
   }
 
   private void step(int current, int position, String title) {

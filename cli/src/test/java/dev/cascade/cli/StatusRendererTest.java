@@ -162,6 +162,77 @@ class StatusRendererTest {
   }
 
   @Test
+  void anOngoingStepShowsItsProgressUnderIt() throws Exception {
+    JsonNode loading = json("""
+        {'name':'a.','policy':'default','source':'/z','review':{'loaded':'off','signed':'off'},
+         'progress':'loading','loadStartedAt':'2026-11-28T02:59:50Z','lastPublished':null,'keys':[],
+         'stepProgress':{'step':'load','phase':'parse','done':9400000,'total':124000000,'unit':'bytes',
+                         'versionId':'v2','reportedAt':'2026-11-28T02:59:59Z'}}
+        """);
+    assertTrue(StatusRenderer.render(loading, false, NOW).contains("""
+          ● load
+          |   serial: <not yet known>
+          |   start time: 2026-11-28T02:59:50Z (10s ago)
+          |   progress: 9.4 MB / 124 MB parsed (7%)
+          |
+          ○ review loaded zone (disabled)
+        """), StatusRenderer.render(loading, false, NOW));
+
+    JsonNode signing = json("""
+        {'name':'a.','policy':'default','source':'/z','review':{'loaded':'off','signed':'off'},
+         'progress':'signing','lastPublished':null,'unsigned':{'versionId':'v1','serial':5},'signed':null,'keys':[],
+         'stepProgress':{'step':'sign','phase':'sign','done':1234567,'total':4800000,'unit':'records',
+                         'versionId':'v1','reportedAt':'2026-11-28T02:59:59Z'}}
+        """);
+    assertTrue(StatusRenderer.render(signing, false, NOW).contains("""
+          ● sign
+          |   loaded serial: 5
+          |   signed serial: <not yet known>
+          |   start time: <not started yet>
+          |   progress: 1,234,567 / 4,800,000 records signed (25%)
+          |
+          ○ review signed zone (disabled)
+        """), StatusRenderer.render(signing, false, NOW));
+
+    JsonNode publishing = json("""
+        {'name':'a.','policy':'default','source':'/z','review':{'loaded':'off','signed':'off'},
+         'progress':'persisting signed zone','lastPublished':null,'unsigned':{'versionId':'v1','serial':5},
+         'signed':{'versionId':'v1','serial':6,'reviewStatus':'approved'},'keys':[],
+         'stepProgress':{'step':'publish','phase':'read','done':9600000,'total':9600000,'unit':'records',
+                         'versionId':'v1','reportedAt':'2026-11-28T02:59:59Z'}}
+        """);
+    assertTrue(StatusRenderer.render(publishing, false, NOW).endsWith("""
+          ● persist signed zone
+          |   progress: 9,600,000 / 9,600,000 records read (100%)
+          |
+          ○ publish
+        """), StatusRenderer.render(publishing, false, NOW));
+  }
+
+  @Test
+  void progressOfAnotherStepOrNoneLeavesTheStepAsItWas() throws Exception {
+    JsonNode signing = json("""
+        {'name':'a.','policy':'default','source':'/z','review':{'loaded':'off','signed':'off'},
+         'progress':'persisting signed zone','lastPublished':null,'unsigned':{'versionId':'v1','serial':5},
+         'signed':{'versionId':'v1','serial':6,'reviewStatus':'approved'},'keys':[],
+         'stepProgress':{'step':'sign','phase':'verify','done':1,'total':2,'unit':'records'}}
+        """);
+    String out = StatusRenderer.render(signing, false, NOW);
+    assertTrue(out.endsWith("  ● persist signed zone\n  ○ publish\n"), out);
+    assertTrue(!out.contains("progress:"), out);
+  }
+
+  @Test
+  void bytesAreCountedInTheReferencesDecimalUnitsRoundedDown() {
+    assertEquals("999 B", StatusRenderer.bytes(999));
+    assertEquals("9.4 KB", StatusRenderer.bytes(9_400));
+    assertEquals("9.9 KB", StatusRenderer.bytes(9_999));
+    assertEquals("94 KB", StatusRenderer.bytes(94_000));
+    assertEquals("124 MB", StatusRenderer.bytes(124_000_000));
+    assertEquals("1.2 GB", StatusRenderer.bytes(1_250_000_000));
+  }
+
+  @Test
   void signingFailedIsMarkedAsError() throws Exception {
     JsonNode failed = json("""
         {'name':'a.','policy':'default','source':'/z','review':{'loaded':'off','signed':'off'},

@@ -23,6 +23,24 @@ public final class Topics {
   public static final String SIGNED_CONTENT = "cascade.signed-content.v1";
   public static final String PUBLISHED_VERSIONS = "cascade.published-versions.v1";
 
+  /**
+   * How far the loader, the signer and the publisher have got in a long step ({@code StepProgressed}): one topic per
+   * writer, like every other. Throw-away information, unlike the facts: created with a short retention
+   * ({@link #PROGRESS_RETENTION_MS}), and nothing is rebuilt from it.
+   */
+  public static final String LOAD_PROGRESS = "cascade.load-progress.v1";
+  public static final String SIGN_PROGRESS = "cascade.sign-progress.v1";
+  public static final String PUBLISH_PROGRESS = "cascade.publish-progress.v1";
+
+  /** The progress topics, which are created with {@link #PROGRESS_RETENTION_MS} instead of unlimited retention. */
+  public static final List<String> PROGRESS = List.of(LOAD_PROGRESS, SIGN_PROGRESS, PUBLISH_PROGRESS);
+
+  /**
+   * Retention of the progress topics: one hour, so an operator can still look at the last progress of a step that
+   * just went wrong, while a topic written once a second per busy zone stays small; no official reference.
+   */
+  public static final long PROGRESS_RETENTION_MS = 3_600_000L;
+
   public static final List<Topic> ALL =
       List.of(
           new Topic(ZONE_REGISTRY, "review-gateway", dev.cascade.events.v1.ZoneRegistryFact.class),
@@ -32,7 +50,10 @@ public final class Topics {
           new Topic(KEY_SETS, "keymanager", dev.cascade.events.v1.KeySetChanged.class),
           new Topic(SIGNED_VERSIONS, "signer", dev.cascade.events.v1.SignedVersionFact.class),
           new Topic(SIGNED_CONTENT, "signer", dev.cascade.events.v1.ZoneContentChunk.class),
-          new Topic(PUBLISHED_VERSIONS, "publisher", dev.cascade.events.v1.ZoneVersionPublished.class));
+          new Topic(PUBLISHED_VERSIONS, "publisher", dev.cascade.events.v1.ZoneVersionPublished.class),
+          new Topic(LOAD_PROGRESS, "loader", dev.cascade.events.v1.StepProgressed.class),
+          new Topic(SIGN_PROGRESS, "signer", dev.cascade.events.v1.StepProgressed.class),
+          new Topic(PUBLISH_PROGRESS, "publisher", dev.cascade.events.v1.StepProgressed.class));
 
   private Topics() {}
 }

@@ -2,6 +2,7 @@ package dev.cascade.content;
 
 import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
+import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.zone.RecordText;
 import dev.cascade.dnssec.zone.ZoneDigest;
 import dev.cascade.events.v1.ContentEncoding;
@@ -17,6 +18,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.xbill.DNS.Record;
 
 /**
  * Reads one zone version back from its content topic by seeking to the offsets its manifest names. Chunks of other
@@ -61,8 +63,21 @@ public final class ContentReader implements AutoCloseable {
    * @throws ContentException if the content cannot be read or does not match its manifest
    */
   public CompactRecords readCompact(ContentLocation where, String zone, String versionId) {
-    CompactRecords version =
-        where.getBase() == null ? whole(own(where, versionId), zone) : rebuild(where, zone, versionId);
+    return readCompact(where, zone, versionId, Progress.NONE);
+  }
+
+  /**
+   * The whole version as {@link #readCompact(ContentLocation, String, String)} reads it, telling {@code progress} after
+   * each chunk how many records are read, of the version's record count (its manifest). A version rebuilt from its
+   * chain is counted while its whole version is read; the differences after it are small ({@link
+   * ContentManifests#wholeVersionDue}) and not counted.
+   *
+   * @throws ContentException if the content cannot be read or does not match its manifest
+   */
+  public CompactRecords readCompact(ContentLocation where, String zone, String versionId, Progress progress) {
+    CompactRecords version = where.getBase() == null
+        ? whole(own(where, versionId), zone, progress, where.getRecordCount())
+        : rebuild(where, zone, versionId, progress);
     if (version.size() != where.getRecordCount()) {
       throw new ContentException(
           zone + " version " + versionId + ": found " + version.size() + " of " + where.getRecordCount() + " records");
@@ -102,7 +117,7 @@ public final class ContentReader implements AutoCloseable {
   }
 
   /** The version rebuilt from its chain: the whole version first, then each difference in turn. */
-  private CompactRecords rebuild(ContentLocation where, String zone, String versionId) {
+  private CompactRecords rebuild(ContentLocation where, String zone, String versionId, Progress progress) {
     List<Segment> segments = new ArrayList<>();
     for (ContentSegment s : where.getChain()) {
       segments.add(new Segment(where.getTopic(), s.getPartition(), s.getFirstOffset(), s.getLastOffset(),
@@ -112,22 +127,27 @@ public final class ContentReader implements AutoCloseable {
     if (segments.get(0).base() != null) {
       throw new ContentException(zone + " version " + versionId + ": its chain does not start with a whole version");
     }
-    CompactRecords version = whole(segments.get(0), zone);
+    CompactRecords version = whole(segments.get(0), zone, progress, where.getRecordCount());
     for (Segment segment : segments.subList(1, segments.size())) {
       version = difference(segment, zone).applyTo(version);
     }
     return version;
   }
 
-  /** The records of a segment written whole. */
-  private CompactRecords whole(Segment segment, String zone) {
+  /**
+   * The records of a segment written whole; {@code progress} is told the records read after each chunk, at most
+   * {@code total} (a base version that a chain goes on to shrink may hold more).
+   */
+  private CompactRecords whole(Segment segment, String zone, Progress progress, long total) {
     CompactRecords.Builder records = CompactRecords.builder();
+    long[] read = {0};
     readChunks(segment, zone, chunk -> {
       if (chunk.getPart() != ContentPart.RECORDS) {
         throw new ContentException(zone + " version " + segment.versionId() + ": a difference's records in a whole"
             + " version");
       }
-      decode(chunk, records, zone);
+      read[0] += decode(chunk, records, zone);
+      progress.reached(Math.min(read[0], total), total);
     });
     return records.build();
   }
@@ -155,18 +175,22 @@ public final class ContentReader implements AutoCloseable {
   /**
    * Adds the records of {@code chunk} to {@code records}: wire-format records are copied as they are (their order is
    * the writer's, and the digest checked afterwards proves the content is the writer's); records in presentation
-   * format, from the first writers, are parsed and their order checked.
+   * format, from the first writers, are parsed and their order checked. Returns the number of records added.
    */
-  private static void decode(ZoneContentChunk chunk, CompactRecords.Builder records, String zone) {
+  private static int decode(ZoneContentChunk chunk, CompactRecords.Builder records, String zone) {
     byte[] octets = bytes(chunk.getRecords());
     try {
+      int added = 0;
       if (chunk.getEncoding() == ContentEncoding.WIRE) {
-        for (int at = 0; at < octets.length; ) {
+        for (int at = 0; at < octets.length; added++) {
           at = records.addWire(octets, at, octets.length);
         }
       } else {
-        RecordText.parseGzipLines(octets).forEach(records::add);
+        List<Record> parsed = RecordText.parseGzipLines(octets);
+        parsed.forEach(records::add);
+        added = parsed.size();
       }
+      return added;
     } catch (RuntimeException e) {
       throw new ContentException(zone + " version " + chunk.getVersionId() + ", chunk " + chunk.getSequence()
           + ": " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.cascade.content;
 
 import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
+import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.zone.ZoneDigest;
 import dev.cascade.events.v1.ContentEncoding;
 import dev.cascade.events.v1.ContentLocation;
@@ -56,7 +57,16 @@ public final class ContentWriter implements AutoCloseable {
    * acknowledged.
    */
   public ContentLocation write(String topic, String zone, String versionId, CompactRecords records) {
-    Chunks chunks = new Chunks(topic, zone, versionId);
+    return write(topic, zone, versionId, records, Progress.NONE);
+  }
+
+  /**
+   * Writes the whole version as {@link #write(String, String, String, CompactRecords)} does, and tells {@code progress}
+   * after each chunk how many of its records are handed to the producer.
+   */
+  public ContentLocation write(
+      String topic, String zone, String versionId, CompactRecords records, Progress progress) {
+    Chunks chunks = new Chunks(topic, zone, versionId, records.size(), progress);
     chunks.add(ContentPart.RECORDS, records);
     return chunks.finish(ContentPart.RECORDS)
         .setDigest(records.digest())
@@ -72,7 +82,18 @@ public final class ContentWriter implements AutoCloseable {
    */
   public ContentLocation write(
       String topic, String zone, String versionId, Difference difference, CompactRecords wholeVersion) {
-    Chunks chunks = new Chunks(topic, zone, versionId);
+    return write(topic, zone, versionId, difference, wholeVersion, Progress.NONE);
+  }
+
+  /**
+   * Writes {@code difference} as {@link #write(String, String, String, Difference, CompactRecords)} does, and tells
+   * {@code progress} after each chunk how many of the difference's records (removed and added) are handed to the
+   * producer.
+   */
+  public ContentLocation write(String topic, String zone, String versionId, Difference difference,
+      CompactRecords wholeVersion, Progress progress) {
+    CompactDiff change = difference.change();
+    Chunks chunks = new Chunks(topic, zone, versionId, change.removed().size() + change.added().size(), progress);
     chunks.add(ContentPart.REMOVED, difference.change().removed());
     chunks.add(ContentPart.ADDED, difference.change().added());
     ZoneDigest part = ZoneDigest.start();
@@ -106,11 +127,17 @@ public final class ContentWriter implements AutoCloseable {
     private final String zone;
     private final String versionId;
     private final List<Future<RecordMetadata>> sent = new ArrayList<>();
+    /** Records this write has in all, and has handed to the producer so far. */
+    private final long total;
+    private long written;
+    private final Progress progress;
 
-    private Chunks(String topic, String zone, String versionId) {
+    private Chunks(String topic, String zone, String versionId, long total, Progress progress) {
       this.topic = topic;
       this.zone = zone;
       this.versionId = versionId;
+      this.total = total;
+      this.progress = progress;
     }
 
     /** Sends {@code records} as chunks of {@code part}. */
@@ -123,13 +150,16 @@ public final class ContentWriter implements AutoCloseable {
         length += cursor.ownerLength();
         System.arraycopy(cursor.page(), cursor.rrOffset(), chunk, length, cursor.rrLength());
         length += cursor.rrLength();
+        written++;
         if (length >= CHUNK_WIRE_BYTES) {
           send(part, chunk, length);
+          progress.reached(written, total);
           length = 0;
         }
       }
       if (length > 0) {
         send(part, chunk, length);
+        progress.reached(written, total);
       }
     }
 

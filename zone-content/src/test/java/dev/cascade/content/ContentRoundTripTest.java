@@ -79,6 +79,29 @@ class ContentRoundTripTest {
     assertEquals(small, reader.readCompact(smallAt, "small.test.", "v1").toRecords());
   }
 
+  /** Writer and reader count the records of each chunk as it goes, up to the version's record count. */
+  @Test
+  void writingAndReadingCountTheRecordsChunkByChunk() throws Exception {
+    CompactRecords records = CompactRecords.of(zone("counted.test.", 6000));
+    List<long[]> written = new ArrayList<>();
+    ContentLocation at = writer.write(TOPIC, "counted.test.", "v1", records,
+        (done, total) -> written.add(new long[] {done, total}));
+    List<long[]> read = new ArrayList<>();
+    CompactRecords back =
+        reader.readCompact(at, "counted.test.", "v1", (done, total) -> read.add(new long[] {done, total}));
+
+    assertEquals(records.toRecords(), back.toRecords());
+    for (List<long[]> counts : List.of(written, read)) {
+      String what = counts.stream().map(Arrays::toString).toList().toString();
+      assertEquals(at.getChunkCount(), counts.size(), "one count per chunk: " + what);
+      for (int i = 0; i < counts.size(); i++) {
+        assertEquals(6000, counts.get(i)[1], what);
+        assertTrue(counts.get(i)[0] > (i == 0 ? 0 : counts.get(i - 1)[0]), what);
+      }
+      assertEquals(6000, counts.get(counts.size() - 1)[0], what);
+    }
+  }
+
   @Test
   void noChunkComesNearTheOneMebibyteMessageLimit() throws Exception {
     ContentLocation at = writer.write(TOPIC, "limit.test.", "v1", CompactRecords.of(zone("limit.test.", 8000)));

@@ -3,6 +3,7 @@ package dev.cascade.dnssec.sign;
 import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.zone.CanonicalOrder;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -487,7 +488,7 @@ public final class ChangeSigner {
       ZoneSigner.DiffingSink sink = new ZoneSigner.DiffingSink(previousWindow.records, before.size() + 16);
       long[] windowCounts = new long[3];
       ZoneSigner.Node[] ordered = nodes.toArray(new ZoneSigner.Node[0]);
-      ZoneSigner.Emitter emitter = new ZoneSigner.Emitter(records, ordered, sink, windowCounts);
+      ZoneSigner.Emitter emitter = new ZoneSigner.Emitter(records, ordered, sink, windowCounts, Progress.NONE);
       for (int chunk = 0; chunk * ZoneSigner.CHUNK < ordered.length; chunk++) {
         emitter.emitChunk(chunk);
       }

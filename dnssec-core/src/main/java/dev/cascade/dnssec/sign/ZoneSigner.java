@@ -2,6 +2,7 @@ package dev.cascade.dnssec.sign;
 
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.parallel.Parallel;
+import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.zone.CanonicalOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -65,17 +66,29 @@ public final class ZoneSigner {
 
   private final Clock clock;
   private final int threads;
+  private final Progress progress;
 
   /**
    * @param clock the source of "now" for inception, expiration and whether a signature is due
    * @param threads threads for RRSIG generation, at least 1
    */
   public ZoneSigner(Clock clock, int threads) {
+    this(clock, threads, Progress.NONE);
+  }
+
+  /**
+   * @param clock the source of "now" for inception, expiration and whether a signature is due
+   * @param threads threads for RRSIG generation, at least 1
+   * @param progress told, on the calling thread, after each chunk of names is signed and handed on: the records of
+   *     the zone handed on so far, of all its records (the unsigned ones plus the DNSKEY and NSEC3PARAM it adds)
+   */
+  public ZoneSigner(Clock clock, int threads, Progress progress) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1");
     }
     this.clock = clock;
     this.threads = threads;
+    this.progress = progress;
   }
 
   /** How a name takes part in the signed zone. */
@@ -715,7 +728,7 @@ public final class ZoneSigner {
     int[] otherSigners = signers(keys, false);
     int chunks = (nodes.length + CHUNK - 1) / CHUNK;
     long[] counts = new long[3];
-    Emitter emitter = new Emitter(records, nodes, sink, counts);
+    Emitter emitter = new Emitter(records, nodes, sink, counts, progress);
 
     if (pool == null) {
       RrsetSigner signer = new RrsetSigner(keys, origin, validity.inception);
@@ -897,12 +910,16 @@ public final class ZoneSigner {
     private final Node[] nodes;
     private final Consumer<Record> sink;
     private final long[] counts;
+    private final Progress progress;
+    /** Records of {@link #records} handed on so far: each belongs to one node (an NSEC3 owner has none). */
+    private long emitted;
 
-    Emitter(Record[] records, Node[] nodes, Consumer<Record> sink, long[] counts) {
+    Emitter(Record[] records, Node[] nodes, Consumer<Record> sink, long[] counts, Progress progress) {
       this.records = records;
       this.nodes = nodes;
       this.sink = sink;
       this.counts = counts;
+      this.progress = progress;
     }
 
     void emitChunk(int c) {
@@ -910,9 +927,11 @@ public final class ZoneSigner {
       for (int i = c * CHUNK; i < end; i++) {
         Node n = nodes[i];
         emit(n);
+        emitted += n.to - n.from;
         n.rrsigs = null;
         n.denial = null;
       }
+      progress.reached(emitted, records.length);
     }
 
     private void emit(Node n) {

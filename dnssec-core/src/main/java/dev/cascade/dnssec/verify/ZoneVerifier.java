@@ -1,5 +1,6 @@
 package dev.cascade.dnssec.verify;
 
+import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.verify.SignatureChecks.Checked;
 import dev.cascade.dnssec.verify.SignatureChecks.RrsetCheck;
 import java.security.GeneralSecurityException;
@@ -17,6 +18,7 @@ import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.NSEC3PARAMRecord;
@@ -122,9 +124,13 @@ public final class ZoneVerifier {
   private long[] verified = new long[0];
   private int verifiedCount;
 
-  private ZoneVerifier(Name origin, Instant now, Duration expiryFloor, VerifiedSignatures known) {
+  /** Told as RRsets are checked: the records in them, of all records whose signatures are checked. */
+  private final Progress progress;
+
+  private ZoneVerifier(Name origin, Instant now, Duration expiryFloor, VerifiedSignatures known, Progress progress) {
     this.origin = origin;
     this.signatures = new SignatureChecks(origin, now, now.plus(expiryFloor), known);
+    this.progress = progress;
   }
 
   /**
@@ -149,7 +155,18 @@ public final class ZoneVerifier {
    */
   public static VerificationReport verify(Name origin, List<Record> signed, List<DNSKEYRecord> publishedKeySet,
       Instant now, Duration expiryFloor, VerifiedSignatures known) {
-    ZoneVerifier v = new ZoneVerifier(origin, now, expiryFloor, known);
+    return verify(origin, signed, publishedKeySet, now, expiryFloor, known, Progress.NONE);
+  }
+
+  /**
+   * Verifies a signed zone as {@link #verify(Name, List, List, Instant, Duration, VerifiedSignatures)} does, and tells
+   * {@code progress} how far the signature checks, the bulk of the work, have got: the records of the RRsets checked
+   * so far, of all RRsets that are checked (the RRSIGs themselves are not counted). It is called on the checking
+   * threads, once per RRset.
+   */
+  public static VerificationReport verify(Name origin, List<Record> signed, List<DNSKEYRecord> publishedKeySet,
+      Instant now, Duration expiryFloor, VerifiedSignatures known, Progress progress) {
+    ZoneVerifier v = new ZoneVerifier(origin, now, expiryFloor, known, progress);
     v.run(signed, publishedKeySet);
     return new VerificationReport(v.problems, VerifiedSignatures.of(v.verified, v.verifiedCount));
   }
@@ -341,7 +358,13 @@ public final class ZoneVerifier {
         checks.add(new RrsetCheck(n.nsec3.getName(), Type.NSEC3, List.of(n.nsec3), n.rrsigsOver(Type.NSEC3), true));
       }
     }
-    List<Checked> results = checks.parallelStream().map(c -> signatures.checkRrset(c, algorithms)).toList();
+    long total = checks.stream().mapToLong(c -> c.records().size()).sum();
+    AtomicLong checked = new AtomicLong();
+    List<Checked> results = checks.parallelStream().map(c -> {
+      Checked result = signatures.checkRrset(c, algorithms);
+      progress.reached(checked.addAndGet(c.records().size()), total);
+      return result;
+    }).toList();
     verifiedCount = results.stream().mapToInt(r -> r.valid().length / 2).sum();
     verified = new long[2 * verifiedCount];
     int at = 0;

@@ -1,6 +1,7 @@
 package dev.cascade.dnssec.zone;
 
 import dev.cascade.dnssec.parallel.Parallel;
+import dev.cascade.dnssec.progress.Progress;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -92,6 +93,8 @@ public final class ZoneFileParser {
   private long blockBytesTaken;
   /** A block's parser: the length of its block. */
   private int blockBytes;
+  /** Told how many bytes of the zone file (not of the files it includes) are parsed; only the top parser's is set. */
+  private Progress progress = Progress.NONE;
 
   private ZoneFileParser(Name zoneOrigin, Path zoneDir, Path zoneDirReal, NameCache names) {
     this.zoneOrigin = zoneOrigin;
@@ -151,11 +154,27 @@ public final class ZoneFileParser {
    * @throws ZoneInputException on a syntax error or a failed input check, naming file and line
    */
   public static ParsedZone parse(Path file, Name origin, int threads) throws ZoneInputException {
-    return parse(file, origin, threads, PARALLEL_BLOCK);
+    return parse(file, origin, threads, PARALLEL_BLOCK, Progress.NONE);
+  }
+
+  /**
+   * Parses, checks and normalises a zone file as {@link #parse(Path, Name, int)} does, and tells {@code progress} on
+   * the calling thread, about once per MiB, how many bytes of the file (of its size) are parsed: the records it holds
+   * are not known before it is read. Files it includes are not counted; normalising after the last byte is not
+   * either.
+   */
+  public static ParsedZone parse(Path file, Name origin, int threads, Progress progress) throws ZoneInputException {
+    return parse(file, origin, threads, PARALLEL_BLOCK, progress);
   }
 
   /** {@link #parse(Path, Name, int)} with another block size, so tests can cut small files into many blocks. */
   static ParsedZone parse(Path file, Name origin, int threads, int blockSize) throws ZoneInputException {
+    return parse(file, origin, threads, blockSize, Progress.NONE);
+  }
+
+  /** {@link #parse(Path, Name, int, Progress)} with another block size, for tests. */
+  static ParsedZone parse(Path file, Name origin, int threads, int blockSize, Progress progress)
+      throws ZoneInputException {
     if (!origin.isAbsolute()) {
       throw new IllegalArgumentException("origin must be absolute: " + origin);
     }
@@ -171,6 +190,7 @@ public final class ZoneFileParser {
       throw new ZoneInputException(file.toString(), null, "cannot read the zone file's directory: " + e);
     }
     ZoneFileParser parser = new ZoneFileParser(origin, dir, dirReal, new NameCache());
+    parser.progress = progress;
     FileState start = new FileState(origin, -1);
     if (threads == 1 || absolute.toFile().length() <= 2L * blockSize) {
       parser.readFile(absolute, file.toString(), start);
@@ -213,11 +233,16 @@ public final class ZoneFileParser {
   private void readFile(Path path, String displayName, FileState state) throws ZoneInputException {
     Path real = enter(path, displayName);
     try (Blocks file = new Blocks(Files.newInputStream(real), BLOCK)) {
+      // Only the zone file itself is counted: it is the size the count is of (an $INCLUDE is read by a nested call).
+      long size = includeStack.size() == 1 ? Files.size(real) : -1;
       int line = 1;
       while (file.start < file.end || !file.eof) {
         scannedLines = 0;
         int recordEnd = file.start < file.end ? logicalRecordEnd(file.buffer, file.start, file.end, file.eof) : -1;
         if (recordEnd < 0) {
+          if (size >= 0) {
+            progress.reached(file.read - (file.end - file.start), size);
+          }
           file.readMore();
           lastOwnerText = null;  // the bytes it points at have moved
           continue;
@@ -297,6 +322,7 @@ public final class ZoneFileParser {
           blockState = new FileState(scan.origin, scan.defaultTtl);
           while (inFlight.size() > 2 * threads) {
             takeOver(inFlight.poll());
+            progress.reached(blockBytesTaken, fileBytes);
           }
         }
         if (first == '$') {
@@ -307,6 +333,7 @@ public final class ZoneFileParser {
       }
       while (!inFlight.isEmpty()) {
         takeOver(inFlight.poll());
+        progress.reached(blockBytesTaken, fileBytes);
       }
     } catch (IOException e) {
       throw new ZoneInputException(displayName, null, "cannot read: " + e);
@@ -431,6 +458,8 @@ public final class ZoneFileParser {
     int start;
     int end;
     boolean eof;
+    /** Bytes of the file read into the buffer so far. */
+    long read;
 
     Blocks(InputStream in, int size) {
       this.in = in;
@@ -454,6 +483,7 @@ public final class ZoneFileParser {
         eof = true;
       } else {
         end += n;
+        read += n;
         byteCount += n;
       }
       return moved;

@@ -285,6 +285,36 @@ class ZoneSignerTest {
         () -> signer.sign(Name.fromConstantString("other."), List.of(), keys("ksk13"), 3600, policy("NSEC"), 1));
   }
 
+  /**
+   * The signer counts the zone's records as their names are signed and handed on, a chunk of names at a time, on the
+   * calling thread, up to every record of the zone: the unsigned ones plus the DNSKEYs (and the NSEC3PARAM) it adds.
+   */
+  @ParameterizedTest(name = "{0} on {1} thread(s)")
+  @CsvSource({"NSEC, 1", "NSEC, 3", "NSEC3, 2"})
+  void progressCountsTheRecordsSignedUpToTheWholeZone(String denial, int threads) throws Exception {
+    List<Record> unsigned = new ArrayList<>(tricky.records());
+    for (int i = 0; i < 3 * ZoneSigner.CHUNK; i++) {
+      unsigned.add(Record.fromString(Name.fromConstantString("host" + i + ".example."), Type.A, DClass.IN, 3600,
+          "192.0.2." + (i % 250), Name.root));
+    }
+    List<SigningKey> keys = keys("ksk13+zsk13");
+    long total = unsigned.size() + keys.size() + (denial.equals("NSEC3") ? 1 : 0);
+    Thread caller = Thread.currentThread();
+    List<long[]> counts = new ArrayList<>();
+    new ZoneSigner(CLOCK, threads, (done, all) -> {
+      assertTrue(Thread.currentThread() == caller, "reported on " + Thread.currentThread());
+      counts.add(new long[] {done, all});
+    }).sign(ORIGIN, unsigned, keys, 3600, policy(denial), SIGNED_SERIAL);
+
+    String what = counts.stream().map(Arrays::toString).toList().toString();
+    assertTrue(counts.size() >= 3, "one count per chunk of " + ZoneSigner.CHUNK + " names: " + what);
+    for (int i = 0; i < counts.size(); i++) {
+      assertEquals(total, counts.get(i)[1], what);
+      assertTrue(counts.get(i)[0] > (i == 0 ? 0 : counts.get(i - 1)[0]), what);
+    }
+    assertEquals(total, counts.get(counts.size() - 1)[0], what);
+  }
+
   static NSECRecord nsecAt(List<Record> records, String name) {
     Name n = Name.fromConstantString(name);
     return (NSECRecord) records.stream().filter(r -> r instanceof NSECRecord && r.getName().equals(n)).findFirst()

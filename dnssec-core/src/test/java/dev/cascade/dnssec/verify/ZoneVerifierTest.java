@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +57,25 @@ class ZoneVerifierTest {
         new SigningPolicy(SigningPolicy.Denial.NSEC, false, 0, new byte[0], Duration.ofHours(1), Duration.ofDays(14),
             Duration.ofDays(7), Duration.ofHours(12)),
         2026010100L).records();
+  }
+
+  /**
+   * The gate counts the records of the RRsets whose signatures it has checked (every RRset but the RRSIGs), up to all
+   * of them; the checks run on several threads, so counts may arrive out of order, but they add up.
+   */
+  @Test
+  void progressCountsTheRecordsWhoseSignaturesWereChecked() {
+    for (List<Record> zone : List.of(nsecZone, nsec3Zone)) {
+      long checked = zone.stream().filter(r -> r.getType() != Type.RRSIG).count();
+      List<long[]> counts = Collections.synchronizedList(new ArrayList<>());
+      VerificationReport report = ZoneVerifier.verify(ORIGIN, zone, PUBLISHED, NOW, FLOOR, VerifiedSignatures.none(),
+          (done, total) -> counts.add(new long[] {done, total}));
+
+      assertTrue(report.ok(), () -> String.join("\n", report.problems()));
+      assertTrue(counts.size() > 10, "one count per RRset: " + counts.size());
+      assertTrue(counts.stream().allMatch(c -> c[1] == checked && c[0] > 0 && c[0] <= checked));
+      assertEquals(checked, counts.stream().mapToLong(c -> c[0]).max().orElseThrow());
+    }
   }
 
   static List<String> problems(List<Record> zone) {

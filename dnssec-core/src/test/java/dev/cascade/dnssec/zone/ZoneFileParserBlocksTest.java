@@ -97,6 +97,27 @@ class ZoneFileParserBlocksTest {
   }
 
   /**
+   * The parser counts the bytes of the zone file it has parsed, of the file's size, up to the whole file, on one
+   * thread (a buffer at a time) and on several (a block at a time); the included file does not count.
+   */
+  @Test
+  void progressCountsTheParsedBytesOfTheZoneFile(@TempDir Path dir) throws Exception {
+    Path file = write(dir, zone(5, true));
+    long size = Files.size(file);
+    for (int threads : new int[] {1, 3}) {
+      List<long[]> counts = new ArrayList<>();
+      ZoneFileParser.parse(file, ORIGIN, threads, SMALL_BLOCK, (done, total) -> counts.add(new long[] {done, total}));
+      String what = threads + " thread(s): " + counts.stream().map(Arrays::toString).toList();
+      assertTrue(threads == 1 ? counts.size() >= 2 : counts.size() > size / SMALL_BLOCK / 2, what);
+      for (int i = 0; i < counts.size(); i++) {
+        assertEquals(size, counts.get(i)[1], what);
+        assertTrue(i == 0 || counts.get(i)[0] >= counts.get(i - 1)[0], what);
+      }
+      assertEquals(size, counts.get(counts.size() - 1)[0], what);
+    }
+  }
+
+  /**
    * Owners that share the first octets of their keys (the sort looks at eight octets first), an owner's records
    * spread over the file, and upper-case spellings of one owner: the records come out in canonical order (RFC 4034
    * §6), the same on one thread and on several.

@@ -45,7 +45,12 @@ final class CodeConfig {
   private static final Pattern WITH_NAME = Pattern.compile("@WithName\\(\"([^\"]*)\"\\)");
   private static final Pattern WITH_DEFAULT = Pattern.compile("@WithDefault\\(\"([^\"]*)\"\\)");
   private static final Pattern TOPIC_CONSTANT =
-      Pattern.compile("static\\s+final\\s+String\\s+[A-Z0-9_]+\\s*=\\s*\"([^\"]+)\"");
+      Pattern.compile("static\\s+final\\s+String\\s+([A-Z0-9_]+)\\s*=\\s*\"([^\"]+)\"");
+  /** The list of the progress topics' constants: {@code PROGRESS = List.of(LOAD_PROGRESS, ...)}. */
+  private static final Pattern PROGRESS_LIST =
+      Pattern.compile("static\\s+final\\s+List<String>\\s+PROGRESS\\s*=\\s*List\\.of\\(([A-Z0-9_,\\s]*)\\)");
+  private static final Pattern PROGRESS_RETENTION =
+      Pattern.compile("static\\s+final\\s+long\\s+PROGRESS_RETENTION_MS\\s*=\\s*([0-9_]+)L?\\s*;");
   private static final Pattern INNER_DEFAULT = Pattern.compile("\\$\\{[A-Za-z0-9_.\\-]+(?::([^{}]*))?\\}");
 
   /**
@@ -111,14 +116,17 @@ final class CodeConfig {
     }
   }
 
+  /** The topic catalogue: every topic, the progress topics among them, and the retention those get. */
+  private record Catalogue(Set<String> topics, Set<String> progressTopics, long progressRetentionMs) {}
+
   private final Path root;
   private final Map<String, Service> services;
-  private final Set<String> topics;
+  private final Catalogue catalogue;
 
-  private CodeConfig(Path root, Map<String, Service> services, Set<String> topics) {
+  private CodeConfig(Path root, Map<String, Service> services, Catalogue catalogue) {
     this.root = root;
     this.services = services;
-    this.topics = topics;
+    this.catalogue = catalogue;
   }
 
   /** Reads the facts from the repository at {@code root}. */
@@ -169,7 +177,17 @@ final class CodeConfig {
   }
 
   Set<String> topics() {
-    return topics;
+    return catalogue.topics();
+  }
+
+  /** The topics of throw-away progress reports ({@code Topics.PROGRESS}), created with a short retention. */
+  Set<String> progressTopics() {
+    return catalogue.progressTopics();
+  }
+
+  /** {@code Topics.PROGRESS_RETENTION_MS}: the retention of the progress topics. */
+  long progressRetentionMs() {
+    return catalogue.progressRetentionMs();
   }
 
   /** The MicroProfile Config environment form of a property name: non-alphanumerics become '_', upper case. */
@@ -207,17 +225,33 @@ final class CodeConfig {
     return List.copyOf(ports);
   }
 
-  private static Set<String> readTopics(Path root) {
+  private static Catalogue readTopics(Path root) {
     Path file = root.resolve("shared-events/src/main/java/dev/cascade/events/Topics.java");
-    Set<String> names = new TreeSet<>();
-    Matcher m = TOPIC_CONSTANT.matcher(readOrEmpty(file));
+    String java = readOrEmpty(file);
+    Map<String, String> byConstant = new TreeMap<>();
+    Matcher m = TOPIC_CONSTANT.matcher(java);
     while (m.find()) {
-      names.add(m.group(1));
+      byConstant.put(m.group(1), m.group(2));
     }
-    if (names.isEmpty()) {
+    if (byConstant.isEmpty()) {
       throw new IllegalStateException("no topic constants in " + file);
     }
-    return names;
+    Matcher list = PROGRESS_LIST.matcher(java);
+    Matcher retention = PROGRESS_RETENTION.matcher(java);
+    if (!list.find() || !retention.find()) {
+      throw new IllegalStateException("no PROGRESS list or PROGRESS_RETENTION_MS in " + file);
+    }
+    Set<String> progress = new TreeSet<>();
+    for (String constant : list.group(1).split(",")) {
+      String topic = byConstant.get(constant.trim());
+      if (topic == null) {
+        throw new IllegalStateException(
+            "PROGRESS names " + constant.trim() + ", which is no topic constant in " + file);
+      }
+      progress.add(topic);
+    }
+    return new Catalogue(new TreeSet<>(byConstant.values()), progress,
+        Long.parseLong(retention.group(1).replace("_", "")));
   }
 
   /**

@@ -42,6 +42,8 @@ final class DeploymentFiles {
   private static final Pattern INCLUDE = Pattern.compile("include\\s+\"([^\"]+)\"");
   private static final Pattern EXPOSE = Pattern.compile("^EXPOSE\\s+([0-9/a-z\\s]+)$", Pattern.MULTILINE);
   private static final Pattern HEALTH_URL = Pattern.compile("localhost:([0-9]+)(/q/health/[a-z]+)");
+  /** A shell loop that creates topics: {@code for t in <topics>; do <commands with their settings> done}. */
+  private static final Pattern TOPIC_LOOP = Pattern.compile("for t in ([^;]*); do(.*?)\\bdone\\b", Pattern.DOTALL);
 
   private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -207,7 +209,9 @@ final class DeploymentFiles {
 
   /**
    * Every topic name in the deployment files is in the Topics catalogue, and the files that create topics (compose
-   * and the chart/manifest Job) create every catalogue topic with unlimited retention.
+   * and the chart/manifest Job) create every catalogue topic, in a {@code for t in ...} loop whose commands give it
+   * its retention: unlimited for the fact and content topics, {@code Topics.PROGRESS_RETENTION_MS} for the progress
+   * topics.
    */
   List<String> topics() {
     List<String> problems = new ArrayList<>();
@@ -228,13 +232,20 @@ final class DeploymentFiles {
       }
       boolean createsTopics = f.getValue().contains("kafka-topics.sh");
       if (createsTopics) {
+        Map<String, List<String>> loops = topicLoops(f.getValue());
         for (String topic : code.topics()) {
           if (!mentioned.contains(topic)) {
             problems.add(f.getKey() + ": creates topics but not " + topic);
+          } else if (!loops.containsKey(topic)) {
+            problems.add(f.getKey() + ": creates " + topic + " outside a `for t in ...` loop");
+          } else {
+            for (String commands : loops.get(topic)) {
+              String problem = retentionProblem(topic, commands);
+              if (problem != null && !problems.contains(f.getKey() + ": " + problem)) {
+                problems.add(f.getKey() + ": " + problem);
+              }
+            }
           }
-        }
-        if (!f.getValue().contains("retention.ms=-1") || !f.getValue().contains("retention.bytes=-1")) {
-          problems.add(f.getKey() + ": creates topics without unlimited retention (retention.ms=-1, retention.bytes=-1)");
         }
       }
     }
@@ -249,6 +260,35 @@ final class DeploymentFiles {
     return problems;
   }
 
+
+  /** Per topic, the commands of each {@code for t in ...} loop that lists it. */
+  private static Map<String, List<String>> topicLoops(String text) {
+    Map<String, List<String>> loops = new TreeMap<>();
+    Matcher loop = TOPIC_LOOP.matcher(text);
+    while (loop.find()) {
+      Matcher topic = TOPIC.matcher(loop.group(1));
+      while (topic.find()) {
+        loops.computeIfAbsent(topic.group(), t -> new ArrayList<>()).add(loop.group(2));
+      }
+    }
+    return loops;
+  }
+
+  /** Why the loop {@code commands} give {@code topic} the wrong retention, or null if they give it the right one. */
+  private String retentionProblem(String topic, String commands) {
+    if (code.progressTopics().contains(topic)) {
+      long ms = code.progressRetentionMs();
+      return setting(commands, "retention.ms", Long.toString(ms)) ? null
+          : "creates progress topic " + topic + " without its short retention (retention.ms=" + ms + ")";
+    }
+    return setting(commands, "retention.ms", "-1") && setting(commands, "retention.bytes", "-1") ? null
+        : "creates topic " + topic + " without unlimited retention (retention.ms=-1, retention.bytes=-1)";
+  }
+
+  /** Whether {@code commands} set {@code key} to exactly {@code value}. */
+  private static boolean setting(String commands, String key, String value) {
+    return Pattern.compile(Pattern.quote(key + "=" + value) + "(?![0-9])").matcher(commands).find();
+  }
 
   /** Every environment variable set on a Cascade service is one that service's code reads. */
   List<String> environment() {

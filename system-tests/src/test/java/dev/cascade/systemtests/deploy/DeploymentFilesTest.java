@@ -48,8 +48,11 @@ class DeploymentFilesTest {
   }
 
   @Test
-  void everyTopicIsInTheCatalogueAndCreatedWithUnlimitedRetention() {
-    assertEquals(8, CODE.topics().size(), "topics " + CODE.topics());
+  void everyTopicIsInTheCatalogueAndCreatedWithItsRetention() {
+    assertEquals(11, CODE.topics().size(), "topics " + CODE.topics());
+    assertEquals(Set.of("cascade.load-progress.v1", "cascade.sign-progress.v1", "cascade.publish-progress.v1"),
+        CODE.progressTopics());
+    assertEquals(3_600_000L, CODE.progressRetentionMs());
     assertEquals(List.of(), new DeploymentFiles(CODE).topics());
   }
 
@@ -127,8 +130,35 @@ class DeploymentFilesTest {
 
     List<String> problems = new DeploymentFiles(CodeConfig.read(copy)).topics();
 
-    assertEquals(List.of("docker-compose.yml: creates topics without unlimited retention"
-        + " (retention.ms=-1, retention.bytes=-1)"), problems);
+    List<String> factAndContentTopics =
+        CODE.topics().stream().filter(t -> !CODE.progressTopics().contains(t)).toList();
+    assertEquals(8, factAndContentTopics.size(), factAndContentTopics.toString());
+    assertEquals(factAndContentTopics.stream().map(t -> "docker-compose.yml: creates topic " + t
+        + " without unlimited retention (retention.ms=-1, retention.bytes=-1)").toList(), problems);
+  }
+
+  /** A fact topic among the progress topics would lose its history after an hour: the worst mistake here. */
+  @Test
+  void factTopicCreatedWithTheProgressTopicsShortRetentionIsReported(@TempDir Path tmp) throws IOException {
+    Path copy = copyOfRepository(tmp);
+    replace(copy.resolve("deploy/k8s/cascade/templates/job-topics.yaml"), "for t in cascade.load-progress.v1",
+        "for t in cascade.key-sets.v1 cascade.load-progress.v1");
+
+    List<String> problems = new DeploymentFiles(CodeConfig.read(copy)).topics();
+
+    assertEquals(List.of("deploy/k8s/cascade/templates/job-topics.yaml: creates topic cascade.key-sets.v1 without"
+        + " unlimited retention (retention.ms=-1, retention.bytes=-1)"), problems);
+  }
+
+  @Test
+  void progressTopicCreatedWithoutItsShortRetentionIsReported(@TempDir Path tmp) throws IOException {
+    Path copy = copyOfRepository(tmp);
+    replace(copy.resolve("deploy/k8s/manifests/job-topics.yaml"), "retention.ms=3600000", "retention.ms=36000000");
+
+    List<String> problems = new DeploymentFiles(CodeConfig.read(copy)).topics();
+
+    assertEquals(CODE.progressTopics().stream().map(t -> "deploy/k8s/manifests/job-topics.yaml: creates progress topic "
+        + t + " without its short retention (retention.ms=3600000)").toList(), problems);
   }
 
   @Test

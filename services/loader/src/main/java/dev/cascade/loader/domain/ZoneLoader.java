@@ -1,6 +1,7 @@
 package dev.cascade.loader.domain;
 
 import dev.cascade.dnssec.compact.CompactRecords;
+import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.zone.ParsedZone;
 import dev.cascade.dnssec.zone.ZoneFileParser;
 import dev.cascade.dnssec.zone.ZoneInputException;
@@ -38,6 +39,14 @@ public final class ZoneLoader {
    * @param lastDigest digest of the last version loaded for this zone, if any
    */
   public LoadOutcome load(String apex, String source, Optional<String> lastDigest) {
+    return load(apex, source, lastDigest, Progress.NONE);
+  }
+
+  /**
+   * Loads {@code source} as {@link #load(String, String, Optional)} does, telling {@code parsing} how many bytes of the
+   * file are parsed (dnssec-core {@link ZoneFileParser#parse(Path, Name, int, Progress)}).
+   */
+  public LoadOutcome load(String apex, String source, Optional<String> lastDigest, Progress parsing) {
     Name origin;
     try {
       origin = Name.fromString(apex);
@@ -72,7 +81,7 @@ public final class ZoneLoader {
     ParsedZone parsed;
     CompactRecords records;
     try {
-      parsed = ZoneFileParser.parse(file, origin);
+      parsed = ZoneFileParser.parse(file, origin, Runtime.getRuntime().availableProcessors(), parsing);
       records = CompactRecords.ofSorted(parsed.records());
     } catch (ZoneInputException e) {
       return new LoadOutcome.Failed(source, e.file(), e.line(), e.reason());

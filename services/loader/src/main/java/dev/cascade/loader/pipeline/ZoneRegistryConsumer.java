@@ -4,6 +4,8 @@ import dev.cascade.content.ContentManifests;
 import dev.cascade.content.ContentWriter;
 import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
+import dev.cascade.dnssec.progress.Phase;
+import dev.cascade.dnssec.progress.PhaseProgress;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.ZoneAdded;
@@ -47,6 +49,7 @@ public class ZoneRegistryConsumer {
 
   private final UnsignedVersionEmitter emitter;
   private final UnsignedVersionRestore restore;
+  private final LoadProgressEmitter progress;
   private final LoaderState state;
   private final ContentWriter contentWriter;
   private final Vertx vertx;
@@ -62,6 +65,7 @@ public class ZoneRegistryConsumer {
   public ZoneRegistryConsumer(
       UnsignedVersionEmitter emitter,
       UnsignedVersionRestore restore,
+      LoadProgressEmitter progress,
       LoaderState state,
       ContentWriter contentWriter,
       Vertx vertx,
@@ -69,6 +73,7 @@ public class ZoneRegistryConsumer {
     this.zoneLoader = new ZoneLoader(maxZoneBytes);
     this.emitter = emitter;
     this.restore = restore;
+    this.progress = progress;
     this.state = state;
     this.contentWriter = contentWriter;
     this.vertx = vertx;
@@ -128,30 +133,37 @@ public class ZoneRegistryConsumer {
         .lastDigest(zone)
         // Parsing and the content write block; executeBlocking runs them on a worker thread and resumes on this
         // record's Vert.x context, which Hibernate Reactive needs and which carries the trace of the incoming record.
-        .chain(lastDigest -> vertx.executeBlocking(Uni.createFrom().item(() -> readAndWrite(zone, source, eventId, lastDigest))))
+        .chain(lastDigest ->
+            vertx.executeBlocking(Uni.createFrom().item(() -> readAndWrite(zone, source, lastDigest, eventId))))
         .chain(result -> finish(zone, source, eventId, result));
   }
 
-  /** Blocking: parses the file and, for a new version, writes its content chunks. */
-  private LoadResult readAndWrite(String zone, String source, String eventId, Optional<String> lastDigest) {
-    LoadOutcome outcome = zoneLoader.load(zone, source, lastDigest);
+  /**
+   * Blocking: parses the file and, for a new version, writes its content chunks, reporting progress as it goes. The
+   * versionId is known before the file is read ({@link #versionId}), so the progress of a long load names the version
+   * it makes; a file that fails or turns out unchanged leaves it unused.
+   */
+  private LoadResult readAndWrite(String zone, String source, Optional<String> lastDigest, String eventId) {
+    String versionId = versionId(zone, eventId);
+    PhaseProgress reported = progress.start(zone, versionId, eventId);
+    LoadOutcome outcome = zoneLoader.load(zone, source, lastDigest, reported.of(Phase.PARSE));
     if (!(outcome instanceof LoadOutcome.Loaded loaded)) {
       return new LoadResult(outcome, null);
     }
-    String versionId = versionId(zone, eventId);
     try {
       CompactRecords compact = loaded.records();
       LastLoaded last = lastLoaded.get(zone);
       CompactDiff diff = last == null ? null : CompactDiff.between(last.records(), compact);
       ContentLocation location =
           diff == null || ContentManifests.wholeVersionDue(last.location(), diff.size(), compact.size())
-              ? contentWriter.write(Topics.UNSIGNED_CONTENT, zone, versionId, compact)
+              ? contentWriter.write(Topics.UNSIGNED_CONTENT, zone, versionId, compact, reported.of(Phase.WRITE))
               : contentWriter.write(
                   Topics.UNSIGNED_CONTENT,
                   zone,
                   versionId,
                   new ContentWriter.Difference(last.versionId(), last.location(), diff),
-                  compact);
+                  compact,
+                  reported.of(Phase.WRITE));
       return new LoadResult(outcome, new LastLoaded(versionId, location, compact));
     } catch (RuntimeException e) {
       LOG.errorf(e, "could not write the content of zone %s version %s", zone, versionId);

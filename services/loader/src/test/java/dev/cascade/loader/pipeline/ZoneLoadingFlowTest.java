@@ -13,6 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cascade.content.ContentReader;
 import dev.cascade.service.KafkaSettings;
 import dev.cascade.events.Topics;
+import dev.cascade.events.v1.PipelineStep;
+import dev.cascade.events.v1.ProgressUnit;
+import dev.cascade.events.v1.StepPhase;
+import dev.cascade.events.v1.StepProgressed;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneLoadFailed;
 import dev.cascade.events.v1.ZoneRegistryFact;
@@ -163,6 +167,46 @@ class ZoneLoadingFlowTest {
       Record soa = records.stream().filter(r -> r.getType() == Type.SOA).findFirst().orElseThrow();
       assertEquals(2026112801L, ((SOARecord) soa).getSerial());
       assertTrue(records.stream().anyMatch(r -> r.getName().toString().equals("www." + zone)));
+    }
+  }
+
+  /**
+   * A load reports its progress on its own topic, keyed by apex and naming the version it makes: the bytes of the file
+   * parsed, then the records written. The test profile reports every count (cascade.progress-interval=0s); the
+   * interval itself is ProgressThrottleTest's.
+   */
+  @Test
+  void aLoadReportsTheBytesParsedAndTheRecordsWritten() throws Exception {
+    String zone = uniqueZone();
+    Path file = Files.writeString(dir.resolve("progress.zone"), zoneText(zone, 2026112804, "www IN A 192.0.2.13"));
+    ZoneRegistryFact added = RegistryFacts.zoneAdded(zone, file.toString());
+    try (TopicReader<StepProgressed> progress = TopicReader.avro(bootstrap, registryUrl, Topics.LOAD_PROGRESS)) {
+      send(added, null);
+      ZoneVersionLoaded loaded =
+          assertInstanceOf(ZoneVersionLoaded.class, awaitFacts(zone, 1).get(0).value().getFact());
+
+      List<ConsumerRecord<String, StepProgressed>> reports =
+          await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> progress.recordsFor(zone),
+              r -> r.stream().anyMatch(p -> p.value().getPhase() == StepPhase.WRITE));
+      for (ConsumerRecord<String, StepProgressed> report : reports) {
+        StepProgressed p = report.value();
+        assertEquals(zone, report.key());
+        assertEquals(loaded.getVersionId(), p.getVersionId());
+        assertEquals(PipelineStep.LOAD, p.getStep());
+        assertEquals("loader", p.getMetadata().getProducer());
+        assertEquals(added.getMetadata().getEventId(), p.getMetadata().getCausationId());
+        assertTrue(p.getDone() <= p.getTotal(), p.toString());
+      }
+      StepProgressed parsed = reports.stream().map(ConsumerRecord::value)
+          .filter(p -> p.getPhase() == StepPhase.PARSE).reduce((a, b) -> b).orElseThrow();
+      assertEquals(ProgressUnit.BYTES, parsed.getUnit());
+      assertEquals(Files.size(file), parsed.getTotal());
+      assertEquals(Files.size(file), parsed.getDone());
+      StepProgressed written = reports.stream().map(ConsumerRecord::value)
+          .filter(p -> p.getPhase() == StepPhase.WRITE).reduce((a, b) -> b).orElseThrow();
+      assertEquals(ProgressUnit.RECORDS, written.getUnit());
+      assertEquals(6, written.getTotal());
+      assertEquals(6, written.getDone());
     }
   }
 

@@ -1,11 +1,12 @@
 package dev.cascade.publisher.pipeline;
 
 import dev.cascade.content.ContentReaders;
-import dev.cascade.service.KafkaSettings;
+import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.publisher.domain.ContentRef;
 import dev.cascade.publisher.domain.InvalidZoneException;
 import dev.cascade.publisher.domain.ZoneSnapshot;
+import dev.cascade.service.KafkaSettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -33,13 +34,14 @@ public class ContentLoader {
   /**
    * Reads and checks one version (blocking: call on a worker thread). A version written as its difference from the
    * version {@code held} serves is made from it by reading only the difference; any other is read whole, or rebuilt
-   * from its chain.
+   * from its chain; {@code progress} is told the records read of a version read whole (a difference is read in
+   * moments and not counted).
    *
    * @throws InvalidZoneException if the content cannot be read, does not match its manifest or is not a zone with
    *     the expected serial
    */
-  ZoneSnapshot load(String zone, String versionId, ContentRef content, long expectedSerial, Optional<ZoneSnapshot> held)
-      throws InvalidZoneException {
+  ZoneSnapshot load(String zone, String versionId, ContentRef content, long expectedSerial, Optional<ZoneSnapshot> held,
+      Progress progress) throws InvalidZoneException {
     Name origin;
     try {
       origin = Name.fromString(zone, Name.root);
@@ -52,7 +54,7 @@ public class ContentLoader {
     try {
       snapshot = readers.read(reader -> base.isPresent()
           ? base.get().apply(versionId, reader.readDifference(where, zone, versionId))
-          : ZoneSnapshot.of(origin, versionId, reader.readCompact(where, zone, versionId)));
+          : ZoneSnapshot.of(origin, versionId, reader.readCompact(where, zone, versionId, progress)));
     } catch (RuntimeException e) {
       throw new InvalidZoneException("cannot read content: " + e.getMessage());
     }

@@ -1,5 +1,7 @@
 package dev.cascade.publisher.pipeline;
 
+import dev.cascade.dnssec.progress.Phase;
+import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.v1.ZoneVersionPublished;
 import dev.cascade.publisher.api.DnsListeners;
@@ -36,6 +38,7 @@ public class PublicationService {
   private final PublisherStore store;
   private final ContentLoader loader;
   private final PublishedVersionEmitter emitter;
+  private final PublishProgressEmitter progress;
   private final PublicationFailures failures;
   private final Clock clock;
   private final Map<String, ReentrantLock> zoneLocks = new ConcurrentHashMap<>();
@@ -45,22 +48,28 @@ public class PublicationService {
       PublisherStore store,
       ContentLoader loader,
       PublishedVersionEmitter emitter,
+      PublishProgressEmitter progress,
       PublicationFailures failures,
       Clock clock) {
     this.listeners = listeners;
     this.store = store;
     this.loader = loader;
     this.emitter = emitter;
+    this.progress = progress;
     this.failures = failures;
     this.clock = clock;
   }
 
   /** A loaded version: serve it on the unsigned-review server. */
   void reviewUnsigned(String zone, String versionId, long serial, ContentRef content) {
-    serveForReview(listeners.unsignedReview(), "unsigned-review", zone, versionId, serial, content);
+    serveForReview(listeners.unsignedReview(), "unsigned-review", zone, versionId, serial, content, Progress.NONE);
   }
 
-  /** A signed version: serve it on the signed-review server, and publish it if its approval came first. */
+  /**
+   * A signed version: serve it on the signed-review server, and publish it if its approval came first. Reading it is
+   * the long part of publishing (the publication shares the records read here), so its progress is reported as the
+   * publish step's.
+   */
   void reviewSigned(SignedVersion version, String causationId) {
     serveForReview(
         listeners.signedReview(),
@@ -68,7 +77,8 @@ public class PublicationService {
         version.zone(),
         version.versionId(),
         version.signedSerial(),
-        version.content());
+        version.content(),
+        progress.start(version.zone(), version.versionId(), causationId).of(Phase.READ));
     if (store.saveSignedVersion(version)) {
       publish(version, store.approvalEventId(version.versionId()).orElse(causationId));
     }
@@ -113,11 +123,11 @@ public class PublicationService {
     LOG.infof("zone %s removed: no longer served", zone);
   }
 
-  private void serveForReview(
-      ServedZones server, String serverName, String zone, String versionId, long serial, ContentRef content) {
+  private void serveForReview(ServedZones server, String serverName, String zone, String versionId, long serial,
+      ContentRef content, Progress reading) {
     try {
       Optional<ZoneSnapshot> held = origin(zone).flatMap(server::get);
-      server.install(loader.load(zone, versionId, content, serial, held));
+      server.install(loader.load(zone, versionId, content, serial, held, reading));
       LOG.infof("zone %s version %s: serial %d on %s", zone, versionId, serial, serverName);
     } catch (InvalidZoneException e) {
       fail(zone, versionId, serverName, e.getMessage());
@@ -149,7 +159,8 @@ public class PublicationService {
         snapshot = underReview(zone, version.versionId()).orElse(null);
         if (snapshot == null) {
           snapshot = loader.load(zone, version.versionId(), version.content(), version.signedSerial(),
-              origin(zone).flatMap(origin -> listeners.publication().get(origin)));
+              origin(zone).flatMap(origin -> listeners.publication().get(origin)),
+              progress.start(zone, version.versionId(), causationId).of(Phase.READ));
         }
       } catch (InvalidZoneException e) {
         fail(zone, version.versionId(), "publication", e.getMessage());

@@ -1,5 +1,6 @@
 package dev.cascade.publisher.pipeline;
 
+import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.publisher.api.DnsListeners;
 import dev.cascade.publisher.domain.InvalidZoneException;
 import dev.cascade.publisher.domain.PublicationFailures;
@@ -69,7 +70,7 @@ public class PublishedVersionRestore {
                 .installIfAbsent(
                     loader.load(
                         version.zone(), version.versionId(), version.content(), version.signedSerial(),
-                        Optional.empty()));
+                        Optional.empty(), Progress.NONE));
         if (installed) {
           LOG.infof("zone %s version %s: restored serial %d on publication",
               version.zone(), version.versionId(), version.signedSerial());

@@ -3,6 +3,7 @@ package dev.cascade.reviewgateway.api;
 import dev.cascade.reviewgateway.domain.Durations;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.ReviewStatus;
+import dev.cascade.reviewgateway.domain.StepProgress;
 import dev.cascade.reviewgateway.domain.ZoneState;
 import java.time.Instant;
 import java.util.List;
@@ -41,7 +42,17 @@ public final class Views {
       List<String> publishAddresses,
       ErrorView error,
       Long dnskeyTtl,
-      List<KeyView> keys) {}
+      List<KeyView> keys,
+      StepProgressView stepProgress) {}
+
+  /**
+   * How far the step the zone is in has got, as its service last reported it (issue 8; the reference's "progress: 9.4
+   * KB / 94 KB (10%)", cascade-reference.md §1.4): {@code done} of {@code total} {@code unit} ("records", "bytes") in
+   * {@code phase} ("parse", "read", "sign", "verify", "write") of {@code step} ("load", "sign", "publish"). Null when
+   * the zone is in no long step or its service has not reported yet (a step reports from its first second on).
+   */
+  public record StepProgressView(
+      String step, String phase, long done, long total, String unit, String versionId, Instant reportedAt) {}
 
   /** The review mode of each gate, as the policy file spells it ("off", "manual"). */
   public record ReviewModes(String loaded, String signed) {}
@@ -114,8 +125,8 @@ public final class Views {
         p.nsec3Salt(), zones);
   }
 
-  static ZoneStatusView status(
-      ZoneState s, List<String> unsignedAddrs, List<String> signedAddrs, List<String> publishAddrs) {
+  static ZoneStatusView status(ZoneState s, StepProgress progress, List<String> unsignedAddrs,
+      List<String> signedAddrs, List<String> publishAddrs) {
     LastPublishedView published = s.lastPublished == null ? null : new LastPublishedView(
         s.lastPublished.versionId(), s.lastPublished.loadedSerial(), s.lastPublished.signedSerial(),
         s.lastPublished.timestamp(), s.lastPublished.recordCount());
@@ -131,10 +142,13 @@ public final class Views {
         : new ErrorView(s.error.message(), s.error.file(), s.error.line(), s.error.at());
     List<KeyView> keys = s.keys.stream().map(k -> new KeyView(k.keyTag(), k.role(), k.algorithm(), k.flags(),
         k.reference(), k.createdAt(), k.expiresAt())).toList();
+    StepProgressView stepProgress = progress == null ? null : new StepProgressView(progress.step().word(),
+        progress.phase(), progress.done(), progress.total(), progress.unit(), progress.versionId(),
+        progress.reportedAt());
     return new ZoneStatusView(s.name, s.policy.name(), s.source,
         new ReviewModes(s.policy.unsignedReview().word(), s.policy.signedReview().word()),
         s.progress.label(), s.progress.halted(), s.loadRequestedAt, published, unsigned, unsignedAddrs, signed, signedAddrs,
-        publishAddrs, error, s.dnskeyTtl, keys);
+        publishAddrs, error, s.dnskeyTtl, keys, stepProgress);
   }
 
   private static String word(ReviewStatus status) {

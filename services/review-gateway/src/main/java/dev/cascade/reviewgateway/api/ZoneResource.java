@@ -5,6 +5,7 @@ import dev.cascade.reviewgateway.config.ServerAddresses;
 import dev.cascade.reviewgateway.domain.GateStage;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.PolicyException;
+import dev.cascade.reviewgateway.domain.StepProgressBoard;
 import dev.cascade.reviewgateway.domain.ZoneNames;
 import dev.cascade.reviewgateway.domain.ZoneProgress;
 import dev.cascade.reviewgateway.domain.ZoneState;
@@ -21,6 +22,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -40,13 +42,15 @@ public class ZoneResource {
   private final OperatorEvents events;
   private final PolicyCatalog policies;
   private final ServerAddresses addresses;
+  private final StepProgressBoard progress;
 
-  public ZoneResource(
-      ProjectionStore store, OperatorEvents events, PolicyCatalog policies, ServerAddresses addresses) {
+  public ZoneResource(ProjectionStore store, OperatorEvents events, PolicyCatalog policies, ServerAddresses addresses,
+      StepProgressBoard progress) {
     this.store = store;
     this.events = events;
     this.policies = policies;
     this.addresses = addresses;
+    this.progress = progress;
   }
 
   /** {@code GET /zone/}: the registered zones, by name. */
@@ -114,12 +118,16 @@ public class ZoneResource {
         .map(ignored -> new Views.ZoneCommandResult(zone, "Sent zone reload command for " + zone));
   }
 
+  /**
+   * {@code GET /zone/{name}/status}: the projection, plus the progress of the long step the zone is in, if its
+   * service reported any ({@link StepProgressBoard#current}).
+   */
   @GET
   @Path("/{name}/status")
   public Uni<Views.ZoneStatusView> status(@PathParam("name") String name) {
     String zone = zoneName(name);
-    return existing(zone).map(s -> Views.status(s, addresses.unsignedReview(), addresses.signedReview(),
-        addresses.publication()));
+    return existing(zone).map(s -> Views.status(s, progress.current(s, Instant.now()).orElse(null),
+        addresses.unsignedReview(), addresses.signedReview(), addresses.publication()));
   }
 
   /** {@code GET /zone/{name}/history}: also answers for a removed zone, whose history is kept. */

@@ -6,6 +6,7 @@ import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.SerialPolicyKind;
 import dev.cascade.events.v1.SignedVersionFact;
+import dev.cascade.events.v1.StepProgressed;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneKey;
@@ -21,14 +22,17 @@ import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.reviewgateway.domain.DenialType;
 import dev.cascade.reviewgateway.domain.GateStage;
 import dev.cascade.reviewgateway.domain.Policy;
+import dev.cascade.reviewgateway.domain.ProgressStep;
 import dev.cascade.reviewgateway.domain.ReviewMode;
 import dev.cascade.reviewgateway.domain.SerialPolicy;
 import dev.cascade.reviewgateway.domain.SigningCause;
+import dev.cascade.reviewgateway.domain.StepProgress;
 import dev.cascade.reviewgateway.domain.ZoneFact;
 import dev.cascade.reviewgateway.domain.ZoneState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /** Explicit conversion between the Avro events (shared-events) and the domain types, both ways. */
 final class EventMapping {
@@ -104,6 +108,13 @@ final class EventMapping {
     // Only public facts about the key; the wrapped private key is deliberately dropped here.
     return new ZoneState.KeyInfo(k.getKeyTag(), k.getRole().name(), k.getAlgorithm(), k.getFlags(),
         k.getReference(), k.getCreatedAt(), k.getExpiresAt());
+  }
+
+  /** A progress report from any of the three progress topics. */
+  static StepProgress progress(StepProgressed p) {
+    return new StepProgress(p.getVersionId(), ProgressStep.valueOf(p.getStep().name()),
+        p.getPhase().name().toLowerCase(Locale.ROOT), p.getDone(), p.getTotal(),
+        p.getUnit().name().toLowerCase(Locale.ROOT), p.getMetadata().getOccurredAt());
   }
 
   /** Domain policy → the snapshot carried in {@code ZoneAdded}. */

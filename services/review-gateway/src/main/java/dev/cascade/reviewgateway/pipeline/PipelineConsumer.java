@@ -1,5 +1,6 @@
 package dev.cascade.reviewgateway.pipeline;
 
+import dev.cascade.reviewgateway.domain.StepProgressBoard;
 import dev.cascade.reviewgateway.domain.ZoneProjector;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -10,9 +11,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds every pipeline topic but the two content topics into the projection and the review gates. One channel
- * subscribes to all six topics, so events are applied one at a time: two events about one zone can never update its
- * row concurrently. Order holds per topic (per zone, as records are keyed by apex); across topics it follows arrival.
+ * Feeds every fact topic (all but the content and progress topics) into the projection and the review gates. One
+ * channel subscribes to all six topics, so events are applied one at a time: two events about one zone can never
+ * update its row concurrently. Order holds per topic (per zone, as records are keyed by apex); across topics it follows
+ * arrival. Each fact applied also ends the progress of the step it closes ({@link StepProgressBoard#factApplied}).
  */
 @ApplicationScoped
 public class PipelineConsumer {
@@ -21,10 +23,12 @@ public class PipelineConsumer {
 
   private final ProjectionStore store;
   private final OutboxRelay relay;
+  private final StepProgressBoard progress;
 
-  public PipelineConsumer(ProjectionStore store, OutboxRelay relay) {
+  public PipelineConsumer(ProjectionStore store, OutboxRelay relay, StepProgressBoard progress) {
     this.store = store;
     this.relay = relay;
+    this.progress = progress;
   }
 
   /** Applies one event in one transaction (state, history, outbox, processed marker), then sends gate approvals. */
@@ -44,6 +48,7 @@ public class PipelineConsumer {
             return store.record(in.zone(), in.eventId(), outcome.state(), outcome.history(), outcome.decisions());
           });
         }))
+        .invoke(() -> progress.factApplied(in.zone(), in.fact()))
         .chain(relay::flush);
   }
 }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,15 +12,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.v1.PipelineStep;
+import dev.cascade.events.v1.ProgressUnit;
 import dev.cascade.events.v1.ReviewDecision;
 import dev.cascade.events.v1.ReviewMode;
 import dev.cascade.events.v1.ReviewStage;
 import dev.cascade.events.v1.SerialPolicyKind;
+import dev.cascade.events.v1.SignedVersionFact;
+import dev.cascade.events.v1.SigningStats;
+import dev.cascade.events.v1.StepPhase;
+import dev.cascade.events.v1.StepProgressed;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
+import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
@@ -156,6 +164,46 @@ class OperatorApiComponentTest {
         "Unsigned zone review approved"), history, "the redelivered event was applied once");
   }
 
+  /**
+   * Progress reports on the progress topics show in the status of a zone in that step, for the version it is at only,
+   * and go with the step's fact: a signing's progress while the zone signs, then the publish step's.
+   */
+  @Test
+  void theProgressOfTheStepAZoneIsInShowsInItsStatus() throws Exception {
+    String zone = addZone("progress", "default");
+    String versionId = UUID.randomUUID().toString();
+    sendLoaded(zone, versionId, 2026120401L, UUID.randomUUID().toString());
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
+        .body("progress", equalTo("signing")));
+
+    // First a later report of another version (a re-signing's), then this signing's, on the same partition: by the
+    // time this signing's shows, the other was read too, and is not shown although it is the latest.
+    Instant now = Instant.now();
+    send(Topics.SIGN_PROGRESS, zone, progress(zone, "another-version", PipelineStep.SIGN, StepPhase.SIGN, 999,
+        4_800_000, now.plusSeconds(1)));
+    send(Topics.SIGN_PROGRESS, zone, progress(zone, versionId, PipelineStep.SIGN, StepPhase.VERIFY, 1_234_567,
+        4_800_000, now));
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
+        .body("stepProgress.step", equalTo("sign"))
+        .body("stepProgress.phase", equalTo("verify"))
+        .body("stepProgress.done", equalTo(1_234_567))
+        .body("stepProgress.total", equalTo(4_800_000))
+        .body("stepProgress.unit", equalTo("records"))
+        .body("stepProgress.versionId", equalTo(versionId)));
+
+    sendSigned(zone, versionId);
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
+        .body("progress", equalTo("persisting signed zone"))
+        .body("stepProgress", nullValue()));
+
+    send(Topics.PUBLISH_PROGRESS, zone, progress(zone, versionId, PipelineStep.PUBLISH, StepPhase.READ, 2_400_000,
+        9_600_000, Instant.now()));
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
+        .body("stepProgress.step", equalTo("publish"))
+        .body("stepProgress.phase", equalTo("read"))
+        .body("stepProgress.done", equalTo(2_400_000)));
+  }
+
   @Test
   void badRequestsAreRefusedWithClearErrors() throws Exception {
     Path zoneFile = zoneFile();
@@ -200,6 +248,44 @@ class OperatorApiComponentTest {
         .post("/zone/add").then().statusCode(200);
     await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200));
     return zone;
+  }
+
+  private static StepProgressed progress(String zone, String versionId, PipelineStep step, StepPhase phase, long done,
+      long total, Instant at) {
+    return StepProgressed.newBuilder()
+        .setMetadata(EventMetadata.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at)
+            .setProducer(step == PipelineStep.SIGN ? "signer" : "publisher").build())
+        .setZone(zone).setVersionId(versionId).setStep(step).setPhase(phase).setDone(done).setTotal(total)
+        .setUnit(ProgressUnit.RECORDS)
+        .build();
+  }
+
+  /** What the signer emits for a version it signed (design step 5). */
+  private static void sendSigned(String zone, String versionId) throws Exception {
+    ContentLocation content = ContentLocation.newBuilder().setTopic(Topics.SIGNED_CONTENT).setPartition(0)
+        .setFirstOffset(0).setLastOffset(0).setChunkCount(1).setDigest("00").setRecordCount(9).build();
+    Instant at = Instant.now();
+    send(Topics.SIGNED_VERSIONS, zone, SignedVersionFact.newBuilder()
+        .setMetadata(EventMetadata.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at)
+            .setProducer("signer").build())
+        .setZone(zone)
+        .setFact(ZoneVersionSigned.newBuilder().setVersionId(versionId).setUnsignedSerial(2026120401L)
+            .setSignedSerial(2026120402L).setContent(content)
+            .setStats(SigningStats.newBuilder().setUnsignedRrCount(3).setDenialRrCount(3).setRrsigCount(3)
+                .setStartedAt(at).setFinishedAt(at).setThreads(1).build())
+            .build())
+        .build());
+  }
+
+  private static void send(String topic, String zone, Object event) throws Exception {
+    try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers"),
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName(),
+        "apicurio.registry.url", config("mp.messaging.connector.smallrye-kafka.apicurio.registry.url"),
+        "apicurio.registry.auto-register", true))) {
+      producer.send(new ProducerRecord<>(topic, zone, event)).get();
+    }
   }
 
   /** What the loader emits after writing a version's content (design step 2). */

@@ -1,5 +1,5 @@
 /**
  * Plain JUnit tests of the domain: policy parsing against the shipped policy files and the reference's defaults,
- * and the zone state machine with its history wording and review gates.
+ * the zone state machine with its history wording and review gates, and which progress of a long step a zone shows.
  */
 package dev.cascade.reviewgateway.domain;

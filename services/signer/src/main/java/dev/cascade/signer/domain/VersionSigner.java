@@ -3,6 +3,8 @@ package dev.cascade.signer.domain;
 import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.progress.Phase;
+import dev.cascade.dnssec.progress.PhaseProgress;
 import dev.cascade.dnssec.sign.ChangeSigner;
 import dev.cascade.dnssec.sign.SignedZone;
 import dev.cascade.dnssec.sign.SigningStats;
@@ -37,6 +39,7 @@ public final class VersionSigner {
   private final Clock clock;
   private final int threads;
   private final VerifiedSignatures known;
+  private final PhaseProgress progress;
 
   /**
    * @param clock the time source for the serial policy, signature inception/expiration and the gate
@@ -53,9 +56,22 @@ public final class VersionSigner {
    *     public-key operation, so the gate on an incremental signing costs about what changed ({@link VerifiedSignatures})
    */
   public VersionSigner(Clock clock, int threads, VerifiedSignatures known) {
+    this(clock, threads, known, PhaseProgress.NONE);
+  }
+
+  /**
+   * @param clock the time source for the serial policy, signature inception/expiration and the gate
+   * @param threads signing threads
+   * @param known the signatures the gate found valid in its last run on the zone
+   * @param progress told how far a pass over the whole zone has got: the records signed ({@link Phase#SIGN}) and
+   *     those whose signatures the whole-zone gate checked ({@link Phase#VERIFY}); a change is signed and gated in
+   *     moments and not counted
+   */
+  public VersionSigner(Clock clock, int threads, VerifiedSignatures known, PhaseProgress progress) {
     this.clock = clock;
     this.threads = threads;
     this.known = known;
+    this.progress = progress;
   }
 
   /**
@@ -110,7 +126,7 @@ public final class VersionSigner {
     } else {
       passReason = "the unsigned version the previous one was made from is not at hand";
     }
-    ZoneSigner signer = new ZoneSigner(clock, threads);
+    ZoneSigner signer = new ZoneSigner(clock, threads, progress.of(Phase.SIGN));
     List<Record> unsignedRecords = unsigned.toRecords();
     String fullSigningReason;
     if (previous instanceof PreviousSigned.Available available) {
@@ -212,7 +228,8 @@ public final class VersionSigner {
   private Gate gate(Name origin, List<Record> signed, List<DNSKEYRecord> publishedKeySet, ZonePolicy policy) {
     VerificationReport report;
     try {
-      report = ZoneVerifier.verify(origin, signed, publishedKeySet, clock.instant(), policy.expiryFloor(), known);
+      report = ZoneVerifier.verify(origin, signed, publishedKeySet, clock.instant(), policy.expiryFloor(), known,
+          progress.of(Phase.VERIFY));
     } catch (RuntimeException e) {
       return new Gate("verification gate failed to run: " + describe(e), VerifiedSignatures.none());
     }

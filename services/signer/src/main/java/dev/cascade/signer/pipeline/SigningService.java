@@ -7,6 +7,9 @@ import dev.cascade.service.KafkaSettings;
 import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.progress.Phase;
+import dev.cascade.dnssec.progress.PhaseProgress;
+import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.verify.VerifiedSignatures;
 import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
@@ -76,6 +79,7 @@ public class SigningService {
 
   private final SignerStore store;
   private final SignedVersionEmitter emitter;
+  private final SignProgressEmitter progress;
   private final Clock clock;
   private final KeySetUnwrapper unwrapper;
   private final ContentReaders readers;
@@ -98,11 +102,13 @@ public class SigningService {
   public SigningService(
       SignerStore store,
       SignedVersionEmitter emitter,
+      SignProgressEmitter progress,
       Clock clock,
       SignerConfig config,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
     this.store = store;
     this.emitter = emitter;
+    this.progress = progress;
     this.clock = clock;
     this.unwrapper = new KeySetUnwrapper(config.keyEncryptionKeyBytes());
     this.readers = new ContentReaders(KafkaSettings.consumer(bootstrapServers, config.registryUrl()));
@@ -333,11 +339,13 @@ public class SigningService {
 
   /**
    * Signs the job's unsigned version (incrementally from the zone's last signed version if that can be read), writes
-   * the signed content, announces it and makes it the zone's last signed version. Returns null on success, else why
-   * there is no signed version; the caller reports that.
+   * the signed content, announces it and makes it the zone's last signed version, reporting the progress of each
+   * long phase under the signed version's id. Returns null on success, else why there is no signed version; the
+   * caller reports that.
    */
   private String signVersion(Job job) {
     String zone = job.zone();
+    PhaseProgress reported = progress.start(zone, job.signedVersionId(), job.causationId());
     List<SigningKey> keys;
     try {
       keys = keysOf(job.keySet());
@@ -351,7 +359,7 @@ public class SigningService {
     PreviousSigned previous = previous(zone, head);
     CompactRecords unsigned;
     try {
-      unsigned = readUnsigned(zone, manifest);
+      unsigned = readUnsigned(zone, manifest, reported.of(Phase.READ));
     } catch (Exception e) {
       return "cannot read unsigned content: " + describe(e);
     }
@@ -365,7 +373,7 @@ public class SigningService {
     LOG.infof("zone %s version %s (%s): signing %d records with %d keys, up to %d threads",
         zone, job.signedVersionId(), job.cause(), unsigned.size(), keys.size(), threads);
     SigningOutcome outcome =
-        new VersionSigner(clock, threads, verifiedSignatures(zone))
+        new VersionSigner(clock, threads, verifiedSignatures(zone), reported)
             .sign(
                 origin,
                 manifest.unsignedSerial(),
@@ -387,7 +395,7 @@ public class SigningService {
     }
     ContentLocation location;
     try {
-      location = write(zone, job.signedVersionId(), signed, head);
+      location = write(zone, job.signedVersionId(), signed, head, reported.of(Phase.WRITE));
     } catch (Exception e) {
       return "cannot write signed content: " + describe(e);
     }
@@ -446,10 +454,10 @@ public class SigningService {
   /**
    * Writes the signed version: as its difference from the zone's last signed version when that is at hand and the
    * difference is small ({@link ContentManifests#wholeVersionDue}), else whole. A version signed as a change from
-   * that version brings its difference; otherwise it is computed.
+   * that version brings its difference; otherwise it is computed. {@code progress} is told the records written.
    */
   private ContentLocation write(
-      String zone, String versionId, SigningOutcome.Signed signed, Optional<SignedHead> head) {
+      String zone, String versionId, SigningOutcome.Signed signed, Optional<SignedHead> head, Progress progress) {
     CompactRecords records = signed.records();
     LastSigned base = head.map(h -> lastSigned.get(zone))
         .filter(last -> last.signedVersionId().equals(head.get().signedVersionId()))
@@ -460,22 +468,23 @@ public class SigningService {
       if (!ContentManifests.wholeVersionDue(baseLocation, diff.size(), records.size())) {
         ContentWriter.Difference difference =
             new ContentWriter.Difference(base.signedVersionId(), baseLocation, diff);
-        return writer().write(Topics.SIGNED_CONTENT, zone, versionId, difference, records);
+        return writer().write(Topics.SIGNED_CONTENT, zone, versionId, difference, records, progress);
       }
     }
-    return writer().write(Topics.SIGNED_CONTENT, zone, versionId, records);
+    return writer().write(Topics.SIGNED_CONTENT, zone, versionId, records, progress);
   }
 
   /**
    * The unsigned version to sign: when it was written as its difference from the unsigned version read last, only the
-   * difference is read and applied; otherwise the version is read whole, or rebuilt from its chain.
+   * difference is read and applied; otherwise the version is read whole, or rebuilt from its chain, telling
+   * {@code progress} the records read.
    */
-  private CompactRecords readUnsigned(String zone, UnsignedManifest manifest) {
+  private CompactRecords readUnsigned(String zone, UnsignedManifest manifest, Progress progress) {
     ContentLocation where = EventMapping.location(manifest.content());
     LastUnsigned last = lastUnsigned.get(zone);
     CompactRecords records = readers.read(reader -> last != null && last.versionId().equals(where.getBase())
         ? reader.readOnto(last.records(), where, zone, manifest.versionId())
-        : reader.readCompact(where, zone, manifest.versionId()));
+        : reader.readCompact(where, zone, manifest.versionId(), progress));
     lastUnsigned.put(zone, new LastUnsigned(manifest.versionId(), records));
     return records;
   }
@@ -513,7 +522,7 @@ public class SigningService {
    */
   private CompactRecords readUnsignedOrNull(String zone, UnsignedManifest manifest) {
     try {
-      return readUnsigned(zone, manifest);
+      return readUnsigned(zone, manifest, Progress.NONE);
     } catch (Exception e) {
       LOG.infof("zone %s: the unsigned version %s behind the last signed one cannot be read back (%s); the next"
           + " version is signed by a pass over the whole zone", zone, manifest.versionId(), describe(e));

@@ -33,8 +33,12 @@ import dev.cascade.events.v1.ReviewDecision;
 import dev.cascade.events.v1.ReviewMode;
 import dev.cascade.events.v1.ReviewStage;
 import dev.cascade.events.v1.SerialPolicyKind;
+import dev.cascade.events.v1.PipelineStep;
+import dev.cascade.events.v1.ProgressUnit;
 import dev.cascade.events.v1.SignedVersionFact;
 import dev.cascade.events.v1.SigningTrigger;
+import dev.cascade.events.v1.StepPhase;
+import dev.cascade.events.v1.StepProgressed;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneKey;
@@ -53,6 +57,7 @@ import dev.cascade.signer.persistence.SignerStore;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
+import dev.cascade.testinfra.kafka.TopicReader;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -134,6 +139,42 @@ class SignerPipelineTest {
     assertNull(signed.getUnsignedVersionId(), "a loaded version is signed under its own id");
     assertTrue(signed.getSignedSerial() > firstSigned.getSignedSerial());
     assertSignedContentVerifies(zone, second, signed, keys, Instant.now());
+  }
+
+  /**
+   * A signing that lasts reports its progress on cascade.sign-progress.v1 under the signed version's id: the records
+   * read, signed, checked by the gate and written, of the zone's. The test profile reports every 20 ms, so a zone of
+   * 5,000 names is enough to be seen (the 1 s default and "nothing before it" are ProgressThrottleTest's).
+   */
+  @Test
+  void aLongSigningReportsItsProgress() throws Exception {
+    String zone = "progress.test.";
+    StringBuilder hosts = new StringBuilder();
+    for (int i = 0; i < 5000; i++) {
+      hosts.append("h").append(i).append('.').append(zone).append(" 3600 IN A 192.0.2.").append(i % 250).append('\n');
+    }
+    String versionId = UUID.randomUUID().toString();
+    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys(zone), TEST_KEK), null);
+    ContentLocation content = writeUnsigned(zone, versionId, 100, hosts.toString());
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, versionId, 100, content), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, versionId, 100), null);
+    awaitSigned(zone, versionId);
+
+    try (TopicReader<StepProgressed> topic = TopicReader.avro(Bus.bootstrap(), Bus.registry(), Topics.SIGN_PROGRESS)) {
+      List<StepProgressed> reports = await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+          .until(() -> topic.recordsFor(zone).stream().map(ConsumerRecord::value).toList(),
+              found -> found.stream().anyMatch(
+                  p -> p.getPhase() == StepPhase.SIGN || p.getPhase() == StepPhase.VERIFY));
+      for (StepProgressed p : reports) {
+        assertEquals(versionId, p.getVersionId(), p.toString());
+        assertEquals(PipelineStep.SIGN, p.getStep(), p.toString());
+        assertEquals(ProgressUnit.RECORDS, p.getUnit(), p.toString());
+        assertEquals("signer", p.getMetadata().getProducer(), p.toString());
+        assertTrue(p.getDone() > 0 && p.getDone() <= p.getTotal(), p.toString());
+        assertTrue(p.getTotal() >= content.getRecordCount(), "a phase counts the whole zone: " + p);
+      }
+    }
   }
 
   @Test

@@ -1,0 +1,75 @@
+package dev.cascade.publisher.pipeline;
+
+import dev.cascade.dnssec.progress.PhaseProgress;
+import dev.cascade.dnssec.progress.ProgressThrottle;
+import dev.cascade.events.EventMetadataFactory;
+import dev.cascade.events.v1.PipelineStep;
+import dev.cascade.events.v1.ProgressUnit;
+import dev.cascade.events.v1.StepPhase;
+import dev.cascade.events.v1.StepProgressed;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends StepProgressed (step PUBLISH) to {@code cascade.publish-progress.v1}, keyed by zone apex, while a signed
+ * version is read from its content topic to be served and published: the records read, of the version's. Through a
+ * {@link ProgressThrottle}, so at most once per {@code cascade.progress-interval} per version and nothing for a read
+ * that ends sooner (a version written as a small difference).
+ *
+ * <p>Progress is throw-away and must never slow the publication it reports on: a report is handed to the channel
+ * without waiting for Kafka, and dropped (overflow DROP) when the channel cannot take it; a report that fails is logged
+ * at debug level and forgotten.
+ */
+@ApplicationScoped
+public class PublishProgressEmitter {
+
+  private static final Logger LOG = Logger.getLogger(PublishProgressEmitter.class);
+
+  private final Emitter<StepProgressed> emitter;
+  private final Clock clock;
+  private final Duration interval;
+
+  public PublishProgressEmitter(
+      @Channel("publish-progress") @OnOverflow(OnOverflow.Strategy.DROP) Emitter<StepProgressed> emitter,
+      Clock clock,
+      @ConfigProperty(name = "cascade.progress-interval", defaultValue = "1s") Duration interval) {
+    this.emitter = emitter;
+    this.clock = clock;
+    this.interval = interval;
+  }
+
+  /**
+   * The progress of publishing {@code versionId} of {@code zone}, starting now.
+   *
+   * @param causationId the event that caused the read (the signed-version fact or the approval)
+   */
+  PhaseProgress start(String zone, String versionId, String causationId) {
+    return new ProgressThrottle(clock, interval, (phase, done, total) -> {
+      StepProgressed event =
+          StepProgressed.newBuilder()
+              .setMetadata(EventMetadataFactory.next(clock, EventMapping.PRODUCER, causationId))
+              .setZone(zone)
+              .setVersionId(versionId)
+              .setStep(PipelineStep.PUBLISH)
+              .setPhase(StepPhase.valueOf(phase.name()))
+              .setDone(done)
+              .setTotal(total)
+              .setUnit(phase.countsBytes() ? ProgressUnit.BYTES : ProgressUnit.RECORDS)
+              .build();
+      try {
+        emitter.send(
+            Message.of(event).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(zone).build()));
+      } catch (RuntimeException e) {
+        LOG.debugf(e, "zone %s version %s: progress report dropped", zone, versionId);
+      }
+    });
+  }
+}
