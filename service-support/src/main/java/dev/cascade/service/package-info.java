@@ -1,6 +1,6 @@
 /**
- * The Kafka plumbing every Cascade service shares (issue 9: one library instead of a copy per service): client
- * settings, and reading a topic's history back so a service can rebuild its state from its own facts. No Quarkus
- * here: services call it from their {@code pipeline} packages, and its tests run against a plain broker.
+ * What every Cascade service shares (issue 9: one library instead of a copy per service, copies that had drifted
+ * apart): the canonical zone apex, the start-up restore from a service's own topic, and, in {@code kafka}, the Kafka
+ * plumbing. No Quarkus here: services call it, and its tests run against a plain broker.
  */
 package dev.cascade.service;

@@ -1,6 +1,6 @@
 package dev.cascade.content;
 
-import dev.cascade.service.KafkaSettings;
+import dev.cascade.service.kafka.KafkaSettings;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 

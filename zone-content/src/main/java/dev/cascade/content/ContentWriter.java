@@ -9,7 +9,7 @@ import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.ContentPart;
 import dev.cascade.events.v1.ContentSegment;
 import dev.cascade.events.v1.ZoneContentChunk;
-import dev.cascade.service.KafkaSettings;
+import dev.cascade.service.kafka.KafkaSettings;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

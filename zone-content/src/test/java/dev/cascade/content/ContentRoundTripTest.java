@@ -12,7 +12,7 @@ import dev.cascade.dnssec.zone.RecordText;
 import dev.cascade.events.v1.ContentEncoding;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.ZoneContentChunk;
-import dev.cascade.service.KafkaSettings;
+import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.testinfra.Services;
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -25,7 +25,7 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "io.quarkus..", "io.smallrye..", "io.vertx..", "org.apache.kafka..", "org.apache.avro..",
             "jakarta..", "org.eclipse.microprofile..", "dev.cascade.events..", "dev.cascade.content..",
-            "dev.cascade.service..",
+            "dev.cascade.service.kafka..",
             "dev.cascade.keymanager.persistence..", "dev.cascade.keymanager.pipeline..", "dev.cascade.keymanager.api..",
             "dev.cascade.keymanager.config..")
         .check(CLASSES);
@@ -40,7 +40,7 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage(
             "org.apache.kafka..", "io.smallrye.reactive.messaging..", "org.eclipse.microprofile.reactive.messaging..",
-            "io.apicurio..", "dev.cascade.events..", "dev.cascade.content..", "dev.cascade.service..")
+            "io.apicurio..", "dev.cascade.events..", "dev.cascade.content..", "dev.cascade.service.kafka..")
         .check(CLASSES);
   }
 }

@@ -25,7 +25,7 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "io.quarkus..", "io.smallrye..", "io.vertx..", "org.apache.kafka..", "org.apache.avro..",
             "jakarta..", "org.eclipse.microprofile..", "dev.cascade.events..", "dev.cascade.content..",
-            "dev.cascade.service..",
+            "dev.cascade.service.kafka..",
             "dev.cascade.publisher.persistence..", "dev.cascade.publisher.pipeline..", "dev.cascade.publisher.api..")
         .check(CLASSES);
   }
@@ -39,7 +39,7 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage(
             "org.apache.kafka..", "io.smallrye.reactive.messaging..", "org.eclipse.microprofile.reactive.messaging..",
-            "io.apicurio..", "dev.cascade.events..", "dev.cascade.content..", "dev.cascade.service..")
+            "io.apicurio..", "dev.cascade.events..", "dev.cascade.content..", "dev.cascade.service.kafka..")
         .check(CLASSES);
   }
 }

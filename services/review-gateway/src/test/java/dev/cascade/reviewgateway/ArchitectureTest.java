@@ -20,7 +20,7 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "io.smallrye..", "io.vertx..",
             "org.apache.kafka..", "jakarta.persistence..", "jakarta.ws.rs..", "org.eclipse.microprofile..",
             "dev.cascade.events..", "dev.cascade.reviewgateway.persistence..", "dev.cascade.reviewgateway.pipeline..",
-            "dev.cascade.reviewgateway.api..")
+            "dev.cascade.reviewgateway.api..", "dev.cascade.service.kafka..")
         .check(CLASSES);
   }
 
@@ -28,7 +28,8 @@ class ArchitectureTest {
   void onlyPipelineTouchesKafkaAndTheEvents() {
     noClasses().that().resideOutsideOfPackage("..reviewgateway.pipeline..")
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.smallrye.reactive.messaging..",
-            "org.eclipse.microprofile.reactive.messaging..", "io.apicurio..", "dev.cascade.events..")
+            "org.eclipse.microprofile.reactive.messaging..", "io.apicurio..", "dev.cascade.events..",
+            "dev.cascade.service.kafka..")
         .check(CLASSES);
   }
 }

@@ -2,9 +2,9 @@ package dev.cascade.keymanager.api;
 
 import dev.cascade.dnssec.keys.Algorithms;
 import dev.cascade.keymanager.domain.DnskeyText;
-import dev.cascade.keymanager.domain.ZoneApex;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
+import dev.cascade.service.ZoneApex;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,7 +1,7 @@
 package dev.cascade.loader.pipeline;
 
 import dev.cascade.content.ContentWriter;
-import dev.cascade.service.KafkaSettings;
+import dev.cascade.service.kafka.KafkaSettings;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

@@ -126,12 +126,6 @@ class ZoneLoaderTest {
   }
 
   @Test
-  void apexIsLowerCaseAndAbsolute() {
-    assertEquals("example.test.", ZoneApex.canonical("Example.TEST"));
-    assertEquals("example.test.", ZoneApex.canonical("example.test."));
-  }
-
-  @Test
   void aZoneFileOverTheConfiguredSizeFailsWithItsSizeAndTheSetting() throws IOException {
     Path file = write("example.test.zone", zone(9, "www IN TXT \"" + "x".repeat(200) + "\""));
     ZoneLoader small = new ZoneLoader(Files.size(file) - 1);

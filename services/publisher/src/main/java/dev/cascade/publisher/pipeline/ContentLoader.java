@@ -6,7 +6,7 @@ import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.publisher.domain.ContentRef;
 import dev.cascade.publisher.domain.InvalidZoneException;
 import dev.cascade.publisher.domain.ZoneSnapshot;
-import dev.cascade.service.KafkaSettings;
+import dev.cascade.service.kafka.KafkaSettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;

@@ -5,7 +5,7 @@ import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.publisher.domain.ContentRef;
 import dev.cascade.publisher.domain.SignedVersion;
-import java.util.Locale;
+import dev.cascade.service.ZoneApex;
 
 /** Explicit conversions between the Avro events of shared-events and the publisher's domain types. */
 final class EventMapping {
@@ -15,15 +15,9 @@ final class EventMapping {
 
   private EventMapping() {}
 
-  /** Zone names as keys and in tables: lower case, absolute (design: "keyed by zone apex"). */
-  static String zoneKey(String zone) {
-    String lower = zone.toLowerCase(Locale.ROOT);
-    return lower.endsWith(".") ? lower : lower + ".";
-  }
-
   static SignedVersion signedVersion(String zone, ZoneVersionSigned signed) {
     return new SignedVersion(
-        zoneKey(zone),
+        ZoneApex.canonical(zone),
         signed.getVersionId(),
         signed.getUnsignedSerial(),
         signed.getSignedSerial(),

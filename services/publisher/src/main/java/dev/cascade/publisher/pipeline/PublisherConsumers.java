@@ -9,6 +9,7 @@ import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.service.ZoneApex;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletionStage;
@@ -40,7 +41,7 @@ public class PublisherConsumers {
     if (event != null && event.getFact() instanceof ZoneVersionLoaded loaded) {
       handle(message, event.getZone(), loaded.getVersionId(), () ->
           publication.reviewUnsigned(
-              EventMapping.zoneKey(event.getZone()),
+              ZoneApex.canonical(event.getZone()),
               loaded.getVersionId(),
               loaded.getSerial(),
               EventMapping.ref(loaded.getContent())));
@@ -67,7 +68,7 @@ public class PublisherConsumers {
   public CompletionStage<Void> onReview(Message<ZoneVersionReviewed> message) {
     ZoneVersionReviewed event = message.getPayload();
     if (event != null) {
-      String zone = EventMapping.zoneKey(event.getZone());
+      String zone = ZoneApex.canonical(event.getZone());
       handle(message, zone, event.getVersionId(), () -> {
         boolean signed = event.getStage() == ReviewStage.SIGNED;
         if (event.getDecision() == ReviewDecision.APPROVED) {
@@ -90,7 +91,7 @@ public class PublisherConsumers {
   public CompletionStage<Void> onZoneRegistry(Message<ZoneRegistryFact> message) {
     ZoneRegistryFact event = message.getPayload();
     if (event != null && event.getFact() instanceof ZoneRemoved) {
-      handle(message, event.getZone(), null, () -> publication.removeZone(EventMapping.zoneKey(event.getZone())));
+      handle(message, event.getZone(), null, () -> publication.removeZone(ZoneApex.canonical(event.getZone())));
     }
     return message.ack();
   }

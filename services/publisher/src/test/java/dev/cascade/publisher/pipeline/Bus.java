@@ -1,6 +1,6 @@
 package dev.cascade.publisher.pipeline;
 
-import dev.cascade.service.KafkaSettings;
+import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.testinfra.kafka.AvroClients;
 import java.time.Duration;
 import java.util.Map;

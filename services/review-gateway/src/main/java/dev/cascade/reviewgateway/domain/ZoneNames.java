@@ -1,10 +1,9 @@
 package dev.cascade.reviewgateway.domain;
 
-import java.util.Locale;
+import dev.cascade.service.ZoneApex;
 
 /**
- * Zone apex names as every topic keys them: lower case (DNS names compare case-insensitively, RFC 4343 §2) and
- * absolute, with the trailing dot.
+ * Zone apex names typed by an operator, checked and spelled as every topic keys them ({@link ZoneApex}).
  */
 public final class ZoneNames {
 
@@ -19,12 +18,9 @@ public final class ZoneNames {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("zone name is empty");
     }
-    String n = name.trim().toLowerCase(Locale.ROOT);
+    String n = ZoneApex.canonical(name);
     if (n.equals(".")) {
       return n;
-    }
-    if (!n.endsWith(".")) {
-      n = n + ".";
     }
     // RFC 1035 §2.3.4: at most 255 octets on the wire (length octets included) and 63 octets per label.
     if (n.length() > 254) {

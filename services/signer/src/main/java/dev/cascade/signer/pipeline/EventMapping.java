@@ -1,14 +1,15 @@
 package dev.cascade.signer.pipeline;
 
+import dev.cascade.content.ContentManifests;
 import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.sign.SigningPolicy;
-import dev.cascade.content.ContentManifests;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.SigningTrigger;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.service.ZoneApex;
 import dev.cascade.signer.domain.ContentRef;
 import dev.cascade.signer.domain.SigningCause;
 import dev.cascade.signer.domain.UnsignedManifest;
@@ -26,12 +27,6 @@ final class EventMapping {
   static final String PRODUCER = "signer";
 
   private EventMapping() {}
-
-  /** Zone names as keys and in tables: lower case, absolute (design: "keyed by zone apex"). */
-  static String zoneKey(String zone) {
-    String lower = zone.toLowerCase(java.util.Locale.ROOT);
-    return lower.endsWith(".") ? lower : lower + ".";
-  }
 
   static ZonePolicy policy(PolicySnapshot snapshot) {
     return new ZonePolicy(
@@ -55,7 +50,7 @@ final class EventMapping {
 
   static WrappedKeySet keySet(KeySetChanged event) {
     return new WrappedKeySet(
-        zoneKey(event.getZone()),
+        ZoneApex.canonical(event.getZone()),
         event.getMetadata().getEventId(),
         event.getDnskeyTtl(),
         event.getKeys().stream().map(EventMapping::key).toList());
@@ -79,7 +74,7 @@ final class EventMapping {
   }
 
   static UnsignedManifest manifest(String zone, ZoneVersionLoaded loaded) {
-    return new UnsignedManifest(zoneKey(zone), loaded.getVersionId(), loaded.getSerial(), ref(loaded.getContent()));
+    return new UnsignedManifest(ZoneApex.canonical(zone), loaded.getVersionId(), loaded.getSerial(), ref(loaded.getContent()));
   }
 
   static ContentRef ref(ContentLocation location) {

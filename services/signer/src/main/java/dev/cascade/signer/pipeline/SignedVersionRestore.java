@@ -4,14 +4,15 @@ import dev.cascade.events.Topics;
 import dev.cascade.events.v1.SignedVersionFact;
 import dev.cascade.events.v1.ZoneSigningFailed;
 import dev.cascade.events.v1.ZoneVersionSigned;
-import dev.cascade.service.KafkaSettings;
 import dev.cascade.service.StartupRestore;
-import dev.cascade.service.TopicHistory;
+import dev.cascade.service.ZoneApex;
+import dev.cascade.service.kafka.KafkaSettings;
+import dev.cascade.service.kafka.TopicHistory;
 import dev.cascade.signer.config.SignerConfig;
 import dev.cascade.signer.domain.SignedHead;
 import dev.cascade.signer.domain.SigningStatus;
-import dev.cascade.signer.persistence.SignerStore;
 import dev.cascade.signer.persistence.SignerStore.ApprovalState;
+import dev.cascade.signer.persistence.SignerStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -78,7 +79,7 @@ public class SignedVersionRestore {
         LOG.errorf("%s offset %d of partition %d cannot be decoded; skipped", Topics.SIGNED_VERSIONS,
             record.offset(), record.partition());
       } else {
-        lastOfZone.put(EventMapping.zoneKey(record.value().getZone()), record.value());
+        lastOfZone.put(ZoneApex.canonical(record.value().getZone()), record.value());
       }
     }
     int recorded = 0;

@@ -9,6 +9,7 @@ import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
+import dev.cascade.service.ZoneApex;
 import dev.cascade.signer.domain.Approval;
 import dev.cascade.signer.domain.WrappedKeySet;
 import dev.cascade.signer.persistence.SignerStore;
@@ -47,7 +48,7 @@ public class SignerConsumers {
   public CompletionStage<Void> onZoneRegistry(Message<ZoneRegistryFact> message) {
     ZoneRegistryFact event = message.getPayload();
     handle(message, event == null ? null : event.getZone(), null, () -> {
-      String zone = EventMapping.zoneKey(event.getZone());
+      String zone = ZoneApex.canonical(event.getZone());
       if (event.getFact() instanceof ZoneAdded added) {
         store.savePolicy(zone, EventMapping.policy(added.getPolicy()), event.getMetadata().getEventId());
         signing.signPending(zone);
@@ -103,7 +104,7 @@ public class SignerConsumers {
     ZoneVersionReviewed event = message.getPayload();
     if (event != null && event.getStage() == ReviewStage.UNSIGNED) {
       handle(message, event.getZone(), event.getVersionId(), () -> {
-        String zone = EventMapping.zoneKey(event.getZone());
+        String zone = ZoneApex.canonical(event.getZone());
         if (event.getDecision() == ReviewDecision.APPROVED) {
           store.recordApproval(
               new Approval(zone, event.getVersionId(), event.getSerial(), event.getMetadata().getEventId()));

@@ -1,4 +1,4 @@
-package dev.cascade.service;
+package dev.cascade.service.kafka;
 
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;

@@ -1,4 +1,4 @@
-package dev.cascade.service;
+package dev.cascade.service.kafka;
 
 import java.time.Duration;
 import java.time.Instant;
