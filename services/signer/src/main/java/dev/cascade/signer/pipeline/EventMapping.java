@@ -74,7 +74,8 @@ final class EventMapping {
   }
 
   static UnsignedManifest manifest(String zone, ZoneVersionLoaded loaded) {
-    return new UnsignedManifest(ZoneApex.canonical(zone), loaded.getVersionId(), loaded.getSerial(), ref(loaded.getContent()));
+    return new UnsignedManifest(
+        ZoneApex.canonical(zone), loaded.getVersionId(), loaded.getSerial(), ref(loaded.getContent()));
   }
 
   static ContentRef ref(ContentLocation location) {
