@@ -51,18 +51,22 @@ public class PublisherStore {
                     }));
   }
 
+  /** An approval of a signed version: its event, and the digest of the content approved (null if it named none). */
+  public record Approval(String eventId, String contentDigest) {}
+
   /**
    * Records the approval of a signed version and returns the version if its signed-version fact is already known;
    * otherwise the approval waits in the table for the fact.
    */
-  public Optional<SignedVersion> approve(String zone, String versionId, String approvalEventId) {
+  public Optional<SignedVersion> approve(String zone, String versionId, Approval approval) {
     return upsert(
         () ->
             lockedSignedVersion(versionId, zone)
                 .map(
                     row -> {
                       row.approved = true;
-                      row.approvalEventId = approvalEventId;
+                      row.approvalEventId = approval.eventId();
+                      row.approvedDigest = approval.contentDigest();
                       return row.content == null
                           ? Optional.<SignedVersion>empty()
                           : Optional.of(
@@ -75,10 +79,12 @@ public class PublisherStore {
                     }));
   }
 
-  /** The event id of the approval of {@code versionId}, if approved. */
-  public Optional<String> approvalEventId(String versionId) {
+  /** The approval of {@code versionId}, if approved. */
+  public Optional<Approval> approval(String versionId) {
     StoredSignedVersion row = inSession(() -> StoredSignedVersion.findById(versionId));
-    return row == null ? Optional.empty() : Optional.ofNullable(row.approvalEventId);
+    return row == null || row.approvalEventId == null
+        ? Optional.empty()
+        : Optional.of(new Approval(row.approvalEventId, row.approvedDigest));
   }
 
   /** Makes {@code version} the zone's published version. */

@@ -44,6 +44,10 @@ public class StoredSignedVersion extends PanacheEntityBase {
   @Column(name = "approval_event_id", length = 64)
   public String approvalEventId;
 
+  /** Digest of the content the approval was for (ZoneVersionReviewed.contentDigest); null if it named none. */
+  @Column(name = "approved_digest", length = 96)
+  public String approvedDigest;
+
   @Column(name = "received_at", nullable = false)
   public Instant receivedAt;
 }

@@ -7,11 +7,12 @@ import dev.cascade.events.v1.ZoneVersionPublished;
 import dev.cascade.publisher.api.DnsListeners;
 import dev.cascade.publisher.domain.ContentRef;
 import dev.cascade.publisher.domain.InvalidZoneException;
-import dev.cascade.publisher.domain.PublicationFailures;
 import dev.cascade.publisher.domain.PublicationFailures.Failure;
+import dev.cascade.publisher.domain.PublicationFailures;
 import dev.cascade.publisher.domain.ServedZones;
 import dev.cascade.publisher.domain.SignedVersion;
 import dev.cascade.publisher.domain.ZoneSnapshot;
+import dev.cascade.publisher.persistence.PublisherStore.Approval;
 import dev.cascade.publisher.persistence.PublisherStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -80,18 +81,18 @@ public class PublicationService {
         version.content(),
         progress.start(version.zone(), version.versionId(), causationId).of(Phase.READ));
     if (store.saveSignedVersion(version)) {
-      publish(version, store.approvalEventId(version.versionId()).orElse(causationId));
+      publish(version, store.approval(version.versionId()).orElse(new Approval(causationId, null)));
     }
   }
 
   /** An approval at the signed gate: publish the version, now or when its signed-version fact arrives. */
-  void approveSigned(String zone, String versionId, String approvalEventId) {
-    Optional<SignedVersion> version = store.approve(zone, versionId, approvalEventId);
+  void approveSigned(String zone, String versionId, Approval approval) {
+    Optional<SignedVersion> version = store.approve(zone, versionId, approval);
     if (version.isEmpty()) {
       LOG.infof("zone %s version %s: approved, waiting for its signed-version fact", zone, versionId);
       return;
     }
-    publish(version.get(), approvalEventId);
+    publish(version.get(), approval);
   }
 
   /** A rejection: stop serving that review version (the published version is not touched). */
@@ -134,8 +135,20 @@ public class PublicationService {
     }
   }
 
-  private void publish(SignedVersion version, String causationId) {
+  /**
+   * Publishes {@code version} for {@code approval}, which is the causation of the announcement. Only the content the
+   * approval names is published: a version made again under the same versionId (after a crash of the signer) has
+   * other signatures, and so another digest, and nobody reviewed it (issue 9).
+   */
+  private void publish(SignedVersion version, Approval approval) {
     String zone = version.zone();
+    String causationId = approval.eventId();
+    if (approval.contentDigest() != null && !approval.contentDigest().equals(version.content().digest())) {
+      fail(zone, version.versionId(), "publication",
+          "the signed content (digest " + version.content().digest() + ") is not the content approved (digest "
+              + approval.contentDigest() + "): not published");
+      return;
+    }
     ReentrantLock lock = zoneLocks.computeIfAbsent(zone, z -> new ReentrantLock());
     lock.lock();
     try {

@@ -9,6 +9,7 @@ import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.publisher.persistence.PublisherStore.Approval;
 import dev.cascade.service.ZoneApex;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -73,7 +74,8 @@ public class PublisherConsumers {
         boolean signed = event.getStage() == ReviewStage.SIGNED;
         if (event.getDecision() == ReviewDecision.APPROVED) {
           if (signed) {
-            publication.approveSigned(zone, event.getVersionId(), event.getMetadata().getEventId());
+            publication.approveSigned(zone, event.getVersionId(),
+                new Approval(event.getMetadata().getEventId(), event.getContentDigest()));
           }
         } else if (signed) {
           publication.rejectReview(publication.signedReviewServer(), "signed-review", zone, event.getVersionId());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.publisher.domain.ContentRef;
 import dev.cascade.publisher.domain.SignedVersion;
+import dev.cascade.publisher.persistence.PublisherStore.Approval;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
@@ -39,19 +40,19 @@ class PublisherStoreTest {
   @Test
   void anApprovalThatOvertakesItsFactWaitsForIt() {
     SignedVersion version = version("overtaken.test.", 7);
-    assertEquals(Optional.empty(), store.approve(version.zone(), version.versionId(), "approval-1"));
-    assertEquals(Optional.of("approval-1"), store.approvalEventId(version.versionId()));
+    assertEquals(Optional.empty(), store.approve(version.zone(), version.versionId(), new Approval("approval-1", "d1")));
+    assertEquals(Optional.of(new Approval("approval-1", "d1")), store.approval(version.versionId()));
 
     assertTrue(store.saveSignedVersion(version), "the fact completes an approved version");
-    assertEquals(Optional.of(version), store.approve(version.zone(), version.versionId(), "approval-1"));
+    assertEquals(Optional.of(version), store.approve(version.zone(), version.versionId(), new Approval("approval-1", "d1")));
   }
 
   @Test
   void aFactWithoutApprovalIsNotPublishable() {
     SignedVersion version = version("unapproved.test.", 8);
     assertFalse(store.saveSignedVersion(version));
-    assertEquals(Optional.empty(), store.approvalEventId(version.versionId()));
-    assertEquals(Optional.of(version), store.approve(version.zone(), version.versionId(), "approval-2"));
+    assertEquals(Optional.empty(), store.approval(version.versionId()));
+    assertEquals(Optional.of(version), store.approve(version.zone(), version.versionId(), new Approval("approval-2", null)));
   }
 
   @Test
@@ -65,7 +66,7 @@ class PublisherStoreTest {
             CompletableFuture.supplyAsync(() -> awaitThen(start, () -> store.saveSignedVersion(version)), threads);
         CompletableFuture<Boolean> byApproval =
             CompletableFuture.supplyAsync(
-                () -> awaitThen(start, () -> store.approve(version.zone(), version.versionId(), "a").isPresent()),
+                () -> awaitThen(start, () -> store.approve(version.zone(), version.versionId(), new Approval("a", null)).isPresent()),
                 threads);
         start.countDown();
         long publishable =

@@ -171,6 +171,43 @@ class PublisherPipelineTest {
     assertEquals(new HashSet<>(second), new HashSet<>(axfr(listeners.publicationPort(), zone)));
   }
 
+  /**
+   * An approval holds for the content it names: content under the same versionId with another digest, as a signer
+   * that made the version again after a crash would send, is not published; the approved content is, whichever of
+   * approval and signed fact comes first.
+   */
+  @Test
+  void onlyTheContentWhoseDigestWasApprovedIsPublished() throws Exception {
+    String zone = "digest.test.";
+    String v1 = UUID.randomUUID().toString();
+    List<Record> records = TestRecords.zone(zone, 300, 20);
+    ContentLocation content = write(Topics.SIGNED_CONTENT, zone, v1, records);
+    ZoneVersionReviewed approvedOther = ZoneVersionReviewed.newBuilder(
+            review(zone, v1, ReviewStage.SIGNED, 300, ReviewDecision.APPROVED))
+        .setContentDigest("ab".repeat(48))
+        .build();
+    Bus.send(Topics.ZONE_REVIEWS, zone, approvedOther, null);
+    Bus.send(Topics.SIGNED_VERSIONS, zone, signed(zone, v1, 300, content), null);
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(() -> given().get("/zones").then().statusCode(200)
+            .body("failures.'" + zone + "'.versionId", equalTo(v1))
+            .body("failures.'" + zone + "'.reason", containsString("is not the content approved")));
+    assertEquals(Rcode.REFUSED, soaRcode(listeners.publicationPort(), zone), "nothing published");
+
+    String v2 = UUID.randomUUID().toString();
+    ContentLocation next = write(Topics.SIGNED_CONTENT, zone, v2, TestRecords.zone(zone, 301, 20));
+    Bus.send(Topics.SIGNED_VERSIONS, zone, signed(zone, v2, 301, next), null);
+    await().atMost(TIMEOUT).until(() -> soaSerial(listeners.signedReviewPort(), zone).orElse(-1L) == 301);
+    Bus.send(Topics.ZONE_REVIEWS, zone, ZoneVersionReviewed.newBuilder(
+            review(zone, v2, ReviewStage.SIGNED, 301, ReviewDecision.APPROVED))
+        .setContentDigest(next.getDigest())
+        .build(), null);
+    Bus.<ZoneVersionPublished>await(Topics.PUBLISHED_VERSIONS, event -> event.getVersionId().equals(v2), TIMEOUT);
+    assertEquals(301, soaSerial(listeners.publicationPort(), zone).orElseThrow());
+  }
+
   @Test
   void servesTheUnsignedVersionUnderReviewUntilItIsRejected() throws Exception {
     String zone = "review.test.";

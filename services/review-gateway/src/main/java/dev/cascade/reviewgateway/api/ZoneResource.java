@@ -169,7 +169,8 @@ public class ZoneResource {
       if (versionId == null) {
         throw ApiException.conflict(zone + " is not being reviewed right now");
       }
-      return events.reviewed(UUID.randomUUID().toString(), null, zone, stage, versionId, serial, approve,
+      String digest = stage == GateStage.UNSIGNED ? state.unsignedDigest : state.signedDigest;
+      return events.reviewed(UUID.randomUUID().toString(), null, zone, stage, versionId, serial, digest, approve,
           OPERATOR_REVIEWER);
     }).map(ignored -> new Views.ZoneCommandResult(zone,
         (approve ? "Approved " : "Rejected ") + stageText + " zone '" + zone + "' with serial number " + serial));

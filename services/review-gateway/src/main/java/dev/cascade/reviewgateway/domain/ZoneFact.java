@@ -20,7 +20,8 @@ public sealed interface ZoneFact {
   record Removed(String reason) implements ZoneFact {}
 
   /** {@code UnsignedVersionFact{ZoneVersionLoaded}}. */
-  record Loaded(String versionId, long serial, long byteCount, long recordCount, List<String> warnings)
+  record Loaded(
+      String versionId, long serial, long byteCount, long recordCount, List<String> warnings, String digest)
       implements ZoneFact {}
 
   /** {@code UnsignedVersionFact{ZoneLoadFailed}}; file and line are null when the failure is not in a file. */
@@ -38,7 +39,8 @@ public sealed interface ZoneFact {
    * its own, unlike a signing of a loaded version, which keeps the unsigned version's id.
    */
   record Signed(
-      String versionId, long unsignedSerial, long signedSerial, ZoneState.SigningReport report, SigningCause cause)
+      String versionId, long unsignedSerial, long signedSerial, ZoneState.SigningReport report, SigningCause cause,
+      String digest)
       implements ZoneFact {}
 
   /** {@code SignedVersionFact{ZoneSigningFailed}}. */

@@ -68,6 +68,7 @@ public final class ZoneProjector {
     } else if (fact instanceof ZoneFact.Loaded loaded) {
       state.progressBeforeLoad = null;
       state.unsignedVersionId = loaded.versionId();
+      state.unsignedDigest = loaded.digest();
       state.unsignedSerial = loaded.serial();
       state.unsignedByteCount = loaded.byteCount();
       state.unsignedRecordCount = loaded.recordCount();
@@ -76,6 +77,7 @@ public final class ZoneProjector {
       state.unsignedReviewStatus = ReviewStatus.PENDING;
       state.signedVersionId = null;
       state.signedSerial = null;
+      state.signedDigest = null;
       state.signingReport = null;
       state.signedReviewStatus = null;
       state.error = null;
@@ -97,6 +99,7 @@ public final class ZoneProjector {
     } else if (fact instanceof ZoneFact.Signed signed) {
       state.signedVersionId = signed.versionId();
       state.signedSerial = signed.signedSerial();
+      state.signedDigest = signed.digest();
       state.signingReport = signed.report();
       state.signedReviewStatus = ReviewStatus.PENDING;
       state.error = null;
@@ -159,13 +162,13 @@ public final class ZoneProjector {
         && s.unsignedReviewStatus == ReviewStatus.PENDING
         && !s.unsignedVersionId.equals(s.unsignedGateApprovedVersion)) {
       s.unsignedGateApprovedVersion = s.unsignedVersionId;
-      out.add(new GateDecision(s.name, GateStage.UNSIGNED, s.unsignedVersionId, s.unsignedSerial));
+      out.add(new GateDecision(s.name, GateStage.UNSIGNED, s.unsignedVersionId, s.unsignedSerial, s.unsignedDigest));
     }
     if (s.policy.signedReview() == ReviewMode.OFF
         && s.signedReviewStatus == ReviewStatus.PENDING
         && !s.signedVersionId.equals(s.signedGateApprovedVersion)) {
       s.signedGateApprovedVersion = s.signedVersionId;
-      out.add(new GateDecision(s.name, GateStage.SIGNED, s.signedVersionId, s.signedSerial));
+      out.add(new GateDecision(s.name, GateStage.SIGNED, s.signedVersionId, s.signedSerial, s.signedDigest));
     }
     return out;
   }

@@ -26,6 +26,8 @@ public final class ZoneState {
   public Long unsignedSerial;
   public Long unsignedByteCount;
   public Long unsignedRecordCount;
+  /** Digest of the unsigned version's content: what a decision at the unsigned gate is about. */
+  public String unsignedDigest;
   public Instant loadedAt;
   public List<String> loadWarnings = new ArrayList<>();
   public ReviewStatus unsignedReviewStatus;
@@ -33,6 +35,8 @@ public final class ZoneState {
   /** The latest signed version of {@link #unsignedVersionId} (a re-signing has an id of its own). */
   public String signedVersionId;
   public Long signedSerial;
+  /** Digest of the signed version's content: what a decision at the signed gate is about. */
+  public String signedDigest;
   public SigningReport signingReport;
   public ReviewStatus signedReviewStatus;
 

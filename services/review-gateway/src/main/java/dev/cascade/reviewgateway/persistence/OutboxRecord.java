@@ -35,6 +35,10 @@ public class OutboxRecord extends PanacheEntityBase {
   @Column(length = 64)
   public String causationId;
 
+  /** Digest of the content the gate approved (ZoneVersionReviewed.contentDigest). */
+  @Column(length = 96)
+  public String contentDigest;
+
   @Column(nullable = false)
   public Instant createdAt;
 }

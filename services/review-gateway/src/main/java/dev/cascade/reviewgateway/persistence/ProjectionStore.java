@@ -76,6 +76,7 @@ public class ProjectionStore {
       o.stage = d.stage().name();
       o.versionId = d.versionId();
       o.serial = d.serial();
+      o.contentDigest = d.contentDigest();
       o.causationId = eventId;
       o.createdAt = now;
       rows.add(o::persist);

@@ -61,7 +61,7 @@ final class EventMapping {
       ZoneFact fact;
       if (f.getFact() instanceof ZoneVersionLoaded l) {
         fact = new ZoneFact.Loaded(l.getVersionId(), l.getSerial(), l.getByteCount(),
-            l.getContent().getRecordCount(), List.copyOf(l.getWarnings()));
+            l.getContent().getRecordCount(), List.copyOf(l.getWarnings()), l.getContent().getDigest());
       } else if (f.getFact() instanceof ZoneLoadFailed l) {
         fact = new ZoneFact.LoadFailed(l.getFile(), l.getLine(), l.getReason());
       } else {
@@ -85,7 +85,7 @@ final class EventMapping {
         fact = new ZoneFact.Signed(s.getVersionId(), s.getUnsignedSerial(), s.getSignedSerial(),
             new ZoneState.SigningReport(st.getUnsignedRrCount(), st.getDenialRrCount(), st.getRrsigCount(),
                 st.getReusedRrsigCount(), st.getStartedAt(), st.getFinishedAt(), st.getThreads()),
-            SigningCause.valueOf(s.getTrigger().name()));
+            SigningCause.valueOf(s.getTrigger().name()), s.getContent().getDigest());
       } else if (f.getFact() instanceof ZoneSigningFailed s) {
         fact = new ZoneFact.SigningFailed(s.getVersionId(), s.getUnsignedSerial(), s.getReason());
       } else {

@@ -56,11 +56,11 @@ public class OperatorEvents {
 
   /**
    * {@code ZoneVersionReviewed}; {@code serial} is the unsigned serial at the UNSIGNED gate and the signed serial at
-   * the SIGNED gate.
+   * the SIGNED gate, {@code contentDigest} the digest of the content decided on.
    */
   public Uni<Void> reviewed(
       String eventId, String causationId, String zone, GateStage stage, String versionId, long serial,
-      boolean approved, String reviewer) {
+      String contentDigest, boolean approved, String reviewer) {
     ZoneVersionReviewed event = ZoneVersionReviewed.newBuilder()
         .setMetadata(EventMetadataFactory.of(eventId, Clock.systemUTC(), PRODUCER, causationId))
         .setZone(zone)
@@ -69,6 +69,7 @@ public class OperatorEvents {
         .setSerial(serial)
         .setDecision(approved ? ReviewDecision.APPROVED : ReviewDecision.REJECTED)
         .setReviewer(reviewer)
+        .setContentDigest(contentDigest)
         .build();
     return reviews.sendMessage(keyed(zone, event));
   }

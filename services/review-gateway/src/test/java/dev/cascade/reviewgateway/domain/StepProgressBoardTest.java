@@ -45,7 +45,7 @@ class StepProgressBoardTest {
   @Test
   void aSigningShowsTheLatestReportOfTheVersionBeingSignedAndNoOther() {
     added(ReviewMode.OFF);
-    apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of()));
+    apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "digest"));
     assertEquals(ZoneProgress.SIGNING, state.progress);
 
     board.report(ZONE, report(ProgressStep.SIGN, "v1", 1_000_000, T0.plusSeconds(1)));
@@ -63,10 +63,10 @@ class StepProgressBoardTest {
   @Test
   void aSigningsProgressEndsWithItsSignedVersionAndThePublishStepShowsItsOwn() {
     added(ReviewMode.OFF);
-    apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of()));
+    apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "digest"));
     board.report(ZONE, report(ProgressStep.SIGN, "v1", 4_000_000, T0.plusSeconds(1)));
 
-    apply(new ZoneFact.Signed("v1", 7, 8, signingReport(), SigningCause.LOADED));
+    apply(new ZoneFact.Signed("v1", 7, 8, signingReport(), SigningCause.LOADED, "digest"));
     assertEquals(ZoneProgress.PERSISTING_SIGNED_ZONE, state.progress);
     assertEquals(Optional.empty(), shown(T0.plusSeconds(2)));
 
@@ -81,7 +81,7 @@ class StepProgressBoardTest {
   @Test
   void aLoadShowsAnyVersionButTheOneLoadedBefore() {
     added(ReviewMode.MANUAL);
-    apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of()));
+    apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "digest"));
     apply(new ZoneFact.ReloadRequested("/z/example.zone"));
     assertEquals(ZoneProgress.LOADING, state.progress);
 
@@ -108,7 +108,7 @@ class StepProgressBoardTest {
   @Test
   void aZoneWaitingForReviewShowsNoProgressAndARemovedZoneIsForgotten() {
     added(ReviewMode.MANUAL);
-    apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of()));
+    apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "digest"));
     assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, state.progress);
     board.report(ZONE, report(ProgressStep.SIGN, "v1", 5, T0.plusSeconds(1)));
     assertEquals(Optional.empty(), shown(T0.plusSeconds(1)));
@@ -124,7 +124,7 @@ class StepProgressBoardTest {
   @Test
   void staleReportsOfAZoneAreDroppedWhenANewOneArrives() {
     added(ReviewMode.OFF);
-    apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of()));
+    apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "digest"));
     board.report(ZONE, report(ProgressStep.SIGN, "v1", 5, T0));
     board.report(ZONE, report(ProgressStep.PUBLISH, "other", 5, T0.plus(Duration.ofMinutes(5))));
 

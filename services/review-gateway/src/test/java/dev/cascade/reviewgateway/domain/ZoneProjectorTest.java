@@ -32,14 +32,14 @@ class ZoneProjectorTest {
   void aSignatureRefreshIsANewSignedVersionThatPassesTheGateAndIsPublished() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
         .state();
-    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of())).state();
-    s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED)).state();
+    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
+    s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1")).state();
     s = apply(s, new ZoneFact.Published("v1", 7, 8, 31, T0)).state();
 
     ZoneState.SigningReport reused = new ZoneState.SigningReport(10, 4, 9, 6, T0, T0.plusSeconds(1), 2);
-    ZoneProjector.Outcome refreshed = apply(s, new ZoneFact.Signed("r1", 7, 9, reused, SigningCause.SIGNATURE_REFRESH));
+    ZoneProjector.Outcome refreshed = apply(s, new ZoneFact.Signed("r1", 7, 9, reused, SigningCause.SIGNATURE_REFRESH, "s-r1"));
     assertEquals(List.of("Signing succeeded (triggered by signatures needing refresh)"), events(refreshed));
-    assertEquals(List.of(new GateDecision(ZONE, GateStage.SIGNED, "r1", 9L)), refreshed.decisions());
+    assertEquals(List.of(new GateDecision(ZONE, GateStage.SIGNED, "r1", 9L, "s-r1")), refreshed.decisions());
     assertEquals("v1", refreshed.state().unsignedVersionId, "the unsigned version stays the loaded one");
     assertEquals(6, refreshed.state().signingReport.reusedRrsigCount());
     assertEquals(ZoneProgress.PERSISTING_SIGNED_ZONE, refreshed.state().progress);
@@ -48,7 +48,7 @@ class ZoneProjectorTest {
     assertEquals(ZoneProgress.IDLE, published.state().progress);
 
     ZoneProjector.Outcome rekeyed =
-        apply(published.state(), new ZoneFact.Signed("k1", 7, 10, report(), SigningCause.KEYS_CHANGED));
+        apply(published.state(), new ZoneFact.Signed("k1", 7, 10, report(), SigningCause.KEYS_CHANGED, "s-k1"));
     assertEquals(List.of("Signing succeeded (triggered by a change in signing keys)"), events(rekeyed));
   }
 
@@ -58,9 +58,9 @@ class ZoneProjectorTest {
         .state();
     assertEquals(ZoneProgress.LOADING, s.progress);
 
-    ZoneProjector.Outcome loaded = apply(s, new ZoneFact.Loaded("v1", 2026112801L, 900, 12, List.of()));
+    ZoneProjector.Outcome loaded = apply(s, new ZoneFact.Loaded("v1", 2026112801L, 900, 12, List.of(), "u-v1"));
     assertEquals(ZoneProgress.SIGNING, loaded.state().progress);
-    assertEquals(List.of(new GateDecision(ZONE, GateStage.UNSIGNED, "v1", 2026112801L)), loaded.decisions());
+    assertEquals(List.of(new GateDecision(ZONE, GateStage.UNSIGNED, "v1", 2026112801L, "u-v1")), loaded.decisions());
     assertEquals(List.of("New version received"), events(loaded));
 
     // The gate's own approval comes back over the topic: recorded, not approved twice.
@@ -70,9 +70,9 @@ class ZoneProjectorTest {
     assertEquals(ReviewStatus.APPROVED, approved.state().unsignedReviewStatus);
     assertEquals(ZoneProgress.SIGNING, approved.state().progress);
 
-    ZoneProjector.Outcome signed = apply(approved.state(), new ZoneFact.Signed("v1", 2026112801L, 1764295200L, report(), SigningCause.LOADED));
+    ZoneProjector.Outcome signed = apply(approved.state(), new ZoneFact.Signed("v1", 2026112801L, 1764295200L, report(), SigningCause.LOADED, "s-v1"));
     assertEquals(ZoneProgress.PERSISTING_SIGNED_ZONE, signed.state().progress);
-    assertEquals(List.of(new GateDecision(ZONE, GateStage.SIGNED, "v1", 1764295200L)), signed.decisions());
+    assertEquals(List.of(new GateDecision(ZONE, GateStage.SIGNED, "v1", 1764295200L, "s-v1")), signed.decisions());
     assertEquals(List.of("Signing succeeded (triggered by loading a new instance)"), events(signed));
 
     ZoneProjector.Outcome published = apply(signed.state(),
@@ -87,7 +87,7 @@ class ZoneProjectorTest {
   void manualReviewsWaitForTheOperator() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
         .state();
-    ZoneProjector.Outcome loaded = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of()));
+    ZoneProjector.Outcome loaded = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1"));
     assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, loaded.state().progress);
     assertTrue(loaded.decisions().isEmpty());
     assertEquals(List.of("New version received", "Unsigned zone review pending"), events(loaded));
@@ -97,7 +97,7 @@ class ZoneProjectorTest {
     assertEquals(ZoneProgress.SIGNING, approved.state().progress);
     assertEquals(List.of("Unsigned zone review approved"), events(approved));
 
-    ZoneProjector.Outcome signed = apply(approved.state(), new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED));
+    ZoneProjector.Outcome signed = apply(approved.state(), new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1"));
     assertEquals(ZoneProgress.WAITING_FOR_SIGNED_REVIEW, signed.state().progress);
     assertTrue(signed.decisions().isEmpty());
     assertEquals(List.of("Signing succeeded (triggered by loading a new instance)", "Signed zone review pending"),
@@ -116,7 +116,7 @@ class ZoneProjectorTest {
   void unsignedRejectDiscardsTheVersion() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
         .state();
-    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of())).state();
+    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     ZoneProjector.Outcome rejected = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, false, "operator"));
     assertEquals(ZoneProgress.IDLE, rejected.state().progress);
     assertEquals(List.of("Unsigned zone review rejected"), events(rejected));
@@ -126,8 +126,8 @@ class ZoneProjectorTest {
   void decisionOnAReplacedVersionOnlyLeavesHistory() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
         .state();
-    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of())).state();
-    s = apply(s, new ZoneFact.Loaded("v2", 8, 900, 12, List.of())).state();
+    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
+    s = apply(s, new ZoneFact.Loaded("v2", 8, 900, 12, List.of(), "u-v2")).state();
     ZoneProjector.Outcome late = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator"));
     assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, late.state().progress);
     assertEquals(ReviewStatus.PENDING, late.state().unsignedReviewStatus);
@@ -147,7 +147,7 @@ class ZoneProjectorTest {
     ZoneProjector.Outcome reload = apply(failed.state(), new ZoneFact.ReloadRequested("/z/example.zone"));
     assertEquals(ZoneProgress.LOADING, reload.state().progress);
     assertEquals(List.of("Started load"), events(reload));
-    ZoneProjector.Outcome loaded = apply(reload.state(), new ZoneFact.Loaded("v1", 1, 9, 3, List.of()));
+    ZoneProjector.Outcome loaded = apply(reload.state(), new ZoneFact.Loaded("v1", 1, 9, 3, List.of(), "u-v1"));
     assertNull(loaded.state().error, "a good load clears the last error");
   }
 
@@ -155,7 +155,7 @@ class ZoneProjectorTest {
   void aFailedReloadLeavesTheVersionUnderReviewReviewable() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
         .state();
-    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of())).state();
+    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     s = apply(s, new ZoneFact.ReloadRequested("/z/example.zone")).state();
     assertEquals(ZoneProgress.LOADING, s.progress);
     ZoneState failed = apply(s, new ZoneFact.LoadFailed("/z/example.zone", 3, "syntax error")).state();
@@ -169,7 +169,7 @@ class ZoneProjectorTest {
   @Test
   void signingFailureHaltsWithReason() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
-    s = apply(s, new ZoneFact.Loaded("v1", 1, 9, 3, List.of())).state();
+    s = apply(s, new ZoneFact.Loaded("v1", 1, 9, 3, List.of(), "u-v1")).state();
     ZoneProjector.Outcome failed = apply(s, new ZoneFact.SigningFailed("v1", 1, "verification gate: RRSIG expired"));
     assertEquals(ZoneProgress.SIGNING_FAILED, failed.state().progress);
     assertTrue(failed.state().progress.halted());
@@ -197,7 +197,7 @@ class ZoneProjectorTest {
     ZoneProjector.Outcome removed = apply(s, new ZoneFact.Removed("operator"));
     assertNull(removed.state());
     assertEquals(List.of("Zone removed"), events(removed));
-    ZoneProjector.Outcome late = apply(null, new ZoneFact.Loaded("v1", 1, 9, 3, List.of()));
+    ZoneProjector.Outcome late = apply(null, new ZoneFact.Loaded("v1", 1, 9, 3, List.of(), "u-v1"));
     assertNull(late.state());
     assertTrue(late.history().isEmpty());
     assertTrue(late.decisions().isEmpty());
