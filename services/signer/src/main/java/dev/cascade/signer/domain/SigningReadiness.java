@@ -60,6 +60,11 @@ public final class SigningReadiness {
       return new Refuse(
           "approved serial " + approval.unsignedSerial() + " differs from loaded serial " + loaded.unsignedSerial());
     }
+    // An approval holds for the content reviewed: other content under the same versionId was never reviewed.
+    if (approval.contentDigest() != null && !approval.contentDigest().equals(loaded.content().digest())) {
+      return new Refuse("the loaded content (digest " + loaded.content().digest() + ") is not the content approved"
+          + " (digest " + approval.contentDigest() + ")");
+    }
     return new Sign(approval, policy.get(), keySet.get(), loaded);
   }
 }

@@ -207,6 +207,7 @@ public class SignerStore {
     row.zone = approval.zone();
     row.unsignedSerial = approval.unsignedSerial();
     row.approvalEventId = approval.eventId();
+    row.approvedDigest = approval.contentDigest();
     row.status = SigningStatus.PENDING.name();
     row.approvedAt = Instant.now();
     inTransaction(() -> persistIfAbsent(StoredSigning.<StoredSigning>findById(row.versionId), row));
@@ -321,7 +322,7 @@ public class SignerStore {
 
   private static ApprovalState state(StoredSigning row) {
     return new ApprovalState(
-        new Approval(row.zone, row.versionId, row.unsignedSerial, row.approvalEventId),
+        new Approval(row.zone, row.versionId, row.unsignedSerial, row.approvalEventId, row.approvedDigest),
         SigningStatus.valueOf(row.status));
   }
 

@@ -32,6 +32,10 @@ public class StoredSigning extends PanacheEntityBase {
   @Column(name = "approval_event_id", nullable = false, length = 64)
   public String approvalEventId;
 
+  /** Digest of the content approved (ZoneVersionReviewed.contentDigest); null if the approval named none. */
+  @Column(name = "approved_digest", length = 96)
+  public String approvedDigest;
+
   /** A {@code SigningStatus} name. */
   @Column(name = "status", nullable = false, length = 16)
   public String status;

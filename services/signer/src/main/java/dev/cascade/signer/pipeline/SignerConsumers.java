@@ -107,7 +107,8 @@ public class SignerConsumers {
         String zone = ZoneApex.canonical(event.getZone());
         if (event.getDecision() == ReviewDecision.APPROVED) {
           store.recordApproval(
-              new Approval(zone, event.getVersionId(), event.getSerial(), event.getMetadata().getEventId()));
+              new Approval(zone, event.getVersionId(), event.getSerial(), event.getMetadata().getEventId(),
+                  event.getContentDigest()));
           signing.trySign(event.getVersionId());
         } else {
           store.recordRejection(zone, event.getVersionId(), event.getSerial(), event.getMetadata().getEventId());

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class SigningReadinessTest {
 
-  private static final Approval APPROVAL = new Approval("example.test.", "v1", 2026010100, "approval-1");
+  private static final Approval APPROVAL = new Approval("example.test.", "v1", 2026010100, "approval-1", null);
   private static final UnsignedManifest MANIFEST =
       new UnsignedManifest(
           "example.test.",
@@ -65,7 +65,7 @@ class SigningReadinessTest {
 
   @Test
   void refusesWhenTheApprovedSerialIsNotTheLoadedOne() {
-    Approval otherSerial = new Approval("example.test.", "v1", 2026010101, "approval-2");
+    Approval otherSerial = new Approval("example.test.", "v1", 2026010101, "approval-2", null);
 
     var decision =
         SigningReadiness.assess(
@@ -73,5 +73,18 @@ class SigningReadinessTest {
 
     var refuse = assertInstanceOf(SigningReadiness.Refuse.class, decision);
     assertTrue(refuse.reason().contains("2026010101") && refuse.reason().contains("2026010100"), refuse.reason());
+  }
+
+  @Test
+  void signsOnlyTheContentWhoseDigestWasApproved() {
+    String loaded = MANIFEST.content().digest();
+    Approval other = new Approval("example.test.", "v1", 2026010100, "approval-3", "ab".repeat(48));
+    Approval same = new Approval("example.test.", "v1", 2026010100, "approval-4", loaded);
+
+    var refuse = assertInstanceOf(SigningReadiness.Refuse.class, SigningReadiness.assess(
+        other, SigningStatus.PENDING, Optional.of(POLICY), Optional.of(KEY_SET), Optional.of(MANIFEST)));
+    assertTrue(refuse.reason().contains("ab".repeat(48)) && refuse.reason().contains(loaded), refuse.reason());
+    assertInstanceOf(SigningReadiness.Sign.class, SigningReadiness.assess(
+        same, SigningStatus.PENDING, Optional.of(POLICY), Optional.of(KEY_SET), Optional.of(MANIFEST)));
   }
 }

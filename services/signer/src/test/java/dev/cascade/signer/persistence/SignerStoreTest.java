@@ -75,12 +75,12 @@ class SignerStoreTest {
     for (String versionId : List.of(head, signed, failed, rejected, approved, awaiting)) {
       store.saveManifest(new UnsignedManifest(zone, versionId, serial++, content));
     }
-    store.recordApproval(new Approval(zone, signed, 2, "approval-2"));
+    store.recordApproval(new Approval(zone, signed, 2, "approval-2", null));
     store.markSigned(
         new SignedHead(zone, signed, signed, 2, 2, content, "keys-1", "signed-2", Instant.now().plusSeconds(60)));
-    store.recordApproval(new Approval(zone, failed, 3, "approval-3"));
+    store.recordApproval(new Approval(zone, failed, 3, "approval-3", null));
     store.markFailed(failed, "gate");
-    store.recordApproval(new Approval(zone, approved, 5, "approval-5"));
+    store.recordApproval(new Approval(zone, approved, 5, "approval-5", null));
     store.recordRejection(zone, rejected, 4, "rejection-replayed");
 
     assertEquals(
@@ -105,11 +105,11 @@ class SignerStoreTest {
         new UnsignedManifest(zone, versionId, 42, new ContentRef("other", 1, 1, 1, 1, "00".repeat(48), 1)));
     assertEquals(new UnsignedManifest(zone, versionId, 41, content), store.findManifest(versionId).orElseThrow());
 
-    store.recordApproval(new Approval(zone, versionId, 41, "approval-1"));
+    store.recordApproval(new Approval(zone, versionId, 41, "approval-1", null));
     store.markFailed(versionId, "gate: RRSIG expires too soon");
-    store.recordApproval(new Approval(zone, versionId, 41, "approval-2"));
+    store.recordApproval(new Approval(zone, versionId, 41, "approval-2", null));
     assertEquals(
-        new ApprovalState(new Approval(zone, versionId, 41, "approval-1"), SigningStatus.FAILED),
+        new ApprovalState(new Approval(zone, versionId, 41, "approval-1", null), SigningStatus.FAILED),
         store.findApproval(versionId).orElseThrow());
     assertTrue(store.pendingApprovals(zone).isEmpty());
   }
@@ -135,8 +135,8 @@ class SignerStoreTest {
 
     String signed = UUID.randomUUID().toString();
     String pending = UUID.randomUUID().toString();
-    store.recordApproval(new Approval(zone, signed, 1, "review-1"));
-    store.recordApproval(new Approval(zone, pending, 2, "review-2"));
+    store.recordApproval(new Approval(zone, signed, 1, "review-1", null));
+    store.recordApproval(new Approval(zone, pending, 2, "review-2", null));
     SignedHead head =
         new SignedHead(zone, signed, signed, 1, 2026112801,
             new ContentRef("cascade.signed-content.v1", 0, 10, 12, 3, "ef".repeat(48), 42), "keys-1", "signed-1",
