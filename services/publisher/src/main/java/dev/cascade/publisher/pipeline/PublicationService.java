@@ -2,6 +2,7 @@ package dev.cascade.publisher.pipeline;
 
 import dev.cascade.dnssec.progress.Phase;
 import dev.cascade.dnssec.progress.Progress;
+import dev.cascade.dnssec.verify.SignatureExpiry;
 import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.v1.ZoneVersionPublished;
 import dev.cascade.publisher.api.DnsListeners;
@@ -16,6 +17,8 @@ import dev.cascade.publisher.persistence.PublisherStore.Approval;
 import dev.cascade.publisher.persistence.PublisherStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +44,7 @@ public class PublicationService {
   private final PublishedVersionEmitter emitter;
   private final PublishProgressEmitter progress;
   private final PublicationFailures failures;
+  private final RemainTimes remainTimes;
   private final Clock clock;
   private final Map<String, ReentrantLock> zoneLocks = new ConcurrentHashMap<>();
 
@@ -51,6 +55,7 @@ public class PublicationService {
       PublishedVersionEmitter emitter,
       PublishProgressEmitter progress,
       PublicationFailures failures,
+      RemainTimes remainTimes,
       Clock clock) {
     this.listeners = listeners;
     this.store = store;
@@ -58,6 +63,7 @@ public class PublicationService {
     this.emitter = emitter;
     this.progress = progress;
     this.failures = failures;
+    this.remainTimes = remainTimes;
     this.clock = clock;
   }
 
@@ -179,6 +185,11 @@ public class PublicationService {
         fail(zone, version.versionId(), "publication", e.getMessage());
         return;
       }
+      Optional<String> expiring = expiresTooSoon(zone, snapshot);
+      if (expiring.isPresent()) {
+        fail(zone, version.versionId(), "publication", expiring.get());
+        return;
+      }
       listeners.publication().install(snapshot);
       store.savePublished(version);
       announce(version, snapshot.size(), causationId);
@@ -187,6 +198,22 @@ public class PublicationService {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Why {@code snapshot} must not go out, if a signature in it expires within the zone's remain time: a secondary
+   * that takes it, and every resolver behind that, would hold signatures about to turn bogus (RFC 4035 §5.3.1), and
+   * the signer refreshes signatures that fall due only for versions it makes from now on. The expirations are read
+   * again here, not taken from the signer; a zone whose ZoneAdded was not seen is held to its signatures not having
+   * expired.
+   */
+  private Optional<String> expiresTooSoon(String zone, ZoneSnapshot snapshot) {
+    Duration remain = remainTimes.of(zone).orElse(Duration.ZERO);
+    Instant floor = clock.instant().plus(remain);
+    return SignatureExpiry.earliest(snapshot.records())
+        .filter(earliest -> earliest.isBefore(floor))
+        .map(earliest -> "a signature expires at " + earliest + ", within the policy's remain time (" + remain
+            + ") from now: not published");
   }
 
   private void announce(SignedVersion version, long recordCount, String causationId) {

@@ -29,9 +29,11 @@ public class PublisherConsumers {
   private static final Logger LOG = Logger.getLogger(PublisherConsumers.class);
 
   private final PublicationService publication;
+  private final RemainTimes remainTimes;
 
-  public PublisherConsumers(PublicationService publication) {
+  public PublisherConsumers(PublicationService publication, RemainTimes remainTimes) {
     this.publication = publication;
+    this.remainTimes = remainTimes;
   }
 
   /** ZoneVersionLoaded: serve it as the version under unsigned review. */
@@ -87,13 +89,22 @@ public class PublisherConsumers {
     return message.ack();
   }
 
-  /** ZoneRemoved: stop serving the zone everywhere. */
+  /**
+   * ZoneAdded: keep the zone's signature remain time ({@link RemainTimes}); ZoneRemoved: forget it and stop serving
+   * the zone everywhere.
+   */
   @Incoming("zone-registry")
   @Blocking
   public CompletionStage<Void> onZoneRegistry(Message<ZoneRegistryFact> message) {
     ZoneRegistryFact event = message.getPayload();
-    if (event != null && event.getFact() instanceof ZoneRemoved) {
-      handle(message, event.getZone(), null, () -> publication.removeZone(ZoneApex.canonical(event.getZone())));
+    if (event != null) {
+      remainTimes.awaitRestored();
+      handle(message, event.getZone(), null, () -> {
+        remainTimes.apply(event);
+        if (event.getFact() instanceof ZoneRemoved) {
+          publication.removeZone(ZoneApex.canonical(event.getZone()));
+        }
+      });
     }
     return message.ack();
   }

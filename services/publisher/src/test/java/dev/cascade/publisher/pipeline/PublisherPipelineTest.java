@@ -31,6 +31,7 @@ import dev.cascade.publisher.persistence.PublisherStore;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
+import dev.cascade.testinfra.kafka.RegistryFacts;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,7 +41,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -76,6 +80,7 @@ class PublisherPipelineTest {
   @Inject DnsListeners listeners;
   @Inject PublisherStore store;
   @Inject PublishedVersionRestore restore;
+  @Inject RemainTimes remainTimes;
 
   @Test
   void publishesAnApprovedSignedVersionAndKeepsItWhenTheNextCannotBeRead() throws Exception {
@@ -206,6 +211,48 @@ class PublisherPipelineTest {
         .build(), null);
     Bus.<ZoneVersionPublished>await(Topics.PUBLISHED_VERSIONS, event -> event.getVersionId().equals(v2), TIMEOUT);
     assertEquals(301, soaSerial(listeners.publicationPort(), zone).orElseThrow());
+  }
+
+  /**
+   * A version whose earliest signature expires within the policy's remain time (7 days, the test policy's) is not
+   * published, even though it was approved; one whose signatures last longer is.
+   */
+  @Test
+  void aVersionWithASignatureExpiringWithinTheRemainTimeIsNotPublished() throws Exception {
+    String zone = "expiring.test.";
+    Bus.send(Topics.ZONE_REGISTRY, zone, RegistryFacts.zoneAdded(zone, "/zones/expiring.zone"), null);
+    // The registry and the signed versions are different topics: in use a zone is added long before it is signed.
+    await().atMost(TIMEOUT).until(() -> remainTimes.of(zone).isPresent());
+    String soon = UUID.randomUUID().toString();
+    List<Record> expiringSoon = signedWithExpiry(zone, 400, Instant.now().plus(Duration.ofDays(3)));
+    Bus.send(Topics.SIGNED_VERSIONS, zone, signed(zone, soon, 400, write(Topics.SIGNED_CONTENT, zone, soon,
+        expiringSoon)), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, soon, ReviewStage.SIGNED, 400, ReviewDecision.APPROVED), null);
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(() -> given().get("/zones").then().statusCode(200)
+            .body("failures.'" + zone + "'.versionId", equalTo(soon))
+            .body("failures.'" + zone + "'.reason", containsString("within the policy's remain time")));
+    assertEquals(Rcode.REFUSED, soaRcode(listeners.publicationPort(), zone), "nothing published");
+
+    String later = UUID.randomUUID().toString();
+    List<Record> lasting = signedWithExpiry(zone, 401, Instant.now().plus(Duration.ofDays(14)));
+    Bus.send(Topics.SIGNED_VERSIONS, zone, signed(zone, later, 401, write(Topics.SIGNED_CONTENT, zone, later,
+        lasting)), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, later, ReviewStage.SIGNED, 401, ReviewDecision.APPROVED), null);
+    Bus.<ZoneVersionPublished>await(Topics.PUBLISHED_VERSIONS, event -> event.getVersionId().equals(later), TIMEOUT);
+    assertEquals(401, soaSerial(listeners.publicationPort(), zone).orElseThrow());
+  }
+
+  /** A test zone with one RRSIG (its signature bytes are not checked here) expiring at {@code expiration}. */
+  private static List<Record> signedWithExpiry(String zone, long serial, Instant expiration) {
+    DateTimeFormatter rrsigTime = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+    List<Record> records = new ArrayList<>(TestRecords.zone(zone, serial, 10));
+    records.addAll(TestRecords.parse("txt0." + zone + " 3600 IN RRSIG TXT 13 3 3600 " + rrsigTime.format(expiration)
+        + " " + rrsigTime.format(Instant.now().minus(Duration.ofDays(1))) + " 12345 " + zone + " "
+        + Base64.getEncoder().encodeToString(new byte[64]) + "\n"));
+    return records;
   }
 
   @Test

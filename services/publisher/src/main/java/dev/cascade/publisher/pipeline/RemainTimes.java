@@ -1,0 +1,89 @@
+package dev.cascade.publisher.pipeline;
+
+import dev.cascade.events.Topics;
+import dev.cascade.events.v1.ZoneAdded;
+import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneRemoved;
+import dev.cascade.service.StartupRestore;
+import dev.cascade.service.ZoneApex;
+import dev.cascade.service.kafka.KafkaSettings;
+import dev.cascade.service.kafka.TopicHistory;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Each zone's signature remain time, from the policy snapshot its ZoneAdded carries: how long every signature of a
+ * version must still be valid when the version is published (reference §4, {@code signature-remain-time}).
+ *
+ * <p>Kept in memory, read from the registry topic at start (it holds every ZoneAdded, and is small) and kept up to
+ * date by the registry consumer, which waits for that reading first; nothing else of the policy concerns the publisher.
+ */
+@ApplicationScoped
+public class RemainTimes {
+
+  private static final Logger LOG = Logger.getLogger(RemainTimes.class);
+  /** How long one reading of the topic may wait for the broker; no official reference. */
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Map<String, Duration> byZone = new ConcurrentHashMap<>();
+  private final Map<String, Object> consumerConfig;
+  private final StartupRestore startup = new StartupRestore("zone policies", this::restore);
+
+  public RemainTimes(
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
+    this.consumerConfig = KafkaSettings.consumer(bootstrapServers, registryUrl);
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    startup.start();
+  }
+
+  /** Whether the registry topic has been read (readiness waits for it). */
+  public boolean done() {
+    return startup.done();
+  }
+
+  /** Blocks the calling worker thread until {@link #done()}. */
+  void awaitRestored() {
+    startup.await();
+  }
+
+  /** The zone's remain time, if its ZoneAdded was seen. */
+  Optional<Duration> of(String zone) {
+    return Optional.ofNullable(byZone.get(zone));
+  }
+
+  /** Takes in one registry fact: a ZoneAdded sets the zone's remain time, a ZoneRemoved forgets it. */
+  void apply(ZoneRegistryFact fact) {
+    String zone = ZoneApex.canonical(fact.getZone());
+    if (fact.getFact() instanceof ZoneAdded added) {
+      byZone.put(zone, Duration.ofSeconds(added.getPolicy().getSignatureRemainTimeSeconds()));
+    } else if (fact.getFact() instanceof ZoneRemoved) {
+      byZone.remove(zone);
+    }
+  }
+
+  private int restore() {
+    int read = 0;
+    for (ConsumerRecord<String, ZoneRegistryFact> record :
+        TopicHistory.<ZoneRegistryFact>read(consumerConfig, Topics.ZONE_REGISTRY, READ_TIMEOUT)) {
+      if (record.value() == null) {
+        LOG.errorf("%s offset %d of partition %d cannot be decoded; skipped", Topics.ZONE_REGISTRY, record.offset(),
+            record.partition());
+        continue;
+      }
+      apply(record.value());
+      read++;
+    }
+    return read;
+  }
+}
