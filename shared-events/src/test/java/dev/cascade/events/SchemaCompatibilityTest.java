@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Checks each event schema against its released copy in {@code src/test/resources/released/v1}: every registry
  * Cascade starts runs the global rule FULL_TRANSITIVE (house-style §5; set by deploy/local/stack.sh, compose, the
- * chart and test-infra's RegistryRules), so a new schema must read old data and old readers must read new data.
+ * chart and test-infra's RegistrySetup), so a new schema must read old data and old readers must read new data.
  * This check finds a break in the build, before a registry refuses the schema at run time.
  */
 class SchemaCompatibilityTest {

@@ -43,8 +43,8 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the registry on {@code port}, waits until {@code /apis/registry/v2/system/info} answers, and sets the
-   * global FULL_TRANSITIVE compatibility rule ({@link RegistryRules}).
+   * Starts the registry on {@code port}, waits until {@code /apis/registry/v2/system/info} answers, sets the global
+   * FULL_TRANSITIVE compatibility rule and registers every event schema ({@link RegistrySetup}).
    *
    * @param log file that receives the child's stdout and stderr
    */
@@ -71,7 +71,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
       try {
         Readiness.awaitHttp200(
             URI.create("http://127.0.0.1:" + port + "/apis/registry/v2/system/info"), process, START_TIMEOUT, log);
-        RegistryRules.requireFullTransitive(registry.url());
+        RegistrySetup.prepare(registry.url());
       } catch (RuntimeException e) {
         registry.close();
         throw e;

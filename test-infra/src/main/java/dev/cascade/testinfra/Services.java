@@ -198,7 +198,7 @@ public final class Services {
     registry.start();
     onShutdown("stop-registry-container", registry::stop);
     String url = "http://" + registry.getHost() + ":" + registry.getMappedPort(8080) + "/apis/registry/v2";
-    RegistryRules.requireFullTransitive(url);
+    RegistrySetup.prepare(url);
     return url;
   }
 

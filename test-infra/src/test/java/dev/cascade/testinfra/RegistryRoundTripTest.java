@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cascade.events.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,6 +98,20 @@ class RegistryRoundTripTest {
             .POST(HttpRequest.BodyPublishers.ofString(schema));
     return HTTP.send(
         request.header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void everyEventSchemaIsRegisteredBeforeAnyServiceSends() throws Exception {
+    String base = Services.registryUrl();
+    for (Topics.Topic topic : Topics.ALL) {
+      HttpResponse<String> latest =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(base + "/groups/default/artifacts/" + topic.name() + "-value"))
+                  .GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, latest.statusCode(), topic.name());
+      assertEquals(topic.valueType().getSimpleName(), JSON.readTree(latest.body()).get("name").asText());
+    }
   }
 
   @Test
