@@ -22,9 +22,10 @@ import org.apache.avro.generic.GenericRecord;
  *       itself): a new version of an event schema must be readable by every older reader and read every older
  *       record, not only the previous version's, since a replay reads the log from its first record. Set on every
  *       registry a test starts, as {@code deploy/local/stack.sh}, compose and the chart set it on theirs.
- *   <li>Every event schema registered, one topic after another, before any service sends. Apicurio 2.4 answers two first registrations of the same content at
- *       once with HTTP 500 (a unique-key violation in its H2 storage), which failed a load when a service's first
- *       content chunk and first progress report raced; a producer then finds its schema registered.
+ *   <li>Every event schema registered, one topic after another, before any service sends. Apicurio 2.4 answers
+ *       two first registrations at once with HTTP 500 (a unique-key violation in its H2 storage), which failed a
+ *       load when a service's first content chunk and first progress report raced; a producer now finds its schema
+ *       registered.
  * </ul>
  */
 public final class RegistrySetup {
