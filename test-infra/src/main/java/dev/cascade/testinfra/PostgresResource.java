@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * PostgreSQL for {@code @QuarkusTest}: supplies the reactive datasource URL and credentials, so services without a
- * datasource never see those keys (stack-notes §3, problem 4).
+ * datasource never see those keys (stack-notes §3, problem 4). The services derive the JDBC URL that Flyway migrates
+ * over from the reactive one ({@code jdbc:${quarkus.datasource.reactive.url}}), so it follows without a key here.
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 

@@ -48,8 +48,9 @@ public class StoredZonePolicy extends PanacheEntityBase {
   public long remainTimeSeconds;
 
   /**
-   * Added after the table: the default (the reference Cascade default refresh interval, 12 h) fills the rows that
-   * existed when Hibernate's schema update adds the column.
+   * Added after the table: the default (the reference Cascade default refresh interval, 12 h) filled the rows that
+   * existed when Hibernate's former schema update added the column. V1__signer_tables.sql keeps the default, so that
+   * a schema it creates and one adopted from those days are alike.
    */
   @Column(name = "refresh_interval_s", nullable = false, columnDefinition = "bigint not null default 43200")
   public long refreshIntervalSeconds;
