@@ -41,6 +41,18 @@ public final class Topics {
    */
   public static final long PROGRESS_RETENTION_MS = 3_600_000L;
 
+  /**
+   * The records a service could not handle ({@code EventDeadLettered}): one topic per service, named after it
+   * ({@link #deadLetters}), so each keeps a single writer. Kept as long as the facts they point at.
+   */
+  public static final List<String> DEAD_LETTER_WRITERS =
+      List.of("loader", "keymanager", "signer", "publisher", "review-gateway");
+
+  /** The dead-letter topic of {@code service} (its {@code quarkus.application.name}). */
+  public static String deadLetters(String service) {
+    return "cascade." + service + "-dead-letters.v1";
+  }
+
   public static final List<Topic> ALL =
       List.of(
           new Topic(ZONE_REGISTRY, "review-gateway", dev.cascade.events.v1.ZoneRegistryFact.class),
@@ -53,7 +65,12 @@ public final class Topics {
           new Topic(PUBLISHED_VERSIONS, "publisher", dev.cascade.events.v1.ZoneVersionPublished.class),
           new Topic(LOAD_PROGRESS, "loader", dev.cascade.events.v1.StepProgressed.class),
           new Topic(SIGN_PROGRESS, "signer", dev.cascade.events.v1.StepProgressed.class),
-          new Topic(PUBLISH_PROGRESS, "publisher", dev.cascade.events.v1.StepProgressed.class));
+          new Topic(PUBLISH_PROGRESS, "publisher", dev.cascade.events.v1.StepProgressed.class),
+          new Topic(deadLetters("loader"), "loader", dev.cascade.events.v1.EventDeadLettered.class),
+          new Topic(deadLetters("keymanager"), "keymanager", dev.cascade.events.v1.EventDeadLettered.class),
+          new Topic(deadLetters("signer"), "signer", dev.cascade.events.v1.EventDeadLettered.class),
+          new Topic(deadLetters("publisher"), "publisher", dev.cascade.events.v1.EventDeadLettered.class),
+          new Topic(deadLetters("review-gateway"), "review-gateway", dev.cascade.events.v1.EventDeadLettered.class));
 
   private Topics() {}
 }
