@@ -260,6 +260,23 @@ public final class StatusRenderer {
       line("  ERROR: " + error.path("message").asText());
       line("  Run `cascade zone history " + name + "` for more information.");
     }
+    JsonNode setAside = zone.path("setAside");
+    if (!setAside.isEmpty()) {
+      // Issue 9: an event a service could not handle is never dropped silently; it is shown here until the zone
+      // publishes a later version, and stays on its topic (and its dead letter on the service's) to be read again.
+      line("");
+      line("Events set aside since the last publication (the zone may wait for them):");
+      for (JsonNode a : setAside) {
+        String what = a.hasNonNull("eventType") ? a.get("eventType").asText() : "a record that could not be decoded";
+        int attempts = a.path("attempts").asInt();
+        line("  - " + a.path("service").asText() + " set aside " + what + " at " + rfc3339(a.path("at").asText())
+            + (attempts == 0 ? "" : " after " + attempts + " attempt(s)") + ":");
+        line("    " + a.path("reason").asText());
+        line("    (" + a.path("topic").asText() + " partition " + a.path("partition").asText() + " offset "
+            + a.path("offset").asText() + "; dead letter on cascade." + a.path("service").asText()
+            + "-dead-letters.v1)");
+      }
+    }
     if (detailed) {
       line("");
       line("DNSSEC keys:");

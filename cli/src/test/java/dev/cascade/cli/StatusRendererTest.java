@@ -129,6 +129,31 @@ class StatusRendererTest {
   }
 
   @Test
+  void eventsSetAsideAreListedWithWhereTheyAreAndWhy() throws Exception {
+    JsonNode status = json("""
+        {'name':'example.com.','policy':'default','source':'/z/example.zone',
+         'review':{'loaded':'off','signed':'off'},'progress':'signing','halted':false,'lastPublished':null,
+         'unsigned':null,'signed':null,'publishAddresses':[],'error':null,'keys':[],
+         'setAside':[{'service':'signer','topic':'cascade.zone-reviews.v1','partition':3,'offset':17,
+                      'eventType':'ZoneVersionReviewed','reason':'IllegalStateException: database down',
+                      'attempts':6,'at':'2026-11-28T02:59:00Z'},
+                     {'service':'publisher','topic':'cascade.signed-versions.v1','partition':0,'offset':2,
+                      'eventType':null,'reason':'could not be decoded: unknown magic byte','attempts':0,
+                      'at':'2026-11-28T02:59:30Z'}]}
+        """);
+    String out = StatusRenderer.render(status, false, NOW);
+    assertTrue(out.contains("""
+        Events set aside since the last publication (the zone may wait for them):
+          - signer set aside ZoneVersionReviewed at 2026-11-28T02:59:00Z after 6 attempt(s):
+            IllegalStateException: database down
+            (cascade.zone-reviews.v1 partition 3 offset 17; dead letter on cascade.signer-dead-letters.v1)
+          - publisher set aside a record that could not be decoded at 2026-11-28T02:59:30Z:
+            could not be decoded: unknown magic byte
+            (cascade.signed-versions.v1 partition 0 offset 2; dead letter on cascade.publisher-dead-letters.v1)
+        """), out);
+  }
+
+  @Test
   void loadingAndSigningAreOngoingWithStartTimes() throws Exception {
     JsonNode loading = json("""
         {'name':'a.','policy':'default','source':'/z','review':{'loaded':'off','signed':'off'},

@@ -53,6 +53,11 @@ public final class Topics {
     return "cascade." + service + "-dead-letters.v1";
   }
 
+  /** Whether {@code topic} is one of the dead-letter topics. */
+  public static boolean isDeadLetters(String topic) {
+    return DEAD_LETTER_WRITERS.stream().anyMatch(service -> deadLetters(service).equals(topic));
+  }
+
   public static final List<Topic> ALL =
       List.of(
           new Topic(ZONE_REGISTRY, "review-gateway", dev.cascade.events.v1.ZoneRegistryFact.class),

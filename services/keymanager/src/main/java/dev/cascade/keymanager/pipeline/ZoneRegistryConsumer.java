@@ -14,7 +14,9 @@ import dev.cascade.keymanager.domain.NewKey;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.service.ZoneApex;
+import dev.cascade.service.messaging.EventHandling;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -37,9 +39,10 @@ import org.xbill.DNS.TextParseException;
  * keeping the rows, since an operator may still need a removed zone's keys, and announce the empty key set, so the
  * topic alone tells which keys are retired ({@link KeySetRestore}). ZoneReloadRequested: nothing to do.
  *
- * <p>No registry event is handled before {@link KeySetRestore} has brought the tables up to the key-sets topic. The
- * returned Uni never fails: an unexpected error is logged and the record acknowledged, so one bad record does not
- * stall the partition. Events already handled are skipped; the processed mark is written only after the announcement
+ * <p>No registry event is handled before {@link KeySetRestore} has brought the tables up to the key-sets topic. Each
+ * record goes through {@link EventHandling}: an unexpected error is tried again with backoff, and a record that still
+ * fails (or cannot be decoded) is set aside on the keymanager's dead-letter topic, so one bad record does not stall
+ * the partition. Events already handled are skipped; the processed mark is written only after the announcement
  * is acknowledged, so a crash in between repeats the announcement rather than losing it. Nothing here logs key
  * material: only zone names, key tags, roles and algorithms.
  */
@@ -55,46 +58,40 @@ public class ZoneRegistryConsumer {
   private final KeyManagerState state;
   private final KeyWrap keyWrap;
   private final Vertx vertx;
+  private final EventHandling handling;
   private final KeySetGenerator generator = KeySetGenerator.standard();
 
   public ZoneRegistryConsumer(
-      KeySetEmitter emitter, KeySetRestore restore, KeyManagerState state, KeyWrap keyWrap, Vertx vertx) {
+      KeySetEmitter emitter,
+      KeySetRestore restore,
+      KeyManagerState state,
+      KeyWrap keyWrap,
+      Vertx vertx,
+      EventHandling handling) {
     this.emitter = emitter;
     this.restore = restore;
     this.state = state;
     this.keyWrap = keyWrap;
     this.vertx = vertx;
+    this.handling = handling;
   }
 
   @Incoming(Channels.ZONE_REGISTRY)
-  public Uni<Void> onZoneRegistryFact(ZoneRegistryFact fact) {
-    if (fact == null) {
-      // fail-on-deserialization-failure=false delivers undecodable records as null: nothing to act on.
-      LOG.warn("skipping a zone registry record that could not be deserialized");
-      return Uni.createFrom().voidItem();
-    }
-    String eventId = fact.getMetadata().getEventId();
-    return Uni.createFrom()
-        .completionStage(restore.restored())
-        .chain(() -> state.alreadyProcessed(eventId))
-        .chain(
-            seen -> {
-              if (seen) {
-                LOG.debugf("zone registry event %s already processed, skipping", eventId);
-                return Uni.createFrom().voidItem();
-              }
-              return dispatch(fact, eventId);
-            })
-        .onFailure()
-        .recoverWithUni(
-            failure -> {
-              LOG.errorf(
-                  failure,
-                  "could not handle zone registry event %s for zone %s; acknowledged so the partition moves on",
-                  eventId,
-                  fact.getZone());
+  public Uni<Void> onZoneRegistryFact(
+      ZoneRegistryFact fact, IncomingKafkaRecordMetadata<String, ZoneRegistryFact> origin) {
+    return handling.reactive(origin.getRecord(), () -> {
+      String eventId = fact.getMetadata().getEventId();
+      return Uni.createFrom()
+          .completionStage(restore.restored())
+          .chain(() -> state.alreadyProcessed(eventId))
+          .chain(seen -> {
+            if (seen) {
+              LOG.debugf("zone registry event %s already processed, skipping", eventId);
               return Uni.createFrom().voidItem();
-            });
+            }
+            return dispatch(fact, eventId);
+          });
+    });
   }
 
   private Uni<Void> dispatch(ZoneRegistryFact fact, String eventId) {

@@ -16,7 +16,9 @@ import dev.cascade.loader.domain.LoadOutcome;
 import dev.cascade.loader.domain.ZoneLoader;
 import dev.cascade.loader.persistence.LoaderState;
 import dev.cascade.service.ZoneApex;
+import dev.cascade.service.messaging.EventHandling;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +38,9 @@ import org.jboss.logging.Logger;
  * zone's previous version when that is small, see {@link ContentManifests#wholeVersionDue}) and announced as
  * ZoneVersionLoaded, a bad one is announced as ZoneLoadFailed. ZoneRemoved forgets the zone.
  *
- * <p>The returned Uni never fails: an unexpected error is logged and the record acknowledged, because one poisoned
- * record must not stall the partition and with it every other zone on it. Events already handled (same eventId) are
+ * <p>Each record goes through {@link EventHandling}: an unexpected error is tried again with backoff, and a record
+ * that still fails (or cannot be decoded) is set aside on the loader's dead-letter topic, because one poisoned record
+ * must not stall the partition and with it every other zone on it. Events already handled (same eventId) are
  * skipped, since Kafka delivers at least once. The processed mark is written only after the outgoing event is
  * acknowledged, and no event is handled before {@link UnsignedVersionRestore} has recorded what a crash in between
  * left unrecorded, so the event is neither lost nor announced twice.
@@ -53,6 +56,7 @@ public class ZoneRegistryConsumer {
   private final LoaderState state;
   private final ContentWriter contentWriter;
   private final Vertx vertx;
+  private final EventHandling handling;
   private final ZoneLoader zoneLoader;
   /**
    * Per zone, the last version this process loaded and announced, compactly: the next version goes out as its
@@ -69,6 +73,7 @@ public class ZoneRegistryConsumer {
       LoaderState state,
       ContentWriter contentWriter,
       Vertx vertx,
+      EventHandling handling,
       @ConfigProperty(name = "cascade.loader.max-zone-bytes") long maxZoneBytes) {
     this.zoneLoader = new ZoneLoader(maxZoneBytes);
     this.emitter = emitter;
@@ -77,37 +82,25 @@ public class ZoneRegistryConsumer {
     this.state = state;
     this.contentWriter = contentWriter;
     this.vertx = vertx;
+    this.handling = handling;
   }
 
   @Incoming(Channels.ZONE_REGISTRY)
-  public Uni<Void> onZoneRegistryFact(ZoneRegistryFact fact) {
-    if (fact == null) {
-      // fail-on-deserialization-failure=false delivers undecodable records as null: nothing to act on.
-      LOG.warn("skipping a zone registry record that could not be deserialized");
-      return Uni.createFrom().voidItem();
-    }
-    String eventId = fact.getMetadata().getEventId();
-    return Uni.createFrom()
-        .completionStage(restore.restored())
-        .chain(() -> state.alreadyProcessed(eventId))
-        .chain(
-            seen -> {
-              if (seen) {
-                LOG.debugf("zone registry event %s already processed, skipping", eventId);
-                return Uni.createFrom().voidItem();
-              }
-              return dispatch(fact, eventId);
-            })
-        .onFailure()
-        .recoverWithUni(
-            failure -> {
-              LOG.errorf(
-                  failure,
-                  "could not handle zone registry event %s for zone %s; acknowledged so the partition moves on",
-                  eventId,
-                  fact.getZone());
+  public Uni<Void> onZoneRegistryFact(
+      ZoneRegistryFact fact, IncomingKafkaRecordMetadata<String, ZoneRegistryFact> origin) {
+    return handling.reactive(origin.getRecord(), () -> {
+      String eventId = fact.getMetadata().getEventId();
+      return Uni.createFrom()
+          .completionStage(restore.restored())
+          .chain(() -> state.alreadyProcessed(eventId))
+          .chain(seen -> {
+            if (seen) {
+              LOG.debugf("zone registry event %s already processed, skipping", eventId);
               return Uni.createFrom().voidItem();
-            });
+            }
+            return dispatch(fact, eventId);
+          });
+    });
   }
 
   private Uni<Void> dispatch(ZoneRegistryFact fact, String eventId) {

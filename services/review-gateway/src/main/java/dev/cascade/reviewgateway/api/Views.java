@@ -43,7 +43,17 @@ public final class Views {
       ErrorView error,
       Long dnskeyTtl,
       List<KeyView> keys,
-      StepProgressView stepProgress) {}
+      StepProgressView stepProgress,
+      List<SetAsideView> setAside) {}
+
+  /**
+   * An event about the zone that {@code service} could not handle and set aside on its dead-letter topic
+   * ({@code cascade.<service>-dead-letters.v1}) since the zone last published; the event itself is still at {@code
+   * topic}/{@code partition}/{@code offset}. {@code eventType} is null for a record that could not be decoded.
+   */
+  public record SetAsideView(
+      String service, String topic, int partition, long offset, String eventType, String reason, int attempts,
+      Instant at) {}
 
   /**
    * How far the step the zone is in has got, as its service last reported it (issue 8; the reference's "progress: 9.4
@@ -142,13 +152,15 @@ public final class Views {
         : new ErrorView(s.error.message(), s.error.file(), s.error.line(), s.error.at());
     List<KeyView> keys = s.keys.stream().map(k -> new KeyView(k.keyTag(), k.role(), k.algorithm(), k.flags(),
         k.reference(), k.createdAt(), k.expiresAt())).toList();
+    List<SetAsideView> setAside = s.setAside.stream().map(a -> new SetAsideView(a.service(), a.topic(),
+        a.partition(), a.offset(), a.eventType(), a.reason(), a.attempts(), a.at())).toList();
     StepProgressView stepProgress = progress == null ? null : new StepProgressView(progress.step().word(),
         progress.phase(), progress.done(), progress.total(), progress.unit(), progress.versionId(),
         progress.reportedAt());
     return new ZoneStatusView(s.name, s.policy.name(), s.source,
         new ReviewModes(s.policy.unsignedReview().word(), s.policy.signedReview().word()),
         s.progress.label(), s.progress.halted(), s.loadRequestedAt, published, unsigned, unsignedAddrs, signed, signedAddrs,
-        publishAddrs, error, s.dnskeyTtl, keys, stepProgress);
+        publishAddrs, error, s.dnskeyTtl, keys, stepProgress, setAside);
   }
 
   private static String word(ReviewStatus status) {

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * One pipeline fact about one zone, as the projection needs it: the domain side of the Avro events on the
- * zone-registry, unsigned-versions, zone-reviews, key-sets, signed-versions and published-versions topics.
+ * zone-registry, unsigned-versions, zone-reviews, key-sets, signed-versions and published-versions topics, and of the
+ * services' dead-letter topics.
  * Member names differ from the Avro records' on purpose (domain and event types never share a simple name).
  */
 public sealed interface ZoneFact {
@@ -48,5 +49,13 @@ public sealed interface ZoneFact {
 
   /** {@code ZoneVersionPublished}. */
   record Published(String versionId, long unsignedSerial, long signedSerial, long recordCount, Instant at)
+      implements ZoneFact {}
+
+  /**
+   * {@code EventDeadLettered}: {@code service} could not handle the event at {@code topic}/{@code partition}/{@code
+   * offset} and set it aside; {@code eventType} is null when the record could not be decoded.
+   */
+  record SetAside(
+      String service, String topic, int partition, long offset, String eventType, String reason, int attempts)
       implements ZoneFact {}
 }

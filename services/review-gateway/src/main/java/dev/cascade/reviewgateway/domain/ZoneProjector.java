@@ -115,6 +115,13 @@ public final class ZoneProjector {
       state.error = new ZoneState.ZoneError(failed.reason(), null, null, at);
       state.progress = ZoneProgress.SIGNING_FAILED;
       history.add(new HistoryEntry(at, failed.unsignedSerial(), "Signing failed: " + failed.reason()));
+    } else if (fact instanceof ZoneFact.SetAside aside) {
+      state.setAside.add(new ZoneState.SetAsideEvent(aside.service(), aside.topic(), aside.partition(),
+          aside.offset(), aside.eventType(), aside.reason(), aside.attempts(), at));
+      if (state.setAside.size() > ZoneState.SET_ASIDE_KEPT) {
+        state.setAside.remove(0);
+      }
+      history.add(new HistoryEntry(at, null, setAsideWording(aside)));
     } else if (fact instanceof ZoneFact.Published published) {
       // The publisher announces a publication again after a crash between storing and announcing it: once in history.
       boolean repeated = state.lastPublished != null && state.lastPublished.versionId().equals(published.versionId());
@@ -126,9 +133,18 @@ public final class ZoneProjector {
       }
       if (!repeated) {
         history.add(new HistoryEntry(at, published.signedSerial(), "Published"));
+        // The pipeline got past whatever was set aside before: no longer what holds the zone up.
+        state.setAside.clear();
       }
     }
     return new Outcome(state, history, gates(state));
+  }
+
+  private static String setAsideWording(ZoneFact.SetAside aside) {
+    String what = aside.eventType() == null ? "A record that could not be decoded" : "Event " + aside.eventType();
+    String tries = aside.attempts() == 0 ? "" : " after " + aside.attempts() + " attempt(s)";
+    return what + " (" + aside.topic() + " partition " + aside.partition() + " offset " + aside.offset()
+        + ") set aside by " + aside.service() + tries + ": " + aside.reason();
   }
 
   private static void applyReview(ZoneState state, ZoneFact.Reviewed r, Instant at, List<HistoryEntry> history) {

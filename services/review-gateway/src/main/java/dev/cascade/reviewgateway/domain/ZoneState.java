@@ -11,6 +11,9 @@ import java.util.List;
  */
 public final class ZoneState {
 
+  /** How many set-aside events the status keeps (the newest); more would bury the rest of it. No official reference. */
+  public static final int SET_ASIDE_KEPT = 10;
+
   public String name;
   public Policy policy;
   public String source;
@@ -44,6 +47,11 @@ public final class ZoneState {
   public ZoneError error;
   public Long dnskeyTtl;
   public List<KeyInfo> keys = new ArrayList<>();
+  /**
+   * Events about this zone that a service could not handle and set aside on its dead-letter topic since the zone
+   * last published a version, oldest first, at most {@link #SET_ASIDE_KEPT}: what held the zone up, in its status.
+   */
+  public List<SetAsideEvent> setAside = new ArrayList<>();
 
   /** versionId for which the unsigned gate already emitted its own approval (review off), so it emits once. */
   public String unsignedGateApprovedVersion;
@@ -65,6 +73,11 @@ public final class ZoneState {
   /** The version served on the publication server. */
   public record LastPublished(
       String versionId, long loadedSerial, long signedSerial, Instant timestamp, long recordCount) {}
+
+  /** An event a service set aside ({@link ZoneFact.SetAside}), and when. */
+  public record SetAsideEvent(
+      String service, String topic, int partition, long offset, String eventType, String reason, int attempts,
+      Instant at) {}
 
   /** The failure of the last operation; file and line are set for zone-file errors. */
   public record ZoneError(String message, String file, Integer line, Instant at) {}

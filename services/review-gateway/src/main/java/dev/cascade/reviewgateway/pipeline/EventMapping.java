@@ -1,6 +1,7 @@
 package dev.cascade.reviewgateway.pipeline;
 
 import dev.cascade.events.v1.DenialKind;
+import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.PolicySnapshot;
@@ -92,6 +93,10 @@ final class EventMapping {
         return null;
       }
       return incoming(f.getZone(), f.getMetadata(), fact);
+    }
+    if (value instanceof EventDeadLettered d) {
+      return incoming(d.getZone(), d.getMetadata(), new ZoneFact.SetAside(d.getMetadata().getProducer(),
+          d.getTopic(), d.getPartition(), d.getOffset(), d.getEventType(), d.getReason(), d.getAttempts()));
     }
     if (value instanceof ZoneVersionPublished p) {
       return incoming(p.getZone(), p.getMetadata(), new ZoneFact.Published(p.getVersionId(), p.getUnsignedSerial(),

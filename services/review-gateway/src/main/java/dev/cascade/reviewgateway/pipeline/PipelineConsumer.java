@@ -3,6 +3,7 @@ package dev.cascade.reviewgateway.pipeline;
 import dev.cascade.reviewgateway.domain.StepProgressBoard;
 import dev.cascade.reviewgateway.domain.ZoneProjector;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
+import dev.cascade.service.messaging.EventHandling;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,8 +12,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds every fact topic (all but the content and progress topics) into the projection and the review gates. One
- * channel subscribes to all six topics, so events are applied one at a time: two events about one zone can never
+ * Feeds every fact topic (all but the content and progress topics) and the services' dead-letter topics into the
+ * projection and the review gates. One channel subscribes to all eleven topics, so events are applied one at a time: two events about one zone can never
  * update its row concurrently. Order holds per topic (per zone, as records are keyed by apex); across topics it follows
  * arrival. Each fact applied also ends the progress of the step it closes ({@link StepProgressBoard#factApplied}).
  */
@@ -24,31 +25,41 @@ public class PipelineConsumer {
   private final ProjectionStore store;
   private final OutboxRelay relay;
   private final StepProgressBoard progress;
+  private final EventHandling handling;
 
-  public PipelineConsumer(ProjectionStore store, OutboxRelay relay, StepProgressBoard progress) {
+  public PipelineConsumer(
+      ProjectionStore store, OutboxRelay relay, StepProgressBoard progress, EventHandling handling) {
     this.store = store;
     this.relay = relay;
     this.progress = progress;
+    this.handling = handling;
   }
 
-  /** Applies one event in one transaction (state, history, outbox, processed marker), then sends gate approvals. */
+  /**
+   * Applies one event in one transaction (state, history, outbox, processed marker), then sends gate approvals.
+   * Through {@link EventHandling}: a failure is tried again with backoff, and an event that still fails, or cannot be
+   * decoded, is set aside on review-gateway's dead-letter topic, so the projection and both gates go on for every
+   * other event.
+   */
   @Incoming("pipeline-events")
   public Uni<Void> consume(ConsumerRecord<String, Object> record) {
-    EventMapping.Incoming in = EventMapping.fromAvro(record.value());
-    if (in == null) {
-      LOG.debugf("Ignoring %s from %s", record.value() == null ? "null" : record.value().getClass(), record.topic());
-      return Uni.createFrom().voidItem();
-    }
-    return Panache.withTransaction(() -> store.isProcessed(in.eventId()).chain(done -> {
-          if (done) {
-            return Uni.createFrom().voidItem();
-          }
-          return store.load(in.zone()).chain(state -> {
-            ZoneProjector.Outcome outcome = ZoneProjector.apply(in.zone(), state, in.fact(), in.occurredAt());
-            return store.record(in.zone(), in.eventId(), outcome.state(), outcome.history(), outcome.decisions());
-          });
-        }))
-        .invoke(() -> progress.factApplied(in.zone(), in.fact()))
-        .chain(relay::flush);
+    return handling.reactive(record, () -> {
+      EventMapping.Incoming in = EventMapping.fromAvro(record.value());
+      if (in == null) {
+        LOG.debugf("Ignoring %s from %s", record.value().getClass(), record.topic());
+        return Uni.createFrom().voidItem();
+      }
+      return Panache.withTransaction(() -> store.isProcessed(in.eventId()).chain(done -> {
+            if (done) {
+              return Uni.createFrom().voidItem();
+            }
+            return store.load(in.zone()).chain(state -> {
+              ZoneProjector.Outcome outcome = ZoneProjector.apply(in.zone(), state, in.fact(), in.occurredAt());
+              return store.record(in.zone(), in.eventId(), outcome.state(), outcome.history(), outcome.decisions());
+            });
+          }))
+          .invoke(() -> progress.factApplied(in.zone(), in.fact()))
+          .chain(relay::flush);
+    });
   }
 }

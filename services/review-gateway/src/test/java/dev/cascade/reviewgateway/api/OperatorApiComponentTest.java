@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
+import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.PipelineStep;
 import dev.cascade.events.v1.ProgressUnit;
@@ -52,6 +53,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -202,6 +204,49 @@ class OperatorApiComponentTest {
         .body("stepProgress.step", equalTo("publish"))
         .body("stepProgress.phase", equalTo("read"))
         .body("stepProgress.done", equalTo(2_400_000)));
+  }
+
+  /**
+   * Issue 9: an event that cannot be handled is set aside, shown in the zone's status and history, and never stops
+   * the projection; an event another service set aside (its dead letter) shows the same way.
+   */
+  @Test
+  void eventsSetAsideShowInTheZoneStatusAndTheProjectionGoesOn() throws Exception {
+    String zone = addZone("aside", "default");
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers"),
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+      producer.send(new ProducerRecord<>(Topics.UNSIGNED_VERSIONS, zone, "not avro".getBytes())).get();
+    }
+    ConsumerRecord<String, Object> letter = awaitRecord(Topics.deadLetters("review-gateway"),
+        r -> zone.equals(r.key()));
+    EventDeadLettered own = (EventDeadLettered) letter.value();
+    assertEquals(Topics.UNSIGNED_VERSIONS, own.getTopic());
+    assertEquals(0, own.getAttempts());
+    assertTrue(own.getReason().startsWith("could not be decoded: "), own.getReason());
+
+    // The next event on the same topic and zone is applied: the bad record held nothing up.
+    sendLoaded(zone, UUID.randomUUID().toString(), 2026120601L, UUID.randomUUID().toString());
+    send(Topics.deadLetters("signer"), zone, EventDeadLettered.newBuilder()
+        .setMetadata(EventMetadata.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(Instant.now())
+            .setProducer("signer").setCausationId("approval-1").build())
+        .setZone(zone).setTopic(Topics.ZONE_REVIEWS).setPartition(4).setOffset(99L)
+        .setEventType("ZoneVersionReviewed").setReason("IllegalStateException: database down").setAttempts(6)
+        .build());
+
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
+        .body("unsigned.serial", equalTo(2026120601))
+        .body("setAside.service", equalTo(List.of("review-gateway", "signer")))
+        .body("setAside[0].topic", equalTo(Topics.UNSIGNED_VERSIONS))
+        .body("setAside[0].eventType", nullValue())
+        .body("setAside[1].eventType", equalTo("ZoneVersionReviewed"))
+        .body("setAside[1].offset", equalTo(99))
+        .body("setAside[1].attempts", equalTo(6))
+        .body("setAside[1].reason", equalTo("IllegalStateException: database down")));
+    given().get("/zone/" + zone + "/history").then().statusCode(200)
+        .body("history.event", hasItems("Event ZoneVersionReviewed (cascade.zone-reviews.v1 partition 4 offset 99)"
+            + " set aside by signer after 6 attempt(s): IllegalStateException: database down"));
   }
 
   @Test

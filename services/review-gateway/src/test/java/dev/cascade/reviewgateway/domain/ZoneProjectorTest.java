@@ -53,6 +53,29 @@ class ZoneProjectorTest {
   }
 
   @Test
+  void eventsSetAsideAreKeptUntilTheNextPublication() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
+        .state();
+    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
+    ZoneProjector.Outcome undecodable = apply(s,
+        new ZoneFact.SetAside("signer", "cascade.zone-reviews.v1", 3, 17, null, "could not be decoded: x", 0));
+    assertEquals(List.of("A record that could not be decoded (cascade.zone-reviews.v1 partition 3 offset 17) set"
+        + " aside by signer: could not be decoded: x"), events(undecodable));
+    for (int i = 0; i < ZoneState.SET_ASIDE_KEPT; i++) {
+      s = apply(undecodable.state(), new ZoneFact.SetAside("publisher", "cascade.signed-versions.v1", 0, i,
+          "ZoneVersionSigned", "failed " + i, 6)).state();
+    }
+    assertEquals(ZoneState.SET_ASIDE_KEPT, s.setAside.size(), "only the newest are kept");
+    assertEquals("failed 0", s.setAside.get(0).reason(), "the oldest, the signer's, made room");
+    assertEquals(ZoneProgress.SIGNING, s.progress, "setting an event aside moves no step");
+
+    s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1")).state();
+    assertEquals(ZoneState.SET_ASIDE_KEPT, s.setAside.size());
+    s = apply(s, new ZoneFact.Published("v1", 7, 8, 31, T0)).state();
+    assertTrue(s.setAside.isEmpty(), "a later publication shows the pipeline got past them");
+  }
+
+  @Test
   void reviewsOffRunStraightThroughWithOneGateApprovalEach() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
         .state();

@@ -10,6 +10,7 @@ import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.service.ZoneApex;
+import dev.cascade.service.messaging.EventHandling;
 import dev.cascade.signer.domain.Approval;
 import dev.cascade.signer.domain.WrappedKeySet;
 import dev.cascade.signer.persistence.SignerStore;
@@ -21,11 +22,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * The signer's four consumers. Each runs on a worker thread ({@code @Blocking}, in order per channel), records what
- * it learned, then signs whatever that completed. None handles an event before {@link SignedVersionRestore} has
- * brought the tables up to the signer's own topic. A handler never throws: a failure is logged with zone and version
- * and the message is acknowledged, so one bad event cannot stop the channel (signing failures are events of their
- * own, see {@link SigningService}).
+ * The signer's four consumers. Each runs on a worker thread ({@code @Blocking}, in order per channel) through
+ * {@link EventHandling}: inside its message's trace, tried again with backoff when it fails, and set aside on the
+ * signer's dead-letter topic when it still fails, so one bad event cannot stop the channel and never goes unseen
+ * (signing failures are events of their own, see {@link SigningService}). None handles an event before
+ * {@link SignedVersionRestore} has brought the tables up to the signer's own topic.
  */
 @ApplicationScoped
 public class SignerConsumers {
@@ -35,19 +36,23 @@ public class SignerConsumers {
   private final SignerStore store;
   private final SigningService signing;
   private final SignedVersionRestore restore;
+  private final EventHandling handling;
 
-  public SignerConsumers(SignerStore store, SigningService signing, SignedVersionRestore restore) {
+  public SignerConsumers(
+      SignerStore store, SigningService signing, SignedVersionRestore restore, EventHandling handling) {
     this.store = store;
     this.signing = signing;
     this.restore = restore;
+    this.handling = handling;
   }
 
   /** ZoneAdded: keep the policy snapshot; ZoneRemoved: forget it. */
   @Incoming("zone-registry")
   @Blocking
   public CompletionStage<Void> onZoneRegistry(Message<ZoneRegistryFact> message) {
-    ZoneRegistryFact event = message.getPayload();
-    handle(message, event == null ? null : event.getZone(), null, () -> {
+    restore.awaitRestored();
+    return handling.blocking(message, () -> {
+      ZoneRegistryFact event = message.getPayload();
       String zone = ZoneApex.canonical(event.getZone());
       if (event.getFact() instanceof ZoneAdded added) {
         store.savePolicy(zone, EventMapping.policy(added.getPolicy()), event.getMetadata().getEventId());
@@ -58,7 +63,6 @@ public class SignerConsumers {
         LOG.infof("zone %s removed: policy and pending approvals forgotten", zone);
       }
     });
-    return message.ack();
   }
 
   /**
@@ -69,29 +73,28 @@ public class SignerConsumers {
   @Incoming("key-sets")
   @Blocking
   public CompletionStage<Void> onKeySet(Message<KeySetChanged> message) {
-    KeySetChanged event = message.getPayload();
-    handle(message, event == null ? null : event.getZone(), null, () -> {
-      WrappedKeySet keySet = EventMapping.keySet(event);
+    restore.awaitRestored();
+    return handling.blocking(message, () -> {
+      WrappedKeySet keySet = EventMapping.keySet(message.getPayload());
       store.saveKeySet(keySet);
       LOG.infof("zone %s: key set %s with %d keys", keySet.zone(), keySet.eventId(), keySet.keys().size());
       signing.signPending(keySet.zone());
       signing.resignIfNeeded(keySet.zone());
     });
-    return message.ack();
   }
 
   /** ZoneVersionLoaded: keep the manifest and sign the version if it was approved before it arrived. */
   @Incoming("unsigned-versions")
   @Blocking
   public CompletionStage<Void> onUnsignedVersion(Message<UnsignedVersionFact> message) {
-    UnsignedVersionFact event = message.getPayload();
-    if (event != null && event.getFact() instanceof ZoneVersionLoaded loaded) {
-      handle(message, event.getZone(), loaded.getVersionId(), () -> {
+    restore.awaitRestored();
+    return handling.blocking(message, () -> {
+      UnsignedVersionFact event = message.getPayload();
+      if (event.getFact() instanceof ZoneVersionLoaded loaded) {
         store.saveManifest(EventMapping.manifest(event.getZone(), loaded));
         signing.trySign(loaded.getVersionId());
-      });
-    }
-    return message.ack();
+      }
+    });
   }
 
   /**
@@ -101,35 +104,21 @@ public class SignerConsumers {
   @Incoming("zone-reviews")
   @Blocking
   public CompletionStage<Void> onReview(Message<ZoneVersionReviewed> message) {
-    ZoneVersionReviewed event = message.getPayload();
-    if (event != null && event.getStage() == ReviewStage.UNSIGNED) {
-      handle(message, event.getZone(), event.getVersionId(), () -> {
-        String zone = ZoneApex.canonical(event.getZone());
-        if (event.getDecision() == ReviewDecision.APPROVED) {
-          store.recordApproval(
-              new Approval(zone, event.getVersionId(), event.getSerial(), event.getMetadata().getEventId(),
-                  event.getContentDigest()));
-          signing.trySign(event.getVersionId());
-        } else {
-          store.recordRejection(zone, event.getVersionId(), event.getSerial(), event.getMetadata().getEventId());
-          signing.resignIfNeeded(zone);
-        }
-      });
-    }
-    return message.ack();
-  }
-
-  private void handle(Message<?> message, String zone, String versionId, Runnable work) {
-    if (message.getPayload() == null) {
-      LOG.warn("skipping a record that could not be deserialised");
-      return;
-    }
     restore.awaitRestored();
-    Traced.within(message, () -> {
-      try {
-        work.run();
-      } catch (RuntimeException e) {
-        LOG.errorf(e, "zone %s version %s: handling failed", zone, versionId == null ? "-" : versionId);
+    return handling.blocking(message, () -> {
+      ZoneVersionReviewed event = message.getPayload();
+      if (event.getStage() != ReviewStage.UNSIGNED) {
+        return;
+      }
+      String zone = ZoneApex.canonical(event.getZone());
+      if (event.getDecision() == ReviewDecision.APPROVED) {
+        store.recordApproval(
+            new Approval(zone, event.getVersionId(), event.getSerial(), event.getMetadata().getEventId(),
+                event.getContentDigest()));
+        signing.trySign(event.getVersionId());
+      } else {
+        store.recordRejection(zone, event.getVersionId(), event.getSerial(), event.getMetadata().getEventId());
+        signing.resignIfNeeded(zone);
       }
     });
   }

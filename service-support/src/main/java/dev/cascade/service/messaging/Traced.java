@@ -1,4 +1,4 @@
-package dev.cascade.signer.pipeline;
+package dev.cascade.service.messaging;
 
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;

@@ -1,0 +1,159 @@
+package dev.cascade.service.messaging;
+
+import dev.cascade.events.Topics;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * How every consumer handles a record (issue 9, "nothing is lost on an error"): a handler that fails is run again
+ * with backoff ({@link RetryPolicy}); when it still fails, or when the record cannot be decoded at all, the record is
+ * set aside ({@link DeadLetters}) and the channel moves on, so one bad event never stops a channel for every other
+ * zone and is never dropped silently. Only when not even the dead letter can be written does the record fail, and
+ * with it the channel (the connector's failure strategy {@code fail}: the service turns unready and is restarted,
+ * and reads the record again).
+ *
+ * <p>The retries hold up the record's partition, and with it the zones that share it, for at most the policy's total
+ * backoff: order per zone is worth more than the delay (a later fact about a zone must not overtake an earlier one).
+ */
+@ApplicationScoped
+public class EventHandling {
+
+  private static final Logger LOG = Logger.getLogger(EventHandling.class);
+
+  private final DeadLetters deadLetters;
+  private final RetryPolicy retry;
+
+  @Inject
+  public EventHandling(
+      DeadLetters deadLetters,
+      @ConfigProperty(name = "cascade.handler.attempts", defaultValue = "6") int attempts,
+      @ConfigProperty(name = "cascade.handler.initial-backoff", defaultValue = "1s") Duration initialBackoff,
+      @ConfigProperty(name = "cascade.handler.max-backoff", defaultValue = "16s") Duration maxBackoff) {
+    this(deadLetters, new RetryPolicy(attempts, initialBackoff, maxBackoff));
+  }
+
+  EventHandling(DeadLetters deadLetters, RetryPolicy retry) {
+    this.deadLetters = deadLetters;
+    this.retry = retry;
+  }
+
+  /**
+   * Handles {@code message} on the calling worker thread ({@code @Blocking} consumers), inside the message's trace.
+   *
+   * @return the message's ack once the work succeeded or the record was set aside; its nack when the dead letter
+   *     could not be written
+   */
+  public CompletionStage<Void> blocking(Message<?> message, Runnable work) {
+    ConsumerRecord<String, ?> record = record(message);
+    if (message.getPayload() == null) {
+      return setAsideAndAck(message, record, DeadLetters.undecodable(record), 0);
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Traced.within(message, work);
+        return message.ack();
+      } catch (RuntimeException e) {
+        if (attempt >= retry.attempts()) {
+          return setAsideAndAck(message, record, describe(e), attempt);
+        }
+        Duration wait = retry.backoffAfter(attempt);
+        LOG.warnf(e, "%s: attempt %d of %d failed, trying again in %d ms", where(record), attempt, retry.attempts(),
+            wait.toMillis());
+        try {
+          Thread.sleep(wait.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return message.nack(interrupted);
+        }
+      }
+    }
+  }
+
+  /**
+   * Handles {@code record} with reactive {@code work}, run again (on the caller's Vert.x context, which Hibernate
+   * Reactive needs) after each failure. The returned Uni succeeds once the work succeeded or the record was set
+   * aside; it fails only when the dead letter could not be written.
+   */
+  public Uni<Void> reactive(ConsumerRecord<String, ?> record, Supplier<Uni<Void>> work) {
+    if (record.value() == null) {
+      return setAside(record, DeadLetters.undecodable(record), 0);
+    }
+    Context context = Vertx.currentContext();
+    Executor resume = context == null ? Runnable::run : task -> context.runOnContext(ignored -> task.run());
+    return attempt(record, work, 1, resume);
+  }
+
+  /** The consumer record behind a message from the Kafka connector. */
+  public static ConsumerRecord<String, ?> record(Message<?> message) {
+    @SuppressWarnings("unchecked")
+    IncomingKafkaRecordMetadata<String, ?> metadata =
+        message.getMetadata(IncomingKafkaRecordMetadata.class)
+            .orElseThrow(() -> new IllegalArgumentException("not a message from the Kafka connector"));
+    return metadata.getRecord();
+  }
+
+  private Uni<Void> attempt(ConsumerRecord<String, ?> record, Supplier<Uni<Void>> work, int attempt, Executor resume) {
+    return Uni.createFrom().deferred(work::get).onFailure().recoverWithUni(failure -> {
+      if (attempt >= retry.attempts()) {
+        return setAside(record, describe(failure), attempt);
+      }
+      Duration wait = retry.backoffAfter(attempt);
+      LOG.warnf(failure, "%s: attempt %d of %d failed, trying again in %d ms", where(record), attempt,
+          retry.attempts(), wait.toMillis());
+      return Uni.createFrom().voidItem().onItem().delayIt().by(wait).emitOn(resume)
+          .chain(() -> attempt(record, work, attempt + 1, resume));
+    });
+  }
+
+  private CompletionStage<Void> setAsideAndAck(
+      Message<?> message, ConsumerRecord<String, ?> record, String reason, int attempts) {
+    try {
+      setAside(record, reason, attempts).await().indefinitely();
+      return message.ack();
+    } catch (RuntimeException e) {
+      return message.nack(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+    }
+  }
+
+  private Uni<Void> setAside(ConsumerRecord<String, ?> record, String reason, int attempts) {
+    if (Topics.isDeadLetters(record.topic())) {
+      // A dead letter that cannot be handled is not set aside again (that would loop); it stays on its topic.
+      LOG.errorf("%s: a dead letter that cannot be handled (%s); skipped", where(record), reason);
+      return Uni.createFrom().voidItem();
+    }
+    LOG.errorf("%s: set aside on %s after %d attempt(s): %s", where(record),
+        Topics.deadLetters(deadLetters.service()), attempts, reason);
+    return Uni.createFrom().completionStage(() -> deadLetters.setAside(record, reason, attempts))
+        .onFailure().invoke(e -> LOG.errorf(e, "%s: the dead letter could not be written", where(record)));
+  }
+
+  private static String where(ConsumerRecord<String, ?> record) {
+    return "zone " + record.key() + ", " + record.topic() + " partition " + record.partition() + " offset "
+        + record.offset();
+  }
+
+  /** The failure as an operator reads it: its message, and the root cause's where that says something else. */
+  static String describe(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String top = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    return root == failure || String.valueOf(failure.getMessage()).contains(String.valueOf(root.getMessage()))
+        ? top
+        : top + " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+  }
+}
