@@ -13,7 +13,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -37,12 +36,8 @@ public class EventHandling {
   private final RetryPolicy retry;
 
   @Inject
-  public EventHandling(
-      DeadLetters deadLetters,
-      @ConfigProperty(name = "cascade.handler.attempts", defaultValue = "6") int attempts,
-      @ConfigProperty(name = "cascade.handler.initial-backoff", defaultValue = "1s") Duration initialBackoff,
-      @ConfigProperty(name = "cascade.handler.max-backoff", defaultValue = "16s") Duration maxBackoff) {
-    this(deadLetters, new RetryPolicy(attempts, initialBackoff, maxBackoff));
+  public EventHandling(DeadLetters deadLetters, HandlerConfig config) {
+    this(deadLetters, config.retryPolicy());
   }
 
   EventHandling(DeadLetters deadLetters, RetryPolicy retry) {

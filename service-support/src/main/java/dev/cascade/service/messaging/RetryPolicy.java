@@ -6,7 +6,7 @@ import java.time.Duration;
  * How often a failing handler runs, and how long it waits in between: {@code initialBackoff} after the first failure,
  * doubled after each further one, never more than {@code maxBackoff}.
  *
- * <p>The defaults ({@link EventHandling}: 6 attempts, 1 s doubling to 16 s, 31 s of waiting in all) outlast a
+ * <p>The defaults ({@link HandlerConfig}: 6 attempts, 1 s doubling to 16 s, 31 s of waiting in all) outlast a
  * PostgreSQL primary switch, which Patroni completes within its default leader TTL of 30 s, and stay below the 60 s
  * that SmallRye's throttled commit strategy lets a record wait unacknowledged before it marks the channel failed
  * ({@code throttled.unprocessed-record-max-age.ms}). No official reference for the numbers themselves.

@@ -25,6 +25,7 @@ import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.DenialKind;
+import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.KeyRole;
 import dev.cascade.events.v1.KeySetChanged;
@@ -74,9 +75,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Master;
@@ -352,6 +359,40 @@ class SignerPipelineTest {
     assertEquals(store.findKeySet(zone).orElseThrow().eventId(), store.findSignedHead(zone).orElseThrow().keySetEventId());
     signing.resignIfNeeded(zone);
     assertEquals(second, store.findSignedHead(zone).orElseThrow().signedVersionId(), "the new version made it moot");
+  }
+
+  /**
+   * Issue 9: an event whose handler keeps failing is tried again, then set aside on the signer's dead-letter topic,
+   * and the events behind it on the same topic are handled; a record that cannot be decoded is set aside at once.
+   */
+  @Test
+  void anEventThatKeepsFailingIsSetAsideAndTheEventsBehindItAreHandled() throws Exception {
+    // Longer than a domain name may be (255 octets, RFC 1035 §2.3.4), and than the column that keys approvals.
+    String tooLong = "a".repeat(60) + "." + "b".repeat(60) + "." + "c".repeat(60) + "." + "d".repeat(60) + ".test.";
+    Bus.send(Topics.ZONE_REVIEWS, tooLong, approval(tooLong, UUID.randomUUID().toString(), 1), null);
+    try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Bus.bootstrap(),
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+      raw.send(new ProducerRecord<>(Topics.ZONE_REVIEWS, "garbled.test.", "not avro".getBytes())).get();
+    }
+    String zone = "after-poison.test.";
+    String versionId = UUID.randomUUID().toString();
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, versionId, 5), null);
+
+    EventDeadLettered failed = Bus.<EventDeadLettered>await(Topics.deadLetters("signer"),
+        d -> d.getZone().equals(tooLong), TIMEOUT).value();
+    assertEquals("ZoneVersionReviewed", failed.getEventType());
+    assertEquals(Topics.ZONE_REVIEWS, failed.getTopic());
+    assertEquals(3, failed.getAttempts(), "the test profile's three attempts");
+    assertEquals("signer", failed.getMetadata().getProducer());
+    EventDeadLettered garbled = Bus.<EventDeadLettered>await(Topics.deadLetters("signer"),
+        d -> d.getZone().equals("garbled.test."), TIMEOUT).value();
+    assertEquals(0, garbled.getAttempts());
+    assertNull(garbled.getEventType());
+    assertTrue(garbled.getReason().startsWith("could not be decoded: "), garbled.getReason());
+    await().atMost(TIMEOUT).until(() -> store.findApproval(versionId)
+        .map(state -> state.status() == SigningStatus.PENDING).orElse(false));
   }
 
   @Test
