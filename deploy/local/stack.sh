@@ -258,7 +258,10 @@ pg_down() {
 # Apicurio Registry 2.4.2 (stack-notes §4)
 
 registry_up() {
-    if running_pid registry "$REGISTRY_JAR" > /dev/null; then say "registry already running"; return 0; fi
+    # The schemas of a new build are registered even when the registry already runs.
+    if running_pid registry "$REGISTRY_JAR" > /dev/null; then
+        say "registry already running"; registry_rule; return 0
+    fi
     [[ -f $REGISTRY_JAR ]] \
         || die "registry jar missing: $REGISTRY_JAR; run: ./mvnw -B -q -f deploy/local/apicurio/pom.xml package -DskipTests (or make build)"
     require_free_port registry "$REGISTRY_PORT"
@@ -278,14 +281,16 @@ registry_up() {
     registry_rule
 }
 
-# The global compatibility rule (issue 9): every new version of an event schema must read, and be read by, every
-# older one, since a replay reads the log from its first record. POST creates the rule, PUT updates an existing one.
+# The deploy step (issue 9), as compose and the chart run it: the global compatibility rule FULL_TRANSITIVE (every
+# new version of an event schema must read, and be read by, every older one, since a replay reads the log from its
+# first record), then every event schema; the services register none themselves. Idempotent. It runs from a service's
+# fast-jar libraries, which hold shared-events and the registry's serde (lib/boot has the logging they need).
 registry_rule() {
-    local rule='{"type":"COMPATIBILITY","config":"FULL_TRANSITIVE"}'
-    curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -d "$rule" "$REGISTRY_URL/admin/rules" 2>/dev/null \
-        || curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "$rule" \
-            "$REGISTRY_URL/admin/rules/COMPATIBILITY" \
-        || die "registry: cannot set the global FULL_TRANSITIVE compatibility rule"
+    local lib=$REPO/services/review-gateway/target/quarkus-app/lib
+    [[ -d $lib/main ]] || die "$lib missing; the schema registration runs from it: build first (make build)"
+    java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$lib/boot/*:$lib/main/*" \
+        dev.cascade.events.registry.RegisterSchemas --registry "$REGISTRY_URL" \
+        || die "registry: the compatibility rule or the event schemas could not be registered (see above)"
 }
 
 # ---------------------------------------------------------------------------------------------------------------

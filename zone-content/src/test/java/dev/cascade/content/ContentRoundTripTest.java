@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.zone.RecordText;
+import dev.cascade.events.Topics;
+import dev.cascade.events.registry.SchemaRegistration;
 import dev.cascade.events.v1.ContentEncoding;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.ZoneContentChunk;
@@ -44,6 +46,10 @@ class ContentRoundTripTest {
 
   @BeforeAll
   static void connect() {
+    // A topic of this test's own is not in the catalogue, so the deploy step did not register its schema, and the
+    // writer, like every producer, registers none: register it as the deploy step registers the content topics'.
+    SchemaRegistration.register(
+        Services.registryUrl(), List.of(new Topics.Topic(TOPIC, "test", ZoneContentChunk.class)), System.out);
     writer = new ContentWriter(KafkaSettings.producer(Services.kafkaBootstrap(), Services.registryUrl()));
     reader = new ContentReader(KafkaSettings.consumer(Services.kafkaBootstrap(), Services.registryUrl()));
   }

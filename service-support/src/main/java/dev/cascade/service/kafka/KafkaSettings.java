@@ -1,5 +1,6 @@
 package dev.cascade.service.kafka;
 
+import dev.cascade.events.registry.SchemaRegistration;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import java.util.HashMap;
@@ -32,7 +33,8 @@ public final class KafkaSettings {
     // producer and kept so by the broker.
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     config.put(REGISTRY_URL, registryUrl);
-    config.put("apicurio.registry.auto-register", true);
+    // The schemas are registered by the deploy step; the producer only looks its own up (issue 9).
+    config.putAll(SchemaRegistration.PRODUCER_SETTINGS);
     return config;
   }
 

@@ -51,6 +51,13 @@ final class CodeConfig {
       Pattern.compile("static\\s+final\\s+List<String>\\s+PROGRESS\\s*=\\s*List\\.of\\(([A-Z0-9_,\\s]*)\\)");
   private static final Pattern PROGRESS_RETENTION =
       Pattern.compile("static\\s+final\\s+long\\s+PROGRESS_RETENTION_MS\\s*=\\s*([0-9_]+)L?\\s*;");
+  /** The services that each write a dead-letter topic: {@code DEAD_LETTER_WRITERS = List.of("loader", ...)}. */
+  private static final Pattern DEAD_LETTER_WRITERS =
+      Pattern.compile("static\\s+final\\s+List<String>\\s+DEAD_LETTER_WRITERS\\s*=\\s*List\\.of\\(([^)]*)\\)");
+  /** How a dead-letter topic is named: {@code deadLetters(String service) { return "cascade." + service + "..."; }}. */
+  private static final Pattern DEAD_LETTER_NAME = Pattern.compile(
+      "deadLetters\\(String\\s+(\\w+)\\)\\s*\\{\\s*return\\s+\"([^\"]*)\"\\s*\\+\\s*\\1\\s*\\+\\s*\"([^\"]*)\"\\s*;");
+  private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"");
   private static final Pattern INNER_DEFAULT = Pattern.compile("\\$\\{[A-Za-z0-9_.\\-]+(?::([^{}]*))?\\}");
 
   /**
@@ -116,7 +123,10 @@ final class CodeConfig {
     }
   }
 
-  /** The topic catalogue: every topic, the progress topics among them, and the retention those get. */
+  /**
+   * The topic catalogue: every topic (the constants and the dead-letter topic of each of {@code DEAD_LETTER_WRITERS}),
+   * the progress topics among them, and the retention those get.
+   */
   private record Catalogue(Set<String> topics, Set<String> progressTopics, long progressRetentionMs) {}
 
   private final Path root;
@@ -250,8 +260,19 @@ final class CodeConfig {
       }
       progress.add(topic);
     }
-    return new Catalogue(new TreeSet<>(byConstant.values()), progress,
-        Long.parseLong(retention.group(1).replace("_", "")));
+    Set<String> topics = new TreeSet<>(byConstant.values());
+    Matcher writers = DEAD_LETTER_WRITERS.matcher(java);
+    if (writers.find()) {
+      Matcher name = DEAD_LETTER_NAME.matcher(java);
+      if (!name.find()) {
+        throw new IllegalStateException("DEAD_LETTER_WRITERS, but no deadLetters(String) naming topics, in " + file);
+      }
+      Matcher writer = QUOTED.matcher(writers.group(1));
+      while (writer.find()) {
+        topics.add(name.group(2) + writer.group(1) + name.group(3));
+      }
+    }
+    return new Catalogue(topics, progress, Long.parseLong(retention.group(1).replace("_", "")));
   }
 
   /**

@@ -459,6 +459,11 @@ final class DeploymentFiles {
       return result;
     }
     root.path("services").fields().forEachRemaining(e -> {
+      // A one-shot job running a tool from a service's image (registry-rules runs the schema registration from
+      // review-gateway's) is no deployment of that service.
+      if (e.getValue().path("restart").asText().equals("no") && e.getValue().has("entrypoint")) {
+        return;
+      }
       JsonNode build = e.getValue().path("build");
       String context = build.isTextual() ? build.asText() : build.path("context").asText("");
       Matcher m = Pattern.compile("^(?:\\./)?services/([^/]+)/?$").matcher(context);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.cascade.events.Topics;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +51,7 @@ class DeploymentFilesTest {
 
   @Test
   void everyTopicIsInTheCatalogueAndCreatedWithItsRetention() {
-    assertEquals(11, CODE.topics().size(), "topics " + CODE.topics());
+    assertEquals(Topics.ALL.stream().map(Topics.Topic::name).collect(Collectors.toSet()), CODE.topics());
     assertEquals(Set.of("cascade.load-progress.v1", "cascade.sign-progress.v1", "cascade.publish-progress.v1"),
         CODE.progressTopics());
     assertEquals(3_600_000L, CODE.progressRetentionMs());
@@ -132,7 +134,7 @@ class DeploymentFilesTest {
 
     List<String> factAndContentTopics =
         CODE.topics().stream().filter(t -> !CODE.progressTopics().contains(t)).toList();
-    assertEquals(8, factAndContentTopics.size(), factAndContentTopics.toString());
+    assertEquals(13, factAndContentTopics.size(), factAndContentTopics.toString());
     assertEquals(factAndContentTopics.stream().map(t -> "docker-compose.yml: creates topic " + t
         + " without unlimited retention (retention.ms=-1, retention.bytes=-1)").toList(), problems);
   }

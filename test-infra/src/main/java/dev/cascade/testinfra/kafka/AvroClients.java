@@ -1,5 +1,6 @@
 package dev.cascade.testinfra.kafka;
 
+import dev.cascade.events.registry.SchemaRegistration;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,15 +23,17 @@ public final class AvroClients {
 
   private AvroClients() {}
 
-  /** String keys (the zone apex), Avro values; schemas are auto-registered as the services' outgoing channels do. */
+  /**
+   * String keys (the zone apex), Avro values; like the services' producers, it only finds the schemas the deploy step
+   * registered ({@link SchemaRegistration#PRODUCER_SETTINGS}).
+   */
   public static <V> KafkaProducer<String, V> producer(String bootstrap, String registryUrl) {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName(),
-            "apicurio.registry.url", registryUrl,
-            "apicurio.registry.auto-register", "true"));
+    Map<String, Object> config = new HashMap<>(SchemaRegistration.PRODUCER_SETTINGS);
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName());
+    config.put("apicurio.registry.url", registryUrl);
+    return new KafkaProducer<>(config);
   }
 
   /**

@@ -32,8 +32,8 @@ import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
+import dev.cascade.testinfra.kafka.AvroClients;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,11 +51,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -323,12 +321,7 @@ class OperatorApiComponentTest {
   }
 
   private static void send(String topic, String zone, Object event) throws Exception {
-    try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers"),
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName(),
-        "apicurio.registry.url", config("mp.messaging.connector.smallrye-kafka.apicurio.registry.url"),
-        "apicurio.registry.auto-register", true))) {
+    try (KafkaProducer<String, Object> producer = producer()) {
       producer.send(new ProducerRecord<>(topic, zone, event)).get();
     }
   }
@@ -344,12 +337,7 @@ class OperatorApiComponentTest {
         .setFact(ZoneVersionLoaded.newBuilder().setVersionId(versionId).setSerial(serial)
             .setSource("/zones/" + zone + "zone").setByteCount(120).setContent(content).setWarnings(List.of()).build())
         .build();
-    try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config("kafka.bootstrap.servers"),
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName(),
-        "apicurio.registry.url", config("mp.messaging.connector.smallrye-kafka.apicurio.registry.url"),
-        "apicurio.registry.auto-register", true))) {
+    try (KafkaProducer<String, Object> producer = producer()) {
       producer.send(new ProducerRecord<>(Topics.UNSIGNED_VERSIONS, zone, event)).get();
     }
   }
@@ -391,6 +379,12 @@ class OperatorApiComponentTest {
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName(),
         "apicurio.registry.url", config("mp.messaging.connector.smallrye-kafka.apicurio.registry.url"),
         "apicurio.registry.use-specific-avro-reader", true));
+  }
+
+  /** A producer of the events other services write, finding their schemas as those services do. */
+  private static KafkaProducer<String, Object> producer() {
+    return AvroClients.producer(
+        config("kafka.bootstrap.servers"), config("mp.messaging.connector.smallrye-kafka.apicurio.registry.url"));
   }
 
   private static String config(String key) {
