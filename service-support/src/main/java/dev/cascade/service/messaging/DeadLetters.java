@@ -122,7 +122,8 @@ public class DeadLetters {
     return event.getSchema().getName();
   }
 
-  private static String eventId(Object value) {
+  /** The eventId of an event's metadata; null for a value without one. */
+  static String eventId(Object value) {
     if (value instanceof IndexedRecord event) {
       Schema.Field metadata = event.getSchema().getField("metadata");
       if (metadata != null && event.get(metadata.pos()) instanceof EventMetadata m) {

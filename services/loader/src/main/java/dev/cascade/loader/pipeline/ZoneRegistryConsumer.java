@@ -88,19 +88,8 @@ public class ZoneRegistryConsumer {
   @Incoming(Channels.ZONE_REGISTRY)
   public Uni<Void> onZoneRegistryFact(
       ZoneRegistryFact fact, IncomingKafkaRecordMetadata<String, ZoneRegistryFact> origin) {
-    return handling.reactive(origin.getRecord(), () -> {
-      String eventId = fact.getMetadata().getEventId();
-      return Uni.createFrom()
-          .completionStage(restore.restored())
-          .chain(() -> state.alreadyProcessed(eventId))
-          .chain(seen -> {
-            if (seen) {
-              LOG.debugf("zone registry event %s already processed, skipping", eventId);
-              return Uni.createFrom().voidItem();
-            }
-            return dispatch(fact, eventId);
-          });
-    });
+    return handling.reactiveOnce(origin.getRecord(), restore.restored(), state::alreadyProcessed,
+        eventId -> dispatch(fact, eventId));
   }
 
   private Uni<Void> dispatch(ZoneRegistryFact fact, String eventId) {
