@@ -42,22 +42,32 @@ public final class TopicHistory {
       Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
       List<ConsumerRecord<String, V>> history = new ArrayList<>();
       for (TopicPartition partition : assigned) {
-        long last = end.get(partition);
-        consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
-        while (consumer.position(partition, remaining(deadline, topic)) < last) {
-          for (ConsumerRecord<String, V> record : consumer.poll(remaining(deadline, topic))) {
-            if (record.offset() < last) {
-              history.add(record);
-            }
-          }
-        }
+        readPartition(consumer, partition, end.get(partition), deadline, history);
       }
       return history;
     }
   }
 
-  private static Duration remaining(Instant deadline, String topic) {
+  /** Adds the records of {@code partition} from its first offset up to (not including) {@code end} to {@code into}. */
+  static <V> void readPartition(
+      KafkaConsumer<String, V> consumer,
+      TopicPartition partition,
+      long end,
+      Instant deadline,
+      List<ConsumerRecord<String, V>> into) {
+    String topic = partition.topic();
+    consumer.assign(List.of(partition));
+    consumer.seekToBeginning(List.of(partition));
+    while (consumer.position(partition, remaining(deadline, topic)) < end) {
+      for (ConsumerRecord<String, V> record : consumer.poll(remaining(deadline, topic))) {
+        if (record.offset() < end) {
+          into.add(record);
+        }
+      }
+    }
+  }
+
+  static Duration remaining(Instant deadline, String topic) {
     Duration left = Duration.between(Instant.now(), deadline);
     if (left.isNegative() || left.isZero()) {
       throw new TimeoutException("reading the history of " + topic + " took longer than allowed");

@@ -5,6 +5,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reads and writes the loader's tables. Each write that finishes the handling of an event records the event id in
@@ -24,25 +26,61 @@ public class LoaderState {
         () -> LoadedZone.<LoadedZone>findById(zone).map(row -> Optional.ofNullable(row).map(r -> r.digest)));
   }
 
-  /** Records a newly published version of {@code zone} and marks {@code eventId} processed. */
+  /**
+   * Records a newly published version of {@code zone} and marks {@code eventId} processed.
+   *
+   * @param loadedAt when the version was announced, as its ZoneVersionLoaded carries it (so a rebuild from that fact
+   *     writes the same row)
+   */
   public Uni<Void> recordVersion(
-      String zone, String source, String digest, String versionId, long serial, String eventId) {
-    Instant now = Instant.now();
+      String zone, String source, String digest, String versionId, long serial, Instant loadedAt, String eventId) {
     return Panache.withTransaction(
-        () ->
-            LoadedZone.<LoadedZone>findById(zone)
-                .chain(
-                    existing -> {
-                      LoadedZone row = existing != null ? existing : new LoadedZone();
-                      row.zone = zone;
-                      row.source = source;
-                      row.digest = digest;
-                      row.versionId = versionId;
-                      row.serial = serial;
-                      row.loadedAt = now;
-                      return existing != null ? Uni.createFrom().item(row) : row.<LoadedZone>persist();
-                    })
-                .chain(ignored -> insertProcessed(eventId, now)));
+        () -> upsertVersion(zone, source, digest, versionId, serial, loadedAt)
+            .chain(ignored -> insertProcessed(eventId, Instant.now())));
+  }
+
+  /** The ids of every event marked processed: a rebuild compares them with the events on the log. */
+  public Uni<Set<String>> processedEventIds() {
+    return Panache.withSession(() -> ProcessedEvent.<ProcessedEvent>listAll()
+        .map(rows -> rows.stream().map(row -> row.eventId).collect(Collectors.toSet())));
+  }
+
+  /**
+   * Rebuild: sets {@code zone}'s row to a version a ZoneVersionLoaded recorded, and marks {@code eventId} processed
+   * unless it already is (a restore may have marked it), in one transaction.
+   */
+  public Uni<Void> replayVersion(
+      String zone, String source, String digest, String versionId, long serial, Instant loadedAt, String eventId) {
+    return Panache.withTransaction(
+        () -> upsertVersion(zone, source, digest, versionId, serial, loadedAt)
+            .chain(ignored -> insertProcessedIfAbsent(eventId)));
+  }
+
+  /** Rebuild: forgets a removed {@code zone} and marks {@code eventId} processed unless it already is. */
+  public Uni<Void> replayRemoval(String zone, String eventId) {
+    return Panache.withTransaction(
+        () -> LoadedZone.deleteById(zone).chain(ignored -> insertProcessedIfAbsent(eventId)));
+  }
+
+  /** Rebuild: marks {@code eventId} processed unless it already is (a failed or unchanged load). */
+  public Uni<Void> replayProcessed(String eventId) {
+    return Panache.withTransaction(() -> insertProcessedIfAbsent(eventId));
+  }
+
+  private static Uni<LoadedZone> upsertVersion(
+      String zone, String source, String digest, String versionId, long serial, Instant loadedAt) {
+    return LoadedZone.<LoadedZone>findById(zone)
+        .chain(
+            existing -> {
+              LoadedZone row = existing != null ? existing : new LoadedZone();
+              row.zone = zone;
+              row.source = source;
+              row.digest = digest;
+              row.versionId = versionId;
+              row.serial = serial;
+              row.loadedAt = loadedAt;
+              return existing != null ? Uni.createFrom().item(row) : row.<LoadedZone>persist();
+            });
   }
 
   /** Forgets {@code zone} (it was removed from the registry) and marks {@code eventId} processed. */
@@ -56,6 +94,11 @@ public class LoaderState {
   public Uni<Void> markProcessed(String eventId) {
     Instant now = Instant.now();
     return Panache.withTransaction(() -> insertProcessed(eventId, now));
+  }
+
+  private static Uni<Void> insertProcessedIfAbsent(String eventId) {
+    return ProcessedEvent.<ProcessedEvent>findById(eventId)
+        .chain(found -> found != null ? Uni.createFrom().voidItem() : insertProcessed(eventId, Instant.now()));
   }
 
   private static Uni<Void> insertProcessed(String eventId, Instant now) {

@@ -12,6 +12,8 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -24,6 +26,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 @ApplicationScoped
 public class UnsignedVersionEmitter {
 
+  /** The precision of an event's occurredAt (timestamp-millis), so the time recorded equals the time announced. */
+  private static final Clock MILLIS = Clock.tickMillis(ZoneOffset.UTC);
+
   private final MutinyEmitter<UnsignedVersionFact> emitter;
   private final String producer;
 
@@ -34,8 +39,13 @@ public class UnsignedVersionEmitter {
     this.producer = producer;
   }
 
-  /** Announces a new unsigned version whose content is already on the content topic. */
-  Uni<Void> versionLoaded(
+  /**
+   * Announces a new unsigned version whose content is already on the content topic.
+   *
+   * @return when the version was announced, in the millisecond precision the event carries it (the loader records
+   *     that time, which a rebuild reads back from the event)
+   */
+  Uni<Instant> versionLoaded(
       String zone,
       String source,
       String versionId,
@@ -51,7 +61,8 @@ public class UnsignedVersionEmitter {
             .setContent(content)
             .setWarnings(List.copyOf(parsed.warnings()))
             .build();
-    return send(zone, loaded, causationId);
+    UnsignedVersionFact event = fact(zone, loaded, causationId);
+    return send(zone, event).replaceWith(event.getMetadata().getOccurredAt());
   }
 
   /** Announces that a zone file could not be loaded. */
@@ -63,16 +74,18 @@ public class UnsignedVersionEmitter {
             .setLine(failed.line())
             .setReason(failed.reason())
             .build();
-    return send(zone, fact, causationId);
+    return send(zone, fact(zone, fact, causationId));
   }
 
-  private Uni<Void> send(String zone, Object fact, String causationId) {
-    UnsignedVersionFact event =
-        UnsignedVersionFact.newBuilder()
-            .setMetadata(EventMetadataFactory.next(Clock.systemUTC(), producer, causationId))
-            .setZone(zone)
-            .setFact(fact)
-            .build();
+  private UnsignedVersionFact fact(String zone, Object fact, String causationId) {
+    return UnsignedVersionFact.newBuilder()
+        .setMetadata(EventMetadataFactory.next(MILLIS, producer, causationId))
+        .setZone(zone)
+        .setFact(fact)
+        .build();
+  }
+
+  private Uni<Void> send(String zone, UnsignedVersionFact event) {
     Message<UnsignedVersionFact> message =
         Message.of(event).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(zone).build());
     return emitter.sendMessage(message);

@@ -96,7 +96,7 @@ public class UnsignedVersionRestore {
             loaded.getVersionId());
         return state
             .recordVersion(zone, loaded.getSource(), loaded.getContent().getDigest(), loaded.getVersionId(),
-                loaded.getSerial(), cause)
+                loaded.getSerial(), event.getMetadata().getOccurredAt(), cause)
             .replaceWith(true);
       }
       LOG.warnf("zone %s: a failed load was announced but not recorded (a crash in between): recorded now", zone);

@@ -43,7 +43,8 @@ import org.jboss.logging.Logger;
  * must not stall the partition and with it every other zone on it. Events already handled (same eventId) are
  * skipped, since Kafka delivers at least once. The processed mark is written only after the outgoing event is
  * acknowledged, and no event is handled before {@link UnsignedVersionRestore} has recorded what a crash in between
- * left unrecorded, so the event is neither lost nor announced twice.
+ * left unrecorded, so the event is neither lost nor announced twice, nor before {@link LoaderRebuild} has rebuilt
+ * the tables from the events the loader's consumer group consumed before (an emptied schema).
  */
 @ApplicationScoped
 public class ZoneRegistryConsumer {
@@ -51,7 +52,7 @@ public class ZoneRegistryConsumer {
   private static final Logger LOG = Logger.getLogger(ZoneRegistryConsumer.class);
 
   private final UnsignedVersionEmitter emitter;
-  private final UnsignedVersionRestore restore;
+  private final LoaderRebuild rebuild;
   private final LoadProgressEmitter progress;
   private final LoaderState state;
   private final ContentWriter contentWriter;
@@ -68,7 +69,7 @@ public class ZoneRegistryConsumer {
 
   public ZoneRegistryConsumer(
       UnsignedVersionEmitter emitter,
-      UnsignedVersionRestore restore,
+      LoaderRebuild rebuild,
       LoadProgressEmitter progress,
       LoaderState state,
       ContentWriter contentWriter,
@@ -77,7 +78,7 @@ public class ZoneRegistryConsumer {
       @ConfigProperty(name = "cascade.loader.max-zone-bytes") long maxZoneBytes) {
     this.zoneLoader = new ZoneLoader(maxZoneBytes);
     this.emitter = emitter;
-    this.restore = restore;
+    this.rebuild = rebuild;
     this.progress = progress;
     this.state = state;
     this.contentWriter = contentWriter;
@@ -88,7 +89,7 @@ public class ZoneRegistryConsumer {
   @Incoming(Channels.ZONE_REGISTRY)
   public Uni<Void> onZoneRegistryFact(
       ZoneRegistryFact fact, IncomingKafkaRecordMetadata<String, ZoneRegistryFact> origin) {
-    return handling.reactiveOnce(origin.getRecord(), restore.restored(), state::alreadyProcessed,
+    return handling.reactiveOnce(origin.getRecord(), rebuild.rebuilt(), state::alreadyProcessed,
         eventId -> dispatch(fact, eventId));
   }
 
@@ -174,9 +175,10 @@ public class ZoneRegistryConsumer {
     return emitter
         .versionLoaded(zone, source, result.version().versionId(), loaded.zone(), result.version().location(), eventId)
         .chain(
-            () ->
+            announcedAt ->
                 state.recordVersion(
-                    zone, source, loaded.digest(), result.version().versionId(), loaded.zone().serial(), eventId))
+                    zone, source, loaded.digest(), result.version().versionId(), loaded.zone().serial(), announcedAt,
+                    eventId))
         .invoke(() -> lastLoaded.put(zone, result.version()));
   }
 

@@ -1,0 +1,144 @@
+package dev.cascade.loader.pipeline;
+
+import dev.cascade.events.Topics;
+import dev.cascade.events.v1.UnsignedVersionFact;
+import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneRemoved;
+import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.loader.persistence.LoaderState;
+import dev.cascade.service.StartupRebuild;
+import dev.cascade.service.ZoneApex;
+import dev.cascade.service.kafka.KafkaSettings;
+import dev.cascade.service.kafka.RebuildHistory;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Rebuilds the loader's tables from the log at start ({@link StartupRebuild}), after {@link UnsignedVersionRestore}
+ * and before any registry event is handled: an emptied schema gets back each zone's last loaded version and the
+ * processed registry events, so an unchanged file stays unchanged and a handled event is not loaded again.
+ *
+ * <p>The registry events the loader's group consumed ({@link RebuildHistory}) are applied in order, each with the
+ * fact it caused on {@code cascade.unsigned-versions.v1} (found by causationId): a ZoneVersionLoaded sets the zone's
+ * row from the values the fact carries, a ZoneRemoved deletes it, anything else (a failed or unchanged load) only
+ * marks the event processed. Facts whose cause lies after the committed offset (handled, not yet committed) are
+ * applied last; their causes are delivered again and skipped. Nothing is loaded, written or announced. When every
+ * event is marked processed already, nothing is applied.
+ */
+@ApplicationScoped
+public class LoaderRebuild {
+
+  private static final Logger LOG = Logger.getLogger(LoaderRebuild.class);
+  /** How long one reading of the topics may wait for the broker; no official reference. */
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+  private final LoaderState state;
+  private final UnsignedVersionRestore restore;
+  private final Map<String, Object> consumerConfig;
+  private final String group;
+  private final StartupRebuild startup = new StartupRebuild("loader projection", this::rebuild);
+
+  public LoaderRebuild(
+      LoaderState state,
+      UnsignedVersionRestore restore,
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @ConfigProperty(name = "cascade.registry.url") String registryUrl,
+      @ConfigProperty(name = "mp.messaging.incoming." + Channels.ZONE_REGISTRY + ".group.id") String group) {
+    this.state = state;
+    this.restore = restore;
+    this.consumerConfig = KafkaSettings.consumer(bootstrapServers, registryUrl);
+    this.group = group;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    startup.startAfter(() -> restore.restored().toCompletableFuture().join());
+  }
+
+  /** Completes once the tables hold what the log gives; registry events wait for it. */
+  public CompletionStage<Void> rebuilt() {
+    return startup.rebuilt();
+  }
+
+  /** Whether {@link #rebuilt()} has completed (readiness waits for it). */
+  public boolean done() {
+    return startup.done();
+  }
+
+  /** Applies the log to the tables when they lack any of it; returns how many events it applied (0: none lacking). */
+  int rebuild() {
+    RebuildHistory<ZoneRegistryFact, UnsignedVersionFact> history =
+        RebuildHistory.read(consumerConfig, group, List.of(Topics.ZONE_REGISTRY), Topics.UNSIGNED_VERSIONS,
+            READ_TIMEOUT);
+    Map<String, UnsignedVersionFact> factOfCause = new LinkedHashMap<>();
+    for (ConsumerRecord<String, UnsignedVersionFact> record : history.own()) {
+      if (record.value() != null && record.value().getMetadata().getCausationId() != null) {
+        factOfCause.put(record.value().getMetadata().getCausationId(), record.value());
+      }
+    }
+    List<Step> steps = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (ConsumerRecord<String, ZoneRegistryFact> record : history.consumed()) {
+      // An undecodable record was set aside by the handler, never processed; a redelivered one was skipped.
+      if (record.value() != null && seen.add(record.value().getMetadata().getEventId())) {
+        String eventId = record.value().getMetadata().getEventId();
+        steps.add(new Step(ZoneApex.canonical(record.value().getZone()), eventId, record.value().getFact(),
+            factOfCause.remove(eventId)));
+      }
+    }
+    factOfCause.forEach((cause, fact) -> steps.add(new Step(ZoneApex.canonical(fact.getZone()), cause, null, fact)));
+
+    Set<String> processed = await(state::processedEventIds);
+    if (steps.stream().allMatch(step -> processed.contains(step.eventId()))) {
+      return 0;
+    }
+    LOG.infof("the tables lack events of the log: replaying %d registry event(s)", steps.size());
+    for (Step step : steps) {
+      await(() -> apply(step));
+    }
+    return steps.size();
+  }
+
+  private Uni<Void> apply(Step step) {
+    if (step.fact() != null && step.fact().getFact() instanceof ZoneVersionLoaded loaded) {
+      return state.replayVersion(step.zone(), loaded.getSource(), loaded.getContent().getDigest(),
+          loaded.getVersionId(), loaded.getSerial(), step.fact().getMetadata().getOccurredAt(), step.eventId());
+    }
+    if (step.fact() == null && step.registryFact() instanceof ZoneRemoved) {
+      return state.replayRemoval(step.zone(), step.eventId());
+    }
+    return state.replayProcessed(step.eventId());
+  }
+
+  private static <T> T await(Supplier<Uni<T>> work) {
+    try {
+      return VertxContextSupport.subscribeAndAwait(work);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("cannot rebuild the loader's tables", e);
+    }
+  }
+
+  /**
+   * One registry event to apply.
+   *
+   * @param registryFact what the event said, or null for a fact whose cause lies after the committed offset
+   * @param fact the fact the loader announced for it, or null when it announced none
+   */
+  private record Step(String zone, String eventId, Object registryFact, UnsignedVersionFact fact) {}
+}
