@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -45,8 +46,12 @@ public class SignerStore {
 
   // ----------------------------------------------------------------------------------------------- policy
 
-  /** Keeps the policy snapshot of a ZoneAdded event, replacing the zone's previous one. */
-  public void savePolicy(String zone, ZonePolicy policy, String eventId) {
+  /**
+   * Keeps the policy snapshot of a ZoneAdded event, replacing the zone's previous one.
+   *
+   * @param updatedAt when the event occurred, so that a rebuild from it writes the same row
+   */
+  public void savePolicy(String zone, ZonePolicy policy, String eventId, Instant updatedAt) {
     SigningPolicy signing = policy.signing();
     StoredZonePolicy row = new StoredZonePolicy();
     row.zone = zone;
@@ -60,7 +65,7 @@ public class SignerStore {
     row.remainTimeSeconds = signing.remainTime().toSeconds();
     row.refreshIntervalSeconds = signing.refreshInterval().toSeconds();
     row.eventId = eventId;
-    row.updatedAt = Instant.now();
+    row.updatedAt = updatedAt;
     inTransaction(() -> merge(row));
   }
 
@@ -100,13 +105,17 @@ public class SignerStore {
 
   // ---------------------------------------------------------------------------------------------- key set
 
-  /** Replaces the zone's key set with {@code keySet} (one transaction: readers never see half a set). */
-  public void saveKeySet(WrappedKeySet keySet) {
+  /**
+   * Replaces the zone's key set with {@code keySet} (one transaction: readers never see half a set).
+   *
+   * @param updatedAt when its KeySetChanged occurred
+   */
+  public void saveKeySet(WrappedKeySet keySet, Instant updatedAt) {
     StoredKeySet head = new StoredKeySet();
     head.zone = keySet.zone();
     head.eventId = keySet.eventId();
     head.dnskeyTtl = keySet.dnskeyTtl();
-    head.updatedAt = Instant.now();
+    head.updatedAt = updatedAt;
     List<StoredZoneKey> keys = new ArrayList<>();
     for (int i = 0; i < keySet.keys().size(); i++) {
       WrappedKey key = keySet.keys().get(i);
@@ -147,14 +156,18 @@ public class SignerStore {
 
   // ------------------------------------------------------------------------------------------- manifests
 
-  /** Keeps the manifest of a version; a replayed ZoneVersionLoaded changes nothing. */
-  public void saveManifest(UnsignedManifest manifest) {
+  /**
+   * Keeps the manifest of a version; a replayed ZoneVersionLoaded changes nothing.
+   *
+   * @param receivedAt when the loader announced it (its ZoneVersionLoaded's occurredAt): the load order of a zone
+   */
+  public void saveManifest(UnsignedManifest manifest, Instant receivedAt) {
     StoredManifest row = new StoredManifest();
     row.versionId = manifest.versionId();
     row.zone = manifest.zone();
     row.unsignedSerial = manifest.unsignedSerial();
     row.content = StoredContentRef.of(manifest.content());
-    row.receivedAt = Instant.now();
+    row.receivedAt = receivedAt;
     inTransaction(() -> persistIfAbsent(StoredManifest.<StoredManifest>findById(row.versionId), row));
   }
 
@@ -172,9 +185,9 @@ public class SignerStore {
 
   /**
    * The versions of {@code zone} whose manifest arrived after that of {@code unsignedVersionId} (the unsigned version
-   * of the zone's last signed version), oldest first, each with how far it got. Arrival order is the load order: the
-   * loader's events of one zone share a partition (keyed by apex) and one consumer stores them one after the other,
-   * and a replayed manifest keeps its first arrival. Empty if that manifest is unknown.
+   * of the zone's last signed version), oldest first, each with how far it got. The time the loader announced a
+   * version is the load order: the loader handles a zone's registry events one after the other, and a replayed
+   * manifest keeps its first time. Empty if that manifest is unknown.
    */
   public List<LaterVersion> laterVersions(String zone, String unsignedVersionId) {
     return inSession(
@@ -200,8 +213,12 @@ public class SignerStore {
 
   // ------------------------------------------------------------------------------------------- approvals
 
-  /** Records an approval as PENDING unless the version already has one (a replayed approval changes nothing). */
-  public void recordApproval(Approval approval) {
+  /**
+   * Records an approval as PENDING unless the version already has one (a replayed approval changes nothing).
+   *
+   * @param approvedAt when the review event occurred
+   */
+  public void recordApproval(Approval approval, Instant approvedAt) {
     StoredSigning row = new StoredSigning();
     row.versionId = approval.versionId();
     row.zone = approval.zone();
@@ -209,18 +226,18 @@ public class SignerStore {
     row.approvalEventId = approval.eventId();
     row.approvedDigest = approval.contentDigest();
     row.status = SigningStatus.PENDING.name();
-    row.approvedAt = Instant.now();
+    row.approvedAt = approvedAt;
     inTransaction(() -> persistIfAbsent(StoredSigning.<StoredSigning>findById(row.versionId), row));
   }
 
-  /** Records a rejection at the unsigned gate; a replayed rejection changes nothing. */
-  public void recordRejection(String zone, String versionId, long unsignedSerial, String eventId) {
+  /** Records a rejection at the unsigned gate (at the time its event occurred); a replayed one changes nothing. */
+  public void recordRejection(String zone, String versionId, long unsignedSerial, String eventId, Instant rejectedAt) {
     StoredRejection row = new StoredRejection();
     row.versionId = versionId;
     row.zone = zone;
     row.unsignedSerial = unsignedSerial;
     row.eventId = eventId;
-    row.rejectedAt = Instant.now();
+    row.rejectedAt = rejectedAt;
     inTransaction(() -> persistIfAbsent(StoredRejection.<StoredRejection>findById(versionId), row));
   }
 
@@ -244,8 +261,10 @@ public class SignerStore {
    * Makes {@code head} the zone's last signed version (its serial the last signed serial) and, when it was signed
    * for an approval, marks that approval SIGNED, in one transaction. A re-signing has a fresh versionId with no
    * approval row, so only the zone's head changes.
+   *
+   * @param finishedAt when the version was announced (its ZoneVersionSigned's occurredAt)
    */
-  public void markSigned(SignedHead head) {
+  public void markSigned(SignedHead head, Instant finishedAt) {
     LastSignedSerial last = new LastSignedSerial();
     last.zone = head.zone();
     last.lastSignedSerial = head.signedSerial();
@@ -256,7 +275,6 @@ public class SignerStore {
     last.keySetEventId = head.keySetEventId();
     last.signedEventId = head.signedEventId();
     last.refreshDueAt = head.refreshDueAt();
-    Instant now = Instant.now();
     inTransaction(
         () ->
             StoredSigning.update(
@@ -264,7 +282,7 @@ public class SignerStore {
                     SigningStatus.SIGNED.name(),
                     head.signedSerial(),
                     head.content().digest(),
-                    now,
+                    finishedAt,
                     head.signedVersionId())
                 .chain(() -> merge(last)));
   }
@@ -292,15 +310,15 @@ public class SignerStore {
         () -> LastSignedSerial.update("refreshDueAt = ?1 where zone = ?2", refreshDueAt, zone).replaceWithVoid());
   }
 
-  public void markFailed(String versionId, String reason) {
-    Instant now = Instant.now();
+  /** Marks an approval FAILED, at the time its ZoneSigningFailed occurred. */
+  public void markFailed(String versionId, String reason, Instant finishedAt) {
     inTransaction(
         () ->
             StoredSigning.update(
                     "status = ?1, reason = ?2, finishedAt = ?3 where versionId = ?4",
                     SigningStatus.FAILED.name(),
                     reason,
-                    now,
+                    finishedAt,
                     versionId)
                 .replaceWithVoid());
   }
@@ -308,6 +326,38 @@ public class SignerStore {
   public OptionalLong lastSignedSerial(String zone) {
     LastSignedSerial row = inSession(() -> LastSignedSerial.findById(zone));
     return row == null ? OptionalLong.empty() : OptionalLong.of(row.lastSignedSerial);
+  }
+
+  /**
+   * What the tables hold of the facts that are never deleted, by key: a rebuild compares it with the log to tell
+   * whether the tables lack anything.
+   *
+   * @param manifests the versionIds of the manifests kept
+   * @param rejections the versionIds rejected at the unsigned gate
+   * @param keySetZones the zones with a key set
+   * @param signedZones the zones with a last signed version
+   * @param policyZones the zones with a policy
+   */
+  public record Held(
+      Set<String> manifests,
+      Set<String> rejections,
+      Set<String> keySetZones,
+      Set<String> signedZones,
+      Set<String> policyZones) {}
+
+  public Held held() {
+    return inSession(() -> ids("select m.versionId from StoredManifest m")
+        .chain(manifests -> ids("select r.versionId from StoredRejection r")
+            .chain(rejections -> ids("select k.zone from StoredKeySet k")
+                .chain(keySets -> ids("select s.zone from LastSignedSerial s")
+                    .chain(signed -> ids("select p.zone from StoredZonePolicy p")
+                        .map(policies -> new Held(manifests, rejections, keySets, signed, policies)))))));
+  }
+
+  private static Uni<Set<String>> ids(String query) {
+    return Panache.getSession()
+        .chain(session -> session.createSelectionQuery(query, String.class).getResultList())
+        .map(Set::copyOf);
   }
 
   // ----------------------------------------------------------------------------------------------- helpers

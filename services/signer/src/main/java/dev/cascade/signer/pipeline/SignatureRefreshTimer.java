@@ -28,13 +28,13 @@ public class SignatureRefreshTimer {
   private static final Logger LOG = Logger.getLogger(SignatureRefreshTimer.class);
 
   private final SigningService signing;
-  private final SignedVersionRestore restore;
+  private final SignerRebuild rebuild;
   private final Duration interval;
   private ScheduledExecutorService executor;
 
-  public SignatureRefreshTimer(SigningService signing, SignedVersionRestore restore, SignerConfig config) {
+  public SignatureRefreshTimer(SigningService signing, SignerRebuild rebuild, SignerConfig config) {
     this.signing = signing;
-    this.restore = restore;
+    this.rebuild = rebuild;
     this.interval = config.refreshCheckInterval();
   }
 
@@ -48,11 +48,11 @@ public class SignatureRefreshTimer {
   }
 
   /**
-   * One check, once the tables hold the signer's own topic (before that, a head could be missing its latest
-   * version); whatever it throws is logged, since an exception would cancel the periodic task.
+   * One check, once the tables hold the signer's own topic and are rebuilt from the log (before that, a head could be
+   * missing its latest version); whatever it throws is logged, since an exception would cancel the periodic task.
    */
   private void check() {
-    if (!restore.done()) {
+    if (!rebuild.done()) {
       return;
     }
     try {

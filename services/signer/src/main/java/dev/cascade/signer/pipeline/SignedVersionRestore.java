@@ -112,7 +112,8 @@ public class SignedVersionRestore {
               eventId,
               // A fact written before refreshDueAt was carried: due now, so the timer refreshes the version rather
               // than never (a head without a due time counts as retired).
-              signed.getRefreshDueAt() == null ? clock.instant() : signed.getRefreshDueAt()));
+              signed.getRefreshDueAt() == null ? clock.instant() : signed.getRefreshDueAt()),
+          event.getMetadata().getOccurredAt());
       return true;
     }
     ZoneSigningFailed failed = (ZoneSigningFailed) event.getFact();
@@ -122,7 +123,7 @@ public class SignedVersionRestore {
     }
     LOG.warnf("zone %s version %s: its failure was announced but not recorded (a crash in between): recorded now",
         zone, failed.getVersionId());
-    store.markFailed(failed.getVersionId(), failed.getReason());
+    store.markFailed(failed.getVersionId(), failed.getReason(), event.getMetadata().getOccurredAt());
     return true;
   }
 }

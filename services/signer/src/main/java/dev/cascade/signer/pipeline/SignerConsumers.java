@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
  * {@link EventHandling}: inside its message's trace, tried again with backoff when it fails, and set aside on the
  * signer's dead-letter topic when it still fails, so one bad event cannot stop the channel and never goes unseen
  * (signing failures are events of their own, see {@link SigningService}). None handles an event before
- * {@link SignedVersionRestore} has brought the tables up to the signer's own topic.
+ * {@link SignedVersionRestore} has brought the tables up to the signer's own topic and {@link SignerRebuild} has
+ * rebuilt them from the events the signer's group consumed before (an emptied schema).
  */
 @ApplicationScoped
 public class SignerConsumers {
@@ -35,14 +36,14 @@ public class SignerConsumers {
 
   private final SignerStore store;
   private final SigningService signing;
-  private final SignedVersionRestore restore;
+  private final SignerRebuild rebuild;
   private final EventHandling handling;
 
   public SignerConsumers(
-      SignerStore store, SigningService signing, SignedVersionRestore restore, EventHandling handling) {
+      SignerStore store, SigningService signing, SignerRebuild rebuild, EventHandling handling) {
     this.store = store;
     this.signing = signing;
-    this.restore = restore;
+    this.rebuild = rebuild;
     this.handling = handling;
   }
 
@@ -50,12 +51,13 @@ public class SignerConsumers {
   @Incoming("zone-registry")
   @Blocking
   public CompletionStage<Void> onZoneRegistry(Message<ZoneRegistryFact> message) {
-    restore.awaitRestored();
+    rebuild.awaitRebuilt();
     return handling.blocking(message, () -> {
       ZoneRegistryFact event = message.getPayload();
       String zone = ZoneApex.canonical(event.getZone());
       if (event.getFact() instanceof ZoneAdded added) {
-        store.savePolicy(zone, EventMapping.policy(added.getPolicy()), event.getMetadata().getEventId());
+        store.savePolicy(zone, EventMapping.policy(added.getPolicy()), event.getMetadata().getEventId(),
+            event.getMetadata().getOccurredAt());
         signing.signPending(zone);
       } else if (event.getFact() instanceof ZoneRemoved) {
         store.forgetZone(zone);
@@ -73,10 +75,10 @@ public class SignerConsumers {
   @Incoming("key-sets")
   @Blocking
   public CompletionStage<Void> onKeySet(Message<KeySetChanged> message) {
-    restore.awaitRestored();
+    rebuild.awaitRebuilt();
     return handling.blocking(message, () -> {
       WrappedKeySet keySet = EventMapping.keySet(message.getPayload());
-      store.saveKeySet(keySet);
+      store.saveKeySet(keySet, message.getPayload().getMetadata().getOccurredAt());
       LOG.infof("zone %s: key set %s with %d keys", keySet.zone(), keySet.eventId(), keySet.keys().size());
       signing.signPending(keySet.zone());
       signing.resignIfNeeded(keySet.zone());
@@ -87,11 +89,11 @@ public class SignerConsumers {
   @Incoming("unsigned-versions")
   @Blocking
   public CompletionStage<Void> onUnsignedVersion(Message<UnsignedVersionFact> message) {
-    restore.awaitRestored();
+    rebuild.awaitRebuilt();
     return handling.blocking(message, () -> {
       UnsignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionLoaded loaded) {
-        store.saveManifest(EventMapping.manifest(event.getZone(), loaded));
+        store.saveManifest(EventMapping.manifest(event.getZone(), loaded), event.getMetadata().getOccurredAt());
         signing.trySign(loaded.getVersionId());
       }
     });
@@ -104,7 +106,7 @@ public class SignerConsumers {
   @Incoming("zone-reviews")
   @Blocking
   public CompletionStage<Void> onReview(Message<ZoneVersionReviewed> message) {
-    restore.awaitRestored();
+    rebuild.awaitRebuilt();
     return handling.blocking(message, () -> {
       ZoneVersionReviewed event = message.getPayload();
       if (event.getStage() != ReviewStage.UNSIGNED) {
@@ -114,10 +116,12 @@ public class SignerConsumers {
       if (event.getDecision() == ReviewDecision.APPROVED) {
         store.recordApproval(
             new Approval(zone, event.getVersionId(), event.getSerial(), event.getMetadata().getEventId(),
-                event.getContentDigest()));
+                event.getContentDigest()),
+            event.getMetadata().getOccurredAt());
         signing.trySign(event.getVersionId());
       } else {
-        store.recordRejection(zone, event.getVersionId(), event.getSerial(), event.getMetadata().getEventId());
+        store.recordRejection(zone, event.getVersionId(), event.getSerial(), event.getMetadata().getEventId(),
+            event.getMetadata().getOccurredAt());
         signing.resignIfNeeded(zone);
       }
     });

@@ -43,6 +43,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -299,10 +301,11 @@ public class SigningService {
                 new Job(zone, resignedVersionId(zone, cause, causationId), manifest.get(), keySet, policy, cause,
                     causationId));
     if (reason != null) {
-      emitFailure(
+      Instant failedAt = emitFailure(
           zone, head.unsignedVersionId(), head.unsignedSerial(), causationId,
           "re-signing (" + cause + ") failed: " + reason);
-      store.postponeRefresh(zone, RefreshSchedule.retryAt(clock.instant(), policy.signing()));
+      // From the time the failure carries, so that a rebuild from it postpones to the same time.
+      store.postponeRefresh(zone, RefreshSchedule.retryAt(failedAt, policy.signing()));
     }
   }
 
@@ -400,6 +403,8 @@ public class SigningService {
       return "cannot write signed content: " + describe(e);
     }
     boolean resigned = !job.signedVersionId().equals(manifest.versionId());
+    // The precision the fact carries it in, so the head recorded here and one rebuilt from the fact are the same.
+    Instant refreshDueAt = signed.refreshDueAt().truncatedTo(ChronoUnit.MILLIS);
     ZoneVersionSigned fact =
         ZoneVersionSigned.newBuilder()
             .setVersionId(job.signedVersionId())
@@ -419,7 +424,7 @@ public class SigningService {
             .setTrigger(EventMapping.trigger(job.cause()))
             .setUnsignedVersionId(resigned ? manifest.versionId() : null)
             .setKeySetEventId(job.keySet().eventId())
-            .setRefreshDueAt(signed.refreshDueAt())
+            .setRefreshDueAt(refreshDueAt)
             .build();
     SignedVersionFact event = envelope(zone, job.causationId(), fact);
     emitter.send(event);
@@ -433,7 +438,8 @@ public class SigningService {
             EventMapping.ref(location),
             job.keySet().eventId(),
             event.getMetadata().getEventId(),
-            signed.refreshDueAt()));
+            refreshDueAt),
+        event.getMetadata().getOccurredAt());
     lastSigned.put(zone, new LastSigned(job.signedVersionId(), signed.records(), unsigned, signed.verified()));
     LOG.infof("zone %s version %s: signed serial %d, %d records, %d RRSIGs (%d reused), refresh due at %s, written %s",
         zone, job.signedVersionId(), signed.signedSerial(), signed.records().size(), signed.stats().rrsigCount(),
@@ -541,12 +547,13 @@ public class SigningService {
   }
 
   private void fail(Approval approval, String reason) {
-    emitFailure(approval.zone(), approval.versionId(), approval.unsignedSerial(), approval.eventId(), reason);
-    store.markFailed(approval.versionId(), reason);
+    Instant failedAt =
+        emitFailure(approval.zone(), approval.versionId(), approval.unsignedSerial(), approval.eventId(), reason);
+    store.markFailed(approval.versionId(), reason, failedAt);
   }
 
-  /** Announces that {@code versionId} (an unsigned version) could not be signed. */
-  private void emitFailure(String zone, String versionId, long unsignedSerial, String causationId, String reason) {
+  /** Announces that {@code versionId} (an unsigned version) could not be signed; returns when the failure occurred. */
+  private Instant emitFailure(String zone, String versionId, long unsignedSerial, String causationId, String reason) {
     LOG.warnf("zone %s version %s: signing failed: %s", zone, versionId, reason);
     ZoneSigningFailed fact =
         ZoneSigningFailed.newBuilder()
@@ -554,12 +561,19 @@ public class SigningService {
             .setUnsignedSerial(unsignedSerial)
             .setReason(reason)
             .build();
-    emitter.send(envelope(zone, causationId, fact));
+    SignedVersionFact event = envelope(zone, causationId, fact);
+    emitter.send(event);
+    return event.getMetadata().getOccurredAt();
   }
 
+  /**
+   * The fact in its envelope, its occurredAt in the millisecond precision the event carries: the times the signer
+   * records from it are then those a rebuild reads back.
+   */
   private SignedVersionFact envelope(String zone, String causationId, Object fact) {
+    Clock millis = Clock.fixed(clock.instant().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
     return SignedVersionFact.newBuilder()
-        .setMetadata(EventMetadataFactory.next(clock, EventMapping.PRODUCER, causationId))
+        .setMetadata(EventMetadataFactory.next(millis, EventMapping.PRODUCER, causationId))
         .setZone(zone)
         .setFact(fact)
         .build();

@@ -43,18 +43,18 @@ class SignerStoreTest {
   @Test
   void aNewKeySetReplacesTheOldOneWholeAndInOrderAndAnEmptyOneLeavesNone() {
     String zone = "keys.store.test.";
-    store.saveKeySet(new WrappedKeySet(zone, "set-1", 3600, List.of(key(257, 11), key(256, 12))));
+    store.saveKeySet(new WrappedKeySet(zone, "set-1", 3600, List.of(key(257, 11), key(256, 12))), Instant.now());
     WrappedKeySet second = new WrappedKeySet(zone, "set-2", 7200, List.of(key(257, 21), key(256, 22), key(256, 23)));
-    store.saveKeySet(second);
+    store.saveKeySet(second, Instant.now());
     assertKeySet(second, store.findKeySet(zone).orElseThrow());
 
     WrappedKeySet third = new WrappedKeySet(zone, "set-3", 300, List.of(key(257, 31)));
-    store.saveKeySet(third);
+    store.saveKeySet(third, Instant.now());
     assertKeySet(third, store.findKeySet(zone).orElseThrow());
     assertEquals(Optional.empty(), store.findKeySet("other.store.test."));
 
     // The key manager retires a removed zone's keys by announcing an empty set: the zone has no keys to sign with.
-    store.saveKeySet(new WrappedKeySet(zone, "set-4", 0, List.of()));
+    store.saveKeySet(new WrappedKeySet(zone, "set-4", 0, List.of()), Instant.now());
     assertEquals(Optional.empty(), store.findKeySet(zone));
   }
 
@@ -69,19 +69,22 @@ class SignerStoreTest {
     String approved = UUID.randomUUID().toString();
     String awaiting = UUID.randomUUID().toString();
     // The rejection overtakes its manifest (another topic): it still counts once the manifest is there.
-    store.recordRejection(zone, rejected, 4, "rejection-1");
-    store.saveManifest(new UnsignedManifest("other.later.store.test.", UUID.randomUUID().toString(), 9, content));
+    store.recordRejection(zone, rejected, 4, "rejection-1", Instant.now());
+    Instant loadedAt = Instant.parse("2026-12-01T00:00:00Z");
+    store.saveManifest(
+        new UnsignedManifest("other.later.store.test.", UUID.randomUUID().toString(), 9, content), loadedAt);
     long serial = 1;
     for (String versionId : List.of(head, signed, failed, rejected, approved, awaiting)) {
-      store.saveManifest(new UnsignedManifest(zone, versionId, serial++, content));
+      store.saveManifest(new UnsignedManifest(zone, versionId, serial, content), loadedAt.plusSeconds(serial++));
     }
-    store.recordApproval(new Approval(zone, signed, 2, "approval-2", null));
+    store.recordApproval(new Approval(zone, signed, 2, "approval-2", null), Instant.now());
     store.markSigned(
-        new SignedHead(zone, signed, signed, 2, 2, content, "keys-1", "signed-2", Instant.now().plusSeconds(60)));
-    store.recordApproval(new Approval(zone, failed, 3, "approval-3", null));
-    store.markFailed(failed, "gate");
-    store.recordApproval(new Approval(zone, approved, 5, "approval-5", null));
-    store.recordRejection(zone, rejected, 4, "rejection-replayed");
+        new SignedHead(zone, signed, signed, 2, 2, content, "keys-1", "signed-2", Instant.now().plusSeconds(60)),
+        Instant.now());
+    store.recordApproval(new Approval(zone, failed, 3, "approval-3", null), Instant.now());
+    store.markFailed(failed, "gate", Instant.now());
+    store.recordApproval(new Approval(zone, approved, 5, "approval-5", null), Instant.now());
+    store.recordRejection(zone, rejected, 4, "rejection-replayed", Instant.now());
 
     assertEquals(
         List.of(
@@ -100,14 +103,15 @@ class SignerStoreTest {
     String zone = "replay.store.test.";
     String versionId = UUID.randomUUID().toString();
     ContentRef content = new ContentRef("cascade.unsigned-content.v1", 0, 5, 7, 3, "cd".repeat(48), 99);
-    store.saveManifest(new UnsignedManifest(zone, versionId, 41, content));
+    store.saveManifest(new UnsignedManifest(zone, versionId, 41, content), Instant.now());
     store.saveManifest(
-        new UnsignedManifest(zone, versionId, 42, new ContentRef("other", 1, 1, 1, 1, "00".repeat(48), 1)));
+        new UnsignedManifest(zone, versionId, 42, new ContentRef("other", 1, 1, 1, 1, "00".repeat(48), 1)),
+        Instant.now());
     assertEquals(new UnsignedManifest(zone, versionId, 41, content), store.findManifest(versionId).orElseThrow());
 
-    store.recordApproval(new Approval(zone, versionId, 41, "approval-1", null));
-    store.markFailed(versionId, "gate: RRSIG expires too soon");
-    store.recordApproval(new Approval(zone, versionId, 41, "approval-2", null));
+    store.recordApproval(new Approval(zone, versionId, 41, "approval-1", null), Instant.now());
+    store.markFailed(versionId, "gate: RRSIG expires too soon", Instant.now());
+    store.recordApproval(new Approval(zone, versionId, 41, "approval-2", null), Instant.now());
     assertEquals(
         new ApprovalState(new Approval(zone, versionId, 41, "approval-1", null), SigningStatus.FAILED),
         store.findApproval(versionId).orElseThrow());
@@ -123,7 +127,7 @@ class SignerStoreTest {
             new SigningPolicy(
                 SigningPolicy.Denial.NSEC3, true, 0, new byte[] {(byte) 0xab, 0x01}, Duration.ofHours(1),
                 Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(6)));
-    store.savePolicy(zone, policy, "added-1");
+    store.savePolicy(zone, policy, "added-1", Instant.now());
     ZonePolicy found = store.findPolicy(zone).orElseThrow();
     assertEquals(policy.serialPolicy(), found.serialPolicy());
     assertEquals(policy.signing().remainTime(), found.signing().remainTime());
@@ -135,13 +139,13 @@ class SignerStoreTest {
 
     String signed = UUID.randomUUID().toString();
     String pending = UUID.randomUUID().toString();
-    store.recordApproval(new Approval(zone, signed, 1, "review-1", null));
-    store.recordApproval(new Approval(zone, pending, 2, "review-2", null));
+    store.recordApproval(new Approval(zone, signed, 1, "review-1", null), Instant.now());
+    store.recordApproval(new Approval(zone, pending, 2, "review-2", null), Instant.now());
     SignedHead head =
         new SignedHead(zone, signed, signed, 1, 2026112801,
             new ContentRef("cascade.signed-content.v1", 0, 10, 12, 3, "ef".repeat(48), 42), "keys-1", "signed-1",
             Instant.parse("2026-12-01T00:00:00Z"));
-    store.markSigned(head);
+    store.markSigned(head, Instant.now());
     assertEquals(Optional.of(head), store.findSignedHead(zone));
     assertEquals(List.of(head), store.signedHeadsOfKnownZones().stream().filter(h -> h.zone().equals(zone)).toList());
     assertEquals(List.of(pending), store.pendingApprovals(zone).stream().map(s -> s.approval().versionId()).toList());
@@ -155,7 +159,7 @@ class SignerStoreTest {
     SignedHead retired = store.findSignedHead(zone).orElseThrow();
     assertEquals(head.content(), retired.content(), "the last signed version stays, as its serial does");
     assertTrue(retired.retired(), "but it is retired");
-    store.savePolicy(zone, policy, "added-2");
+    store.savePolicy(zone, policy, "added-2", Instant.now());
     assertTrue(store.signedHeadsOfKnownZones().stream().noneMatch(h -> h.zone().equals(zone)),
         "a zone added again is not refreshed before a new version of it was signed");
   }

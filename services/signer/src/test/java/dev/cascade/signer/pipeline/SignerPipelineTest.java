@@ -58,6 +58,9 @@ import dev.cascade.signer.persistence.SignerStore;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
+import dev.cascade.testinfra.SchemaContents;
+import dev.cascade.testinfra.kafka.ConsumerGroups;
+import dev.cascade.testinfra.kafka.RegistryFacts;
 import dev.cascade.testinfra.kafka.TopicReader;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -73,9 +76,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -85,6 +91,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
@@ -115,6 +122,8 @@ class SignerPipelineTest {
   @Inject SigningService signing;
   @Inject SignedVersionRestore restore;
   @Inject AdjustableClock clock;
+  @Inject SignerRebuild rebuild;
+  @Inject Flyway flyway;
 
   @ConfigProperty(name = "quarkus.datasource.reactive.url")
   String databaseUrl;
@@ -510,6 +519,51 @@ class SignerPipelineTest {
     assertEquals(List.of(first, second), versions, "each version signed once");
   }
 
+  /**
+   * Projections rebuildable (issue 9): the signer's schema, dropped and migrated again empty, is rebuilt from the log
+   * alone, row for row for the zones here (a signed version, a rejected one, a re-signing for a new key set, a zone
+   * removed after its signing), with nothing signed or announced again; the next version goes past the last serial.
+   */
+  @Test
+  void aDroppedSchemaIsRebuiltFromTheLogWithoutSigningAnythingAgain() throws Exception {
+    String zone = "rebuilt.test.";
+    String removed = "rebuilt-removed.test.";
+    String first = UUID.randomUUID().toString();
+    signedFirstVersion(zone, first, 100, keys(zone));
+    String rejected = UUID.randomUUID().toString();
+    ContentLocation content = writeUnsigned(zone, rejected, 101, "ftp." + zone + " 3600 IN A 192.0.2.21\n");
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, rejected, 101, content), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, rejected, 101, ReviewDecision.REJECTED), null);
+    List<SigningKey> newKeys = keys(zone);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, newKeys, TEST_KEK), null);
+    ZoneVersionSigned rekeyed = awaitResigned(zone, SigningTrigger.KEYS_CHANGED);
+    signedFirstVersion(removed, UUID.randomUUID().toString(), 50, keys(removed));
+    Bus.send(Topics.ZONE_REGISTRY, removed, RegistryFacts.zoneRemoved(removed), null);
+    await().atMost(TIMEOUT).until(() -> store.findPolicy(removed).isEmpty());
+    ConsumerGroups.awaitCommittedToEnd(Bus.bootstrap(), "signer",
+        List.of(Topics.ZONE_REGISTRY, Topics.KEY_SETS, Topics.UNSIGNED_VERSIONS, Topics.ZONE_REVIEWS), TIMEOUT);
+    Map<String, List<String>> before = rowsOf(zone, removed);
+    assertEquals(2, before.get("signing").size(), "each zone's approval (a rejection has none): " + before);
+    List<String> factsBefore = factsOf(zone, removed);
+
+    SchemaContents.drop("signer");
+    flyway.migrate();
+    assertTrue(rebuild.rebuild() > 0, "the log is applied again");
+
+    assertEquals(before, rowsOf(zone, removed));
+    assertEquals(0, rebuild.rebuild(), "a second rebuild finds the tables up to date");
+    assertEquals(factsBefore, factsOf(zone, removed), "nothing signed or announced by the rebuild");
+
+    String next = UUID.randomUUID().toString();
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone,
+        loaded(zone, next, 102, writeUnsigned(zone, next, 102, "mail." + zone + " 3600 IN A 192.0.2.25\n")), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, next, 102), null);
+    ZoneVersionSigned signed = (ZoneVersionSigned) awaitSigned(zone, next).value().getFact();
+    assertTrue(signed.getSignedSerial() > rekeyed.getSignedSerial(), "the rebuilt last serial is the one to go past");
+    assertSignedContentVerifies(zone, next, signed, newKeys, Instant.now());
+    assertEquals(factsBefore.size() + 1, factsOf(zone, removed).size());
+  }
+
   @Test
   void readinessCoversKafkaAndPostgres() {
     given()
@@ -519,7 +573,8 @@ class SignerPipelineTest {
         .statusCode(200)
         .body(containsString("Kafka connection health check"))
         .body(containsString("Reactive PostgreSQL connections health check"))
-        .body(containsString("signed versions restored"));
+        .body(containsString("signed versions restored"))
+        .body(containsString("projection rebuilt"));
   }
 
   // ---------------------------------------------------------------------------------------------- helpers
@@ -547,6 +602,25 @@ class SignerPipelineTest {
     }
     assertInstanceOf(ZoneVersionSigned.class, fact);
     return record;
+  }
+
+  /** The rows of the signer's tables that belong to {@code zones}, table by table. */
+  private static Map<String, List<String>> rowsOf(String... zones) {
+    Map<String, List<String>> rows = new TreeMap<>();
+    SchemaContents.of("signer", Set.of()).forEach((table, all) -> rows.put(table, all.stream()
+        .filter(row -> Arrays.stream(zones).anyMatch(zone -> ("|" + row + "|").contains("|zone=" + zone + "|")))
+        .toList()));
+    return rows;
+  }
+
+  /** The eventIds of the signer's facts about {@code zones}, in the order written. */
+  private static List<String> factsOf(String... zones) {
+    List<String> wanted = List.of(zones);
+    return TopicHistory.<SignedVersionFact>read(Bus.consumerConfig(), Topics.SIGNED_VERSIONS, TIMEOUT).stream()
+        .map(ConsumerRecord::value)
+        .filter(fact -> wanted.contains(fact.getZone()))
+        .map(fact -> fact.getMetadata().getEventId())
+        .toList();
   }
 
   /** Runs the timer's check with the signer's clock at {@code at}. */
