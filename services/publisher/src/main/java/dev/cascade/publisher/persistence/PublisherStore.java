@@ -9,8 +9,11 @@ import jakarta.persistence.LockModeType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.hibernate.JDBCException;
 
 /**
@@ -37,11 +40,15 @@ public class PublisherStore {
   /** SQLSTATE unique_violation (PostgreSQL documentation, Appendix A "PostgreSQL Error Codes"). */
   private static final String UNIQUE_VIOLATION = "23505";
 
-  /** Remembers a signed version; returns true if it had already been approved (the approval came first). */
-  public boolean saveSignedVersion(SignedVersion version) {
+  /**
+   * Remembers a signed version; returns true if it had already been approved (the approval came first).
+   *
+   * @param receivedAt when its ZoneVersionSigned occurred: the row's time if this makes the row
+   */
+  public boolean saveSignedVersion(SignedVersion version, Instant receivedAt) {
     return upsert(
         () ->
-            lockedSignedVersion(version.versionId(), version.zone())
+            lockedSignedVersion(version.versionId(), version.zone(), receivedAt)
                 .map(
                     row -> {
                       row.unsignedSerial = version.unsignedSerial();
@@ -57,11 +64,13 @@ public class PublisherStore {
   /**
    * Records the approval of a signed version and returns the version if its signed-version fact is already known;
    * otherwise the approval waits in the table for the fact.
+   *
+   * @param receivedAt when the approval occurred: the row's time if this makes the row
    */
-  public Optional<SignedVersion> approve(String zone, String versionId, Approval approval) {
+  public Optional<SignedVersion> approve(String zone, String versionId, Approval approval, Instant receivedAt) {
     return upsert(
         () ->
-            lockedSignedVersion(versionId, zone)
+            lockedSignedVersion(versionId, zone, receivedAt)
                 .map(
                     row -> {
                       row.approved = true;
@@ -87,8 +96,8 @@ public class PublisherStore {
         : Optional.of(new Approval(row.approvalEventId, row.approvedDigest));
   }
 
-  /** Makes {@code version} the zone's published version. */
-  public void savePublished(SignedVersion version) {
+  /** Makes {@code version} the zone's published version, at the time its ZoneVersionPublished carries. */
+  public void savePublished(SignedVersion version, Instant publishedAt) {
     upsert(
         () ->
             PublishedZone.<PublishedZone>findById(version.zone(), LockModeType.PESSIMISTIC_WRITE)
@@ -100,7 +109,7 @@ public class PublisherStore {
                       row.unsignedSerial = version.unsignedSerial();
                       row.signedSerial = version.signedSerial();
                       row.content = StoredContentRef.of(version.content());
-                      row.publishedAt = Instant.now();
+                      row.publishedAt = publishedAt;
                       return found != null ? Uni.createFrom().voidItem() : row.persist().replaceWithVoid();
                     }));
   }
@@ -116,6 +125,31 @@ public class PublisherStore {
     return rows.stream().map(PublisherStore::signedVersion).toList();
   }
 
+  /** The signed version {@code versionId} whose signed-version fact is known, for a rebuild. */
+  public Optional<SignedVersion> findSignedVersion(String versionId) {
+    StoredSignedVersion row = inSession(() -> StoredSignedVersion.findById(versionId));
+    return row == null || row.content == null
+        ? Optional.empty()
+        : Optional.of(new SignedVersion(row.zone, row.versionId, row.unsignedSerial, row.signedSerial,
+            row.content.toContentRef()));
+  }
+
+  /**
+   * What the tables hold, by key: a rebuild compares it with the log to tell whether they lack anything.
+   *
+   * @param signedVersions the versionIds whose signed-version fact is kept
+   * @param published the versionId published, by zone
+   */
+  public record Held(Set<String> signedVersions, Map<String, String> published) {}
+
+  public Held held() {
+    List<StoredSignedVersion> signed = inSession(() -> StoredSignedVersion.list("content.topic is not null"));
+    List<PublishedZone> published = inSession(() -> PublishedZone.listAll());
+    return new Held(
+        signed.stream().map(row -> row.versionId).collect(Collectors.toSet()),
+        published.stream().collect(Collectors.toMap(row -> row.zone, row -> row.versionId)));
+  }
+
   /** Forgets a removed zone: it is no longer published, and a restart must not serve it again. */
   public void forgetZone(String zone) {
     inTransaction(
@@ -126,7 +160,7 @@ public class PublisherStore {
   }
 
   /** The row of {@code versionId}, locked for this transaction; a new row (persisted, not approved) if none. */
-  private static Uni<StoredSignedVersion> lockedSignedVersion(String versionId, String zone) {
+  private static Uni<StoredSignedVersion> lockedSignedVersion(String versionId, String zone, Instant receivedAt) {
     return StoredSignedVersion.<StoredSignedVersion>findById(versionId, LockModeType.PESSIMISTIC_WRITE)
         .chain(
             found -> {
@@ -136,7 +170,7 @@ public class PublisherStore {
               StoredSignedVersion row = new StoredSignedVersion();
               row.versionId = versionId;
               row.zone = zone;
-              row.receivedAt = Instant.now();
+              row.receivedAt = receivedAt;
               return row.persist();
             });
   }

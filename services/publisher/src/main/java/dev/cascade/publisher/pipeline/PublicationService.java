@@ -19,6 +19,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,8 +78,10 @@ public class PublicationService {
    * A signed version: serve it on the signed-review server, and publish it if its approval came first. Reading it is
    * the long part of publishing (the publication shares the records read here), so its progress is reported as the
    * publish step's.
+   *
+   * @param receivedAt when its ZoneVersionSigned occurred
    */
-  void reviewSigned(SignedVersion version, String causationId) {
+  void reviewSigned(SignedVersion version, String causationId, Instant receivedAt) {
     serveForReview(
         listeners.signedReview(),
         "signed-review",
@@ -86,14 +90,18 @@ public class PublicationService {
         version.signedSerial(),
         version.content(),
         progress.start(version.zone(), version.versionId(), causationId).of(Phase.READ));
-    if (store.saveSignedVersion(version)) {
+    if (store.saveSignedVersion(version, receivedAt)) {
       publish(version, store.approval(version.versionId()).orElse(new Approval(causationId, null)));
     }
   }
 
-  /** An approval at the signed gate: publish the version, now or when its signed-version fact arrives. */
-  void approveSigned(String zone, String versionId, Approval approval) {
-    Optional<SignedVersion> version = store.approve(zone, versionId, approval);
+  /**
+   * An approval at the signed gate: publish the version, now or when its signed-version fact arrives.
+   *
+   * @param approvedAt when the approval occurred
+   */
+  void approveSigned(String zone, String versionId, Approval approval, Instant approvedAt) {
+    Optional<SignedVersion> version = store.approve(zone, versionId, approval, approvedAt);
     if (version.isEmpty()) {
       LOG.infof("zone %s version %s: approved, waiting for its signed-version fact", zone, versionId);
       return;
@@ -163,7 +171,7 @@ public class PublicationService {
         // A redelivered approval: the publication was stored, but a crash may have come before it was announced
         // (LargeZoneIT kills the publisher there). Announce it again; the announcement is idempotent downstream.
         LOG.infof("zone %s version %s: already published, announcing it again", zone, version.versionId());
-        announce(version, current.get().content().recordCount(), causationId);
+        emitter.send(published(version, current.get().content().recordCount(), causationId));
         return;
       }
       if (current.isPresent() && Serial.compare(version.signedSerial(), current.get().signedSerial()) <= 0) {
@@ -191,8 +199,10 @@ public class PublicationService {
         return;
       }
       listeners.publication().install(snapshot);
-      store.savePublished(version);
-      announce(version, snapshot.size(), causationId);
+      ZoneVersionPublished announcement = published(version, snapshot.size(), causationId);
+      // Recorded at the time the announcement carries, so that a rebuild from it writes the same row.
+      store.savePublished(version, announcement.getMetadata().getOccurredAt());
+      emitter.send(announcement);
       LOG.infof("zone %s version %s: published serial %d (%d records)",
           zone, version.versionId(), version.signedSerial(), snapshot.size());
     } finally {
@@ -216,16 +226,17 @@ public class PublicationService {
             + ") from now: not published");
   }
 
-  private void announce(SignedVersion version, long recordCount, String causationId) {
-    emitter.send(
-        ZoneVersionPublished.newBuilder()
-            .setMetadata(EventMetadataFactory.next(clock, EventMapping.PRODUCER, causationId))
-            .setZone(version.zone())
-            .setVersionId(version.versionId())
-            .setUnsignedSerial(version.unsignedSerial())
-            .setSignedSerial(version.signedSerial())
-            .setRecordCount(recordCount)
-            .build());
+  /** The announcement of {@code version}, its occurredAt in the millisecond precision the event carries. */
+  private ZoneVersionPublished published(SignedVersion version, long recordCount, String causationId) {
+    Clock millis = Clock.fixed(clock.instant().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+    return ZoneVersionPublished.newBuilder()
+        .setMetadata(EventMetadataFactory.next(millis, EventMapping.PRODUCER, causationId))
+        .setZone(version.zone())
+        .setVersionId(version.versionId())
+        .setUnsignedSerial(version.unsignedSerial())
+        .setSignedSerial(version.signedSerial())
+        .setRecordCount(recordCount)
+        .build();
   }
 
   /**

@@ -22,7 +22,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * The publisher's four consumers. Each runs on a worker thread ({@code @Blocking}, in order per channel) through
  * {@link EventHandling}: inside its message's trace, tried again with backoff when it fails, and set aside on the
  * publisher's dead-letter topic when it still fails, so one bad event cannot stop the channel, never goes unseen, and
- * the last good version stays served.
+ * the last good version stays served. None handles an event before {@link PublisherRebuild} has rebuilt the tables
+ * from the events the publisher's group consumed before (an emptied schema).
  */
 @ApplicationScoped
 public class PublisherConsumers {
@@ -30,17 +31,21 @@ public class PublisherConsumers {
   private final PublicationService publication;
   private final RemainTimes remainTimes;
   private final EventHandling handling;
+  private final PublisherRebuild rebuild;
 
-  public PublisherConsumers(PublicationService publication, RemainTimes remainTimes, EventHandling handling) {
+  public PublisherConsumers(
+      PublicationService publication, RemainTimes remainTimes, EventHandling handling, PublisherRebuild rebuild) {
     this.publication = publication;
     this.remainTimes = remainTimes;
     this.handling = handling;
+    this.rebuild = rebuild;
   }
 
   /** ZoneVersionLoaded: serve it as the version under unsigned review. */
   @Incoming("unsigned-versions")
   @Blocking
   public CompletionStage<Void> onUnsignedVersion(Message<UnsignedVersionFact> message) {
+    rebuild.awaitRebuilt();
     return handling.blocking(message, () -> {
       UnsignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionLoaded loaded) {
@@ -57,11 +62,13 @@ public class PublisherConsumers {
   @Incoming("signed-versions")
   @Blocking
   public CompletionStage<Void> onSignedVersion(Message<SignedVersionFact> message) {
+    rebuild.awaitRebuilt();
     return handling.blocking(message, () -> {
       SignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionSigned signed) {
         publication.reviewSigned(
-            EventMapping.signedVersion(event.getZone(), signed), event.getMetadata().getEventId());
+            EventMapping.signedVersion(event.getZone(), signed), event.getMetadata().getEventId(),
+            event.getMetadata().getOccurredAt());
       }
     });
   }
@@ -70,6 +77,7 @@ public class PublisherConsumers {
   @Incoming("zone-reviews")
   @Blocking
   public CompletionStage<Void> onReview(Message<ZoneVersionReviewed> message) {
+    rebuild.awaitRebuilt();
     return handling.blocking(message, () -> {
       ZoneVersionReviewed event = message.getPayload();
       String zone = ZoneApex.canonical(event.getZone());
@@ -77,7 +85,8 @@ public class PublisherConsumers {
       if (event.getDecision() == ReviewDecision.APPROVED) {
         if (signed) {
           publication.approveSigned(zone, event.getVersionId(),
-              new Approval(event.getMetadata().getEventId(), event.getContentDigest()));
+              new Approval(event.getMetadata().getEventId(), event.getContentDigest()),
+              event.getMetadata().getOccurredAt());
         }
       } else if (signed) {
         publication.rejectReview(publication.signedReviewServer(), "signed-review", zone, event.getVersionId());
@@ -95,6 +104,7 @@ public class PublisherConsumers {
   @Blocking
   public CompletionStage<Void> onZoneRegistry(Message<ZoneRegistryFact> message) {
     remainTimes.awaitRestored();
+    rebuild.awaitRebuilt();
     return handling.blocking(message, () -> {
       ZoneRegistryFact event = message.getPayload();
       remainTimes.apply(event);

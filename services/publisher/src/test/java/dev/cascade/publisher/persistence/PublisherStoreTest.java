@@ -14,6 +14,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -40,19 +41,22 @@ class PublisherStoreTest {
   @Test
   void anApprovalThatOvertakesItsFactWaitsForIt() {
     SignedVersion version = version("overtaken.test.", 7);
-    assertEquals(Optional.empty(), store.approve(version.zone(), version.versionId(), new Approval("approval-1", "d1")));
+    assertEquals(Optional.empty(),
+        store.approve(version.zone(), version.versionId(), new Approval("approval-1", "d1"), Instant.now()));
     assertEquals(Optional.of(new Approval("approval-1", "d1")), store.approval(version.versionId()));
 
-    assertTrue(store.saveSignedVersion(version), "the fact completes an approved version");
-    assertEquals(Optional.of(version), store.approve(version.zone(), version.versionId(), new Approval("approval-1", "d1")));
+    assertTrue(store.saveSignedVersion(version, Instant.now()), "the fact completes an approved version");
+    assertEquals(Optional.of(version),
+        store.approve(version.zone(), version.versionId(), new Approval("approval-1", "d1"), Instant.now()));
   }
 
   @Test
   void aFactWithoutApprovalIsNotPublishable() {
     SignedVersion version = version("unapproved.test.", 8);
-    assertFalse(store.saveSignedVersion(version));
+    assertFalse(store.saveSignedVersion(version, Instant.now()));
     assertEquals(Optional.empty(), store.approval(version.versionId()));
-    assertEquals(Optional.of(version), store.approve(version.zone(), version.versionId(), new Approval("approval-2", null)));
+    assertEquals(Optional.of(version),
+        store.approve(version.zone(), version.versionId(), new Approval("approval-2", null), Instant.now()));
   }
 
   @Test
@@ -63,10 +67,12 @@ class PublisherStoreTest {
         SignedVersion version = version("race.test.", 100 + i);
         CountDownLatch start = new CountDownLatch(1);
         CompletableFuture<Boolean> byFact =
-            CompletableFuture.supplyAsync(() -> awaitThen(start, () -> store.saveSignedVersion(version)), threads);
+            CompletableFuture.supplyAsync(
+                () -> awaitThen(start, () -> store.saveSignedVersion(version, Instant.now())), threads);
         CompletableFuture<Boolean> byApproval =
             CompletableFuture.supplyAsync(
-                () -> awaitThen(start, () -> store.approve(version.zone(), version.versionId(), new Approval("a", null)).isPresent()),
+                () -> awaitThen(start, () -> store.approve(version.zone(), version.versionId(),
+                    new Approval("a", null), Instant.now()).isPresent()),
                 threads);
         start.countDown();
         long publishable =
@@ -82,8 +88,8 @@ class PublisherStoreTest {
   void theLastPublishedVersionOfAZoneWinsAndRemovalForgetsIt() {
     SignedVersion first = version("published-store.test.", 1);
     SignedVersion second = new SignedVersion(first.zone(), UUID.randomUUID().toString(), 2, 2, first.content());
-    store.savePublished(first);
-    store.savePublished(second);
+    store.savePublished(first, Instant.now());
+    store.savePublished(second, Instant.now());
     assertEquals(Optional.of(second), store.findPublished(first.zone()));
     assertTrue(store.allPublished().contains(second));
 

@@ -30,7 +30,10 @@ import dev.cascade.publisher.domain.TestRecords;
 import dev.cascade.publisher.persistence.PublisherStore;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
+import dev.cascade.service.kafka.TopicHistory;
 import dev.cascade.testinfra.RegistryResource;
+import dev.cascade.testinfra.SchemaContents;
+import dev.cascade.testinfra.kafka.ConsumerGroups;
 import dev.cascade.testinfra.kafka.RegistryFacts;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -44,14 +47,18 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -81,6 +88,8 @@ class PublisherPipelineTest {
   @Inject PublisherStore store;
   @Inject PublishedVersionRestore restore;
   @Inject RemainTimes remainTimes;
+  @Inject PublisherRebuild rebuild;
+  @Inject Flyway flyway;
 
   @Test
   void publishesAnApprovedSignedVersionAndKeepsItWhenTheNextCannotBeRead() throws Exception {
@@ -268,6 +277,62 @@ class PublisherPipelineTest {
     await().atMost(TIMEOUT).until(() -> soaRcode(listeners.unsignedReviewPort(), zone) == Rcode.REFUSED);
   }
 
+  /**
+   * Projections rebuildable (issue 9): the publisher's schema, dropped and migrated again empty, is rebuilt from the
+   * log alone, row for row for the zones here (two publications, a signed version not yet approved, a zone removed
+   * after its publication), with nothing published or announced again; the rebuilt publication is served after a
+   * restart, and the next version is published over it.
+   */
+  @Test
+  void aDroppedSchemaIsRebuiltFromTheLogWithoutPublishingAnythingAgain() throws Exception {
+    String zone = "rebuilt.test.";
+    String removed = "rebuilt-removed.test.";
+    List<Record> records = TestRecords.zone(zone, 101, 20);
+    for (long serial = 100; serial <= 101; serial++) {
+      String versionId = UUID.randomUUID().toString();
+      ContentLocation content = write(Topics.SIGNED_CONTENT, zone, versionId, TestRecords.zone(zone, serial, 20));
+      Bus.send(Topics.SIGNED_VERSIONS, zone, signed(zone, versionId, serial, content), null);
+      Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, versionId, ReviewStage.SIGNED, serial, ReviewDecision.APPROVED),
+          null);
+      Bus.<ZoneVersionPublished>await(Topics.PUBLISHED_VERSIONS, event -> event.getVersionId().equals(versionId),
+          TIMEOUT);
+    }
+    String unapproved = UUID.randomUUID().toString();
+    Bus.send(Topics.SIGNED_VERSIONS, zone,
+        signed(zone, unapproved, 102, write(Topics.SIGNED_CONTENT, zone, unapproved, TestRecords.zone(zone, 102, 20))),
+        null);
+    String gone = UUID.randomUUID().toString();
+    Bus.send(Topics.SIGNED_VERSIONS, removed,
+        signed(removed, gone, 7, write(Topics.SIGNED_CONTENT, removed, gone, TestRecords.zone(removed, 7, 20))), null);
+    Bus.send(Topics.ZONE_REVIEWS, removed, review(removed, gone, ReviewStage.SIGNED, 7, ReviewDecision.APPROVED), null);
+    Bus.<ZoneVersionPublished>await(Topics.PUBLISHED_VERSIONS, event -> event.getVersionId().equals(gone), TIMEOUT);
+    Bus.send(Topics.ZONE_REGISTRY, removed, RegistryFacts.zoneRemoved(removed), null);
+    await().atMost(TIMEOUT).until(() -> store.findPublished(removed).isEmpty());
+    ConsumerGroups.awaitCommittedToEnd(Bus.bootstrap(), "publisher",
+        List.of(Topics.SIGNED_VERSIONS, Topics.ZONE_REVIEWS, Topics.ZONE_REGISTRY), TIMEOUT);
+    Map<String, List<String>> before = rowsOf(zone, removed);
+    assertEquals(3, before.get("signed_version").size(), "the zone's three signed versions: " + before);
+    List<String> announcedBefore = announced(zone, removed);
+
+    SchemaContents.drop("publisher");
+    flyway.migrate();
+    // As after a restart: nothing served yet.
+    listeners.publication().remove(Name.fromString(zone));
+    assertTrue(rebuild.rebuild() > 0, "the log is applied again");
+
+    assertEquals(before, rowsOf(zone, removed));
+    assertEquals(0, rebuild.rebuild(), "a second rebuild finds the tables up to date");
+    assertEquals(announcedBefore, announced(zone, removed), "nothing published or announced by the rebuild");
+    assertEquals(new HashSet<>(records), new HashSet<>(axfr(listeners.publicationPort(), zone)),
+        "the rebuilt publication is served again");
+
+    Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, unapproved, ReviewStage.SIGNED, 102, ReviewDecision.APPROVED),
+        null);
+    Bus.<ZoneVersionPublished>await(Topics.PUBLISHED_VERSIONS, event -> event.getVersionId().equals(unapproved),
+        TIMEOUT);
+    assertEquals(102, soaSerial(listeners.publicationPort(), zone).orElseThrow());
+  }
+
   @Test
   void readinessCoversKafkaPostgresAndTheRestore() {
     given()
@@ -277,10 +342,30 @@ class PublisherPipelineTest {
         .statusCode(200)
         .body(containsString("Kafka connection health check"))
         .body(containsString("Reactive PostgreSQL connections health check"))
-        .body(containsString("published versions restored"));
+        .body(containsString("published versions restored"))
+        .body(containsString("projection rebuilt"));
   }
 
   // ---------------------------------------------------------------------------------------------- helpers
+
+  /** The rows of the publisher's tables that belong to {@code zones}, table by table. */
+  private static Map<String, List<String>> rowsOf(String... zones) {
+    Map<String, List<String>> rows = new TreeMap<>();
+    SchemaContents.of("publisher", Set.of()).forEach((table, all) -> rows.put(table, all.stream()
+        .filter(row -> Arrays.stream(zones).anyMatch(zone -> ("|" + row + "|").contains("|zone=" + zone + "|")))
+        .toList()));
+    return rows;
+  }
+
+  /** The eventIds of the publisher's announcements about {@code zones}, in the order written. */
+  private static List<String> announced(String... zones) {
+    List<String> wanted = List.of(zones);
+    return TopicHistory.<ZoneVersionPublished>read(Bus.consumerConfig(), Topics.PUBLISHED_VERSIONS, TIMEOUT).stream()
+        .map(ConsumerRecord::value)
+        .filter(event -> wanted.contains(event.getZone()))
+        .map(event -> event.getMetadata().getEventId())
+        .toList();
+  }
 
   /** Writes a version as the loader and the signer do. */
   private static ContentLocation write(String topic, String zone, String versionId, List<Record> records) {

@@ -1,0 +1,164 @@
+package dev.cascade.publisher.pipeline;
+
+import dev.cascade.events.Topics;
+import dev.cascade.events.v1.ReviewDecision;
+import dev.cascade.events.v1.ReviewStage;
+import dev.cascade.events.v1.SignedVersionFact;
+import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneRemoved;
+import dev.cascade.events.v1.ZoneVersionPublished;
+import dev.cascade.events.v1.ZoneVersionReviewed;
+import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.publisher.domain.SignedVersion;
+import dev.cascade.publisher.persistence.PublisherStore.Approval;
+import dev.cascade.publisher.persistence.PublisherStore.Held;
+import dev.cascade.publisher.persistence.PublisherStore;
+import dev.cascade.service.StartupRebuild;
+import dev.cascade.service.ZoneApex;
+import dev.cascade.service.kafka.KafkaSettings;
+import dev.cascade.service.kafka.RebuildHistory;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Rebuilds the publisher's tables from the log at start ({@link StartupRebuild}), before any event is handled: an
+ * emptied schema gets back every signed version heard of with its approval, and each zone's published version, which
+ * {@link PublishedVersionRestore} then serves again; nothing is published or announced.
+ *
+ * <p>The events the publisher's group consumed ({@link RebuildHistory}: signed versions, reviews, the registry) and
+ * its own ZoneVersionPublished facts are applied as the consumers recorded them, in the order they were written (by
+ * record timestamp; an announcement is written after the approval that led to it), each with the time its event
+ * carries: a ZoneVersionSigned and a signed-gate approval fill a version's row, a ZoneVersionPublished makes that
+ * version the zone's published one, a ZoneRemoved forgets the zone. When the tables hold what the log gives (every
+ * signed version of a zone not removed since, each zone's last published version), nothing is applied.
+ */
+@ApplicationScoped
+public class PublisherRebuild {
+
+  private static final Logger LOG = Logger.getLogger(PublisherRebuild.class);
+  /** How long one reading of the topics may wait for the broker; no official reference. */
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+  /** The topics the publisher's group consumes that its tables come from (unsigned versions only go to review). */
+  private static final List<String> INPUTS = List.of(Topics.SIGNED_VERSIONS, Topics.ZONE_REVIEWS, Topics.ZONE_REGISTRY);
+
+  private final PublisherStore store;
+  private final PublishedVersionRestore restore;
+  private final Map<String, Object> consumerConfig;
+  private final String group;
+  private final StartupRebuild startup = new StartupRebuild("publisher projection", this::rebuild);
+
+  public PublisherRebuild(
+      PublisherStore store,
+      PublishedVersionRestore restore,
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @ConfigProperty(name = "cascade.registry.url") String registryUrl,
+      @ConfigProperty(name = "mp.messaging.incoming.signed-versions.group.id") String group) {
+    this.store = store;
+    this.restore = restore;
+    this.consumerConfig = KafkaSettings.consumer(bootstrapServers, registryUrl);
+    this.group = group;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    // The publisher's restores write no table (one serves what the tables hold, one keeps remain times in memory):
+    // the rebuild need not wait for them, and serves what it rebuilt itself.
+    startup.startAfter(() -> { });
+  }
+
+  /** Whether the tables are rebuilt (readiness waits for it). */
+  public boolean done() {
+    return startup.done();
+  }
+
+  /** Blocks the calling worker thread until {@link #done()}; consumers call it before handling an event. */
+  void awaitRebuilt() {
+    startup.rebuilt().toCompletableFuture().join();
+  }
+
+  /** Applies the log to the tables when they lack any of it; returns how many records it applied (0: none lacking). */
+  int rebuild() {
+    RebuildHistory<SpecificRecord, ZoneVersionPublished> history =
+        RebuildHistory.read(consumerConfig, group, INPUTS, Topics.PUBLISHED_VERSIONS, READ_TIMEOUT);
+    List<ConsumerRecord<String, ? extends SpecificRecord>> log = new ArrayList<>(history.consumed());
+    log.addAll(history.own());
+    // A stable sort: records with the same timestamp keep their topic order.
+    log.sort(Comparator.comparingLong(record -> record.timestamp()));
+    if (!lacksAny(log, store.held())) {
+      return 0;
+    }
+    LOG.infof("the tables lack facts of the log: replaying %d record(s)", log.size());
+    int applied = 0;
+    for (ConsumerRecord<String, ? extends SpecificRecord> record : log) {
+      if (record.value() != null) {
+        apply(record.value());
+        applied++;
+      }
+    }
+    restore.restore();
+    return applied;
+  }
+
+  /** Whether the tables lack a signed version or a publication that the log, applied in order, leaves. */
+  private static boolean lacksAny(List<ConsumerRecord<String, ? extends SpecificRecord>> log, Held held) {
+    Map<String, String> zoneOfSigned = new HashMap<>();
+    Map<String, String> published = new HashMap<>();
+    for (ConsumerRecord<String, ? extends SpecificRecord> record : log) {
+      SpecificRecord event = record.value();
+      if (event instanceof SignedVersionFact fact && fact.getFact() instanceof ZoneVersionSigned signed) {
+        zoneOfSigned.put(signed.getVersionId(), ZoneApex.canonical(fact.getZone()));
+      } else if (event instanceof ZoneVersionPublished announced) {
+        published.put(ZoneApex.canonical(announced.getZone()), announced.getVersionId());
+      } else if (event instanceof ZoneRegistryFact registry && registry.getFact() instanceof ZoneRemoved) {
+        String zone = ZoneApex.canonical(registry.getZone());
+        zoneOfSigned.values().removeIf(zone::equals);
+        published.remove(zone);
+      }
+    }
+    return !held.signedVersions().containsAll(zoneOfSigned.keySet())
+        || published.entrySet().stream().anyMatch(p -> !p.getValue().equals(held.published().get(p.getKey())));
+  }
+
+  /** What the consumer of {@code event} recorded, or the publication that announced it. */
+  private void apply(SpecificRecord event) {
+    if (event instanceof SignedVersionFact fact && fact.getFact() instanceof ZoneVersionSigned signed) {
+      store.saveSignedVersion(EventMapping.signedVersion(fact.getZone(), signed), fact.getMetadata().getOccurredAt());
+    } else if (event instanceof ZoneVersionReviewed review && review.getStage() == ReviewStage.SIGNED
+        && review.getDecision() == ReviewDecision.APPROVED) {
+      store.approve(ZoneApex.canonical(review.getZone()), review.getVersionId(),
+          new Approval(review.getMetadata().getEventId(), review.getContentDigest()),
+          review.getMetadata().getOccurredAt());
+    } else if (event instanceof ZoneRegistryFact registry && registry.getFact() instanceof ZoneRemoved) {
+      store.forgetZone(ZoneApex.canonical(registry.getZone()));
+    } else if (event instanceof ZoneVersionPublished announced) {
+      applyPublished(announced);
+    }
+  }
+
+  private void applyPublished(ZoneVersionPublished announced) {
+    String zone = ZoneApex.canonical(announced.getZone());
+    Optional<SignedVersion> current = store.findPublished(zone);
+    if (current.isPresent() && current.get().versionId().equals(announced.getVersionId())) {
+      // Announced again for a redelivered approval: the publication, and its time, are the first announcement's.
+      return;
+    }
+    Optional<SignedVersion> version = store.findSignedVersion(announced.getVersionId());
+    if (version.isEmpty()) {
+      LOG.errorf("zone %s version %s: announced as published, but its signed-version fact is not in the log;"
+          + " not rebuilt", zone, announced.getVersionId());
+      return;
+    }
+    store.savePublished(version.get(), announced.getMetadata().getOccurredAt());
+  }
+}
