@@ -29,12 +29,12 @@ Environment every service reads (the ${NAME:default} placeholders of its applica
 - name: DB_URL
   value: {{ .root.Values.database.url | quote }}
 - name: DB_USER
-  value: {{ .root.Values.database.user | quote }}
+  value: {{ include "cascade.databaseRole" .name | quote }}
 - name: DB_PASSWORD
   valueFrom:
     secretKeyRef:
       name: {{ .root.Values.database.passwordSecret.name }}
-      key: {{ .root.Values.database.passwordSecret.key }}
+      key: {{ .name }}
 - name: OTEL_EXPORTER_ENABLED
   value: {{ .root.Values.otel.enabled | quote }}
 - name: QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT
@@ -133,4 +133,11 @@ so such a count is refused rather than silently wasted.
     .name $replicas $partitions) }}
 {{- end }}
 {{- $replicas }}
+{{- end }}
+
+{{/*
+The database role of a service: cascade_<service>, "-" as "_" (service-support's DatabaseRoles.ALL).
+*/}}
+{{- define "cascade.databaseRole" -}}
+cascade_{{ . | replace "-" "_" }}
 {{- end }}
