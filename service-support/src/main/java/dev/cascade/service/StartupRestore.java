@@ -1,10 +1,11 @@
 package dev.cascade.service;
 
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.function.IntSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -15,34 +16,40 @@ import java.util.logging.Logger;
  * own topic back ({@link TopicHistory}) and records what is missing. It runs on a thread of its own and is tried again
  * until it succeeds (Kafka or the database may not be there yet at start); handlers wait for it, and the service's
  * readiness check reports {@link #done()}.
+ *
+ * <p>A subclass is the service's bean (application-scoped: one restore per process) and says what it restores and
+ * how; this class starts it when the application starts and tells the handlers when it is done. The description is a
+ * method rather than a constructor argument so that the bean keeps a constructor without parameters of its own to
+ * inherit, which the client proxy of a normal-scoped bean needs.
  */
-public final class StartupRestore {
+public abstract class StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(StartupRestore.class.getName());
   /** Pause between attempts when Kafka or the database is not there yet at start; no official reference. */
   private static final Duration RETRY = Duration.ofSeconds(5);
 
-  private final String what;
-  private final IntSupplier restore;
   private final CompletableFuture<Void> restored = new CompletableFuture<>();
 
-  /**
-   * @param what what is restored, for the log ("key sets", "signed versions")
-   * @param restore records what the tables lack and returns how many facts it recorded
-   */
-  public StartupRestore(String what, IntSupplier restore) {
-    this.what = what;
-    this.restore = restore;
-  }
+  /** What is restored, for the log and the thread's name ("key sets", "signed versions"). */
+  protected abstract String what();
 
-  /** Starts the restore on a daemon thread of its own. */
-  public void start() {
-    Thread thread = new Thread(this::restoreUntilDone, what.replace(' ', '-') + "-restore");
+  /**
+   * Records what the tables lack and returns how many facts it recorded. Throws when Kafka or the database cannot be
+   * reached, to be tried again; must change nothing for facts the tables already hold, as it runs at every start.
+   */
+  protected abstract int restore();
+
+  /**
+   * Starts the restore on a daemon thread of its own when the application starts. Public, so that the observer CDI
+   * generates for the subclass, in the subclass's package, may call it.
+   */
+  public void onStart(@Observes StartupEvent event) {
+    Thread thread = new Thread(this::restoreUntilDone, what().replace(' ', '-') + "-restore");
     thread.setDaemon(true);
     thread.start();
   }
 
-  /** Whether the tables hold every fact of the topic. */
+  /** Whether the tables hold every fact of the topic (readiness waits for it). */
   public boolean done() {
     return restored.isDone();
   }
@@ -58,21 +65,21 @@ public final class StartupRestore {
       restored.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the " + what + " to be restored", e);
+      throw new IllegalStateException("interrupted while waiting for the " + what() + " to be restored", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("the " + what + " were not restored", e.getCause());
+      throw new IllegalStateException("the " + what() + " were not restored", e.getCause());
     }
   }
 
   private void restoreUntilDone() {
     while (true) {
       try {
-        int recorded = restore.getAsInt();
-        LOG.info(() -> what + " restored: " + recorded + " fact(s) recorded that the tables lacked");
+        int recorded = restore();
+        LOG.info(() -> what() + " restored: " + recorded + " fact(s) recorded that the tables lacked");
         restored.complete(null);
         return;
       } catch (RuntimeException e) {
-        LOG.warning(() -> "cannot restore the " + what + " yet, retrying in " + RETRY.toSeconds() + " s: " + e);
+        LOG.warning(() -> "cannot restore the " + what() + " yet, retrying in " + RETRY.toSeconds() + " s: " + e);
         try {
           Thread.sleep(RETRY.toMillis());
         } catch (InterruptedException interrupted) {

@@ -17,6 +17,7 @@ import dev.cascade.loader.domain.ZoneLoader;
 import dev.cascade.loader.persistence.LoaderState;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.messaging.EventHandling;
+import dev.cascade.service.messaging.StepProgressEmitter;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
@@ -52,7 +53,7 @@ public class ZoneRegistryConsumer {
 
   private final UnsignedVersionEmitter emitter;
   private final UnsignedVersionRestore restore;
-  private final LoadProgressEmitter progress;
+  private final StepProgressEmitter progress;
   private final LoaderState state;
   private final ContentWriter contentWriter;
   private final Vertx vertx;
@@ -69,7 +70,7 @@ public class ZoneRegistryConsumer {
   public ZoneRegistryConsumer(
       UnsignedVersionEmitter emitter,
       UnsignedVersionRestore restore,
-      LoadProgressEmitter progress,
+      StepProgressEmitter progress,
       LoaderState state,
       ContentWriter contentWriter,
       Vertx vertx,

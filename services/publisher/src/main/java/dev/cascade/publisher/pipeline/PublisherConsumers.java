@@ -94,7 +94,7 @@ public class PublisherConsumers {
   @Incoming("zone-registry")
   @Blocking
   public CompletionStage<Void> onZoneRegistry(Message<ZoneRegistryFact> message) {
-    remainTimes.awaitRestored();
+    remainTimes.await();
     return handling.blocking(message, () -> {
       ZoneRegistryFact event = message.getPayload();
       remainTimes.apply(event);

@@ -1,6 +1,6 @@
 /**
  * The only package of the publisher that touches Kafka: consumers of unsigned-versions, signed-versions,
- * zone-reviews and zone-registry, the reading of zone content, the published-versions and publish-progress emitters
- * and the restore of published versions at start.
+ * zone-reviews and zone-registry, the reading of zone content, the published-versions emitter (progress reports go
+ * through service-support's StepProgressEmitter), and the restores at start.
  */
 package dev.cascade.publisher.pipeline;

@@ -50,7 +50,7 @@ public class SignerConsumers {
   @Incoming("zone-registry")
   @Blocking
   public CompletionStage<Void> onZoneRegistry(Message<ZoneRegistryFact> message) {
-    restore.awaitRestored();
+    restore.await();
     return handling.blocking(message, () -> {
       ZoneRegistryFact event = message.getPayload();
       String zone = ZoneApex.canonical(event.getZone());
@@ -73,7 +73,7 @@ public class SignerConsumers {
   @Incoming("key-sets")
   @Blocking
   public CompletionStage<Void> onKeySet(Message<KeySetChanged> message) {
-    restore.awaitRestored();
+    restore.await();
     return handling.blocking(message, () -> {
       WrappedKeySet keySet = EventMapping.keySet(message.getPayload());
       store.saveKeySet(keySet);
@@ -87,7 +87,7 @@ public class SignerConsumers {
   @Incoming("unsigned-versions")
   @Blocking
   public CompletionStage<Void> onUnsignedVersion(Message<UnsignedVersionFact> message) {
-    restore.awaitRestored();
+    restore.await();
     return handling.blocking(message, () -> {
       UnsignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionLoaded loaded) {
@@ -104,7 +104,7 @@ public class SignerConsumers {
   @Incoming("zone-reviews")
   @Blocking
   public CompletionStage<Void> onReview(Message<ZoneVersionReviewed> message) {
-    restore.awaitRestored();
+    restore.await();
     return handling.blocking(message, () -> {
       ZoneVersionReviewed event = message.getPayload();
       if (event.getStage() != ReviewStage.UNSIGNED) {

@@ -18,6 +18,7 @@ import dev.cascade.events.v1.SigningStats;
 import dev.cascade.events.v1.ZoneSigningFailed;
 import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.service.kafka.KafkaSettings;
+import dev.cascade.service.messaging.StepProgressEmitter;
 import dev.cascade.signer.config.SignerConfig;
 import dev.cascade.signer.domain.Approval;
 import dev.cascade.signer.domain.KeySetException;
@@ -79,7 +80,7 @@ public class SigningService {
 
   private final SignerStore store;
   private final SignedVersionEmitter emitter;
-  private final SignProgressEmitter progress;
+  private final StepProgressEmitter progress;
   private final Clock clock;
   private final KeySetUnwrapper unwrapper;
   private final ContentReaders readers;
@@ -102,7 +103,7 @@ public class SigningService {
   public SigningService(
       SignerStore store,
       SignedVersionEmitter emitter,
-      SignProgressEmitter progress,
+      StepProgressEmitter progress,
       Clock clock,
       SignerConfig config,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {

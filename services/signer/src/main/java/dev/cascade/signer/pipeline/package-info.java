@@ -1,5 +1,6 @@
 /**
  * The only package of the signer that touches Kafka: consumers of zone-registry, key-sets, unsigned-versions and
- * zone-reviews, the signed-versions and sign-progress emitters, and the mapping between Avro events and domain types.
+ * zone-reviews, the signed-versions emitter (progress reports go through service-support's StepProgressEmitter), and
+ * the mapping between Avro events and domain types.
  */
 package dev.cascade.signer.pipeline;
