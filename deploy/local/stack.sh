@@ -197,6 +197,10 @@ kafka_settle() {
     local formatted=
     # A state dir from before the brokers were numbered: its one node's data becomes broker 1's.
     if [[ -f $KAFKA_DIR/data/meta.properties && ! -e $(broker_dir 1) ]]; then
+        # Not from under a running broker: the older script's "down" is this one's (it stops pids/kafka.pid).
+        if running_pid kafka kafka.Kafka > /dev/null; then
+            die "Kafka started by an older stack.sh runs from $KAFKA_DIR/data; stop the stack first: $0 down"
+        fi
         mkdir -p "$(broker_dir 1)"
         mv "$KAFKA_DIR/data" "$(broker_dir 1)/data"
         echo 1 > "$KAFKA_COUNT_FILE"
