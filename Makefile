@@ -1,6 +1,7 @@
 # Cascade: build, run and test on one machine without Docker.
 #   make build   the main reactor (skipping tests), the local Apicurio registry and the Kafka broker jars
 #   make up      build, then start Kafka, PostgreSQL, the registry and the five services (deploy/local/stack.sh up)
+#   make up REPLICAS=2 BROKERS=3   the local HA stack: two instances of every service on three Kafka brokers
 #   make demo    up, then add examples/zones/example.test.zone and wait until it is published
 #   make down    stop everything "up" started
 #   make test    the whole test suite, as CI runs it (.ci/run)
@@ -12,6 +13,10 @@ SHELL := bash
 
 MVN := ./mvnw -B
 STACK := deploy/local/stack.sh
+# Instances of each service and Kafka brokers for "up" (stack.sh); empty: one instance each, and as many brokers as
+# the state dir's Kafka was formatted with (one for a new one).
+REPLICAS ?=
+BROKERS ?=
 
 .PHONY: build build-main build-registry build-kafka up demo down test test-deps
 
@@ -28,7 +33,7 @@ build-kafka:
 	$(MVN) -q -f deploy/local/kafka/pom.xml package
 
 up: build
-	$(STACK) up
+	REPLICAS=$(REPLICAS) BROKERS=$(BROKERS) $(STACK) up
 
 demo: up
 	deploy/local/demo.sh

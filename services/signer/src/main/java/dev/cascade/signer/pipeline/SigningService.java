@@ -84,6 +84,7 @@ public class SigningService {
   private final Clock clock;
   private final KeySetUnwrapper unwrapper;
   private final ContentReaders readers;
+  private final HeldZones held;
   private final Map<String, Object> producerConfig;
   private final Map<String, ReentrantLock> zoneLocks = new ConcurrentHashMap<>();
   /** Per zone, the postponed re-signing last logged (cause and pending version), so each is logged once. */
@@ -106,8 +107,10 @@ public class SigningService {
       StepProgressEmitter progress,
       Clock clock,
       SignerConfig config,
+      HeldZones held,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
     this.store = store;
+    this.held = held;
     this.emitter = emitter;
     this.progress = progress;
     this.clock = clock;
@@ -202,12 +205,13 @@ public class SigningService {
    * Re-signs every zone whose last signed version is due for its signatures ({@link RefreshSchedule}), unless
    * {@link ResignTiming} postpones it; called by {@link SignatureRefreshTimer}, so a postponed refresh is looked at
    * again at every check until the zone is idle or the safety valve opens. A zone that fails is logged and does not
-   * stop the others.
+   * stop the others. Only zones this instance holds ({@link HeldZones}): the tables are shared by every replica, and
+   * the holder of a zone's partition is the one that signs it.
    */
   void refreshDueZones() {
     Instant now = clock.instant();
     for (SignedHead head : store.signedHeadsOfKnownZones()) {
-      if (RefreshSchedule.isDue(head.refreshDueAt(), now)) {
+      if (held.holds(head.zone()) && RefreshSchedule.isDue(head.refreshDueAt(), now)) {
         try {
           resignIfNeeded(head.zone());
         } catch (RuntimeException e) {

@@ -1,6 +1,6 @@
 /**
  * The only package of the signer that touches Kafka: consumers of zone-registry, key-sets, unsigned-versions and
- * zone-reviews, the signed-versions emitter (progress reports go through service-support's StepProgressEmitter), and
- * the mapping between Avro events and domain types.
+ * zone-reviews, the signed-versions emitter (progress reports go through service-support's StepProgressEmitter), the
+ * mapping between Avro events and domain types, and which zones this instance holds among its replicas.
  */
 package dev.cascade.signer.pipeline;
