@@ -445,6 +445,23 @@ registry_rule() {
         || die "registry: the compatibility rule or the event schemas could not be registered (see above)"
 }
 
+# The other deploy step (issue 9), as compose and the chart run it: one database role per service, cascade_<service>,
+# owner of its schema and of nothing else; a schema an earlier stack made as role "cascade" is handed over. The
+# cluster trusts loopback connections (initdb --auth=trust), so the passwords are nominal here: each service's is
+# "<service>-local", as in compose. Idempotent; run before the services start.
+db_roles() {
+    local lib=$REPO/services/review-gateway/target/quarkus-app/lib svc
+    [[ -d $lib/main ]] || die "$lib missing; the database roles are provisioned from it: build first (make build)"
+    local -a env=(DB_ADMIN_PASSWORD=)
+    for svc in "${SERVICES[@]}"; do env+=("DB_PASSWORD_$(db_suffix "$svc")=$svc-local"); done
+    env "${env[@]}" java -cp "$lib/boot/*:$lib/main/*" dev.cascade.service.database.ProvisionDatabaseRoles \
+        --url "jdbc:$DB_URL" --user postgres > "$LOGS/db-roles.log" 2>&1 \
+        || { cat "$LOGS/db-roles.log" >&2; die "the services' database roles could not be provisioned (see above)"; }
+}
+
+# LOADER, ..., REVIEW_GATEWAY: a service's name as the roles' variables spell it.
+db_suffix() { local upper=${1^^}; echo "${upper//-/_}"; }
+
 # ---------------------------------------------------------------------------------------------------------------
 # Key-encryption key for the keymanager and the signer (design: CASCADE_KEY_ENCRYPTION_KEY, base64 of 32 bytes)
 
@@ -473,6 +490,8 @@ instance_env() {
     local svc=$1 i=$2 name
     echo "CASCADE_INSTANCE=$i"
     echo "QUARKUS_HTTP_PORT=$(nth_port "${SERVICE_PORT[$svc]}" "$i")"
+    echo "DB_USER=cascade_${svc//-/_}"
+    echo "DB_PASSWORD=$svc-local"
     case $svc in
         keymanager|signer)
             # Only the two services that wrap and unwrap private keys get the key-encryption key.
@@ -511,6 +530,7 @@ services_up() {
     port_open "$PG_PORT" || die "PostgreSQL is not running on $PG_PORT; run: $0 infra-up"
     port_open "$REGISTRY_PORT" || die "the registry is not running on $REGISTRY_PORT; run: $0 infra-up"
     ensure_kek
+    db_roles
 
     local started=() t0=$SECONDS name
     for svc in "${SERVICES[@]}"; do
