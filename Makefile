@@ -5,6 +5,7 @@
 #   make demo    up, then add examples/zones/example.test.zone and wait until it is published
 #   make down    stop everything "up" started
 #   make test    the whole test suite, as CI runs it (.ci/run)
+#   make chaos   the chaos suite alone on the HA stack, CHAOS_MINUTES of faults (default 20), CHAOS_SEED to replay
 # State (data, logs, PIDs, the key-encryption key) goes to ${CASCADE_STATE_DIR:-.state} (see deploy/local/stack.sh).
 
 SHELL := bash
@@ -18,7 +19,7 @@ STACK := deploy/local/stack.sh
 REPLICAS ?=
 BROKERS ?=
 
-.PHONY: build build-main build-registry build-kafka up demo down test test-deps
+.PHONY: build build-main build-registry build-kafka up demo down test test-deps chaos
 
 build: build-main build-registry build-kafka
 
@@ -48,3 +49,11 @@ test: test-deps build-registry build-kafka
 
 test-deps:
 	deploy/local/install-test-deps.sh
+
+CHAOS_MINUTES ?= 20
+CHAOS_SEED ?= 20261206
+
+# The system tests' chaos execution only (system-tests/pom.xml), on the packaged services, with no other test.
+chaos: test-deps build
+	$(MVN) verify -pl system-tests -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dcascade.chaos.only=true \
+	  -Dcascade.chaos.minutes=$(CHAOS_MINUTES) -Dcascade.chaos.seed=$(CHAOS_SEED)
