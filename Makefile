@@ -55,5 +55,5 @@ CHAOS_SEED ?= 20261206
 
 # The system tests' chaos execution only (system-tests/pom.xml), on the packaged services, with no other test.
 chaos: test-deps build
-	$(MVN) verify -pl system-tests -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dcascade.chaos.only=true \
+	$(MVN) verify -pl system-tests -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dcascade.chaos.only=true -Dcascade.chaos.skip=false \
 	  -Dcascade.chaos.minutes=$(CHAOS_MINUTES) -Dcascade.chaos.seed=$(CHAOS_SEED)

@@ -73,7 +73,8 @@ final class LogInvariants {
         violations.add(serial + ": signed serial with two contents, " + content + " and "
             + signed.getContent().getDigest());
       }
-      if (!loaded.contains(signed.getUnsignedVersionId())) {
+      // Only a signing of a loaded version names one; a re-signing of the served version leaves it out.
+      if (signed.getUnsignedVersionId() != null && !loaded.contains(signed.getUnsignedVersionId())) {
         violations.add(fact.getZone() + ": version " + signed.getVersionId() + " signs unsigned version "
             + signed.getUnsignedVersionId() + ", which was never loaded");
       }
