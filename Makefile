@@ -1,9 +1,11 @@
 # Cascade: build, run and test on one machine without Docker.
 #   make build   the main reactor (skipping tests), the local Apicurio registry and the Kafka broker jars
 #   make up      build, then start Kafka, PostgreSQL, the registry and the five services (deploy/local/stack.sh up)
+#   make up REPLICAS=2 BROKERS=3   the local HA stack: two instances of every service on three Kafka brokers
 #   make demo    up, then add examples/zones/example.test.zone and wait until it is published
 #   make down    stop everything "up" started
 #   make test    the whole test suite, as CI runs it (.ci/run)
+#   make chaos   the chaos suite alone on the HA stack, CHAOS_MINUTES of faults (default 20), CHAOS_SEED to replay
 # State (data, logs, PIDs, the key-encryption key) goes to ${CASCADE_STATE_DIR:-.state} (see deploy/local/stack.sh).
 
 SHELL := bash
@@ -12,8 +14,12 @@ SHELL := bash
 
 MVN := ./mvnw -B
 STACK := deploy/local/stack.sh
+# Instances of each service and Kafka brokers for "up" (stack.sh); empty: one instance each, and as many brokers as
+# the state dir's Kafka was formatted with (one for a new one).
+REPLICAS ?=
+BROKERS ?=
 
-.PHONY: build build-main build-registry build-kafka up demo down test test-deps
+.PHONY: build build-main build-registry build-kafka up demo down test test-deps chaos
 
 build: build-main build-registry build-kafka
 
@@ -28,7 +34,7 @@ build-kafka:
 	$(MVN) -q -f deploy/local/kafka/pom.xml package
 
 up: build
-	$(STACK) up
+	REPLICAS=$(REPLICAS) BROKERS=$(BROKERS) $(STACK) up
 
 demo: up
 	deploy/local/demo.sh
@@ -43,3 +49,11 @@ test: test-deps build-registry build-kafka
 
 test-deps:
 	deploy/local/install-test-deps.sh
+
+CHAOS_MINUTES ?= 20
+CHAOS_SEED ?= 20261206
+
+# The system tests' chaos execution only (system-tests/pom.xml), on the packaged services, with no other test.
+chaos: test-deps build
+	$(MVN) verify -pl system-tests -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dcascade.chaos.only=true -Dcascade.chaos.skip=false \
+	  -Dcascade.chaos.minutes=$(CHAOS_MINUTES) -Dcascade.chaos.seed=$(CHAOS_SEED)

@@ -63,10 +63,10 @@ await_serial_change() {
   done
 }
 
-# VmHWM (peak RSS) of a running service, in KiB.
+# VmHWM (peak RSS) of a running service (its first instance), in KiB.
 peak_kib() {
   local pid
-  pid=$(<"$STATE/pids/$1.pid")
+  pid=$(<"$STATE/pids/$1-1.pid")
   awk '/^VmHWM:/ {print $2}' "/proc/$pid/status"
 }
 

@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# Runs the whole Cascade stack on this machine without Docker: Kafka (KRaft, one node), PostgreSQL (Debian package),
-# the Apicurio Registry 2.4.2 from deploy/local/apicurio, and the five services as fast-jar JVMs.
+# Runs the whole Cascade stack on this machine without Docker: Kafka (KRaft, BROKERS combined broker+controller nodes),
+# PostgreSQL (Debian package), the Apicurio Registry 2.4.2 from deploy/local/apicurio, and REPLICAS instances of each
+# of the five services as fast-jar JVMs.
 #
-#   deploy/local/stack.sh infra-up | services-up | up | down | status | logs <name> [-f]
+#   [REPLICAS=N] [BROKERS=M] deploy/local/stack.sh infra-up | services-up | up | down | status | logs <name> [-f]
+#
+# REPLICAS (default 1) and BROKERS (default: what the state dir's Kafka was formatted with, else 1) give the local HA
+# stack of issue 9 (make up REPLICAS=2 BROKERS=3): with three brokers or more every topic has three replicas,
+# min.insync.replicas=2 and no unclean leader election. Instance i of a service writes pids/<service>-<i>.pid and
+# logs/<service>-<i>.log, broker i pids/broker-<i>.pid and logs/broker-<i>.log, also when there is one of each.
 #
 # All state (data, logs, PID files, the key-encryption key) lives in ${CASCADE_STATE_DIR:-<repo>/.state}, so a second
 # checkout or a test run can use its own directory. The fixed ports are those of the design (Kafka 9092/9093,
-# PostgreSQL 55432, registry 8089, services 8081-8084 and 4539), so only one stack runs per machine.
-# Every "up" step is idempotent: what already runs from this state dir is left alone, never started twice.
+# PostgreSQL 55432, registry 8089, services 8081-8084 and 4539-4542), so only one stack runs per machine; instance or
+# broker i adds 100 x (i - 1) to each of its ports (the second publisher serves publication on 4642, the second
+# gateway's API is on 4639, the second broker listens on 9192 and 9193).
+# Every "up" step is idempotent: what already runs from this state dir is left alone, never started twice, and what
+# is missing (a killed instance or broker) is started.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -23,12 +32,23 @@ KAFKA_PORT=9092
 KAFKA_CONTROLLER_PORT=9093
 PG_PORT=55432
 REGISTRY_PORT=8089
+# Broker or instance i listens on its base port + PORT_STEP x (i - 1). With at most 9 of each, no shifted port meets a
+# fixed one: services 8081-8884 and 4539-5342, brokers 9092-9893, registry 8089, PostgreSQL 55432.
+PORT_STEP=100
+MAX_COUNT=9
 
-# Start order; "down" goes the other way. Ports are the design's (cascade-design.md, "Ports").
+# Start order; "down" goes the other way. Ports are the design's (cascade-design.md, "Ports"); SERVICE_PORT is the
+# HTTP port (health, and the gateway's operator API), PUBLISHER_DNS_PORTS the publisher's three DNS servers.
 SERVICES=(loader keymanager signer publisher review-gateway)
 declare -A SERVICE_PORT=([loader]=8081 [keymanager]=8082 [signer]=8083 [publisher]=8084 [review-gateway]=4539)
+declare -A PUBLISHER_DNS_PORTS=([UNSIGNED_REVIEW]=4540 [SIGNED_REVIEW]=4541 [PUBLICATION]=4542)
 
-KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT
+REPLICAS=${REPLICAS:-1}
+[[ $REPLICAS =~ ^[1-9]$ ]] || { echo "stack: ERROR: REPLICAS must be 1 to $MAX_COUNT, not '$REPLICAS'" >&2; exit 2; }
+# BROKERS is settled by kafka_settle (it may come from the state dir); the bootstrap list follows it.
+BROKERS_ASKED=${BROKERS:-}
+BROKERS=1
+
 REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT/apis/registry/v2
 DB_URL=postgresql://127.0.0.1:$PG_PORT/cascade
 
@@ -54,13 +74,14 @@ die() { printf 'stack: ERROR: %s\n' "$*" >&2; exit 1; }
 
 usage() {
     cat <<EOF
-usage: $(basename "$0") <command>
-  infra-up        start Kafka, PostgreSQL and the Apicurio registry
-  services-up     start the five services (needs infra-up and built jars)
-  up              infra-up, then services-up
+usage: [REPLICAS=N] [BROKERS=M] $(basename "$0") <command>
+  infra-up        start the Kafka brokers, PostgreSQL and the Apicurio registry, and create the topics
+  services-up     start REPLICAS instances of each of the five services (needs infra-up and built jars)
+  up              infra-up, then services-up; starts only what is not running
   down            stop everything this script started (services, registry, Kafka, PostgreSQL)
   status          show what runs
-  logs <name> [-f] print (or follow) a log: kafka, postgres, registry, ${SERVICES[*]}
+  logs <name> [-f] print (or follow) a log: postgres, registry, broker-<i>, <service>-<i>, or kafka / <service> for
+                  the first (services: ${SERVICES[*]})
 state directory: $STATE
 EOF
 }
@@ -69,6 +90,20 @@ EOF
 # Processes
 
 port_open() { (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Port of instance or broker $2 whose first one uses port $1.
+nth_port() { echo $(( $1 + PORT_STEP * ($2 - 1) )); }
+
+# The instance numbers of <prefix>-<i>.pid files present, ascending: what a former "up" started, whatever REPLICAS or
+# BROKERS says now, so "down" and "status" see all of it.
+pid_instances() {
+    local prefix=$1 file
+    for file in "$PIDS/$prefix"-*.pid; do
+        [[ -e $file ]] || continue
+        file=${file##*/$prefix-}
+        [[ ${file%.pid} =~ ^[0-9]+$ ]] && echo "${file%.pid}"
+    done | sort -n
+}
 
 pid_file() { echo "$PIDS/$1.pid"; }
 
@@ -147,38 +182,155 @@ require_free_port() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-# Kafka: single KRaft node (broker + controller), data under the state dir (stack-notes §1a)
+# Kafka: BROKERS KRaft nodes, each broker and controller in one process, data under the state dir (stack-notes §1a)
 
-KAFKA_MARKER=kafka.Kafka
+KAFKA_DIR=$STATE/kafka
+# Formatting fixes the controller quorum, so the broker count is recorded next to the data and kept.
+KAFKA_COUNT_FILE=$KAFKA_DIR/brokers
+
+broker_dir() { echo "$KAFKA_DIR/broker-$1"; }
+broker_marker() { echo "$(broker_dir "$1")/server.properties"; }
+
+# Settles BROKERS: the count asked for, else the one the state dir's Kafka was formatted with, else 1. A different
+# count than the formatted one is refused: the controller quorum is written into every node's storage.
+kafka_settle() {
+    local formatted=
+    # A state dir from before the brokers were numbered: its one node's data becomes broker 1's.
+    if [[ -f $KAFKA_DIR/data/meta.properties && ! -e $(broker_dir 1) ]]; then
+        # Not from under a running broker: the older script's "down" is this one's (it stops pids/kafka.pid).
+        if running_pid kafka kafka.Kafka > /dev/null; then
+            die "Kafka started by an older stack.sh runs from $KAFKA_DIR/data; stop the stack first: $0 down"
+        fi
+        mkdir -p "$(broker_dir 1)"
+        mv "$KAFKA_DIR/data" "$(broker_dir 1)/data"
+        echo 1 > "$KAFKA_COUNT_FILE"
+        say "moved the Kafka data of $KAFKA_DIR/data to $(broker_dir 1)/data"
+    fi
+    [[ -f $KAFKA_COUNT_FILE ]] && formatted=$(<"$KAFKA_COUNT_FILE")
+    BROKERS=${BROKERS_ASKED:-${formatted:-1}}
+    [[ $BROKERS =~ ^[1-9]$ ]] || die "BROKERS must be 1 to $MAX_COUNT, not '$BROKERS'"
+    if [[ -n $formatted && $formatted != "$BROKERS" ]]; then
+        die "the Kafka data in $KAFKA_DIR was formatted for $formatted broker(s), not $BROKERS; run with" \
+            "BROKERS=$formatted, or start afresh: $0 down && rm -rf $STATE (or another CASCADE_STATE_DIR)"
+    fi
+    local i list=()
+    for (( i = 1; i <= BROKERS; i++ )); do list+=("127.0.0.1:$(nth_port "$KAFKA_PORT" "$i")"); done
+    KAFKA_BOOTSTRAP=$(IFS=,; echo "${list[*]}")
+}
+
+# Three replicas when there are three brokers or more, acknowledged once two have a write (one broker may be down);
+# fewer brokers cannot hold more replicas than there are brokers, nor keep writing with one down and two in sync.
+replication_factor() { echo $(( BROKERS < 3 ? BROKERS : 3 )); }
+min_insync() { echo $(( BROKERS < 3 ? 1 : 2 )); }
+
+# Broker i's server.properties from the template. One node keeps the dynamic quorum it has always been formatted with
+# (--standalone); several form a static quorum of all of them (controller.quorum.voters), formatted alike.
+broker_config() {
+    local i=$1 dir quorum j voters=()
+    dir=$(broker_dir "$i")
+    if (( BROKERS == 1 )); then
+        quorum="controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT"
+    else
+        for (( j = 1; j <= BROKERS; j++ )); do voters+=("$j@127.0.0.1:$(nth_port "$KAFKA_CONTROLLER_PORT" "$j")"); done
+        quorum="controller.quorum.voters=$(IFS=,; echo "${voters[*]}")"
+    fi
+    sed -e "s|@LOG_DIRS@|$dir/data|" -e "s|@NODE_ID@|$i|" -e "s|@QUORUM@|$quorum|" \
+        -e "s|@PORT@|$(nth_port "$KAFKA_PORT" "$i")|g" \
+        -e "s|@CONTROLLER_PORT@|$(nth_port "$KAFKA_CONTROLLER_PORT" "$i")|g" \
+        -e "s|@REPLICATION@|$(replication_factor)|g" -e "s|@MIN_ISR@|$(min_insync)|g" \
+        "$KAFKA_CONFIG/server.properties" > "$dir/server.properties"
+}
+
+kafka_java() {
+    # KAFKA_JAVA_OPTS is split into words on purpose: it holds several JVM options.
+    echo java $KAFKA_JAVA_OPTS "-Dlog4j2.configurationFile=$KAFKA_CONFIG/log4j2.yaml"
+}
 
 kafka_up() {
-    if running_pid kafka "$KAFKA_MARKER" > /dev/null; then say "kafka already running"; return 0; fi
+    kafka_settle
     compgen -G "$KAFKA_LIB/kafka_2.13-*.jar" > /dev/null \
         || die "Kafka jars missing in $KAFKA_LIB; run: ./mvnw -B -q -f deploy/local/kafka/pom.xml package (or make build)"
-    require_free_port kafka "$KAFKA_PORT"
-    require_free_port kafka-controller "$KAFKA_CONTROLLER_PORT"
+    local i dir cluster_id= started=()
+    local -a java
+    read -r -a java <<< "$(kafka_java)"
+    java+=(-cp "$KAFKA_LIB/*")
 
-    local dir=$STATE/kafka
-    mkdir -p "$dir/data"
-    sed "s|@LOG_DIRS@|$dir/data|" "$KAFKA_CONFIG/server.properties" > "$dir/server.properties"
-    # KAFKA_JAVA_OPTS is split into words on purpose: it holds several JVM options.
-    local -a java=(java $KAFKA_JAVA_OPTS "-Dlog4j2.configurationFile=$KAFKA_CONFIG/log4j2.yaml" -cp "$KAFKA_LIB/*")
+    # KRaft storage is formatted once, every node with the same cluster id; formatting again would give a node a new
+    # cluster id and lose the topics.
+    for (( i = 1; i <= BROKERS; i++ )); do
+        dir=$(broker_dir "$i")
+        mkdir -p "$dir/data"
+        broker_config "$i"
+        [[ -f $dir/data/meta.properties ]] && continue
+        if [[ -z $cluster_id ]]; then
+            # A cluster id is 16 random bytes in URL-safe base64 without padding (what StorageTool random-uuid prints),
+            # made here to save a JVM start. One with a leading '-' would read as an option, so draw again.
+            while :; do
+                cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)
+                [[ $cluster_id != -* ]] && break
+            done
+            # A node added to formatted ones would need their id; only a whole cluster is formatted here.
+            (( i == 1 )) || die "broker $i has no storage but broker 1 has; start afresh: $0 down && rm -rf $KAFKA_DIR"
+        fi
+        say "formatting Kafka storage of broker $i in $dir/data (cluster id $cluster_id)"
+        local -a format=(kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties")
+        (( BROKERS == 1 )) && format+=(--standalone)
+        "${java[@]}" "${format[@]}" >> "$LOGS/broker-$i.log" 2>&1 \
+            || { tail -n 20 "$LOGS/broker-$i.log" >&2; die "Kafka storage format of broker $i failed"; }
+    done
+    echo "$BROKERS" > "$KAFKA_COUNT_FILE"
 
-    # KRaft storage is formatted once; formatting again would give the node a new cluster id and lose the topics.
-    if [[ ! -f $dir/data/meta.properties ]]; then
-        local cluster_id
-        # A cluster id is 16 random bytes in URL-safe base64 without padding (what StorageTool random-uuid prints),
-        # made here to save a JVM start. One with a leading '-' would read as an option, so draw again.
-        while :; do
-            cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)
-            [[ $cluster_id != -* ]] && break
-        done
-        say "formatting Kafka storage in $dir/data (cluster id $cluster_id)"
-        "${java[@]}" kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$dir/server.properties" \
-            >> "$LOGS/kafka.log" 2>&1 || { tail -n 20 "$LOGS/kafka.log" >&2; die "Kafka storage format failed"; }
-    fi
-    spawn kafka "$dir" "${java[@]}" "$KAFKA_MARKER" "$dir/server.properties"
-    wait_port kafka "$KAFKA_MARKER" "$KAFKA_PORT" "$KAFKA_WAIT"
+    # All nodes are started before any is awaited: a controller quorum of several forms only when most of them run.
+    for (( i = 1; i <= BROKERS; i++ )); do
+        if running_pid "broker-$i" "$(broker_marker "$i")" > /dev/null; then
+            say "broker-$i already running"
+            continue
+        fi
+        require_free_port "broker-$i" "$(nth_port "$KAFKA_PORT" "$i")"
+        require_free_port "broker-$i controller" "$(nth_port "$KAFKA_CONTROLLER_PORT" "$i")"
+        spawn "broker-$i" "$(broker_dir "$i")" "${java[@]}" kafka.Kafka "$(broker_marker "$i")"
+        started+=("$i")
+    done
+    for i in "${started[@]}"; do
+        wait_port "broker-$i" "$(broker_marker "$i")" "$(nth_port "$KAFKA_PORT" "$i")" "$KAFKA_WAIT"
+    done
+}
+
+# The topics of shared-events' Topics catalogue, made as the chart's job-topics makes them (deploy/k8s): 12
+# partitions, so that up to 12 instances of a service share out zones; replication and min.insync.replicas by the
+# broker count; unlimited retention for facts, contents and dead letters (the log is the source of truth), content
+# records at most 1 MiB, progress reports one hour. The services would have the brokers create them on first use
+# (auto.create.topics.enable, with the same defaults), but a topic first used while a broker is down could then not
+# get its three replicas.
+FACT_TOPICS=(cascade.zone-registry.v1 cascade.zone-reviews.v1 cascade.unsigned-versions.v1 cascade.key-sets.v1
+    cascade.signed-versions.v1 cascade.published-versions.v1 cascade.loader-dead-letters.v1
+    cascade.keymanager-dead-letters.v1 cascade.signer-dead-letters.v1 cascade.publisher-dead-letters.v1
+    cascade.review-gateway-dead-letters.v1)
+CONTENT_TOPICS=(cascade.unsigned-content.v1 cascade.signed-content.v1)
+PROGRESS_TOPICS=(cascade.load-progress.v1 cascade.sign-progress.v1 cascade.publish-progress.v1)
+TOPIC_PARTITIONS=12
+
+topics_up() {
+    local t args=()
+    for t in "${FACT_TOPICS[@]}"; do args+=("$t:retention.ms=-1,retention.bytes=-1"); done
+    for t in "${CONTENT_TOPICS[@]}"; do args+=("$t:retention.ms=-1,retention.bytes=-1,max.message.bytes=1048588"); done
+    for t in "${PROGRESS_TOPICS[@]}"; do args+=("$t:retention.ms=3600000,segment.ms=3600000"); done
+    local -a java
+    read -r -a java <<< "$(kafka_java)"
+    # The source launcher compiles the one file on the fly: no build step, and the broker's jars hold the admin client.
+    "${java[@]}" -cp "$KAFKA_LIB/*" "$REPO/deploy/local/kafka/src/CreateTopics.java" "$KAFKA_BOOTSTRAP" \
+        "$TOPIC_PARTITIONS" "$(replication_factor)" "$(min_insync)" "${args[@]}" 2>> "$LOGS/topics.log" \
+        | sed 's/^/stack: /' || die "the topics could not be created (log: $LOGS/topics.log)"
+}
+
+kafka_down() {
+    local i
+    # A state dir of an older stack.sh names its one node kafka.pid.
+    stop_pid kafka kafka.Kafka 60 &
+    # Together, not one after another: a node left alone without a controller quorum waits for it to stop cleanly.
+    # Kafka's controlled shutdown takes a few seconds; a kill would force log recovery on the next start.
+    for i in $(pid_instances broker); do stop_pid "broker-$i" "$(broker_marker "$i")" 60 & done
+    wait
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -293,6 +445,23 @@ registry_rule() {
         || die "registry: the compatibility rule or the event schemas could not be registered (see above)"
 }
 
+# The other deploy step (issue 9), as compose and the chart run it: one database role per service, cascade_<service>,
+# owner of its schema and of nothing else; a schema an earlier stack made as role "cascade" is handed over. The
+# cluster trusts loopback connections (initdb --auth=trust), so the passwords are nominal here: each service's is
+# "<service>-local", as in compose. Idempotent; run before the services start.
+db_roles() {
+    local lib=$REPO/services/review-gateway/target/quarkus-app/lib svc
+    [[ -d $lib/main ]] || die "$lib missing; the database roles are provisioned from it: build first (make build)"
+    local -a env=(DB_ADMIN_PASSWORD=)
+    for svc in "${SERVICES[@]}"; do env+=("DB_PASSWORD_$(db_suffix "$svc")=$svc-local"); done
+    env "${env[@]}" java -cp "$lib/boot/*:$lib/main/*" dev.cascade.service.database.ProvisionDatabaseRoles \
+        --url "jdbc:$DB_URL" --user postgres > "$LOGS/db-roles.log" 2>&1 \
+        || { cat "$LOGS/db-roles.log" >&2; die "the services' database roles could not be provisioned (see above)"; }
+}
+
+# LOADER, ..., REVIEW_GATEWAY: a service's name as the roles' variables spell it.
+db_suffix() { local upper=${1^^}; echo "${upper//-/_}"; }
+
 # ---------------------------------------------------------------------------------------------------------------
 # Key-encryption key for the keymanager and the signer (design: CASCADE_KEY_ENCRYPTION_KEY, base64 of 32 bytes)
 
@@ -314,54 +483,99 @@ service_jar() { echo "$REPO/services/$1/target/quarkus-app/quarkus-run.jar"; }
 
 health_ready() { curl -fsS --max-time 5 "http://127.0.0.1:$1/q/health/ready" 2>/dev/null | grep -q '"status" *: *"UP"'; }
 
+# The environment of instance i of a service, one NAME=value a line, beyond what every service gets. Instance 1 gets
+# the standard ports; instance i adds PORT_STEP x (i - 1) to each port the service has (Quarkus reads
+# QUARKUS_HTTP_PORT and CASCADE_PUBLISHER_*_PORT for quarkus.http.port and cascade.publisher.*-port).
+instance_env() {
+    local svc=$1 i=$2 name
+    echo "CASCADE_INSTANCE=$i"
+    echo "QUARKUS_HTTP_PORT=$(nth_port "${SERVICE_PORT[$svc]}" "$i")"
+    echo "DB_USER=cascade_${svc//-/_}"
+    echo "DB_PASSWORD=$svc-local"
+    case $svc in
+        keymanager|signer)
+            # Only the two services that wrap and unwrap private keys get the key-encryption key.
+            echo "CASCADE_KEY_ENCRYPTION_KEY=$(<"$KEK_FILE")" ;;
+        publisher)
+            for name in "${!PUBLISHER_DNS_PORTS[@]}"; do
+                echo "CASCADE_PUBLISHER_${name}_PORT=$(nth_port "${PUBLISHER_DNS_PORTS[$name]}" "$i")"
+            done
+            # Every publisher serves every zone: each reads all partitions in a group of its own and keeps its own
+            # tables. The first keeps the defaults, so a stack of one is what it always was.
+            if (( i > 1 )); then echo "CASCADE_GROUP_ID=publisher-$i"; echo "CASCADE_DB_SCHEMA=publisher_$i"; fi ;;
+        review-gateway)
+            # The projection and the outbox are shared (one group, one schema); the progress board is in memory, so
+            # each instance reads every report in a group of its own.
+            (( i > 1 )) && echo "CASCADE_PROGRESS_GROUP_ID=review-gateway-progress-$i"
+            # Zone status shows operators every publisher's servers.
+            local kind var list j
+            for kind in UNSIGNED_REVIEW SIGNED_REVIEW PUBLICATION; do
+                list=()
+                for (( j = 1; j <= REPLICAS; j++ )); do
+                    list+=("127.0.0.1:$(nth_port "${PUBLISHER_DNS_PORTS[$kind]}" "$j")")
+                done
+                var=CASCADE_${kind}_ADDRESSES
+                echo "$var=$(IFS=,; echo "${list[*]}")"
+            done ;;
+    esac
+}
+
 services_up() {
-    local svc missing=()
+    local svc i missing=()
     for svc in "${SERVICES[@]}"; do [[ -f $(service_jar "$svc") ]] || missing+=("services/$svc/target/quarkus-app/quarkus-run.jar"); done
     (( ${#missing[@]} == 0 )) || die "service jar(s) missing: ${missing[*]}; build them first: make build"
 
+    kafka_settle
     port_open "$KAFKA_PORT" || die "Kafka is not running on $KAFKA_PORT; run: $0 infra-up"
     port_open "$PG_PORT" || die "PostgreSQL is not running on $PG_PORT; run: $0 infra-up"
     port_open "$REGISTRY_PORT" || die "the registry is not running on $REGISTRY_PORT; run: $0 infra-up"
     ensure_kek
+    db_roles
 
-    local started=() t0=$SECONDS
+    local started=() t0=$SECONDS name
     for svc in "${SERVICES[@]}"; do
-        if running_pid "$svc" "$(service_jar "$svc")" > /dev/null; then say "$svc already running"; continue; fi
-        require_free_port "$svc" "${SERVICE_PORT[$svc]}"
-        local -a env=(KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP" APICURIO_REGISTRY_URL="$REGISTRY_URL" DB_URL="$DB_URL")
-        # Only the two services that wrap and unwrap private keys get the key-encryption key.
-        if [[ $svc == keymanager || $svc == signer ]]; then env+=(CASCADE_KEY_ENCRYPTION_KEY="$(<"$KEK_FILE")"); fi
-        # Working directory = repository root, so relative paths (policies/, zone files given relative) resolve
-        # as they do for the CLI run from the root.
-        spawn "$svc" "$REPO" env "${env[@]}" java $(service_java_opts "$svc") -Dquarkus.http.host=127.0.0.1 -jar "$(service_jar "$svc")"
-        started+=("$svc")
+        for (( i = 1; i <= REPLICAS; i++ )); do
+            name=$svc-$i
+            if running_pid "$name" "$(service_jar "$svc")" > /dev/null; then say "$name already running"; continue; fi
+            require_free_port "$name" "$(nth_port "${SERVICE_PORT[$svc]}" "$i")"
+            local -a env=(KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP" APICURIO_REGISTRY_URL="$REGISTRY_URL" DB_URL="$DB_URL")
+            mapfile -t -O "${#env[@]}" env < <(instance_env "$svc" "$i")
+            # Working directory = repository root, so relative paths (policies/, zone files given relative) resolve
+            # as they do for the CLI run from the root.
+            spawn "$name" "$REPO" env "${env[@]}" java $(service_java_opts "$svc") -Dquarkus.http.host=127.0.0.1 -jar "$(service_jar "$svc")"
+            started+=("$name")
+        done
     done
 
     # Started all at once and awaited in order: the JVMs start in parallel, which is faster even on 2 cores.
     # One budget for the whole group, since they compete for the same CPUs.
-    for svc in "${started[@]}"; do
-        local port=${SERVICE_PORT[$svc]}
+    for name in "${started[@]}"; do
+        svc=${name%-*} i=${name##*-}
+        local port
+        port=$(nth_port "${SERVICE_PORT[$svc]}" "$i")
         until health_ready "$port"; do
-            if ! running_pid "$svc" "$(service_jar "$svc")" > /dev/null; then
-                tail -n 40 "$LOGS/$svc.log" >&2 || true
-                die "$svc exited during start-up (log: $LOGS/$svc.log)"
+            if ! running_pid "$name" "$(service_jar "$svc")" > /dev/null; then
+                tail -n 40 "$LOGS/$name.log" >&2 || true
+                die "$name exited during start-up (log: $LOGS/$name.log)"
             fi
             if (( SECONDS - t0 >= SERVICE_WAIT )); then
-                tail -n 40 "$LOGS/$svc.log" >&2 || true
-                die "$svc not ready on http://127.0.0.1:$port/q/health/ready after ${SERVICE_WAIT} s (log: $LOGS/$svc.log)"
+                tail -n 40 "$LOGS/$name.log" >&2 || true
+                die "$name not ready on http://127.0.0.1:$port/q/health/ready after ${SERVICE_WAIT} s (log: $LOGS/$name.log)"
             fi
             sleep 0.5
         done
-        say "$svc ready on port $port, $(( SECONDS - t0 )) s after the services were launched"
+        say "$name ready on port $port, $(( SECONDS - t0 )) s after the services were launched"
     done
 }
 
 services_down() {
-    local i svc
-    # The services do not depend on each other's shutdown, so they stop in parallel (in reverse start order).
+    local i j svc
+    # The services do not depend on each other's shutdown, so they stop in parallel (in reverse start order): every
+    # instance a PID file names, and the unnumbered PID file of a state dir from an older stack.sh.
     for (( i = ${#SERVICES[@]} - 1; i >= 0; i-- )); do
         svc=${SERVICES[i]}
         stop_pid "$svc" "$(service_jar "$svc")" 30 &
+        for j in $(pid_instances "$svc"); do stop_pid "$svc-$j" "$(service_jar "$svc")" 30 & done
     done
     wait
 }
@@ -379,6 +593,7 @@ prepare_state() {
 infra_up() {
     prepare_state
     kafka_up
+    topics_up
     pg_up
     registry_up
 }
@@ -387,58 +602,80 @@ down() {
     mkdir -p "$PIDS"
     services_down
     stop_pid registry "$REGISTRY_JAR" 30
-    # Kafka's controlled shutdown takes a few seconds; a kill would force log recovery on the next start.
-    stop_pid kafka "$KAFKA_MARKER" 60
+    kafka_down
     pg_down
     say "stack down"
 }
 
 status() {
-    local name pid marker port state
-    printf '%-15s %-8s %-6s %s\n' NAME PID PORT STATE
-    row() { printf '%-15s %-8s %-6s %s\n' "$1" "$2" "$3" "$4"; }
-    for name in kafka registry "${SERVICES[@]}"; do
-        case $name in
-            kafka) marker=$KAFKA_MARKER port=$KAFKA_PORT ;;
-            registry) marker=$REGISTRY_JAR port=$REGISTRY_PORT ;;
-            *) marker=$(service_jar "$name") port=${SERVICE_PORT[$name]} ;;
-        esac
-        if pid=$(running_pid "$name" "$marker"); then
+    local name pid marker port state svc i n
+    kafka_settle
+    printf '%-18s %-8s %-6s %s\n' NAME PID PORT STATE
+    row() { printf '%-18s %-8s %-6s %s\n' "$1" "$2" "$3" "$4"; }
+    # The brokers and instances asked for, and any further one a PID file names (started with a larger count).
+    upto() { local last; last=$(pid_instances "$1" | tail -n 1); echo $(( ${last:-0} > $2 ? ${last:-0} : $2 )); }
+    n=$(upto broker "$BROKERS")
+    for (( i = 1; i <= n; i++ )); do
+        name=broker-$i port=$(nth_port "$KAFKA_PORT" "$i")
+        if pid=$(running_pid "$name" "$(broker_marker "$i")"); then
             state=running
-            if [[ $name == kafka || $name == registry ]]; then
-                port_open "$port" || state="running (port not open)"
-            else
-                health_ready "$port" && state="running, ready" || state="running, not ready"
-            fi
+            port_open "$port" || state="running (port not open)"
         else
-            pid=-
-            state=stopped
+            pid=- state=stopped
             port_open "$port" && state="stopped here, but port in use by another process"
         fi
-        if [[ $name == kafka ]]; then
-            row "$name" "$pid" "$port" "$state"
-            # PostgreSQL is managed by pg_ctl (postmaster.pid in the data directory), listed after Kafka.
-            if pg_running; then
-                row postgres "$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null || echo '?')" "$PG_PORT" running
-            elif port_open "$PG_PORT"; then
-                row postgres - "$PG_PORT" "stopped here, but port in use by another process"
+        row "$name" "$pid" "$port" "$state"
+    done
+    # PostgreSQL is managed by pg_ctl (postmaster.pid in the data directory).
+    if pg_running; then
+        row postgres "$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null || echo '?')" "$PG_PORT" running
+    elif port_open "$PG_PORT"; then
+        row postgres - "$PG_PORT" "stopped here, but port in use by another process"
+    else
+        row postgres - "$PG_PORT" stopped
+    fi
+    if pid=$(running_pid registry "$REGISTRY_JAR"); then
+        state=running
+        port_open "$REGISTRY_PORT" || state="running (port not open)"
+    else
+        pid=- state=stopped
+        port_open "$REGISTRY_PORT" && state="stopped here, but port in use by another process"
+    fi
+    row registry "$pid" "$REGISTRY_PORT" "$state"
+    for svc in "${SERVICES[@]}"; do
+        marker=$(service_jar "$svc")
+        n=$(upto "$svc" "$REPLICAS")
+        for (( i = 1; i <= n; i++ )); do
+            name=$svc-$i port=$(nth_port "${SERVICE_PORT[$svc]}" "$i")
+            if pid=$(running_pid "$name" "$marker"); then
+                health_ready "$port" && state="running, ready" || state="running, not ready"
             else
-                row postgres - "$PG_PORT" stopped
+                pid=- state=stopped
+                port_open "$port" && state="stopped here, but port in use by another process"
             fi
-        else
             row "$name" "$pid" "$port" "$state"
-        fi
+        done
     done
     echo "state: $STATE"
 }
 
 logs() {
-    local name=${1:-} follow=${2:-} file
+    local name=${1:-} follow=${2:-} file svc
     [[ -n $name ]] || die "usage: $0 logs <name> [-f]"
+    # A bare name is the first of its kind.
+    case $name in
+        kafka) name=broker-1 ;;
+        loader|keymanager|signer|publisher|review-gateway) name=$name-1 ;;
+    esac
     case $name in
         postgres) file=$PG_LOG ;;
-        kafka|registry|loader|keymanager|signer|publisher|review-gateway) file=$LOGS/$name.log ;;
-        *) die "unknown log '$name'; one of: kafka postgres registry ${SERVICES[*]}" ;;
+        registry|topics|broker-[1-9]) file=$LOGS/$name.log ;;
+        *)
+            svc=${name%-*}
+            [[ $name == *-[1-9] && " ${SERVICES[*]} " == *" $svc "* ]] \
+                || die "unknown log '$name'; one of: postgres registry topics broker-<i> kafka, <service>-<i> or" \
+                    "<service> (${SERVICES[*]})"
+            file=$LOGS/$name.log ;;
     esac
     [[ -f $file ]] || die "no log yet: $file"
     if [[ $follow == -f ]]; then exec tail -n 100 -f "$file"; else cat "$file"; fi

@@ -29,12 +29,12 @@ Environment every service reads (the ${NAME:default} placeholders of its applica
 - name: DB_URL
   value: {{ .root.Values.database.url | quote }}
 - name: DB_USER
-  value: {{ .root.Values.database.user | quote }}
+  value: {{ include "cascade.databaseRole" .name | quote }}
 - name: DB_PASSWORD
   valueFrom:
     secretKeyRef:
       name: {{ .root.Values.database.passwordSecret.name }}
-      key: {{ .root.Values.database.passwordSecret.key }}
+      key: {{ .name }}
 - name: OTEL_EXPORTER_ENABLED
   value: {{ .root.Values.otel.enabled | quote }}
 - name: QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT
@@ -90,4 +90,54 @@ securityContext:
   allowPrivilegeEscalation: false
   capabilities:
     drop: [ALL]
+{{- end }}
+
+{{/*
+Replicas of one service on different nodes (ha.antiAffinity): a node that fails, or is drained, takes one replica
+with it, never all. "soft" asks the scheduler (preferred), so a cluster with fewer nodes than replicas still runs
+them all; "hard" requires it, so a replica with no free node stays Pending.
+*/}}
+{{- define "cascade.affinity" -}}
+{{- $selector := dict "matchLabels" (dict "app" .name "app.kubernetes.io/part-of" "cascade") }}
+{{- $term := dict "labelSelector" $selector "topologyKey" "kubernetes.io/hostname" -}}
+affinity:
+  podAntiAffinity:
+  {{- if eq .root.Values.ha.antiAffinity "hard" }}
+    requiredDuringSchedulingIgnoredDuringExecution:
+      - {{- toYaml $term | nindent 8 }}
+  {{- else if eq .root.Values.ha.antiAffinity "soft" }}
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          {{- toYaml $term | nindent 10 }}
+  {{- else }}
+  {{- fail (printf "ha.antiAffinity is %q: it must be \"soft\" or \"hard\"" .root.Values.ha.antiAffinity) }}
+  {{- end }}
+{{- end }}
+
+{{/*
+A service's replica count. Loader, signer and keymanager share the zones out by partition in one consumer group
+(docs/architecture.md, "Replicas"): a replica beyond the partition count would get no partition and do nothing,
+so such a count is refused rather than silently wasted.
+*/}}
+{{- define "cascade.replicas" -}}
+{{- $svc := index .root.Values.services .name }}
+{{- $replicas := int $svc.replicas }}
+{{- if lt $replicas 1 }}
+{{- fail (printf "services.%s.replicas is %d: at least 1" .name $replicas) }}
+{{- end }}
+{{- $partitioned := list "loader" "signer" "keymanager" }}
+{{- $partitions := int .root.Values.kafka.topics.partitions }}
+{{- if and (has .name $partitioned) (gt $replicas $partitions) }}
+{{- fail (printf "services.%s.replicas is %d, more than the %d partitions the zones are shared out by"
+    .name $replicas $partitions) }}
+{{- end }}
+{{- $replicas }}
+{{- end }}
+
+{{/*
+The database role of a service: cascade_<service>, "-" as "_" (service-support's DatabaseRoles.ALL).
+*/}}
+{{- define "cascade.databaseRole" -}}
+cascade_{{ . | replace "-" "_" }}
 {{- end }}

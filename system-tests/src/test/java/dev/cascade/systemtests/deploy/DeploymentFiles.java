@@ -79,22 +79,24 @@ final class DeploymentFiles {
   List<String> servicesPresent() {
     List<String> problems = new ArrayList<>();
     Map<String, JsonNode> composeServices = composeCascadeServices(problems);
-    Map<String, JsonNode> deployments = manifestObjects("Deployment");
-    Map<String, JsonNode> k8sServices = manifestObjects("Service");
+    Map<String, JsonNode> workloads = manifestWorkloads();
+    Set<String> k8sServices = new TreeSet<>();
+    manifestServices().forEach(service -> k8sServices.add(selectedApp(service)));
     Map<String, String> templates = chartTemplates();
     for (String name : code.services().keySet()) {
       if (!composeServices.containsKey(name)) {
         problems.add("docker-compose.yml: no service built from services/" + name);
       }
-      if (!deployments.containsKey(name)) {
-        problems.add("deploy/k8s/manifests: no Deployment " + name);
+      if (!workloads.containsKey(name)) {
+        problems.add("deploy/k8s/manifests: no Deployment or StatefulSet " + name);
       }
-      if (!k8sServices.containsKey(name)) {
+      if (!k8sServices.contains(name)) {
         problems.add("deploy/k8s/manifests: no Service " + name);
       }
       String template = templates.get(name + ".yaml");
-      if (template == null || !template.contains("kind: Deployment") || !template.contains("kind: Service")) {
-        problems.add("deploy/k8s/cascade/templates/" + name + ".yaml: no Deployment and Service for " + name);
+      if (template == null || !isWorkload(template) || !template.contains("kind: Service")) {
+        problems.add("deploy/k8s/cascade/templates/" + name + ".yaml: no Deployment or StatefulSet, and Service, for "
+            + name);
       }
     }
     for (Map.Entry<String, JsonNode> e : composeServices.entrySet()) {
@@ -104,9 +106,10 @@ final class DeploymentFiles {
             + ", which does not exist");
       }
     }
-    for (String name : deployments.keySet()) {
-      if (!code.services().containsKey(name)) {
-        problems.add("deploy/k8s/manifests: Deployment " + name + " is no directory under services/");
+    for (Map.Entry<String, JsonNode> e : workloads.entrySet()) {
+      if (!code.services().containsKey(e.getKey())) {
+        problems.add("deploy/k8s/manifests: " + kind(e.getValue()) + " " + e.getKey()
+            + " is no directory under services/");
       }
     }
     return problems;
@@ -152,38 +155,41 @@ final class DeploymentFiles {
         }
       }
     }
-    for (Map.Entry<String, JsonNode> e : manifestObjects("Deployment").entrySet()) {
+    for (Map.Entry<String, JsonNode> e : manifestWorkloads().entrySet()) {
       CodeConfig.Service service = code.services().get(e.getKey());
       if (service == null) {
         continue;
       }
+      String workload = kind(e.getValue()) + " " + e.getKey();
       for (JsonNode container : e.getValue().path("spec").path("template").path("spec").path("containers")) {
         for (JsonNode port : container.path("ports")) {
           int number = port.path("containerPort").asInt();
           if (!service.ports().contains(number)) {
             problems.add(
-                "deploy/k8s/manifests: Deployment " + e.getKey() + " declares containerPort " + number
+                "deploy/k8s/manifests: " + workload + " declares containerPort " + number
                     + ", which its configuration does not have " + service.ports());
           }
           if (port.path("name").asText().equals("http") && number != service.httpPort()) {
             problems.add(
-                "deploy/k8s/manifests: Deployment " + e.getKey() + " port http is " + number
+                "deploy/k8s/manifests: " + workload + " port http is " + number
                     + ", but quarkus.http.port is " + service.httpPort());
           }
         }
       }
     }
-    for (Map.Entry<String, JsonNode> e : manifestObjects("Service").entrySet()) {
-      CodeConfig.Service service = code.services().get(e.getKey());
+    for (JsonNode k8sService : manifestServices()) {
+      String name = k8sService.path("metadata").path("name").asText();
+      CodeConfig.Service service = code.services().get(selectedApp(k8sService));
       if (service == null) {
-        problems.add("deploy/k8s/manifests: Service " + e.getKey() + " is no directory under services/");
+        problems.add("deploy/k8s/manifests: Service " + name + " selects app " + selectedApp(k8sService)
+            + ", which is no directory under services/");
         continue;
       }
-      for (JsonNode port : e.getValue().path("spec").path("ports")) {
+      for (JsonNode port : k8sService.path("spec").path("ports")) {
         int number = port.path("port").asInt();
         if (!service.ports().contains(number)) {
           problems.add(
-              "deploy/k8s/manifests: Service " + e.getKey() + " exposes port " + number
+              "deploy/k8s/manifests: Service " + name + " exposes port " + number
                   + ", which its configuration does not have " + service.ports());
         }
       }
@@ -305,9 +311,9 @@ final class DeploymentFiles {
       } else {
         env.forEach(item -> names.add(item.asText().split("=", 2)[0]));
       }
-      checkEnv("docker-compose.yml: " + e.getKey(), service, names, problems);
+      checkEnv("docker-compose.yml: " + e.getKey(), service, names, "", problems);
     }
-    for (Map.Entry<String, JsonNode> e : manifestObjects("Deployment").entrySet()) {
+    for (Map.Entry<String, JsonNode> e : manifestWorkloads().entrySet()) {
       CodeConfig.Service service = code.services().get(e.getKey());
       if (service == null) {
         continue;
@@ -316,7 +322,8 @@ final class DeploymentFiles {
       for (JsonNode container : e.getValue().path("spec").path("template").path("spec").path("containers")) {
         container.path("env").forEach(item -> names.add(item.path("name").asText()));
       }
-      checkEnv("deploy/k8s/manifests: Deployment " + e.getKey(), service, names, problems);
+      String where = "deploy/k8s/manifests: " + kind(e.getValue()) + " " + e.getKey();
+      checkEnv(where, service, names, e.getValue().toString(), problems);
     }
     Map<String, String> defines = chartDefines();
     for (Map.Entry<String, String> t : chartTemplates().entrySet()) {
@@ -329,19 +336,24 @@ final class DeploymentFiles {
       while (m.find()) {
         names.addAll(envItems(defines.getOrDefault(m.group(1), "")));
       }
-      checkEnv("deploy/k8s/cascade/templates/" + t.getKey(), service, names, problems);
+      checkEnv("deploy/k8s/cascade/templates/" + t.getKey(), service, names, t.getValue(), problems);
     }
     return problems;
   }
 
-  private static void checkEnv(String where, CodeConfig.Service service, List<String> names, List<String> problems) {
+  /**
+   * Checks that the service reads every variable in {@code names}, except one that only serves to build another's
+   * value in {@code text} (Kubernetes expands {@code $(NAME)} in a later variable of the same container).
+   */
+  private static void checkEnv(
+      String where, CodeConfig.Service service, List<String> names, String text, List<String> problems) {
     if (service.propertiesText().isEmpty()) {
       problems.add(where + ": services/" + service.name() + " has no src/main/resources/application.properties");
       return;
     }
     Set<String> read = service.envVarsRead();
     for (String name : names) {
-      if (!read.contains(name)) {
+      if (!read.contains(name) && !text.contains("$(" + name + ")")) {
         problems.add(where + " sets " + name + ", which " + service.name() + " does not read");
       }
     }
@@ -366,15 +378,16 @@ final class DeploymentFiles {
         problems.add("docker-compose.yml: " + e.getKey() + " health check does not use " + READY);
       }
     }
-    for (Map.Entry<String, JsonNode> e : manifestObjects("Deployment").entrySet()) {
+    for (Map.Entry<String, JsonNode> e : manifestWorkloads().entrySet()) {
+      String workload = kind(e.getValue()) + " " + e.getKey();
       for (JsonNode container : e.getValue().path("spec").path("template").path("spec").path("containers")) {
         String ready = container.path("readinessProbe").path("httpGet").path("path").asText();
         String live = container.path("livenessProbe").path("httpGet").path("path").asText();
         if (!READY.equals(ready)) {
-          problems.add("deploy/k8s/manifests: Deployment " + e.getKey() + " readiness probe is '" + ready + "'");
+          problems.add("deploy/k8s/manifests: " + workload + " readiness probe is '" + ready + "'");
         }
         if (!LIVE.equals(live)) {
-          problems.add("deploy/k8s/manifests: Deployment " + e.getKey() + " liveness probe is '" + live + "'");
+          problems.add("deploy/k8s/manifests: " + workload + " liveness probe is '" + live + "'");
         }
       }
     }
@@ -383,8 +396,8 @@ final class DeploymentFiles {
       problems.add("deploy/k8s/cascade/templates/_helpers.tpl: cascade.probes does not use " + READY + " and " + LIVE);
     }
     for (Map.Entry<String, String> t : chartTemplates().entrySet()) {
-      if (t.getValue().contains("kind: Deployment") && !t.getValue().contains("include \"cascade.probes\"")) {
-        problems.add("deploy/k8s/cascade/templates/" + t.getKey() + ": Deployment without cascade.probes");
+      if (isWorkload(t.getValue()) && !t.getValue().contains("include \"cascade.probes\"")) {
+        problems.add("deploy/k8s/cascade/templates/" + t.getKey() + ": workload without cascade.probes");
       }
     }
     return problems;
@@ -479,6 +492,37 @@ final class DeploymentFiles {
 
   private Path dockerfilePath(String service, String dockerfile) {
     return code.root().resolve("services").resolve(service).resolve(dockerfile);
+  }
+
+  /** The manifests' Deployments and StatefulSets, the pods that run a service, by metadata.name. */
+  private Map<String, JsonNode> manifestWorkloads() {
+    Map<String, JsonNode> result = new TreeMap<>(manifestObjects("Deployment"));
+    result.putAll(manifestObjects("StatefulSet"));
+    return result;
+  }
+
+  /**
+   * The manifests' Services. A service may have more than one (the publisher's headless publisher-pods names each
+   * replica); each belongs to the app its selector picks.
+   */
+  private List<JsonNode> manifestServices() {
+    List<JsonNode> result = new ArrayList<>();
+    for (Path file : manifestFiles()) {
+      readYaml(file).stream().filter(doc -> "Service".equals(kind(doc))).forEach(result::add);
+    }
+    return result;
+  }
+
+  private static String selectedApp(JsonNode service) {
+    return service.path("spec").path("selector").path("app").asText();
+  }
+
+  private static String kind(JsonNode object) {
+    return object.path("kind").asText();
+  }
+
+  private static boolean isWorkload(String template) {
+    return template.contains("kind: Deployment") || template.contains("kind: StatefulSet");
   }
 
   /** Manifest objects of one kind, by metadata.name. */

@@ -206,9 +206,10 @@ class DeploymentFilesTest {
 
     List<String> problems = new DeploymentFiles(CodeConfig.read(copy)).servicesPresent();
 
-    assertTrue(problems.contains("deploy/k8s/manifests: no Deployment keymanager"), problems.toString());
+    assertTrue(problems.contains("deploy/k8s/manifests: no Deployment or StatefulSet keymanager"), problems.toString());
     assertTrue(problems.contains("docker-compose.yml: no service built from services/resigner"), problems.toString());
-    assertTrue(problems.contains("deploy/k8s/cascade/templates/resigner.yaml: no Deployment and Service for resigner"),
+    assertTrue(problems.contains(
+        "deploy/k8s/cascade/templates/resigner.yaml: no Deployment or StatefulSet, and Service, for resigner"),
         problems.toString());
   }
 

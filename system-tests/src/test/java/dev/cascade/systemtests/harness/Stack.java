@@ -1,5 +1,6 @@
 package dev.cascade.systemtests.harness;
 
+import dev.cascade.service.database.DatabaseRoles;
 import dev.cascade.testinfra.ApicurioRegistryProcess;
 import dev.cascade.testinfra.FreePort;
 import dev.cascade.testinfra.RepositoryRoot;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumMap;
@@ -34,8 +34,6 @@ import java.util.stream.Stream;
  * {@link #start()} checks that first.
  */
 public final class Stack implements AutoCloseable {
-
-  private static final String POSTGRES_PASSWORD = "cascade-system-test";
 
   /**
    * The loader's zone-size limit for this stack (cascade.loader.max-zone-bytes; the default, 256 MiB, holds a 1 M
@@ -137,9 +135,8 @@ public final class Stack implements AutoCloseable {
     environment.put("KAFKA_HEARTBEAT_INTERVAL_MS", "2000");
     environment.put("APICURIO_REGISTRY_URL", registryUrl);
     environment.put("DB_URL", "postgresql://127.0.0.1:" + postgres.join().getPort() + "/postgres");
-    environment.put("DB_USER", "postgres");
-    environment.put("DB_PASSWORD", POSTGRES_PASSWORD);
-    environment.put("CASCADE_KEY_ENCRYPTION_KEY", randomKeyEncryptionKey());
+    Map<String, String> rolePasswords = provisionDatabaseRoles(postgres.join());
+    environment.put("CASCADE_KEY_ENCRYPTION_KEY", randomSecret());
     environment.put("CASCADE_POLICY_DIR", policies.toString());
     environment.put("CASCADE_LOADER_MAX_ZONE_BYTES", Long.toString(MAX_ZONE_BYTES));
     environment.put("CASCADE_PUBLISHER_UNSIGNED_REVIEW_PORT", Integer.toString(Dns.UNSIGNED_REVIEW_PORT));
@@ -148,6 +145,11 @@ public final class Stack implements AutoCloseable {
     for (CascadeService service : CascadeService.values()) {
       Map<String, String> own = new HashMap<>(environment);
       own.put("QUARKUS_HTTP_PORT", Integer.toString(service.httpPort()));
+      // Each service as its own role, owner of its schema only, as deployments run it (issue 9).
+      DatabaseRoles.ServiceRole role = DatabaseRoles.ALL.stream()
+          .filter(r -> r.service().equals(service.directory())).findFirst().orElseThrow();
+      own.put("DB_USER", role.role());
+      own.put("DB_PASSWORD", rolePasswords.get(role.service()));
       Path directory = Files.createDirectories(workDirectory.resolve(service.directory()));
       Path app = AppSnapshot.of(service.jar(repositoryRoot).getParent(), directory.resolve("quarkus-app"));
       services.put(
@@ -258,22 +260,32 @@ public final class Stack implements AutoCloseable {
 
   private static EmbeddedPostgres startPostgres() {
     try {
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-      // The cluster trusts loopback connections; a real password still checks the services pass DB_PASSWORD on.
-      try (Connection connection = postgres.getPostgresDatabase().getConnection();
-          Statement statement = connection.createStatement()) {
-        statement.execute("ALTER USER postgres PASSWORD '" + POSTGRES_PASSWORD + "'");
-      }
-      return postgres;
+      return EmbeddedPostgres.builder().start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start PostgreSQL", e);
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException("PostgreSQL started but does not answer SQL", e);
     }
   }
 
-  /** 32 random bytes, base64: a fresh AES-256 key-encryption key per run, as CASCADE_KEY_ENCRYPTION_KEY expects. */
-  private static String randomKeyEncryptionKey() {
+  /**
+   * The deploy step that gives each service a role of its own; returns each role's password by service. The cluster
+   * trusts loopback connections, so passwords are not checked here; the roles' rights are.
+   */
+  private static Map<String, String> provisionDatabaseRoles(EmbeddedPostgres postgres) throws java.sql.SQLException {
+    Map<String, String> passwords = new HashMap<>();
+    for (DatabaseRoles.ServiceRole role : DatabaseRoles.ALL) {
+      passwords.put(role.service(), randomSecret());
+    }
+    try (Connection admin = postgres.getPostgresDatabase().getConnection()) {
+      DatabaseRoles.provision(admin, passwords);
+    }
+    return passwords;
+  }
+
+  /**
+   * 32 random bytes, base64: a fresh AES-256 key-encryption key per run, as CASCADE_KEY_ENCRYPTION_KEY expects, or a
+   * password.
+   */
+  private static String randomSecret() {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     return Base64.getEncoder().encodeToString(key);

@@ -9,16 +9,13 @@ import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.service.StartupRestore;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.TopicHistory;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -35,7 +32,7 @@ import org.jboss.logging.Logger;
  * it also catches up an announcement that reached Kafka just before a crash kept it from being marked processed.
  */
 @ApplicationScoped
-public class KeySetRestore {
+public class KeySetRestore extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(KeySetRestore.class);
   /** How long one reading of the topic may wait for the broker; no official reference. */
@@ -43,7 +40,6 @@ public class KeySetRestore {
 
   private final KeyManagerState state;
   private final Map<String, Object> consumerConfig;
-  private final StartupRestore startup = new StartupRestore("key sets", this::restore);
 
   public KeySetRestore(
       KeyManagerState state,
@@ -53,22 +49,14 @@ public class KeySetRestore {
     this.consumerConfig = KafkaSettings.consumer(bootstrapServers, registryUrl);
   }
 
-  void onStart(@Observes StartupEvent event) {
-    startup.start();
+  @Override
+  protected String what() {
+    return "key sets";
   }
 
-  /** Completes once the tables reflect every announcement on the topic; registry events wait for it. */
-  public CompletionStage<Void> restored() {
-    return startup.restored();
-  }
-
-  /** Whether {@link #restored()} has completed (readiness waits for it). */
-  public boolean done() {
-    return startup.done();
-  }
-
-  /** Applies every announcement on the topic, in order; package-private for the rebuild test. */
-  int restore() {
+  /** Applies every announcement on the topic, in order; registry events wait for it ({@link #restored()}). */
+  @Override
+  protected int restore() {
     List<ConsumerRecord<String, KeySetChanged>> history =
         TopicHistory.read(consumerConfig, Topics.KEY_SETS, READ_TIMEOUT);
     int changed = 0;

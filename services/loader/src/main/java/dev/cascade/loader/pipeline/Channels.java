@@ -9,8 +9,5 @@ final class Channels {
   /** Outgoing, topic {@code cascade.unsigned-versions.v1}. */
   static final String UNSIGNED_VERSIONS = "unsigned-versions";
 
-  /** Outgoing, topic {@code cascade.load-progress.v1}. */
-  static final String LOAD_PROGRESS = "load-progress";
-
   private Channels() {}
 }

@@ -6,15 +6,13 @@ import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.loader.persistence.LoaderState;
-import dev.cascade.service.StartupRebuild;
+import dev.cascade.service.StartupRestore;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.RebuildHistory;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,14 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Rebuilds the loader's tables from the log at start ({@link StartupRebuild}), after {@link UnsignedVersionRestore}
+ * Rebuilds the loader's tables from the log at start ({@link StartupRestore}), after {@link UnsignedVersionRestore}
  * and before any registry event is handled: an emptied schema gets back each zone's last loaded version and the
  * processed registry events, so an unchanged file stays unchanged and a handled event is not loaded again.
  *
@@ -41,7 +38,7 @@ import org.jboss.logging.Logger;
  * event is marked processed already, nothing is applied.
  */
 @ApplicationScoped
-public class LoaderRebuild {
+public class LoaderRebuild extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(LoaderRebuild.class);
   /** How long one reading of the topics may wait for the broker; no official reference. */
@@ -51,7 +48,6 @@ public class LoaderRebuild {
   private final UnsignedVersionRestore restore;
   private final Map<String, Object> consumerConfig;
   private final String group;
-  private final StartupRebuild startup = new StartupRebuild("loader projection", this::rebuild);
 
   public LoaderRebuild(
       LoaderState state,
@@ -65,22 +61,19 @@ public class LoaderRebuild {
     this.group = group;
   }
 
-  void onStart(@Observes StartupEvent event) {
-    startup.startAfter(() -> restore.restored().toCompletableFuture().join());
+  @Override
+  protected String what() {
+    return "loader projection";
   }
 
-  /** Completes once the tables hold what the log gives; registry events wait for it. */
-  public CompletionStage<Void> rebuilt() {
-    return startup.rebuilt();
-  }
-
-  /** Whether {@link #rebuilt()} has completed (readiness waits for it). */
-  public boolean done() {
-    return startup.done();
+  @Override
+  protected StartupRestore after() {
+    return restore;
   }
 
   /** Applies the log to the tables when they lack any of it; returns how many events it applied (0: none lacking). */
-  int rebuild() {
+  @Override
+  protected int restore() {
     RebuildHistory<ZoneRegistryFact, UnsignedVersionFact> history =
         RebuildHistory.read(consumerConfig, group, List.of(Topics.ZONE_REGISTRY), Topics.UNSIGNED_VERSIONS,
             READ_TIMEOUT);

@@ -8,15 +8,12 @@ import dev.cascade.service.StartupRestore;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.TopicHistory;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -32,7 +29,7 @@ import org.jboss.logging.Logger;
  * missing from the tables; this records it and marks its cause processed.
  */
 @ApplicationScoped
-public class UnsignedVersionRestore {
+public class UnsignedVersionRestore extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(UnsignedVersionRestore.class);
   /** How long one reading of the topic may wait for the broker; no official reference. */
@@ -40,7 +37,6 @@ public class UnsignedVersionRestore {
 
   private final LoaderState state;
   private final Map<String, Object> consumerConfig;
-  private final StartupRestore startup = new StartupRestore("unsigned versions", this::restore);
 
   public UnsignedVersionRestore(
       LoaderState state,
@@ -50,22 +46,14 @@ public class UnsignedVersionRestore {
     this.consumerConfig = KafkaSettings.consumer(bootstrapServers, registryUrl);
   }
 
-  void onStart(@Observes StartupEvent event) {
-    startup.start();
+  @Override
+  protected String what() {
+    return "unsigned versions";
   }
 
-  /** Completes once the tables hold every zone's last fact; registry events wait for it. */
-  public CompletionStage<Void> restored() {
-    return startup.restored();
-  }
-
-  /** Whether {@link #restored()} has completed (readiness waits for it). */
-  public boolean done() {
-    return startup.done();
-  }
-
-  /** Records the last fact of each zone where the tables lack it; package-private for the crash test. */
-  int restore() {
+  /** Records the last fact of each zone where the tables lack it; registry events wait for it. */
+  @Override
+  protected int restore() {
     Map<String, UnsignedVersionFact> lastOfZone = new LinkedHashMap<>();
     for (ConsumerRecord<String, UnsignedVersionFact> record :
         TopicHistory.<UnsignedVersionFact>read(consumerConfig, Topics.UNSIGNED_VERSIONS, READ_TIMEOUT)) {

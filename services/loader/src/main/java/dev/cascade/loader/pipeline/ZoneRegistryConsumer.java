@@ -17,6 +17,7 @@ import dev.cascade.loader.domain.ZoneLoader;
 import dev.cascade.loader.persistence.LoaderState;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.messaging.EventHandling;
+import dev.cascade.service.messaging.StepProgressEmitter;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
@@ -53,7 +54,7 @@ public class ZoneRegistryConsumer {
 
   private final UnsignedVersionEmitter emitter;
   private final LoaderRebuild rebuild;
-  private final LoadProgressEmitter progress;
+  private final StepProgressEmitter progress;
   private final LoaderState state;
   private final ContentWriter contentWriter;
   private final Vertx vertx;
@@ -70,7 +71,7 @@ public class ZoneRegistryConsumer {
   public ZoneRegistryConsumer(
       UnsignedVersionEmitter emitter,
       LoaderRebuild rebuild,
-      LoadProgressEmitter progress,
+      StepProgressEmitter progress,
       LoaderState state,
       ContentWriter contentWriter,
       Vertx vertx,
@@ -89,7 +90,7 @@ public class ZoneRegistryConsumer {
   @Incoming(Channels.ZONE_REGISTRY)
   public Uni<Void> onZoneRegistryFact(
       ZoneRegistryFact fact, IncomingKafkaRecordMetadata<String, ZoneRegistryFact> origin) {
-    return handling.reactiveOnce(origin.getRecord(), rebuild.rebuilt(), state::alreadyProcessed,
+    return handling.reactiveOnce(origin.getRecord(), rebuild.restored(), state::alreadyProcessed,
         eventId -> dispatch(fact, eventId));
   }
 

@@ -108,10 +108,10 @@ class LoaderRebuildTest {
 
       SchemaContents.drop("loader");
       flyway.migrate();
-      assertTrue(rebuild.rebuild() > 0, "the registry events are applied again");
+      assertTrue(rebuild.restore() > 0, "the registry events are applied again");
 
       assertEquals(before, SchemaContents.of("loader", LOCAL_TIMES));
-      assertEquals(0, rebuild.rebuild(), "a second rebuild finds the tables up to date");
+      assertEquals(0, rebuild.restore(), "a second rebuild finds the tables up to date");
 
       // The ZoneAdded delivered again is skipped, the unchanged file stays unchanged, and the removed zone is loaded
       // afresh; the reload of a new file is the barrier after them on the zone's partition.

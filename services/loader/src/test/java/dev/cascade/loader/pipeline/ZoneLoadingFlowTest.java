@@ -172,7 +172,7 @@ class ZoneLoadingFlowTest {
 
   /**
    * A load reports its progress on its own topic, keyed by apex and naming the version it makes: the bytes of the file
-   * parsed, then the records written. The test profile reports every count (cascade.progress-interval=0s); the
+   * parsed, then the records written. The test profile reports every count (cascade.progress.interval=0s); the
    * interval itself is ProgressThrottleTest's.
    */
   @Test

@@ -3,7 +3,6 @@ package dev.cascade.publisher.config;
 import dev.cascade.publisher.domain.PublicationFailures;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.time.Clock;
 
 /** CDI producers for the plain-Java domain objects the publisher shares between its beans. */
 public class DomainBeans {
@@ -12,11 +11,5 @@ public class DomainBeans {
   @Singleton
   PublicationFailures publicationFailures() {
     return new PublicationFailures();
-  }
-
-  @Produces
-  @Singleton
-  Clock clock() {
-    return Clock.systemUTC();
   }
 }

@@ -15,6 +15,7 @@ import dev.cascade.publisher.domain.SignedVersion;
 import dev.cascade.publisher.domain.ZoneSnapshot;
 import dev.cascade.publisher.persistence.PublisherStore.Approval;
 import dev.cascade.publisher.persistence.PublisherStore;
+import dev.cascade.service.messaging.StepProgressEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +45,7 @@ public class PublicationService {
   private final PublisherStore store;
   private final ContentLoader loader;
   private final PublishedVersionEmitter emitter;
-  private final PublishProgressEmitter progress;
+  private final StepProgressEmitter progress;
   private final PublicationFailures failures;
   private final RemainTimes remainTimes;
   private final Clock clock;
@@ -55,7 +56,7 @@ public class PublicationService {
       PublisherStore store,
       ContentLoader loader,
       PublishedVersionEmitter emitter,
-      PublishProgressEmitter progress,
+      StepProgressEmitter progress,
       PublicationFailures failures,
       RemainTimes remainTimes,
       Clock clock) {

@@ -45,7 +45,7 @@ public class PublisherConsumers {
   @Incoming("unsigned-versions")
   @Blocking
   public CompletionStage<Void> onUnsignedVersion(Message<UnsignedVersionFact> message) {
-    rebuild.awaitRebuilt();
+    rebuild.await();
     return handling.blocking(message, () -> {
       UnsignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionLoaded loaded) {
@@ -62,7 +62,7 @@ public class PublisherConsumers {
   @Incoming("signed-versions")
   @Blocking
   public CompletionStage<Void> onSignedVersion(Message<SignedVersionFact> message) {
-    rebuild.awaitRebuilt();
+    rebuild.await();
     return handling.blocking(message, () -> {
       SignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionSigned signed) {
@@ -77,7 +77,7 @@ public class PublisherConsumers {
   @Incoming("zone-reviews")
   @Blocking
   public CompletionStage<Void> onReview(Message<ZoneVersionReviewed> message) {
-    rebuild.awaitRebuilt();
+    rebuild.await();
     return handling.blocking(message, () -> {
       ZoneVersionReviewed event = message.getPayload();
       String zone = ZoneApex.canonical(event.getZone());
@@ -103,8 +103,8 @@ public class PublisherConsumers {
   @Incoming("zone-registry")
   @Blocking
   public CompletionStage<Void> onZoneRegistry(Message<ZoneRegistryFact> message) {
-    remainTimes.awaitRestored();
-    rebuild.awaitRebuilt();
+    remainTimes.await();
+    rebuild.await();
     return handling.blocking(message, () -> {
       ZoneRegistryFact event = message.getPayload();
       remainTimes.apply(event);

@@ -13,13 +13,11 @@ import dev.cascade.publisher.domain.SignedVersion;
 import dev.cascade.publisher.persistence.PublisherStore.Approval;
 import dev.cascade.publisher.persistence.PublisherStore.Held;
 import dev.cascade.publisher.persistence.PublisherStore;
-import dev.cascade.service.StartupRebuild;
+import dev.cascade.service.StartupRestore;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.RebuildHistory;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,7 +31,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Rebuilds the publisher's tables from the log at start ({@link StartupRebuild}), before any event is handled: an
+ * Rebuilds the publisher's tables from the log at start ({@link StartupRestore}), before any event is handled: an
  * emptied schema gets back every signed version heard of with its approval, and each zone's published version, which
  * {@link PublishedVersionRestore} then serves again; nothing is published or announced.
  *
@@ -43,9 +41,12 @@ import org.jboss.logging.Logger;
  * carries: a ZoneVersionSigned and a signed-gate approval fill a version's row, a ZoneVersionPublished makes that
  * version the zone's published one, a ZoneRemoved forgets the zone. When the tables hold what the log gives (every
  * signed version of a zone not removed since, each zone's last published version), nothing is applied.
+ *
+ * <p>The publisher's restores write no table (one serves what the tables hold, one keeps remain times in memory): the
+ * rebuild waits for none of them, and serves what it rebuilt itself.
  */
 @ApplicationScoped
-public class PublisherRebuild {
+public class PublisherRebuild extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(PublisherRebuild.class);
   /** How long one reading of the topics may wait for the broker; no official reference. */
@@ -54,10 +55,9 @@ public class PublisherRebuild {
   private static final List<String> INPUTS = List.of(Topics.SIGNED_VERSIONS, Topics.ZONE_REVIEWS, Topics.ZONE_REGISTRY);
 
   private final PublisherStore store;
-  private final PublishedVersionRestore restore;
+  private final PublishedVersionRestore publishedRestore;
   private final Map<String, Object> consumerConfig;
   private final String group;
-  private final StartupRebuild startup = new StartupRebuild("publisher projection", this::rebuild);
 
   public PublisherRebuild(
       PublisherStore store,
@@ -66,29 +66,19 @@ public class PublisherRebuild {
       @ConfigProperty(name = "cascade.registry.url") String registryUrl,
       @ConfigProperty(name = "mp.messaging.incoming.signed-versions.group.id") String group) {
     this.store = store;
-    this.restore = restore;
+    this.publishedRestore = restore;
     this.consumerConfig = KafkaSettings.consumer(bootstrapServers, registryUrl);
     this.group = group;
   }
 
-  void onStart(@Observes StartupEvent event) {
-    // The publisher's restores write no table (one serves what the tables hold, one keeps remain times in memory):
-    // the rebuild need not wait for them, and serves what it rebuilt itself.
-    startup.startAfter(() -> { });
-  }
-
-  /** Whether the tables are rebuilt (readiness waits for it). */
-  public boolean done() {
-    return startup.done();
-  }
-
-  /** Blocks the calling worker thread until {@link #done()}; consumers call it before handling an event. */
-  void awaitRebuilt() {
-    startup.rebuilt().toCompletableFuture().join();
+  @Override
+  protected String what() {
+    return "publisher projection";
   }
 
   /** Applies the log to the tables when they lack any of it; returns how many records it applied (0: none lacking). */
-  int rebuild() {
+  @Override
+  protected int restore() {
     RebuildHistory<SpecificRecord, ZoneVersionPublished> history =
         RebuildHistory.read(consumerConfig, group, INPUTS, Topics.PUBLISHED_VERSIONS, READ_TIMEOUT);
     List<ConsumerRecord<String, ? extends SpecificRecord>> log = new ArrayList<>(history.consumed());
@@ -106,7 +96,7 @@ public class PublisherRebuild {
         applied++;
       }
     }
-    restore.restore();
+    publishedRestore.restore();
     return applied;
   }
 

@@ -8,9 +8,7 @@ import dev.cascade.service.StartupRestore;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.TopicHistory;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +25,7 @@ import org.jboss.logging.Logger;
  * date by the registry consumer, which waits for that reading first; nothing else of the policy concerns the publisher.
  */
 @ApplicationScoped
-public class RemainTimes {
+public class RemainTimes extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(RemainTimes.class);
   /** How long one reading of the topic may wait for the broker; no official reference. */
@@ -35,26 +33,11 @@ public class RemainTimes {
 
   private final Map<String, Duration> byZone = new ConcurrentHashMap<>();
   private final Map<String, Object> consumerConfig;
-  private final StartupRestore startup = new StartupRestore("zone policies", this::restore);
 
   public RemainTimes(
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
     this.consumerConfig = KafkaSettings.consumer(bootstrapServers, registryUrl);
-  }
-
-  void onStart(@Observes StartupEvent event) {
-    startup.start();
-  }
-
-  /** Whether the registry topic has been read (readiness waits for it). */
-  public boolean done() {
-    return startup.done();
-  }
-
-  /** Blocks the calling worker thread until {@link #done()}. */
-  void awaitRestored() {
-    startup.await();
   }
 
   /** The zone's remain time, if its ZoneAdded was seen. */
@@ -72,7 +55,14 @@ public class RemainTimes {
     }
   }
 
-  private int restore() {
+  @Override
+  protected String what() {
+    return "zone policies";
+  }
+
+  /** Reads every registry fact; the registry consumer waits for it ({@link #await()}). */
+  @Override
+  protected int restore() {
     int read = 0;
     for (ConsumerRecord<String, ZoneRegistryFact> record :
         TopicHistory.<ZoneRegistryFact>read(consumerConfig, Topics.ZONE_REGISTRY, READ_TIMEOUT)) {

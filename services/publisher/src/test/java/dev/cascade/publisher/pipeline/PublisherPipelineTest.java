@@ -318,10 +318,10 @@ class PublisherPipelineTest {
     flyway.migrate();
     // As after a restart: nothing served yet.
     listeners.publication().remove(Name.fromString(zone));
-    assertTrue(rebuild.rebuild() > 0, "the log is applied again");
+    assertTrue(rebuild.restore() > 0, "the log is applied again");
 
     assertEquals(before, rowsOf(zone, removed));
-    assertEquals(0, rebuild.rebuild(), "a second rebuild finds the tables up to date");
+    assertEquals(0, rebuild.restore(), "a second rebuild finds the tables up to date");
     assertEquals(announcedBefore, announced(zone, removed), "nothing published or announced by the rebuild");
     assertEquals(new HashSet<>(records), new HashSet<>(axfr(listeners.publicationPort(), zone)),
         "the rebuilt publication is served again");

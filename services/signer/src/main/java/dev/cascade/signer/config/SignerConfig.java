@@ -30,14 +30,6 @@ public interface SignerConfig {
   @WithDefault("PT1M")
   Duration refreshCheckInterval();
 
-  /**
-   * The shortest time between two progress reports of one signing, and before the first (dnssec-core {@code
-   * ProgressThrottle}); default one second, where {@code ProgressThrottle.DEFAULT_INTERVAL} argues it.
-   */
-  @WithName("progress-interval")
-  @WithDefault("1s")
-  Duration progressInterval();
-
   /** The key-encryption key as bytes; refuses anything that is not base64 of exactly 32 bytes (AES-256). */
   default byte[] keyEncryptionKeyBytes() {
     byte[] kek;

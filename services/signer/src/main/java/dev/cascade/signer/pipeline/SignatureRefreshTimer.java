@@ -13,7 +13,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs the signature refresh check ({@link SigningService#refreshDueZones}) every
- * {@code cascade.signer.refresh-check-interval}; per zone, re-signing happens only when its stored refresh instant
+ * {@code cascade.signer.refresh-check-interval}, and once more whenever this instance gains partitions
+ * ({@link HeldZones}); per zone, re-signing happens only when its stored refresh instant
  * has come (reference notes §6: re-signing every signature-refresh-interval) and no newer version of the zone is on its
  * way to being signed, or the safety valve opened ({@code ResignTiming}).
  *
@@ -29,12 +30,15 @@ public class SignatureRefreshTimer {
 
   private final SigningService signing;
   private final SignerRebuild rebuild;
+  private final HeldZones held;
   private final Duration interval;
-  private ScheduledExecutorService executor;
+  private volatile ScheduledExecutorService executor;
 
-  public SignatureRefreshTimer(SigningService signing, SignerRebuild rebuild, SignerConfig config) {
+  public SignatureRefreshTimer(
+      SigningService signing, SignerRebuild rebuild, HeldZones held, SignerConfig config) {
     this.signing = signing;
     this.rebuild = rebuild;
+    this.held = held;
     this.interval = config.refreshCheckInterval();
   }
 
@@ -44,12 +48,24 @@ public class SignatureRefreshTimer {
       return;
     }
     executor = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "signature-refresh"));
+    held.onGain(this::checkSoon);
     executor.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
-   * One check, once the tables hold the signer's own topic and are rebuilt from the log (before that, a head could be
-   * missing its latest version); whatever it throws is logged, since an exception would cancel the periodic task.
+   * A check soon after this instance gained partitions: the zones it took over from a replica that left may have
+   * signatures due, which must not wait for the next periodic check. On the timer's own thread, so never two at once.
+   */
+  private void checkSoon() {
+    ScheduledExecutorService running = executor;
+    if (running != null && !running.isShutdown()) {
+      running.execute(this::check);
+    }
+  }
+
+  /**
+   * One check, once the tables hold the signer's own topic and are rebuilt from the log (before that, a head could
+   * be missing its latest version); whatever it throws is logged, since an exception would cancel the periodic task.
    */
   private void check() {
     if (!rebuild.done()) {

@@ -13,9 +13,7 @@ import dev.cascade.signer.domain.SignedHead;
 import dev.cascade.signer.domain.SigningStatus;
 import dev.cascade.signer.persistence.SignerStore.ApprovalState;
 import dev.cascade.signer.persistence.SignerStore;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -35,7 +33,7 @@ import org.jboss.logging.Logger;
  * finds its version done. Facts the tables already hold change nothing, so this runs at every start.
  */
 @ApplicationScoped
-public class SignedVersionRestore {
+public class SignedVersionRestore extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(SignedVersionRestore.class);
   /** How long one reading of the topic may wait for the broker; no official reference. */
@@ -44,7 +42,6 @@ public class SignedVersionRestore {
   private final SignerStore store;
   private final Clock clock;
   private final Map<String, Object> consumerConfig;
-  private final StartupRestore startup = new StartupRestore("signed versions", this::restore);
 
   public SignedVersionRestore(
       SignerStore store,
@@ -56,22 +53,17 @@ public class SignedVersionRestore {
     this.consumerConfig = KafkaSettings.consumer(bootstrapServers, config.registryUrl());
   }
 
-  void onStart(@Observes StartupEvent event) {
-    startup.start();
+  @Override
+  protected String what() {
+    return "signed versions";
   }
 
-  /** Whether the tables hold every fact of the topic (readiness, and the refresh timer, wait for it). */
-  public boolean done() {
-    return startup.done();
-  }
-
-  /** Blocks the calling worker thread until {@link #done()}; consumers call it before handling an event. */
-  void awaitRestored() {
-    startup.await();
-  }
-
-  /** Records the last fact of each zone where the tables lack it; package-private for the crash test. */
-  int restore() {
+  /**
+   * Records the last fact of each zone where the tables lack it. Consumers wait for it ({@link #await()}) before
+   * handling an event, and so does the refresh timer ({@link #done()}).
+   */
+  @Override
+  protected int restore() {
     Map<String, SignedVersionFact> lastOfZone = new LinkedHashMap<>();
     for (ConsumerRecord<String, SignedVersionFact> record :
         TopicHistory.<SignedVersionFact>read(consumerConfig, Topics.SIGNED_VERSIONS, READ_TIMEOUT)) {

@@ -51,7 +51,7 @@ public class SignerConsumers {
   @Incoming("zone-registry")
   @Blocking
   public CompletionStage<Void> onZoneRegistry(Message<ZoneRegistryFact> message) {
-    rebuild.awaitRebuilt();
+    rebuild.await();
     return handling.blocking(message, () -> {
       ZoneRegistryFact event = message.getPayload();
       String zone = ZoneApex.canonical(event.getZone());
@@ -75,7 +75,7 @@ public class SignerConsumers {
   @Incoming("key-sets")
   @Blocking
   public CompletionStage<Void> onKeySet(Message<KeySetChanged> message) {
-    rebuild.awaitRebuilt();
+    rebuild.await();
     return handling.blocking(message, () -> {
       WrappedKeySet keySet = EventMapping.keySet(message.getPayload());
       store.saveKeySet(keySet, message.getPayload().getMetadata().getOccurredAt());
@@ -89,7 +89,7 @@ public class SignerConsumers {
   @Incoming("unsigned-versions")
   @Blocking
   public CompletionStage<Void> onUnsignedVersion(Message<UnsignedVersionFact> message) {
-    rebuild.awaitRebuilt();
+    rebuild.await();
     return handling.blocking(message, () -> {
       UnsignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionLoaded loaded) {
@@ -106,7 +106,7 @@ public class SignerConsumers {
   @Incoming("zone-reviews")
   @Blocking
   public CompletionStage<Void> onReview(Message<ZoneVersionReviewed> message) {
-    rebuild.awaitRebuilt();
+    rebuild.await();
     return handling.blocking(message, () -> {
       ZoneVersionReviewed event = message.getPayload();
       if (event.getStage() != ReviewStage.UNSIGNED) {

@@ -13,7 +13,7 @@ import dev.cascade.events.v1.ZoneSigningFailed;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.events.v1.ZoneVersionSigned;
-import dev.cascade.service.StartupRebuild;
+import dev.cascade.service.StartupRestore;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.RebuildHistory;
@@ -25,9 +25,7 @@ import dev.cascade.signer.domain.SigningStatus;
 import dev.cascade.signer.persistence.SignerStore.ApprovalState;
 import dev.cascade.signer.persistence.SignerStore.Held;
 import dev.cascade.signer.persistence.SignerStore;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +41,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Rebuilds the signer's tables from the log at start ({@link StartupRebuild}), after {@link SignedVersionRestore} and
+ * Rebuilds the signer's tables from the log at start ({@link StartupRestore}), after {@link SignedVersionRestore} and
  * before any event is handled: an emptied schema gets back the zones' policies, key sets, manifests, approvals and
  * rejections, the outcome of each signing and each zone's last signed version, so nothing approved is signed again
  * and the next version goes past the last signed serial.
@@ -56,7 +54,7 @@ import org.jboss.logging.Logger;
  * rejections, key sets, last signed versions, the policy of each zone not removed), nothing is applied.
  */
 @ApplicationScoped
-public class SignerRebuild {
+public class SignerRebuild extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(SignerRebuild.class);
   /** How long one reading of the topics may wait for the broker; no official reference. */
@@ -70,7 +68,6 @@ public class SignerRebuild {
   private final Clock clock;
   private final Map<String, Object> consumerConfig;
   private final String group;
-  private final StartupRebuild startup = new StartupRebuild("signer projection", this::rebuild);
 
   public SignerRebuild(
       SignerStore store,
@@ -86,22 +83,19 @@ public class SignerRebuild {
     this.group = group;
   }
 
-  void onStart(@Observes StartupEvent event) {
-    startup.startAfter(restore::awaitRestored);
+  @Override
+  protected String what() {
+    return "signer projection";
   }
 
-  /** Whether the tables are rebuilt (readiness, and the refresh timer, wait for it). */
-  public boolean done() {
-    return startup.done();
-  }
-
-  /** Blocks the calling worker thread until {@link #done()}; consumers call it before handling an event. */
-  void awaitRebuilt() {
-    startup.rebuilt().toCompletableFuture().join();
+  @Override
+  protected StartupRestore after() {
+    return restore;
   }
 
   /** Applies the log to the tables when they lack any of it; returns how many records it applied (0: none lacking). */
-  int rebuild() {
+  @Override
+  protected int restore() {
     RebuildHistory<SpecificRecord, SignedVersionFact> history =
         RebuildHistory.read(consumerConfig, group, INPUTS, Topics.SIGNED_VERSIONS, READ_TIMEOUT);
     if (!lacksAny(history, store.held())) {

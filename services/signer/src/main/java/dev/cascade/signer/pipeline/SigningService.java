@@ -18,6 +18,7 @@ import dev.cascade.events.v1.SigningStats;
 import dev.cascade.events.v1.ZoneSigningFailed;
 import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.service.kafka.KafkaSettings;
+import dev.cascade.service.messaging.StepProgressEmitter;
 import dev.cascade.signer.config.SignerConfig;
 import dev.cascade.signer.domain.Approval;
 import dev.cascade.signer.domain.KeySetException;
@@ -81,10 +82,11 @@ public class SigningService {
 
   private final SignerStore store;
   private final SignedVersionEmitter emitter;
-  private final SignProgressEmitter progress;
+  private final StepProgressEmitter progress;
   private final Clock clock;
   private final KeySetUnwrapper unwrapper;
   private final ContentReaders readers;
+  private final HeldZones held;
   private final Map<String, Object> producerConfig;
   private final Map<String, ReentrantLock> zoneLocks = new ConcurrentHashMap<>();
   /** Per zone, the postponed re-signing last logged (cause and pending version), so each is logged once. */
@@ -104,11 +106,13 @@ public class SigningService {
   public SigningService(
       SignerStore store,
       SignedVersionEmitter emitter,
-      SignProgressEmitter progress,
+      StepProgressEmitter progress,
       Clock clock,
       SignerConfig config,
+      HeldZones held,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
     this.store = store;
+    this.held = held;
     this.emitter = emitter;
     this.progress = progress;
     this.clock = clock;
@@ -203,12 +207,13 @@ public class SigningService {
    * Re-signs every zone whose last signed version is due for its signatures ({@link RefreshSchedule}), unless
    * {@link ResignTiming} postpones it; called by {@link SignatureRefreshTimer}, so a postponed refresh is looked at
    * again at every check until the zone is idle or the safety valve opens. A zone that fails is logged and does not
-   * stop the others.
+   * stop the others. Only zones this instance holds ({@link HeldZones}): the tables are shared by every replica, and
+   * the holder of a zone's partition is the one that signs it.
    */
   void refreshDueZones() {
     Instant now = clock.instant();
     for (SignedHead head : store.signedHeadsOfKnownZones()) {
-      if (RefreshSchedule.isDue(head.refreshDueAt(), now)) {
+      if (held.holds(head.zone()) && RefreshSchedule.isDue(head.refreshDueAt(), now)) {
         try {
           resignIfNeeded(head.zone());
         } catch (RuntimeException e) {

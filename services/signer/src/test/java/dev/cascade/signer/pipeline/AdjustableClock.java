@@ -10,8 +10,8 @@ import java.time.ZoneOffset;
 
 /**
  * The signer's clock in tests: UTC system time plus an offset a test may set, so a test can let signatures fall due
- * without waiting days. Replaces the ClockProducer's clock ({@link Mock} is an alternative with priority); a test that
- * moves it must put it back.
+ * without waiting days. Replaces the clock of service-support's ClockProducer ({@link Mock} is an alternative with
+ * priority); a test that moves it must put it back.
  */
 @Mock
 @Singleton

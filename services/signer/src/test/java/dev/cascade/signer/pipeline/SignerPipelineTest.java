@@ -548,10 +548,10 @@ class SignerPipelineTest {
 
     SchemaContents.drop("signer");
     flyway.migrate();
-    assertTrue(rebuild.rebuild() > 0, "the log is applied again");
+    assertTrue(rebuild.restore() > 0, "the log is applied again");
 
     assertEquals(before, rowsOf(zone, removed));
-    assertEquals(0, rebuild.rebuild(), "a second rebuild finds the tables up to date");
+    assertEquals(0, rebuild.restore(), "a second rebuild finds the tables up to date");
     assertEquals(factsBefore, factsOf(zone, removed), "nothing signed or announced by the rebuild");
 
     String next = UUID.randomUUID().toString();

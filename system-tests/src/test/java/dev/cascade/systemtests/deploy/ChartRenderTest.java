@@ -1,0 +1,204 @@
+package dev.cascade.systemtests.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.TemplateCommand;
+import dev.cascade.events.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Helm chart rendered by Helm itself (helm-java: Helm's Go library through JNI), as `helm template` would, with its
+ * default values and with HA values. Hook objects (the topic and registry Jobs) are not part of this rendering; they
+ * are checked as text by {@link DeploymentFilesTest}.
+ */
+class ChartRenderTest {
+
+  private static final Path ROOT = CodeConfig.repositoryRoot();
+  private static final Path CHART = ROOT.resolve("deploy/k8s/cascade");
+  private static final YAMLMapper YAML = new YAMLMapper();
+  private static final List<String> SERVICES = List.of("keymanager", "loader", "publisher", "review-gateway", "signer");
+  private static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+
+  /** The plain manifests are the chart rendered with its defaults, object for object, but for Helm's own label. */
+  @Test
+  void plainManifestsAreTheChartWithItsDefaults() throws IOException {
+    Map<String, JsonNode> rendered = byKindAndName(render(Map.of()));
+    Map<String, JsonNode> manifests = new TreeMap<>();
+    try (Stream<Path> files = Files.list(ROOT.resolve("deploy/k8s/manifests"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        byKindAndName(Files.readString(file)).forEach(manifests::put);
+      }
+    }
+    manifests.keySet().removeIf(key -> key.startsWith("Job/"));
+    rendered.values().forEach(ChartRenderTest::dropHelmLabel);
+
+    assertEquals(rendered.keySet(), manifests.keySet());
+    rendered.forEach((key, object) -> assertEquals(object, manifests.get(key), key));
+  }
+
+  @Test
+  void defaultsRunTwoPublishersAndOneReplicaOfEveryOtherService() {
+    Map<String, JsonNode> objects = byKindAndName(render(Map.of()));
+
+    for (String name : List.of("keymanager", "loader", "review-gateway", "signer")) {
+      assertEquals(1, objects.get("Deployment/" + name).path("spec").path("replicas").asInt(), name);
+    }
+    assertEquals(2, objects.get("StatefulSet/publisher").path("spec").path("replicas").asInt());
+    assertEquals(Set.of("PodDisruptionBudget/publisher"), kinds(objects, "PodDisruptionBudget"));
+  }
+
+  /** Every replica of a service prefers a node of its own; with "hard" it requires one. */
+  @Test
+  void replicasOfOneServiceAreSpreadOverNodes() {
+    for (String mode : List.of("soft", "hard")) {
+      Map<String, JsonNode> objects = byKindAndName(render(Map.of("ha.antiAffinity", mode)));
+      for (String name : SERVICES) {
+        JsonNode workload = workload(objects, name);
+        JsonNode antiAffinity = workload.path("spec").path("template").path("spec").path("affinity")
+            .path("podAntiAffinity");
+        JsonNode term = mode.equals("hard")
+            ? antiAffinity.path("requiredDuringSchedulingIgnoredDuringExecution").path(0)
+            : antiAffinity.path("preferredDuringSchedulingIgnoredDuringExecution").path(0).path("podAffinityTerm");
+        assertEquals("kubernetes.io/hostname", term.path("topologyKey").asText(), mode + " " + name);
+        assertEquals(name, term.path("labelSelector").path("matchLabels").path("app").asText(), mode + " " + name);
+      }
+    }
+  }
+
+  /** With more than one replica each, every service gets a budget that lets a drain evict one pod at a time. */
+  @Test
+  void everyScaledServiceHasADisruptionBudget() {
+    Map<String, Object> values = new TreeMap<>();
+    SERVICES.forEach(name -> values.put("services." + name + ".replicas", "3"));
+
+    Map<String, JsonNode> objects = byKindAndName(render(values));
+
+    for (String name : SERVICES) {
+      assertEquals(3, workload(objects, name).path("spec").path("replicas").asInt(), name);
+      JsonNode budget = objects.get("PodDisruptionBudget/" + name);
+      assertEquals(1, budget.path("spec").path("maxUnavailable").asInt(), name);
+      assertEquals(name, budget.path("spec").path("selector").path("matchLabels").path("app").asText(), name);
+    }
+  }
+
+  /** Each publisher replica holds every zone: a consumer group and a schema of its own, named by its pod index. */
+  @Test
+  void eachPublisherReplicaHasItsOwnGroupAndSchema() {
+    JsonNode publisher = byKindAndName(render(Map.of())).get("StatefulSet/publisher");
+    Map<String, JsonNode> env = new TreeMap<>();
+    publisher.path("spec").path("template").path("spec").path("containers").path(0).path("env")
+        .forEach(item -> env.put(item.path("name").asText(), item));
+
+    assertEquals("metadata.labels['apps.kubernetes.io/pod-index']",
+        env.get("POD_INDEX").path("valueFrom").path("fieldRef").path("fieldPath").asText());
+    assertEquals("publisher-$(POD_INDEX)", env.get("CASCADE_GROUP_ID").path("value").asText());
+    assertEquals("publisher_$(POD_INDEX)", env.get("CASCADE_DB_SCHEMA").path("value").asText());
+    assertEquals("Parallel", publisher.path("spec").path("podManagementPolicy").asText());
+    assertEquals("publisher-pods", publisher.path("spec").path("serviceName").asText());
+  }
+
+  /** As KafkaTopics, the topics are the catalogue's, with the settings the topic Job gives them. */
+  @Test
+  void strimziTopicsAreTheCatalogueWithTheJobsSettings() {
+    Map<String, JsonNode> objects = byKindAndName(render(Map.of("kafka.topics.strimzi.enabled", "true")));
+
+    Map<String, JsonNode> topics = new TreeMap<>();
+    objects.values().stream().filter(o -> o.path("kind").asText().equals("KafkaTopic"))
+        .forEach(t -> topics.put(t.path("spec").path("topicName").asText(), t));
+    assertEquals(Topics.ALL.stream().map(Topics.Topic::name).collect(Collectors.toCollection(TreeSet::new)),
+        topics.keySet());
+    topics.forEach((name, topic) -> {
+      JsonNode spec = topic.path("spec");
+      JsonNode config = spec.path("config");
+      assertEquals("cascade", topic.path("metadata").path("labels").path("strimzi.io/cluster").asText(), name);
+      assertEquals(12, spec.path("partitions").asInt(), name);
+      assertEquals(3, spec.path("replicas").asInt(), name);
+      assertEquals(2, config.path("min.insync.replicas").asInt(), name);
+      assertEquals("false", config.path("unclean.leader.election.enable").asText(), name);
+      boolean progress = name.endsWith("-progress.v1");
+      assertEquals(progress ? "3600000" : "-1", config.path("retention.ms").asText(), name);
+      assertEquals(progress ? "" : "-1", config.path("retention.bytes").asText(), name);
+      assertEquals(name.endsWith("-content.v1") ? "1048588" : "", config.path("max.message.bytes").asText(), name);
+    });
+  }
+
+  /** A loader, signer or keymanager replica beyond the partition count would hold no zone: the chart refuses it. */
+  @Test
+  void morePartitionedReplicasThanPartitionsAreRefused() {
+    Exception refused = assertThrows(Exception.class, () -> render(Map.of("services.signer.replicas", "13")));
+
+    assertTrue(refused.getMessage().contains("services.signer.replicas is 13, more than the 12 partitions"),
+        refused.getMessage());
+    assertEquals(13, workload(byKindAndName(render(Map.of("services.publisher.replicas", "13"))), "publisher")
+        .path("spec").path("replicas").asInt());
+  }
+
+  @Test
+  void unknownAntiAffinityModeIsRefused() {
+    Exception refused = assertThrows(Exception.class, () -> render(Map.of("ha.antiAffinity", "sometimes")));
+
+    assertTrue(refused.getMessage().contains("ha.antiAffinity is \"sometimes\": it must be \"soft\" or \"hard\""),
+        refused.getMessage());
+  }
+
+  private static String render(Map<String, ?> values) {
+    TemplateCommand template = new Helm(CHART).template().withName("cascade");
+    for (Map.Entry<String, ?> value : values.entrySet()) {
+      template = template.set(value.getKey(), value.getValue());
+    }
+    return template.call();
+  }
+
+  /** Objects of a multi-document YAML text by "Kind/name". */
+  private static Map<String, JsonNode> byKindAndName(String yaml) {
+    Map<String, JsonNode> objects = new TreeMap<>();
+    try {
+      for (JsonNode doc : YAML.readerFor(JsonNode.class).readValues(yaml).readAll().stream()
+          .map(JsonNode.class::cast).toList()) {
+        if (doc != null && doc.has("kind")) {
+          objects.put(doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText(), doc);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return objects;
+  }
+
+  private static Set<String> kinds(Map<String, JsonNode> objects, String kind) {
+    Set<String> keys = new TreeSet<>(objects.keySet());
+    keys.removeIf(key -> !key.startsWith(kind + "/"));
+    return keys;
+  }
+
+  private static JsonNode workload(Map<String, JsonNode> objects, String name) {
+    return objects.getOrDefault("Deployment/" + name, objects.get("StatefulSet/" + name));
+  }
+
+  /** Helm adds its managed-by label; the plain manifests, applied with kubectl, leave it out. */
+  private static void dropHelmLabel(JsonNode object) {
+    for (JsonNode labels : List.of(object.path("metadata").path("labels"),
+        object.path("spec").path("template").path("metadata").path("labels"))) {
+      if (labels instanceof ObjectNode node) {
+        node.remove(MANAGED_BY);
+      }
+    }
+  }
+}
