@@ -5,6 +5,8 @@
 #
 #   [REPLICAS=N] [BROKERS=M] deploy/local/stack.sh infra-up | services-up | up | down | status | logs <name> [-f]
 #
+# <SERVICE>_REPLICAS (SIGNER_REPLICAS=2, REVIEW_GATEWAY_REPLICAS=1, ...) overrides REPLICAS for one service, so that a
+# benchmark can compare one and two signers with everything else equal (bench/replicas.sh).
 # REPLICAS (default 1) and BROKERS (default: what the state dir's Kafka was formatted with, else 1) give the local HA
 # stack of issue 9 (make up REPLICAS=2 BROKERS=3): with three brokers or more every topic has three replicas,
 # min.insync.replicas=2 and no unclean leader election. Instance i of a service writes pids/<service>-<i>.pid and
@@ -45,6 +47,15 @@ declare -A PUBLISHER_DNS_PORTS=([UNSIGNED_REVIEW]=4540 [SIGNED_REVIEW]=4541 [PUB
 
 REPLICAS=${REPLICAS:-1}
 [[ $REPLICAS =~ ^[1-9]$ ]] || { echo "stack: ERROR: REPLICAS must be 1 to $MAX_COUNT, not '$REPLICAS'" >&2; exit 2; }
+# The instance count of service $1: its <SERVICE>_REPLICAS, else REPLICAS.
+replicas_of() {
+    local var count
+    var=$(tr 'a-z-' 'A-Z_' <<< "$1")_REPLICAS
+    count=${!var:-$REPLICAS}
+    [[ $count =~ ^[1-9]$ ]] || { echo "stack: ERROR: $var must be 1 to $MAX_COUNT, not '$count'" >&2; exit 2; }
+    echo "$count"
+}
+for svc in "${SERVICES[@]}"; do replicas_of "$svc" > /dev/null; done
 # BROKERS is settled by kafka_settle (it may come from the state dir); the bootstrap list follows it.
 BROKERS_ASKED=${BROKERS:-}
 BROKERS=1
@@ -511,7 +522,7 @@ instance_env() {
             local kind var list j
             for kind in UNSIGNED_REVIEW SIGNED_REVIEW PUBLICATION; do
                 list=()
-                for (( j = 1; j <= REPLICAS; j++ )); do
+                for (( j = 1; j <= $(replicas_of publisher); j++ )); do
                     list+=("127.0.0.1:$(nth_port "${PUBLISHER_DNS_PORTS[$kind]}" "$j")")
                 done
                 var=CASCADE_${kind}_ADDRESSES
@@ -534,7 +545,7 @@ services_up() {
 
     local started=() t0=$SECONDS name
     for svc in "${SERVICES[@]}"; do
-        for (( i = 1; i <= REPLICAS; i++ )); do
+        for (( i = 1; i <= $(replicas_of "$svc"); i++ )); do
             name=$svc-$i
             if running_pid "$name" "$(service_jar "$svc")" > /dev/null; then say "$name already running"; continue; fi
             require_free_port "$name" "$(nth_port "${SERVICE_PORT[$svc]}" "$i")"
@@ -644,7 +655,7 @@ status() {
     row registry "$pid" "$REGISTRY_PORT" "$state"
     for svc in "${SERVICES[@]}"; do
         marker=$(service_jar "$svc")
-        n=$(upto "$svc" "$REPLICAS")
+        n=$(upto "$svc" "$(replicas_of "$svc")")
         for (( i = 1; i <= n; i++ )); do
             name=$svc-$i port=$(nth_port "${SERVICE_PORT[$svc]}" "$i")
             if pid=$(running_pid "$name" "$marker"); then

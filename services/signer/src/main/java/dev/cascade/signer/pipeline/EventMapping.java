@@ -9,8 +9,10 @@ import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.SigningTrigger;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.signer.domain.ContentRef;
+import dev.cascade.signer.domain.SignedHead;
 import dev.cascade.signer.domain.SigningCause;
 import dev.cascade.signer.domain.UnsignedManifest;
 import dev.cascade.signer.domain.WrappedKey;
@@ -18,6 +20,7 @@ import dev.cascade.signer.domain.WrappedKeySet;
 import dev.cascade.signer.domain.ZonePolicy;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 
 /** Explicit conversions between the Avro events of shared-events and the signer's domain types. */
@@ -76,6 +79,24 @@ final class EventMapping {
   static UnsignedManifest manifest(String zone, ZoneVersionLoaded loaded) {
     return new UnsignedManifest(
         ZoneApex.canonical(zone), loaded.getVersionId(), loaded.getSerial(), ref(loaded.getContent()));
+  }
+
+  /**
+   * The head a ZoneVersionSigned fact (event {@code eventId}) records, for the restore and the rebuild. A fact written
+   * before refreshDueAt was carried is due {@code now}, so the timer refreshes the version rather than never (a head
+   * without a due time counts as retired).
+   */
+  static SignedHead signedHead(String zone, ZoneVersionSigned signed, String eventId, Instant now) {
+    return new SignedHead(
+        zone,
+        signed.getVersionId(),
+        signed.getUnsignedVersionId() == null ? signed.getVersionId() : signed.getUnsignedVersionId(),
+        signed.getUnsignedSerial(),
+        signed.getSignedSerial(),
+        ref(signed.getContent()),
+        signed.getKeySetEventId(),
+        eventId,
+        signed.getRefreshDueAt() == null ? now : signed.getRefreshDueAt());
   }
 
   static ContentRef ref(ContentLocation location) {

@@ -93,18 +93,7 @@ public class SignedVersionRestore extends StartupRestore {
       LOG.warnf("zone %s version %s: signed serial %d was announced but not recorded (a crash in between):"
           + " recorded now", zone, signed.getVersionId(), signed.getSignedSerial());
       store.markSigned(
-          new SignedHead(
-              zone,
-              signed.getVersionId(),
-              signed.getUnsignedVersionId() == null ? signed.getVersionId() : signed.getUnsignedVersionId(),
-              signed.getUnsignedSerial(),
-              signed.getSignedSerial(),
-              EventMapping.ref(signed.getContent()),
-              signed.getKeySetEventId(),
-              eventId,
-              // A fact written before refreshDueAt was carried: due now, so the timer refreshes the version rather
-              // than never (a head without a due time counts as retired).
-              signed.getRefreshDueAt() == null ? clock.instant() : signed.getRefreshDueAt()),
+          EventMapping.signedHead(zone, signed, eventId, clock.instant()),
           event.getMetadata().getOccurredAt());
       return true;
     }

@@ -20,7 +20,6 @@ import dev.cascade.service.kafka.RebuildHistory;
 import dev.cascade.signer.config.SignerConfig;
 import dev.cascade.signer.domain.Approval;
 import dev.cascade.signer.domain.RefreshSchedule;
-import dev.cascade.signer.domain.SignedHead;
 import dev.cascade.signer.domain.SigningStatus;
 import dev.cascade.signer.persistence.SignerStore.ApprovalState;
 import dev.cascade.signer.persistence.SignerStore.Held;
@@ -187,17 +186,7 @@ public class SignerRebuild extends StartupRestore {
     Instant at = event.getMetadata().getOccurredAt();
     if (event.getFact() instanceof ZoneVersionSigned signed) {
       store.markSigned(
-          new SignedHead(
-              zone,
-              signed.getVersionId(),
-              signed.getUnsignedVersionId() == null ? signed.getVersionId() : signed.getUnsignedVersionId(),
-              signed.getUnsignedSerial(),
-              signed.getSignedSerial(),
-              EventMapping.ref(signed.getContent()),
-              signed.getKeySetEventId(),
-              event.getMetadata().getEventId(),
-              // As SignedVersionRestore: a fact written before refreshDueAt was carried is due now.
-              signed.getRefreshDueAt() == null ? clock.instant() : signed.getRefreshDueAt()),
+          EventMapping.signedHead(zone, signed, event.getMetadata().getEventId(), clock.instant()),
           at);
       return;
     }
