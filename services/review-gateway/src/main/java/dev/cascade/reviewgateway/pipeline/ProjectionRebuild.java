@@ -39,16 +39,16 @@ import org.jboss.logging.Logger;
  * transaction of its own through {@link dev.cascade.reviewgateway.domain.ZoneProjector}, exactly as
  * {@link PipelineConsumer} applied them ({@link PipelineConsumer#applyOnce}); an event already marked processed is
  * skipped, as are the records the consumer could not decode or set aside on review-gateway's dead-letter topic (they
- * never reached the projection). The gateway's own topic {@code cascade.zone-reviews.v1} is
- * also one of its inputs: its records up to the committed offset are applied once, from the consumed history; the
- * whole topic, read as the service's own, only says which gate approvals are on it already.
+ * never reached the projection). The gateway's own topic {@code cascade.zone-reviews.v1} is also one of its inputs:
+ * its records up to the committed offset are applied once, from the consumed history; the whole topic, read as the
+ * service's own, only says which gate approvals are on it already.
  *
  * <p>A gate approval the projector decides again ({@link GateDecision}, review mode {@code off}) is not sent again
  * when an approval caused by the same event (causationId = that event's id, same stage and version) is on the topic.
  * One that is not there (the service died between committing the event and sending it, and the schema that held it
  * in the outbox was lost too) is kept in the outbox and sent once the rebuild is done, as the relay would have sent
  * it: the gate owes that decision, and nothing downstream has seen it. When every event the group consumed is marked
- * processed already, nothing is applied.
+ * processed already, nothing is applied. Either way the rebuild ends with the relay's start-up flush of the outbox.
  */
 @ApplicationScoped
 public class ProjectionRebuild extends StartupRestore {
@@ -100,18 +100,19 @@ public class ProjectionRebuild extends StartupRestore {
     }
     List<EventMapping.Incoming> events = events(history.consumed());
     Set<String> processed = await(() -> Panache.withSession(store::processedEventIds));
-    if (events.stream().allMatch(in -> processed.contains(in.eventId()))) {
-      return 0;
-    }
-    LOG.infof("the projection lacks events of the log: replaying %d event(s)", events.size());
     int applied = 0;
-    for (EventMapping.Incoming in : events) {
-      boolean done = await(() -> PipelineConsumer.applyOnce(store, in,
-          decision -> !sent.contains(new Approval(in.eventId(), decision.stage().name(), decision.versionId()))));
-      if (done) {
-        applied++;
+    if (!events.stream().allMatch(in -> processed.contains(in.eventId()))) {
+      LOG.infof("the projection lacks events of the log: replaying %d event(s)", events.size());
+      for (EventMapping.Incoming in : events) {
+        boolean done = await(() -> PipelineConsumer.applyOnce(store, in,
+            decision -> !sent.contains(new Approval(in.eventId(), decision.stage().name(), decision.versionId()))));
+        if (done) {
+          applied++;
+        }
       }
     }
+    // What the outbox holds (kept above, or left by a crash before the relay sent it) goes out now, not only after
+    // the next event; the consumer, which also flushes after each event, waits for this.
     await(relay::flush);
     return applied;
   }
