@@ -4,6 +4,7 @@ import dev.cascade.reviewgateway.config.PolicyCatalog;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.PolicyException;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
+import dev.cascade.reviewgateway.pipeline.ProjectionRebuild;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -21,10 +22,12 @@ public class PolicyResource {
 
   private final PolicyCatalog catalog;
   private final ProjectionStore store;
+  private final ProjectionRebuild rebuild;
 
-  public PolicyResource(PolicyCatalog catalog, ProjectionStore store) {
+  public PolicyResource(PolicyCatalog catalog, ProjectionStore store, ProjectionRebuild rebuild) {
     this.catalog = catalog;
     this.store = store;
+    this.rebuild = rebuild;
   }
 
   /** Valid policies by name; files that do not parse are listed under {@code errors}, each naming its file. */
@@ -35,7 +38,7 @@ public class PolicyResource {
     return new Views.PolicyList(List.copyOf(listing.policies().keySet()), listing.errors());
   }
 
-  /** One policy with all its settings and the zones that were added with it. */
+  /** One policy with all its settings and the zones that were added with it, once the projection is rebuilt. */
   @GET
   @Path("/{name}")
   public Uni<Views.PolicyView> show(@PathParam("name") String name) {
@@ -46,7 +49,7 @@ public class PolicyResource {
       throw ApiException.badRequest(e.getMessage());
     }
     Policy p = policy.orElseThrow(() -> ApiException.notFound("No such policy '" + name + "'"));
-    return Panache.withSession(store::all).map(zones -> Views.policy(p,
+    return rebuild.whenRebuilt(() -> Panache.withSession(store::all)).map(zones -> Views.policy(p,
         zones.stream().filter(z -> z.policy.name().equals(p.name())).map(z -> z.name).toList()));
   }
 }

@@ -2,6 +2,7 @@ package dev.cascade.reviewgateway.api;
 
 import dev.cascade.reviewgateway.config.ServerAddresses;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
+import dev.cascade.reviewgateway.pipeline.ProjectionRebuild;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -17,17 +18,22 @@ public class StatusResource {
 
   private final ProjectionStore store;
   private final ServerAddresses addresses;
+  private final ProjectionRebuild rebuild;
 
-  public StatusResource(ProjectionStore store, ServerAddresses addresses) {
+  public StatusResource(ProjectionStore store, ServerAddresses addresses, ProjectionRebuild rebuild) {
     this.store = store;
     this.addresses = addresses;
+    this.rebuild = rebuild;
   }
 
-  /** Halted zones (signing failed) with the reason, and the publisher's listener addresses. */
+  /**
+   * Halted zones (signing failed) with the reason, and the publisher's listener addresses; once the projection is
+   * rebuilt.
+   */
   @GET
   @Path("status")
   public Uni<Views.ServerStatus> status() {
-    return Panache.withSession(store::all).map(zones -> new Views.ServerStatus(
+    return rebuild.whenRebuilt(() -> Panache.withSession(store::all)).map(zones -> new Views.ServerStatus(
         zones.size(),
         zones.stream().filter(z -> z.progress.halted())
             .map(z -> new Views.HaltedZone(z.name, z.progress.label(),

@@ -11,6 +11,7 @@ import dev.cascade.reviewgateway.domain.ZoneProgress;
 import dev.cascade.reviewgateway.domain.ZoneState;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
 import dev.cascade.reviewgateway.pipeline.OperatorEvents;
+import dev.cascade.reviewgateway.pipeline.ProjectionRebuild;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -29,7 +30,8 @@ import java.util.UUID;
 /**
  * Zone commands and zone views. Commands are checked against the projection, then become events; their effect shows
  * in {@code status} once the projection has consumed them (milliseconds), as the reference's "scheduled" wording
- * says.
+ * says. Every request that reads the projection waits until it is rebuilt ({@link ProjectionRebuild}): until then a
+ * zone would look unknown, and a command checked against it could be wrong.
  */
 @Path("/zone")
 @Produces(MediaType.APPLICATION_JSON)
@@ -43,21 +45,23 @@ public class ZoneResource {
   private final PolicyCatalog policies;
   private final ServerAddresses addresses;
   private final StepProgressBoard progress;
+  private final ProjectionRebuild rebuild;
 
   public ZoneResource(ProjectionStore store, OperatorEvents events, PolicyCatalog policies, ServerAddresses addresses,
-      StepProgressBoard progress) {
+      StepProgressBoard progress, ProjectionRebuild rebuild) {
     this.store = store;
     this.events = events;
     this.policies = policies;
     this.addresses = addresses;
     this.progress = progress;
+    this.rebuild = rebuild;
   }
 
   /** {@code GET /zone/}: the registered zones, by name. */
   @GET
   @Path("/")
   public Uni<Views.ZoneList> list() {
-    return Panache.withSession(store::all)
+    return rebuild.whenRebuilt(() -> Panache.withSession(store::all))
         .map(all -> new Views.ZoneList(all.stream().map(s -> s.name).toList()));
   }
 
@@ -90,7 +94,7 @@ public class ZoneResource {
     } catch (PolicyException e) {
       throw ApiException.badRequest("policy '" + request.policy() + "' is not usable: " + e.getMessage());
     }
-    return Panache.withSession(() -> store.load(zone)).chain(existing -> {
+    return rebuild.whenRebuilt(() -> Panache.withSession(() -> store.load(zone))).chain(existing -> {
       if (existing != null) {
         throw ApiException.conflict("Zone " + zone + " already exists");
       }
@@ -135,7 +139,7 @@ public class ZoneResource {
   @Path("/{name}/history")
   public Uni<Views.HistoryView> history(@PathParam("name") String name) {
     String zone = zoneName(name);
-    return Panache.withSession(() -> store.history(zone)).map(entries -> {
+    return rebuild.whenRebuilt(() -> Panache.withSession(() -> store.history(zone))).map(entries -> {
       if (entries.isEmpty()) {
         throw ApiException.notFound("No such zone");
       }
@@ -187,7 +191,7 @@ public class ZoneResource {
   }
 
   private Uni<ZoneState> existing(String zone) {
-    return Panache.withSession(() -> store.load(zone)).map(state -> {
+    return rebuild.whenRebuilt(() -> Panache.withSession(() -> store.load(zone))).map(state -> {
       if (state == null) {
         throw ApiException.notFound("No such zone");
       }

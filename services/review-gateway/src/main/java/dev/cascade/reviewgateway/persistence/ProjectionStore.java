@@ -11,7 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Reads and writes the projection. Every method must run inside a Hibernate Reactive session (callers wrap them in
@@ -29,6 +31,12 @@ public class ProjectionStore {
   /** True if the event was applied before. */
   public Uni<Boolean> isProcessed(String eventId) {
     return ProcessedEvent.<ProcessedEvent>findById(eventId).map(e -> e != null);
+  }
+
+  /** The eventIds of every event applied so far. */
+  public Uni<Set<String>> processedEventIds() {
+    return ProcessedEvent.<ProcessedEvent>listAll()
+        .map(rows -> rows.stream().map(r -> r.eventId).collect(Collectors.toSet()));
   }
 
   /** The zone's state, or {@code null} if the zone is not (or no longer) registered. */

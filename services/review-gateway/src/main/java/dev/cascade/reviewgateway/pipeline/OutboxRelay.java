@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
  * Sends the gate approvals waiting in the outbox and deletes each row once Kafka acknowledged it. Runs after every
  * consumed event, before its offset is committed: if the service dies between the projection commit and the send,
  * the event is redelivered at restart, recognised as already applied, and this relay sends what is still waiting.
+ * Also runs once at start, at the end of {@link ProjectionRebuild}, so that what waits goes out without a next event.
  */
 @ApplicationScoped
 public class OutboxRelay {
