@@ -51,5 +51,16 @@ public final class KafkaSettings {
     return config;
   }
 
+  /**
+   * Settings of a consumer that reads a topic's history for a restore or a rebuild ({@link TopicHistory}, {@link
+   * RebuildHistory}): as {@link #consumer}, but a record that cannot be decoded comes back with a null value
+   * ({@link UndecodableAsNull}) for the reader to skip, as the channel skipped it, instead of stopping every read.
+   */
+  public static Map<String, Object> historyConsumer(String bootstrapServers, String registryUrl) {
+    Map<String, Object> config = consumer(bootstrapServers, registryUrl);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, UndecodableAsNull.class.getName());
+    return config;
+  }
+
   private KafkaSettings() {}
 }

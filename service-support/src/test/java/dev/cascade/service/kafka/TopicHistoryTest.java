@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.testinfra.Services;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,28 @@ class TopicHistoryTest {
           .mapToObj(i -> "fact " + i).toList();
       assertEquals(expected, facts, "the facts of " + key + " in the order written");
     }
+  }
+
+  /**
+   * A record that is no Avro event at all (written by something else, or damaged) comes back with a null value for
+   * the restore to skip, and the records after it are still read.
+   */
+  @Test
+  void anUndecodableRecordComesBackEmptyAndTheReadGoesOn() throws Exception {
+    String topic = newTopic(1);
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Services.kafkaBootstrap(),
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+      producer.send(new ProducerRecord<>(topic, "zone0.test.", "not avro".getBytes(StandardCharsets.UTF_8))).get();
+      producer.send(new ProducerRecord<>(topic, "zone0.test.", new byte[] {0, 0, 0})).get();
+    }
+
+    List<ConsumerRecord<String, Object>> history = TopicHistory.read(
+        KafkaSettings.historyConsumer(Services.kafkaBootstrap(), "http://127.0.0.1:1/unused"), topic, TIMEOUT);
+
+    assertEquals(2, history.size(), "both records, read past the first: " + history);
+    assertTrue(history.stream().allMatch(r -> r.value() == null), "neither decoded: " + history);
   }
 
   @Test

@@ -57,7 +57,7 @@ public class LoaderRebuild extends StartupRestore {
       @ConfigProperty(name = "mp.messaging.incoming." + Channels.ZONE_REGISTRY + ".group.id") String group) {
     this.state = state;
     this.restore = restore;
-    this.consumerConfig = KafkaSettings.consumer(bootstrapServers, registryUrl);
+    this.consumerConfig = KafkaSettings.historyConsumer(bootstrapServers, registryUrl);
     this.group = group;
   }
 

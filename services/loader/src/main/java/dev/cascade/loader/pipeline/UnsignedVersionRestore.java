@@ -43,7 +43,7 @@ public class UnsignedVersionRestore extends StartupRestore {
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
     this.state = state;
-    this.consumerConfig = KafkaSettings.consumer(bootstrapServers, registryUrl);
+    this.consumerConfig = KafkaSettings.historyConsumer(bootstrapServers, registryUrl);
   }
 
   @Override

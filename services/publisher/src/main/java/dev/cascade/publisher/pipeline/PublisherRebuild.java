@@ -67,7 +67,7 @@ public class PublisherRebuild extends StartupRestore {
       @ConfigProperty(name = "mp.messaging.incoming.signed-versions.group.id") String group) {
     this.store = store;
     this.publishedRestore = restore;
-    this.consumerConfig = KafkaSettings.consumer(bootstrapServers, registryUrl);
+    this.consumerConfig = KafkaSettings.historyConsumer(bootstrapServers, registryUrl);
     this.group = group;
   }
 

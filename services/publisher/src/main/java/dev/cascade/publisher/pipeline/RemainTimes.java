@@ -37,7 +37,7 @@ public class RemainTimes extends StartupRestore {
   public RemainTimes(
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
-    this.consumerConfig = KafkaSettings.consumer(bootstrapServers, registryUrl);
+    this.consumerConfig = KafkaSettings.historyConsumer(bootstrapServers, registryUrl);
   }
 
   /** The zone's remain time, if its ZoneAdded was seen. */

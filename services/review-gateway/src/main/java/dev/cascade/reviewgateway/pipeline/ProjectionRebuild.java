@@ -17,14 +17,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -72,8 +70,7 @@ public class ProjectionRebuild extends StartupRestore {
       @ConfigProperty(name = "mp.messaging.incoming.pipeline-events.topics") List<String> topics) {
     this.store = store;
     this.relay = relay;
-    this.consumerConfig = new HashMap<>(KafkaSettings.consumer(bootstrapServers, registryUrl));
-    consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, UndecodableAsNull.class.getName());
+    this.consumerConfig = KafkaSettings.historyConsumer(bootstrapServers, registryUrl);
     this.group = group;
     this.topics = List.copyOf(topics);
   }

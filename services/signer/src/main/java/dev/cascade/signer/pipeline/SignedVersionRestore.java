@@ -50,7 +50,7 @@ public class SignedVersionRestore extends StartupRestore {
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
     this.store = store;
     this.clock = clock;
-    this.consumerConfig = KafkaSettings.consumer(bootstrapServers, config.registryUrl());
+    this.consumerConfig = KafkaSettings.historyConsumer(bootstrapServers, config.registryUrl());
   }
 
   @Override

@@ -78,7 +78,7 @@ public class SignerRebuild extends StartupRestore {
     this.store = store;
     this.restore = restore;
     this.clock = clock;
-    this.consumerConfig = KafkaSettings.consumer(bootstrapServers, config.registryUrl());
+    this.consumerConfig = KafkaSettings.historyConsumer(bootstrapServers, config.registryUrl());
     this.group = group;
   }
 

@@ -1,12 +1,14 @@
-package dev.cascade.reviewgateway.pipeline;
+package dev.cascade.service.kafka;
 
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The Avro deserializer of {@link ProjectionRebuild}'s readers: a record it cannot decode becomes null, as on the
- * consumer's channel ({@code fail-on-deserialization-failure=false}), where such a record was set aside and never
- * reached the projection. Thrown on, it would stop every read of the topic and keep the rebuild from ever finishing.
+ * The Avro deserializer of the history readers' consumers ({@link KafkaSettings#historyConsumer}, for {@link
+ * TopicHistory} and {@link RebuildHistory}): a record it cannot decode becomes null, as on the services' channels
+ * ({@code fail-on-deserialization-failure=false}), where such a record was set aside and never reached the tables;
+ * the restores and rebuilds skip it likewise. Thrown on, it would stop every read of the topic and keep a restore or
+ * rebuild from ever finishing.
  */
 public class UndecodableAsNull extends AvroKafkaDeserializer<Object> {
 
