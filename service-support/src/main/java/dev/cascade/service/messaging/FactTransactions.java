@@ -68,9 +68,9 @@ public class FactTransactions {
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl,
       @ConfigProperty(name = "quarkus.application.name") String service,
-      @ConfigProperty(name = "cascade.instance", defaultValue = "1") String instance) {
+      TransactionsConfig config) {
     this(clients, new TransactionalFacts(KafkaSettings.producer(bootstrapServers, registryUrl),
-        TransactionalFacts.transactionalId(service, instance)));
+        TransactionalFacts.transactionalId(service, config.instance())));
   }
 
   FactTransactions(KafkaClientService clients, TransactionalFacts facts) {
