@@ -129,7 +129,7 @@ public class FactTransactions {
     try {
       facts.commit(records, offsets, event.group());
     } catch (FencedWriteException e) {
-      // Ask the consumer again for the next record: it is likely of the old generation too, and then skipped at once
+      // Ask the consumer again at the next record: it is likely of the old generation too, and then skipped at once
       // instead of handled in vain.
       memberships.values().removeIf(event.group()::equals);
       throw e;
@@ -138,9 +138,14 @@ public class FactTransactions {
 
   /**
    * The event behind {@code message}, with the group membership it was consumed under; empty when the group has
-   * moved on since it was polled (a rebalance, or this instance was paused past its session timeout) and the
-   * partition is no longer this consumer's, or not in the generation the record belongs to: then the partition's
-   * owner handles it, from the group's committed offset.
+   * moved on since it was polled (a rebalance, or this instance was paused past its session timeout): then the
+   * partition's owner handles it, from the group's committed offset.
+   *
+   * <p>Sound for the eager rebalance protocol (the signer's RangeAssignor): a rebalance revokes every partition, and
+   * a partition this consumer gets back is read again from the committed offset, so a record skipped here comes again,
+   * in order. Under the cooperative protocol a partition kept through a rebalance keeps its position, so its records
+   * polled before it would be lost to this consumer: a service on cooperative-sticky (the loader, the keymanager) needs
+   * those handled under the new generation before it adopts this (issue 9).
    */
   Optional<ConsumedEvent> consumed(Message<?> message) {
     IncomingKafkaRecordMetadata<?, ?> metadata =
