@@ -15,6 +15,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -76,6 +77,15 @@ public class DeadLetters {
               return CompletableFuture.completedFuture(null);
             }));
     return written;
+  }
+
+  /**
+   * The dead letter for {@code record} as a record of the service's dead-letter topic, for a transaction that also
+   * commits the offset past it ({@link EventHandling#exactlyOnce}).
+   */
+  ProducerRecord<String, Object> asRecord(ConsumerRecord<String, ?> record, String reason, int attempts) {
+    EventDeadLettered event = deadLetter(clock, producer, record, reason, attempts);
+    return new ProducerRecord<>(Topics.deadLetters(producer), event.getZone(), event);
   }
 
   /** The dead letter for {@code record}; its causationId is the record's own eventId when it could be decoded. */

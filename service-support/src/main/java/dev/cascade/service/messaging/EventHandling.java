@@ -1,6 +1,7 @@
 package dev.cascade.service.messaging;
 
 import dev.cascade.events.Topics;
+import dev.cascade.service.kafka.FencedWriteException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.Context;
@@ -8,12 +9,15 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -35,15 +39,17 @@ public class EventHandling {
 
   private final DeadLetters deadLetters;
   private final RetryPolicy retry;
+  private final FactTransactions transactions;
 
   @Inject
-  public EventHandling(DeadLetters deadLetters, HandlerConfig config) {
-    this(deadLetters, config.retryPolicy());
+  public EventHandling(DeadLetters deadLetters, HandlerConfig config, FactTransactions transactions) {
+    this(deadLetters, config.retryPolicy(), transactions);
   }
 
-  EventHandling(DeadLetters deadLetters, RetryPolicy retry) {
+  EventHandling(DeadLetters deadLetters, RetryPolicy retry, FactTransactions transactions) {
     this.deadLetters = deadLetters;
     this.retry = retry;
+    this.transactions = transactions;
   }
 
   /**
@@ -54,28 +60,93 @@ public class EventHandling {
    */
   public CompletionStage<Void> blocking(Message<?> message, Runnable work) {
     ConsumerRecord<String, ?> record = record(message);
-    if (message.getPayload() == null) {
-      return setAsideAndAck(message, record, DeadLetters.undecodable(record), 0);
+    return handle(message, record, () -> Traced.within(message, work), () -> {},
+        (reason, attempts) -> setAside(record, reason, attempts).await().indefinitely());
+  }
+
+  /**
+   * {@link #blocking} with exactly-once facts ({@link FactTransactions}, issue 9): the facts {@code work} writes are
+   * fenced by the consumer group membership the record was consumed under, and the group's offset moves past the
+   * record in a transaction once {@code work} is done, or together with its dead letter when it is set aside. For a
+   * channel whose connector does not commit offsets itself ({@code commit-strategy=ignore}).
+   *
+   * <p>A record polled before the group last moved on is not handled: its partition's owner handles it, from the
+   * committed offset. A fact refused because the group moved on while the record was handled ends the record the
+   * same way, neither retried nor set aside. A fact refused because a newer instance took over this one's
+   * transactional.id nacks the record, which fails the channel (failure strategy {@code fail}): the service turns
+   * unready, as a zombie should.
+   */
+  public CompletionStage<Void> exactlyOnce(Message<?> message, Runnable work) {
+    ConsumerRecord<String, ?> record = record(message);
+    Optional<ConsumedEvent> consumed = transactions.consumed(message);
+    if (consumed.isEmpty()) {
+      LOG.infof("%s: consumed before the group moved on; left to the partition's owner", where(record));
+      return message.ack();
     }
-    for (int attempt = 1; ; attempt++) {
-      try {
-        Traced.within(message, work);
+    ConsumedEvent event = consumed.get();
+    return handle(message, record, () -> transactions.within(event, () -> Traced.within(message, work)),
+        () -> transactions.consume(event, List.of()),
+        (reason, attempts) -> transactions.consume(event, deadLetter(record, reason, attempts)));
+  }
+
+  /** How a record given up on is set aside; throws when it cannot be. */
+  private interface SetAside {
+    void setAside(String reason, int attempts);
+  }
+
+  private CompletionStage<Void> handle(
+      Message<?> message, ConsumerRecord<String, ?> record, Runnable work, Runnable done, SetAside setAside) {
+    try {
+      if (message.getPayload() == null) {
+        setAside.setAside(DeadLetters.undecodable(record), 0);
         return message.ack();
-      } catch (RuntimeException e) {
-        if (attempt >= retry.attempts()) {
-          return setAsideAndAck(message, record, describe(e), attempt);
-        }
-        Duration wait = retry.backoffAfter(attempt);
-        LOG.warnf(e, "%s: attempt %d of %d failed, trying again in %d ms", where(record), attempt, retry.attempts(),
-            wait.toMillis());
+      }
+      for (int attempt = 1; ; attempt++) {
         try {
-          Thread.sleep(wait.toMillis());
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          return message.nack(interrupted);
+          work.run();
+          done.run();
+          return message.ack();
+        } catch (FencedWriteException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          if (attempt >= retry.attempts()) {
+            setAside.setAside(describe(e), attempt);
+            return message.ack();
+          }
+          Duration wait = retry.backoffAfter(attempt);
+          LOG.warnf(e, "%s: attempt %d of %d failed, trying again in %d ms", where(record), attempt,
+              retry.attempts(), wait.toMillis());
+          try {
+            Thread.sleep(wait.toMillis());
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return message.nack(interrupted);
+          }
         }
       }
+    } catch (FencedWriteException e) {
+      if (e.fenced() == FencedWriteException.Fenced.INSTANCE) {
+        LOG.errorf(e, "%s: this instance is fenced by a newer one; the channel stops", where(record));
+        return message.nack(e);
+      }
+      LOG.warnf("%s: fenced, the consumer group moved on while it was handled; left to the partition's owner",
+          where(record));
+      return message.ack();
+    } catch (RuntimeException e) {
+      return message.nack(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
     }
+  }
+
+  /** The dead letter of {@code record}, or none for a record of a dead-letter topic (which is not set aside again). */
+  private List<ProducerRecord<String, Object>> deadLetter(ConsumerRecord<String, ?> record, String reason,
+      int attempts) {
+    if (Topics.isDeadLetters(record.topic())) {
+      LOG.errorf("%s: a dead letter that cannot be handled (%s); skipped", where(record), reason);
+      return List.of();
+    }
+    LOG.errorf("%s: set aside on %s after %d attempt(s): %s", where(record),
+        Topics.deadLetters(deadLetters.service()), attempts, reason);
+    return List.of(deadLetters.asRecord(record, reason, attempts));
   }
 
   /**
@@ -136,16 +207,6 @@ public class EventHandling {
       return Uni.createFrom().voidItem().onItem().delayIt().by(wait).emitOn(resume)
           .chain(() -> attempt(record, work, attempt + 1, resume));
     });
-  }
-
-  private CompletionStage<Void> setAsideAndAck(
-      Message<?> message, ConsumerRecord<String, ?> record, String reason, int attempts) {
-    try {
-      setAside(record, reason, attempts).await().indefinitely();
-      return message.ack();
-    } catch (RuntimeException e) {
-      return message.nack(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
-    }
   }
 
   private Uni<Void> setAside(ConsumerRecord<String, ?> record, String reason, int attempts) {

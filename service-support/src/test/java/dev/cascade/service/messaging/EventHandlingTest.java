@@ -31,7 +31,7 @@ class EventHandlingTest {
   private static final RetryPolicy QUICK = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(4));
 
   private final RecordingEmitter emitter = new RecordingEmitter();
-  private final EventHandling handling = new EventHandling(new DeadLetters(emitter, "signer"), QUICK);
+  private final EventHandling handling = new EventHandling(new DeadLetters(emitter, "signer"), QUICK, null);
 
   @Test
   void aHandlerThatFailsTwiceIsRunAgainAndTheRecordAcknowledged() {

@@ -23,9 +23,12 @@ import org.jboss.logging.Logger;
 
 /**
  * The signer's four consumers. Each runs on a worker thread ({@code @Blocking}, in order per channel) through
- * {@link EventHandling}: inside its message's trace, tried again with backoff when it fails, and set aside on the
- * signer's dead-letter topic when it still fails, so one bad event cannot stop the channel and never goes unseen
- * (signing failures are events of their own, see {@link SigningService}). None handles an event before
+ * {@link EventHandling#exactlyOnce}: inside its message's trace, tried again with backoff when it fails, and set aside
+ * on the signer's dead-letter topic when it still fails, so one bad event cannot stop the channel and never goes
+ * unseen (signing failures are events of their own, see {@link SigningService}). The facts a handler announces are
+ * fenced by the consumer group membership its event was consumed under, and the event's offset is committed in a
+ * Kafka transaction once the handler is done (issue 9, exactly-once): an instance whose zones moved to another
+ * replica meanwhile announces nothing. None handles an event before
  * {@link SignedVersionRestore} has brought the tables up to the signer's own topic and {@link SignerRebuild} has
  * rebuilt them from the events the signer's group consumed before (an emptied schema).
  */
@@ -52,7 +55,7 @@ public class SignerConsumers {
   @Blocking
   public CompletionStage<Void> onZoneRegistry(Message<ZoneRegistryFact> message) {
     rebuild.await();
-    return handling.blocking(message, () -> {
+    return handling.exactlyOnce(message, () -> {
       ZoneRegistryFact event = message.getPayload();
       String zone = ZoneApex.canonical(event.getZone());
       if (event.getFact() instanceof ZoneAdded added) {
@@ -76,7 +79,7 @@ public class SignerConsumers {
   @Blocking
   public CompletionStage<Void> onKeySet(Message<KeySetChanged> message) {
     rebuild.await();
-    return handling.blocking(message, () -> {
+    return handling.exactlyOnce(message, () -> {
       WrappedKeySet keySet = EventMapping.keySet(message.getPayload());
       store.saveKeySet(keySet, message.getPayload().getMetadata().getOccurredAt());
       LOG.infof("zone %s: key set %s with %d keys", keySet.zone(), keySet.eventId(), keySet.keys().size());
@@ -90,7 +93,7 @@ public class SignerConsumers {
   @Blocking
   public CompletionStage<Void> onUnsignedVersion(Message<UnsignedVersionFact> message) {
     rebuild.await();
-    return handling.blocking(message, () -> {
+    return handling.exactlyOnce(message, () -> {
       UnsignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionLoaded loaded) {
         store.saveManifest(EventMapping.manifest(event.getZone(), loaded), event.getMetadata().getOccurredAt());
@@ -107,7 +110,7 @@ public class SignerConsumers {
   @Blocking
   public CompletionStage<Void> onReview(Message<ZoneVersionReviewed> message) {
     rebuild.await();
-    return handling.blocking(message, () -> {
+    return handling.exactlyOnce(message, () -> {
       ZoneVersionReviewed event = message.getPayload();
       if (event.getStage() != ReviewStage.UNSIGNED) {
         return;

@@ -68,8 +68,9 @@ import org.xbill.DNS.Name;
  * <p>Work is serialised per zone: the approval, the key set and the manifest arrive on different channels, and two
  * of them may complete the inputs of the same version at the same moment, and a re-signing must not interleave
  * with a signing. With the status in PostgreSQL this makes signing idempotent per (zone, versionId). Every failure
- * becomes a ZoneSigningFailed event; nothing thrown here
- * stops a consumer.
+ * becomes a ZoneSigningFailed event; nothing thrown here stops a consumer. A fact is recorded only after its
+ * transaction committed ({@link SignedVersionEmitter}); a fenced one throws {@code FencedWriteException} past the
+ * records, and the event is left to the instance that now holds the zone.
  *
  * <p>Created at start ({@code @Startup}), so a missing or malformed key-encryption key stops the service at once
  * instead of failing every signing later.

@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -36,6 +39,13 @@ final class Bus {
   /** Sends one event keyed by zone, with an optional W3C traceparent header, and waits for the broker. */
   static void send(String topic, String zone, SpecificRecord event, String traceparent) throws Exception {
     AvroClients.send(producerConfig(), topic, zone, event, traceparent);
+  }
+
+  /** Sends one event keyed by zone and returns where the broker put it. */
+  static RecordMetadata sendAt(String topic, String zone, SpecificRecord event) throws Exception {
+    try (KafkaProducer<String, Object> producer = new KafkaProducer<>(producerConfig())) {
+      return producer.send(new ProducerRecord<>(topic, zone, event)).get();
+    }
   }
 
   /** Reads {@code topic} from the start until a record matches, or fails after {@code timeout}. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.content.ContentReader;
@@ -48,7 +49,11 @@ import dev.cascade.events.v1.ZoneSigningFailed;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.service.kafka.FencedWriteException;
 import dev.cascade.service.kafka.TopicHistory;
+import dev.cascade.service.messaging.ConsumedEvent;
+import dev.cascade.service.messaging.FactTransactions;
+import dev.cascade.signer.domain.Approval;
 import dev.cascade.signer.domain.LaterVersion;
 import dev.cascade.signer.domain.ResignTiming;
 import dev.cascade.signer.domain.SignedHead;
@@ -80,13 +85,20 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -124,6 +136,7 @@ class SignerPipelineTest {
   @Inject AdjustableClock clock;
   @Inject SignerRebuild rebuild;
   @Inject Flyway flyway;
+  @Inject FactTransactions transactions;
 
   @ConfigProperty(name = "quarkus.datasource.reactive.url")
   String databaseUrl;
@@ -405,6 +418,58 @@ class SignerPipelineTest {
         .map(state -> state.status() == SigningStatus.PENDING).orElse(false));
   }
 
+  /**
+   * Exactly-once (issue 9): the signed-version fact is committed in a Kafka transaction, which a read_committed reader
+   * sees, and the signer's group commits its offset past the approval that caused it.
+   */
+  @Test
+  void theSignedFactIsCommittedAndTheGroupResumesPastItsApproval() throws Exception {
+    String zone = "exactly-once.test.";
+    String versionId = UUID.randomUUID().toString();
+    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys(zone), TEST_KEK), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, versionId, 100, writeUnsigned(zone, versionId, 100)), null);
+    RecordMetadata approval = Bus.sendAt(Topics.ZONE_REVIEWS, zone, approval(zone, versionId, 100));
+
+    awaitSigned(zone, versionId);
+    TopicPartition partition = new TopicPartition(approval.topic(), approval.partition());
+    await().atMost(TIMEOUT).until(() -> committedOffset("signer", partition) > approval.offset());
+    assertEquals(SigningStatus.SIGNED, store.findApproval(versionId).orElseThrow().status());
+    assertEquals(List.of(versionId), versionsAnnounced(zone));
+  }
+
+  /**
+   * Zombie fencing (issue 9, KIP-447): a signing done for an event whose consumer group has moved on (the instance
+   * was paused past its session timeout and its member evicted; here a member the group does not know) cannot commit
+   * its fact. A read_committed reader sees nothing and the tables record nothing, so the partition's owner signs the
+   * version, once.
+   */
+  @Test
+  void aZombieWhoseGroupMovedOnAnnouncesAndRecordsNothing() throws Exception {
+    String zone = "zombie.test.";
+    String versionId = UUID.randomUUID().toString();
+    Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys(zone), TEST_KEK), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, versionId, 100, writeUnsigned(zone, versionId, 100)), null);
+    await().atMost(TIMEOUT).until(() ->
+        store.findManifest(versionId).isPresent() && store.findKeySet(zone).isPresent()
+            && store.findPolicy(zone).isPresent());
+    // The approval as a handler records it, without the event that would have the running signer sign it.
+    store.recordApproval(new Approval(zone, versionId, 100, UUID.randomUUID().toString(), null), Instant.now());
+    ConsumedEvent evicted = new ConsumedEvent(new TopicPartition(Topics.ZONE_REVIEWS, 0), 0,
+        new ConsumerGroupMetadata("signer", 1, "signer-evicted-member", Optional.empty()));
+
+    FencedWriteException fenced = assertThrows(FencedWriteException.class,
+        () -> transactions.within(evicted, () -> signing.trySign(versionId)));
+    assertEquals(FencedWriteException.Fenced.CONSUMED_EVENT, fenced.fenced());
+    assertEquals(SigningStatus.PENDING, store.findApproval(versionId).orElseThrow().status(), "nothing recorded");
+    assertEquals(List.of(), versionsAnnounced(zone), "nothing announced");
+
+    signing.trySign(versionId);
+    assertEquals(SigningStatus.SIGNED, store.findApproval(versionId).orElseThrow().status());
+    assertEquals(List.of(versionId), versionsAnnounced(zone), "signed once, by the owner");
+  }
+
   @Test
   void approvalThatArrivesFirstIsSignedOnceEverythingElseArrives() throws Exception {
     String zone = "pending.test.";
@@ -644,6 +709,24 @@ class SignerPipelineTest {
                 TIMEOUT)
             .value()
             .getFact();
+  }
+
+  /** The versions of {@code zone} a read_committed reader finds announced on the signed-versions topic. */
+  private static List<String> versionsAnnounced(String zone) {
+    return TopicHistory.<SignedVersionFact>read(Bus.consumerConfig(), Topics.SIGNED_VERSIONS, TIMEOUT).stream()
+        .map(ConsumerRecord::value)
+        .filter(fact -> fact.getZone().equals(zone))
+        .map(SignerPipelineTest::versionOf)
+        .toList();
+  }
+
+  /** The offset {@code group} has committed on {@code partition}; -1 for none. */
+  private static long committedOffset(String group, TopicPartition partition) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Bus.bootstrap()))) {
+      OffsetAndMetadata committed =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(partition);
+      return committed == null ? -1 : committed.offset();
+    }
   }
 
   private static String versionOf(SignedVersionFact fact) {
