@@ -4,7 +4,7 @@
 #   make up REPLICAS=2 BROKERS=3   the local HA stack: two instances of every service on three Kafka brokers
 #   make demo    up, then add examples/zones/example.test.zone and wait until it is published
 #   make down    stop everything "up" started
-#   make test    the whole test suite, as CI runs it (.ci/run)
+#   make test    the whole test suite, as CI runs it (.ci/run), with a 3-minute run of the chaos suite
 #   make chaos   the chaos suite alone on the HA stack, CHAOS_MINUTES of faults (default 20), CHAOS_SEED to replay
 # State (data, logs, PIDs, the key-encryption key) goes to ${CASCADE_STATE_DIR:-.state} (see deploy/local/stack.sh).
 
@@ -55,5 +55,5 @@ CHAOS_SEED ?= 20261206
 
 # The system tests' chaos execution only (system-tests/pom.xml), on the packaged services, with no other test.
 chaos: test-deps build
-	$(MVN) verify -pl system-tests -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dcascade.chaos.only=true -Dcascade.chaos.skip=false \
+	$(MVN) verify -pl system-tests -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dcascade.chaos.only=true \
 	  -Dcascade.chaos.minutes=$(CHAOS_MINUTES) -Dcascade.chaos.seed=$(CHAOS_SEED)
