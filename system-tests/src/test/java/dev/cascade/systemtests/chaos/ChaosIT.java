@@ -39,16 +39,15 @@ class ChaosIT {
         PosixFilePermissions.fromString("rwxr-xr-x")));
     ChaosRun.Report report;
     try (HaStack stack = HaStack.up(state, 2, 3)) {
+      // One fault a minute at the least (a fault and its recovery take 20 to 60 s on 2 cores, more when busy).
       report = new ChaosRun(stack, new ChaosRun.Settings(
-          seed, faultsFor, 50, 5, Duration.ofSeconds(60), SESSION_TIMEOUT)).run();
+          seed, faultsFor, (int) faultsFor.toMinutes(), 50, 5, Duration.ofSeconds(60), SESSION_TIMEOUT)).run();
     }
     String summary = "chaos run, seed " + seed + ", " + faultsFor.toMinutes() + " min of faults, state " + state
         + "\n" + report.summary();
     System.out.println(summary);
     Files.writeString(RepositoryRoot.find().resolve("system-tests/target/chaos-report.txt"), summary + "\n");
 
-    // A fault and its recovery (a restart waits until the process is ready) take 20 to 60 s on 2 cores.
-    assertTrue(report.faults().size() >= faultsFor.toMinutes(), summary);
     assertTrue(report.samplesVerified() > 0, summary);
     assertNotNull(report.convergedAfter(), summary);
     assertEquals(List.of(), report.violations(), summary);

@@ -38,14 +38,17 @@ final class ChaosRun {
 
   /**
    * @param seed the seed of every random choice
-   * @param faultsFor how long faults are injected and zones changed
+   * @param faultsFor how long faults are injected and zones changed, at the least
+   * @param minimumFaults how many faults the run injects at the least: on a busy machine a fault and its recovery (a
+   *     restart waits until the process is ready) can take longer than a minute, and the fault phase then goes on past
+   *     {@code faultsFor} until it has injected them, so a run always tests what it says
    * @param reviewOffZones zones with both reviews off (issue 9: 50)
    * @param manualZones zones with both reviews manual (issue 9: 5)
    * @param convergence how long after the last fault every zone may take to publish its latest file (issue 9: 60 s)
    * @param sessionTimeout the consumers' session timeout, which a paused signer must outlast to be fenced
    */
   record Settings(
-      long seed, Duration faultsFor, int reviewOffZones, int manualZones, Duration convergence,
+      long seed, Duration faultsFor, int minimumFaults, int reviewOffZones, int manualZones, Duration convergence,
       Duration sessionTimeout) {}
 
   /** The kinds of fault, as issue 9 lists them (a network partition needs namespaces, not used here). */
@@ -120,7 +123,7 @@ final class ChaosRun {
     background.submit(() -> changeLoop(new Random(random.nextLong())));
     background.submit(() -> sampleLoop(new Random(random.nextLong())));
     long end = System.nanoTime() + settings.faultsFor().toNanos();
-    while (System.nanoTime() < end) {
+    while (System.nanoTime() < end || faults.size() < settings.minimumFaults()) {
       Thread.sleep(Duration.ofSeconds(8 + random.nextInt(12)).toMillis());
       inject(random);
     }
