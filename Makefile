@@ -56,4 +56,5 @@ CHAOS_SEED ?= 20261206
 # The system tests' chaos execution only (system-tests/pom.xml), on the packaged services, with no other test.
 chaos: test-deps build
 	$(MVN) verify -pl system-tests -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dcascade.chaos.only=true \
-	  -Dcascade.chaos.minutes=$(CHAOS_MINUTES) -Dcascade.chaos.seed=$(CHAOS_SEED)
+	  -Dcascade.chaos.minutes=$(CHAOS_MINUTES) -Dcascade.chaos.seed=$(CHAOS_SEED) \
+	  -Dcascade.chaos.timeout=$$(( $(CHAOS_MINUTES) * 60 + 1200 ))
