@@ -35,6 +35,9 @@ public abstract class StartupRestore {
   /** Pause between attempts when Kafka or the database is not there yet at start; no official reference. */
   private static final Duration RETRY = Duration.ofSeconds(5);
 
+  /** How long one reading of a topic may wait for the broker; no official reference. */
+  protected static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
   private final CompletableFuture<Void> restored = new CompletableFuture<>();
 
   /** What is restored, for the log and the thread's name ("key sets", "signed versions"). */

@@ -12,7 +12,6 @@ import dev.cascade.service.kafka.TopicHistory;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,8 +34,6 @@ import org.jboss.logging.Logger;
 public class KeySetRestore extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(KeySetRestore.class);
-  /** How long one reading of the topic may wait for the broker; no official reference. */
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
   private final KeyManagerState state;
   private final Map<String, Object> consumerConfig;

@@ -13,7 +13,6 @@ import dev.cascade.service.kafka.RebuildHistory;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,8 +40,6 @@ import org.jboss.logging.Logger;
 public class LoaderRebuild extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(LoaderRebuild.class);
-  /** How long one reading of the topics may wait for the broker; no official reference. */
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
   private final LoaderState state;
   private final UnsignedVersionRestore restore;

@@ -11,7 +11,6 @@ import dev.cascade.service.kafka.TopicHistory;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -32,8 +31,6 @@ import org.jboss.logging.Logger;
 public class UnsignedVersionRestore extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(UnsignedVersionRestore.class);
-  /** How long one reading of the topic may wait for the broker; no official reference. */
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
   private final LoaderState state;
   private final Map<String, Object> consumerConfig;

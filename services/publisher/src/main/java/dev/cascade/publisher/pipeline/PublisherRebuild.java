@@ -18,7 +18,6 @@ import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.RebuildHistory;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -49,8 +48,6 @@ import org.jboss.logging.Logger;
 public class PublisherRebuild extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(PublisherRebuild.class);
-  /** How long one reading of the topics may wait for the broker; no official reference. */
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
   /** The topics the publisher's group consumes that its tables come from (unsigned versions only go to review). */
   private static final List<String> INPUTS = List.of(Topics.SIGNED_VERSIONS, Topics.ZONE_REVIEWS, Topics.ZONE_REGISTRY);
 

@@ -28,8 +28,6 @@ import org.jboss.logging.Logger;
 public class RemainTimes extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(RemainTimes.class);
-  /** How long one reading of the topic may wait for the broker; no official reference. */
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
   private final Map<String, Duration> byZone = new ConcurrentHashMap<>();
   private final Map<String, Object> consumerConfig;

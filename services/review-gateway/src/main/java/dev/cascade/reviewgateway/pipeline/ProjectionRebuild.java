@@ -14,7 +14,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -52,8 +51,6 @@ import org.jboss.logging.Logger;
 public class ProjectionRebuild extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(ProjectionRebuild.class);
-  /** How long one reading of the topics may wait for the broker; no official reference. */
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
   private final ProjectionStore store;
   private final OutboxRelay relay;

@@ -15,7 +15,6 @@ import dev.cascade.signer.persistence.SignerStore.ApprovalState;
 import dev.cascade.signer.persistence.SignerStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +35,6 @@ import org.jboss.logging.Logger;
 public class SignedVersionRestore extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(SignedVersionRestore.class);
-  /** How long one reading of the topic may wait for the broker; no official reference. */
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
   private final SignerStore store;
   private final Clock clock;

@@ -26,7 +26,6 @@ import dev.cascade.signer.persistence.SignerStore.Held;
 import dev.cascade.signer.persistence.SignerStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,8 +55,6 @@ import org.jboss.logging.Logger;
 public class SignerRebuild extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(SignerRebuild.class);
-  /** How long one reading of the topics may wait for the broker; no official reference. */
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
   /** The topics the signer's group consumes, as its channels in application.properties name them. */
   private static final List<String> INPUTS =
       List.of(Topics.ZONE_REGISTRY, Topics.KEY_SETS, Topics.UNSIGNED_VERSIONS, Topics.ZONE_REVIEWS);
