@@ -95,7 +95,7 @@ public class ZoneResource {
       throw ApiException.badRequest("policy '" + request.policy() + "' is not usable: " + e.getMessage());
     }
     return rebuild.whenRebuilt(() -> Panache.withSession(() -> store.load(zone))).chain(existing -> {
-      if (existing != null) {
+      if (existing != null && existing.registered()) {
         throw ApiException.conflict("Zone " + zone + " already exists");
       }
       return events.zoneAdded(zone, policy, source.toString());
@@ -192,7 +192,7 @@ public class ZoneResource {
 
   private Uni<ZoneState> existing(String zone) {
     return rebuild.whenRebuilt(() -> Panache.withSession(() -> store.load(zone))).map(state -> {
-      if (state == null) {
+      if (state == null || !state.registered()) {
         throw ApiException.notFound("No such zone");
       }
       return state;

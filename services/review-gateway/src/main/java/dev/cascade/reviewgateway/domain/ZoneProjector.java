@@ -17,32 +17,27 @@ import java.util.stream.Collectors;
  */
 public final class ZoneProjector {
 
-  /** Result of one fact: the new state ({@code null} once the zone is removed), history lines, gate approvals. */
+  /** Result of one fact: the new state, history lines, gate approvals. */
   public record Outcome(ZoneState state, List<HistoryEntry> history, List<GateDecision> decisions) {}
 
   private ZoneProjector() {}
 
   /**
    * Applies {@code fact}, which occurred at {@code at}, to {@code state} (mutated and returned; {@code null} when the
-   * zone is unknown).
+   * zone is unknown). A fact about a zone not added yet is held until its ZoneAdded; one about a removed zone is
+   * dropped.
    */
   public static Outcome apply(String zone, ZoneState state, ZoneFact fact, Instant at) {
     List<HistoryEntry> history = new ArrayList<>();
     if (fact instanceof ZoneFact.Added added) {
-      ZoneState s = new ZoneState();
-      s.name = zone;
-      s.policy = added.policy();
-      s.source = added.source();
-      s.addedAt = at;
-      // The loader starts loading as soon as it sees the zone added (design step 2).
-      s.progress = ZoneProgress.LOADING;
-      s.loadRequestedAt = at;
-      history.add(new HistoryEntry(at, null, "Zone added"));
-      return new Outcome(s, history, List.of());
+      return added(zone, state, added, at);
     }
-    if (state == null) {
-      // A late fact about a zone that was removed (or never added): nothing to show it on.
-      return new Outcome(null, history, List.of());
+    if (state != null && state.removedAt != null) {
+      // A late fact about a removed zone: nothing to show it on.
+      return new Outcome(state, history, List.of());
+    }
+    if (state == null || state.addedAt == null) {
+      return held(zone, state, fact, at);
     }
     if (fact instanceof ZoneFact.ReloadRequested reload) {
       state.source = reload.source();
@@ -54,7 +49,10 @@ public final class ZoneProjector {
       history.add(new HistoryEntry(at, null, "Started load"));
     } else if (fact instanceof ZoneFact.Removed) {
       history.add(new HistoryEntry(at, null, "Zone removed"));
-      return new Outcome(null, history, List.of());
+      ZoneState removed = new ZoneState();
+      removed.name = zone;
+      removed.removedAt = at;
+      return new Outcome(removed, history, List.of());
     } else if (fact instanceof ZoneFact.LoadFailed failed) {
       String where = failed.file() == null ? "" : failed.file() + (failed.line() == null ? "" : ":" + failed.line()) + ": ";
       state.error = new ZoneState.ZoneError(where + failed.reason(), failed.file(), failed.line(), at);
@@ -138,6 +136,44 @@ public final class ZoneProjector {
       }
     }
     return new Outcome(state, history, gates(state));
+  }
+
+  /**
+   * A new zone (or a removed one added again), then the facts held for it in the order they arrived: their history
+   * lines and gate approvals are the outcome's too.
+   */
+  private static Outcome added(String zone, ZoneState before, ZoneFact.Added added, Instant at) {
+    ZoneState s = new ZoneState();
+    s.name = zone;
+    s.policy = added.policy();
+    s.source = added.source();
+    s.addedAt = at;
+    // The loader starts loading as soon as it sees the zone added (design step 2).
+    s.progress = ZoneProgress.LOADING;
+    s.loadRequestedAt = at;
+    List<HistoryEntry> history = new ArrayList<>();
+    history.add(new HistoryEntry(at, null, "Zone added"));
+    List<GateDecision> decisions = new ArrayList<>();
+    if (before != null && before.addedAt == null) {
+      for (ZoneState.HeldFact h : before.held) {
+        Outcome o = apply(zone, s, h.fact(), h.at());
+        s = o.state();
+        history.addAll(o.history());
+        decisions.addAll(o.decisions());
+      }
+    }
+    return new Outcome(s, history, decisions);
+  }
+
+  /** Holds a fact about a zone not added yet ({@link ZoneState#held}), dropping the oldest beyond the limit. */
+  private static Outcome held(String zone, ZoneState state, ZoneFact fact, Instant at) {
+    ZoneState s = state != null ? state : new ZoneState();
+    s.name = zone;
+    s.held.add(new ZoneState.HeldFact(fact, at));
+    if (s.held.size() > ZoneState.HELD_KEPT) {
+      s.held.remove(0);
+    }
+    return new Outcome(s, List.of(), List.of());
   }
 
   private static String setAsideWording(ZoneFact.SetAside aside) {

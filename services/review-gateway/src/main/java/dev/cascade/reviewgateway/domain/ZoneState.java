@@ -14,10 +14,28 @@ public final class ZoneState {
   /** How many set-aside events the status keeps (the newest); more would bury the rest of it. No official reference. */
   public static final int SET_ASIDE_KEPT = 10;
 
+  /**
+   * How many facts are held for a zone not yet added (the newest). ZoneAdded comes before a zone's first load, key
+   * set and failure, so a zone added late has a handful; more means no ZoneAdded is coming. No official reference.
+   */
+  public static final int HELD_KEPT = 100;
+
   public String name;
   public Policy policy;
   public String source;
+  /** When ZoneAdded was applied; {@code null} while only facts that arrived before it are held ({@link #held}). */
   public Instant addedAt;
+  /**
+   * When the zone was removed: the row stays as a marker so that facts still in flight about it (the key manager
+   * retiring its keys, say) are dropped instead of held for a zone that will not come back until added again.
+   */
+  public Instant removedAt;
+  /**
+   * Facts that arrived before the zone's ZoneAdded, oldest first, applied right after it. Order holds per topic, not
+   * across topics: ZoneVersionLoaded (unsigned-versions topic) can reach this consumer before the ZoneAdded that
+   * caused it (zone-registry topic).
+   */
+  public List<HeldFact> held = new ArrayList<>();
   public ZoneProgress progress = ZoneProgress.IDLE;
   /** When the last load was asked for (zone added or reload requested): the loader starts on that event. */
   public Instant loadRequestedAt;
@@ -57,6 +75,14 @@ public final class ZoneState {
   public String unsignedGateApprovedVersion;
   /** Same for the signed gate. */
   public String signedGateApprovedVersion;
+
+  /** Whether the zone is added and not removed: the API shows only such zones. */
+  public boolean registered() {
+    return addedAt != null && removedAt == null;
+  }
+
+  /** A fact that occurred at {@code at} and is held until the zone's ZoneAdded is applied. */
+  public record HeldFact(ZoneFact fact, Instant at) {}
 
   /** One DNSSEC key of the zone, public information only (private keys never leave the key manager unwrapped). */
   public record KeyInfo(

@@ -1,9 +1,12 @@
 package dev.cascade.reviewgateway.persistence;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade.reviewgateway.domain.GateDecision;
 import dev.cascade.reviewgateway.domain.HistoryEntry;
+import dev.cascade.reviewgateway.domain.ZoneFact;
 import dev.cascade.reviewgateway.domain.ZoneState;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -25,7 +28,7 @@ public class ProjectionStore {
   private final ObjectMapper json;
 
   public ProjectionStore(ObjectMapper json) {
-    this.json = json;
+    this.json = json.copy().addMixIn(ZoneFact.class, ZoneFactJson.class);
   }
 
   /** True if the event was applied before. */
@@ -39,15 +42,18 @@ public class ProjectionStore {
         .map(rows -> rows.stream().map(r -> r.eventId).collect(Collectors.toSet()));
   }
 
-  /** The zone's state, or {@code null} if the zone is not (or no longer) registered. */
+  /**
+   * The zone's state, or {@code null} if nothing is known about it; a zone removed, or with only held facts, has a
+   * state that is not {@link ZoneState#registered()}.
+   */
   public Uni<ZoneState> load(String zone) {
     return ZoneStatusRecord.<ZoneStatusRecord>findById(zone).map(r -> r == null ? null : decode(r.state));
   }
 
-  /** Every registered zone, ordered by name. */
+  /** Every registered zone ({@link ZoneState#registered()}), ordered by name. */
   public Uni<List<ZoneState>> all() {
     return ZoneStatusRecord.<ZoneStatusRecord>listAll(Sort.by("zone"))
-        .map(rows -> rows.stream().map(r -> decode(r.state)).toList());
+        .map(rows -> rows.stream().map(r -> decode(r.state)).filter(ZoneState::registered).toList());
   }
 
   /** A zone's history, oldest first; empty if the zone never existed. */
@@ -57,8 +63,8 @@ public class ProjectionStore {
   }
 
   /**
-   * Stores the outcome of one event: the new state ({@code null} deletes the zone), its history lines, the gate
-   * approvals as outbox rows, and the eventId as processed.
+   * Stores the outcome of one event: the new state, its history lines, the gate approvals as outbox rows, and the
+   * eventId as processed.
    */
   public Uni<Void> record(
       String zone, String eventId, ZoneState state, List<HistoryEntry> history, List<GateDecision> decisions) {
@@ -89,20 +95,14 @@ public class ProjectionStore {
       o.createdAt = now;
       rows.add(o::persist);
     }
-    Uni<Void> zoneRow;
-    if (state == null) {
-      zoneRow = ZoneStatusRecord.deleteById(zone).replaceWithVoid();
-    } else {
-      String encoded = encode(state);
-      zoneRow = ZoneStatusRecord.<ZoneStatusRecord>findById(zone).chain(existing -> {
-        ZoneStatusRecord r = existing == null ? new ZoneStatusRecord() : existing;
-        r.zone = zone;
-        r.state = encoded;
-        r.updatedAt = now;
-        return r.persist().replaceWithVoid();
-      });
-    }
-    Uni<Void> chain = zoneRow;
+    String encoded = encode(state);
+    Uni<Void> chain = ZoneStatusRecord.<ZoneStatusRecord>findById(zone).chain(existing -> {
+      ZoneStatusRecord r = existing == null ? new ZoneStatusRecord() : existing;
+      r.zone = zone;
+      r.state = encoded;
+      r.updatedAt = now;
+      return r.persist().replaceWithVoid();
+    });
     for (PanacheEntityLike row : rows) {
       chain = chain.chain(() -> row.persist().replaceWithVoid());
     }
@@ -134,6 +134,25 @@ public class ProjectionStore {
       throw new IllegalStateException("cannot encode zone state: " + e.getOriginalMessage(), e);
     }
   }
+
+  /**
+   * How a held fact ({@link ZoneState.HeldFact}) names its kind in the stored JSON, kept here so that the domain
+   * carries no Jackson annotations.
+   */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = ZoneFact.Added.class, name = "Added"),
+      @JsonSubTypes.Type(value = ZoneFact.ReloadRequested.class, name = "ReloadRequested"),
+      @JsonSubTypes.Type(value = ZoneFact.Removed.class, name = "Removed"),
+      @JsonSubTypes.Type(value = ZoneFact.Loaded.class, name = "Loaded"),
+      @JsonSubTypes.Type(value = ZoneFact.LoadFailed.class, name = "LoadFailed"),
+      @JsonSubTypes.Type(value = ZoneFact.Reviewed.class, name = "Reviewed"),
+      @JsonSubTypes.Type(value = ZoneFact.KeysChanged.class, name = "KeysChanged"),
+      @JsonSubTypes.Type(value = ZoneFact.Signed.class, name = "Signed"),
+      @JsonSubTypes.Type(value = ZoneFact.SigningFailed.class, name = "SigningFailed"),
+      @JsonSubTypes.Type(value = ZoneFact.Published.class, name = "Published"),
+      @JsonSubTypes.Type(value = ZoneFact.SetAside.class, name = "SetAside")})
+  private interface ZoneFactJson {}
 
   /** Something to persist, so rows of different entity types can be chained in order. */
   @FunctionalInterface

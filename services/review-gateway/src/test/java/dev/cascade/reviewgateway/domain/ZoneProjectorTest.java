@@ -1,6 +1,7 @@
 package dev.cascade.reviewgateway.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -218,12 +219,46 @@ class ZoneProjectorTest {
   void removedZoneDisappearsAndLateFactsAreIgnored() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
     ZoneProjector.Outcome removed = apply(s, new ZoneFact.Removed("operator"));
-    assertNull(removed.state());
+    assertFalse(removed.state().registered());
     assertEquals(List.of("Zone removed"), events(removed));
-    ZoneProjector.Outcome late = apply(null, new ZoneFact.Loaded("v1", 1, 9, 3, List.of(), "u-v1"));
-    assertNull(late.state());
+    ZoneProjector.Outcome late = apply(removed.state(), new ZoneFact.Loaded("v1", 1, 9, 3, List.of(), "u-v1"));
+    assertFalse(late.state().registered());
+    assertNull(late.state().unsignedVersionId);
+    assertTrue(late.state().held.isEmpty(), "a fact about a removed zone is not held for it");
     assertTrue(late.history().isEmpty());
     assertTrue(late.decisions().isEmpty());
+
+    ZoneProjector.Outcome again = apply(late.state(), new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z"));
+    assertTrue(again.state().registered(), "a removed zone can be added again");
+    assertEquals(ZoneProgress.LOADING, again.state().progress);
+  }
+
+  @Test
+  void factsArrivingBeforeTheZoneIsAddedAreHeldAndAppliedRightAfterIt() {
+    ZoneState s = apply(null, new ZoneFact.KeysChanged(3600, List.of())).state();
+    s = ZoneProjector.apply(ZONE, s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1"), T0.plusSeconds(2))
+        .state();
+    assertFalse(s.registered());
+    assertEquals(2, s.held.size());
+
+    ZoneProjector.Outcome added = ZoneProjector.apply(ZONE, s,
+        new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z"), T0.plusSeconds(1));
+    assertTrue(added.state().registered());
+    assertTrue(added.state().held.isEmpty());
+    assertEquals(List.of("Zone added", "Keys retired", "New version received"), events(added));
+    assertEquals(T0.plusSeconds(2), added.history().get(2).when(), "a held fact keeps the time it occurred");
+    assertEquals(ZoneProgress.SIGNING, added.state().progress);
+    assertEquals(List.of(new GateDecision(ZONE, GateStage.UNSIGNED, "v1", 7L, "u-v1")), added.decisions());
+  }
+
+  @Test
+  void heldFactsAreBoundedForAZoneThatIsNeverAdded() {
+    ZoneState s = null;
+    for (int i = 0; i <= ZoneState.HELD_KEPT; i++) {
+      s = apply(s, new ZoneFact.Loaded("v" + i, i, 900, 12, List.of(), "u-v" + i)).state();
+    }
+    assertEquals(ZoneState.HELD_KEPT, s.held.size());
+    assertEquals("v1", ((ZoneFact.Loaded) s.held.get(0).fact()).versionId(), "the oldest is dropped");
   }
 
   @Test
