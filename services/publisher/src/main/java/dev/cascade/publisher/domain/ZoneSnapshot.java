@@ -110,7 +110,8 @@ public final class ZoneSnapshot {
 
   /**
    * The next version, made by applying its difference from this one. Only the added records are checked (this
-   * version's were when it was built): inside the zone, and the SOA replaced by exactly one new SOA at the apex.
+   * version's were when it was built): inside the zone, and the SOA replaced by exactly one new SOA at the apex, or
+   * left as it is.
    *
    * @throws InvalidZoneException if the difference does not make a zone of this one
    */
@@ -129,7 +130,11 @@ public final class ZoneSnapshot {
       }
     }
     boolean soaRemoved = diff.removed().toRecords().stream().anyMatch(r -> r.equals(soa));
-    if (nextSoa == null || !soaRemoved) {
+    if (nextSoa == null && !soaRemoved) {
+      // A zone file edited without raising its serial: a new version all the same (the loader takes it, and the
+      // signer's serial policy gives the signed version a serial of its own), with this version's SOA.
+      nextSoa = soa;
+    } else if (nextSoa == null || !soaRemoved) {
       throw new InvalidZoneException("the difference does not replace the SOA record of " + origin);
     }
     return new ZoneSnapshot(origin, nextVersionId, nextSoa, diff.applyTo(records), List.of());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.compact.CompactDiff;
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.zone.CanonicalOrder;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,6 +50,27 @@ class ZoneSnapshotTest {
     var e =
         assertThrows(InvalidZoneException.class, () -> ZoneSnapshot.of(TestRecords.name("example.test."), "v1", records));
     assertTrue(e.getMessage().contains("outside"), e.getMessage());
+  }
+
+  @Test
+  void aDifferenceThatKeepsTheSoaMakesAVersionWithTheSameSerial() throws Exception {
+    ZoneSnapshot v1 = TestRecords.snapshot("example.test.", "v1", 7, 2);
+    ZoneSnapshot edited = TestRecords.snapshot("example.test.", "v2", 7, 3);
+
+    ZoneSnapshot v2 = v1.apply("v2", CompactDiff.between(v1.records(), edited.records()));
+
+    assertEquals(7, v2.serial());
+    assertEquals(edited.records().toRecords(), v2.records().toRecords());
+  }
+
+  @Test
+  void refusesADifferenceThatAddsAnSoaBesideTheOldOne() {
+    ZoneSnapshot v1 = TestRecords.snapshot("example.test.", "v1", 7, 2);
+    List<Record> soa8 = TestRecords.zone("example.test.", 8, 0).stream().filter(r -> r.getType() == Type.SOA).toList();
+    CompactDiff onlyAdded = new CompactDiff(CompactRecords.of(List.of()), CompactRecords.of(soa8));
+
+    var e = assertThrows(InvalidZoneException.class, () -> v1.apply("v2", onlyAdded));
+    assertTrue(e.getMessage().contains("does not replace the SOA"), e.getMessage());
   }
 
   @Test
