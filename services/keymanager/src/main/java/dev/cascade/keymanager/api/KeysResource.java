@@ -5,13 +5,13 @@ import dev.cascade.keymanager.domain.DnskeyText;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.service.ZoneApex;
-import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.TextParseException;
 
@@ -26,21 +26,16 @@ public class KeysResource {
     this.state = state;
   }
 
+  /** Blocking, as the store is (Quarkus REST runs a method that returns no Uni on a worker thread). */
   @GET
   @Path("/{zone}")
-  public Uni<Response> keys(@PathParam("zone") String zoneParam) {
+  public Response keys(@PathParam("zone") String zoneParam) {
     String zone = ZoneApex.canonical(zoneParam);
-    return state
-        .keysOf(zone)
-        .map(
-            keys -> {
-              if (keys.isEmpty()) {
-                return Response.status(Response.Status.NOT_FOUND)
-                    .entity(Map.of("error", "no keys for zone " + zone))
-                    .build();
-              }
-              return Response.ok(new ZoneKeysView(zone, keys.stream().map(KeysResource::view).toList())).build();
-            });
+    List<StoredZoneKey> keys = state.keysOf(zone);
+    if (keys.isEmpty()) {
+      return Response.status(Response.Status.NOT_FOUND).entity(Map.of("error", "no keys for zone " + zone)).build();
+    }
+    return Response.ok(new ZoneKeysView(zone, keys.stream().map(KeysResource::view).toList())).build();
   }
 
   private static ZoneKeysView.Key view(StoredZoneKey key) {

@@ -1,56 +1,69 @@
 package dev.cascade.keymanager.persistence;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
- * Reads and writes the key manager's tables. Every operation opens its own session or transaction, so callers on a
- * Vert.x context can chain them around blocking work without holding a session open.
+ * Reads and writes the key manager's tables with Hibernate Reactive. The methods block, as the signer's store does:
+ * every caller runs on a worker thread (the blocking registry consumer, the start-up restore, the blocking HTTP
+ * endpoint, tests), and each call runs its own session or transaction on a Vert.x context with
+ * {@link VertxContextSupport#subscribeAndAwait}, which refuses to block an event loop. No session stays open across
+ * calls, so a caller can put slow work (key generation, a Kafka transaction) between them.
  */
 @ApplicationScoped
 public class KeyManagerState {
 
+  /** Upper bound for one database call; no official reference, the signer's store uses the same. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
   /** Whether the event with this id was already handled. */
-  public Uni<Boolean> alreadyProcessed(String eventId) {
-    return Panache.withSession(() -> ProcessedEvent.<ProcessedEvent>findById(eventId).map(found -> found != null));
+  public boolean alreadyProcessed(String eventId) {
+    return inSession(() -> ProcessedEvent.<ProcessedEvent>findById(eventId).map(found -> found != null));
   }
 
   /** Every key of {@code zone}, active and retired, oldest first. */
-  public Uni<List<StoredZoneKey>> keysOf(String zone) {
-    return Panache.withSession(
-        () -> StoredZoneKey.<StoredZoneKey>list("zone = ?1 order by createdAt, role", zone));
+  public List<StoredZoneKey> keysOf(String zone) {
+    return inSession(() -> StoredZoneKey.<StoredZoneKey>list("zone = ?1 order by createdAt, role", zone));
   }
 
   /** The keys in {@code zone}'s current key set, oldest first, SEP keys before zone signing keys. */
-  public Uni<List<StoredZoneKey>> activeKeysOf(String zone) {
-    return Panache.withSession(
-        () ->
-            StoredZoneKey.<StoredZoneKey>list(
-                "zone = ?1 and retiredAt is null order by createdAt, flags desc", zone));
+  public List<StoredZoneKey> activeKeysOf(String zone) {
+    return inSession(
+        () -> StoredZoneKey.<StoredZoneKey>list("zone = ?1 and retiredAt is null order by createdAt, flags desc", zone));
   }
 
   /** Stores newly generated keys in one transaction (all or none). */
-  public Uni<Void> insert(List<StoredZoneKey> keys) {
-    return Panache.withTransaction(() -> StoredZoneKey.persist(keys));
+  public void insert(List<StoredZoneKey> keys) {
+    inTransaction(() -> StoredZoneKey.persist(keys));
   }
 
   /** Brings retired keys back into the zone's key set for the ZoneAdded {@code eventId}. */
-  public Uni<Void> reactivate(List<UUID> ids, String eventId, long dnskeyTtl) {
-    return Panache.withTransaction(
+  public void reactivate(List<UUID> ids, String eventId, long dnskeyTtl) {
+    inTransaction(
         () ->
             StoredZoneKey.update(
                     "retiredAt = null, activatedBy = ?1, dnskeyTtl = ?2 where id in ?3", eventId, dnskeyTtl, ids)
                 .replaceWithVoid());
   }
 
-  /** Retires every active key of {@code zone}; the rows are kept. */
-  public Uni<Integer> retireAll(String zone, Instant now) {
-    return Panache.withTransaction(
-        () -> StoredZoneKey.update("retiredAt = ?1 where zone = ?2 and retiredAt is null", now, zone));
+  /**
+   * Retires every active key of {@code zone} at {@code retiredAt}, keeping the rows, and marks the ZoneRemoved
+   * {@code eventId} processed, in one transaction.
+   *
+   * @return how many keys were retired
+   */
+  public int retireAll(String zone, Instant retiredAt, String eventId) {
+    return inTransaction(
+        () ->
+            StoredZoneKey.update("retiredAt = ?1 where zone = ?2 and retiredAt is null", retiredAt, zone)
+                .call(() -> insertProcessed(eventId, retiredAt)));
   }
 
   /**
@@ -62,9 +75,9 @@ public class KeyManagerState {
    * @param announced the announced keys, with their ids, {@code activatedBy} the cause and {@code retiredAt} null
    * @return whether the tables changed
    */
-  public Uni<Boolean> restore(String zone, String causationId, Instant announcedAt, List<StoredZoneKey> announced) {
+  public boolean restore(String zone, String causationId, Instant announcedAt, List<StoredZoneKey> announced) {
     List<UUID> ids = announced.stream().map(key -> key.id).toList();
-    return Panache.withTransaction(
+    return inTransaction(
         () ->
             ProcessedEvent.<ProcessedEvent>findById(causationId)
                 .chain(
@@ -90,8 +103,8 @@ public class KeyManagerState {
   }
 
   /** Marks {@code eventId} processed. */
-  public Uni<Void> markProcessed(String eventId) {
-    return Panache.withTransaction(() -> insertProcessed(eventId, Instant.now()));
+  public void markProcessed(String eventId) {
+    inTransaction(() -> insertProcessed(eventId, Instant.now()));
   }
 
   private static Uni<Void> insertProcessed(String eventId, Instant now) {
@@ -99,5 +112,24 @@ public class KeyManagerState {
     processed.eventId = eventId;
     processed.processedAt = now;
     return processed.persist().replaceWithVoid();
+  }
+
+  private static <T> T inSession(Supplier<Uni<T>> work) {
+    return await(() -> Panache.withSession(work));
+  }
+
+  private static <T> T inTransaction(Supplier<Uni<T>> work) {
+    return await(() -> Panache.withTransaction(work));
+  }
+
+  /** Runs {@code work} on a Vert.x context and blocks this worker thread until it ends or {@link #TIMEOUT} passes. */
+  private static <T> T await(Supplier<Uni<T>> work) {
+    try {
+      return VertxContextSupport.subscribeAndAwait(() -> work.get().ifNoItem().after(TIMEOUT).fail());
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("database call failed: " + e.getMessage(), e);
+    }
   }
 }

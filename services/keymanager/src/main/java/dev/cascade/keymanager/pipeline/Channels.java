@@ -6,8 +6,5 @@ final class Channels {
   /** Incoming, topic {@code cascade.zone-registry.v1}. */
   static final String ZONE_REGISTRY = "zone-registry";
 
-  /** Outgoing, topic {@code cascade.key-sets.v1}. */
-  static final String KEY_SETS = "key-sets";
-
   private Channels() {}
 }

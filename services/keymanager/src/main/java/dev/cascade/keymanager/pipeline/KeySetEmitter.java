@@ -1,13 +1,13 @@
 package dev.cascade.keymanager.pipeline;
 
 import dev.cascade.events.EventMetadataFactory;
+import dev.cascade.events.Topics;
 import dev.cascade.events.v1.KeyRole;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import dev.cascade.service.kafka.FencedWriteException;
+import dev.cascade.service.messaging.FactTransactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -15,29 +15,32 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Sends a zone's whole current key set as KeySetChanged to {@code cascade.key-sets.v1}, keyed by zone apex. Private
- * keys go out exactly as stored, AES-GCM-wrapped; the returned Uni completes when Kafka has acknowledged the record.
+ * Sends a zone's whole current key set as KeySetChanged to {@code cascade.key-sets.v1}, keyed by zone apex, in the
+ * caller's trace context, in a Kafka transaction of its own ({@link FactTransactions}, issue 9): fenced by the consumer
+ * group membership of the registry event being handled, so an instance whose zones went to another replica (a zombie)
+ * announces nothing, and committed before it returns, so the key manager records the announcement only once it is on
+ * the bus. Private keys go out exactly as stored, AES-GCM-wrapped.
  */
 @ApplicationScoped
 public class KeySetEmitter {
 
-  private final MutinyEmitter<KeySetChanged> emitter;
+  private final FactTransactions transactions;
   private final String producer;
 
   public KeySetEmitter(
-      @Channel(Channels.KEY_SETS) MutinyEmitter<KeySetChanged> emitter,
-      @ConfigProperty(name = "quarkus.application.name") String producer) {
-    this.emitter = emitter;
+      FactTransactions transactions, @ConfigProperty(name = "quarkus.application.name") String producer) {
+    this.transactions = transactions;
     this.producer = producer;
   }
 
-  /** @param occurredAt when the key set changed: the retirement time of keys it no longer holds */
-  Uni<Void> keySetChanged(
-      String zone, long dnskeyTtl, List<StoredZoneKey> keys, String causationId, Instant occurredAt) {
+  /**
+   * @param occurredAt when the key set changed: the retirement time of keys it no longer holds
+   * @throws FencedWriteException when this instance, or the event it handles, was fenced: the key set is aborted and
+   *     must not be recorded
+   */
+  void keySetChanged(String zone, long dnskeyTtl, List<StoredZoneKey> keys, String causationId, Instant occurredAt) {
     KeySetChanged event =
         KeySetChanged.newBuilder()
             .setMetadata(EventMetadataFactory.next(Clock.fixed(occurredAt, ZoneOffset.UTC), producer, causationId))
@@ -45,9 +48,7 @@ public class KeySetEmitter {
             .setDnskeyTtl(dnskeyTtl)
             .setKeys(keys.stream().map(KeySetEmitter::toEvent).toList())
             .build();
-    Message<KeySetChanged> message =
-        Message.of(event).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(zone).build());
-    return emitter.sendMessage(message);
+    transactions.write(Topics.KEY_SETS, zone, event);
   }
 
   private static ZoneKey toEvent(StoredZoneKey key) {

@@ -9,7 +9,6 @@ import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.service.StartupRestore;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.TopicHistory;
-import io.quarkus.vertx.VertxContextSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -28,7 +27,10 @@ import org.jboss.logging.Logger;
  * causes processed. So an empty schema gets back the keys the zones are signed with, and a replayed ZoneAdded finds its
  * keys instead of generating new ones: new keys for a zone whose parent holds a DS for the old KSK would break its
  * chain of trust (RFC 4035 §5). Announcements the tables already reflect change nothing, so this runs at every start;
- * it also catches up an announcement that reached Kafka just before a crash kept it from being marked processed.
+ * it also catches up an announcement that reached Kafka just before a crash kept it from being recorded (the key
+ * manager announces in a Kafka transaction, then records, see {@link ZoneRegistryConsumer}). Only committed
+ * announcements are read ({@link KafkaSettings#historyConsumer} reads {@code read_committed}): one that a fenced
+ * instance aborted was never made, and its cause is handled again by the partition's owner.
  */
 @ApplicationScoped
 public class KeySetRestore extends StartupRestore {
@@ -72,16 +74,8 @@ public class KeySetRestore extends StartupRestore {
   }
 
   private boolean apply(KeySetChanged set) {
-    String causationId = set.getMetadata().getCausationId();
     List<StoredZoneKey> keys = set.getKeys().stream().map(key -> stored(set, key)).toList();
-    try {
-      return VertxContextSupport.subscribeAndAwait(
-          () -> state.restore(set.getZone(), causationId, set.getMetadata().getOccurredAt(), keys));
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("cannot restore the key set " + set.getMetadata().getEventId(), e);
-    }
+    return state.restore(set.getZone(), set.getMetadata().getCausationId(), set.getMetadata().getOccurredAt(), keys);
   }
 
   /** The row a key was announced from: its id is in the reference ({@code db:keymanager/<id>}). */

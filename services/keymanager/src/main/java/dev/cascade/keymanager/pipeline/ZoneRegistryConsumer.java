@@ -14,10 +14,9 @@ import dev.cascade.keymanager.domain.NewKey;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.service.ZoneApex;
+import dev.cascade.service.kafka.FencedWriteException;
 import dev.cascade.service.messaging.EventHandling;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import io.vertx.mutiny.core.Vertx;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,8 +24,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
@@ -35,16 +36,34 @@ import org.xbill.DNS.TextParseException;
  * Keeps each zone's keys in step with the zone registry.
  *
  * <p>ZoneAdded: generate the policy's key set if the zone has none (or bring back its retired keys after a remove and
- * re-add, see {@link KeySetPlanner}), store it and announce it as KeySetChanged. ZoneRemoved: retire the zone's keys,
- * keeping the rows, since an operator may still need a removed zone's keys, and announce the empty key set, so the
- * topic alone tells which keys are retired ({@link KeySetRestore}). ZoneReloadRequested: nothing to do.
+ * re-add, see {@link KeySetPlanner}), store it and announce it as KeySetChanged. ZoneRemoved: announce the empty key
+ * set, then retire the zone's keys, keeping the rows, since an operator may still need a removed zone's keys; the topic
+ * alone thus tells which keys are retired ({@link KeySetRestore}). ZoneReloadRequested: nothing to do.
  *
- * <p>No registry event is handled before {@link KeySetRestore} has brought the tables up to the key-sets topic. Each
- * record goes through {@link EventHandling}: an unexpected error is tried again with backoff, and a record that still
- * fails (or cannot be decoded) is set aside on the keymanager's dead-letter topic, so one bad record does not stall
- * the partition. Events already handled are skipped; the processed mark is written only after the announcement
- * is acknowledged, so a crash in between repeats the announcement rather than losing it. Nothing here logs key
- * material: only zone names, key tags, roles and algorithms.
+ * <p>Exactly-once (issue 9): the handler runs on a worker thread ({@code @Blocking}, one record at a time) through
+ * {@link EventHandling#exactlyOnce}. Each KeySetChanged goes out in a Kafka transaction fenced by the consumer group
+ * membership the registry event was consumed under, with that event's offset ({@link KeySetEmitter}), so an instance
+ * whose partitions moved to another replica announces nothing; once the handler is done a last transaction moves the
+ * group's offset past the event. An unexpected error is tried again with backoff, and a record that still fails (or
+ * cannot be decoded) is set aside on the keymanager's dead-letter topic together with that offset, so one bad record
+ * does not stall the partition.
+ *
+ * <p>What a crash or a fence leaves behind, and why nothing is generated twice:
+ *
+ * <ul>
+ *   <li>Generated (or reactivated) keys are stored before their announcement, active and marked as made for this
+ *       event. When the announcement then does not happen (a crash, or the transaction fenced), the event is
+ *       delivered again, to this instance or to the partition's new owner, which finds those keys and announces them
+ *       ({@link KeySetPlan.AnnounceActive}) instead of generating others. A new KSK would break the chain of trust
+ *       from the parent's DS (RFC 4035 §5).
+ *   <li>The event is marked processed (and a removed zone's keys retired) only after the transaction committed. A
+ *       crash between the two leaves an announcement on the topic that the tables do not reflect; at the next start
+ *       {@link KeySetRestore} records it, before any registry event is handled, so the event delivered again is
+ *       skipped as processed. An instance that takes the partition over in that moment without restarting announces
+ *       the same keys a second time (AnnounceActive): a duplicate with the same keys, never new keys.
+ * </ul>
+ *
+ * <p>Nothing here logs key material: only zone names, key tags, roles and algorithms.
  */
 @ApplicationScoped
 public class ZoneRegistryConsumer {
@@ -57,52 +76,55 @@ public class ZoneRegistryConsumer {
   private final KeySetRestore restore;
   private final KeyManagerState state;
   private final KeyWrap keyWrap;
-  private final Vertx vertx;
   private final EventHandling handling;
   private final KeySetGenerator generator = KeySetGenerator.standard();
 
   public ZoneRegistryConsumer(
-      KeySetEmitter emitter,
-      KeySetRestore restore,
-      KeyManagerState state,
-      KeyWrap keyWrap,
-      Vertx vertx,
-      EventHandling handling) {
+      KeySetEmitter emitter, KeySetRestore restore, KeyManagerState state, KeyWrap keyWrap, EventHandling handling) {
     this.emitter = emitter;
     this.restore = restore;
     this.state = state;
     this.keyWrap = keyWrap;
-    this.vertx = vertx;
     this.handling = handling;
   }
 
+  /** Waits for {@link KeySetRestore}, then handles the event once (class comment). */
   @Incoming(Channels.ZONE_REGISTRY)
-  public Uni<Void> onZoneRegistryFact(
-      ZoneRegistryFact fact, IncomingKafkaRecordMetadata<String, ZoneRegistryFact> origin) {
-    return handling.reactiveOnce(origin.getRecord(), restore.restored(), state::alreadyProcessed,
-        eventId -> dispatch(fact, eventId));
+  @Blocking
+  public CompletionStage<Void> onZoneRegistryFact(Message<ZoneRegistryFact> message) {
+    restore.await();
+    return handling.exactlyOnce(message, () -> handle(message.getPayload()));
   }
 
-  private Uni<Void> dispatch(ZoneRegistryFact fact, String eventId) {
+  /**
+   * Handles one registry event unless it was handled before (Kafka delivers at least once). Its facts answer the
+   * event the calling thread handles ({@link dev.cascade.service.messaging.FactTransactions#within}).
+   *
+   * @throws FencedWriteException when the announcement was fenced: nothing was announced, nothing marked processed
+   */
+  void handle(ZoneRegistryFact fact) {
+    String eventId = fact.getMetadata().getEventId();
     String zone = ZoneApex.canonical(fact.getZone());
+    if (state.alreadyProcessed(eventId)) {
+      LOG.debugf("zone %s: event %s already processed, skipped", zone, eventId);
+      return;
+    }
     Object what = fact.getFact();
     if (what instanceof ZoneAdded added) {
-      return onZoneAdded(zone, added.getPolicy(), eventId);
-    }
-    if (what instanceof ZoneRemoved) {
-      // Milliseconds, the precision of the announcement, whose time a rebuild gives the retired keys.
+      onZoneAdded(zone, added.getPolicy(), eventId);
+    } else if (what instanceof ZoneRemoved) {
+      // Milliseconds, the precision of the announcement, whose time a restore gives the retired keys.
       Instant retiredAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-      return state
-          .retireAll(zone, retiredAt)
-          .invoke(count -> LOG.infof("zone %s removed: %d key(s) retired and kept", zone, count))
-          .chain(() -> emitter.keySetChanged(zone, NO_KEYS_TTL, List.of(), eventId, retiredAt))
-          .chain(() -> state.markProcessed(eventId));
+      emitter.keySetChanged(zone, NO_KEYS_TTL, List.of(), eventId, retiredAt);
+      int retired = state.retireAll(zone, retiredAt, eventId);
+      LOG.infof("zone %s removed: %d key(s) retired and kept", zone, retired);
+    } else {
+      // ZoneReloadRequested changes the content, not the keys.
+      state.markProcessed(eventId);
     }
-    // ZoneReloadRequested changes the content, not the keys.
-    return state.markProcessed(eventId);
   }
 
-  private Uni<Void> onZoneAdded(String zone, PolicySnapshot snapshot, String eventId) {
+  private void onZoneAdded(String zone, PolicySnapshot snapshot, String eventId) {
     KeyPolicy policy;
     try {
       policy =
@@ -114,43 +136,31 @@ public class ZoneRegistryConsumer {
               snapshot.getDnskeyTtlSeconds());
     } catch (RuntimeException e) {
       LOG.errorf("zone %s: no keys generated, policy %s is unusable: %s", zone, snapshot.getName(), e.getMessage());
-      return state.markProcessed(eventId);
+      state.markProcessed(eventId);
+      return;
     }
-    return state
-        .keysOf(zone)
-        .chain(
-            keys -> {
-              KeySetPlan plan = KeySetPlanner.plan(existing(keys), policy, eventId, Instant.now());
-              if (plan instanceof KeySetPlan.KeepQuiet) {
-                LOG.infof("zone %s already has its keys, nothing to announce", zone);
-                return state.markProcessed(eventId);
-              }
-              if (plan instanceof KeySetPlan.AnnounceActive) {
-                LOG.infof("zone %s: announcing the key set again (earlier handling of %s did not finish)", zone, eventId);
-                return announce(zone, policy, eventId);
-              }
-              if (plan instanceof KeySetPlan.Reactivate reactivate) {
-                LOG.infof("zone %s added again: reactivating %d retired key(s)", zone, reactivate.keyIds().size());
-                return state
-                    .reactivate(reactivate.keyIds(), eventId, policy.dnskeyTtl())
-                    .chain(() -> announce(zone, policy, eventId));
-              }
-              Set<Integer> tagsInUse = keys.stream().map(k -> k.keyTag).collect(Collectors.toSet());
-              // Key generation is CPU-bound (RSA can take seconds): worker thread, then back on this record's context.
-              return vertx
-                  .executeBlocking(Uni.createFrom().item(() -> generate(zone, policy, tagsInUse, eventId)))
-                  .call(state::insert)
-                  .invoke(stored -> stored.forEach(k -> LOG.infof(
-                      "zone %s: generated %s key tag %d algorithm %d", zone, k.role, k.keyTag, k.algorithm)))
-                  .chain(() -> announce(zone, policy, eventId));
-            });
-  }
-
-  private Uni<Void> announce(String zone, KeyPolicy policy, String eventId) {
-    return state
-        .activeKeysOf(zone)
-        .chain(keys -> emitter.keySetChanged(zone, policy.dnskeyTtl(), keys, eventId, Instant.now()))
-        .chain(() -> state.markProcessed(eventId));
+    List<StoredZoneKey> keys = state.keysOf(zone);
+    KeySetPlan plan = KeySetPlanner.plan(existing(keys), policy, eventId, Instant.now());
+    if (plan instanceof KeySetPlan.KeepQuiet) {
+      LOG.infof("zone %s already has its keys, nothing to announce", zone);
+      state.markProcessed(eventId);
+      return;
+    }
+    if (plan instanceof KeySetPlan.AnnounceActive) {
+      LOG.infof("zone %s: announcing the key set again (earlier handling of %s did not finish)", zone, eventId);
+    } else if (plan instanceof KeySetPlan.Reactivate reactivate) {
+      LOG.infof("zone %s added again: reactivating %d retired key(s)", zone, reactivate.keyIds().size());
+      state.reactivate(reactivate.keyIds(), eventId, policy.dnskeyTtl());
+    } else {
+      Set<Integer> tagsInUse = keys.stream().map(k -> k.keyTag).collect(Collectors.toSet());
+      // Key generation is CPU-bound (RSA can take seconds), which is fine on this worker thread.
+      List<StoredZoneKey> generated = generate(zone, policy, tagsInUse, eventId);
+      state.insert(generated);
+      generated.forEach(k -> LOG.infof(
+          "zone %s: generated %s key tag %d algorithm %d", zone, k.role, k.keyTag, k.algorithm));
+    }
+    emitter.keySetChanged(zone, policy.dnskeyTtl(), state.activeKeysOf(zone), eventId, Instant.now());
+    state.markProcessed(eventId);
   }
 
   /** Blocking: generates the key set and wraps each private key under the key-encryption key. */
