@@ -11,7 +11,9 @@
 # The zones use the default policy (no review, NSEC, ECDSA P-256). Every size gets a stack of its own, started
 # from an empty state directory, so each service's peak memory belongs to that zone alone.
 #
-# Usage: bench/pipeline.sh [--sizes 10000,100000,1000000] [--changes 5] [--timeout 1800] [--keep-stack]
+# Usage: bench/pipeline.sh [--sizes example,10000,100000,1000000] [--changes 5] [--timeout 1800] [--keep-stack]
+# The size "example" is examples/zones/example.test.zone (the small zone of the issue's 1 s target) instead of a
+# generated zone.
 # Needs: `make build` (service jars, the CLI, Kafka and registry builds), python3, dig, dnssec-keygen.
 # Writes below bench/work/pipeline/ (gitignored); the table also goes to bench/work/pipeline/results.md.
 set -euo pipefail
@@ -92,10 +94,17 @@ offline_seconds() {
 
 IFS=',' read -r -a sizes <<<"$SIZES"
 for size in "${sizes[@]}"; do
-  origin="tld$size."
-  zone="tld$size"
-  zonefile="$WORK/$zone.zone"
-  python3 "$BENCH/gen-zone.py" --origin "$origin" "$size" > "$zonefile"
+  if [[ $size == example ]]; then
+    origin="example.test."
+    zone="example.test"
+    zonefile="$WORK/$zone.zone"
+    cp "$REPO/examples/zones/example.test.zone" "$zonefile"
+  else
+    origin="tld$size."
+    zone="tld$size"
+    zonefile="$WORK/$zone.zone"
+    python3 "$BENCH/gen-zone.py" --origin "$origin" "$size" > "$zonefile"
+  fi
   offline=$(offline_seconds "$zonefile" "$origin" "$size")
   log "$zone: offline signzone $offline s"
 
@@ -127,12 +136,11 @@ for n, line in enumerate(lines):
     if m and m.group(1) not in ("@", origin):
         lines[n] = f"{m.group(1)} {m.group(2) or ''}IN NS changed{i}.ns.example.net."
         break
-for n, line in enumerate(lines):
-    m = re.search(r"SOA\s+\S+\s+\S+\s+\(?\s*(\d+)", line)
-    if m:
-        lines[n] = line[: m.start(1)] + str(int(m.group(1)) + 1) + line[m.end(1):]
-        break
-open(path, "w").write("\n".join(lines))
+text = "\n".join(lines)
+# The serial may sit on the SOA's own line or, in parentheses, on the next one (example.test).
+m = re.search(r"SOA\s+\S+\s+\S+\s+\(?\s*(\d+)", text)
+text = text[: m.start(1)] + str(int(m.group(1)) + 1) + text[m.end(1):]
+open(path, "w").write(text)
 PY
     start=$(now)
     "$CLI" zone reload "$zone" >/dev/null

@@ -12,7 +12,7 @@
 #   signer           the signer instance holding the zone's partition of cascade.unsigned-versions.v1
 #   review-gateway   the gateway instance holding the zone's partitions (its gates approve the zone's versions); the
 #                    reload goes to the other instance's API
-#   publisher        publisher instance 1 and 2 in turn; the zone must be served by the one left
+#   publisher        publisher instance 1 and 2 in turn, round by round; the zone must be served by the one left
 #   broker           Kafka broker 1, 2 and 3 in turn
 # Who holds a partition comes from the consumer group's assignment (deploy/local/kafka/src/PartitionHolder.java).
 #
@@ -126,7 +126,7 @@ for (( round = 1; round <= rounds; round++ )); do
             victim=$fault-$i
             [[ $fault == review-gateway && $i == 1 ]] && api=${API_PORTS[1]} ;;
         publisher)
-            i=$(( (n % 2) + 1 ))
+            i=$(( (round - 1) % 2 + 1 ))
             victim=publisher-$i
             LIVE_PORTS=("${PUBLICATION_PORTS[@]:$(( 2 - i )):1}") ;;
         broker)
