@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -161,30 +160,6 @@ public class EventHandling {
     Context context = Vertx.currentContext();
     Executor resume = context == null ? Runnable::run : task -> context.runOnContext(ignored -> task.run());
     return attempt(record, work, 1, resume);
-  }
-
-  /**
-   * {@link #reactive} for an event to be handled once: after the service's start-up restore ({@code restored}), an
-   * event whose eventId the service has already marked processed is skipped, since Kafka delivers at least once;
-   * {@code work} gets the eventId and marks it processed itself, once what it announces is acknowledged.
-   */
-  public Uni<Void> reactiveOnce(
-      ConsumerRecord<String, ?> record,
-      CompletionStage<Void> restored,
-      Function<String, Uni<Boolean>> processed,
-      Function<String, Uni<Void>> work) {
-    return reactive(record, () -> {
-      String eventId = DeadLetters.eventId(record.value());
-      return Uni.createFrom().completionStage(restored)
-          .chain(() -> processed.apply(eventId))
-          .chain(seen -> {
-            if (seen) {
-              LOG.debugf("%s: event %s already processed, skipped", where(record), eventId);
-              return Uni.createFrom().voidItem();
-            }
-            return work.apply(eventId);
-          });
-    });
   }
 
   /** The consumer record behind a message from the Kafka connector. */

@@ -3,6 +3,10 @@ package dev.cascade.service.messaging;
 import dev.cascade.service.kafka.FencedWriteException;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.TransactionalFacts;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapSetter;
@@ -14,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +64,7 @@ public class FactTransactions {
 
   private final TransactionalFacts facts;
   private final KafkaClientService clients;
+  private final Tracer tracer;
   /** Per channel consumer, its group membership as last asked, valid while records carry its generation. */
   private final Map<String, ConsumerGroupMetadata> memberships = new ConcurrentHashMap<>();
 
@@ -68,30 +74,51 @@ public class FactTransactions {
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl,
       @ConfigProperty(name = "quarkus.application.name") String service,
-      TransactionsConfig config) {
+      TransactionsConfig config,
+      Tracer tracer) {
     this(clients, new TransactionalFacts(KafkaSettings.producer(bootstrapServers, registryUrl),
-        TransactionalFacts.transactionalId(service, config.instance())));
+        TransactionalFacts.transactionalId(service, config.instance())), tracer);
   }
 
-  FactTransactions(KafkaClientService clients, TransactionalFacts facts) {
+  FactTransactions(KafkaClientService clients, TransactionalFacts facts, Tracer tracer) {
     this.clients = clients;
     this.facts = facts;
+    this.tracer = tracer;
   }
 
   /**
-   * Writes {@code records} in one transaction, fenced by the event the calling thread handles, if any, each in the
-   * caller's trace context (a W3C {@code traceparent} header, as the connector's outgoing channels add it).
+   * Writes {@code records} in one transaction, fenced by the event the calling thread handles, if any. Each record
+   * gets a producer span in the caller's trace, named and described as the connector's outgoing channels name theirs
+   * ({@code <topic> publish}, OpenTelemetry messaging conventions), and that span's W3C {@code traceparent} header, so
+   * the trace goes on from the consumer's span as it does for a channel; the span ends with the transaction, marked
+   * failed when it was not committed.
    *
    * @throws FencedWriteException when this instance or the event was fenced: nothing was written, record nothing
    */
   public void write(List<ProducerRecord<String, Object>> records) {
-    Context context = Context.current();
-    records.forEach(record -> W3CTraceContextPropagator.getInstance().inject(context, record.headers(), HEADER));
-    ConsumedEvent event = HANDLING.get();
-    if (event == null) {
-      facts.commit(records, Map.of(), null);
-    } else {
-      commit(records, event, event.atEvent());
+    List<Span> spans = new ArrayList<>();
+    for (ProducerRecord<String, Object> record : records) {
+      Span span = tracer.spanBuilder(record.topic() + " publish")
+          .setSpanKind(SpanKind.PRODUCER)
+          .setAttribute("messaging.system", "kafka")
+          .setAttribute("messaging.destination.name", record.topic())
+          .setAttribute("messaging.operation", "publish")
+          .startSpan();
+      spans.add(span);
+      W3CTraceContextPropagator.getInstance().inject(Context.current().with(span), record.headers(), HEADER);
+    }
+    try {
+      ConsumedEvent event = HANDLING.get();
+      if (event == null) {
+        facts.commit(records, Map.of(), null);
+      } else {
+        commit(records, event, event.atEvent());
+      }
+    } catch (RuntimeException e) {
+      spans.forEach(span -> span.recordException(e).setStatus(StatusCode.ERROR));
+      throw e;
+    } finally {
+      spans.forEach(Span::end);
     }
   }
 
@@ -141,11 +168,11 @@ public class FactTransactions {
    * moved on since it was polled (a rebalance, or this instance was paused past its session timeout): then the
    * partition's owner handles it, from the group's committed offset.
    *
-   * <p>Sound for the eager rebalance protocol (the RangeAssignor of the signer and the keymanager): a rebalance
-   * revokes every partition, and a partition this consumer gets back is read again from the committed offset, so a
-   * record skipped here comes again, in order. Under the cooperative protocol a partition kept through a rebalance
-   * keeps its position, so its records polled before it would be lost to this consumer: a service on
-   * cooperative-sticky (the loader) needs those handled under the new generation, or the eager protocol, before it
+   * <p>Sound for the eager rebalance protocol (the RangeAssignor of the signer, the keymanager and the loader): a
+   * rebalance revokes every partition, and a partition this consumer gets back is read again from the committed
+   * offset, so a record skipped here comes again, in order. Under the cooperative protocol a partition kept through a
+   * rebalance keeps its position, so its records polled before it would be lost to this consumer: a service on
+   * cooperative-sticky (the publisher) needs those handled under the new generation, or the eager protocol, before it
    * adopts this (issue 9).
    */
   Optional<ConsumedEvent> consumed(Message<?> message) {

@@ -104,7 +104,7 @@ class ExactlyOnceHandlingTest {
     private ConsumedEvent handling;
 
     StandInTransactions() {
-      super(null, null);
+      super(null, null, null);
     }
 
     ConsumedEvent handling() {

@@ -1,28 +1,40 @@
 package dev.cascade.loader.persistence;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * Reads and writes the loader's tables. Each write that finishes the handling of an event records the event id in
- * the same transaction, so the state and the "already processed" mark never disagree.
+ * Reads and writes the loader's tables with Hibernate Reactive. Each write that finishes the handling of an event
+ * records the event id in the same transaction, so the state and the "already processed" mark never disagree.
+ *
+ * <p>The methods block, as the signer's and the key manager's stores do: every caller runs on a worker thread (the
+ * blocking registry consumer, the start-up restore and rebuild, tests), and each call runs its own session or
+ * transaction on a Vert.x context with {@link VertxContextSupport#subscribeAndAwait}, which refuses to block an event
+ * loop. No session stays open across calls, so a caller can put slow work (parsing a zone file, writing its content,
+ * a Kafka transaction) between them.
  */
 @ApplicationScoped
 public class LoaderState {
 
+  /** Upper bound for one database call; no official reference, the signer's store uses the same. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
   /** Whether the event with this id was already handled. */
-  public Uni<Boolean> alreadyProcessed(String eventId) {
-    return Panache.withSession(() -> ProcessedEvent.<ProcessedEvent>findById(eventId).map(found -> found != null));
+  public boolean alreadyProcessed(String eventId) {
+    return inSession(() -> ProcessedEvent.<ProcessedEvent>findById(eventId).map(found -> found != null));
   }
 
   /** The digest of the last version loaded for {@code zone}, if any. */
-  public Uni<Optional<String>> lastDigest(String zone) {
-    return Panache.withSession(
+  public Optional<String> lastDigest(String zone) {
+    return inSession(
         () -> LoadedZone.<LoadedZone>findById(zone).map(row -> Optional.ofNullable(row).map(r -> r.digest)));
   }
 
@@ -32,16 +44,16 @@ public class LoaderState {
    * @param loadedAt when the version was announced, as its ZoneVersionLoaded carries it (so a rebuild from that fact
    *     writes the same row)
    */
-  public Uni<Void> recordVersion(
+  public void recordVersion(
       String zone, String source, String digest, String versionId, long serial, Instant loadedAt, String eventId) {
-    return Panache.withTransaction(
+    inTransaction(
         () -> upsertVersion(zone, source, digest, versionId, serial, loadedAt)
             .chain(ignored -> insertProcessed(eventId, Instant.now())));
   }
 
   /** The ids of every event marked processed: a rebuild compares them with the events on the log. */
-  public Uni<Set<String>> processedEventIds() {
-    return Panache.withSession(() -> ProcessedEvent.<ProcessedEvent>listAll()
+  public Set<String> processedEventIds() {
+    return inSession(() -> ProcessedEvent.<ProcessedEvent>listAll()
         .map(rows -> rows.stream().map(row -> row.eventId).collect(Collectors.toSet())));
   }
 
@@ -49,22 +61,21 @@ public class LoaderState {
    * Rebuild: sets {@code zone}'s row to a version a ZoneVersionLoaded recorded, and marks {@code eventId} processed
    * unless it already is (a restore may have marked it), in one transaction.
    */
-  public Uni<Void> replayVersion(
+  public void replayVersion(
       String zone, String source, String digest, String versionId, long serial, Instant loadedAt, String eventId) {
-    return Panache.withTransaction(
+    inTransaction(
         () -> upsertVersion(zone, source, digest, versionId, serial, loadedAt)
             .chain(ignored -> insertProcessedIfAbsent(eventId)));
   }
 
   /** Rebuild: forgets a removed {@code zone} and marks {@code eventId} processed unless it already is. */
-  public Uni<Void> replayRemoval(String zone, String eventId) {
-    return Panache.withTransaction(
-        () -> LoadedZone.deleteById(zone).chain(ignored -> insertProcessedIfAbsent(eventId)));
+  public void replayRemoval(String zone, String eventId) {
+    inTransaction(() -> LoadedZone.deleteById(zone).chain(ignored -> insertProcessedIfAbsent(eventId)));
   }
 
   /** Rebuild: marks {@code eventId} processed unless it already is (a failed or unchanged load). */
-  public Uni<Void> replayProcessed(String eventId) {
-    return Panache.withTransaction(() -> insertProcessedIfAbsent(eventId));
+  public void replayProcessed(String eventId) {
+    inTransaction(() -> insertProcessedIfAbsent(eventId));
   }
 
   private static Uni<LoadedZone> upsertVersion(
@@ -84,16 +95,15 @@ public class LoaderState {
   }
 
   /** Forgets {@code zone} (it was removed from the registry) and marks {@code eventId} processed. */
-  public Uni<Void> forget(String zone, String eventId) {
+  public void forget(String zone, String eventId) {
     Instant now = Instant.now();
-    return Panache.withTransaction(
-        () -> LoadedZone.deleteById(zone).chain(ignored -> insertProcessed(eventId, now)));
+    inTransaction(() -> LoadedZone.deleteById(zone).chain(ignored -> insertProcessed(eventId, now)));
   }
 
   /** Marks {@code eventId} processed without other changes (failed or unchanged loads). */
-  public Uni<Void> markProcessed(String eventId) {
+  public void markProcessed(String eventId) {
     Instant now = Instant.now();
-    return Panache.withTransaction(() -> insertProcessed(eventId, now));
+    inTransaction(() -> insertProcessed(eventId, now));
   }
 
   private static Uni<Void> insertProcessedIfAbsent(String eventId) {
@@ -106,5 +116,24 @@ public class LoaderState {
     processed.eventId = eventId;
     processed.processedAt = now;
     return processed.persist().replaceWithVoid();
+  }
+
+  private static <T> T inSession(Supplier<Uni<T>> work) {
+    return await(() -> Panache.withSession(work));
+  }
+
+  private static <T> T inTransaction(Supplier<Uni<T>> work) {
+    return await(() -> Panache.withTransaction(work));
+  }
+
+  /** Runs {@code work} on a Vert.x context and blocks this worker thread until it ends or {@link #TIMEOUT} passes. */
+  private static <T> T await(Supplier<Uni<T>> work) {
+    try {
+      return VertxContextSupport.subscribeAndAwait(() -> work.get().ifNoItem().after(TIMEOUT).fail());
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("database call failed: " + e.getMessage(), e);
+    }
   }
 }

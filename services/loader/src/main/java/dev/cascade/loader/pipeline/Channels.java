@@ -6,8 +6,5 @@ final class Channels {
   /** Incoming, topic {@code cascade.zone-registry.v1}. */
   static final String ZONE_REGISTRY = "zone-registry";
 
-  /** Outgoing, topic {@code cascade.unsigned-versions.v1}. */
-  static final String UNSIGNED_VERSIONS = "unsigned-versions";
-
   private Channels() {}
 }

@@ -10,8 +10,6 @@ import dev.cascade.service.StartupRestore;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.RebuildHistory;
-import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -92,35 +89,23 @@ public class LoaderRebuild extends StartupRestore {
     }
     factOfCause.forEach((cause, fact) -> steps.add(new Step(ZoneApex.canonical(fact.getZone()), cause, null, fact)));
 
-    Set<String> processed = await(state::processedEventIds);
+    Set<String> processed = state.processedEventIds();
     if (steps.stream().allMatch(step -> processed.contains(step.eventId()))) {
       return 0;
     }
     LOG.infof("the tables lack events of the log: replaying %d registry event(s)", steps.size());
-    for (Step step : steps) {
-      await(() -> apply(step));
-    }
+    steps.forEach(this::apply);
     return steps.size();
   }
 
-  private Uni<Void> apply(Step step) {
+  private void apply(Step step) {
     if (step.fact() != null && step.fact().getFact() instanceof ZoneVersionLoaded loaded) {
-      return state.replayVersion(step.zone(), loaded.getSource(), loaded.getContent().getDigest(),
+      state.replayVersion(step.zone(), loaded.getSource(), loaded.getContent().getDigest(),
           loaded.getVersionId(), loaded.getSerial(), step.fact().getMetadata().getOccurredAt(), step.eventId());
-    }
-    if (step.fact() == null && step.registryFact() instanceof ZoneRemoved) {
-      return state.replayRemoval(step.zone(), step.eventId());
-    }
-    return state.replayProcessed(step.eventId());
-  }
-
-  private static <T> T await(Supplier<Uni<T>> work) {
-    try {
-      return VertxContextSupport.subscribeAndAwait(work);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("cannot rebuild the loader's tables", e);
+    } else if (step.fact() == null && step.registryFact() instanceof ZoneRemoved) {
+      state.replayRemoval(step.zone(), step.eventId());
+    } else {
+      state.replayProcessed(step.eventId());
     }
   }
 

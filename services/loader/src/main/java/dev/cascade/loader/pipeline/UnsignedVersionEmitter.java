@@ -2,26 +2,27 @@ package dev.cascade.loader.pipeline;
 
 import dev.cascade.dnssec.zone.ParsedZone;
 import dev.cascade.events.EventMetadataFactory;
+import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneLoadFailed;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.loader.domain.LoadOutcome;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import dev.cascade.service.kafka.FencedWriteException;
+import dev.cascade.service.messaging.FactTransactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Builds and sends UnsignedVersionFact records to {@code cascade.unsigned-versions.v1}, keyed by zone apex so all
- * facts about one zone stay in order. Each returned Uni completes when Kafka has acknowledged the record.
+ * facts about one zone stay in order, in the caller's trace context, each in a Kafka transaction of its own ({@link
+ * FactTransactions}, issue 9): fenced by the consumer group membership of the registry event being handled, so an
+ * instance whose zones went to another replica (a zombie) announces nothing, and committed before the method returns,
+ * so the loader records the fact only once it is on the bus.
  */
 @ApplicationScoped
 public class UnsignedVersionEmitter {
@@ -29,13 +30,12 @@ public class UnsignedVersionEmitter {
   /** The precision of an event's occurredAt (timestamp-millis), so the time recorded equals the time announced. */
   private static final Clock MILLIS = Clock.tickMillis(ZoneOffset.UTC);
 
-  private final MutinyEmitter<UnsignedVersionFact> emitter;
+  private final FactTransactions transactions;
   private final String producer;
 
   public UnsignedVersionEmitter(
-      @Channel(Channels.UNSIGNED_VERSIONS) MutinyEmitter<UnsignedVersionFact> emitter,
-      @ConfigProperty(name = "quarkus.application.name") String producer) {
-    this.emitter = emitter;
+      FactTransactions transactions, @ConfigProperty(name = "quarkus.application.name") String producer) {
+    this.transactions = transactions;
     this.producer = producer;
   }
 
@@ -44,8 +44,10 @@ public class UnsignedVersionEmitter {
    *
    * @return when the version was announced, in the millisecond precision the event carries it (the loader records
    *     that time, which a rebuild reads back from the event)
+   * @throws FencedWriteException when this instance, or the event it handles, was fenced: the fact is aborted and
+   *     must not be recorded
    */
-  Uni<Instant> versionLoaded(
+  Instant versionLoaded(
       String zone,
       String source,
       String versionId,
@@ -62,11 +64,16 @@ public class UnsignedVersionEmitter {
             .setWarnings(List.copyOf(parsed.warnings()))
             .build();
     UnsignedVersionFact event = fact(zone, loaded, causationId);
-    return send(zone, event).replaceWith(event.getMetadata().getOccurredAt());
+    transactions.write(Topics.UNSIGNED_VERSIONS, zone, event);
+    return event.getMetadata().getOccurredAt();
   }
 
-  /** Announces that a zone file could not be loaded. */
-  Uni<Void> loadFailed(String zone, LoadOutcome.Failed failed, String causationId) {
+  /**
+   * Announces that a zone file could not be loaded.
+   *
+   * @throws FencedWriteException as {@link #versionLoaded}
+   */
+  void loadFailed(String zone, LoadOutcome.Failed failed, String causationId) {
     ZoneLoadFailed fact =
         ZoneLoadFailed.newBuilder()
             .setSource(failed.source())
@@ -74,7 +81,7 @@ public class UnsignedVersionEmitter {
             .setLine(failed.line())
             .setReason(failed.reason())
             .build();
-    return send(zone, fact(zone, fact, causationId));
+    transactions.write(Topics.UNSIGNED_VERSIONS, zone, fact(zone, fact, causationId));
   }
 
   private UnsignedVersionFact fact(String zone, Object fact, String causationId) {
@@ -83,11 +90,5 @@ public class UnsignedVersionEmitter {
         .setZone(zone)
         .setFact(fact)
         .build();
-  }
-
-  private Uni<Void> send(String zone, UnsignedVersionFact event) {
-    Message<UnsignedVersionFact> message =
-        Message.of(event).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(zone).build());
-    return emitter.sendMessage(message);
   }
 }

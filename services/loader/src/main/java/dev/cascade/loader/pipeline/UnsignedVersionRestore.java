@@ -8,12 +8,9 @@ import dev.cascade.service.StartupRestore;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.TopicHistory;
-import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -22,10 +19,13 @@ import org.jboss.logging.Logger;
  * Brings the loader's tables up to its own topic, {@code cascade.unsigned-versions.v1}, before any registry event is
  * handled ({@link StartupRestore}).
  *
- * <p>The loader announces a version (or a failed load) and then records it with the registry event that caused it; a
- * crash in between would have that event handled again, and the file, now different from the last recorded digest,
- * announced as a second version. Events of one zone are handled one after another, so only a zone's last fact can be
- * missing from the tables; this records it and marks its cause processed.
+ * <p>The loader announces a version (or a failed load) in a Kafka transaction and then records it with the registry
+ * event that caused it (see {@link ZoneRegistryConsumer}); a crash in between would have that event handled again, and
+ * the file, now different from the last recorded digest, announced as a second version. Events of one zone are handled
+ * one after another, so only a zone's last fact can be missing from the tables; this records it and marks its cause
+ * processed, so the event delivered again is skipped. Only committed facts are read ({@link
+ * KafkaSettings#historyConsumer} reads {@code read_committed}): one that a fenced instance aborted was never announced,
+ * and its cause is handled again by the partition's owner.
  */
 @ApplicationScoped
 public class UnsignedVersionRestore extends StartupRestore {
@@ -63,39 +63,28 @@ public class UnsignedVersionRestore extends StartupRestore {
     }
     int recorded = 0;
     for (Map.Entry<String, UnsignedVersionFact> last : lastOfZone.entrySet()) {
-      if (await(() -> record(last.getKey(), last.getValue()))) {
+      if (record(last.getKey(), last.getValue())) {
         recorded++;
       }
     }
     return recorded;
   }
 
-  private Uni<Boolean> record(String zone, UnsignedVersionFact event) {
+  /** Records {@code event}, the last fact of {@code zone}, unless its cause is marked processed; whether it did. */
+  private boolean record(String zone, UnsignedVersionFact event) {
     String cause = event.getMetadata().getCausationId();
-    return state.alreadyProcessed(cause).chain(processed -> {
-      if (processed) {
-        return Uni.createFrom().item(false);
-      }
-      if (event.getFact() instanceof ZoneVersionLoaded loaded) {
-        LOG.warnf("zone %s version %s: announced but not recorded (a crash in between): recorded now", zone,
-            loaded.getVersionId());
-        return state
-            .recordVersion(zone, loaded.getSource(), loaded.getContent().getDigest(), loaded.getVersionId(),
-                loaded.getSerial(), event.getMetadata().getOccurredAt(), cause)
-            .replaceWith(true);
-      }
-      LOG.warnf("zone %s: a failed load was announced but not recorded (a crash in between): recorded now", zone);
-      return state.markProcessed(cause).replaceWith(true);
-    });
-  }
-
-  private static boolean await(Supplier<Uni<Boolean>> work) {
-    try {
-      return VertxContextSupport.subscribeAndAwait(work);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("cannot record an unsigned version", e);
+    if (state.alreadyProcessed(cause)) {
+      return false;
     }
+    if (event.getFact() instanceof ZoneVersionLoaded loaded) {
+      LOG.warnf("zone %s version %s: announced but not recorded (a crash in between): recorded now", zone,
+          loaded.getVersionId());
+      state.recordVersion(zone, loaded.getSource(), loaded.getContent().getDigest(), loaded.getVersionId(),
+          loaded.getSerial(), event.getMetadata().getOccurredAt(), cause);
+    } else {
+      LOG.warnf("zone %s: a failed load was announced but not recorded (a crash in between): recorded now", zone);
+      state.markProcessed(cause);
+    }
+    return true;
   }
 }

@@ -16,36 +16,53 @@ import dev.cascade.loader.domain.LoadOutcome;
 import dev.cascade.loader.domain.ZoneLoader;
 import dev.cascade.loader.persistence.LoaderState;
 import dev.cascade.service.ZoneApex;
+import dev.cascade.service.kafka.FencedWriteException;
 import dev.cascade.service.messaging.EventHandling;
 import dev.cascade.service.messaging.StepProgressEmitter;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import io.vertx.mutiny.core.Vertx;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
  * Turns zone registry facts into unsigned versions.
  *
- * <p>ZoneAdded and ZoneReloadRequested read the source file on a worker thread; a file whose digest equals the last
- * loaded one yields nothing, a new one is written to {@code cascade.unsigned-content.v1} (as its difference from the
- * zone's previous version when that is small, see {@link ContentManifests#wholeVersionDue}) and announced as
- * ZoneVersionLoaded, a bad one is announced as ZoneLoadFailed. ZoneRemoved forgets the zone.
+ * <p>ZoneAdded and ZoneReloadRequested read the source file; a file whose digest equals the last loaded one yields
+ * nothing, a new one is written to {@code cascade.unsigned-content.v1} (as its difference from the zone's previous
+ * version when that is small, see {@link ContentManifests#wholeVersionDue}) and announced as ZoneVersionLoaded, a bad
+ * one is announced as ZoneLoadFailed. ZoneRemoved forgets the zone.
  *
- * <p>Each record goes through {@link EventHandling}: an unexpected error is tried again with backoff, and a record
- * that still fails (or cannot be decoded) is set aside on the loader's dead-letter topic, because one poisoned record
- * must not stall the partition and with it every other zone on it. Events already handled (same eventId) are
- * skipped, since Kafka delivers at least once. The processed mark is written only after the outgoing event is
- * acknowledged, and no event is handled before {@link UnsignedVersionRestore} has recorded what a crash in between
- * left unrecorded, so the event is neither lost nor announced twice, nor before {@link LoaderRebuild} has rebuilt
- * the tables from the events the loader's consumer group consumed before (an emptied schema).
+ * <p>Exactly-once (issue 9): the handler runs on a worker thread ({@code @Blocking}, one record at a time) through
+ * {@link EventHandling#exactlyOnce}, once {@link LoaderRebuild} (and before it {@link UnsignedVersionRestore}) has
+ * brought the tables up to the log. Each ZoneVersionLoaded or ZoneLoadFailed goes out in a Kafka transaction fenced by
+ * the consumer group membership the registry event was consumed under, with that event's offset ({@link
+ * UnsignedVersionEmitter}), so an instance whose partitions moved to another replica announces nothing; once the
+ * handler is done a last transaction moves the group's offset past the event. An unexpected error is tried again with
+ * backoff, and a record that still fails (or cannot be decoded) is set aside on the loader's dead-letter topic together
+ * with that offset, because one poisoned record must not stall the partition and with it every other zone on it.
+ *
+ * <p>What a crash or a fence leaves behind, and why no version is announced twice:
+ *
+ * <ul>
+ *   <li>The content chunks are written before the transaction, outside it (content-addressed by the manifest, which
+ *       names its chunks' own offsets). When the announcement then does not happen (a crash, or the transaction
+ *       fenced), the event is delivered again, to this instance or to the partition's new owner, which loads the file
+ *       again as the same version ({@link #versionId}, derived from the event) and writes its chunks again; the first
+ *       ones are named by no announced manifest and never read.
+ *   <li>The version and the processed mark are recorded only after the transaction committed. A crash between the
+ *       two leaves an announcement on the topic that the tables do not reflect; at the next start {@link
+ *       UnsignedVersionRestore} records it, before any registry event is handled, so the event delivered again is
+ *       skipped as processed. An instance that takes the partition over in that moment without restarting announces
+ *       the version again: the same versionId, never a second version.
+ * </ul>
  */
 @ApplicationScoped
 public class ZoneRegistryConsumer {
@@ -57,12 +74,13 @@ public class ZoneRegistryConsumer {
   private final StepProgressEmitter progress;
   private final LoaderState state;
   private final ContentWriter contentWriter;
-  private final Vertx vertx;
   private final EventHandling handling;
   private final ZoneLoader zoneLoader;
   /**
    * Per zone, the last version this process loaded and announced, compactly: the next version goes out as its
-   * difference from it. After a restart the map is empty, and each zone's next version goes out whole.
+   * difference from it. Set only once the version's announcement is committed and recorded, so a version fenced or
+   * left to be handled again is never the base of a difference. After a restart the map is empty, and each zone's next
+   * version goes out whole.
    */
   private final Map<String, LastLoaded> lastLoaded = new ConcurrentHashMap<>();
 
@@ -74,7 +92,6 @@ public class ZoneRegistryConsumer {
       StepProgressEmitter progress,
       LoaderState state,
       ContentWriter contentWriter,
-      Vertx vertx,
       EventHandling handling,
       @ConfigProperty(name = "cascade.loader.max-zone-bytes") long maxZoneBytes) {
     this.zoneLoader = new ZoneLoader(maxZoneBytes);
@@ -83,104 +100,108 @@ public class ZoneRegistryConsumer {
     this.progress = progress;
     this.state = state;
     this.contentWriter = contentWriter;
-    this.vertx = vertx;
     this.handling = handling;
   }
 
+  /** Waits for {@link LoaderRebuild}, then handles the event once (class comment). */
   @Incoming(Channels.ZONE_REGISTRY)
-  public Uni<Void> onZoneRegistryFact(
-      ZoneRegistryFact fact, IncomingKafkaRecordMetadata<String, ZoneRegistryFact> origin) {
-    return handling.reactiveOnce(origin.getRecord(), rebuild.restored(), state::alreadyProcessed,
-        eventId -> dispatch(fact, eventId));
-  }
-
-  private Uni<Void> dispatch(ZoneRegistryFact fact, String eventId) {
-    String zone = ZoneApex.canonical(fact.getZone());
-    Object what = fact.getFact();
-    if (what instanceof ZoneAdded added) {
-      return load(zone, added.getSource(), eventId);
-    }
-    if (what instanceof ZoneReloadRequested reload) {
-      return load(zone, reload.getSource(), eventId);
-    }
-    if (what instanceof ZoneRemoved) {
-      LOG.infof("zone %s removed, forgetting its last loaded version", zone);
-      lastLoaded.remove(zone);
-      return state.forget(zone, eventId);
-    }
-    LOG.warnf("ignoring unknown zone registry fact %s for zone %s", what == null ? null : what.getClass(), zone);
-    return state.markProcessed(eventId);
-  }
-
-  private Uni<Void> load(String zone, String source, String eventId) {
-    return state
-        .lastDigest(zone)
-        // Parsing and the content write block; executeBlocking runs them on a worker thread and resumes on this
-        // record's Vert.x context, which Hibernate Reactive needs and which carries the trace of the incoming record.
-        .chain(lastDigest ->
-            vertx.executeBlocking(Uni.createFrom().item(() -> readAndWrite(zone, source, lastDigest, eventId))))
-        .chain(result -> finish(zone, source, eventId, result));
+  @Blocking
+  public CompletionStage<Void> onZoneRegistryFact(Message<ZoneRegistryFact> message) {
+    rebuild.await();
+    return handling.exactlyOnce(message, () -> handle(message.getPayload()));
   }
 
   /**
-   * Blocking: parses the file and, for a new version, writes its content chunks, reporting progress as it goes. The
-   * versionId is known before the file is read ({@link #versionId}), so the progress of a long load names the version
-   * it makes; a file that fails or turns out unchanged leaves it unused.
+   * Handles one registry event unless it was handled before (Kafka delivers at least once). Its facts answer the
+   * event the calling thread handles ({@link dev.cascade.service.messaging.FactTransactions#within}).
+   *
+   * @throws FencedWriteException when the announcement was fenced: nothing was announced, nothing recorded
    */
-  private LoadResult readAndWrite(String zone, String source, Optional<String> lastDigest, String eventId) {
-    String versionId = versionId(zone, eventId);
-    PhaseProgress reported = progress.start(zone, versionId, eventId);
-    LoadOutcome outcome = zoneLoader.load(zone, source, lastDigest, reported.of(Phase.PARSE));
-    if (!(outcome instanceof LoadOutcome.Loaded loaded)) {
-      return new LoadResult(outcome, null);
+  void handle(ZoneRegistryFact fact) {
+    String eventId = fact.getMetadata().getEventId();
+    String zone = ZoneApex.canonical(fact.getZone());
+    if (state.alreadyProcessed(eventId)) {
+      LOG.debugf("zone %s: event %s already processed, skipped", zone, eventId);
+      return;
     }
-    try {
-      CompactRecords compact = loaded.records();
-      LastLoaded last = lastLoaded.get(zone);
-      CompactDiff diff = last == null ? null : CompactDiff.between(last.records(), compact);
-      ContentLocation location =
-          diff == null || ContentManifests.wholeVersionDue(last.location(), diff.size(), compact.size())
-              ? contentWriter.write(Topics.UNSIGNED_CONTENT, zone, versionId, compact, reported.of(Phase.WRITE))
-              : contentWriter.write(
-                  Topics.UNSIGNED_CONTENT,
-                  zone,
-                  versionId,
-                  new ContentWriter.Difference(last.versionId(), last.location(), diff),
-                  compact,
-                  reported.of(Phase.WRITE));
-      return new LoadResult(outcome, new LastLoaded(versionId, location, compact));
-    } catch (RuntimeException e) {
-      LOG.errorf(e, "could not write the content of zone %s version %s", zone, versionId);
-      return new LoadResult(
-          new LoadOutcome.Failed(source, null, null, "could not write the zone content to Kafka: " + e),
-          null);
+    Object what = fact.getFact();
+    if (what instanceof ZoneAdded added) {
+      load(zone, added.getSource(), eventId);
+    } else if (what instanceof ZoneReloadRequested reload) {
+      load(zone, reload.getSource(), eventId);
+    } else if (what instanceof ZoneRemoved) {
+      LOG.infof("zone %s removed, forgetting its last loaded version", zone);
+      lastLoaded.remove(zone);
+      state.forget(zone, eventId);
+    } else {
+      LOG.warnf("ignoring unknown zone registry fact %s for zone %s", what == null ? null : what.getClass(), zone);
+      state.markProcessed(eventId);
     }
   }
 
-  private Uni<Void> finish(String zone, String source, String eventId, LoadResult result) {
-    if (result.outcome() instanceof LoadOutcome.Unchanged unchanged) {
+  /**
+   * Parses the file and, for a new version, writes its content chunks, reporting progress as it goes, then announces
+   * the outcome and records it. The versionId is known before the file is read ({@link #versionId}), so the progress
+   * of a long load names the version it makes; a file that fails or turns out unchanged leaves it unused.
+   */
+  private void load(String zone, String source, String eventId) {
+    String versionId = versionId(zone, eventId);
+    PhaseProgress reported = progress.start(zone, versionId, eventId);
+    LoadOutcome outcome = zoneLoader.load(zone, source, state.lastDigest(zone), reported.of(Phase.PARSE));
+    if (outcome instanceof LoadOutcome.Unchanged unchanged) {
       LOG.infof("zone %s unchanged, no new version (serial %d)", zone, unchanged.serial());
-      return state.markProcessed(eventId);
+      state.markProcessed(eventId);
+      return;
     }
-    if (result.outcome() instanceof LoadOutcome.Failed failed) {
-      LOG.warnf("zone %s could not be loaded from %s: %s", zone, source, describe(failed));
-      return emitter.loadFailed(zone, failed, eventId).chain(() -> state.markProcessed(eventId));
+    if (!(outcome instanceof LoadOutcome.Loaded loaded)) {
+      announceFailure(zone, source, eventId, (LoadOutcome.Failed) outcome);
+      return;
     }
-    LoadOutcome.Loaded loaded = (LoadOutcome.Loaded) result.outcome();
-    LOG.infof(
-        "zone %s serial %d loaded as version %s (%d records)",
-        zone,
-        loaded.zone().serial(),
-        result.version().versionId(),
-        result.version().location().getRecordCount());
-    return emitter
-        .versionLoaded(zone, source, result.version().versionId(), loaded.zone(), result.version().location(), eventId)
-        .chain(
-            announcedAt ->
-                state.recordVersion(
-                    zone, source, loaded.digest(), result.version().versionId(), loaded.zone().serial(), announcedAt,
-                    eventId))
-        .invoke(() -> lastLoaded.put(zone, result.version()));
+    LastLoaded version;
+    try {
+      version = write(zone, versionId, loaded, reported);
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "could not write the content of zone %s version %s", zone, versionId);
+      announceFailure(zone, source, eventId,
+          new LoadOutcome.Failed(source, null, null, "could not write the zone content to Kafka: " + e));
+      return;
+    }
+    announce(zone, source, eventId, loaded, version);
+  }
+
+  /** Writes a new version's content chunks, whole or as its difference from the last loaded version. */
+  private LastLoaded write(String zone, String versionId, LoadOutcome.Loaded loaded, PhaseProgress reported) {
+    CompactRecords compact = loaded.records();
+    LastLoaded last = lastLoaded.get(zone);
+    CompactDiff diff = last == null ? null : CompactDiff.between(last.records(), compact);
+    ContentLocation location =
+        diff == null || ContentManifests.wholeVersionDue(last.location(), diff.size(), compact.size())
+            ? contentWriter.write(Topics.UNSIGNED_CONTENT, zone, versionId, compact, reported.of(Phase.WRITE))
+            : contentWriter.write(
+                Topics.UNSIGNED_CONTENT,
+                zone,
+                versionId,
+                new ContentWriter.Difference(last.versionId(), last.location(), diff),
+                compact,
+                reported.of(Phase.WRITE));
+    return new LastLoaded(versionId, location, compact);
+  }
+
+  private void announceFailure(String zone, String source, String eventId, LoadOutcome.Failed failed) {
+    LOG.warnf("zone %s could not be loaded from %s: %s", zone, source, describe(failed));
+    emitter.loadFailed(zone, failed, eventId);
+    state.markProcessed(eventId);
+  }
+
+  /** Announces a written version, then records it: the map last, once the version is both committed and recorded. */
+  private void announce(String zone, String source, String eventId, LoadOutcome.Loaded loaded, LastLoaded version) {
+    LOG.infof("zone %s serial %d loaded as version %s (%d records)", zone, loaded.zone().serial(),
+        version.versionId(), version.location().getRecordCount());
+    Instant announcedAt =
+        emitter.versionLoaded(zone, source, version.versionId(), loaded.zone(), version.location(), eventId);
+    state.recordVersion(
+        zone, source, loaded.digest(), version.versionId(), loaded.zone().serial(), announcedAt, eventId);
+    lastLoaded.put(zone, version);
   }
 
   /**
@@ -198,7 +219,4 @@ public class ZoneRegistryConsumer {
     }
     return failed.file() + (failed.line() == null ? "" : ":" + failed.line()) + ": " + failed.reason();
   }
-
-  /** What the worker thread hands back: the outcome, plus for a new version its id, content location and records. */
-  private record LoadResult(LoadOutcome outcome, LastLoaded version) {}
 }
