@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -43,6 +44,38 @@ public final class ConsumerGroups {
         }
         if (Instant.now().isAfter(deadline)) {
           throw new IllegalStateException("group " + group + " committed " + committed + ", not yet " + ends);
+        }
+        Thread.sleep(200);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for group " + group, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot read the offsets of group " + group, e);
+    }
+  }
+
+  /**
+   * Waits until {@code group} has committed an offset past the record at {@code event}: its handler is done, and with
+   * exactly-once handling every transaction it wrote is complete, since the offset goes in a transaction of the same
+   * producer after them.
+   *
+   * @throws IllegalStateException when that does not happen within {@code timeout}
+   */
+  public static void awaitCommittedPast(String bootstrap, String group, RecordMetadata event, Duration timeout) {
+    TopicPartition partition = new TopicPartition(event.topic(), event.partition());
+    Instant deadline = Instant.now().plus(timeout);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      while (true) {
+        OffsetAndMetadata committed =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                .get(partition);
+        if (committed != null && committed.offset() > event.offset()) {
+          return;
+        }
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException("group " + group + " committed " + committed + " on " + partition
+              + ", not yet past offset " + event.offset());
         }
         Thread.sleep(200);
       }

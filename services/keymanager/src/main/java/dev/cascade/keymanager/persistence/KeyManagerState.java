@@ -1,27 +1,26 @@
 package dev.cascade.keymanager.persistence;
 
+import static dev.cascade.service.database.BlockingSessions.inSession;
+import static dev.cascade.service.database.BlockingSessions.inTransaction;
+
+import dev.cascade.service.database.BlockingSessions;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * Reads and writes the key manager's tables with Hibernate Reactive. The methods block, as the signer's store does:
  * every caller runs on a worker thread (the blocking registry consumer, the start-up restore, the blocking HTTP
  * endpoint, tests), and each call runs its own session or transaction on a Vert.x context with
- * {@link VertxContextSupport#subscribeAndAwait}, which refuses to block an event loop. No session stays open across
+ * {@link BlockingSessions}, which refuses to block an event loop. No session stays open across
  * calls, so a caller can put slow work (key generation, a Kafka transaction) between them.
  */
 @ApplicationScoped
 public class KeyManagerState {
 
-  /** Upper bound for one database call; no official reference, the signer's store uses the same. */
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   /** Whether the event with this id was already handled. */
   public boolean alreadyProcessed(String eventId) {
@@ -112,24 +111,5 @@ public class KeyManagerState {
     processed.eventId = eventId;
     processed.processedAt = now;
     return processed.persist().replaceWithVoid();
-  }
-
-  private static <T> T inSession(Supplier<Uni<T>> work) {
-    return await(() -> Panache.withSession(work));
-  }
-
-  private static <T> T inTransaction(Supplier<Uni<T>> work) {
-    return await(() -> Panache.withTransaction(work));
-  }
-
-  /** Runs {@code work} on a Vert.x context and blocks this worker thread until it ends or {@link #TIMEOUT} passes. */
-  private static <T> T await(Supplier<Uni<T>> work) {
-    try {
-      return VertxContextSupport.subscribeAndAwait(() -> work.get().ifNoItem().after(TIMEOUT).fail());
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("database call failed: " + e.getMessage(), e);
-    }
   }
 }

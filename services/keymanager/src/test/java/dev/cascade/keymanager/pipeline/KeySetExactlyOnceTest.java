@@ -1,6 +1,5 @@
 package dev.cascade.keymanager.pipeline;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,6 +20,7 @@ import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
 import dev.cascade.testinfra.kafka.AvroClients;
+import dev.cascade.testinfra.kafka.ConsumerGroups;
 import dev.cascade.testinfra.kafka.RegistryFacts;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -32,15 +32,11 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -90,7 +86,7 @@ class KeySetExactlyOnceTest {
     ZoneRegistryFact added = RegistryFacts.zoneAdded(zone, "/zones/once.zone");
 
     RecordMetadata at = send(added);
-    awaitConsumedPast(at);
+    ConsumerGroups.awaitCommittedPast(bootstrap, GROUP, at, TIMEOUT);
 
     List<KeySetChanged> sets = committedKeySets(zone);
     assertEquals(1, sets.size(), "one key set, seen by a read_committed reader: " + sets);
@@ -122,7 +118,7 @@ class KeySetExactlyOnceTest {
     assertEquals(2, generated.size(), "the keys generated before the announcement are kept for the owner");
 
     RecordMetadata at = send(added);
-    awaitConsumedPast(at);
+    ConsumerGroups.awaitCommittedPast(bootstrap, GROUP, at, TIMEOUT);
 
     List<KeySetChanged> sets = committedKeySets(zone);
     assertEquals(1, sets.size(), "announced once, by the owner: " + sets);
@@ -140,7 +136,7 @@ class KeySetExactlyOnceTest {
   void aZoneAddedDeliveredAgainAfterItsKeySetIsOnTheTopicGeneratesAndAnnouncesNothing() throws Exception {
     String zone = uniqueZone();
     ZoneRegistryFact added = RegistryFacts.zoneAdded(zone, "/zones/redelivered.zone");
-    awaitConsumedPast(send(added));
+    ConsumerGroups.awaitCommittedPast(bootstrap, GROUP, send(added), TIMEOUT);
     KeySetChanged announced = committedKeySets(zone).get(0);
 
     try (Connection connection = DriverManager.getConnection("jdbc:" + databaseUrl, databaseUser, databasePassword);
@@ -159,7 +155,7 @@ class KeySetExactlyOnceTest {
     List<StoredZoneKey> restored = state.activeKeysOf(zone);
     assertEquals(keyTags(announced), restored.stream().map(k -> k.keyTag).sorted().toList());
 
-    awaitConsumedPast(send(added));
+    ConsumerGroups.awaitCommittedPast(bootstrap, GROUP, send(added), TIMEOUT);
 
     assertEquals(List.of(announced.getMetadata().getEventId()),
         committedKeySets(zone).stream().map(set -> set.getMetadata().getEventId()).toList(),
@@ -183,26 +179,6 @@ class KeySetExactlyOnceTest {
   private RecordMetadata send(ZoneRegistryFact fact) throws Exception {
     try (KafkaProducer<String, ZoneRegistryFact> producer = AvroClients.producer(bootstrap, registryUrl)) {
       return producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, fact.getZone(), fact)).get(30, TimeUnit.SECONDS);
-    }
-  }
-
-  /**
-   * Waits until the group has committed an offset past {@code event}: its handler is done, and every transaction it
-   * wrote is complete, since the offset goes in a transaction of the same producer after them.
-   */
-  private void awaitConsumedPast(RecordMetadata event) {
-    TopicPartition partition = new TopicPartition(event.topic(), event.partition());
-    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
-        .until(() -> committedOffset(partition) > event.offset());
-  }
-
-  /** The offset the keymanager's group has committed on {@code partition}; -1 for none. */
-  private long committedOffset(TopicPartition partition) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      OffsetAndMetadata committed =
-          admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
-              .get(partition);
-      return committed == null ? -1 : committed.offset();
     }
   }
 

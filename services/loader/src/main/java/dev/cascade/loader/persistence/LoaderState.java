@@ -1,14 +1,14 @@
 package dev.cascade.loader.persistence;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.vertx.VertxContextSupport;
+import static dev.cascade.service.database.BlockingSessions.inSession;
+import static dev.cascade.service.database.BlockingSessions.inTransaction;
+
+import dev.cascade.service.database.BlockingSessions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -17,15 +17,13 @@ import java.util.stream.Collectors;
  *
  * <p>The methods block, as the signer's and the key manager's stores do: every caller runs on a worker thread (the
  * blocking registry consumer, the start-up restore and rebuild, tests), and each call runs its own session or
- * transaction on a Vert.x context with {@link VertxContextSupport#subscribeAndAwait}, which refuses to block an event
+ * transaction on a Vert.x context with {@link BlockingSessions}, which refuses to block an event
  * loop. No session stays open across calls, so a caller can put slow work (parsing a zone file, writing its content,
  * a Kafka transaction) between them.
  */
 @ApplicationScoped
 public class LoaderState {
 
-  /** Upper bound for one database call; no official reference, the signer's store uses the same. */
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   /** Whether the event with this id was already handled. */
   public boolean alreadyProcessed(String eventId) {
@@ -116,24 +114,5 @@ public class LoaderState {
     processed.eventId = eventId;
     processed.processedAt = now;
     return processed.persist().replaceWithVoid();
-  }
-
-  private static <T> T inSession(Supplier<Uni<T>> work) {
-    return await(() -> Panache.withSession(work));
-  }
-
-  private static <T> T inTransaction(Supplier<Uni<T>> work) {
-    return await(() -> Panache.withTransaction(work));
-  }
-
-  /** Runs {@code work} on a Vert.x context and blocks this worker thread until it ends or {@link #TIMEOUT} passes. */
-  private static <T> T await(Supplier<Uni<T>> work) {
-    try {
-      return VertxContextSupport.subscribeAndAwait(() -> work.get().ifNoItem().after(TIMEOUT).fail());
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("database call failed: " + e.getMessage(), e);
-    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.cascade.loader.pipeline;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -22,6 +21,7 @@ import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
 import dev.cascade.testinfra.kafka.AvroClients;
+import dev.cascade.testinfra.kafka.ConsumerGroups;
 import dev.cascade.testinfra.kafka.RegistryFacts;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -35,15 +35,11 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -94,7 +90,7 @@ class UnsignedVersionExactlyOnceTest {
     ZoneRegistryFact added = RegistryFacts.zoneAdded(zone, zoneFile(zone, 2026120701).toString());
 
     RecordMetadata at = send(added);
-    awaitConsumedPast(at);
+    ConsumerGroups.awaitCommittedPast(bootstrap, GROUP, at, TIMEOUT);
 
     List<UnsignedVersionFact> facts = committedFacts(zone);
     assertEquals(1, facts.size(), "one fact, seen by a read_committed reader: " + facts);
@@ -127,7 +123,7 @@ class UnsignedVersionExactlyOnceTest {
     assertEquals(Optional.empty(), state.lastDigest(zone), "no version recorded");
 
     RecordMetadata at = send(added);
-    awaitConsumedPast(at);
+    ConsumerGroups.awaitCommittedPast(bootstrap, GROUP, at, TIMEOUT);
 
     List<UnsignedVersionFact> facts = committedFacts(zone);
     assertEquals(1, facts.size(), "announced once, by the owner: " + facts);
@@ -151,7 +147,7 @@ class UnsignedVersionExactlyOnceTest {
   void aZoneAddedDeliveredAgainAfterItsVersionIsOnTheTopicAnnouncesNothing() throws Exception {
     String zone = uniqueZone();
     ZoneRegistryFact added = RegistryFacts.zoneAdded(zone, zoneFile(zone, 2026120703).toString());
-    awaitConsumedPast(send(added));
+    ConsumerGroups.awaitCommittedPast(bootstrap, GROUP, send(added), TIMEOUT);
     UnsignedVersionFact announced = committedFacts(zone).get(0);
     String digest = assertInstanceOf(ZoneVersionLoaded.class, announced.getFact()).getContent().getDigest();
 
@@ -170,7 +166,7 @@ class UnsignedVersionExactlyOnceTest {
     assertTrue(state.alreadyProcessed(eventId(added)));
     assertEquals(Optional.of(digest), state.lastDigest(zone));
 
-    awaitConsumedPast(send(added));
+    ConsumerGroups.awaitCommittedPast(bootstrap, GROUP, send(added), TIMEOUT);
 
     assertEquals(List.of(announced.getMetadata().getEventId()),
         committedFacts(zone).stream().map(fact -> fact.getMetadata().getEventId()).toList(),
@@ -195,26 +191,6 @@ class UnsignedVersionExactlyOnceTest {
   private RecordMetadata send(ZoneRegistryFact fact) throws Exception {
     try (KafkaProducer<String, ZoneRegistryFact> producer = AvroClients.producer(bootstrap, registryUrl)) {
       return producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, fact.getZone(), fact)).get(30, TimeUnit.SECONDS);
-    }
-  }
-
-  /**
-   * Waits until the group has committed an offset past {@code event}: its handler is done, and every transaction it
-   * wrote is complete, since the offset goes in a transaction of the same producer after them.
-   */
-  private void awaitConsumedPast(RecordMetadata event) {
-    TopicPartition partition = new TopicPartition(event.topic(), event.partition());
-    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
-        .until(() -> committedOffset(partition) > event.offset());
-  }
-
-  /** The offset the loader's group has committed on {@code partition}; -1 for none. */
-  private long committedOffset(TopicPartition partition) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      OffsetAndMetadata committed =
-          admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
-              .get(partition);
-      return committed == null ? -1 : committed.offset();
     }
   }
 

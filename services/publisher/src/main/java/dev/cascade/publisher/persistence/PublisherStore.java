@@ -1,12 +1,13 @@
 package dev.cascade.publisher.persistence;
 
+import static dev.cascade.service.database.BlockingSessions.inSession;
+import static dev.cascade.service.database.BlockingSessions.inTransaction;
+
 import dev.cascade.publisher.domain.SignedVersion;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.vertx.VertxContextSupport;
+import dev.cascade.service.database.BlockingSessions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ import org.hibernate.JDBCException;
  * The publisher's tables in PostgreSQL schema {@code publisher}, written with Hibernate Reactive (tables created and
  * updated by Hibernate at start). The methods block: callers run on worker threads (blocking consumers, the restore
  * thread, tests), and each call runs its session on a Vert.x context with
- * {@link VertxContextSupport#subscribeAndAwait}, which refuses to block an event loop.
+ * {@link BlockingSessions}, which refuses to block an event loop.
  *
  * <p>{@code signed_version} remembers every signed version heard of and whether it was approved (an approval may
  * overtake its signed-version fact); {@code published} holds per zone the version on the publication server and
@@ -34,8 +35,6 @@ import org.hibernate.JDBCException;
 @ApplicationScoped
 public class PublisherStore {
 
-  /** Upper bound for one database call; no official reference, generous for a loaded 2-core machine. */
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   /** SQLSTATE unique_violation (PostgreSQL documentation, Appendix A "PostgreSQL Error Codes"). */
   private static final String UNIQUE_VIOLATION = "23505";
@@ -202,24 +201,5 @@ public class PublisherStore {
       }
     }
     return false;
-  }
-
-  private static <T> T inSession(Supplier<Uni<T>> work) {
-    return await(() -> Panache.withSession(work));
-  }
-
-  private static <T> T inTransaction(Supplier<Uni<T>> work) {
-    return await(() -> Panache.withTransaction(work));
-  }
-
-  /** Runs {@code work} on a Vert.x context and blocks this worker thread until it ends or {@link #TIMEOUT} passes. */
-  private static <T> T await(Supplier<Uni<T>> work) {
-    try {
-      return VertxContextSupport.subscribeAndAwait(() -> work.get().ifNoItem().after(TIMEOUT).fail());
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("database call failed: " + e.getMessage(), e);
-    }
   }
 }

@@ -6,10 +6,9 @@ import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.reviewgateway.domain.GateDecision;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
 import dev.cascade.service.StartupRestore;
+import dev.cascade.service.database.BlockingSessions;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.RebuildHistory;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -93,12 +92,12 @@ public class ProjectionRebuild extends StartupRestore {
       }
     }
     List<EventMapping.Incoming> events = events(history.consumed());
-    Set<String> processed = await(() -> Panache.withSession(store::processedEventIds));
+    Set<String> processed = BlockingSessions.inSession(store::processedEventIds);
     int applied = 0;
     if (!events.stream().allMatch(in -> processed.contains(in.eventId()))) {
       LOG.infof("the projection lacks events of the log: replaying %d event(s)", events.size());
       for (EventMapping.Incoming in : events) {
-        boolean done = await(() -> PipelineConsumer.applyOnce(store, in,
+        boolean done = BlockingSessions.await(() -> PipelineConsumer.applyOnce(store, in,
             decision -> !sent.contains(new Approval(in.eventId(), decision.stage().name(), decision.versionId()))));
         if (done) {
           applied++;
@@ -107,7 +106,7 @@ public class ProjectionRebuild extends StartupRestore {
     }
     // What the outbox holds (kept above, or left by a crash before the relay sent it) goes out now, not only after
     // the next event; the consumer, which also flushes after each event, waits for this.
-    await(relay::flush);
+    BlockingSessions.await(relay::flush);
     return applied;
   }
 
@@ -153,16 +152,6 @@ public class ProjectionRebuild extends StartupRestore {
       }
     }
     return events;
-  }
-
-  private static <T> T await(Supplier<Uni<T>> work) {
-    try {
-      return VertxContextSupport.subscribeAndAwait(work);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("cannot rebuild review-gateway's projection", e);
-    }
   }
 
   /** A gate approval on the topic, by the event that caused it. */

@@ -1,5 +1,8 @@
 package dev.cascade.signer.persistence;
 
+import static dev.cascade.service.database.BlockingSessions.inSession;
+import static dev.cascade.service.database.BlockingSessions.inTransaction;
+
 import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.signer.domain.Approval;
@@ -10,9 +13,9 @@ import dev.cascade.signer.domain.UnsignedManifest;
 import dev.cascade.signer.domain.WrappedKey;
 import dev.cascade.signer.domain.WrappedKeySet;
 import dev.cascade.signer.domain.ZonePolicy;
+import dev.cascade.service.database.BlockingSessions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -25,14 +28,12 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * The signer's tables in PostgreSQL schema {@code signer}, written with Hibernate Reactive (tables created and updated
  * by Hibernate at start). The methods block: every caller runs on a worker thread (blocking consumers, tests), and
- * each call runs its session on a Vert.x context with {@link VertxContextSupport#subscribeAndAwait}, which refuses
- * to block an event loop.
+ * each call runs its session on a Vert.x context with {@link BlockingSessions}, which refuses to block an event loop.
  *
  * <p>These tables are a projection of the topics the signer consumes plus its own outcomes; the key set keeps the
  * private keys only in their wrapped form. Each row has a single writer (one consumer channel, or the signing of a
@@ -41,8 +42,6 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class SignerStore {
 
-  /** Upper bound for one database call; no official reference, generous for a loaded 2-core machine. */
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   // ----------------------------------------------------------------------------------------------- policy
 
@@ -435,24 +434,5 @@ public class SignerStore {
   /** Inserts {@code row} unless {@code existing} found a row with its id. */
   private static <T extends PanacheEntityBase> Uni<Void> persistIfAbsent(Uni<T> existing, T row) {
     return existing.chain(found -> found != null ? Uni.createFrom().voidItem() : row.persist().replaceWithVoid());
-  }
-
-  private static <T> T inSession(Supplier<Uni<T>> work) {
-    return await(() -> Panache.withSession(work));
-  }
-
-  private static <T> T inTransaction(Supplier<Uni<T>> work) {
-    return await(() -> Panache.withTransaction(work));
-  }
-
-  /** Runs {@code work} on a Vert.x context and blocks this worker thread until it ends or {@link #TIMEOUT} passes. */
-  private static <T> T await(Supplier<Uni<T>> work) {
-    try {
-      return VertxContextSupport.subscribeAndAwait(() -> work.get().ifNoItem().after(TIMEOUT).fail());
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("database call failed: " + e.getMessage(), e);
-    }
   }
 }
