@@ -8,8 +8,8 @@ import java.util.stream.Collectors;
 /**
  * Applies one pipeline fact to a zone's state: moves the progress along the reference's state machine
  * (cascade-reference.md §1.3, see {@link ZoneProgress}), writes history lines in the reference CLI's wording (§1.4)
- * and runs the two review gates. A pure function of (state, fact, time), so replaying the topics rebuilds the same
- * projection.
+ * and runs the two review gates. Deterministic: it updates the state it is given in place, but what it makes depends on
+ * (state, fact, time) alone, with no clock or I/O of its own, so replaying the topics rebuilds the same projection.
  *
  * <p>Review gates: when a version reaches a gate whose policy mode is {@code off}, the gate approves it at once
  * (reviewer "policy", design step 4/6) and the zone moves on without waiting for its own approval event to come
