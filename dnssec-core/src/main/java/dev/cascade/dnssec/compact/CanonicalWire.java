@@ -16,29 +16,29 @@ final class CanonicalWire {
   private CanonicalWire() {}
 
   /**
-   * Writes the cursor's current record in canonical wire form into {@code out} (large enough for any record) and
-   * returns its length, or -1 if its type is not one handled here.
+   * Writes the cursor's current record in canonical wire form into {@code out} at {@code at} (room for any record
+   * left there) and returns where it ends, or -1 if its type is not one handled here.
    */
-  static int write(CompactRecords.Cursor cursor, byte[] out) {
+  static int write(CompactRecords.Cursor cursor, byte[] out, int at) {
     byte[] page = cursor.page();
     int ownerLength = cursor.ownerLength();
     int rrLength = cursor.rrLength();
-    int rdata = ownerLength + CompactRecords.FIXED_BYTES;
-    int end = ownerLength + rrLength;
+    int rdata = at + ownerLength + CompactRecords.FIXED_BYTES;
+    int end = at + ownerLength + rrLength;
     int type = cursor.type();
     int firstName = firstName(type);
     if (firstName == UNHANDLED) {
       return -1;
     }
-    System.arraycopy(page, cursor.ownerOffset(), out, 0, ownerLength);
-    System.arraycopy(page, cursor.rrOffset(), out, ownerLength, rrLength);
-    lowerName(out, 0);
+    System.arraycopy(page, cursor.ownerOffset(), out, at, ownerLength);
+    System.arraycopy(page, cursor.rrOffset(), out, at + ownerLength, rrLength);
+    lower(out, at, at + ownerLength);
     if (firstName == NO_NAME) {
       return end;
     }
-    int at = lowerName(out, rdata + firstName);
+    int next = lowerName(out, rdata + firstName);
     if (type == Type.SOA || type == Type.RP || type == Type.MINFO) {
-      lowerName(out, at);
+      lowerName(out, next);
     }
     return end;
   }
@@ -59,19 +59,29 @@ final class CanonicalWire {
     };
   }
 
-  /** Lower-cases the uncompressed name at {@code offset} (RFC 4034 §6.2: US-ASCII letters only); returns its end. */
-  private static int lowerName(byte[] bytes, int offset) {
-    int pos = offset;
-    while (bytes[pos] != 0) {
-      int end = pos + (bytes[pos] & 0xff);
-      for (int i = pos + 1; i <= end; i++) {
-        byte b = bytes[i];
-        if (b >= 'A' && b <= 'Z') {
-          bytes[i] = (byte) (b + ('a' - 'A'));
-        }
-      }
-      pos = end + 1;
+  /**
+   * US-ASCII upper-case letters to lower case, every other octet to itself. Applied to a whole name in wire format it
+   * leaves the label lengths alone: a label is at most 63 octets long (RFC 1035 §2.3.4), below 'A' (65).
+   */
+  private static final byte[] LOWER = new byte[256];
+
+  static {
+    for (int i = 0; i < 256; i++) {
+      LOWER[i] = (byte) (i >= 'A' && i <= 'Z' ? i + ('a' - 'A') : i);
     }
-    return pos + 1;
+  }
+
+  /** Lower-cases the octets {@code bytes[from, to)} of uncompressed names (RFC 4034 §6.2: US-ASCII letters only). */
+  private static void lower(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      bytes[i] = LOWER[bytes[i] & 0xff];
+    }
+  }
+
+  /** Lower-cases the uncompressed name at {@code offset}; returns its end. */
+  private static int lowerName(byte[] bytes, int offset) {
+    int end = offset + WireNames.length(bytes, offset);
+    lower(bytes, offset, end);
+    return end;
   }
 }

@@ -48,29 +48,48 @@ public record CompactDiff(CompactRecords removed, CompactRecords added) {
   /**
    * The version this difference makes of {@code older}: its records less those removed, plus those added. A small
    * difference is applied name by name: each owner name it touches is found by binary search and merged alone, and
-   * the owner names between are copied group by group, so one changed delegation in a TLD costs a copy of the zone's
-   * octets, not a comparison of each of its records.
+   * the owner names between are taken over page by page, shared with {@code older} where a page holds none of the
+   * touched names ({@link CompactRecords.Builder#shareOwners}), so one changed delegation in a TLD costs the pages it
+   * touches, not a copy of the zone.
+   *
+   * @throws IllegalArgumentException if this difference is not one from {@code older}: it removes a record that
+   *     {@code older} lacks, or adds one that {@code older} holds and the difference does not remove (a difference
+   *     read with the wrong base, for instance); what {@link #between} makes always applies
    */
   public CompactRecords applyTo(CompactRecords older) {
     if ((long) (removed.ownerCount() + added.ownerCount()) * LOOKUPS_PER_MERGE > older.ownerCount()) {
-      return union(minus(older, removed), added);
+      return applyExactly(older, removed, added);
     }
     CompactRecords.Builder out = CompactRecords.builder();
     int copied = 0;
     for (Name name : ownerNames()) {
       int[] at = spellings(older, name);
-      out.copyOwners(older, copied, at[0]);
+      out.shareOwners(older, copied, at[0]);
       int[] gone = spellings(removed, name);
       int[] come = spellings(added, name);
-      CompactRecords changed = union(
-          minus(older.owners(at[0], at[1]), removed.owners(gone[0], gone[1])), added.owners(come[0], come[1]));
+      CompactRecords changed =
+          applyExactly(older.owners(at[0], at[1]), removed.owners(gone[0], gone[1]), added.owners(come[0], come[1]));
       CompactRecords.Cursor cursor = changed.cursor();
       while (cursor.next()) {
         out.copy(cursor);
       }
       copied = at[1];
     }
-    return out.copyOwners(older, copied, older.ownerCount()).build();
+    return out.shareOwners(older, copied, older.ownerCount()).build();
+  }
+
+  /** {@code older} less {@code gone} plus {@code come}, which must apply to it ({@link #applyTo}). */
+  private static CompactRecords applyExactly(CompactRecords older, CompactRecords gone, CompactRecords come) {
+    CompactRecords kept = minus(older, gone);
+    if (kept.size() != older.size() - gone.size()) {
+      throw new IllegalArgumentException(
+          "the difference removes " + (gone.size() - older.size() + kept.size()) + " record(s) the version lacks");
+    }
+    CompactRecords result = union(kept, come);
+    if (result.size() != kept.size() + come.size()) {
+      throw new IllegalArgumentException("the difference adds record(s) the version holds");
+    }
+    return result;
   }
 
   /** The owner names of both lists, each once (in canonical order, RFC 4034 §6.1, whatever their case). */

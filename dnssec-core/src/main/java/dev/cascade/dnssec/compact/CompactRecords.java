@@ -19,7 +19,8 @@ import org.xbill.DNS.Section;
  * built, so any number of readers (transfers in progress, a diff being computed) share it without locks.
  *
  * <p>A signed TLD record takes its wire size plus about 12 octets per owner name of index here, against several
- * hundred octets as a dnsjava {@link Record} object graph.
+ * hundred octets as a dnsjava {@link Record} object graph. Versions made one from another share the pages a change
+ * does not reach ({@link Builder#shareOwners}), so a version made by a small difference costs the pages it touches.
  */
 public final class CompactRecords {
 
@@ -41,6 +42,8 @@ public final class CompactRecords {
   private static final CompactRecords EMPTY = new Builder().build();
 
   private final byte[][] pages;
+  /** Per page, the wire size of its records, each with its owner name ({@link #wireBytes()}). */
+  private final long[] pageWireBytes;
   /** Per owner name, where its group starts: page index in the high 32 bits, offset in the page in the low ones. */
   private final long[] ownerAt;
   /** Per owner name, the index of its first record; then the total number of records. */
@@ -48,8 +51,10 @@ public final class CompactRecords {
   private final int ownerCount;
   private final long wireBytes;
 
-  private CompactRecords(byte[][] pages, long[] ownerAt, int[] firstRecord, int ownerCount, long wireBytes) {
+  private CompactRecords(
+      byte[][] pages, long[] pageWireBytes, long[] ownerAt, int[] firstRecord, int ownerCount, long wireBytes) {
     this.pages = pages;
+    this.pageWireBytes = pageWireBytes;
     this.ownerAt = ownerAt;
     this.firstRecord = firstRecord;
     this.ownerCount = ownerCount;
@@ -226,6 +231,39 @@ public final class CompactRecords {
     return pos;
   }
 
+  /** How many of this version's pages {@code other} holds too, the same arrays: what the two share in memory. */
+  int pagesSharedWith(CompactRecords other) {
+    java.util.Set<byte[]> theirs = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    theirs.addAll(Arrays.asList(other.pages));
+    return (int) Arrays.stream(pages).filter(theirs::contains).count();
+  }
+
+  /** The number of pages. */
+  int pageCount() {
+    return pages.length;
+  }
+
+  /** The index of the page holding the group of owner name {@code owner}. */
+  private int pageOf(int owner) {
+    return (int) (ownerAt[owner] >>> 32);
+  }
+
+  /** The index of the first owner name after {@code owner} whose group is on another page, or {@link #ownerCount}. */
+  private int pageEnd(int owner) {
+    int page = pageOf(owner);
+    int low = owner + 1;
+    int high = ownerCount;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (pageOf(mid) == page) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
+  }
+
   /** The records of the owner names {@code [from, to)}, copied. */
   public CompactRecords owners(int from, int to) {
     return builder().copyOwners(this, from, to).build();
@@ -249,18 +287,31 @@ public final class CompactRecords {
     return digest.hex();
   }
 
+  /**
+   * Octets of canonical records gathered before they go to the digest in one update: a digest update per record
+   * costs more in calls than in hashing (records are tens of octets); no official reference.
+   */
+  private static final int DIGEST_BATCH = 64 << 10;
+
   /** Adds every record, in order, to {@code digest} as {@link ZoneDigest#add(Record)} would, from the octets. */
   public void addTo(ZoneDigest digest) {
     Cursor cursor = cursor();
-    byte[] buffer = new byte[MAX_RECORD_BYTES];
+    byte[] batch = new byte[DIGEST_BATCH + MAX_RECORD_BYTES];
+    int filled = 0;
     while (cursor.next()) {
-      int length = CanonicalWire.write(cursor, buffer);
-      if (length < 0) {
+      int end = CanonicalWire.write(cursor, batch, filled);
+      if (end < 0) {
+        digest.add(batch, 0, filled);
+        filled = 0;
         digest.add(cursor.toRecord());
+      } else if (end >= DIGEST_BATCH) {
+        digest.add(batch, 0, end);
+        filled = 0;
       } else {
-        digest.add(buffer, 0, length);
+        filled = end;
       }
     }
+    digest.add(batch, 0, filled);
   }
 
   /** Every record as a dnsjava object, in canonical order; for small sets and tests. */
@@ -386,6 +437,8 @@ public final class CompactRecords {
     private int ownerCount;
     private int recordCount;
     private long wireBytes;
+    /** Per page of {@link #pages}, the wire size of its records. */
+    private long[] pageWireBytes = new long[4];
     private Record previous;
     /**
      * The previous record's owner name as stored, a range of this builder's current page (none yet: length 0):
@@ -428,7 +481,7 @@ public final class CompactRecords {
       System.arraycopy(wire, ownerLength, page, position, wire.length - ownerLength);
       position += wire.length - ownerLength;
       recordCount++;
-      wireBytes += wire.length;
+      grow(wire.length);
       previous = record;
       return this;
     }
@@ -454,7 +507,7 @@ public final class CompactRecords {
       System.arraycopy(from, cursor.rrOffset(), page, position, cursor.rrLength());
       position += cursor.rrLength();
       recordCount++;
-      wireBytes += ownerLength + cursor.rrLength();
+      grow(ownerLength + cursor.rrLength());
       previous = null;
       return this;
     }
@@ -490,7 +543,7 @@ public final class CompactRecords {
       System.arraycopy(source, rr, page, position, rrLength);
       position += rrLength;
       recordCount++;
-      wireBytes += ownerLength + rrLength;
+      grow(ownerLength + rrLength);
       previous = null;
       return rr + rrLength;
     }
@@ -557,10 +610,60 @@ public final class CompactRecords {
         position += length - ownerLength;
         int records = source.firstRecord[owner + 1] - source.firstRecord[owner];
         recordCount += records;
-        wireBytes += (long) records * ownerLength + length - ownerLength;
+        grow((long) records * ownerLength + length - ownerLength);
       }
       previous = null;
       return this;
+    }
+
+    /**
+     * Adds the owner names {@code [from, to)} of {@code source} with all their records, as {@link #copyOwners} does,
+     * but takes each page of {@code source} that holds only owner names of the range as it is instead of copying it:
+     * pages never change once built, so two versions can hold one. Only the pages at the ends of the range, shared
+     * with owner names outside it, are copied group by group. The same promise on order as {@link #copyOwners}.
+     */
+    Builder shareOwners(CompactRecords source, int from, int to) {
+      int owner = from;
+      while (owner < to) {
+        int pageEnd = source.pageEnd(owner);
+        boolean pageStarts = owner == 0 || source.pageOf(owner - 1) != source.pageOf(owner);
+        if (pageStarts && pageEnd <= to) {
+          share(source, owner, pageEnd);
+          owner = pageEnd;
+        } else {
+          int end = Math.min(pageEnd, to);
+          copyOwners(source, owner, end);
+          owner = end;
+        }
+      }
+      return this;
+    }
+
+    /** Takes the page of {@code source} holding exactly its owner names {@code [from, to)}, without copying it. */
+    private void share(CompactRecords source, int from, int to) {
+      closePage();
+      int sourcePage = source.pageOf(from);
+      addPage(source.pages[sourcePage]);
+      long pageIndex = (long) (pages.size() - 1) << 32;
+      int firstBefore = source.firstRecord[from];
+      for (int owner = from; owner < to; owner++) {
+        if (ownerCount == ownerAt.length) {
+          ownerAt = Arrays.copyOf(ownerAt, ownerCount * 2);
+          firstRecord = Arrays.copyOf(firstRecord, ownerCount * 2 + 1);
+        }
+        ownerAt[ownerCount] = pageIndex | (source.ownerAt[owner] & 0xffffffffL);
+        firstRecord[ownerCount] = recordCount + source.firstRecord[owner] - firstBefore;
+        ownerCount++;
+      }
+      recordCount += source.firstRecord[to] - firstBefore;
+      grow(source.pageWireBytes[sourcePage]);
+      // The shared page is full as far as this builder goes: what comes next starts a page of its own.
+      page = new byte[0];
+      position = 0;
+      previousOwnerPage = page;
+      previousOwnerOffset = 0;
+      previousOwnerLength = 0;
+      previous = null;
     }
 
     /** The records added so far. */
@@ -570,20 +673,38 @@ public final class CompactRecords {
 
     /** The records added, the last page trimmed to what it holds. The builder must not be used afterwards. */
     public CompactRecords build() {
-      if (!pages.isEmpty()) {
-        pages.set(pages.size() - 1, Arrays.copyOf(page, position));
-      }
+      closePage();
       int[] firsts = Arrays.copyOf(firstRecord, ownerCount + 1);
       firsts[ownerCount] = recordCount;
-      return new CompactRecords(
-          pages.toArray(new byte[0][]), Arrays.copyOf(ownerAt, ownerCount), firsts, ownerCount, wireBytes);
+      return new CompactRecords(pages.toArray(new byte[0][]), Arrays.copyOf(pageWireBytes, pages.size()),
+          Arrays.copyOf(ownerAt, ownerCount), firsts, ownerCount, wireBytes);
     }
 
     /** Leaves the rest of the current page unused (at most one record's size) rather than copying it. */
     private void startPage(int size) {
       page = new byte[size];
-      pages.add(page);
+      addPage(page);
       position = 0;
+    }
+
+    private void addPage(byte[] added) {
+      pages.add(added);
+      if (pages.size() > pageWireBytes.length) {
+        pageWireBytes = Arrays.copyOf(pageWireBytes, pageWireBytes.length * 2);
+      }
+    }
+
+    /** Trims the page being filled, if any, to what it holds: nothing more is added to it. */
+    private void closePage() {
+      if (!pages.isEmpty() && pages.get(pages.size() - 1) == page && position < page.length) {
+        pages.set(pages.size() - 1, Arrays.copyOf(page, position));
+      }
+    }
+
+    /** Counts {@code bytes} more of records' wire size, on the current page. */
+    private void grow(long bytes) {
+      wireBytes += bytes;
+      pageWireBytes[pages.size() - 1] += bytes;
     }
   }
 }

@@ -86,6 +86,62 @@ class CompactDiffTest {
     }
   }
 
+  @Test
+  void aSmallDifferenceSharesTheUntouchedPagesOfTheVersionItAppliesTo() {
+    List<Record> filler = new ArrayList<>();
+    for (int i = 0; i < 60_000; i++) {
+      filler.add(new org.xbill.DNS.TXTRecord(RandomRecords.name("f" + i + ".filler"), org.xbill.DNS.DClass.IN, 60,
+          "x".repeat(200)));
+    }
+    RandomRecords records = new RandomRecords(new Random(7));
+    List<Record> full = records.zone(1, 20);
+    CompactRecords previous = withFiller(full, filler);
+    List<Record> next = new ArrayList<>(records.edit(full, 2));
+    next.add(new org.xbill.DNS.TXTRecord(RandomRecords.name("f30000x.filler"), org.xbill.DNS.DClass.IN, 60, "new"));
+    CompactRecords current = withFiller(next, filler);
+    CompactDiff diff = CompactDiff.between(previous, current);
+
+    CompactRecords applied = diff.applyTo(previous);
+
+    assertEquals(wires(current), wires(applied));
+    assertTrue(previous.pageCount() >= 3, "the version spans " + previous.pageCount() + " pages");
+    // The SOA's page and the page of the added TXT are written anew; every other page is the same array in both.
+    assertTrue(applied.pagesSharedWith(previous) >= previous.pageCount() - 2,
+        applied.pagesSharedWith(previous) + " of " + previous.pageCount() + " pages shared");
+    assertEquals(current.wireBytes(), applied.wireBytes());
+    assertEquals(current.digest(), applied.digest());
+    // A difference applied to the version made of it: the shared pages serve the next version as well.
+    CompactDiff back = CompactDiff.between(current, previous);
+    assertEquals(wires(previous), wires(back.applyTo(applied)));
+  }
+
+  @Test
+  void aDifferenceAppliedToAVersionItIsNotFromIsRefused() {
+    RandomRecords records = new RandomRecords(new Random(11));
+    List<Record> v1 = records.zone(1, 30);
+    List<Record> v2 = records.edit(v1, 2);
+    CompactDiff diff = CompactDiff.between(CompactRecords.of(v1), CompactRecords.of(v2));
+    List<Record> filler = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      filler.add(new org.xbill.DNS.TXTRecord(RandomRecords.name("f" + i + ".filler"), org.xbill.DNS.DClass.IN, 60, "x"));
+    }
+
+    // Applied to the version it makes: every removed record is missing there (the SOA of serial 1 at least).
+    IllegalArgumentException twice = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> diff.applyTo(CompactRecords.of(v2)));
+    assertTrue(twice.getMessage().contains("the version lacks"), twice.getMessage());
+    // The same by the name-by-name path, on a large version.
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> diff.applyTo(withFiller(v2, filler)));
+    // A difference that adds a record the version holds already.
+    CompactDiff addsHeld = new CompactDiff(CompactRecords.empty(), CompactRecords.of(List.of(v1.get(1))));
+    IllegalArgumentException held = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> addsHeld.applyTo(CompactRecords.of(v1)));
+    assertTrue(held.getMessage().contains("the version holds"), held.getMessage());
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> addsHeld.applyTo(withFiller(v1, filler)));
+  }
+
   private static CompactRecords withFiller(List<Record> records, List<Record> filler) {
     List<Record> all = new ArrayList<>(records);
     all.addAll(filler);

@@ -74,6 +74,46 @@ class ZoneSnapshotTest {
   }
 
   @Test
+  void aVersionMadeByItsDifferenceKeepsExactlyThatDifferenceForIxfr() throws Exception {
+    ZoneSnapshot v1 = TestRecords.snapshot("example.test.", "v1", 7, 5);
+    ZoneSnapshot v2Whole = TestRecords.snapshot("example.test.", "v2", 8, 6);
+    CompactDiff exact = CompactDiff.between(v1.records(), v2Whole.records());
+    // The same change with one record of v1 removed and added again: it applies, but is not what changed.
+    CompactRecords kept = v1.records().owners(1, 2);
+    CompactDiff roundabout = new CompactDiff(union(exact.removed(), kept), union(exact.added(), kept));
+
+    ZoneSnapshot byExact = v1.apply("v2", exact).after(java.util.Optional.of(v1), 5, 100);
+    ZoneSnapshot byRoundabout = v1.apply("v2", roundabout).after(java.util.Optional.of(v1), 5, 100);
+
+    assertEquals(v2Whole.records().toRecords(), byExact.records().toRecords());
+    assertEquals(v2Whole.records().toRecords(), byRoundabout.records().toRecords());
+    for (ZoneSnapshot v2 : List.of(byExact, byRoundabout)) {
+      CompactDiff served = v2.since(7).orElseThrow().diff();
+      assertEquals(exact.removed().toRecords(), served.removed().toRecords());
+      assertEquals(exact.added().toRecords(), served.added().toRecords());
+    }
+  }
+
+  @Test
+  void refusesADifferenceFromAnotherVersion() throws Exception {
+    ZoneSnapshot v1 = TestRecords.snapshot("example.test.", "v1", 7, 5);
+    ZoneSnapshot v2 = TestRecords.snapshot("example.test.", "v2", 8, 9);
+    // Replaces v1's SOA as it should, but also removes txt8, which only v2 holds.
+    CompactDiff fromV2 = CompactDiff.between(v2.records(), TestRecords.snapshot("example.test.", "v3", 9, 8).records());
+    CompactDiff wrongBase = new CompactDiff(
+        union(v1.records().owners(0, 1), fromV2.removed().owners(1, fromV2.removed().ownerCount())), fromV2.added());
+
+    var e = assertThrows(InvalidZoneException.class, () -> v1.apply("v3", wrongBase));
+    assertTrue(e.getMessage().contains("not one from version v1"), e.getMessage());
+  }
+
+  private static CompactRecords union(CompactRecords a, CompactRecords b) {
+    List<Record> all = new ArrayList<>(a.toRecords());
+    all.addAll(b.toRecords());
+    return CompactRecords.of(all);
+  }
+
+  @Test
   void servedZonesSwapWholeVersionsAndRemoveOnlyTheNamedOne() {
     ServedZones served = new ServedZones(5, 20);
     ZoneSnapshot v1 = TestRecords.snapshot("example.test.", "v1", 1, 0);

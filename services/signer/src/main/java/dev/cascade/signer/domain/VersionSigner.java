@@ -188,7 +188,12 @@ public final class VersionSigner {
       return new ChangeAttempt(null, declined.reason());
     }
     ChangeSigner.Result.Signed change = (ChangeSigner.Result.Signed) result;
-    CompactRecords records = change.change().applyTo(previous.records());
+    CompactRecords records;
+    try {
+      records = change.change().applyTo(previous.records());
+    } catch (IllegalArgumentException e) {
+      return new ChangeAttempt(null, "the signed change does not apply to the previous version: " + e.getMessage());
+    }
     Gate gate = changeGate(origin, previous.records(), change.change(), records,
         keys.stream().map(SigningKey::dnskey).toList(), policy);
     if (gate.problem() != null) {
