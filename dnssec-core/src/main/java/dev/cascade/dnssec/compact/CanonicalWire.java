@@ -72,7 +72,7 @@ final class CanonicalWire {
   }
 
   /** Lower-cases the octets {@code bytes[from, to)} of uncompressed names (RFC 4034 §6.2: US-ASCII letters only). */
-  private static void lower(byte[] bytes, int from, int to) {
+  static void lower(byte[] bytes, int from, int to) {
     for (int i = from; i < to; i++) {
       bytes[i] = LOWER[bytes[i] & 0xff];
     }

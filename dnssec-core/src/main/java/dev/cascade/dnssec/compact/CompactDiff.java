@@ -1,6 +1,7 @@
 package dev.cascade.dnssec.compact;
 
 import dev.cascade.dnssec.zone.CanonicalOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SortedSet;
@@ -61,9 +62,11 @@ public record CompactDiff(CompactRecords removed, CompactRecords added) {
       return applyExactly(older, removed, added);
     }
     CompactRecords.Builder out = CompactRecords.builder();
+    List<RunDigests.Span> unchanged = new ArrayList<>();
     int copied = 0;
     for (Name name : ownerNames()) {
       int[] at = spellings(older, name);
+      unchanged.add(new RunDigests.Span(out.ownerCount(), copied, at[0] - copied));
       out.shareOwners(older, copied, at[0]);
       int[] gone = spellings(removed, name);
       int[] come = spellings(added, name);
@@ -75,7 +78,13 @@ public record CompactDiff(CompactRecords removed, CompactRecords added) {
       }
       copied = at[1];
     }
-    return out.shareOwners(older, copied, older.ownerCount()).build();
+    unchanged.add(new RunDigests.Span(out.ownerCount(), copied, older.ownerCount() - copied));
+    CompactRecords newer = out.shareOwners(older, copied, older.ownerCount()).build();
+    RunDigests runs = older.knownRunDigests();
+    if (runs != null) {
+      newer.knowRunDigests(runs.after(unchanged, newer));
+    }
+    return newer;
   }
 
   /** {@code older} less {@code gone} plus {@code come}, which must apply to it ({@link #applyTo}). */

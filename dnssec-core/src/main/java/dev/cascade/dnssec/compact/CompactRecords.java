@@ -50,6 +50,8 @@ public final class CompactRecords {
   private final int[] firstRecord;
   private final int ownerCount;
   private final long wireBytes;
+  /** The content digest's runs, once computed or carried over from the version this one was made of. */
+  private volatile RunDigests runDigests;
 
   private CompactRecords(
       byte[][] pages, long[] pageWireBytes, long[] ownerAt, int[] firstRecord, int ownerCount, long wireBytes) {
@@ -243,6 +245,16 @@ public final class CompactRecords {
     return pages.length;
   }
 
+  /** The page holding the owner name with index {@code owner}, which starts at {@link #ownerOffset}. */
+  byte[] ownerPage(int owner) {
+    return pages[pageOf(owner)];
+  }
+
+  /** Where the owner name with index {@code owner} starts in {@link #ownerPage}. */
+  int ownerOffset(int owner) {
+    return (int) ownerAt[owner];
+  }
+
   /** The index of the page holding the group of owner name {@code owner}. */
   private int pageOf(int owner) {
     return (int) (ownerAt[owner] >>> 32);
@@ -270,7 +282,7 @@ public final class CompactRecords {
   }
 
   /** A cursor before the first record of the owner name with index {@code owner}. */
-  private Cursor cursorAt(int owner) {
+  Cursor cursorAt(int owner) {
     Cursor cursor = new Cursor();
     cursor.owner = owner - 1;
     cursor.record = firstRecord[owner] - 1;
@@ -278,13 +290,46 @@ public final class CompactRecords {
   }
 
   /**
-   * The content digest of these records ({@link ZoneDigest}: SHA-384 over each record's canonical wire form, RFC 4034
-   * §6.2), computed from the stored octets: a version of millions of records is digested without decoding it.
+   * The content digest of these records ({@link RunDigests}: a SHA-256 tree over their canonical wire forms, RFC 4034
+   * §6.2), computed from the stored octets: a version of millions of records is digested without decoding it. Computed
+   * once; a version made of a digested one by {@link CompactDiff#applyTo} has it for the cost of what changed.
    */
   public String digest() {
-    ZoneDigest digest = ZoneDigest.start();
-    addTo(digest);
-    return digest.hex();
+    return runDigests().digest();
+  }
+
+  /**
+   * Whether {@code expected}, a digest written with a version's content, is these records' digest: {@link #digest}, or
+   * for content written before it (without its {@code runs-sha256:} prefix) the flat SHA-384 over each record's
+   * canonical wire form in order that was the digest then ({@link ZoneDigest}), so versions on the topics from then
+   * are still read and checked.
+   */
+  public boolean hasDigest(String expected) {
+    if (expected.startsWith(RunDigests.PREFIX)) {
+      return digest().equals(expected);
+    }
+    ZoneDigest flat = ZoneDigest.start();
+    addTo(flat);
+    return flat.hex().equals(expected);
+  }
+
+  RunDigests runDigests() {
+    RunDigests known = runDigests;
+    if (known == null) {
+      known = RunDigests.of(this);
+      runDigests = known;
+    }
+    return known;
+  }
+
+  /** The runs of the content digest if computed already, else null. */
+  RunDigests knownRunDigests() {
+    return runDigests;
+  }
+
+  /** Takes {@code runs} as the content digest's runs, carried over from the version this one was made of. */
+  void knowRunDigests(RunDigests runs) {
+    runDigests = runs;
   }
 
   /**
@@ -669,6 +714,11 @@ public final class CompactRecords {
     /** The records added so far. */
     public int size() {
       return recordCount;
+    }
+
+    /** The owner names added so far: the index the next new owner name gets. */
+    int ownerCount() {
+      return ownerCount;
     }
 
     /** The records added, the last page trimmed to what it holds. The builder must not be used afterwards. */

@@ -6,9 +6,10 @@ import java.util.HexFormat;
 import org.xbill.DNS.Record;
 
 /**
- * Content digest of a zone version: SHA-384 over the canonical wire form (RFC 4034 §6.2) of each
- * record, in the given (canonical) order. The loader compares it with the last loaded version to
- * skip unchanged reloads (reference Cascade cancels a reload that yields an unchanged zone, #945).
+ * A flat digest of records: SHA-384 over the canonical wire form (RFC 4034 §6.2) of each record, in the given
+ * (canonical) order. It checks a difference's records on the content topics, and was the digest of whole versions
+ * before {@code CompactRecords#digest} (a tree of SHA-256 runs that a small change updates cheaply), so versions
+ * written then are still checked by it.
  */
 public final class ZoneDigest {
   private final MessageDigest digest;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
@@ -35,7 +36,10 @@ class CompactDiffTest {
         CompactDiff diff = CompactDiff.between(previous, current);
         String where = "sequence " + sequence + " version " + v + " interval " + interval;
 
-        assertExact(full, diff.applyTo(previous), where + ": previous + diff");
+        previous.digest();
+        CompactRecords applied = diff.applyTo(previous);
+        assertExact(full, applied, where + ": previous + diff");
+        assertEquals(current.digest(), applied.digest(), where + ": digest carried over");
         chain.add(diff);
         CompactRecords rebuilt = snapshot;
         for (CompactDiff d : chain) {
@@ -80,8 +84,12 @@ class CompactDiffTest {
         CompactDiff diff = CompactDiff.between(previous, current);
         assertTrue(diff.size() * 64 < previous.ownerCount(), "a small difference: " + diff.size());
 
-        assertEquals(wires(current), wires(diff.applyTo(previous)), "sequence " + sequence + " version " + v);
-        previous = current;
+        previous.digest();
+        CompactRecords applied = diff.applyTo(previous);
+        assertEquals(wires(current), wires(applied), "sequence " + sequence + " version " + v);
+        // The digest carried over from the runs the difference left alone equals one computed afresh.
+        assertEquals(CompactRecords.of(current.toRecords()).digest(), applied.digest(), "sequence " + sequence);
+        previous = applied;
       }
     }
   }
@@ -113,6 +121,69 @@ class CompactDiffTest {
     // A difference applied to the version made of it: the shared pages serve the next version as well.
     CompactDiff back = CompactDiff.between(current, previous);
     assertEquals(wires(previous), wires(back.applyTo(applied)));
+  }
+
+  @Test
+  void theDigestCarriedOverEqualsOneComputedAfreshWhateverTheChangeTouches() {
+    // Changes aimed at the names where digest runs start (and their neighbours), besides random ones: removing,
+    // adding, re-spelling and changing records there moves run boundaries.
+    Random random = new Random(20261207);
+    List<Name> names = new ArrayList<>();
+    List<Integer> runStarts = new ArrayList<>();
+    for (int i = 0; i < 12_000; i++) {
+      Name name = RandomRecords.name("h" + i);
+      names.add(name);
+    }
+    names.sort(null);
+    for (int i = 0; i < names.size(); i++) {
+      java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+      crc.update(names.get(i).toWireCanonical());
+      if ((crc.getValue() & 1023) == 0) {
+        runStarts.add(i);
+      }
+    }
+    assertTrue(runStarts.size() > 3, runStarts.size() + " run starts");
+    java.util.TreeMap<Name, List<Record>> zone = new java.util.TreeMap<>();
+    zone.put(RandomRecords.ORIGIN, List.of(new RandomRecords(random).soa(1)));
+    for (Name name : names) {
+      zone.put(name, List.of(txt(name, "v0")));
+    }
+    CompactRecords version = CompactRecords.of(flatten(zone));
+    version.digest();
+    for (int v = 2; v < 40; v++) {
+      zone.put(RandomRecords.ORIGIN, List.of(new RandomRecords(random).soa(v)));
+      for (int k = 0; k < 3; k++) {
+        int at = random.nextBoolean()
+            ? runStarts.get(random.nextInt(runStarts.size())) + random.nextInt(3) - 1
+            : random.nextInt(names.size());
+        Name name = names.get(Math.max(0, Math.min(names.size() - 1, at)));
+        switch (random.nextInt(4)) {
+          case 0 -> zone.remove(name);
+          case 1 -> zone.put(name, List.of(txt(name, "v" + v)));
+          case 2 -> zone.put(name, List.of(txt(name, "v0"), txt(name, "extra" + v)));
+          default -> zone.put(name, List.of(txt(upper(name), "v" + v)));
+        }
+      }
+      CompactRecords next = CompactRecords.of(flatten(zone));
+      CompactRecords applied = CompactDiff.between(version, next).applyTo(version);
+      assertEquals(wires(next), wires(applied), "version " + v);
+      assertEquals(next.digest(), applied.digest(), "version " + v);
+      version = applied;
+    }
+  }
+
+  private static Record txt(Name name, String text) {
+    return new org.xbill.DNS.TXTRecord(name, org.xbill.DNS.DClass.IN, 60, text);
+  }
+
+  private static Name upper(Name name) {
+    return RandomRecords.name(name.toString(true).toUpperCase(java.util.Locale.ROOT).replace(".EXAMPLE", ""));
+  }
+
+  private static List<Record> flatten(java.util.Map<Name, List<Record>> zone) {
+    List<Record> all = new ArrayList<>();
+    zone.values().forEach(all::addAll);
+    return all;
   }
 
   @Test

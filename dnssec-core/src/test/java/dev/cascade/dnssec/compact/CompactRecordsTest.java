@@ -44,13 +44,29 @@ class CompactRecordsTest {
   }
 
   @Test
-  void itsDigestIsTheZoneDigestOfItsRecords() throws Exception {
+  void itsDigestIsTheRunDigestOfItsRecords() throws Exception {
     Random random = new Random(3);
     for (int round = 0; round < 100; round++) {
       List<Record> zone = new ArrayList<>(new RandomRecords(random).zone(round, 40));
       zone.sort(CanonicalOrder.RECORDS);
-      assertEquals(ZoneDigest.sha384(zone), CompactRecords.ofSorted(zone).digest(), "round " + round);
+      CompactRecords compact = CompactRecords.ofSorted(zone);
+      assertEquals(runDigest(zone), compact.digest(), "round " + round);
+      assertTrue(compact.hasDigest(runDigest(zone)));
+      // Content written before the run digest names its flat SHA-384, which is still checked as such.
+      assertTrue(compact.hasDigest(ZoneDigest.sha384(zone)));
+      assertEquals(false, compact.hasDigest(ZoneDigest.sha384(zone.subList(1, zone.size()))));
+      assertEquals(false, compact.hasDigest(runDigest(zone.subList(1, zone.size()))));
     }
+    // Thousands of names, so many runs, some names in two spellings (one name for the runs).
+    List<Record> large = new ArrayList<>();
+    for (int i = 0; i < 30_000; i++) {
+      large.add(new TXTRecord(RandomRecords.name("n" + i), DClass.IN, 60, "t" + i));
+      if (i % 7 == 0) {
+        large.add(new TXTRecord(RandomRecords.name("N" + i), DClass.IN, 300, "upper " + i));
+      }
+    }
+    large.sort(CanonicalOrder.RECORDS);
+    assertEquals(runDigest(large), CompactRecords.ofSorted(large).digest());
     // Every type whose RDATA CanonicalWire lays out, and two it leaves to dnsjava, with upper-case names everywhere.
     String[] texts = {
         "A 192.0.2.1", "AAAA 2001:db8::1", "TXT \"Upper Text\"", "DS 12345 13 2 " + "AB".repeat(32),
@@ -68,7 +84,39 @@ class CompactRecordsTest {
           300, text.substring(text.indexOf(' ') + 1), Name.root));
     }
     typed.sort(CanonicalOrder.RECORDS);
-    assertEquals(ZoneDigest.sha384(typed), CompactRecords.ofSorted(typed).digest());
+    assertEquals(runDigest(typed), CompactRecords.ofSorted(typed).digest());
+  }
+
+  /**
+   * The run digest as its definition reads ({@link RunDigests}), from dnsjava's canonical wire forms: runs start at
+   * the first record and at each new owner name whose canonical form has a CRC-32C with its low 10 bits zero; SHA-256
+   * per run, SHA-256 over the runs' digests.
+   */
+  static String runDigest(List<Record> canonical) throws Exception {
+    java.security.MessageDigest top = java.security.MessageDigest.getInstance("SHA-256");
+    java.security.MessageDigest run = null;
+    Name previous = null;
+    int runs = 0;
+    for (Record r : canonical) {
+      Name owner = r.getName();
+      boolean newName = previous == null || !owner.equals(previous);
+      java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+      crc.update(owner.toWireCanonical());
+      if (run == null || newName && (crc.getValue() & 1023) == 0) {
+        if (run != null) {
+          top.update(run.digest());
+        }
+        run = java.security.MessageDigest.getInstance("SHA-256");
+        runs++;
+      }
+      run.update(r.toWireCanonical());
+      previous = owner;
+    }
+    if (run != null) {
+      top.update(run.digest());
+    }
+    assertTrue(canonical.size() < 20_000 || runs > 5, runs + " runs in " + canonical.size() + " records");
+    return "runs-sha256:" + java.util.HexFormat.of().formatHex(top.digest());
   }
 
   @Test

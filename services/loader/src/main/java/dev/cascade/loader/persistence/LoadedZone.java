@@ -20,7 +20,7 @@ public class LoadedZone extends PanacheEntityBase {
   @Column(name = "source", nullable = false, length = 4096)
   public String source;
 
-  /** Hex SHA-384 over the canonical wire form of the records (CompactRecords.digest(), equal to ZoneDigest.sha384). */
+  /** The content digest of the records (dnssec-core CompactRecords.digest()). */
   @Column(name = "digest", nullable = false, length = 96)
   public String digest;
 

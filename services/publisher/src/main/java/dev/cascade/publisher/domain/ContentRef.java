@@ -9,7 +9,7 @@ package dev.cascade.publisher.domain;
  * @param firstOffset offset of the first chunk
  * @param lastOffset offset of the last chunk
  * @param chunkCount number of chunks
- * @param digest hex SHA-384 over the records in canonical order
+ * @param digest the content digest of the records (dnssec-core {@code CompactRecords#digest})
  * @param recordCount number of records of the whole version
  * @param lineage for a version written as a difference, its whole manifest as the pipeline encodes it (base, the
  *     difference's digest and the chain to rebuild it); null for a version written whole

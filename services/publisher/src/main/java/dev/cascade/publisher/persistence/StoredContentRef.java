@@ -28,7 +28,7 @@ public class StoredContentRef {
   @Column(name = "chunk_count")
   public Integer chunkCount;
 
-  /** Hex SHA-384 over the records in canonical order. */
+  /** The content digest of the records (dnssec-core {@code CompactRecords#digest}). */
   @Column(name = "digest", length = 96)
   public String digest;
 

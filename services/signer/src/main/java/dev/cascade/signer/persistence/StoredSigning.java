@@ -43,7 +43,7 @@ public class StoredSigning extends PanacheEntityBase {
   @Column(name = "signed_serial")
   public Long signedSerial;
 
-  /** Hex SHA-384 of the signed content. */
+  /** The content digest of the signed content. */
   @Column(name = "signed_digest", length = 96)
   public String signedDigest;
 
