@@ -187,7 +187,9 @@ public final class ZoneReload {
     }
     CompactRecords removed = CompactRecords.of(change.removed());
     CompactRecords added = CompactRecords.of(change.added());
-    CompactRecords records = new CompactDiff(removed, added).applyTo(previous.records);
+    // A text that changed without changing the records (comments, order) keeps the previous records, not a copy.
+    CompactRecords records = removed.isEmpty() && added.isEmpty()
+        ? previous.records : new CompactDiff(removed, added).applyTo(previous.records);
     if (records.size() != previous.records.size() - removed.size() + added.size()) {
       throw new NotAsIs("the difference does not apply to the previous records");
     }

@@ -25,7 +25,8 @@ import org.xbill.DNS.Section;
  *
  * <p>A block is the same as a block of the last version when its octets and the origin and $TTL it starts in are the
  * same: it then holds the same records. The text of a file that {@code $INCLUDE}s another, or holds a directive the
- * scan cannot follow, is not cut ({@link #uncutBecause}): an included file can change without the text changing.
+ * scan cannot follow (or a record that starts with a parenthesis, after which the tokenizer reads a directive), is not
+ * cut ({@link #uncutBecause}): an included file can change without the text changing.
  */
 public final class ZoneFileBlocks {
 
@@ -89,6 +90,10 @@ public final class ZoneFileBlocks {
           uncutBecause = "the directive at line " + lineAt + " cannot be followed";
           return;
         }
+      } else if (first == '(') {
+        // The tokenizer reads a directive after an opening parenthesis, which this scan would not follow.
+        uncutBecause = "the record at line " + lineAt + " starts with a parenthesis";
+        return;
       } else if (pos > 0 && !ZoneFileParser.isSpace(first) && first != ';') {
         long hash = hash(pos, end);
         if ((hash & mask) == 0 && (scan.defaultTtl >= 0 || ZoneFileParser.hasTtl(text, pos, end))) {

@@ -237,6 +237,17 @@ class ZoneReloadTest {
   }
 
   @Test
+  void aDirectiveAfterAParenthesisIsParsedInFull(@TempDir Path dir) throws Exception {
+    ZoneReload reload = new ZoneReload(1, SMALL_BLOCKS);
+    Path file = dir.resolve("z");
+    String text = BASE + delegations(0, 50) + "( $TTL 60 )\n" + delegations(50, 100);
+    ZoneReload.Result first = load(reload, file, text, null);
+    ZoneReload.Result second = load(reload, file, text.replace("( $TTL 60 )", "( $TTL 120 )"), first.baseline());
+    assertFalse(second.incremental());
+    assertTrue(second.how().contains("starts with a parenthesis"), second.how());
+  }
+
+  @Test
   void anIncludeIsParsedInFull(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("part.inc"), "www 300 A 192.0.2.80\n");
     ZoneReload reload = new ZoneReload(1, SMALL_BLOCKS);
