@@ -97,11 +97,21 @@ public final class ZoneReload {
    * @param baseline what the next load of the zone compares with
    * @param incremental whether only the changed parts of the text were parsed
    * @param how what was parsed, or why the file was parsed in full, for the log
+   * @param base on the incremental way, the previous load's records the difference applied to, else null
+   * @param difference on the incremental way, what changed from {@code base} to {@code records}, else null
    */
   public record Result(CompactRecords records, long serial, long byteCount, List<String> warnings, Baseline baseline,
-      boolean incremental, String how) {
+      boolean incremental, String how, CompactRecords base, CompactDiff difference) {
     public Result {
       warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * What changed from {@code older} to these records: the difference the incremental way applied when {@code older}
+     * is the records it applied it to (no pass over the whole zone), else {@link CompactDiff#between}.
+     */
+    public CompactDiff differenceFrom(CompactRecords older) {
+      return older == base && difference != null ? difference : CompactDiff.between(older, records);
     }
   }
 
@@ -158,7 +168,7 @@ public final class ZoneReload {
     CompactRecords records = CompactRecords.ofSorted(parsed.records());
     Baseline baseline = new Baseline(file, origin, records, parsed.serial(), blocks, notReusable);
     return new Result(records, parsed.serial(), parsed.byteCount(), parsed.warnings(), baseline, false,
-        "full parse, because " + why);
+        "full parse, because " + why, null, null);
   }
 
   /** Why a change is not taken as it is: a full parse would normalise it, or fail. */
@@ -188,8 +198,9 @@ public final class ZoneReload {
     CompactRecords removed = CompactRecords.of(change.removed());
     CompactRecords added = CompactRecords.of(change.added());
     // A text that changed without changing the records (comments, order) keeps the previous records, not a copy.
-    CompactRecords records = removed.isEmpty() && added.isEmpty()
-        ? previous.records : new CompactDiff(removed, added).applyTo(previous.records);
+    CompactDiff difference = new CompactDiff(removed, added);
+    CompactRecords records =
+        difference.size() == 0 ? previous.records : difference.applyTo(previous.records);
     if (records.size() != previous.records.size() - removed.size() + added.size()) {
       throw new NotAsIs("the difference does not apply to the previous records");
     }
@@ -203,7 +214,7 @@ public final class ZoneReload {
         + " added records", change.newBlocks() + change.oldBlocks(), blocks.blockCount() + previous.blocks.blockCount(),
         change.parsedBytes(), removed.size(), added.size());
     return new Result(records, serial, blocks.textBytes(), List.of(),
-        new Baseline(file, origin, records, serial, blocks, null), true, how);
+        new Baseline(file, origin, records, serial, blocks, null), true, how, previous.records, difference);
   }
 
   /**

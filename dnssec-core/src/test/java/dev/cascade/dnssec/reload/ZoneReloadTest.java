@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.zone.ParsedZone;
@@ -126,6 +127,12 @@ class ZoneReloadTest {
         }
         ZoneReload.Result result = reload.load(file, ORIGIN, previous, Progress.NONE);
         assertSameAsFull(full, result, what + " (" + result.how() + ")");
+        if (previous != null) {
+          CompactDiff difference = result.differenceFrom(previous.records());
+          CompactDiff between = CompactDiff.between(previous.records(), result.records());
+          assertEquals(octets(between.removed()), octets(difference.removed()), what);
+          assertEquals(octets(between.added()), octets(difference.added()), what);
+        }
         loads++;
         incremental += result.incremental() ? 1 : 0;
         baseline = result.baseline();
