@@ -36,7 +36,7 @@ import org.xbill.DNS.Section;
 public final class ZoneReload {
 
   /**
-   * Above this share of the octets changed (old and new blocks together, of the new text), a full parse on several
+   * Above this share of the octets changed (the changed blocks of both texts, of both texts), a full parse on several
    * threads is about as fast as parsing the changed blocks on one; no official reference.
    */
   private static final int MAX_CHANGED_SHARE_INVERSE = 4;
@@ -137,7 +137,9 @@ public final class ZoneReload {
     }
     ZoneFileBlocks blocks = ZoneFileBlocks.cut(text, origin, recordsPerBlock);
     String why = previous == null ? "no previous load in memory"
-        : !previous.file.equals(file) || !previous.origin.equals(origin) ? "the previous load was of another file"
+        // The origin as spelled: relative names take its case, which the records keep.
+        : !previous.file.equals(file) || !previous.origin.toString().equals(origin.toString())
+            ? "the previous load was of another file or origin"
         : previous.notReusableBecause != null ? "the previous load is not reusable: " + previous.notReusableBecause
         : blocks.uncutBecause() != null ? blocks.uncutBecause()
         : null;
@@ -186,7 +188,7 @@ public final class ZoneReload {
    */
   private Result incremental(Path file, Name origin, Baseline previous, ZoneFileBlocks blocks)
       throws ZoneInputException, NotAsIs {
-    long maxChanged = (long) blocks.textBytes() / MAX_CHANGED_SHARE_INVERSE;
+    long maxChanged = ((long) blocks.textBytes() + previous.blocks.textBytes()) / MAX_CHANGED_SHARE_INVERSE;
     ZoneFileBlocks.Change change = blocks.changesFrom(previous.blocks, file.toString(), maxChanged);
     if (change == null) {
       return null;
