@@ -1,7 +1,7 @@
 package dev.cascade.loader.domain;
 
 import dev.cascade.dnssec.compact.CompactRecords;
-import dev.cascade.dnssec.zone.ParsedZone;
+import dev.cascade.dnssec.reload.ZoneReload;
 
 /**
  * The result of reading one zone file: a new version, the same content as the last loaded version, or a reason why
@@ -12,14 +12,28 @@ public sealed interface LoadOutcome {
   /**
    * A zone whose digest differs from the last loaded version (or the first version of the zone).
    *
-   * @param zone the parsed zone
-   * @param records its records in compact form, canonical order
+   * @param zone the loaded zone: records, serial, warnings, what the next load compares with, how it was parsed
    * @param digest {@link CompactRecords#digest()} of the records
    */
-  record Loaded(ParsedZone zone, CompactRecords records, String digest) implements LoadOutcome {}
+  record Loaded(ZoneReload.Result zone, String digest) implements LoadOutcome {
+    /** The records in compact form, canonical order. */
+    public CompactRecords records() {
+      return zone.records();
+    }
+  }
 
-  /** The records are identical, in canonical order, to the last loaded version: no new version is made. */
-  record Unchanged(String digest, long serial) implements LoadOutcome {}
+  /**
+   * The records are identical, in canonical order, to the last loaded version: no new version is made.
+   *
+   * @param zone the loaded zone (its text may differ from the last version's: comments, order)
+   * @param digest {@link CompactRecords#digest()} of the records
+   */
+  record Unchanged(ZoneReload.Result zone, String digest) implements LoadOutcome {
+    /** The SOA serial of the file. */
+    public long serial() {
+      return zone.serial();
+    }
+  }
 
   /**
    * The file could not be loaded.

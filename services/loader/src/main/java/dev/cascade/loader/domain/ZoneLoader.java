@@ -1,9 +1,7 @@
 package dev.cascade.loader.domain;
 
-import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.progress.Progress;
-import dev.cascade.dnssec.zone.ParsedZone;
-import dev.cascade.dnssec.zone.ZoneFileParser;
+import dev.cascade.dnssec.reload.ZoneReload;
 import dev.cascade.dnssec.zone.ZoneInputException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,12 +14,17 @@ import org.xbill.DNS.TextParseException;
 /**
  * Reads a zone file for an apex and compares it with the last loaded version.
  *
+ * <p>Given what the last load of the zone left ({@link ZoneReload.Baseline}), only the parts of the file's text that
+ * changed since are parsed, when that gives what a full parse gives ({@link ZoneReload}); the outcome says which way
+ * the file was read, and carries what the next load compares with.
+ *
  * <p>Blocking (file I/O and parsing): callers run it on a worker thread. Every problem, expected or not, comes back as
  * {@link LoadOutcome.Failed}, because the loader must report a bad file as a fact rather than crash on it.
  */
 public final class ZoneLoader {
 
   private final long maxZoneBytes;
+  private final ZoneReload reload = new ZoneReload(Runtime.getRuntime().availableProcessors());
 
   /**
    * @param maxZoneBytes the largest zone file loaded: a larger one fails its zone alone with a clear reason, instead
@@ -39,14 +42,18 @@ public final class ZoneLoader {
    * @param lastDigest digest of the last version loaded for this zone, if any
    */
   public LoadOutcome load(String apex, String source, Optional<String> lastDigest) {
-    return load(apex, source, lastDigest, Progress.NONE);
+    return load(apex, source, lastDigest, null, Progress.NONE);
   }
 
   /**
-   * Loads {@code source} as {@link #load(String, String, Optional)} does, telling {@code parsing} how many bytes of the
-   * file are parsed (dnssec-core {@link ZoneFileParser#parse(Path, Name, int, Progress)}).
+   * Loads {@code source} as {@link #load(String, String, Optional)} does, parsing only what changed since {@code
+   * previous} when it can, and telling {@code parsing} how many bytes of the file are parsed (dnssec-core {@link
+   * ZoneReload#load}).
+   *
+   * @param previous what the last load of this zone left ({@link ZoneReload.Result#baseline()}), or null
    */
-  public LoadOutcome load(String apex, String source, Optional<String> lastDigest, Progress parsing) {
+  public LoadOutcome load(String apex, String source, Optional<String> lastDigest, ZoneReload.Baseline previous,
+      Progress parsing) {
     Name origin;
     try {
       origin = Name.fromString(apex);
@@ -78,11 +85,9 @@ public final class ZoneLoader {
     } catch (IOException e) {
       return new LoadOutcome.Failed(source, source, null, "cannot read the zone file: " + e.getMessage());
     }
-    ParsedZone parsed;
-    CompactRecords records;
+    ZoneReload.Result loaded;
     try {
-      parsed = ZoneFileParser.parse(file, origin, Runtime.getRuntime().availableProcessors(), parsing);
-      records = CompactRecords.ofSorted(parsed.records());
+      loaded = reload.load(file, origin, previous, parsing);
     } catch (ZoneInputException e) {
       return new LoadOutcome.Failed(source, e.file(), e.line(), e.reason());
     } catch (RuntimeException e) {
@@ -90,10 +95,10 @@ public final class ZoneLoader {
     }
     // The digest comes from the compact form's octets, which the content writer and the difference need anyway,
     // rather than from a second canonical encoding of every record (the same SHA-384, CompactRecords#digest).
-    String digest = records.digest();
+    String digest = loaded.records().digest();
     if (lastDigest.isPresent() && lastDigest.get().equals(digest)) {
-      return new LoadOutcome.Unchanged(digest, parsed.serial());
+      return new LoadOutcome.Unchanged(loaded, digest);
     }
-    return new LoadOutcome.Loaded(parsed, records, digest);
+    return new LoadOutcome.Loaded(loaded, digest);
   }
 }

@@ -1,6 +1,6 @@
 package dev.cascade.loader.pipeline;
 
-import dev.cascade.dnssec.zone.ParsedZone;
+import dev.cascade.dnssec.reload.ZoneReload;
 import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
@@ -51,7 +51,7 @@ public class UnsignedVersionEmitter {
       String zone,
       String source,
       String versionId,
-      ParsedZone parsed,
+      ZoneReload.Result parsed,
       ContentLocation content,
       String causationId) {
     ZoneVersionLoaded loaded =

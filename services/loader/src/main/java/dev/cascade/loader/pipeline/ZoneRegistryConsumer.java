@@ -6,6 +6,7 @@ import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.progress.Phase;
 import dev.cascade.dnssec.progress.PhaseProgress;
+import dev.cascade.dnssec.reload.ZoneReload;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.ZoneAdded;
@@ -86,6 +87,14 @@ public class ZoneRegistryConsumer {
 
   private record LastLoaded(String versionId, ContentLocation location, CompactRecords records) {}
 
+  /**
+   * Per zone, what the last successful read of its file left (its text cut into blocks, and its records), so that
+   * the next read parses only what changed in the text ({@link ZoneReload}). Set after every read that gave records,
+   * announced or not: it is a fact about the file's text, not about a version. Empty after a restart, when the first
+   * read of each zone is a full parse.
+   */
+  private final Map<String, ZoneReload.Baseline> lastRead = new ConcurrentHashMap<>();
+
   public ZoneRegistryConsumer(
       UnsignedVersionEmitter emitter,
       LoaderRebuild rebuild,
@@ -132,6 +141,7 @@ public class ZoneRegistryConsumer {
     } else if (what instanceof ZoneRemoved) {
       LOG.infof("zone %s removed, forgetting its last loaded version", zone);
       lastLoaded.remove(zone);
+      lastRead.remove(zone);
       state.forget(zone, eventId);
     } else {
       LOG.warnf("ignoring unknown zone registry fact %s for zone %s", what == null ? null : what.getClass(), zone);
@@ -147,8 +157,11 @@ public class ZoneRegistryConsumer {
   private void load(String zone, String source, String eventId) {
     String versionId = versionId(zone, eventId);
     PhaseProgress reported = progress.start(zone, versionId, eventId);
-    LoadOutcome outcome = zoneLoader.load(zone, source, state.lastDigest(zone), reported.of(Phase.PARSE));
+    LoadOutcome outcome =
+        zoneLoader.load(zone, source, state.lastDigest(zone), lastRead.get(zone), reported.of(Phase.PARSE));
     if (outcome instanceof LoadOutcome.Unchanged unchanged) {
+      lastRead.put(zone, unchanged.zone().baseline());
+      LOG.infof("zone %s: %s", zone, unchanged.zone().how());
       LOG.infof("zone %s unchanged, no new version (serial %d)", zone, unchanged.serial());
       state.markProcessed(eventId);
       return;
@@ -157,6 +170,8 @@ public class ZoneRegistryConsumer {
       announceFailure(zone, source, eventId, (LoadOutcome.Failed) outcome);
       return;
     }
+    lastRead.put(zone, loaded.zone().baseline());
+    LOG.infof("zone %s: %s", zone, loaded.zone().how());
     LastLoaded version;
     try {
       version = write(zone, versionId, loaded, reported);
@@ -173,7 +188,7 @@ public class ZoneRegistryConsumer {
   private LastLoaded write(String zone, String versionId, LoadOutcome.Loaded loaded, PhaseProgress reported) {
     CompactRecords compact = loaded.records();
     LastLoaded last = lastLoaded.get(zone);
-    CompactDiff diff = last == null ? null : CompactDiff.between(last.records(), compact);
+    CompactDiff diff = last == null ? null : loaded.zone().differenceFrom(last.records());
     ContentLocation location =
         diff == null || ContentManifests.wholeVersionDue(last.location(), diff.size(), compact.size())
             ? contentWriter.write(Topics.UNSIGNED_CONTENT, zone, versionId, compact, reported.of(Phase.WRITE))

@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.content.ContentReader;
+import dev.cascade.dnssec.compact.CompactRecords;
+import dev.cascade.dnssec.zone.ParsedZone;
+import dev.cascade.dnssec.zone.ZoneFileParser;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.PipelineStep;
 import dev.cascade.events.v1.ProgressUnit;
@@ -43,16 +46,21 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
@@ -301,6 +309,52 @@ class ZoneLoadingFlowTest {
     assertEquals(12L, reloaded.getSerial());
     assertEquals(lastReload.getMetadata().getEventId(), facts.get(2).value().getMetadata().getCausationId());
     assertNotEquals(loaded.getVersionId(), reloaded.getVersionId());
+  }
+
+  /**
+   * A reload after one delegation changed in a zone cut into many blocks parses only the changed part of the text
+   * (the loader logs which way it read the file) and announces the digest a full parse of the edited file gives.
+   */
+  @Test
+  void aReloadAfterAOneRecordEditIsIncrementalAndAnnouncesTheFullParsesDigest() throws Exception {
+    String zone = uniqueZone();
+    StringBuilder delegations = new StringBuilder();
+    for (int i = 0; i < 20000; i++) {
+      delegations.append("d").append(i).append(" IN NS ns").append(i % 9).append(".hoster.example.\n");
+    }
+    Path file = Files.writeString(dir.resolve("big.zone"), zoneText(zone, 30, delegations.toString()));
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord logRecord) {
+        logged.add(String.valueOf(logRecord.getMessage()) + " " + Arrays.toString(logRecord.getParameters()));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(ZoneRegistryConsumer.class.getName());
+    log.addHandler(handler);
+    try {
+      send(RegistryFacts.zoneAdded(zone, file.toString()), null);
+      awaitFacts(zone, 1);
+      String edited = delegations.toString().replace("d12500 IN NS ns8.", "d12500 IN NS ns0.");
+      Files.writeString(file, zoneText(zone, 31, edited));
+      send(RegistryFacts.reloadRequested(zone, file.toString()), null);
+      List<ConsumerRecord<String, UnsignedVersionFact>> facts = awaitFacts(zone, 2);
+
+      ZoneVersionLoaded reloaded = assertInstanceOf(ZoneVersionLoaded.class, facts.get(1).value().getFact());
+      ParsedZone full = ZoneFileParser.parse(file, Name.fromString(zone), 1);
+      assertEquals(31L, reloaded.getSerial());
+      assertEquals(CompactRecords.ofSorted(full.records()).digest(), reloaded.getContent().getDigest());
+      assertEquals(full.records().size(), reloaded.getContent().getRecordCount());
+      assertTrue(logged.stream().anyMatch(m -> m.contains(zone) && m.contains("incremental parse")), logged.toString());
+    } finally {
+      log.removeHandler(handler);
+    }
   }
 
   @Test
