@@ -94,7 +94,8 @@ public final class ZoneLoader {
       return new LoadOutcome.Failed(source, source, null, "unexpected error while reading the zone: " + e);
     }
     // The digest comes from the compact form's octets, which the content writer and the difference need anyway,
-    // rather than from a second canonical encoding of every record (the same SHA-384, CompactRecords#digest).
+    // rather than from a second canonical encoding of every record; after an incremental read it is carried over
+    // from the previous version's for every run the change left alone (CompactRecords#digest).
     String digest = loaded.records().digest();
     if (lastDigest.isPresent() && lastDigest.get().equals(digest)) {
       return new LoadOutcome.Unchanged(loaded, digest);
