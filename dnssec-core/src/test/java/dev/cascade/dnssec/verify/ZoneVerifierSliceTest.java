@@ -9,6 +9,7 @@ import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.dnssec.sign.ZoneSigner;
 import dev.cascade.dnssec.zone.ZoneFileParser;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class ZoneVerifierSliceTest {
     List<Record> unsigned = new ArrayList<>(
         ZoneFileParser.parse(Path.of("src/test/resources/zones/tricky.example.zone"), ORIGIN).records());
     unsigned.add(new ARecord(Name.fromConstantString("below.dname.example."), DClass.IN, 3600,
-        java.net.InetAddress.getByName("192.0.2.99")));
+        InetAddress.getByName("192.0.2.99")));
     ZoneSigner signer = new ZoneSigner(Clock.fixed(ZoneVerifierTest.NOW, ZoneOffset.UTC), 2);
     List<SigningKey> keys = List.of(ZoneVerifierTest.KSK, ZoneVerifierTest.ZSK);
     nsecZone = signer.sign(ORIGIN, sorted(unsigned), keys, 3600, policy(SigningPolicy.Denial.NSEC), 2026010100L)
@@ -151,10 +152,28 @@ class ZoneVerifierSliceTest {
     }));
     zone.remove(zone.stream().filter(r -> r.getType() == Type.NSEC3).findFirst().orElseThrow());
     zone.add(new ARecord(Name.fromConstantString("host.example.net."), DClass.IN, 3600,
-        java.net.InetAddress.getByName("192.0.2.98")));
+        InetAddress.getByName("192.0.2.98")));
     List<String> problems = sameInEverySlicing(sorted(zone));
     assertTrue(problems.contains("host.example.net./A is outside the zone " + ORIGIN), String.join("\n", problems));
     assertTrue(problems.contains("RRset ns1.example./AAAA has no valid RRSIG"), String.join("\n", problems));
     assertTrue(problems.stream().anyMatch(p -> p.startsWith("no NSEC3 for ")), String.join("\n", problems));
+  }
+
+  /**
+   * A name spelled in two cases is one name (RFC 4343 §3) but two owners of the compact form, next to each other; a
+   * slice never ends between them, and the report is the one of the list.
+   */
+  @Test
+  void aNameSpelledInTwoCasesIsOneName() {
+    Name mail = Name.fromConstantString("mail.example.");
+    Name upper = Name.fromConstantString("MAIL.example.");
+    List<Record> zone = replaced(nsecZone, r -> r instanceof ARecord a && a.getName().equals(mail)
+        ? new ARecord(upper, a.getDClass(), a.getTTL(), a.getAddress())
+        : r);
+    CompactRecords compact = CompactRecords.of(zone);
+    int first = compact.ownerCeiling(mail);
+    assertEquals(List.of(upper.toString(), mail.toString()),
+        List.of(compact.ownerName(first).toString(), compact.ownerName(first + 1).toString()), "two owners");
+    assertEquals(List.of(), sameInEverySlicing(zone));
   }
 }
