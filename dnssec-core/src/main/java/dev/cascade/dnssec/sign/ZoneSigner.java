@@ -172,9 +172,22 @@ public final class ZoneSigner {
   public SignedZone sign(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
       SigningPolicy policy, long signedSerial) {
     List<Record> out = new ArrayList<>(unsigned.size() * 2);
-    SigningStats stats = run(origin, unsigned, keys, dnskeyTtl, policy, signedSerial,
-        SignatureValidity.spread(clock.instant(), policy), null, out::add);
+    SigningStats stats = sign(origin, unsigned, keys, dnskeyTtl, policy, signedSerial, out::add);
     return new SignedZone(out, stats);
+  }
+
+  /**
+   * Signs the zone in full with the policy's validity, as {@link #sign(Name, List, List, long, SigningPolicy, long)}
+   * does, and hands every record of the signed zone to {@code sink} in canonical order on the calling thread, as
+   * {@link #sign(Name, List, List, long, SigningPolicy, long, Instant, Instant, Consumer)} does: a caller that keeps
+   * the signed zone in a compact form never holds it as a list of records.
+   *
+   * @throws RuntimeException whatever {@code sink} throws, which ends the run
+   */
+  public SigningStats sign(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
+      SigningPolicy policy, long signedSerial, Consumer<Record> sink) {
+    return run(origin, unsigned, keys, dnskeyTtl, policy, signedSerial,
+        SignatureValidity.spread(clock.instant(), policy), null, sink);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.cascade.dnssec.verify;
 
+import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.verify.SignatureChecks.Checked;
 import dev.cascade.dnssec.verify.SignatureChecks.RrsetCheck;
@@ -12,8 +13,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.Set;
@@ -46,9 +49,11 @@ import org.xbill.DNS.utils.base32;
  * <p>Built for large zones (it runs on every signed version of a 1M-delegation TLD): a signed zone arrives in
  * canonical order (RFC 4034 §6.1), so one pass groups consecutive records into names, checking the order with
  * dnsjava's {@link Name#compareTo} (not the signer's comparator, so a signer sorting bug is caught), and only input
- * out of order is sorted. Zone cuts, empty non-terminals and the NSEC/NSEC3 chains then come from walks over the
- * sorted names, which keep every subtree contiguous; NSEC3 hashes are compared as bytes. Problems are reported
- * in canonical order of names, then of types.
+ * out of order is sorted. The names are then checked a slice at a time ({@link #SLICE_NAMES}), in canonical order:
+ * zone cuts, empty non-terminals and the NSEC/NSEC3 chains come from walks over the sorted names, which keep every
+ * subtree contiguous, continued from one slice to the next; NSEC3 hashes are compared as bytes once every slice is
+ * checked. A zone held as {@link CompactRecords} is decoded a slice at a time, so a whole signed zone is never a
+ * list of dnsjava records. Problems are reported in canonical order of names, then of types.
  */
 public final class ZoneVerifier {
   private static final Set<Integer> NOT_DATA = Set.of(Type.RRSIG, Type.NSEC3);
@@ -115,22 +120,76 @@ public final class ZoneVerifier {
     }
   }
 
+  /**
+   * Owner names decoded and checked at a time: a slice of a signed TLD (about 5 records and 2 signatures a name)
+   * gives the checking threads some 16,000 signatures to share, and its dnsjava objects take some tens of MiB whatever
+   * the zone's size; no official reference.
+   */
+  static final int SLICE_NAMES = 8192;
+
   private final Name origin;
-  private final List<String> problems = new ArrayList<>();
-  /** Every owner name in the zone, canonical order (RFC 4034 §6.1), each once. */
-  private List<Node> nodes;
+  private final int sliceNames;
+  private final List<DNSKEYRecord> published;
   private final SignatureChecks signatures;
+  /** Told as RRsets are checked: the records in them, of all records whose signatures are checked. */
+  private final Progress progress;
+  private final AtomicLong checked = new AtomicLong();
+  private long total;
+
+  // The problems by kind. The report lists the kinds in this order, each kind in canonical order of names (the
+  // input's own problems in input order), so it does not depend on where the slices end.
+  /** Records outside the zone and extra NSEC3s, in input order. */
+  private final List<String> inputProblems = new ArrayList<>();
+  /** The apex's SOA and DNSKEY RRset. */
+  private final List<String> apexProblems = new ArrayList<>();
+  private final List<String> rrsetProblems = new ArrayList<>();
+  private final List<String> nsec3RrsetProblems = new ArrayList<>();
+  private final List<String> coverageProblems = new ArrayList<>();
+  private final List<String> nsecProblems = new ArrayList<>();
+  private final List<String> belowCutProblems = new ArrayList<>();
+  /** The NSEC3PARAM's and the NSEC3 records' own problems, then (at the end) the chain's. */
+  private final List<String> nsec3Problems = new ArrayList<>();
+
   /** Signatures this run found valid, as (high, low) pairs: the next run's known signatures. */
   private long[] verified = new long[0];
   private int verifiedCount;
 
-  /** Told as RRsets are checked: the records in them, of all records whose signatures are checked. */
-  private final Progress progress;
+  // What one slice hands to the next.
+  /** The last name inside the zone the input held so far. */
+  private Name lastInZone;
+  /** Whether the names inside the zone came in canonical order so far. */
+  private boolean ordered = true;
+  /** Whether the first name inside the zone, the apex, has been checked. */
+  private boolean apexChecked;
+  /** The apex has no single SOA: nothing but the input's own problems is reported. */
+  private boolean stopped;
+  private Set<Integer> algorithms;
+  private long denialTtl;
+  /** The apex's NSEC3PARAM RRset, empty in a zone without. */
+  private List<Record> nsec3Params = List.of();
+  /** Set when the NSEC3 chain is checked: the apex has an NSEC3PARAM with hash algorithm SHA-1. */
+  private NSEC3PARAMRecord nsec3Param;
+  private boolean hasNsec;
+  /** The innermost zone cut or DNAME above the current name; null when there is none. */
+  private Name cut;
+  /** The last name of the NSEC chain so far: its NSEC must point to the next one. */
+  private Node previousInChain;
+  /** The names that need an NSEC3 so far, canonical order. */
+  private final List<Required> required = new ArrayList<>();
+  /** The data names and empty non-terminals above the current name, innermost first. */
+  private final Deque<Required> path = new ArrayDeque<>();
+  /** The NSEC3 records met so far, owner hash decoded. */
+  private final List<HashedNsec3> hashed = new ArrayList<>();
+  /** One array per distinct expected NSEC3 bitmap: a TLD's million delegations share a few. */
+  private final Map<String, int[]> bitmaps = new HashMap<>();
 
-  private ZoneVerifier(Name origin, Instant now, Duration expiryFloor, VerifiedSignatures known, Progress progress) {
+  private ZoneVerifier(Name origin, List<DNSKEYRecord> published, Instant now, Duration expiryFloor,
+      VerifiedSignatures known, Progress progress, int sliceNames) {
     this.origin = origin;
+    this.published = published;
     this.signatures = new SignatureChecks(origin, now, now.plus(expiryFloor), known);
     this.progress = progress;
+    this.sliceNames = sliceNames;
   }
 
   /**
@@ -166,53 +225,194 @@ public final class ZoneVerifier {
    */
   public static VerificationReport verify(Name origin, List<Record> signed, List<DNSKEYRecord> publishedKeySet,
       Instant now, Duration expiryFloor, VerifiedSignatures known, Progress progress) {
-    ZoneVerifier v = new ZoneVerifier(origin, now, expiryFloor, known, progress);
-    v.run(signed, publishedKeySet);
-    return new VerificationReport(v.problems, VerifiedSignatures.of(v.verified, v.verifiedCount));
+    return verify(origin, signed, publishedKeySet, now, expiryFloor, known, progress, SLICE_NAMES);
   }
 
-  private void run(List<Record> signed, List<DNSKEYRecord> published) {
-    nodes = group(signed);
-    Node apex = !nodes.isEmpty() && nodes.get(0).owner.equals(origin) ? nodes.get(0) : null;
-    List<Record> soas = apex == null || apex.rrset(Type.SOA) == null ? List.of() : apex.rrset(Type.SOA);
-    if (soas.size() != 1) {
-      problems.add("the apex " + origin + " has " + soas.size() + " SOA records, expected exactly 1");
+  /** As the public method, checking {@code sliceNames} names at a time. */
+  static VerificationReport verify(Name origin, List<Record> signed, List<DNSKEYRecord> publishedKeySet,
+      Instant now, Duration expiryFloor, VerifiedSignatures known, Progress progress, int sliceNames) {
+    ZoneVerifier v = new ZoneVerifier(origin, publishedKeySet, now, expiryFloor, known, progress, sliceNames);
+    List<Run> runs = v.runs(signed instanceof RandomAccess ? signed : new ArrayList<>(signed));
+    if (!v.ordered) {
+      runs = sortedRuns(runs);
+    }
+    v.total = runs.stream().mapToLong(ZoneVerifier::checkedRecords).sum();
+    for (int from = 0; from < runs.size(); from += sliceNames) {
+      v.check(runs.subList(from, Math.min(runs.size(), from + sliceNames)));
+    }
+    return v.report();
+  }
+
+  /**
+   * Verifies a signed zone held as {@link CompactRecords}, with the same checks and the same report as
+   * {@link #verify(Name, List, List, Instant, Duration, VerifiedSignatures, Progress)}, a slice of owner names at a
+   * time: only one slice's records are dnsjava objects at once, and what the checks need of the names before (the
+   * innermost zone cut, the NSEC chain's last name, the NSEC3 hashes) is carried over. The order of the compact form
+   * is checked again with dnsjava's {@link Name#compareTo}; should the two disagree, the records are checked as a
+   * list, sorted.
+   */
+  public static VerificationReport verify(Name origin, CompactRecords signed, List<DNSKEYRecord> publishedKeySet,
+      Instant now, Duration expiryFloor, VerifiedSignatures known, Progress progress) {
+    return verify(origin, signed, publishedKeySet, now, expiryFloor, known, progress, SLICE_NAMES);
+  }
+
+  /** As the public method, checking about {@code sliceNames} names at a time. */
+  static VerificationReport verify(Name origin, CompactRecords signed, List<DNSKEYRecord> publishedKeySet,
+      Instant now, Duration expiryFloor, VerifiedSignatures known, Progress progress, int sliceNames) {
+    ZoneVerifier v = new ZoneVerifier(origin, publishedKeySet, now, expiryFloor, known, progress, sliceNames);
+    v.total = checkedRecords(signed);
+    for (int from = 0; from < signed.ownerCount(); ) {
+      int to = sliceEnd(signed, from, sliceNames);
+      List<Record> records =
+          IntStream.range(from, to).parallel().mapToObj(signed::recordsOf).flatMap(List::stream).toList();
+      List<Run> runs = v.runs(records);
+      if (!v.ordered) {
+        return verify(origin, signed.toRecords(), publishedKeySet, now, expiryFloor, known, progress, sliceNames);
+      }
+      v.check(runs);
+      from = to;
+    }
+    return v.report();
+  }
+
+  /**
+   * Where the slice from owner {@code from} ends: {@code sliceNames} owners on, and past the other spellings of its
+   * last name (owners are told apart by octets, names are not, RFC 4343 §3), so that no name is in two slices.
+   */
+  private static int sliceEnd(CompactRecords signed, int from, int sliceNames) {
+    int to = (int) Math.min(signed.ownerCount(), (long) from + sliceNames);
+    if (to < signed.ownerCount()) {
+      Name last = signed.ownerName(to - 1);
+      while (to < signed.ownerCount() && signed.ownerName(to).equals(last)) {
+        to++;
+      }
+    }
+    return to;
+  }
+
+  /**
+   * The records whose signatures are checked, for the progress total: all but RRSIGs, one NSEC3 per owner (a name's
+   * extra NSEC3s are reported, not checked). Read from the octets; records outside the zone are counted too.
+   */
+  private static long checkedRecords(CompactRecords signed) {
+    long count = 0;
+    int nsec3Owner = -1;
+    CompactRecords.Cursor cursor = signed.cursor();
+    while (cursor.next()) {
+      int type = cursor.type();
+      if (type == Type.NSEC3 ? cursor.ownerIndex() != nsec3Owner : type != Type.RRSIG) {
+        count++;
+      }
+      if (type == Type.NSEC3) {
+        nsec3Owner = cursor.ownerIndex();
+      }
+    }
+    return count;
+  }
+
+  /** The records of the run whose signatures are checked: all but RRSIGs, one NSEC3. */
+  private static long checkedRecords(Run run) {
+    long count = 0;
+    boolean nsec3 = false;
+    for (Record r : run.records()) {
+      if (r instanceof NSEC3Record) {
+        nsec3 = true;
+      } else if (!(r instanceof RRSIGRecord)) {
+        count++;
+      }
+    }
+    return nsec3 ? count + 1 : count;
+  }
+
+  /** Checks one slice: consecutive names, canonical order, after those of the slices before. */
+  private void check(List<Run> runs) {
+    if (runs.isEmpty() || stopped) {
       return;
     }
-    SOARecord soa = (SOARecord) soas.get(0);
-    signatures.checkKeys(apex.has(Type.DNSKEY) ? apex.rrset(Type.DNSKEY) : List.of(), published, problems);
-
-    assignRoles();
-    checkSignatures();
-    long denialTtl = denialTtl(soa);
-    boolean hasNsec = nodes.stream().anyMatch(n -> n.has(Type.NSEC));
-    List<Record> params = apex.has(Type.NSEC3PARAM) ? apex.rrset(Type.NSEC3PARAM) : List.of();
-    if (!params.isEmpty()) {
-      if (hasNsec) {
-        problems.add("the zone has both NSEC and NSEC3 records");
-      }
-      checkNsec3((NSEC3PARAMRecord) params.get(0), params.size(), denialTtl);
-    } else if (hasNsec) {
-      checkNsec(denialTtl);
-    } else {
-      problems.add("the zone has neither an NSEC chain nor an NSEC3PARAM record at the apex");
+    List<Node> nodes = runs.parallelStream().map(ZoneVerifier::node).toList();
+    if (!apexChecked && !checkApex(nodes.get(0).owner.equals(origin) ? nodes.get(0) : null)) {
+      return;
     }
+    assignRoles(nodes);
+    checkSignatures(nodes);
+    for (Node n : nodes) {
+      hasNsec |= n.has(Type.NSEC);
+    }
+    if (!nsec3Params.isEmpty()) {
+      if (nsec3Param != null) {
+        collectNsec3(nodes);
+        addRequiredNsec3Names(nodes);
+      }
+    } else {
+      chainNsec(nodes);
+    }
+  }
+
+  /**
+   * Checks the apex (null when the first name is not the apex): exactly one SOA, the DNSKEY RRset, the NSEC3PARAM.
+   * False when there is not exactly one SOA: nothing else is checked then.
+   */
+  private boolean checkApex(Node apex) {
+    apexChecked = true;
+    List<Record> soas = apex == null || apex.rrset(Type.SOA) == null ? List.of() : apex.rrset(Type.SOA);
+    if (soas.size() != 1) {
+      apexProblems.add("the apex " + origin + " has " + soas.size() + " SOA records, expected exactly 1");
+      stopped = true;
+      return false;
+    }
+    denialTtl = denialTtl((SOARecord) soas.get(0));
+    signatures.checkKeys(apex.has(Type.DNSKEY) ? apex.rrset(Type.DNSKEY) : List.of(), published, apexProblems);
+    algorithms = signatures.algorithms();
+    nsec3Params = apex.has(Type.NSEC3PARAM) ? apex.rrset(Type.NSEC3PARAM) : List.of();
+    if (!nsec3Params.isEmpty()) {
+      checkNsec3Param((NSEC3PARAMRecord) nsec3Params.get(0), nsec3Params.size());
+    }
+    return true;
+  }
+
+  /** The report, once every slice is checked: the problems of every kind, in the order of the kinds. */
+  private VerificationReport report() {
+    if (!apexChecked) {
+      checkApex(null);
+    }
+    List<String> problems = new ArrayList<>(inputProblems);
+    problems.addAll(apexProblems);
+    if (!stopped) {
+      problems.addAll(rrsetProblems);
+      problems.addAll(nsec3RrsetProblems);
+      problems.addAll(coverageProblems);
+      if (!nsec3Params.isEmpty()) {
+        if (hasNsec) {
+          problems.add("the zone has both NSEC and NSEC3 records");
+        }
+        if (nsec3Param != null) {
+          checkNsec3Chain();
+        }
+        problems.addAll(nsec3Problems);
+      } else if (hasNsec) {
+        // the last name's NSEC points back to the apex (RFC 4034 §4.1.1)
+        checkNsecAt(previousInChain, origin, denialTtl, nsecProblems);
+        problems.addAll(nsecProblems);
+        problems.addAll(belowCutProblems);
+      } else {
+        problems.add("the zone has neither an NSEC chain nor an NSEC3PARAM record at the apex");
+      }
+    }
+    return new VerificationReport(problems, VerifiedSignatures.of(verified, verifiedCount));
   }
 
   /** Consecutive in-zone records with one owner name, in input order. */
   private record Run(Name name, List<Record> records) {}
 
   /**
-   * Groups the records by owner name into nodes in canonical order, reporting records outside the zone and extra
-   * NSEC3s in input order. Input already in canonical order (as the signer emits it) is grouped in one pass, with
-   * one name comparison per name; any other order is sorted by name (a stable sort, so records at one name keep
-   * their input order).
+   * Groups consecutive records with one owner name into runs, reporting records outside the zone and extra NSEC3s
+   * in input order, and notes whether the names inside the zone come in canonical order, checked with one name
+   * comparison per name. {@code records} ends where a name ends. Input already in canonical order (as the signer
+   * emits it) needs nothing more; any other order is sorted by name afterwards ({@link #sortedRuns}).
    */
-  private List<Node> group(List<Record> signed) {
-    List<Record> records = signed instanceof RandomAccess ? signed : new ArrayList<>(signed);
+  private List<Run> runs(List<Record> records) {
     List<Run> runs = new ArrayList<>();
     Set<Name> nsec3Owners = new HashSet<>();
-    boolean ordered = true;
     Name runName = null;
     boolean runInZone = false;
     int runStart = 0;
@@ -226,23 +426,23 @@ public final class ZoneVerifier {
         runName = name;
         runStart = i;
         runInZone = name.subdomain(origin);
-        if (runInZone && ordered && !runs.isEmpty() && name.compareTo(runs.get(runs.size() - 1).name()) <= 0) {
-          ordered = false;
+        if (runInZone) {
+          if (ordered && lastInZone != null && name.compareTo(lastInZone) <= 0) {
+            ordered = false;
+          }
+          lastInZone = name;
         }
       }
       if (!runInZone) {
-        problems.add(name + "/" + Type.string(r.getType()) + " is outside the zone " + origin);
+        inputProblems.add(name + "/" + Type.string(r.getType()) + " is outside the zone " + origin);
       } else if (r instanceof NSEC3Record && !nsec3Owners.add(name)) {
-        problems.add("more than one NSEC3 at " + name);
+        inputProblems.add("more than one NSEC3 at " + name);
       }
     }
     if (runInZone) {
       runs.add(new Run(runName, records.subList(runStart, records.size())));
     }
-    if (!ordered) {
-      runs = sortedRuns(runs);
-    }
-    return runs.parallelStream().map(ZoneVerifier::node).toList();
+    return runs;
   }
 
   /** The runs sorted by name, runs with one name joined in input order. */
@@ -316,15 +516,14 @@ public final class ZoneVerifier {
     }
   }
 
-
   /**
    * Role of every name holding data (NSEC3 owners excluded). A name is occluded when a proper ancestor inside the
    * zone holding data is a delegation (NS, not the apex) or owns a DNAME (RFC 6672 §2.3); it is a delegation when it
-   * has NS and is not the apex. One walk in canonical order: a name's descendants follow it contiguously, so the
-   * innermost cut above the current name is the last cut seen whose subtree has not yet been left.
+   * has NS and is not the apex. One walk in canonical order, continued from slice to slice: a name's descendants
+   * follow it contiguously, so the innermost cut above the current name is the last cut seen whose subtree has not
+   * yet been left.
    */
-  private void assignRoles() {
-    Name cut = null;
+  private void assignRoles(List<Node> nodes) {
     for (Node n : nodes) {
       if (!n.hasData()) {
         continue;
@@ -344,37 +543,37 @@ public final class ZoneVerifier {
   }
 
   /**
-   * Checks every RRset's RRSIGs. The cryptographic checks run in parallel (common fork-join pool);
+   * Checks the RRSIGs of every RRset of the slice. The cryptographic checks run in parallel (common fork-join pool);
    * problems are collected per RRset and reported in canonical order, so the report is deterministic.
    */
-  private void checkSignatures() {
-    Set<Integer> algorithms = signatures.algorithms();
+  private void checkSignatures(List<Node> nodes) {
     List<RrsetCheck> checks = new ArrayList<>();
     for (Node n : nodes) {
       addRrsetChecks(n, checks);
     }
+    int rrsetChecks = checks.size();
     for (Node n : nodes) {
       if (n.nsec3 != null) {
         checks.add(new RrsetCheck(n.nsec3.getName(), Type.NSEC3, List.of(n.nsec3), n.rrsigsOver(Type.NSEC3), true));
       }
     }
-    long total = checks.stream().mapToLong(c -> c.records().size()).sum();
-    AtomicLong checked = new AtomicLong();
     List<Checked> results = checks.parallelStream().map(c -> {
       Checked result = signatures.checkRrset(c, algorithms);
       progress.reached(checked.addAndGet(c.records().size()), total);
       return result;
     }).toList();
-    verifiedCount = results.stream().mapToInt(r -> r.valid().length / 2).sum();
-    verified = new long[2 * verifiedCount];
-    int at = 0;
-    for (Checked r : results) {
-      problems.addAll(r.problems());
-      System.arraycopy(r.valid(), 0, verified, at, r.valid().length);
-      at += r.valid().length;
+    int valid = results.stream().mapToInt(r -> r.valid().length / 2).sum();
+    if (2 * (verifiedCount + valid) > verified.length) {
+      verified = Arrays.copyOf(verified, Math.max(2 * (verifiedCount + valid), 2 * verified.length));
+    }
+    for (int i = 0; i < results.size(); i++) {
+      Checked r = results.get(i);
+      (i < rrsetChecks ? rrsetProblems : nsec3RrsetProblems).addAll(r.problems());
+      System.arraycopy(r.valid(), 0, verified, 2 * verifiedCount, r.valid().length);
+      verifiedCount += r.valid().length / 2;
     }
     for (Node n : nodes) {
-      uncoveredRrsigs(n, problems);
+      uncoveredRrsigs(n, coverageProblems);
     }
   }
 
@@ -403,12 +602,6 @@ public final class ZoneVerifier {
   /** The TTL of NSEC and NSEC3 records: the lesser of the SOA's MINIMUM and its own TTL (RFC 9077 §3). */
   static long denialTtl(SOARecord soa) {
     return Math.min(soa.getMinimum(), soa.getTTL());
-  }
-
-
-  /** The names an NSEC chain must hold: authoritative names and delegations, canonical order (RFC 4035 §2.3). */
-  private List<Node> chain() {
-    return nodes.stream().filter(n -> n.hasData() && n.role != Role.OCCLUDED).toList();
   }
 
   /**
@@ -454,16 +647,19 @@ public final class ZoneVerifier {
         : " lists " + typeNames(listedSet) + ", expected " + typeNames(expectedSet);
   }
 
-  private void checkNsec(long ttl) {
-    List<Node> chain = chain();
-    for (int i = 0; i < chain.size(); i++) {
-      Node node = chain.get(i);
-      Name name = node.dataOwner;
-      Name next = i + 1 < chain.size() ? chain.get(i + 1).dataOwner : origin;
-      checkNsecAt(node, next, ttl, problems);
-    }
+  /**
+   * Checks the NSEC chain through the slice's names (RFC 4035 §2.3: authoritative names and delegations, canonical
+   * order), each name's NSEC once the next name is known; the last name's NSEC is checked by {@link #report}.
+   */
+  private void chainNsec(List<Node> nodes) {
     for (Node n : nodes) {
-      checkNoNsecBelowCut(n, problems);
+      if (n.hasData() && n.role != Role.OCCLUDED) {
+        if (previousInChain != null) {
+          checkNsecAt(previousInChain, n.dataOwner, denialTtl, nsecProblems);
+        }
+        previousInChain = n;
+      }
+      checkNoNsecBelowCut(n, belowCutProblems);
     }
   }
 
@@ -503,31 +699,38 @@ public final class ZoneVerifier {
   }
 
   /**
-   * A name that needs an NSEC3 (RFC 5155 §7.1): a name in the chain, or an empty non-terminal (node null) above
-   * one. {@code mandatory} is false where opt-out may leave it out: an insecure delegation, or an empty non-terminal
-   * that leads only to insecure delegations (RFC 5155 §6).
+   * A name that needs an NSEC3 (RFC 5155 §7.1): a name in the chain, or an empty non-terminal above one, with what
+   * its NSEC3 is checked against. {@code mandatory} is false where opt-out may leave it out: an insecure delegation,
+   * or an empty non-terminal that leads only to insecure delegations (RFC 5155 §6). Names below a cut are on the
+   * path only, never required.
    */
   private static final class Required {
     final Name name;
-    final Node node;
+    /** An empty non-terminal. */
+    final boolean ent;
+    /** The types its NSEC3 must list; null for names below a cut. */
+    final int[] expected;
     boolean mandatory;
+    /** Its RFC 5155 §5 hash, once computed. */
+    byte[] hash;
 
-    Required(Name name, Node node, boolean mandatory) {
+    Required(Name name, boolean ent, int[] expected, boolean mandatory) {
       this.name = name;
-      this.node = node;
+      this.ent = ent;
+      this.expected = expected;
       this.mandatory = mandatory;
     }
   }
 
   /**
-   * The names that need an NSEC3, canonical order. One walk over the sorted names with the path of data names and
-   * empty non-terminals above the current name: the labels between the deepest name on that path and the current
-   * name are empty non-terminals met for the first time, and they sort after every name before (a subtree is
-   * contiguous in canonical order).
+   * Adds the slice's names that need an NSEC3, canonical order, and hashes them (in parallel, common fork-join
+   * pool). One walk over the sorted names, continued from slice to slice, with the path of data names and empty
+   * non-terminals above the current name: the labels between the deepest name on that path and the current name are
+   * empty non-terminals met for the first time, and they sort after every name before (a subtree is contiguous in
+   * canonical order). An empty non-terminal becomes mandatory when a mandatory name is found below it, later.
    */
-  private List<Required> requiredNsec3Names() {
-    List<Required> required = new ArrayList<>();
-    Deque<Required> path = new ArrayDeque<>();
+  private void addRequiredNsec3Names(List<Node> nodes) {
+    int start = required.size();
     for (Node n : nodes) {
       if (!n.hasData()) {
         continue;
@@ -536,14 +739,15 @@ public final class ZoneVerifier {
       while (!path.isEmpty() && !name.subdomain(path.peek().name)) {
         path.pop();
       }
-      Required here = new Required(name, n, !(n.role == Role.DELEGATION && !n.has(Type.DS)));
+      boolean mandatory = !(n.role == Role.DELEGATION && !n.has(Type.DS));
+      Required here = new Required(name, false, n.role == Role.OCCLUDED ? null : expectedNsec3Types(n), mandatory);
       if (n.role != Role.OCCLUDED) {
         if (here.mandatory) {
-          path.forEach(above -> above.mandatory |= above.node == null);
+          path.forEach(above -> above.mandatory |= above.ent);
         }
         if (!path.isEmpty()) {
           for (int strip = name.labels() - path.peek().name.labels() - 1; strip >= 1; strip--) {
-            Required ent = new Required(new Name(name, strip), null, here.mandatory);
+            Required ent = new Required(new Name(name, strip), true, new int[0], here.mandatory);
             required.add(ent);
             path.push(ent);
           }
@@ -552,26 +756,45 @@ public final class ZoneVerifier {
       }
       path.push(here);
     }
-    return required;
+    byte[] salt = nsec3Param.getSalt();
+    int iterations = nsec3Param.getIterations();
+    required.subList(start, required.size()).parallelStream().forEach(r -> r.hash = hash(r.name, salt, iterations));
   }
 
-  /** An NSEC3 with its owner's hash decoded. */
-  private record HashedNsec3(byte[] hash, NSEC3Record nsec3) {}
+  /**
+   * The types the NSEC3 of a name in the chain lists: its types, and RRSIG where the name has signed RRsets (an
+   * authoritative name, or a delegation with DS). Shared between names with the same types.
+   */
+  private int[] expectedNsec3Types(Node node) {
+    int[] expected = expectedTypes(node);
+    if (node.role == Role.AUTHORITATIVE || Arrays.binarySearch(expected, Type.DS) >= 0) {
+      expected = expectedTypes(node, Type.RRSIG);
+    }
+    int[] types = expected;
+    return bitmaps.computeIfAbsent(Arrays.toString(types), k -> types);
+  }
 
-  private void checkNsec3(NSEC3PARAMRecord param, int paramCount, long ttl) {
+  /** An NSEC3 with its owner's hash decoded, and what the chain check reads of it. */
+  private record HashedNsec3(byte[] hash, Name owner, byte[] next, int[] types, int flags) {}
+
+  /** Checks the apex's NSEC3PARAM; the NSEC3 chain is checked when its hash algorithm is SHA-1. */
+  private void checkNsec3Param(NSEC3PARAMRecord param, int paramCount) {
     if (paramCount > 1) {
-      problems.add("more than one NSEC3PARAM at the apex");
+      nsec3Problems.add("more than one NSEC3PARAM at the apex");
     }
     if (param.getHashAlgorithm() != 1) {
-      problems.add("NSEC3PARAM hash algorithm " + param.getHashAlgorithm() + " is not SHA-1 (RFC 5155 §11)");
+      nsec3Problems.add("NSEC3PARAM hash algorithm " + param.getHashAlgorithm() + " is not SHA-1 (RFC 5155 §11)");
       return;
     }
     if (param.getFlags() != 0) {
-      problems.add("NSEC3PARAM flags are " + param.getFlags() + ", must be 0 (RFC 5155 §4.1.2)");
+      nsec3Problems.add("NSEC3PARAM flags are " + param.getFlags() + ", must be 0 (RFC 5155 §4.1.2)");
     }
-    List<Required> required = requiredNsec3Names();
+    nsec3Param = param;
+  }
+
+  /** Checks the owner, parameters and TTL of the slice's NSEC3 records and keeps what the chain check needs. */
+  private void collectNsec3(List<Node> nodes) {
     base32 b32 = new base32(base32.Alphabet.BASE32HEX, false, false);
-    List<HashedNsec3> hashed = new ArrayList<>();
     for (Node node : nodes) {
       NSEC3Record n = node.nsec3;
       if (n == null) {
@@ -580,18 +803,24 @@ public final class ZoneVerifier {
       byte[] hash = n.getName().labels() == origin.labels() + 1 && new Name(n.getName(), 1).equals(origin)
           ? ownerHash(n.getName().getLabelString(0), b32) : null;
       if (hash == null || hash.length != 20) {
-        problems.add("NSEC3 at " + n.getName() + ": owner is not a base32hex SHA-1 hash directly below the apex");
+        nsec3Problems.add("NSEC3 at " + n.getName() + ": owner is not a base32hex SHA-1 hash directly below the apex");
         continue;
       }
-      hashed.add(new HashedNsec3(hash, n));
-      if (n.getHashAlgorithm() != param.getHashAlgorithm() || n.getIterations() != param.getIterations()
-          || !Arrays.equals(n.getSalt(), param.getSalt())) {
-        problems.add("NSEC3 at " + n.getName() + " has parameters that differ from the NSEC3PARAM");
+      hashed.add(new HashedNsec3(hash, n.getName(), n.getNext(), n.getTypes(), n.getFlags()));
+      if (n.getHashAlgorithm() != nsec3Param.getHashAlgorithm() || n.getIterations() != nsec3Param.getIterations()
+          || !Arrays.equals(n.getSalt(), nsec3Param.getSalt())) {
+        nsec3Problems.add("NSEC3 at " + n.getName() + " has parameters that differ from the NSEC3PARAM");
       }
-      if (n.getTTL() != ttl) {
-        problems.add("NSEC3 at " + n.getName() + " has TTL " + n.getTTL() + ", expected " + ttl + " (RFC 9077 §3)");
+      if (n.getTTL() != denialTtl) {
+        nsec3Problems.add(
+            "NSEC3 at " + n.getName() + " has TTL " + n.getTTL() + ", expected " + denialTtl + " (RFC 9077 §3)");
       }
     }
+  }
+
+  /** Checks the NSEC3 chain (RFC 5155 §7.1) once every name is met: its order, and an NSEC3 for every name needing one. */
+  private void checkNsec3Chain() {
+    base32 b32 = new base32(base32.Alphabet.BASE32HEX, false, false);
     // Hash order; canonical name order gives it already for well-formed owners, the sort only confirms it. Two
     // owners decoding to one hash keep the later one, as a map would.
     hashed.sort((a, b) -> Arrays.compareUnsigned(a.hash(), b.hash()));
@@ -603,26 +832,22 @@ public final class ZoneVerifier {
     }
     byte[][] hashes = chain.stream().map(HashedNsec3::hash).toArray(byte[][]::new);
     for (int i = 0; i < hashes.length; i++) {
-      NSEC3Record n = chain.get(i).nsec3();
+      HashedNsec3 n = chain.get(i);
       byte[] next = hashes[(i + 1) % hashes.length];
-      if (!Arrays.equals(n.getNext(), next)) {
-        problems.add("NSEC3 at " + n.getName() + " points to " + b32.toString(n.getNext()).toLowerCase()
+      if (!Arrays.equals(n.next(), next)) {
+        nsec3Problems.add("NSEC3 at " + n.owner() + " points to " + b32.toString(n.next()).toLowerCase()
             + ", expected the next hash " + b32.toString(next).toLowerCase());
       }
     }
-    byte[] salt = param.getSalt();
-    int iterations = param.getIterations();
-    // Every name is hashed and checked on its own, in parallel (common fork-join pool); the problems stay in the
-    // names' order. The flags of matched NSEC3s are read only after the stream completes.
+    // Every name is checked on its own, in parallel (common fork-join pool); the problems stay in the names' order.
+    // The flags of matched NSEC3s are read only after the stream completes.
     boolean[] matched = new boolean[hashes.length];
     IntStream.range(0, required.size()).parallel()
-        .mapToObj(i -> checkNsec3For(required.get(i), hash(required.get(i).name, salt, iterations), chain, hashes,
-            matched, b32))
-        .filter(Objects::nonNull).toList().forEach(problems::add);
+        .mapToObj(i -> checkNsec3For(required.get(i), chain, hashes, matched, b32))
+        .filter(Objects::nonNull).toList().forEach(nsec3Problems::add);
     for (int i = 0; i < matched.length; i++) {
       if (!matched[i]) {
-        problems.add("NSEC3 at " + chain.get(i).nsec3().getName()
-            + " matches no authoritative name or empty non-terminal");
+        nsec3Problems.add("NSEC3 at " + chain.get(i).owner() + " matches no authoritative name or empty non-terminal");
       }
     }
   }
@@ -660,27 +885,17 @@ public final class ZoneVerifier {
   }
 
   /** The problem with the NSEC3 of one name that needs one, or null; marks the NSEC3 it finds as matched. */
-  private static String checkNsec3For(Required e, byte[] hash, List<HashedNsec3> chain, byte[][] hashes,
-      boolean[] matched, base32 b32) {
-    int at = Arrays.binarySearch(hashes, hash, Arrays::compareUnsigned);
-    boolean ent = e.node == null;
+  private static String checkNsec3For(Required e, List<HashedNsec3> chain, byte[][] hashes, boolean[] matched,
+      base32 b32) {
+    int at = Arrays.binarySearch(hashes, e.hash, Arrays::compareUnsigned);
     if (at < 0) {
       return e.mandatory || !coveredByOptOut(chain, -at - 1)
-          ? "no NSEC3 for " + (ent ? "empty non-terminal " : "") + e.name + " (hash " + b32.toString(hash).toLowerCase()
-              + ")"
+          ? "no NSEC3 for " + (e.ent ? "empty non-terminal " : "") + e.name + " (hash "
+              + b32.toString(e.hash).toLowerCase() + ")"
           : null;
     }
     matched[at] = true;
-    int[] expected;
-    if (ent) {
-      expected = new int[0];
-    } else {
-      expected = expectedTypes(e.node);
-      if (e.node.role == Role.AUTHORITATIVE || Arrays.binarySearch(expected, Type.DS) >= 0) {
-        expected = expectedTypes(e.node, Type.RRSIG);
-      }
-    }
-    String mismatch = bitmapMismatch(chain.get(at).nsec3().getTypes(), expected);
+    String mismatch = bitmapMismatch(chain.get(at).types(), e.expected);
     return mismatch == null ? null : "NSEC3 for " + e.name + mismatch;
   }
 
@@ -694,7 +909,7 @@ public final class ZoneVerifier {
     }
     // the last NSEC3 wraps around and covers hashes below the first
     HashedNsec3 before = chain.get(insertionPoint > 0 ? insertionPoint - 1 : chain.size() - 1);
-    return (before.nsec3().getFlags() & NSEC3Record.Flags.OPT_OUT) != 0;
+    return (before.flags() & NSEC3Record.Flags.OPT_OUT) != 0;
   }
 
   /** One SHA-1 digest per thread: the names of a large zone are hashed in parallel. */

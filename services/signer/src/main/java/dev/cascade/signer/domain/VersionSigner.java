@@ -18,10 +18,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 
 /**
  * Signs one unsigned version, incrementally from the zone's previous signed version when there is one, and puts the
@@ -127,16 +127,16 @@ public final class VersionSigner {
       passReason = "the unsigned version the previous one was made from is not at hand";
     }
     ZoneSigner signer = new ZoneSigner(clock, threads, progress.of(Phase.SIGN));
-    List<Record> unsignedRecords = unsigned.toRecords();
     String fullSigningReason;
     if (previous instanceof PreviousSigned.Available available) {
       try {
         SignedZone incremental =
-            signer.resign(origin, available.records().toRecords(), unsignedRecords, keys, dnskeyTtl, policy.signing(),
-                    signedSerial)
+            signer.resign(origin, available.records().toRecords(), unsigned.toRecords(), keys, dnskeyTtl,
+                    policy.signing(), signedSerial)
                 .zone();
         CompactRecords records = CompactRecords.ofSorted(incremental.records());
-        Gate gate = gate(origin, incremental.records(), publishedKeySet, policy);
+        Gate gate = gate(() -> ZoneVerifier.verify(origin, incremental.records(), publishedKeySet, clock.instant(),
+            policy.expiryFloor(), known, progress.of(Phase.VERIFY)));
         if (gate.problem() == null) {
           return signed(signedSerial, records, null, incremental.stats(), policy, startedAt, passReason, null,
               gate.verified());
@@ -150,9 +150,9 @@ public final class VersionSigner {
     } else {
       fullSigningReason = "the zone has no signed version yet";
     }
-    SignedZone full;
+    FullSigning full;
     try {
-      full = signer.sign(origin, unsignedRecords, keys, dnskeyTtl, policy.signing(), signedSerial);
+      full = signFull(signer, origin, unsigned, keys, dnskeyTtl, policy, signedSerial);
     } catch (RuntimeException e) {
       return new SigningOutcome.Failed("signing failed: " + describe(e));
     }
@@ -160,8 +160,25 @@ public final class VersionSigner {
     if (gate.problem() != null) {
       return new SigningOutcome.Failed(gate.problem());
     }
-    return signed(signedSerial, CompactRecords.ofSorted(full.records()), null, full.stats(), policy, startedAt,
-        passReason, fullSigningReason, gate.verified());
+    return signed(signedSerial, full.records(), null, full.stats(), policy, startedAt, passReason, fullSigningReason,
+        gate.verified());
+  }
+
+  /** A zone signed in full: its records, and the signing's counts. */
+  private record FullSigning(CompactRecords records, SigningStats stats) {}
+
+  /**
+   * Signs the zone in full straight into its compact form: the signer hands its records over in canonical order, as
+   * the builder takes them, so the signed zone never exists as a list of dnsjava records (issue 8: those cost several
+   * hundred octets a record, the compact form about its wire size). The unsigned records, decoded for the signer,
+   * are dropped on return, before the gate runs.
+   */
+  private static FullSigning signFull(ZoneSigner signer, Name origin, CompactRecords unsigned, List<SigningKey> keys,
+      long dnskeyTtl, ZonePolicy policy, long signedSerial) {
+    CompactRecords.Builder records = CompactRecords.builder();
+    SigningStats stats =
+        signer.sign(origin, unsigned.toRecords(), keys, dnskeyTtl, policy.signing(), signedSerial, records::add);
+    return new FullSigning(records.build(), stats);
   }
 
   /** A signing as a change: its outcome, or why there is none and the zone is signed by a pass over it. */
@@ -223,18 +240,23 @@ public final class VersionSigner {
     if (report instanceof ChangeReport.Failed failed) {
       return new Gate("verification gate: " + summarise(failed.problems()), VerifiedSignatures.none());
     }
-    return report.passed() ? new Gate(null, known) : gate(origin, records.toRecords(), publishedKeySet, policy);
+    return report.passed() ? new Gate(null, known) : gate(origin, records, publishedKeySet, policy);
   }
 
   /** What the verification gate said: null or the failure reason, and the signatures it found valid. */
   private record Gate(String problem, VerifiedSignatures verified) {}
 
-  /** Runs the verification gate on {@code signed}. */
-  private Gate gate(Name origin, List<Record> signed, List<DNSKEYRecord> publishedKeySet, ZonePolicy policy) {
+  /** Runs the whole-zone verification gate on {@code signed}, a slice of names at a time ({@link ZoneVerifier}). */
+  private Gate gate(Name origin, CompactRecords signed, List<DNSKEYRecord> publishedKeySet, ZonePolicy policy) {
+    return gate(() -> ZoneVerifier.verify(origin, signed, publishedKeySet, clock.instant(), policy.expiryFloor(), known,
+        progress.of(Phase.VERIFY)));
+  }
+
+  /** Runs a whole-zone verification gate: {@code verification}, and what went wrong with it if it threw. */
+  private static Gate gate(Supplier<VerificationReport> verification) {
     VerificationReport report;
     try {
-      report = ZoneVerifier.verify(origin, signed, publishedKeySet, clock.instant(), policy.expiryFloor(), known,
-          progress.of(Phase.VERIFY));
+      report = verification.get();
     } catch (RuntimeException e) {
       return new Gate("verification gate failed to run: " + describe(e), VerifiedSignatures.none());
     }
