@@ -333,30 +333,47 @@ public final class CompactRecords {
   }
 
   /**
-   * Octets of canonical records gathered before they go to the digest in one update: a digest update per record
-   * costs more in calls than in hashing (records are tens of octets); no official reference.
+   * Octets of canonical records gathered before they go to a digest in one update: a digest update per record costs
+   * more in calls than in hashing (records are tens of octets); no official reference.
    */
   private static final int DIGEST_BATCH = 64 << 10;
 
   /** Adds every record, in order, to {@code digest} as {@link ZoneDigest#add(Record)} would, from the octets. */
   public void addTo(ZoneDigest digest) {
-    Cursor cursor = cursor();
+    canonicalWire(0, ownerCount, digest::add);
+  }
+
+  /** Takes octets in order, as a message digest's update does. */
+  interface OctetSink {
+    void update(byte[] octets, int offset, int length);
+  }
+
+  /**
+   * Hands {@code sink} the canonical wire form (RFC 4034 §6.2) of every record of the owner names {@code [from, to)},
+   * in order, gathered into updates of about {@value #DIGEST_BATCH} octets.
+   */
+  void canonicalWire(int from, int to, OctetSink sink) {
+    if (from >= to) {
+      return;
+    }
+    Cursor cursor = cursorAt(from);
     byte[] batch = new byte[DIGEST_BATCH + MAX_RECORD_BYTES];
     int filled = 0;
-    while (cursor.next()) {
+    while (cursor.next() && cursor.ownerIndex() < to) {
       int end = CanonicalWire.write(cursor, batch, filled);
       if (end < 0) {
-        digest.add(batch, 0, filled);
+        sink.update(batch, 0, filled);
         filled = 0;
-        digest.add(cursor.toRecord());
+        byte[] decoded = cursor.toRecord().toWireCanonical();
+        sink.update(decoded, 0, decoded.length);
       } else if (end >= DIGEST_BATCH) {
-        digest.add(batch, 0, end);
+        sink.update(batch, 0, end);
         filled = 0;
       } else {
         filled = end;
       }
     }
-    digest.add(batch, 0, filled);
+    sink.update(batch, 0, filled);
   }
 
   /** Every record as a dnsjava object, in canonical order; for small sets and tests. */

@@ -38,9 +38,6 @@ final class RunDigests {
 
   private static final int SHA256_BYTES = 32;
 
-  /** Octets gathered before one digest update; per-record updates cost more in calls than in hashing. */
-  private static final int BATCH = 64 << 10;
-
   /**
    * Owner names of a version taken unchanged from another: the owner names {@code [newStart, newStart + length)} of
    * the new version are {@code [oldStart, oldStart + length)} of the old one, with the same records.
@@ -177,23 +174,7 @@ final class RunDigests {
   private static void digestRun(CompactRecords records, int[] starts, int run, byte[] digests) {
     int end = run + 1 < starts.length ? starts[run + 1] : records.ownerCount();
     MessageDigest sha = sha256();
-    byte[] batch = new byte[BATCH + CompactRecords.MAX_RECORD_BYTES];
-    int filled = 0;
-    CompactRecords.Cursor cursor = records.cursorAt(starts[run]);
-    while (cursor.next() && cursor.ownerIndex() < end) {
-      int written = CanonicalWire.write(cursor, batch, filled);
-      if (written < 0) {
-        sha.update(batch, 0, filled);
-        filled = 0;
-        sha.update(cursor.toRecord().toWireCanonical());
-      } else if (written >= BATCH) {
-        sha.update(batch, 0, written);
-        filled = 0;
-      } else {
-        filled = written;
-      }
-    }
-    sha.update(batch, 0, filled);
+    records.canonicalWire(starts[run], end, sha::update);
     byte[] digest = sha.digest();
     System.arraycopy(digest, 0, digests, run * SHA256_BYTES, SHA256_BYTES);
   }
