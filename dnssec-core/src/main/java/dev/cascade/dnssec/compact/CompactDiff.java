@@ -20,8 +20,15 @@ import org.xbill.DNS.Record;
  */
 public record CompactDiff(CompactRecords removed, CompactRecords added) {
 
-  /** What changed from {@code older} to {@code newer}. */
+  /**
+   * What changed from {@code older} to {@code newer}: the difference {@code newer} was made of {@code older} with, when
+   * it was ({@link #applyTo}), else one merge pass over both.
+   */
   public static CompactDiff between(CompactRecords older, CompactRecords newer) {
+    CompactDiff known = newer.differenceFrom(older);
+    if (known != null) {
+      return known;
+    }
     CompactRecords.Builder removed = CompactRecords.builder();
     CompactRecords.Builder added = CompactRecords.builder();
     merge(older, newer, removed, added, null);
@@ -59,7 +66,7 @@ public record CompactDiff(CompactRecords removed, CompactRecords added) {
    */
   public CompactRecords applyTo(CompactRecords older) {
     if ((long) (removed.ownerCount() + added.ownerCount()) * LOOKUPS_PER_MERGE > older.ownerCount()) {
-      return applyExactly(older, removed, added);
+      return remembered(older, applyExactly(older, removed, added));
     }
     CompactRecords.Builder out = CompactRecords.builder();
     List<RunDigests.Span> unchanged = new ArrayList<>();
@@ -83,6 +90,21 @@ public record CompactDiff(CompactRecords removed, CompactRecords added) {
     RunDigests runs = older.knownRunDigests();
     if (runs != null) {
       newer.knowRunDigests(runs.after(unchanged, newer));
+    }
+    return remembered(older, newer);
+  }
+
+  /**
+   * A difference is remembered with the version it made when it is what {@link #between} would compute (it removes
+   * nothing it adds again) and small: at most this share of the version's records, so a version never holds a large
+   * difference alive (a whole zone re-signed); no official reference.
+   */
+  private static final int REMEMBERED_SHARE = 8;
+
+  /** {@code newer}, remembering that it is {@code older} changed by this difference when {@link #REMEMBERED_SHARE} allows. */
+  private CompactRecords remembered(CompactRecords older, CompactRecords newer) {
+    if ((long) size() * REMEMBERED_SHARE <= newer.size() && intersection(removed, added).isEmpty()) {
+      newer.madeOf(older, this);
     }
     return newer;
   }

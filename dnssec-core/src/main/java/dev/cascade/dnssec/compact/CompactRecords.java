@@ -52,6 +52,14 @@ public final class CompactRecords {
   private final long wireBytes;
   /** The content digest's runs, once computed or carried over from the version this one was made of. */
   private volatile RunDigests runDigests;
+  /** The version this one was made of by a small difference, and that difference; null otherwise. */
+  private volatile Provenance provenance;
+
+  /**
+   * A version's base, weakly held so that versions made one of another never keep each other alive, and the
+   * difference from it, which {@link CompactDiff#between} then returns instead of merging the two.
+   */
+  private record Provenance(java.lang.ref.WeakReference<CompactRecords> base, CompactDiff difference) {}
 
   private CompactRecords(
       byte[][] pages, long[] pageWireBytes, long[] ownerAt, int[] firstRecord, int ownerCount, long wireBytes) {
@@ -320,6 +328,17 @@ public final class CompactRecords {
       runDigests = known;
     }
     return known;
+  }
+
+  /** Remembers that this version is {@code base} changed by exactly {@code difference} ({@link CompactDiff#applyTo}). */
+  void madeOf(CompactRecords base, CompactDiff difference) {
+    provenance = new Provenance(new java.lang.ref.WeakReference<>(base), difference);
+  }
+
+  /** The difference from {@code base} to this version if this version was made of it, else null. */
+  CompactDiff differenceFrom(CompactRecords base) {
+    Provenance known = provenance;
+    return known != null && known.base().get() == base ? known.difference() : null;
   }
 
   /** The runs of the content digest if computed already, else null. */

@@ -89,6 +89,8 @@ class CompactDiffTest {
         assertEquals(wires(current), wires(applied), "sequence " + sequence + " version " + v);
         // The digest carried over from the runs the difference left alone equals one computed afresh.
         assertEquals(CompactRecords.of(current.toRecords()).digest(), applied.digest(), "sequence " + sequence);
+        // The version made by a small difference hands it back instead of a merge computing it again.
+        org.junit.jupiter.api.Assertions.assertSame(diff, CompactDiff.between(previous, applied));
         previous = applied;
       }
     }
@@ -121,6 +123,15 @@ class CompactDiffTest {
     // A difference applied to the version made of it: the shared pages serve the next version as well.
     CompactDiff back = CompactDiff.between(current, previous);
     assertEquals(wires(previous), wires(back.applyTo(applied)));
+    // A difference that removes a record and adds it again makes the same version, but is not what changed: what
+    // changed is computed, not taken from it.
+    CompactRecords kept = previous.owners(1, 2);
+    CompactDiff roundabout = new CompactDiff(CompactRecords.of(concat(diff.removed(), kept)),
+        CompactRecords.of(concat(diff.added(), kept)));
+    CompactRecords sameVersion = roundabout.applyTo(previous);
+    assertEquals(wires(current), wires(sameVersion));
+    assertEquals(wires(diff.removed()), wires(CompactDiff.between(previous, sameVersion).removed()));
+    assertEquals(wires(diff.added()), wires(CompactDiff.between(previous, sameVersion).added()));
   }
 
   @Test
@@ -170,6 +181,12 @@ class CompactDiffTest {
       assertEquals(next.digest(), applied.digest(), "version " + v);
       version = applied;
     }
+  }
+
+  private static List<Record> concat(CompactRecords a, CompactRecords b) {
+    List<Record> all = new ArrayList<>(a.toRecords());
+    all.addAll(b.toRecords());
+    return all;
   }
 
   private static Record txt(Name name, String text) {

@@ -31,23 +31,13 @@ public final class ZoneSnapshot {
   private final CompactRecords records;
   /** Oldest first; the last one ends at this version. */
   private final List<Delta> history;
-  /**
-   * The version this one was made from by {@link #apply}, and the difference applied, or null: the difference is
-   * then known and {@link #after} need not compute it.
-   */
-  private final MadeFrom madeFrom;
 
-  /** A snapshot's base version and the difference that made the snapshot of it. */
-  private record MadeFrom(String versionId, CompactDiff diff) {}
-
-  private ZoneSnapshot(Name origin, String versionId, SOARecord soa, CompactRecords records, List<Delta> history,
-      MadeFrom madeFrom) {
+  private ZoneSnapshot(Name origin, String versionId, SOARecord soa, CompactRecords records, List<Delta> history) {
     this.origin = origin;
     this.versionId = versionId;
     this.soa = soa;
     this.records = records;
     this.history = List.copyOf(history);
-    this.madeFrom = madeFrom;
   }
 
   /**
@@ -93,7 +83,7 @@ public final class ZoneSnapshot {
       throw new InvalidZoneException(soas.isEmpty() ? "no SOA record at the apex " + origin
           : "more than one SOA record at " + origin);
     }
-    return new ZoneSnapshot(origin, versionId, (SOARecord) soas.get(0), records, List.of(), null);
+    return new ZoneSnapshot(origin, versionId, (SOARecord) soas.get(0), records, List.of());
   }
 
   /**
@@ -101,27 +91,22 @@ public final class ZoneSnapshot {
    * difference from previous to this one, trimmed to the newest {@code maxDiffs} differences and to at most
    * {@code maxDiffsPercent} % of this version's record count in all (reference Cascade's {@code [server.outbound]
    * max-diffs} and {@code max-diffs-size}). Without a previous version, or when the serial did not increase (RFC 1982:
-   * a secondary would not take it), there is no history. The difference is the one {@link #apply} made this version
-   * with when previous is its base and the difference removes no record it adds again, so it holds exactly what
-   * changed; else it is computed.
+   * a secondary would not take it), there is no history. A version that {@link #apply} made of previous by a small
+   * difference has that difference at hand ({@link CompactDiff#between}), so it is not computed again.
    */
   public ZoneSnapshot after(Optional<ZoneSnapshot> previous, int maxDiffs, int maxDiffsPercent) {
     if (previous.isEmpty() || maxDiffs == 0 || Serial.compare(serial(), previous.get().serial()) <= 0) {
-      return new ZoneSnapshot(origin, versionId, soa, records, List.of(), null);
+      return new ZoneSnapshot(origin, versionId, soa, records, List.of());
     }
     ZoneSnapshot before = previous.get();
     List<Delta> deltas = new ArrayList<>(before.history);
-    CompactDiff diff = madeFrom != null && madeFrom.versionId().equals(before.versionId)
-            && CompactDiff.between(madeFrom.diff().removed(), madeFrom.diff().added()).size() == madeFrom.diff().size()
-        ? madeFrom.diff()
-        : CompactDiff.between(before.records, records);
-    deltas.add(new Delta(before.soa, soa, diff));
+    deltas.add(new Delta(before.soa, soa, CompactDiff.between(before.records, records)));
     long budget = (long) records.size() * maxDiffsPercent / 100;
     long total = deltas.stream().mapToLong(d -> d.diff().size()).sum();
     while (!deltas.isEmpty() && (deltas.size() > maxDiffs || total > budget)) {
       total -= deltas.remove(0).diff().size();
     }
-    return new ZoneSnapshot(origin, versionId, soa, records, deltas, null);
+    return new ZoneSnapshot(origin, versionId, soa, records, deltas);
   }
 
   /**
@@ -159,7 +144,7 @@ public final class ZoneSnapshot {
     } catch (IllegalArgumentException e) {
       throw new InvalidZoneException("the difference is not one from version " + versionId + ": " + e.getMessage());
     }
-    return new ZoneSnapshot(origin, nextVersionId, nextSoa, next, List.of(), new MadeFrom(versionId, diff));
+    return new ZoneSnapshot(origin, nextVersionId, nextSoa, next, List.of());
   }
 
   /**
