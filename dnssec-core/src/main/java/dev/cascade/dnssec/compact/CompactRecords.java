@@ -4,9 +4,13 @@ import dev.cascade.dnssec.zone.CanonicalOrder;
 import dev.cascade.dnssec.zone.ZoneDigest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.xbill.DNS.DNSInput;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -59,7 +63,7 @@ public final class CompactRecords {
    * A version's base, weakly held so that versions made one of another never keep each other alive, and the
    * difference from it, which {@link CompactDiff#between} then returns instead of merging the two.
    */
-  private record Provenance(java.lang.ref.WeakReference<CompactRecords> base, CompactDiff difference) {}
+  private record Provenance(WeakReference<CompactRecords> base, CompactDiff difference) {}
 
   private CompactRecords(
       byte[][] pages, long[] pageWireBytes, long[] ownerAt, int[] firstRecord, int ownerCount, long wireBytes) {
@@ -243,7 +247,7 @@ public final class CompactRecords {
 
   /** How many of this version's pages {@code other} holds too, the same arrays: what the two share in memory. */
   int pagesSharedWith(CompactRecords other) {
-    java.util.Set<byte[]> theirs = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    Set<byte[]> theirs = Collections.newSetFromMap(new IdentityHashMap<>());
     theirs.addAll(Arrays.asList(other.pages));
     return (int) Arrays.stream(pages).filter(theirs::contains).count();
   }
@@ -332,7 +336,7 @@ public final class CompactRecords {
 
   /** Remembers that this version is {@code base} changed by exactly {@code difference} ({@link CompactDiff#applyTo}). */
   void madeOf(CompactRecords base, CompactDiff difference) {
-    provenance = new Provenance(new java.lang.ref.WeakReference<>(base), difference);
+    provenance = new Provenance(new WeakReference<>(base), difference);
   }
 
   /** The difference from {@code base} to this version if this version was made of it, else null. */
