@@ -28,6 +28,14 @@ public final class ContentManifests {
   public static final int MAX_CHAIN = 10;
 
   /**
+   * Chain length at which a writer copies a version whole in the background ({@link BackgroundSnapshots}), so that
+   * the next differences start from the copy and no version has to go out whole on its way to publication. Half of
+   * {@link #MAX_CHAIN}: the copy has as many versions' time to be written before one would have to; no official
+   * reference.
+   */
+  public static final int SNAPSHOT_CHAIN = MAX_CHAIN / 2;
+
+  /**
    * Largest difference sent as one, in % of the version's records: a larger one costs about as much to send as the
    * whole version, and the next rebuild is cheaper from a whole version. 20 %, reference Cascade's {@code
    * [server.outbound] max-diffs-size}, the size past which it stops keeping differences.

@@ -1,5 +1,6 @@
 package dev.cascade.loader.pipeline;
 
+import dev.cascade.content.BackgroundSnapshots;
 import dev.cascade.content.ContentManifests;
 import dev.cascade.content.ContentWriter;
 import dev.cascade.dnssec.compact.CompactDiff;
@@ -75,6 +76,7 @@ public class ZoneRegistryConsumer {
   private final StepProgressEmitter progress;
   private final LoaderState state;
   private final ContentWriter contentWriter;
+  private final BackgroundSnapshots snapshots;
   private final EventHandling handling;
   private final ZoneLoader zoneLoader;
   /**
@@ -101,6 +103,7 @@ public class ZoneRegistryConsumer {
       StepProgressEmitter progress,
       LoaderState state,
       ContentWriter contentWriter,
+      BackgroundSnapshots snapshots,
       EventHandling handling,
       @ConfigProperty(name = "cascade.loader.max-zone-bytes") long maxZoneBytes) {
     this.zoneLoader = new ZoneLoader(maxZoneBytes);
@@ -109,6 +112,7 @@ public class ZoneRegistryConsumer {
     this.progress = progress;
     this.state = state;
     this.contentWriter = contentWriter;
+    this.snapshots = snapshots;
     this.handling = handling;
   }
 
@@ -142,6 +146,7 @@ public class ZoneRegistryConsumer {
       LOG.infof("zone %s removed, forgetting its last loaded version", zone);
       lastLoaded.remove(zone);
       lastRead.remove(zone);
+      snapshots.forget(zone);
       state.forget(zone, eventId);
     } else {
       LOG.warnf("ignoring unknown zone registry fact %s for zone %s", what == null ? null : what.getClass(), zone);
@@ -184,19 +189,23 @@ public class ZoneRegistryConsumer {
     announce(zone, source, eventId, loaded, version);
   }
 
-  /** Writes a new version's content chunks, whole or as its difference from the last loaded version. */
+  /**
+   * Writes a new version's content chunks, whole or as its difference from the last loaded version (read from its
+   * whole copy when {@link BackgroundSnapshots} has written one).
+   */
   private LastLoaded write(String zone, String versionId, LoadOutcome.Loaded loaded, PhaseProgress reported) {
     CompactRecords compact = loaded.records();
     LastLoaded last = lastLoaded.get(zone);
     CompactDiff diff = last == null ? null : loaded.zone().differenceFrom(last.records());
+    ContentLocation base = last == null ? null : snapshots.baseOf(zone, last.versionId(), last.location());
     ContentLocation location =
-        diff == null || ContentManifests.wholeVersionDue(last.location(), diff.size(), compact.size())
+        diff == null || ContentManifests.wholeVersionDue(base, diff.size(), compact.size())
             ? contentWriter.write(Topics.UNSIGNED_CONTENT, zone, versionId, compact, reported.of(Phase.WRITE))
             : contentWriter.write(
                 Topics.UNSIGNED_CONTENT,
                 zone,
                 versionId,
-                new ContentWriter.Difference(last.versionId(), last.location(), diff),
+                new ContentWriter.Difference(last.versionId(), base, diff),
                 compact,
                 reported.of(Phase.WRITE));
     return new LastLoaded(versionId, location, compact);
@@ -217,6 +226,7 @@ public class ZoneRegistryConsumer {
     state.recordVersion(
         zone, source, loaded.digest(), version.versionId(), loaded.zone().serial(), announcedAt, eventId);
     lastLoaded.put(zone, version);
+    snapshots.announced(zone, version.versionId(), version.records(), version.location());
   }
 
   /**

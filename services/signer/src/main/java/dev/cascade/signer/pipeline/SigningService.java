@@ -1,5 +1,6 @@
 package dev.cascade.signer.pipeline;
 
+import dev.cascade.content.BackgroundSnapshots;
 import dev.cascade.content.ContentManifests;
 import dev.cascade.content.ContentReaders;
 import dev.cascade.content.ContentWriter;
@@ -103,6 +104,7 @@ public class SigningService {
   private final Map<String, LastUnsigned> lastUnsigned = new ConcurrentHashMap<>();
 
   private ContentWriter writer;
+  private BackgroundSnapshots snapshots;
 
   public SigningService(
       SignerStore store,
@@ -146,6 +148,7 @@ public class SigningService {
     unwrappedKeys.remove(zone);
     lastSigned.remove(zone);
     lastUnsigned.remove(zone);
+    snapshots().forget(zone);
   }
 
   /** Signs {@code versionId} if it is approved, not yet handled and all its inputs are there. */
@@ -447,6 +450,7 @@ public class SigningService {
             refreshDueAt),
         event.getMetadata().getOccurredAt());
     lastSigned.put(zone, new LastSigned(job.signedVersionId(), signed.records(), unsigned, signed.verified()));
+    snapshots().announced(zone, job.signedVersionId(), signed.records(), location);
     LOG.infof("zone %s version %s: signed serial %d, %d records, %d RRSIGs (%d reused), refresh due at %s, written %s",
         zone, job.signedVersionId(), signed.signedSerial(), signed.records().size(), signed.stats().rrsigCount(),
         signed.stats().reusedRrsigCount(), signed.refreshDueAt(),
@@ -464,9 +468,10 @@ public class SigningService {
   }
 
   /**
-   * Writes the signed version: as its difference from the zone's last signed version when that is at hand and the
-   * difference is small ({@link ContentManifests#wholeVersionDue}), else whole. A version signed as a change from
-   * that version brings its difference; otherwise it is computed. {@code progress} is told the records written.
+   * Writes the signed version: as its difference from the zone's last signed version (read from its whole copy when
+   * {@link BackgroundSnapshots} has written one) when that is at hand and the difference is small ({@link
+   * ContentManifests#wholeVersionDue}), else whole. A version signed as a change from that version brings its
+   * difference; otherwise it is computed. {@code progress} is told the records written.
    */
   private ContentLocation write(
       String zone, String versionId, SigningOutcome.Signed signed, Optional<SignedHead> head, Progress progress) {
@@ -475,7 +480,8 @@ public class SigningService {
         .filter(last -> last.signedVersionId().equals(head.get().signedVersionId()))
         .orElse(null);
     if (base != null) {
-      ContentLocation baseLocation = EventMapping.location(head.get().content());
+      ContentLocation baseLocation =
+          snapshots().baseOf(zone, base.signedVersionId(), EventMapping.location(head.get().content()));
       CompactDiff diff = signed.change() != null ? signed.change() : CompactDiff.between(base.records(), records);
       if (!ContentManifests.wholeVersionDue(baseLocation, diff.size(), records.size())) {
         ContentWriter.Difference difference =
@@ -592,12 +598,24 @@ public class SigningService {
     return writer;
   }
 
+  private synchronized BackgroundSnapshots snapshots() {
+    if (snapshots == null) {
+      snapshots = new BackgroundSnapshots(
+          new ContentWriter(producerConfig), Topics.SIGNED_CONTENT, BackgroundSnapshots.DELAY);
+    }
+    return snapshots;
+  }
+
   @PreDestroy
   synchronized void close() {
     readers.close();
     if (writer != null) {
       writer.close();
       writer = null;
+    }
+    if (snapshots != null) {
+      snapshots.close();
+      snapshots = null;
     }
   }
 
