@@ -1,5 +1,6 @@
 package dev.cascade.keymanager.domain;
 
+import dev.cascade.dnssec.keys.SigningRole;
 import java.time.Instant;
 import java.util.UUID;
 

@@ -1,5 +1,6 @@
 package dev.cascade.keymanager.domain;
 
+import dev.cascade.dnssec.keys.SigningRole;
 import dev.cascade.dnssec.keys.Algorithms;
 import java.time.Duration;
 import java.util.List;

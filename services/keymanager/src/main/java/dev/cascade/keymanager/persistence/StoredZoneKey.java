@@ -1,6 +1,6 @@
 package dev.cascade.keymanager.persistence;
 
-import dev.cascade.keymanager.domain.SigningRole;
+import dev.cascade.dnssec.keys.SigningRole;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

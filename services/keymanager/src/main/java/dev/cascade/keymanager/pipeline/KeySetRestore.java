@@ -3,7 +3,7 @@ package dev.cascade.keymanager.pipeline;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.ZoneKey;
-import dev.cascade.keymanager.domain.SigningRole;
+import dev.cascade.dnssec.keys.SigningRole;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.service.StartupRestore;

@@ -1,5 +1,6 @@
 package dev.cascade.keymanager.domain;
 
+import dev.cascade.dnssec.keys.SigningRole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 

@@ -1,4 +1,4 @@
-package dev.cascade.keymanager.domain;
+package dev.cascade.dnssec.keys;
 
 /**
  * The role a key plays in a zone, with the DNSKEY flags it is published with (RFC 4034 §2.1.1: Zone Key bit 256,

@@ -1,0 +1,230 @@
+package dev.cascade.dnssec.roll;
+
+import dev.cascade.dnssec.keys.SigningRole;
+import dev.cascade.dnssec.roll.KeyRoll.Stage;
+import dev.cascade.dnssec.roll.RollType.Variant;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * A zone's keys and the rolls in progress, and the steps that move them on. Immutable: each step gives the next
+ * state, or a {@link RollStepException} that says why it does not fit, and leaves this one as it was.
+ *
+ * <p>A KSK roll and a ZSK roll may run at the same time; a CSK or algorithm roll, which moves every key, runs alone,
+ * as in the reference. A phase's cache-expired step is refused until the TTL reported with its propagation has
+ * passed: that is what keeps a key in the zone as long as a cache may need it (RFC 7583 §3), and what a roll driven
+ * by hand cannot get wrong either.
+ *
+ * @param keys every key of the zone, in the order they came in
+ * @param rolls the rolls in progress
+ */
+public record KeySetState(List<KeyState> keys, List<KeyRoll> rolls) {
+
+  public KeySetState {
+    keys = List.copyOf(keys);
+    rolls = List.copyOf(rolls);
+  }
+
+  /** A key set with no roll in progress. */
+  public static KeySetState of(List<KeyState> keys) {
+    return new KeySetState(keys, List.of());
+  }
+
+  /** The keys in the zone's DNSKEY RRset. */
+  public List<KeyState> dnskeys() {
+    return select(KeyState::published);
+  }
+
+  /** The keys that sign the DNSKEY RRset (and CDS and CDNSKEY). */
+  public List<KeyState> keySigners() {
+    return select(KeyState::signsKeys);
+  }
+
+  /** The keys that sign every other RRset. */
+  public List<KeyState> zoneSigners() {
+    return select(KeyState::signsZone);
+  }
+
+  /** The keys whose DS is to be at the parent: the content of the DS RRset, and of CDS and CDNSKEY (RFC 7344). */
+  public List<KeyState> parentKeys() {
+    return select(KeyState::atParent);
+  }
+
+  /** True while a roll waits for a new DS RRset at the parent: the time to offer CDS and CDNSKEY during a roll. */
+  public boolean dsChanging() {
+    return rolls.stream().anyMatch(roll -> roll.propagates().contains(Propagation.DS));
+  }
+
+  /** The roll of {@code variant} in progress, if any. */
+  public Optional<KeyRoll> roll(Variant variant) {
+    return rolls.stream().filter(roll -> roll.type().variant() == variant).findFirst();
+  }
+
+  /** The key with {@code id}, if it is in the set. */
+  public Optional<KeyState> key(String id) {
+    return keys.stream().filter(key -> key.id().equals(id)).findFirst();
+  }
+
+  /**
+   * Starts a roll of {@code type} that brings in {@code newKeys} (made for it, not yet in the zone in any way) and
+   * takes out the zone's keys of the roles it rolls; its first phase's changes are made at once.
+   *
+   * @throws RollStepException if another roll is in the way, the new keys do not fit the roll, or a new key's tag
+   *     is taken (the key manager then makes another key: two keys with one tag cost validators work and have broken
+   *     zones, reliability.md)
+   */
+  public KeySetState start(RollType type, List<KeyState> newKeys, Instant now) throws RollStepException {
+    String roll = type.variant().word() + " roll";
+    for (KeyRoll running : rolls) {
+      Variant other = running.type().variant();
+      if (other == type.variant() || exclusive(other) || exclusive(type.variant())) {
+        throw new RollStepException("cannot start a " + roll + " while a " + other.word() + " roll is in progress ("
+            + running.nextStep() + " is next)");
+      }
+    }
+    List<KeyState> old = keys.stream().filter(takenOutBy(type.variant())).toList();
+    checkNewKeys(type, roll, newKeys, old);
+    List<String> newIds = newKeys.stream().map(KeyState::id).toList();
+    List<String> oldIds = old.stream().map(KeyState::id).toList();
+    List<KeyState> all = new ArrayList<>(keys);
+    all.addAll(newKeys);
+    KeyRoll started = new KeyRoll(type, newIds, oldIds, 1, Stage.PROPAGATION, now, Duration.ZERO);
+    List<KeyRoll> running = new ArrayList<>(rolls);
+    running.add(started);
+    return new KeySetState(change(all, started, type.phase(1).onNew(), type.phase(1).onOld()), running);
+  }
+
+  /**
+   * Takes {@code step} in the roll of {@code variant}.
+   *
+   * @throws RollStepException if no such roll is in progress, the step is not the one it waits for, or the caches
+   *     it must wait for have not expired yet
+   */
+  public KeySetState apply(Variant variant, RollStep step, Instant now) throws RollStepException {
+    KeyRoll roll = roll(variant)
+        .orElseThrow(() -> new RollStepException("no " + variant.word() + " roll is in progress"));
+    String expected = "the " + variant.word() + " roll waits for " + roll.nextStep() + ", not " + step.word();
+    KeyRoll next;
+    List<KeyState> changed = keys;
+    if (step instanceof RollStep.PropagationComplete propagated) {
+      if (roll.stage() != Stage.PROPAGATION || roll.phase() != propagated.phase()) {
+        throw new RollStepException(expected);
+      }
+      next = new KeyRoll(roll.type(), roll.newKeys(), roll.oldKeys(), roll.phase(), Stage.CACHE_EXPIRY, now,
+          propagated.ttl());
+    } else if (step instanceof RollStep.CacheExpired expired) {
+      if (roll.stage() != Stage.CACHE_EXPIRY || roll.phase() != expired.phase()) {
+        throw new RollStepException(expected);
+      }
+      if (now.isBefore(roll.cachesExpireAt())) {
+        throw new RollStepException("the caches may hold what phase " + roll.phase() + " of the " + variant.word()
+            + " roll replaced until " + roll.cachesExpireAt() + " (propagation reported at " + roll.since()
+            + ", TTL " + roll.ttl().toSeconds() + " s)");
+      }
+      boolean last = roll.phase() == roll.type().phaseCount();
+      next = new KeyRoll(roll.type(), roll.newKeys(), roll.oldKeys(), roll.phase() + 1,
+          last ? Stage.DONE : Stage.PROPAGATION, now, Duration.ZERO);
+      changed = last
+          ? change(keys, roll, Set.of(), roll.type().doneOnOld())
+          : change(keys, roll, roll.type().phase(next.phase()).onNew(), roll.type().phase(next.phase()).onOld());
+    } else {
+      if (roll.stage() != Stage.DONE) {
+        throw new RollStepException(expected);
+      }
+      Set<String> leaving = new HashSet<>(roll.oldKeys());
+      return new KeySetState(
+          keys.stream().filter(key -> !leaving.contains(key.id())).toList(),
+          rolls.stream().filter(r -> r != roll).toList());
+    }
+    List<KeyRoll> running = rolls.stream().map(r -> r == roll ? next : r).toList();
+    return new KeySetState(changed, running);
+  }
+
+  private static boolean exclusive(Variant variant) {
+    return variant == Variant.CSK || variant == Variant.ALGORITHM;
+  }
+
+  /** The keys a roll of {@code variant} takes out: those of its roles that no other roll is bringing in. */
+  private Predicate<KeyState> takenOutBy(Variant variant) {
+    Set<String> arriving = rolls.stream().flatMap(roll -> roll.newKeys().stream()).collect(Collectors.toSet());
+    return key -> !arriving.contains(key.id()) && switch (variant) {
+      case KSK -> key.role() == SigningRole.KSK;
+      case ZSK -> key.role() == SigningRole.ZSK;
+      case CSK, ALGORITHM -> true;
+    };
+  }
+
+  private void checkNewKeys(RollType type, String roll, List<KeyState> newKeys, List<KeyState> old)
+      throws RollStepException {
+    List<SigningRole> roles = newKeys.stream().map(KeyState::role).toList();
+    boolean fits = switch (type.variant()) {
+      case KSK -> roles.equals(List.of(SigningRole.KSK));
+      case ZSK -> roles.equals(List.of(SigningRole.ZSK));
+      case CSK, ALGORITHM -> roles.equals(List.of(SigningRole.CSK))
+          || roles.equals(List.of(SigningRole.KSK, SigningRole.ZSK));
+    };
+    if (!fits) {
+      throw new RollStepException("a " + roll + " brings in " + switch (type.variant()) {
+        case KSK -> "one KSK";
+        case ZSK -> "one ZSK";
+        case CSK, ALGORITHM -> "one CSK, or a KSK and a ZSK";
+      } + ", not " + roles);
+    }
+    if (old.isEmpty()) {
+      throw new RollStepException("the zone has no key for a " + roll + " to take out");
+    }
+    Set<Integer> oldAlgorithms = old.stream().map(KeyState::algorithm).collect(Collectors.toSet());
+    Set<Integer> newAlgorithms = newKeys.stream().map(KeyState::algorithm).collect(Collectors.toSet());
+    if (newAlgorithms.size() != 1) {
+      throw new RollStepException("the new keys of a " + roll + " share one algorithm, not " + newAlgorithms);
+    }
+    if (type.variant() == Variant.ALGORITHM && oldAlgorithms.containsAll(newAlgorithms)) {
+      throw new RollStepException("an algorithm roll brings in another algorithm than the zone's " + oldAlgorithms);
+    }
+    if (type.variant() != Variant.ALGORITHM && !oldAlgorithms.equals(newAlgorithms)) {
+      throw new RollStepException("a " + roll + " keeps the algorithm " + oldAlgorithms + "; another algorithm"
+          + " needs an algorithm roll");
+    }
+    List<KeyState> seen = new ArrayList<>(keys);
+    for (KeyState key : newKeys) {
+      if (!key.inert()) {
+        throw new RollStepException("key " + key.id() + " is already in use, not new");
+      }
+      for (KeyState other : seen) {
+        if (other.id().equals(key.id())) {
+          throw new RollStepException("key " + key.id() + " is already in the key set");
+        }
+        if (other.keyTag() == key.keyTag()) {
+          throw new RollStepException("the key tag " + key.keyTag() + " of the new key " + key.id()
+              + " is taken by key " + other.id());
+        }
+      }
+      seen.add(key);
+    }
+  }
+
+  /** {@code keys} with {@code onNew} applied to the roll's new keys and {@code onOld} to its old ones. */
+  private static List<KeyState> change(List<KeyState> keys, KeyRoll roll, Set<Effect> onNew, Set<Effect> onOld) {
+    return keys.stream().map(key -> {
+      Set<Effect> effects = roll.newKeys().contains(key.id()) ? onNew
+          : roll.oldKeys().contains(key.id()) ? onOld
+          : Set.of();
+      KeyState changed = key;
+      for (Effect effect : effects) {
+        changed = changed.with(effect);
+      }
+      return changed;
+    }).toList();
+  }
+
+  private List<KeyState> select(Predicate<KeyState> which) {
+    return keys.stream().filter(which).toList();
+  }
+}
