@@ -47,6 +47,12 @@ Environment every service reads (the ${NAME:default} placeholders of its applica
     secretKeyRef:
       name: {{ .root.Values.keyEncryptionKey.secret.name }}
       key: {{ .root.Values.keyEncryptionKey.secret.key }}
+- name: CASCADE_PREVIOUS_KEY_ENCRYPTION_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Values.keyEncryptionKey.secret.name }}
+      key: {{ .root.Values.keyEncryptionKey.secret.previousKey }}
+      optional: true
 {{- end }}
 
 {{/*

@@ -1,51 +1,109 @@
 package dev.cascade.dnssec.keys;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.xbill.DNS.DNSKEYRecord;
 
 /**
- * Wraps private keys for storage: AES-256-GCM (NIST SP 800-38D) over the PKCS#8 encoding, output
- * {@code IV (12 bytes, random) || ciphertext || tag (16 bytes)}. The DNSSEC algorithm number is the
- * additional authenticated data, so a wrapped key cannot be unwrapped as a key of another algorithm.
+ * Wraps private keys for storage: AES-256-GCM (NIST SP 800-38D) over the PKCS#8 encoding, under a key-encryption key
+ * (KEK). Output: {@link #MAGIC}, the KEK's id (one length octet, then ASCII), IV (12 bytes, random), ciphertext and
+ * tag (16 bytes). The additional authenticated data binds the wrapped key to its KEK's id, its zone (the DNSKEY's
+ * owner, lower-cased) and its public key with its algorithm, so a wrapped key cannot be passed off as another zone's
+ * key or as another key of the same zone.
+ *
+ * <p>A KEK is rotated by giving the new one as current and the old ones as previous: keys wrapped under any of them
+ * are unwrapped, new wraps use the current one, and {@link #wrappedByCurrent} tells which keys still need wrapping
+ * again. Keys wrapped before the KEK had an id (IV first, the algorithm number alone as additional data) are still
+ * unwrapped, and are never wrapped by the current KEK in that sense.
  */
 public final class KeyWrap {
+  /** First octets of a wrapped key that names its KEK; a key wrapped before starts with its random IV. */
+  static final byte[] MAGIC = "CKW2".getBytes(StandardCharsets.US_ASCII);
   /** 96-bit IV: the length SP 800-38D §8.2 recommends; random, so one KEK can wrap about 2^32 keys. */
   private static final int IV_BYTES = 12;
   private static final int TAG_BITS = 128;
 
-  private final SecretKeySpec kek;
+  /** A KEK and its id. */
+  private record Kek(String id, SecretKeySpec key) {
+    static Kek of(byte[] kek32) {
+      if (kek32 == null || kek32.length != 32) {
+        throw new IllegalArgumentException("a key-encryption key must be 32 bytes (AES-256)");
+      }
+      return new Kek(idOf(kek32), new SecretKeySpec(kek32.clone(), "AES"));
+    }
+  }
+
+  private final Kek current;
+  private final List<Kek> all;
   private final SecureRandom random = new SecureRandom();
 
   /** @param kek32 the 32-byte key-encryption key (config {@code cascade.key-encryption-key}) */
   public KeyWrap(byte[] kek32) {
-    if (kek32 == null || kek32.length != 32) {
-      throw new IllegalArgumentException("the key-encryption key must be 32 bytes (AES-256)");
-    }
-    this.kek = new SecretKeySpec(kek32.clone(), "AES");
+    this(kek32, List.of());
   }
 
-  /** Wraps a key of the given DNSSEC algorithm. */
-  public byte[] wrap(PrivateKey k, int dnssecAlgorithm) {
+  /**
+   * @param kek32 the current 32-byte key-encryption key, for new wraps and for unwrapping
+   * @param previous earlier key-encryption keys, for unwrapping only, while keys are wrapped again under the current
+   */
+  public KeyWrap(byte[] kek32, List<byte[]> previous) {
+    this.current = Kek.of(kek32);
+    List<Kek> keks = new ArrayList<>();
+    keks.add(current);
+    previous.stream().map(Kek::of).filter(kek -> !kek.id().equals(current.id())).forEach(keks::add);
+    this.all = List.copyOf(keks);
+  }
+
+  /**
+   * The id of a KEK: the first 8 octets of its SHA-256, in hex. It names the KEK in wrapped keys and in logs without
+   * revealing it, and needs no configuration of its own.
+   */
+  public static String idOf(byte[] kek32) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(kek32), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is a required JCA algorithm", e);
+    }
+  }
+
+  /** The id of the current KEK. */
+  public String currentId() {
+    return current.id();
+  }
+
+  /** Wraps {@code key}'s private key under the current KEK, bound to its zone and public key. */
+  public byte[] wrap(SigningKey key) {
+    PrivateKey k = key.privateKey();
     if (!"PKCS#8".equals(k.getFormat())) {
       throw new IllegalArgumentException("private key has no PKCS#8 encoding (format " + k.getFormat() + ")");
     }
     byte[] iv = new byte[IV_BYTES];
     random.nextBytes(iv);
     byte[] plain = k.getEncoded();
+    byte[] id = current.id().getBytes(StandardCharsets.US_ASCII);
     try {
-      Cipher cipher = cipher(Cipher.ENCRYPT_MODE, iv, dnssecAlgorithm);
+      Cipher cipher = cipher(Cipher.ENCRYPT_MODE, current, iv);
+      cipher.updateAAD(boundTo(current.id(), key.dnskey()));
       byte[] sealed = cipher.doFinal(plain);
-      return ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array();
+      return ByteBuffer.allocate(MAGIC.length + 1 + id.length + IV_BYTES + sealed.length)
+          .put(MAGIC).put((byte) id.length).put(id).put(iv).put(sealed).array();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM wrapping failed", e);
     } finally {
@@ -54,33 +112,31 @@ public final class KeyWrap {
   }
 
   /**
-   * Wraps a key whose DNSSEC algorithm follows from the key itself (ECDSA curve, Ed25519, Ed448).
+   * Unwraps what {@link #wrap} produced for {@code dnskey}, or a key wrapped before KEKs had ids.
    *
-   * @throws IllegalArgumentException for RSA keys, which fit both RSASHA256 and RSASHA512: use
-   *     {@link #wrap(PrivateKey, int)}
+   * @throws IllegalArgumentException if no KEK given here wrapped it, it was wrapped for another key or zone, or the
+   *     data is damaged; the message names the KEK ids, never key material
    */
-  public byte[] wrap(PrivateKey k) {
-    return wrap(k, algorithmOf(k));
-  }
-
-  /**
-   * Unwraps what {@link #wrap} produced.
-   *
-   * @throws IllegalArgumentException if the key-encryption key or the algorithm is wrong or the data is damaged
-   */
-  public PrivateKey unwrap(byte[] wrapped, int dnssecAlgorithm) {
-    if (wrapped.length <= IV_BYTES) {
-      throw new IllegalArgumentException("wrapped key too short");
-    }
+  public PrivateKey unwrap(byte[] wrapped, DNSKEYRecord dnskey) {
+    Optional<String> id = kekIdOf(wrapped);
     byte[] plain = null;
     try {
-      Cipher cipher = cipher(Cipher.DECRYPT_MODE, Arrays.copyOf(wrapped, IV_BYTES), dnssecAlgorithm);
-      plain = cipher.doFinal(wrapped, IV_BYTES, wrapped.length - IV_BYTES);
-      return KeyFactory.getInstance(jcaKeyAlgorithm(dnssecAlgorithm), CryptoProvider.bouncyCastle())
+      if (id.isPresent()) {
+        Kek kek = all.stream().filter(k -> k.id().equals(id.get())).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("the private key is wrapped under key-encryption key "
+                + id.get() + ", which is not configured (current " + current.id() + ")"));
+        int at = MAGIC.length + 1 + id.get().length();
+        Cipher cipher = cipher(Cipher.DECRYPT_MODE, kek, Arrays.copyOfRange(wrapped, at, at + IV_BYTES));
+        cipher.updateAAD(boundTo(kek.id(), dnskey));
+        plain = cipher.doFinal(wrapped, at + IV_BYTES, wrapped.length - at - IV_BYTES);
+      } else {
+        plain = unwrapWithoutId(wrapped, dnskey.getAlgorithm());
+      }
+      return KeyFactory.getInstance(jcaKeyAlgorithm(dnskey.getAlgorithm()), CryptoProvider.bouncyCastle())
           .generatePrivate(new PKCS8EncodedKeySpec(plain));
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException(
-          "cannot unwrap the private key: wrong key-encryption key or algorithm, or damaged data", e);
+      throw new IllegalArgumentException("cannot unwrap the private key under key-encryption key "
+          + id.orElse("(any configured)") + ": wrapped for another zone or key, or damaged data", e);
     } finally {
       if (plain != null) {
         Arrays.fill(plain, (byte) 0);
@@ -88,10 +144,64 @@ public final class KeyWrap {
     }
   }
 
-  private Cipher cipher(int mode, byte[] iv, int dnssecAlgorithm) throws GeneralSecurityException {
+  /** The id of the KEK {@code wrapped} names; empty for a key wrapped before KEKs had ids. */
+  public static Optional<String> kekIdOf(byte[] wrapped) {
+    if (wrapped.length <= MAGIC.length + 1 || !Arrays.equals(wrapped, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+      return Optional.empty();
+    }
+    int length = wrapped[MAGIC.length] & 0xFF;
+    if (wrapped.length < MAGIC.length + 1 + length + IV_BYTES) {
+      return Optional.empty();
+    }
+    return Optional.of(new String(wrapped, MAGIC.length + 1, length, StandardCharsets.US_ASCII));
+  }
+
+  /** True if {@code wrapped} is wrapped under the current KEK, bound to its key: nothing to wrap again. */
+  public boolean wrappedByCurrent(byte[] wrapped) {
+    return kekIdOf(wrapped).filter(current.id()::equals).isPresent();
+  }
+
+  /**
+   * A key wrapped before KEKs had ids: IV first, the algorithm number as the only additional data. Tried with every
+   * KEK given; a wrap that starts with {@link #MAGIC} by chance (a random IV, 2^-32) is not one of these.
+   */
+  private byte[] unwrapWithoutId(byte[] wrapped, int dnssecAlgorithm) throws GeneralSecurityException {
+    if (wrapped.length <= IV_BYTES) {
+      throw new IllegalArgumentException("wrapped key too short");
+    }
+    AEADBadTagException last = null;
+    for (Kek kek : all) {
+      Cipher cipher = cipher(Cipher.DECRYPT_MODE, kek, Arrays.copyOf(wrapped, IV_BYTES));
+      cipher.updateAAD(new byte[] {(byte) dnssecAlgorithm});  // algorithm numbers are one octet (RFC 4034 §2.1.3)
+      try {
+        return cipher.doFinal(wrapped, IV_BYTES, wrapped.length - IV_BYTES);
+      } catch (AEADBadTagException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  /**
+   * The additional authenticated data: the magic, the KEK's id, the zone (the DNSKEY owner in lower-cased wire form,
+   * RFC 4034 §6.2), the algorithm and the public key field (RFC 4034 §2.1.3, §2.1.4). The flags are left out: a key
+   * keeps its private half when it is revoked (RFC 5011 §2.1) or changes role.
+   */
+  private static byte[] boundTo(String kekId, DNSKEYRecord dnskey) {
+    ByteArrayOutputStream aad = new ByteArrayOutputStream();
+    aad.writeBytes(MAGIC);
+    byte[] id = kekId.getBytes(StandardCharsets.US_ASCII);
+    aad.write(id.length);
+    aad.writeBytes(id);
+    aad.writeBytes(dnskey.getName().toWireCanonical());
+    aad.write(dnskey.getAlgorithm());
+    aad.writeBytes(dnskey.getKey());
+    return aad.toByteArray();
+  }
+
+  private static Cipher cipher(int mode, Kek kek, byte[] iv) throws GeneralSecurityException {
     Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-    cipher.init(mode, kek, new GCMParameterSpec(TAG_BITS, iv));
-    cipher.updateAAD(new byte[] {(byte) dnssecAlgorithm});  // algorithm numbers are one octet (RFC 4034 §2.1.3)
+    cipher.init(mode, kek.key(), new GCMParameterSpec(TAG_BITS, iv));
     return cipher;
   }
 
@@ -103,27 +213,5 @@ public final class KeyWrap {
       case Algorithms.ED448 -> "Ed448";
       default -> throw new IllegalArgumentException("unsupported DNSSEC algorithm " + dnssecAlgorithm);
     };
-  }
-
-  private static int algorithmOf(PrivateKey k) {
-    if (k instanceof ECPrivateKey ec) {
-      int bits = ec.getParams().getOrder().bitLength();
-      if (bits == 256) {
-        return Algorithms.ECDSAP256SHA256;
-      }
-      if (bits == 384) {
-        return Algorithms.ECDSAP384SHA384;
-      }
-    }
-    // The JDK names EdDSA keys "EdDSA" and keeps the curve in the parameters; Bouncy Castle names the curve.
-    String name = k instanceof EdECPrivateKey ed ? ed.getParams().getName() : k.getAlgorithm();
-    if (name.equalsIgnoreCase("Ed25519")) {
-      return Algorithms.ED25519;
-    }
-    if (name.equalsIgnoreCase("Ed448")) {
-      return Algorithms.ED448;
-    }
-    throw new IllegalArgumentException("cannot tell the DNSSEC algorithm of a " + name
-        + " key (RSA fits RSASHA256 and RSASHA512): use wrap(key, algorithm)");
   }
 }

@@ -9,14 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.testsupport.TestKeys;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
@@ -82,48 +89,86 @@ class KeysTest {
   void wrapUnwrapRoundTrip(String name) throws Exception {
     SigningKey key = TestKeys.load(name);
     KeyWrap wrap = new KeyWrap(KEK);
-    byte[] wrapped = wrap.wrap(key.privateKey(), key.algorithm());
-    PrivateKey back = wrap.unwrap(wrapped, key.algorithm());
+    byte[] wrapped = wrap.wrap(key);
+    PrivateKey back = wrap.unwrap(wrapped, key.dnskey());
     assertArrayEquals(key.privateKey().getEncoded(), back.getEncoded());
     assertSignsAndVerifies(new SigningKey(key.dnskey(), back));
-    assertNotEquals(new String(wrapped, java.nio.charset.StandardCharsets.ISO_8859_1),
-        new String(wrap.wrap(key.privateKey(), key.algorithm()), java.nio.charset.StandardCharsets.ISO_8859_1),
-        "a fresh random IV each time");
+    assertEquals(Optional.of(KeyWrap.idOf(KEK)), KeyWrap.kekIdOf(wrapped));
+    assertTrue(wrap.wrappedByCurrent(wrapped));
+    assertNotEquals(new String(wrapped, StandardCharsets.ISO_8859_1),
+        new String(wrap.wrap(key), StandardCharsets.ISO_8859_1), "a fresh random IV each time");
   }
 
   @Test
-  void unwrapFailsWithAnotherAlgorithmKekOrDamagedData() {
+  void aWrappedKeyIsBoundToItsZoneItsPublicKeyAndItsKek() {
     SigningKey key = TestKeys.load("ksk13");
     KeyWrap wrap = new KeyWrap(KEK);
-    byte[] wrapped = wrap.wrap(key.privateKey());
-    assertArrayEquals(key.privateKey().getEncoded(), wrap.unwrap(wrapped, 13).getEncoded());
-    assertThrows(IllegalArgumentException.class, () -> wrap.unwrap(wrapped, 14), "AAD binds the algorithm");
+    byte[] wrapped = wrap.wrap(key);
+    DNSKEYRecord dnskey = key.dnskey();
+
+    DNSKEYRecord otherZone = new DNSKEYRecord(Name.fromConstantString("other.test."), DClass.IN, dnskey.getTTL(),
+        dnskey.getFlags(), dnskey.getProtocol(), dnskey.getAlgorithm(), dnskey.getKey());
+    assertThrows(IllegalArgumentException.class, () -> wrap.unwrap(wrapped, otherZone), "bound to the zone");
+    DNSKEYRecord otherKey = TestKeys.load("zsk13").dnskey();
+    assertThrows(IllegalArgumentException.class, () -> wrap.unwrap(wrapped, otherKey), "bound to the public key");
+    DNSKEYRecord revoked = new DNSKEYRecord(dnskey.getName(), DClass.IN, dnskey.getTTL(), dnskey.getFlags() | 0x80,
+        dnskey.getProtocol(), dnskey.getAlgorithm(), dnskey.getKey());
+    assertArrayEquals(key.privateKey().getEncoded(), wrap.unwrap(wrapped, revoked).getEncoded(),
+        "not bound to the flags: a revoked key keeps its private half");
+    DNSKEYRecord upperCase = new DNSKEYRecord(Name.fromConstantString(dnskey.getName().toString().toUpperCase()),
+        DClass.IN, dnskey.getTTL(), dnskey.getFlags(), dnskey.getProtocol(), dnskey.getAlgorithm(), dnskey.getKey());
+    assertArrayEquals(key.privateKey().getEncoded(), wrap.unwrap(wrapped, upperCase).getEncoded(),
+        "the zone compared as DNS names compare, without case");
+
     byte[] otherKek = KEK.clone();
     otherKek[0] ^= 1;
-    assertThrows(IllegalArgumentException.class, () -> new KeyWrap(otherKek).unwrap(wrapped, 13));
+    IllegalArgumentException unknown =
+        assertThrows(IllegalArgumentException.class, () -> new KeyWrap(otherKek).unwrap(wrapped, dnskey));
+    assertTrue(unknown.getMessage().contains(KeyWrap.idOf(KEK) + ", which is not configured"), unknown.getMessage());
     byte[] damaged = wrapped.clone();
     damaged[damaged.length - 1] ^= 1;
-    assertThrows(IllegalArgumentException.class, () -> wrap.unwrap(damaged, 13));
+    assertThrows(IllegalArgumentException.class, () -> wrap.unwrap(damaged, dnskey));
     assertThrows(IllegalArgumentException.class, () -> new KeyWrap(new byte[16]));
-    assertThrows(IllegalArgumentException.class, () -> wrap.wrap(TestKeys.load("csk8").privateKey()),
-        "an RSA key does not tell RSASHA256 from RSASHA512");
-    assertEquals(15, algorithmAfterWrap(wrap, TestKeys.load("ksk15")));
-    assertEquals(16, algorithmAfterWrap(wrap, TestKeys.load("csk16")));
-    assertEquals(14, algorithmAfterWrap(wrap, TestKeys.load("csk14")));
   }
 
-  /** wrap(key) picks the algorithm from the key: unwrapping succeeds with exactly that algorithm. */
-  private static int algorithmAfterWrap(KeyWrap wrap, SigningKey key) {
-    byte[] wrapped = wrap.wrap(key.privateKey());
-    for (int alg : List.of(8, 10, 13, 14, 15, 16)) {
-      try {
-        wrap.unwrap(wrapped, alg);
-        return alg;
-      } catch (IllegalArgumentException e) {
-        // not this algorithm
-      }
-    }
-    return -1;
+  @Test
+  void aRotatedKekUnwrapsKeysWrappedUnderThePreviousOneAndWrapsUnderTheNewOne() {
+    SigningKey key = TestKeys.load("csk16");
+    byte[] newKek = KEK.clone();
+    newKek[31] ^= 0x55;
+    byte[] underOld = new KeyWrap(KEK).wrap(key);
+    KeyWrap rotating = new KeyWrap(newKek, List.of(KEK));
+
+    assertFalse(rotating.wrappedByCurrent(underOld));
+    assertArrayEquals(key.privateKey().getEncoded(), rotating.unwrap(underOld, key.dnskey()).getEncoded());
+    byte[] again = rotating.wrap(new SigningKey(key.dnskey(), rotating.unwrap(underOld, key.dnskey())));
+    assertTrue(rotating.wrappedByCurrent(again));
+    assertEquals(Optional.of(KeyWrap.idOf(newKek)), KeyWrap.kekIdOf(again));
+    assertArrayEquals(key.privateKey().getEncoded(), new KeyWrap(newKek).unwrap(again, key.dnskey()).getEncoded(),
+        "once wrapped again, the previous KEK is no longer needed");
+    assertThrows(IllegalArgumentException.class, () -> new KeyWrap(newKek).unwrap(underOld, key.dnskey()));
+  }
+
+  /** A key wrapped before KEKs had ids: AES-256-GCM, IV first, the algorithm number as additional data. */
+  @Test
+  void aKeyWrappedBeforeKeksHadIdsIsStillUnwrappedAndCountsAsToBeWrappedAgain() throws Exception {
+    SigningKey key = TestKeys.load("ksk13");
+    byte[] iv = new byte[12];
+    iv[0] = 7;
+    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(KEK, "AES"), new GCMParameterSpec(128, iv));
+    cipher.updateAAD(new byte[] {13});
+    byte[] sealed = cipher.doFinal(key.privateKey().getEncoded());
+    byte[] legacy = ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array();
+    byte[] newKek = KEK.clone();
+    newKek[5] ^= 1;
+    KeyWrap rotating = new KeyWrap(newKek, List.of(KEK));
+
+    assertEquals(Optional.empty(), KeyWrap.kekIdOf(legacy));
+    assertFalse(rotating.wrappedByCurrent(legacy));
+    assertArrayEquals(key.privateKey().getEncoded(), rotating.unwrap(legacy, key.dnskey()).getEncoded());
+    assertThrows(IllegalArgumentException.class, () -> rotating.unwrap(legacy, TestKeys.load("csk14").dnskey()),
+        "the algorithm was bound then too");
   }
 
   @Test

@@ -134,7 +134,7 @@ class LeadingZeroKeyTest {
       }
     };
     KeyWrap wrap = new KeyWrap(KeysTest.KEK);
-    PrivateKey back = wrap.unwrap(wrap.wrap(shortForm, algorithm), algorithm);
+    PrivateKey back = wrap.unwrap(wrap.wrap(new SigningKey(key.dnskey(), shortForm)), key.dnskey());
     assertEquals(scalar(key.privateKey()), scalar(back));
     KeysTest.assertSignsAndVerifies(new SigningKey(key.dnskey(), back));
   }
@@ -178,16 +178,16 @@ class LeadingZeroKeyTest {
   }
 
   /**
-   * The key as the signer gets it from the key manager: the private key wrapped with the algorithm read from the key
+   * The key as the signer gets it from the key manager: the private key wrapped bound to its DNSKEY
    * (ZoneRegistryConsumer), the DNSKEY rebuilt from the announced public key octets (KeySetUnwrapper).
    */
   private static SigningKey throughTheBus(SigningKey key) throws Exception {
     KeyWrap wrap = new KeyWrap(KeysTest.KEK);
-    byte[] wrapped = wrap.wrap(key.privateKey());
+    byte[] wrapped = wrap.wrap(key);
     String announced = Base64.getEncoder().encodeToString(key.dnskey().getKey());
     DNSKEYRecord dnskey = new DNSKEYRecord(key.dnskey().getName(), DClass.IN, key.dnskey().getTTL(),
         key.dnskey().getFlags(), DNSKEYRecord.Protocol.DNSSEC, key.algorithm(), Base64.getDecoder().decode(announced));
-    return new SigningKey(dnskey, wrap.unwrap(wrapped, key.algorithm()));
+    return new SigningKey(dnskey, wrap.unwrap(wrapped, dnskey));
   }
 
   private static BigInteger scalar(PrivateKey key) {

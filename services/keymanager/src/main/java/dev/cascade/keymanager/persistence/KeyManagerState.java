@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -38,6 +39,12 @@ public class KeyManagerState {
         () -> StoredZoneKey.<StoredZoneKey>list("zone = ?1 and retiredAt is null order by createdAt, flags desc", zone));
   }
 
+  /** Every zone's current key set: the active keys of all zones, by zone, oldest first. */
+  public List<StoredZoneKey> activeKeys() {
+    return inSession(
+        () -> StoredZoneKey.<StoredZoneKey>list("retiredAt is null order by zone, createdAt, flags desc"));
+  }
+
   /** Stores newly generated keys in one transaction (all or none). */
   public void insert(List<StoredZoneKey> keys) {
     inTransaction(() -> StoredZoneKey.persist(keys));
@@ -63,6 +70,30 @@ public class KeyManagerState {
         () ->
             StoredZoneKey.update("retiredAt = ?1 where zone = ?2 and retiredAt is null", retiredAt, zone)
                 .call(() -> insertProcessed(eventId, retiredAt)));
+  }
+
+  /**
+   * Records keys wrapped again under another key-encryption key, as a rotation announced them: only their wrapped
+   * private keys change, by id, and {@code cause} is marked processed, in one transaction; nothing if it already is.
+   *
+   * @return whether anything changed
+   */
+  public boolean rewrapped(String cause, Instant announcedAt, Map<UUID, byte[]> wrapped) {
+    return inTransaction(
+        () ->
+            ProcessedEvent.<ProcessedEvent>findById(cause)
+                .chain(
+                    processed -> {
+                      if (processed != null) {
+                        return Uni.createFrom().item(false);
+                      }
+                      Uni<Void> chain = Uni.createFrom().voidItem();
+                      for (Map.Entry<UUID, byte[]> key : wrapped.entrySet()) {
+                        chain = chain.chain(() -> StoredZoneKey.update(
+                            "wrappedPrivateKey = ?1 where id = ?2", key.getValue(), key.getKey())).replaceWithVoid();
+                      }
+                      return chain.chain(() -> insertProcessed(cause, announcedAt)).replaceWith(true);
+                    }));
   }
 
   /**

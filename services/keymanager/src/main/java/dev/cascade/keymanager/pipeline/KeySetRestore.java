@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -75,6 +76,10 @@ public class KeySetRestore extends StartupRestore {
 
   private boolean apply(KeySetChanged set) {
     List<StoredZoneKey> keys = set.getKeys().stream().map(key -> stored(set, key)).toList();
+    if (KekRotation.isRotation(set.getMetadata().getCausationId())) {
+      return state.rewrapped(set.getMetadata().getCausationId(), set.getMetadata().getOccurredAt(),
+          keys.stream().collect(Collectors.toMap(key -> key.id, key -> key.wrappedPrivateKey)));
+    }
     return state.restore(set.getZone(), set.getMetadata().getCausationId(), set.getMetadata().getOccurredAt(), keys);
   }
 

@@ -73,26 +73,28 @@ public class ZoneRegistryConsumer {
   private static final long NO_KEYS_TTL = 0;
 
   private final KeySetEmitter emitter;
-  private final KeySetRestore restore;
+  private final KekRotation rotation;
   private final KeyManagerState state;
   private final KeyWrap keyWrap;
   private final EventHandling handling;
   private final KeySetGenerator generator = KeySetGenerator.standard();
 
   public ZoneRegistryConsumer(
-      KeySetEmitter emitter, KeySetRestore restore, KeyManagerState state, KeyWrap keyWrap, EventHandling handling) {
+      KeySetEmitter emitter, KekRotation rotation, KeyManagerState state, KeyWrap keyWrap, EventHandling handling) {
     this.emitter = emitter;
-    this.restore = restore;
+    this.rotation = rotation;
     this.state = state;
     this.keyWrap = keyWrap;
     this.handling = handling;
   }
 
-  /** Waits for {@link KeySetRestore}, then handles the event once (class comment). */
+  /**
+   * Waits for {@link KeySetRestore} and then {@link KekRotation}, then handles the event once (class comment).
+   */
   @Incoming(Channels.ZONE_REGISTRY)
   @Blocking
   public CompletionStage<Void> onZoneRegistryFact(Message<ZoneRegistryFact> message) {
-    restore.await();
+    rotation.await();
     return handling.exactlyOnce(message, () -> handle(message.getPayload()));
   }
 
@@ -183,7 +185,7 @@ public class ZoneRegistryConsumer {
     row.flags = key.key().dnskey().getFlags();
     row.role = key.role();
     row.publicKey = Base64.getEncoder().encodeToString(key.key().dnskey().getKey());
-    row.wrappedPrivateKey = keyWrap.wrap(key.key().privateKey());
+    row.wrappedPrivateKey = keyWrap.wrap(key.key());
     row.dnskeyTtl = policy.dnskeyTtl();
     row.createdAt = key.createdAt();
     row.expiresAt = key.expiresAt();

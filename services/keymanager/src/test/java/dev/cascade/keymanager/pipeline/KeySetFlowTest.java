@@ -158,18 +158,16 @@ class KeySetFlowTest {
     return false;
   }
 
+  /** The DNSKEY record of an announced key. */
+  static DNSKEYRecord dnskey(String zone, ZoneKey key) throws Exception {
+    return new DNSKEYRecord(Name.fromString(zone), DClass.IN, 3600, key.getFlags(), DNSKEYRecord.Protocol.DNSSEC,
+        key.getAlgorithm(), Base64.getDecoder().decode(key.getPublicKey()));
+  }
+
   /** Signs an A RRset with the unwrapped private key and verifies it against the announced public key. */
   private static void assertSignsAndVerifies(String zone, ZoneKey key, PrivateKey privateKey) throws Exception {
     Name origin = Name.fromString(zone);
-    DNSKEYRecord dnskey =
-        new DNSKEYRecord(
-            origin,
-            DClass.IN,
-            3600,
-            key.getFlags(),
-            DNSKEYRecord.Protocol.DNSSEC,
-            key.getAlgorithm(),
-            Base64.getDecoder().decode(key.getPublicKey()));
+    DNSKEYRecord dnskey = dnskey(zone, key);
     assertEquals(key.getKeyTag(), dnskey.getFootprint(), "announced key tag matches the public key (RFC 4034 App. B)");
     RRset rrset =
         new RRset(new ARecord(Name.fromString("www", origin), DClass.IN, 300, InetAddress.getByName("192.0.2.1")));
@@ -221,7 +219,7 @@ class KeySetFlowTest {
       rawValue = awaitRecords(raw, zone, 1).get(0).value();
     }
     for (ZoneKey key : set.getKeys()) {
-      PrivateKey privateKey = keyWrap.unwrap(bytes(key.getWrappedPrivateKey()), key.getAlgorithm());
+      PrivateKey privateKey = keyWrap.unwrap(bytes(key.getWrappedPrivateKey()), dnskey(zone, key));
       assertSignsAndVerifies(zone, key, privateKey);
       assertFalse(contains(rawValue, privateKey.getEncoded()), "no clear PKCS#8 private key on the bus");
       assertFalse(contains(rawValue, scalar((ECPrivateKey) privateKey)), "no clear private scalar on the bus");
@@ -265,7 +263,7 @@ class KeySetFlowTest {
     assertEquals(257, key.getFlags());
     assertEquals(Algorithms.ED25519, key.getAlgorithm());
     KeyWrap keyWrap = new KeyWrap(Base64.getDecoder().decode(testKeyEncryptionKey));
-    assertSignsAndVerifies(zone, key, keyWrap.unwrap(bytes(key.getWrappedPrivateKey()), key.getAlgorithm()));
+    assertSignsAndVerifies(zone, key, keyWrap.unwrap(bytes(key.getWrappedPrivateKey()), dnskey(zone, key)));
   }
 
   /**

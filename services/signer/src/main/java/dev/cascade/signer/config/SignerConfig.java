@@ -1,10 +1,12 @@
 package dev.cascade.signer.config;
 
+import dev.cascade.dnssec.keys.KeyEncryptionKey;
+import dev.cascade.dnssec.keys.KeyWrap;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
-import java.util.Base64;
+import java.util.Optional;
 
 /** The signer's own settings under {@code cascade.}. */
 @ConfigMapping(prefix = "cascade")
@@ -30,18 +32,20 @@ public interface SignerConfig {
   @WithDefault("PT1M")
   Duration refreshCheckInterval();
 
-  /** The key-encryption key as bytes; refuses anything that is not base64 of exactly 32 bytes (AES-256). */
-  default byte[] keyEncryptionKeyBytes() {
-    byte[] kek;
-    try {
-      kek = Base64.getDecoder().decode(keyEncryptionKey().trim());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("cascade.key-encryption-key is not valid base64");
-    }
-    if (kek.length != 32) {
-      throw new IllegalStateException(
-          "cascade.key-encryption-key must be base64 of 32 bytes, it has " + kek.length + " bytes");
-    }
-    return kek;
+  /**
+   * Base64 of earlier key-encryption keys, comma-separated, kept while a KEK rotation wraps every key again under the
+   * current one (from {@code CASCADE_PREVIOUS_KEY_ENCRYPTION_KEYS}); unwrapping only.
+   */
+  @WithName("previous-key-encryption-keys")
+  Optional<String> previousKeyEncryptionKeys();
+
+  /**
+   * The current and the previous key-encryption keys, ready to unwrap; refuses anything that is not base64 of exactly
+   * 32 bytes (AES-256), naming the setting, never the value.
+   */
+  default KeyWrap keyWrap() {
+    return new KeyWrap(
+        KeyEncryptionKey.decode(keyEncryptionKey(), "cascade.key-encryption-key"),
+        KeyEncryptionKey.decodeAll(previousKeyEncryptionKeys().orElse(null), "cascade.previous-key-encryption-keys"));
   }
 }

@@ -22,8 +22,9 @@ public final class KeySetUnwrapper {
 
   private final KeyWrap keyWrap;
 
-  public KeySetUnwrapper(byte[] keyEncryptionKey) {
-    this.keyWrap = new KeyWrap(keyEncryptionKey);
+  /** @param keyWrap the current key-encryption key, and the previous ones during a rotation */
+  public KeySetUnwrapper(KeyWrap keyWrap) {
+    this.keyWrap = keyWrap;
   }
 
   /**
@@ -65,7 +66,7 @@ public final class KeySetUnwrapper {
       }
       PrivateKey privateKey;
       try {
-        privateKey = keyWrap.unwrap(key.wrappedPrivateKey(), key.algorithm());
+        privateKey = keyWrap.unwrap(key.wrappedPrivateKey(), dnskey);
       } catch (Exception e) {
         // The cause's message (for example "Tag mismatch") says why without exposing any key bytes.
         throw new KeySetException(

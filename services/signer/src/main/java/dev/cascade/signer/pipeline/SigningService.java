@@ -119,7 +119,7 @@ public class SigningService {
     this.emitter = emitter;
     this.progress = progress;
     this.clock = clock;
-    this.unwrapper = new KeySetUnwrapper(config.keyEncryptionKeyBytes());
+    this.unwrapper = new KeySetUnwrapper(config.keyWrap());
     this.readers = new ContentReaders(KafkaSettings.consumer(bootstrapServers, config.registryUrl()));
     this.producerConfig = KafkaSettings.producer(bootstrapServers, config.registryUrl());
   }

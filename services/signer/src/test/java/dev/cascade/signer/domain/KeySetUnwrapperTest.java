@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.keys.Algorithms;
 import dev.cascade.dnssec.keys.KeyGenerator;
+import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
 import java.net.InetAddress;
 import java.security.interfaces.ECPrivateKey;
@@ -30,7 +31,7 @@ class KeySetUnwrapperTest {
 
   @Test
   void unwrapsEveryKeyWithItsDnskey() throws Exception {
-    List<SigningKey> unwrapped = new KeySetUnwrapper(TestZones.KEK).unwrap(TestZones.wrapped(keys, "e1"));
+    List<SigningKey> unwrapped = new KeySetUnwrapper(new KeyWrap(TestZones.KEK)).unwrap(TestZones.wrapped(keys, "e1"));
 
     assertEquals(2, unwrapped.size());
     for (int i = 0; i < keys.size(); i++) {
@@ -53,7 +54,7 @@ class KeySetUnwrapperTest {
         draw(algorithm, k -> k.dnskey().getKey()[0] == 0),
         draw(algorithm, k -> k.dnskey().getKey()[size] == 0));
 
-    List<SigningKey> unwrapped = new KeySetUnwrapper(TestZones.KEK).unwrap(TestZones.wrapped(drawn, "e1"));
+    List<SigningKey> unwrapped = new KeySetUnwrapper(new KeyWrap(TestZones.KEK)).unwrap(TestZones.wrapped(drawn, "e1"));
 
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     RRset rrset = new RRset(new ARecord(TestZones.name("www.example.test."), DClass.IN, 300,
@@ -84,7 +85,8 @@ class KeySetUnwrapperTest {
     otherKek[0] ^= 1;
     WrappedKeySet keySet = TestZones.wrapped(keys, "e1");
 
-    KeySetException e = assertThrows(KeySetException.class, () -> new KeySetUnwrapper(otherKek).unwrap(keySet));
+    KeySetException e =
+        assertThrows(KeySetException.class, () -> new KeySetUnwrapper(new KeyWrap(otherKek)).unwrap(keySet));
 
     assertTrue(e.getMessage().contains("key " + keys.get(0).keyTag()), e.getMessage());
     assertTrue(e.getMessage().contains("cannot unwrap"), e.getMessage());
@@ -106,7 +108,7 @@ class KeySetUnwrapperTest {
             first.wrappedPrivateKey());
     WrappedKeySet bad = new WrappedKeySet(good.zone(), "e2", good.dnskeyTtl(), List.of(wrongTag, good.keys().get(1)));
 
-    KeySetException e = assertThrows(KeySetException.class, () -> new KeySetUnwrapper(TestZones.KEK).unwrap(bad));
+    KeySetException e = assertThrows(KeySetException.class, () -> new KeySetUnwrapper(new KeyWrap(TestZones.KEK)).unwrap(bad));
 
     assertTrue(e.getMessage().contains("has key tag " + first.keyTag()), e.getMessage());
   }
@@ -115,6 +117,6 @@ class KeySetUnwrapperTest {
   void refusesAnEmptyKeySet() {
     WrappedKeySet empty = new WrappedKeySet("example.test.", "e3", 3600, List.of());
 
-    assertThrows(KeySetException.class, () -> new KeySetUnwrapper(TestZones.KEK).unwrap(empty));
+    assertThrows(KeySetException.class, () -> new KeySetUnwrapper(new KeyWrap(TestZones.KEK)).unwrap(empty));
   }
 }

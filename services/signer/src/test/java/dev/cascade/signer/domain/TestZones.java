@@ -96,7 +96,7 @@ final class TestZones {
               key.dnskey().getFlags(),
               key.isSep() ? "KSK" : "ZSK",
               Base64.getEncoder().encodeToString(key.dnskey().getKey()),
-              wrap.wrap(key.privateKey(), key.algorithm())));
+              wrap.wrap(key)));
     }
     return new WrappedKeySet("example.test.", eventId, 3600, wrappedKeys);
   }

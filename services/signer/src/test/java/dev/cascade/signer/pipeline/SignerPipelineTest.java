@@ -823,7 +823,7 @@ class SignerPipelineTest {
               .setFlags(key.dnskey().getFlags())
               .setRole(key.isSep() ? KeyRole.KSK : KeyRole.ZSK)
               .setPublicKey(Base64.getEncoder().encodeToString(key.dnskey().getKey()))
-              .setWrappedPrivateKey(ByteBuffer.wrap(wrap.wrap(key.privateKey(), key.algorithm())))
+              .setWrappedPrivateKey(ByteBuffer.wrap(wrap.wrap(key)))
               .setReference("db:keymanager/" + UUID.randomUUID())
               .setCreatedAt(Instant.now())
               .setExpiresAt(null)

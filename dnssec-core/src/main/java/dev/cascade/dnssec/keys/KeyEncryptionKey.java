@@ -1,6 +1,8 @@
-package dev.cascade.keymanager.domain;
+package dev.cascade.dnssec.keys;
 
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The key-encryption key (KEK) that wraps every private key at rest and on the bus: AES-256, so exactly 32 bytes,
@@ -36,5 +38,23 @@ public final class KeyEncryptionKey {
           setting + " must decode to " + LENGTH + " bytes, but decodes to " + kek.length + hint);
     }
     return kek;
+  }
+
+  /**
+   * Decodes a comma-separated list of KEKs, as {@link #decode} each; a missing or blank value is none.
+   *
+   * @param setting the name of the setting, for the error message
+   * @throws IllegalArgumentException if one of them is not base64 of 32 bytes; the message gives its position only
+   */
+  public static List<byte[]> decodeAll(String commaSeparated, String setting) {
+    if (commaSeparated == null || commaSeparated.isBlank()) {
+      return List.of();
+    }
+    String[] values = commaSeparated.split(",");
+    List<byte[]> keks = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      keks.add(decode(values[i], setting + ", entry " + (i + 1)));
+    }
+    return List.copyOf(keks);
   }
 }

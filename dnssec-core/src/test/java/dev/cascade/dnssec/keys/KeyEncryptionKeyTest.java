@@ -1,11 +1,13 @@
-package dev.cascade.keymanager.domain;
+package dev.cascade.dnssec.keys;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KeyEncryptionKeyTest {
@@ -49,5 +51,21 @@ class KeyEncryptionKeyTest {
 
     assertTrue(wrong.getMessage().contains("not valid base64"), wrong.getMessage());
     assertFalse(wrong.getMessage().contains("not*base64!"));
+  }
+
+  @Test
+  void aListOfKeksIsDecodedEachNamedByItsPositionWhenWrong() {
+    byte[] one = new byte[32];
+    byte[] two = new byte[32];
+    two[0] = 1;
+    String list = Base64.getEncoder().encodeToString(one) + ", " + Base64.getEncoder().encodeToString(two);
+
+    List<byte[]> keks = KeyEncryptionKey.decodeAll(list, SETTING);
+    assertEquals(2, keks.size());
+    assertArrayEquals(two, keks.get(1));
+    assertEquals(List.of(), KeyEncryptionKey.decodeAll(" ", SETTING));
+    IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+        () -> KeyEncryptionKey.decodeAll(list + ",AAAA", SETTING));
+    assertTrue(wrong.getMessage().startsWith(SETTING + ", entry 3 must decode to 32 bytes"), wrong.getMessage());
   }
 }
