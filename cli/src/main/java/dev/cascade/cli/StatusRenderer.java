@@ -92,9 +92,10 @@ public final class StatusRenderer {
   }
 
   /**
-   * Which publisher instance serves which signed serial ({@code served by: publisher-1 at 2026120705, publisher-2 at
-   * 2026120705}), when more than one announced what it serves: every publisher replica serves every zone, and one
-   * that lags or failed to read a version shows here. Not in the reference, which has one publication server.
+   * Which publisher instance serves which signed serial ({@code publishers: 1 at 2026120705, 2 at 2026120704}, by
+   * their instance names, CASCADE_INSTANCE or the pod's), when more than one announced what it serves: every
+   * publisher replica serves every zone, and one that lags or failed to publish a version shows here. Not in the
+   * reference, which has one publication server.
    */
   private void servedBy() {
     JsonNode servedBy = zone.path("servedBy");
@@ -105,7 +106,7 @@ public final class StatusRenderer {
     for (JsonNode served : servedBy) {
       each.add(served.path("instance").asText() + " at " + served.path("signedSerial").asText());
     }
-    line("  served by:     " + String.join(", ", each));
+    line("  publishers:    " + String.join(", ", each));
   }
 
   private void steps() {

@@ -125,8 +125,8 @@ class StatusRendererTest {
          'publishAddresses':['127.0.0.1:4542'],'error':null,'keys':[],
          'servedBy':[SERVED]}
         """;
-    String two = "{'instance':'publisher-1','versionId':'v2','signedSerial':2026120705,'at':'2026-11-28T01:00:00Z'},"
-        + "{'instance':'publisher-2','versionId':'v1','signedSerial':2026120704,'at':'2026-11-28T00:00:00Z'}";
+    String two = "{'instance':'1','versionId':'v2','signedSerial':2026120705,'at':'2026-11-28T01:00:00Z'},"
+        + "{'instance':'2','versionId':'v1','signedSerial':2026120704,'at':'2026-11-28T00:00:00Z'}";
     String lastPublished = """
         last published
           loaded serial: 2
@@ -137,7 +137,7 @@ class StatusRendererTest {
 
     String rendered = StatusRenderer.render(json(status.replace("SERVED", two)), false, NOW);
     assertTrue(rendered.contains(lastPublished
-        + "  served by:     publisher-1 at 2026120705, publisher-2 at 2026120704\n\nstatus: idle\n"), rendered);
+        + "  publishers:    1 at 2026120705, 2 at 2026120704\n\nstatus: idle\n"), rendered);
 
     String one = two.substring(0, two.indexOf("},") + 1);
     assertTrue(StatusRenderer.render(json(status.replace("SERVED", one)), false, NOW)
