@@ -4,16 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Prints {@code cascade zone status} in the reference's layout (cascade-reference.md §1.4): zone, policy and source,
- * the review modes, the last published version, {@code status: <progress>}, then (unless idle) the seven pipeline
- * steps with their icons, manual-review hints and errors, and under an ongoing load, signing or publication how far it
- * has got ({@code progress: 1,234,567 / 4,800,000 records signed (25%)}, the reference's {@code progress: 9.4 KB / 94
- * KB (10%)}). Input is the JSON of {@code GET /zone/{name}/status}.
+ * the review modes, the last published version (and which publisher instance serves which serial, when several
+ * announced theirs), {@code status: <progress>}, then (unless idle) the seven pipeline steps with their icons,
+ * manual-review hints and errors, and under an ongoing load, signing or publication how far it has got ({@code
+ * progress: 1,234,567 / 4,800,000 records signed (25%)}, the reference's {@code progress: 9.4 KB / 94 KB (10%)}).
+ * Input is the JSON of {@code GET /zone/{name}/status}.
  */
 public final class StatusRenderer {
 
@@ -84,8 +86,27 @@ public final class StatusRenderer {
       line("  signed serial: " + last.path("signedSerial").asText());
       line("  timestamp:     " + rfc3339(last.path("timestamp").asText()));
       line("  size:          " + last.path("recordCount").asText() + " records");
+      servedBy();
     }
     line("");
+  }
+
+  /**
+   * Which publisher instance serves which signed serial ({@code publishers: 1 at 2026120705, 2 at 2026120704}, by
+   * their instance names, CASCADE_INSTANCE or the pod's), when more than one announced what it serves: every
+   * publisher replica serves every zone, and one that lags or failed to publish a version shows here. Not in the
+   * reference, which has one publication server.
+   */
+  private void servedBy() {
+    JsonNode servedBy = zone.path("servedBy");
+    if (servedBy.size() < 2) {
+      return;
+    }
+    List<String> each = new ArrayList<>();
+    for (JsonNode served : servedBy) {
+      each.add(served.path("instance").asText() + " at " + served.path("signedSerial").asText());
+    }
+    line("  publishers:    " + String.join(", ", each));
   }
 
   private void steps() {

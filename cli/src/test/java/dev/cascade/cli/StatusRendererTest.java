@@ -111,6 +111,39 @@ class StatusRendererTest {
     assertEquals(expected, StatusRenderer.render(status, false, NOW));
   }
 
+  /**
+   * Several publisher instances announced what they serve: which serves which serial is shown under the last
+   * publication; with one instance (or announcements that name none) nothing is added.
+   */
+  @Test
+  void whatEachPublisherServesIsShownWhenSeveralAnnounced() throws Exception {
+    String status = """
+        {'name':'example.com.','policy':'default','source':'/z',
+         'review':{'loaded':'off','signed':'off'},'progress':'idle','halted':false,
+         'lastPublished':{'versionId':'v2','loadedSerial':2,'signedSerial':2026120705,
+                          'timestamp':'2026-11-28T01:00:00Z','recordCount':31},
+         'publishAddresses':['127.0.0.1:4542'],'error':null,'keys':[],
+         'servedBy':[SERVED]}
+        """;
+    String two = "{'instance':'1','versionId':'v2','signedSerial':2026120705,'at':'2026-11-28T01:00:00Z'},"
+        + "{'instance':'2','versionId':'v1','signedSerial':2026120704,'at':'2026-11-28T00:00:00Z'}";
+    String lastPublished = """
+        last published
+          loaded serial: 2
+          signed serial: 2026120705
+          timestamp:     2026-11-28T01:00:00Z
+          size:          31 records
+        """;
+
+    String rendered = StatusRenderer.render(json(status.replace("SERVED", two)), false, NOW);
+    assertTrue(rendered.contains(lastPublished
+        + "  publishers:    1 at 2026120705, 2 at 2026120704\n\nstatus: idle\n"), rendered);
+
+    String one = two.substring(0, two.indexOf("},") + 1);
+    assertTrue(StatusRenderer.render(json(status.replace("SERVED", one)), false, NOW)
+        .contains(lastPublished + "\nstatus: idle\n"), "one instance: no line of its own");
+  }
+
   @Test
   void idlePrintsNoStepsButTheErrorWithFileAndLine() throws Exception {
     JsonNode status = json("""

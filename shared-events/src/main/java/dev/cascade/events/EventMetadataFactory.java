@@ -23,8 +23,9 @@ public final class EventMetadataFactory {
   }
 
   /**
-   * The envelope with an event id fixed before sending, for writers that store the event first (review-gateway relays
-   * review decisions from its outbox under the id stored there, so a resend keeps the id consumers dedupe on).
+   * The envelope with an event id fixed before sending, for writers that may send the same event again and keep the id
+   * consumers dedupe on: review-gateway relays review decisions from its outbox under the id stored there, the
+   * publisher derives each announcement's id from the event it answers.
    */
   public static EventMetadata of(String eventId, Clock clock, String producer, String causationId) {
     return EventMetadata.newBuilder()

@@ -168,12 +168,11 @@ public class FactTransactions {
    * moved on since it was polled (a rebalance, or this instance was paused past its session timeout): then the
    * partition's owner handles it, from the group's committed offset.
    *
-   * <p>Sound for the eager rebalance protocol (the RangeAssignor of the signer, the keymanager and the loader): a
-   * rebalance revokes every partition, and a partition this consumer gets back is read again from the committed
-   * offset, so a record skipped here comes again, in order. Under the cooperative protocol a partition kept through a
-   * rebalance keeps its position, so its records polled before it would be lost to this consumer: a service on
-   * cooperative-sticky (the publisher) needs those handled under the new generation, or the eager protocol, before it
-   * adopts this (issue 9).
+   * <p>Sound for the eager rebalance protocol (the RangeAssignor of the signer, the keymanager, the loader and the
+   * publisher): a rebalance revokes every partition, and a partition this consumer gets back is read again from the
+   * committed offset, so a record skipped here comes again, in order. Under the cooperative protocol a partition kept
+   * through a rebalance keeps its position, so its records polled before it would be lost to this consumer: a service
+   * must not adopt this on cooperative-sticky unless such records are handled under the new generation (issue 9).
    */
   Optional<ConsumedEvent> consumed(Message<?> message) {
     IncomingKafkaRecordMetadata<?, ?> metadata =

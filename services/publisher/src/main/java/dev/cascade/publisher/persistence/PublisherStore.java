@@ -118,6 +118,12 @@ public class PublisherStore {
     return Optional.ofNullable(row).map(PublisherStore::signedVersion);
   }
 
+  /** When the zone's published version was published, as its ZoneVersionPublished carries it. */
+  public Optional<Instant> publishedAt(String zone) {
+    PublishedZone row = inSession(() -> PublishedZone.findById(zone));
+    return Optional.ofNullable(row).map(found -> found.publishedAt);
+  }
+
   /** Every published version, for the restore at start. */
   public List<SignedVersion> allPublished() {
     List<PublishedZone> rows = inSession(() -> PublishedZone.list("order by zone"));

@@ -4,6 +4,7 @@ import dev.cascade.dnssec.progress.Phase;
 import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.verify.SignatureExpiry;
 import dev.cascade.events.EventMetadataFactory;
+import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ZoneVersionPublished;
 import dev.cascade.publisher.api.DnsListeners;
 import dev.cascade.publisher.domain.ContentRef;
@@ -15,8 +16,12 @@ import dev.cascade.publisher.domain.SignedVersion;
 import dev.cascade.publisher.domain.ZoneSnapshot;
 import dev.cascade.publisher.persistence.PublisherStore.Approval;
 import dev.cascade.publisher.persistence.PublisherStore;
+import dev.cascade.service.kafka.FencedWriteException;
+import dev.cascade.service.messaging.FactTransactions;
 import dev.cascade.service.messaging.StepProgressEmitter;
+import dev.cascade.service.messaging.TransactionsConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +29,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
@@ -35,6 +41,11 @@ import org.xbill.DNS.TextParseException;
  * What the publisher does with each fact, on the consumer's worker thread: put review versions on the review
  * servers, and publish approved signed versions. A version is swapped in only after it was read and checked in full;
  * whatever fails, the version served before stays served, and the failure is logged with zone and version.
+ *
+ * <p>A publication is announced exactly once per instance (issue 9): its ZoneVersionPublished goes out in a Kafka
+ * transaction of this instance ({@link FactTransactions}), fenced by the consumer group membership of the event being
+ * handled, under an eventId derived from that event and this instance, so an announcement made again for the same
+ * event (after a crash) is the same fact to every reader that dedupes on eventIds.
  */
 @ApplicationScoped
 public class PublicationService {
@@ -44,7 +55,8 @@ public class PublicationService {
   private final DnsListeners listeners;
   private final PublisherStore store;
   private final ContentLoader loader;
-  private final PublishedVersionEmitter emitter;
+  private final FactTransactions transactions;
+  private final String instance;
   private final StepProgressEmitter progress;
   private final PublicationFailures failures;
   private final RemainTimes remainTimes;
@@ -55,7 +67,8 @@ public class PublicationService {
       DnsListeners listeners,
       PublisherStore store,
       ContentLoader loader,
-      PublishedVersionEmitter emitter,
+      FactTransactions transactions,
+      TransactionsConfig instance,
       StepProgressEmitter progress,
       PublicationFailures failures,
       RemainTimes remainTimes,
@@ -63,7 +76,8 @@ public class PublicationService {
     this.listeners = listeners;
     this.store = store;
     this.loader = loader;
-    this.emitter = emitter;
+    this.transactions = transactions;
+    this.instance = instance.instance();
     this.progress = progress;
     this.failures = failures;
     this.remainTimes = remainTimes;
@@ -169,10 +183,12 @@ public class PublicationService {
     try {
       Optional<SignedVersion> current = store.findPublished(zone);
       if (current.isPresent() && current.get().versionId().equals(version.versionId())) {
-        // A redelivered approval: the publication was stored, but a crash may have come before it was announced
-        // (LargeZoneIT kills the publisher there). Announce it again; the announcement is idempotent downstream.
+        // An event delivered again: the publication was stored, but a crash (LargeZoneIT kills the publisher there)
+        // or a fence may have come before its transaction, or after it and before the offset moved past the event.
+        // Announce it again, as the same fact: the same eventId, and the time the publication was stored at.
         LOG.infof("zone %s version %s: already published, announcing it again", zone, version.versionId());
-        emitter.send(published(version, current.get().content().recordCount(), causationId));
+        Instant publishedAt = store.publishedAt(zone).orElseGet(clock::instant);
+        announce(published(version, current.get().content().recordCount(), causationId, publishedAt));
         return;
       }
       if (current.isPresent() && Serial.compare(version.signedSerial(), current.get().signedSerial()) <= 0) {
@@ -200,10 +216,12 @@ public class PublicationService {
         return;
       }
       listeners.publication().install(snapshot);
-      ZoneVersionPublished announcement = published(version, snapshot.size(), causationId);
-      // Recorded at the time the announcement carries, so that a rebuild from it writes the same row.
+      ZoneVersionPublished announcement = published(version, snapshot.size(), causationId, clock.instant());
+      // Recorded at the time the announcement carries, so that a rebuild from it writes the same row. Recorded before
+      // it is announced: a crash or a fence in between leaves the event to be delivered again, which then finds the
+      // version published and announces it (above).
       store.savePublished(version, announcement.getMetadata().getOccurredAt());
-      emitter.send(announcement);
+      announce(announcement);
       LOG.infof("zone %s version %s: published serial %d (%d records)",
           zone, version.versionId(), version.signedSerial(), snapshot.size());
     } finally {
@@ -227,17 +245,43 @@ public class PublicationService {
             + ") from now: not published");
   }
 
-  /** The announcement of {@code version}, its occurredAt in the millisecond precision the event carries. */
-  private ZoneVersionPublished published(SignedVersion version, long recordCount, String causationId) {
-    Clock millis = Clock.fixed(clock.instant().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+  /**
+   * Writes {@code announcement} in a transaction fenced by the event being handled.
+   *
+   * @throws FencedWriteException when this instance or the event was fenced: nothing is announced, and the event is
+   *     left to be delivered again
+   */
+  private void announce(ZoneVersionPublished announcement) {
+    transactions.write(Topics.PUBLISHED_VERSIONS, announcement.getZone(), announcement);
+  }
+
+  /**
+   * The announcement of {@code version} by this instance, for the event {@code causationId}, occurred at {@code at}
+   * in the millisecond precision the event carries.
+   */
+  private ZoneVersionPublished published(SignedVersion version, long recordCount, String causationId, Instant at) {
+    Clock millis = Clock.fixed(at.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
     return ZoneVersionPublished.newBuilder()
-        .setMetadata(EventMetadataFactory.next(millis, EventMapping.PRODUCER, causationId))
+        .setMetadata(EventMetadataFactory.of(announcementId(version, causationId, instance), millis,
+            EventMapping.PRODUCER, causationId))
         .setZone(version.zone())
         .setVersionId(version.versionId())
         .setUnsignedSerial(version.unsignedSerial())
         .setSignedSerial(version.signedSerial())
         .setRecordCount(recordCount)
+        .setPublisherInstance(instance)
         .build();
+  }
+
+  /**
+   * The eventId of the announcement of {@code version} by {@code instance} for the event {@code causationId}: a
+   * name-based UUID (RFC 9562 §5.3) rather than a random one, so that announcing it again after a crash gives the
+   * same id, and readers that dedupe on eventIds see one fact. Each instance announces what it serves itself, so the
+   * instance is part of the name: N publishers make N facts, one per instance.
+   */
+  static String announcementId(SignedVersion version, String causationId, String instance) {
+    String name = "published " + version.zone() + " " + version.versionId() + " " + causationId + " " + instance;
+    return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   /**

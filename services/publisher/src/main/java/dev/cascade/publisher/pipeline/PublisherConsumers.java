@@ -20,10 +20,14 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * The publisher's four consumers. Each runs on a worker thread ({@code @Blocking}, in order per channel) through
- * {@link EventHandling}: inside its message's trace, tried again with backoff when it fails, and set aside on the
- * publisher's dead-letter topic when it still fails, so one bad event cannot stop the channel, never goes unseen, and
- * the last good version stays served. None handles an event before {@link PublisherRebuild} has rebuilt the tables
- * from the events the publisher's group consumed before (an emptied schema).
+ * {@link EventHandling#exactlyOnce}: inside its message's trace, tried again with backoff when it fails, and set aside
+ * on the publisher's dead-letter topic when it still fails, so one bad event cannot stop the channel, never goes
+ * unseen, and the last good version stays served. A publication's announcement is fenced by the consumer group
+ * membership its event was consumed under, and the event's offset is committed in a Kafka transaction once the
+ * handler is done (issue 9, exactly-once): an instance whose group moved on meanwhile (paused past its session
+ * timeout) announces nothing and handles the event again from the committed offset. None handles an event before
+ * {@link PublisherRebuild} has rebuilt the tables from the events the publisher's group consumed before (an emptied
+ * schema).
  */
 @ApplicationScoped
 public class PublisherConsumers {
@@ -46,7 +50,7 @@ public class PublisherConsumers {
   @Blocking
   public CompletionStage<Void> onUnsignedVersion(Message<UnsignedVersionFact> message) {
     rebuild.await();
-    return handling.blocking(message, () -> {
+    return handling.exactlyOnce(message, () -> {
       UnsignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionLoaded loaded) {
         publication.reviewUnsigned(
@@ -63,7 +67,7 @@ public class PublisherConsumers {
   @Blocking
   public CompletionStage<Void> onSignedVersion(Message<SignedVersionFact> message) {
     rebuild.await();
-    return handling.blocking(message, () -> {
+    return handling.exactlyOnce(message, () -> {
       SignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionSigned signed) {
         publication.reviewSigned(
@@ -78,7 +82,7 @@ public class PublisherConsumers {
   @Blocking
   public CompletionStage<Void> onReview(Message<ZoneVersionReviewed> message) {
     rebuild.await();
-    return handling.blocking(message, () -> {
+    return handling.exactlyOnce(message, () -> {
       ZoneVersionReviewed event = message.getPayload();
       String zone = ZoneApex.canonical(event.getZone());
       boolean signed = event.getStage() == ReviewStage.SIGNED;
@@ -105,7 +109,7 @@ public class PublisherConsumers {
   public CompletionStage<Void> onZoneRegistry(Message<ZoneRegistryFact> message) {
     remainTimes.await();
     rebuild.await();
-    return handling.blocking(message, () -> {
+    return handling.exactlyOnce(message, () -> {
       ZoneRegistryFact event = message.getPayload();
       remainTimes.apply(event);
       if (event.getFact() instanceof ZoneRemoved) {

@@ -17,6 +17,7 @@ import dev.cascade.service.StartupRestore;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.RebuildHistory;
+import dev.cascade.service.messaging.TransactionsConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,11 +36,13 @@ import org.jboss.logging.Logger;
  * {@link PublishedVersionRestore} then serves again; nothing is published or announced.
  *
  * <p>The events the publisher's group consumed ({@link RebuildHistory}: signed versions, reviews, the registry) and
- * its own ZoneVersionPublished facts are applied as the consumers recorded them, in the order they were written (by
- * record timestamp; an announcement is written after the approval that led to it), each with the time its event
- * carries: a ZoneVersionSigned and a signed-gate approval fill a version's row, a ZoneVersionPublished makes that
- * version the zone's published one, a ZoneRemoved forgets the zone. When the tables hold what the log gives (every
- * signed version of a zone not removed since, each zone's last published version), nothing is applied.
+ * the ZoneVersionPublished facts of this instance (every publisher replica announces what it serves itself; one that
+ * names no instance was made before announcements did, and is taken as this instance's) are applied as the consumers
+ * recorded them, in the order they were written (by record timestamp; an announcement is written after the approval
+ * that led to it), each with the time its event carries: a ZoneVersionSigned and a signed-gate approval fill a
+ * version's row, a ZoneVersionPublished makes that version the zone's published one, a ZoneRemoved forgets the zone.
+ * When the tables hold what the log gives (every signed version of a zone not removed since, each zone's last
+ * published version), nothing is applied.
  *
  * <p>The publisher's restores write no table (one serves what the tables hold, one keeps remain times in memory): the
  * rebuild waits for none of them, and serves what it rebuilt itself.
@@ -55,17 +58,20 @@ public class PublisherRebuild extends StartupRestore {
   private final PublishedVersionRestore publishedRestore;
   private final Map<String, Object> consumerConfig;
   private final String group;
+  private final String instance;
 
   public PublisherRebuild(
       PublisherStore store,
       PublishedVersionRestore restore,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl,
-      @ConfigProperty(name = "mp.messaging.incoming.signed-versions.group.id") String group) {
+      @ConfigProperty(name = "mp.messaging.incoming.signed-versions.group.id") String group,
+      TransactionsConfig transactions) {
     this.store = store;
     this.publishedRestore = restore;
     this.consumerConfig = KafkaSettings.historyConsumer(bootstrapServers, registryUrl);
     this.group = group;
+    this.instance = transactions.instance();
   }
 
   @Override
@@ -79,7 +85,7 @@ public class PublisherRebuild extends StartupRestore {
     RebuildHistory<SpecificRecord, ZoneVersionPublished> history =
         RebuildHistory.read(consumerConfig, group, INPUTS, Topics.PUBLISHED_VERSIONS, READ_TIMEOUT);
     List<ConsumerRecord<String, ? extends SpecificRecord>> log = new ArrayList<>(history.consumed());
-    log.addAll(history.own());
+    history.own().stream().filter(this::announcedByThisInstance).forEach(log::add);
     // A stable sort: records with the same timestamp keep their topic order.
     log.sort(Comparator.comparingLong(record -> record.timestamp()));
     if (!lacksAny(log, store.held())) {
@@ -95,6 +101,11 @@ public class PublisherRebuild extends StartupRestore {
     }
     publishedRestore.restore();
     return applied;
+  }
+
+  private boolean announcedByThisInstance(ConsumerRecord<String, ZoneVersionPublished> record) {
+    String by = record.value() == null ? null : record.value().getPublisherInstance();
+    return by == null || by.equals(instance);
   }
 
   /** Whether the tables lack a signed version or a publication that the log, applied in order, leaves. */

@@ -368,7 +368,7 @@ class PublisherPipelineTest {
   }
 
   /** Writes a version as the loader and the signer do. */
-  private static ContentLocation write(String topic, String zone, String versionId, List<Record> records) {
+  static ContentLocation write(String topic, String zone, String versionId, List<Record> records) {
     try (ContentWriter writer = new ContentWriter(Bus.producerConfig())) {
       return writer.write(topic, zone, versionId, CompactRecords.of(records));
     }
@@ -404,7 +404,7 @@ class PublisherPipelineTest {
     return EventMetadataFactory.next(Clock.systemUTC(), producer, null);
   }
 
-  private static SignedVersionFact signed(String zone, String versionId, long serial, ContentLocation content) {
+  static SignedVersionFact signed(String zone, String versionId, long serial, ContentLocation content) {
     Instant now = Instant.now();
     return SignedVersionFact.newBuilder()
         .setMetadata(metadata("signer"))
@@ -444,7 +444,7 @@ class PublisherPipelineTest {
         .build();
   }
 
-  private static ZoneVersionReviewed review(
+  static ZoneVersionReviewed review(
       String zone, String versionId, ReviewStage stage, long serial, ReviewDecision decision) {
     return ZoneVersionReviewed.newBuilder()
         .setMetadata(metadata("review-gateway"))

@@ -44,7 +44,14 @@ public final class Views {
       Long dnskeyTtl,
       List<KeyView> keys,
       StepProgressView stepProgress,
-      List<SetAsideView> setAside) {}
+      List<SetAsideView> setAside,
+      List<ServedView> servedBy) {}
+
+  /**
+   * What publisher {@code instance} serves: the version it last announced, with its signed serial, announced at {@code
+   * at}. One per publisher instance that named itself, in the order of their names.
+   */
+  public record ServedView(String instance, String versionId, long signedSerial, Instant at) {}
 
   /**
    * An event about the zone that {@code service} could not handle and set aside on its dead-letter topic
@@ -154,13 +161,16 @@ public final class Views {
         k.reference(), k.createdAt(), k.expiresAt())).toList();
     List<SetAsideView> setAside = s.setAside.stream().map(a -> new SetAsideView(a.service(), a.topic(),
         a.partition(), a.offset(), a.eventType(), a.reason(), a.attempts(), a.at())).toList();
+    List<ServedView> servedBy = s.servedBy.stream()
+        .map(served -> new ServedView(served.instance(), served.versionId(), served.signedSerial(), served.at()))
+        .toList();
     StepProgressView stepProgress = progress == null ? null : new StepProgressView(progress.step().word(),
         progress.phase(), progress.done(), progress.total(), progress.unit(), progress.versionId(),
         progress.reportedAt());
     return new ZoneStatusView(s.name, s.policy.name(), s.source,
         new ReviewModes(s.policy.unsignedReview().word(), s.policy.signedReview().word()),
         s.progress.label(), s.progress.halted(), s.loadRequestedAt, published, unsigned, unsignedAddrs, signed, signedAddrs,
-        publishAddrs, error, s.dnskeyTtl, keys, stepProgress, setAside);
+        publishAddrs, error, s.dnskeyTtl, keys, stepProgress, setAside, servedBy);
   }
 
   private static String word(ReviewStatus status) {

@@ -47,8 +47,12 @@ public sealed interface ZoneFact {
   /** {@code SignedVersionFact{ZoneSigningFailed}}. */
   record SigningFailed(String versionId, long unsignedSerial, String reason) implements ZoneFact {}
 
-  /** {@code ZoneVersionPublished}. */
-  record Published(String versionId, long unsignedSerial, long signedSerial, long recordCount, Instant at)
+  /**
+   * {@code ZoneVersionPublished}: {@code publisherInstance} serves the version; null in announcements made before they
+   * named their instance.
+   */
+  record Published(
+      String versionId, long unsignedSerial, long signedSerial, long recordCount, Instant at, String publisherInstance)
       implements ZoneFact {}
 
   /**

@@ -2,8 +2,11 @@ package dev.cascade.reviewgateway.domain;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import org.xbill.DNS.Serial;
 
 /**
  * Applies one pipeline fact to a zone's state: moves the progress along the reference's state machine
@@ -121,21 +124,43 @@ public final class ZoneProjector {
       }
       history.add(new HistoryEntry(at, null, setAsideWording(aside)));
     } else if (fact instanceof ZoneFact.Published published) {
-      // The publisher announces a publication again after a crash between storing and announcing it: once in history.
-      boolean repeated = state.lastPublished != null && state.lastPublished.versionId().equals(published.versionId());
-      state.lastPublished = new ZoneState.LastPublished(published.versionId(), published.unsignedSerial(),
-          published.signedSerial(), published.at(), published.recordCount());
-      if (published.versionId().equals(state.signedVersionId)
-          && state.progress == ZoneProgress.PERSISTING_SIGNED_ZONE) {
-        state.progress = ZoneProgress.IDLE;
+      if (published.publisherInstance() != null) {
+        served(state, published);
       }
-      if (!repeated) {
+      // Every publisher instance announces what it serves, and announces it again after a crash: the zone's last
+      // publication is the first announcement of a version newer than it, once in history. A lagging instance's
+      // announcement of an older version moves nothing back (serial order, RFC 1982: a publisher only publishes a
+      // greater serial than the one it serves, as secondaries transfer only those, RFC 1034 §4.3.5).
+      if (state.lastPublished == null || (!state.lastPublished.versionId().equals(published.versionId())
+          && Serial.compare(published.signedSerial(), state.lastPublished.signedSerial()) > 0)) {
+        state.lastPublished = new ZoneState.LastPublished(published.versionId(), published.unsignedSerial(),
+            published.signedSerial(), published.at(), published.recordCount());
         history.add(new HistoryEntry(at, published.signedSerial(), "Published"));
         // The pipeline got past whatever was set aside before: no longer what holds the zone up.
         state.setAside.clear();
       }
+      if (published.versionId().equals(state.signedVersionId)
+          && state.progress == ZoneProgress.PERSISTING_SIGNED_ZONE) {
+        state.progress = ZoneProgress.IDLE;
+      }
     }
     return new Outcome(state, history, gates(state));
+  }
+
+  /**
+   * Records that {@code published.publisherInstance()} serves the version, replacing what it served before; an
+   * announcement made again keeps the time of the first.
+   */
+  private static void served(ZoneState state, ZoneFact.Published published) {
+    String instance = published.publisherInstance();
+    Optional<ZoneState.Served> before =
+        state.servedBy.stream().filter(served -> served.instance().equals(instance)).findFirst();
+    if (before.isPresent() && before.get().versionId().equals(published.versionId())) {
+      return;
+    }
+    state.servedBy.removeIf(served -> served.instance().equals(instance));
+    state.servedBy.add(new ZoneState.Served(instance, published.versionId(), published.signedSerial(), published.at()));
+    state.servedBy.sort(Comparator.comparing(ZoneState.Served::instance));
   }
 
   /**

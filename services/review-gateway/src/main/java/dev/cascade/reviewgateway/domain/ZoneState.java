@@ -62,6 +62,12 @@ public final class ZoneState {
   public ReviewStatus signedReviewStatus;
 
   public LastPublished lastPublished;
+  /**
+   * Per publisher instance, the version it last announced it serves, in the order of the instances' names: every
+   * publisher replica serves every zone and announces what it serves itself. Only announcements that name their
+   * instance are here.
+   */
+  public List<Served> servedBy = new ArrayList<>();
   public ZoneError error;
   public Long dnskeyTtl;
   public List<KeyInfo> keys = new ArrayList<>();
@@ -99,6 +105,9 @@ public final class ZoneState {
   /** The version served on the publication server. */
   public record LastPublished(
       String versionId, long loadedSerial, long signedSerial, Instant timestamp, long recordCount) {}
+
+  /** What publisher {@code instance} serves: the version it last announced, announced at {@code at}. */
+  public record Served(String instance, String versionId, long signedSerial, Instant at) {}
 
   /** An event a service set aside ({@link ZoneFact.SetAside}), and when. */
   public record SetAsideEvent(

@@ -100,7 +100,7 @@ final class EventMapping {
     }
     if (value instanceof ZoneVersionPublished p) {
       return incoming(p.getZone(), p.getMetadata(), new ZoneFact.Published(p.getVersionId(), p.getUnsignedSerial(),
-          p.getSignedSerial(), p.getRecordCount(), p.getMetadata().getOccurredAt()));
+          p.getSignedSerial(), p.getRecordCount(), p.getMetadata().getOccurredAt(), p.getPublisherInstance()));
     }
     return null;
   }

@@ -73,7 +73,7 @@ class StepProgressBoardTest {
     board.report(ZONE, report(ProgressStep.PUBLISH, "v1", 2_000_000, T0.plusSeconds(2)));
     assertEquals(2_000_000, shown(T0.plusSeconds(2)).orElseThrow().done());
 
-    apply(new ZoneFact.Published("v1", 7, 8, 31, T0.plusSeconds(3)));
+    apply(new ZoneFact.Published("v1", 7, 8, 31, T0.plusSeconds(3), null));
     assertEquals(ZoneProgress.IDLE, state.progress);
     assertEquals(Optional.empty(), shown(T0.plusSeconds(3)));
   }

@@ -35,7 +35,7 @@ class ZoneProjectorTest {
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1")).state();
-    s = apply(s, new ZoneFact.Published("v1", 7, 8, 31, T0)).state();
+    s = apply(s, new ZoneFact.Published("v1", 7, 8, 31, T0, null)).state();
 
     ZoneState.SigningReport reused = new ZoneState.SigningReport(10, 4, 9, 6, T0, T0.plusSeconds(1), 2);
     ZoneProjector.Outcome refreshed = apply(s, new ZoneFact.Signed("r1", 7, 9, reused, SigningCause.SIGNATURE_REFRESH, "s-r1"));
@@ -45,12 +45,52 @@ class ZoneProjectorTest {
     assertEquals(6, refreshed.state().signingReport.reusedRrsigCount());
     assertEquals(ZoneProgress.PERSISTING_SIGNED_ZONE, refreshed.state().progress);
 
-    ZoneProjector.Outcome published = apply(refreshed.state(), new ZoneFact.Published("r1", 7, 9, 31, T0));
+    ZoneProjector.Outcome published = apply(refreshed.state(), new ZoneFact.Published("r1", 7, 9, 31, T0, null));
     assertEquals(ZoneProgress.IDLE, published.state().progress);
 
     ZoneProjector.Outcome rekeyed =
         apply(published.state(), new ZoneFact.Signed("k1", 7, 10, report(), SigningCause.KEYS_CHANGED, "s-k1"));
     assertEquals(List.of("Signing succeeded (triggered by a change in signing keys)"), events(rekeyed));
+  }
+
+  /**
+   * Every publisher instance announces what it serves (issue 9): the zone's publication is the first announcement of
+   * each newer version, once in history; a lagging instance's announcement of an older version moves nothing back;
+   * each instance's last announcement is kept, and one made again keeps its first time.
+   */
+  @Test
+  void announcementsOfSeveralPublishersShowOnePublicationAndWhatEachServes() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
+        .state();
+    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
+    s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1")).state();
+
+    ZoneProjector.Outcome first = apply(s, new ZoneFact.Published("v1", 7, 8, 31, T0, "publisher-2"));
+    assertEquals(List.of("Published"), events(first));
+    assertEquals(ZoneProgress.IDLE, first.state().progress);
+    ZoneProjector.Outcome second =
+        apply(first.state(), new ZoneFact.Published("v1", 7, 8, 31, T0.plusSeconds(1), "publisher-1"));
+    assertEquals(List.of(), events(second), "the same publication, served by another instance");
+    assertEquals(T0, second.state().lastPublished.timestamp(), "published when first announced");
+
+    s = apply(second.state(), new ZoneFact.Loaded("v2", 9, 900, 12, List.of(), "u-v2")).state();
+    s = apply(s, new ZoneFact.Signed("v2", 9, 10, report(), SigningCause.LOADED, "s-v2")).state();
+    ZoneProjector.Outcome newer =
+        apply(s, new ZoneFact.Published("v2", 9, 10, 31, T0.plusSeconds(10), "publisher-1"));
+    assertEquals(List.of("Published"), events(newer));
+    ZoneProjector.Outcome lagging =
+        apply(newer.state(), new ZoneFact.Published("v1", 7, 8, 31, T0.plusSeconds(11), "publisher-3"));
+    assertEquals(List.of(), events(lagging), "an older version announced late is no publication");
+    assertEquals("v2", lagging.state().lastPublished.versionId());
+    ZoneProjector.Outcome again =
+        apply(lagging.state(), new ZoneFact.Published("v2", 9, 10, 31, T0.plusSeconds(20), "publisher-1"));
+    assertEquals(List.of(), events(again));
+
+    assertEquals(List.of(
+            new ZoneState.Served("publisher-1", "v2", 10, T0.plusSeconds(10)),
+            new ZoneState.Served("publisher-2", "v1", 8, T0),
+            new ZoneState.Served("publisher-3", "v1", 8, T0.plusSeconds(11))),
+        again.state().servedBy);
   }
 
   @Test
@@ -72,7 +112,7 @@ class ZoneProjectorTest {
 
     s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1")).state();
     assertEquals(ZoneState.SET_ASIDE_KEPT, s.setAside.size());
-    s = apply(s, new ZoneFact.Published("v1", 7, 8, 31, T0)).state();
+    s = apply(s, new ZoneFact.Published("v1", 7, 8, 31, T0, null)).state();
     assertTrue(s.setAside.isEmpty(), "a later publication shows the pipeline got past them");
   }
 
@@ -100,7 +140,7 @@ class ZoneProjectorTest {
     assertEquals(List.of("Signing succeeded (triggered by loading a new instance)"), events(signed));
 
     ZoneProjector.Outcome published = apply(signed.state(),
-        new ZoneFact.Published("v1", 2026112801L, 1764295200L, 31, T0.plusSeconds(5)));
+        new ZoneFact.Published("v1", 2026112801L, 1764295200L, 31, T0.plusSeconds(5), null));
     assertEquals(ZoneProgress.IDLE, published.state().progress);
     assertEquals(new ZoneState.LastPublished("v1", 2026112801L, 1764295200L, T0.plusSeconds(5), 31),
         published.state().lastPublished);

@@ -106,6 +106,15 @@ class ProjectionRebuildTest {
           .setZone(auto).setVersionId(signed).setUnsignedSerial(2026120701L).setSignedSerial(2026120702L)
           .setRecordCount(9).build());
       awaitHistory(auto, "Published");
+      // Two publisher instances that name themselves announce the version each serves.
+      for (String instance : List.of("publisher-2", "publisher-1")) {
+        send(Topics.PUBLISHED_VERSIONS, auto, ZoneVersionPublished.newBuilder().setMetadata(metadata("publisher"))
+            .setZone(auto).setVersionId(signed).setUnsignedSerial(2026120701L).setSignedSerial(2026120702L)
+            .setRecordCount(9).setPublisherInstance(instance).build());
+      }
+      await().atMost(TIMEOUT).untilAsserted(() -> given().get("/zone/" + auto + "/status").then().statusCode(200)
+          .body("servedBy.instance", equalTo(List.of("publisher-1", "publisher-2")))
+          .body("servedBy.signedSerial", equalTo(List.of(2026120702, 2026120702))));
 
       // A zone under manual review, approved by the operator and then removed: its history stays.
       String manual = addZone("manual", "review");
