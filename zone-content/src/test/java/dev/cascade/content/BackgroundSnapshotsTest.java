@@ -1,7 +1,6 @@
 package dev.cascade.content;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -128,23 +127,28 @@ class BackgroundSnapshotsTest {
   }
 
   @Test
-  void onlyTheZonesLatestVersionIsCopiedAndAForgottenZoneHasNoCopy() throws Exception {
+  void versionsAnnouncedWhileACopyIsMadeStartTheirChainsFromItAndAForgottenZoneHasNoCopy() throws Exception {
     try (BackgroundSnapshots snapshots = snapshots()) {
-      Versions zone = new Versions("latest.test.", snapshots);
-      for (int v = 1; v < ContentManifests.SNAPSHOT_CHAIN; v++) {
+      Versions zone = new Versions("rebased.test.", snapshots);
+      for (int v = 1; v <= ContentManifests.SNAPSHOT_CHAIN; v++) {
         zone.next(v);
       }
-      ContentLocation due = zone.next(ContentManifests.SNAPSHOT_CHAIN);
-      String dueId = zone.versionId;
+      String copied = zone.versionId;
       ContentLocation newer = zone.next(ContentManifests.SNAPSHOT_CHAIN + 1);
+      assertEquals(ContentManifests.SNAPSHOT_CHAIN + 1, newer.getChain().size(), "announced before the copy exists");
 
-      ContentLocation copy = awaitBase(snapshots, "latest.test.", zone.versionId, newer);
-      assertNotNull(copy);
-      assertNull(copy.getBase(), "the latest version is copied");
-      assertSame(due, snapshots.baseOf("latest.test.", dueId, due), "the version overtaken before its copy is not");
+      ContentLocation rebased = awaitBase(snapshots, "rebased.test.", zone.versionId, newer);
+      assertEquals(1, rebased.getChain().size(), "the chain starts from the copy of " + copied);
+      assertEquals(copied, rebased.getChain().get(0).getVersionId());
+      assertNull(rebased.getChain().get(0).getBase(), "the copy is a whole version");
+      assertEquals(ContentLocation.newBuilder(newer).setChain(rebased.getChain()).build(), rebased,
+          "the version's own chunks are named as announced");
+      assertEquals(zone.records, reader.readCompact(rebased, "rebased.test.", zone.versionId).toRecords());
+      ContentLocation after = zone.next(ContentManifests.SNAPSHOT_CHAIN + 2);
+      assertEquals(2, after.getChain().size(), "the copy, then the difference announced before it was written");
 
-      snapshots.forget("latest.test.");
-      assertSame(newer, snapshots.baseOf("latest.test.", zone.versionId, newer));
+      snapshots.forget("rebased.test.");
+      assertSame(after, snapshots.baseOf("rebased.test.", zone.versionId, after));
     }
   }
 }
