@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 
@@ -51,8 +52,11 @@ final class ChaosRun {
       long seed, Duration faultsFor, int minimumFaults, int reviewOffZones, int manualZones, Duration convergence,
       Duration sessionTimeout) {}
 
-  /** The kinds of fault, as issue 9 lists them (a network partition needs namespaces, not used here). */
-  enum Fault { KILL_INSTANCE, KILL_BROKER, PAUSE_SIGNER }
+  /**
+   * The kinds of fault, as issue 9 lists them. {@code PARTITION_INSTANCE} cuts off the instance that runs in a network
+   * namespace; without one (no namespaces on this machine) it is not drawn.
+   */
+  enum Fault { KILL_INSTANCE, KILL_BROKER, PAUSE_SIGNER, PARTITION_INSTANCE }
 
   /** What happened, and what went wrong. */
   record Report(
@@ -139,9 +143,14 @@ final class ChaosRun {
         apiErrors.get(), converged, List.copyOf(violations));
   }
 
-  /** One fault, then the recovery an orchestrator would do: restart what was killed, resume what was paused. */
+  /**
+   * One fault, then the recovery an orchestrator would do, or the network: restart what was killed, resume what was
+   * paused, heal what was cut off.
+   */
   private void inject(Random random) throws InterruptedException {
-    Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
+    List<Fault> kinds = Stream.of(Fault.values())
+        .filter(kind -> kind != Fault.PARTITION_INSTANCE || stack.isolated().isPresent()).toList();
+    Fault fault = kinds.get(random.nextInt(kinds.size()));
     long started = System.nanoTime();
     switch (fault) {
       case KILL_INSTANCE -> {
@@ -172,6 +181,18 @@ final class ChaosRun {
         Thread.sleep(settings.sessionTimeout().plusSeconds(5).toMillis());
         stack.signal(signer, "CONT");
         faults.add(fault + " " + signer + " for " + elapsed(started).toSeconds() + " s");
+      }
+      case PARTITION_INSTANCE -> {
+        // The instance keeps running, cut off from the brokers, PostgreSQL and the registry: its partitions move to
+        // the other replica after the session timeout, and once healed it is a zombie whose late writes are fenced.
+        String instance = stack.isolated().orElseThrow();
+        stack.partition(true);
+        Duration failover = changeAndAwaitEverywhere(zones.all().get(random.nextInt(zones.all().size())), 0);
+        Duration cutFor = settings.sessionTimeout().plusSeconds(5);
+        Thread.sleep(Math.max(0, cutFor.minus(elapsed(started)).toMillis()));
+        stack.partition(false);
+        faults.add(fault + " " + instance + " for " + elapsed(started).toSeconds() + " s: a changed zone published"
+            + " everywhere after " + (failover == null ? "NEVER (60 s)" : failover.toMillis() + " ms"));
       }
     }
   }
