@@ -246,16 +246,24 @@ final class ChaosRun {
   private void approveLoop() {
     while (approving.get()) {
       for (String zone : zones.manual()) {
+        JsonNode status;
         try {
-          JsonNode status = api.status(zone);
-          for (String stage : List.of("unsigned", "signed")) {
-            JsonNode version = status.path(stage);
-            if ("pending".equals(version.path("reviewStatus").asText())) {
+          status = api.status(zone);
+        } catch (RuntimeException e) {
+          // A gateway restarting: the next round sees the zone again.
+          continue;
+        }
+        // Each stage on its own: a loaded version that came while a signed one waits shows as pending too, but the
+        // gateway takes its approval only once the signed one is decided, which a refusal at the first must not stop.
+        for (String stage : List.of("unsigned", "signed")) {
+          JsonNode version = status.path(stage);
+          if ("pending".equals(version.path("reviewStatus").asText())) {
+            try {
               api.approve(zone, stage, version.path("serial").asLong());
+            } catch (RuntimeException e) {
+              // Superseded, approved meanwhile, not yet at its gate, or a gateway restarting: the next round retries.
             }
           }
-        } catch (RuntimeException e) {
-          // A version superseded or approved meanwhile, or a gateway restarting: the next round sees it again.
         }
       }
       pause(1_000);
