@@ -253,8 +253,8 @@ final class ChaosRun {
           // A gateway restarting: the next round sees the zone again.
           continue;
         }
-        // Each stage on its own: a loaded version that came while a signed one waits shows as pending too, but the
-        // gateway takes its approval only once the signed one is decided, which a refusal at the first must not stop.
+        // Each stage on its own: a refusal at one (a version superseded or approved since the status was read) must
+        // not keep the reviewer from the other.
         for (String stage : List.of("unsigned", "signed")) {
           JsonNode version = status.path(stage);
           if ("pending".equals(version.path("reviewStatus").asText())) {
