@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite calls (validators and DNS tools as oracles, PostgreSQL for the
-# out-of-process stack), but only when one of their programs is missing, so a prepared machine needs no network.
+# out-of-process stack, socat for the chaos suite's network partition), but only when one of their programs is
+# missing, so a prepared machine needs no network.
 set -euo pipefail
 
 # package -> a program it installs (the one whose absence means the package is missing)
@@ -12,6 +13,8 @@ declare -A PROGRAM=(
     [knot]=knotd
     [dnsutils]=dig
     [unbound]=unbound
+    # Bridges the chaos suite's network namespace to the stack's ports (deploy/local/stack.sh).
+    [socat]=socat
 )
 missing=()
 for pkg in "${!PROGRAM[@]}"; do

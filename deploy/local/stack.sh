@@ -17,6 +17,8 @@
 # PostgreSQL 55432, registry 8089, services 8081-8084 and 4539-4542), so only one stack runs per machine; instance or
 # broker i adds 100 x (i - 1) to each of its ports (the second publisher serves publication on 4642, the second
 # gateway's API is on 4639, the second broker listens on 9192 and 9193).
+# CASCADE_NETNS_INSTANCE=<service>-<i> with CASCADE_NETNS=<namespace> runs that instance in a network namespace, bridged
+# to the others' ports (the chaos suite's network partition; see "One instance in a network namespace" below).
 # Every "up" step is idempotent: what already runs from this state dir is left alone, never started twice, and what
 # is missing (a killed instance or broker) is started.
 set -euo pipefail
@@ -498,6 +500,100 @@ ensure_kek() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
+# One instance in a network namespace (the chaos suite's network partition, docs/reliability.md)
+#
+# With CASCADE_NETNS_INSTANCE=<service>-<i> and CASCADE_NETNS=<namespace> (made by the caller, its loopback up), that
+# instance runs inside the namespace with every address unchanged. In there, each 127.0.0.1 port it talks to (every
+# broker's client port, PostgreSQL, the registry) is a bridge to a Unix socket, which a bridge in this namespace
+# forwards to the same port here: a socket file is reached by its path, whatever the network namespace. Its HTTP port
+# is bridged the other way, for readiness and the operator. Each bridge is a socat in a session of its own, so that a
+# signal to its process group also reaches the child it forks for each connection: SIGSTOP to all of an instance's
+# bridges cuts it off, its connections open but nothing passing (a black hole, as a dropped link looks to TCP), and
+# SIGCONT heals it.
+
+NETNS=${CASCADE_NETNS:-}
+NETNS_INSTANCE=${CASCADE_NETNS_INSTANCE:-}
+if [[ -n $NETNS_INSTANCE || -n $NETNS ]]; then
+    [[ -n $NETNS_INSTANCE && -n $NETNS ]] || die "CASCADE_NETNS and CASCADE_NETNS_INSTANCE go together"
+    [[ ${NETNS_INSTANCE%-*} =~ ^(loader|keymanager|signer)$ && ${NETNS_INSTANCE##*-} =~ ^[1-9]$ ]] \
+        || die "CASCADE_NETNS_INSTANCE must be a loader, keymanager or signer instance (<service>-<i>), not" \
+            "'$NETNS_INSTANCE': the publisher's DNS (UDP) and the gateway's peers are not bridged"
+fi
+
+# Whether something listens on TCP port $2 of 127.0.0.1 in namespace $1 (empty: this one). A listing, not a
+# connection: a connection to a bridge would be forwarded.
+tcp_listening() {
+    local -a in_ns=()
+    [[ -n $1 ]] && in_ns=(ip netns exec "$1")
+    [[ -n $("${in_ns[@]}" ss -Hltn "sport = :$2") ]]
+}
+
+# Starts bridge $1 (its PID file's name) unless it runs: socat from the listening address $4 to $5, in namespace $2
+# (empty: this one). $3 is the Unix socket both ends name, the marker of its command line.
+bridge_up() {
+    local name=$1 ns=$2 socket=$3 listen=$4 connect=$5
+    running_pid "$name" "$socket" > /dev/null && return 0
+    local -a in_ns=()
+    [[ -n $ns ]] && in_ns=(ip netns exec "$ns")
+    # A socket file left by a bridge that died would make the new one's bind fail.
+    [[ $listen == UNIX-LISTEN:* ]] && rm -f "$socket"
+    spawn "$name" "$STATE" "${in_ns[@]}" socat "$listen" "$connect"
+    local start=$SECONDS
+    local port=${listen#*:}
+    port=${port%%,*}
+    until if [[ $listen == UNIX-LISTEN:* ]]; then [[ -S $socket ]]; else tcp_listening "$ns" "$port"; fi; do
+        running_pid "$name" "$socket" > /dev/null || { tail -n 5 "$LOGS/$name.log" >&2; die "$name exited (log: $LOGS/$name.log)"; }
+        (( SECONDS - start < 10 )) || die "$name not listening after 10 s (log: $LOGS/$name.log)"
+        sleep 0.1
+    done
+}
+
+# The bridges of instance $2 of service $1 in namespace NETNS, each started unless it runs. reuseaddr lets a bridge
+# started again bind while connections of the one before linger in TIME_WAIT.
+netns_bridges_up() {
+    local svc=$1 i=$2 name=$1-$2 dir port http ports=()
+    [[ -e /run/netns/$NETNS ]] || die "$name: network namespace $NETNS not found (ip netns add $NETNS)"
+    command -v socat > /dev/null || die "$name: socat is needed to bridge namespace $NETNS (apt-get install socat)"
+    dir=$STATE/netns/$name
+    mkdir -p "$dir"
+    for (( port = 1; port <= BROKERS; port++ )); do ports+=("$(nth_port "$KAFKA_PORT" "$port")"); done
+    ports+=("$PG_PORT" "$REGISTRY_PORT")
+    for port in "${ports[@]}"; do
+        bridge_up "bridge-$name-$port-host" "" "$dir/$port.sock" "UNIX-LISTEN:$dir/$port.sock,fork" "TCP:127.0.0.1:$port"
+        bridge_up "bridge-$name-$port-netns" "$NETNS" "$dir/$port.sock" \
+            "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$dir/$port.sock"
+    done
+    http=$(nth_port "${SERVICE_PORT[$svc]}" "$i")
+    bridge_up "bridge-$name-$http-netns" "$NETNS" "$dir/$http.sock" "UNIX-LISTEN:$dir/$http.sock,fork" "TCP:127.0.0.1:$http"
+    if ! running_pid "bridge-$name-$http-host" "$dir/$http.sock" > /dev/null; then
+        require_free_port "bridge-$name-$http-host" "$http"
+        bridge_up "bridge-$name-$http-host" "" "$dir/$http.sock" \
+            "TCP-LISTEN:$http,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$dir/$http.sock"
+    fi
+}
+
+# Sends signal $1 to every bridge's process group (the children forked for connections included).
+bridges_signal() {
+    local file pid
+    for file in "$PIDS"/bridge-*.pid; do
+        [[ -e $file ]] || continue
+        pid=$(<"$file")
+        [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null \
+            && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q socat \
+            && kill "-$1" -- "-$pid" 2>/dev/null
+    done
+    return 0
+}
+
+# Stops every bridge with its forked children; a stopped (partitioned) one is continued first, so that it can end.
+bridges_down() {
+    bridges_signal CONT
+    bridges_signal TERM
+    rm -f "$PIDS"/bridge-*.pid
+    rm -rf "$STATE/netns"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
 # Services
 
 service_jar() { echo "$REPO/services/$1/target/quarkus-app/quarkus-run.jar"; }
@@ -557,13 +653,24 @@ services_up() {
     for svc in "${SERVICES[@]}"; do
         for (( i = 1; i <= $(replicas_of "$svc"); i++ )); do
             name=$svc-$i
+            local -a in_ns=()
+            if [[ $name == "$NETNS_INSTANCE" ]]; then
+                netns_bridges_up "$svc" "$i"
+                in_ns=(ip netns exec "$NETNS")
+            fi
             if running_pid "$name" "$(service_jar "$svc")" > /dev/null; then say "$name already running"; continue; fi
-            require_free_port "$name" "$(nth_port "${SERVICE_PORT[$svc]}" "$i")"
+            # In the namespace, the instance's port here is its bridge's; in there it must be free.
+            if (( ${#in_ns[@]} )); then
+                ! tcp_listening "$NETNS" "$(nth_port "${SERVICE_PORT[$svc]}" "$i")" \
+                    || die "$name: port $(nth_port "${SERVICE_PORT[$svc]}" "$i") is in use in namespace $NETNS"
+            else
+                require_free_port "$name" "$(nth_port "${SERVICE_PORT[$svc]}" "$i")"
+            fi
             local -a env=(KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP" APICURIO_REGISTRY_URL="$REGISTRY_URL" DB_URL="$DB_URL")
             mapfile -t -O "${#env[@]}" env < <(instance_env "$svc" "$i")
             # Working directory = repository root, so relative paths (policies/, zone files given relative) resolve
             # as they do for the CLI run from the root.
-            spawn "$name" "$REPO" env "${env[@]}" java $(service_java_opts "$svc") -Dquarkus.http.host=127.0.0.1 -jar "$(service_jar "$svc")"
+            spawn "$name" "$REPO" "${in_ns[@]}" env "${env[@]}" java $(service_java_opts "$svc") -Dquarkus.http.host=127.0.0.1 -jar "$(service_jar "$svc")"
             started+=("$name")
         done
     done
@@ -621,7 +728,10 @@ infra_up() {
 
 down() {
     mkdir -p "$PIDS"
+    # A partitioned instance is healed first, so that it can leave its group and stop cleanly.
+    bridges_signal CONT
     services_down
+    bridges_down
     stop_pid registry "$REGISTRY_JAR" 30
     kafka_down
     pg_down

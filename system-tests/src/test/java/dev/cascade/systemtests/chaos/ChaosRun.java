@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 
@@ -51,8 +53,11 @@ final class ChaosRun {
       long seed, Duration faultsFor, int minimumFaults, int reviewOffZones, int manualZones, Duration convergence,
       Duration sessionTimeout) {}
 
-  /** The kinds of fault, as issue 9 lists them (a network partition needs namespaces, not used here). */
-  enum Fault { KILL_INSTANCE, KILL_BROKER, PAUSE_SIGNER }
+  /**
+   * The kinds of fault, as issue 9 lists them. {@code PARTITION_INSTANCE} cuts off the instance that runs in a network
+   * namespace; without one (no namespaces on this machine) it is not drawn.
+   */
+  enum Fault { KILL_INSTANCE, KILL_BROKER, PAUSE_SIGNER, PARTITION_INSTANCE }
 
   /** What happened, and what went wrong. */
   record Report(
@@ -139,9 +144,14 @@ final class ChaosRun {
         apiErrors.get(), converged, List.copyOf(violations));
   }
 
-  /** One fault, then the recovery an orchestrator would do: restart what was killed, resume what was paused. */
+  /**
+   * One fault, then the recovery an orchestrator would do, or the network: restart what was killed, resume what was
+   * paused, heal what was cut off.
+   */
   private void inject(Random random) throws InterruptedException {
-    Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
+    List<Fault> kinds = Stream.of(Fault.values())
+        .filter(kind -> kind != Fault.PARTITION_INSTANCE || stack.isolated().isPresent()).toList();
+    Fault fault = kinds.get(random.nextInt(kinds.size()));
     long started = System.nanoTime();
     switch (fault) {
       case KILL_INSTANCE -> {
@@ -172,6 +182,22 @@ final class ChaosRun {
         Thread.sleep(settings.sessionTimeout().plusSeconds(5).toMillis());
         stack.signal(signer, "CONT");
         faults.add(fault + " " + signer + " for " + elapsed(started).toSeconds() + " s");
+      }
+      case PARTITION_INSTANCE -> {
+        // The instance keeps running, cut off from the brokers, PostgreSQL and the registry: its partitions move to
+        // the other replica after the session timeout, and once healed it is a zombie whose late writes are fenced.
+        // It is healed after a fixed time, whether or not the change made meanwhile is out: a zone whose work the
+        // instance held in an open transaction waits for that transaction, until the heal lets it end.
+        String instance = stack.isolated().orElseThrow();
+        Duration cutFor = settings.sessionTimeout().plusSeconds(5);
+        stack.partition(true);
+        CompletableFuture<Void> heal = CompletableFuture.runAsync(() -> stack.partition(false),
+            CompletableFuture.delayedExecutor(cutFor.toMillis(), TimeUnit.MILLISECONDS));
+        Duration failover = changeAndAwaitEverywhere(zones.all().get(random.nextInt(zones.all().size())), 0);
+        heal.join();
+        faults.add(fault + " " + instance + " for " + cutFor.toSeconds() + " s: a zone changed at the cut published"
+            + " everywhere after " + (failover == null ? "NEVER (60 s)" : failover.toMillis() + " ms")
+            + (failover != null && failover.compareTo(cutFor) < 0 ? " (during the partition)" : ""));
       }
     }
   }
@@ -220,16 +246,24 @@ final class ChaosRun {
   private void approveLoop() {
     while (approving.get()) {
       for (String zone : zones.manual()) {
+        JsonNode status;
         try {
-          JsonNode status = api.status(zone);
-          for (String stage : List.of("unsigned", "signed")) {
-            JsonNode version = status.path(stage);
-            if ("pending".equals(version.path("reviewStatus").asText())) {
+          status = api.status(zone);
+        } catch (RuntimeException e) {
+          // A gateway restarting: the next round sees the zone again.
+          continue;
+        }
+        // Each stage on its own: a refusal at one (a version superseded or approved since the status was read) must
+        // not keep the reviewer from the other.
+        for (String stage : List.of("unsigned", "signed")) {
+          JsonNode version = status.path(stage);
+          if ("pending".equals(version.path("reviewStatus").asText())) {
+            try {
               api.approve(zone, stage, version.path("serial").asLong());
+            } catch (RuntimeException e) {
+              // Superseded, approved meanwhile, not yet at its gate, or a gateway restarting: the next round retries.
             }
           }
-        } catch (RuntimeException e) {
-          // A version superseded or approved meanwhile, or a gateway restarting: the next round sees it again.
         }
       }
       pause(1_000);

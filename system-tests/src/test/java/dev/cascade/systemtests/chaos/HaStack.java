@@ -7,13 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The local HA stack, {@code REPLICAS=n BROKERS=m deploy/local/stack.sh up}, in a state directory of its own: the
  * processes a user of {@code make up REPLICAS=2 BROKERS=3} runs, started and stopped by the script they use. Instance
  * i of a service and broker i write {@code pids/<service>-<i>.pid} and {@code pids/broker-<i>.pid}; replica i serves
- * on the standard ports plus 100 × (i − 1).
+ * on the standard ports plus 100 × (i − 1). One loader, keymanager or signer instance may run in a network namespace
+ * of the suite's own, bridged to the others' ports, so that it can be cut off ({@link #partition}).
  */
 final class HaStack implements AutoCloseable {
 
@@ -26,17 +29,25 @@ final class HaStack implements AutoCloseable {
   private final Path state;
   private final int replicas;
   private final int brokers;
+  private final Isolation isolation;
 
-  private HaStack(Path state, int replicas, int brokers) {
+  /** Instance {@code instance} ({@code <service>-<i>}) runs in {@code namespace}, which the stack then owns. */
+  record Isolation(String instance, NetworkNamespace namespace) {}
+
+  private HaStack(Path state, int replicas, int brokers, Isolation isolation) {
     this.script = RepositoryRoot.find().resolve("deploy/local/stack.sh");
     this.state = state;
     this.replicas = replicas;
     this.brokers = brokers;
+    this.isolation = isolation;
   }
 
-  /** Starts the whole stack and returns once every process is ready; stops what started if it fails. */
-  static HaStack up(Path state, int replicas, int brokers) {
-    HaStack stack = new HaStack(state, replicas, brokers);
+  /**
+   * Starts the whole stack and returns once every process is ready; stops what started, and deletes the namespace of
+   * {@code isolation} (null: none), if it fails.
+   */
+  static HaStack up(Path state, int replicas, int brokers, Isolation isolation) {
+    HaStack stack = new HaStack(state, replicas, brokers, isolation);
     try {
       stack.startMissing();
       return stack;
@@ -52,6 +63,33 @@ final class HaStack implements AutoCloseable {
 
   int brokers() {
     return brokers;
+  }
+
+  /** The instance that runs in a network namespace, if one does. */
+  Optional<String> isolated() {
+    return Optional.ofNullable(isolation).map(Isolation::instance);
+  }
+
+  /**
+   * Cuts the isolated instance off ({@code true}: SIGSTOP to the process groups of all its bridges, so that its
+   * connections stay open but nothing passes) or heals it ({@code false}: SIGCONT).
+   */
+  void partition(boolean cut) {
+    String instance = isolated().orElseThrow(() -> new IllegalStateException("no instance runs in a namespace"));
+    List<Long> bridges;
+    try (Stream<Path> files = Files.list(state.resolve("pids"))) {
+      bridges = files.filter(file -> file.getFileName().toString().startsWith("bridge-" + instance + "-"))
+          .map(file -> pid(file.getFileName().toString().replaceFirst("\\.pid$", ""))).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (bridges.isEmpty()) {
+      throw new IllegalStateException("no bridge of " + instance + " in " + state.resolve("pids"));
+    }
+    for (long pid : bridges) {
+      // A negative PID names the process group: the bridge and the child it forked for each connection.
+      run(List.of("kill", cut ? "-STOP" : "-CONT", "--", "-" + pid), 10);
+    }
   }
 
   /** Where the zone files go: inside the state directory, which the services can read. */
@@ -127,7 +165,13 @@ final class HaStack implements AutoCloseable {
 
   @Override
   public void close() {
-    run(List.of(script.toString(), "down"), 300);
+    try {
+      run(List.of(script.toString(), "down"), 300);
+    } finally {
+      if (isolation != null) {
+        isolation.namespace().close();
+      }
+    }
   }
 
   private void run(List<String> command, long timeoutSeconds) {
@@ -137,6 +181,10 @@ final class HaStack implements AutoCloseable {
     builder.environment().put("CASCADE_STATE_DIR", state.toString());
     builder.environment().put("REPLICAS", Integer.toString(replicas));
     builder.environment().put("BROKERS", Integer.toString(brokers));
+    if (isolation != null) {
+      builder.environment().put("CASCADE_NETNS", isolation.namespace().name());
+      builder.environment().put("CASCADE_NETNS_INSTANCE", isolation.instance());
+    }
     try {
       Process process = builder.start();
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

@@ -97,6 +97,14 @@ public final class ZoneProjector {
       // An empty key set is the key manager retiring the keys of a zone being removed.
       history.add(new HistoryEntry(at, null, keys.keys().isEmpty() ? "Keys retired" : "Keys changed: "
           + keys.keys().stream().map(k -> k.role() + " tagged " + k.keyTag()).collect(Collectors.joining(", "))));
+    } else if (fact instanceof ZoneFact.Signed signed && signed.cause() == SigningCause.LOADED
+        && !Long.valueOf(signed.unsignedSerial()).equals(state.unsignedSerial)) {
+      // The signing of a loaded version that a newer load, of another serial, has replaced (approved just before it
+      // came): history only, as a decision on a replaced version. Taken as the version under review, it would move the
+      // zone to the signed gate while the newer version waits at the unsigned one, where nothing could approve it until
+      // the next reload.
+      history.add(new HistoryEntry(at, signed.signedSerial(),
+          "Signing succeeded (triggered by " + signed.cause().wording() + ")"));
     } else if (fact instanceof ZoneFact.Signed signed) {
       state.signedVersionId = signed.versionId();
       state.signedSerial = signed.signedSerial();

@@ -199,6 +199,39 @@ class ZoneProjectorTest {
   }
 
   @Test
+  void theSigningOfAReplacedVersionLeavesTheNewerOneReviewable() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
+        .state();
+    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
+    s = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator")).state();
+    // v2 is loaded while the signer signs v1, whose fact comes after v2's.
+    s = apply(s, new ZoneFact.Loaded("v2", 8, 900, 12, List.of(), "u-v2")).state();
+    ZoneProjector.Outcome late = apply(s, new ZoneFact.Signed("v1", 7, 70, report(), SigningCause.LOADED, "s-v1"));
+    assertEquals(List.of("Signing succeeded (triggered by loading a new instance)"), events(late));
+    assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, late.state().progress);
+    assertNull(late.state().signedVersionId);
+    assertTrue(late.decisions().isEmpty());
+
+    ZoneProjector.Outcome approved =
+        apply(late.state(), new ZoneFact.Reviewed(GateStage.UNSIGNED, "v2", 8, true, "operator"));
+    assertEquals(ZoneProgress.SIGNING, approved.state().progress, "the newer version is still approvable");
+    ZoneProjector.Outcome signed =
+        apply(approved.state(), new ZoneFact.Signed("v2", 8, 80, report(), SigningCause.LOADED, "s-v2"));
+    assertEquals(ZoneProgress.WAITING_FOR_SIGNED_REVIEW, signed.state().progress);
+    assertEquals(80L, signed.state().signedSerial);
+  }
+
+  @Test
+  void theSigningOfAReplacedVersionIsNotPublishedUnderReviewsOff() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
+    s = apply(s, new ZoneFact.Loaded("v2", 8, 900, 12, List.of(), "u-v2")).state();
+    ZoneProjector.Outcome late = apply(s, new ZoneFact.Signed("v1", 7, 70, report(), SigningCause.LOADED, "s-v1"));
+    assertTrue(late.decisions().isEmpty(), "the signed gate approves only the current version's signing");
+    assertEquals(ZoneProgress.SIGNING, late.state().progress);
+  }
+
+  @Test
   void loadFailureKeepsFileAndLineAndGoesIdle() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
     ZoneProjector.Outcome failed =
