@@ -44,7 +44,8 @@ public final class Services {
   /** Interned literals are one object per JVM whatever the class loader, so this lock is JVM-wide. */
   private static final Object LOCK = "dev.cascade.testinfra.Services.lock";
 
-  private static final String KAFKA_KEY = "dev.cascade.testinfra.kafka.bootstrap";
+  /** The system property that records the broker started for this JVM. */
+  static final String KAFKA_KEY = "dev.cascade.testinfra.kafka.bootstrap";
   private static final String PG_URL_KEY = "dev.cascade.testinfra.pg.url";
   private static final String PG_USER_KEY = "dev.cascade.testinfra.pg.user";
   private static final String PG_PASSWORD_KEY = "dev.cascade.testinfra.pg.password";
