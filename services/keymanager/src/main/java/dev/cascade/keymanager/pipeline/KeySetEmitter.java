@@ -22,9 +22,10 @@ import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Sends a zone's whole current key set, each key's use and the rolls in progress, as KeySetChanged to {@code cascade.key-sets.v1}, keyed by zone apex, in the
- * caller's trace context, in a Kafka transaction of its own ({@link FactTransactions}, issue 9): fenced by the consumer
- * group membership of the registry event being handled, so an instance whose zones went to another replica (a zombie)
+ * Sends a zone's whole current key set, each key's use and the rolls in progress, as KeySetChanged to {@code
+ * cascade.key-sets.v1}, keyed by zone apex, in the caller's trace context, in a Kafka transaction of its own ({@link
+ * FactTransactions}, issue 9): fenced by the consumer group membership of the registry event being handled (or, for the
+ * roll timer, by the producer epoch alone), so an instance whose zones went to another replica (a zombie)
  * announces nothing, and committed before it returns, so the key manager records the announcement only once it is on
  * the bus. Private keys go out exactly as stored, AES-GCM-wrapped.
  */

@@ -134,8 +134,8 @@ public class RollTimer {
     }
   }
 
-  /** Takes the zone's next automatic roll step, if one is due; package-private for tests. */
-  void drive(String zone) {
+  /** Takes the zone's next automatic roll step, if one is due. */
+  private void drive(String zone) {
     StoredZonePolicy stored = state.policyOf(zone);
     if (stored == null) {
       LOG.warnf("zone %s: no policy recorded for its keys, its keys are not rolled", zone);

@@ -130,6 +130,7 @@ class KeySetGeneratorTest {
 
   @Test
   void unknownAlgorithmIsRejected() {
-    assertThrows(IllegalArgumentException.class, () -> KeyPolicy.of("NOSUCHALG", false, 0, 0, 0, 3600, RollSettings.REFERENCE));
+    assertThrows(IllegalArgumentException.class,
+        () -> KeyPolicy.of("NOSUCHALG", false, 0, 0, 0, 3600, RollSettings.REFERENCE));
   }
 }
