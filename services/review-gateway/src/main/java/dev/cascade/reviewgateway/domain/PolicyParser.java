@@ -344,7 +344,8 @@ public final class PolicyParser {
       }
       Duration validity = duration("validity", dflt);
       if (validity.isZero()) {
-        throw new IllegalArgumentException(path("validity") + " must be longer than 0s (\"" + FOREVER + "\" for no end)");
+        throw new IllegalArgumentException(
+            path("validity") + " must be longer than 0s (\"" + FOREVER + "\" for no end)");
       }
       return validity;
     }
