@@ -26,8 +26,9 @@ import org.xbill.DNS.Name;
  * out of order or too early.
  *
  * <ul>
- *   <li>{@code start-roll} once a key in use passed its validity (creation + {@code ksk|zsk|csk.validity}; the
- *       reference counts it the same way, cascade-reference.md §5), with a new key generated for it (unique key tag,
+ *   <li>{@code start-roll} once a key in use passed its validity (creation + {@code ksk|zsk|csk.validity}, the
+ *       expiry each key is announced with; the reference counts from publication, cascade-reference.md §5, which for
+ *       a key published when made is the same), with a new key generated for it (unique key tag,
  *       {@link KeySetGenerator}), if {@code auto-start}; otherwise the key is overdue ({@link #overdue}).
  *   <li>{@code cache-expiredN} once the TTL reported with phase N's propagation has passed, if {@code auto-expire}.
  *   <li>{@code roll-done} if {@code auto-done}.
