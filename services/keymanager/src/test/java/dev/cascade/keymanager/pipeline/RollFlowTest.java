@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.roll.KeySetState;
+import dev.cascade.dnssec.roll.RollStep;
+import dev.cascade.dnssec.roll.RollStepException;
+import dev.cascade.dnssec.roll.RollType.Variant;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.KeyRole;
 import dev.cascade.events.v1.KeyRollProgress;
@@ -17,6 +21,10 @@ import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.RollStage;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeySetRows;
+import dev.cascade.keymanager.persistence.StoredKeyRoll;
+import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
@@ -32,6 +40,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -77,6 +87,8 @@ class RollFlowTest {
 
   @Inject KeySetRestore restore;
   @Inject KeySetLock lock;
+  @Inject KeySetEmitter emitter;
+  @Inject KeyManagerState state;
 
   private KafkaProducer<String, ZoneRegistryFact> producer;
   private TopicReader<KeySetChanged> keySets;
@@ -100,17 +112,45 @@ class RollFlowTest {
         .until(() -> keySets.recordsFor(zone), records -> records.size() >= n);
   }
 
+  private String addZoneWithShortLivedZsk() throws Exception {
+    String zone = "r" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+    PolicySnapshot policy =
+        PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy()).setZskValiditySeconds(ZSK_VALIDITY_SECONDS).build();
+    producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
+        RegistryFacts.zoneAdded(zone, "/zones/rolled.zone", policy))).get(30, TimeUnit.SECONDS);
+    return zone;
+  }
+
+  /**
+   * Reports phase {@code phase} of the zone's ZSK roll propagated, with a TTL of one second, announced and recorded as
+   * the key manager does: what the checks of issue 14 item 4 are to do.
+   */
+  private void reportPropagated(String zone, int phase) {
+    lock.run(() -> {
+      List<StoredZoneKey> active = state.activeKeysOf(zone);
+      Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+      KeySetState next;
+      try {
+        next = KeySetRows.state(active, state.rollsOf(zone))
+            .apply(Variant.ZSK, new RollStep.PropagationComplete(phase, Duration.ofSeconds(1)), now);
+      } catch (RollStepException e) {
+        throw new IllegalStateException(e);
+      }
+      List<StoredZoneKey> keys = KeySetRows.rows(next, active);
+      List<StoredKeyRoll> rolls = KeySetRows.rolls(zone, next);
+      String cause = "test-report/" + UUID.randomUUID();
+      emitter.keySetChanged(zone, 3600, keys, rolls, cause, now);
+      state.restore(zone, cause, now, keys, rolls);
+    });
+  }
+
   private static ZoneKey key(KeySetChanged set, String reference) {
     return set.getKeys().stream().filter(k -> k.getReference().equals(reference)).findFirst().orElseThrow();
   }
 
   @Test
   void expiredZskIsRolledOutByItselfAndTheRollWaitsForPropagationAndSurvivesARebuild() throws Exception {
-    String zone = "r" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
-    PolicySnapshot policy =
-        PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy()).setZskValiditySeconds(ZSK_VALIDITY_SECONDS).build();
-    producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
-        RegistryFacts.zoneAdded(zone, "/zones/rolled.zone", policy))).get(30, TimeUnit.SECONDS);
+    String zone = addZoneWithShortLivedZsk();
 
     List<ConsumerRecord<String, KeySetChanged>> sets = awaitRecords(zone, 2);
     KeySetChanged first = sets.get(0).value();
@@ -174,5 +214,42 @@ class RollFlowTest {
     Thread.sleep(3000);
     List<ConsumerRecord<String, KeySetChanged>> after = keySets.recordsFor(zone);
     assertEquals(2, after.size(), "the rebuilt roll waits as before: " + after);
+  }
+
+  /**
+   * Once propagation is reported (here by the test, as issue 14 item 4 will), the key manager takes the rest of the
+   * roll by itself: cache-expired1, then cache-expired2 and roll-done, after which the old ZSK is retired and kept.
+   */
+  @Test
+  void oncePropagationIsReportedTheRollRunsToItsEndAndTheOldZskIsRetiredAndKept() throws Exception {
+    String zone = addZoneWithShortLivedZsk();
+    KeySetChanged started = awaitRecords(zone, 2).get(1).value();
+    KeyRollProgress roll = started.getRolls().get(0);
+    String oldZsk = roll.getOldKeys().get(0);
+    String newZsk = roll.getNewKeys().get(0);
+
+    reportPropagated(zone, 1);
+    KeySetChanged expired1 = awaitRecords(zone, 4).get(3).value();
+    assertTrue(expired1.getMetadata().getCausationId().startsWith("roll/"));
+    assertEquals(2, expired1.getRolls().get(0).getPhase());
+    assertTrue(key(expired1, newZsk).getUse().getSignsZone());
+    assertFalse(key(expired1, oldZsk).getUse().getSignsZone());
+    assertTrue(key(expired1, oldZsk).getUse().getPublished(), "published while caches may hold its signatures");
+
+    reportPropagated(zone, 2);
+    List<ConsumerRecord<String, KeySetChanged>> sets = awaitRecords(zone, 7);
+    KeySetChanged expired2 = sets.get(5).value();
+    assertEquals(RollStage.DONE, expired2.getRolls().get(0).getStage());
+    assertFalse(key(expired2, oldZsk).getUse().getPublished());
+    KeySetChanged done = sets.get(6).value();
+    assertTrue(done.getRolls().isEmpty());
+    assertEquals(2, done.getKeys().size());
+    assertFalse(done.getKeys().stream().anyMatch(k -> k.getReference().equals(oldZsk)));
+    RestAssured.given()
+        .get("/keys/" + zone)
+        .then()
+        .statusCode(200)
+        .body("keys.find { it.reference == '" + oldZsk + "' }.state", equalTo("retired"))
+        .body("keys.find { it.reference == '" + newZsk + "' }.state", equalTo("active"));
   }
 }
