@@ -52,6 +52,9 @@ final class PolicyCommands {
     b.append("  use CSK:      ").append(p.path("useCsk").asBoolean() ? "yes" : "no").append('\n');
     b.append("  KSK validity: ").append(p.path("kskValidity").asText()).append('\n');
     b.append("  ZSK validity: ").append(p.path("zskValidity").asText()).append('\n');
+    b.append("  CSK validity: ").append(p.path("cskValidity").asText()).append('\n');
+    b.append("  KSK roll:     ").append(p.path("kskRollType").asText()).append('\n');
+    b.append("  ZSK roll:     ").append(p.path("zskRollType").asText()).append('\n');
     b.append("  DNSKEY TTL:   ").append(p.path("dnskeyTtl").asText()).append('\n');
     b.append("signer:\n");
     b.append("  serial policy:              ").append(p.path("serialPolicy").asText()).append('\n');

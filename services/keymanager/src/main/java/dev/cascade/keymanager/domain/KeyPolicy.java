@@ -1,7 +1,7 @@
 package dev.cascade.keymanager.domain;
 
-import dev.cascade.dnssec.keys.SigningRole;
 import dev.cascade.dnssec.keys.Algorithms;
+import dev.cascade.dnssec.keys.SigningRole;
 import java.time.Duration;
 import java.util.List;
 
@@ -10,15 +10,23 @@ import java.util.List;
  *
  * @param algorithm DNSSEC algorithm number (RFC 8624 §3.1)
  * @param useCsk one combined signing key instead of a KSK + ZSK pair
- * @param kskValidity how long a KSK (or CSK) is meant to be used; {@link Duration#ZERO} means no planned end
+ * @param kskValidity how long a KSK is meant to be used; {@link Duration#ZERO} means no planned end ("forever")
  * @param zskValidity how long a ZSK is meant to be used; {@link Duration#ZERO} means no planned end
+ * @param cskValidity how long a CSK is meant to be used; {@link Duration#ZERO} means no planned end
  * @param dnskeyTtl TTL of the DNSKEY RRset in seconds
+ * @param rolls how the keys are rolled once they passed their validity
  */
 public record KeyPolicy(
-    int algorithm, boolean useCsk, Duration kskValidity, Duration zskValidity, long dnskeyTtl) {
+    int algorithm,
+    boolean useCsk,
+    Duration kskValidity,
+    Duration zskValidity,
+    Duration cskValidity,
+    long dnskeyTtl,
+    RollSettings rolls) {
 
   public KeyPolicy {
-    if (kskValidity.isNegative() || zskValidity.isNegative()) {
+    if (kskValidity.isNegative() || zskValidity.isNegative() || cskValidity.isNegative()) {
       throw new IllegalArgumentException("key validity must not be negative");
     }
     if (dnskeyTtl < 0) {
@@ -36,13 +44,17 @@ public record KeyPolicy(
       boolean useCsk,
       long kskValiditySeconds,
       long zskValiditySeconds,
-      long dnskeyTtlSeconds) {
+      long cskValiditySeconds,
+      long dnskeyTtlSeconds,
+      RollSettings rolls) {
     return new KeyPolicy(
         Algorithms.fromMnemonic(algorithmMnemonic),
         useCsk,
         Duration.ofSeconds(kskValiditySeconds),
         Duration.ofSeconds(zskValiditySeconds),
-        dnskeyTtlSeconds);
+        Duration.ofSeconds(cskValiditySeconds),
+        dnskeyTtlSeconds,
+        rolls);
   }
 
   /** The roles of a complete key set under this policy, SEP key first. */
@@ -50,11 +62,12 @@ public record KeyPolicy(
     return useCsk ? List.of(SigningRole.CSK) : List.of(SigningRole.KSK, SigningRole.ZSK);
   }
 
-  /**
-   * The validity of a key in {@code role}. The registry's policy snapshot has no separate CSK validity, so a CSK
-   * takes the KSK's: both are the zone's secure entry point (the reference Cascade defaults are equal too, 365d).
-   */
+  /** The validity of a key in {@code role}; {@link Duration#ZERO} for none. */
   public Duration validity(SigningRole role) {
-    return role == SigningRole.ZSK ? zskValidity : kskValidity;
+    return switch (role) {
+      case KSK -> kskValidity;
+      case ZSK -> zskValidity;
+      case CSK -> cskValidity;
+    };
   }
 }

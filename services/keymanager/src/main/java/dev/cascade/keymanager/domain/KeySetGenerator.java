@@ -61,13 +61,27 @@ public final class KeySetGenerator {
     Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<NewKey> keys = new ArrayList<>();
     for (SigningRole role : policy.roles()) {
-      SigningKey key = generateUnique(zone, policy, role, taken);
-      taken.add(key.keyTag());
-      Duration validity = policy.validity(role);
-      Instant expiresAt = validity.isZero() ? null : createdAt.plus(validity);
-      keys.add(new NewKey(role, key, createdAt, expiresAt));
+      NewKey key = generate(zone, policy, role, taken, createdAt);
+      taken.add(key.key().keyTag());
+      keys.add(key);
     }
     return keys;
+  }
+
+  /**
+   * Generates one key in {@code role}: a key a roll brings in.
+   *
+   * @param tagsInUse key tags of keys the zone already has (active or retired)
+   * @throws IllegalStateException if no key with an unused tag came out of {@link #MAX_ATTEMPTS} attempts
+   */
+  public NewKey generate(Name zone, KeyPolicy policy, SigningRole role, Set<Integer> tagsInUse) {
+    return generate(zone, policy, role, tagsInUse, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  private NewKey generate(Name zone, KeyPolicy policy, SigningRole role, Set<Integer> taken, Instant createdAt) {
+    SigningKey key = generateUnique(zone, policy, role, taken);
+    Duration validity = policy.validity(role);
+    return new NewKey(role, key, createdAt, validity.isZero() ? null : createdAt.plus(validity));
   }
 
   private SigningKey generateUnique(Name zone, KeyPolicy policy, SigningRole role, Set<Integer> taken) {

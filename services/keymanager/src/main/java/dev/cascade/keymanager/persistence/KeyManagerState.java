@@ -45,23 +45,59 @@ public class KeyManagerState {
         () -> StoredZoneKey.<StoredZoneKey>list("retiredAt is null order by zone, createdAt, flags desc"));
   }
 
+  /** The zones with a key set: those with active keys. */
+  public List<String> zonesWithKeys() {
+    return inSession(() -> Panache.getSession().chain(session -> session.createQuery(
+        "select distinct zone from StoredZoneKey where retiredAt is null order by zone", String.class)
+        .getResultList()));
+  }
+
+  /** The rolls in progress of {@code zone}, by variant. */
+  public List<StoredKeyRoll> rollsOf(String zone) {
+    return inSession(() -> StoredKeyRoll.<StoredKeyRoll>list("zone = ?1 order by variant", zone));
+  }
+
+  /** The key settings of the policy {@code zone} was last added with; null if no ZoneAdded of it was seen. */
+  public StoredZonePolicy policyOf(String zone) {
+    return inSession(() -> StoredZonePolicy.<StoredZonePolicy>findById(zone));
+  }
+
+  /** Records the policies zones were added with, each replacing the zone's earlier one, in one transaction. */
+  public void savePolicies(List<StoredZonePolicy> policies) {
+    inTransaction(() -> {
+      Uni<Void> chain = Uni.createFrom().voidItem();
+      for (StoredZonePolicy policy : policies) {
+        chain = chain.chain(() -> Panache.getSession().chain(session -> session.merge(policy))).replaceWithVoid();
+      }
+      return chain;
+    });
+  }
+
   /** Stores newly generated keys in one transaction (all or none). */
   public void insert(List<StoredZoneKey> keys) {
     inTransaction(() -> StoredZoneKey.persist(keys));
   }
 
-  /** Brings retired keys back into the zone's key set for the ZoneAdded {@code eventId}. */
+  /**
+   * Brings retired keys back into the zone's key set for the ZoneAdded {@code eventId}, doing all their role's jobs:
+   * the zone was out of the DNS, so there is nothing to roll from.
+   */
   public void reactivate(List<UUID> ids, String eventId, long dnskeyTtl) {
     inTransaction(
         () ->
-            StoredZoneKey.update(
-                    "retiredAt = null, activatedBy = ?1, dnskeyTtl = ?2 where id in ?3", eventId, dnskeyTtl, ids)
+            StoredZoneKey.<StoredZoneKey>list("id in ?1", ids)
+                .invoke(keys -> keys.forEach(key -> {
+                  key.retiredAt = null;
+                  key.activatedBy = eventId;
+                  key.dnskeyTtl = dnskeyTtl;
+                  key.activeInItsRole();
+                }))
                 .replaceWithVoid());
   }
 
   /**
-   * Retires every active key of {@code zone} at {@code retiredAt}, keeping the rows, and marks the ZoneRemoved
-   * {@code eventId} processed, in one transaction.
+   * Retires every active key of {@code zone} at {@code retiredAt}, keeping the rows, ends its rolls and marks the
+   * ZoneRemoved {@code eventId} processed, in one transaction.
    *
    * @return how many keys were retired
    */
@@ -69,6 +105,7 @@ public class KeyManagerState {
     return inTransaction(
         () ->
             StoredZoneKey.update("retiredAt = ?1 where zone = ?2 and retiredAt is null", retiredAt, zone)
+                .call(() -> StoredKeyRoll.delete("zone = ?1", zone))
                 .call(() -> insertProcessed(eventId, retiredAt)));
   }
 
@@ -97,15 +134,19 @@ public class KeyManagerState {
   }
 
   /**
-   * Makes {@code zone}'s keys what an announcement on the key-sets topic said, unless the announcement's cause is
-   * already marked processed: the announced keys become the active set, as announced, and every other active key of
-   * the zone is retired at {@code announcedAt}. The cause is then marked processed, so the event that led to the
-   * announcement is never handled again (never generates keys again) when the registry is replayed.
+   * Makes {@code zone}'s keys and rolls what an announcement on the key-sets topic said, unless the announcement's
+   * cause is already marked processed: the announced keys become the active set, as announced (with their uses), every
+   * other active key of the zone is retired at {@code announcedAt} (a roll's old keys after roll-done, or all of a
+   * removed zone's), and the announced rolls replace the zone's. The cause is then marked processed, so the event that
+   * led to the announcement is never handled again (never generates keys again) when the registry is replayed. The
+   * roll timer records its own announcements this way too.
    *
-   * @param announced the announced keys, with their ids, {@code activatedBy} the cause and {@code retiredAt} null
+   * @param announced the announced keys, with their ids and {@code retiredAt} null
+   * @param rolls the announced rolls
    * @return whether the tables changed
    */
-  public boolean restore(String zone, String causationId, Instant announcedAt, List<StoredZoneKey> announced) {
+  public boolean restore(
+      String zone, String causationId, Instant announcedAt, List<StoredZoneKey> announced, List<StoredKeyRoll> rolls) {
     List<UUID> ids = announced.stream().map(key -> key.id).toList();
     return inTransaction(
         () ->
@@ -127,6 +168,10 @@ public class KeyManagerState {
                         // merge inserts a key the tables lost and updates one they still hold, by id.
                         chain = chain.chain(() -> Panache.getSession().chain(session -> session.merge(key)))
                             .replaceWithVoid();
+                      }
+                      chain = chain.chain(() -> StoredKeyRoll.delete("zone = ?1", zone)).replaceWithVoid();
+                      if (!rolls.isEmpty()) {
+                        chain = chain.chain(() -> StoredKeyRoll.persist(rolls));
                       }
                       return chain.chain(() -> insertProcessed(causationId, announcedAt)).replaceWith(true);
                     }));

@@ -25,6 +25,8 @@ import java.util.UUID;
     indexes = @Index(name = "zone_key_zone", columnList = "zone"))
 public class StoredZoneKey extends PanacheEntityBase {
 
+  private static final String REFERENCE_PREFIX = "db:keymanager/";
+
   @Id
   @Column(name = "id", nullable = false)
   public UUID id;
@@ -71,8 +73,49 @@ public class StoredZoneKey extends PanacheEntityBase {
   @Column(name = "activated_by", nullable = false, length = 64)
   public String activatedBy;
 
+  /** In the zone's DNSKEY RRset (RFC 7583 §3.1: published). */
+  @Column(name = "published", nullable = false)
+  public boolean published;
+
+  /** Signs the DNSKEY RRset (and CDS, CDNSKEY). */
+  @Column(name = "signs_keys", nullable = false)
+  public boolean signsKeys;
+
+  /** Signs every other RRset. */
+  @Column(name = "signs_zone", nullable = false)
+  public boolean signsZone;
+
+  /** Its DS is to be at the parent. */
+  @Column(name = "at_parent", nullable = false)
+  public boolean atParent;
+
+  /** Makes the key do all its role's jobs: a key set's keys before any roll, and keys brought back. */
+  public void activeInItsRole() {
+    published = true;
+    signsKeys = role != SigningRole.ZSK;
+    signsZone = role != SigningRole.KSK;
+    atParent = role != SigningRole.ZSK;
+  }
+
   /** Where the key lives, as carried in KeySetChanged. */
   public String reference() {
-    return "db:keymanager/" + id;
+    return reference(id.toString());
+  }
+
+  /** The reference of the key with row id {@code id}. */
+  public static String reference(String id) {
+    return REFERENCE_PREFIX + id;
+  }
+
+  /**
+   * The row id of the key with {@code reference}.
+   *
+   * @throws IllegalArgumentException if it is not a reference of this key manager
+   */
+  public static UUID idOf(String reference) {
+    if (!reference.startsWith(REFERENCE_PREFIX)) {
+      throw new IllegalArgumentException("not a key of this key manager: " + reference);
+    }
+    return UUID.fromString(reference.substring(REFERENCE_PREFIX.length()));
   }
 }

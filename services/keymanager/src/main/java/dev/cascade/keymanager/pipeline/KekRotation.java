@@ -93,7 +93,7 @@ public class KekRotation extends StartupRestore {
       String cause = cause(keyWrap.currentId());
       // Milliseconds, the precision of the announcement, which a restore records.
       Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-      emitter.keySetChanged(zone.getKey(), keys.get(0).dnskeyTtl, keys, cause, now);
+      emitter.keySetChanged(zone.getKey(), keys.get(0).dnskeyTtl, keys, state.rollsOf(zone.getKey()), cause, now);
       state.rewrapped(cause, now, keys.stream().collect(Collectors.toMap(key -> key.id, key -> key.wrappedPrivateKey)));
       LOG.infof("zone %s: %d key(s) wrapped again under key-encryption key %s and announced (tags %s)",
           zone.getKey(), keys.size(), keyWrap.currentId(), keys.stream().map(key -> key.keyTag).toList());

@@ -1,19 +1,29 @@
 package dev.cascade.keymanager.pipeline;
 
 import dev.cascade.events.Topics;
-import dev.cascade.events.v1.KeySetChanged;
-import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.dnssec.keys.SigningRole;
+import dev.cascade.dnssec.roll.KeyRoll;
+import dev.cascade.dnssec.roll.RollType;
+import dev.cascade.events.v1.KeyRollProgress;
+import dev.cascade.events.v1.KeySetChanged;
+import dev.cascade.events.v1.KeyUse;
+import dev.cascade.events.v1.ZoneAdded;
+import dev.cascade.events.v1.ZoneKey;
+import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.StoredKeyRoll;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
+import dev.cascade.keymanager.persistence.StoredZonePolicy;
 import dev.cascade.service.StartupRestore;
+import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.TopicHistory;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -54,9 +64,14 @@ public class KeySetRestore extends StartupRestore {
     return "key sets";
   }
 
-  /** Applies every announcement on the topic, in order; registry events wait for it ({@link #restored()}). */
+  /**
+   * Applies every announcement on the topic, in order, and records the policy each zone was last added with (from the
+   * zone registry topic: the roll timer needs it, and the registry events are not handled again once their
+   * announcements are restored); registry events wait for it ({@link #restored()}).
+   */
   @Override
   protected int restore() {
+    restorePolicies();
     List<ConsumerRecord<String, KeySetChanged>> history =
         TopicHistory.read(consumerConfig, Topics.KEY_SETS, READ_TIMEOUT);
     int changed = 0;
@@ -74,19 +89,51 @@ public class KeySetRestore extends StartupRestore {
     return changed;
   }
 
+  /** The last ZoneAdded policy of every zone on the registry topic, recorded as it would have been when handled. */
+  private void restorePolicies() {
+    List<ConsumerRecord<String, ZoneRegistryFact>> registry =
+        TopicHistory.read(consumerConfig, Topics.ZONE_REGISTRY, READ_TIMEOUT);
+    Map<String, StoredZonePolicy> policies = new LinkedHashMap<>();
+    for (ConsumerRecord<String, ZoneRegistryFact> record : registry) {
+      // An undecodable record is the registry consumer's to set aside; it has no policy to give.
+      if (record.value() != null && record.value().getFact() instanceof ZoneAdded added) {
+        String zone = ZoneApex.canonical(record.value().getZone());
+        policies.put(zone, ZonePolicies.stored(zone, added.getPolicy()));
+      }
+    }
+    state.savePolicies(List.copyOf(policies.values()));
+  }
+
   private boolean apply(KeySetChanged set) {
     List<StoredZoneKey> keys = set.getKeys().stream().map(key -> stored(set, key)).toList();
     if (KekRotation.isRotation(set.getMetadata().getCausationId())) {
       return state.rewrapped(set.getMetadata().getCausationId(), set.getMetadata().getOccurredAt(),
           keys.stream().collect(Collectors.toMap(key -> key.id, key -> key.wrappedPrivateKey)));
     }
-    return state.restore(set.getZone(), set.getMetadata().getCausationId(), set.getMetadata().getOccurredAt(), keys);
+    List<StoredKeyRoll> rolls = set.getRolls().stream().map(roll -> stored(set.getZone(), roll)).toList();
+    return state.restore(
+        set.getZone(), set.getMetadata().getCausationId(), set.getMetadata().getOccurredAt(), keys, rolls);
   }
 
-  /** The row a key was announced from: its id is in the reference ({@code db:keymanager/<id>}). */
+  /** The row of an announced roll: its keys are named by reference, the rows by id. */
+  private static StoredKeyRoll stored(String zone, KeyRollProgress roll) {
+    return StoredKeyRoll.of(zone, new KeyRoll(
+        RollType.valueOf(roll.getRollType()),
+        roll.getNewKeys().stream().map(reference -> StoredZoneKey.idOf(reference).toString()).toList(),
+        roll.getOldKeys().stream().map(reference -> StoredZoneKey.idOf(reference).toString()).toList(),
+        roll.getPhase(),
+        KeyRoll.Stage.valueOf(roll.getStage().name()),
+        roll.getSince(),
+        Duration.ofSeconds(roll.getTtlSeconds())));
+  }
+
+  /**
+   * The row a key was announced from: its id is in the reference ({@code db:keymanager/<id>}). A key announced
+   * without its use (before key rolls) does all its role's jobs.
+   */
   private static StoredZoneKey stored(KeySetChanged set, ZoneKey key) {
     StoredZoneKey row = new StoredZoneKey();
-    row.id = UUID.fromString(key.getReference().substring(key.getReference().lastIndexOf('/') + 1));
+    row.id = StoredZoneKey.idOf(key.getReference());
     row.zone = set.getZone();
     row.keyTag = key.getKeyTag();
     row.algorithm = key.getAlgorithm();
@@ -100,6 +147,15 @@ public class KeySetRestore extends StartupRestore {
     row.createdAt = key.getCreatedAt();
     row.expiresAt = key.getExpiresAt();
     row.activatedBy = set.getMetadata().getCausationId();
+    KeyUse use = key.getUse();
+    if (use == null) {
+      row.activeInItsRole();
+    } else {
+      row.published = use.getPublished();
+      row.signsKeys = use.getSignsKeys();
+      row.signsZone = use.getSignsZone();
+      row.atParent = use.getAtParent();
+    }
     return row;
   }
 }

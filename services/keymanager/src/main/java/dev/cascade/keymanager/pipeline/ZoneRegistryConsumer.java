@@ -13,6 +13,7 @@ import dev.cascade.keymanager.domain.KeySetPlanner;
 import dev.cascade.keymanager.domain.NewKey;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
+import dev.cascade.keymanager.persistence.StoredZonePolicy;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.FencedWriteException;
 import dev.cascade.service.messaging.EventHandling;
@@ -77,25 +78,29 @@ public class ZoneRegistryConsumer {
   private final KeyManagerState state;
   private final KeyWrap keyWrap;
   private final EventHandling handling;
+  private final KeySetLock lock;
   private final KeySetGenerator generator = KeySetGenerator.standard();
 
   public ZoneRegistryConsumer(
-      KeySetEmitter emitter, KekRotation rotation, KeyManagerState state, KeyWrap keyWrap, EventHandling handling) {
+      KeySetEmitter emitter, KekRotation rotation, KeyManagerState state, KeyWrap keyWrap, EventHandling handling,
+      KeySetLock lock) {
     this.emitter = emitter;
     this.rotation = rotation;
     this.state = state;
     this.keyWrap = keyWrap;
     this.handling = handling;
+    this.lock = lock;
   }
 
   /**
-   * Waits for {@link KeySetRestore} and then {@link KekRotation}, then handles the event once (class comment).
+   * Waits for {@link KeySetRestore} and then {@link KekRotation}, then handles the event once (class comment), holding
+   * the {@link KeySetLock} against the roll timer.
    */
   @Incoming(Channels.ZONE_REGISTRY)
   @Blocking
   public CompletionStage<Void> onZoneRegistryFact(Message<ZoneRegistryFact> message) {
     rotation.await();
-    return handling.exactlyOnce(message, () -> handle(message.getPayload()));
+    return handling.exactlyOnce(message, () -> lock.run(() -> handle(message.getPayload())));
   }
 
   /**
@@ -117,7 +122,7 @@ public class ZoneRegistryConsumer {
     } else if (what instanceof ZoneRemoved) {
       // Milliseconds, the precision of the announcement, whose time a restore gives the retired keys.
       Instant retiredAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-      emitter.keySetChanged(zone, NO_KEYS_TTL, List.of(), eventId, retiredAt);
+      emitter.keySetChanged(zone, NO_KEYS_TTL, List.of(), List.of(), eventId, retiredAt);
       int retired = state.retireAll(zone, retiredAt, eventId);
       LOG.infof("zone %s removed: %d key(s) retired and kept", zone, retired);
     } else {
@@ -127,20 +132,17 @@ public class ZoneRegistryConsumer {
   }
 
   private void onZoneAdded(String zone, PolicySnapshot snapshot, String eventId) {
+    StoredZonePolicy stored = ZonePolicies.stored(zone, snapshot);
     KeyPolicy policy;
     try {
-      policy =
-          KeyPolicy.of(
-              snapshot.getAlgorithm(),
-              snapshot.getUseCsk(),
-              snapshot.getKskValiditySeconds(),
-              snapshot.getZskValiditySeconds(),
-              snapshot.getDnskeyTtlSeconds());
+      policy = stored.keyPolicy();
     } catch (RuntimeException e) {
       LOG.errorf("zone %s: no keys generated, policy %s is unusable: %s", zone, snapshot.getName(), e.getMessage());
       state.markProcessed(eventId);
       return;
     }
+    // The roll timer's policy for the zone; KeySetRestore records it again from the registry topic.
+    state.savePolicies(List.of(stored));
     List<StoredZoneKey> keys = state.keysOf(zone);
     KeySetPlan plan = KeySetPlanner.plan(existing(keys), policy, eventId, Instant.now());
     if (plan instanceof KeySetPlan.KeepQuiet) {
@@ -161,7 +163,8 @@ public class ZoneRegistryConsumer {
       generated.forEach(k -> LOG.infof(
           "zone %s: generated %s key tag %d algorithm %d", zone, k.role, k.keyTag, k.algorithm));
     }
-    emitter.keySetChanged(zone, policy.dnskeyTtl(), state.activeKeysOf(zone), eventId, Instant.now());
+    emitter.keySetChanged(
+        zone, policy.dnskeyTtl(), state.activeKeysOf(zone), state.rollsOf(zone), eventId, Instant.now());
     state.markProcessed(eventId);
   }
 
@@ -190,6 +193,7 @@ public class ZoneRegistryConsumer {
     row.createdAt = key.createdAt();
     row.expiresAt = key.expiresAt();
     row.activatedBy = eventId;
+    row.activeInItsRole();
     return row;
   }
 

@@ -29,7 +29,8 @@ class KeySetGeneratorTest {
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
   private static KeyPolicy split() {
-    return KeyPolicy.of("ECDSAP256SHA256", false, Duration.ofDays(365).toSeconds(), Duration.ofDays(30).toSeconds(), 3600);
+    return KeyPolicy.of("ECDSAP256SHA256", false, Duration.ofDays(365).toSeconds(), Duration.ofDays(30).toSeconds(),
+        Duration.ofDays(365).toSeconds(), 3600, RollSettings.REFERENCE);
   }
 
   @Test
@@ -56,8 +57,8 @@ class KeySetGeneratorTest {
   }
 
   @Test
-  void cskPolicyGivesOneSepKeyWithTheKskValidity() {
-    KeyPolicy csk = KeyPolicy.of("ED25519", true, 1000, 10, 300);
+  void cskPolicyGivesOneSepKeyWithTheCskValidity() {
+    KeyPolicy csk = KeyPolicy.of("ED25519", true, 1000, 10, 500, 300, RollSettings.REFERENCE);
 
     List<NewKey> keys = new KeySetGenerator(KeyGenerator::generate, CLOCK).generate(ZONE, csk, Set.of());
 
@@ -65,12 +66,12 @@ class KeySetGeneratorTest {
     assertEquals(SigningRole.CSK, keys.get(0).role());
     assertEquals(257, keys.get(0).key().dnskey().getFlags());
     assertEquals(Algorithms.ED25519, keys.get(0).key().dnskey().getAlgorithm());
-    assertEquals(NOW.plusSeconds(1000), keys.get(0).expiresAt());
+    assertEquals(NOW.plusSeconds(500), keys.get(0).expiresAt());
   }
 
   @Test
   void zeroValidityMeansNoExpiry() {
-    KeyPolicy forever = KeyPolicy.of("ECDSAP256SHA256", false, 0, 0, 3600);
+    KeyPolicy forever = KeyPolicy.of("ECDSAP256SHA256", false, 0, 0, 0, 3600, RollSettings.REFERENCE);
 
     List<NewKey> keys = new KeySetGenerator(KeyGenerator::generate, CLOCK).generate(ZONE, forever, Set.of());
 
@@ -129,6 +130,7 @@ class KeySetGeneratorTest {
 
   @Test
   void unknownAlgorithmIsRejected() {
-    assertThrows(IllegalArgumentException.class, () -> KeyPolicy.of("NOSUCHALG", false, 0, 0, 3600));
+    assertThrows(IllegalArgumentException.class,
+        () -> KeyPolicy.of("NOSUCHALG", false, 0, 0, 0, 3600, RollSettings.REFERENCE));
   }
 }

@@ -15,8 +15,10 @@ class KeySetPlannerTest {
 
   private static final Instant NOW = Instant.parse("2026-11-28T00:00:00Z");
   private static final int P256 = Algorithms.ECDSAP256SHA256;
-  private static final KeyPolicy SPLIT = KeyPolicy.of("ECDSAP256SHA256", false, 365 * 86400L, 30 * 86400L, 3600);
-  private static final KeyPolicy CSK = KeyPolicy.of("ECDSAP256SHA256", true, 365 * 86400L, 30 * 86400L, 3600);
+  private static final KeyPolicy SPLIT =
+      KeyPolicy.of("ECDSAP256SHA256", false, 365 * 86400L, 30 * 86400L, 365 * 86400L, 3600, RollSettings.REFERENCE);
+  private static final KeyPolicy CSK =
+      KeyPolicy.of("ECDSAP256SHA256", true, 365 * 86400L, 30 * 86400L, 365 * 86400L, 3600, RollSettings.REFERENCE);
 
   private static ExistingKey key(SigningRole role, int algorithm, Instant expiresAt, boolean retired, String by) {
     return new ExistingKey(UUID.randomUUID(), 1000 + role.ordinal(), algorithm, role, expiresAt, retired, by);

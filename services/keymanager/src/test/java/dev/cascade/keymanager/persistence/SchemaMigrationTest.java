@@ -9,15 +9,22 @@ import dev.cascade.testinfra.SchemaHistory;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
  * The key manager's tables come from its Flyway migrations: on the test database, which starts without the schema,
- * Flyway created schema "keymanager" and ran V1 as a script (not adopted as a baseline), and Hibernate, which only
- * validates, added nothing.
+ * Flyway created schema "keymanager" and ran V1 and V2 as scripts (not adopted as a baseline), and Hibernate, which
+ * only validates, added nothing. V2 gives the keys of a schema made before key rolls all their role's jobs.
  */
 @QuarkusTest
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
@@ -28,14 +35,54 @@ class SchemaMigrationTest {
   @ConfigProperty(name = "quarkus.hibernate-orm.schema-management.strategy")
   String hibernateStrategy;
 
+  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+  String jdbcUrl;
+
+  @ConfigProperty(name = "quarkus.datasource.username")
+  String user;
+
+  @ConfigProperty(name = "quarkus.datasource.password")
+  String password;
+
   @Test
-  void flywayCreatedTheSchemaAndRanV1AndHibernateOnlyValidates() {
+  void flywayCreatedTheSchemaAndRanItsMigrationsAndHibernateOnlyValidates() {
     assertEquals(
         List.of(
             new SchemaHistory.Entry(null, "SCHEMA", "\"keymanager\"", true),
-            new SchemaHistory.Entry("1", "SQL", "db/migration/V1__keymanager_tables.sql", true)),
+            new SchemaHistory.Entry("1", "SQL", "db/migration/V1__keymanager_tables.sql", true),
+            new SchemaHistory.Entry("2", "SQL", "db/migration/V2__key_rolls.sql", true)),
         SchemaHistory.of("keymanager"));
-    assertEquals(Set.of("flyway_schema_history", "processed_event", "zone_key"), SchemaHistory.tables("keymanager"));
+    assertEquals(Set.of("flyway_schema_history", "processed_event", "zone_key", "key_roll", "zone_policy"),
+        SchemaHistory.tables("keymanager"));
     assertEquals("validate", hibernateStrategy);
+  }
+
+  /** A schema at V1, with a KSK, a ZSK and a CSK, migrated to V2 in a schema of its own. */
+  @Test
+  void keysFromBeforeKeyRollsDoAllTheirRolesJobs() throws Exception {
+    String schema = "keymanager_v2_" + System.nanoTime();
+    Flyway.configure().dataSource(jdbcUrl, user, password).schemas(schema).createSchemas(true).target("1").load()
+        .migrate();
+    try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
+        Statement statement = connection.createStatement()) {
+      for (String role : List.of("KSK", "ZSK", "CSK")) {
+        statement.executeUpdate("insert into " + schema + ".zone_key (id, zone, key_tag, algorithm, flags, role,"
+            + " public_key, wrapped_private_key, dnskey_ttl, created_at, activated_by) values (gen_random_uuid(),"
+            + " 'example.', " + role.hashCode() % 60000 + ", 13, 257, '" + role + "', 'AA==', '\\x00', 3600, now(),"
+            + " 'e')");
+      }
+      Flyway.configure().dataSource(jdbcUrl, user, password).schemas(schema).load().migrate();
+      Map<String, String> uses = new TreeMap<>();
+      try (ResultSet rows = statement.executeQuery("select role, published, signs_keys, signs_zone, at_parent from "
+          + schema + ".zone_key")) {
+        while (rows.next()) {
+          uses.put(rows.getString(1), rows.getBoolean(2) + " " + rows.getBoolean(3) + " " + rows.getBoolean(4) + " "
+              + rows.getBoolean(5));
+        }
+      }
+      assertEquals(Map.of("KSK", "true true false true", "ZSK", "true false true false", "CSK", "true true true true"),
+          uses);
+      statement.executeUpdate("drop schema " + schema + " cascade");
+    }
   }
 }

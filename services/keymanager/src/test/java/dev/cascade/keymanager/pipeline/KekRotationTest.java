@@ -89,6 +89,7 @@ class KekRotationTest {
     row.dnskeyTtl = 3600;
     row.createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     row.activatedBy = "zone-added-" + zone;
+    row.activeInItsRole();
     return row;
   }
 

@@ -3,8 +3,10 @@ package dev.cascade.reviewgateway.api;
 import dev.cascade.reviewgateway.domain.Durations;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.ReviewStatus;
+import dev.cascade.reviewgateway.domain.RollAutomation;
 import dev.cascade.reviewgateway.domain.StepProgress;
 import dev.cascade.reviewgateway.domain.ZoneState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -121,6 +123,10 @@ public final class Views {
       boolean useCsk,
       String kskValidity,
       String zskValidity,
+      String cskValidity,
+      String kskRollType,
+      String zskRollType,
+      AutomationView automation,
       String dnskeyTtl,
       String serialPolicy,
       String signatureInceptionOffset,
@@ -133,13 +139,24 @@ public final class Views {
       String nsec3Salt,
       List<String> zones) {}
 
+  /** The {@code <variant>.auto-*} switches of a policy, by roll variant. */
+  public record AutomationView(RollAutomation ksk, RollAutomation zsk, RollAutomation csk, RollAutomation algorithm) {}
+
   static PolicyView policy(Policy p, List<String> zones) {
     return new PolicyView(p.name(), p.unsignedReview().word(), p.signedReview().word(), p.algorithm(), p.useCsk(),
-        Durations.format(p.kskValidity()), Durations.format(p.zskValidity()), Durations.format(p.dnskeyTtl()),
+        validity(p.kskValidity()), validity(p.zskValidity()), validity(p.cskValidity()),
+        p.keyRolls().kskRollType().word(), p.keyRolls().zskRollType().word(),
+        new AutomationView(p.keyRolls().ksk(), p.keyRolls().zsk(), p.keyRolls().csk(), p.keyRolls().algorithm()),
+        Durations.format(p.dnskeyTtl()),
         p.serialPolicy().word(), Durations.format(p.signatureInceptionOffset()),
         Durations.format(p.signatureLifetime()), Durations.format(p.signatureRemainTime()),
         Durations.format(p.signatureRefreshInterval()), p.denial().word(), p.nsec3OptOut(), p.nsec3Iterations(),
         p.nsec3Salt(), zones);
+  }
+
+  /** A key validity in policy-file notation: {@code "forever"} for none. */
+  private static String validity(Duration validity) {
+    return validity.isZero() ? "forever" : Durations.format(validity);
   }
 
   static ZoneStatusView status(ZoneState s, StepProgress progress, List<String> unsignedAddrs,

@@ -7,6 +7,9 @@ import java.time.Duration;
  * {@code zone add} (as in the reference, cascade-reference.md §4): later edits of the file affect only zones added
  * afterwards.
  *
+ * @param kskValidity {@code ksk.validity}; {@link Duration#ZERO} for {@code "forever"}
+ * @param zskValidity {@code zsk.validity}; {@link Duration#ZERO} for {@code "forever"}
+ * @param cskValidity {@code csk.validity}; {@link Duration#ZERO} for {@code "forever"}
  * @param nsec3Salt hex, empty for no salt (RFC 9276 §3.1)
  */
 public record Policy(
@@ -17,6 +20,8 @@ public record Policy(
     boolean useCsk,
     Duration kskValidity,
     Duration zskValidity,
+    Duration cskValidity,
+    KeyRolls keyRolls,
     Duration dnskeyTtl,
     SerialPolicy serialPolicy,
     Duration signatureInceptionOffset,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -27,6 +28,10 @@ public final class PolicyParser {
   static final Duration DEFAULT_KSK_VALIDITY = Duration.ofDays(365);
   /** Reference Cascade default ({@code [key-manager] zsk.validity}). */
   static final Duration DEFAULT_ZSK_VALIDITY = Duration.ofDays(30);
+  /** Reference Cascade default ({@code [key-manager] csk.validity}). */
+  static final Duration DEFAULT_CSK_VALIDITY = Duration.ofDays(365);
+  /** A validity that never ends, as the reference spells it ({@code [key-manager] ksk.validity = "forever"}). */
+  static final String FOREVER = "forever";
   /** Reference Cascade default ({@code [key-manager.records] ttl}, the DNSKEY TTL). */
   static final Duration DEFAULT_DNSKEY_TTL = Duration.ofHours(1);
   /**
@@ -101,11 +106,24 @@ public final class PolicyParser {
 
     Table keyManager = top.table("key-manager");
     Table ksk = keyManager.table("ksk");
-    Duration kskValidity = ksk.duration("validity", DEFAULT_KSK_VALIDITY);
+    Duration kskValidity = ksk.validity(DEFAULT_KSK_VALIDITY);
+    RollMethod kskRollType = ksk.rollMethod(KeyRolls.DEFAULT.kskRollType(),
+        RollMethod.KSK_DOUBLE_SIGNATURE, RollMethod.KSK_DOUBLE_DS);
+    RollAutomation kskAutomation = ksk.automation();
     ksk.done();
     Table zsk = keyManager.table("zsk");
-    Duration zskValidity = zsk.duration("validity", DEFAULT_ZSK_VALIDITY);
+    Duration zskValidity = zsk.validity(DEFAULT_ZSK_VALIDITY);
+    RollMethod zskRollType = zsk.rollMethod(KeyRolls.DEFAULT.zskRollType(),
+        RollMethod.ZSK_PRE_PUBLISH, RollMethod.ZSK_DOUBLE_SIGNATURE);
+    RollAutomation zskAutomation = zsk.automation();
     zsk.done();
+    Table csk = keyManager.table("csk");
+    Duration cskValidity = csk.validity(DEFAULT_CSK_VALIDITY);
+    RollAutomation cskAutomation = csk.automation();
+    csk.done();
+    Table algorithmRolls = keyManager.table("algorithm");
+    RollAutomation algorithmAutomation = algorithmRolls.automation();
+    algorithmRolls.done();
     Table records = keyManager.table("records");
     Duration dnskeyTtl = records.duration("ttl", DEFAULT_DNSKEY_TTL);
     records.done();
@@ -157,9 +175,6 @@ public final class PolicyParser {
       throw new IllegalArgumentException(
           "signer.signature-lifetime must exceed signature-remain-time + 1h + signature-refresh-interval");
     }
-    if (kskValidity.isZero() || zskValidity.isZero()) {
-      throw new IllegalArgumentException("key validity must be longer than 0s");
-    }
     return new Policy(
         name,
         unsignedReview,
@@ -168,6 +183,8 @@ public final class PolicyParser {
         useCsk,
         kskValidity,
         zskValidity,
+        cskValidity,
+        new KeyRolls(kskRollType, zskRollType, kskAutomation, zskAutomation, cskAutomation, algorithmAutomation),
         dnskeyTtl,
         serialPolicy,
         inception,
@@ -316,6 +333,41 @@ public final class PolicyParser {
         throw new IllegalArgumentException(path(key) + ": " + e.getMessage(), e);
       }
       throw new IllegalArgumentException(path(key) + " must be a duration (seconds or \"<n>s|m|h|d|w\")");
+    }
+
+    /** A key's {@code validity}: a duration longer than 0s, or {@code "forever"}, given as {@link Duration#ZERO}. */
+    Duration validity(Duration dflt) {
+      JsonNode v = node.get("validity");
+      if (v != null && v.isTextual() && v.asText().equals(FOREVER)) {
+        seen.add("validity");
+        return Duration.ZERO;
+      }
+      Duration validity = duration("validity", dflt);
+      if (validity.isZero()) {
+        throw new IllegalArgumentException(
+            path("validity") + " must be longer than 0s (\"" + FOREVER + "\" for no end)");
+      }
+      return validity;
+    }
+
+    /** {@code roll-type}: one of {@code allowed}, in the reference's spelling. */
+    RollMethod rollMethod(RollMethod dflt, RollMethod... allowed) {
+      String value = string("roll-type", dflt.word());
+      for (RollMethod method : allowed) {
+        if (method.word().equals(value)) {
+          return method;
+        }
+      }
+      throw new IllegalArgumentException(path("roll-type") + " must be "
+          + String.join(" or ", Arrays.stream(allowed).map(RollMethod::word).toList())
+          + ", got \"" + value + "\"");
+    }
+
+    /** {@code auto-start}, {@code auto-report}, {@code auto-expire}, {@code auto-done}. */
+    RollAutomation automation() {
+      RollAutomation all = RollAutomation.ALL;
+      return new RollAutomation(bool("auto-start", all.start()), bool("auto-report", all.report()),
+          bool("auto-expire", all.expire()), bool("auto-done", all.done()));
     }
 
     void done() {

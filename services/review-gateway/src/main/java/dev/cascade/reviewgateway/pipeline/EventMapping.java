@@ -22,9 +22,12 @@ import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.reviewgateway.domain.DenialType;
 import dev.cascade.reviewgateway.domain.GateStage;
+import dev.cascade.reviewgateway.domain.KeyRolls;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.ProgressStep;
 import dev.cascade.reviewgateway.domain.ReviewMode;
+import dev.cascade.reviewgateway.domain.RollAutomation;
+import dev.cascade.reviewgateway.domain.RollMethod;
 import dev.cascade.reviewgateway.domain.SerialPolicy;
 import dev.cascade.reviewgateway.domain.SigningCause;
 import dev.cascade.reviewgateway.domain.StepProgress;
@@ -132,6 +135,13 @@ final class EventMapping {
         .setUseCsk(p.useCsk())
         .setKskValiditySeconds(p.kskValidity().getSeconds())
         .setZskValiditySeconds(p.zskValidity().getSeconds())
+        .setCskValiditySeconds(p.cskValidity().getSeconds())
+        .setKskRollType(p.keyRolls().kskRollType().name())
+        .setZskRollType(p.keyRolls().zskRollType().name())
+        .setKskAutomation(automation(p.keyRolls().ksk()))
+        .setZskAutomation(automation(p.keyRolls().zsk()))
+        .setCskAutomation(automation(p.keyRolls().csk()))
+        .setAlgorithmAutomation(automation(p.keyRolls().algorithm()))
         .setDnskeyTtlSeconds(p.dnskeyTtl().getSeconds())
         .setSerialPolicy(SerialPolicyKind.valueOf(p.serialPolicy().name()))
         .setSignatureInceptionOffsetSeconds(p.signatureInceptionOffset().getSeconds())
@@ -145,6 +155,14 @@ final class EventMapping {
         .build();
   }
 
+  private static dev.cascade.events.v1.RollAutomation automation(RollAutomation a) {
+    return new dev.cascade.events.v1.RollAutomation(a.start(), a.report(), a.expire(), a.done());
+  }
+
+  private static RollAutomation automation(dev.cascade.events.v1.RollAutomation a) {
+    return new RollAutomation(a.getStart(), a.getReport(), a.getExpire(), a.getDone());
+  }
+
   /** The snapshot in a {@code ZoneAdded} → domain policy. */
   static Policy policy(PolicySnapshot s) {
     return new Policy(
@@ -155,6 +173,10 @@ final class EventMapping {
         s.getUseCsk(),
         Duration.ofSeconds(s.getKskValiditySeconds()),
         Duration.ofSeconds(s.getZskValiditySeconds()),
+        Duration.ofSeconds(s.getCskValiditySeconds()),
+        new KeyRolls(RollMethod.valueOf(s.getKskRollType()), RollMethod.valueOf(s.getZskRollType()),
+            automation(s.getKskAutomation()), automation(s.getZskAutomation()), automation(s.getCskAutomation()),
+            automation(s.getAlgorithmAutomation())),
         Duration.ofSeconds(s.getDnskeyTtlSeconds()),
         SerialPolicy.valueOf(s.getSerialPolicy().name()),
         Duration.ofSeconds(s.getSignatureInceptionOffsetSeconds()),

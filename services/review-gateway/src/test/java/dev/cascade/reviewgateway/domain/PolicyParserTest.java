@@ -24,6 +24,11 @@ class PolicyParserTest {
     assertFalse(p.useCsk());
     assertEquals(Duration.ofDays(365), p.kskValidity());
     assertEquals(Duration.ofDays(30), p.zskValidity());
+    assertEquals(Duration.ofDays(365), p.cskValidity());
+    assertEquals(RollMethod.KSK_DOUBLE_SIGNATURE, p.keyRolls().kskRollType());
+    assertEquals(RollMethod.ZSK_PRE_PUBLISH, p.keyRolls().zskRollType());
+    assertEquals(RollAutomation.ALL, p.keyRolls().ksk());
+    assertEquals(RollAutomation.ALL, p.keyRolls().algorithm());
     assertEquals(Duration.ofHours(1), p.dnskeyTtl());
     assertEquals(SerialPolicy.UNIX_TIME, p.serialPolicy());
     assertEquals(Duration.ofDays(1), p.signatureInceptionOffset());
@@ -95,6 +100,56 @@ class PolicyParserTest {
     assertEquals(DenialType.NSEC3, p.denial());
     assertTrue(p.nsec3OptOut());
     assertEquals("", p.nsec3Salt());
+  }
+
+  @Test
+  void keyRollKeysAreRead() throws Exception {
+    Policy p = PolicyParser.parse("rolls", "rolls.toml", """
+        version = "v1"
+        [key-manager]
+        ksk.validity = "forever"
+        ksk.roll-type = "double-ds-ksk-roll"
+        ksk.auto-start = false
+        zsk.validity = "90s"
+        zsk.roll-type = "double-signature-zsk-roll"
+        zsk.auto-report = false
+        zsk.auto-expire = false
+        csk.validity = "2w"
+        csk.auto-done = false
+        algorithm.auto-start = false
+        """);
+    assertEquals(Duration.ZERO, p.kskValidity());
+    assertEquals(Duration.ofSeconds(90), p.zskValidity());
+    assertEquals(Duration.ofDays(14), p.cskValidity());
+    assertEquals(RollMethod.KSK_DOUBLE_DS, p.keyRolls().kskRollType());
+    assertEquals(RollMethod.ZSK_DOUBLE_SIGNATURE, p.keyRolls().zskRollType());
+    assertEquals(new RollAutomation(false, true, true, true), p.keyRolls().ksk());
+    assertEquals(new RollAutomation(true, false, false, true), p.keyRolls().zsk());
+    assertEquals(new RollAutomation(true, true, true, false), p.keyRolls().csk());
+    assertEquals(new RollAutomation(false, true, true, true), p.keyRolls().algorithm());
+  }
+
+  @Test
+  void badKeyRollValuesAreRefusedNamingTheKey() {
+    PolicyException type = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager]\nzsk.roll-type = \"double-signature-ksk-roll\"\n"));
+    assertTrue(type.getMessage().contains(
+        "key-manager.zsk.roll-type must be pre-publish-zsk-roll or double-signature-zsk-roll, got"
+            + " \"double-signature-ksk-roll\""), type.getMessage());
+    PolicyException zero = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager]\ncsk.validity = \"0d\"\n"));
+    assertTrue(zero.getMessage().contains("key-manager.csk.validity must be longer than 0s (\"forever\" for no end)"),
+        zero.getMessage());
+    PolicyException flag = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager]\nalgorithm.auto-done = \"yes\"\n"));
+    assertTrue(flag.getMessage().contains("key-manager.algorithm.auto-done must be true or false"), flag.getMessage());
+    PolicyException forever = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager]\nzsk.validity = \"never\"\n"));
+    assertTrue(forever.getMessage().contains("key-manager.zsk.validity: 'never' is not a duration"),
+        forever.getMessage());
+    PolicyException unknown = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager]\nalgorithm.roll-type = \"x\"\n"));
+    assertTrue(unknown.getMessage().contains("unknown key key-manager.algorithm.roll-type"), unknown.getMessage());
   }
 
   @Test

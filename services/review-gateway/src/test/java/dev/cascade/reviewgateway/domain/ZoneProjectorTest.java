@@ -17,8 +17,8 @@ class ZoneProjectorTest {
 
   static Policy policy(String name, ReviewMode unsigned, ReviewMode signed) {
     return new Policy(name, unsigned, signed, "ECDSAP256SHA256", false, Duration.ofDays(365), Duration.ofDays(30),
-        Duration.ofHours(1), SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7),
-        Duration.ofHours(12), DenialType.NSEC, false, 0, "");
+        Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1), SerialPolicy.UNIX_TIME, Duration.ofDays(1),
+        Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12), DenialType.NSEC, false, 0, "");
   }
 
   private static ZoneProjector.Outcome apply(ZoneState s, ZoneFact f) {

@@ -1,5 +1,6 @@
 package dev.cascade.signer.pipeline;
 
+import dev.cascade.service.kafka.HeldZones;
 import dev.cascade.signer.config.SignerConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;

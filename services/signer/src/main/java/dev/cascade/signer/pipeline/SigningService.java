@@ -18,6 +18,7 @@ import dev.cascade.events.v1.SignedVersionFact;
 import dev.cascade.events.v1.SigningStats;
 import dev.cascade.events.v1.ZoneSigningFailed;
 import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.service.kafka.HeldZones;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.messaging.StepProgressEmitter;
 import dev.cascade.signer.config.SignerConfig;

@@ -1,10 +1,6 @@
-package dev.cascade.signer.pipeline;
+package dev.cascade.service.kafka;
 
-import dev.cascade.events.Topics;
-import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Default;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
@@ -17,21 +13,19 @@ import org.apache.kafka.common.utils.Utils;
 import org.jboss.logging.Logger;
 
 /**
- * The zones this signer instance holds: those whose unsigned-versions partition the group gave it. With several
- * replicas in one consumer group, every instance sees every zone in the shared tables, but only the holder of a zone's
- * partition may sign it; work driven by the records themselves needs no check (they reach the holder only), work
- * driven by a timer does ({@link SigningService#refreshDueZones}). The topics the signer reads are co-partitioned and
- * assigned by the RangeAssignor, so the unsigned-versions partition stands for all four of a zone.
+ * The zones a service instance holds: those whose partition of one of its input topics the consumer group gave it.
+ * With several replicas in one consumer group, every instance sees every zone in the shared tables, but only the
+ * holder of a zone's partition may act on it; work driven by the records themselves needs no check (they reach the
+ * holder only), work driven by a timer does (the signer's signature refresh, the key manager's key rolls). Where a
+ * service reads several topics, they are co-partitioned and assigned by the RangeAssignor, so one topic's partition
+ * stands for all of a zone's.
  *
- * <p>Fed by the unsigned-versions channel's rebalance listener ({@code consumer-rebalance-listener.name=held-zones}).
- * Assignments are taken as increments, which is what the cooperative protocol hands over and also right for the eager
- * one (which revokes everything first); a gain tells the listeners, so the refresh timer looks at the zones gained at
- * once instead of at its next check. The connector finds it by its identifier, the signer's own beans by type
- * ({@code @Default}, which a qualifier would otherwise take away).
+ * <p>Fed by the channel's rebalance listener ({@code consumer-rebalance-listener.name}): each service makes one a bean
+ * of its own, named for the connector by an identifier and found by type by its own beans. Assignments are taken as
+ * increments, which is what the cooperative protocol hands over and also right for the eager one (which revokes
+ * everything first); a gain tells the listeners, so a timer looks at the zones gained at once instead of at its next
+ * check.
  */
-@ApplicationScoped
-@Default
-@Identifier("held-zones")
 public class HeldZones implements KafkaConsumerRebalanceListener {
 
   private static final Logger LOG = Logger.getLogger(HeldZones.class);
@@ -41,11 +35,8 @@ public class HeldZones implements KafkaConsumerRebalanceListener {
   private final List<Runnable> gainListeners = new CopyOnWriteArrayList<>();
   private volatile int partitionCount;
 
-  public HeldZones() {
-    this(Topics.UNSIGNED_VERSIONS);
-  }
-
-  HeldZones(String topic) {
+  /** Holds the zones of the partitions of {@code topic} the listener is told of. */
+  public HeldZones(String topic) {
     this.topic = topic;
   }
 

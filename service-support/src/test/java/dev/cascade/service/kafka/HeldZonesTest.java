@@ -1,4 +1,4 @@
-package dev.cascade.signer.pipeline;
+package dev.cascade.service.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,0 +1,208 @@
+package dev.cascade.keymanager.domain;
+
+import dev.cascade.dnssec.keys.SigningRole;
+import dev.cascade.dnssec.roll.KeyRoll;
+import dev.cascade.dnssec.roll.KeySetState;
+import dev.cascade.dnssec.roll.KeyState;
+import dev.cascade.dnssec.roll.RollStep;
+import dev.cascade.dnssec.roll.RollStepException;
+import dev.cascade.dnssec.roll.RollType;
+import dev.cascade.dnssec.roll.RollType.Variant;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.xbill.DNS.Name;
+
+/**
+ * Takes the key-roll steps a zone's policy lets run by themselves ({@code <variant>.auto-*}), one at a time: the
+ * key manager's automation on top of dnssec-core's roll state machine ({@link KeySetState}), which refuses any step
+ * out of order or too early.
+ *
+ * <ul>
+ *   <li>{@code start-roll} once a key in use passed its validity (creation + {@code ksk|zsk|csk.validity}, the
+ *       expiry each key is announced with; the reference counts from publication, cascade-reference.md §5, which for
+ *       a key published when made is the same), with a new key generated for it (unique key tag,
+ *       {@link KeySetGenerator}), if {@code auto-start}; otherwise the key is overdue ({@link #overdue}).
+ *   <li>{@code cache-expiredN} once the TTL reported with phase N's propagation has passed, if {@code auto-expire}.
+ *   <li>{@code roll-done} if {@code auto-done}.
+ *   <li>{@code propagationN-complete} never: it needs the checks of the publication servers and the parent (issue 14
+ *       item 4), which are not built. Reporting it without looking could remove a key that caches or the parent still
+ *       need (the .nz outage, reliability.md), so the roll waits there, and says so ({@link KeyRoll#waitingFor}).
+ * </ul>
+ *
+ * <p>One step per call, so that every step is announced and recorded on its own.
+ */
+public final class RollDriver {
+
+  private final KeySetGenerator generator;
+  private final Clock clock;
+
+  public RollDriver(KeySetGenerator generator, Clock clock) {
+    this.generator = generator;
+    this.clock = clock;
+  }
+
+  /**
+   * A key that generation added to the key set, under the id its {@link KeyState} has.
+   *
+   * @param id the key's id in the key set ({@link KeyState#id()})
+   */
+  public record GeneratedKey(UUID id, NewKey key) {}
+
+  /**
+   * What the driver did to a zone's key set.
+   *
+   * @param next the key set after the step; empty when no step was due
+   * @param generated the keys the step brought in (a started roll's); none for the other steps
+   * @param step the step taken, as the operator would give it, e.g. {@code zsk start-roll}; empty when none
+   */
+  public record Outcome(Optional<KeySetState> next, List<GeneratedKey> generated, Optional<String> step) {
+
+    static Outcome none() {
+      return new Outcome(Optional.empty(), List.of(), Optional.empty());
+    }
+
+    static Outcome took(KeySetState next, String step) {
+      return new Outcome(Optional.of(next), List.of(), Optional.of(step));
+    }
+  }
+
+  /**
+   * A key past its validity that is not being rolled out: its roll cannot start by itself.
+   *
+   * @param key the key
+   * @param expiredAt when its validity ended
+   * @param reason why no roll takes it out, for the operator
+   */
+  public record Overdue(KeyState key, Instant expiredAt, String reason) {}
+
+  /**
+   * Takes the next automatic step of {@code zone}'s rolls, if one is due now: first the steps of the rolls in
+   * progress, then a new roll for a key past its validity.
+   *
+   * @param tagsInUse key tags of every key the zone has or had (retired ones too): a new key takes none of them
+   */
+  public Outcome next(Name zone, KeySetState state, KeyPolicy policy, Set<Integer> tagsInUse) {
+    // Milliseconds, the precision KeySetChanged carries: a roll restored from the topic has the very times it had.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    for (KeyRoll roll : state.rolls()) {
+      Variant variant = roll.type().variant();
+      RollAutomation automation = policy.rolls().automation(variant);
+      RollStep step = switch (roll.stage()) {
+        // Never automatic yet: see the class comment.
+        case PROPAGATION -> null;
+        case CACHE_EXPIRY -> automation.expire() && !now.isBefore(roll.cachesExpireAt())
+            ? new RollStep.CacheExpired(roll.phase()) : null;
+        case DONE -> automation.done() ? new RollStep.RollDone() : null;
+      };
+      if (step != null) {
+        try {
+          return Outcome.took(state.apply(variant, step, now), variant.word() + " " + step.word());
+        } catch (RollStepException e) {
+          // The conditions above are the state machine's own: a refusal here is a bug, not a wait.
+          throw new IllegalStateException("zone " + zone + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    Set<Integer> taken = new HashSet<>(tagsInUse);
+    state.keys().forEach(key -> taken.add(key.keyTag()));
+    for (KeyState key : expired(state, policy, now)) {
+      Variant variant = variant(key.role());
+      if (!policy.rolls().automation(variant).start() || blocked(state, variant).isPresent()
+          || key.algorithm() != policy.algorithm()) {
+        continue;
+      }
+      RollType type = rollType(key.role(), policy);
+      NewKey made = generator.generate(zone, policy, key.role(), taken);
+      UUID id = UUID.randomUUID();
+      KeyState fresh = KeyState.created(
+          id.toString(), key.role(), made.key().dnskey().getAlgorithm(), made.key().keyTag(), made.createdAt());
+      try {
+        KeySetState next = state.start(type, List.of(fresh), now);
+        return new Outcome(Optional.of(next), List.of(new GeneratedKey(id, made)),
+            Optional.of(variant.word() + " start-roll"));
+      } catch (RollStepException e) {
+        // The key is in use, in no roll, nothing blocks its variant, the new key has its algorithm and an unused
+        // tag: what the state machine asks of a start. A refusal here is a bug, not a wait.
+        throw new IllegalStateException("zone " + zone + ": " + e.getMessage(), e);
+      }
+    }
+    return Outcome.none();
+  }
+
+  /**
+   * The keys past their validity whose roll does not start by itself, and why: {@code auto-start} is off, another
+   * roll is in the way, or the key's algorithm is no longer the policy's. Such a key goes on signing, which the
+   * operator must hear of (issue 14: a key past its validity never goes on signing silently).
+   */
+  public List<Overdue> overdue(KeySetState state, KeyPolicy policy) {
+    Instant now = clock.instant();
+    List<Overdue> overdue = new ArrayList<>();
+    for (KeyState key : expired(state, policy, now)) {
+      Variant variant = variant(key.role());
+      Instant expiredAt = key.createdAt().plus(policy.validity(key.role()));
+      Optional<String> blocked = blocked(state, variant);
+      if (!policy.rolls().automation(variant).start()) {
+        overdue.add(new Overdue(key, expiredAt, variant.word() + ".auto-start is off: the " + variant.word()
+            + " roll waits for an operator (start-roll)"));
+      } else if (blocked.isPresent()) {
+        overdue.add(new Overdue(key, expiredAt, blocked.get()));
+      } else if (key.algorithm() != policy.algorithm()) {
+        // Issue 14: a policy change starts an algorithm roll, with cascade policy reload, which is not built yet.
+        overdue.add(new Overdue(key, expiredAt, "its algorithm " + key.algorithm() + " is no longer the policy's "
+            + policy.algorithm() + ": that takes an algorithm roll, which does not start by itself"));
+      }
+    }
+    return overdue;
+  }
+
+  /** Keys doing something in the zone, not in any roll, past their validity (none for "forever"), oldest first. */
+  private static List<KeyState> expired(KeySetState state, KeyPolicy policy, Instant now) {
+    Set<String> rolling = new HashSet<>();
+    for (KeyRoll roll : state.rolls()) {
+      rolling.addAll(roll.newKeys());
+      rolling.addAll(roll.oldKeys());
+    }
+    return state.keys().stream()
+        .filter(key -> !key.inert() && !rolling.contains(key.id()))
+        .filter(key -> {
+          Duration validity = policy.validity(key.role());
+          return !validity.isZero() && !now.isBefore(key.createdAt().plus(validity));
+        })
+        .toList();
+  }
+
+  /** Why a roll of {@code variant} cannot start now, if it cannot: a roll that runs alone is in progress. */
+  private static Optional<String> blocked(KeySetState state, Variant variant) {
+    boolean alone = variant == Variant.CSK || variant == Variant.ALGORITHM;
+    return state.rolls().stream()
+        .filter(roll -> alone || roll.type().variant() == Variant.CSK || roll.type().variant() == Variant.ALGORITHM
+            || roll.type().variant() == variant)
+        .findFirst()
+        .map(roll -> "the " + variant.word() + " roll waits until the " + roll.type().variant().word()
+            + " roll in progress is done (" + roll.nextStep() + " is next)");
+  }
+
+  private static Variant variant(SigningRole role) {
+    return switch (role) {
+      case KSK -> Variant.KSK;
+      case ZSK -> Variant.ZSK;
+      case CSK -> Variant.CSK;
+    };
+  }
+
+  private static RollType rollType(SigningRole role, KeyPolicy policy) {
+    return switch (role) {
+      case KSK -> policy.rolls().kskRollType();
+      case ZSK -> policy.rolls().zskRollType();
+      case CSK -> RollType.CSK;
+    };
+  }
+}

@@ -1,0 +1,97 @@
+package dev.cascade.keymanager.persistence;
+
+import dev.cascade.dnssec.roll.RollType;
+import dev.cascade.dnssec.roll.RollType.Variant;
+import dev.cascade.keymanager.domain.KeyPolicy;
+import dev.cascade.keymanager.domain.RollAutomation;
+import dev.cascade.keymanager.domain.RollSettings;
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.util.Map;
+
+/**
+ * The key settings of the policy a zone was last added with (its ZoneAdded's policy snapshot): what the roll timer
+ * needs of a zone long after the event that brought it.
+ */
+@Entity
+@Table(name = "zone_policy")
+public class StoredZonePolicy extends PanacheEntityBase {
+
+  /** Apex, lower case, absolute. */
+  @Id
+  @Column(name = "zone", nullable = false)
+  public String zone;
+
+  @Column(name = "policy_name", nullable = false)
+  public String policyName;
+
+  /** RFC 8624 mnemonic. */
+  @Column(name = "algorithm", nullable = false, length = 32)
+  public String algorithm;
+
+  @Column(name = "use_csk", nullable = false)
+  public boolean useCsk;
+
+  /** 0 for forever, as all three validities. */
+  @Column(name = "ksk_validity_seconds", nullable = false)
+  public long kskValiditySeconds;
+
+  @Column(name = "zsk_validity_seconds", nullable = false)
+  public long zskValiditySeconds;
+
+  @Column(name = "csk_validity_seconds", nullable = false)
+  public long cskValiditySeconds;
+
+  @Column(name = "dnskey_ttl_seconds", nullable = false)
+  public long dnskeyTtlSeconds;
+
+  /** A dnssec-core {@link RollType} name. */
+  @Column(name = "ksk_roll_type", nullable = false, length = 32)
+  public String kskRollType;
+
+  @Column(name = "zsk_roll_type", nullable = false, length = 32)
+  public String zskRollType;
+
+  /** {@link #automation(RollAutomation)} of {@code ksk.auto-*}. */
+  @Column(name = "ksk_automation", nullable = false, length = 4)
+  public String kskAutomation;
+
+  @Column(name = "zsk_automation", nullable = false, length = 4)
+  public String zskAutomation;
+
+  @Column(name = "csk_automation", nullable = false, length = 4)
+  public String cskAutomation;
+
+  @Column(name = "algorithm_automation", nullable = false, length = 4)
+  public String algorithmAutomation;
+
+  /**
+   * The policy the key manager acts on.
+   *
+   * @throws IllegalArgumentException for an unknown algorithm or roll type, or one of the wrong variant
+   */
+  public KeyPolicy keyPolicy() {
+    RollSettings rolls = new RollSettings(RollType.valueOf(kskRollType), RollType.valueOf(zskRollType), Map.of(
+        Variant.KSK, automation(kskAutomation), Variant.ZSK, automation(zskAutomation),
+        Variant.CSK, automation(cskAutomation), Variant.ALGORITHM, automation(algorithmAutomation)));
+    return KeyPolicy.of(algorithm, useCsk, kskValiditySeconds, zskValiditySeconds, cskValiditySeconds,
+        dnskeyTtlSeconds, rolls);
+  }
+
+  /** Four letters, one per switch, {@code s r e d} when on and {@code -} when off: {@code sred} is all automatic. */
+  public static String automation(RollAutomation automation) {
+    return (automation.start() ? "s" : "-") + (automation.report() ? "r" : "-") + (automation.expire() ? "e" : "-")
+        + (automation.done() ? "d" : "-");
+  }
+
+  static RollAutomation automation(String letters) {
+    if (!letters.matches("[s-][r-][e-][d-]")) {
+      throw new IllegalArgumentException("not a roll automation: " + letters);
+    }
+    return new RollAutomation(letters.charAt(0) == 's', letters.charAt(1) == 'r', letters.charAt(2) == 'e',
+        letters.charAt(3) == 'd');
+  }
+}

@@ -1,0 +1,35 @@
+package dev.cascade.keymanager.pipeline;
+
+import dev.cascade.events.v1.PolicySnapshot;
+import dev.cascade.events.v1.RollAutomation;
+import dev.cascade.keymanager.persistence.StoredZonePolicy;
+
+/** The key settings of a ZoneAdded's policy snapshot, as the key manager keeps them per zone. */
+final class ZonePolicies {
+
+  private ZonePolicies() {}
+
+  static StoredZonePolicy stored(String zone, PolicySnapshot snapshot) {
+    StoredZonePolicy row = new StoredZonePolicy();
+    row.zone = zone;
+    row.policyName = snapshot.getName();
+    row.algorithm = snapshot.getAlgorithm();
+    row.useCsk = snapshot.getUseCsk();
+    row.kskValiditySeconds = snapshot.getKskValiditySeconds();
+    row.zskValiditySeconds = snapshot.getZskValiditySeconds();
+    row.cskValiditySeconds = snapshot.getCskValiditySeconds();
+    row.dnskeyTtlSeconds = snapshot.getDnskeyTtlSeconds();
+    row.kskRollType = snapshot.getKskRollType();
+    row.zskRollType = snapshot.getZskRollType();
+    row.kskAutomation = automation(snapshot.getKskAutomation());
+    row.zskAutomation = automation(snapshot.getZskAutomation());
+    row.cskAutomation = automation(snapshot.getCskAutomation());
+    row.algorithmAutomation = automation(snapshot.getAlgorithmAutomation());
+    return row;
+  }
+
+  private static String automation(RollAutomation automation) {
+    return StoredZonePolicy.automation(new dev.cascade.keymanager.domain.RollAutomation(
+        automation.getStart(), automation.getReport(), automation.getExpire(), automation.getDone()));
+  }
+}

@@ -1,0 +1,218 @@
+package dev.cascade.keymanager.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade.dnssec.keys.Algorithms;
+import dev.cascade.dnssec.keys.KeyGenerator;
+import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.keys.SigningRole;
+import dev.cascade.dnssec.roll.KeyRoll;
+import dev.cascade.dnssec.roll.KeySetState;
+import dev.cascade.dnssec.roll.KeyState;
+import dev.cascade.dnssec.roll.RollStep;
+import dev.cascade.dnssec.roll.RollStepException;
+import dev.cascade.dnssec.roll.RollType;
+import dev.cascade.dnssec.roll.RollType.Variant;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Name;
+
+/** The roll driver with a fixed clock, moved by hand, and policies in seconds and minutes. */
+class RollDriverTest {
+
+  private static final Name ZONE = Name.fromConstantString("example.test.");
+  private static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
+  private static final int ECDSA = Algorithms.ECDSAP256SHA256;
+  private static final KeyState KSK = KeyState.active("ksk-1", SigningRole.KSK, ECDSA, 1001, T0);
+  private static final KeyState ZSK = KeyState.active("zsk-1", SigningRole.ZSK, ECDSA, 1002, T0);
+
+  private static KeyPolicy policy(Duration ksk, Duration zsk, RollSettings rolls) {
+    return new KeyPolicy(ECDSA, false, ksk, zsk, Duration.ofDays(365), 3600, rolls);
+  }
+
+  private static RollSettings automation(Variant variant, RollAutomation automation) {
+    Map<Variant, RollAutomation> all = new EnumMap<>(RollSettings.REFERENCE.automation());
+    all.put(variant, automation);
+    return new RollSettings(RollType.KSK_DOUBLE_SIGNATURE, RollType.ZSK_PRE_PUBLISH, all);
+  }
+
+  private static RollDriver at(Instant now) {
+    Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+    return new RollDriver(new KeySetGenerator(KeyGenerator::generate, clock), clock);
+  }
+
+  private static Instant t(long seconds) {
+    return T0.plusSeconds(seconds);
+  }
+
+  /** Takes the driver's step at {@code seconds}, which must be {@code expected}. */
+  private static KeySetState step(KeySetState state, KeyPolicy policy, long seconds, String expected) {
+    RollDriver.Outcome outcome = at(t(seconds)).next(ZONE, state, policy, Set.of());
+    assertEquals(expected, outcome.step().orElse("nothing"), "at T0+" + seconds + "s");
+    return outcome.next().orElse(state);
+  }
+
+  private static void nothingAt(KeySetState state, KeyPolicy policy, long seconds) {
+    RollDriver.Outcome outcome = at(t(seconds)).next(ZONE, state, policy, Set.of());
+    assertTrue(outcome.next().isEmpty(), "at T0+" + seconds + "s: " + outcome.step());
+  }
+
+  private static KeyState key(KeySetState state, String id) {
+    return state.key(id).orElseThrow();
+  }
+
+  @Test
+  void zskPrePublishRollRunsFromStartToDoneAndWaitsAtEachPropagation() throws RollStepException {
+    KeyPolicy policy = policy(Duration.ofDays(365), Duration.ofMinutes(10), RollSettings.REFERENCE);
+    KeySetState state = KeySetState.of(List.of(KSK, ZSK));
+
+    nothingAt(state, policy, 599);
+    RollDriver.Outcome started = at(t(600)).next(ZONE, state, policy, Set.of());
+    assertEquals("zsk start-roll", started.step().orElseThrow());
+    state = started.next().orElseThrow();
+    String newZsk = started.generated().get(0).id().toString();
+    assertEquals(SigningRole.ZSK, started.generated().get(0).key().role());
+    assertEquals(t(600), key(state, newZsk).createdAt());
+    assertTrue(key(state, newZsk).published(), "pre-published");
+    assertFalse(key(state, newZsk).signsZone(), "not signing before its DNSKEY has propagated");
+    assertTrue(key(state, "zsk-1").signsZone());
+    KeyRoll roll = state.roll(Variant.ZSK).orElseThrow();
+    assertEquals(RollType.ZSK_PRE_PUBLISH, roll.type());
+    assertEquals(List.of("zsk-1"), roll.oldKeys());
+
+    // Propagation is never reported blindly: the roll waits, and says what for.
+    nothingAt(state, policy, 3600);
+    assertTrue(roll.waitingFor(t(3600)).startsWith("Wait until the new DNSKEY RRset has propagated"),
+        roll.waitingFor(t(3600)));
+
+    // As the checks of issue 14 item 4 (or an operator) will report it.
+    state = state.apply(Variant.ZSK, new RollStep.PropagationComplete(1, Duration.ofSeconds(300)), t(700));
+    nothingAt(state, policy, 999);
+    state = step(state, policy, 1000, "zsk cache-expired1");
+    assertTrue(key(state, newZsk).signsZone());
+    assertFalse(key(state, "zsk-1").signsZone());
+    assertTrue(key(state, "zsk-1").published(), "the old ZSK stays while caches hold its signatures");
+    nothingAt(state, policy, 1005);
+
+    state = state.apply(Variant.ZSK, new RollStep.PropagationComplete(2, Duration.ofSeconds(60)), t(1010));
+    nothingAt(state, policy, 1069);
+    state = step(state, policy, 1070, "zsk cache-expired2");
+    assertFalse(key(state, "zsk-1").published());
+    state = step(state, policy, 1071, "zsk roll-done");
+
+    assertTrue(state.rolls().isEmpty());
+    assertEquals(List.of("ksk-1", newZsk), state.keys().stream().map(KeyState::id).toList());
+    // The new ZSK's validity counts from its creation at T0+600s.
+    nothingAt(state, policy, 1199);
+    assertEquals("zsk start-roll", at(t(1200)).next(ZONE, state, policy, Set.of()).step().orElseThrow());
+  }
+
+  @Test
+  void kskDoubleSignatureRollSwapsTheDsInItsSecondPhase() throws RollStepException {
+    KeyPolicy policy = policy(Duration.ofHours(1), Duration.ofDays(30), RollSettings.REFERENCE);
+    KeySetState state = KeySetState.of(List.of(KSK, ZSK));
+
+    RollDriver.Outcome started = at(t(3600)).next(ZONE, state, policy, Set.of());
+    assertEquals("ksk start-roll", started.step().orElseThrow());
+    state = started.next().orElseThrow();
+    String newKsk = started.generated().get(0).id().toString();
+    assertEquals(257, started.generated().get(0).key().key().dnskey().getFlags());
+    assertTrue(key(state, newKsk).published() && key(state, newKsk).signsKeys(), "double signature");
+    assertFalse(key(state, newKsk).atParent());
+
+    state = state.apply(Variant.KSK, new RollStep.PropagationComplete(1, Duration.ofSeconds(3600)), t(3700));
+    nothingAt(state, policy, 7299);
+    state = step(state, policy, 7300, "ksk cache-expired1");
+    assertTrue(key(state, newKsk).atParent());
+    assertFalse(key(state, "ksk-1").atParent());
+    assertTrue(state.roll(Variant.KSK).orElseThrow().waitingFor(t(7300))
+        .startsWith("Wait until the new DS RRset has propagated to the parent's name servers"));
+    nothingAt(state, policy, 90_000);
+
+    state = state.apply(Variant.KSK, new RollStep.PropagationComplete(2, Duration.ofSeconds(86400)), t(8000));
+    nothingAt(state, policy, 94_399);
+    state = step(state, policy, 94_400, "ksk cache-expired2");
+    assertFalse(key(state, "ksk-1").published() || key(state, "ksk-1").signsKeys());
+    state = step(state, policy, 94_401, "ksk roll-done");
+    assertEquals(List.of("zsk-1", newKsk), state.keys().stream().map(KeyState::id).toList());
+  }
+
+  @Test
+  void newKeyWhoseTagIsTakenInTheZoneIsGeneratedAgain() {
+    SigningKey clash = KeyGenerator.generate(ZONE, ECDSA, 256, 3600);
+    SigningKey retiredClash = KeyGenerator.generate(ZONE, ECDSA, 256, 3600);
+    KeySetState state = KeySetState.of(
+        List.of(KeyState.active("ksk-1", SigningRole.KSK, ECDSA, clash.keyTag(), T0), ZSK));
+    Deque<SigningKey> scripted = new ArrayDeque<>(List.of(clash, retiredClash));
+    AtomicInteger calls = new AtomicInteger();
+    Clock clock = Clock.fixed(t(600), ZoneOffset.UTC);
+    KeySetGenerator generator = new KeySetGenerator((zone, alg, flags, ttl) -> {
+      calls.incrementAndGet();
+      return scripted.isEmpty() ? KeyGenerator.generate(zone, alg, flags, ttl) : scripted.pop();
+    }, clock);
+    KeyPolicy policy = policy(Duration.ofDays(365), Duration.ofMinutes(10), RollSettings.REFERENCE);
+
+    RollDriver.Outcome started =
+        new RollDriver(generator, clock).next(ZONE, state, policy, Set.of(retiredClash.keyTag()));
+
+    assertEquals(3, calls.get(), "the tag of a key in the set and that of a retired key are both refused");
+    int tag = started.generated().get(0).key().key().keyTag();
+    assertNotEquals(clash.keyTag(), tag);
+    assertNotEquals(retiredClash.keyTag(), tag);
+    assertEquals(tag, key(started.next().orElseThrow(), started.generated().get(0).id().toString()).keyTag());
+  }
+
+  @Test
+  void keyPastItsValidityWithAutoStartOffIsOverdueNotRolled() {
+    KeyPolicy policy = policy(Duration.ofDays(365), Duration.ofMinutes(10),
+        automation(Variant.ZSK, new RollAutomation(false, true, true, true)));
+    KeySetState state = KeySetState.of(List.of(KSK, ZSK));
+
+    assertTrue(at(t(599)).overdue(state, policy).isEmpty());
+    nothingAt(state, policy, 600);
+    List<RollDriver.Overdue> overdue = at(t(600)).overdue(state, policy);
+
+    assertEquals(1, overdue.size());
+    assertEquals("zsk-1", overdue.get(0).key().id());
+    assertEquals(t(600), overdue.get(0).expiredAt());
+    assertTrue(overdue.get(0).reason().startsWith("zsk.auto-start is off"), overdue.get(0).reason());
+  }
+
+  @Test
+  void stepsThatAreNotAutomaticWaitForAnOperator() throws RollStepException {
+    KeyPolicy policy = policy(Duration.ofDays(365), Duration.ofMinutes(10),
+        automation(Variant.ZSK, new RollAutomation(true, true, false, false)));
+    KeySetState state = step(KeySetState.of(List.of(KSK, ZSK)), policy, 600, "zsk start-roll");
+    state = state.apply(Variant.ZSK, new RollStep.PropagationComplete(1, Duration.ofSeconds(60)), t(600));
+
+    nothingAt(state, policy, 10_000);
+    state = state.apply(Variant.ZSK, new RollStep.CacheExpired(1), t(10_000));
+    state = state.apply(Variant.ZSK, new RollStep.PropagationComplete(2, Duration.ofSeconds(60)), t(10_000));
+    state = state.apply(Variant.ZSK, new RollStep.CacheExpired(2), t(10_060));
+    nothingAt(state, policy, 20_000);
+  }
+
+  @Test
+  void kskExpiringDuringAZskRollStartsItsOwnRollButNotASecondZskRoll() {
+    KeyPolicy policy = policy(Duration.ofMinutes(20), Duration.ofMinutes(10), RollSettings.REFERENCE);
+    KeySetState state = step(KeySetState.of(List.of(KSK, ZSK)), policy, 600, "zsk start-roll");
+
+    nothingAt(state, policy, 1199);
+    state = step(state, policy, 1200, "ksk start-roll");
+    assertEquals(2, state.rolls().size());
+    nothingAt(state, policy, 1300);
+  }
+}
