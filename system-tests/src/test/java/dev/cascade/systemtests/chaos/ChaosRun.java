@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Serial;
 
 /**
  * One chaos run on a running {@link HaStack}: the zones are added, then for {@link Settings#faultsFor} zones are
@@ -161,12 +162,13 @@ final class ChaosRun {
         stack.signal(process, "KILL");
         // A killed publisher serves nothing until it is restarted: the others must serve the change.
         int skipped = service.equals("publisher") ? instance : 0;
-        Duration failover = changeAndAwaitEverywhere(zones.all().get(random.nextInt(zones.all().size())), skipped);
+        String zone = zones.all().get(random.nextInt(zones.all().size()));
+        Duration failover = changeAndAwaitEverywhere(zone, skipped);
         if (failover != null) {
           failovers.add(failover);
         }
         stack.startMissing();
-        faults.add(fault + " " + process + ": a changed zone published everywhere after "
+        faults.add(fault + " " + process + ": the changed zone " + zone + " published everywhere after "
             + (failover == null ? "NEVER (60 s)" : failover.toMillis() + " ms"));
       }
       case KILL_BROKER -> {
@@ -193,9 +195,11 @@ final class ChaosRun {
         stack.partition(true);
         CompletableFuture<Void> heal = CompletableFuture.runAsync(() -> stack.partition(false),
             CompletableFuture.delayedExecutor(cutFor.toMillis(), TimeUnit.MILLISECONDS));
-        Duration failover = changeAndAwaitEverywhere(zones.all().get(random.nextInt(zones.all().size())), 0);
+        String zone = zones.all().get(random.nextInt(zones.all().size()));
+        Duration failover = changeAndAwaitEverywhere(zone, 0);
         heal.join();
-        faults.add(fault + " " + instance + " for " + cutFor.toSeconds() + " s: a zone changed at the cut published"
+        faults.add(fault + " " + instance + " for " + cutFor.toSeconds() + " s: the zone " + zone + " changed at the cut"
+            + " published"
             + " everywhere after " + (failover == null ? "NEVER (60 s)" : failover.toMillis() + " ms")
             + (failover != null && failover.compareTo(cutFor) < 0 ? " (during the partition)" : ""));
       }
@@ -204,7 +208,8 @@ final class ChaosRun {
 
   /**
    * Changes one zone right after a kill and returns how long until every publisher but {@code skippedPublisher} (0:
-   * none) serves it; null after 60 s.
+   * none) serves it, or a later change of the zone (the change loop may change it again meanwhile, and a version
+   * replaced before it was published is never published); null after 60 s.
    */
   private Duration changeAndAwaitEverywhere(String zone, int skippedPublisher) {
     long started = System.nanoTime();
@@ -344,9 +349,9 @@ final class ChaosRun {
   }
 
   /**
-   * Whether the zone's version loaded from the file with {@code fileSerial} is what every publisher replica but
-   * {@code skippedPublisher} (0: none) serves: the operator API names the signed serial of the last publication, and
-   * each replica's SOA must show it.
+   * Whether the zone's version loaded from the file with {@code fileSerial}, or a later one (RFC 1982), is what every
+   * publisher replica but {@code skippedPublisher} (0: none) serves: the operator API names the signed serial of the
+   * last publication, and each replica's SOA must show it.
    */
   private boolean servedEverywhere(String zone, long fileSerial, int skippedPublisher) {
     JsonNode published;
@@ -355,7 +360,8 @@ final class ChaosRun {
     } catch (RuntimeException e) {
       return false;
     }
-    if (published.isMissingNode() || published.isNull() || published.path("loadedSerial").asLong() != fileSerial) {
+    if (published.isMissingNode() || published.isNull()
+        || Serial.compare(published.path("loadedSerial").asLong(), fileSerial) < 0) {
       return false;
     }
     long signedSerial = published.path("signedSerial").asLong();
