@@ -56,10 +56,11 @@ final class SignatureChecks {
   private final Name origin;
   private final Instant now;
   private final Instant floor;
-  /** Keys found both in the zone's DNSKEY RRset and in the published key set. */
-  private final List<DNSKEYRecord> usableKeys = new ArrayList<>();
-  /** {@link #usableKeys} by identity, asked once per valid RRSIG ({@link Record#equals} encodes the RDATA). */
-  private final Set<DNSKEYRecord> usable = Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * Keys found both in the zone's DNSKEY RRset and in the published key set; by identity, as the set is asked once
+   * per valid RRSIG and {@link Record#equals} encodes the RDATA at every call.
+   */
+  private final Set<DNSKEYRecord> usableKeys = Collections.newSetFromMap(new IdentityHashMap<>());
   /**
    * The keys RRSIGs may be made by: the usable keys, then the keys of the key set that sign without being in the
    * DNSKEY RRset, as the new algorithm's keys do in the first phase of a conservative algorithm roll (RFC 6781
@@ -119,7 +120,6 @@ final class SignatureChecks {
           .findFirst().orElse(null);
       if (match != null) {
         usableKeys.add(k);
-        usable.add(k);
         addSigningKey(k, match.use(), problems);
       } else {
         problems.add("DNSKEY tag " + k.getFootprint() + " in the zone is not in the published key set");
@@ -195,7 +195,7 @@ final class SignatureChecks {
     for (RRSIGRecord sig : sigs) {
       Valid v = checkRrsig(what, rrset, sig, found);
       if (v != null) {
-        if (usable.contains(v.key())) {
+        if (usableKeys.contains(v.key())) {
           validAlgorithms.add(sig.getAlgorithm());
         }
         valid[2 * validBy.size()] = v.digest()[0];
@@ -240,7 +240,7 @@ final class SignatureChecks {
       }
     }
     if (type == Type.DNSKEY
-        && validBy.stream().noneMatch(k -> usable.contains(k) && uses.containsKey(k) && uses.get(k).signsKeys())) {
+        && validBy.stream().noneMatch(k -> usableKeys.contains(k) && uses.containsKey(k) && uses.get(k).signsKeys())) {
       found.add("RRset " + what.get() + " has no valid RRSIG by a key in it that signs keys (RFC 4035 §5.2)");
     }
   }
