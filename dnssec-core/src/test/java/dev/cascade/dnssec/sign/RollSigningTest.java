@@ -252,8 +252,8 @@ class RollSigningTest {
   /**
    * Whether the phase is one that kzonecheck (Knot 3.2) refuses although it is correctly signed: two SEP keys of an
    * algorithm are published, and no non-SEP key of it signs the data (a CSK roll's first phases). kzonecheck then
-   * reports the first signed RRset below the apex as having "no valid signature", whichever of the keys sign the
-   * data, even when both do; dnssec-verify (with -z, as for any zone whose data a SEP key signs) and
+   * reports a signed RRset as having "no valid signature" (which one varies from run to run on the same file),
+   * whichever of the keys sign the data, even when both do; dnssec-verify (with -z, as for any zone whose data a SEP key signs) and
    * ldns-verify-zone accept the zone, and so does the gate, which verifies every signature. BIND's own
    * {@code dnssec-signzone -z} output for the same keys fails kzonecheck alike, so it is not the signer's doing;
    * {@link #kzonecheckRefusesDataSignedOnlyBySepKeysBesideASecondSepKey} keeps the limitation in sight.
@@ -285,7 +285,7 @@ class RollSigningTest {
         dir.resolve("a").resolve("example.zone").toString()).redirectErrorStream(true).start();
     String output = new String(knot.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(1, knot.waitFor(), output);
-    assertTrue(output.contains("[dname.example.] no valid signature for a record (record type DNAME)"), output);
+    assertTrue(output.contains("no valid signature for a record"), output);
   }
 
   @Test
