@@ -6,12 +6,27 @@ import org.xbill.DNS.DNSKEYRecord;
 
 /**
  * A DNSSEC key pair as the signer uses it: the public half as the DNSKEY record published at the
- * apex (RFC 4034 §2) and the private half. {@link #toString()} never shows the private key.
+ * apex (RFC 4034 §2), the private half, and what the key does in the zone. {@link #toString()} never shows the
+ * private key.
+ *
+ * @param use what the key does during a roll; null for a key that does all its role's jobs, its role told by the
+ *     SEP flag: then, per algorithm, the SEP keys sign the DNSKEY RRset and the others the rest, and every key is
+ *     published (see {@code ZoneSigner})
  */
-public record SigningKey(DNSKEYRecord dnskey, PrivateKey privateKey) {
+public record SigningKey(DNSKEYRecord dnskey, PrivateKey privateKey, KeyUse use) {
   public SigningKey {
     Objects.requireNonNull(dnskey, "dnskey");
     Objects.requireNonNull(privateKey, "privateKey");
+  }
+
+  /** A key that does all its role's jobs: what a zone outside any roll, and an offline signing, has. */
+  public SigningKey(DNSKEYRecord dnskey, PrivateKey privateKey) {
+    this(dnskey, privateKey, null);
+  }
+
+  /** This key doing {@code use}. */
+  public SigningKey withUse(KeyUse use) {
+    return new SigningKey(dnskey, privateKey, use);
   }
 
   /** The key tag (RFC 4034 Appendix B) that RRSIGs made with this key carry. */
@@ -32,6 +47,6 @@ public record SigningKey(DNSKEYRecord dnskey, PrivateKey privateKey) {
   @Override
   public String toString() {
     return "SigningKey[" + dnskey.getName() + " " + Algorithms.mnemonic(algorithm()) + " tag " + keyTag()
-        + (isSep() ? " SEP" : "") + "]";
+        + (isSep() ? " SEP" : "") + (use == null ? "" : " " + use) + "]";
   }
 }

@@ -1,5 +1,6 @@
 package dev.cascade.dnssec.roll;
 
+import dev.cascade.dnssec.keys.KeyUse;
 import dev.cascade.dnssec.keys.SigningRole;
 import java.time.Instant;
 import java.util.Objects;
@@ -49,6 +50,11 @@ public record KeyState(
   public static KeyState active(String id, SigningRole role, int algorithm, int keyTag, Instant createdAt) {
     return created(id, role, algorithm, keyTag, createdAt)
         .with(Effect.PUBLISH).with(Effect.SIGN_KEYS).with(Effect.SIGN_ZONE).with(Effect.ADD_DS);
+  }
+
+  /** What the key does in a signed zone, as the signer takes it ({@code atParent} is the parent's business). */
+  public KeyUse use() {
+    return new KeyUse(published, signsKeys, signsZone);
   }
 
   /** True if the key no longer does anything in the zone: it may leave the key set. */

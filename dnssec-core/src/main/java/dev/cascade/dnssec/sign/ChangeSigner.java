@@ -41,9 +41,9 @@ import org.xbill.DNS.Type;
  * <p>The records it makes equal those of {@link ZoneSigner#resign} for the same input: the same zone cuts (RFC 4035
  * §2.2), NSEC type bitmaps (RFC 4035 §2.3), TTLs (RFC 9077 §3), keys per RRset and signature validity with spread
  * expirations; it runs the same per-name code. It declines ({@link Result.NeedsFullSigning}) what it does not
- * handle, and the caller then signs in full: a changed key set, denial of existence setting or negative TTL, a zone cut
- * or DNAME that appears or goes away above names that stay, and more due signatures than a full signing would make
- * anyway.
+ * handle, and the caller then signs in full: a changed key set, a change of which keys sign what (a roll's step),
+ * denial of existence setting or negative TTL, a zone cut or DNAME that appears or goes away above names that stay,
+ * and more due signatures than a full signing would make anyway.
  */
 public final class ChangeSigner {
 
@@ -113,6 +113,9 @@ public final class ChangeSigner {
     if (!sameKeySet(origin, apex, keys, dnskeyTtl)) {
       return declined("the key set changed");
     }
+    if (!sameSigners(apex, Type.SOA, keys, false) || !sameSigners(apex, Type.DNSKEY, keys, true)) {
+      return declined("the keys' uses changed: other keys sign the zone or its DNSKEY RRset");
+    }
     Zone zone = new Zone(origin, previous);
     String refused = zone.apply(unsignedChange, signedSerial);
     if (refused != null) {
@@ -170,7 +173,7 @@ public final class ChangeSigner {
     return new Result.NeedsFullSigning(reason);
   }
 
-  /** Whether the previous apex publishes exactly the DNSKEY RRset that {@code keys} make. */
+  /** Whether the previous apex publishes exactly the DNSKEY RRset that the published {@code keys} make. */
   private static boolean sameKeySet(Name origin, List<Record> apex, List<SigningKey> keys, long dnskeyTtl) {
     Set<String> published = new HashSet<>();
     for (Record r : apex) {
@@ -186,9 +189,31 @@ public final class ChangeSigner {
       if (!key.dnskey().getName().equals(origin)) {
         return false;
       }
-      wanted.add(Arrays.toString(key.dnskey().rdataToWireCanonical()));
+      if (ZoneSigner.published(key)) {
+        wanted.add(Arrays.toString(key.dnskey().rdataToWireCanonical()));
+      }
     }
     return published.equals(wanted);
+  }
+
+  /**
+   * Whether the previous apex's RRset of {@code type} is signed by exactly the keys (algorithm and key tag) that sign
+   * it now ({@link ZoneSigner#signers}). The apex's SOA and DNSKEY RRsets are signed in every version, by all the
+   * keys that sign the zone and the DNSKEY RRset: when the same keys sign them, every RRSIG of a name the change
+   * does not reach is still by a key that signs its kind of RRset, and no key that signs now lacks one there.
+   */
+  private static boolean sameSigners(List<Record> apex, int type, List<SigningKey> keys, boolean keySigning) {
+    Set<Integer> signed = new HashSet<>();
+    for (Record r : apex) {
+      if (r instanceof RRSIGRecord sig && sig.getTypeCovered() == type) {
+        signed.add(sig.getAlgorithm() << 16 | sig.getFootprint());
+      }
+    }
+    Set<Integer> signing = new HashSet<>();
+    for (int k : ZoneSigner.signers(keys, keySigning)) {
+      signing.add(keys.get(k).algorithm() << 16 | keys.get(k).keyTag());
+    }
+    return signed.equals(signing);
   }
 
   /**
@@ -478,8 +503,8 @@ public final class ChangeSigner {
       RrsetSigner.PreparedKey[] prepared =
           keys.stream().map(RrsetSigner.PreparedKey::of).toArray(RrsetSigner.PreparedKey[]::new);
       RrsetSigner signer = new RrsetSigner(prepared, origin, validity.inception);
-      int[] dnskeySigners = ZoneSigner.signers(prepared, true);
-      int[] otherSigners = ZoneSigner.signers(prepared, false);
+      int[] dnskeySigners = ZoneSigner.signers(keys, true);
+      int[] otherSigners = ZoneSigner.signers(keys, false);
       List<RRSIGRecord> sigs = new ArrayList<>();
       for (ZoneSigner.Node node : nodes) {
         ZoneSigner.signNode(records, node, signer, dnskeySigners, otherSigners, denialTtl, validity, previousWindow,

@@ -38,9 +38,11 @@ import org.xbill.DNS.utils.base32;
  *
  * <p>Zone cuts: an NS RRset below the apex is a delegation (RFC 4035 §2.2: only its DS and NSEC RRsets
  * are signed); names below a delegation (glue) or below a DNAME (RFC 6672 §2.3) are occluded: not
- * signed and not part of the NSEC/NSEC3 chain. DNSKEY is signed by the SEP keys (KSK/CSK), every other
- * RRset by the non-SEP keys (ZSK); where an algorithm has only SEP keys (a CSK) or only non-SEP keys, those sign
- * everything for it (RFC 4035 §2.2: every RRset is signed with every algorithm).
+ * signed and not part of the NSEC/NSEC3 chain. Which keys are in the DNSKEY RRset and which sign what is each key's
+ * {@link SigningKey#use() use}, as a roll sets it; a key without one is published, and, per algorithm, DNSKEY (and
+ * CDS, CDNSKEY) is signed by the SEP keys (KSK/CSK), every other RRset by the non-SEP keys (ZSK); where an algorithm
+ * has only SEP keys (a CSK) or only non-SEP keys, those sign everything for it (RFC 4035 §2.2: every RRset is signed
+ * with every algorithm). See {@link #signers}.
  * The checks of the input, the zone cuts, the NSEC3 hashes, the output order and RRSIG generation run on
  * {@code threads} threads; the output is in canonical order whatever the scheduling.
  *
@@ -162,11 +164,13 @@ public final class ZoneSigner {
    *
    * @param origin the apex
    * @param unsigned the zone's records without DNSSEC records (no RRSIG, NSEC, NSEC3, NSEC3PARAM, DNSKEY)
-   * @param keys the keys to publish and sign with; all must be owned by {@code origin}
+   * @param keys the keys to publish and sign with, each as its {@link SigningKey#use() use} says; all must be owned
+   *     by {@code origin}
    * @param dnskeyTtl TTL of the DNSKEY RRset
    * @param policy denial mechanism, NSEC3 parameters, signature validity
    * @param signedSerial the serial to put in the SOA
-   * @throws IllegalArgumentException for an input that cannot be signed (no SOA, foreign keys, DNSSEC records present)
+   * @throws IllegalArgumentException for an input that cannot be signed (no SOA, foreign keys, DNSSEC records present,
+   *     keys whose uses leave the DNSKEY RRset empty or an RRset without a key to sign it)
    * @throws IllegalStateException if a signature cannot be made
    */
   public SignedZone sign(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
@@ -226,10 +230,11 @@ public final class ZoneSigner {
   /**
    * Signs the zone incrementally (reference notes §6, "incremental" mode): the result equals a full signing of
    * {@code unsigned} except for RRSIGs, which are carried over from {@code previousSigned} where the RRset (owner,
-   * type, TTL, RDATA set) is unchanged, the key is still in the key set with the same DNSKEY record and role, and
-   * the RRSIG is not due ({@link SignatureRefresh}). So a refresh with an unchanged zone re-makes only the SOA's
-   * RRSIGs and those due; a change re-signs the changed RRsets, the SOA and the NSEC/NSEC3 records whose next name
-   * or type bitmap changed. New RRsets and keys get spread expirations, due signatures the full lifetime
+   * type, TTL, RDATA set) is unchanged, the key was in the previous DNSKEY RRset with the same DNSKEY record and
+   * still signs that kind of RRset ({@link #signers}), and the RRSIG is not due ({@link SignatureRefresh}). So a
+   * refresh with an unchanged zone re-makes only the SOA's RRSIGs and those due; a change re-signs the changed
+   * RRsets, the SOA and the NSEC/NSEC3 records whose next name or type bitmap changed; a key that starts signing an
+   * RRset's kind signs it anew. New RRsets and keys get spread expirations, due signatures the full lifetime
    * ({@link SignatureValidity}).
    *
    * @param previousSigned the previous signed version (as a signing returned it; sorted if not in canonical order)
@@ -323,6 +328,13 @@ public final class ZoneSigner {
       if (!key.dnskey().getName().equals(origin)) {
         throw new IllegalArgumentException("key " + key.keyTag() + " belongs to " + key.dnskey().getName() + ", not " + origin);
       }
+    }
+    if (keys.stream().noneMatch(ZoneSigner::published)) {
+      throw new IllegalArgumentException("no key of " + origin + " is to be published in its DNSKEY RRset");
+    }
+    if (signers(keys, true).length == 0 || signers(keys, false).length == 0) {
+      throw new IllegalArgumentException("no key of " + origin + " signs its "
+          + (signers(keys, true).length == 0 ? "DNSKEY RRset" : "RRsets other than DNSKEY"));
     }
     ExecutorService pool = threads == 1 ? null : Parallel.pool(threads, "zone-signer");
     try {
@@ -480,6 +492,9 @@ public final class ZoneSigner {
     }
     List<Record> apex = new ArrayList<>(Arrays.asList(sorted).subList(0, apexEnd));
     for (SigningKey key : keys) {
+      if (!published(key)) {
+        continue;
+      }
       DNSKEYRecord k = key.dnskey();
       apex.add(new DNSKEYRecord(origin, DClass.IN, dnskeyTtl, k.getFlags(), k.getProtocol(), k.getAlgorithm(), k.getKey()));
     }
@@ -728,8 +743,8 @@ public final class ZoneSigner {
   /**
    * Makes every RRSIG (RFC 4035 §2.2) and hands the records to {@code sink} in order. The nodes are cut into chunks
    * in output order; the signing threads take chunks in that order, at most {@link #CHUNKS_IN_FLIGHT} ahead of the
-   * calling thread, which emits each chunk when it is done and then drops its RRSIGs and NSECs. Per algorithm, DNSKEY
-   * is signed by the SEP keys and everything else by the non-SEP keys ({@link #signers}).
+   * calling thread, which emits each chunk when it is done and then drops its RRSIGs and NSECs. DNSKEY, CDS and
+   * CDNSKEY are signed by the keys that sign keys, everything else by those that sign the zone ({@link #signers}).
    *
    * @param previous the previous signed version to take RRSIGs from, null for a full signing
    * @return the number of RRSIGs, of NSEC/NSEC3 records and of reused RRSIGs
@@ -737,8 +752,9 @@ public final class ZoneSigner {
   private long[] signAndEmit(Record[] records, Node[] nodes, RrsetSigner.PreparedKey[] keys, Name origin,
       SignatureValidity validity, PreviousVersion previous, long denialTtl, ExecutorService pool,
       Consumer<Record> sink) {
-    int[] dnskeySigners = signers(keys, true);
-    int[] otherSigners = signers(keys, false);
+    List<SigningKey> signingKeys = Arrays.stream(keys).map(RrsetSigner.PreparedKey::key).toList();
+    int[] dnskeySigners = signers(signingKeys, true);
+    int[] otherSigners = signers(signingKeys, false);
     int chunks = (nodes.length + CHUNK - 1) / CHUNK;
     long[] counts = new long[3];
     Emitter emitter = new Emitter(records, nodes, sink, counts, progress);
@@ -800,24 +816,44 @@ public final class ZoneSigner {
   }
 
   /**
-   * The keys that sign the DNSKEY RRset ({@code dnskey}) or every other RRset. RFC 4035 §2.2 wants every RRset
-   * signed with every algorithm in the DNSKEY RRset, so the choice is made per algorithm: its SEP keys (KSK, CSK)
-   * sign DNSKEY and its non-SEP keys (ZSK) the rest, one kind standing in for the other where the algorithm has
-   * only one (a CSK of one algorithm beside a KSK and ZSK of another, in an algorithm rollover).
+   * The indexes of the keys that sign the DNSKEY RRset, and the CDS and CDNSKEY RRsets ({@code keySigning}), or
+   * every other RRset. A key with a {@link SigningKey#use() use} signs as it says: a roll decides, phase by phase,
+   * which keys sign (RFC 7583 §3, RFC 6781 §4.1). For the keys without one, RFC 4035 §2.2 wants every RRset signed
+   * with every algorithm in the DNSKEY RRset, so the choice is made per algorithm: its SEP keys (KSK, CSK) sign
+   * DNSKEY and its non-SEP keys (ZSK) the rest, one kind standing in for the other where the algorithm has only one
+   * (a CSK of one algorithm beside a KSK and ZSK of another). CDS and CDNSKEY go with DNSKEY because they must be
+   * signed by a key the parent's DS refers to (RFC 7344 §4.1).
    */
-  static int[] signers(RrsetSigner.PreparedKey[] keys, boolean dnskey) {
+  static int[] signers(List<SigningKey> keys, boolean keySigning) {
     List<Integer> chosen = new ArrayList<>();
-    for (int k = 0; k < keys.length; k++) {
-      boolean sep = keys[k].key().isSep();
-      boolean otherKindInAlgorithm = false;
-      for (RrsetSigner.PreparedKey other : keys) {
-        otherKindInAlgorithm |= other.algorithm() == keys[k].algorithm() && other.key().isSep() != sep;
+    for (int k = 0; k < keys.size(); k++) {
+      SigningKey key = keys.get(k);
+      if (key.use() != null) {
+        if (keySigning ? key.use().signsKeys() : key.use().signsZone()) {
+          chosen.add(k);
+        }
+        continue;
       }
-      if (sep == dnskey || !otherKindInAlgorithm) {
+      boolean sep = key.isSep();
+      boolean otherKindInAlgorithm = false;
+      for (SigningKey other : keys) {
+        otherKindInAlgorithm |= other.use() == null && other.algorithm() == key.algorithm() && other.isSep() != sep;
+      }
+      if (sep == keySigning || !otherKindInAlgorithm) {
         chosen.add(k);
       }
     }
     return chosen.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Whether the key is in the DNSKEY RRset: as its use says, and always for a key without one. */
+  static boolean published(SigningKey key) {
+    return key.use() == null || key.use().published();
+  }
+
+  /** Whether RRsets of {@code type} are signed by the keys that sign keys (RFC 7344 §4.1 for CDS and CDNSKEY). */
+  static boolean signedByKeySigners(int type) {
+    return type == Type.DNSKEY || type == Type.CDS || type == Type.CDNSKEY;
   }
 
   /** Signing threads may run this many chunks ahead of the output: enough to keep them busy, bounded in memory. */
@@ -846,7 +882,7 @@ public final class ZoneSigner {
         end++;
       }
       if (n.kind == Kind.AUTHORITATIVE || type == Type.DS) {
-        at.sign(records, i, end, type == Type.DNSKEY ? dnskeySigners : otherSigners);
+        at.sign(records, i, end, signedByKeySigners(type) ? dnskeySigners : otherSigners);
       }
       i = end;
     }

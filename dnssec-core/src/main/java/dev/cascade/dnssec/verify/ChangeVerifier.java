@@ -38,7 +38,8 @@ import org.xbill.DNS.Type;
  *
  * <ul>
  *   <li>the apex has exactly one SOA, and the zone's DNSKEY RRset matches the published key set (always: the
- *       published set may have changed since the previous version passed);
+ *       published set may have changed since the previous version passed), and its SOA and DNSKEY RRsets are signed
+ *       by the same keys as in the previous version (else the keys' uses changed, which is not decided here);
  *   <li>every name the change touches (owner of a removed or added record): each RRset that is authoritative there
  *       (at a delegation only DS and NSEC; glue and data below a cut unsigned) has valid RRSIGs of every algorithm
  *       in the DNSKEY RRset, by a published key, inside their validity window and expiring after
@@ -51,22 +52,23 @@ import org.xbill.DNS.Type;
  *
  * <p>Why that suffices: a name the change does not touch keeps its records, and, since a change that makes or
  * unmakes a zone cut above untouched names is not decided here, its role (authoritative, delegation, occluded); so
- * its RRSIGs cover the same data with the same keys (the DNSKEY RRset is unchanged, or the change is not decided here)
- * and its NSEC lists the same types with the same TTL (a change of the SOA's TTL or MINIMUM, which changes every
- * NSEC's TTL under RFC 9077 §3, is not decided here). Its NSEC's next name can only be wrong if a name entered or
- * left the chain right after it, which makes it the chain predecessor of a touched name. What remains is time: the
- * previous version met {@code now + expiryFloor} at its own verification, not necessarily at {@code now}. One pass
- * over the previous version's octets (no record decoded; about 40 ms for the 4.6 M records of a 1 M-delegation zone,
- * see {@code ChangeVerifierBenchmarkTest}) reads every RRSIG's inception and expiration (RFC 4034 §3.1.5) and adds
- * the names of those outside the window to the names checked, so an unchanged signature is held to the same window
- * as in the whole-zone gate. Checking only the added signatures would not be sound: a signature made 13 days ago
- * with a 14-day lifetime passed a 1-day floor then and fails it now.
+ * its RRSIGs cover the same data with the same keys (the DNSKEY RRset and the keys that sign the apex are unchanged,
+ * or the change is not decided here) and its NSEC lists the same types with the same TTL (a change of the SOA's TTL
+ * or MINIMUM, which changes every NSEC's TTL under RFC 9077 §3, is not decided here). Its NSEC's next name can only
+ * be wrong if a name entered or left the chain right after it, which makes it the chain predecessor of a touched
+ * name. What remains is time: the previous version met {@code now + expiryFloor} at its own verification, not
+ * necessarily at {@code now}. One pass over the previous version's octets (no record decoded; about 40 ms for the
+ * 4.6 M records of a 1 M-delegation zone, see {@code ChangeVerifierBenchmarkTest}) reads every RRSIG's inception and
+ * expiration (RFC 4034 §3.1.5) and adds the names of those outside the window to the names checked, so an unchanged
+ * signature is held to the same window as in the whole-zone gate. Checking only the added signatures would not be
+ * sound: a signature made 13 days ago with a 14-day lifetime passed a 1-day floor then and fails it now.
  *
  * <p>Not decided here ({@link ChangeReport.FullVerificationNeeded}): NSEC3 zones (an NSEC3PARAM at the apex before
  * or after; their chain is in hash order and depends on empty non-terminals and opt-out, RFC 5155 §7.1), NSEC3
- * records in an NSEC zone, a change to the DNSKEY RRset or the NSEC3PARAM, a DNAME added or removed (RFC 6672 §2.3
- * occludes what is below it), an NS RRset appearing at or vanishing from a name that has untouched names below it
- * (their role changes), a change of the NSEC TTL, and a chain walk longer than {@link #MAX_WALK} names.
+ * records in an NSEC zone, a change to the DNSKEY RRset, to the keys that sign the apex or to the NSEC3PARAM, a
+ * DNAME added or removed (RFC 6672 §2.3 occludes what is below it), an NS RRset appearing at or vanishing from a name
+ * that has untouched names below it (their role changes), a change of the NSEC TTL, and a chain walk longer than
+ * {@link #MAX_WALK} names.
  */
 public final class ChangeVerifier {
 
@@ -119,15 +121,25 @@ public final class ChangeVerifier {
    */
   public static ChangeReport verify(Name origin, CompactRecords previous, CompactDiff change,
       List<DNSKEYRecord> publishedKeySet, Instant now, Duration expiryFloor) {
+    return verify(origin, previous, change, ExpectedKeys.published(publishedKeySet), now, expiryFloor);
+  }
+
+  /**
+   * Verifies the version {@code change} makes of {@code previous}, as
+   * {@link #verify(Name, CompactRecords, CompactDiff, List, Instant, Duration)} does, against a key set that may give
+   * the keys' uses ({@link ExpectedKeys}).
+   */
+  public static ChangeReport verify(Name origin, CompactRecords previous, CompactDiff change, ExpectedKeys keySet,
+      Instant now, Duration expiryFloor) {
     ChangeVerifier v = new ChangeVerifier(origin, previous, now, expiryFloor);
     try {
-      return v.run(change, publishedKeySet);
+      return v.run(change, keySet);
     } catch (Undecidable e) {
       return new ChangeReport.FullVerificationNeeded(e.getMessage());
     }
   }
 
-  private ChangeReport run(CompactDiff change, List<DNSKEYRecord> published) {
+  private ChangeReport run(CompactDiff change, ExpectedKeys keySet) {
     List<String> problems = new ArrayList<>();
     index(change.removed(), removedAt, null);
     index(change.added(), addedAt, problems);
@@ -148,7 +160,13 @@ public final class ChangeVerifier {
     if (previousSoas == null || ZoneVerifier.denialTtl((SOARecord) previousSoas.get(0)) != denialTtl) {
       throw new Undecidable("the SOA's TTL or MINIMUM changes the TTL of every NSEC (RFC 9077 §3)");
     }
-    signatures.checkKeys(apex.has(Type.DNSKEY) ? apex.rrset(Type.DNSKEY) : List.of(), published, problems);
+    signatures.checkKeys(apex.has(Type.DNSKEY) ? apex.rrset(Type.DNSKEY) : List.of(), keySet, problems);
+    for (int type : new int[] {Type.SOA, Type.DNSKEY}) {
+      if (!signers(apex, type).equals(signers(previousApex, type))) {
+        throw new Undecidable("other keys sign the apex's " + Type.string(type) + " RRset than in the previous version;"
+            + " the names the change does not touch may be signed by keys that no longer sign");
+      }
+    }
 
     Set<Name> touched = new TreeSet<>(removedAt.keySet());
     touched.addAll(addedAt.keySet());
@@ -194,6 +212,17 @@ public final class ChangeVerifier {
     problems.addAll(coverageProblems);
     problems.addAll(nsecProblems);
     return problems.isEmpty() ? new ChangeReport.Passed(checked.size()) : new ChangeReport.Failed(problems);
+  }
+
+  /**
+   * The keys, as algorithm and key tag, of the RRSIGs over the RRset {@code type} at {@code node}. The apex's SOA and
+   * DNSKEY RRsets are signed in every version by every key that signs the zone and the DNSKEY RRset: while these keys
+   * stay the same, the names the change does not touch are signed by the keys that sign now.
+   */
+  private static Set<Integer> signers(Node node, int type) {
+    Set<Integer> keys = new TreeSet<>();
+    node.rrsigsOver(type).forEach(sig -> keys.add(sig.getAlgorithm() << 16 | sig.getFootprint()));
+    return keys;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.cascade.dnssec.verify;
 
 import dev.cascade.dnssec.keys.CryptoProvider;
+import dev.cascade.dnssec.keys.KeyUse;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -9,6 +10,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -30,9 +32,11 @@ import org.xbill.DNS.Type;
 
 /**
  * The gate's per-RRset checks (RFC 4035 §2.2, RFC 4034 §3.1.8.1): which keys of the zone's DNSKEY RRset are
- * published, and whether an RRset's RRSIGs are by such a key, inside their validity window and cryptographically
- * valid. Shared by the whole-zone gate ({@link ZoneVerifier}) and the gate for a change ({@link ChangeVerifier}), so
- * that the two cannot disagree on what a valid signature is. Thread-safe once {@link #checkKeys} has run.
+ * published, and whether an RRset's RRSIGs are by such a key, or by a key of the key set that signs without being
+ * published, inside their validity window and cryptographically valid; and, for the keys the key set gives a use,
+ * whether exactly the keys that sign the RRset's kind have signed it. Shared by the whole-zone gate
+ * ({@link ZoneVerifier}) and the gate for a change ({@link ChangeVerifier}), so that the two cannot disagree on what
+ * a valid signature is. Thread-safe once {@link #checkKeys} has run.
  */
 final class SignatureChecks {
   private static final String BC = BouncyCastleProvider.PROVIDER_NAME;
@@ -52,8 +56,24 @@ final class SignatureChecks {
   private final Name origin;
   private final Instant now;
   private final Instant floor;
-  /** Keys found both in the zone's DNSKEY RRset and in the published key set. */
-  private final List<DNSKEYRecord> usableKeys = new ArrayList<>();
+  /**
+   * Keys found both in the zone's DNSKEY RRset and in the published key set; by identity, as the set is asked once
+   * per valid RRSIG and {@link Record#equals} encodes the RDATA at every call.
+   */
+  private final Set<DNSKEYRecord> usableKeys = Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * The keys RRSIGs may be made by: the usable keys, then the keys of the key set that sign without being in the
+   * DNSKEY RRset, as the new algorithm's keys do in the first phase of a conservative algorithm roll (RFC 6781
+   * §4.1.4). Validators accept such a signature and ignore it (RFC 6840 §5.11); what they need is one valid RRSIG
+   * per algorithm of the DNSKEY RRset by a key in it (RFC 4035 §2.2), which only the usable keys count for.
+   */
+  private final List<DNSKEYRecord> signingKeys = new ArrayList<>();
+  /** The uses of the signing keys that the key set gives one, by identity; the other keys may sign any RRset. */
+  private final Map<DNSKEYRecord, KeyUse> uses = new IdentityHashMap<>();
+  /** The signing keys with a use that sign the DNSKEY, CDS and CDNSKEY RRsets: each must sign them. */
+  private final List<DNSKEYRecord> keySigners = new ArrayList<>();
+  /** The signing keys with a use that sign every other RRset: each must sign them. */
+  private final List<DNSKEYRecord> zoneSigners = new ArrayList<>();
   /**
    * The usable keys' public keys, decoded once; by identity, as {@link Record#hashCode} encodes the RDATA at every
    * call and the map is read once per RRSIG.
@@ -83,25 +103,24 @@ final class SignatureChecks {
   }
 
   /**
-   * Compares the zone's DNSKEY RRset with the published key set and keeps the keys in both as the ones signatures
-   * may be made by. Runs once, before any RRset is checked.
+   * Compares the zone's DNSKEY RRset with the published keys of the key set and keeps the keys in both, and the
+   * key set's keys that sign without being published, as the ones signatures may be made by. Runs once, before any
+   * RRset is checked.
    *
    * @param problems where each key in only one of the two sets is reported
    */
-  void checkKeys(List<Record> zoneKeys, List<DNSKEYRecord> published, List<String> problems) {
+  void checkKeys(List<Record> zoneKeys, ExpectedKeys expected, List<String> problems) {
     if (zoneKeys.isEmpty()) {
       problems.add("no DNSKEY RRset at the apex " + origin);
     }
+    List<DNSKEYRecord> published = expected.published();
     for (Record r : zoneKeys) {
       DNSKEYRecord k = (DNSKEYRecord) r;
-      if (published.stream().anyMatch(p -> sameKey(p, k))) {
+      ExpectedKeys.Key match = expected.keys().stream().filter(e -> e.published() && sameKey(e.dnskey(), k))
+          .findFirst().orElse(null);
+      if (match != null) {
         usableKeys.add(k);
-        try {
-          publicKeys.put(k, fastestProviderKey(k.getPublicKey()));
-          keyRdata.put(k, k.rdataToWireCanonical());
-        } catch (DNSSEC.DNSSECException e) {
-          problems.add("DNSKEY tag " + k.getFootprint() + " has a malformed public key: " + e.getMessage());
-        }
+        addSigningKey(k, match.use(), problems);
       } else {
         problems.add("DNSKEY tag " + k.getFootprint() + " in the zone is not in the published key set");
       }
@@ -111,6 +130,38 @@ final class SignatureChecks {
         problems.add("published DNSKEY tag " + p.getFootprint() + " is missing from the zone's DNSKEY RRset");
       }
     }
+    for (ExpectedKeys.Key e : expected.keys()) {
+      if (!e.published() && (e.use().signsKeys() || e.use().signsZone())) {
+        addSigningKey(e.dnskey(), e.use(), problems);
+      }
+    }
+  }
+
+  private void addSigningKey(DNSKEYRecord k, KeyUse use, List<String> problems) {
+    try {
+      publicKeys.put(k, fastestProviderKey(k.getPublicKey()));
+      keyRdata.put(k, k.rdataToWireCanonical());
+    } catch (DNSSEC.DNSSECException e) {
+      problems.add("DNSKEY tag " + k.getFootprint() + " has a malformed public key: " + e.getMessage());
+    }
+    signingKeys.add(k);
+    if (use != null) {
+      uses.put(k, use);
+      if (use.signsKeys()) {
+        keySigners.add(k);
+      }
+      if (use.signsZone()) {
+        zoneSigners.add(k);
+      }
+    }
+  }
+
+  /**
+   * Whether RRsets of {@code type} are signed by the keys that sign keys: the DNSKEY RRset, and CDS and CDNSKEY,
+   * which must be signed by a key the parent's DS refers to (RFC 7344 §4.1).
+   */
+  private static boolean keySigned(int type) {
+    return type == Type.DNSKEY || type == Type.CDS || type == Type.CDNSKEY;
   }
 
   private static boolean sameKey(DNSKEYRecord a, DNSKEYRecord b) {
@@ -139,38 +190,73 @@ final class SignatureChecks {
     Supplier<String> what = () -> c.name() + "/" + Type.string(c.type());
     RRset rrset = new RRset(c.records());
     Set<Integer> validAlgorithms = new TreeSet<>();
+    List<DNSKEYRecord> validBy = new ArrayList<>(sigs.size());
     long[] valid = new long[2 * sigs.size()];
-    int validCount = 0;
     for (RRSIGRecord sig : sigs) {
-      long[] digest = checkRrsig(what, rrset, sig, found);
-      if (digest != null) {
-        validAlgorithms.add(sig.getAlgorithm());
-        valid[2 * validCount] = digest[0];
-        valid[2 * validCount + 1] = digest[1];
-        validCount++;
+      Valid v = checkRrsig(what, rrset, sig, found);
+      if (v != null) {
+        if (usableKeys.contains(v.key())) {
+          validAlgorithms.add(sig.getAlgorithm());
+        }
+        valid[2 * validBy.size()] = v.digest()[0];
+        valid[2 * validBy.size() + 1] = v.digest()[1];
+        validBy.add(v.key());
       }
     }
-    if (validAlgorithms.isEmpty()) {
+    valid = Arrays.copyOf(valid, 2 * validBy.size());
+    if (validBy.isEmpty()) {
       found.add("RRset " + what.get() + " has no valid RRSIG");
-      return new Checked(found, Arrays.copyOf(valid, 2 * validCount));
+      return new Checked(found, valid);
     }
     for (int alg : algorithms) {
       if (!validAlgorithms.contains(alg)) {
         found.add("RRset " + what.get() + " has no valid RRSIG of algorithm " + alg + " (RFC 4035 §2.2)");
       }
     }
-    return new Checked(found, Arrays.copyOf(valid, 2 * validCount));
+    if (!uses.isEmpty()) {
+      checkSigners(c.type(), what, validBy, found);
+    }
+    return new Checked(found, valid);
   }
 
   /**
-   * One RRSIG: key, validity window, original TTL and the signature itself; problems go to {@code found}. Returns the
-   * digest of the valid check (key, signed data, signature), or null if the RRSIG is not valid.
+   * The key set's uses against an RRset's valid signatures, made by {@code validBy}: every key that signs the
+   * RRset's kind has signed it, no key that does not has; and the DNSKEY RRset is signed by a key in it that signs
+   * keys, the only signature a validator coming from the parent's DS can authenticate it with (RFC 4035 §5.2).
    */
-  private long[] checkRrsig(Supplier<String> what, RRset rrset, RRSIGRecord sig, List<String> found) {
+  private void checkSigners(int type, Supplier<String> what, List<DNSKEYRecord> validBy, List<String> found) {
+    boolean byKeySigners = keySigned(type);
+    for (DNSKEYRecord k : byKeySigners ? keySigners : zoneSigners) {
+      if (validBy.stream().noneMatch(v -> v == k)) {
+        found.add("RRset " + what.get() + " has no valid RRSIG by key tag " + k.getFootprint()
+            + ", which the key set says signs it");
+      }
+    }
+    for (DNSKEYRecord k : validBy) {
+      KeyUse use = uses.get(k);
+      if (use != null && !(byKeySigners ? use.signsKeys() : use.signsZone())) {
+        found.add("RRSIG " + what.get() + " by key tag " + k.getFootprint()
+            + ": the key set says the key does not sign it");
+      }
+    }
+    if (type == Type.DNSKEY
+        && validBy.stream().noneMatch(k -> usableKeys.contains(k) && uses.containsKey(k) && uses.get(k).signsKeys())) {
+      found.add("RRset " + what.get() + " has no valid RRSIG by a key in it that signs keys (RFC 4035 §5.2)");
+    }
+  }
+
+  /** A valid RRSIG: the key it verified with, and the digest of the check (key, signed data, signature). */
+  private record Valid(DNSKEYRecord key, long[] digest) {}
+
+  /**
+   * One RRSIG: key, validity window, original TTL and the signature itself; problems go to {@code found}. Returns the
+   * key it verified with and the digest of the valid check, or null if the RRSIG is not valid.
+   */
+  private Valid checkRrsig(Supplier<String> what, RRset rrset, RRSIGRecord sig, List<String> found) {
     // the message prefix is built only for a problem: names print slowly, and a large zone has no problems
     Supplier<String> prefix = () -> "RRSIG " + what.get() + " by key tag " + sig.getFootprint();
     List<DNSKEYRecord> candidates = new ArrayList<>(1);
-    for (DNSKEYRecord k : usableKeys) {
+    for (DNSKEYRecord k : signingKeys) {
       if (k.getFootprint() == sig.getFootprint() && k.getAlgorithm() == sig.getAlgorithm()) {
         candidates.add(k);
       }
@@ -201,7 +287,7 @@ final class SignatureChecks {
     for (DNSKEYRecord key : candidates) {
       long[] digest = VerifiedSignatures.digest(keyRdata.get(key), signedData, sig.getSignature());
       if (known.contains(digest[0], digest[1]) || signatureValid(publicKeys.get(key), sig, signedData)) {
-        return digest;
+        return new Valid(key, digest);
       }
     }
     found.add(prefix.get() + ": signature does not verify");

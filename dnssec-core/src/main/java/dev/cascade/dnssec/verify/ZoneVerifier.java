@@ -40,9 +40,11 @@ import org.xbill.DNS.utils.base32;
  * signer bug is caught rather than repeated. Only the choice of the fastest JCA provider is shared with the
  * signer.
  *
- * <p>Checks: the DNSKEY RRset equals the published key set; every authoritative RRset (RFC 4035 §2.2)
- * has a valid RRSIG from a published key, for every algorithm in the DNSKEY RRset (RFC 4035 §2.2);
- * every RRSIG is by a published key, verifies, and does not expire before {@code now + expiryFloor};
+ * <p>Checks: the DNSKEY RRset equals the published keys of the key set; every authoritative RRset (RFC 4035 §2.2)
+ * has a valid RRSIG from a published key, for every algorithm in the DNSKEY RRset (RFC 4035 §2.2), and, where the
+ * key set gives the keys' uses (during a roll, {@link ExpectedKeys}), one by every key that signs its kind of RRset
+ * and none by a key that does not; every RRSIG is by a published key or by a key of the key set that signs without
+ * being published (RFC 6840 §5.11), verifies, and does not expire before {@code now + expiryFloor};
  * the NSEC chain (RFC 4034 §4, RFC 4035 §2.3) or NSEC3 chain (RFC 5155 §7.1) is complete, ordered,
  * closed and has correct type bitmaps and RFC 9077 TTLs.
  *
@@ -129,7 +131,7 @@ public final class ZoneVerifier {
 
   private final Name origin;
   private final int sliceNames;
-  private final List<DNSKEYRecord> published;
+  private final ExpectedKeys expected;
   private final SignatureChecks signatures;
   /** Told as RRsets are checked: the records in them, of all records whose signatures are checked. */
   private final Progress progress;
@@ -183,10 +185,10 @@ public final class ZoneVerifier {
   /** One array per distinct expected NSEC3 bitmap: a TLD's million delegations share a few. */
   private final Map<String, int[]> bitmaps = new HashMap<>();
 
-  private ZoneVerifier(Name origin, List<DNSKEYRecord> published, Instant now, Duration expiryFloor,
+  private ZoneVerifier(Name origin, ExpectedKeys expected, Instant now, Duration expiryFloor,
       VerifiedSignatures known, Progress progress, int sliceNames) {
     this.origin = origin;
-    this.published = published;
+    this.expected = expected;
     this.signatures = new SignatureChecks(origin, now, now.plus(expiryFloor), known);
     this.progress = progress;
     this.sliceNames = sliceNames;
@@ -214,24 +216,24 @@ public final class ZoneVerifier {
    */
   public static VerificationReport verify(Name origin, List<Record> signed, List<DNSKEYRecord> publishedKeySet,
       Instant now, Duration expiryFloor, VerifiedSignatures known) {
-    return verify(origin, signed, publishedKeySet, now, expiryFloor, known, Progress.NONE);
+    return verify(origin, signed, ExpectedKeys.published(publishedKeySet), now, expiryFloor, known, Progress.NONE);
   }
 
   /**
-   * Verifies a signed zone as {@link #verify(Name, List, List, Instant, Duration, VerifiedSignatures)} does, and tells
-   * {@code progress} how far the signature checks, the bulk of the work, have got: the records of the RRsets checked
-   * so far, of all RRsets that are checked (the RRSIGs themselves are not counted). It is called on the checking
-   * threads, once per RRset.
+   * Verifies a signed zone as {@link #verify(Name, List, List, Instant, Duration, VerifiedSignatures)} does, against
+   * a key set that may give the keys' uses, and tells {@code progress} how far the signature checks, the bulk of the
+   * work, have got: the records of the RRsets checked so far, of all RRsets that are checked (the RRSIGs themselves
+   * are not counted). It is called on the checking threads, once per RRset.
    */
-  public static VerificationReport verify(Name origin, List<Record> signed, List<DNSKEYRecord> publishedKeySet,
+  public static VerificationReport verify(Name origin, List<Record> signed, ExpectedKeys keySet,
       Instant now, Duration expiryFloor, VerifiedSignatures known, Progress progress) {
-    return verify(origin, signed, publishedKeySet, now, expiryFloor, known, progress, SLICE_NAMES);
+    return verify(origin, signed, keySet, now, expiryFloor, known, progress, SLICE_NAMES);
   }
 
   /** As the public method, checking {@code sliceNames} names at a time. */
-  static VerificationReport verify(Name origin, List<Record> signed, List<DNSKEYRecord> publishedKeySet,
+  static VerificationReport verify(Name origin, List<Record> signed, ExpectedKeys keySet,
       Instant now, Duration expiryFloor, VerifiedSignatures known, Progress progress, int sliceNames) {
-    ZoneVerifier v = new ZoneVerifier(origin, publishedKeySet, now, expiryFloor, known, progress, sliceNames);
+    ZoneVerifier v = new ZoneVerifier(origin, keySet, now, expiryFloor, known, progress, sliceNames);
     List<Run> runs = v.runs(signed instanceof RandomAccess ? signed : new ArrayList<>(signed));
     if (!v.ordered) {
       runs = sortedRuns(runs);
@@ -245,21 +247,21 @@ public final class ZoneVerifier {
 
   /**
    * Verifies a signed zone held as {@link CompactRecords}, with the same checks and the same report as
-   * {@link #verify(Name, List, List, Instant, Duration, VerifiedSignatures, Progress)}, a slice of owner names at a
-   * time: only one slice's records are dnsjava objects at once, and what the checks need of the names before (the
-   * innermost zone cut, the NSEC chain's last name, the NSEC3 hashes) is carried over. The order of the compact form
-   * is checked again with dnsjava's {@link Name#compareTo}; should the two disagree, the records are checked as a
-   * list, sorted.
+   * {@link #verify(Name, List, ExpectedKeys, Instant, Duration, VerifiedSignatures, Progress)}, a slice of owner
+   * names at a time: only one slice's records are dnsjava objects at once, and what the checks need of the names
+   * before (the innermost zone cut, the NSEC chain's last name, the NSEC3 hashes) is carried over. The order of the
+   * compact form is checked again with dnsjava's {@link Name#compareTo}; should the two disagree, the records are
+   * checked as a list, sorted.
    */
-  public static VerificationReport verify(Name origin, CompactRecords signed, List<DNSKEYRecord> publishedKeySet,
+  public static VerificationReport verify(Name origin, CompactRecords signed, ExpectedKeys keySet,
       Instant now, Duration expiryFloor, VerifiedSignatures known, Progress progress) {
-    return verify(origin, signed, publishedKeySet, now, expiryFloor, known, progress, SLICE_NAMES);
+    return verify(origin, signed, keySet, now, expiryFloor, known, progress, SLICE_NAMES);
   }
 
   /** As the public method, checking about {@code sliceNames} names at a time. */
-  static VerificationReport verify(Name origin, CompactRecords signed, List<DNSKEYRecord> publishedKeySet,
+  static VerificationReport verify(Name origin, CompactRecords signed, ExpectedKeys keySet,
       Instant now, Duration expiryFloor, VerifiedSignatures known, Progress progress, int sliceNames) {
-    ZoneVerifier v = new ZoneVerifier(origin, publishedKeySet, now, expiryFloor, known, progress, sliceNames);
+    ZoneVerifier v = new ZoneVerifier(origin, keySet, now, expiryFloor, known, progress, sliceNames);
     v.total = checkedRecords(signed);
     for (int from = 0; from < signed.ownerCount(); ) {
       int to = sliceEnd(signed, from, sliceNames);
@@ -267,7 +269,7 @@ public final class ZoneVerifier {
           IntStream.range(from, to).parallel().mapToObj(signed::recordsOf).flatMap(List::stream).toList();
       List<Run> runs = v.runs(records);
       if (!v.ordered) {
-        return verify(origin, signed.toRecords(), publishedKeySet, now, expiryFloor, known, progress, sliceNames);
+        return verify(origin, signed.toRecords(), keySet, now, expiryFloor, known, progress, sliceNames);
       }
       v.check(runs);
       from = to;
@@ -361,7 +363,7 @@ public final class ZoneVerifier {
       return false;
     }
     denialTtl = denialTtl((SOARecord) soas.get(0));
-    signatures.checkKeys(apex.has(Type.DNSKEY) ? apex.rrset(Type.DNSKEY) : List.of(), published, apexProblems);
+    signatures.checkKeys(apex.has(Type.DNSKEY) ? apex.rrset(Type.DNSKEY) : List.of(), expected, apexProblems);
     algorithms = signatures.algorithms();
     nsec3Params = apex.has(Type.NSEC3PARAM) ? apex.rrset(Type.NSEC3PARAM) : List.of();
     if (!nsec3Params.isEmpty()) {

@@ -17,7 +17,9 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 
 /**
  * Runs the three independent DNSSEC zone verifiers on a signed zone. The tools are required, not
@@ -70,16 +72,25 @@ public final class ExternalVerifiers {
   }
 
   private static List<List<String>> commands(Name origin, List<Record> records, Path file, boolean withKnot) {
-    // dnssec-verify insists on a non-SEP key per algorithm unless -z ("ignore the KSK flag"): a zone where some
-    // algorithm has only a CSK needs it.
+    // dnssec-verify insists that a non-SEP key of every algorithm signs the zone's data unless -z ("ignore the KSK
+    // flag"): a zone where some algorithm has only a CSK needs it, and so does a roll's phase where a CSK signs the
+    // data while a ZSK is only published (the SEP flag is a hint to signing software, RFC 4034 §2.1.1). With -z it
+    // still checks that every RRset is signed with every algorithm of the DNSKEY RRset.
     Set<Integer> algorithms = new TreeSet<>();
-    Set<Integer> withZsk = new TreeSet<>();
+    Set<Integer> zskTags = new TreeSet<>();
     for (Record r : records) {
       if (r instanceof DNSKEYRecord k) {
         algorithms.add(k.getAlgorithm());
         if ((k.getFlags() & DNSKEYRecord.Flags.SEP_KEY) == 0) {
-          withZsk.add(k.getAlgorithm());
+          zskTags.add(k.getAlgorithm() << 16 | k.getFootprint());
         }
+      }
+    }
+    Set<Integer> withZsk = new TreeSet<>();
+    for (Record r : records) {
+      if (r instanceof RRSIGRecord sig && sig.getTypeCovered() == Type.SOA
+          && zskTags.contains(sig.getAlgorithm() << 16 | sig.getFootprint())) {
+        withZsk.add(sig.getAlgorithm());
       }
     }
     List<String> bind = new ArrayList<>(List.of(DNSSEC_VERIFY, "-o", origin.toString()));

@@ -21,7 +21,8 @@ import org.xbill.DNS.Type;
  * Fixed keys of the zone {@code example.}, so signing tests are deterministic and fast: each
  * {@code keys/<name>.key} holds the DNSKEY in presentation format, then the base64 PKCS#8 private key.
  * Names: ksk13/zsk13 (ECDSAP256SHA256), ksk15/zsk15 (ED25519), csk8 (RSASHA256), csk10 (RSASHA512),
- * csk14 (ECDSAP384SHA384), csk16 (ED448), unpublished13 (a ZSK that is never published).
+ * csk14 (ECDSAP384SHA384), csk16 (ED448), unpublished13 (a ZSK that is never published), ksk13b/zsk13b (the
+ * ECDSAP256SHA256 keys a roll brings in).
  */
 public final class TestKeys {
   private TestKeys() {}

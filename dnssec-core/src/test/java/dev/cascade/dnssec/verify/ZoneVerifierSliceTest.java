@@ -66,13 +66,13 @@ class ZoneVerifierSliceTest {
   }
 
   private static VerificationReport list(List<Record> zone, int sliceNames) {
-    return ZoneVerifier.verify(ORIGIN, zone, ZoneVerifierTest.PUBLISHED, ZoneVerifierTest.NOW, ZoneVerifierTest.FLOOR,
-        VerifiedSignatures.none(), Progress.NONE, sliceNames);
+    return ZoneVerifier.verify(ORIGIN, zone, ExpectedKeys.published(ZoneVerifierTest.PUBLISHED), ZoneVerifierTest.NOW,
+        ZoneVerifierTest.FLOOR, VerifiedSignatures.none(), Progress.NONE, sliceNames);
   }
 
   private static VerificationReport compact(List<Record> zone, int sliceNames) {
-    return ZoneVerifier.verify(ORIGIN, CompactRecords.of(zone), ZoneVerifierTest.PUBLISHED, ZoneVerifierTest.NOW,
-        ZoneVerifierTest.FLOOR, VerifiedSignatures.none(), Progress.NONE, sliceNames);
+    return ZoneVerifier.verify(ORIGIN, CompactRecords.of(zone), ExpectedKeys.published(ZoneVerifierTest.PUBLISHED),
+        ZoneVerifierTest.NOW, ZoneVerifierTest.FLOOR, VerifiedSignatures.none(), Progress.NONE, sliceNames);
   }
 
   /** The single-slice report of the list, after checking that every slicing of both forms gives the same. */

@@ -12,8 +12,9 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
 /**
- * Turns a wrapped key set into signing keys: rebuilds each DNSKEY record from its public fields and unwraps its
- * private key with the key-encryption key. The clear private keys exist only in the returned objects, in memory.
+ * Turns a wrapped key set into signing keys: rebuilds each DNSKEY record from its public fields, unwraps its
+ * private key with the key-encryption key, and keeps its use. The clear private keys exist only in the returned
+ * objects, in memory.
  */
 public final class KeySetUnwrapper {
 
@@ -73,7 +74,7 @@ public final class KeySetUnwrapper {
             "key " + key.keyTag() + " of " + keySet.zone() + ": cannot unwrap private key ("
                 + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
       }
-      keys.add(new SigningKey(dnskey, privateKey));
+      keys.add(new SigningKey(dnskey, privateKey, key.use()));
     }
     return List.copyOf(keys);
   }

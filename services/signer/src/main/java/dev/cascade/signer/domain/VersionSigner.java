@@ -11,6 +11,7 @@ import dev.cascade.dnssec.sign.SigningStats;
 import dev.cascade.dnssec.sign.ZoneSigner;
 import dev.cascade.dnssec.verify.ChangeReport;
 import dev.cascade.dnssec.verify.ChangeVerifier;
+import dev.cascade.dnssec.verify.ExpectedKeys;
 import dev.cascade.dnssec.verify.VerificationReport;
 import dev.cascade.dnssec.verify.VerifiedSignatures;
 import dev.cascade.dnssec.verify.ZoneVerifier;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
 
 /**
@@ -75,8 +75,8 @@ public final class VersionSigner {
   }
 
   /**
-   * Signs {@code unsigned} and verifies the result against the key set's DNSKEYs, by the cheapest way the previous
-   * signed version allows, falling back to the next when one cannot be used or its result fails the gate:
+   * Signs {@code unsigned} and verifies the result against the key set's DNSKEYs and uses, by the cheapest way the
+   * previous signed version allows, falling back to the next when one cannot be used or its result fails the gate:
    * <ol>
    *   <li>as a change ({@link ChangeSigner}): when the previous version and the unsigned version it was made from
    *       are at hand, only what the unsigned difference reaches is signed, and only that is looked at;
@@ -90,7 +90,7 @@ public final class VersionSigner {
    * @param origin the zone apex
    * @param unsignedSerial SOA serial of the loaded version
    * @param unsigned the loaded records
-   * @param keys the zone's key set, private keys unwrapped
+   * @param keys the zone's key set, private keys unwrapped, each with its use (which keys are published, which sign)
    * @param dnskeyTtl TTL of the DNSKEY RRset
    * @param policy the zone's signing policy
    * @param previousSignedSerial serial of the zone's last signed version, if any (also after the zone was removed
@@ -114,7 +114,7 @@ public final class VersionSigner {
       return new SigningOutcome.Failed(
           "serial policy " + policy.serialPolicy() + " refused loaded serial " + unsignedSerial + ": " + e.getMessage());
     }
-    List<DNSKEYRecord> publishedKeySet = keys.stream().map(SigningKey::dnskey).toList();
+    ExpectedKeys keySet = ExpectedKeys.of(keys);
     String passReason;
     if (previous instanceof PreviousSigned.Available available && available.unsigned() != null) {
       ChangeAttempt attempt =
@@ -135,7 +135,7 @@ public final class VersionSigner {
                     policy.signing(), signedSerial)
                 .zone();
         CompactRecords records = CompactRecords.ofSorted(incremental.records());
-        Gate gate = gate(() -> ZoneVerifier.verify(origin, incremental.records(), publishedKeySet, clock.instant(),
+        Gate gate = gate(() -> ZoneVerifier.verify(origin, incremental.records(), keySet, clock.instant(),
             policy.expiryFloor(), known, progress.of(Phase.VERIFY)));
         if (gate.problem() == null) {
           return signed(signedSerial, records, null, incremental.stats(), policy, startedAt, passReason, null,
@@ -156,7 +156,7 @@ public final class VersionSigner {
     } catch (RuntimeException e) {
       return new SigningOutcome.Failed("signing failed: " + describe(e));
     }
-    Gate gate = gate(origin, full.records(), publishedKeySet, policy);
+    Gate gate = gate(origin, full.records(), keySet, policy);
     if (gate.problem() != null) {
       return new SigningOutcome.Failed(gate.problem());
     }
@@ -211,8 +211,7 @@ public final class VersionSigner {
     } catch (IllegalArgumentException e) {
       return new ChangeAttempt(null, "the signed change does not apply to the previous version: " + e.getMessage());
     }
-    Gate gate = changeGate(origin, previous.records(), change.change(), records,
-        keys.stream().map(SigningKey::dnskey).toList(), policy);
+    Gate gate = changeGate(origin, previous.records(), change.change(), records, ExpectedKeys.of(keys), policy);
     if (gate.problem() != null) {
       return new ChangeAttempt(null, "the signed change failed the " + gate.problem());
     }
@@ -230,25 +229,25 @@ public final class VersionSigner {
    * never asked about again, and those it added are checked by the whole-zone gate when it next runs.
    */
   private Gate changeGate(Name origin, CompactRecords previous, CompactDiff change, CompactRecords records,
-      List<DNSKEYRecord> publishedKeySet, ZonePolicy policy) {
+      ExpectedKeys keySet, ZonePolicy policy) {
     ChangeReport report;
     try {
-      report = ChangeVerifier.verify(origin, previous, change, publishedKeySet, clock.instant(), policy.expiryFloor());
+      report = ChangeVerifier.verify(origin, previous, change, keySet, clock.instant(), policy.expiryFloor());
     } catch (RuntimeException e) {
       return new Gate("verification gate for the change failed to run: " + describe(e), VerifiedSignatures.none());
     }
     if (report instanceof ChangeReport.Failed failed) {
       return new Gate("verification gate: " + summarise(failed.problems()), VerifiedSignatures.none());
     }
-    return report.passed() ? new Gate(null, known) : gate(origin, records, publishedKeySet, policy);
+    return report.passed() ? new Gate(null, known) : gate(origin, records, keySet, policy);
   }
 
   /** What the verification gate said: null or the failure reason, and the signatures it found valid. */
   private record Gate(String problem, VerifiedSignatures verified) {}
 
   /** Runs the whole-zone verification gate on {@code signed}, a slice of names at a time ({@link ZoneVerifier}). */
-  private Gate gate(Name origin, CompactRecords signed, List<DNSKEYRecord> publishedKeySet, ZonePolicy policy) {
-    return gate(() -> ZoneVerifier.verify(origin, signed, publishedKeySet, clock.instant(), policy.expiryFloor(), known,
+  private Gate gate(Name origin, CompactRecords signed, ExpectedKeys keySet, ZonePolicy policy) {
+    return gate(() -> ZoneVerifier.verify(origin, signed, keySet, clock.instant(), policy.expiryFloor(), known,
         progress.of(Phase.VERIFY)));
   }
 

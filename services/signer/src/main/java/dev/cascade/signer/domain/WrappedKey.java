@@ -1,5 +1,7 @@
 package dev.cascade.signer.domain;
 
+import dev.cascade.dnssec.keys.KeyUse;
+
 /**
  * One key of a zone's key set as the key manager publishes it: the DNSKEY fields in clear, the private key only as
  * AES-GCM-wrapped PKCS#8 bytes (house-style §6: private keys never travel in clear).
@@ -10,6 +12,8 @@ package dev.cascade.signer.domain;
  * @param role KSK, ZSK or CSK
  * @param publicKey base64 DNSKEY public key field (RFC 4034 §2.2)
  * @param wrappedPrivateKey the wrapped private key
+ * @param use what the key does in the zone as the key manager's rolls set it (published, signs the DNSKEY RRset,
+ *     signs the rest); null for a key set announced without uses, whose keys do all their role's jobs
  */
 public record WrappedKey(
-    int keyTag, int algorithm, int flags, String role, String publicKey, byte[] wrappedPrivateKey) {}
+    int keyTag, int algorithm, int flags, String role, String publicKey, byte[] wrappedPrivateKey, KeyUse use) {}

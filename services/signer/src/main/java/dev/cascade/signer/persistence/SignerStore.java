@@ -3,6 +3,7 @@ package dev.cascade.signer.persistence;
 import static dev.cascade.service.database.BlockingSessions.inSession;
 import static dev.cascade.service.database.BlockingSessions.inTransaction;
 
+import dev.cascade.dnssec.keys.KeyUse;
 import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.signer.domain.Approval;
@@ -127,6 +128,11 @@ public class SignerStore {
       row.role = key.role();
       row.publicKey = key.publicKey();
       row.wrappedPrivateKey = key.wrappedPrivateKey();
+      if (key.use() != null) {
+        row.published = key.use().published();
+        row.signsKeys = key.use().signsKeys();
+        row.signsZone = key.use().signsZone();
+      }
       keys.add(row);
     }
     // The bulk delete runs at once, the inserts at commit: the old (zone, position) keys are gone before they come.
@@ -422,8 +428,14 @@ public class SignerStore {
         head.eventId,
         head.dnskeyTtl,
         keys.stream()
-            .map(k -> new WrappedKey(k.keyTag, k.algorithm, k.flags, k.role, k.publicKey, k.wrappedPrivateKey))
+            .map(k -> new WrappedKey(k.keyTag, k.algorithm, k.flags, k.role, k.publicKey, k.wrappedPrivateKey,
+                use(k)))
             .toList());
+  }
+
+  /** The stored key's use; null for a key stored without one (the migration V3 constraint keeps the three together). */
+  private static KeyUse use(StoredZoneKey key) {
+    return key.published == null ? null : new KeyUse(key.published, key.signsKeys, key.signsZone);
   }
 
   /** Inserts {@code row}, or updates the row with the same id (a select, then an insert or update at commit). */

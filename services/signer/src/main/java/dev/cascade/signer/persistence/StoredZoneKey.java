@@ -51,6 +51,21 @@ public class StoredZoneKey extends PanacheEntityBase {
   @Column(name = "wrapped_private_key", nullable = false)
   public byte[] wrappedPrivateKey;
 
+  /**
+   * The key's use ({@link dev.cascade.dnssec.keys.KeyUse}): in the DNSKEY RRset. Null, as the two after it, for a
+   * key announced without a use, and for the keys stored before uses were (migration V3): all their role's jobs.
+   */
+  @Column(name = "published")
+  public Boolean published;
+
+  /** Signs the DNSKEY RRset (and CDS, CDNSKEY); null as {@link #published}. */
+  @Column(name = "signs_keys")
+  public Boolean signsKeys;
+
+  /** Signs every other RRset; null as {@link #published}. */
+  @Column(name = "signs_zone")
+  public Boolean signsZone;
+
   /** The composite primary key (zone, position). */
   public static class Key implements Serializable {
 

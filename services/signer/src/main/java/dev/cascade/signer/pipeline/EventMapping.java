@@ -1,6 +1,7 @@
 package dev.cascade.signer.pipeline;
 
 import dev.cascade.content.ContentManifests;
+import dev.cascade.dnssec.keys.KeyUse;
 import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.events.v1.ContentLocation;
@@ -66,7 +67,17 @@ final class EventMapping {
         key.getFlags(),
         key.getRole().name(),
         key.getPublicKey(),
-        bytes(key.getWrappedPrivateKey()));
+        bytes(key.getWrappedPrivateKey()),
+        use(key.getUse()));
+  }
+
+  /**
+   * What the key does in the zone; null when the key manager announced none (a key set from before rolls), and the
+   * key then does all its role's jobs. {@code atParent} is the parent's business, not the signer's: the DS RRset is
+   * in the parent zone.
+   */
+  private static KeyUse use(dev.cascade.events.v1.KeyUse use) {
+    return use == null ? null : new KeyUse(use.getPublished(), use.getSignsKeys(), use.getSignsZone());
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

@@ -105,7 +105,8 @@ class KeySetUnwrapperTest {
             first.flags(),
             first.role(),
             first.publicKey(),
-            first.wrappedPrivateKey());
+            first.wrappedPrivateKey(),
+            first.use());
     WrappedKeySet bad = new WrappedKeySet(good.zone(), "e2", good.dnskeyTtl(), List.of(wrongTag, good.keys().get(1)));
 
     KeySetException e = assertThrows(KeySetException.class, () -> new KeySetUnwrapper(new KeyWrap(TestZones.KEK)).unwrap(bad));

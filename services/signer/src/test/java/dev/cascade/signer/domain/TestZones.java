@@ -96,7 +96,8 @@ final class TestZones {
               key.dnskey().getFlags(),
               key.isSep() ? "KSK" : "ZSK",
               Base64.getEncoder().encodeToString(key.dnskey().getKey()),
-              wrap.wrap(key)));
+              wrap.wrap(key),
+              key.use()));
     }
     return new WrappedKeySet("example.test.", eventId, 3600, wrappedKeys);
   }

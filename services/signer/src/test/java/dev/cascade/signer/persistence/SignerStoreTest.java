@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.keys.KeyUse;
 import dev.cascade.dnssec.serial.SerialPolicy;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.signer.domain.Approval;
@@ -44,7 +45,10 @@ class SignerStoreTest {
   void aNewKeySetReplacesTheOldOneWholeAndInOrderAndAnEmptyOneLeavesNone() {
     String zone = "keys.store.test.";
     store.saveKeySet(new WrappedKeySet(zone, "set-1", 3600, List.of(key(257, 11), key(256, 12))), Instant.now());
-    WrappedKeySet second = new WrappedKeySet(zone, "set-2", 7200, List.of(key(257, 21), key(256, 22), key(256, 23)));
+    // During a roll: a ZSK pre-published (in the DNSKEY RRset, signing nothing) beside the KSK and ZSK at work.
+    WrappedKeySet second = new WrappedKeySet(zone, "set-2", 7200, List.of(
+        key(257, 21, new KeyUse(true, true, false)), key(256, 22, new KeyUse(true, false, true)),
+        key(256, 23, new KeyUse(true, false, false))));
     store.saveKeySet(second, Instant.now());
     assertKeySet(second, store.findKeySet(zone).orElseThrow());
 
@@ -165,8 +169,12 @@ class SignerStoreTest {
   }
 
   private static WrappedKey key(int flags, int keyTag) {
+    return key(flags, keyTag, null);
+  }
+
+  private static WrappedKey key(int flags, int keyTag, KeyUse use) {
     String role = flags == 257 ? "KSK" : "ZSK";
-    return new WrappedKey(keyTag, 13, flags, role, "pub" + keyTag, new byte[] {1, 2, (byte) keyTag});
+    return new WrappedKey(keyTag, 13, flags, role, "pub" + keyTag, new byte[] {1, 2, (byte) keyTag}, use);
   }
 
   private static void assertKeySet(WrappedKeySet expected, WrappedKeySet actual) {
@@ -182,6 +190,7 @@ class SignerStoreTest {
           List.of(got.keyTag(), got.algorithm(), got.flags(), got.role(), got.publicKey()),
           "key " + i);
       assertArrayEquals(want.wrappedPrivateKey(), got.wrappedPrivateKey(), "wrapped private key " + i);
+      assertEquals(want.use(), got.use(), "use of key " + i);
     }
   }
 }

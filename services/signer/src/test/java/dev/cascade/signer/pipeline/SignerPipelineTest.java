@@ -19,7 +19,10 @@ import dev.cascade.dnssec.keys.Algorithms;
 import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.progress.Progress;
+import dev.cascade.dnssec.verify.ExpectedKeys;
 import dev.cascade.dnssec.verify.VerificationReport;
+import dev.cascade.dnssec.verify.VerifiedSignatures;
 import dev.cascade.dnssec.verify.ZoneVerifier;
 import dev.cascade.dnssec.zone.CanonicalOrder;
 import dev.cascade.events.EventMetadataFactory;
@@ -30,6 +33,7 @@ import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.KeyRole;
 import dev.cascade.events.v1.KeySetChanged;
+import dev.cascade.events.v1.KeyUse;
 import dev.cascade.events.v1.PipelineStep;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.ProgressUnit;
@@ -59,6 +63,7 @@ import dev.cascade.signer.domain.ResignTiming;
 import dev.cascade.signer.domain.SignedHead;
 import dev.cascade.signer.domain.SigningCause;
 import dev.cascade.signer.domain.SigningStatus;
+import dev.cascade.signer.domain.WrappedKey;
 import dev.cascade.signer.persistence.SignerStore;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
@@ -89,6 +94,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -105,8 +111,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
@@ -265,6 +273,52 @@ class SignerPipelineTest {
     assertNotEquals(versionId, rekeyed.getVersionId());
     assertTrue(rekeyed.getSignedSerial() > loaded.getSignedSerial());
     assertSignedContentVerifies(zone, rekeyed.getVersionId(), rekeyed, newKeys, Instant.now());
+  }
+
+  /**
+   * A key set in a roll's phase is signed as the phase asks: a pre-published ZSK is in the DNSKEY RRset and makes no
+   * RRSIG; the next phase, the same keys with other uses, re-signs the zone as a new key set does, with the new ZSK
+   * signing in the old one's stead.
+   */
+  @Test
+  void aPrePublishedZskIsInTheDnskeyRrsetAndSignsNothingUntilItsUseChanges() throws Exception {
+    String zone = "prepublished.test.";
+    String versionId = UUID.randomUUID().toString();
+    List<SigningKey> keys = keys(zone);
+    signedFirstVersion(zone, versionId, 700, keys);
+
+    List<SigningKey> prePublished = prePublishing(zone, keys);
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, prePublished, TEST_KEK), null);
+    ZoneVersionSigned first = awaitResigned(zone, SigningTrigger.KEYS_CHANGED);
+    assertSignedContentVerifies(zone, first.getVersionId(), first, prePublished, Instant.now());
+    List<Record> records = signedRecords(zone, first);
+    int oldZsk = keys.get(1).keyTag();
+    int newZsk = prePublished.get(2).keyTag();
+    assertEquals(Set.of(keys.get(0).keyTag(), oldZsk, newZsk), records.stream().filter(r -> r instanceof DNSKEYRecord)
+        .map(r -> ((DNSKEYRecord) r).getFootprint()).collect(Collectors.toSet()));
+    assertEquals(Set.of(keys.get(0).keyTag()), signers(records, true));
+    assertEquals(Set.of(oldZsk), signers(records, false));
+
+    // Phase 2: the new ZSK signs, the old one stays published; only the uses changed.
+    List<SigningKey> swapped = List.of(prePublished.get(0),
+        prePublished.get(1).withUse(new dev.cascade.dnssec.keys.KeyUse(true, false, false)),
+        prePublished.get(2).withUse(new dev.cascade.dnssec.keys.KeyUse(true, false, true)));
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, swapped, TEST_KEK), null);
+    ZoneVersionSigned second =
+        (ZoneVersionSigned)
+            Bus.await(
+                    Topics.SIGNED_VERSIONS,
+                    (SignedVersionFact fact) ->
+                        fact.getZone().equals(zone)
+                            && fact.getFact() instanceof ZoneVersionSigned s
+                            && s.getTrigger() == SigningTrigger.KEYS_CHANGED
+                            && !s.getVersionId().equals(first.getVersionId()),
+                    TIMEOUT)
+                .value()
+                .getFact();
+    assertTrue(second.getSignedSerial() > first.getSignedSerial());
+    assertSignedContentVerifies(zone, second.getVersionId(), second, swapped, Instant.now());
+    assertEquals(Set.of(newZsk), signers(signedRecords(zone, second), false));
   }
 
   @Test
@@ -599,7 +653,7 @@ class SignerPipelineTest {
     ContentLocation content = writeUnsigned(zone, rejected, 101, "ftp." + zone + " 3600 IN A 192.0.2.21\n");
     Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, rejected, 101, content), null);
     Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, rejected, 101, ReviewDecision.REJECTED), null);
-    List<SigningKey> newKeys = keys(zone);
+    List<SigningKey> newKeys = prePublishing(zone, keys(zone));
     Bus.send(Topics.KEY_SETS, zone, keySet(zone, newKeys, TEST_KEK), null);
     ZoneVersionSigned rekeyed = awaitResigned(zone, SigningTrigger.KEYS_CHANGED);
     signedFirstVersion(removed, UUID.randomUUID().toString(), 50, keys(removed));
@@ -616,6 +670,8 @@ class SignerPipelineTest {
     assertTrue(rebuild.restore() > 0, "the log is applied again");
 
     assertEquals(before, rowsOf(zone, removed));
+    assertEquals(newKeys.stream().map(SigningKey::use).toList(),
+        store.findKeySet(zone).orElseThrow().keys().stream().map(WrappedKey::use).toList(), "the keys' uses");
     assertEquals(0, rebuild.restore(), "a second rebuild finds the tables up to date");
     assertEquals(factsBefore, factsOf(zone, removed), "nothing signed or announced by the rebuild");
 
@@ -735,6 +791,13 @@ class SignerPipelineTest {
         : ((ZoneSigningFailed) fact.getFact()).getVersionId();
   }
 
+  /** The records of the signed version {@code signed} announces, as read from its content topic. */
+  private static List<Record> signedRecords(String zone, ZoneVersionSigned signed) {
+    try (ContentReader reader = new ContentReader(Bus.consumerConfig())) {
+      return reader.readCompact(signed.getContent(), zone, signed.getVersionId()).toRecords();
+    }
+  }
+
   private static void assertSignedContentVerifies(
       String zone, String versionId, ZoneVersionSigned signed, List<SigningKey> keys, Instant at) {
     assertEquals(Topics.SIGNED_CONTENT, signed.getContent().getTopic());
@@ -748,10 +811,28 @@ class SignerPipelineTest {
         ZoneVerifier.verify(
             name(zone),
             records.stream().sorted(CanonicalOrder.RECORDS).toList(),
-            keys.stream().map(SigningKey::dnskey).toList(),
+            ExpectedKeys.of(keys),
             at,
-            Duration.ofDays(7));
+            Duration.ofDays(7),
+            VerifiedSignatures.none(),
+            Progress.NONE);
     assertTrue(report.ok(), report.problems().toString());
+  }
+
+  /**
+   * {@code keys} (a KSK and a ZSK) in the first phase of a ZSK pre-publication roll (RFC 7583 §3.2.1): the KSK signs
+   * the DNSKEY RRset, the ZSK the rest, and a new ZSK is published and signs nothing.
+   */
+  private static List<SigningKey> prePublishing(String zone, List<SigningKey> keys) {
+    return List.of(keys.get(0).withUse(new dev.cascade.dnssec.keys.KeyUse(true, true, false)),
+        keys.get(1).withUse(new dev.cascade.dnssec.keys.KeyUse(true, false, true)),
+        keys(zone).get(1).withUse(new dev.cascade.dnssec.keys.KeyUse(true, false, false)));
+  }
+
+  /** The keys of the RRSIGs in {@code records} over RRsets of {@code type} (or of every other type), by key tag. */
+  private static Set<Integer> signers(List<Record> records, boolean dnskey) {
+    return records.stream().filter(r -> r instanceof RRSIGRecord sig && (sig.getTypeCovered() == Type.DNSKEY) == dnskey)
+        .map(r -> ((RRSIGRecord) r).getFootprint()).collect(Collectors.toSet());
   }
 
   private static List<SigningKey> keys(String zone) {
@@ -827,6 +908,12 @@ class SignerPipelineTest {
               .setReference("db:keymanager/" + UUID.randomUUID())
               .setCreatedAt(Instant.now())
               .setExpiresAt(null)
+              .setUse(key.use() == null ? null : KeyUse.newBuilder()
+                  .setPublished(key.use().published())
+                  .setSignsKeys(key.use().signsKeys())
+                  .setSignsZone(key.use().signsZone())
+                  .setAtParent(key.isSep() && key.use().signsKeys())
+                  .build())
               .build());
     }
     return KeySetChanged.newBuilder()
