@@ -28,7 +28,12 @@ import org.xbill.DNS.TXTRecord;
 class BackgroundSnapshotsTest {
 
   private static final String TOPIC = "cascade.test-snapshots." + UUID.randomUUID();
-  private static final Duration DELAY = Duration.ofMillis(300);
+  /**
+   * Long enough that announcing the next version (a write to the broker) ends before the copy is made, on a loaded
+   * machine too: with 300 ms the second test once saw the copy before it announced the version it expects to be
+   * announced without it.
+   */
+  private static final Duration DELAY = Duration.ofSeconds(2);
   private static ContentWriter writer;
   private static ContentReader reader;
 
