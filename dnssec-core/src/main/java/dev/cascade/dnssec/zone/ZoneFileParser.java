@@ -52,7 +52,8 @@ import org.xbill.DNS.Type;
  * read a block at a time, parsed and then normalised on several threads, with the same result as one thread.
  *
  * <p>Input checks: one SOA, at the apex (RFC 1035 §5.2); NS records at the apex (RFC 1035 §5.2); no
- * CNAME beside other data (RFC 1034 §3.6.2, RFC 2181 §10.1); no out-of-zone names; class IN only.
+ * CNAME beside other data (RFC 1034 §3.6.2, RFC 2181 §10.1); DS only at a delegation point, so neither at the apex
+ * nor at a name without NS (RFC 4034 §5, RFC 4035 §2.4); no out-of-zone names; class IN only.
  * Normalisation, each reported as a warning: DNSSEC records are stripped because the signer
  * regenerates them (reference Cascade strips RRSIG, NSEC, NSEC3, NSEC3PARAM, DNSKEY, CDS, CDNSKEY
  * and ZONEMD, #798/#835); an RRset with differing TTLs gets its lowest TTL (RFC 2181 §5.2); exact
@@ -1358,7 +1359,7 @@ public final class ZoneFileParser {
 
   /**
    * Whether the records of one owner (not the apex) are ordered by type and then canonical RDATA, without
-   * duplicates, one TTL per RRset, and no SOA or CNAME (whose checks {@link #mergeOwner} makes).
+   * duplicates, one TTL per RRset, no SOA or CNAME, and no DS without NS (whose checks {@link #mergeOwner} makes).
    */
   private boolean inCanonicalOrder(List<Record> records) {
     if (records.get(0).getName().equals(zoneOrigin)) {
@@ -1366,9 +1367,15 @@ public final class ZoneFileParser {
     }
     Record previous = null;
     byte[] previousRdata = null;
+    boolean ns = false;
     for (Record rec : records) {
       int type = rec.getType();
       if (type == Type.SOA || type == Type.CNAME || previous != null && previous.getType() > type) {
+        return false;
+      }
+      // In type order NS (2) comes before DS (43): a DS seen with no NS before it is one without NS.
+      ns |= type == Type.NS;
+      if (type == Type.DS && !ns) {
         return false;
       }
       if (previous == null || previous.getType() != type) {
@@ -1433,10 +1440,31 @@ public final class ZoneFileParser {
       if (type == Type.NS && owner.equals(zoneOrigin)) {
         out.apexNs = true;
       }
+      if (type == Type.DS) {
+        checkDs(owner, inFileOrder(members).get(0),
+            rrsets.stream().anyMatch(rrset -> rrset.get(0).record().getType() == Type.NS));
+      }
       for (Located l : members) {
         Record rec = l.record();
         out.records.add(rec.getTTL() == minTtl ? rec : withTtl(rec, minTtl));
       }
+    }
+  }
+
+  /**
+   * A DS RRset belongs at a delegation point only (RFC 4034 §5, RFC 4035 §2.4): at the apex it is the parent's, and
+   * at a name without NS it points to no child zone. Signed either way, it would be served as the zone's own data.
+   *
+   * @param hasNs whether the owner has an NS RRset
+   */
+  private void checkDs(Name owner, Located ds, boolean hasNs) throws ZoneInputException {
+    if (owner.equals(zoneOrigin)) {
+      throw new ZoneInputException(ds.file(), ds.line(), "DS record at the apex " + owner
+          + ": a zone's DS RRset is in its parent zone (RFC 4035 §2.4)");
+    }
+    if (!hasNs) {
+      throw new ZoneInputException(ds.file(), ds.line(), "DS record at " + owner
+          + " without NS: a DS RRset belongs at a delegation point (RFC 4034 §5, RFC 4035 §2.4)");
     }
   }
 
@@ -1504,7 +1532,8 @@ public final class ZoneFileParser {
   /**
    * Why {@link #normalise} would not take the records of one owner name as they are, or null if it would: the checks
    * and normalisations of the class comment (a stripped DNSSEC type, a duplicate, an RRset with differing TTLs, a
-   * CNAME beside other data or a second one, an SOA away from the apex; at the apex, exactly one SOA and some NS).
+   * CNAME beside other data or a second one, a DS away from a delegation point, an SOA away from the apex; at the
+   * apex, exactly one SOA and some NS).
    * Lets a reload that re-parsed only what changed take a changed owner's records without normalising the zone.
    *
    * @param apex the zone apex
@@ -1533,6 +1562,9 @@ public final class ZoneFileParser {
     }
     if (byType.containsKey(Type.CNAME) && (byType.size() > 1 || byType.get(Type.CNAME).size() > 1)) {
       return "CNAME at " + owner + " is not alone";
+    }
+    if (byType.containsKey(Type.DS) && (atApex || !byType.containsKey(Type.NS))) {
+      return "DS at " + owner + " is not at a delegation point";
     }
     int soas = byType.getOrDefault(Type.SOA, List.of()).size();
     if (atApex ? soas != 1 || !byType.containsKey(Type.NS) : soas > 0) {

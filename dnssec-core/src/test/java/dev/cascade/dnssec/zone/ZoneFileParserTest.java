@@ -71,6 +71,55 @@ class ZoneFileParserTest {
     assertRefused("cname-beside-data.zone", 7, "CNAME at www.example. beside other data (TXT)");
   }
 
+  /** A zone whose apex has the SOA and NS every zone needs, followed by {@code lines} (from line 4 on). */
+  private static Path zoneWith(Path dir, String lines) throws Exception {
+    return Files.writeString(dir.resolve("example.zone"),
+        "$TTL 60\n@ SOA ns1 hostmaster 1 2 3 4 5\n@ NS ns1\n" + lines);
+  }
+
+  private static final String DS_RDATA = " DS 12345 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF\n";
+
+  @Test
+  void dsAtTheApexIsRefused(@TempDir Path dir) throws Exception {
+    Path zone = zoneWith(dir, "ns1 A 192.0.2.1\n@" + DS_RDATA);
+    ZoneInputException e = assertThrows(ZoneInputException.class, () -> ZoneFileParser.parse(zone, ORIGIN));
+    assertEquals(zone + ":5: DS record at the apex example.: a zone's DS RRset is in its parent zone (RFC 4035 §2.4)",
+        e.getMessage());
+  }
+
+  @Test
+  void dsWithoutNsIsRefusedBesideOtherDataAndAlone(@TempDir Path dir) throws Exception {
+    // www goes through the merge of an owner's records, lone (one DS, in order) through the fast path.
+    for (String[] c : new String[][] {{"www A 192.0.2.2\nwww" + DS_RDATA, "www.example."}, {"lone" + DS_RDATA,
+        "lone.example."}}) {
+      Path zone = zoneWith(dir, c[0]);
+      ZoneInputException e = assertThrows(ZoneInputException.class, () -> ZoneFileParser.parse(zone, ORIGIN));
+      assertEquals(zone + ":" + (c[0].split("\n").length + 3) + ": DS record at " + c[1]
+          + " without NS: a DS RRset belongs at a delegation point (RFC 4034 §5, RFC 4035 §2.4)", e.getMessage());
+    }
+  }
+
+  @Test
+  void dsAtADelegationIsTakenAlsoWithDataBesideTheNs(@TempDir Path dir) throws Exception {
+    // A (type 1) sorts before NS (type 2): the DS is at a delegation all the same.
+    Path zone = zoneWith(dir, "sub A 192.0.2.3\nsub NS ns1\nsub" + DS_RDATA + "child NS ns1\nchild" + DS_RDATA);
+    ParsedZone parsed = ZoneFileParser.parse(zone, ORIGIN);
+    assertEquals(2, parsed.records().stream().filter(r -> r.getType() == Type.DS).count());
+  }
+
+  @Test
+  void anOwnerWithADsAwayFromADelegationIsNotTakenAsItIs() throws Exception {
+    Record ds = Record.fromString(Name.fromConstantString("www.example."), Type.DS, 1, 60,
+        DS_RDATA.trim().substring(3), ORIGIN);
+    Record ns = Record.fromString(Name.fromConstantString("www.example."), Type.NS, 1, 60, "ns1", ORIGIN);
+    Record apexDs = Record.fromString(ORIGIN, Type.DS, 1, 60, DS_RDATA.trim().substring(3), ORIGIN);
+    assertEquals("DS at www.example. is not at a delegation point",
+        ZoneFileParser.ownerNotAsIs(ORIGIN, ds.getName(), List.of(ds)));
+    assertNull(ZoneFileParser.ownerNotAsIs(ORIGIN, ds.getName(), List.of(ns, ds)));
+    assertEquals("DS at example. is not at a delegation point",
+        ZoneFileParser.ownerNotAsIs(ORIGIN, ORIGIN, List.of(apexDs)));
+  }
+
   @Test
   void outOfZoneRecordIsRefused() {
     assertRefused("out-of-zone.zone", 6, "www.example.net. is outside the zone example.");
