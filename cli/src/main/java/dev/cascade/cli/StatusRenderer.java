@@ -304,11 +304,17 @@ public final class StatusRenderer {
       for (JsonNode key : zone.path("keys")) {
         line("  " + key.path("role").asText() + " tagged " + key.path("keyTag").asText() + ":");
         line("    Reference: " + key.path("reference").asText());
-        line("    Actively used for signing");
+        line("    " + use(key.path("use")));
       }
       line("  Details:");
       if (zone.hasNonNull("dnskeyTtl")) {
         line("    DNSKEY TTL: " + zone.get("dnskeyTtl").asText() + "s");
+      }
+      for (JsonNode roll : zone.path("rolls")) {
+        line("    " + roll.path("variant").asText() + " roll (" + roll.path("rollType").asText() + ", keys "
+            + roll.path("oldKeys") + " out, " + roll.path("newKeys") + " in): " + roll.path("stage").asText()
+            + roll.path("phase").asText());
+        line("      Automatic key roll state: " + roll.path("waitingFor").asText());
       }
       for (JsonNode key : zone.path("keys")) {
         String expires = key.hasNonNull("expiresAt") ? "expires at " + rfc3339(key.get("expiresAt").asText())
@@ -318,6 +324,20 @@ public final class StatusRenderer {
             + rfc3339(key.path("createdAt").asText()) + ", " + expires);
       }
     }
+  }
+
+  /**
+   * What a key does in the zone, from its {@code use}: absent where every key does all its role's jobs (the
+   * reference's "Actively used for signing").
+   */
+  private static String use(JsonNode use) {
+    if (use.isMissingNode() || use.isNull()) {
+      return "Actively used for signing";
+    }
+    boolean signs = use.path("signsKeys").asBoolean() || use.path("signsZone").asBoolean();
+    String published = use.path("published").asBoolean() ? "published" : "not published";
+    String ds = use.path("atParent").asBoolean() ? ", its DS at the parent" : "";
+    return (signs ? "Actively used for signing (" + published : "Not used for signing (" + published) + ds + ")";
   }
 
   private static String serial(JsonNode version) {

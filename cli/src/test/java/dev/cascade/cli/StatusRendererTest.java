@@ -330,6 +330,36 @@ class StatusRendererTest {
   }
 
   @Test
+  void detailedShowsWhatEachKeyDoesAndTheRollInProgress() throws Exception {
+    JsonNode status = json("""
+        {'name':'a.','policy':'default','source':'/z','review':{'loaded':'off','signed':'off'},
+         'progress':'idle','lastPublished':null,'dnskeyTtl':3600,'keys':[
+           {'keyTag':61464,'role':'ZSK','algorithm':13,'flags':256,'reference':'db:keymanager/k2',
+            'createdAt':'2026-11-28T02:00:00Z','expiresAt':null,
+            'use':{'published':true,'signsKeys':false,'signsZone':true,'atParent':false}},
+           {'keyTag':11111,'role':'ZSK','algorithm':13,'flags':256,'reference':'db:keymanager/k3',
+            'createdAt':'2026-11-28T02:00:00Z','expiresAt':null,
+            'use':{'published':true,'signsKeys':false,'signsZone':false,'atParent':false}}],
+         'rolls':[{'variant':'zsk','rollType':'ZSK_PRE_PUBLISH','newKeys':[11111],'oldKeys':[61464],'phase':1,
+            'stage':'propagation','nextStep':'propagation1-complete <ttl>',
+            'waitingFor':'Wait until the new DNSKEY RRset has propagated; then propagation1-complete <ttl>'}]}
+        """);
+    String out = StatusRenderer.render(status, true, NOW);
+    assertTrue(out.contains("""
+          ZSK tagged 61464:
+            Reference: db:keymanager/k2
+            Actively used for signing (published)
+          ZSK tagged 11111:
+            Reference: db:keymanager/k3
+            Not used for signing (published)
+          Details:
+            DNSKEY TTL: 3600s
+            zsk roll (ZSK_PRE_PUBLISH, keys [61464] out, [11111] in): propagation1
+              Automatic key roll state: Wait until the new DNSKEY RRset has propagated; then propagation1-complete <ttl>
+        """), out);
+  }
+
+  @Test
   void spansAreFriendly() {
     assertEquals("0s", StatusRenderer.span(Duration.ZERO));
     assertEquals("1m 5s", StatusRenderer.span(Duration.ofSeconds(65)));

@@ -45,6 +45,7 @@ public final class Views {
       ErrorView error,
       Long dnskeyTtl,
       List<KeyView> keys,
+      List<RollView> rolls,
       StepProgressView stepProgress,
       List<SetAsideView> setAside,
       List<ServedView> servedBy) {}
@@ -95,8 +96,18 @@ public final class Views {
   public record ErrorView(String message, String file, Integer line, Instant at) {}
 
   /** A DNSSEC key of the zone: public facts only. */
+  /** One key; {@code use} is what it does in the zone, null where every key does all its role's jobs. */
   public record KeyView(
-      int keyTag, String role, int algorithm, int flags, String reference, Instant createdAt, Instant expiresAt) {}
+      int keyTag, String role, int algorithm, int flags, String reference, Instant createdAt, Instant expiresAt,
+      ZoneState.KeyUse use) {}
+
+  /**
+   * A key roll in progress: its {@code variant} (ksk, zsk, csk, algorithm) and type, the tags of the keys it brings in
+   * and takes out, where it is, the step it waits for and what it waits for, in the reference's wording.
+   */
+  public record RollView(
+      String variant, String rollType, List<Integer> newKeys, List<Integer> oldKeys, int phase, String stage,
+      String nextStep, String waitingFor) {}
 
   public record HistoryView(String zone, List<HistoryItem> history) {}
 
@@ -160,7 +171,7 @@ public final class Views {
   }
 
   static ZoneStatusView status(ZoneState s, StepProgress progress, List<String> unsignedAddrs,
-      List<String> signedAddrs, List<String> publishAddrs) {
+      List<String> signedAddrs, List<String> publishAddrs, Instant now) {
     LastPublishedView published = s.lastPublished == null ? null : new LastPublishedView(
         s.lastPublished.versionId(), s.lastPublished.loadedSerial(), s.lastPublished.signedSerial(),
         s.lastPublished.timestamp(), s.lastPublished.recordCount());
@@ -175,7 +186,9 @@ public final class Views {
     ErrorView error = s.error == null ? null
         : new ErrorView(s.error.message(), s.error.file(), s.error.line(), s.error.at());
     List<KeyView> keys = s.keys.stream().map(k -> new KeyView(k.keyTag(), k.role(), k.algorithm(), k.flags(),
-        k.reference(), k.createdAt(), k.expiresAt())).toList();
+        k.reference(), k.createdAt(), k.expiresAt(), k.use())).toList();
+    List<RollView> rolls = s.rolls.stream().map(r -> new RollView(r.variant(), r.rollType(), r.newKeys(), r.oldKeys(),
+        r.phase(), r.stage().toLowerCase(Locale.ROOT), r.nextStep(), r.waitingFor(now))).toList();
     List<SetAsideView> setAside = s.setAside.stream().map(a -> new SetAsideView(a.service(), a.topic(),
         a.partition(), a.offset(), a.eventType(), a.reason(), a.attempts(), a.at())).toList();
     List<ServedView> servedBy = s.servedBy.stream()
@@ -187,7 +200,7 @@ public final class Views {
     return new ZoneStatusView(s.name, s.policy.name(), s.source,
         new ReviewModes(s.policy.unsignedReview().word(), s.policy.signedReview().word()),
         s.progress.label(), s.progress.halted(), s.loadRequestedAt, published, unsigned, unsignedAddrs, signed, signedAddrs,
-        publishAddrs, error, s.dnskeyTtl, keys, stepProgress, setAside, servedBy);
+        publishAddrs, error, s.dnskeyTtl, keys, rolls, stepProgress, setAside, servedBy);
   }
 
   private static String word(ReviewStatus status) {

@@ -130,8 +130,9 @@ public class ZoneResource {
   @Path("/{name}/status")
   public Uni<Views.ZoneStatusView> status(@PathParam("name") String name) {
     String zone = zoneName(name);
-    return existing(zone).map(s -> Views.status(s, progress.current(s, Instant.now()).orElse(null),
-        addresses.unsignedReview(), addresses.signedReview(), addresses.publication()));
+    Instant now = Instant.now();
+    return existing(zone).map(s -> Views.status(s, progress.current(s, now).orElse(null),
+        addresses.unsignedReview(), addresses.signedReview(), addresses.publication(), now));
   }
 
   /** {@code GET /zone/{name}/history}: also answers for a removed zone, whose history is kept. */

@@ -32,8 +32,9 @@ public sealed interface ZoneFact {
   record Reviewed(GateStage stage, String versionId, long serial, boolean approved, String reviewer)
       implements ZoneFact {}
 
-  /** {@code KeySetChanged}: the whole key set, public parts only. */
-  record KeysChanged(long dnskeyTtl, List<ZoneState.KeyInfo> keys) implements ZoneFact {}
+  /** {@code KeySetChanged}: the whole key set, public parts only, and the key rolls in progress. */
+  record KeysChanged(long dnskeyTtl, List<ZoneState.KeyInfo> keys, List<ZoneState.RollInfo> rolls)
+      implements ZoneFact {}
 
   /**
    * {@code SignedVersionFact{ZoneVersionSigned}}: a re-signing (keys changed, signature refresh) has a versionId of

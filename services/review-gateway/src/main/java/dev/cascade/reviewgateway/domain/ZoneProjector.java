@@ -94,9 +94,13 @@ public final class ZoneProjector {
     } else if (fact instanceof ZoneFact.KeysChanged keys) {
       state.dnskeyTtl = keys.dnskeyTtl();
       state.keys = new ArrayList<>(keys.keys());
+      // Announcements from before key rolls carry none; a fact stored by an older gateway has null.
+      state.rolls = keys.rolls() == null ? new ArrayList<>() : new ArrayList<>(keys.rolls());
       // An empty key set is the key manager retiring the keys of a zone being removed.
       history.add(new HistoryEntry(at, null, keys.keys().isEmpty() ? "Keys retired" : "Keys changed: "
-          + keys.keys().stream().map(k -> k.role() + " tagged " + k.keyTag()).collect(Collectors.joining(", "))));
+          + keys.keys().stream().map(k -> k.role() + " tagged " + k.keyTag()).collect(Collectors.joining(", "))
+          + state.rolls.stream().map(r -> "; " + r.variant() + " roll, next step " + r.nextStep())
+              .collect(Collectors.joining())));
     } else if (fact instanceof ZoneFact.Signed signed && signed.cause() == SigningCause.LOADED
         && !Long.valueOf(signed.unsignedSerial()).equals(state.unsignedSerial)) {
       // The signing of a loaded version that a newer load, of another serial, has replaced (approved just before it

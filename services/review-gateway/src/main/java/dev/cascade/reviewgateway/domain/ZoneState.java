@@ -1,5 +1,8 @@
 package dev.cascade.reviewgateway.domain;
 
+import dev.cascade.dnssec.roll.KeyRoll;
+import dev.cascade.dnssec.roll.RollType;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +74,8 @@ public final class ZoneState {
   public ZoneError error;
   public Long dnskeyTtl;
   public List<KeyInfo> keys = new ArrayList<>();
+  /** The key rolls in progress, as the key manager last announced them. */
+  public List<RollInfo> rolls = new ArrayList<>();
   /**
    * Events about this zone that a service could not handle and set aside on its dead-letter topic since the zone
    * last published a version, oldest first, at most {@link #SET_ASIDE_KEPT}: what held the zone up, in its status.
@@ -90,9 +95,60 @@ public final class ZoneState {
   /** A fact that occurred at {@code at} and is held until the zone's ZoneAdded is applied. */
   public record HeldFact(ZoneFact fact, Instant at) {}
 
-  /** One DNSSEC key of the zone, public information only (private keys never leave the key manager unwrapped). */
+  /**
+   * One DNSSEC key of the zone, public information only (private keys never leave the key manager unwrapped).
+   *
+   * @param use what the key does in the zone, as its rolls set it; null in key sets announced before key rolls, where
+   *     every key does all its role's jobs
+   */
   public record KeyInfo(
-      int keyTag, String role, int algorithm, int flags, String reference, Instant createdAt, Instant expiresAt) {}
+      int keyTag, String role, int algorithm, int flags, String reference, Instant createdAt, Instant expiresAt,
+      KeyUse use) {}
+
+  /**
+   * What a key does in the zone (KeySetChanged's {@code use}, RFC 7583 §3.1).
+   *
+   * @param published in the zone's DNSKEY RRset
+   * @param signsKeys signs the DNSKEY RRset
+   * @param signsZone signs every other RRset
+   * @param atParent its DS is to be at the parent
+   */
+  public record KeyUse(boolean published, boolean signsKeys, boolean signsZone, boolean atParent) {}
+
+  /**
+   * A key roll in progress, as announced (KeySetChanged's {@code rolls}).
+   *
+   * @param rollType dnssec-core's {@code RollType} name
+   * @param newKeys tags of the keys it brings in
+   * @param oldKeys tags of the keys it takes out
+   * @param since when its stage began
+   * @param ttlSeconds in the cache-expiry stage, the TTL reported with the propagation
+   */
+  public record RollInfo(
+      String rollType, List<Integer> newKeys, List<Integer> oldKeys, int phase, String stage, Instant since,
+      long ttlSeconds) {
+
+    /** The roll's variant as the reference's commands name it: ksk, zsk, csk or algorithm. */
+    public String variant() {
+      return RollType.valueOf(rollType).variant().word();
+    }
+
+    /** The step the roll waits for next, as the operator gives it. */
+    public String nextStep() {
+      return roll().nextStep();
+    }
+
+    /** What the roll waits for at {@code now}, in the reference's wording. */
+    public String waitingFor(Instant now) {
+      return roll().waitingFor(now);
+    }
+
+    /** The roll as dnssec-core's state machine has it, which words its steps; its keys do not matter here. */
+    private KeyRoll roll() {
+      return new KeyRoll(RollType.valueOf(rollType), List.of(), List.of(), phase, KeyRoll.Stage.valueOf(stage), since,
+          Duration.ofSeconds(ttlSeconds));
+    }
+  }
 
   /**
    * The signer's statistics for the last signing run (the reference's {@code signing_report}); {@code

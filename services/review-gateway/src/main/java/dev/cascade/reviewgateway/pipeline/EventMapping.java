@@ -4,6 +4,7 @@ import dev.cascade.events.v1.DenialKind;
 import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.KeySetChanged;
+import dev.cascade.events.v1.KeyUse;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.SerialPolicyKind;
 import dev.cascade.events.v1.SignedVersionFact;
@@ -35,8 +36,10 @@ import dev.cascade.reviewgateway.domain.ZoneFact;
 import dev.cascade.reviewgateway.domain.ZoneState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Explicit conversion between the Avro events (shared-events) and the domain types, both ways. */
 final class EventMapping {
@@ -80,7 +83,12 @@ final class EventMapping {
     }
     if (value instanceof KeySetChanged k) {
       List<ZoneState.KeyInfo> keys = k.getKeys().stream().map(EventMapping::key).toList();
-      return incoming(k.getZone(), k.getMetadata(), new ZoneFact.KeysChanged(k.getDnskeyTtl(), keys));
+      Map<String, Integer> tags = new HashMap<>();
+      k.getKeys().forEach(key -> tags.put(key.getReference(), key.getKeyTag()));
+      List<ZoneState.RollInfo> rolls = k.getRolls().stream().map(roll -> new ZoneState.RollInfo(roll.getRollType(),
+          roll.getNewKeys().stream().map(tags::get).toList(), roll.getOldKeys().stream().map(tags::get).toList(),
+          roll.getPhase(), roll.getStage().name(), roll.getSince(), roll.getTtlSeconds())).toList();
+      return incoming(k.getZone(), k.getMetadata(), new ZoneFact.KeysChanged(k.getDnskeyTtl(), keys, rolls));
     }
     if (value instanceof SignedVersionFact f) {
       ZoneFact fact;
@@ -114,8 +122,10 @@ final class EventMapping {
 
   private static ZoneState.KeyInfo key(ZoneKey k) {
     // Only public facts about the key; the wrapped private key is deliberately dropped here.
+    KeyUse use = k.getUse();
     return new ZoneState.KeyInfo(k.getKeyTag(), k.getRole().name(), k.getAlgorithm(), k.getFlags(),
-        k.getReference(), k.getCreatedAt(), k.getExpiresAt());
+        k.getReference(), k.getCreatedAt(), k.getExpiresAt(), use == null ? null
+            : new ZoneState.KeyUse(use.getPublished(), use.getSignsKeys(), use.getSignsZone(), use.getAtParent()));
   }
 
   /** A progress report from any of the three progress topics. */

@@ -277,15 +277,43 @@ class ZoneProjectorTest {
   void keysAreRecordedWithTheirRolesAndAnEmptySetRetiresThem() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
     ZoneProjector.Outcome keys = apply(s, new ZoneFact.KeysChanged(3600, List.of(
-        new ZoneState.KeyInfo(56940, "KSK", 13, 257, "db:keymanager/a", T0, null),
-        new ZoneState.KeyInfo(61464, "ZSK", 13, 256, "db:keymanager/b", T0, null))));
+        new ZoneState.KeyInfo(56940, "KSK", 13, 257, "db:keymanager/a", T0, null, null),
+        new ZoneState.KeyInfo(61464, "ZSK", 13, 256, "db:keymanager/b", T0, null, null)), List.of()));
     assertEquals(2, keys.state().keys.size());
     assertEquals(3600L, keys.state().dnskeyTtl);
     assertEquals(List.of("Keys changed: KSK tagged 56940, ZSK tagged 61464"), events(keys));
 
-    ZoneProjector.Outcome retired = apply(keys.state(), new ZoneFact.KeysChanged(0, List.of()));
+    ZoneProjector.Outcome retired = apply(keys.state(), new ZoneFact.KeysChanged(0, List.of(), List.of()));
     assertTrue(retired.state().keys.isEmpty());
     assertEquals(List.of("Keys retired"), events(retired));
+  }
+
+  @Test
+  void aKeyRollInProgressIsRecordedWithWhatItWaitsFor() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    ZoneState.KeyUse signing = new ZoneState.KeyUse(true, false, true, false);
+    ZoneState.KeyUse prePublished = new ZoneState.KeyUse(true, false, false, false);
+    ZoneState.RollInfo roll = new ZoneState.RollInfo("ZSK_PRE_PUBLISH", List.of(11111), List.of(61464), 1,
+        "PROPAGATION", T0, 0);
+    ZoneProjector.Outcome keys = apply(s, new ZoneFact.KeysChanged(3600, List.of(
+        new ZoneState.KeyInfo(61464, "ZSK", 13, 256, "db:keymanager/b", T0, null, signing),
+        new ZoneState.KeyInfo(11111, "ZSK", 13, 256, "db:keymanager/c", T0, null, prePublished)), List.of(roll)));
+    assertEquals(List.of(roll), keys.state().rolls);
+    assertEquals(List.of("Keys changed: ZSK tagged 61464, ZSK tagged 11111; zsk roll, next step propagation1-complete"
+        + " <ttl>"), events(keys));
+    assertEquals("zsk", roll.variant());
+    assertEquals("Wait until the new DNSKEY RRset has propagated to the zone's name servers; then propagation1-complete"
+        + " <ttl>",
+        roll.waitingFor(T0));
+
+    ZoneState.RollInfo expiring = new ZoneState.RollInfo("ZSK_PRE_PUBLISH", List.of(11111), List.of(61464), 1,
+        "CACHE_EXPIRY", T0, 3600);
+    assertEquals("cache-expired1", expiring.nextStep());
+    assertEquals("Wait until the caches have expired, at " + T0.plusSeconds(3600) + "; then cache-expired1",
+        expiring.waitingFor(T0.plusSeconds(60)));
+    ZoneState done = apply(keys.state(), new ZoneFact.KeysChanged(3600, List.of(
+        new ZoneState.KeyInfo(11111, "ZSK", 13, 256, "db:keymanager/c", T0, null, signing)), List.of())).state();
+    assertTrue(done.rolls.isEmpty(), "a roll no longer announced is over");
   }
 
   @Test
@@ -308,7 +336,7 @@ class ZoneProjectorTest {
 
   @Test
   void factsArrivingBeforeTheZoneIsAddedAreHeldAndAppliedRightAfterIt() {
-    ZoneState s = apply(null, new ZoneFact.KeysChanged(3600, List.of())).state();
+    ZoneState s = apply(null, new ZoneFact.KeysChanged(3600, List.of(), List.of())).state();
     s = ZoneProjector.apply(ZONE, s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1"), T0.plusSeconds(2))
         .state();
     assertFalse(s.registered());
