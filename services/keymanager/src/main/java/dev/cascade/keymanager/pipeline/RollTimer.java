@@ -11,6 +11,7 @@ import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.keymanager.persistence.StoredZonePolicy;
 import dev.cascade.service.kafka.FencedWriteException;
 import dev.cascade.service.kafka.HeldZones;
+import dev.cascade.service.kafka.HeldZonesTimer;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,9 +25,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -46,8 +44,8 @@ import org.xbill.DNS.TextParseException;
  * past its validity never goes on signing silently), and shown by {@code GET /keys/{zone}}.
  *
  * <p>Registry events and this timer change key sets under one lock ({@link KeySetLock}), so a roll step never
- * announces the keys of a zone that a ZoneRemoved has just retired. The thread is a plain single-thread executor, as
- * the signer's refresh timer: the check blocks (database, Kafka, key generation) and never runs twice at once.
+ * announces the keys of a zone that a ZoneRemoved has just retired. The check runs on a {@link HeldZonesTimer}, as the
+ * signer's refresh does: one thread, never two checks at once.
  */
 @ApplicationScoped
 public class RollTimer {
@@ -63,8 +61,7 @@ public class RollTimer {
   private final KeySetLock lock;
   private final RollDriver driver;
   private final Clock clock;
-  private final Duration interval;
-  private volatile ScheduledExecutorService executor;
+  private final HeldZonesTimer timer;
 
   public RollTimer(
       KeyManagerState state,
@@ -84,43 +81,22 @@ public class RollTimer {
     this.lock = lock;
     this.driver = driver;
     this.clock = clock;
-    this.interval = interval;
+    this.timer = new HeldZonesTimer("key-rolls", interval, held, this::check);
   }
 
   void start(@Observes StartupEvent started) {
-    if (interval.isZero()) {
-      LOG.info("key roll timer off (cascade.keymanager.roll-check-interval=0)");
-      return;
-    }
-    executor = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "key-rolls"));
-    held.onGain(this::checkSoon);
-    executor.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /** A check soon after this instance gained partitions: rolls of zones taken over must not wait a whole interval. */
-  private void checkSoon() {
-    ScheduledExecutorService running = executor;
-    if (running != null && !running.isShutdown()) {
-      running.execute(this::check);
-    }
+    timer.start();
   }
 
   /**
-   * One check, once the key sets are restored and wrapped under the current KEK; whatever it throws is logged, since
-   * an exception would cancel the periodic task, and one zone's failure does not stop the others.
+   * One check, once the key sets are restored and wrapped under the current KEK; one zone's failure does not stop the
+   * others.
    */
   private void check() {
     if (!rotation.done()) {
       return;
     }
-    List<String> zones;
-    try {
-      zones = state.zonesWithKeys();
-    } catch (RuntimeException e) {
-      LOG.error("key roll check failed", e);
-      return;
-    }
-    for (String zone : zones) {
+    for (String zone : state.zonesWithKeys()) {
       if (!held.holds(zone)) {
         continue;
       }
@@ -204,8 +180,6 @@ public class RollTimer {
 
   @PreDestroy
   void stop() {
-    if (executor != null) {
-      executor.shutdownNow();
-    }
+    timer.close();
   }
 }

@@ -245,11 +245,12 @@ class RollFlowTest {
     assertTrue(done.getRolls().isEmpty());
     assertEquals(2, done.getKeys().size());
     assertFalse(done.getKeys().stream().anyMatch(k -> k.getReference().equals(oldZsk)));
-    RestAssured.given()
+    // The key manager records a key set once its announcement is committed: the tables follow the topic shortly.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.given()
         .get("/keys/" + zone)
         .then()
         .statusCode(200)
         .body("keys.find { it.reference == '" + oldZsk + "' }.state", equalTo("retired"))
-        .body("keys.find { it.reference == '" + newZsk + "' }.state", equalTo("active"));
+        .body("keys.find { it.reference == '" + newZsk + "' }.state", equalTo("active")));
   }
 }
