@@ -19,31 +19,33 @@ public final class KeyGenerator {
   /** Flags of a ZSK: Zone Key only (RFC 4034 §2.1.1). */
   public static final int FLAGS_ZSK = DNSKEYRecord.Flags.ZONE_KEY;
 
-  /** RSA modulus length: 2048 bits, the minimum RFC 8624 §3.1 / NIST SP 800-57 accept today. */
-  private static final int RSA_BITS = 2048;
-
   private KeyGenerator() {}
+
+  /** Generates a key pair of {@code algorithm} with its default size ({@link KeyAlgorithm#of}). */
+  public static SigningKey generate(Name zone, int algorithm, int flags, long ttl) {
+    return generate(zone, KeyAlgorithm.of(algorithm), flags, ttl);
+  }
 
   /**
    * Generates a new key pair and its DNSKEY record.
    *
    * @param zone the apex owning the key
-   * @param algorithm DNSSEC algorithm number ({@link Algorithms})
+   * @param algorithm the algorithm, with the RSA modulus length for RSA
    * @param flags {@link #FLAGS_SEP} (257, KSK/CSK) or {@link #FLAGS_ZSK} (256, ZSK)
    * @param ttl TTL of the DNSKEY record
    * @throws IllegalArgumentException for an unsupported algorithm or flags
    */
-  public static SigningKey generate(Name zone, int algorithm, int flags, long ttl) {
+  public static SigningKey generate(Name zone, KeyAlgorithm algorithm, int flags, long ttl) {
     if (flags != FLAGS_SEP && flags != FLAGS_ZSK) {
       throw new IllegalArgumentException("flags must be 257 (KSK/CSK) or 256 (ZSK), not " + flags);
     }
-    KeyPair pair = keyPair(algorithm, RSA_BITS);
+    KeyPair pair = keyPair(algorithm.number(), algorithm.modulusBits());
     try {
-      DNSKEYRecord dnskey = new DNSKEYRecord(zone, DClass.IN, ttl, flags, DNSKEYRecord.Protocol.DNSSEC, algorithm,
-          pair.getPublic());
+      DNSKEYRecord dnskey = new DNSKEYRecord(zone, DClass.IN, ttl, flags, DNSKEYRecord.Protocol.DNSSEC,
+          algorithm.number(), pair.getPublic());
       return new SigningKey(dnskey, pair.getPrivate());
     } catch (DNSSEC.DNSSECException e) {
-      throw new IllegalStateException("dnsjava cannot encode a " + Algorithms.mnemonic(algorithm) + " public key", e);
+      throw new IllegalStateException("dnsjava cannot encode a " + algorithm + " public key", e);
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.cascade.keymanager.domain;
 
-import dev.cascade.dnssec.keys.Algorithms;
+import dev.cascade.dnssec.keys.KeyAlgorithm;
 import dev.cascade.dnssec.keys.SigningRole;
 import java.time.Duration;
 import java.util.List;
@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The part of a zone's policy the key manager acts on.
  *
- * @param algorithm DNSSEC algorithm number (RFC 8624 §3.1)
+ * @param algorithm the algorithm new keys get, with the RSA modulus length
  * @param useCsk one combined signing key instead of a KSK + ZSK pair
  * @param kskValidity how long a KSK is meant to be used; {@link Duration#ZERO} means no planned end ("forever")
  * @param zskValidity how long a ZSK is meant to be used; {@link Duration#ZERO} means no planned end
@@ -17,7 +17,7 @@ import java.util.List;
  * @param rolls how the keys are rolled once they passed their validity
  */
 public record KeyPolicy(
-    int algorithm,
+    KeyAlgorithm algorithm,
     boolean useCsk,
     Duration kskValidity,
     Duration zskValidity,
@@ -37,10 +37,11 @@ public record KeyPolicy(
   /**
    * Builds a policy from the registry's policy snapshot fields.
    *
-   * @throws IllegalArgumentException if the algorithm mnemonic is unknown or a value is out of range
+   * @param algorithm {@code <mnemonic>[:<bits>]} ({@link KeyAlgorithm#parse})
+   * @throws IllegalArgumentException if the algorithm is unknown or a value is out of range
    */
   public static KeyPolicy of(
-      String algorithmMnemonic,
+      String algorithm,
       boolean useCsk,
       long kskValiditySeconds,
       long zskValiditySeconds,
@@ -48,7 +49,7 @@ public record KeyPolicy(
       long dnskeyTtlSeconds,
       RollSettings rolls) {
     return new KeyPolicy(
-        Algorithms.fromMnemonic(algorithmMnemonic),
+        KeyAlgorithm.parse(algorithm),
         useCsk,
         Duration.ofSeconds(kskValiditySeconds),
         Duration.ofSeconds(zskValiditySeconds),

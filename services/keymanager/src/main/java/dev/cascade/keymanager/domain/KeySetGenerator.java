@@ -1,6 +1,7 @@
 package dev.cascade.keymanager.domain;
 
 import dev.cascade.dnssec.keys.SigningRole;
+import dev.cascade.dnssec.keys.KeyAlgorithm;
 import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.dnssec.keys.SigningKey;
 import java.time.Clock;
@@ -26,7 +27,7 @@ public final class KeySetGenerator {
   /** Where new key pairs come from; the production source is dnssec-core's {@link KeyGenerator}. */
   @FunctionalInterface
   public interface KeySource {
-    SigningKey generate(Name zone, int algorithm, int flags, long ttl);
+    SigningKey generate(Name zone, KeyAlgorithm algorithm, int flags, long ttl);
   }
 
   /**

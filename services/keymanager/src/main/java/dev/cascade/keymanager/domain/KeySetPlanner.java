@@ -35,7 +35,7 @@ public final class KeySetPlanner {
     for (SigningRole role : policy.roles()) {
       Optional<ExistingKey> candidate =
           keys.stream()
-              .filter(k -> k.role() == role && k.algorithm() == policy.algorithm())
+              .filter(k -> k.role() == role && k.algorithm() == policy.algorithm().number())
               .filter(k -> k.expiresAt() == null || k.expiresAt().isAfter(now))
               // The longest-lived key first: reactivating one that expires soonest would force an early rollover.
               .max(Comparator.comparing(k -> k.expiresAt() == null ? Instant.MAX : k.expiresAt()));

@@ -1,5 +1,6 @@
 package dev.cascade.keymanager.domain;
 
+import dev.cascade.dnssec.keys.Algorithms;
 import dev.cascade.dnssec.keys.SigningRole;
 import dev.cascade.dnssec.roll.KeyRoll;
 import dev.cascade.dnssec.roll.KeySetState;
@@ -116,7 +117,7 @@ public final class RollDriver {
     for (KeyState key : expired(state, policy, now)) {
       Variant variant = variant(key.role());
       if (!policy.rolls().automation(variant).start() || blocked(state, variant).isPresent()
-          || key.algorithm() != policy.algorithm()) {
+          || key.algorithm() != policy.algorithm().number()) {
         continue;
       }
       RollType type = rollType(key.role(), policy);
@@ -154,9 +155,9 @@ public final class RollDriver {
             + " roll waits for an operator (start-roll)"));
       } else if (blocked.isPresent()) {
         overdue.add(new Overdue(key, expiredAt, blocked.get()));
-      } else if (key.algorithm() != policy.algorithm()) {
+      } else if (key.algorithm() != policy.algorithm().number()) {
         // Issue 14: a policy change starts an algorithm roll, with cascade policy reload, which is not built yet.
-        overdue.add(new Overdue(key, expiredAt, "its algorithm " + key.algorithm() + " is no longer the policy's "
+        overdue.add(new Overdue(key, expiredAt, "its algorithm " + Algorithms.mnemonic(key.algorithm()) + " is no longer the policy's "
             + policy.algorithm() + ": that takes an algorithm roll, which does not start by itself"));
       }
     }

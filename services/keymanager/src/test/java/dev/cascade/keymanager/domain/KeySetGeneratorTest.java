@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cascade.dnssec.keys.Algorithms;
 import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.dnssec.keys.SigningKey;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +55,14 @@ class KeySetGeneratorTest {
     assertEquals(NOW.plus(Duration.ofDays(365)), ksk.expiresAt());
     assertEquals(NOW.plus(Duration.ofDays(30)), zsk.expiresAt());
     assertNotEquals(ksk.key().keyTag(), zsk.key().keyTag());
+  }
+
+  @Test
+  void rsaKeysHaveThePolicysModulusLength() throws Exception {
+    KeyPolicy rsa = KeyPolicy.of("RSASHA256:3072", true, 0, 0, 0, 3600, RollSettings.REFERENCE);
+    NewKey csk = new KeySetGenerator(KeyGenerator::generate, CLOCK).generate(ZONE, rsa, Set.of()).get(0);
+    assertEquals(Algorithms.RSASHA256, csk.key().dnskey().getAlgorithm());
+    assertEquals(3072, ((RSAPublicKey) csk.key().dnskey().getPublicKey()).getModulus().bitLength());
   }
 
   @Test

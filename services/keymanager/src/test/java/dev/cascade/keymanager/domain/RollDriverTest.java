@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.keys.Algorithms;
+import dev.cascade.dnssec.keys.KeyAlgorithm;
 import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.keys.SigningRole;
@@ -40,7 +41,7 @@ class RollDriverTest {
   private static final KeyState ZSK = KeyState.active("zsk-1", SigningRole.ZSK, ECDSA, 1002, T0);
 
   private static KeyPolicy policy(Duration ksk, Duration zsk, RollSettings rolls) {
-    return new KeyPolicy(ECDSA, false, ksk, zsk, Duration.ofDays(365), 3600, rolls);
+    return new KeyPolicy(KeyAlgorithm.of(ECDSA), false, ksk, zsk, Duration.ofDays(365), 3600, rolls);
   }
 
   private static RollSettings automation(Variant variant, RollAutomation automation) {

@@ -3,6 +3,7 @@ package dev.cascade.reviewgateway.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.cascade.dnssec.keys.KeyAlgorithm;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -209,14 +210,14 @@ public final class PolicyParser {
     };
   }
 
+  /** Every algorithm dnssec-core signs with, RSA with its size: {@code <mnemonic>[:<bits>]}, as the reference. */
   private static String algorithm(String value, String path) {
-    // The algorithms dnssec-core signs with (RFC 8624 §3.1 "MUST"/"RECOMMENDED" to sign).
-    String upper = value.toUpperCase(Locale.ROOT);
-    if (!List.of("ECDSAP256SHA256", "ECDSAP384SHA384", "ED25519", "RSASHA256").contains(upper)) {
-      throw new IllegalArgumentException(
-          path + " must be one of ECDSAP256SHA256, ECDSAP384SHA384, ED25519, RSASHA256, got \"" + value + "\"");
+    try {
+      return KeyAlgorithm.parse(value).toString();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(path + " = \"" + value + "\": " + e.getMessage()
+          + " (RSASHA256[:<bits>], RSASHA512[:<bits>], ECDSAP256SHA256, ECDSAP384SHA384, ED25519 or ED448)", e);
     }
-    return upper;
   }
 
   private static SerialPolicy serialPolicy(String value, Table signer) {

@@ -153,6 +153,23 @@ class PolicyParserTest {
   }
 
   @Test
+  void algorithmTakesEveryAlgorithmTheEngineSignsAndRsaSizes() throws Exception {
+    for (String[] given : new String[][] {{"ed448", "ED448"}, {"RSASHA512", "RSASHA512"},
+        {"rsasha256:3072", "RSASHA256:3072"}, {"RSASHA256:2048", "RSASHA256"}, {"ECDSAP384SHA384", "ECDSAP384SHA384"}}) {
+      Policy p = PolicyParser.parse("x", "x.toml",
+          "version = \"v1\"\n[key-manager.generation]\nalgorithm = \"" + given[0] + "\"\n");
+      assertEquals(given[1], p.algorithm());
+    }
+    PolicyException size = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager.generation]\nalgorithm = \"ED25519:256\"\n"));
+    assertTrue(size.getMessage().contains("key-manager.generation.algorithm = \"ED25519:256\""), size.getMessage());
+    assertTrue(size.getMessage().contains("fixed size"), size.getMessage());
+    PolicyException dsa = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager.generation]\nalgorithm = \"DSA\"\n"));
+    assertTrue(dsa.getMessage().contains("unsupported DNSSEC algorithm DSA"), dsa.getMessage());
+  }
+
+  @Test
   void unknownKeyIsRefusedNamingFileAndKey() {
     PolicyException e = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "/etc/p/x.toml",
         "version = \"v1\"\n[signer]\nserial-polcy = \"counter\"\n"));
