@@ -26,7 +26,30 @@ class ArchitectureTest {
             "io.quarkus..", "io.smallrye..", "io.vertx..", "org.apache.kafka..", "org.apache.avro..",
             "jakarta..", "org.eclipse.microprofile..", "dev.cascade.events..", "dev.cascade.content..",
             "dev.cascade.service.kafka..",
-            "dev.cascade.publisher.persistence..", "dev.cascade.publisher.pipeline..", "dev.cascade.publisher.api..")
+            "dev.cascade.publisher.persistence..", "dev.cascade.publisher.pipeline..", "dev.cascade.publisher.api..",
+            "dev.cascade.publisher.dns..")
+        .check(CLASSES);
+  }
+
+  /**
+   * The DNS side serves what the pipeline installs and what the HTTP view shows; it knows neither, and the pipeline
+   * does not know the HTTP view (issue 12: the pipeline and api packages imported each other).
+   */
+  @Test
+  void noCycleBetweenPipelineDnsAndApi() {
+    noClasses()
+        .that()
+        .resideInAPackage("..publisher.dns..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.cascade.publisher.pipeline..", "dev.cascade.publisher.api..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage("..publisher.pipeline..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.cascade.publisher.api..")
         .check(CLASSES);
   }
 

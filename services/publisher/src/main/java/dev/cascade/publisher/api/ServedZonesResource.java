@@ -1,5 +1,7 @@
 package dev.cascade.publisher.api;
 
+import dev.cascade.publisher.dns.DnsListeners;
+import dev.cascade.publisher.dns.Notifier;
 import dev.cascade.publisher.domain.PublicationFailures;
 import dev.cascade.publisher.domain.ServedZones;
 import dev.cascade.publisher.domain.ZoneSnapshot;
@@ -11,7 +13,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-/** Read-only view of what each DNS server serves and of the last failure per zone (for operators and tests). */
+/**
+ * Read-only view of what each DNS server serves, of the last failure per zone and of the latest NOTIFY of each zone
+ * to each secondary (for operators and tests).
+ */
 @Path("/zones")
 @Produces(MediaType.APPLICATION_JSON)
 public class ServedZonesResource {
@@ -33,19 +38,23 @@ public class ServedZonesResource {
    * @param signedReview versions on the signed-review server
    * @param publication versions on the publication server
    * @param failures the last failure per zone
+   * @param notifies the latest NOTIFY of each published zone to each {@code send-notify-to} secondary
    */
   public record View(
       List<Served> unsignedReview,
       List<Served> signedReview,
       List<Served> publication,
-      Map<String, PublicationFailures.Failure> failures) {}
+      Map<String, PublicationFailures.Failure> failures,
+      List<Notifier.Outcome> notifies) {}
 
   private final DnsListeners listeners;
   private final PublicationFailures failures;
+  private final Notifier notifier;
 
-  public ServedZonesResource(DnsListeners listeners, PublicationFailures failures) {
+  public ServedZonesResource(DnsListeners listeners, PublicationFailures failures, Notifier notifier) {
     this.listeners = listeners;
     this.failures = failures;
+    this.notifier = notifier;
   }
 
   @GET
@@ -54,7 +63,8 @@ public class ServedZonesResource {
         served(listeners.unsignedReview()),
         served(listeners.signedReview()),
         served(listeners.publication()),
-        failures.all());
+        failures.all(),
+        notifier.outcomes());
   }
 
   private static List<Served> served(ServedZones zones) {

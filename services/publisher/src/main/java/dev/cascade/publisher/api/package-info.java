@@ -1,5 +1,5 @@
 /**
- * The publisher's outside interfaces: the three DNS listeners (UDP and TCP sockets around the domain responder),
- * a read-only HTTP view of what is served, and the readiness check for the restore after a restart.
+ * The publisher's HTTP interfaces: a read-only view of what is served and of the NOTIFYs sent, and the readiness
+ * checks for the restore and the rebuild after a restart.
  */
 package dev.cascade.publisher.api;

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.util.List;
+import java.util.Optional;
 
 /** The publisher's own settings under {@code cascade.publisher.}. */
 @ConfigMapping(prefix = "cascade.publisher")
@@ -29,12 +30,49 @@ public interface PublisherConfig {
   int publicationPort();
 
   /**
-   * Clients allowed to transfer zones (addresses or CIDR prefixes). Default loopback only: deny by default, as the
+   * Clients allowed to transfer zones from the publication server (addresses or CIDR prefixes, which the reference's
+   * {@code [server.outbound] provide-xfr-to} lacks, its #978). Default loopback only: deny by default, as the
    * reliability anchors ask of a hidden primary.
    */
   @WithName("provide-xfr-to")
   @WithDefault("127.0.0.1,::1")
   List<String> provideXfrTo();
+
+  /**
+   * Clients allowed to transfer zones from the unsigned-review server: the review hooks' hosts. Default loopback only,
+   * as for publication; the reference has one list for all its servers.
+   */
+  @WithName("unsigned-review-provide-xfr-to")
+  @WithDefault("127.0.0.1,::1")
+  List<String> unsignedReviewProvideXfrTo();
+
+  /** Clients allowed to transfer zones from the signed-review server; default loopback only. */
+  @WithName("signed-review-provide-xfr-to")
+  @WithDefault("127.0.0.1,::1")
+  List<String> signedReviewProvideXfrTo();
+
+  /**
+   * Zone transfers one client may run at once, over all three servers: 10, BIND's default {@code transfers-out} (its
+   * limit for all clients together; the reference has none).
+   */
+  @WithName("max-transfers-per-client")
+  @WithDefault("10")
+  int maxTransfersPerClient();
+
+  /**
+   * Secondaries sent a NOTIFY (RFC 1996) for each new published serial, and for every published zone at start:
+   * {@code <IP>[:<PORT>]} each, the reference's {@code [server.outbound] send-notify-to}. None by default, as there.
+   */
+  @WithName("send-notify-to")
+  Optional<List<String>> sendNotifyTo();
+
+  /**
+   * Where each published version is also written as a zone file, if set: a path in which {@code {zone}} stands for the
+   * zone's name without its final dot ({@code root} for the root zone), e.g.
+   * {@code /var/lib/cascade/signed/{zone}.zone}. OpenDNSSEC users serve such files; the reference cannot (its #449).
+   */
+  @WithName("output-file")
+  Optional<String> outputFile();
 
   /**
    * Differences kept per zone and server for IXFR (RFC 1995); an older client gets the whole zone. 5, reference

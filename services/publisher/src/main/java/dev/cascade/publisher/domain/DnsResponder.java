@@ -54,10 +54,16 @@ public final class DnsResponder {
 
   private final ServedZones zones;
   private final TransferAcl acl;
+  private final TransferLimit limit;
 
-  public DnsResponder(ServedZones zones, TransferAcl acl) {
+  /**
+   * @param acl who may transfer the zones of this server
+   * @param limit how many transfers one client may run at once (shared by the servers of one publisher)
+   */
+  public DnsResponder(ServedZones zones, TransferAcl acl, TransferLimit limit) {
     this.zones = zones;
     this.acl = acl;
+    this.limit = limit;
   }
 
   /**
@@ -125,14 +131,22 @@ public final class DnsResponder {
         // RFC 1995 §4: a client at or past our serial also gets just the current SOA.
         return single(answer(query, zone.soa()), query, transport);
       }
+    }
+    if (!limit.tryStart(client)) {
+      return single(error(query, Rcode.REFUSED), query, transport);
+    }
+    try {
+      OptionalLong clientSerial = question.getType() == Type.IXFR ? clientSerial(query) : OptionalLong.empty();
       Optional<ZoneSnapshot.Delta> delta =
           clientSerial.isPresent() ? zone.since(clientSerial.getAsLong()) : Optional.empty();
       if (delta.isPresent()) {
         ixfr(query, zone, delta.get(), sink);
-        return List.of();
+      } else {
+        axfr(query, zone, sink);
       }
+    } finally {
+      limit.end(client);
     }
-    axfr(query, zone, sink);
     return List.of();
   }
 

@@ -6,7 +6,8 @@ import dev.cascade.dnssec.verify.SignatureExpiry;
 import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ZoneVersionPublished;
-import dev.cascade.publisher.api.DnsListeners;
+import dev.cascade.publisher.dns.DnsListeners;
+import dev.cascade.publisher.dns.Notifier;
 import dev.cascade.publisher.domain.ContentRef;
 import dev.cascade.publisher.domain.InvalidZoneException;
 import dev.cascade.publisher.domain.PublicationFailures.Failure;
@@ -16,6 +17,7 @@ import dev.cascade.publisher.domain.SignedVersion;
 import dev.cascade.publisher.domain.ZoneSnapshot;
 import dev.cascade.publisher.persistence.PublisherStore.Approval;
 import dev.cascade.publisher.persistence.PublisherStore;
+import dev.cascade.publisher.persistence.SignedZoneFiles;
 import dev.cascade.service.kafka.FencedWriteException;
 import dev.cascade.service.messaging.FactTransactions;
 import dev.cascade.service.messaging.StepProgressEmitter;
@@ -60,6 +62,8 @@ public class PublicationService {
   private final StepProgressEmitter progress;
   private final PublicationFailures failures;
   private final RemainTimes remainTimes;
+  private final Notifier notifier;
+  private final SignedZoneFiles files;
   private final Clock clock;
   private final Map<String, ReentrantLock> zoneLocks = new ConcurrentHashMap<>();
 
@@ -72,6 +76,8 @@ public class PublicationService {
       StepProgressEmitter progress,
       PublicationFailures failures,
       RemainTimes remainTimes,
+      Notifier notifier,
+      SignedZoneFiles files,
       Clock clock) {
     this.listeners = listeners;
     this.store = store;
@@ -81,6 +87,8 @@ public class PublicationService {
     this.progress = progress;
     this.failures = failures;
     this.remainTimes = remainTimes;
+    this.notifier = notifier;
+    this.files = files;
     this.clock = clock;
   }
 
@@ -216,6 +224,8 @@ public class PublicationService {
         return;
       }
       listeners.publication().install(snapshot);
+      notifier.published(snapshot.soa());
+      files.published(snapshot);
       ZoneVersionPublished announcement = published(version, snapshot.size(), causationId, clock.instant());
       // Recorded at the time the announcement carries, so that a rebuild from it writes the same row. Recorded before
       // it is announced: a crash or a fence in between leaves the event to be delivered again, which then finds the

@@ -1,12 +1,15 @@
 package dev.cascade.publisher.pipeline;
 
 import dev.cascade.dnssec.progress.Progress;
-import dev.cascade.publisher.api.DnsListeners;
+import dev.cascade.publisher.dns.DnsListeners;
+import dev.cascade.publisher.dns.Notifier;
 import dev.cascade.publisher.domain.InvalidZoneException;
 import dev.cascade.publisher.domain.PublicationFailures;
 import dev.cascade.publisher.domain.PublicationFailures.Failure;
 import dev.cascade.publisher.domain.SignedVersion;
+import dev.cascade.publisher.domain.ZoneSnapshot;
 import dev.cascade.publisher.persistence.PublisherStore;
+import dev.cascade.publisher.persistence.SignedZoneFiles;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,6 +33,8 @@ public class PublishedVersionRestore {
   private final ContentLoader loader;
   private final DnsListeners listeners;
   private final PublicationFailures failures;
+  private final Notifier notifier;
+  private final SignedZoneFiles files;
   private final Clock clock;
   /** Pause between attempts to reach the database at start; no official reference. */
   private static final Duration RETRY = Duration.ofSeconds(5);
@@ -41,11 +46,15 @@ public class PublishedVersionRestore {
       ContentLoader loader,
       DnsListeners listeners,
       PublicationFailures failures,
+      Notifier notifier,
+      SignedZoneFiles files,
       Clock clock) {
     this.store = store;
     this.loader = loader;
     this.listeners = listeners;
     this.failures = failures;
+    this.notifier = notifier;
+    this.files = files;
     this.clock = clock;
   }
 
@@ -64,14 +73,12 @@ public class PublishedVersionRestore {
   void restore() {
     for (SignedVersion version : listPublished()) {
       try {
-        boolean installed =
-            listeners
-                .publication()
-                .installIfAbsent(
-                    loader.load(
-                        version.zone(), version.versionId(), version.content(), version.signedSerial(),
-                        Optional.empty(), Progress.NONE));
-        if (installed) {
+        ZoneSnapshot snapshot = loader.load(version.zone(), version.versionId(), version.content(),
+            version.signedSerial(), Optional.empty(), Progress.NONE);
+        if (listeners.publication().installIfAbsent(snapshot)) {
+          // As BIND and Knot do at start: secondaries that missed a NOTIFY while this instance was down catch up now.
+          notifier.published(snapshot.soa());
+          files.published(snapshot);
           LOG.infof("zone %s version %s: restored serial %d on publication",
               version.zone(), version.versionId(), version.signedSerial());
         }

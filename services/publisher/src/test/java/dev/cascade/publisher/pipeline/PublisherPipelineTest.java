@@ -25,7 +25,7 @@ import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionPublished;
 import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.events.v1.ZoneVersionSigned;
-import dev.cascade.publisher.api.DnsListeners;
+import dev.cascade.publisher.dns.DnsListeners;
 import dev.cascade.publisher.domain.TestRecords;
 import dev.cascade.publisher.persistence.PublisherStore;
 import dev.cascade.testinfra.KafkaResource;

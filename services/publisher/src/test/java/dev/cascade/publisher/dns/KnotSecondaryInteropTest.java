@@ -1,20 +1,24 @@
-package dev.cascade.publisher.api;
+package dev.cascade.publisher.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.publisher.domain.DnsResponder;
+import dev.cascade.publisher.domain.NotifyTarget;
 import dev.cascade.publisher.domain.ServedZones;
 import dev.cascade.publisher.domain.TestRecords;
 import dev.cascade.publisher.domain.TransferAcl;
+import dev.cascade.publisher.domain.TransferLimit;
 import dev.cascade.publisher.domain.ZoneSnapshot;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,9 +38,9 @@ import org.xbill.DNS.ZoneTransferIn;
 
 /**
  * A real secondary, Knot DNS's {@code knotd} from Debian (package knot), with this server as its primary: it takes the
- * zone by AXFR, then a change by IXFR (RFC 1995), and afterwards serves exactly what this server's AXFR holds. Knot
- * checks an IXFR strictly (a record to delete must exist, a record to add must not), so this proves the differences
- * as a secondary applies them, not only as dnsjava parses them.
+ * zone by AXFR, then, told by our NOTIFY (RFC 1996), a change by IXFR (RFC 1995), and afterwards serves exactly what
+ * this server's AXFR holds. Knot checks an IXFR strictly (a record to delete must exist, a record to add must not), so
+ * this proves the differences as a secondary applies them, not only as dnsjava parses them.
  */
 class KnotSecondaryInteropTest {
 
@@ -48,13 +52,14 @@ class KnotSecondaryInteropTest {
 
   private final ServedZones zones = new ServedZones(5, 20);
   private DnsServer primary;
+  private Notifier notifier;
   private Process knotd;
   private int knotPort;
 
   @BeforeEach
   void start() throws Exception {
     zones.install(TestRecords.snapshot(ZONE, "v1", 2026120301, 600));
-    primary = DnsServer.start("primary", LOOPBACK, 0, new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.1"))));
+    primary = DnsServer.start("primary", LOOPBACK, 0, new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.1")), new TransferLimit(10)));
     knotPort = freePort();
     // knotd keeps the changes it applies in a journal under the database storage, which it does not create itself.
     Files.createDirectories(dir.resolve("db"));
@@ -84,6 +89,9 @@ class KnotSecondaryInteropTest {
             master: cascade
             acl: local
         """.formatted(dir, knotPort, primary.port(), ZONE));
+    notifier = new Notifier(List.of(new NotifyTarget(new InetSocketAddress(LOOPBACK, knotPort))),
+        Notifier.FIRST_TIMEOUT, Clock.systemUTC());
+    notifier.start();
     knotd = new ProcessBuilder(program("knotd"), "-c", dir.resolve("knot.conf").toString())
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("knotd.out").toFile())
@@ -96,11 +104,12 @@ class KnotSecondaryInteropTest {
       knotd.destroy();
       knotd.waitFor(10, TimeUnit.SECONDS);
     }
+    notifier.stop();
     primary.close();
   }
 
   @Test
-  void knotTakesTheZoneByAxfrThenTheChangeByIxfrAndServesWhatWeServe() throws Exception {
+  void knotTakesTheZoneByAxfrThenOnOurNotifyTheChangeByIxfrAndServesWhatWeServe() throws Exception {
     awaitLog("AXFR, incoming", "finished");
 
     ZoneSnapshot v1 = zones.get(Name.fromString(ZONE)).orElseThrow();
@@ -115,7 +124,9 @@ class KnotSecondaryInteropTest {
     }
     v2.add(new TXTRecord(Name.fromString("added." + ZONE), DClass.IN, 300, "by IXFR"));
     zones.install(ZoneSnapshot.of(Name.fromString(ZONE), "v2", v2));
-    knotc("zone-refresh", ZONE);
+    notifier.published(zones.get(Name.fromString(ZONE)).orElseThrow().soa());
+
+    awaitLog("notify, incoming", "serial 2026120302");
 
     awaitLog("IXFR, incoming", "finished");
     // The transfer is logged before knotd switches to the new version; the refresh line says it has.
@@ -125,6 +136,10 @@ class KnotSecondaryInteropTest {
     assertTrue(served.equals(new HashSet<>(v2)), "knotd serves what Cascade serves:\n" + log());
     assertTrue(served.equals(new HashSet<>(axfr(primary.port()))), "knotd serves Cascade's AXFR");
     assertTrue(knotc("zone-status", ZONE).contains("2026120302"), "knotd reports the new serial");
+    Notifier.Outcome notify = notifier.outcomes().get(0);
+    assertEquals(2026120302, notify.serial());
+    assertEquals("answered", notify.state(), "knotd answered the NOTIFY");
+    assertEquals("NOERROR", notify.rcode());
   }
 
   /** The first log line with both texts, waited for; fails with the log if none comes. */

@@ -1,4 +1,4 @@
-package dev.cascade.publisher.api;
+package dev.cascade.publisher.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +8,7 @@ import dev.cascade.publisher.domain.DnsResponder;
 import dev.cascade.publisher.domain.ServedZones;
 import dev.cascade.publisher.domain.TestRecords;
 import dev.cascade.publisher.domain.TransferAcl;
+import dev.cascade.publisher.domain.TransferLimit;
 import dev.cascade.publisher.domain.ZoneSnapshot;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -52,7 +53,7 @@ class DnsServerTest {
   @BeforeEach
   void start() throws Exception {
     zones.install(served);
-    server = DnsServer.start("test", LOOPBACK, 0, new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.1", "::1"))));
+    server = DnsServer.start("test", LOOPBACK, 0, new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.1", "::1")), new TransferLimit(10)));
   }
 
   @AfterEach
@@ -118,7 +119,7 @@ class DnsServerTest {
   @Test
   void refusesTransfersToClientsOutsideTheAcl() throws Exception {
     server.close();
-    server = DnsServer.start("test", LOOPBACK, 0, new DnsResponder(zones, TransferAcl.of(List.of("192.0.2.1"))));
+    server = DnsServer.start("test", LOOPBACK, 0, new DnsResponder(zones, TransferAcl.of(List.of("192.0.2.1")), new TransferLimit(10)));
     ZoneTransferIn xfr = ZoneTransferIn.newAXFR(ZONE, LOOPBACK.getHostAddress(), server.port(), null);
 
     ZoneTransferException e = assertThrows(ZoneTransferException.class, xfr::run);

@@ -1,4 +1,4 @@
-package dev.cascade.publisher.api;
+package dev.cascade.publisher.dns;
 
 import dev.cascade.publisher.domain.DnsResponder;
 import dev.cascade.publisher.domain.DnsResponder.Transport;

@@ -1,9 +1,10 @@
-package dev.cascade.publisher.api;
+package dev.cascade.publisher.dns;
 
 import dev.cascade.publisher.config.PublisherConfig;
 import dev.cascade.publisher.domain.DnsResponder;
 import dev.cascade.publisher.domain.ServedZones;
 import dev.cascade.publisher.domain.TransferAcl;
+import dev.cascade.publisher.domain.TransferLimit;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,13 +18,14 @@ import java.util.List;
 /**
  * The publisher's three DNS servers (reference Cascade's loaded-review, signed-review and publication servers), each
  * with its own set of served zones. The sets exist from construction, so consumers can fill them before and while
- * the sockets open; the sockets open at start and close at shutdown.
+ * the sockets open; the sockets open at start and close at shutdown. Each server has its own transfer ACL (the
+ * reference has one for all three); the limit of concurrent transfers per client counts over all three.
  */
 @ApplicationScoped
 public class DnsListeners {
 
   private final PublisherConfig config;
-  private final TransferAcl acl;
+  private final TransferLimit limit;
   private final ServedZones unsignedReview;
   private final ServedZones signedReview;
   private final ServedZones publication;
@@ -37,23 +39,27 @@ public class DnsListeners {
     this.unsignedReview = new ServedZones(config.maxDiffs(), config.maxDiffsSize());
     this.signedReview = new ServedZones(config.maxDiffs(), config.maxDiffsSize());
     this.publication = new ServedZones(config.maxDiffs(), config.maxDiffsSize());
-    this.acl = TransferAcl.of(config.provideXfrTo());
+    this.limit = new TransferLimit(config.maxTransfersPerClient());
   }
 
   synchronized void start(@Observes StartupEvent event) {
     try {
       InetAddress address = InetAddress.getByName(config.address());
-      unsignedReviewPort = open("unsigned-review", address, config.unsignedReviewPort(), unsignedReview);
-      signedReviewPort = open("signed-review", address, config.signedReviewPort(), signedReview);
-      publicationPort = open("publication", address, config.publicationPort(), publication);
+      unsignedReviewPort = open("unsigned-review", address, config.unsignedReviewPort(), unsignedReview,
+          config.unsignedReviewProvideXfrTo());
+      signedReviewPort = open("signed-review", address, config.signedReviewPort(), signedReview,
+          config.signedReviewProvideXfrTo());
+      publicationPort = open("publication", address, config.publicationPort(), publication, config.provideXfrTo());
     } catch (IOException e) {
       stop(null);
       throw new UncheckedIOException("cannot open the DNS listeners on " + config.address(), e);
     }
   }
 
-  private int open(String name, InetAddress address, int port, ServedZones zones) throws IOException {
-    DnsServer server = DnsServer.start(name, address, port, new DnsResponder(zones, acl));
+  private int open(String name, InetAddress address, int port, ServedZones zones, List<String> provideXfrTo)
+      throws IOException {
+    DnsServer server = DnsServer.start(name, address, port, new DnsResponder(zones, TransferAcl.of(provideXfrTo),
+        limit));
     servers.add(server);
     return server.port();
   }
