@@ -3,6 +3,7 @@ package dev.cascade.publisher.api;
 import dev.cascade.publisher.dns.DnsListeners;
 import dev.cascade.publisher.dns.Notifier;
 import dev.cascade.publisher.domain.PublicationFailures;
+import dev.cascade.publisher.domain.SecondaryFetches;
 import dev.cascade.publisher.domain.ServedZones;
 import dev.cascade.publisher.domain.ZoneSnapshot;
 import jakarta.ws.rs.GET;
@@ -14,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Read-only view of what each DNS server serves, of the last failure per zone and of the latest NOTIFY of each zone
- * to each secondary (for operators and tests).
+ * Read-only view of what each DNS server serves, of the last failure per zone, of the latest NOTIFY of each zone
+ * to each secondary, and of what each secondary fetched (for operators and tests).
  */
 @Path("/zones")
 @Produces(MediaType.APPLICATION_JSON)
@@ -39,13 +40,15 @@ public class ServedZonesResource {
    * @param publication versions on the publication server
    * @param failures the last failure per zone
    * @param notifies the latest NOTIFY of each published zone to each {@code send-notify-to} secondary
+   * @param secondaries what each secondary has of each published zone, as its queries show it
    */
   public record View(
       List<Served> unsignedReview,
       List<Served> signedReview,
       List<Served> publication,
       Map<String, PublicationFailures.Failure> failures,
-      List<Notifier.Outcome> notifies) {}
+      List<Notifier.Outcome> notifies,
+      List<SecondaryFetches.Fetch> secondaries) {}
 
   private final DnsListeners listeners;
   private final PublicationFailures failures;
@@ -64,7 +67,8 @@ public class ServedZonesResource {
         served(listeners.signedReview()),
         served(listeners.publication()),
         failures.all(),
-        notifier.outcomes());
+        notifier.outcomes(),
+        listeners.secondaries().all());
   }
 
   private static List<Served> served(ServedZones zones) {

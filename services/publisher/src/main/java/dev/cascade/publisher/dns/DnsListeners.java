@@ -2,6 +2,7 @@ package dev.cascade.publisher.dns;
 
 import dev.cascade.publisher.config.PublisherConfig;
 import dev.cascade.publisher.domain.DnsResponder;
+import dev.cascade.publisher.domain.SecondaryFetches;
 import dev.cascade.publisher.domain.ServedZones;
 import dev.cascade.publisher.domain.TransferAcl;
 import dev.cascade.publisher.domain.TransferLimit;
@@ -12,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +28,8 @@ public class DnsListeners {
 
   private final PublisherConfig config;
   private final TransferLimit limit;
+  private final SecondaryFetches secondaries;
+  private final Clock clock;
   private final ServedZones unsignedReview;
   private final ServedZones signedReview;
   private final ServedZones publication;
@@ -34,8 +38,10 @@ public class DnsListeners {
   private volatile int signedReviewPort;
   private volatile int publicationPort;
 
-  public DnsListeners(PublisherConfig config) {
+  public DnsListeners(PublisherConfig config, Clock clock) {
     this.config = config;
+    this.clock = clock;
+    this.secondaries = new SecondaryFetches(clock);
     this.unsignedReview = new ServedZones(config.maxDiffs(), config.maxDiffsSize());
     this.signedReview = new ServedZones(config.maxDiffs(), config.maxDiffsSize());
     this.publication = new ServedZones(config.maxDiffs(), config.maxDiffsSize());
@@ -45,21 +51,23 @@ public class DnsListeners {
   synchronized void start(@Observes StartupEvent event) {
     try {
       InetAddress address = InetAddress.getByName(config.address());
+      // What review tooling fetched is of no interest to anyone; what secondaries fetched is.
       unsignedReviewPort = open("unsigned-review", address, config.unsignedReviewPort(), unsignedReview,
-          config.unsignedReviewProvideXfrTo());
+          config.unsignedReviewProvideXfrTo(), new SecondaryFetches(clock));
       signedReviewPort = open("signed-review", address, config.signedReviewPort(), signedReview,
-          config.signedReviewProvideXfrTo());
-      publicationPort = open("publication", address, config.publicationPort(), publication, config.provideXfrTo());
+          config.signedReviewProvideXfrTo(), new SecondaryFetches(clock));
+      publicationPort = open("publication", address, config.publicationPort(), publication, config.provideXfrTo(),
+          secondaries);
     } catch (IOException e) {
       stop(null);
       throw new UncheckedIOException("cannot open the DNS listeners on " + config.address(), e);
     }
   }
 
-  private int open(String name, InetAddress address, int port, ServedZones zones, List<String> provideXfrTo)
-      throws IOException {
+  private int open(String name, InetAddress address, int port, ServedZones zones, List<String> provideXfrTo,
+      SecondaryFetches fetches) throws IOException {
     DnsServer server = DnsServer.start(name, address, port, new DnsResponder(zones, TransferAcl.of(provideXfrTo),
-        limit));
+        limit, fetches));
     servers.add(server);
     return server.port();
   }
@@ -82,6 +90,11 @@ public class DnsListeners {
   /** Zones served on the publication port: the approved, published version of each zone. */
   public ServedZones publication() {
     return publication;
+  }
+
+  /** What each secondary has of each published zone, as its queries to the publication server show it. */
+  public SecondaryFetches secondaries() {
+    return secondaries;
   }
 
   /** Bound port of the unsigned-review server (differs from the configured one when that is 0). */

@@ -55,15 +55,18 @@ public final class DnsResponder {
   private final ServedZones zones;
   private final TransferAcl acl;
   private final TransferLimit limit;
+  private final SecondaryFetches fetches;
 
   /**
    * @param acl who may transfer the zones of this server
    * @param limit how many transfers one client may run at once (shared by the servers of one publisher)
+   * @param fetches where the queries of the clients the ACL allows are noted
    */
-  public DnsResponder(ServedZones zones, TransferAcl acl, TransferLimit limit) {
+  public DnsResponder(ServedZones zones, TransferAcl acl, TransferLimit limit, SecondaryFetches fetches) {
     this.zones = zones;
     this.acl = acl;
     this.limit = limit;
+    this.fetches = fetches;
   }
 
   /**
@@ -105,10 +108,14 @@ public final class DnsResponder {
       return transfer(query, question, client, transport, sink);
     }
     if (qtype == Type.SOA) {
-      return zones
-          .get(question.getName())
-          .map(zone -> single(answer(query, zone.soa()), query, transport))
-          .orElseGet(() -> single(error(query, Rcode.REFUSED), query, transport));
+      Optional<ZoneSnapshot> zone = zones.get(question.getName());
+      if (zone.isEmpty()) {
+        return single(error(query, Rcode.REFUSED), query, transport);
+      }
+      if (acl.allows(client)) {
+        fetches.queried(zone.get().origin(), client);
+      }
+      return single(answer(query, zone.get().soa()), query, transport);
     }
     return single(error(query, Rcode.REFUSED), query, transport);
   }
@@ -129,6 +136,9 @@ public final class DnsResponder {
           || (clientSerial.isPresent() && Serial.compare(clientSerial.getAsLong(), zone.serial()) >= 0)) {
         // RFC 1995 §2: an IXFR over UDP that does not fit gets the current SOA only, and the client retries over TCP;
         // RFC 1995 §4: a client at or past our serial also gets just the current SOA.
+        if (clientSerial.isPresent()) {
+          fetches.holds(zone.origin(), client, clientSerial.getAsLong(), "IXFR");
+        }
         return single(answer(query, zone.soa()), query, transport);
       }
     }
@@ -144,6 +154,9 @@ public final class DnsResponder {
       } else {
         axfr(query, zone, sink);
       }
+      // Sent whole: the secondary has what it asked for. Written to the socket is not applied, but a secondary that
+      // fails to apply it asks again, and its next query tells.
+      fetches.holds(zone.origin(), client, zone.serial(), Type.string(question.getType()));
     } finally {
       limit.end(client);
     }

@@ -155,6 +155,7 @@ public class PublicationService {
               listeners.unsignedReview().remove(origin);
               listeners.signedReview().remove(origin);
               listeners.publication().remove(origin);
+              listeners.secondaries().forget(origin);
             });
     store.forgetZone(zone);
     failures.forget(zone);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.publisher.domain.DnsResponder;
+import dev.cascade.publisher.domain.SecondaryFetches;
 import dev.cascade.publisher.domain.ServedZones;
 import dev.cascade.publisher.domain.TestRecords;
 import dev.cascade.publisher.domain.TransferAcl;
@@ -17,6 +18,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,7 +55,8 @@ class DnsServerTest {
   @BeforeEach
   void start() throws Exception {
     zones.install(served);
-    server = DnsServer.start("test", LOOPBACK, 0, new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.1", "::1")), new TransferLimit(10)));
+    server = DnsServer.start("test", LOOPBACK, 0, new DnsResponder(zones,
+        TransferAcl.of(List.of("127.0.0.1", "::1")), new TransferLimit(10), new SecondaryFetches(Clock.systemUTC())));
   }
 
   @AfterEach
@@ -119,7 +122,8 @@ class DnsServerTest {
   @Test
   void refusesTransfersToClientsOutsideTheAcl() throws Exception {
     server.close();
-    server = DnsServer.start("test", LOOPBACK, 0, new DnsResponder(zones, TransferAcl.of(List.of("192.0.2.1")), new TransferLimit(10)));
+    server = DnsServer.start("test", LOOPBACK, 0, new DnsResponder(zones,
+        TransferAcl.of(List.of("192.0.2.1")), new TransferLimit(10), new SecondaryFetches(Clock.systemUTC())));
     ZoneTransferIn xfr = ZoneTransferIn.newAXFR(ZONE, LOOPBACK.getHostAddress(), server.port(), null);
 
     ZoneTransferException e = assertThrows(ZoneTransferException.class, xfr::run);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.publisher.domain.DnsResponder;
 import dev.cascade.publisher.domain.NotifyTarget;
+import dev.cascade.publisher.domain.SecondaryFetches;
 import dev.cascade.publisher.domain.ServedZones;
 import dev.cascade.publisher.domain.TestRecords;
 import dev.cascade.publisher.domain.TransferAcl;
@@ -51,6 +52,7 @@ class KnotSecondaryInteropTest {
   @TempDir Path dir;
 
   private final ServedZones zones = new ServedZones(5, 20);
+  private final SecondaryFetches secondaries = new SecondaryFetches(Clock.systemUTC());
   private DnsServer primary;
   private Notifier notifier;
   private Process knotd;
@@ -59,7 +61,8 @@ class KnotSecondaryInteropTest {
   @BeforeEach
   void start() throws Exception {
     zones.install(TestRecords.snapshot(ZONE, "v1", 2026120301, 600));
-    primary = DnsServer.start("primary", LOOPBACK, 0, new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.1")), new TransferLimit(10)));
+    primary = DnsServer.start("primary", LOOPBACK, 0,
+        new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.1")), new TransferLimit(10), secondaries));
     knotPort = freePort();
     // knotd keeps the changes it applies in a journal under the database storage, which it does not create itself.
     Files.createDirectories(dir.resolve("db"));
@@ -132,6 +135,11 @@ class KnotSecondaryInteropTest {
     // The transfer is logged before knotd switches to the new version; the refresh line says it has.
     awaitLog("zone updated", "-> 2026120302");
     assertFalse(log().contains("fallback to AXFR"), log());
+    // Before this test's own AXFRs below, which come from the same address.
+    SecondaryFetches.Fetch knot = secondaries.all().get(0);
+    assertEquals("127.0.0.1", knot.client());
+    assertEquals(2026120302L, knot.serial(), "the serial knotd took by IXFR");
+    assertEquals("IXFR", knot.lastQuery());
     Set<Record> served = new HashSet<>(axfr(knotPort));
     assertTrue(served.equals(new HashSet<>(v2)), "knotd serves what Cascade serves:\n" + log());
     assertTrue(served.equals(new HashSet<>(axfr(primary.port()))), "knotd serves Cascade's AXFR");

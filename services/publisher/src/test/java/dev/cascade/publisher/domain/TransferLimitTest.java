@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,7 +29,8 @@ class TransferLimitTest {
   void aClientAtItsLimitIsRefusedUntilATransferEnds() throws Exception {
     ServedZones zones = new ServedZones(5, 20);
     zones.install(TestRecords.snapshot("example.test.", "v1", 2026120701, 20));
-    DnsResponder responder = new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.0/8")), new TransferLimit(1));
+    DnsResponder responder = new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.0/8")), new TransferLimit(1),
+        new SecondaryFetches(Clock.systemUTC()));
     CountDownLatch inTransfer = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     List<Message> first = new ArrayList<>();
