@@ -84,18 +84,39 @@ strategy:
     maxUnavailable: 0
 {{- end }}
 
+{{/*
+Pod Security Standards "restricted" (kubernetes.io/docs/concepts/security/pod-security-standards): not root, the
+runtime's default seccomp profile; in each container no privilege escalation, no capabilities, and a read-only root
+file system (what a container writes goes to its /tmp emptyDir). 185 is the user of the Quarkus images; "runAsUser"
+is the user of another image (the topic Job's Kafka image).
+*/}}
 {{- define "cascade.podSecurityContext" -}}
 securityContext:
   runAsNonRoot: true
-  runAsUser: 185
+  runAsUser: {{ .runAsUser | default 185 }}
   runAsGroup: 0
+  seccompProfile:
+    type: RuntimeDefault
 {{- end }}
 
 {{- define "cascade.containerSecurityContext" -}}
 securityContext:
   allowPrivilegeEscalation: false
+  readOnlyRootFilesystem: true
   capabilities:
     drop: [ALL]
+{{- end }}
+
+{{/* The writable /tmp of a container with a read-only root file system: its mount, and its volume. */}}
+{{- define "cascade.tmpMount" -}}
+volumeMounts:
+  - name: tmp
+    mountPath: /tmp
+{{- end }}
+{{- define "cascade.tmpVolume" -}}
+volumes:
+  - name: tmp
+    emptyDir: {}
 {{- end }}
 
 {{/*

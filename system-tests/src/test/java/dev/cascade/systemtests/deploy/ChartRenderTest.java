@@ -150,6 +150,87 @@ class ChartRenderTest {
         .path("spec").path("replicas").asInt());
   }
 
+  /**
+   * Pod Security Standards "restricted" for every pod: the services' as Helm renders them, the deploy-step Jobs' (hooks,
+   * which this rendering leaves out) in the plain manifests, whose templates use the same helpers.
+   */
+  @Test
+  void everyPodMeetsTheRestrictedPodSecurityStandard() throws IOException {
+    Map<String, JsonNode> pods = new TreeMap<>();
+    Map<String, JsonNode> objects = byKindAndName(render(Map.of()));
+    SERVICES.forEach(name -> pods.put(name, workload(objects, name).path("spec").path("template").path("spec")));
+    for (String job : List.of("job-topics", "job-registry-rules", "job-db-roles")) {
+      String manifest = Files.readString(ROOT.resolve("deploy/k8s/manifests/" + job + ".yaml"));
+      byKindAndName(manifest).values().forEach(o -> pods.put(job, o.path("spec").path("template").path("spec")));
+      String template = Files.readString(CHART.resolve("templates/" + job + ".yaml"));
+      for (String part : List.of("cascade.podSecurityContext", "cascade.containerSecurityContext", "cascade.tmpMount",
+          "cascade.tmpVolume", ".Values.jobs.resources")) {
+        assertTrue(template.contains(part), job + " template uses " + part);
+      }
+    }
+    assertEquals(8, pods.size());
+
+    pods.forEach((name, pod) -> {
+      JsonNode security = pod.path("securityContext");
+      assertTrue(security.path("runAsNonRoot").asBoolean(), name);
+      assertEquals("RuntimeDefault", security.path("seccompProfile").path("type").asText(), name);
+      assertEquals(1, pod.path("volumes").findValues("emptyDir").size(), name + " has a /tmp emptyDir");
+      for (JsonNode container : pod.path("containers")) {
+        JsonNode own = container.path("securityContext");
+        assertEquals("false", own.path("allowPrivilegeEscalation").asText(), name);
+        assertTrue(own.path("readOnlyRootFilesystem").asBoolean(), name);
+        assertEquals("ALL", own.path("capabilities").path("drop").path(0).asText(), name);
+        assertTrue(container.path("resources").path("requests").has("memory"), name);
+        assertTrue(container.path("resources").path("limits").has("memory"), name);
+        assertTrue(container.path("volumeMounts").findValuesAsText("mountPath").contains("/tmp"), name);
+      }
+    });
+  }
+
+  /**
+   * Each service lets in its HTTP port from its namespace only, and the publisher its publication port from the
+   * secondaries; with networkPolicy.enabled false there are none.
+   */
+  @Test
+  void eachServiceHasANetworkPolicyForWhatItServes() {
+    Map<String, JsonNode> objects = byKindAndName(render(Map.of()));
+
+    assertEquals(SERVICES.stream().map(name -> "NetworkPolicy/" + name).collect(Collectors.toSet()),
+        kinds(objects, "NetworkPolicy"));
+    for (String name : SERVICES) {
+      JsonNode spec = objects.get("NetworkPolicy/" + name).path("spec");
+      assertEquals(name, spec.path("podSelector").path("matchLabels").path("app").asText());
+      assertEquals("[\"Ingress\"]", spec.path("policyTypes").toString(), name);
+      JsonNode namespace = spec.path("ingress").path(0);
+      assertEquals("{}", namespace.path("from").path(0).path("podSelector").toString(), name);
+      assertEquals("http", namespace.path("ports").path(0).path("port").asText(), name);
+      assertEquals(name.equals("publisher") ? 2 : 1, spec.path("ingress").size(), name);
+    }
+    JsonNode publication = objects.get("NetworkPolicy/publisher").path("spec").path("ingress").path(1);
+    assertEquals("0.0.0.0/0", publication.path("from").path(0).path("ipBlock").path("cidr").asText());
+    assertEquals(Set.of("4542"), publication.path("ports").findValuesAsText("port").stream().collect(Collectors.toSet()));
+    assertTrue(objects.get("NetworkPolicy/publisher").path("spec").path("ingress").path(0).path("ports")
+        .findValuesAsText("port").containsAll(List.of("4540", "4541")));
+
+    assertEquals(Set.of(), kinds(byKindAndName(render(Map.of("networkPolicy.enabled", "false"))), "NetworkPolicy"));
+  }
+
+  /** values.schema.json: a misspelt key or a value of the wrong kind fails at install, naming it. */
+  @Test
+  void valuesTheSchemaRefusesFailTheRendering() {
+    for (Map.Entry<String, String> wrong : Map.of(
+        "services.signer.replicas", "two",
+        "publisher.maxTransfersPerClient", "0",
+        "networkPolicy.enabeld", "true",
+        "image.pullPolicy", "Sometimes",
+        "publisher.provideXfrTo", "ns1.example.org").entrySet()) {
+      Exception refused = assertThrows(Exception.class, () -> render(Map.of(wrong.getKey(), wrong.getValue())),
+          wrong.toString());
+      String last = wrong.getKey().substring(wrong.getKey().lastIndexOf('.') + 1);
+      assertTrue(refused.getMessage().contains(last), wrong + ": " + refused.getMessage());
+    }
+  }
+
   @Test
   void unknownAntiAffinityModeIsRefused() {
     Exception refused = assertThrows(Exception.class, () -> render(Map.of("ha.antiAffinity", "sometimes")));
