@@ -130,14 +130,14 @@ public final class RollDriver {
 
   /**
    * Starts a roll of {@code variant} now, as an operator's {@code start-roll} asks, whatever the keys' validity and
-   * {@code auto-start}: a KSK or ZSK roll brings in one key of its role and rolls as the policy's {@code ksk|zsk.roll-type}
-   * says; a CSK or algorithm roll brings in the policy's key set (one CSK, or a KSK and a ZSK: a CSK roll thus also
-   * converts between the two, as the policy's {@code use-csk} says) in the policy's algorithm. No key is made when a
-   * roll in progress is in the way.
+   * {@code auto-start}: a KSK or ZSK roll brings in one key of its role and rolls as the policy's {@code
+   * ksk|zsk.roll-type} says; a CSK or algorithm roll brings in the policy's key set (one CSK, or a KSK and a ZSK: a CSK
+   * roll thus also converts between the two, as the policy's {@code use-csk} says) in the policy's algorithm. No key is
+   * made when a roll in progress is in the way.
    *
    * @param tagsInUse key tags of every key the zone has or had: a new key takes none of them
-   * @throws RollStepException if the state machine refuses the start (another roll in the way, a KSK or ZSK roll
-   *     while the policy names another algorithm, an algorithm roll to the zone's own algorithm)
+   * @throws RollStepException if the state machine refuses the start (another roll in the way, a KSK or ZSK roll while
+   *     the policy names another algorithm, an algorithm roll to the zone's own algorithm)
    */
   public Outcome start(Name zone, KeySetState state, KeyPolicy policy, Variant variant, Set<Integer> tagsInUse)
       throws RollStepException {
@@ -156,7 +156,7 @@ public final class RollDriver {
     return start(zone, state, policy, type, roles, tagsInUse, clock.instant().truncatedTo(ChronoUnit.MILLIS));
   }
 
-  /** Makes a key of each of {@code roles}, with tags no key of the zone has or had, and starts {@code type} with them. */
+  /** Makes a key of each of {@code roles}, with tags no key of the zone has or had, and starts {@code type}. */
   private Outcome start(Name zone, KeySetState state, KeyPolicy policy, RollType type, List<SigningRole> roles,
       Set<Integer> tagsInUse, Instant now) throws RollStepException {
     Set<Integer> taken = new HashSet<>(tagsInUse);

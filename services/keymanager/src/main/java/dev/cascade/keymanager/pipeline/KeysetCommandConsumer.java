@@ -34,24 +34,24 @@ import org.xbill.DNS.TextParseException;
 
 /**
  * Applies the operator's keyset commands ({@code cascade keyset <zone> ...}, KeysetCommandGiven): a roll step, taken
- * with dnssec-core's state machine ({@code start-roll} generating the new keys as the automation does,
- * {@link RollDriver#start}), or a key's removal ({@link KeySetState#remove}). The new key set is announced with the
- * command's eventId as cause and recorded by {@link KeySetSteps}, as the roll timer's steps are.
+ * with dnssec-core's state machine ({@code start-roll} generating the new keys as the automation does, {@link
+ * RollDriver#start}), or a key's removal ({@link KeySetState#remove}). The new key set is announced with the command's
+ * eventId as cause and recorded by {@link KeySetSteps}, as the roll timer's steps are.
  *
  * <p>Exactly once, as the registry events are ({@link ZoneRegistryConsumer}): the announcement goes out in a
  * transaction fenced by the consumer group membership the command was consumed under, and recording it marks the
- * command processed, since the cause is the command's own eventId; a command delivered again is skipped, and one
- * whose announcement a crash left unrecorded is recorded by {@link KeySetRestore} before any command is handled. The
- * topic is co-partitioned with the registry and read in the same consumer group with the RangeAssignor, so the
- * instance that holds a zone's registry partition, and runs its roll timer, also takes its commands, under the same
- * {@link KeySetLock}.
+ * command processed, since the cause is the command's own eventId; a command delivered again is skipped, and one whose
+ * announcement a crash left unrecorded is recorded by {@link KeySetRestore} before any command is handled. The topic is
+ * co-partitioned with the registry and read in the same consumer group with the RangeAssignor, so the instance that
+ * holds a zone's registry partition, and runs its roll timer, also takes its commands, under the same {@link
+ * KeySetLock}.
  *
  * <p>The gateway checks a command against the key set it last saw, so a refusal here means the key set moved on in
  * between (the automation took a step, or another command came first). The refusal is set aside at once on the
- * keymanager's dead-letter topic with the state machine's message as reason ({@link EventRefusedException}): the gateway
- * shows it in the zone's history and status, next to the command, and nothing else changes. A dead letter, not a fact
- * of its own, because it is the pipeline's one way to say "this event was not applied, and why", which the gateway
- * already projects for every service; a wrong step never halts the zone (the reference's #579).
+ * keymanager's dead-letter topic with the state machine's message as reason ({@link EventRefusedException}): the
+ * gateway shows it in the zone's history and status, next to the command, and nothing else changes. A dead letter, not
+ * a fact of its own, because it is the pipeline's one way to say "this event was not applied, and why", which the
+ * gateway already projects for every service; a wrong step never halts the zone (the reference's #579).
  */
 @ApplicationScoped
 public class KeysetCommandConsumer {

@@ -28,17 +28,17 @@ import org.xbill.DNS.TextParseException;
  * Takes the key-roll steps that are due, every {@code cascade.keymanager.roll-check-interval}, for the zones this
  * instance holds ({@link HeldZones}: the tables are shared by every replica), and once more when it gains partitions.
  * Per zone, the {@link RollDriver} decides on at most one step; the new key set is announced as KeySetChanged, in a
- * transaction of its own fenced by the producer epoch (there is no consumed event to fence it by, see
- * {@code FactTransactions}), and recorded only after the announcement was committed ({@link KeySetSteps}): a crash in
- * between leaves an announcement that {@link KeySetRestore} records at the next start; a key generated for a roll that
- * was never announced is lost with nothing pointing at it. The announcement's cause is {@code roll/<uuid>}.
+ * transaction of its own fenced by the producer epoch (there is no consumed event to fence it by, see {@code
+ * FactTransactions}), and recorded only after the announcement was committed ({@link KeySetSteps}): a crash in between
+ * leaves an announcement that {@link KeySetRestore} records at the next start; a key generated for a roll that was
+ * never announced is lost with nothing pointing at it. The announcement's cause is {@code roll/<uuid>}.
  *
  * <p>A key past its validity whose roll does not start by itself is logged as a WARN at every check (issue 14: a key
  * past its validity never goes on signing silently), and shown by {@code GET /keys/{zone}}.
  *
- * <p>Registry events, keyset commands and this timer change key sets under one lock ({@link KeySetLock}), so a roll step never
- * announces the keys of a zone that a ZoneRemoved has just retired. The check runs on a {@link HeldZonesTimer}, as the
- * signer's refresh does: one thread, never two checks at once.
+ * <p>Registry events, keyset commands and this timer change key sets under one lock ({@link KeySetLock}), so a roll
+ * step never announces the keys of a zone that a ZoneRemoved has just retired. The check runs on a {@link
+ * HeldZonesTimer}, as the signer's refresh does: one thread, never two checks at once.
  */
 @ApplicationScoped
 public class RollTimer {

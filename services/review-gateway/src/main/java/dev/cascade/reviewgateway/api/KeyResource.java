@@ -19,11 +19,11 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 
 /**
- * The operator's keyset commands ({@code cascade keyset <zone> ...}), at the reference's paths ({@code /key/{zone}/roll},
- * {@code /remove}, {@code /get}, cascade-reference.md §3.2) in this API's style: JSON, GET for what only reads. A
- * command is checked against the zone's key set as last announced ({@link KeysetCommands}, dnssec-core's state
- * machine): refused at once with the state machine's message (409), or for bad input (400); otherwise it becomes a
- * KeysetCommandGiven for the key manager, and the answer says it was accepted. Whether the key manager applied it
+ * The operator's keyset commands ({@code cascade keyset <zone> ...}), at the reference's paths ({@code
+ * /key/{zone}/roll}, {@code /remove}, {@code /get}, cascade-reference.md §3.2) in this API's style: JSON, GET for what
+ * only reads. A command is checked against the zone's key set as last announced ({@link KeysetCommands}, dnssec-core's
+ * state machine): refused at once with the state machine's message (409), or for bad input (400); otherwise it becomes
+ * a KeysetCommandGiven for the key manager, and the answer says it was accepted. Whether the key manager applied it
  * shows in {@code zone history} ("Keyset command '…' succeeded" or "failed with error: …").
  */
 @Path("/key")
@@ -40,7 +40,7 @@ public class KeyResource {
     this.rebuild = rebuild;
   }
 
-  /** {@code POST /key/{zone}/roll}: a roll step, {@code {"variant":"zsk","step":"propagation1-complete","ttl":"1h"}}. */
+  /** {@code POST /key/{zone}/roll}: a step, {@code {"variant":"zsk","step":"propagation1-complete","ttl":"1h"}}. */
   @POST
   @Path("/{zone}/roll")
   @Consumes(MediaType.APPLICATION_JSON)
@@ -58,7 +58,7 @@ public class KeyResource {
     });
   }
 
-  /** {@code POST /key/{zone}/remove}: {@code {"key":"db:keymanager/…" or a key tag, "force":false, "continue":false}}. */
+  /** {@code POST /key/{zone}/remove}: {@code {"key":"db:keymanager/…" or a tag, "force":false, "continue":false}}. */
   @POST
   @Path("/{zone}/remove")
   @Consumes(MediaType.APPLICATION_JSON)
@@ -82,7 +82,8 @@ public class KeyResource {
   public Uni<Views.RecordsView> records(@PathParam("zone") String name, @PathParam("type") String typeWord) {
     String zone = zoneName(name);
     KeysetCommands.ParentRecord type = KeysetCommands.parentRecord(typeWord)
-        .orElseThrow(() -> ApiException.badRequest("unknown record type '" + typeWord + "': expected ds, dnskey or cds"));
+        .orElseThrow(() -> ApiException.badRequest(
+            "unknown record type '" + typeWord + "': expected ds, dnskey or cds"));
     return existing(zone).map(state -> {
       if (state.keys.isEmpty()) {
         throw ApiException.conflict("zone " + zone + " has no keys yet");

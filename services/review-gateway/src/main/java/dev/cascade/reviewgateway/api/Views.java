@@ -117,7 +117,7 @@ public final class Views {
   /** {@code POST /key/{zone}/roll}; {@code ttl} only for {@code propagationN-complete}: seconds or a duration. */
   public record RollStepRequest(String variant, String step, String ttl) {}
 
-  /** {@code POST /key/{zone}/remove}: the key by reference or unique key tag; {@code continue} is {@code --continue}. */
+  /** {@code POST /key/{zone}/remove}: the key by reference or unique tag; {@code continue} is {@code --continue}. */
   public record KeyRemovalRequest(
       String key, boolean force, @JsonProperty("continue") boolean continueRoll) {}
 

@@ -21,13 +21,13 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
 /**
- * The operator's keyset commands ({@code cascade keyset <zone> ...}) against a zone's key set as the gateway last saw it
- * (KeySetChanged, {@link ZoneState#keys} and {@link ZoneState#rolls}): each is checked with dnssec-core's state machine
- * before it goes to the key manager, so a step out of order is refused at once with the state machine's own words. The
- * key manager checks again when it applies the command: the key set may have moved on in between.
+ * The operator's keyset commands ({@code cascade keyset <zone> ...}) against a zone's key set as the gateway last saw
+ * it (KeySetChanged, {@link ZoneState#keys} and {@link ZoneState#rolls}): each is checked with dnssec-core's state
+ * machine before it goes to the key manager, so a step out of order is refused at once with the state machine's own
+ * words. The key manager checks again when it applies the command: the key set may have moved on in between.
  *
- * <p>Bad input throws {@link IllegalArgumentException} (HTTP 400); a command the key set does not allow throws
- * {@link RollStepException} (HTTP 409).
+ * <p>Bad input throws {@link IllegalArgumentException} (HTTP 400); a command the key set does not allow throws {@link
+ * RollStepException} (HTTP 409).
  */
 public final class KeysetCommands {
 

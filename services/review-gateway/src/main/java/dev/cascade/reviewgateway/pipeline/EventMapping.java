@@ -129,10 +129,11 @@ final class EventMapping {
     return new Incoming(zone, m.getEventId(), m.getOccurredAt(), fact);
   }
 
-  /** A keyset command as the operator gave it: {@code zsk propagation1-complete 3600}, {@code remove-key --force …}. */
+  /** A keyset command as the operator gave it: {@code zsk propagation1-complete 3600}, {@code remove-key --force x}. */
   static String wording(KeysetCommandGiven command) {
     if (command.getFact() instanceof KeyRollStepRequested step) {
-      return step.getVariant() + " " + step.getStep() + (step.getTtlSeconds() == null ? "" : " " + step.getTtlSeconds());
+      return step.getVariant() + " " + step.getStep()
+          + (step.getTtlSeconds() == null ? "" : " " + step.getTtlSeconds());
     }
     KeyRemovalRequested removal = (KeyRemovalRequested) command.getFact();
     return "remove-key" + (removal.getForce() ? " --force" : "") + (removal.getContinueRoll() ? " --continue" : "")

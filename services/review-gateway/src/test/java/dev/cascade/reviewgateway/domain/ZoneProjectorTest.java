@@ -297,7 +297,8 @@ class ZoneProjectorTest {
         "PROPAGATION", T0, 0);
     ZoneProjector.Outcome keys = apply(s, new ZoneFact.KeysChanged(3600, List.of(
         new ZoneState.KeyInfo(61464, "ZSK", 13, 256, "db:keymanager/b", T0, null, signing, null),
-        new ZoneState.KeyInfo(11111, "ZSK", 13, 256, "db:keymanager/c", T0, null, prePublished, null)), List.of(roll), null));
+        new ZoneState.KeyInfo(11111, "ZSK", 13, 256, "db:keymanager/c", T0, null, prePublished, null)),
+        List.of(roll), null));
     assertEquals(List.of(roll), keys.state().rolls);
     assertEquals(List.of("Keys changed: ZSK tagged 61464, ZSK tagged 11111; zsk roll, next step propagation1-complete"
         + " <ttl>"), events(keys));
@@ -312,7 +313,8 @@ class ZoneProjectorTest {
     assertEquals("Wait until the caches have expired, at " + T0.plusSeconds(3600) + "; then cache-expired1",
         expiring.waitingFor(T0.plusSeconds(60)));
     ZoneState done = apply(keys.state(), new ZoneFact.KeysChanged(3600, List.of(
-        new ZoneState.KeyInfo(11111, "ZSK", 13, 256, "db:keymanager/c", T0, null, signing, null)), List.of(), null)).state();
+        new ZoneState.KeyInfo(11111, "ZSK", 13, 256, "db:keymanager/c", T0, null, signing, null)), List.of(), null))
+        .state();
     assertTrue(done.rolls.isEmpty(), "a roll no longer announced is over");
   }
 
