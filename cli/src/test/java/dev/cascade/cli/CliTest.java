@@ -202,4 +202,80 @@ class CliTest {
     assertEquals("default\nreview\n", out.toString());
     assertEquals("WARNING: /p/bad.toml: unknown key x\n", err.toString());
   }
+
+  @Test
+  void keysetRollStepSendsTheStepAndItsTtlAndSaysWhereTheOutcomeShows() throws Exception {
+    answers.put("POST /key/example.com./roll", Map.entry(200, "{\"name\":\"example.com.\",\"status\":"
+        + "\"Keyset command 'ksk propagation2-complete 7200' accepted for example.com.\"}"));
+    assertEquals(0, run("keyset", "example.com.", "ksk", "propagation2-complete", "2h"), err.toString());
+    assertEquals("Keyset command 'ksk propagation2-complete 7200' accepted for example.com.\n"
+        + "The key manager applies it; 'cascade zone history example.com.' shows the outcome.\n", out.toString());
+    JsonNode body = new ObjectMapper().readTree(requests.get(0).substring("POST /key/example.com./roll ".length()));
+    assertEquals("ksk", body.get("variant").asText());
+    assertEquals("propagation2-complete", body.get("step").asText());
+    assertEquals("2h", body.get("ttl").asText());
+  }
+
+  @Test
+  void aRefusedKeysetStepIsAnErrorWithTheStateMachinesReason() {
+    answers.put("POST /key/example.com./roll",
+        Map.entry(409, "{\"error\":\"the zsk roll waits for propagation1-complete <ttl>, not roll-done\"}"));
+    assertEquals(1, run("keyset", "example.com.", "zsk", "roll-done"));
+    assertEquals("ERROR: the zsk roll waits for propagation1-complete <ttl>, not roll-done\n", err.toString());
+    assertEquals("", out.toString());
+    assertEquals(1, run("keyset", "example.com.", "zsk", "roll-done", "--force"));
+    assertTrue(err.toString().endsWith("ERROR: --force and --continue belong to remove-key\n"), err.toString());
+    assertEquals(1, run("keyset", "example.com.", "dsk", "roll-done"));
+    assertTrue(err.toString().contains("unknown keyset action 'dsk'"), err.toString());
+  }
+
+  @Test
+  void keysetGetPrintsTheRecordsAndRemoveKeySendsItsFlags() throws Exception {
+    String ds = "; the ksk roll waits for this DS RRset at the parent (propagation2-complete <ttl> once it is there)\n"
+        + "example.com.\t\t3600\tIN\tDS\t2371 13 2 ABCDEF\n";
+    answers.put("GET /key/example.com./ds", Map.entry(200, new ObjectMapper().writeValueAsString(
+        Map.of("zone", "example.com.", "type", "DS", "records", ds))));
+    answers.put("POST /key/example.com./remove", Map.entry(200, "{\"name\":\"example.com.\",\"status\":"
+        + "\"Keyset command 'remove-key db:keymanager/a' accepted for example.com.\"}"));
+    assertEquals(0, run("keyset", "example.com.", "get", "DS"), err.toString());
+    assertEquals(ds, out.toString());
+    assertEquals(0, run("keyset", "example.com.", "remove-key", "--force", "2371"), err.toString());
+    JsonNode body = new ObjectMapper().readTree(requests.get(1).substring("POST /key/example.com./remove ".length()));
+    assertEquals("2371", body.get("key").asText());
+    assertTrue(body.get("force").asBoolean());
+    assertTrue(!body.get("continue").asBoolean());
+  }
+
+  @Test
+  void statusKeysListsTheFirstToExpireThenEveryZonesKeys() {
+    answers.put("GET /status/keys", Map.entry(200, """
+        {"zones":[{"zone":"example.com.","keys":[
+          {"reference":"db:keymanager/a","keyTag":2371,"role":"KSK","algorithm":13,
+           "uses":["published","signs-keys","at-parent"],"roll":null,"expiresAt":"2027-11-28T03:00:00Z"},
+          {"reference":"db:keymanager/b","keyTag":61464,"role":"ZSK","algorithm":13,"uses":["published","signs-zone"],
+           "roll":"old key of the zsk roll, next step propagation1-complete <ttl>","expiresAt":"2026-11-28T01:00:00Z"},
+          {"reference":"db:keymanager/c","keyTag":11111,"role":"ZSK","algorithm":13,"uses":["published"],
+           "roll":"new key of the zsk roll, next step propagation1-complete <ttl>","expiresAt":"2026-12-28T05:30:00Z"}
+        ]}]}"""));
+    assertEquals(0, run("status", "keys"), err.toString());
+    assertEquals("""
+        First to expire (max 5):
+          Zone                           Key              Time left
+          example.com.                   ZSK 61464        EXPIRED
+          example.com.                   ZSK 11111        30d 2h
+          example.com.                   KSK 2371         365d 0h
+
+        Keys per zone:
+          example.com.
+            KSK 2371 algorithm 13: published, signs-keys, at-parent; expires 2027-11-28T03:00:00Z (365d 0h)
+              db:keymanager/a
+            ZSK 61464 algorithm 13: published, signs-zone; expires 2026-11-28T01:00:00Z (EXPIRED); old key of the zsk \
+        roll, next step propagation1-complete <ttl>
+              db:keymanager/b
+            ZSK 11111 algorithm 13: published; expires 2026-12-28T05:30:00Z (30d 2h); new key of the zsk roll, next \
+        step propagation1-complete <ttl>
+              db:keymanager/c
+        """, out.toString());
+    assertEquals(1, run("status", "kees"));
+  }
 }

@@ -22,6 +22,8 @@ public final class Topics {
   public static final String SIGNED_VERSIONS = "cascade.signed-versions.v1";
   public static final String SIGNED_CONTENT = "cascade.signed-content.v1";
   public static final String PUBLISHED_VERSIONS = "cascade.published-versions.v1";
+  /** The operator's keyset commands ({@code KeysetCommandGiven}): review-gateway writes, keymanager applies. */
+  public static final String KEYSET_COMMANDS = "cascade.keyset-commands.v1";
 
   /**
    * How far the loader, the signer and the publisher have got in a long step ({@code StepProgressed}): one topic per
@@ -75,7 +77,8 @@ public final class Topics {
           new Topic(deadLetters("keymanager"), "keymanager", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(deadLetters("signer"), "signer", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(deadLetters("publisher"), "publisher", dev.cascade.events.v1.EventDeadLettered.class),
-          new Topic(deadLetters("review-gateway"), "review-gateway", dev.cascade.events.v1.EventDeadLettered.class));
+          new Topic(deadLetters("review-gateway"), "review-gateway", dev.cascade.events.v1.EventDeadLettered.class),
+          new Topic(KEYSET_COMMANDS, "review-gateway", dev.cascade.events.v1.KeysetCommandGiven.class));
 
   private Topics() {}
 }

@@ -82,13 +82,7 @@ public record KeySetState(List<KeyState> keys, List<KeyRoll> rolls) {
    */
   public KeySetState start(RollType type, List<KeyState> newKeys, Instant now) throws RollStepException {
     String roll = type.variant().word() + " roll";
-    for (KeyRoll running : rolls) {
-      Variant other = running.type().variant();
-      if (other == type.variant() || exclusive(other) || exclusive(type.variant())) {
-        throw new RollStepException("cannot start a " + roll + " while a " + other.word() + " roll is in progress ("
-            + running.nextStep() + " is next)");
-      }
-    }
+    checkStart(type.variant());
     List<KeyState> old = keys.stream().filter(takenOutBy(type.variant())).toList();
     checkNewKeys(type, roll, newKeys, old);
     List<String> newIds = newKeys.stream().map(KeyState::id).toList();
@@ -99,6 +93,76 @@ public record KeySetState(List<KeyState> keys, List<KeyRoll> rolls) {
     List<KeyRoll> running = new ArrayList<>(rolls);
     running.add(started);
     return new KeySetState(change(all, started, type.phase(1).onNew(), type.phase(1).onOld()), running);
+  }
+
+  /**
+   * Checks that a roll of {@code variant} may start now, as far as the rolls in progress go: what {@link #start}
+   * checks before it looks at new keys, for a caller that has none yet (an operator's {@code start-roll}, checked
+   * before the key manager makes the keys).
+   *
+   * @throws RollStepException if a roll of {@code variant} is in progress, or one that must run alone
+   */
+  public void checkStart(Variant variant) throws RollStepException {
+    for (KeyRoll running : rolls) {
+      Variant other = running.type().variant();
+      if (other == variant || exclusive(other) || exclusive(variant)) {
+        throw new RollStepException("cannot start a " + variant.word() + " roll while a " + other.word()
+            + " roll is in progress (" + running.nextStep() + " is next)");
+      }
+    }
+  }
+
+  /**
+   * Takes the key {@code id} out of the key set, as an operator's {@code remove-key} asks.
+   *
+   * <p>A key that still does something in the zone is refused unless {@code force}: removed while published or
+   * signing, it leaves signatures that no DNSKEY validates (RFC 4035 §5.3.1), and removed while its DS is at the
+   * parent, a chain of trust that ends nowhere, which makes the zone bogus if it was the only one (RFC 4035 §5).
+   * A key that a roll in progress takes out is refused unless {@code continueRoll}: the roll then goes on without it.
+   * A key that a roll brings in is always refused: the roll cannot go on without it.
+   *
+   * @throws RollStepException if the key is not in the key set, or the removal is refused as above
+   */
+  public KeySetState remove(String id, boolean force, boolean continueRoll) throws RollStepException {
+    KeyState key = key(id).orElseThrow(() -> new RollStepException("key " + id + " is not in the key set"));
+    for (KeyRoll roll : rolls) {
+      String variant = roll.type().variant().word();
+      if (roll.newKeys().contains(id)) {
+        throw new RollStepException("key " + id + " is the new key of the " + variant + " roll in progress ("
+            + roll.nextStep() + " is next); it cannot be removed");
+      }
+      if (roll.oldKeys().contains(id) && !continueRoll) {
+        throw new RollStepException("key " + id + " is taken out by the " + variant + " roll in progress ("
+            + roll.nextStep() + " is next); --continue removes it now and lets the roll go on without it");
+      }
+    }
+    if (!key.inert() && !force) {
+      throw new RollStepException("key " + id + " is still " + uses(key) + "; --force removes it anyway, at the"
+          + " risk of signatures no DNSKEY validates and a DS that points at no key: the zone can turn bogus");
+    }
+    List<KeyRoll> running = rolls.stream().map(roll -> roll.oldKeys().contains(id)
+        ? new KeyRoll(roll.type(), roll.newKeys(), roll.oldKeys().stream().filter(old -> !old.equals(id)).toList(),
+            roll.phase(), roll.stage(), roll.since(), roll.ttl())
+        : roll).toList();
+    return new KeySetState(keys.stream().filter(other -> other != key).toList(), running);
+  }
+
+  /** What a key in use does, for a refusal: "published, signing the zone and at the parent". */
+  private static String uses(KeyState key) {
+    List<String> uses = new ArrayList<>();
+    if (key.published()) {
+      uses.add("published");
+    }
+    if (key.signsKeys()) {
+      uses.add("signing the DNSKEY RRset");
+    }
+    if (key.signsZone()) {
+      uses.add("signing the zone");
+    }
+    if (key.atParent()) {
+      uses.add("at the parent (DS)");
+    }
+    return String.join(", ", uses);
   }
 
   /**

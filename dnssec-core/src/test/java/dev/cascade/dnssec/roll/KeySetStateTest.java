@@ -262,4 +262,46 @@ class KeySetStateTest {
     assertThrows(IllegalArgumentException.class, () -> RollStep.parse("cache-expired1", 60L));
     assertThrows(IllegalArgumentException.class, () -> RollStep.parse("start-roll", null));
   }
+
+  @Test
+  void aStartIsCheckedAgainstTheRollsInProgressBeforeAnyKeyIsMade() throws Exception {
+    KeySetState zskRolling = KeySetState.of(ResolverCaches.signedZone(false, ECDSAP256SHA256, T0))
+        .start(RollType.ZSK_PRE_PUBLISH, List.of(fresh("zsk-2", SigningRole.ZSK, ECDSAP256SHA256, 2002)), T0);
+
+    zskRolling.checkStart(Variant.KSK);
+    assertEquals("cannot start a zsk roll while a zsk roll is in progress (propagation1-complete <ttl> is next)",
+        assertThrows(RollStepException.class, () -> zskRolling.checkStart(Variant.ZSK)).getMessage());
+    assertThrows(RollStepException.class, () -> zskRolling.checkStart(Variant.ALGORITHM));
+    assertThrows(RollStepException.class, () -> zskRolling.checkStart(Variant.CSK));
+  }
+
+  @Test
+  void aKeyInUseIsRemovedOnlyByForceAndAnInertOneAtOnce() throws Exception {
+    KeySetState keys = KeySetState.of(ResolverCaches.signedZone(false, ECDSAP256SHA256, T0));
+
+    RollStepException inUse = assertThrows(RollStepException.class, () -> keys.remove("ksk-1", false, false));
+    assertEquals("key ksk-1 is still published, signing the DNSKEY RRset, at the parent (DS); --force removes it"
+        + " anyway, at the risk of signatures no DNSKEY validates and a DS that points at no key: the zone can turn"
+        + " bogus", inUse.getMessage());
+    assertEquals(List.of("zsk-1"), keys.remove("ksk-1", true, false).keys().stream().map(KeyState::id).toList());
+    assertEquals("key zsk-9 is not in the key set",
+        assertThrows(RollStepException.class, () -> keys.remove("zsk-9", true, true)).getMessage());
+
+    // A ZSK pre-publish roll past its last phase: the old ZSK is withdrawn and does nothing any longer.
+    KeySetState done = keys
+        .start(RollType.ZSK_PRE_PUBLISH, List.of(fresh("zsk-2", SigningRole.ZSK, ECDSAP256SHA256, 2002)), T0)
+        .apply(Variant.ZSK, new RollStep.PropagationComplete(1, Duration.ZERO), T0)
+        .apply(Variant.ZSK, new RollStep.CacheExpired(1), T0)
+        .apply(Variant.ZSK, new RollStep.PropagationComplete(2, Duration.ZERO), T0)
+        .apply(Variant.ZSK, new RollStep.CacheExpired(2), T0);
+    assertTrue(done.key("zsk-1").orElseThrow().inert());
+    assertTrue(assertThrows(RollStepException.class, () -> done.remove("zsk-1", false, false)).getMessage()
+        .contains("--continue"));
+    KeySetState removed = done.remove("zsk-1", false, true);
+    assertEquals(List.of("ksk-1", "zsk-2"), removed.keys().stream().map(KeyState::id).toList());
+    assertEquals(List.of(), removed.roll(Variant.ZSK).orElseThrow().oldKeys());
+    assertTrue(removed.apply(Variant.ZSK, new RollStep.RollDone(), T0).rolls().isEmpty(), "the roll goes on");
+    assertTrue(assertThrows(RollStepException.class, () -> done.remove("zsk-2", true, true)).getMessage()
+        .contains("is the new key of the zsk roll in progress"));
+  }
 }

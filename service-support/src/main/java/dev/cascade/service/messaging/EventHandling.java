@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  * How every consumer handles a record (issue 9, "nothing is lost on an error"): a handler that fails is run again
  * with backoff ({@link RetryPolicy}); when it still fails, or when the record cannot be decoded at all, the record is
  * set aside ({@link DeadLetters}) and the channel moves on, so one bad event never stops a channel for every other
- * zone and is never dropped silently. Only when not even the dead letter can be written does the record fail, and
+ * zone and is never dropped silently. A handler's {@link EventRefusedException} sets the record aside at once: it
+ * would be refused again. Only when not even the dead letter can be written does the record fail, and
  * with it the channel (the connector's failure strategy {@code fail}: the service turns unready and is restarted,
  * and reads the record again).
  *
@@ -107,6 +108,9 @@ public class EventHandling {
           return message.ack();
         } catch (FencedWriteException e) {
           throw e;
+        } catch (EventRefusedException e) {
+          setAside.setAside(e.getMessage(), attempt);
+          return message.ack();
         } catch (RuntimeException e) {
           if (attempt >= retry.attempts()) {
             setAside.setAside(describe(e), attempt);

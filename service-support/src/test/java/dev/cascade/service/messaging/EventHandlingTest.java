@@ -72,6 +72,21 @@ class EventHandlingTest {
   }
 
   @Test
+  void aRefusedEventIsSetAsideAtOnceWithTheRefusalAsReason() {
+    AtomicInteger runs = new AtomicInteger();
+    Tracked message = message(record(removed("e-5")));
+    handling.blocking(message.message, () -> {
+      runs.incrementAndGet();
+      throw new EventRefusedException("the zsk roll waits for cache-expired1, not roll-done", null);
+    });
+    assertEquals(1, runs.get(), "not tried again: it would be refused again");
+    assertEquals("ack", message.outcome.get());
+    EventDeadLettered letter = emitter.sent.get(0);
+    assertEquals(1, letter.getAttempts());
+    assertEquals("the zsk roll waits for cache-expired1, not roll-done", letter.getReason());
+  }
+
+  @Test
   void anUndecodableRecordIsSetAsideWithTheDeserializersReasonWithoutRunningTheHandler() {
     ConsumerRecord<String, Object> record = record(null);
     record.headers().add("deserialization-failure-reason", "unknown magic byte".getBytes(StandardCharsets.UTF_8));

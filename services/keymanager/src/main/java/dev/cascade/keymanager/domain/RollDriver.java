@@ -112,23 +112,14 @@ public final class RollDriver {
         }
       }
     }
-    Set<Integer> taken = new HashSet<>(tagsInUse);
-    state.keys().forEach(key -> taken.add(key.keyTag()));
     for (KeyState key : expired(state, policy, now)) {
       Variant variant = variant(key.role());
       if (!policy.rolls().automation(variant).start() || blocked(state, variant).isPresent()
           || key.algorithm() != policy.algorithm().number()) {
         continue;
       }
-      RollType type = rollType(key.role(), policy);
-      NewKey made = generator.generate(zone, policy, key.role(), taken);
-      UUID id = UUID.randomUUID();
-      KeyState fresh = KeyState.created(
-          id.toString(), key.role(), made.key().dnskey().getAlgorithm(), made.key().keyTag(), made.createdAt());
       try {
-        KeySetState next = state.start(type, List.of(fresh), now);
-        return new Outcome(Optional.of(next), List.of(new GeneratedKey(id, made)),
-            Optional.of(variant.word() + " start-roll"));
+        return start(zone, state, policy, rollType(key.role(), policy), List.of(key.role()), tagsInUse, now);
       } catch (RollStepException e) {
         // The key is in use, in no roll, nothing blocks its variant, the new key has its algorithm and an unused
         // tag: what the state machine asks of a start. A refusal here is a bug, not a wait.
@@ -136,6 +127,53 @@ public final class RollDriver {
       }
     }
     return Outcome.none();
+  }
+
+  /**
+   * Starts a roll of {@code variant} now, as an operator's {@code start-roll} asks, whatever the keys' validity and
+   * {@code auto-start}: a KSK or ZSK roll brings in one key of its role and rolls as the policy's {@code
+   * ksk|zsk.roll-type} says; a CSK or algorithm roll brings in the policy's key set (one CSK, or a KSK and a ZSK: a CSK
+   * roll thus also converts between the two, as the policy's {@code use-csk} says) in the policy's algorithm. No key is
+   * made when a roll in progress is in the way.
+   *
+   * @param tagsInUse key tags of every key the zone has or had: a new key takes none of them
+   * @throws RollStepException if the state machine refuses the start (another roll in the way, a KSK or ZSK roll while
+   *     the policy names another algorithm, an algorithm roll to the zone's own algorithm)
+   */
+  public Outcome start(Name zone, KeySetState state, KeyPolicy policy, Variant variant, Set<Integer> tagsInUse)
+      throws RollStepException {
+    state.checkStart(variant);
+    RollType type = switch (variant) {
+      case KSK -> policy.rolls().kskRollType();
+      case ZSK -> policy.rolls().zskRollType();
+      case CSK -> RollType.CSK;
+      case ALGORITHM -> RollType.ALGORITHM;
+    };
+    List<SigningRole> roles = switch (variant) {
+      case KSK -> List.of(SigningRole.KSK);
+      case ZSK -> List.of(SigningRole.ZSK);
+      case CSK, ALGORITHM -> policy.roles();
+    };
+    return start(zone, state, policy, type, roles, tagsInUse, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  /** Makes a key of each of {@code roles}, with tags no key of the zone has or had, and starts {@code type}. */
+  private Outcome start(Name zone, KeySetState state, KeyPolicy policy, RollType type, List<SigningRole> roles,
+      Set<Integer> tagsInUse, Instant now) throws RollStepException {
+    Set<Integer> taken = new HashSet<>(tagsInUse);
+    state.keys().forEach(key -> taken.add(key.keyTag()));
+    List<GeneratedKey> generated = new ArrayList<>();
+    List<KeyState> fresh = new ArrayList<>();
+    for (SigningRole role : roles) {
+      NewKey made = generator.generate(zone, policy, role, taken);
+      taken.add(made.key().keyTag());
+      UUID id = UUID.randomUUID();
+      generated.add(new GeneratedKey(id, made));
+      fresh.add(KeyState.created(
+          id.toString(), role, made.key().dnskey().getAlgorithm(), made.key().keyTag(), made.createdAt()));
+    }
+    KeySetState next = state.start(type, fresh, now);
+    return new Outcome(Optional.of(next), generated, Optional.of(type.variant().word() + " start-roll"));
   }
 
   /**

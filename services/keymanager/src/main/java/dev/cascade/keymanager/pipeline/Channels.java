@@ -6,5 +6,8 @@ final class Channels {
   /** Incoming, topic {@code cascade.zone-registry.v1}. */
   static final String ZONE_REGISTRY = "zone-registry";
 
+  /** Incoming, topic {@code cascade.keyset-commands.v1}. */
+  static final String KEYSET_COMMANDS = "keyset-commands";
+
   private Channels() {}
 }

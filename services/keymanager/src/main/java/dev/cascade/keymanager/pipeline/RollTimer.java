@@ -1,12 +1,10 @@
 package dev.cascade.keymanager.pipeline;
 
-import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.roll.KeySetState;
 import dev.cascade.keymanager.domain.KeyPolicy;
 import dev.cascade.keymanager.domain.RollDriver;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.KeySetRows;
-import dev.cascade.keymanager.persistence.StoredKeyRoll;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.keymanager.persistence.StoredZonePolicy;
 import dev.cascade.service.kafka.FencedWriteException;
@@ -16,12 +14,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -35,17 +28,17 @@ import org.xbill.DNS.TextParseException;
  * Takes the key-roll steps that are due, every {@code cascade.keymanager.roll-check-interval}, for the zones this
  * instance holds ({@link HeldZones}: the tables are shared by every replica), and once more when it gains partitions.
  * Per zone, the {@link RollDriver} decides on at most one step; the new key set is announced as KeySetChanged, in a
- * transaction of its own fenced by the producer epoch (there is no consumed event to fence it by, see
- * {@code FactTransactions}), and recorded only after the announcement was committed, as every key set is: a crash in
- * between leaves an announcement that {@link KeySetRestore} records at the next start; a key generated for a roll that
- * was never announced is lost with nothing pointing at it. The announcement's cause is {@code roll/<uuid>}.
+ * transaction of its own fenced by the producer epoch (there is no consumed event to fence it by, see {@code
+ * FactTransactions}), and recorded only after the announcement was committed ({@link KeySetSteps}): a crash in between
+ * leaves an announcement that {@link KeySetRestore} records at the next start; a key generated for a roll that was
+ * never announced is lost with nothing pointing at it. The announcement's cause is {@code roll/<uuid>}.
  *
  * <p>A key past its validity whose roll does not start by itself is logged as a WARN at every check (issue 14: a key
  * past its validity never goes on signing silently), and shown by {@code GET /keys/{zone}}.
  *
- * <p>Registry events and this timer change key sets under one lock ({@link KeySetLock}), so a roll step never
- * announces the keys of a zone that a ZoneRemoved has just retired. The check runs on a {@link HeldZonesTimer}, as the
- * signer's refresh does: one thread, never two checks at once.
+ * <p>Registry events, keyset commands and this timer change key sets under one lock ({@link KeySetLock}), so a roll
+ * step never announces the keys of a zone that a ZoneRemoved has just retired. The check runs on a {@link
+ * HeldZonesTimer}, as the signer's refresh does: one thread, never two checks at once.
  */
 @ApplicationScoped
 public class RollTimer {
@@ -54,33 +47,27 @@ public class RollTimer {
   private static final String CAUSE_PREFIX = "roll/";
 
   private final KeyManagerState state;
-  private final KeySetEmitter emitter;
-  private final KeyWrap keyWrap;
+  private final KeySetSteps steps;
   private final KekRotation rotation;
   private final HeldZones held;
   private final KeySetLock lock;
   private final RollDriver driver;
-  private final Clock clock;
   private final HeldZonesTimer timer;
 
   public RollTimer(
       KeyManagerState state,
-      KeySetEmitter emitter,
-      KeyWrap keyWrap,
+      KeySetSteps steps,
       KekRotation rotation,
       HeldZones held,
       KeySetLock lock,
       RollDriver driver,
-      Clock clock,
       @ConfigProperty(name = "cascade.keymanager.roll-check-interval") Duration interval) {
     this.state = state;
-    this.emitter = emitter;
-    this.keyWrap = keyWrap;
+    this.steps = steps;
     this.rotation = rotation;
     this.held = held;
     this.lock = lock;
     this.driver = driver;
-    this.clock = clock;
     this.timer = new HeldZonesTimer("key-rolls", interval, held, this::check);
   }
 
@@ -128,45 +115,10 @@ public class RollTimer {
     }
     Set<Integer> tagsInUse = all.stream().map(key -> key.keyTag).collect(Collectors.toSet());
     RollDriver.Outcome outcome = driver.next(origin, current, policy, tagsInUse);
-    if (outcome.next().isEmpty()) {
-      return;
+    if (outcome.next().isPresent()) {
+      steps.announce(zone, policy, active, outcome.next().get(), outcome.generated(),
+          CAUSE_PREFIX + UUID.randomUUID(), "key roll step " + outcome.step().orElseThrow());
     }
-    KeySetState next = outcome.next().get();
-    String cause = CAUSE_PREFIX + UUID.randomUUID();
-    List<StoredZoneKey> rows = new ArrayList<>(active);
-    for (RollDriver.GeneratedKey generated : outcome.generated()) {
-      rows.add(stored(zone, generated, policy, cause));
-    }
-    List<StoredZoneKey> keys = KeySetRows.rows(next, rows);
-    List<StoredKeyRoll> rolls = KeySetRows.rolls(zone, next);
-    // Milliseconds, the precision of the announcement, whose time a restore gives the keys that leave.
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    emitter.keySetChanged(zone, policy.dnskeyTtl(), keys, rolls, cause, now);
-    state.restore(zone, cause, now, keys, rolls);
-    LOG.infof("zone %s: key roll step %s taken (%s); keys %s", zone, outcome.step().orElseThrow(), cause,
-        keys.stream().map(key -> key.role + " " + key.keyTag + use(key)).toList());
-  }
-
-  private static String use(StoredZoneKey key) {
-    return (key.published ? " published" : "") + (key.signsKeys ? " signs-keys" : "")
-        + (key.signsZone ? " signs-zone" : "") + (key.atParent ? " at-parent" : "");
-  }
-
-  private StoredZoneKey stored(String zone, RollDriver.GeneratedKey generated, KeyPolicy policy, String cause) {
-    StoredZoneKey row = new StoredZoneKey();
-    row.id = generated.id();
-    row.zone = zone;
-    row.keyTag = generated.key().key().keyTag();
-    row.algorithm = generated.key().key().dnskey().getAlgorithm();
-    row.flags = generated.key().key().dnskey().getFlags();
-    row.role = generated.key().role();
-    row.publicKey = Base64.getEncoder().encodeToString(generated.key().key().dnskey().getKey());
-    row.wrappedPrivateKey = keyWrap.wrap(generated.key().key());
-    row.dnskeyTtl = policy.dnskeyTtl();
-    row.createdAt = generated.key().createdAt();
-    row.expiresAt = generated.key().expiresAt();
-    row.activatedBy = cause;
-    return row;
   }
 
   private static Name origin(String zone) {

@@ -13,11 +13,17 @@ import dev.cascade.dnssec.roll.KeySetState;
 import dev.cascade.dnssec.roll.RollStep;
 import dev.cascade.dnssec.roll.RollStepException;
 import dev.cascade.dnssec.roll.RollType.Variant;
+import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
+import dev.cascade.events.v1.EventDeadLettered;
+import dev.cascade.events.v1.KeyRemovalRequested;
+import dev.cascade.events.v1.KeyRollStepRequested;
+import dev.cascade.events.v1.KeysetCommandGiven;
 import dev.cascade.events.v1.KeyRole;
 import dev.cascade.events.v1.KeyRollProgress;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.PolicySnapshot;
+import dev.cascade.events.v1.RollAutomation;
 import dev.cascade.events.v1.RollStage;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
@@ -39,6 +45,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -252,5 +259,90 @@ class RollFlowTest {
         .statusCode(200)
         .body("keys.find { it.reference == '" + oldZsk + "' }.state", equalTo("retired"))
         .body("keys.find { it.reference == '" + newZsk + "' }.state", equalTo("active")));
+  }
+
+  private static KeysetCommandGiven command(String zone, Object fact) {
+    return KeysetCommandGiven.newBuilder()
+        .setMetadata(EventMetadataFactory.next(Clock.systemUTC(), "review-gateway", null))
+        .setZone(zone)
+        .setFact(fact)
+        .build();
+  }
+
+  private static KeysetCommandGiven step(String zone, String variant, String step, Long ttlSeconds) {
+    return command(zone, new KeyRollStepRequested(variant, step, ttlSeconds));
+  }
+
+  /**
+   * A ZSK roll with every automatic step off is driven by the operator's keyset commands alone, as review-gateway
+   * writes them: each step is announced with the command as cause, waits for the next command, and is taken once
+   * however often the command is delivered. A step out of order and the removal of a key in use are set aside on the
+   * dead-letter topic at once, with the state machine's reason, and change nothing.
+   */
+  @Test
+  void anOperatorsKeysetCommandsDriveARollThatWaitsForThemAndAStepOutOfOrderIsSetAsideWithTheReason()
+      throws Exception {
+    String zone = "o" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+    PolicySnapshot policy = PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy())
+        .setZskAutomation(new RollAutomation(false, false, false, false)).build();
+    producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
+        RegistryFacts.zoneAdded(zone, "/zones/operated.zone", policy))).get(30, TimeUnit.SECONDS);
+    KeySetChanged first = awaitRecords(zone, 1).get(0).value();
+    ZoneKey oldZsk = first.getKeys().stream().filter(k -> k.getRole() == KeyRole.ZSK).findFirst().orElseThrow();
+    ZoneKey ksk = first.getKeys().stream().filter(k -> k.getRole() == KeyRole.KSK).findFirst().orElseThrow();
+
+    try (KafkaProducer<String, KeysetCommandGiven> commands = AvroClients.producer(bootstrap, registryUrl);
+        TopicReader<EventDeadLettered> deadLetters =
+            TopicReader.avro(bootstrap, registryUrl, Topics.deadLetters("keymanager"))) {
+      KeysetCommandGiven early = step(zone, "zsk", "cache-expired1", null);
+      commands.send(new ProducerRecord<>(Topics.KEYSET_COMMANDS, zone, early)).get(30, TimeUnit.SECONDS);
+      EventDeadLettered refused = await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+          .until(() -> deadLetters.recordsFor(zone), letters -> !letters.isEmpty()).get(0).value();
+      assertEquals(early.getMetadata().getEventId(), refused.getMetadata().getCausationId());
+      assertEquals(Topics.KEYSET_COMMANDS, refused.getTopic());
+      assertEquals("KeyRollStepRequested", refused.getEventType());
+      assertEquals("no zsk roll is in progress", refused.getReason());
+      assertEquals(1, refused.getAttempts(), "refused at once, not retried");
+
+      KeysetCommandGiven start = step(zone, "zsk", "start-roll", null);
+      commands.send(new ProducerRecord<>(Topics.KEYSET_COMMANDS, zone, start)).get(30, TimeUnit.SECONDS);
+      KeySetChanged started = awaitRecords(zone, 2).get(1).value();
+      assertEquals(start.getMetadata().getEventId(), started.getMetadata().getCausationId());
+      KeyRollProgress roll = started.getRolls().get(0);
+      assertEquals("ZSK_PRE_PUBLISH", roll.getRollType());
+      assertEquals(RollStage.PROPAGATION, roll.getStage());
+      assertEquals(List.of(oldZsk.getReference()), roll.getOldKeys());
+      String newZsk = roll.getNewKeys().get(0);
+      assertTrue(key(started, newZsk).getUse().getPublished());
+      assertFalse(key(started, newZsk).getUse().getSignsZone());
+
+      commands.send(new ProducerRecord<>(Topics.KEYSET_COMMANDS, zone,
+          step(zone, "zsk", "propagation1-complete", 0L))).get(30, TimeUnit.SECONDS);
+      KeySetChanged propagated = awaitRecords(zone, 3).get(2).value();
+      assertEquals(RollStage.CACHE_EXPIRY, propagated.getRolls().get(0).getStage());
+      KeysetCommandGiven removeKsk = command(zone, new KeyRemovalRequested(ksk.getReference(), false, false));
+      commands.send(new ProducerRecord<>(Topics.KEYSET_COMMANDS, zone, removeKsk)).get(30, TimeUnit.SECONDS);
+      // The same start delivered again: already applied, nothing happens.
+      commands.send(new ProducerRecord<>(Topics.KEYSET_COMMANDS, zone, start)).get(30, TimeUnit.SECONDS);
+      EventDeadLettered inUse = await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+          .until(() -> deadLetters.recordsFor(zone), letters -> letters.size() >= 2).get(1).value();
+      assertEquals(removeKsk.getMetadata().getEventId(), inUse.getMetadata().getCausationId());
+      assertTrue(inUse.getReason().startsWith("key " + StoredZoneKey.idOf(ksk.getReference())
+          + " is still published, signing the DNSKEY RRset, at the parent (DS); --force removes it anyway"),
+          inUse.getReason());
+
+      // auto-expire is off: three roll checks later the roll still waits for the operator's cache-expired1.
+      Thread.sleep(3000);
+      assertEquals(3, keySets.recordsFor(zone).size(), "nothing taken without the operator, nor twice");
+      assertEquals(2, deadLetters.recordsFor(zone).size());
+
+      KeysetCommandGiven expired = step(zone, "zsk", "cache-expired1", null);
+      commands.send(new ProducerRecord<>(Topics.KEYSET_COMMANDS, zone, expired)).get(30, TimeUnit.SECONDS);
+      KeySetChanged phase2 = awaitRecords(zone, 4).get(3).value();
+      assertEquals(expired.getMetadata().getEventId(), phase2.getMetadata().getCausationId());
+      assertEquals(2, phase2.getRolls().get(0).getPhase());
+      assertTrue(key(phase2, newZsk).getUse().getSignsZone());
+      assertFalse(key(phase2, oldZsk.getReference()).getUse().getSignsZone());
+    }
   }
 }

@@ -42,6 +42,13 @@ public class StatusResource {
         addresses.unsignedReview(), addresses.signedReview(), addresses.publication()));
   }
 
+  /** {@code GET /status/keys}: every key of every zone, as {@code cascade status keys} shows them. */
+  @GET
+  @Path("status/keys")
+  public Uni<Views.KeysStatus> keys() {
+    return rebuild.whenRebuilt(() -> Panache.withSession(store::all)).map(Views::keys);
+  }
+
   /** The reference's {@code GET /health}; readiness with Kafka and PostgreSQL is at {@code /q/health/ready}. */
   @GET
   @Path("health")

@@ -1,5 +1,6 @@
 package dev.cascade.reviewgateway.api;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cascade.reviewgateway.domain.Durations;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.ReviewStatus;
@@ -8,6 +9,8 @@ import dev.cascade.reviewgateway.domain.StepProgress;
 import dev.cascade.reviewgateway.domain.ZoneState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -111,6 +114,29 @@ public final class Views {
 
   public record HistoryView(String zone, List<HistoryItem> history) {}
 
+  /** {@code POST /key/{zone}/roll}; {@code ttl} only for {@code propagationN-complete}: seconds or a duration. */
+  public record RollStepRequest(String variant, String step, String ttl) {}
+
+  /** {@code POST /key/{zone}/remove}: the key by reference or unique tag; {@code continue} is {@code --continue}. */
+  public record KeyRemovalRequest(
+      String key, boolean force, @JsonProperty("continue") boolean continueRoll) {}
+
+  /** {@code GET /key/{zone}/{type}}: the records in zone-file text. */
+  public record RecordsView(String zone, String type, String records) {}
+
+  /** {@code GET /status/keys}: every zone's keys, zones by name. */
+  public record KeysStatus(List<ZoneKeysView> zones) {}
+
+  /** One zone's keys, as {@code cascade status keys} lists them. */
+  public record ZoneKeysView(String zone, List<KeyStatusView> keys) {}
+
+  /**
+   * One key: its tag, role and algorithm, what it does ({@code uses}: published, signs-keys, signs-zone, at-parent),
+   * the roll it is in and that roll's next step (null when in none), and when its validity ends (null: none set).
+   */
+  public record KeyStatusView(
+      String reference, int keyTag, String role, int algorithm, List<String> uses, String roll, Instant expiresAt) {}
+
   public record HistoryItem(Instant when, Long serial, String event) {}
 
   /** {@code GET /status}: halted zones and where the publisher serves what (the reference's {@code ServerStatusResult}). */
@@ -201,6 +227,37 @@ public final class Views {
         new ReviewModes(s.policy.unsignedReview().word(), s.policy.signedReview().word()),
         s.progress.label(), s.progress.halted(), s.loadRequestedAt, published, unsigned, unsignedAddrs, signed, signedAddrs,
         publishAddrs, error, s.dnskeyTtl, keys, rolls, stepProgress, setAside, servedBy);
+  }
+
+  /** {@code GET /status/keys} of {@code zones}. */
+  static KeysStatus keys(List<ZoneState> zones) {
+    return new KeysStatus(zones.stream().filter(ZoneState::registered)
+        .sorted(Comparator.comparing((ZoneState z) -> z.name))
+        .map(z -> new ZoneKeysView(z.name, z.keys.stream().map(k -> keyStatus(z, k)).toList())).toList());
+  }
+
+  private static KeyStatusView keyStatus(ZoneState zone, ZoneState.KeyInfo key) {
+    List<String> uses = new ArrayList<>();
+    ZoneState.KeyUse use = key.use();
+    if (use == null || use.published()) {
+      uses.add("published");
+    }
+    if (use == null ? !key.role().equals("ZSK") : use.signsKeys()) {
+      uses.add("signs-keys");
+    }
+    if (use == null ? !key.role().equals("KSK") : use.signsZone()) {
+      uses.add("signs-zone");
+    }
+    if (use == null ? !key.role().equals("ZSK") : use.atParent()) {
+      uses.add("at-parent");
+    }
+    String roll = zone.rolls.stream()
+        .filter(r -> r.newKeys().contains(key.keyTag()) || r.oldKeys().contains(key.keyTag()))
+        .map(r -> (r.newKeys().contains(key.keyTag()) ? "new" : "old") + " key of the " + r.variant()
+            + " roll, next step " + r.nextStep())
+        .findFirst().orElse(null);
+    return new KeyStatusView(key.reference(), key.keyTag(), key.role(), key.algorithm(), uses, roll,
+        key.expiresAt());
   }
 
   private static String word(ReviewStatus status) {

@@ -32,9 +32,16 @@ public sealed interface ZoneFact {
   record Reviewed(GateStage stage, String versionId, long serial, boolean approved, String reviewer)
       implements ZoneFact {}
 
-  /** {@code KeySetChanged}: the whole key set, public parts only, and the key rolls in progress. */
-  record KeysChanged(long dnskeyTtl, List<ZoneState.KeyInfo> keys, List<ZoneState.RollInfo> rolls)
+  /**
+   * {@code KeySetChanged}: the whole key set, public parts only, and the key rolls in progress; {@code cause} is the
+   * announcement's causationId (a keyset command's eventId when the operator's command made it), null in facts stored
+   * before it was kept.
+   */
+  record KeysChanged(long dnskeyTtl, List<ZoneState.KeyInfo> keys, List<ZoneState.RollInfo> rolls, String cause)
       implements ZoneFact {}
+
+  /** {@code KeysetCommandGiven}: the operator's keyset command {@code command}, as the CLI words it. */
+  record KeysetCommand(String eventId, String command) implements ZoneFact {}
 
   /**
    * {@code SignedVersionFact{ZoneVersionSigned}}: a re-signing (keys changed, signature refresh) has a versionId of
@@ -58,9 +65,11 @@ public sealed interface ZoneFact {
 
   /**
    * {@code EventDeadLettered}: {@code service} could not handle the event at {@code topic}/{@code partition}/{@code
-   * offset} and set it aside; {@code eventType} is null when the record could not be decoded.
+   * offset} and set it aside; {@code eventType} and {@code causationId} (the event's eventId) are null when the record
+   * could not be decoded.
    */
   record SetAside(
-      String service, String topic, int partition, long offset, String eventType, String reason, int attempts)
+      String service, String topic, int partition, long offset, String eventType, String reason, int attempts,
+      String causationId)
       implements ZoneFact {}
 }

@@ -91,7 +91,15 @@ public final class ZoneProjector {
       }
     } else if (fact instanceof ZoneFact.Reviewed reviewed) {
       applyReview(state, reviewed, at, history);
+    } else if (fact instanceof ZoneFact.KeysetCommand command) {
+      state.keysetCommands.add(new ZoneState.KeysetCommand(command.eventId(), command.command(), at));
+      if (state.keysetCommands.size() > ZoneState.SET_ASIDE_KEPT) {
+        state.keysetCommands.remove(0);
+      }
+      history.add(new HistoryEntry(at, null, "Keyset command '" + command.command() + "' given"));
     } else if (fact instanceof ZoneFact.KeysChanged keys) {
+      answered(state, keys.cause()).ifPresent(command -> history.add(new HistoryEntry(at, null,
+          "Keyset command '" + command.command() + "' succeeded")));
       state.dnskeyTtl = keys.dnskeyTtl();
       state.keys = new ArrayList<>(keys.keys());
       // Announcements from before key rolls carry none; a fact stored by an older gateway has null.
@@ -134,7 +142,10 @@ public final class ZoneProjector {
       if (state.setAside.size() > ZoneState.SET_ASIDE_KEPT) {
         state.setAside.remove(0);
       }
-      history.add(new HistoryEntry(at, null, setAsideWording(aside)));
+      Optional<ZoneState.KeysetCommand> refused = answered(state, aside.causationId());
+      history.add(new HistoryEntry(at, null, refused.isPresent()
+          ? "Keyset command '" + refused.get().command() + "' failed with error: " + aside.reason()
+          : setAsideWording(aside)));
     } else if (fact instanceof ZoneFact.Published published) {
       if (published.publisherInstance() != null) {
         served(state, published);
@@ -157,6 +168,14 @@ public final class ZoneProjector {
       }
     }
     return new Outcome(state, history, gates(state));
+  }
+
+  /** The keyset command that {@code causationId} answers, taken off the zone's unanswered ones; empty if none. */
+  private static Optional<ZoneState.KeysetCommand> answered(ZoneState state, String causationId) {
+    Optional<ZoneState.KeysetCommand> command =
+        state.keysetCommands.stream().filter(c -> c.eventId().equals(causationId)).findFirst();
+    command.ifPresent(state.keysetCommands::remove);
+    return command;
   }
 
   /**

@@ -82,6 +82,13 @@ public final class ZoneState {
    */
   public List<SetAsideEvent> setAside = new ArrayList<>();
 
+  /**
+   * The operator's keyset commands the key manager has not answered yet, oldest first, at most {@link #SET_ASIDE_KEPT}:
+   * its KeySetChanged (cause: the command's eventId) or its dead letter (causationId: the same) names the command it
+   * answers in history.
+   */
+  public List<KeysetCommand> keysetCommands = new ArrayList<>();
+
   /** versionId for which the unsigned gate already emitted its own approval (review off), so it emits once. */
   public String unsignedGateApprovedVersion;
   /** Same for the signed gate. */
@@ -100,10 +107,12 @@ public final class ZoneState {
    *
    * @param use what the key does in the zone, as its rolls set it; null in key sets announced before key rolls, where
    *     every key does all its role's jobs
+   * @param publicKey Base64 of the DNSKEY public key field, for {@code cascade keyset get}; null in states projected
+   *     before it was kept
    */
   public record KeyInfo(
       int keyTag, String role, int algorithm, int flags, String reference, Instant createdAt, Instant expiresAt,
-      KeyUse use) {}
+      KeyUse use, String publicKey) {}
 
   /**
    * What a key does in the zone (KeySetChanged's {@code use}, RFC 7583 §3.1).
@@ -169,6 +178,9 @@ public final class ZoneState {
   public record SetAsideEvent(
       String service, String topic, int partition, long offset, String eventType, String reason, int attempts,
       Instant at) {}
+
+  /** A keyset command given at {@code at}, as the operator worded it, by its event's id. */
+  public record KeysetCommand(String eventId, String command, Instant at) {}
 
   /** The failure of the last operation; file and line are set for zone-file errors. */
   public record ZoneError(String message, String file, Integer line, Instant at) {}

@@ -3,7 +3,10 @@ package dev.cascade.reviewgateway.pipeline;
 import dev.cascade.events.v1.DenialKind;
 import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.v1.KeyRemovalRequested;
+import dev.cascade.events.v1.KeyRollStepRequested;
 import dev.cascade.events.v1.KeySetChanged;
+import dev.cascade.events.v1.KeysetCommandGiven;
 import dev.cascade.events.v1.KeyUse;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.SerialPolicyKind;
@@ -88,7 +91,12 @@ final class EventMapping {
       List<ZoneState.RollInfo> rolls = k.getRolls().stream().map(roll -> new ZoneState.RollInfo(roll.getRollType(),
           roll.getNewKeys().stream().map(tags::get).toList(), roll.getOldKeys().stream().map(tags::get).toList(),
           roll.getPhase(), roll.getStage().name(), roll.getSince(), roll.getTtlSeconds())).toList();
-      return incoming(k.getZone(), k.getMetadata(), new ZoneFact.KeysChanged(k.getDnskeyTtl(), keys, rolls));
+      return incoming(k.getZone(), k.getMetadata(),
+          new ZoneFact.KeysChanged(k.getDnskeyTtl(), keys, rolls, k.getMetadata().getCausationId()));
+    }
+    if (value instanceof KeysetCommandGiven c) {
+      return incoming(c.getZone(), c.getMetadata(),
+          new ZoneFact.KeysetCommand(c.getMetadata().getEventId(), wording(c)));
     }
     if (value instanceof SignedVersionFact f) {
       ZoneFact fact;
@@ -107,7 +115,8 @@ final class EventMapping {
     }
     if (value instanceof EventDeadLettered d) {
       return incoming(d.getZone(), d.getMetadata(), new ZoneFact.SetAside(d.getMetadata().getProducer(),
-          d.getTopic(), d.getPartition(), d.getOffset(), d.getEventType(), d.getReason(), d.getAttempts()));
+          d.getTopic(), d.getPartition(), d.getOffset(), d.getEventType(), d.getReason(), d.getAttempts(),
+          d.getMetadata().getCausationId()));
     }
     if (value instanceof ZoneVersionPublished p) {
       return incoming(p.getZone(), p.getMetadata(), new ZoneFact.Published(p.getVersionId(), p.getUnsignedSerial(),
@@ -120,12 +129,24 @@ final class EventMapping {
     return new Incoming(zone, m.getEventId(), m.getOccurredAt(), fact);
   }
 
+  /** A keyset command as the operator gave it: {@code zsk propagation1-complete 3600}, {@code remove-key --force x}. */
+  static String wording(KeysetCommandGiven command) {
+    if (command.getFact() instanceof KeyRollStepRequested step) {
+      return step.getVariant() + " " + step.getStep()
+          + (step.getTtlSeconds() == null ? "" : " " + step.getTtlSeconds());
+    }
+    KeyRemovalRequested removal = (KeyRemovalRequested) command.getFact();
+    return "remove-key" + (removal.getForce() ? " --force" : "") + (removal.getContinueRoll() ? " --continue" : "")
+        + " " + removal.getKey();
+  }
+
   private static ZoneState.KeyInfo key(ZoneKey k) {
     // Only public facts about the key; the wrapped private key is deliberately dropped here.
     KeyUse use = k.getUse();
     return new ZoneState.KeyInfo(k.getKeyTag(), k.getRole().name(), k.getAlgorithm(), k.getFlags(),
         k.getReference(), k.getCreatedAt(), k.getExpiresAt(), use == null ? null
-            : new ZoneState.KeyUse(use.getPublished(), use.getSignsKeys(), use.getSignsZone(), use.getAtParent()));
+            : new ZoneState.KeyUse(use.getPublished(), use.getSignsKeys(), use.getSignsZone(), use.getAtParent()),
+        k.getPublicKey());
   }
 
   /** A progress report from any of the three progress topics. */

@@ -1,6 +1,9 @@
 package dev.cascade.reviewgateway.pipeline;
 
 import dev.cascade.events.EventMetadataFactory;
+import dev.cascade.events.v1.KeyRemovalRequested;
+import dev.cascade.events.v1.KeyRollStepRequested;
+import dev.cascade.events.v1.KeysetCommandGiven;
 import dev.cascade.events.v1.ReviewDecision;
 import dev.cascade.events.v1.ReviewStage;
 import dev.cascade.events.v1.ZoneAdded;
@@ -19,8 +22,9 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Writes the two topics review-gateway owns: {@code cascade.zone-registry.v1} (what the operator did to the set of
- * zones) and {@code cascade.zone-reviews.v1} (decisions at the review gates). Every record is keyed by the zone apex
+ * Writes the topics review-gateway owns: {@code cascade.zone-registry.v1} (what the operator did to the set of
+ * zones), {@code cascade.zone-reviews.v1} (decisions at the review gates) and {@code cascade.keyset-commands.v1} (the
+ * operator's keyset commands). Every record is keyed by the zone apex
  * so all facts about one zone stay in order. The returned {@link Uni} completes when Kafka acknowledged the record.
  */
 @ApplicationScoped
@@ -31,12 +35,34 @@ public class OperatorEvents {
 
   private final MutinyEmitter<ZoneRegistryFact> registry;
   private final MutinyEmitter<ZoneVersionReviewed> reviews;
+  private final MutinyEmitter<KeysetCommandGiven> keysetCommands;
 
   public OperatorEvents(
       @Channel("zone-registry") MutinyEmitter<ZoneRegistryFact> registry,
-      @Channel("zone-reviews") MutinyEmitter<ZoneVersionReviewed> reviews) {
+      @Channel("zone-reviews") MutinyEmitter<ZoneVersionReviewed> reviews,
+      @Channel("keyset-commands") MutinyEmitter<KeysetCommandGiven> keysetCommands) {
     this.registry = registry;
     this.reviews = reviews;
+    this.keysetCommands = keysetCommands;
+  }
+
+  /** {@code KeysetCommandGiven{KeyRollStepRequested}}: the operator asked for a roll step. */
+  public Uni<Void> rollStepRequested(String zone, String variant, String step, Long ttlSeconds) {
+    return sendKeysetCommand(zone, new KeyRollStepRequested(variant, step, ttlSeconds));
+  }
+
+  /** {@code KeysetCommandGiven{KeyRemovalRequested}}: the operator asked for a key's removal. */
+  public Uni<Void> keyRemovalRequested(String zone, String reference, boolean force, boolean continueRoll) {
+    return sendKeysetCommand(zone, new KeyRemovalRequested(reference, force, continueRoll));
+  }
+
+  private Uni<Void> sendKeysetCommand(String zone, Object fact) {
+    KeysetCommandGiven event = KeysetCommandGiven.newBuilder()
+        .setMetadata(EventMetadataFactory.next(Clock.systemUTC(), PRODUCER, null))
+        .setZone(zone)
+        .setFact(fact)
+        .build();
+    return keysetCommands.sendMessage(keyed(zone, event));
   }
 
   /** {@code ZoneAdded}: the zone with a snapshot of its policy and the absolute path of its zone file. */

@@ -9,10 +9,17 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.keys.KeyGenerator;
+import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.v1.KeyRole;
+import dev.cascade.events.v1.KeyRollStepRequested;
+import dev.cascade.events.v1.KeySetChanged;
+import dev.cascade.events.v1.KeyUse;
+import dev.cascade.events.v1.KeysetCommandGiven;
 import dev.cascade.events.v1.PipelineStep;
 import dev.cascade.events.v1.ProgressUnit;
 import dev.cascade.events.v1.ReviewDecision;
@@ -25,6 +32,7 @@ import dev.cascade.events.v1.StepPhase;
 import dev.cascade.events.v1.StepProgressed;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneAdded;
+import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
@@ -38,15 +46,18 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,6 +69,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Name;
 
 @QuarkusTest
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
@@ -247,6 +259,73 @@ class OperatorApiComponentTest {
     given().get("/zone/" + zone + "/history").then().statusCode(200)
         .body("history.event", hasItems("Event ZoneVersionReviewed (cascade.zone-reviews.v1 partition 4 offset 99)"
             + " set aside by signer after 6 attempt(s): IllegalStateException: database down"));
+  }
+
+  /**
+   * A keyset command is checked against the projected key set: one out of order is refused at once with the state
+   * machine's words; one that fits goes to the key manager as KeysetCommandGiven, and the key set the key manager then
+   * announces with it as cause shows in history as its success. The records for the parent come from the projected
+   * public keys, and every key shows in {@code /status/keys}.
+   */
+  @Test
+  void keysetCommandsAreCheckedSentAndAnsweredInHistory() throws Exception {
+    String zone = addZone("keyset", "default");
+    Name origin = Name.fromString(zone);
+    SigningKey ksk = KeyGenerator.generate(origin, 13,
+        KeyGenerator.FLAGS_SEP, 3600);
+    SigningKey zsk = KeyGenerator.generate(origin, 13,
+        KeyGenerator.FLAGS_ZSK, 3600);
+    send(Topics.KEY_SETS, zone, keySet(zone, "added", List.of(zoneKey(ksk, "KSK", "k1"), zoneKey(zsk, "ZSK", "z1"))));
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
+        .body("keys.size()", equalTo(2)));
+
+    given().contentType(ContentType.JSON).body(Map.of("variant", "zsk", "step", "cache-expired1"))
+        .when().post("/key/" + zone + "/roll")
+        .then().statusCode(409).body("error", equalTo("no zsk roll is in progress"));
+    given().contentType(ContentType.JSON).body(Map.of("variant", "zsk", "step", "start-roll", "ttl", "1h"))
+        .when().post("/key/" + zone + "/roll")
+        .then().statusCode(400).body("error", equalTo("start-roll takes no TTL"));
+    given().contentType(ContentType.JSON).body(Map.of("key", String.valueOf(zsk.keyTag())))
+        .when().post("/key/" + zone + "/remove")
+        .then().statusCode(409).body("error", startsWith("key db:keymanager/z1 is still published, signing the zone"));
+    given().contentType(ContentType.JSON).body(Map.of("variant", "zsk", "step", "start-roll"))
+        .when().post("/key/" + zone + "/roll")
+        .then().statusCode(200).body("status", equalTo("Keyset command 'zsk start-roll' accepted for " + zone));
+
+    ConsumerRecord<String, Object> record = awaitRecord(Topics.KEYSET_COMMANDS, r -> zone.equals(r.key()));
+    KeysetCommandGiven command = (KeysetCommandGiven) record.value();
+    assertEquals(new KeyRollStepRequested("zsk", "start-roll", null), command.getFact());
+    assertEquals("review-gateway", command.getMetadata().getProducer());
+    send(Topics.KEY_SETS, zone, keySet(zone, command.getMetadata().getEventId(),
+        List.of(zoneKey(ksk, "KSK", "k1"), zoneKey(zsk, "ZSK", "z1"))));
+
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/history").then().statusCode(200)
+        .body("history.event", hasItems("Keyset command 'zsk start-roll' given",
+            "Keyset command 'zsk start-roll' succeeded")));
+    String ds = given().get("/key/" + zone + "/ds").then().statusCode(200).extract().path("records");
+    assertTrue(ds.matches(Pattern.quote(zone) + "\\s+3600\\s+IN\\s+DS\\s+" + ksk.keyTag()
+        + " 13 2 [0-9A-F]{64}\n"), ds);
+    given().get("/key/" + zone + "/cname").then().statusCode(400);
+    given().get("/status/keys").then().statusCode(200)
+        .body("zones.find { it.zone == '" + zone + "' }.keys.keyTag", equalTo(List.of(ksk.keyTag(), zsk.keyTag())))
+        .body("zones.find { it.zone == '" + zone + "' }.keys[1].uses", equalTo(List.of("published", "signs-zone")));
+  }
+
+  private static ZoneKey zoneKey(SigningKey key, String role, String id) {
+    boolean zsk = role.equals("ZSK");
+    return ZoneKey.newBuilder().setKeyTag(key.keyTag()).setAlgorithm(13).setFlags(key.dnskey().getFlags())
+        .setRole(KeyRole.valueOf(role))
+        .setPublicKey(Base64.getEncoder().encodeToString(key.dnskey().getKey()))
+        .setWrappedPrivateKey(ByteBuffer.wrap(new byte[] {0})).setReference("db:keymanager/" + id)
+        .setCreatedAt(Instant.now()).setUse(new KeyUse(true, !zsk, zsk, !zsk)).build();
+  }
+
+  /** What the key manager announces: the whole key set, caused by {@code cause}. */
+  private static KeySetChanged keySet(String zone, String cause, List<ZoneKey> keys) {
+    return KeySetChanged.newBuilder()
+        .setMetadata(EventMetadata.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(Instant.now())
+            .setProducer("keymanager").setCausationId(cause).build())
+        .setZone(zone).setDnskeyTtl(3600).setKeys(keys).build();
   }
 
   @Test

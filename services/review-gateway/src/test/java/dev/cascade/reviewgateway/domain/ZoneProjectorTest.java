@@ -99,12 +99,12 @@ class ZoneProjectorTest {
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     ZoneProjector.Outcome undecodable = apply(s,
-        new ZoneFact.SetAside("signer", "cascade.zone-reviews.v1", 3, 17, null, "could not be decoded: x", 0));
+        new ZoneFact.SetAside("signer", "cascade.zone-reviews.v1", 3, 17, null, "could not be decoded: x", 0, null));
     assertEquals(List.of("A record that could not be decoded (cascade.zone-reviews.v1 partition 3 offset 17) set"
         + " aside by signer: could not be decoded: x"), events(undecodable));
     for (int i = 0; i < ZoneState.SET_ASIDE_KEPT; i++) {
       s = apply(undecodable.state(), new ZoneFact.SetAside("publisher", "cascade.signed-versions.v1", 0, i,
-          "ZoneVersionSigned", "failed " + i, 6)).state();
+          "ZoneVersionSigned", "failed " + i, 6, null)).state();
     }
     assertEquals(ZoneState.SET_ASIDE_KEPT, s.setAside.size(), "only the newest are kept");
     assertEquals("failed 0", s.setAside.get(0).reason(), "the oldest, the signer's, made room");
@@ -277,13 +277,13 @@ class ZoneProjectorTest {
   void keysAreRecordedWithTheirRolesAndAnEmptySetRetiresThem() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
     ZoneProjector.Outcome keys = apply(s, new ZoneFact.KeysChanged(3600, List.of(
-        new ZoneState.KeyInfo(56940, "KSK", 13, 257, "db:keymanager/a", T0, null, null),
-        new ZoneState.KeyInfo(61464, "ZSK", 13, 256, "db:keymanager/b", T0, null, null)), List.of()));
+        new ZoneState.KeyInfo(56940, "KSK", 13, 257, "db:keymanager/a", T0, null, null, null),
+        new ZoneState.KeyInfo(61464, "ZSK", 13, 256, "db:keymanager/b", T0, null, null, null)), List.of(), null));
     assertEquals(2, keys.state().keys.size());
     assertEquals(3600L, keys.state().dnskeyTtl);
     assertEquals(List.of("Keys changed: KSK tagged 56940, ZSK tagged 61464"), events(keys));
 
-    ZoneProjector.Outcome retired = apply(keys.state(), new ZoneFact.KeysChanged(0, List.of(), List.of()));
+    ZoneProjector.Outcome retired = apply(keys.state(), new ZoneFact.KeysChanged(0, List.of(), List.of(), null));
     assertTrue(retired.state().keys.isEmpty());
     assertEquals(List.of("Keys retired"), events(retired));
   }
@@ -296,8 +296,9 @@ class ZoneProjectorTest {
     ZoneState.RollInfo roll = new ZoneState.RollInfo("ZSK_PRE_PUBLISH", List.of(11111), List.of(61464), 1,
         "PROPAGATION", T0, 0);
     ZoneProjector.Outcome keys = apply(s, new ZoneFact.KeysChanged(3600, List.of(
-        new ZoneState.KeyInfo(61464, "ZSK", 13, 256, "db:keymanager/b", T0, null, signing),
-        new ZoneState.KeyInfo(11111, "ZSK", 13, 256, "db:keymanager/c", T0, null, prePublished)), List.of(roll)));
+        new ZoneState.KeyInfo(61464, "ZSK", 13, 256, "db:keymanager/b", T0, null, signing, null),
+        new ZoneState.KeyInfo(11111, "ZSK", 13, 256, "db:keymanager/c", T0, null, prePublished, null)),
+        List.of(roll), null));
     assertEquals(List.of(roll), keys.state().rolls);
     assertEquals(List.of("Keys changed: ZSK tagged 61464, ZSK tagged 11111; zsk roll, next step propagation1-complete"
         + " <ttl>"), events(keys));
@@ -312,7 +313,8 @@ class ZoneProjectorTest {
     assertEquals("Wait until the caches have expired, at " + T0.plusSeconds(3600) + "; then cache-expired1",
         expiring.waitingFor(T0.plusSeconds(60)));
     ZoneState done = apply(keys.state(), new ZoneFact.KeysChanged(3600, List.of(
-        new ZoneState.KeyInfo(11111, "ZSK", 13, 256, "db:keymanager/c", T0, null, signing)), List.of())).state();
+        new ZoneState.KeyInfo(11111, "ZSK", 13, 256, "db:keymanager/c", T0, null, signing, null)), List.of(), null))
+        .state();
     assertTrue(done.rolls.isEmpty(), "a roll no longer announced is over");
   }
 
@@ -336,7 +338,7 @@ class ZoneProjectorTest {
 
   @Test
   void factsArrivingBeforeTheZoneIsAddedAreHeldAndAppliedRightAfterIt() {
-    ZoneState s = apply(null, new ZoneFact.KeysChanged(3600, List.of(), List.of())).state();
+    ZoneState s = apply(null, new ZoneFact.KeysChanged(3600, List.of(), List.of(), null)).state();
     s = ZoneProjector.apply(ZONE, s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1"), T0.plusSeconds(2))
         .state();
     assertFalse(s.registered());
@@ -383,5 +385,27 @@ class ZoneProjectorTest {
 
   private static List<String> events(ZoneProjector.Outcome o) {
     return o.history().stream().map(HistoryEntry::event).toList();
+  }
+
+  /** A keyset command is named in history when given, and again with the key manager's answer, whichever it is. */
+  @Test
+  void aKeysetCommandIsAnsweredInHistoryByItsKeySetOrItsRefusal() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    ZoneProjector.Outcome given = apply(s, new ZoneFact.KeysetCommand("c-1", "zsk start-roll"));
+    assertEquals(List.of("Keyset command 'zsk start-roll' given"), events(given));
+    s = apply(given.state(), new ZoneFact.KeysetCommand("c-2", "zsk roll-done")).state();
+
+    ZoneProjector.Outcome refused = apply(s, new ZoneFact.SetAside("keymanager", "cascade.keyset-commands.v1", 0, 4,
+        "KeyRollStepRequested", "the zsk roll waits for propagation1-complete <ttl>, not roll-done", 1, "c-2"));
+    assertEquals(List.of("Keyset command 'zsk roll-done' failed with error: the zsk roll waits for"
+        + " propagation1-complete <ttl>, not roll-done"), events(refused));
+    ZoneProjector.Outcome started = apply(refused.state(), new ZoneFact.KeysChanged(3600, List.of(
+        new ZoneState.KeyInfo(61464, "ZSK", 13, 256, "db:keymanager/b", T0, null, null, null)), List.of(), "c-1"));
+    assertEquals(List.of("Keyset command 'zsk start-roll' succeeded", "Keys changed: ZSK tagged 61464"),
+        events(started));
+    assertTrue(started.state().keysetCommands.isEmpty(), "both answered");
+    ZoneProjector.Outcome automatic = apply(started.state(), new ZoneFact.KeysChanged(3600, List.of(), List.of(),
+        "roll/x"));
+    assertEquals(List.of("Keys retired"), events(automatic));
   }
 }
