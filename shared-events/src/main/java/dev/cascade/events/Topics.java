@@ -22,6 +22,8 @@ public final class Topics {
   public static final String SIGNED_VERSIONS = "cascade.signed-versions.v1";
   public static final String SIGNED_CONTENT = "cascade.signed-content.v1";
   public static final String PUBLISHED_VERSIONS = "cascade.published-versions.v1";
+  /** The DS RRset each zone's parent is to hold, and the submission hook's runs ({@code DsSubmissionFact}). */
+  public static final String DS_SUBMISSIONS = "cascade.ds-submissions.v1";
 
   /**
    * How far the loader, the signer and the publisher have got in a long step ({@code StepProgressed}): one topic per
@@ -75,7 +77,8 @@ public final class Topics {
           new Topic(deadLetters("keymanager"), "keymanager", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(deadLetters("signer"), "signer", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(deadLetters("publisher"), "publisher", dev.cascade.events.v1.EventDeadLettered.class),
-          new Topic(deadLetters("review-gateway"), "review-gateway", dev.cascade.events.v1.EventDeadLettered.class));
+          new Topic(deadLetters("review-gateway"), "review-gateway", dev.cascade.events.v1.EventDeadLettered.class),
+          new Topic(DS_SUBMISSIONS, "keymanager", dev.cascade.events.v1.DsSubmissionFact.class));
 
   private Topics() {}
 }
