@@ -1,5 +1,7 @@
 package dev.cascade.reviewgateway.pipeline;
 
+import dev.cascade.dnssec.parent.CdsPublication;
+import dev.cascade.dnssec.parent.DsDigest;
 import dev.cascade.events.v1.DenialKind;
 import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.EventMetadata;
@@ -24,6 +26,7 @@ import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.reviewgateway.domain.DenialType;
 import dev.cascade.reviewgateway.domain.GateStage;
 import dev.cascade.reviewgateway.domain.KeyRolls;
+import dev.cascade.reviewgateway.domain.ParentSettings;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.ProgressStep;
 import dev.cascade.reviewgateway.domain.ReviewMode;
@@ -162,6 +165,9 @@ final class EventMapping {
         .setNsec3OptOut(p.nsec3OptOut())
         .setNsec3Iterations(p.nsec3Iterations())
         .setNsec3Salt(p.nsec3Salt())
+        .setCdsPublication(p.parent().cds().word())
+        .setDsAlgorithm(p.parent().dsAlgorithm().word())
+        .setDsSubmitHook(p.parent().dsSubmitHook())
         .build();
   }
 
@@ -196,6 +202,8 @@ final class EventMapping {
         DenialType.valueOf(s.getDenial().name()),
         s.getNsec3OptOut(),
         s.getNsec3Iterations(),
-        s.getNsec3Salt());
+        s.getNsec3Salt(),
+        new ParentSettings(CdsPublication.fromWord(s.getCdsPublication()), DsDigest.fromWord(s.getDsAlgorithm()),
+            s.getDsSubmitHook()));
   }
 }
