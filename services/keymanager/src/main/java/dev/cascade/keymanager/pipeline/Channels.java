@@ -6,5 +6,8 @@ final class Channels {
   /** Incoming, topic {@code cascade.zone-registry.v1}. */
   static final String ZONE_REGISTRY = "zone-registry";
 
+  /** Incoming, topic {@code cascade.ds-submissions.v1}: the key manager's own requests, whose hooks it runs. */
+  static final String DS_SUBMISSIONS = "ds-submissions";
+
   private Channels() {}
 }
