@@ -2,10 +2,10 @@ package dev.cascade.keymanager.persistence;
 
 import dev.cascade.dnssec.parent.CdsPublication;
 import dev.cascade.dnssec.parent.DsDigest;
-import dev.cascade.keymanager.domain.ParentPolicy;
-import dev.cascade.dnssec.roll.RollType;
 import dev.cascade.dnssec.roll.RollType.Variant;
+import dev.cascade.dnssec.roll.RollType;
 import dev.cascade.keymanager.domain.KeyPolicy;
+import dev.cascade.keymanager.domain.ParentPolicy;
 import dev.cascade.keymanager.domain.RollAutomation;
 import dev.cascade.keymanager.domain.RollSettings;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
