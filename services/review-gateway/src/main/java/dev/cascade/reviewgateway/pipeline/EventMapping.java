@@ -3,10 +3,13 @@ package dev.cascade.reviewgateway.pipeline;
 import dev.cascade.dnssec.parent.CdsPublication;
 import dev.cascade.dnssec.parent.DsDigest;
 import dev.cascade.events.v1.DenialKind;
+import dev.cascade.events.v1.DsSubmissionFact;
+import dev.cascade.events.v1.DsSubmissionHookCompleted;
 import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.KeyUse;
+import dev.cascade.events.v1.ParentDsChangeRequested;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.SerialPolicyKind;
 import dev.cascade.events.v1.SignedVersionFact;
@@ -92,6 +95,18 @@ final class EventMapping {
           roll.getNewKeys().stream().map(tags::get).toList(), roll.getOldKeys().stream().map(tags::get).toList(),
           roll.getPhase(), roll.getStage().name(), roll.getSince(), roll.getTtlSeconds())).toList();
       return incoming(k.getZone(), k.getMetadata(), new ZoneFact.KeysChanged(k.getDnskeyTtl(), keys, rolls));
+    }
+    if (value instanceof DsSubmissionFact f) {
+      if (f.getFact() instanceof ParentDsChangeRequested r) {
+        return incoming(f.getZone(), f.getMetadata(), new ZoneFact.DsChangeRequested(f.getMetadata().getEventId(),
+            r.getParent(), List.copyOf(r.getDs()), List.copyOf(r.getAdd()), List.copyOf(r.getRemove()),
+            r.getCause(), r.getHook() != null));
+      }
+      if (f.getFact() instanceof DsSubmissionHookCompleted c) {
+        return incoming(f.getZone(), f.getMetadata(), new ZoneFact.DsHookCompleted(c.getRequestEventId(),
+            c.getExitCode(), c.getOutput(), c.getOutcome()));
+      }
+      return null;
     }
     if (value instanceof SignedVersionFact f) {
       ZoneFact fact;
