@@ -57,6 +57,11 @@ public final class ParentRecords {
    * DNSKEY RRset ({@code [key-manager.records] ttl}, which the reference gives all three): one CDS and one CDNSKEY
    * per key at the parent, or the delete forms (RFC 8078 §4), or none.
    *
+   * @param parentKeys the keys at the parent that are in the DNSKEY RRset. A key whose DS goes to the parent before
+   *     its DNSKEY is published (the first phase of a double-DS KSK roll, RFC 7583 §3.3.2) is left out: a CDNSKEY
+   *     must match a DNSKEY of the zone (kzonecheck refuses "CDNSKEY not match DNSKEY", and a parent that checks the
+   *     CDS against the child's DNSKEY RRset would refuse the whole set); its DS reaches the parent by the DS
+   *     submission ({@link #ds}), which has every key at the parent
    * @param dsChanging whether a roll waits for the parent's DS RRset to change (the only time
    *     {@link CdsPublication#DURING_ROLL} publishes)
    */

@@ -86,13 +86,12 @@ public class KeySetEmitter {
     StoredZonePolicy stored = keys.isEmpty() ? null : state.policyOf(zone);
     ParentPolicy parent = parentPolicy(zone, stored);
     Name origin = origin(zone);
-    List<DNSKEYRecord> parentKeys = keys.stream().filter(key -> key.atParent)
-        .map(key -> new DNSKEYRecord(origin, DClass.IN, dnskeyTtl, key.flags, DNSKEYRecord.Protocol.DNSSEC,
-            key.algorithm, Base64.getDecoder().decode(key.publicKey)))
-        .toList();
+    List<DNSKEYRecord> parentKeys =
+        keys.stream().filter(key -> key.atParent).map(key -> dnskey(origin, dnskeyTtl, key)).toList();
     KeySetState keySet = KeySetRows.state(keys, rolls);
-    List<Record> cds = ParentRecords.cdsAndCdnskey(
-        origin, parentKeys, keySet.dsChanging(), parent.cds(), parent.dsAlgorithm(), dnskeyTtl);
+    List<Record> cds = ParentRecords.cdsAndCdnskey(origin,
+        keys.stream().filter(key -> key.atParent && key.published).map(key -> dnskey(origin, dnskeyTtl, key)).toList(),
+        keySet.dsChanging(), parent.cds(), parent.dsAlgorithm(), dnskeyTtl);
     KeySetChanged event =
         KeySetChanged.newBuilder()
             .setMetadata(EventMetadataFactory.next(at, producer, causationId))
@@ -135,6 +134,11 @@ public class KeySetEmitter {
       LOG.infof("zone %s: the parent %s is to hold the DS RRset %s", zone, parentOf(origin),
           request.records());
     }
+  }
+
+  private static DNSKEYRecord dnskey(Name origin, long ttl, StoredZoneKey key) {
+    return new DNSKEYRecord(origin, DClass.IN, ttl, key.flags, DNSKEYRecord.Protocol.DNSSEC, key.algorithm,
+        Base64.getDecoder().decode(key.publicKey));
   }
 
   private static ParentPolicy parentPolicy(String zone, StoredZonePolicy stored) {
