@@ -298,6 +298,7 @@ public final class StatusRenderer {
             + "-dead-letters.v1)");
       }
     }
+    dsSubmission();
     if (detailed) {
       line("");
       line("DNSSEC keys:");
@@ -322,6 +323,40 @@ public final class StatusRenderer {
         line("    key " + key.path("keyTag").asText() + " (" + key.path("role").asText() + ", algorithm "
             + key.path("algorithm").asText() + ", flags " + key.path("flags").asText() + ") created at "
             + rfc3339(key.path("createdAt").asText()) + ", " + expires);
+      }
+    }
+  }
+
+  /**
+   * The DS RRset the key manager last asked the parent to hold (issue 14 item 6, the reference's #346): what to
+   * submit and where, and what the policy's submission hook made of it. Shown until the DS is seen at the parent.
+   */
+  private void dsSubmission() {
+    JsonNode ds = zone.get("dsSubmission");
+    if (ds == null || ds.isNull()) {
+      return;
+    }
+    line("");
+    line("DS at the parent " + ds.path("parent").asText() + " (requested at " + rfc3339(ds.path("requestedAt").asText())
+        + ": " + ds.path("cause").asText() + "):");
+    if (ds.path("ds").isEmpty()) {
+      line("  the parent is to hold no DS: remove every DS of the zone");
+    } else {
+      line("  the parent is to hold:");
+      ds.path("ds").forEach(record -> line("    " + record.asText()));
+    }
+    ds.path("add").forEach(record -> line("  add:    " + record.asText()));
+    ds.path("remove").forEach(record -> line("  remove: " + record.asText()));
+    if (!ds.path("hook").asBoolean()) {
+      line("  no submission hook: submit these to the parent's operator (registrar) by hand");
+    } else if (!ds.hasNonNull("hookOutcome")) {
+      line("  submission hook: running");
+    } else {
+      line("  submission hook " + ds.path("hookOutcome").asText() + " at "
+          + rfc3339(ds.path("hookCompletedAt").asText()));
+      String output = ds.path("hookOutput").asText().strip();
+      if (!output.isEmpty()) {
+        output.lines().forEach(l -> line("    | " + l));
       }
     }
   }

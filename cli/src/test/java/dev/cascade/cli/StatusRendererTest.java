@@ -162,6 +162,35 @@ class StatusRendererTest {
   }
 
   @Test
+  void theDsToSubmitIsShownWithWhereAndTheHooksOutcome() throws Exception {
+    String status = """
+        {'name':'example.com.','policy':'default','source':'/z/example.zone',
+         'review':{'loaded':'off','signed':'off'},'progress':'idle','halted':false,'lastPublished':null,
+         'unsigned':null,'signed':null,'publishAddresses':[],'error':null,'keys':[],
+         'dsSubmission':{'parent':'com.','ds':['example.com. 3600 IN DS 2 13 2 BB'],
+                         'add':['example.com. 3600 IN DS 2 13 2 BB'],'remove':['example.com. 3600 IN DS 1 13 2 AA'],
+                         'cause':'the ksk roll entered phase 2','requestedAt':'2026-11-28T02:59:00Z',HOOK}}
+        """;
+    String ran = "'hook':true,'hookExitCode':3,'hookOutcome':'exited 3','hookOutput':'refused\\nbad key\\n',"
+        + "'hookCompletedAt':'2026-11-28T02:59:02Z'";
+    String out = StatusRenderer.render(json(status.replace("HOOK", ran)), false, NOW);
+    assertTrue(out.contains("""
+
+        DS at the parent com. (requested at 2026-11-28T02:59:00Z: the ksk roll entered phase 2):
+          the parent is to hold:
+            example.com. 3600 IN DS 2 13 2 BB
+          add:    example.com. 3600 IN DS 2 13 2 BB
+          remove: example.com. 3600 IN DS 1 13 2 AA
+          submission hook exited 3 at 2026-11-28T02:59:02Z
+            | refused
+            | bad key
+        """), out);
+    String byHand = StatusRenderer.render(json(status.replace("HOOK", "'hook':false")), false, NOW);
+    assertTrue(byHand.contains("  no submission hook: submit these to the parent's operator (registrar) by hand\n"),
+        byHand);
+  }
+
+  @Test
   void eventsSetAsideAreListedWithWhereTheyAreAndWhy() throws Exception {
     JsonNode status = json("""
         {'name':'example.com.','policy':'default','source':'/z/example.zone',

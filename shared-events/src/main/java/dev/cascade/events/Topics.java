@@ -24,6 +24,8 @@ public final class Topics {
   public static final String PUBLISHED_VERSIONS = "cascade.published-versions.v1";
   /** The operator's keyset commands ({@code KeysetCommandGiven}): review-gateway writes, keymanager applies. */
   public static final String KEYSET_COMMANDS = "cascade.keyset-commands.v1";
+  /** The DS RRset each zone's parent is to hold, and the submission hook's runs ({@code DsSubmissionFact}). */
+  public static final String DS_SUBMISSIONS = "cascade.ds-submissions.v1";
 
   /**
    * How far the loader, the signer and the publisher have got in a long step ({@code StepProgressed}): one topic per
@@ -78,7 +80,8 @@ public final class Topics {
           new Topic(deadLetters("signer"), "signer", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(deadLetters("publisher"), "publisher", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(deadLetters("review-gateway"), "review-gateway", dev.cascade.events.v1.EventDeadLettered.class),
-          new Topic(KEYSET_COMMANDS, "review-gateway", dev.cascade.events.v1.KeysetCommandGiven.class));
+          new Topic(KEYSET_COMMANDS, "review-gateway", dev.cascade.events.v1.KeysetCommandGiven.class),
+          new Topic(DS_SUBMISSIONS, "keymanager", dev.cascade.events.v1.DsSubmissionFact.class));
 
   private Topics() {}
 }

@@ -73,6 +73,16 @@ public class KeyManagerState {
     });
   }
 
+  /** The DS RRset last requested of {@code zone}'s parent; null if none was. */
+  public StoredDsRequest dsRequestOf(String zone) {
+    return inSession(() -> StoredDsRequest.<StoredDsRequest>findById(zone));
+  }
+
+  /** Records the DS RRset requested of a zone's parent, replacing the zone's earlier one. */
+  public void saveDsRequest(StoredDsRequest request) {
+    inTransaction(() -> Panache.getSession().chain(session -> session.merge(request)).replaceWithVoid());
+  }
+
   /** Stores newly generated keys in one transaction (all or none). */
   public void insert(List<StoredZoneKey> keys) {
     inTransaction(() -> StoredZoneKey.persist(keys));

@@ -1,8 +1,11 @@
 package dev.cascade.keymanager.persistence;
 
-import dev.cascade.dnssec.roll.RollType;
+import dev.cascade.dnssec.parent.CdsPublication;
+import dev.cascade.dnssec.parent.DsDigest;
 import dev.cascade.dnssec.roll.RollType.Variant;
+import dev.cascade.dnssec.roll.RollType;
 import dev.cascade.keymanager.domain.KeyPolicy;
+import dev.cascade.keymanager.domain.ParentPolicy;
 import dev.cascade.keymanager.domain.RollAutomation;
 import dev.cascade.keymanager.domain.RollSettings;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
@@ -67,6 +70,27 @@ public class StoredZonePolicy extends PanacheEntityBase {
 
   @Column(name = "algorithm_automation", nullable = false, length = 4)
   public String algorithmAutomation;
+
+  /** {@code [key-manager.records] cds}, a dnssec-core {@link CdsPublication} word. */
+  @Column(name = "cds_publication", nullable = false, length = 11)
+  public String cdsPublication;
+
+  /** {@code [key-manager] ds-algorithm}, a dnssec-core {@link DsDigest} word. */
+  @Column(name = "ds_algorithm", nullable = false, length = 7)
+  public String dsAlgorithm;
+
+  /** {@code [key-manager] ds-submit-hook}; null for none. */
+  @Column(name = "ds_submit_hook", length = 4096)
+  public String dsSubmitHook;
+
+  /**
+   * What the zone asks of its parent.
+   *
+   * @throws IllegalArgumentException for an unknown publication or digest
+   */
+  public ParentPolicy parentPolicy() {
+    return new ParentPolicy(CdsPublication.fromWord(cdsPublication), DsDigest.fromWord(dsAlgorithm), dsSubmitHook);
+  }
 
   /**
    * The policy the key manager acts on.

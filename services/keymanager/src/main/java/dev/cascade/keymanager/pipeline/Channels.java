@@ -8,6 +8,8 @@ final class Channels {
 
   /** Incoming, topic {@code cascade.keyset-commands.v1}. */
   static final String KEYSET_COMMANDS = "keyset-commands";
+  /** Incoming, topic {@code cascade.ds-submissions.v1}: the key manager's own requests, whose hooks it runs. */
+  static final String DS_SUBMISSIONS = "ds-submissions";
 
   private Channels() {}
 }

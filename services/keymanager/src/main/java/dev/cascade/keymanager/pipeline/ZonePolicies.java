@@ -25,6 +25,9 @@ final class ZonePolicies {
     row.zskAutomation = automation(snapshot.getZskAutomation());
     row.cskAutomation = automation(snapshot.getCskAutomation());
     row.algorithmAutomation = automation(snapshot.getAlgorithmAutomation());
+    row.cdsPublication = snapshot.getCdsPublication();
+    row.dsAlgorithm = snapshot.getDsAlgorithm();
+    row.dsSubmitHook = snapshot.getDsSubmitHook();
     return row;
   }
 

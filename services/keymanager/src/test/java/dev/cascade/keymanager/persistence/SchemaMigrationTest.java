@@ -50,9 +50,11 @@ class SchemaMigrationTest {
         List.of(
             new SchemaHistory.Entry(null, "SCHEMA", "\"keymanager\"", true),
             new SchemaHistory.Entry("1", "SQL", "db/migration/V1__keymanager_tables.sql", true),
-            new SchemaHistory.Entry("2", "SQL", "db/migration/V2__key_rolls.sql", true)),
+            new SchemaHistory.Entry("2", "SQL", "db/migration/V2__key_rolls.sql", true),
+            new SchemaHistory.Entry("3", "SQL", "db/migration/V3__ds_submission.sql", true)),
         SchemaHistory.of("keymanager"));
-    assertEquals(Set.of("flyway_schema_history", "processed_event", "zone_key", "key_roll", "zone_policy"),
+    assertEquals(Set.of("flyway_schema_history", "processed_event", "zone_key", "key_roll", "zone_policy",
+            "ds_request"),
         SchemaHistory.tables("keymanager"));
     assertEquals("validate", hibernateStrategy);
   }

@@ -15,6 +15,8 @@ import dev.cascade.dnssec.roll.RollStepException;
 import dev.cascade.dnssec.roll.RollType.Variant;
 import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
+import dev.cascade.events.v1.DsSubmissionFact;
+import dev.cascade.events.v1.DsSubmissionHookCompleted;
 import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.KeyRemovalRequested;
 import dev.cascade.events.v1.KeyRollStepRequested;
@@ -22,6 +24,7 @@ import dev.cascade.events.v1.KeysetCommandGiven;
 import dev.cascade.events.v1.KeyRole;
 import dev.cascade.events.v1.KeyRollProgress;
 import dev.cascade.events.v1.KeySetChanged;
+import dev.cascade.events.v1.ParentDsChangeRequested;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.RollAutomation;
 import dev.cascade.events.v1.RollStage;
@@ -42,6 +45,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -49,6 +54,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -60,6 +66,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The roll timer with Kafka, PostgreSQL and the registry running for real: a zone whose ZSK is valid for seconds gets
@@ -133,13 +140,17 @@ class RollFlowTest {
    * the key manager does: what the checks of issue 14 item 4 are to do.
    */
   private void reportPropagated(String zone, int phase) {
+    reportPropagated(zone, Variant.ZSK, phase);
+  }
+
+  private void reportPropagated(String zone, Variant variant, int phase) {
     lock.run(() -> {
       List<StoredZoneKey> active = state.activeKeysOf(zone);
       Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
       KeySetState next;
       try {
         next = KeySetRows.state(active, state.rollsOf(zone))
-            .apply(Variant.ZSK, new RollStep.PropagationComplete(phase, Duration.ofSeconds(1)), now);
+            .apply(variant, new RollStep.PropagationComplete(phase, Duration.ofSeconds(1)), now);
       } catch (RollStepException e) {
         throw new IllegalStateException(e);
       }
@@ -227,6 +238,81 @@ class RollFlowTest {
    * Once propagation is reported (here by the test, as issue 14 item 4 will), the key manager takes the rest of the
    * roll by itself: cache-expired1, then cache-expired2 and roll-done, after which the old ZSK is retired and kept.
    */
+  /**
+   * Issue 14 items 5 and 6: the zone's first keys request their DS of the parent; a KSK roll entering its DS phase
+   * requests the new DS RRset (the new KSK's DS to add, the old one's to remove) in the transaction of the key set it
+   * follows from, and that key set carries the new KSK's CDS and CDNSKEY, which the key sets before it lack; the
+   * policy's hook runs for each request, a real {@code sh -c} with the records in its environment, and its outcome
+   * is written after it.
+   */
+  @Test
+  void aKskRollEnteringItsDsPhaseRequestsTheNewDsRunsTheHookAndPublishesCds(@TempDir Path dir) throws Exception {
+    String zone = "k" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+    Path seen = dir.resolve("hook.log");
+    PolicySnapshot policy = PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy()).setKskValiditySeconds(5)
+        .setDsSubmitHook("printf '%s|%s|%s|%s\\n' \"$CASCADE_ZONE\" \"$CASCADE_DS\" \"$CASCADE_DS_ADD\""
+            + " \"$CASCADE_DS_REMOVE\" >> " + seen + "; echo submitted to \"$CASCADE_PARENT\"")
+        .build();
+    try (TopicReader<DsSubmissionFact> submissions =
+        TopicReader.avro(bootstrap, registryUrl, Topics.DS_SUBMISSIONS)) {
+      producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
+          RegistryFacts.zoneAdded(zone, "/zones/ksk.zone", policy))).get(30, TimeUnit.SECONDS);
+      List<ConsumerRecord<String, KeySetChanged>> sets = awaitRecords(zone, 2);
+      KeySetChanged first = sets.get(0).value();
+      String oldKsk = first.getKeys().stream().filter(k -> k.getRole() == KeyRole.KSK).findFirst().orElseThrow()
+          .getReference();
+      List<DsSubmissionFact> initial = awaitFacts(submissions, zone, 2);
+      ParentDsChangeRequested firstRequest = (ParentDsChangeRequested) initial.get(0).getFact();
+      assertEquals(first.getMetadata().getEventId(), firstRequest.getKeySetEventId());
+      assertEquals("example.", firstRequest.getParent());
+      assertEquals("the zone's first keys", firstRequest.getCause());
+      assertEquals(1, firstRequest.getDs().size());
+      assertEquals(firstRequest.getDs(), firstRequest.getAdd());
+      assertEquals(List.of(), firstRequest.getRemove());
+      DsSubmissionHookCompleted firstRun = (DsSubmissionHookCompleted) initial.get(1).getFact();
+      assertEquals(initial.get(0).getMetadata().getEventId(), firstRun.getRequestEventId());
+      assertEquals(0, firstRun.getExitCode());
+      assertEquals("submitted to example.\n", firstRun.getOutput());
+
+      KeySetChanged started = sets.get(1).value();
+      assertEquals("KSK_DOUBLE_SIGNATURE", started.getRolls().get(0).getRollType());
+      assertEquals(List.of(), started.getCdsAndCdnskey(), "phase 1 changes the DNSKEY RRset, not the DS");
+      String newKsk = started.getRolls().get(0).getNewKeys().get(0);
+
+      reportPropagated(zone, Variant.KSK, 1);
+      KeySetChanged dsPhase = awaitRecords(zone, 4).get(3).value();
+      assertEquals(2, dsPhase.getRolls().get(0).getPhase());
+      assertTrue(key(dsPhase, newKsk).getUse().getAtParent());
+      assertFalse(key(dsPhase, oldKsk).getUse().getAtParent());
+      assertEquals(List.of("CDS", "CDNSKEY"), dsPhase.getCdsAndCdnskey().stream()
+          .map(text -> text.split("\\s+")[3]).sorted(Comparator.reverseOrder()).toList());
+      assertTrue(dsPhase.getCdsAndCdnskey().stream().anyMatch(text -> text.startsWith(zone)
+          && text.contains("CDS\t" + key(dsPhase, newKsk).getKeyTag() + " 13 2 ")),
+          dsPhase.getCdsAndCdnskey().toString());
+
+      List<DsSubmissionFact> all = awaitFacts(submissions, zone, 4);
+      ParentDsChangeRequested swap = (ParentDsChangeRequested) all.get(2).getFact();
+      assertEquals(dsPhase.getMetadata().getEventId(), swap.getKeySetEventId());
+      assertTrue(swap.getCause().contains("ksk roll (KSK_DOUBLE_SIGNATURE) entered phase 2"), swap.getCause());
+      assertEquals(swap.getDs(), swap.getAdd());
+      assertEquals(firstRequest.getDs(), swap.getRemove());
+      assertTrue(swap.getAdd().get(0).contains("DS\t" + key(dsPhase, newKsk).getKeyTag() + " 13 2 "));
+      assertEquals(0, ((DsSubmissionHookCompleted) all.get(3).getFact()).getExitCode());
+      assertEquals(List.of(
+              zone + "|" + firstRequest.getDs().get(0) + "|" + firstRequest.getDs().get(0) + "|",
+              zone + "|" + swap.getDs().get(0) + "|" + swap.getDs().get(0) + "|" + firstRequest.getDs().get(0)),
+          Files.readAllLines(seen));
+    }
+  }
+
+  private static List<DsSubmissionFact> awaitFacts(TopicReader<DsSubmissionFact> reader, String zone, int n) {
+    return await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> reader.recordsFor(zone), records -> records.size() >= n)
+        .stream().map(ConsumerRecord::value).toList();
+  }
+
   @Test
   void oncePropagationIsReportedTheRollRunsToItsEndAndTheOldZskIsRetiredAndKept() throws Exception {
     String zone = addZoneWithShortLivedZsk();

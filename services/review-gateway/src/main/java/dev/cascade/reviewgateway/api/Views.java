@@ -51,7 +51,16 @@ public final class Views {
       List<RollView> rolls,
       StepProgressView stepProgress,
       List<SetAsideView> setAside,
-      List<ServedView> servedBy) {}
+      List<ServedView> servedBy,
+      DsSubmissionView dsSubmission) {}
+
+  /**
+   * The DS RRset the parent zone {@code parent} is to hold, as last requested (issue 14 item 6), and what the
+   * submission hook made of it: what to submit, and where. Null until the key manager requested one.
+   */
+  public record DsSubmissionView(
+      String parent, List<String> ds, List<String> add, List<String> remove, String cause, Instant requestedAt,
+      boolean hook, Integer hookExitCode, String hookOutcome, String hookOutput, Instant hookCompletedAt) {}
 
   /**
    * What publisher {@code instance} serves: the version it last announced, with its signed serial, announced at {@code
@@ -226,7 +235,12 @@ public final class Views {
     return new ZoneStatusView(s.name, s.policy.name(), s.source,
         new ReviewModes(s.policy.unsignedReview().word(), s.policy.signedReview().word()),
         s.progress.label(), s.progress.halted(), s.loadRequestedAt, published, unsigned, unsignedAddrs, signed, signedAddrs,
-        publishAddrs, error, s.dnskeyTtl, keys, rolls, stepProgress, setAside, servedBy);
+        publishAddrs, error, s.dnskeyTtl, keys, rolls, stepProgress, setAside, servedBy, dsSubmission(s.dsSubmission));
+  }
+
+  private static DsSubmissionView dsSubmission(ZoneState.DsSubmission d) {
+    return d == null ? null : new DsSubmissionView(d.parent(), d.ds(), d.add(), d.remove(), d.cause(),
+        d.requestedAt(), d.hook(), d.hookExitCode(), d.hookOutcome(), d.hookOutput(), d.hookCompletedAt());
   }
 
   /** {@code GET /status/keys} of {@code zones}. */

@@ -1,22 +1,22 @@
 package dev.cascade.reviewgateway.domain;
 
-import dev.cascade.dnssec.keys.DelegationRecords;
 import dev.cascade.dnssec.keys.SigningRole;
+import dev.cascade.dnssec.parent.DelegationRecords;
+import dev.cascade.dnssec.parent.DsDigest;
 import dev.cascade.dnssec.roll.KeyRoll;
 import dev.cascade.dnssec.roll.KeySetState;
 import dev.cascade.dnssec.roll.KeyState;
 import dev.cascade.dnssec.roll.Propagation;
 import dev.cascade.dnssec.roll.RollStep;
 import dev.cascade.dnssec.roll.RollStepException;
-import dev.cascade.dnssec.roll.RollType;
 import dev.cascade.dnssec.roll.RollType.Variant;
+import dev.cascade.dnssec.roll.RollType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
@@ -94,7 +94,7 @@ public final class KeysetCommands {
 
   /**
    * The zone's {@code type} records in zone-file text, from the announced public keys: the DNSKEY RRset as
-   * published; the DS RRset (SHA-256, see {@link DelegationRecords}) of the keys whose DS is to be at the parent now,
+   * published; the DS RRset (the policy's {@code ds-algorithm}) of the keys whose DS is to be at the parent now,
    * and the same as CDS. While a roll waits for the DS RRset at the parent to change, a comment line says so.
    */
   public static String records(ZoneState zone, ParentRecord type) {
@@ -117,9 +117,8 @@ public final class KeysetCommands {
         .toList();
     String text = switch (type) {
       case DNSKEY -> DelegationRecords.dnskeys(origin, ttl, keys);
-      // The policy has no ds-algorithm setting (yet): SHA-256, the reference's default.
-      case DS -> DelegationRecords.ds(origin, ttl, DNSSEC.Digest.SHA256, keys);
-      case CDS -> DelegationRecords.cds(origin, ttl, DNSSEC.Digest.SHA256, keys);
+      case DS -> DelegationRecords.ds(origin, ttl, digest(zone), keys);
+      case CDS -> DelegationRecords.cds(origin, ttl, digest(zone), keys);
     };
     StringBuilder out = new StringBuilder();
     if (type != ParentRecord.DNSKEY) {
@@ -149,6 +148,11 @@ public final class KeysetCommands {
   }
 
   /** A key announced without its use (before key rolls) does all its role's jobs. */
+  /** The zone's policy's {@code ds-algorithm}; the reference's SHA-256 before the policy is known. */
+  private static DsDigest digest(ZoneState zone) {
+    return zone.policy == null ? DsDigest.SHA_256 : zone.policy.parent().dsAlgorithm();
+  }
+
   private static ZoneState.KeyUse use(ZoneState.KeyInfo key) {
     if (key.use() != null) {
       return key.use();

@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param zskValidity {@code zsk.validity}; {@link Duration#ZERO} for {@code "forever"}
  * @param cskValidity {@code csk.validity}; {@link Duration#ZERO} for {@code "forever"}
  * @param nsec3Salt hex, empty for no salt (RFC 9276 §3.1)
+ * @param parent CDS and CDNSKEY publication, DS digest and submission hook
  */
 public record Policy(
     String name,
@@ -31,4 +32,17 @@ public record Policy(
     DenialType denial,
     boolean nsec3OptOut,
     int nsec3Iterations,
-    String nsec3Salt) {}
+    String nsec3Salt,
+    ParentSettings parent) {
+
+  /** A policy with {@link ParentSettings#DEFAULT}. */
+  public Policy(String name, ReviewMode unsignedReview, ReviewMode signedReview, String algorithm, boolean useCsk,
+      Duration kskValidity, Duration zskValidity, Duration cskValidity, KeyRolls keyRolls, Duration dnskeyTtl,
+      SerialPolicy serialPolicy, Duration signatureInceptionOffset, Duration signatureLifetime,
+      Duration signatureRemainTime, Duration signatureRefreshInterval, DenialType denial, boolean nsec3OptOut,
+      int nsec3Iterations, String nsec3Salt) {
+    this(name, unsignedReview, signedReview, algorithm, useCsk, kskValidity, zskValidity, cskValidity, keyRolls,
+        dnskeyTtl, serialPolicy, signatureInceptionOffset, signatureLifetime, signatureRemainTime,
+        signatureRefreshInterval, denial, nsec3OptOut, nsec3Iterations, nsec3Salt, ParentSettings.DEFAULT);
+  }
+}

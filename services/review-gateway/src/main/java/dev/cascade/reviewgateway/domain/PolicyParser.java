@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.cascade.dnssec.keys.KeyAlgorithm;
+import dev.cascade.dnssec.parent.CdsPublication;
+import dev.cascade.dnssec.parent.DsDigest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,7 +129,14 @@ public final class PolicyParser {
     algorithmRolls.done();
     Table records = keyManager.table("records");
     Duration dnskeyTtl = records.duration("ttl", DEFAULT_DNSKEY_TTL);
+    CdsPublication cds = records.parsed("cds", ParentSettings.DEFAULT.cds().word(), CdsPublication::fromWord);
     records.done();
+    DsDigest dsAlgorithm =
+        keyManager.parsed("ds-algorithm", ParentSettings.DEFAULT.dsAlgorithm().word(), DsDigest::fromWord);
+    String dsSubmitHook = keyManager.string("ds-submit-hook", null);
+    if (dsSubmitHook != null && dsSubmitHook.isBlank()) {
+      throw new IllegalArgumentException(keyManager.path("ds-submit-hook") + " must be a command, or left out");
+    }
     Table generation = keyManager.table("generation");
     String algorithm = algorithm(generation.string("algorithm", DEFAULT_ALGORITHM), generation.path("algorithm"));
     boolean useCsk = generation.bool("use-csk", false); // reference Cascade default: separate KSK and ZSK
@@ -195,7 +204,8 @@ public final class PolicyParser {
         denial,
         optOut,
         iterations,
-        salt);
+        salt,
+        new ParentSettings(cds, dsAlgorithm, dsSubmitHook));
   }
 
   private static ReviewMode reviewMode(Table review) {
@@ -279,6 +289,16 @@ public final class PolicyParser {
     Table table(String key) {
       seen.add(key);
       return new Table(path(key), node.get(key));
+    }
+
+    /** A string the {@code parse} function reads; its error message is prefixed with the key's path. */
+    <T> T parsed(String key, String dflt, java.util.function.Function<String, T> parse) {
+      String value = string(key, dflt);
+      try {
+        return parse.apply(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(path(key) + ": " + e.getMessage(), e);
+      }
     }
 
     String string(String key, String dflt) {

@@ -44,6 +44,18 @@ public sealed interface ZoneFact {
   record KeysetCommand(String eventId, String command) implements ZoneFact {}
 
   /**
+   * {@code DsSubmissionFact{ParentDsChangeRequested}}: the DS RRset the parent is to hold, and whether a hook is to
+   * submit it.
+   */
+  record DsChangeRequested(
+      String requestId, String parent, List<String> ds, List<String> add, List<String> remove, String cause,
+      boolean hook)
+      implements ZoneFact {}
+
+  /** {@code DsSubmissionFact{DsSubmissionHookCompleted}}: what the hook made of request {@code requestId}. */
+  record DsHookCompleted(String requestId, Integer exitCode, String output, String outcome) implements ZoneFact {}
+
+  /**
    * {@code SignedVersionFact{ZoneVersionSigned}}: a re-signing (keys changed, signature refresh) has a versionId of
    * its own, unlike a signing of a loaded version, which keeps the unsigned version's id.
    */

@@ -109,6 +109,21 @@ public final class ZoneProjector {
           + keys.keys().stream().map(k -> k.role() + " tagged " + k.keyTag()).collect(Collectors.joining(", "))
           + state.rolls.stream().map(r -> "; " + r.variant() + " roll, next step " + r.nextStep())
               .collect(Collectors.joining())));
+    } else if (fact instanceof ZoneFact.DsChangeRequested requested) {
+      state.dsSubmission = new ZoneState.DsSubmission(requested.requestId(), requested.parent(), requested.ds(),
+          requested.add(), requested.remove(), requested.cause(), at, requested.hook(), null, null, null, null);
+      history.add(new HistoryEntry(at, null, "DS change requested of the parent " + requested.parent() + " ("
+          + requested.cause() + "): " + requested.add().size() + " to add, " + requested.remove().size()
+          + " to remove" + (requested.hook() ? "; submission hook started" : "; no submission hook, submit by hand")));
+    } else if (fact instanceof ZoneFact.DsHookCompleted completed) {
+      ZoneState.DsSubmission last = state.dsSubmission;
+      // A run for an older request, which a newer one replaced, changes nothing shown.
+      if (last != null && last.requestId().equals(completed.requestId())) {
+        state.dsSubmission = new ZoneState.DsSubmission(last.requestId(), last.parent(), last.ds(), last.add(),
+            last.remove(), last.cause(), last.requestedAt(), last.hook(), completed.exitCode(), completed.outcome(),
+            completed.output(), at);
+      }
+      history.add(new HistoryEntry(at, null, "DS submission hook " + completed.outcome()));
     } else if (fact instanceof ZoneFact.Signed signed && signed.cause() == SigningCause.LOADED
         && !Long.valueOf(signed.unsignedSerial()).equals(state.unsignedSerial)) {
       // The signing of a loaded version that a newer load, of another serial, has replaced (approved just before it

@@ -76,6 +76,8 @@ public final class ZoneState {
   public List<KeyInfo> keys = new ArrayList<>();
   /** The key rolls in progress, as the key manager last announced them. */
   public List<RollInfo> rolls = new ArrayList<>();
+  /** The DS RRset last requested of the parent and its hook's outcome; null until the key manager requested one. */
+  public DsSubmission dsSubmission;
   /**
    * Events about this zone that a service could not handle and set aside on its dead-letter topic since the zone
    * last published a version, oldest first, at most {@link #SET_ASIDE_KEPT}: what held the zone up, in its status.
@@ -158,6 +160,23 @@ public final class ZoneState {
           Duration.ofSeconds(ttlSeconds));
     }
   }
+
+  /**
+   * The DS RRset the key manager last asked the parent to hold (issue 14 item 6), until the DS is seen there.
+   *
+   * @param parent the parent zone, where it goes
+   * @param ds the whole DS RRset, zone-file text, empty when the zone asks for its DS to be removed
+   * @param add records to add, against the request before
+   * @param remove records to remove, against the request before
+   * @param hook whether the policy's hook submits it; if not, the operator does
+   * @param hookOutcome what the hook made of it: "exited 0", "timed out after 60 s and was killed", ...; null while
+   *     it runs or when there is no hook
+   * @param hookOutput the hook's last output
+   */
+  public record DsSubmission(
+      String requestId, String parent, List<String> ds, List<String> add, List<String> remove, String cause,
+      Instant requestedAt, boolean hook, Integer hookExitCode, String hookOutcome, String hookOutput,
+      Instant hookCompletedAt) {}
 
   /**
    * The signer's statistics for the last signing run (the reference's {@code signing_report}); {@code

@@ -151,7 +151,9 @@ public class ProjectionStore {
       @JsonSubTypes.Type(value = ZoneFact.Signed.class, name = "Signed"),
       @JsonSubTypes.Type(value = ZoneFact.SigningFailed.class, name = "SigningFailed"),
       @JsonSubTypes.Type(value = ZoneFact.Published.class, name = "Published"),
-      @JsonSubTypes.Type(value = ZoneFact.SetAside.class, name = "SetAside")})
+      @JsonSubTypes.Type(value = ZoneFact.SetAside.class, name = "SetAside"),
+      @JsonSubTypes.Type(value = ZoneFact.DsChangeRequested.class, name = "DsChangeRequested"),
+      @JsonSubTypes.Type(value = ZoneFact.DsHookCompleted.class, name = "DsHookCompleted")})
   private interface ZoneFactJson {}
 
   /** Something to persist, so rows of different entity types can be chained in order. */

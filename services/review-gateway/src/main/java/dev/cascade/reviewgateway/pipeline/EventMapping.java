@@ -1,6 +1,10 @@
 package dev.cascade.reviewgateway.pipeline;
 
+import dev.cascade.dnssec.parent.CdsPublication;
+import dev.cascade.dnssec.parent.DsDigest;
 import dev.cascade.events.v1.DenialKind;
+import dev.cascade.events.v1.DsSubmissionFact;
+import dev.cascade.events.v1.DsSubmissionHookCompleted;
 import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.KeyRemovalRequested;
@@ -8,6 +12,7 @@ import dev.cascade.events.v1.KeyRollStepRequested;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.KeysetCommandGiven;
 import dev.cascade.events.v1.KeyUse;
+import dev.cascade.events.v1.ParentDsChangeRequested;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.SerialPolicyKind;
 import dev.cascade.events.v1.SignedVersionFact;
@@ -27,6 +32,7 @@ import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.reviewgateway.domain.DenialType;
 import dev.cascade.reviewgateway.domain.GateStage;
 import dev.cascade.reviewgateway.domain.KeyRolls;
+import dev.cascade.reviewgateway.domain.ParentSettings;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.ProgressStep;
 import dev.cascade.reviewgateway.domain.ReviewMode;
@@ -97,6 +103,18 @@ final class EventMapping {
     if (value instanceof KeysetCommandGiven c) {
       return incoming(c.getZone(), c.getMetadata(),
           new ZoneFact.KeysetCommand(c.getMetadata().getEventId(), wording(c)));
+    }
+    if (value instanceof DsSubmissionFact f) {
+      if (f.getFact() instanceof ParentDsChangeRequested r) {
+        return incoming(f.getZone(), f.getMetadata(), new ZoneFact.DsChangeRequested(f.getMetadata().getEventId(),
+            r.getParent(), List.copyOf(r.getDs()), List.copyOf(r.getAdd()), List.copyOf(r.getRemove()),
+            r.getCause(), r.getHook() != null));
+      }
+      if (f.getFact() instanceof DsSubmissionHookCompleted c) {
+        return incoming(f.getZone(), f.getMetadata(), new ZoneFact.DsHookCompleted(c.getRequestEventId(),
+            c.getExitCode(), c.getOutput(), c.getOutcome()));
+      }
+      return null;
     }
     if (value instanceof SignedVersionFact f) {
       ZoneFact fact;
@@ -183,6 +201,9 @@ final class EventMapping {
         .setNsec3OptOut(p.nsec3OptOut())
         .setNsec3Iterations(p.nsec3Iterations())
         .setNsec3Salt(p.nsec3Salt())
+        .setCdsPublication(p.parent().cds().word())
+        .setDsAlgorithm(p.parent().dsAlgorithm().word())
+        .setDsSubmitHook(p.parent().dsSubmitHook())
         .build();
   }
 
@@ -217,6 +238,8 @@ final class EventMapping {
         DenialType.valueOf(s.getDenial().name()),
         s.getNsec3OptOut(),
         s.getNsec3Iterations(),
-        s.getNsec3Salt());
+        s.getNsec3Salt(),
+        new ParentSettings(CdsPublication.fromWord(s.getCdsPublication()), DsDigest.fromWord(s.getDsAlgorithm()),
+            s.getDsSubmitHook()));
   }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.parent.CdsPublication;
+import dev.cascade.dnssec.parent.DsDigest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,6 +129,29 @@ class PolicyParserTest {
     assertEquals(new RollAutomation(true, false, false, true), p.keyRolls().zsk());
     assertEquals(new RollAutomation(true, true, true, false), p.keyRolls().csk());
     assertEquals(new RollAutomation(false, true, true, true), p.keyRolls().algorithm());
+  }
+
+  @Test
+  void parentKeysAreReadWithTheReferenceDefaults() throws Exception {
+    assertEquals(ParentSettings.DEFAULT, PolicyParser.parse("x", "x.toml", "version = \"v1\"\n").parent());
+    Policy p = PolicyParser.parse("parent", "parent.toml", """
+        version = "v1"
+        [key-manager]
+        ds-algorithm = "SHA-384"
+        ds-submit-hook = "/usr/local/bin/submit-ds"
+        [key-manager.records]
+        cds = "always"
+        """);
+    assertEquals(new ParentSettings(CdsPublication.ALWAYS, DsDigest.SHA_384, "/usr/local/bin/submit-ds"), p.parent());
+    PolicyException cds = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager.records]\ncds = \"sometimes\"\n"));
+    assertTrue(cds.getMessage().contains("key-manager.records.cds: cds must be one of \"never\", \"during-roll\","
+        + " \"always\", \"delete\", got \"sometimes\""), cds.getMessage());
+    PolicyException digest = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager]\nds-algorithm = \"SHA-1\"\n"));
+    assertTrue(digest.getMessage().contains("key-manager.ds-algorithm"), digest.getMessage());
+    assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager]\nds-submit-hook = \" \"\n"));
   }
 
   @Test

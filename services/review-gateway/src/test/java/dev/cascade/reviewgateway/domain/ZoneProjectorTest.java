@@ -29,6 +29,36 @@ class ZoneProjectorTest {
     return new ZoneState.SigningReport(10, 4, 9, 0, T0, T0.plusSeconds(1), 2);
   }
 
+  /**
+   * A DS change request (issue 14 item 6) shows what to submit and where, and the hook's outcome once it ran; an
+   * outcome for an older request does not overwrite the newer request's.
+   */
+  @Test
+  void theLatestDsRequestAndItsHookOutcomeAreShown() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
+        .state();
+    String oldDs = "example.com.\t3600\tIN\tDS\t1 13 2 AA";
+    String newDs = "example.com.\t3600\tIN\tDS\t2 13 2 BB";
+    ZoneProjector.Outcome first = apply(s, new ZoneFact.DsChangeRequested("r1", "com.", List.of(oldDs),
+        List.of(oldDs), List.of(), "the zone's first keys", true));
+    assertEquals(List.of("DS change requested of the parent com. (the zone's first keys): 1 to add, 0 to remove;"
+        + " submission hook started"), events(first));
+    ZoneProjector.Outcome second = apply(first.state(), new ZoneFact.DsChangeRequested("r2", "com.", List.of(newDs),
+        List.of(newDs), List.of(oldDs), "the ksk roll entered phase 2", true));
+    ZoneProjector.Outcome lateRun = apply(second.state(), new ZoneFact.DsHookCompleted("r1", 0, "ok\n", "exited 0"));
+    assertEquals(List.of("DS submission hook exited 0"), events(lateRun));
+    assertNull(lateRun.state().dsSubmission.hookOutcome(), "r1's outcome is not r2's");
+    ZoneState done = apply(lateRun.state(), new ZoneFact.DsHookCompleted("r2", 3, "refused\n", "exited 3")).state();
+    ZoneState.DsSubmission shown = done.dsSubmission;
+    assertEquals("com.", shown.parent());
+    assertEquals(List.of(newDs), shown.ds());
+    assertEquals(List.of(newDs), shown.add());
+    assertEquals(List.of(oldDs), shown.remove());
+    assertEquals(3, shown.hookExitCode());
+    assertEquals("exited 3", shown.hookOutcome());
+    assertEquals("refused\n", shown.hookOutput());
+  }
+
   @Test
   void aSignatureRefreshIsANewSignedVersionThatPassesTheGateAndIsPublished() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))

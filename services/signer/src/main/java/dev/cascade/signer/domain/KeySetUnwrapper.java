@@ -2,14 +2,20 @@ package dev.cascade.signer.domain;
 
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
 
 /**
  * Turns a wrapped key set into signing keys: rebuilds each DNSKEY record from its public fields, unwraps its
@@ -26,6 +32,30 @@ public final class KeySetUnwrapper {
   /** @param keyWrap the current key-encryption key, and the previous ones during a rotation */
   public KeySetUnwrapper(KeyWrap keyWrap) {
     this.keyWrap = keyWrap;
+  }
+
+  /**
+   * The CDS and CDNSKEY records the key set asks the zone's apex to publish.
+   *
+   * @throws KeySetException naming the zone and the record when one does not parse, is of another type or owner
+   */
+  public static List<Record> cdsAndCdnskey(WrappedKeySet keySet) throws KeySetException {
+    List<Record> records = new ArrayList<>();
+    for (String text : keySet.cdsAndCdnskey()) {
+      Record record;
+      try (Master master = new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))) {
+        record = master.nextRecord();
+      } catch (IOException | RuntimeException e) {
+        throw new KeySetException("CDS/CDNSKEY record of " + keySet.zone() + " does not parse (" + e.getMessage()
+            + "): " + text);
+      }
+      if (record == null || record.getType() != Type.CDS && record.getType() != Type.CDNSKEY
+          || !record.getName().toString().equalsIgnoreCase(keySet.zone())) {
+        throw new KeySetException("not a CDS or CDNSKEY record at the apex of " + keySet.zone() + ": " + text);
+      }
+      records.add(record);
+    }
+    return List.copyOf(records);
   }
 
   /**

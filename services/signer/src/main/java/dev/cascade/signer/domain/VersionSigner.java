@@ -3,6 +3,7 @@ package dev.cascade.signer.domain;
 import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.parent.ParentRecords;
 import dev.cascade.dnssec.progress.Phase;
 import dev.cascade.dnssec.progress.PhaseProgress;
 import dev.cascade.dnssec.sign.ChangeSigner;
@@ -22,6 +23,7 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
 
 /**
  * Signs one unsigned version, incrementally from the zone's previous signed version when there is one, and puts the
@@ -106,6 +108,27 @@ public final class VersionSigner {
       ZonePolicy policy,
       OptionalLong previousSignedSerial,
       PreviousSigned previous) {
+    return sign(origin, unsignedSerial, unsigned, keys, dnskeyTtl, List.of(), policy, previousSignedSerial, previous);
+  }
+
+  /**
+   * Signs as {@link #sign(Name, long, CompactRecords, List, long, ZonePolicy, OptionalLong, PreviousSigned)} does,
+   * with {@code cdsAndCdnskey} as the apex's CDS and CDNSKEY RRsets ({@link ParentRecords}): they join the unsigned
+   * version each way of signing starts from (the change's unsigned difference, for a signing as a change), so every
+   * way gives them, signed by the keys that sign the DNSKEY RRset, and the gate checks their signatures.
+   *
+   * @param cdsAndCdnskey the CDS and CDNSKEY records the key set asks for; empty for none
+   */
+  public SigningOutcome sign(
+      Name origin,
+      long unsignedSerial,
+      CompactRecords unsigned,
+      List<SigningKey> keys,
+      long dnskeyTtl,
+      List<Record> cdsAndCdnskey,
+      ZonePolicy policy,
+      OptionalLong previousSignedSerial,
+      PreviousSigned previous) {
     Instant startedAt = clock.instant();
     long signedSerial;
     try {
@@ -117,8 +140,8 @@ public final class VersionSigner {
     ExpectedKeys keySet = ExpectedKeys.of(keys);
     String passReason;
     if (previous instanceof PreviousSigned.Available available && available.unsigned() != null) {
-      ChangeAttempt attempt =
-          signChange(origin, available, unsigned, keys, dnskeyTtl, policy, signedSerial, startedAt);
+      ChangeAttempt attempt = signChange(origin, available, unsigned, keys, dnskeyTtl, cdsAndCdnskey, policy,
+          signedSerial, startedAt);
       if (attempt.signed() != null) {
         return attempt.signed();
       }
@@ -131,8 +154,8 @@ public final class VersionSigner {
     if (previous instanceof PreviousSigned.Available available) {
       try {
         SignedZone incremental =
-            signer.resign(origin, available.records().toRecords(), unsigned.toRecords(), keys, dnskeyTtl,
-                    policy.signing(), signedSerial)
+            signer.resign(origin, available.records().toRecords(), withCds(origin, unsigned, cdsAndCdnskey), keys,
+                    dnskeyTtl, policy.signing(), signedSerial)
                 .zone();
         CompactRecords records = CompactRecords.ofSorted(incremental.records());
         Gate gate = gate(() -> ZoneVerifier.verify(origin, incremental.records(), keySet, clock.instant(),
@@ -152,7 +175,8 @@ public final class VersionSigner {
     }
     FullSigning full;
     try {
-      full = signFull(signer, origin, unsigned, keys, dnskeyTtl, policy, signedSerial);
+      full = signFull(signer, origin, withCds(origin, unsigned, cdsAndCdnskey), keys, dnskeyTtl, policy,
+          signedSerial);
     } catch (RuntimeException e) {
       return new SigningOutcome.Failed("signing failed: " + describe(e));
     }
@@ -173,12 +197,19 @@ public final class VersionSigner {
    * hundred octets a record, the compact form about its wire size). The unsigned records, decoded for the signer,
    * are dropped on return, before the gate runs.
    */
-  private static FullSigning signFull(ZoneSigner signer, Name origin, CompactRecords unsigned, List<SigningKey> keys,
+  private static FullSigning signFull(ZoneSigner signer, Name origin, List<Record> unsigned, List<SigningKey> keys,
       long dnskeyTtl, ZonePolicy policy, long signedSerial) {
     CompactRecords.Builder records = CompactRecords.builder();
     SigningStats stats =
-        signer.sign(origin, unsigned.toRecords(), keys, dnskeyTtl, policy.signing(), signedSerial, records::add);
+        signer.sign(origin, unsigned, keys, dnskeyTtl, policy.signing(), signedSerial, records::add);
     return new FullSigning(records.build(), stats);
+  }
+
+  /** The unsigned records with the key set's CDS and CDNSKEY at the apex. */
+  private static List<Record> withCds(Name origin, CompactRecords unsigned, List<Record> cdsAndCdnskey) {
+    return cdsAndCdnskey.isEmpty()
+        ? unsigned.toRecords()
+        : ParentRecords.withCdsAndCdnskey(origin, unsigned.toRecords(), cdsAndCdnskey);
   }
 
   /** A signing as a change: its outcome, or why there is none and the zone is signed by a pass over it. */
@@ -190,12 +221,16 @@ public final class VersionSigner {
       CompactRecords unsigned,
       List<SigningKey> keys,
       long dnskeyTtl,
+      List<Record> cdsAndCdnskey,
       ZonePolicy policy,
       long signedSerial,
       Instant startedAt) {
     ChangeSigner.Result result;
     try {
-      CompactDiff unsignedChange = CompactDiff.between(previous.unsigned(), unsigned);
+      // The stored unsigned versions never hold CDS or CDNSKEY (the loader strips them); the previous signed version
+      // holds those of the previous key set.
+      CompactDiff unsignedChange = CompactDiff.between(previous.unsigned(), unsigned)
+          .then(ParentRecords.change(origin, previous.records(), cdsAndCdnskey));
       result = new ChangeSigner(clock)
           .sign(origin, previous.records(), unsignedChange, keys, dnskeyTtl, policy.signing(), signedSerial);
     } catch (RuntimeException e) {

@@ -115,6 +115,7 @@ public class SignerStore {
     head.zone = keySet.zone();
     head.eventId = keySet.eventId();
     head.dnskeyTtl = keySet.dnskeyTtl();
+    head.cdsAndCdnskey = String.join("\n", keySet.cdsAndCdnskey());
     head.updatedAt = updatedAt;
     List<StoredZoneKey> keys = new ArrayList<>();
     for (int i = 0; i < keySet.keys().size(); i++) {
@@ -430,7 +431,8 @@ public class SignerStore {
         keys.stream()
             .map(k -> new WrappedKey(k.keyTag, k.algorithm, k.flags, k.role, k.publicKey, k.wrappedPrivateKey,
                 use(k)))
-            .toList());
+            .toList(),
+        head.cdsAndCdnskey.isEmpty() ? List.of() : List.of(head.cdsAndCdnskey.split("\n")));
   }
 
   /** The stored key's use; null for a key stored without one (the migration V3 constraint keeps the three together). */

@@ -25,6 +25,10 @@ public class StoredKeySet extends PanacheEntityBase {
   @Column(name = "dnskey_ttl", nullable = false)
   public long dnskeyTtl;
 
+  /** The CDS and CDNSKEY records in zone-file text, one a line; empty for none. */
+  @Column(name = "cds_and_cdnskey", nullable = false, length = 8192)
+  public String cdsAndCdnskey;
+
   @Column(name = "updated_at", nullable = false)
   public Instant updatedAt;
 }

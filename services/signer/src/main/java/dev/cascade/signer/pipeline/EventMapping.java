@@ -23,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 
 /** Explicit conversions between the Avro events of shared-events and the signer's domain types. */
 final class EventMapping {
@@ -57,7 +58,8 @@ final class EventMapping {
         ZoneApex.canonical(event.getZone()),
         event.getMetadata().getEventId(),
         event.getDnskeyTtl(),
-        event.getKeys().stream().map(EventMapping::key).toList());
+        event.getKeys().stream().map(EventMapping::key).toList(),
+        List.copyOf(event.getCdsAndCdnskey()));
   }
 
   private static WrappedKey key(ZoneKey key) {

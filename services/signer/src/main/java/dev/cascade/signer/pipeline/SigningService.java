@@ -57,6 +57,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
 
 /**
  * Signs approved versions once policy, key set and manifest are all known, on the calling worker thread (inside the
@@ -360,8 +361,10 @@ public class SigningService {
     String zone = job.zone();
     PhaseProgress reported = progress.start(zone, job.signedVersionId(), job.causationId());
     List<SigningKey> keys;
+    List<Record> cdsAndCdnskey;
     try {
       keys = keysOf(job.keySet());
+      cdsAndCdnskey = KeySetUnwrapper.cdsAndCdnskey(job.keySet());
     } catch (KeySetException e) {
       return "key set " + job.keySet().eventId() + ": " + e.getMessage();
     }
@@ -393,6 +396,7 @@ public class SigningService {
                 unsigned,
                 keys,
                 job.keySet().dnskeyTtl(),
+                cdsAndCdnskey,
                 job.policy(),
                 store.lastSignedSerial(zone),
                 previous);

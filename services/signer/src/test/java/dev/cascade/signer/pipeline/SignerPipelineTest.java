@@ -19,6 +19,9 @@ import dev.cascade.dnssec.keys.Algorithms;
 import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.parent.CdsPublication;
+import dev.cascade.dnssec.parent.DsDigest;
+import dev.cascade.dnssec.parent.ParentRecords;
 import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.verify.ExpectedKeys;
 import dev.cascade.dnssec.verify.VerificationReport;
@@ -319,6 +322,52 @@ class SignerPipelineTest {
     assertTrue(second.getSignedSerial() > first.getSignedSerial());
     assertSignedContentVerifies(zone, second.getVersionId(), second, swapped, Instant.now());
     assertEquals(Set.of(newZsk), signers(signedRecords(zone, second), false));
+  }
+
+  /**
+   * A key set whose KSK roll waits for the parent's DS to change comes with the CDS and CDNSKEY the key manager built
+   * (issue 14 item 5): the signed zone publishes them at the apex, signed by the keys that sign the DNSKEY RRset;
+   * the next key set, without them, takes them out again.
+   */
+  @Test
+  void aKeySetWhoseRollWaitsForTheDsGivesCdsAndCdnskey() throws Exception {
+    String zone = "cds.test.";
+    String versionId = UUID.randomUUID().toString();
+    List<SigningKey> keys = keys(zone);
+    signedFirstVersion(zone, versionId, 710, keys);
+
+    SigningKey newKsk = keys(zone).get(0).withUse(new dev.cascade.dnssec.keys.KeyUse(true, true, false));
+    List<SigningKey> dsPhase = List.of(keys.get(0).withUse(new dev.cascade.dnssec.keys.KeyUse(true, true, false)),
+        keys.get(1).withUse(new dev.cascade.dnssec.keys.KeyUse(true, false, true)), newKsk);
+    List<Record> cds = ParentRecords.cdsAndCdnskey(name(zone), List.of(newKsk.dnskey()), true,
+        CdsPublication.DURING_ROLL, DsDigest.SHA_256, 3600);
+    Bus.send(Topics.KEY_SETS, zone, KeySetChanged.newBuilder(keySet(zone, dsPhase, TEST_KEK))
+        .setCdsAndCdnskey(cds.stream().map(Record::toString).toList()).build(), null);
+    ZoneVersionSigned signed = awaitResigned(zone, SigningTrigger.KEYS_CHANGED);
+    assertSignedContentVerifies(zone, signed.getVersionId(), signed, dsPhase, Instant.now());
+    List<Record> records = signedRecords(zone, signed);
+    assertEquals(cds, records.stream().filter(r -> r.getType() == Type.CDS || r.getType() == Type.CDNSKEY)
+        .sorted(CanonicalOrder.RECORDS).toList());
+    assertEquals(Set.of(keys.get(0).keyTag(), newKsk.keyTag()), records.stream()
+        .filter(r -> r instanceof RRSIGRecord sig && sig.getTypeCovered() == Type.CDS)
+        .map(r -> ((RRSIGRecord) r).getFootprint()).collect(Collectors.toSet()));
+
+    Bus.send(Topics.KEY_SETS, zone, keySet(zone, dsPhase, TEST_KEK), null);
+    ZoneVersionSigned after =
+        (ZoneVersionSigned)
+            Bus.await(
+                    Topics.SIGNED_VERSIONS,
+                    (SignedVersionFact fact) ->
+                        fact.getZone().equals(zone)
+                            && fact.getFact() instanceof ZoneVersionSigned s
+                            && s.getTrigger() == SigningTrigger.KEYS_CHANGED
+                            && !s.getVersionId().equals(signed.getVersionId()),
+                    TIMEOUT)
+                .value()
+                .getFact();
+    assertSignedContentVerifies(zone, after.getVersionId(), after, dsPhase, Instant.now());
+    assertTrue(signedRecords(zone, after).stream().noneMatch(r -> r.getType() == Type.CDS
+        || r.getType() == Type.CDNSKEY || r instanceof RRSIGRecord sig && sig.getTypeCovered() == Type.CDS));
   }
 
   @Test

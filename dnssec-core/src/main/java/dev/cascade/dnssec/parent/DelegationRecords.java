@@ -1,4 +1,4 @@
-package dev.cascade.dnssec.keys;
+package dev.cascade.dnssec.parent;
 
 import java.util.Base64;
 import java.util.List;
@@ -6,7 +6,6 @@ import java.util.stream.Collectors;
 import org.xbill.DNS.CDSRecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -16,8 +15,7 @@ import org.xbill.DNS.Record;
  * ({@code cascade keyset <zone> get ds|dnskey|cds}): the DNSKEY RRset, and the DS RRset (RFC 4034 §5) and its child
  * copy CDS (RFC 7344 §3.1) of the keys whose DS is to be at the parent.
  *
- * <p>The digest is SHA-256 (RFC 4509), the reference's {@code ds-algorithm} default (cascade-reference.md §4) and the
- * digest RFC 8624 §3.3 says to use; SHA-384 (RFC 6605) is the other one that setting allows. The TTL given to DS and
+ * <p>The digest is the policy's {@code ds-algorithm} ({@link DsDigest}). The TTL given to DS and
  * CDS is the DNSKEY TTL: the DS TTL is the parent's to choose, and the DNSKEY TTL is what {@code dnssec-dsfromkey}
  * and the reference's {@code dnst key2ds} print too.
  */
@@ -39,16 +37,16 @@ public final class DelegationRecords {
     return text(keys.stream().map(key -> dnskey(zone, ttl, key)).toList());
   }
 
-  /** The DS RRset of {@code keys}, digest {@code digest} ({@link DNSSEC.Digest}), one record a line. */
-  public static String ds(Name zone, long ttl, int digest, List<PublicKey> keys) {
-    return text(keys.stream().map(key -> (Record) new DSRecord(zone, DClass.IN, ttl, digest, dnskey(zone, ttl, key)))
-        .toList());
+  /** The DS RRset of {@code keys}, one record a line. */
+  public static String ds(Name zone, long ttl, DsDigest digest, List<PublicKey> keys) {
+    return text(keys.stream()
+        .map(key -> (Record) new DSRecord(zone, DClass.IN, ttl, digest.id(), dnskey(zone, ttl, key))).toList());
   }
 
   /** The CDS RRset of {@code keys}: their DS records, as type CDS (RFC 7344 §3.1). */
-  public static String cds(Name zone, long ttl, int digest, List<PublicKey> keys) {
-    return text(keys.stream().map(key -> (Record) new CDSRecord(zone, DClass.IN, ttl, digest, dnskey(zone, ttl, key)))
-        .toList());
+  public static String cds(Name zone, long ttl, DsDigest digest, List<PublicKey> keys) {
+    return text(keys.stream()
+        .map(key -> (Record) new CDSRecord(zone, DClass.IN, ttl, digest.id(), dnskey(zone, ttl, key))).toList());
   }
 
   private static DNSKEYRecord dnskey(Name zone, long ttl, PublicKey key) {

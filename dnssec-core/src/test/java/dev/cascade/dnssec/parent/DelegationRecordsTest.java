@@ -1,9 +1,11 @@
-package dev.cascade.dnssec.keys;
+package dev.cascade.dnssec.parent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.keys.KeyGenerator;
+import dev.cascade.dnssec.keys.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +14,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.Name;
 
 class DelegationRecordsTest {
@@ -41,10 +42,10 @@ class DelegationRecordsTest {
     String expected = new String(bind.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
     assertEquals(0, bind.waitFor(), expected);
 
-    String ds = DelegationRecords.ds(ZONE, TTL, DNSSEC.Digest.SHA256, keys);
+    String ds = DelegationRecords.ds(ZONE, TTL, DsDigest.SHA_256, keys);
     assertEquals(normalised(expected), normalised(ds));
     assertEquals(2, ds.lines().count());
-    String cds = DelegationRecords.cds(ZONE, TTL, DNSSEC.Digest.SHA256, keys);
+    String cds = DelegationRecords.cds(ZONE, TTL, DsDigest.SHA_256, keys);
     assertEquals(normalised(ds).replace(" DS ", " CDS "), normalised(cds));
     assertTrue(dnskeys.lines().allMatch(line -> line.startsWith("example.\t\t3600\tIN\tDNSKEY\t257 3 ")), dnskeys);
   }
@@ -52,7 +53,7 @@ class DelegationRecordsTest {
   @Test
   void aPublicKeyThatIsNotBase64IsRefusedWithTheKeyNamed() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DelegationRecords.ds(
-        ZONE, TTL, DNSSEC.Digest.SHA256, List.of(new DelegationRecords.PublicKey(257, 13, "not base64!"))));
+        ZONE, TTL, DsDigest.SHA_256, List.of(new DelegationRecords.PublicKey(257, 13, "not base64!"))));
     assertEquals("the public key of a key with flags 257 and algorithm 13 is not Base64", e.getMessage());
   }
 
