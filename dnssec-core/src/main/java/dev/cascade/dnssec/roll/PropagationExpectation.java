@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
@@ -65,7 +66,7 @@ public record PropagationExpectation(
    * The expectation of {@code roll}'s current phase in {@code state}.
    *
    * @param dnskeys the DNSKEY record of every key of {@code state}, by {@link KeyState#id()}
-   * @param dsDigest the DS digest type (RFC 4034 §5.1.3; {@link org.xbill.DNS.DNSSEC.Digest})
+   * @param dsDigest the DS digest type (RFC 4034 §5.1.3; {@link DNSSEC.Digest}; {@link #dsDigest})
    * @throws IllegalArgumentException if a key of the state has no DNSKEY record, or one with another key tag
    */
   public static PropagationExpectation of(
@@ -120,6 +121,26 @@ public record PropagationExpectation(
     }
     return Optional.of(served.isEmpty() ? "no DS RRset, expected " + dsText(ds) : "DS RRset " + dsText(answer)
         + ", expected " + dsText(ds));
+  }
+
+  /**
+   * What must have propagated, one line each, as {@code zone status} lists it under the reference's "Check that the
+   * following RRset has propagated to all name servers:": the DNSKEY and DS records in presentation format without
+   * TTL (RFC 4034 §2.2, §5.3), and for the signatures, the key tags that sign the zone.
+   */
+  public List<String> lines() {
+    List<String> lines = new ArrayList<>();
+    if (propagates.contains(Propagation.DNSKEY)) {
+      dnskeys.forEach(r -> lines.add(zone + " IN DNSKEY " + r.rdataToString() + " ; key tag " + r.getFootprint()));
+    }
+    if (propagates.contains(Propagation.RRSIG)) {
+      lines.add(zone + " RRSIGs of every RRset but DNSKEY, CDS and CDNSKEY by key tags " + new TreeSet<>(zoneSigners)
+          + " only");
+    }
+    if (propagates.contains(Propagation.DS)) {
+      ds.forEach(r -> lines.add(zone + " IN DS " + r.rdataToString()));
+    }
+    return lines;
   }
 
   /** The largest TTL of {@code type} RRsets named {@code zone} in {@code answer}; zero if there is none. */
@@ -190,6 +211,21 @@ public record PropagationExpectation(
     private String counts(Set<Integer> tags) {
       return tags.stream().map(tag -> byTag.get(tag) + " by " + tag).collect(Collectors.joining(", ", "(", ")"));
     }
+  }
+
+  /**
+   * The DS digest type a policy's {@code ds-algorithm} names: {@code SHA-256} (RFC 4509, the reference's default) or
+   * {@code SHA-384} (RFC 6605), the reference's two choices.
+   *
+   * @throws IllegalArgumentException for any other
+   */
+  public static int dsDigest(String mnemonic) {
+    return switch (mnemonic) {
+      case "SHA-256" -> DNSSEC.Digest.SHA256;
+      case "SHA-384" -> DNSSEC.Digest.SHA384;
+      default -> throw new IllegalArgumentException("ds-algorithm must be \"SHA-256\" or \"SHA-384\", not \""
+          + mnemonic + "\"");
+    };
   }
 
   /**

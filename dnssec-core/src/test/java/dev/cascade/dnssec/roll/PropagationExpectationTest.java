@@ -132,6 +132,7 @@ class PropagationExpectationTest {
     assertTrue(expected.dsMismatch(List.of(newSha384)).isPresent(), "another digest type is another DS");
     assertTrue(expected.dsMismatch(List.of()).orElseThrow().startsWith("no DS RRset, expected [" + tag("new")));
     assertEquals(Duration.ofSeconds(86400), expected.ttl(List.of(newDs), Type.DS));
+    assertEquals(List.of("example.test. IN DS " + newDs.rdataToString()), expected.lines());
   }
 
   @Test
@@ -148,5 +149,21 @@ class PropagationExpectationTest {
     assertEquals(Optional.empty(), PropagationExpectation.serialMismatch(4294967295L, 3));
     assertTrue(PropagationExpectation.serialMismatch(3, 4294967295L).isPresent(), "3 follows 4294967295 (RFC 1982)");
     assertTrue(PropagationExpectation.serialMismatch(11, 10).isPresent());
+  }
+
+  @Test
+  void policyNamesOfDigestsAndServersAreReadOrRefusedWithTheReason() {
+    assertEquals(DNSSEC.Digest.SHA384, PropagationExpectation.dsDigest("SHA-384"));
+    assertThrows(IllegalArgumentException.class, () -> PropagationExpectation.dsDigest("SHA-1"));
+    assertEquals(new java.net.InetSocketAddress("192.0.2.1", 53), NameServerAddress.parse("192.0.2.1"));
+    assertEquals(new java.net.InetSocketAddress("192.0.2.1", 4542), NameServerAddress.parse("192.0.2.1:4542"));
+    assertEquals(new java.net.InetSocketAddress("2001:db8::1", 53), NameServerAddress.parse("2001:db8::1"));
+    assertEquals(new java.net.InetSocketAddress("2001:db8::1", 5353), NameServerAddress.parse("[2001:db8::1]:5353"));
+    String tsig = assertThrows(IllegalArgumentException.class, () -> NameServerAddress.parse("192.0.2.1^key"))
+        .getMessage();
+    assertTrue(tsig.contains("TSIG"), tsig);
+    assertThrows(IllegalArgumentException.class, () -> NameServerAddress.parse("ns1.example.test"));
+    assertThrows(IllegalArgumentException.class, () -> NameServerAddress.parse("192.0.2.1:70000"));
+    assertThrows(IllegalArgumentException.class, () -> NameServerAddress.parse("999.0.2.1"));
   }
 }

@@ -3,6 +3,7 @@ package dev.cascade.keymanager.persistence;
 import dev.cascade.dnssec.roll.RollType;
 import dev.cascade.dnssec.roll.RollType.Variant;
 import dev.cascade.keymanager.domain.KeyPolicy;
+import dev.cascade.keymanager.domain.PropagationSettings;
 import dev.cascade.keymanager.domain.RollAutomation;
 import dev.cascade.keymanager.domain.RollSettings;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
@@ -10,6 +11,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,17 +70,40 @@ public class StoredZonePolicy extends PanacheEntityBase {
   @Column(name = "algorithm_automation", nullable = false, length = 4)
   public String algorithmAutomation;
 
+  /** {@code publication-nameservers}, {@code "<IP>[:PORT]"} each, space-separated; empty for the default. */
+  @Column(name = "publication_nameservers", nullable = false, length = 2048)
+  public String publicationNameservers;
+
+  /** {@code parent-nameservers}, as {@link #publicationNameservers}; empty to find them by resolution. */
+  @Column(name = "parent_nameservers", nullable = false, length = 2048)
+  public String parentNameservers;
+
+  /** {@code ds-algorithm}: SHA-256 or SHA-384. */
+  @Column(name = "ds_algorithm", nullable = false, length = 16)
+  public String dsAlgorithm;
+
   /**
    * The policy the key manager acts on.
    *
-   * @throws IllegalArgumentException for an unknown algorithm or roll type, or one of the wrong variant
+   * @throws IllegalArgumentException for an unknown algorithm or roll type, or one of the wrong variant, a name
+   *     server that is not an address or an unknown DS digest
    */
   public KeyPolicy keyPolicy() {
     RollSettings rolls = new RollSettings(RollType.valueOf(kskRollType), RollType.valueOf(zskRollType), Map.of(
         Variant.KSK, automation(kskAutomation), Variant.ZSK, automation(zskAutomation),
         Variant.CSK, automation(cskAutomation), Variant.ALGORITHM, automation(algorithmAutomation)));
     return KeyPolicy.of(algorithm, useCsk, kskValiditySeconds, zskValiditySeconds, cskValiditySeconds,
-        dnskeyTtlSeconds, rolls);
+        dnskeyTtlSeconds, rolls).withPropagation(PropagationSettings.of(
+            servers(publicationNameservers), servers(parentNameservers), dsAlgorithm));
+  }
+
+  /** The name servers of a policy list, as the column keeps them. */
+  public static String servers(List<String> servers) {
+    return String.join(" ", servers);
+  }
+
+  private static List<String> servers(String column) {
+    return column.isBlank() ? List.of() : List.of(column.trim().split(" +"));
   }
 
   /** Four letters, one per switch, {@code s r e d} when on and {@code -} when off: {@code sred} is all automatic. */

@@ -2,6 +2,7 @@ package dev.cascade.keymanager.pipeline;
 
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.roll.KeySetState;
+import dev.cascade.keymanager.domain.DnskeyText;
 import dev.cascade.keymanager.domain.KeyPolicy;
 import dev.cascade.keymanager.domain.RollDriver;
 import dev.cascade.keymanager.persistence.KeyManagerState;
@@ -22,12 +23,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
@@ -55,6 +59,7 @@ public class RollTimer {
 
   private final KeyManagerState state;
   private final KeySetEmitter emitter;
+  private final RollCheckEmitter checks;
   private final KeyWrap keyWrap;
   private final KekRotation rotation;
   private final HeldZones held;
@@ -66,6 +71,7 @@ public class RollTimer {
   public RollTimer(
       KeyManagerState state,
       KeySetEmitter emitter,
+      RollCheckEmitter checks,
       KeyWrap keyWrap,
       KekRotation rotation,
       HeldZones held,
@@ -75,6 +81,7 @@ public class RollTimer {
       @ConfigProperty(name = "cascade.keymanager.roll-check-interval") Duration interval) {
     this.state = state;
     this.emitter = emitter;
+    this.checks = checks;
     this.keyWrap = keyWrap;
     this.rotation = rotation;
     this.held = held;
@@ -127,7 +134,11 @@ public class RollTimer {
           overdue.key().role(), overdue.key().keyTag(), overdue.expiredAt(), overdue.reason());
     }
     Set<Integer> tagsInUse = all.stream().map(key -> key.keyTag).collect(Collectors.toSet());
-    RollDriver.Outcome outcome = driver.next(origin, current, policy, tagsInUse);
+    RollDriver.Outcome outcome = driver.next(origin, current, policy, tagsInUse, dnskeys(active));
+    checks.checked(zone, outcome.checks());
+    outcome.checks().stream().filter(check -> !check.result().isPropagated()).forEach(check -> LOG.infof(
+        "zone %s: the %s roll waits for propagation%d: %s", zone, check.variant().word(), check.phase(),
+        check.result().summary()));
     if (outcome.next().isEmpty()) {
       return;
     }
@@ -145,6 +156,21 @@ public class RollTimer {
     state.restore(zone, cause, now, keys, rolls);
     LOG.infof("zone %s: key roll step %s taken (%s); keys %s", zone, outcome.step().orElseThrow(), cause,
         keys.stream().map(key -> key.role + " " + key.keyTag + use(key)).toList());
+  }
+
+  /** The DNSKEY record of each key, by its id in the key set. */
+  private static Map<String, DNSKEYRecord> dnskeys(List<StoredZoneKey> keys) {
+    Map<String, DNSKEYRecord> records = new HashMap<>();
+    for (StoredZoneKey key : keys) {
+      try {
+        records.put(key.id.toString(), DnskeyText.record(key.zone, key.dnskeyTtl, key.flags, key.algorithm,
+            key.publicKey));
+      } catch (TextParseException e) {
+        // Only names that parsed when the zone's keys were generated are stored.
+        throw new IllegalStateException("stored zone name does not parse: " + key.zone, e);
+      }
+    }
+    return records;
   }
 
   private static String use(StoredZoneKey key) {

@@ -25,6 +25,9 @@ final class ZonePolicies {
     row.zskAutomation = automation(snapshot.getZskAutomation());
     row.cskAutomation = automation(snapshot.getCskAutomation());
     row.algorithmAutomation = automation(snapshot.getAlgorithmAutomation());
+    row.publicationNameservers = StoredZonePolicy.servers(snapshot.getPublicationNameservers());
+    row.parentNameservers = StoredZonePolicy.servers(snapshot.getParentNameservers());
+    row.dsAlgorithm = snapshot.getDsAlgorithm();
     return row;
   }
 

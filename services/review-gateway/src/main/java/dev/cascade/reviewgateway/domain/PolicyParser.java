@@ -3,6 +3,8 @@ package dev.cascade.reviewgateway.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.cascade.dnssec.roll.NameServerAddress;
+import dev.cascade.dnssec.roll.PropagationExpectation;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,6 +126,14 @@ public final class PolicyParser {
     Table algorithmRolls = keyManager.table("algorithm");
     RollAutomation algorithmAutomation = algorithmRolls.automation();
     algorithmRolls.done();
+    PropagationChecks checks = new PropagationChecks(
+        keyManager.nameServers("publication-nameservers"), keyManager.nameServers("parent-nameservers"),
+        keyManager.string("ds-algorithm", PropagationChecks.DEFAULT.dsAlgorithm()));
+    try {
+      PropagationExpectation.dsDigest(checks.dsAlgorithm());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(keyManager.path("ds-algorithm") + ": " + e.getMessage(), e);
+    }
     Table records = keyManager.table("records");
     Duration dnskeyTtl = records.duration("ttl", DEFAULT_DNSKEY_TTL);
     records.done();
@@ -184,7 +194,8 @@ public final class PolicyParser {
         kskValidity,
         zskValidity,
         cskValidity,
-        new KeyRolls(kskRollType, zskRollType, kskAutomation, zskAutomation, cskAutomation, algorithmAutomation),
+        new KeyRolls(kskRollType, zskRollType, kskAutomation, zskAutomation, cskAutomation, algorithmAutomation,
+            checks),
         dnskeyTtl,
         serialPolicy,
         inception,
@@ -333,6 +344,31 @@ public final class PolicyParser {
         throw new IllegalArgumentException(path(key) + ": " + e.getMessage(), e);
       }
       throw new IllegalArgumentException(path(key) + " must be a duration (seconds or \"<n>s|m|h|d|w\")");
+    }
+
+    /** A list of name servers, each {@code "<IP>[:PORT]"} ({@link NameServerAddress}); empty if not given. */
+    List<String> nameServers(String key) {
+      seen.add(key);
+      JsonNode v = node.get(key);
+      if (v == null) {
+        return List.of();
+      }
+      if (!v.isArray()) {
+        throw new IllegalArgumentException(path(key) + " must be a list of \"<IP>[:PORT]\" strings");
+      }
+      List<String> servers = new ArrayList<>();
+      for (JsonNode item : v) {
+        if (!item.isTextual()) {
+          throw new IllegalArgumentException(path(key) + " must be a list of \"<IP>[:PORT]\" strings");
+        }
+        try {
+          NameServerAddress.parse(item.asText());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(path(key) + ": " + e.getMessage(), e);
+        }
+        servers.add(item.asText());
+      }
+      return servers;
     }
 
     /** A key's {@code validity}: a duration longer than 0s, or {@code "forever"}, given as {@link Duration#ZERO}. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PolicyParserTest {
@@ -127,6 +128,32 @@ class PolicyParserTest {
     assertEquals(new RollAutomation(true, false, false, true), p.keyRolls().zsk());
     assertEquals(new RollAutomation(true, true, true, false), p.keyRolls().csk());
     assertEquals(new RollAutomation(false, true, true, true), p.keyRolls().algorithm());
+  }
+
+  @Test
+  void propagationCheckKeysAreReadAndBadOnesRefusedNamingTheKey() throws Exception {
+    Policy p = PolicyParser.parse("checks", "checks.toml", """
+        version = "v1"
+        [key-manager]
+        publication-nameservers = ["192.0.2.1", "[2001:db8::1]:5353"]
+        parent-nameservers = ["192.0.2.53:53"]
+        ds-algorithm = "SHA-384"
+        """);
+    assertEquals(new PropagationChecks(List.of("192.0.2.1", "[2001:db8::1]:5353"), List.of("192.0.2.53:53"),
+        "SHA-384"), p.keyRolls().checks());
+    assertEquals(PropagationChecks.DEFAULT,
+        PolicyParser.parse("d", "d.toml", "version = \"v1\"\n").keyRolls().checks());
+    PolicyException tsig = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager]\npublication-nameservers = [\"192.0.2.1^tsig\"]\n"));
+    assertTrue(tsig.getMessage().contains("key-manager.publication-nameservers: \"192.0.2.1^tsig\": a TSIG key"),
+        tsig.getMessage());
+    PolicyException name = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager]\nparent-nameservers = [\"ns.example\"]\n"));
+    assertTrue(name.getMessage().contains("key-manager.parent-nameservers: \"ns.example\" is not"),
+        name.getMessage());
+    PolicyException digest = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager]\nds-algorithm = \"SHA-1\"\n"));
+    assertTrue(digest.getMessage().contains("key-manager.ds-algorithm: ds-algorithm must be"), digest.getMessage());
   }
 
   @Test
