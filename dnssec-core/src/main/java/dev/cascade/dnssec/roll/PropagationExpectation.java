@@ -95,14 +95,14 @@ public record PropagationExpectation(
     Set<String> expected = dnskeys.stream().map(PropagationExpectation::rdata)
         .collect(Collectors.toCollection(TreeSet::new));
     if (!served.equals(expected)) {
-      return Optional.of("DNSKEY RRset has key tags " + dnskeyTags(answer) + ", expected "
+      return Optional.of("DNSKEY RRset with key tags " + dnskeyTags(answer) + ", expected "
           + dnskeyTags(new ArrayList<>(dnskeys)));
     }
     Set<Integer> signers = answer.stream()
         .filter(r -> r instanceof RRSIGRecord sig && sig.getTypeCovered() == Type.DNSKEY && r.getName().equals(zone))
         .map(r -> ((RRSIGRecord) r).getFootprint()).collect(Collectors.toCollection(TreeSet::new));
     if (!signers.equals(new TreeSet<>(keySigners))) {
-      return Optional.of("DNSKEY RRset is signed by key tags " + signers + ", expected " + new TreeSet<>(keySigners));
+      return Optional.of("DNSKEY RRset signed by key tags " + signers + ", expected " + new TreeSet<>(keySigners));
     }
     return Optional.empty();
   }

@@ -76,7 +76,7 @@ class PropagationExpectationTest {
     assertEquals(Set.of(Propagation.DNSKEY), expected.propagates());
     assertEquals(Optional.empty(), expected.dnskeyMismatch(dnskeyAnswer(List.of("ksk", "zsk", "new"), List.of("ksk"))));
     String old = expected.dnskeyMismatch(dnskeyAnswer(List.of("ksk", "zsk"), List.of("ksk"))).orElseThrow();
-    assertTrue(old.startsWith("DNSKEY RRset has key tags"), old);
+    assertTrue(old.startsWith("DNSKEY RRset with key tags"), old);
     assertTrue(old.contains(String.valueOf(tag("new"))), old);
     assertTrue(expected.dnskeyMismatch(dnskeyAnswer(List.of("ksk", "zsk", "new"), List.of("zsk"))).isPresent(),
         "signed by the wrong key");
