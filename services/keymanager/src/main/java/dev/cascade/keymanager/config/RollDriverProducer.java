@@ -3,6 +3,7 @@ package dev.cascade.keymanager.config;
 import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.dnssec.roll.NameServerAddress;
 import dev.cascade.keymanager.domain.KeySetGenerator;
+import dev.cascade.keymanager.domain.LatestChecks;
 import dev.cascade.keymanager.domain.RollDriver;
 import dev.cascade.keymanager.propagation.DnsPropagationChecker;
 import jakarta.annotation.PreDestroy;
@@ -37,6 +38,13 @@ public class RollDriverProducer {
     checker = new DnsPropagationChecker(publicationServers.stream().map(NameServerAddress::parse).toList(), resolver,
         queryTimeout, transferTimeout);
     return new RollDriver(new KeySetGenerator(KeyGenerator::generate, clock), checker, clock);
+  }
+
+  /** The latest propagation checks: written by the roll timer, read by {@code GET /keys/{zone}}. */
+  @Produces
+  @Singleton
+  LatestChecks latestChecks() {
+    return new LatestChecks();
   }
 
   @PreDestroy

@@ -4,6 +4,7 @@ import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.roll.KeySetState;
 import dev.cascade.keymanager.domain.DnskeyText;
 import dev.cascade.keymanager.domain.KeyPolicy;
+import dev.cascade.keymanager.domain.LatestChecks;
 import dev.cascade.keymanager.domain.RollDriver;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.KeySetRows;
@@ -60,6 +61,7 @@ public class RollTimer {
   private final KeyManagerState state;
   private final KeySetEmitter emitter;
   private final RollCheckEmitter checks;
+  private final LatestChecks latest;
   private final KeyWrap keyWrap;
   private final KekRotation rotation;
   private final HeldZones held;
@@ -72,6 +74,7 @@ public class RollTimer {
       KeyManagerState state,
       KeySetEmitter emitter,
       RollCheckEmitter checks,
+      LatestChecks latest,
       KeyWrap keyWrap,
       KekRotation rotation,
       HeldZones held,
@@ -82,6 +85,7 @@ public class RollTimer {
     this.state = state;
     this.emitter = emitter;
     this.checks = checks;
+    this.latest = latest;
     this.keyWrap = keyWrap;
     this.rotation = rotation;
     this.held = held;
@@ -135,6 +139,7 @@ public class RollTimer {
     }
     Set<Integer> tagsInUse = all.stream().map(key -> key.keyTag).collect(Collectors.toSet());
     RollDriver.Outcome outcome = driver.next(origin, current, policy, tagsInUse, dnskeys(active));
+    latest.record(zone, outcome.checks(), clock.instant());
     checks.checked(zone, outcome.checks());
     outcome.checks().stream().filter(check -> !check.result().isPropagated()).forEach(check -> LOG.infof(
         "zone %s: the %s roll waits for propagation%d: %s", zone, check.variant().word(), check.phase(),
