@@ -1,11 +1,11 @@
 package dev.cascade.keymanager.config;
 
 import dev.cascade.dnssec.keys.KeyGenerator;
-import dev.cascade.dnssec.roll.NameServerAddress;
 import dev.cascade.keymanager.domain.KeySetGenerator;
 import dev.cascade.keymanager.domain.LatestChecks;
 import dev.cascade.keymanager.domain.RollDriver;
 import dev.cascade.keymanager.propagation.DnsPropagationChecker;
+import dev.cascade.keymanager.propagation.ServerName;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -35,7 +35,7 @@ public class RollDriverProducer {
       @ConfigProperty(name = "cascade.keymanager.propagation.transfer-timeout") Duration transferTimeout) {
     ExtendedResolver resolver = new ExtendedResolver();
     resolver.setTimeout(queryTimeout);
-    checker = new DnsPropagationChecker(publicationServers.stream().map(NameServerAddress::parse).toList(), resolver,
+    checker = new DnsPropagationChecker(publicationServers.stream().map(ServerName::parse).toList(), resolver,
         queryTimeout, transferTimeout);
     return new RollDriver(new KeySetGenerator(KeyGenerator::generate, clock), checker, clock);
   }

@@ -7,6 +7,7 @@ import dev.cascade.keymanager.domain.PropagationSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -57,19 +58,20 @@ import org.xbill.DNS.ZoneTransferIn;
  */
 public final class DnsPropagationChecker implements PropagationChecker {
 
-  private final List<InetSocketAddress> ownPublicationServers;
+  private final List<ServerName> ownPublicationServers;
   private final Resolver resolver;
   private final Duration queryTimeout;
   private final Duration transferTimeout;
   private final ExecutorService queries;
 
   /**
-   * @param ownPublicationServers Cascade's own publication servers: where a zone is checked whose policy names none
+   * @param ownPublicationServers Cascade's own publication servers: where a zone is checked whose policy names none;
+   *     a host name stands for all its addresses, looked up at each check
    * @param resolver the resolver that finds a parent's name servers when the policy names none
    * @param queryTimeout how long one query may take, per attempt (UDP, then TCP)
    * @param transferTimeout how long the zone transfer may take
    */
-  public DnsPropagationChecker(List<InetSocketAddress> ownPublicationServers, Resolver resolver,
+  public DnsPropagationChecker(List<ServerName> ownPublicationServers, Resolver resolver,
       Duration queryTimeout, Duration transferTimeout) {
     this.ownPublicationServers = List.copyOf(ownPublicationServers);
     this.resolver = resolver;
@@ -84,7 +86,17 @@ public final class DnsPropagationChecker implements PropagationChecker {
 
   @Override
   public Result check(PropagationExpectation expected, PropagationSettings where) {
-    List<InetSocketAddress> publication = where.publication().isEmpty() ? ownPublicationServers : where.publication();
+    List<InetSocketAddress> publication = where.publication();
+    boolean atPublication = expected.propagates().contains(Propagation.DNSKEY)
+        || expected.propagates().contains(Propagation.RRSIG);
+    if (publication.isEmpty() && atPublication) {
+      try {
+        publication = own();
+      } catch (UnknownHostException e) {
+        return Result.waiting("Cascade's publication servers " + ownPublicationServers + " cannot be found: "
+            + e.getMessage());
+      }
+    }
     Duration ttl = Duration.ZERO;
     List<String> checked = new ArrayList<>();
     for (Propagation propagation : Propagation.values()) {
@@ -103,6 +115,17 @@ public final class DnsPropagationChecker implements PropagationChecker {
       checked.add(outcome.summary());
     }
     return Result.propagated(ttl, String.join("; ", checked));
+  }
+
+  private List<InetSocketAddress> own() throws UnknownHostException {
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    for (ServerName server : ownPublicationServers) {
+      addresses.addAll(server.addresses());
+    }
+    if (addresses.isEmpty()) {
+      throw new UnknownHostException("none configured (cascade.keymanager.publication-servers)");
+    }
+    return addresses;
   }
 
   /** One propagation's outcome: a reason to wait, or the TTL observed and what was seen. */

@@ -152,6 +152,20 @@ class DnsPropagationCheckerTest {
 
     assertTrue(result.isPropagated(), result.summary());
     assertEquals(Duration.ofSeconds(DNSKEY_TTL), result.ttl().orElseThrow());
+
+    // A policy that names no publication servers is checked at Cascade's own (cascade.keymanager.publication-servers).
+    DnsPropagationChecker own = new DnsPropagationChecker(
+        List.of(ServerName.parse("127.0.0.1:" + first.getPort()), ServerName.parse("127.0.0.1:" + second.getPort())),
+        new SimpleResolver(new InetSocketAddress(LOOPBACK, closedPort())), Duration.ofSeconds(2),
+        Duration.ofSeconds(20));
+    try {
+      PropagationChecker.Result byDefault =
+          own.check(expectation(state, Variant.ZSK), new PropagationSettings(List.of(), List.of(), 2));
+      assertTrue(byDefault.summary().contains("127.0.0.1:" + second.getPort()), byDefault.summary());
+      assertTrue(byDefault.isPropagated(), byDefault.summary());
+    } finally {
+      own.close();
+    }
   }
 
   @Test
