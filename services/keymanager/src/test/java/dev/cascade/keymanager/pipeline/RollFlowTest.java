@@ -18,6 +18,7 @@ import dev.cascade.events.v1.KeyRole;
 import dev.cascade.events.v1.KeyRollProgress;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.PolicySnapshot;
+import dev.cascade.events.v1.PropagationChecked;
 import dev.cascade.events.v1.RollStage;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
@@ -35,6 +36,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -56,9 +58,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The roll timer with Kafka, PostgreSQL and the registry running for real: a zone whose ZSK is valid for seconds gets
- * its roll started and announced by the key manager alone, the roll then waits for its propagation to be reported
- * (issue 14 item 4 is not built), and an empty schema rebuilt from the topics gives back the same keys, uses and
- * rolls. The test profile runs the timer every second.
+ * its roll started and announced by the key manager alone, the roll then waits at its propagation while the
+ * publication server does not serve the new DNSKEY RRset (none runs here: its check says so, once, on
+ * cascade.roll-checks.v1), and an empty schema rebuilt from the topics gives back the same keys, uses and rolls. The
+ * test profile runs the timer every second.
  */
 @QuarkusTest
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
@@ -92,17 +95,20 @@ class RollFlowTest {
 
   private KafkaProducer<String, ZoneRegistryFact> producer;
   private TopicReader<KeySetChanged> keySets;
+  private TopicReader<PropagationChecked> checks;
 
   @BeforeEach
   void setUp() {
     producer = AvroClients.producer(bootstrap, registryUrl);
     keySets = TopicReader.avro(bootstrap, registryUrl, Topics.KEY_SETS);
+    checks = TopicReader.avro(bootstrap, registryUrl, Topics.ROLL_CHECKS);
   }
 
   @AfterEach
   void tearDown() {
     producer.close();
     keySets.close();
+    checks.close();
   }
 
   private List<ConsumerRecord<String, KeySetChanged>> awaitRecords(String zone, int n) {
@@ -123,7 +129,8 @@ class RollFlowTest {
 
   /**
    * Reports phase {@code phase} of the zone's ZSK roll propagated, with a TTL of one second, announced and recorded as
-   * the key manager does: what the checks of issue 14 item 4 are to do.
+   * the key manager does: what an operator's {@code propagationN-complete} does (no publication server runs here for
+   * the checks to see; {@code DnsPropagationCheckerTest} checks them against real servers).
    */
   private void reportPropagated(String zone, int phase) {
     lock.run(() -> {
@@ -185,7 +192,8 @@ class RollFlowTest {
     // Propagation is never reported blindly: several checks later the roll still waits, and says what for.
     Thread.sleep(3000);
     assertEquals(2, keySets.recordsFor(zone).size(), "nothing announced past start-roll");
-    String before = RestAssured.given()
+    String waiting = "the DNSKEY RRset of " + zone + ": 127.0.0.1:4542 ";
+    JsonPath before = RestAssured.given()
         .get("/keys/" + zone)
         .then()
         .statusCode(200)
@@ -193,8 +201,18 @@ class RollFlowTest {
         .body("rolls[0].nextStep", equalTo("propagation1-complete <ttl>"))
         .body("rolls[0].waitingFor", startsWith("Wait until the new DNSKEY RRset has propagated"))
         .body("rolls[0].newKeys", equalTo(List.of(newZsk.getKeyTag())))
+        .body("rolls[0].propagationCheck.propagated", equalTo(false))
+        .body("rolls[0].propagationCheck.summary", startsWith(waiting))
+        .body("rolls[0].propagationCheck.expected", hasSize(3))
         .body("overdue", hasSize(0))
-        .extract().asString();
+        .extract().jsonPath();
+    // Checked every second, announced once: the outcome did not change.
+    List<ConsumerRecord<String, PropagationChecked>> announced = checks.recordsFor(zone);
+    assertEquals(1, announced.size(), "announced when the outcome changes only: " + announced);
+    assertEquals("zsk", announced.get(0).value().getVariant());
+    assertEquals(1, announced.get(0).value().getPhase());
+    assertFalse(announced.get(0).value().getPropagated());
+    assertTrue(announced.get(0).value().getSummary().startsWith(waiting), announced.get(0).value().getSummary());
 
     // Under the lock the timer takes too, so that it does not act on the half-rebuilt tables.
     lock.run(() -> {
@@ -209,15 +227,20 @@ class RollFlowTest {
       }
       assertTrue(restore.restore() >= 2);
     });
-    assertEquals(before, RestAssured.get("/keys/" + zone).then().statusCode(200).extract().asString(),
-        "the same keys, uses and roll, and the zone's policy, with no key generated");
+    JsonPath rebuilt = RestAssured.get("/keys/" + zone).then().statusCode(200).extract().jsonPath();
+    // The same keys, uses and roll, and the zone's policy, with no key generated; the check is repeated, so only its
+    // time differs.
+    for (String path : List.of("keys", "overdue", "rolls.variant", "rolls.rollType", "rolls.newKeys", "rolls.oldKeys",
+        "rolls.phase", "rolls.stage", "rolls.since", "rolls.nextStep", "rolls.propagationCheck.summary")) {
+      assertEquals(before.getList(path), rebuilt.getList(path), path);
+    }
     Thread.sleep(3000);
     List<ConsumerRecord<String, KeySetChanged>> after = keySets.recordsFor(zone);
     assertEquals(2, after.size(), "the rebuilt roll waits as before: " + after);
   }
 
   /**
-   * Once propagation is reported (here by the test, as issue 14 item 4 will), the key manager takes the rest of the
+   * Once propagation is reported (here by the test, as an operator would), the key manager takes the rest of the
    * roll by itself: cache-expired1, then cache-expired2 and roll-done, after which the old ZSK is retired and kept.
    */
   @Test
