@@ -21,11 +21,12 @@ import org.jboss.logging.Logger;
 
 /**
  * Announces what the propagation checks of a zone's rolls saw (PropagationChecked on {@code cascade.roll-checks.v1}),
- * the only way review-gateway's {@code zone status} can learn why a roll waits. Only when a roll's outcome changes,
- * not at every check of the roll timer, and again once {@link #REPEAT_AFTER} has passed, so a reader that starts
- * within the topic's one-hour retention still finds it. Like progress, a report is throw-away: handed to the channel
- * without waiting for Kafka, dropped when the channel cannot take it; a failure is logged and the next change or
- * repeat announces again. Outcomes are remembered in memory per instance: after a restart each is announced once more.
+ * the only way review-gateway's {@code zone status} can learn why a roll waits, and logs it at INFO. Only when a
+ * roll's outcome changes, not at every check of the roll timer, and again once {@link #REPEAT_AFTER} has passed, so a
+ * reader that starts within the topic's one-hour retention still finds it. Like progress, a report is throw-away:
+ * handed to the channel without waiting for Kafka, dropped when the channel cannot take it; a failure is logged and
+ * the next change or repeat announces again. Outcomes are remembered in memory per instance: after a restart each is
+ * announced once more.
  */
 @ApplicationScoped
 public class RollCheckEmitter {
@@ -67,8 +68,11 @@ public class RollCheckEmitter {
         continue;
       }
       last.put(key, current);
+      LOG.infof("zone %s: %s roll, propagation%d %s: %s", zone, check.variant().word(), check.phase(),
+          current.propagated() ? "complete" : "not yet", current.summary());
       PropagationChecked event = PropagationChecked.newBuilder()
-          .setMetadata(EventMetadataFactory.next(clock, producer, "roll-check/" + key))
+          .setMetadata(EventMetadataFactory.next(clock, producer,
+              "roll-check/" + zone + "/" + check.variant().word()))
           .setZone(zone)
           .setVariant(check.variant().word())
           .setPhase(check.phase())

@@ -141,9 +141,6 @@ public class RollTimer {
     RollDriver.Outcome outcome = driver.next(origin, current, policy, tagsInUse, dnskeys(active));
     latest.record(zone, outcome.checks(), clock.instant());
     checks.checked(zone, outcome.checks());
-    outcome.checks().stream().filter(check -> !check.result().isPropagated()).forEach(check -> LOG.infof(
-        "zone %s: the %s roll waits for propagation%d: %s", zone, check.variant().word(), check.phase(),
-        check.result().summary()));
     if (outcome.next().isEmpty()) {
       return;
     }

@@ -9,6 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.keys.KeyUse;
+import dev.cascade.dnssec.keys.KeyWrap;
+import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.sign.SigningPolicy;
+import dev.cascade.dnssec.sign.ZoneSigner;
 import dev.cascade.dnssec.roll.KeySetState;
 import dev.cascade.dnssec.roll.RollStep;
 import dev.cascade.dnssec.roll.RollStepException;
@@ -22,10 +27,12 @@ import dev.cascade.events.v1.PropagationChecked;
 import dev.cascade.events.v1.RollStage;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.keymanager.domain.DnskeyText;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.KeySetRows;
 import dev.cascade.keymanager.persistence.StoredKeyRoll;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
+import dev.cascade.keymanager.propagation.KnotServer;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
@@ -38,12 +45,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -55,6 +66,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 
 /**
  * The roll timer with Kafka, PostgreSQL and the registry running for real: a zone whose ZSK is valid for seconds gets
@@ -92,6 +111,7 @@ class RollFlowTest {
   @Inject KeySetLock lock;
   @Inject KeySetEmitter emitter;
   @Inject KeyManagerState state;
+  @Inject KeyWrap keyWrap;
 
   private KafkaProducer<String, ZoneRegistryFact> producer;
   private TopicReader<KeySetChanged> keySets;
@@ -237,6 +257,54 @@ class RollFlowTest {
     Thread.sleep(3000);
     List<ConsumerRecord<String, KeySetChanged>> after = keySets.recordsFor(zone);
     assertEquals(2, after.size(), "the rebuilt roll waits as before: " + after);
+  }
+
+  /**
+   * With {@code auto-report}, the roll takes {@code propagation1-complete} by itself once the zone's publication server
+   * (a knotd, named by the policy's {@code publication-nameservers}) serves the new DNSKEY RRset: the zone signed with
+   * the keys as the started roll left them, with the DNSKEY TTL of the policy as the TTL the caches wait for.
+   */
+  @Test
+  void theRollTakesItsPropagationByItselfOnceThePublicationServerServesTheNewDnskeyRrset(@TempDir Path dir)
+      throws Exception {
+    int port = KnotServer.freePort();
+    String zone = "p" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+    PolicySnapshot policy = PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy())
+        .setZskValiditySeconds(ZSK_VALIDITY_SECONDS).setPublicationNameservers(List.of("127.0.0.1:" + port)).build();
+    producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
+        RegistryFacts.zoneAdded(zone, "/zones/propagated.zone", policy))).get(30, TimeUnit.SECONDS);
+    KeySetChanged started = awaitRecords(zone, 2).get(1).value();
+    assertEquals(RollStage.PROPAGATION, started.getRolls().get(0).getStage());
+    await().atMost(TIMEOUT).until(() -> state.activeKeysOf(zone).size() == 3);
+    Thread.sleep(2000);
+    assertEquals(2, keySets.recordsFor(zone).size(), "no server yet: the roll waits");
+
+    Name origin = Name.fromString(zone);
+    List<SigningKey> keys = new ArrayList<>();
+    for (StoredZoneKey row : state.activeKeysOf(zone)) {
+      DNSKEYRecord dnskey = DnskeyText.record(zone, row.dnskeyTtl, row.flags, row.algorithm, row.publicKey);
+      keys.add(new SigningKey(dnskey, keyWrap.unwrap(row.wrappedPrivateKey, dnskey),
+          new KeyUse(row.published, row.signsKeys, row.signsZone)));
+    }
+    Name ns = Name.fromString("ns." + zone);
+    List<Record> unsigned = List.of(
+        new SOARecord(origin, DClass.IN, 300, ns, Name.fromString("hostmaster." + zone), 1, 3600, 600, 864000, 300),
+        new NSRecord(origin, DClass.IN, 3600, ns),
+        new ARecord(ns, DClass.IN, 3600, InetAddress.getLoopbackAddress()));
+    SigningPolicy signing = new SigningPolicy(SigningPolicy.Denial.NSEC, false, 0, new byte[0], Duration.ofHours(1),
+        Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12));
+    List<Record> signed = new ZoneSigner(Clock.systemUTC(), 1).sign(origin, unsigned, keys,
+        started.getDnskeyTtl(), signing, 1).records();
+
+    try (KnotServer server = KnotServer.start(dir, origin, signed, port)) {
+      KeySetChanged reported = awaitRecords(zone, 3).get(2).value();
+      assertTrue(reported.getMetadata().getCausationId().startsWith("roll/"));
+      KeyRollProgress roll = reported.getRolls().get(0);
+      assertEquals(RollStage.CACHE_EXPIRY, roll.getStage());
+      assertEquals(1, roll.getPhase());
+      assertEquals(started.getDnskeyTtl(), roll.getTtlSeconds(), "the DNSKEY TTL the server served");
+      await().atMost(TIMEOUT).until(() -> checks.recordsFor(zone).stream().anyMatch(r -> r.value().getPropagated()));
+    }
   }
 
   /**

@@ -20,9 +20,6 @@ import dev.cascade.keymanager.domain.PropagationSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,17 +39,14 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.DSRecord;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
-import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.Type;
 
 /**
- * The propagation checks against real name servers: Knot DNS's {@code knotd} (Debian package knot), one instance per
+ * The propagation checks against real name servers: Knot DNS's {@code knotd} ({@link KnotServer}), one instance per
  * server, on ephemeral loopback ports, serving a child zone signed by dnssec-core as a roll's phase leaves it (checked
  * by {@code kzonecheck}) and a parent zone with the child's DS RRset.
  */
@@ -69,7 +62,7 @@ class DnsPropagationCheckerTest {
 
   @TempDir Path dir;
 
-  private final List<Process> servers = new ArrayList<>();
+  private final List<KnotServer> servers = new ArrayList<>();
   private final Map<String, DNSKEYRecord> dnskeys = new HashMap<>();
   private final Map<String, SigningKey> signingKeys = new HashMap<>();
   private DnsPropagationChecker checker;
@@ -84,9 +77,8 @@ class DnsPropagationCheckerTest {
   @AfterEach
   void stop() throws Exception {
     checker.close();
-    for (Process server : servers) {
-      server.destroy();
-      server.waitFor(10, TimeUnit.SECONDS);
+    for (KnotServer server : servers) {
+      server.close();
     }
   }
 
@@ -116,8 +108,8 @@ class DnsPropagationCheckerTest {
         Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12));
     List<Record> signed = new ZoneSigner(Clock.fixed(NOW, ZoneOffset.UTC), 1)
         .sign(CHILD, unsigned, keys, DNSKEY_TTL, policy, serial).records();
-    Path file = write("check-" + serial + ".zone", signed);
-    run("/usr/bin/kzonecheck", "-d", "on", "-o", CHILD.toString(), file.toString());
+    Path file = KnotServer.write(dir.resolve("check-" + serial + ".zone"), signed);
+    KnotServer.run("/usr/bin/kzonecheck", "-d", "on", "-o", CHILD.toString(), file.toString());
     return signed;
   }
 
@@ -255,94 +247,15 @@ class DnsPropagationCheckerTest {
 
   /** Starts a knotd serving {@code records} as {@code zone}; returns its address once it answers the zone's SOA. */
   private InetSocketAddress knotd(Name zone, List<Record> records) throws Exception {
-    int port = freePort();
-    Path home = Files.createDirectories(dir.resolve("knot-" + port));
-    Files.createDirectories(home.resolve("db"));
-    Path zoneFile = write("knot-" + port + "/" + zone + "zone", records);
-    Files.writeString(home.resolve("knot.conf"), """
-        server:
-          rundir: "%1$s"
-          listen: 127.0.0.1@%2$d
-        database:
-          storage: "%1$s/db"
-        log:
-          - target: "%1$s/knot.log"
-            any: info
-        acl:
-          - id: local
-            address: 127.0.0.1
-            action: transfer
-        zone:
-          - domain: %3$s
-            file: "%4$s"
-            acl: local
-            zonefile-sync: -1
-            journal-content: none
-        """.formatted(home, port, zone, zoneFile));
-    Process knotd = new ProcessBuilder(program("knotd"), "-c", home.resolve("knot.conf").toString())
-        .redirectErrorStream(true)
-        .redirectOutput(home.resolve("knotd.out").toFile())
-        .start();
-    servers.add(knotd);
-    InetSocketAddress address = new InetSocketAddress(LOOPBACK, port);
-    awaitServing(address, zone, home);
-    return address;
-  }
-
-  private static void awaitServing(InetSocketAddress address, Name zone, Path home) throws Exception {
-    SimpleResolver resolver = new SimpleResolver(address);
-    resolver.setTimeout(Duration.ofMillis(500));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      try {
-        Message answer = resolver.send(Message.newQuery(Record.newRecord(zone, Type.SOA, DClass.IN)));
-        if (!answer.getSection(Section.ANSWER).isEmpty()) {
-          return;
-        }
-      } catch (IOException e) {
-        // Not listening yet.
-      }
-      Thread.sleep(100);
-    }
-    Path log = home.resolve("knot.log");
-    throw new AssertionError("knotd does not serve " + zone + ":\n"
-        + (Files.exists(log) ? Files.readString(log) : "") + Files.readString(home.resolve("knotd.out")));
-  }
-
-  private Path write(String name, List<Record> records) throws IOException {
-    Path file = dir.resolve(name);
-    Files.writeString(file, records.stream().map(Record::toString).collect(Collectors.joining("\n", "", "\n")),
-        StandardCharsets.UTF_8);
-    return file;
-  }
-
-  private static void run(String... command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " hangs");
-    assertEquals(0, process.exitValue(), String.join(" ", command) + ":\n" + out);
-  }
-
-  /** Debian puts the daemons in /usr/sbin, which is not on every user's PATH. */
-  private static String program(String name) {
-    for (String directory : List.of("/usr/sbin", "/usr/bin")) {
-      if (Files.isExecutable(Path.of(directory, name))) {
-        return Path.of(directory, name).toString();
-      }
-    }
-    throw new AssertionError(name + " is missing: install the Debian package knot (deploy/local/install-test-deps.sh)");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
-      return socket.getLocalPort();
-    }
+    KnotServer server = KnotServer.start(dir, zone, records);
+    servers.add(server);
+    return server.address();
   }
 
   /** A port nothing listens on: taken and given back (TCP; on UDP the ICMP port-unreachable or silence). */
   private static int closedPort() {
     try {
-      return freePort();
+      return KnotServer.freePort();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
