@@ -344,7 +344,8 @@ class StatusRendererTest {
             'stage':'propagation','nextStep':'propagation1-complete <ttl>',
             'waitingFor':'Wait until the new DNSKEY RRset has propagated; then propagation1-complete <ttl>',
             'propagationCheck':{'propagated':false,'ttlSeconds':0,'checkedAt':'2026-11-28T03:00:00Z',
-              'summary':'the DNSKEY RRset of a. has not propagated: 192.0.2.1:53 serves a DNSKEY RRset with key tags [61464], expected [11111, 61464]',
+              'summary':'the DNSKEY RRset of a. has not propagated: 192.0.2.1:53 serves a DNSKEY RRset with key tags \
+        [61464], expected [11111, 61464]',
               'expected':['a. IN DNSKEY 256 3 13 AAAA ; key tag 11111','a. IN DNSKEY 256 3 13 BBBB ; key tag 61464']}}]}
         """);
     String out = StatusRenderer.render(status, true, NOW);
