@@ -331,7 +331,7 @@ FACT_TOPICS=(cascade.zone-registry.v1 cascade.zone-reviews.v1 cascade.unsigned-v
     cascade.review-gateway-dead-letters.v1 cascade.keyset-commands.v1
     cascade.ds-submissions.v1)
 CONTENT_TOPICS=(cascade.unsigned-content.v1 cascade.signed-content.v1)
-PROGRESS_TOPICS=(cascade.load-progress.v1 cascade.sign-progress.v1 cascade.publish-progress.v1)
+PROGRESS_TOPICS=(cascade.load-progress.v1 cascade.sign-progress.v1 cascade.publish-progress.v1 cascade.roll-checks.v1)
 TOPIC_PARTITIONS=12
 
 topics_up() {
@@ -613,7 +613,15 @@ instance_env() {
     case $svc in
         keymanager|signer)
             # Only the two services that wrap and unwrap private keys get the key-encryption key.
-            echo "CASCADE_KEY_ENCRYPTION_KEY=$(<"$KEK_FILE")" ;;
+            echo "CASCADE_KEY_ENCRYPTION_KEY=$(<"$KEK_FILE")"
+            if [[ $svc == keymanager ]]; then
+                # auto-report checks a roll's propagation on every publisher's publication server (issue 14, item 4).
+                local servers=() j
+                for (( j = 1; j <= $(replicas_of publisher); j++ )); do
+                    servers+=("127.0.0.1:$(nth_port "${PUBLISHER_DNS_PORTS[PUBLICATION]}" "$j")")
+                done
+                echo "CASCADE_PUBLICATION_SERVERS=$(IFS=,; echo "${servers[*]}")"
+            fi ;;
         publisher)
             for name in "${!PUBLISHER_DNS_PORTS[@]}"; do
                 echo "CASCADE_PUBLISHER_${name}_PORT=$(nth_port "${PUBLISHER_DNS_PORTS[$name]}" "$i")"

@@ -316,6 +316,14 @@ public final class StatusRenderer {
             + roll.path("oldKeys") + " out, " + roll.path("newKeys") + " in): " + roll.path("stage").asText()
             + roll.path("phase").asText());
         line("      Automatic key roll state: " + roll.path("waitingFor").asText());
+        JsonNode check = roll.path("propagationCheck");
+        if (check.isObject()) {
+          // The reference's wording (dnst keyset status -v), then what the key manager's latest check saw.
+          line("      Check that the following RRset has propagated to all name servers:");
+          check.path("expected").forEach(expected -> line("        " + expected.asText()));
+          line("      " + (check.path("propagated").asBoolean() ? "Propagated" : "Not propagated yet") + " at "
+              + rfc3339(check.path("checkedAt").asText()) + ": " + check.path("summary").asText());
+        }
       }
       for (JsonNode key : zone.path("keys")) {
         String expires = key.hasNonNull("expiresAt") ? "expires at " + rfc3339(key.get("expiresAt").asText())

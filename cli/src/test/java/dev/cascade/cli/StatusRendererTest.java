@@ -371,7 +371,11 @@ class StatusRendererTest {
             'use':{'published':true,'signsKeys':false,'signsZone':false,'atParent':false}}],
          'rolls':[{'variant':'zsk','rollType':'ZSK_PRE_PUBLISH','newKeys':[11111],'oldKeys':[61464],'phase':1,
             'stage':'propagation','nextStep':'propagation1-complete <ttl>',
-            'waitingFor':'Wait until the new DNSKEY RRset has propagated; then propagation1-complete <ttl>'}]}
+            'waitingFor':'Wait until the new DNSKEY RRset has propagated; then propagation1-complete <ttl>',
+            'propagationCheck':{'propagated':false,'ttlSeconds':0,'checkedAt':'2026-11-28T03:00:00Z',
+              'summary':'the DNSKEY RRset of a. has not propagated: 192.0.2.1:53 serves a DNSKEY RRset with key tags \
+        [61464], expected [11111, 61464]',
+              'expected':['a. IN DNSKEY 256 3 13 AAAA ; key tag 11111','a. IN DNSKEY 256 3 13 BBBB ; key tag 61464']}}]}
         """);
     String out = StatusRenderer.render(status, true, NOW);
     assertTrue(out.contains("""
@@ -385,6 +389,11 @@ class StatusRendererTest {
             DNSKEY TTL: 3600s
             zsk roll (ZSK_PRE_PUBLISH, keys [61464] out, [11111] in): propagation1
               Automatic key roll state: Wait until the new DNSKEY RRset has propagated; then propagation1-complete <ttl>
+              Check that the following RRset has propagated to all name servers:
+                a. IN DNSKEY 256 3 13 AAAA ; key tag 11111
+                a. IN DNSKEY 256 3 13 BBBB ; key tag 61464
+              Not propagated yet at 2026-11-28T03:00:00Z: the DNSKEY RRset of a. has not propagated: 192.0.2.1:53 \
+        serves a DNSKEY RRset with key tags [61464], expected [11111, 61464]
         """), out);
   }
 

@@ -36,8 +36,14 @@ public final class Topics {
   public static final String SIGN_PROGRESS = "cascade.sign-progress.v1";
   public static final String PUBLISH_PROGRESS = "cascade.publish-progress.v1";
 
+  /**
+   * What the key manager's latest propagation check of each key roll saw ({@code PropagationChecked}): throw-away
+   * like the progress topics, and created with their retention.
+   */
+  public static final String ROLL_CHECKS = "cascade.roll-checks.v1";
+
   /** The progress topics, which are created with {@link #PROGRESS_RETENTION_MS} instead of unlimited retention. */
-  public static final List<String> PROGRESS = List.of(LOAD_PROGRESS, SIGN_PROGRESS, PUBLISH_PROGRESS);
+  public static final List<String> PROGRESS = List.of(LOAD_PROGRESS, SIGN_PROGRESS, PUBLISH_PROGRESS, ROLL_CHECKS);
 
   /**
    * Retention of the progress topics: one hour, so an operator can still look at the last progress of a step that
@@ -75,6 +81,7 @@ public final class Topics {
           new Topic(LOAD_PROGRESS, "loader", dev.cascade.events.v1.StepProgressed.class),
           new Topic(SIGN_PROGRESS, "signer", dev.cascade.events.v1.StepProgressed.class),
           new Topic(PUBLISH_PROGRESS, "publisher", dev.cascade.events.v1.StepProgressed.class),
+          new Topic(ROLL_CHECKS, "keymanager", dev.cascade.events.v1.PropagationChecked.class),
           new Topic(deadLetters("loader"), "loader", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(deadLetters("keymanager"), "keymanager", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(deadLetters("signer"), "signer", dev.cascade.events.v1.EventDeadLettered.class),

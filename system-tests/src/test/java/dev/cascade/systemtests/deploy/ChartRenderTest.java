@@ -132,7 +132,7 @@ class ChartRenderTest {
       assertEquals(3, spec.path("replicas").asInt(), name);
       assertEquals(2, config.path("min.insync.replicas").asInt(), name);
       assertEquals("false", config.path("unclean.leader.election.enable").asText(), name);
-      boolean progress = name.endsWith("-progress.v1");
+      boolean progress = Topics.PROGRESS.contains(name);
       assertEquals(progress ? "3600000" : "-1", config.path("retention.ms").asText(), name);
       assertEquals(progress ? "" : "-1", config.path("retention.bytes").asText(), name);
       assertEquals(name.endsWith("-content.v1") ? "1048588" : "", config.path("max.message.bytes").asText(), name);

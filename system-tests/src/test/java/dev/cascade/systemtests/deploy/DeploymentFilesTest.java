@@ -52,8 +52,8 @@ class DeploymentFilesTest {
   @Test
   void everyTopicIsInTheCatalogueAndCreatedWithItsRetention() {
     assertEquals(Topics.ALL.stream().map(Topics.Topic::name).collect(Collectors.toSet()), CODE.topics());
-    assertEquals(Set.of("cascade.load-progress.v1", "cascade.sign-progress.v1", "cascade.publish-progress.v1"),
-        CODE.progressTopics());
+    assertEquals(Set.of("cascade.load-progress.v1", "cascade.sign-progress.v1", "cascade.publish-progress.v1",
+        "cascade.roll-checks.v1"), CODE.progressTopics());
     assertEquals(3_600_000L, CODE.progressRetentionMs());
     assertEquals(List.of(), new DeploymentFiles(CODE).topics());
   }

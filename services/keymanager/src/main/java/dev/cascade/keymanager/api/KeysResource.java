@@ -4,6 +4,7 @@ import dev.cascade.dnssec.keys.Algorithms;
 import dev.cascade.dnssec.roll.KeyRoll;
 import dev.cascade.dnssec.roll.KeySetState;
 import dev.cascade.keymanager.domain.DnskeyText;
+import dev.cascade.keymanager.domain.LatestChecks;
 import dev.cascade.keymanager.domain.RollDriver;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.KeySetRows;
@@ -32,11 +33,13 @@ public class KeysResource {
 
   private final KeyManagerState state;
   private final RollDriver driver;
+  private final LatestChecks checks;
   private final Clock clock;
 
-  public KeysResource(KeyManagerState state, RollDriver driver, Clock clock) {
+  public KeysResource(KeyManagerState state, RollDriver driver, LatestChecks checks, Clock clock) {
     this.state = state;
     this.driver = driver;
+    this.checks = checks;
     this.clock = clock;
   }
 
@@ -61,11 +64,16 @@ public class KeysResource {
     return Response.ok(new ZoneKeysView(
         zone,
         keys.stream().map(KeysResource::view).toList(),
-        current.rolls().stream().map(roll -> view(roll, tags)).toList(),
+        current.rolls().stream().map(roll -> view(zone, roll, tags)).toList(),
         overdue)).build();
   }
 
-  private ZoneKeysView.Roll view(KeyRoll roll, Map<String, Integer> tags) {
+  private ZoneKeysView.Roll view(String zone, KeyRoll roll, Map<String, Integer> tags) {
+    ZoneKeysView.PropagationCheck check = roll.stage() != KeyRoll.Stage.PROPAGATION ? null
+        : checks.latest(zone, roll.type().variant(), roll.phase())
+            .map(c -> new ZoneKeysView.PropagationCheck(c.check().result().isPropagated(),
+                c.check().result().summary(), c.check().expected(), c.at()))
+            .orElse(null);
     return new ZoneKeysView.Roll(
         roll.type().variant().word(),
         roll.type().name(),
@@ -75,7 +83,8 @@ public class KeysResource {
         roll.stage().name(),
         roll.since(),
         roll.nextStep(),
-        roll.waitingFor(clock.instant()));
+        roll.waitingFor(clock.instant()),
+        check);
   }
 
   private static ZoneKeysView.Key view(StoredZoneKey key) {

@@ -49,6 +49,7 @@ public record ZoneKeysView(String zone, List<Key> keys, List<Roll> rolls, List<O
    * @param oldKeys key tags of the keys it takes out
    * @param nextStep the step it waits for, as the operator gives it
    * @param waitingFor what it waits for, in the reference's wording
+   * @param propagationCheck in the propagation stage, the latest check this instance made of it; null if none
    */
   public record Roll(
       String variant,
@@ -59,7 +60,18 @@ public record ZoneKeysView(String zone, List<Key> keys, List<Roll> rolls, List<O
       String stage,
       Instant since,
       String nextStep,
-      String waitingFor) {}
+      String waitingFor,
+      PropagationCheck propagationCheck) {}
+
+  /**
+   * What the latest propagation check of a roll ({@code auto-report}) saw.
+   *
+   * @param propagated every server concerned served the phase's changes
+   * @param summary what was seen where, or why the roll waits
+   * @param expected what must have propagated, one line each (DNSKEY and DS records, the zone's signers)
+   * @param checkedAt when
+   */
+  public record PropagationCheck(boolean propagated, String summary, List<String> expected, Instant checkedAt) {}
 
   /**
    * A key past its validity that goes on signing.

@@ -2,18 +2,55 @@ package dev.cascade.keymanager.config;
 
 import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.keymanager.domain.KeySetGenerator;
+import dev.cascade.keymanager.domain.LatestChecks;
 import dev.cascade.keymanager.domain.RollDriver;
+import dev.cascade.keymanager.propagation.DnsPropagationChecker;
+import dev.cascade.keymanager.propagation.ServerName;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.xbill.DNS.ExtendedResolver;
 
-/** Provides the {@link RollDriver}, with dnssec-core's key generator and the service's clock. */
+/**
+ * Provides the {@link RollDriver}, with dnssec-core's key generator, the service's clock and the propagation checks
+ * on real DNS: a zone whose policy names no {@code publication-nameservers} is checked at
+ * {@code cascade.keymanager.publication-servers}, Cascade's own publication servers; a parent is found through the
+ * resolvers of /etc/resolv.conf (dnsjava's {@code ResolverConfig}).
+ */
 @Singleton
 public class RollDriverProducer {
 
+  private DnsPropagationChecker checker;
+
   @Produces
   @Singleton
-  RollDriver rollDriver(Clock clock) {
-    return new RollDriver(new KeySetGenerator(KeyGenerator::generate, clock), clock);
+  RollDriver rollDriver(
+      Clock clock,
+      @ConfigProperty(name = "cascade.keymanager.publication-servers") List<String> publicationServers,
+      @ConfigProperty(name = "cascade.keymanager.propagation.query-timeout") Duration queryTimeout,
+      @ConfigProperty(name = "cascade.keymanager.propagation.transfer-timeout") Duration transferTimeout) {
+    ExtendedResolver resolver = new ExtendedResolver();
+    resolver.setTimeout(queryTimeout);
+    checker = new DnsPropagationChecker(publicationServers.stream().map(ServerName::parse).toList(), resolver,
+        queryTimeout, transferTimeout);
+    return new RollDriver(new KeySetGenerator(KeyGenerator::generate, clock), checker, clock);
+  }
+
+  /** The latest propagation checks: written by the roll timer, read by {@code GET /keys/{zone}}. */
+  @Produces
+  @Singleton
+  LatestChecks latestChecks() {
+    return new LatestChecks();
+  }
+
+  @PreDestroy
+  void close() {
+    if (checker != null) {
+      checker.close();
+    }
   }
 }

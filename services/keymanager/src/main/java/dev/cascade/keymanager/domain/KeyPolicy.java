@@ -15,6 +15,7 @@ import java.util.List;
  * @param cskValidity how long a CSK is meant to be used; {@link Duration#ZERO} means no planned end
  * @param dnskeyTtl TTL of the DNSKEY RRset in seconds
  * @param rolls how the keys are rolled once they passed their validity
+ * @param propagation where {@code auto-report} checks that a roll's changes have propagated
  */
 public record KeyPolicy(
     KeyAlgorithm algorithm,
@@ -23,7 +24,8 @@ public record KeyPolicy(
     Duration zskValidity,
     Duration cskValidity,
     long dnskeyTtl,
-    RollSettings rolls) {
+    RollSettings rolls,
+    PropagationSettings propagation) {
 
   public KeyPolicy {
     if (kskValidity.isNegative() || zskValidity.isNegative() || cskValidity.isNegative()) {
@@ -35,7 +37,8 @@ public record KeyPolicy(
   }
 
   /**
-   * Builds a policy from the registry's policy snapshot fields.
+   * Builds a policy from the registry's policy snapshot fields, with the reference's propagation checks
+   * ({@link PropagationSettings#DEFAULT}; {@link #withPropagation} for others).
    *
    * @param algorithm {@code <mnemonic>[:<bits>]} ({@link KeyAlgorithm#parse})
    * @throws IllegalArgumentException if the algorithm is unknown or a value is out of range
@@ -55,7 +58,13 @@ public record KeyPolicy(
         Duration.ofSeconds(zskValiditySeconds),
         Duration.ofSeconds(cskValiditySeconds),
         dnskeyTtlSeconds,
-        rolls);
+        rolls,
+        PropagationSettings.DEFAULT);
+  }
+
+  /** This policy, its propagation checks as {@code propagation} says. */
+  public KeyPolicy withPropagation(PropagationSettings propagation) {
+    return new KeyPolicy(algorithm, useCsk, kskValidity, zskValidity, cskValidity, dnskeyTtl, rolls, propagation);
   }
 
   /** The roles of a complete key set under this policy, SEP key first. */

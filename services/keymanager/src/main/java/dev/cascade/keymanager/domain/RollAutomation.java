@@ -6,8 +6,8 @@ package dev.cascade.keymanager.domain;
  * waits for an operator.
  *
  * @param start {@code start-roll} once a key passed its validity
- * @param report {@code propagationN-complete} once the name servers serve the change (issue 14 item 4, not built
- *     yet: a roll waits at that step whatever this says)
+ * @param report {@code propagationN-complete} once the name servers are seen to serve the change
+ *     ({@link PropagationChecker})
  * @param expire {@code cache-expiredN} once the TTL reported with the propagation has passed
  * @param done {@code roll-done}
  */

@@ -5,6 +5,7 @@ import dev.cascade.dnssec.keys.SigningRole;
 import dev.cascade.dnssec.roll.KeyRoll;
 import dev.cascade.dnssec.roll.KeySetState;
 import dev.cascade.dnssec.roll.KeyState;
+import dev.cascade.dnssec.roll.PropagationExpectation;
 import dev.cascade.dnssec.roll.RollStep;
 import dev.cascade.dnssec.roll.RollStepException;
 import dev.cascade.dnssec.roll.RollType;
@@ -16,9 +17,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
 
 /**
@@ -33,9 +36,11 @@ import org.xbill.DNS.Name;
  *       {@link KeySetGenerator}), if {@code auto-start}; otherwise the key is overdue ({@link #overdue}).
  *   <li>{@code cache-expiredN} once the TTL reported with phase N's propagation has passed, if {@code auto-expire}.
  *   <li>{@code roll-done} if {@code auto-done}.
- *   <li>{@code propagationN-complete} never: it needs the checks of the publication servers and the parent (issue 14
- *       item 4), which are not built. Reporting it without looking could remove a key that caches or the parent still
- *       need (the .nz outage, reliability.md), so the roll waits there, and says so ({@link KeyRoll#waitingFor}).
+ *   <li>{@code propagationN-complete <ttl>} once the {@link PropagationChecker} saw every server concerned serve
+ *       what the phase changed (dnssec-core's {@link PropagationExpectation}), with the TTL it observed, if
+ *       {@code auto-report}. Anything else (a server that times out, a parent that cannot be reached or found, a DS
+ *       that does not appear) is a wait, never a report: reporting without seeing could remove a key that caches or
+ *       the parent still need (the .nz outage, reliability.md). Each check's outcome is in {@link Outcome#checks}.
  * </ul>
  *
  * <p>One step per call, so that every step is announced and recorded on its own.
@@ -43,10 +48,12 @@ import org.xbill.DNS.Name;
 public final class RollDriver {
 
   private final KeySetGenerator generator;
+  private final PropagationChecker checker;
   private final Clock clock;
 
-  public RollDriver(KeySetGenerator generator, Clock clock) {
+  public RollDriver(KeySetGenerator generator, PropagationChecker checker, Clock clock) {
     this.generator = generator;
+    this.checker = checker;
     this.clock = clock;
   }
 
@@ -58,20 +65,42 @@ public final class RollDriver {
   public record GeneratedKey(UUID id, NewKey key) {}
 
   /**
+   * The outcome of one propagation check of a roll.
+   *
+   * @param variant the roll's variant
+   * @param phase the phase whose propagation was checked
+   * @param expected what must have propagated, one line each ({@link PropagationExpectation#lines})
+   * @param result what the check saw
+   */
+  public record Check(Variant variant, int phase, List<String> expected, PropagationChecker.Result result) {
+
+    public Check {
+      expected = List.copyOf(expected);
+    }
+  }
+
+  /**
    * What the driver did to a zone's key set.
    *
    * @param next the key set after the step; empty when no step was due
    * @param generated the keys the step brought in (a started roll's); none for the other steps
    * @param step the step taken, as the operator would give it, e.g. {@code zsk start-roll}; empty when none
+   * @param checks the propagation checks made on the way, in roll order
    */
-  public record Outcome(Optional<KeySetState> next, List<GeneratedKey> generated, Optional<String> step) {
+  public record Outcome(
+      Optional<KeySetState> next, List<GeneratedKey> generated, Optional<String> step, List<Check> checks) {
 
-    static Outcome none() {
-      return new Outcome(Optional.empty(), List.of(), Optional.empty());
+    public Outcome {
+      generated = List.copyOf(generated);
+      checks = List.copyOf(checks);
     }
 
-    static Outcome took(KeySetState next, String step) {
-      return new Outcome(Optional.of(next), List.of(), Optional.of(step));
+    static Outcome none(List<Check> checks) {
+      return new Outcome(Optional.empty(), List.of(), Optional.empty(), checks);
+    }
+
+    static Outcome took(KeySetState next, String step, List<Check> checks) {
+      return new Outcome(Optional.of(next), List.of(), Optional.of(step), checks);
     }
   }
 
@@ -89,23 +118,26 @@ public final class RollDriver {
    * progress, then a new roll for a key past its validity.
    *
    * @param tagsInUse key tags of every key the zone has or had (retired ones too): a new key takes none of them
+   * @param dnskeys the DNSKEY record of every key of {@code state}, by {@link KeyState#id()}: what the propagation
+   *     checks expect to see
    */
-  public Outcome next(Name zone, KeySetState state, KeyPolicy policy, Set<Integer> tagsInUse) {
+  public Outcome next(
+      Name zone, KeySetState state, KeyPolicy policy, Set<Integer> tagsInUse, Map<String, DNSKEYRecord> dnskeys) {
     // Milliseconds, the precision KeySetChanged carries: a roll restored from the topic has the very times it had.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    List<Check> checks = new ArrayList<>();
     for (KeyRoll roll : state.rolls()) {
       Variant variant = roll.type().variant();
       RollAutomation automation = policy.rolls().automation(variant);
       RollStep step = switch (roll.stage()) {
-        // Never automatic yet: see the class comment.
-        case PROPAGATION -> null;
+        case PROPAGATION -> automation.report() ? reported(zone, state, roll, policy, dnskeys, checks) : null;
         case CACHE_EXPIRY -> automation.expire() && !now.isBefore(roll.cachesExpireAt())
             ? new RollStep.CacheExpired(roll.phase()) : null;
         case DONE -> automation.done() ? new RollStep.RollDone() : null;
       };
       if (step != null) {
         try {
-          return Outcome.took(state.apply(variant, step, now), variant.word() + " " + step.word());
+          return Outcome.took(state.apply(variant, step, now), variant.word() + " " + step.word(), checks);
         } catch (RollStepException e) {
           // The conditions above are the state machine's own: a refusal here is a bug, not a wait.
           throw new IllegalStateException("zone " + zone + ": " + e.getMessage(), e);
@@ -119,14 +151,28 @@ public final class RollDriver {
         continue;
       }
       try {
-        return start(zone, state, policy, rollType(key.role(), policy), List.of(key.role()), tagsInUse, now);
+        return start(zone, state, policy, rollType(key.role(), policy), List.of(key.role()), tagsInUse, now,
+            checks);
       } catch (RollStepException e) {
         // The key is in use, in no roll, nothing blocks its variant, the new key has its algorithm and an unused
         // tag: what the state machine asks of a start. A refusal here is a bug, not a wait.
         throw new IllegalStateException("zone " + zone + ": " + e.getMessage(), e);
       }
     }
-    return Outcome.none();
+    return Outcome.none(checks);
+  }
+
+  /**
+   * Checks the propagation {@code roll}'s phase waits for and records the outcome in {@code checks}: the
+   * {@code propagationN-complete} step with the observed TTL once everything has propagated, null while not.
+   */
+  private RollStep reported(Name zone, KeySetState state, KeyRoll roll, KeyPolicy policy,
+      Map<String, DNSKEYRecord> dnskeys, List<Check> checks) {
+    PropagationExpectation expected =
+        PropagationExpectation.of(zone, state, roll, dnskeys, policy.propagation().dsDigest());
+    PropagationChecker.Result result = checker.check(expected, policy.propagation());
+    checks.add(new Check(roll.type().variant(), roll.phase(), expected.lines(), result));
+    return result.ttl().map(ttl -> new RollStep.PropagationComplete(roll.phase(), ttl)).orElse(null);
   }
 
   /**
@@ -154,12 +200,17 @@ public final class RollDriver {
       case ZSK -> List.of(SigningRole.ZSK);
       case CSK, ALGORITHM -> policy.roles();
     };
-    return start(zone, state, policy, type, roles, tagsInUse, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    return start(zone, state, policy, type, roles, tagsInUse, clock.instant().truncatedTo(ChronoUnit.MILLIS),
+        List.of());
   }
 
-  /** Makes a key of each of {@code roles}, with tags no key of the zone has or had, and starts {@code type}. */
+  /**
+   * Makes a key of each of {@code roles}, with tags no key of the zone has or had, and starts {@code type}.
+   *
+   * @param checks the propagation checks made before, which the outcome carries
+   */
   private Outcome start(Name zone, KeySetState state, KeyPolicy policy, RollType type, List<SigningRole> roles,
-      Set<Integer> tagsInUse, Instant now) throws RollStepException {
+      Set<Integer> tagsInUse, Instant now, List<Check> checks) throws RollStepException {
     Set<Integer> taken = new HashSet<>(tagsInUse);
     state.keys().forEach(key -> taken.add(key.keyTag()));
     List<GeneratedKey> generated = new ArrayList<>();
@@ -173,7 +224,7 @@ public final class RollDriver {
           id.toString(), role, made.key().dnskey().getAlgorithm(), made.key().keyTag(), made.createdAt()));
     }
     KeySetState next = state.start(type, fresh, now);
-    return new Outcome(Optional.of(next), generated, Optional.of(type.variant().word() + " start-roll"));
+    return new Outcome(Optional.of(next), generated, Optional.of(type.variant().word() + " start-roll"), checks);
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.cascade.dnssec.roll.RollType.Variant;
 import dev.cascade.dnssec.roll.RollType;
 import dev.cascade.keymanager.domain.KeyPolicy;
 import dev.cascade.keymanager.domain.ParentPolicy;
+import dev.cascade.keymanager.domain.PropagationSettings;
 import dev.cascade.keymanager.domain.RollAutomation;
 import dev.cascade.keymanager.domain.RollSettings;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
@@ -13,6 +14,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -92,17 +94,36 @@ public class StoredZonePolicy extends PanacheEntityBase {
     return new ParentPolicy(CdsPublication.fromWord(cdsPublication), DsDigest.fromWord(dsAlgorithm), dsSubmitHook);
   }
 
+  /** {@code publication-nameservers}, {@code "<IP>[:PORT]"} each, space-separated; empty for the default. */
+  @Column(name = "publication_nameservers", nullable = false, length = 2048)
+  public String publicationNameservers;
+
+  /** {@code parent-nameservers}, as {@link #publicationNameservers}; empty to find them by resolution. */
+  @Column(name = "parent_nameservers", nullable = false, length = 2048)
+  public String parentNameservers;
+
   /**
    * The policy the key manager acts on.
    *
-   * @throws IllegalArgumentException for an unknown algorithm or roll type, or one of the wrong variant
+   * @throws IllegalArgumentException for an unknown algorithm or roll type, or one of the wrong variant, a name
+   *     server that is not an address or an unknown DS digest
    */
   public KeyPolicy keyPolicy() {
     RollSettings rolls = new RollSettings(RollType.valueOf(kskRollType), RollType.valueOf(zskRollType), Map.of(
         Variant.KSK, automation(kskAutomation), Variant.ZSK, automation(zskAutomation),
         Variant.CSK, automation(cskAutomation), Variant.ALGORITHM, automation(algorithmAutomation)));
     return KeyPolicy.of(algorithm, useCsk, kskValiditySeconds, zskValiditySeconds, cskValiditySeconds,
-        dnskeyTtlSeconds, rolls);
+        dnskeyTtlSeconds, rolls).withPropagation(PropagationSettings.of(
+            servers(publicationNameservers), servers(parentNameservers), DsDigest.fromWord(dsAlgorithm)));
+  }
+
+  /** The name servers of a policy list, as the column keeps them. */
+  public static String servers(List<String> servers) {
+    return String.join(" ", servers);
+  }
+
+  private static List<String> servers(String column) {
+    return column.isBlank() ? List.of() : List.of(column.trim().split(" +"));
   }
 
   /** Four letters, one per switch, {@code s r e d} when on and {@code -} when off: {@code sred} is all automatic. */

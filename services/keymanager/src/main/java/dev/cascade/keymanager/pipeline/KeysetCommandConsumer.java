@@ -113,7 +113,7 @@ public class KeysetCommandConsumer {
         String id = StoredZoneKey.idOf(removal.getKey()).toString();
         outcome = new RollDriver.Outcome(
             Optional.of(current.remove(id, removal.getForce(), removal.getContinueRoll())), List.of(),
-            Optional.of("remove-key " + removal.getKey()));
+            Optional.of("remove-key " + removal.getKey()), List.of());
       } else {
         throw refused("unknown keyset command " + (what == null ? null : what.getClass().getSimpleName()), null);
       }
@@ -134,8 +134,8 @@ public class KeysetCommandConsumer {
     RollStep parsed = RollStep.parse(step.getStep(), step.getTtlSeconds());
     // Milliseconds, the precision KeySetChanged carries, as the roll timer's steps.
     KeySetState next = current.apply(variant, parsed, clock.instant().truncatedTo(ChronoUnit.MILLIS));
-    return new RollDriver.Outcome(Optional.of(next), List.of(),
-        Optional.of(variant.word() + " " + parsed.word()));
+    return new RollDriver.Outcome(Optional.of(next), List.of(), Optional.of(variant.word() + " " + parsed.word()),
+        List.of());
   }
 
   private static EventRefusedException refused(String reason, Exception cause) {

@@ -1,7 +1,9 @@
 package dev.cascade.keymanager.pipeline;
 
 import dev.cascade.dnssec.roll.KeySetState;
+import dev.cascade.keymanager.domain.DnskeyText;
 import dev.cascade.keymanager.domain.KeyPolicy;
+import dev.cascade.keymanager.domain.LatestChecks;
 import dev.cascade.keymanager.domain.RollDriver;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.KeySetRows;
@@ -14,13 +16,17 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
@@ -48,26 +54,35 @@ public class RollTimer {
 
   private final KeyManagerState state;
   private final KeySetSteps steps;
+  private final RollCheckEmitter checks;
+  private final LatestChecks latest;
   private final KekRotation rotation;
   private final HeldZones held;
   private final KeySetLock lock;
   private final RollDriver driver;
+  private final Clock clock;
   private final HeldZonesTimer timer;
 
   public RollTimer(
       KeyManagerState state,
       KeySetSteps steps,
+      RollCheckEmitter checks,
+      LatestChecks latest,
       KekRotation rotation,
       HeldZones held,
       KeySetLock lock,
       RollDriver driver,
+      Clock clock,
       @ConfigProperty(name = "cascade.keymanager.roll-check-interval") Duration interval) {
     this.state = state;
     this.steps = steps;
+    this.checks = checks;
+    this.latest = latest;
     this.rotation = rotation;
     this.held = held;
     this.lock = lock;
     this.driver = driver;
+    this.clock = clock;
     this.timer = new HeldZonesTimer("key-rolls", interval, held, this::check);
   }
 
@@ -114,11 +129,28 @@ public class RollTimer {
           overdue.key().role(), overdue.key().keyTag(), overdue.expiredAt(), overdue.reason());
     }
     Set<Integer> tagsInUse = all.stream().map(key -> key.keyTag).collect(Collectors.toSet());
-    RollDriver.Outcome outcome = driver.next(origin, current, policy, tagsInUse);
+    RollDriver.Outcome outcome = driver.next(origin, current, policy, tagsInUse, dnskeys(active));
+    latest.record(zone, outcome.checks(), clock.instant());
+    checks.checked(zone, outcome.checks());
     if (outcome.next().isPresent()) {
       steps.announce(zone, policy, active, outcome.next().get(), outcome.generated(),
           CAUSE_PREFIX + UUID.randomUUID(), "key roll step " + outcome.step().orElseThrow());
     }
+  }
+
+  /** The DNSKEY record of each key, by its id in the key set. */
+  private static Map<String, DNSKEYRecord> dnskeys(List<StoredZoneKey> keys) {
+    Map<String, DNSKEYRecord> records = new HashMap<>();
+    for (StoredZoneKey key : keys) {
+      try {
+        records.put(key.id.toString(), DnskeyText.record(key.zone, key.dnskeyTtl, key.flags, key.algorithm,
+            key.publicKey));
+      } catch (TextParseException e) {
+        // Only names that parsed when the zone's keys were generated are stored.
+        throw new IllegalStateException("stored zone name does not parse: " + key.zone, e);
+      }
+    }
+    return records;
   }
 
   private static Name origin(String zone) {

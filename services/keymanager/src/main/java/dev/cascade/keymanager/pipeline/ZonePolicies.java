@@ -28,6 +28,8 @@ final class ZonePolicies {
     row.cdsPublication = snapshot.getCdsPublication();
     row.dsAlgorithm = snapshot.getDsAlgorithm();
     row.dsSubmitHook = snapshot.getDsSubmitHook();
+    row.publicationNameservers = StoredZonePolicy.servers(snapshot.getPublicationNameservers());
+    row.parentNameservers = StoredZonePolicy.servers(snapshot.getParentNameservers());
     return row;
   }
 

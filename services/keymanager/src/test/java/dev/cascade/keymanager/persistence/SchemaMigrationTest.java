@@ -1,6 +1,7 @@
 package dev.cascade.keymanager.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
@@ -51,12 +52,33 @@ class SchemaMigrationTest {
             new SchemaHistory.Entry(null, "SCHEMA", "\"keymanager\"", true),
             new SchemaHistory.Entry("1", "SQL", "db/migration/V1__keymanager_tables.sql", true),
             new SchemaHistory.Entry("2", "SQL", "db/migration/V2__key_rolls.sql", true),
-            new SchemaHistory.Entry("3", "SQL", "db/migration/V3__ds_submission.sql", true)),
+            new SchemaHistory.Entry("3", "SQL", "db/migration/V3__ds_submission.sql", true),
+            new SchemaHistory.Entry("4", "SQL", "db/migration/V4__propagation_checks.sql", true)),
         SchemaHistory.of("keymanager"));
     assertEquals(Set.of("flyway_schema_history", "processed_event", "zone_key", "key_roll", "zone_policy",
             "ds_request"),
         SchemaHistory.tables("keymanager"));
     assertEquals("validate", hibernateStrategy);
+  }
+
+  /** A schema at V2 with a zone's policy, migrated to the latest: its checks and parent settings are the defaults. */
+  @Test
+  void policiesFromBeforePropagationChecksGetTheDefaults() throws Exception {
+    String schema = "keymanager_v3_" + System.nanoTime();
+    Flyway.configure().dataSource(jdbcUrl, user, password).schemas(schema).createSchemas(true).target("2").load()
+        .migrate();
+    try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate("insert into " + schema + ".zone_policy values ('example.', 'default', 'ECDSAP256SHA256',"
+          + " false, 0, 0, 0, 3600, 'KSK_DOUBLE_SIGNATURE', 'ZSK_PRE_PUBLISH', 'sred', 'sred', 'sred', 'sred')");
+      Flyway.configure().dataSource(jdbcUrl, user, password).schemas(schema).load().migrate();
+      try (ResultSet rows = statement.executeQuery("select publication_nameservers, parent_nameservers, ds_algorithm"
+          + " from " + schema + ".zone_policy")) {
+        assertTrue(rows.next());
+        assertEquals(List.of("", "", "SHA-256"), List.of(rows.getString(1), rows.getString(2), rows.getString(3)));
+      }
+      statement.executeUpdate("drop schema " + schema + " cascade");
+    }
   }
 
   /** A schema at V1, with a KSK, a ZSK and a CSK, migrated to V2 in a schema of its own. */

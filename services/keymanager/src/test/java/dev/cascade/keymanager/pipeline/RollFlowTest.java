@@ -9,6 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.keys.KeyUse;
+import dev.cascade.dnssec.keys.KeyWrap;
+import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.sign.SigningPolicy;
+import dev.cascade.dnssec.sign.ZoneSigner;
 import dev.cascade.dnssec.roll.KeySetState;
 import dev.cascade.dnssec.roll.RollStep;
 import dev.cascade.dnssec.roll.RollStepException;
@@ -26,14 +31,17 @@ import dev.cascade.events.v1.KeyRollProgress;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.ParentDsChangeRequested;
 import dev.cascade.events.v1.PolicySnapshot;
+import dev.cascade.events.v1.PropagationChecked;
 import dev.cascade.events.v1.RollAutomation;
 import dev.cascade.events.v1.RollStage;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.keymanager.domain.DnskeyText;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.KeySetRows;
 import dev.cascade.keymanager.persistence.StoredKeyRoll;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
+import dev.cascade.keymanager.propagation.KnotServer;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
@@ -44,7 +52,9 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -54,6 +64,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -67,12 +78,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 
 /**
  * The roll timer with Kafka, PostgreSQL and the registry running for real: a zone whose ZSK is valid for seconds gets
- * its roll started and announced by the key manager alone, the roll then waits for its propagation to be reported
- * (issue 14 item 4 is not built), and an empty schema rebuilt from the topics gives back the same keys, uses and
- * rolls. The test profile runs the timer every second.
+ * its roll started and announced by the key manager alone, the roll then waits at its propagation while the
+ * publication server does not serve the new DNSKEY RRset (none runs here: its check says so, once, on
+ * cascade.roll-checks.v1), and an empty schema rebuilt from the topics gives back the same keys, uses and rolls. The
+ * test profile runs the timer every second.
  */
 @QuarkusTest
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
@@ -103,20 +122,24 @@ class RollFlowTest {
   @Inject KeySetLock lock;
   @Inject KeySetEmitter emitter;
   @Inject KeyManagerState state;
+  @Inject KeyWrap keyWrap;
 
   private KafkaProducer<String, ZoneRegistryFact> producer;
   private TopicReader<KeySetChanged> keySets;
+  private TopicReader<PropagationChecked> checks;
 
   @BeforeEach
   void setUp() {
     producer = AvroClients.producer(bootstrap, registryUrl);
     keySets = TopicReader.avro(bootstrap, registryUrl, Topics.KEY_SETS);
+    checks = TopicReader.avro(bootstrap, registryUrl, Topics.ROLL_CHECKS);
   }
 
   @AfterEach
   void tearDown() {
     producer.close();
     keySets.close();
+    checks.close();
   }
 
   private List<ConsumerRecord<String, KeySetChanged>> awaitRecords(String zone, int n) {
@@ -137,7 +160,8 @@ class RollFlowTest {
 
   /**
    * Reports phase {@code phase} of the zone's ZSK roll propagated, with a TTL of one second, announced and recorded as
-   * the key manager does: what the checks of issue 14 item 4 are to do.
+   * the key manager does: what an operator's {@code propagationN-complete} does (no publication server runs here for
+   * the checks to see; {@code DnsPropagationCheckerTest} checks them against real servers).
    */
   private void reportPropagated(String zone, int phase) {
     reportPropagated(zone, Variant.ZSK, phase);
@@ -203,7 +227,8 @@ class RollFlowTest {
     // Propagation is never reported blindly: several checks later the roll still waits, and says what for.
     Thread.sleep(3000);
     assertEquals(2, keySets.recordsFor(zone).size(), "nothing announced past start-roll");
-    String before = RestAssured.given()
+    String waiting = "the DNSKEY RRset of " + zone + ": 127.0.0.1:4542 ";
+    JsonPath before = RestAssured.given()
         .get("/keys/" + zone)
         .then()
         .statusCode(200)
@@ -211,8 +236,18 @@ class RollFlowTest {
         .body("rolls[0].nextStep", equalTo("propagation1-complete <ttl>"))
         .body("rolls[0].waitingFor", startsWith("Wait until the new DNSKEY RRset has propagated"))
         .body("rolls[0].newKeys", equalTo(List.of(newZsk.getKeyTag())))
+        .body("rolls[0].propagationCheck.propagated", equalTo(false))
+        .body("rolls[0].propagationCheck.summary", startsWith(waiting))
+        .body("rolls[0].propagationCheck.expected", hasSize(3))
         .body("overdue", hasSize(0))
-        .extract().asString();
+        .extract().jsonPath();
+    // Checked every second, announced once: the outcome did not change.
+    List<ConsumerRecord<String, PropagationChecked>> announced = checks.recordsFor(zone);
+    assertEquals(1, announced.size(), "announced when the outcome changes only: " + announced);
+    assertEquals("zsk", announced.get(0).value().getVariant());
+    assertEquals(1, announced.get(0).value().getPhase());
+    assertFalse(announced.get(0).value().getPropagated());
+    assertTrue(announced.get(0).value().getSummary().startsWith(waiting), announced.get(0).value().getSummary());
 
     // Under the lock the timer takes too, so that it does not act on the half-rebuilt tables.
     lock.run(() -> {
@@ -227,15 +262,68 @@ class RollFlowTest {
       }
       assertTrue(restore.restore() >= 2);
     });
-    assertEquals(before, RestAssured.get("/keys/" + zone).then().statusCode(200).extract().asString(),
-        "the same keys, uses and roll, and the zone's policy, with no key generated");
+    JsonPath rebuilt = RestAssured.get("/keys/" + zone).then().statusCode(200).extract().jsonPath();
+    // The same keys, uses and roll, and the zone's policy, with no key generated; the check is repeated, so only its
+    // time differs.
+    for (String path : List.of("keys", "overdue", "rolls.variant", "rolls.rollType", "rolls.newKeys", "rolls.oldKeys",
+        "rolls.phase", "rolls.stage", "rolls.since", "rolls.nextStep", "rolls.propagationCheck.summary")) {
+      assertEquals(before.getList(path), rebuilt.getList(path), path);
+    }
     Thread.sleep(3000);
     List<ConsumerRecord<String, KeySetChanged>> after = keySets.recordsFor(zone);
     assertEquals(2, after.size(), "the rebuilt roll waits as before: " + after);
   }
 
   /**
-   * Once propagation is reported (here by the test, as issue 14 item 4 will), the key manager takes the rest of the
+   * With {@code auto-report}, the roll takes {@code propagation1-complete} by itself once the zone's publication server
+   * (a knotd, named by the policy's {@code publication-nameservers}) serves the new DNSKEY RRset: the zone signed with
+   * the keys as the started roll left them, with the DNSKEY TTL of the policy as the TTL the caches wait for.
+   */
+  @Test
+  void theRollTakesItsPropagationByItselfOnceThePublicationServerServesTheNewDnskeyRrset(@TempDir Path dir)
+      throws Exception {
+    int port = KnotServer.freePort();
+    String zone = "p" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+    PolicySnapshot policy = PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy())
+        .setZskValiditySeconds(ZSK_VALIDITY_SECONDS).setPublicationNameservers(List.of("127.0.0.1:" + port)).build();
+    producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
+        RegistryFacts.zoneAdded(zone, "/zones/propagated.zone", policy))).get(30, TimeUnit.SECONDS);
+    KeySetChanged started = awaitRecords(zone, 2).get(1).value();
+    assertEquals(RollStage.PROPAGATION, started.getRolls().get(0).getStage());
+    await().atMost(TIMEOUT).until(() -> state.activeKeysOf(zone).size() == 3);
+    Thread.sleep(2000);
+    assertEquals(2, keySets.recordsFor(zone).size(), "no server yet: the roll waits");
+
+    Name origin = Name.fromString(zone);
+    List<SigningKey> keys = new ArrayList<>();
+    for (StoredZoneKey row : state.activeKeysOf(zone)) {
+      DNSKEYRecord dnskey = DnskeyText.record(zone, row.dnskeyTtl, row.flags, row.algorithm, row.publicKey);
+      keys.add(new SigningKey(dnskey, keyWrap.unwrap(row.wrappedPrivateKey, dnskey),
+          new KeyUse(row.published, row.signsKeys, row.signsZone)));
+    }
+    Name ns = Name.fromString("ns." + zone);
+    List<Record> unsigned = List.of(
+        new SOARecord(origin, DClass.IN, 300, ns, Name.fromString("hostmaster." + zone), 1, 3600, 600, 864000, 300),
+        new NSRecord(origin, DClass.IN, 3600, ns),
+        new ARecord(ns, DClass.IN, 3600, InetAddress.getLoopbackAddress()));
+    SigningPolicy signing = new SigningPolicy(SigningPolicy.Denial.NSEC, false, 0, new byte[0], Duration.ofHours(1),
+        Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12));
+    List<Record> signed = new ZoneSigner(Clock.systemUTC(), 1).sign(origin, unsigned, keys,
+        started.getDnskeyTtl(), signing, 1).records();
+
+    try (KnotServer server = KnotServer.start(dir, origin, signed, port)) {
+      KeySetChanged reported = awaitRecords(zone, 3).get(2).value();
+      assertTrue(reported.getMetadata().getCausationId().startsWith("roll/"));
+      KeyRollProgress roll = reported.getRolls().get(0);
+      assertEquals(RollStage.CACHE_EXPIRY, roll.getStage());
+      assertEquals(1, roll.getPhase());
+      assertEquals(started.getDnskeyTtl(), roll.getTtlSeconds(), "the DNSKEY TTL the server served");
+      await().atMost(TIMEOUT).until(() -> checks.recordsFor(zone).stream().anyMatch(r -> r.value().getPropagated()));
+    }
+  }
+
+  /**
+   * Once propagation is reported (here by the test, as an operator would), the key manager takes the rest of the
    * roll by itself: cache-expired1, then cache-expired2 and roll-done, after which the old ZSK is retired and kept.
    */
   /**

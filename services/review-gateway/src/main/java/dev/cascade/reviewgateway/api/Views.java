@@ -5,6 +5,7 @@ import dev.cascade.reviewgateway.domain.Durations;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.ReviewStatus;
 import dev.cascade.reviewgateway.domain.RollAutomation;
+import dev.cascade.reviewgateway.domain.RollCheckBoard;
 import dev.cascade.reviewgateway.domain.StepProgress;
 import dev.cascade.reviewgateway.domain.ZoneState;
 import java.time.Duration;
@@ -119,7 +120,18 @@ public final class Views {
    */
   public record RollView(
       String variant, String rollType, List<Integer> newKeys, List<Integer> oldKeys, int phase, String stage,
-      String nextStep, String waitingFor) {}
+      String nextStep, String waitingFor, RollCheckView propagationCheck) {}
+
+  /**
+   * In a roll's propagation stage, what the key manager's latest check ({@code auto-report}) saw; null if it
+   * announced none for the phase.
+   *
+   * @param expected what must have propagated, one line each: the reference's "Check that the following RRset has
+   *     propagated to all name servers:"
+   * @param summary what was seen where, or why the roll waits
+   */
+  public record RollCheckView(
+      boolean propagated, long ttlSeconds, String summary, List<String> expected, Instant checkedAt) {}
 
   public record HistoryView(String zone, List<HistoryItem> history) {}
 
@@ -206,7 +218,7 @@ public final class Views {
   }
 
   static ZoneStatusView status(ZoneState s, StepProgress progress, List<String> unsignedAddrs,
-      List<String> signedAddrs, List<String> publishAddrs, Instant now) {
+      List<String> signedAddrs, List<String> publishAddrs, Instant now, RollCheckBoard checks) {
     LastPublishedView published = s.lastPublished == null ? null : new LastPublishedView(
         s.lastPublished.versionId(), s.lastPublished.loadedSerial(), s.lastPublished.signedSerial(),
         s.lastPublished.timestamp(), s.lastPublished.recordCount());
@@ -223,7 +235,10 @@ public final class Views {
     List<KeyView> keys = s.keys.stream().map(k -> new KeyView(k.keyTag(), k.role(), k.algorithm(), k.flags(),
         k.reference(), k.createdAt(), k.expiresAt(), k.use())).toList();
     List<RollView> rolls = s.rolls.stream().map(r -> new RollView(r.variant(), r.rollType(), r.newKeys(), r.oldKeys(),
-        r.phase(), r.stage().toLowerCase(Locale.ROOT), r.nextStep(), r.waitingFor(now))).toList();
+        r.phase(), r.stage().toLowerCase(Locale.ROOT), r.nextStep(), r.waitingFor(now),
+        r.stage().equals("PROPAGATION") ? checks.latest(s.name, r.variant(), r.phase())
+            .map(c -> new RollCheckView(c.propagated(), c.ttlSeconds(), c.summary(), c.expected(), c.checkedAt()))
+            .orElse(null) : null)).toList();
     List<SetAsideView> setAside = s.setAside.stream().map(a -> new SetAsideView(a.service(), a.topic(),
         a.partition(), a.offset(), a.eventType(), a.reason(), a.attempts(), a.at())).toList();
     List<ServedView> servedBy = s.servedBy.stream()

@@ -5,6 +5,7 @@ import dev.cascade.reviewgateway.config.ServerAddresses;
 import dev.cascade.reviewgateway.domain.GateStage;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.PolicyException;
+import dev.cascade.reviewgateway.domain.RollCheckBoard;
 import dev.cascade.reviewgateway.domain.StepProgressBoard;
 import dev.cascade.reviewgateway.domain.ZoneNames;
 import dev.cascade.reviewgateway.domain.ZoneProgress;
@@ -46,14 +47,16 @@ public class ZoneResource {
   private final ServerAddresses addresses;
   private final StepProgressBoard progress;
   private final ProjectionRebuild rebuild;
+  private final RollCheckBoard checks;
 
   public ZoneResource(ProjectionStore store, OperatorEvents events, PolicyCatalog policies, ServerAddresses addresses,
-      StepProgressBoard progress, ProjectionRebuild rebuild) {
+      StepProgressBoard progress, ProjectionRebuild rebuild, RollCheckBoard checks) {
     this.store = store;
     this.events = events;
     this.policies = policies;
     this.addresses = addresses;
     this.progress = progress;
+    this.checks = checks;
     this.rebuild = rebuild;
   }
 
@@ -132,7 +135,7 @@ public class ZoneResource {
     String zone = zoneName(name);
     Instant now = Instant.now();
     return existing(zone).map(s -> Views.status(s, progress.current(s, now).orElse(null),
-        addresses.unsignedReview(), addresses.signedReview(), addresses.publication(), now));
+        addresses.unsignedReview(), addresses.signedReview(), addresses.publication(), now, checks));
   }
 
   /** {@code GET /zone/{name}/history}: also answers for a removed zone, whose history is kept. */

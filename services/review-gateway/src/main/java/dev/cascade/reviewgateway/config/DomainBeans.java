@@ -1,5 +1,6 @@
 package dev.cascade.reviewgateway.config;
 
+import dev.cascade.reviewgateway.domain.RollCheckBoard;
 import dev.cascade.reviewgateway.domain.StepProgressBoard;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -12,5 +13,12 @@ public class DomainBeans {
   @Singleton
   StepProgressBoard stepProgressBoard() {
     return new StepProgressBoard();
+  }
+
+  /** One board of propagation checks: the roll-check consumer writes it, the API reads it. */
+  @Produces
+  @Singleton
+  RollCheckBoard rollCheckBoard() {
+    return new RollCheckBoard();
   }
 }

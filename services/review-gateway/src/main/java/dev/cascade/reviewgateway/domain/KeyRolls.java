@@ -9,6 +9,7 @@ package dev.cascade.reviewgateway.domain;
  * @param zsk {@code zsk.auto-*}
  * @param csk {@code csk.auto-*}
  * @param algorithm {@code algorithm.auto-*}
+ * @param checks where {@code auto-report} checks the propagation, and the DS it expects
  */
 public record KeyRolls(
     RollMethod kskRollType,
@@ -16,12 +17,13 @@ public record KeyRolls(
     RollAutomation ksk,
     RollAutomation zsk,
     RollAutomation csk,
-    RollAutomation algorithm) {
+    RollAutomation algorithm,
+    PropagationChecks checks) {
 
   /**
    * The reference's: KSK double signature and ZSK pre-publish (its key manager is set up with {@code ksk-roll-type
    * double-signature-ksk-roll} and {@code zsk-roll-type pre-publish-zsk-roll}), every step automatic.
    */
   public static final KeyRolls DEFAULT = new KeyRolls(RollMethod.KSK_DOUBLE_SIGNATURE, RollMethod.ZSK_PRE_PUBLISH,
-      RollAutomation.ALL, RollAutomation.ALL, RollAutomation.ALL, RollAutomation.ALL);
+      RollAutomation.ALL, RollAutomation.ALL, RollAutomation.ALL, RollAutomation.ALL, PropagationChecks.DEFAULT);
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.cascade.dnssec.keys.KeyAlgorithm;
 import dev.cascade.dnssec.parent.CdsPublication;
 import dev.cascade.dnssec.parent.DsDigest;
+import dev.cascade.dnssec.roll.NameServerAddress;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,6 +128,8 @@ public final class PolicyParser {
     Table algorithmRolls = keyManager.table("algorithm");
     RollAutomation algorithmAutomation = algorithmRolls.automation();
     algorithmRolls.done();
+    PropagationChecks checks = new PropagationChecks(
+        keyManager.nameServers("publication-nameservers"), keyManager.nameServers("parent-nameservers"));
     Table records = keyManager.table("records");
     Duration dnskeyTtl = records.duration("ttl", DEFAULT_DNSKEY_TTL);
     CdsPublication cds = records.parsed("cds", ParentSettings.DEFAULT.cds().word(), CdsPublication::fromWord);
@@ -194,7 +197,8 @@ public final class PolicyParser {
         kskValidity,
         zskValidity,
         cskValidity,
-        new KeyRolls(kskRollType, zskRollType, kskAutomation, zskAutomation, cskAutomation, algorithmAutomation),
+        new KeyRolls(kskRollType, zskRollType, kskAutomation, zskAutomation, cskAutomation, algorithmAutomation,
+            checks),
         dnskeyTtl,
         serialPolicy,
         inception,
@@ -354,6 +358,31 @@ public final class PolicyParser {
         throw new IllegalArgumentException(path(key) + ": " + e.getMessage(), e);
       }
       throw new IllegalArgumentException(path(key) + " must be a duration (seconds or \"<n>s|m|h|d|w\")");
+    }
+
+    /** A list of name servers, each {@code "<IP>[:PORT]"} ({@link NameServerAddress}); empty if not given. */
+    List<String> nameServers(String key) {
+      seen.add(key);
+      JsonNode v = node.get(key);
+      if (v == null) {
+        return List.of();
+      }
+      if (!v.isArray()) {
+        throw new IllegalArgumentException(path(key) + " must be a list of \"<IP>[:PORT]\" strings");
+      }
+      List<String> servers = new ArrayList<>();
+      for (JsonNode item : v) {
+        if (!item.isTextual()) {
+          throw new IllegalArgumentException(path(key) + " must be a list of \"<IP>[:PORT]\" strings");
+        }
+        try {
+          NameServerAddress.parse(item.asText());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(path(key) + ": " + e.getMessage(), e);
+        }
+        servers.add(item.asText());
+      }
+      return servers;
     }
 
     /** A key's {@code validity}: a duration longer than 0s, or {@code "forever"}, given as {@link Duration#ZERO}. */

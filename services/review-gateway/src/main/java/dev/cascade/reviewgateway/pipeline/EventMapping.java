@@ -33,6 +33,7 @@ import dev.cascade.reviewgateway.domain.DenialType;
 import dev.cascade.reviewgateway.domain.GateStage;
 import dev.cascade.reviewgateway.domain.KeyRolls;
 import dev.cascade.reviewgateway.domain.ParentSettings;
+import dev.cascade.reviewgateway.domain.PropagationChecks;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.ProgressStep;
 import dev.cascade.reviewgateway.domain.ReviewMode;
@@ -191,6 +192,8 @@ final class EventMapping {
         .setZskAutomation(automation(p.keyRolls().zsk()))
         .setCskAutomation(automation(p.keyRolls().csk()))
         .setAlgorithmAutomation(automation(p.keyRolls().algorithm()))
+        .setPublicationNameservers(p.keyRolls().checks().publicationNameservers())
+        .setParentNameservers(p.keyRolls().checks().parentNameservers())
         .setDnskeyTtlSeconds(p.dnskeyTtl().getSeconds())
         .setSerialPolicy(SerialPolicyKind.valueOf(p.serialPolicy().name()))
         .setSignatureInceptionOffsetSeconds(p.signatureInceptionOffset().getSeconds())
@@ -228,7 +231,8 @@ final class EventMapping {
         Duration.ofSeconds(s.getCskValiditySeconds()),
         new KeyRolls(RollMethod.valueOf(s.getKskRollType()), RollMethod.valueOf(s.getZskRollType()),
             automation(s.getKskAutomation()), automation(s.getZskAutomation()), automation(s.getCskAutomation()),
-            automation(s.getAlgorithmAutomation())),
+            automation(s.getAlgorithmAutomation()),
+            new PropagationChecks(s.getPublicationNameservers(), s.getParentNameservers())),
         Duration.ofSeconds(s.getDnskeyTtlSeconds()),
         SerialPolicy.valueOf(s.getSerialPolicy().name()),
         Duration.ofSeconds(s.getSignatureInceptionOffsetSeconds()),

@@ -16,15 +16,18 @@ import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.KeyRole;
+import dev.cascade.events.v1.KeyRollProgress;
 import dev.cascade.events.v1.KeyRollStepRequested;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.KeyUse;
 import dev.cascade.events.v1.KeysetCommandGiven;
 import dev.cascade.events.v1.PipelineStep;
 import dev.cascade.events.v1.ProgressUnit;
+import dev.cascade.events.v1.PropagationChecked;
 import dev.cascade.events.v1.ReviewDecision;
 import dev.cascade.events.v1.ReviewMode;
 import dev.cascade.events.v1.ReviewStage;
+import dev.cascade.events.v1.RollStage;
 import dev.cascade.events.v1.SerialPolicyKind;
 import dev.cascade.events.v1.SignedVersionFact;
 import dev.cascade.events.v1.SigningStats;
@@ -216,6 +219,54 @@ class OperatorApiComponentTest {
         .body("stepProgress.step", equalTo("publish"))
         .body("stepProgress.phase", equalTo("read"))
         .body("stepProgress.done", equalTo(2_400_000)));
+  }
+
+  /**
+   * Issue 14 item 4: what the key manager's latest propagation check of a roll saw shows under the roll in the zone's
+   * status while the roll is at that propagation, the latest report of the roll winning whatever order they arrive in.
+   */
+  @Test
+  void theLatestPropagationCheckOfARollShowsInItsZoneStatus() throws Exception {
+    String zone = addZone("checked", "default");
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    List<ZoneKey> keys = new ArrayList<>();
+    for (String[] key : List.of(new String[] {"ksk", "KSK", "257", "1001"}, new String[] {"zsk", "ZSK", "256", "1002"},
+        new String[] {"new", "ZSK", "256", "1003"})) {
+      keys.add(ZoneKey.newBuilder().setKeyTag(Integer.parseInt(key[3])).setAlgorithm(13)
+          .setFlags(Integer.parseInt(key[2])).setRole(KeyRole.valueOf(key[1])).setPublicKey("AA==")
+          .setWrappedPrivateKey(java.nio.ByteBuffer.wrap(new byte[1])).setReference("db:keymanager/" + key[0])
+          .setCreatedAt(now).setUse(new KeyUse(true, key[1].equals("KSK"), key[0].equals("zsk"),
+              key[1].equals("KSK")))
+          .build());
+    }
+    send(Topics.KEY_SETS, zone, KeySetChanged.newBuilder()
+        .setMetadata(EventMetadata.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(now)
+            .setProducer("keymanager").setCausationId("roll/" + UUID.randomUUID()).build())
+        .setZone(zone).setDnskeyTtl(3600).setKeys(keys)
+        .setRolls(List.of(KeyRollProgress.newBuilder().setRollType("ZSK_PRE_PUBLISH")
+            .setNewKeys(List.of("db:keymanager/new")).setOldKeys(List.of("db:keymanager/zsk")).setPhase(1)
+            .setStage(RollStage.PROPAGATION).setSince(now).setTtlSeconds(0).build()))
+        .build());
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
+        .body("rolls[0].stage", equalTo("propagation"))
+        .body("rolls[0].propagationCheck", nullValue()));
+
+    send(Topics.ROLL_CHECKS, zone, check(zone, 1, "the DNSKEY RRset of " + zone + " has not propagated: later", now));
+    send(Topics.ROLL_CHECKS, zone, check(zone, 1, "earlier", now.minusSeconds(60)));
+    send(Topics.ROLL_CHECKS, zone, check(zone, 2, "an older roll's", now.minusSeconds(120)));
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
+        .body("rolls[0].propagationCheck.propagated", equalTo(false))
+        .body("rolls[0].propagationCheck.summary", startsWith("the DNSKEY RRset of " + zone))
+        .body("rolls[0].propagationCheck.expected[0]", equalTo(zone + " IN DNSKEY 256 3 13 AA== ; key tag 1003")));
+  }
+
+  private static PropagationChecked check(String zone, int phase, String summary, Instant at) {
+    return PropagationChecked.newBuilder()
+        .setMetadata(EventMetadata.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at)
+            .setProducer("keymanager").build())
+        .setZone(zone).setVariant("zsk").setPhase(phase).setPropagated(false).setTtlSeconds(0).setSummary(summary)
+        .setExpected(List.of(zone + " IN DNSKEY 256 3 13 AA== ; key tag 1003"))
+        .build();
   }
 
   /**

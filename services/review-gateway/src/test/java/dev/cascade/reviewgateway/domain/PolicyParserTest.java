@@ -10,6 +10,7 @@ import dev.cascade.dnssec.parent.DsDigest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PolicyParserTest {
@@ -152,6 +153,28 @@ class PolicyParserTest {
     assertTrue(digest.getMessage().contains("key-manager.ds-algorithm"), digest.getMessage());
     assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
         "version = \"v1\"\n[key-manager]\nds-submit-hook = \" \"\n"));
+  }
+
+  @Test
+  void propagationCheckKeysAreReadAndBadOnesRefusedNamingTheKey() throws Exception {
+    Policy p = PolicyParser.parse("checks", "checks.toml", """
+        version = "v1"
+        [key-manager]
+        publication-nameservers = ["192.0.2.1", "[2001:db8::1]:5353"]
+        parent-nameservers = ["192.0.2.53:53"]
+        """);
+    assertEquals(new PropagationChecks(List.of("192.0.2.1", "[2001:db8::1]:5353"), List.of("192.0.2.53:53")),
+        p.keyRolls().checks());
+    assertEquals(PropagationChecks.DEFAULT,
+        PolicyParser.parse("d", "d.toml", "version = \"v1\"\n").keyRolls().checks());
+    PolicyException tsig = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager]\npublication-nameservers = [\"192.0.2.1^tsig\"]\n"));
+    assertTrue(tsig.getMessage().contains("key-manager.publication-nameservers: \"192.0.2.1^tsig\": a TSIG key"),
+        tsig.getMessage());
+    PolicyException name = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager]\nparent-nameservers = [\"ns.example\"]\n"));
+    assertTrue(name.getMessage().contains("key-manager.parent-nameservers: \"ns.example\" is not"),
+        name.getMessage());
   }
 
   @Test

@@ -1,0 +1,153 @@
+package dev.cascade.keymanager.propagation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * A real authoritative server for the tests: Knot DNS's {@code knotd} (Debian package knot) serving one zone from a
+ * file, unprivileged on an ephemeral loopback port, AXFR allowed from loopback. Started by {@link #start}, which
+ * returns once the server answers the zone's SOA.
+ */
+public final class KnotServer implements AutoCloseable {
+
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+  private final Process process;
+  private final InetSocketAddress address;
+
+  private KnotServer(Process process, InetSocketAddress address) {
+    this.process = process;
+    this.address = address;
+  }
+
+  /** Starts a knotd in a new directory under {@code dir} serving {@code records} as {@code zone}. */
+  public static KnotServer start(Path dir, Name zone, List<Record> records) throws Exception {
+    return start(dir, zone, records, freePort());
+  }
+
+  /** Starts a knotd on {@code port} (one that a policy named before the server ran). */
+  public static KnotServer start(Path dir, Name zone, List<Record> records, int port) throws Exception {
+    Path home = Files.createDirectories(dir.resolve("knot-" + port));
+    Files.createDirectories(home.resolve("db"));
+    Path zoneFile = home.resolve(zone + "zone");
+    write(zoneFile, records);
+    Files.writeString(home.resolve("knot.conf"), """
+        server:
+          rundir: "%1$s"
+          listen: 127.0.0.1@%2$d
+        database:
+          storage: "%1$s/db"
+        log:
+          - target: "%1$s/knot.log"
+            any: info
+        acl:
+          - id: local
+            address: 127.0.0.1
+            action: transfer
+        zone:
+          - domain: %3$s
+            file: "%4$s"
+            acl: local
+            zonefile-sync: -1
+            journal-content: none
+        """.formatted(home, port, zone, zoneFile));
+    Process knotd = new ProcessBuilder(program("knotd"), "-c", home.resolve("knot.conf").toString())
+        .redirectErrorStream(true)
+        .redirectOutput(home.resolve("knotd.out").toFile())
+        .start();
+    KnotServer server = new KnotServer(knotd, new InetSocketAddress(LOOPBACK, port));
+    try {
+      server.awaitServing(zone, home);
+    } catch (Exception | AssertionError e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  /** {@code "127.0.0.1:<port>"}, as a policy names a server. */
+  public String text() {
+    return address.getAddress().getHostAddress() + ":" + address.getPort();
+  }
+
+  private void awaitServing(Name zone, Path home) throws Exception {
+    SimpleResolver resolver = new SimpleResolver(address);
+    resolver.setTimeout(Duration.ofMillis(500));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      try {
+        Message answer = resolver.send(Message.newQuery(Record.newRecord(zone, Type.SOA, DClass.IN)));
+        if (!answer.getSection(Section.ANSWER).isEmpty()) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      }
+      Thread.sleep(100);
+    }
+    Path log = home.resolve("knot.log");
+    throw new AssertionError("knotd does not serve " + zone + ":\n"
+        + (Files.exists(log) ? Files.readString(log) : "") + Files.readString(home.resolve("knotd.out")));
+  }
+
+  /** Writes {@code records} as a zone file. */
+  public static Path write(Path file, List<Record> records) throws IOException {
+    Files.writeString(file, records.stream().map(Record::toString).collect(Collectors.joining("\n", "", "\n")),
+        StandardCharsets.UTF_8);
+    return file;
+  }
+
+  /** Runs {@code command}, which must succeed within a minute (kzonecheck on a signed zone, for one). */
+  public static void run(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " hangs");
+    assertEquals(0, process.exitValue(), String.join(" ", command) + ":\n" + out);
+  }
+
+  /** A loopback port nothing listens on: taken and given back. */
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Debian puts the daemons in /usr/sbin, which is not on every user's PATH. */
+  private static String program(String name) {
+    for (String directory : List.of("/usr/sbin", "/usr/bin")) {
+      if (Files.isExecutable(Path.of(directory, name))) {
+        return Path.of(directory, name).toString();
+      }
+    }
+    throw new AssertionError(name + " is missing: install the Debian package knot (deploy/local/install-test-deps.sh)");
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+}
