@@ -7,9 +7,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A name server as a policy names it for the propagation checks: {@code "<IP>[:PORT]"}, the reference's syntax for
- * {@code publication-nameservers} (cascade-reference.md §4), an IPv6 address with a port in brackets
- * ({@code "[2001:db8::1]:5353"}, RFC 3986 §3.2.2). The reference's {@code ^<TSIG key>} suffix is not supported yet.
+ * A name server as the reference's settings name it ({@code publication-nameservers} for the propagation checks,
+ * {@code send-notify-to} for NOTIFY; cascade-reference.md §4): {@code "<IP>[:PORT]"}, an IPv6 address with a port in
+ * brackets ({@code "[2001:db8::1]:5353"}, RFC 3986 §3.2.2). The reference's {@code ^<TSIG key>} suffix is not
+ * supported yet.
  * Only address literals: a name would need a resolution that could fail or change at every check.
  */
 public final class NameServerAddress {

@@ -21,7 +21,7 @@ class NotifyTargetTest {
     for (String bad : new String[] {"ns1.example.", "192.0.2.1:0", "192.0.2.1:65536", "192.0.2.1:x", "[2001:db8::53",
         "[2001:db8::53]5353", ""}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NotifyTarget.parse(bad), bad);
-      assertTrue(e.getMessage().startsWith("send-notify-to entry " + bad.trim()), e.getMessage());
+      assertTrue(e.getMessage().startsWith("send-notify-to entry \"" + bad.trim() + "\""), e.getMessage());
     }
     IllegalArgumentException tsig =
         assertThrows(IllegalArgumentException.class, () -> NotifyTarget.parse("192.0.2.1^sec1-key"));
