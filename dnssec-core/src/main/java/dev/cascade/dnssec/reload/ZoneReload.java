@@ -7,6 +7,7 @@ import dev.cascade.dnssec.zone.ParsedZone;
 import dev.cascade.dnssec.zone.ZoneFileBlocks;
 import dev.cascade.dnssec.zone.ZoneFileParser;
 import dev.cascade.dnssec.zone.ZoneInputException;
+import dev.cascade.dnssec.zone.ZoneNormaliser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +27,10 @@ import org.xbill.DNS.Section;
  *
  * <p>Both texts are cut into content-defined blocks ({@link ZoneFileBlocks}); the blocks found in both are not parsed,
  * the others are, and the records they parse into give what changed, which is applied to the last load's records
- * ({@link CompactDiff#applyTo}). A full parse normalises the whole zone ({@link ZoneFileParser}: stripped DNSSEC
+ * ({@link CompactDiff#applyTo}). A full parse normalises the whole zone ({@link ZoneNormaliser}: stripped DNSSEC
  * types, duplicates, RRset TTLs, CNAME and SOA checks); the changed records are taken as they are only when that is
  * provably what a full parse would give: the last load normalised nothing (no warnings), and every owner name whose
- * records changed would be taken as it is ({@link ZoneFileParser#ownerNotAsIs}). Anything else (an {@code $INCLUDE},
+ * records changed would be taken as it is ({@link ZoneNormaliser#ownerNotAsIs}). Anything else (an {@code $INCLUDE},
  * a changed block that does not parse, too much changed, any doubt) is parsed in full, which reports errors with file
  * and line: the result is always that of a full parse.
  */
@@ -221,7 +222,7 @@ public final class ZoneReload {
 
   /**
    * Why the changed records would not be taken as they are by a full parse, or null: each owner name they touch has,
-   * after the change, records that {@link ZoneFileParser#ownerNotAsIs} takes as they are. The owners not touched were
+   * after the change, records that {@link ZoneNormaliser#ownerNotAsIs} takes as they are. The owners not touched were
    * taken as they are by the previous load, which normalised nothing.
    */
   private static String notAsIs(Name origin, CompactRecords previous, ZoneFileBlocks.Change change) {
@@ -241,7 +242,7 @@ public final class ZoneReload {
         }
       }
       records.addAll(owner.getValue().get(1));
-      String problem = ZoneFileParser.ownerNotAsIs(origin, name, records);
+      String problem = ZoneNormaliser.ownerNotAsIs(origin, name, records);
       if (problem != null) {
         return problem;
       }

@@ -34,8 +34,9 @@ public final class ZoneFileBlocks {
   public static final int RECORDS_PER_BLOCK = 256;
 
   /**
-   * Octets of a logical record its hash covers: about an owner name and its TTL, which decide a cut as well as the whole
-   * record would, and hashing more costs a third of the scan's time on a TLD zone (measured); no official reference.
+   * Octets of a logical record its hash covers: about an owner name and its TTL, which decide a cut as well as the
+   * whole record would, and hashing more costs a third of the scan's time on a TLD zone (measured); no official
+   * reference.
    */
   private static final int HASHED_OCTETS = 24;
 
@@ -72,24 +73,31 @@ public final class ZoneFileBlocks {
       throw new IllegalArgumentException("recordsPerBlock must be a power of two: " + recordsPerBlock);
     }
     ZoneFileBlocks blocks = new ZoneFileBlocks(text, zoneOrigin, recordsPerBlock);
-    blocks.cut(ZoneFileParser.forBlocks(zoneOrigin));
+    blocks.cut(lexer(zoneOrigin));
     return blocks;
   }
 
-  private void cut(ZoneFileParser scanner) {
-    ZoneFileParser.FileState scan = new ZoneFileParser.FileState(zoneOrigin, -1);
+  /** A lexer for the blocks of a text: a text with an {@code $INCLUDE} is not cut, so none reads a file. */
+  private static RecordLexer lexer(Name zoneOrigin) {
+    return new RecordLexer(zoneOrigin, new RecordLexer.NameCache(), (target, origin, defaultTtl, file, line) -> {
+      throw new IllegalStateException("a block of a cut zone file holds an $INCLUDE at " + file + ":" + line);
+    });
+  }
+
+  private void cut(RecordLexer scanner) {
+    FileState scan = new FileState(zoneOrigin, -1);
     add(0, 1, scan, 0);
     int pos = 0;
     int lineAt = 1;
     while (pos < text.length) {
-      int end = scanner.recordEnd(text, pos, text.length);
+      int end = scanner.recordEnd(text, pos, text.length, true);
       byte first = text[pos];
       if (first == '$') {
         if (isInclude(pos, end)) {
           uncutBecause = "it has an $INCLUDE at line " + lineAt;
           return;
         }
-        if (!ZoneFileParser.followDirective(text, pos, end, scan)) {
+        if (!Directives.follow(text, pos, end, scan)) {
           uncutBecause = "the directive at line " + lineAt + " cannot be followed";
           return;
         }
@@ -97,9 +105,9 @@ public final class ZoneFileBlocks {
         // The tokenizer reads a directive after an opening parenthesis, which this scan would not follow.
         uncutBecause = "the record at line " + lineAt + " starts with a parenthesis";
         return;
-      } else if (pos > 0 && !ZoneFileParser.isSpace(first) && first != ';') {
+      } else if (pos > 0 && !RecordLexer.isSpace(first) && first != ';') {
         long hash = hash(pos, end);
-        if ((hash & mask) == 0 && (scan.defaultTtl >= 0 || ZoneFileParser.hasTtl(text, pos, end))) {
+        if ((hash & mask) == 0 && (scan.defaultTtl >= 0 || RecordLexer.hasTtl(text, pos, end))) {
           add(pos, lineAt, scan, hash);
         }
       }
@@ -111,10 +119,10 @@ public final class ZoneFileBlocks {
 
   private boolean isInclude(int from, int end) {
     int tokenEnd = from;
-    while (tokenEnd < end && !ZoneFileParser.isSpace(text[tokenEnd])) {
+    while (tokenEnd < end && !RecordLexer.isSpace(text[tokenEnd])) {
       tokenEnd++;
     }
-    return ZoneFileParser.is(text, from, tokenEnd, "$INCLUDE");
+    return RecordLexer.is(text, from, tokenEnd, "$INCLUDE");
   }
 
   /** FNV-1a (64 bits) over the record's first octets, then mixed so its low bits depend on all of them. */
@@ -128,7 +136,7 @@ public final class ZoneFileBlocks {
     return h ^ (h >>> 32);
   }
 
-  private void add(int at, int lineAt, ZoneFileParser.FileState scan, long hash) {
+  private void add(int at, int lineAt, FileState scan, long hash) {
     if (count + 1 >= start.length) {
       int size = start.length * 2;
       start = Arrays.copyOf(start, size);
@@ -213,9 +221,9 @@ public final class ZoneFileBlocks {
     if (changedBytes > maxChangedBytes) {
       return null;
     }
-    ZoneFileParser parser = ZoneFileParser.forBlocks(zoneOrigin);
-    List<Record> removed = previous.parse(parser, oldChanged, displayName);
-    List<Record> added = parse(parser, newChanged, displayName);
+    RecordLexer lexer = lexer(zoneOrigin);
+    List<Record> removed = previous.parse(lexer, oldChanged, displayName);
+    List<Record> added = parse(lexer, newChanged, displayName);
     // Records in both (a block cut differently around an edit, a record moved) cancel out, one for one.
     Map<ByteBuffer, Integer> removedCount = new HashMap<>();
     for (Record r : removed) {
@@ -282,12 +290,12 @@ public final class ZoneFileBlocks {
     return a == b || Arrays.equals(a.toWire(), b.toWire());
   }
 
-  private List<Record> parse(ZoneFileParser parser, List<Integer> blocks, String displayName)
+  private List<Record> parse(RecordLexer lexer, List<Integer> blocks, String displayName)
       throws ZoneInputException {
     List<Record> records = new ArrayList<>();
     for (int b : blocks) {
-      records.addAll(parser.parseBlock(text, start[b], start[b + 1], displayName, line[b],
-          new ZoneFileParser.FileState(origin[b], defaultTtl[b])));
+      records.addAll(lexer.parseBlock(text, start[b], start[b + 1], displayName, line[b],
+          new FileState(origin[b], defaultTtl[b])));
     }
     return records;
   }

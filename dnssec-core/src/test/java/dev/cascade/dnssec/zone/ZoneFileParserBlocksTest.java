@@ -178,7 +178,7 @@ class ZoneFileParserBlocksTest {
         expected.add(i);
       }
       expected.sort((a, b) -> Long.compareUnsigned(prefix[a], prefix[b]));
-      assertEquals(expected, Arrays.stream(ZoneFileParser.sortByPrefix(prefix)).boxed().toList());
+      assertEquals(expected, Arrays.stream(CanonicalOrder.sortByPrefix(prefix)).boxed().toList());
     }
   }
 

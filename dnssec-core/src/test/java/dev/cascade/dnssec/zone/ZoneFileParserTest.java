@@ -114,10 +114,10 @@ class ZoneFileParserTest {
     Record ns = Record.fromString(Name.fromConstantString("www.example."), Type.NS, 1, 60, "ns1", ORIGIN);
     Record apexDs = Record.fromString(ORIGIN, Type.DS, 1, 60, DS_RDATA.trim().substring(3), ORIGIN);
     assertEquals("DS at www.example. is not at a delegation point",
-        ZoneFileParser.ownerNotAsIs(ORIGIN, ds.getName(), List.of(ds)));
-    assertNull(ZoneFileParser.ownerNotAsIs(ORIGIN, ds.getName(), List.of(ns, ds)));
+        ZoneNormaliser.ownerNotAsIs(ORIGIN, ds.getName(), List.of(ds)));
+    assertNull(ZoneNormaliser.ownerNotAsIs(ORIGIN, ds.getName(), List.of(ns, ds)));
     assertEquals("DS at example. is not at a delegation point",
-        ZoneFileParser.ownerNotAsIs(ORIGIN, ORIGIN, List.of(apexDs)));
+        ZoneNormaliser.ownerNotAsIs(ORIGIN, ORIGIN, List.of(apexDs)));
   }
 
   @Test
