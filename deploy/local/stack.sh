@@ -139,7 +139,12 @@ running_pid() {
     pid=$(<"$file")
     [[ $pid =~ ^[0-9]+$ ]] || return 1
     kill -0 "$pid" 2>/dev/null || return 1
-    tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$marker" || return 1
+    # A process in the middle of its exec (spawn's inner shell becoming the command) shows no command line for a
+    # moment: look once more before taking it for another process (a bridge was once declared dead that way).
+    if ! tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$marker"; then
+        sleep 0.1
+        tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$marker" || return 1
+    fi
     echo "$pid"
 }
 
