@@ -7,8 +7,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code cascade policy list|show}: the policies in the service's policy directory. */
-@Command(name = "policy", description = "Inspect policies.", mixinStandardHelpOptions = true)
+/** {@code cascade policy list|show|reload}: the policies in the service's policy directory. */
+@Command(name = "policy", description = "Inspect and reload policies.", mixinStandardHelpOptions = true)
 final class PolicyCommands {
 
   @ParentCommand Main main;
@@ -24,6 +24,26 @@ final class PolicyCommands {
     // Broken policy files are not fatal for the others; say so as the reference's policy reload does.
     for (JsonNode e : res.path("errors")) {
       spec.commandLine().getErr().println("WARNING: " + e.asText());
+    }
+    return 0;
+  }
+
+  /**
+   * Prints what the reload found in the reference's words ({@code - <name> added|removed|updated|unchanged}, then
+   * {@code WARNING:} lines), and the zones that take new settings.
+   */
+  @Command(name = "reload", description = "Give zones the current settings of their policy's file.",
+      mixinStandardHelpOptions = true)
+  int reload() {
+    JsonNode res = main.client().post("policy/reload", null);
+    for (JsonNode change : res.path("changes")) {
+      spec.commandLine().getOut().println("- " + change.path("name").asText() + " " + change.path("change").asText());
+    }
+    for (JsonNode zone : res.path("zonesUpdated")) {
+      spec.commandLine().getOut().println("zone " + zone.asText() + " takes the new settings from its next version");
+    }
+    for (JsonNode w : res.path("warnings")) {
+      spec.commandLine().getErr().println("WARNING: " + w.asText());
     }
     return 0;
   }

@@ -74,8 +74,8 @@ public final class StatusRenderer {
     line("source: " + (zone.hasNonNull("source") ? zone.get("source").asText() : "<none>"));
     line("");
     line("review");
-    line("  loaded: " + text(zone.path("review"), "loaded"));
-    line("  signed: " + text(zone.path("review"), "signed"));
+    line("  loaded: " + reviewMode("loaded"));
+    line("  signed: " + reviewMode("signed"));
     line("");
     line("last published");
     JsonNode last = zone.get("lastPublished");
@@ -86,9 +86,31 @@ public final class StatusRenderer {
       line("  signed serial: " + last.path("signedSerial").asText());
       line("  timestamp:     " + rfc3339(last.path("timestamp").asText()));
       line("  size:          " + last.path("recordCount").asText() + " records");
+      signaturesExpire(last.get("signaturesExpireAt"));
       servedBy();
     }
     line("");
+  }
+
+  /**
+   * When the published signatures start to expire, which the reference does not show; with a warning while a
+   * re-signing, which would renew them, waits at the signed review (issue 13: a review must never let published
+   * signatures expire unseen, the .mm and .zm outages).
+   */
+  private void signaturesExpire(JsonNode at) {
+    if (at == null || at.isNull()) {
+      return;
+    }
+    Instant t = Instant.parse(at.asText()).truncatedTo(ChronoUnit.SECONDS);
+    Duration left = Duration.between(now.truncatedTo(ChronoUnit.SECONDS), t);
+    line("  signatures expire: " + t + (left.isNegative() ? " (EXPIRED " + span(left.negated()) + " ago)"
+        : " (in " + span(left) + ")"));
+    JsonNode signed = zone.get("signed");
+    if (text(zone, "progress").equals("waiting for signed review") && signed != null
+        && !text(signed, "cause").isEmpty() && !text(signed, "cause").equals("loaded")) {
+      line("  WARNING: a re-signing (" + text(signed, "cause") + ") waits for review; until it is approved the "
+          + "published signatures are not renewed");
+    }
   }
 
   /**
@@ -188,7 +210,8 @@ public final class StatusRenderer {
       line("  " + PENDING + " " + title);
     } else if (current == waiting) {
       line("  " + STOPPED + " " + title);
-      line("  |   zone must be reviewed manually");
+      line(mode.equals("script") ? "  |   the review hook decides, unless an operator does first"
+          : "  |   zone must be reviewed manually");
       if (addresses.isEmpty()) {
         line("  |   no " + what + " review addresses were specified");
       } else {
@@ -422,6 +445,12 @@ public final class StatusRenderer {
   /** RFC 3339 rounded to the second, as the reference prints timestamps. */
   static String rfc3339(String instant) {
     return Instant.parse(instant).truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  /** A gate's review mode in the reference's words: {@code off}, {@code manual} or {@code script `<hook>`}. */
+  private String reviewMode(String what) {
+    String hook = text(zone.path("review"), what + "Hook");
+    return text(zone.path("review"), what) + (hook.isEmpty() ? "" : " `" + hook + "`");
   }
 
   private static String text(JsonNode node, String field) {

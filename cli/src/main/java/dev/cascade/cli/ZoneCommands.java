@@ -15,7 +15,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code cascade zone …}: add, list, status, history, reload, remove, approve and reject zones. */
+/**
+ * {@code cascade zone …}: add, list, status, history, reload, remove, approve and reject zones, and change a zone's
+ * policy or source.
+ */
 @Command(name = "zone", description = "Manage zones.", mixinStandardHelpOptions = true)
 final class ZoneCommands {
 
@@ -42,16 +45,9 @@ final class ZoneCommands {
       @Option(names = "--source", required = true, paramLabel = "PATH", description = "The zone file.") String source,
       @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy to use.")
           String policy) {
-    String absolute;
-    try {
-      // The service may run in another directory, so send an absolute path (the reference CLI canonicalises too).
-      absolute = Path.of(source).toAbsolutePath().normalize().toString();
-    } catch (InvalidPathException e) {
-      throw new CliException("'" + source + "' is not a path: " + e.getMessage());
-    }
     Map<String, String> body = new LinkedHashMap<>();
     body.put("name", name);
-    body.put("source", absolute);
+    body.put("source", absolute(source));
     body.put("policy", policy);
     JsonNode res = main.client().post("zone/add", body);
     String zone = res.path("name").asText();
@@ -83,6 +79,36 @@ final class ZoneCommands {
     JsonNode res = main.client().post("zone/" + ApiClient.segment(name) + "/reload", null);
     print("Success: Sent zone reload command for " + res.path("name").asText());
     return 0;
+  }
+
+  @Command(name = "set-policy", description = "Give a zone another policy, from its next version on.",
+      mixinStandardHelpOptions = true)
+  int setPolicy(
+      @Parameters(paramLabel = "NAME", description = "The zone's apex.") String name,
+      @Parameters(paramLabel = "POLICY", description = "The policy to use.") String policy) {
+    JsonNode res = main.client().post("zone/" + ApiClient.segment(name) + "/set-policy", Map.of("policy", policy));
+    print(res.path("status").asText());
+    return 0;
+  }
+
+  @Command(name = "set-source", description = "Load a zone from another zone file, starting now.",
+      mixinStandardHelpOptions = true)
+  int setSource(
+      @Parameters(paramLabel = "NAME", description = "The zone's apex.") String name,
+      @Parameters(paramLabel = "PATH", description = "The zone file.") String source) {
+    JsonNode res =
+        main.client().post("zone/" + ApiClient.segment(name) + "/set-source", Map.of("source", absolute(source)));
+    print(res.path("status").asText());
+    return 0;
+  }
+
+  /** The service may run in another directory, so paths go absolute (the reference CLI canonicalises too). */
+  private static String absolute(String path) {
+    try {
+      return Path.of(path).toAbsolutePath().normalize().toString();
+    } catch (InvalidPathException e) {
+      throw new CliException("'" + path + "' is not a path: " + e.getMessage());
+    }
   }
 
   @Command(name = "approve", description = "Approve a zone version being reviewed.", mixinStandardHelpOptions = true)

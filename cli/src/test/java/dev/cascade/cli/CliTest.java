@@ -204,6 +204,34 @@ class CliTest {
   }
 
   @Test
+  void policyReloadPrintsEachChangeTheZonesUpdatedAndTheWarnings() {
+    answers.put("POST /policy/reload", Map.entry(200, "{\"changes\":[{\"name\":\"default\",\"change\":\"updated\"},"
+        + "{\"name\":\"new\",\"change\":\"added\"}],\"warnings\":[\"/p/bad.toml: unknown key x\"],"
+        + "\"zonesUpdated\":[\"example.com.\"]}"));
+    assertEquals(0, run("policy", "reload"), err.toString());
+    assertEquals("- default updated\n- new added\n"
+        + "zone example.com. takes the new settings from its next version\n", out.toString());
+    assertEquals("WARNING: /p/bad.toml: unknown key x\n", err.toString());
+  }
+
+  @Test
+  void setPolicyAndSetSourceSendWhatTheyChange() throws Exception {
+    answers.put("POST /zone/example.com./set-policy", Map.entry(200, "{\"name\":\"example.com.\",\"status\":"
+        + "\"Zone example.com. uses policy 'review' from its next version; sent a reload\"}"));
+    answers.put("POST /zone/example.com./set-source", Map.entry(200, "{\"name\":\"example.com.\",\"status\":"
+        + "\"Zone example.com. loads from /z from now on; sent a reload\"}"));
+    assertEquals(0, run("zone", "set-policy", "example.com.", "review"), err.toString());
+    assertEquals(0, run("zone", "set-source", "example.com.", "zones/../other.zone"), err.toString());
+    assertEquals("Zone example.com. uses policy 'review' from its next version; sent a reload\n"
+        + "Zone example.com. loads from /z from now on; sent a reload\n", out.toString());
+    ObjectMapper json = new ObjectMapper();
+    String setPolicy = requests.get(0).substring("POST /zone/example.com./set-policy ".length());
+    assertEquals("review", json.readTree(setPolicy).get("policy").asText());
+    String setSource = requests.get(1).substring("POST /zone/example.com./set-source ".length());
+    assertEquals(Path.of("other.zone").toAbsolutePath().toString(), json.readTree(setSource).get("source").asText());
+  }
+
+  @Test
   void keysetRollStepSendsTheStepAndItsTtlAndSaysWhereTheOutcomeShows() throws Exception {
     answers.put("POST /key/example.com./roll", Map.entry(200, "{\"name\":\"example.com.\",\"status\":"
         + "\"Keyset command 'ksk propagation2-complete 7200' accepted for example.com.\"}"));

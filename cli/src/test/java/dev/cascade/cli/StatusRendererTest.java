@@ -60,6 +60,46 @@ class StatusRendererTest {
     assertEquals(expected, StatusRenderer.render(status, false, NOW));
   }
 
+  /** A script gate names its hook, as the reference's {@code script `<hook>`}, and says the hook decides. */
+  @Test
+  void aScriptGateShowsItsHook() throws Exception {
+    JsonNode status = json("""
+        {'name':'example.com.','policy':'hooked','source':'/z',
+         'review':{'loaded':'script','signed':'off','loadedHook':'/usr/local/bin/check','signedHook':null},
+         'progress':'waiting for loaded review','halted':false,'loadStartedAt':'2026-11-28T02:59:00Z',
+         'lastPublished':null,
+         'unsigned':{'versionId':'v1','serial':7,'byteCount':900,'recordCount':12,
+                     'loadedAt':'2026-11-28T02:59:01Z','warnings':[],'reviewStatus':'pending'},
+         'unsignedReviewAddresses':['127.0.0.1:4540'],'signed':null,'signedReviewAddresses':['127.0.0.1:4541'],
+         'publishAddresses':['127.0.0.1:4542'],'error':null,'dnskeyTtl':null,'keys':[]}
+        """);
+    String out = StatusRenderer.render(status, false, NOW);
+    assertTrue(out.contains("  loaded: script `/usr/local/bin/check`\n  signed: off\n"), out);
+    assertTrue(out.contains("  ■ review loaded zone\n  |   the review hook decides, unless an operator does first\n"),
+        out);
+  }
+
+  /** The published signatures' expiry, and a warning while a re-signing that would renew them waits for review. */
+  @Test
+  void aReSigningWaitingForReviewWarnsWithThePublishedSignaturesExpiry() throws Exception {
+    JsonNode status = json("""
+        {'name':'example.com.','policy':'review','source':'/z',
+         'review':{'loaded':'manual','signed':'manual'},'progress':'waiting for signed review','halted':false,
+         'loadStartedAt':'2026-11-28T02:59:00Z',
+         'lastPublished':{'versionId':'v1','loadedSerial':7,'signedSerial':8,'timestamp':'2026-11-27T00:00:00Z',
+                          'recordCount':31,'signaturesExpireAt':'2026-11-30T05:00:00Z'},
+         'unsigned':{'versionId':'v1','serial':7,'byteCount':900,'recordCount':12,
+                     'loadedAt':'2026-11-27T00:00:00Z','warnings':[],'reviewStatus':'approved'},
+         'signed':{'versionId':'r1','serial':9,'reviewStatus':'pending','report':null,'cause':'signature-refresh'},
+         'unsignedReviewAddresses':['127.0.0.1:4540'],'signedReviewAddresses':['127.0.0.1:4541'],
+         'publishAddresses':['127.0.0.1:4542'],'error':null,'dnskeyTtl':null,'keys':[]}
+        """);
+    String out = StatusRenderer.render(status, false, NOW);
+    assertTrue(out.contains("  signatures expire: 2026-11-30T05:00:00Z (in "), out);
+    assertTrue(out.contains("  WARNING: a re-signing (signature-refresh) waits for review; until it is approved the "
+        + "published signatures are not renewed\n"), out);
+  }
+
   @Test
   void waitingForSignedReviewWithEarlierPublication() throws Exception {
     JsonNode status = json("""

@@ -52,6 +52,11 @@ public final class RegistryFacts {
     return fact(zone, ZoneReloadRequested.newBuilder().setSource(source).build());
   }
 
+  /** A reload that gives the zone {@code policy}, as policy reload and zone set-policy write it. */
+  public static ZoneRegistryFact policyChanged(String zone, String source, PolicySnapshot policy) {
+    return fact(zone, ZoneReloadRequested.newBuilder().setSource(source).setPolicy(policy).build());
+  }
+
   public static ZoneRegistryFact zoneRemoved(String zone) {
     return fact(zone, ZoneRemoved.newBuilder().setReason("test").build());
   }

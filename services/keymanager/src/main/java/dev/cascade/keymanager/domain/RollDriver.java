@@ -30,6 +30,10 @@ import org.xbill.DNS.Name;
  * out of order or too early.
  *
  * <ul>
+ *   <li>{@code algorithm start-roll} once the keys in use are not all of the policy's {@code algorithm}, and
+ *       {@code csk start-roll} once they are but not of its roles ({@code use-csk}), a conversion between a KSK and
+ *       ZSK pair and a CSK: what a policy change ({@code policy reload}, {@code zone set-policy}) asks for, if
+ *       {@code algorithm|csk.auto-start}, and when no other roll is in progress (both run alone).
  *   <li>{@code start-roll} once a key in use passed its validity (creation + {@code ksk|zsk|csk.validity}, the
  *       expiry each key is announced with; the reference counts from publication, cascade-reference.md §5, which for
  *       a key published when made is the same), with a new key generated for it (unique key tag,
@@ -144,6 +148,15 @@ public final class RollDriver {
         }
       }
     }
+    Optional<Variant> change = policyChange(state, policy);
+    if (change.isPresent() && state.rolls().isEmpty() && policy.rolls().automation(change.get()).start()) {
+      try {
+        return start(zone, state, policy, change.get(), tagsInUse);
+      } catch (RollStepException e) {
+        // No roll is in progress and the keys differ from the policy's: what the state machine asks of a start.
+        throw new IllegalStateException("zone " + zone + ": " + e.getMessage(), e);
+      }
+    }
     for (KeyState key : expired(state, policy, now)) {
       Variant variant = variant(key.role());
       if (!policy.rolls().automation(variant).start() || blocked(state, variant).isPresent()
@@ -245,12 +258,31 @@ public final class RollDriver {
       } else if (blocked.isPresent()) {
         overdue.add(new Overdue(key, expiredAt, blocked.get()));
       } else if (key.algorithm() != policy.algorithm().number()) {
-        // Issue 14: a policy change starts an algorithm roll, with cascade policy reload, which is not built yet.
-        overdue.add(new Overdue(key, expiredAt, "its algorithm " + Algorithms.mnemonic(key.algorithm()) + " is no longer the policy's "
-            + policy.algorithm() + ": that takes an algorithm roll, which does not start by itself"));
+        overdue.add(new Overdue(key, expiredAt, "its algorithm " + Algorithms.mnemonic(key.algorithm())
+            + " is no longer the policy's " + policy.algorithm() + ": the algorithm roll replaces it"
+            + (policy.rolls().automation(Variant.ALGORITHM).start() ? "" : ", once an operator starts it (algorithm."
+                + "auto-start is off)")));
       }
     }
     return overdue;
+  }
+
+  /**
+   * The roll that brings the keys in use to the policy's, if they differ: an algorithm roll when any key has another
+   * algorithm than the policy's, a CSK roll when their roles are not the policy's ({@code use-csk}); empty when the
+   * keys match, or the zone has none.
+   */
+  static Optional<Variant> policyChange(KeySetState state, KeyPolicy policy) {
+    List<KeyState> inUse = state.keys().stream().filter(key -> !key.inert()).toList();
+    if (inUse.isEmpty()) {
+      return Optional.empty();
+    }
+    if (inUse.stream().anyMatch(key -> key.algorithm() != policy.algorithm().number())) {
+      return Optional.of(Variant.ALGORITHM);
+    }
+    Set<SigningRole> roles = new HashSet<>();
+    inUse.forEach(key -> roles.add(key.role()));
+    return roles.equals(Set.copyOf(policy.roles())) ? Optional.empty() : Optional.of(Variant.CSK);
   }
 
   /** Keys doing something in the zone, not in any roll, past their validity (none for "forever"), oldest first. */

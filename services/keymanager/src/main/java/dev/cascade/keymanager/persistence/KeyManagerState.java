@@ -57,12 +57,12 @@ public class KeyManagerState {
     return inSession(() -> StoredKeyRoll.<StoredKeyRoll>list("zone = ?1 order by variant", zone));
   }
 
-  /** The key settings of the policy {@code zone} was last added with; null if no ZoneAdded of it was seen. */
+  /** The key settings of {@code zone}'s policy ({@link StoredZonePolicy}); null if no ZoneAdded of it was seen. */
   public StoredZonePolicy policyOf(String zone) {
     return inSession(() -> StoredZonePolicy.<StoredZonePolicy>findById(zone));
   }
 
-  /** Records the policies zones were added with, each replacing the zone's earlier one, in one transaction. */
+  /** Records zones' policies, each replacing the zone's earlier one, in one transaction. */
   public void savePolicies(List<StoredZonePolicy> policies) {
     inTransaction(() -> {
       Uni<Void> chain = Uni.createFrom().voidItem();

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The key settings of the policy a zone was last added with (its ZoneAdded's policy snapshot): what the roll timer
- * needs of a zone long after the event that brought it.
+ * The key settings of a zone's policy, from its ZoneAdded or the last ZoneReloadRequested that carried a policy: what
+ * the roll timer needs of a zone long after the event that brought it.
  */
 @Entity
 @Table(name = "zone_policy")

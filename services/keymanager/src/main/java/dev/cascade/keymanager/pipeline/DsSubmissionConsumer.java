@@ -5,8 +5,8 @@ import dev.cascade.events.Topics;
 import dev.cascade.events.v1.DsSubmissionFact;
 import dev.cascade.events.v1.DsSubmissionHookCompleted;
 import dev.cascade.events.v1.ParentDsChangeRequested;
-import dev.cascade.keymanager.domain.DsSubmitHook;
 import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.service.hooks.HookCommand;
 import dev.cascade.service.messaging.EventHandling;
 import dev.cascade.service.messaging.FactTransactions;
 import io.smallrye.common.annotation.Blocking;
@@ -66,7 +66,7 @@ public class DsSubmissionConsumer {
       return;
     }
     String zone = fact.getZone();
-    DsSubmitHook.Outcome outcome = DsSubmitHook.run(requested.getHook(), environment(zone, eventId, requested),
+    HookCommand.Outcome outcome = HookCommand.run(requested.getHook(), environment(zone, eventId, requested),
         timeout);
     LOG.logf(outcome.succeeded() ? Logger.Level.INFO : Logger.Level.WARN,
         "zone %s: DS submission hook %s for request %s", zone, outcome.summary(), eventId);

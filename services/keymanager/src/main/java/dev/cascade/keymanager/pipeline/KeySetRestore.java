@@ -7,7 +7,9 @@ import dev.cascade.dnssec.roll.RollType;
 import dev.cascade.events.v1.KeyRollProgress;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.KeyUse;
+import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.ZoneAdded;
+import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.keymanager.persistence.KeyManagerState;
@@ -89,16 +91,22 @@ public class KeySetRestore extends StartupRestore {
     return changed;
   }
 
-  /** The last ZoneAdded policy of every zone on the registry topic, recorded as it would have been when handled. */
+  /**
+   * The last policy of every zone on the registry topic (its ZoneAdded's, or a later ZoneReloadRequested's), recorded
+   * as it would have been when handled.
+   */
   private void restorePolicies() {
     List<ConsumerRecord<String, ZoneRegistryFact>> registry =
         TopicHistory.read(consumerConfig, Topics.ZONE_REGISTRY, READ_TIMEOUT);
     Map<String, StoredZonePolicy> policies = new LinkedHashMap<>();
     for (ConsumerRecord<String, ZoneRegistryFact> record : registry) {
       // An undecodable record is the registry consumer's to set aside; it has no policy to give.
-      if (record.value() != null && record.value().getFact() instanceof ZoneAdded added) {
+      PolicySnapshot snapshot = record.value() == null ? null
+          : record.value().getFact() instanceof ZoneAdded added ? added.getPolicy()
+          : record.value().getFact() instanceof ZoneReloadRequested reload ? reload.getPolicy() : null;
+      if (snapshot != null) {
         String zone = ZoneApex.canonical(record.value().getZone());
-        policies.put(zone, ZonePolicies.stored(zone, added.getPolicy()));
+        policies.put(zone, ZonePolicies.stored(zone, snapshot));
       }
     }
     state.savePolicies(List.copyOf(policies.values()));

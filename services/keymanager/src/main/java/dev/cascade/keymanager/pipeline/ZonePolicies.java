@@ -4,7 +4,7 @@ import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.RollAutomation;
 import dev.cascade.keymanager.persistence.StoredZonePolicy;
 
-/** The key settings of a ZoneAdded's policy snapshot, as the key manager keeps them per zone. */
+/** The key settings of a ZoneAdded's or ZoneReloadRequested's policy snapshot, kept per zone. */
 final class ZonePolicies {
 
   private ZonePolicies() {}

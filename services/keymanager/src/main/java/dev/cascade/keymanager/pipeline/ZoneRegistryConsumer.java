@@ -4,6 +4,7 @@ import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.keymanager.domain.ExistingKey;
 import dev.cascade.keymanager.domain.KeyPolicy;
@@ -39,7 +40,10 @@ import org.xbill.DNS.TextParseException;
  * <p>ZoneAdded: generate the policy's key set if the zone has none (or bring back its retired keys after a remove and
  * re-add, see {@link KeySetPlanner}), store it and announce it as KeySetChanged. ZoneRemoved: announce the empty key
  * set, then retire the zone's keys, keeping the rows, since an operator may still need a removed zone's keys; the topic
- * alone thus tells which keys are retired ({@link KeySetRestore}). ZoneReloadRequested: nothing to do.
+ * alone thus tells which keys are retired ({@link KeySetRestore}). ZoneReloadRequested with a policy (policy reload,
+ * zone set-policy): keep its key settings, which the {@link RollTimer} acts on (a new algorithm or {@code use-csk}
+ * starts a roll, see {@link dev.cascade.keymanager.domain.RollDriver}), and announce the key set again when what it
+ * carries besides the keys changed (DNSKEY TTL, CDS and CDNSKEY); without a policy, nothing to do.
  *
  * <p>Exactly-once (issue 9): the handler runs on a worker thread ({@code @Blocking}, one record at a time) through
  * {@link EventHandling#exactlyOnce}. Each KeySetChanged goes out in a Kafka transaction fenced by the consumer group
@@ -125,10 +129,35 @@ public class ZoneRegistryConsumer {
       emitter.keySetChanged(zone, NO_KEYS_TTL, List.of(), List.of(), eventId, retiredAt);
       int retired = state.retireAll(zone, retiredAt, eventId);
       LOG.infof("zone %s removed: %d key(s) retired and kept", zone, retired);
+    } else if (what instanceof ZoneReloadRequested reload && reload.getPolicy() != null) {
+      onPolicyChanged(zone, reload.getPolicy(), eventId);
     } else {
-      // ZoneReloadRequested changes the content, not the keys.
+      // A plain reload changes the content, not the keys.
       state.markProcessed(eventId);
     }
+  }
+
+  private void onPolicyChanged(String zone, PolicySnapshot snapshot, String eventId) {
+    StoredZonePolicy stored = ZonePolicies.stored(zone, snapshot);
+    KeyPolicy policy;
+    try {
+      policy = stored.keyPolicy();
+    } catch (RuntimeException e) {
+      LOG.errorf("zone %s: keeps its key settings, policy %s is unusable: %s", zone, snapshot.getName(),
+          e.getMessage());
+      state.markProcessed(eventId);
+      return;
+    }
+    StoredZonePolicy before = state.policyOf(zone);
+    state.savePolicies(List.of(stored));
+    LOG.infof("zone %s: key settings of policy %s in effect", zone, snapshot.getName());
+    List<StoredZoneKey> keys = state.activeKeysOf(zone);
+    boolean carriedChanged = before == null || before.dnskeyTtlSeconds != stored.dnskeyTtlSeconds
+        || !before.cdsPublication.equals(stored.cdsPublication) || !before.dsAlgorithm.equals(stored.dsAlgorithm);
+    if (!keys.isEmpty() && carriedChanged) {
+      emitter.keySetChanged(zone, policy.dnskeyTtl(), keys, state.rollsOf(zone), eventId, Instant.now());
+    }
+    state.markProcessed(eventId);
   }
 
   private void onZoneAdded(String zone, PolicySnapshot snapshot, String eventId) {

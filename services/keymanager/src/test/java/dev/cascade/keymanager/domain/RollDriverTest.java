@@ -272,4 +272,53 @@ class RollDriverTest {
     assertEquals(2, state.rolls().size());
     nothingAt(state, policy, 1300);
   }
+
+  /** A policy change to another algorithm (policy reload, zone set-policy) starts an algorithm roll by itself. */
+  @Test
+  void aPolicyWithAnotherAlgorithmStartsAnAlgorithmRollOnceNoRollIsInProgress() {
+    KeyPolicy ecdsa = policy(Duration.ofDays(365), Duration.ofMinutes(10), RollSettings.REFERENCE);
+    KeyPolicy ed25519 = new KeyPolicy(KeyAlgorithm.of(Algorithms.ED25519), false, Duration.ofDays(365),
+        Duration.ofMinutes(10), Duration.ofDays(365), 3600, RollSettings.REFERENCE, PropagationSettings.DEFAULT);
+    KeySetState rolling = step(KeySetState.of(List.of(KSK, ZSK)), ecdsa, 600, "zsk start-roll");
+    nothingAt(rolling, ed25519, 601);
+
+    RollDriver.Outcome started = next(KeySetState.of(List.of(KSK, ZSK)), ed25519, 10, Set.of());
+    assertEquals("algorithm start-roll", started.step().orElseThrow());
+    assertEquals(List.of(SigningRole.KSK, SigningRole.ZSK),
+        started.generated().stream().map(g -> g.key().role()).toList());
+    assertTrue(started.generated().stream().allMatch(g -> g.key().key().dnskey().getAlgorithm() == Algorithms.ED25519));
+    assertEquals(RollType.ALGORITHM, started.next().orElseThrow().rolls().get(0).type());
+  }
+
+  /** {@code use-csk} turned on converts the KSK and ZSK pair to a CSK with a CSK roll; turned off, back. */
+  @Test
+  void aPolicyWithOtherRolesStartsACskRollThatConverts() {
+    KeyPolicy csk = new KeyPolicy(KeyAlgorithm.of(ECDSA), true, Duration.ofDays(365), Duration.ofDays(30),
+        Duration.ofDays(365), 3600, RollSettings.REFERENCE, PropagationSettings.DEFAULT);
+    RollDriver.Outcome toCsk = next(KeySetState.of(List.of(KSK, ZSK)), csk, 10, Set.of());
+    assertEquals("csk start-roll", toCsk.step().orElseThrow());
+    assertEquals(List.of(SigningRole.CSK), toCsk.generated().stream().map(g -> g.key().role()).toList());
+
+    KeyState cskKey = KeyState.active("csk-1", SigningRole.CSK, ECDSA, KSK_KEY.keyTag(), T0);
+    KeyPolicy pair = policy(Duration.ofDays(365), Duration.ofDays(30), RollSettings.REFERENCE);
+    RollDriver.Outcome toPair = next(KeySetState.of(List.of(cskKey)), pair, 10, Set.of());
+    assertEquals("csk start-roll", toPair.step().orElseThrow());
+    assertEquals(List.of(SigningRole.KSK, SigningRole.ZSK),
+        toPair.generated().stream().map(g -> g.key().role()).toList());
+    nothingAt(KeySetState.of(List.of(KSK, ZSK)), pair, 10);
+  }
+
+  /** With {@code algorithm.auto-start} off the algorithm roll waits for an operator, and an expired key says so. */
+  @Test
+  void anAlgorithmChangeWithAutoStartOffWaitsAndTheExpiredKeySaysWhy() {
+    KeyPolicy ed25519 = new KeyPolicy(KeyAlgorithm.of(Algorithms.ED25519), false, Duration.ofDays(365),
+        Duration.ofMinutes(10), Duration.ofDays(365), 3600,
+        automation(Variant.ALGORITHM, new RollAutomation(false, true, true, true)), PropagationSettings.DEFAULT);
+    KeySetState state = KeySetState.of(List.of(KSK, ZSK));
+    nothingAt(state, ed25519, 600);
+    List<RollDriver.Overdue> overdue = at(t(600)).overdue(state, ed25519);
+    assertEquals(List.of("zsk-1"), overdue.stream().map(o -> o.key().id()).toList());
+    assertEquals("its algorithm ECDSAP256SHA256 is no longer the policy's ED25519: the algorithm roll replaces it, "
+        + "once an operator starts it (algorithm.auto-start is off)", overdue.get(0).reason());
+  }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.keys.Algorithms;
 import dev.cascade.dnssec.keys.KeyUse;
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
@@ -17,6 +18,7 @@ import dev.cascade.dnssec.sign.ZoneSigner;
 import dev.cascade.dnssec.roll.KeySetState;
 import dev.cascade.dnssec.roll.RollStep;
 import dev.cascade.dnssec.roll.RollStepException;
+import dev.cascade.dnssec.roll.RollType;
 import dev.cascade.dnssec.roll.RollType.Variant;
 import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
@@ -68,8 +70,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -433,6 +437,38 @@ class RollFlowTest {
         .statusCode(200)
         .body("keys.find { it.reference == '" + oldZsk + "' }.state", equalTo("retired"))
         .body("keys.find { it.reference == '" + newZsk + "' }.state", equalTo("active")));
+  }
+
+  /**
+   * A policy change (policy reload, zone set-policy: a ZoneReloadRequested that carries the policy) to another
+   * algorithm and DNSKEY TTL: the key set is announced again with the new TTL, and the roll timer starts the algorithm
+   * roll, with a new KSK and ZSK of the new algorithm.
+   */
+  @Test
+  void aPolicyWithAnotherAlgorithmStartsAnAlgorithmRoll() throws Exception {
+    String zone = "p" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+    producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
+        RegistryFacts.zoneAdded(zone, "/zones/p.zone"))).get(30, TimeUnit.SECONDS);
+    KeySetChanged added = awaitRecords(zone, 1).get(0).value();
+    assertEquals(Set.of(Algorithms.ECDSAP256SHA256),
+        added.getKeys().stream().map(ZoneKey::getAlgorithm).collect(Collectors.toSet()));
+
+    PolicySnapshot ed25519 = PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy()).setAlgorithm("ED25519")
+        .setDnskeyTtlSeconds(600).build();
+    producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
+        RegistryFacts.policyChanged(zone, "/zones/p.zone", ed25519))).get(30, TimeUnit.SECONDS);
+
+    List<ConsumerRecord<String, KeySetChanged>> sets = awaitRecords(zone, 3);
+    assertEquals(600, sets.get(1).value().getDnskeyTtl(), "the new DNSKEY TTL is announced at once");
+    KeySetChanged started = sets.get(2).value();
+    assertEquals(1, started.getRolls().size());
+    KeyRollProgress roll = started.getRolls().get(0);
+    assertEquals(RollType.ALGORITHM.name(), roll.getRollType());
+    assertEquals(2, roll.getNewKeys().size());
+    for (String id : roll.getNewKeys()) {
+      assertEquals(Algorithms.ED25519, key(started, id).getAlgorithm());
+    }
+    assertEquals(2, roll.getOldKeys().size());
   }
 
   private static KeysetCommandGiven command(String zone, Object fact) {

@@ -3,6 +3,7 @@ package dev.cascade.publisher.pipeline;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.service.StartupRestore;
 import dev.cascade.service.ZoneApex;
@@ -18,8 +19,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Each zone's signature remain time, from the policy snapshot its ZoneAdded carries: how long every signature of a
- * version must still be valid when the version is published (reference §4, {@code signature-remain-time}).
+ * Each zone's signature remain time, from the policy snapshot its ZoneAdded carries, or a later ZoneReloadRequested
+ * (policy reload, zone set-policy): how long every signature of a version must still be valid when the version is
+ * published (reference §4, {@code signature-remain-time}).
  *
  * <p>Kept in memory, read from the registry topic at start (it holds every ZoneAdded, and is small) and kept up to
  * date by the registry consumer, which waits for that reading first; nothing else of the policy concerns the publisher.
@@ -43,11 +45,16 @@ public class RemainTimes extends StartupRestore {
     return Optional.ofNullable(byZone.get(zone));
   }
 
-  /** Takes in one registry fact: a ZoneAdded sets the zone's remain time, a ZoneRemoved forgets it. */
+  /**
+   * Takes in one registry fact: a ZoneAdded, or a ZoneReloadRequested with a policy, sets the zone's remain time, a
+   * ZoneRemoved forgets it.
+   */
   void apply(ZoneRegistryFact fact) {
     String zone = ZoneApex.canonical(fact.getZone());
     if (fact.getFact() instanceof ZoneAdded added) {
       byZone.put(zone, Duration.ofSeconds(added.getPolicy().getSignatureRemainTimeSeconds()));
+    } else if (fact.getFact() instanceof ZoneReloadRequested reload && reload.getPolicy() != null) {
+      byZone.put(zone, Duration.ofSeconds(reload.getPolicy().getSignatureRemainTimeSeconds()));
     } else if (fact.getFact() instanceof ZoneRemoved) {
       byZone.remove(zone);
     }

@@ -3,11 +3,14 @@ package dev.cascade.reviewgateway.api;
 import dev.cascade.reviewgateway.config.PolicyCatalog;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.PolicyException;
+import dev.cascade.reviewgateway.domain.PolicyReload;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
+import dev.cascade.reviewgateway.pipeline.OperatorEvents;
 import dev.cascade.reviewgateway.pipeline.ProjectionRebuild;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -15,7 +18,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code GET /policy/} and {@code GET /policy/{name}}: the policy files as this service reads them. */
+/**
+ * {@code GET /policy/} and {@code GET /policy/{name}}: the policy files as this service reads them;
+ * {@code POST /policy/reload}: gives zones the settings of their policy's file.
+ */
 @Path("/policy")
 @Produces(MediaType.APPLICATION_JSON)
 public class PolicyResource {
@@ -23,11 +29,14 @@ public class PolicyResource {
   private final PolicyCatalog catalog;
   private final ProjectionStore store;
   private final ProjectionRebuild rebuild;
+  private final OperatorEvents events;
 
-  public PolicyResource(PolicyCatalog catalog, ProjectionStore store, ProjectionRebuild rebuild) {
+  public PolicyResource(
+      PolicyCatalog catalog, ProjectionStore store, ProjectionRebuild rebuild, OperatorEvents events) {
     this.catalog = catalog;
     this.store = store;
     this.rebuild = rebuild;
+    this.events = events;
   }
 
   /** Valid policies by name; files that do not parse are listed under {@code errors}, each naming its file. */
@@ -51,5 +60,28 @@ public class PolicyResource {
     Policy p = policy.orElseThrow(() -> ApiException.notFound("No such policy '" + name + "'"));
     return rebuild.whenRebuilt(() -> Panache.withSession(store::all)).map(zones -> Views.policy(p,
         zones.stream().filter(z -> z.policy.name().equals(p.name())).map(z -> z.name).toList()));
+  }
+
+  /**
+   * Reads every policy file and gives each zone whose copy of its policy differs from the file the file's settings,
+   * from its next version on, with a {@code ZoneReloadRequested} that carries them ({@link PolicyReload}). The zones'
+   * events go out one after the other, then the policies known are stored for the next reload's report: a crash in
+   * between only makes the next reload report again what this one did.
+   */
+  @POST
+  @Path("/reload")
+  public Uni<Views.PolicyReloadView> reload() {
+    PolicyCatalog.Listing listing = catalog.list();
+    return rebuild.whenRebuilt(() -> Panache.withSession(() -> store.all().chain(zones -> store.knownPolicies()
+            .map(known -> PolicyReload.of(listing.policies(), listing.errors(), listing.unusable(), known, zones)))))
+        .call(outcome -> {
+          Uni<Void> sent = Uni.createFrom().voidItem();
+          for (PolicyReload.ZoneUpdate update : outcome.updates()) {
+            sent = sent.chain(() -> events.reloadRequested(update.zone(), update.source(), update.policy()));
+          }
+          return sent;
+        })
+        .call(outcome -> Panache.withTransaction(() -> store.replaceKnownPolicies(outcome.known())))
+        .map(Views::policyReload);
   }
 }

@@ -3,6 +3,7 @@ package dev.cascade.reviewgateway.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cascade.reviewgateway.domain.Durations;
 import dev.cascade.reviewgateway.domain.Policy;
+import dev.cascade.reviewgateway.domain.PolicyReload;
 import dev.cascade.reviewgateway.domain.ReviewStatus;
 import dev.cascade.reviewgateway.domain.RollAutomation;
 import dev.cascade.reviewgateway.domain.RollCheckBoard;
@@ -22,6 +23,12 @@ public final class Views {
 
   /** {@code POST /zone/add} body. {@code source} is a zone file path; relative paths resolve against the service's cwd. */
   public record ZoneAddRequest(String name, String source, String policy) {}
+
+  /** {@code POST /zone/{name}/set-policy} body: the name of the policy the zone takes. */
+  public record SetPolicyRequest(String policy) {}
+
+  /** {@code POST /zone/{name}/set-source} body: the zone file the zone loads from now on. */
+  public record SetSourceRequest(String source) {}
 
   /** Answer of the zone commands: the normalised zone name and what happens next. */
   public record ZoneCommandResult(String name, String status) {}
@@ -87,11 +94,16 @@ public final class Views {
   public record StepProgressView(
       String step, String phase, long done, long total, String unit, String versionId, Instant reportedAt) {}
 
-  /** The review mode of each gate, as the policy file spells it ("off", "manual"). */
-  public record ReviewModes(String loaded, String signed) {}
+  /**
+   * The review mode of each gate, as the policy file spells it ("off", "manual", "script"), and the hook of a script
+   * gate (null for the others).
+   */
+  public record ReviewModes(String loaded, String signed, String loadedHook, String signedHook) {}
 
+  /** {@code signaturesExpireAt}: when the first signature of the published version expires; null if unknown. */
   public record LastPublishedView(
-      String versionId, long loadedSerial, long signedSerial, Instant timestamp, long recordCount) {}
+      String versionId, long loadedSerial, long signedSerial, Instant timestamp, long recordCount,
+      Instant signaturesExpireAt) {}
 
   /** The latest loaded version (the reference's {@code unsigned_serial} + {@code receipt_report}). */
   public record UnsignedView(
@@ -99,7 +111,12 @@ public final class Views {
       String reviewStatus) {}
 
   /** The latest signed version and the signer's report (the reference's {@code signing_report}). */
-  public record SignedView(String versionId, long serial, String reviewStatus, SigningReportView report) {}
+  /**
+   * The latest signed version; {@code cause}: why it was made, {@code loaded} or a re-signing, {@code keys-changed} or
+   * {@code signature-refresh}.
+   */
+  public record SignedView(
+      String versionId, long serial, String reviewStatus, SigningReportView report, String cause) {}
 
   public record SigningReportView(
       long unsignedRrCount, long denialRrCount, long rrsigCount, long reusedRrsigCount, Instant startedAt,
@@ -172,6 +189,18 @@ public final class Views {
 
   public record PolicyList(List<String> policies, List<String> errors) {}
 
+  /** {@code POST /policy/reload}: each policy and how it changed, the warnings, and the zones that got new settings. */
+  public record PolicyReloadView(List<PolicyChange> changes, List<String> warnings, List<String> zonesUpdated) {}
+
+  /** One policy in a reload: {@code change} is added, removed, updated or unchanged. */
+  public record PolicyChange(String name, String change) {}
+
+  static PolicyReloadView policyReload(PolicyReload.Outcome outcome) {
+    return new PolicyReloadView(
+        outcome.changes().entrySet().stream().map(e -> new PolicyChange(e.getKey(), e.getValue().word())).toList(),
+        outcome.warnings(), outcome.updates().stream().map(PolicyReload.ZoneUpdate::zone).toList());
+  }
+
   /** {@code GET /policy/{name}}: every setting with durations in policy-file notation, plus the zones using it. */
   public record PolicyView(
       String name,
@@ -221,7 +250,7 @@ public final class Views {
       List<String> signedAddrs, List<String> publishAddrs, Instant now, RollCheckBoard checks) {
     LastPublishedView published = s.lastPublished == null ? null : new LastPublishedView(
         s.lastPublished.versionId(), s.lastPublished.loadedSerial(), s.lastPublished.signedSerial(),
-        s.lastPublished.timestamp(), s.lastPublished.recordCount());
+        s.lastPublished.timestamp(), s.lastPublished.recordCount(), s.lastPublished.signaturesExpireAt());
     UnsignedView unsigned = s.unsignedVersionId == null ? null : new UnsignedView(s.unsignedVersionId,
         s.unsignedSerial, s.unsignedByteCount, s.unsignedRecordCount, s.loadedAt, s.loadWarnings,
         word(s.unsignedReviewStatus));
@@ -229,7 +258,8 @@ public final class Views {
         s.signingReport.unsignedRrCount(), s.signingReport.denialRrCount(), s.signingReport.rrsigCount(),
         s.signingReport.reusedRrsigCount(), s.signingReport.startedAt(), s.signingReport.finishedAt(), s.signingReport.threads());
     SignedView signed = s.signedVersionId == null ? null
-        : new SignedView(s.signedVersionId, s.signedSerial, word(s.signedReviewStatus), report);
+        : new SignedView(s.signedVersionId, s.signedSerial, word(s.signedReviewStatus), report,
+            s.signedCause == null ? null : s.signedCause.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     ErrorView error = s.error == null ? null
         : new ErrorView(s.error.message(), s.error.file(), s.error.line(), s.error.at());
     List<KeyView> keys = s.keys.stream().map(k -> new KeyView(k.keyTag(), k.role(), k.algorithm(), k.flags(),
@@ -248,7 +278,8 @@ public final class Views {
         progress.phase(), progress.done(), progress.total(), progress.unit(), progress.versionId(),
         progress.reportedAt());
     return new ZoneStatusView(s.name, s.policy.name(), s.source,
-        new ReviewModes(s.policy.unsignedReview().word(), s.policy.signedReview().word()),
+        new ReviewModes(s.policy.unsignedReview().word(), s.policy.signedReview().word(),
+            s.policy.reviews().unsignedHook(), s.policy.reviews().signedHook()),
         s.progress.label(), s.progress.halted(), s.loadRequestedAt, published, unsigned, unsignedAddrs, signed, signedAddrs,
         publishAddrs, error, s.dnskeyTtl, keys, rolls, stepProgress, setAside, servedBy, dsSubmission(s.dsSubmission));
   }

@@ -81,27 +81,13 @@ public class ZoneResource {
       throw ApiException.badRequest("name, source and policy are required");
     }
     String zone = zoneName(request.name());
-    java.nio.file.Path source;
-    try {
-      source = java.nio.file.Path.of(request.source()).toAbsolutePath().normalize();
-    } catch (InvalidPathException e) {
-      throw ApiException.badRequest("source '" + request.source() + "' is not a path");
-    }
-    if (!Files.isRegularFile(source) || !Files.isReadable(source)) {
-      throw ApiException.badRequest("zone file " + source + " does not exist or is not readable");
-    }
-    Policy policy;
-    try {
-      policy = policies.find(request.policy())
-          .orElseThrow(() -> ApiException.badRequest("No such policy '" + request.policy() + "'"));
-    } catch (PolicyException e) {
-      throw ApiException.badRequest("policy '" + request.policy() + "' is not usable: " + e.getMessage());
-    }
+    String source = zoneFile(request.source());
+    Policy policy = policy(request.policy());
     return rebuild.whenRebuilt(() -> Panache.withSession(() -> store.load(zone))).chain(existing -> {
       if (existing != null && existing.registered()) {
         throw ApiException.conflict("Zone " + zone + " already exists");
       }
-      return events.zoneAdded(zone, policy, source.toString());
+      return events.zoneAdded(zone, policy, source);
     }).map(ignored -> new Views.ZoneCommandResult(zone, "Zone " + zone + " scheduled for loading"));
   }
 
@@ -121,8 +107,71 @@ public class ZoneResource {
   public Uni<Views.ZoneCommandResult> reload(@PathParam("name") String name) {
     String zone = zoneName(name);
     return existing(zone)
-        .chain(state -> events.reloadRequested(zone, state.source))
+        .chain(state -> events.reloadRequested(zone, state.source, null))
         .map(ignored -> new Views.ZoneCommandResult(zone, "Sent zone reload command for " + zone));
+  }
+
+  /**
+   * {@code POST /zone/{name}/set-policy}: the zone takes the named policy's settings from its next version on, which
+   * a reload brings (the reference's missing zone edit, its #868 and #906); nothing is sent when the zone has those
+   * settings already. The services apply them as their parts need: new review modes at the next version's gates, new
+   * signing settings at its signing, a new algorithm or {@code use-csk} starts a key roll (docs/operations.md).
+   */
+  @POST
+  @Path("/{name}/set-policy")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Uni<Views.ZoneCommandResult> setPolicy(@PathParam("name") String name, Views.SetPolicyRequest request) {
+    String zone = zoneName(name);
+    if (request == null || request.policy() == null) {
+      throw ApiException.badRequest("policy is required");
+    }
+    Policy policy = policy(request.policy());
+    return existing(zone).chain(state -> state.policy.equals(policy)
+        ? Uni.createFrom().item(new Views.ZoneCommandResult(zone,
+            "Zone " + zone + " has the settings of policy '" + policy.name() + "' already"))
+        : events.reloadRequested(zone, state.source, policy).map(ignored -> new Views.ZoneCommandResult(zone,
+            "Zone " + zone + " uses policy '" + policy.name() + "' from its next version; sent a reload")));
+  }
+
+  /**
+   * {@code POST /zone/{name}/set-source}: the zone loads from another zone file from now on, starting with a reload
+   * from it; the file is checked as {@code zone add} checks it.
+   */
+  @POST
+  @Path("/{name}/set-source")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Uni<Views.ZoneCommandResult> setSource(@PathParam("name") String name, Views.SetSourceRequest request) {
+    String zone = zoneName(name);
+    if (request == null || request.source() == null) {
+      throw ApiException.badRequest("source is required");
+    }
+    String source = zoneFile(request.source());
+    return existing(zone).chain(state -> events.reloadRequested(zone, source, null))
+        .map(ignored -> new Views.ZoneCommandResult(zone,
+            "Zone " + zone + " loads from " + source + " from now on; sent a reload"));
+  }
+
+  /** The absolute path of a zone file that exists and can be read (as the reference's CLI canonicalises it). */
+  private static String zoneFile(String given) {
+    java.nio.file.Path source;
+    try {
+      source = java.nio.file.Path.of(given).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw ApiException.badRequest("source '" + given + "' is not a path");
+    }
+    if (!Files.isRegularFile(source) || !Files.isReadable(source)) {
+      throw ApiException.badRequest("zone file " + source + " does not exist or is not readable");
+    }
+    return source.toString();
+  }
+
+  /** The policy called {@code name}, which must exist and be usable. */
+  private Policy policy(String name) {
+    try {
+      return policies.find(name).orElseThrow(() -> ApiException.badRequest("No such policy '" + name + "'"));
+    } catch (PolicyException e) {
+      throw ApiException.badRequest("policy '" + name + "' is not usable: " + e.getMessage());
+    }
   }
 
   /**
@@ -179,7 +228,7 @@ public class ZoneResource {
       }
       String digest = stage == GateStage.UNSIGNED ? state.unsignedDigest : state.signedDigest;
       return events.reviewed(UUID.randomUUID().toString(), null, zone, stage, versionId, serial, digest, approve,
-          OPERATOR_REVIEWER);
+          OPERATOR_REVIEWER, null);
     }).map(ignored -> new Views.ZoneCommandResult(zone,
         (approve ? "Approved " : "Rejected ") + stageText + " zone '" + zone + "' with serial number " + serial));
   }

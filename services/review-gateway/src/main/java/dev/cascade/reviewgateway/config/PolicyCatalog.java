@@ -12,20 +12,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The policies in {@code cascade.policy-dir}: one {@code <name>.toml} per policy, hidden files ignored (as in the
  * reference, cascade-reference.md §4). Files are read at each use, so an edit takes effect at the next
- * {@code zone add}; a zone keeps the snapshot of its policy taken when it was added (reference behaviour), which
- * makes the reference's explicit {@code policy reload} unnecessary here.
+ * {@code zone add}; a zone keeps the snapshot of its policy taken when it was added, or at the last
+ * {@code policy reload} or {@code zone set-policy} (domain {@code PolicyReload}).
  */
 @ApplicationScoped
 public class PolicyCatalog {
 
-  /** Every policy file, read: the usable policies by name and the errors of the others. */
-  public record Listing(TreeMap<String, Policy> policies, List<String> errors) {}
+  /**
+   * Every policy file, read: the usable policies by name, the errors of the others, and the names of the policies
+   * whose file exists but is not usable.
+   */
+  public record Listing(TreeMap<String, Policy> policies, List<String> errors, Set<String> unusable) {}
 
   private final Path directory;
 
@@ -57,6 +62,7 @@ public class PolicyCatalog {
   public Listing list() {
     TreeMap<String, Policy> policies = new TreeMap<>();
     List<String> errors = new ArrayList<>();
+    Set<String> unusable = new TreeSet<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.toml")) {
       for (Path file : files) {
         String fileName = file.getFileName().toString();
@@ -68,12 +74,13 @@ public class PolicyCatalog {
           policies.put(name, read(name, file));
         } catch (PolicyException e) {
           errors.add(e.getMessage());
+          unusable.add(name);
         }
       }
     } catch (IOException e) {
       errors.add(directory + ": cannot list policy directory: " + e.getMessage());
     }
-    return new Listing(policies, errors);
+    return new Listing(policies, errors, unusable);
   }
 
   private static Policy read(String name, Path file) throws PolicyException {

@@ -4,14 +4,15 @@ import java.time.Duration;
 
 /**
  * One signing policy, as read from {@code <policy-dir>/<name>.toml}. A zone is bound to a copy of its policy at
- * {@code zone add} (as in the reference, cascade-reference.md §4): later edits of the file affect only zones added
- * afterwards.
+ * {@code zone add} (as in the reference, cascade-reference.md §4): later edits of the file reach it only through
+ * {@code cascade policy reload} ({@link PolicyReload}), or another policy through {@code zone set-policy}.
  *
  * @param kskValidity {@code ksk.validity}; {@link Duration#ZERO} for {@code "forever"}
  * @param zskValidity {@code zsk.validity}; {@link Duration#ZERO} for {@code "forever"}
  * @param cskValidity {@code csk.validity}; {@link Duration#ZERO} for {@code "forever"}
  * @param nsec3Salt hex, empty for no salt (RFC 9276 §3.1)
  * @param parent CDS and CDNSKEY publication, DS digest and submission hook
+ * @param reviews the review hooks and whether re-signings pass the signed gate by themselves
  */
 public record Policy(
     String name,
@@ -33,9 +34,10 @@ public record Policy(
     boolean nsec3OptOut,
     int nsec3Iterations,
     String nsec3Salt,
-    ParentSettings parent) {
+    ParentSettings parent,
+    ReviewSettings reviews) {
 
-  /** A policy with {@link ParentSettings#DEFAULT}. */
+  /** A policy with {@link ParentSettings#DEFAULT} and no review hooks. */
   public Policy(String name, ReviewMode unsignedReview, ReviewMode signedReview, String algorithm, boolean useCsk,
       Duration kskValidity, Duration zskValidity, Duration cskValidity, KeyRolls keyRolls, Duration dnskeyTtl,
       SerialPolicy serialPolicy, Duration signatureInceptionOffset, Duration signatureLifetime,
@@ -43,6 +45,12 @@ public record Policy(
       int nsec3Iterations, String nsec3Salt) {
     this(name, unsignedReview, signedReview, algorithm, useCsk, kskValidity, zskValidity, cskValidity, keyRolls,
         dnskeyTtl, serialPolicy, signatureInceptionOffset, signatureLifetime, signatureRemainTime,
-        signatureRefreshInterval, denial, nsec3OptOut, nsec3Iterations, nsec3Salt, ParentSettings.DEFAULT);
+        signatureRefreshInterval, denial, nsec3OptOut, nsec3Iterations, nsec3Salt, ParentSettings.DEFAULT,
+        ReviewSettings.DEFAULT);
+  }
+
+  /** The review mode of {@code stage}'s gate. */
+  public ReviewMode review(GateStage stage) {
+    return stage == GateStage.UNSIGNED ? unsignedReview : signedReview;
   }
 }

@@ -105,6 +105,7 @@ public final class PolicyParser {
     Table loader = top.table("loader");
     Table loaderReview = loader.table("review");
     ReviewMode unsignedReview = reviewMode(loaderReview);
+    String unsignedHook = reviewHook(loaderReview, unsignedReview);
     loaderReview.done();
     loader.done();
 
@@ -161,6 +162,9 @@ public final class PolicyParser {
     denialTable.done();
     Table signerReview = signer.table("review");
     ReviewMode signedReview = reviewMode(signerReview);
+    String signedHook = reviewHook(signerReview, signedReview);
+    // Our addition (issue 13 item 2), off by default: re-signings wait for review as the reference has them.
+    boolean approveReSigning = signerReview.bool("approve-re-signing", false);
     signerReview.done();
     signer.done();
     top.done();
@@ -209,7 +213,8 @@ public final class PolicyParser {
         optOut,
         iterations,
         salt,
-        new ParentSettings(cds, dsAlgorithm, dsSubmitHook));
+        new ParentSettings(cds, dsAlgorithm, dsSubmitHook),
+        new ReviewSettings(unsignedHook, signedHook, approveReSigning));
   }
 
   private static ReviewMode reviewMode(Table review) {
@@ -217,11 +222,22 @@ public final class PolicyParser {
     return switch (mode) {
       case "off" -> ReviewMode.OFF;
       case "manual" -> ReviewMode.MANUAL;
-      case "script" -> throw new IllegalArgumentException(
-          review.path("mode") + " = \"script\" is not supported by this signer (use \"manual\" or \"off\")");
+      case "script" -> ReviewMode.SCRIPT;
       default -> throw new IllegalArgumentException(
-          review.path("mode") + " must be \"off\" or \"manual\", got \"" + mode + "\"");
+          review.path("mode") + " must be \"off\", \"manual\" or \"script\", got \"" + mode + "\"");
     };
+  }
+
+  /** {@code hook}: required with mode "script", as in the reference, and refused with the others. */
+  private static String reviewHook(Table review, ReviewMode mode) {
+    String hook = review.string("hook", null);
+    if (mode == ReviewMode.SCRIPT && (hook == null || hook.isBlank())) {
+      throw new IllegalArgumentException(review.path("hook") + " is required with mode = \"script\"");
+    }
+    if (mode != ReviewMode.SCRIPT && hook != null) {
+      throw new IllegalArgumentException(review.path("hook") + " is only used with mode = \"script\"");
+    }
+    return hook;
   }
 
   /** Every algorithm dnssec-core signs with, RSA with its size: {@code <mnemonic>[:<bits>]}, as the reference. */

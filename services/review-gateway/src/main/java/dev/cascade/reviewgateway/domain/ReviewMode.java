@@ -2,17 +2,19 @@ package dev.cascade.reviewgateway.domain;
 
 import java.util.Locale;
 
-/**
- * How a review gate decides (cascade-reference.md §2). The reference also has {@code script} (a hook command); this
- * service does not run hooks, so a policy asking for one is refused rather than silently treated as manual.
- */
+/** How a review gate decides (cascade-reference.md §2). */
 public enum ReviewMode {
   /** The gate approves every version itself (reviewer "policy"). */
   OFF,
   /** The version waits for {@code cascade zone approve|reject}. */
-  MANUAL;
+  MANUAL,
+  /**
+   * The gate's hook decides: exit code 0 approves, any other rejects ({@link ReviewSettings}); until it has, the
+   * version waits as under {@link #MANUAL}, and a person may decide first.
+   */
+  SCRIPT;
 
-  /** Lower-case word used in policy files, the API and the CLI ("off", "manual"). */
+  /** Lower-case word used in policy files, the API and the CLI ("off", "manual", "script"). */
   public String word() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -14,8 +14,11 @@ public sealed interface ZoneFact {
   /** {@code ZoneRegistryFact{ZoneAdded}}. */
   record Added(Policy policy, String source) implements ZoneFact {}
 
-  /** {@code ZoneRegistryFact{ZoneReloadRequested}}. */
-  record ReloadRequested(String source) implements ZoneFact {}
+  /**
+   * {@code ZoneRegistryFact{ZoneReloadRequested}}: {@code source} is the zone's source from now on, {@code policy} its
+   * policy from now on, or null when unchanged (a plain reload, set-source).
+   */
+  record ReloadRequested(String source, Policy policy) implements ZoneFact {}
 
   /** {@code ZoneRegistryFact{ZoneRemoved}}. */
   record Removed(String reason) implements ZoneFact {}
@@ -28,8 +31,8 @@ public sealed interface ZoneFact {
   /** {@code UnsignedVersionFact{ZoneLoadFailed}}; file and line are null when the failure is not in a file. */
   record LoadFailed(String file, Integer line, String reason) implements ZoneFact {}
 
-  /** {@code ZoneVersionReviewed}. */
-  record Reviewed(GateStage stage, String versionId, long serial, boolean approved, String reviewer)
+  /** {@code ZoneVersionReviewed}; {@code note} is what the reviewer said (a hook's outcome), null for nothing. */
+  record Reviewed(GateStage stage, String versionId, long serial, boolean approved, String reviewer, String note)
       implements ZoneFact {}
 
   /**
@@ -58,10 +61,15 @@ public sealed interface ZoneFact {
   /**
    * {@code SignedVersionFact{ZoneVersionSigned}}: a re-signing (keys changed, signature refresh) has a versionId of
    * its own, unlike a signing of a loaded version, which keeps the unsigned version's id.
+   *
+   * @param unsignedVersionId the unsigned version a re-signing was made from; null for the signing of a loaded version
+   *     (whose id is its own), and in facts stored before it was kept
+   * @param refreshDueAt when the version's signatures are due for a refresh (the earliest RRSIG expiration minus the
+   *     policy's remain time); null when the signer did not say
    */
   record Signed(
       String versionId, long unsignedSerial, long signedSerial, ZoneState.SigningReport report, SigningCause cause,
-      String digest)
+      String digest, String unsignedVersionId, Instant refreshDueAt)
       implements ZoneFact {}
 
   /** {@code SignedVersionFact{ZoneSigningFailed}}. */

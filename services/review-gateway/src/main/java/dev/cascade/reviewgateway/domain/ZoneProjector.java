@@ -16,12 +16,14 @@ import org.xbill.DNS.Serial;
  *
  * <p>Review gates: when a version reaches a gate whose policy mode is {@code off}, the gate approves it at once
  * (reviewer "policy", design step 4/6) and the zone moves on without waiting for its own approval event to come
- * back; with {@code manual} it stays at the gate until an operator decision arrives.
+ * back; with {@code manual} it stays at the gate until an operator decision arrives; with {@code script} it stays there
+ * too, and the outcome names the hook to run ({@link ReviewHookDue}), once per version.
  */
 public final class ZoneProjector {
 
-  /** Result of one fact: the new state, history lines, gate approvals. */
-  public record Outcome(ZoneState state, List<HistoryEntry> history, List<GateDecision> decisions) {}
+  /** Result of one fact: the new state, history lines, gate approvals, review hooks to run. */
+  public record Outcome(
+      ZoneState state, List<HistoryEntry> history, List<GateDecision> decisions, List<ReviewHookDue> hooks) {}
 
   private ZoneProjector() {}
 
@@ -37,13 +39,22 @@ public final class ZoneProjector {
     }
     if (state != null && state.removedAt != null) {
       // A late fact about a removed zone: nothing to show it on.
-      return new Outcome(state, history, List.of());
+      return new Outcome(state, history, List.of(), List.of());
     }
     if (state == null || state.addedAt == null) {
       return held(zone, state, fact, at);
     }
     if (fact instanceof ZoneFact.ReloadRequested reload) {
+      if (!reload.source().equals(state.source)) {
+        history.add(new HistoryEntry(at, null, "Source set to " + reload.source()));
+      }
       state.source = reload.source();
+      if (reload.policy() != null) {
+        history.add(new HistoryEntry(at, null, (reload.policy().name().equals(state.policy.name())
+            ? "Policy '" + reload.policy().name() + "' reloaded" : "Policy set to '" + reload.policy().name() + "'")
+            + ": in effect from the next version"));
+        state.policy = reload.policy();
+      }
       if (state.progress != ZoneProgress.LOADING) {
         state.progressBeforeLoad = state.progress;
       }
@@ -55,7 +66,7 @@ public final class ZoneProjector {
       ZoneState removed = new ZoneState();
       removed.name = zone;
       removed.removedAt = at;
-      return new Outcome(removed, history, List.of());
+      return new Outcome(removed, history, List.of(), List.of());
     } else if (fact instanceof ZoneFact.LoadFailed failed) {
       String where = failed.file() == null ? "" : failed.file() + (failed.line() == null ? "" : ":" + failed.line()) + ": ";
       state.error = new ZoneState.ZoneError(where + failed.reason(), failed.file(), failed.line(), at);
@@ -83,7 +94,7 @@ public final class ZoneProjector {
       state.signedReviewStatus = null;
       state.error = null;
       history.add(new HistoryEntry(at, loaded.serial(), "New version received"));
-      if (state.policy.unsignedReview() == ReviewMode.MANUAL) {
+      if (state.policy.unsignedReview() != ReviewMode.OFF) {
         state.progress = ZoneProgress.WAITING_FOR_LOADED_REVIEW;
         history.add(new HistoryEntry(at, loaded.serial(), "Unsigned zone review pending"));
       } else {
@@ -138,10 +149,14 @@ public final class ZoneProjector {
       state.signedDigest = signed.digest();
       state.signingReport = signed.report();
       state.signedReviewStatus = ReviewStatus.PENDING;
+      state.signedCause = signed.cause();
+      state.signedFromVersionId = signed.unsignedVersionId() == null ? signed.versionId() : signed.unsignedVersionId();
+      state.signedExpiresAt = signed.refreshDueAt() == null ? null
+          : signed.refreshDueAt().plus(state.policy.signatureRemainTime());
       state.error = null;
       history.add(new HistoryEntry(at, signed.signedSerial(),
           "Signing succeeded (triggered by " + signed.cause().wording() + ")"));
-      if (state.policy.signedReview() == ReviewMode.MANUAL) {
+      if (!signedGateApprovesItself(state)) {
         state.progress = ZoneProgress.WAITING_FOR_SIGNED_REVIEW;
         history.add(new HistoryEntry(at, signed.signedSerial(), "Signed zone review pending"));
       } else {
@@ -171,8 +186,11 @@ public final class ZoneProjector {
       // greater serial than the one it serves, as secondaries transfer only those, RFC 1034 §4.3.5).
       if (state.lastPublished == null || (!state.lastPublished.versionId().equals(published.versionId())
           && Serial.compare(published.signedSerial(), state.lastPublished.signedSerial()) > 0)) {
+        boolean current = published.versionId().equals(state.signedVersionId);
         state.lastPublished = new ZoneState.LastPublished(published.versionId(), published.unsignedSerial(),
-            published.signedSerial(), published.at(), published.recordCount());
+            published.signedSerial(), published.at(), published.recordCount(),
+            current ? state.signedExpiresAt : null);
+        state.publishedFromVersionId = current ? state.signedFromVersionId : null;
         history.add(new HistoryEntry(at, published.signedSerial(), "Published"));
         // The pipeline got past whatever was set aside before: no longer what holds the zone up.
         state.setAside.clear();
@@ -182,7 +200,7 @@ public final class ZoneProjector {
         state.progress = ZoneProgress.IDLE;
       }
     }
-    return new Outcome(state, history, gates(state));
+    return new Outcome(state, history, gates(state), hooks(state));
   }
 
   /** The keyset command that {@code causationId} answers, taken off the zone's unanswered ones; empty if none. */
@@ -225,15 +243,17 @@ public final class ZoneProjector {
     List<HistoryEntry> history = new ArrayList<>();
     history.add(new HistoryEntry(at, null, "Zone added"));
     List<GateDecision> decisions = new ArrayList<>();
+    List<ReviewHookDue> hooks = new ArrayList<>();
     if (before != null && before.addedAt == null) {
       for (ZoneState.HeldFact h : before.held) {
         Outcome o = apply(zone, s, h.fact(), h.at());
         s = o.state();
         history.addAll(o.history());
         decisions.addAll(o.decisions());
+        hooks.addAll(o.hooks());
       }
     }
-    return new Outcome(s, history, decisions);
+    return new Outcome(s, history, decisions, hooks);
   }
 
   /** Holds a fact about a zone not added yet ({@link ZoneState#held}), dropping the oldest beyond the limit. */
@@ -244,7 +264,7 @@ public final class ZoneProjector {
     if (s.held.size() > ZoneState.HELD_KEPT) {
       s.held.remove(0);
     }
-    return new Outcome(s, List.of(), List.of());
+    return new Outcome(s, List.of(), List.of(), List.of());
   }
 
   private static String setAsideWording(ZoneFact.SetAside aside) {
@@ -255,11 +275,14 @@ public final class ZoneProjector {
   }
 
   private static void applyReview(ZoneState state, ZoneFact.Reviewed r, Instant at, List<HistoryEntry> history) {
-    String verdict = r.approved() ? "approved" : "rejected";
+    String verdict = (r.approved() ? "approved" : "rejected") + (r.note() == null ? "" : ": " + r.note());
     if (r.stage() == GateStage.UNSIGNED) {
       history.add(new HistoryEntry(at, r.serial(), "Unsigned zone review " + verdict));
       if (!r.versionId().equals(state.unsignedVersionId)) {
         return; // a decision on a version that a newer load already replaced
+      }
+      if (state.unsignedReviewStatus != ReviewStatus.PENDING && ReviewHookDue.REVIEWER.equals(r.reviewer())) {
+        return; // a hook that ran again after a restart, on a version decided since: its say is history only
       }
       state.unsignedReviewStatus = r.approved() ? ReviewStatus.APPROVED : ReviewStatus.REJECTED;
       if (state.progress == ZoneProgress.WAITING_FOR_LOADED_REVIEW) {
@@ -271,11 +294,44 @@ public final class ZoneProjector {
       if (!r.versionId().equals(state.signedVersionId)) {
         return;
       }
+      if (state.signedReviewStatus != ReviewStatus.PENDING && ReviewHookDue.REVIEWER.equals(r.reviewer())) {
+        return;
+      }
       state.signedReviewStatus = r.approved() ? ReviewStatus.APPROVED : ReviewStatus.REJECTED;
       if (state.progress == ZoneProgress.WAITING_FOR_SIGNED_REVIEW) {
         state.progress = r.approved() ? ZoneProgress.PERSISTING_SIGNED_ZONE : ZoneProgress.IDLE;
       }
     }
+  }
+
+  /** The hooks due for the current versions at gates whose review mode is {@code script}, each once per version. */
+  private static List<ReviewHookDue> hooks(ZoneState s) {
+    List<ReviewHookDue> out = new ArrayList<>();
+    if (s.progress == ZoneProgress.WAITING_FOR_LOADED_REVIEW && s.policy.unsignedReview() == ReviewMode.SCRIPT
+        && !s.unsignedVersionId.equals(s.unsignedHookVersion)) {
+      s.unsignedHookVersion = s.unsignedVersionId;
+      out.add(new ReviewHookDue(s.name, GateStage.UNSIGNED, s.unsignedVersionId, s.unsignedSerial, s.unsignedDigest,
+          s.policy.reviews().unsignedHook()));
+    }
+    if (s.progress == ZoneProgress.WAITING_FOR_SIGNED_REVIEW && s.policy.signedReview() == ReviewMode.SCRIPT
+        && !s.signedVersionId.equals(s.signedHookVersion)) {
+      s.signedHookVersion = s.signedVersionId;
+      out.add(new ReviewHookDue(s.name, GateStage.SIGNED, s.signedVersionId, s.signedSerial, s.signedDigest,
+          s.policy.reviews().signedHook()));
+    }
+    return out;
+  }
+
+  /**
+   * Whether the signed gate approves the current signed version itself: its review is off, or the version is a
+   * re-signing (signature refresh, key change) of the very content published last and the policy approves those
+   * ({@link ReviewSettings#approveReSigning}). Content a reviewer never passed, or that the last publication did not
+   * carry, always goes to review.
+   */
+  private static boolean signedGateApprovesItself(ZoneState s) {
+    return s.policy.signedReview() == ReviewMode.OFF
+        || (s.policy.reviews().approveReSigning() && s.signedCause != SigningCause.LOADED
+            && s.signedFromVersionId != null && s.signedFromVersionId.equals(s.publishedFromVersionId));
   }
 
   /** Approvals the gates owe for the current versions under a policy with that review off, each made once. */
@@ -287,7 +343,7 @@ public final class ZoneProjector {
       s.unsignedGateApprovedVersion = s.unsignedVersionId;
       out.add(new GateDecision(s.name, GateStage.UNSIGNED, s.unsignedVersionId, s.unsignedSerial, s.unsignedDigest));
     }
-    if (s.policy.signedReview() == ReviewMode.OFF
+    if (signedGateApprovesItself(s)
         && s.signedReviewStatus == ReviewStatus.PENDING
         && !s.signedVersionId.equals(s.signedGateApprovedVersion)) {
       s.signedGateApprovedVersion = s.signedVersionId;

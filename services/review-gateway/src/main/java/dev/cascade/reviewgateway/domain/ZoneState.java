@@ -63,8 +63,16 @@ public final class ZoneState {
   public String signedDigest;
   public SigningReport signingReport;
   public ReviewStatus signedReviewStatus;
+  /** Why the signed version was made: a loaded version, or a re-signing of one. */
+  public SigningCause signedCause;
+  /** The unsigned version the signed version was made from. */
+  public String signedFromVersionId;
+  /** When the signed version's first signature expires (its refresh time plus the remain time); null if unknown. */
+  public Instant signedExpiresAt;
 
   public LastPublished lastPublished;
+  /** The unsigned version the last published version was made from; null before a publication this gateway saw. */
+  public String publishedFromVersionId;
   /**
    * Per publisher instance, the version it last announced it serves, in the order of the instances' names: every
    * publisher replica serves every zone and announces what it serves itself. Only announcements that name their
@@ -95,6 +103,11 @@ public final class ZoneState {
   public String unsignedGateApprovedVersion;
   /** Same for the signed gate. */
   public String signedGateApprovedVersion;
+
+  /** versionId for which the unsigned gate's review hook was started (review script), so it starts once. */
+  public String unsignedHookVersion;
+  /** Same for the signed gate. */
+  public String signedHookVersion;
 
   /** Whether the zone is added and not removed: the API shows only such zones. */
   public boolean registered() {
@@ -187,8 +200,10 @@ public final class ZoneState {
       Instant finishedAt, int threads) {}
 
   /** The version served on the publication server. */
+  /** The last published version; {@code signaturesExpireAt}: when its first signature expires, null if unknown. */
   public record LastPublished(
-      String versionId, long loadedSerial, long signedSerial, Instant timestamp, long recordCount) {}
+      String versionId, long loadedSerial, long signedSerial, Instant timestamp, long recordCount,
+      Instant signaturesExpireAt) {}
 
   /** What publisher {@code instance} serves: the version it last announced, announced at {@code at}. */
   public record Served(String instance, String versionId, long signedSerial, Instant at) {}

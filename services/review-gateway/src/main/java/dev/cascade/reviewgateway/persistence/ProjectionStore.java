@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -117,6 +118,24 @@ public class ProjectionStore {
   /** Drops an outbox row once Kafka acknowledged its event. */
   public Uni<Void> sent(String eventId) {
     return OutboxRecord.deleteById(eventId).replaceWithVoid();
+  }
+
+  /** The digest of every policy the last {@code policy reload} knew, by name. */
+  public Uni<Map<String, String>> knownPolicies() {
+    return KnownPolicy.<KnownPolicy>listAll()
+        .map(rows -> rows.stream().collect(Collectors.toMap(r -> r.name, r -> r.digest)));
+  }
+
+  /** Replaces what the last {@code policy reload} knew with {@code known}, name to digest. */
+  public Uni<Void> replaceKnownPolicies(Map<String, String> known) {
+    Uni<Void> chain = KnownPolicy.deleteAll().replaceWithVoid();
+    for (Map.Entry<String, String> e : known.entrySet()) {
+      KnownPolicy row = new KnownPolicy();
+      row.name = e.getKey();
+      row.digest = e.getValue();
+      chain = chain.chain(() -> row.persist().replaceWithVoid());
+    }
+    return chain;
   }
 
   private ZoneState decode(String text) {

@@ -36,6 +36,7 @@ import dev.cascade.reviewgateway.domain.ParentSettings;
 import dev.cascade.reviewgateway.domain.PropagationChecks;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.ProgressStep;
+import dev.cascade.reviewgateway.domain.ReviewSettings;
 import dev.cascade.reviewgateway.domain.ReviewMode;
 import dev.cascade.reviewgateway.domain.RollAutomation;
 import dev.cascade.reviewgateway.domain.RollMethod;
@@ -66,7 +67,7 @@ final class EventMapping {
       if (f.getFact() instanceof ZoneAdded a) {
         fact = new ZoneFact.Added(policy(a.getPolicy()), a.getSource());
       } else if (f.getFact() instanceof ZoneReloadRequested r) {
-        fact = new ZoneFact.ReloadRequested(r.getSource());
+        fact = new ZoneFact.ReloadRequested(r.getSource(), r.getPolicy() == null ? null : policy(r.getPolicy()));
       } else if (f.getFact() instanceof ZoneRemoved r) {
         fact = new ZoneFact.Removed(r.getReason());
       } else {
@@ -89,7 +90,7 @@ final class EventMapping {
     if (value instanceof ZoneVersionReviewed r) {
       return incoming(r.getZone(), r.getMetadata(), new ZoneFact.Reviewed(
           GateStage.valueOf(r.getStage().name()), r.getVersionId(), r.getSerial(),
-          r.getDecision() == dev.cascade.events.v1.ReviewDecision.APPROVED, r.getReviewer()));
+          r.getDecision() == dev.cascade.events.v1.ReviewDecision.APPROVED, r.getReviewer(), r.getNote()));
     }
     if (value instanceof KeySetChanged k) {
       List<ZoneState.KeyInfo> keys = k.getKeys().stream().map(EventMapping::key).toList();
@@ -124,7 +125,8 @@ final class EventMapping {
         fact = new ZoneFact.Signed(s.getVersionId(), s.getUnsignedSerial(), s.getSignedSerial(),
             new ZoneState.SigningReport(st.getUnsignedRrCount(), st.getDenialRrCount(), st.getRrsigCount(),
                 st.getReusedRrsigCount(), st.getStartedAt(), st.getFinishedAt(), st.getThreads()),
-            SigningCause.valueOf(s.getTrigger().name()), s.getContent().getDigest());
+            SigningCause.valueOf(s.getTrigger().name()), s.getContent().getDigest(), s.getUnsignedVersionId(),
+            s.getRefreshDueAt());
       } else if (f.getFact() instanceof ZoneSigningFailed s) {
         fact = new ZoneFact.SigningFailed(s.getVersionId(), s.getUnsignedSerial(), s.getReason());
       } else {
@@ -175,12 +177,15 @@ final class EventMapping {
         p.getUnit().name().toLowerCase(Locale.ROOT), p.getMetadata().getOccurredAt());
   }
 
-  /** Domain policy → the snapshot carried in {@code ZoneAdded}. */
+  /** Domain policy → the snapshot carried in {@code ZoneAdded} and {@code ZoneReloadRequested}. */
   static PolicySnapshot snapshot(Policy p) {
     return PolicySnapshot.newBuilder()
         .setName(p.name())
-        .setUnsignedReview(dev.cascade.events.v1.ReviewMode.valueOf(p.unsignedReview().name()))
-        .setSignedReview(dev.cascade.events.v1.ReviewMode.valueOf(p.signedReview().name()))
+        .setUnsignedReview(reviewMode(p.unsignedReview()))
+        .setSignedReview(reviewMode(p.signedReview()))
+        .setUnsignedReviewHook(p.reviews().unsignedHook())
+        .setSignedReviewHook(p.reviews().signedHook())
+        .setApproveReSigning(p.reviews().approveReSigning())
         .setAlgorithm(p.algorithm())
         .setUseCsk(p.useCsk())
         .setKskValiditySeconds(p.kskValidity().getSeconds())
@@ -218,12 +223,12 @@ final class EventMapping {
     return new RollAutomation(a.getStart(), a.getReport(), a.getExpire(), a.getDone());
   }
 
-  /** The snapshot in a {@code ZoneAdded} → domain policy. */
+  /** The snapshot in a {@code ZoneAdded} or {@code ZoneReloadRequested} → domain policy. */
   static Policy policy(PolicySnapshot s) {
     return new Policy(
         s.getName(),
-        ReviewMode.valueOf(s.getUnsignedReview().name()),
-        ReviewMode.valueOf(s.getSignedReview().name()),
+        reviewMode(s.getUnsignedReview(), s.getUnsignedReviewHook()),
+        reviewMode(s.getSignedReview(), s.getSignedReviewHook()),
         s.getAlgorithm(),
         s.getUseCsk(),
         Duration.ofSeconds(s.getKskValiditySeconds()),
@@ -244,6 +249,19 @@ final class EventMapping {
         s.getNsec3Iterations(),
         s.getNsec3Salt(),
         new ParentSettings(CdsPublication.fromWord(s.getCdsPublication()), DsDigest.fromWord(s.getDsAlgorithm()),
-            s.getDsSubmitHook()));
+            s.getDsSubmitHook()),
+        new ReviewSettings(s.getUnsignedReviewHook(), s.getSignedReviewHook(), s.getApproveReSigning()));
+  }
+
+  /**
+   * A gate's mode as the snapshot carries it: {@code script} as MANUAL, with its hook in a field of its own, so that a
+   * reader older than hooks has the version wait for a person (PolicySnapshot.unsignedReviewHook).
+   */
+  private static dev.cascade.events.v1.ReviewMode reviewMode(ReviewMode mode) {
+    return mode == ReviewMode.OFF ? dev.cascade.events.v1.ReviewMode.OFF : dev.cascade.events.v1.ReviewMode.MANUAL;
+  }
+
+  private static ReviewMode reviewMode(dev.cascade.events.v1.ReviewMode mode, String hook) {
+    return hook != null ? ReviewMode.SCRIPT : ReviewMode.valueOf(mode.name());
   }
 }

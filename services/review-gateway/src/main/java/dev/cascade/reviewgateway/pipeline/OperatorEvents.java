@@ -70,9 +70,12 @@ public class OperatorEvents {
     return sendRegistry(zone, new ZoneAdded(EventMapping.snapshot(policy), source));
   }
 
-  /** {@code ZoneReloadRequested}: the operator asked the loader to read the zone file again. */
-  public Uni<Void> reloadRequested(String zone, String source) {
-    return sendRegistry(zone, new ZoneReloadRequested(source));
+  /**
+   * {@code ZoneReloadRequested}: the operator asked for the zone's next version, read from {@code source} (a reload,
+   * or a new source), with {@code policy} from then on (policy reload, set-policy), or null to keep the zone's.
+   */
+  public Uni<Void> reloadRequested(String zone, String source, Policy policy) {
+    return sendRegistry(zone, new ZoneReloadRequested(source, policy == null ? null : EventMapping.snapshot(policy)));
   }
 
   /** {@code ZoneRemoved}. */
@@ -82,11 +85,12 @@ public class OperatorEvents {
 
   /**
    * {@code ZoneVersionReviewed}; {@code serial} is the unsigned serial at the UNSIGNED gate and the signed serial at
-   * the SIGNED gate, {@code contentDigest} the digest of the content decided on.
+   * the SIGNED gate, {@code contentDigest} the digest of the content decided on, {@code note} what the reviewer said
+   * (a review hook's outcome), null for nothing.
    */
   public Uni<Void> reviewed(
       String eventId, String causationId, String zone, GateStage stage, String versionId, long serial,
-      String contentDigest, boolean approved, String reviewer) {
+      String contentDigest, boolean approved, String reviewer, String note) {
     ZoneVersionReviewed event = ZoneVersionReviewed.newBuilder()
         .setMetadata(EventMetadataFactory.of(eventId, Clock.systemUTC(), PRODUCER, causationId))
         .setZone(zone)
@@ -96,6 +100,7 @@ public class OperatorEvents {
         .setDecision(approved ? ReviewDecision.APPROVED : ReviewDecision.REJECTED)
         .setReviewer(reviewer)
         .setContentDigest(contentDigest)
+        .setNote(note)
         .build();
     return reviews.sendMessage(keyed(zone, event));
   }

@@ -47,6 +47,6 @@ public class OutboxRelay {
 
   private Uni<Void> send(OutboxRecord row) {
     return events.reviewed(row.eventId, row.causationId, row.zone, GateStage.valueOf(row.stage), row.versionId,
-        row.serial, row.contentDigest, true, POLICY_REVIEWER);
+        row.serial, row.contentDigest, true, POLICY_REVIEWER, null);
   }
 }

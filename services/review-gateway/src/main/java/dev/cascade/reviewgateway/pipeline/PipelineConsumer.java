@@ -1,6 +1,7 @@
 package dev.cascade.reviewgateway.pipeline;
 
 import dev.cascade.reviewgateway.domain.GateDecision;
+import dev.cascade.reviewgateway.domain.ReviewHookDue;
 import dev.cascade.reviewgateway.domain.StepProgressBoard;
 import dev.cascade.reviewgateway.domain.ZoneProjector;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
@@ -8,6 +9,8 @@ import dev.cascade.service.messaging.EventHandling;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -30,19 +33,21 @@ public class PipelineConsumer {
   private final StepProgressBoard progress;
   private final EventHandling handling;
   private final ProjectionRebuild rebuild;
+  private final ReviewHookRunner hooks;
 
   public PipelineConsumer(ProjectionStore store, OutboxRelay relay, StepProgressBoard progress,
-      EventHandling handling, ProjectionRebuild rebuild) {
+      EventHandling handling, ProjectionRebuild rebuild, ReviewHookRunner hooks) {
     this.store = store;
     this.relay = relay;
     this.progress = progress;
     this.handling = handling;
     this.rebuild = rebuild;
+    this.hooks = hooks;
   }
 
   /**
    * Applies one event ({@link #applyOnce}) once the projection is rebuilt ({@link ProjectionRebuild}), then sends
-   * gate approvals. Through {@link EventHandling}: a failure is tried again with backoff, and an event that still
+   * gate approvals and starts the review hooks it made due, once it is committed. Through {@link EventHandling}: a failure is tried again with backoff, and an event that still
    * fails, or cannot be decoded, is set aside on review-gateway's dead-letter topic, so the projection and both gates
    * go on for every other event.
    */
@@ -55,6 +60,7 @@ public class PipelineConsumer {
         return Uni.createFrom().voidItem();
       }
       return rebuild.whenRebuilt(() -> applyOnce(store, in, decision -> true)
+          .invoke(due -> due.ifPresent(list -> list.forEach(hooks::start)))
           .invoke(() -> progress.factApplied(in.zone(), in.fact()))
           .chain(relay::flush));
     });
@@ -63,18 +69,19 @@ public class PipelineConsumer {
   /**
    * Applies one event in one transaction (state, history, outbox, processed marker), unless its eventId is marked
    * processed already; of the gate approvals it leads to, the outbox gets those {@code keep} accepts (the consumer
-   * keeps all, a rebuild those not yet on the topic). Returns whether the event was applied. Must be called on a
-   * Vert.x context.
+   * keeps all, a rebuild those not yet on the topic). Returns the review hooks the event made due, empty if it was
+   * not applied. Must be called on a Vert.x context.
    */
-  static Uni<Boolean> applyOnce(ProjectionStore store, EventMapping.Incoming in, Predicate<GateDecision> keep) {
+  static Uni<Optional<List<ReviewHookDue>>> applyOnce(
+      ProjectionStore store, EventMapping.Incoming in, Predicate<GateDecision> keep) {
     return Panache.withTransaction(() -> store.isProcessed(in.eventId()).chain(done -> {
       if (done) {
-        return Uni.createFrom().item(false);
+        return Uni.createFrom().item(Optional.<List<ReviewHookDue>>empty());
       }
       return store.load(in.zone()).chain(state -> {
         ZoneProjector.Outcome outcome = ZoneProjector.apply(in.zone(), state, in.fact(), in.occurredAt());
         return store.record(in.zone(), in.eventId(), outcome.state(), outcome.history(),
-            outcome.decisions().stream().filter(keep).toList()).replaceWith(true);
+            outcome.decisions().stream().filter(keep).toList()).replaceWith(Optional.of(outcome.hooks()));
       });
     }));
   }

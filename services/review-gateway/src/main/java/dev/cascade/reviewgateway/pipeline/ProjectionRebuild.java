@@ -44,7 +44,8 @@ import org.jboss.logging.Logger;
  * One that is not there (the service died between committing the event and sending it, and the schema that held it
  * in the outbox was lost too) is kept in the outbox and sent once the rebuild is done, as the relay would have sent
  * it: the gate owes that decision, and nothing downstream has seen it. When every event the group consumed is marked
- * processed already, nothing is applied. Either way the rebuild ends with the relay's start-up flush of the outbox.
+ * processed already, nothing is applied. Either way the rebuild ends with the relay's start-up flush of the outbox,
+ * and with the review hooks of the versions waiting at a script gate ({@link ReviewHookRunner#resume}).
  */
 @ApplicationScoped
 public class ProjectionRebuild extends StartupRestore {
@@ -53,6 +54,7 @@ public class ProjectionRebuild extends StartupRestore {
 
   private final ProjectionStore store;
   private final OutboxRelay relay;
+  private final ReviewHookRunner hooks;
   private final Map<String, Object> consumerConfig;
   private final String group;
   private final List<String> topics;
@@ -60,12 +62,14 @@ public class ProjectionRebuild extends StartupRestore {
   public ProjectionRebuild(
       ProjectionStore store,
       OutboxRelay relay,
+      ReviewHookRunner hooks,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl,
       @ConfigProperty(name = "mp.messaging.incoming.pipeline-events.group.id") String group,
       @ConfigProperty(name = "mp.messaging.incoming.pipeline-events.topics") List<String> topics) {
     this.store = store;
     this.relay = relay;
+    this.hooks = hooks;
     this.consumerConfig = KafkaSettings.historyConsumer(bootstrapServers, registryUrl);
     this.group = group;
     this.topics = List.copyOf(topics);
@@ -98,7 +102,8 @@ public class ProjectionRebuild extends StartupRestore {
       LOG.infof("the projection lacks events of the log: replaying %d event(s)", events.size());
       for (EventMapping.Incoming in : events) {
         boolean done = BlockingSessions.await(() -> PipelineConsumer.applyOnce(store, in,
-            decision -> !sent.contains(new Approval(in.eventId(), decision.stage().name(), decision.versionId()))));
+            decision -> !sent.contains(new Approval(in.eventId(), decision.stage().name(), decision.versionId()))))
+            .isPresent();
         if (done) {
           applied++;
         }
@@ -107,6 +112,9 @@ public class ProjectionRebuild extends StartupRestore {
     // What the outbox holds (kept above, or left by a crash before the relay sent it) goes out now, not only after
     // the next event; the consumer, which also flushes after each event, waits for this.
     BlockingSessions.await(relay::flush);
+    // The hooks of versions still waiting at a script gate: those due during the replay, and those that were running
+    // when the service stopped.
+    hooks.resume(BlockingSessions.inSession(store::all));
     return applied;
   }
 

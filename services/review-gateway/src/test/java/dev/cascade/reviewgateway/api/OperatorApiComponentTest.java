@@ -1,5 +1,9 @@
 package dev.cascade.reviewgateway.api;
 
+import static dev.cascade.reviewgateway.api.GatewayTestKit.addZone;
+import static dev.cascade.reviewgateway.api.GatewayTestKit.config;
+import static dev.cascade.reviewgateway.api.GatewayTestKit.suffix;
+import static dev.cascade.reviewgateway.api.GatewayTestKit.zoneFile;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -50,7 +54,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +73,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Name;
 
@@ -416,15 +418,6 @@ class OperatorApiComponentTest {
     given().get("/q/openapi").then().statusCode(200);
   }
 
-  private static String addZone(String prefix, String policy) throws Exception {
-    String zone = prefix + "-" + suffix() + ".test.";
-    given().contentType(ContentType.JSON)
-        .body(Map.of("name", zone, "source", zoneFile().toString(), "policy", policy))
-        .post("/zone/add").then().statusCode(200);
-    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200));
-    return zone;
-  }
-
   private static StepProgressed progress(String zone, String versionId, PipelineStep step, StepPhase phase, long done,
       long total, Instant at) {
     return StepProgressed.newBuilder()
@@ -517,20 +510,5 @@ class OperatorApiComponentTest {
   private static KafkaProducer<String, Object> producer() {
     return AvroClients.producer(
         config("kafka.bootstrap.servers"), config("mp.messaging.connector.smallrye-kafka.apicurio.registry.url"));
-  }
-
-  private static String config(String key) {
-    return ConfigProvider.getConfig().getValue(key, String.class);
-  }
-
-  private static Path zoneFile() throws Exception {
-    Path file = Files.createTempFile("zone", ".zone");
-    Files.writeString(file, "$ORIGIN example.\n@ 3600 IN SOA ns hostmaster 1 7200 3600 1209600 3600\n");
-    file.toFile().deleteOnExit();
-    return file;
-  }
-
-  private static String suffix() {
-    return UUID.randomUUID().toString().substring(0, 8);
   }
 }

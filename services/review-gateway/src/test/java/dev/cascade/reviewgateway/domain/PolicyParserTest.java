@@ -254,10 +254,20 @@ class PolicyParserTest {
   }
 
   @Test
-  void scriptReviewIsRefusedNotDowngraded() {
-    PolicyException e = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+  void scriptReviewTakesItsHookAndNeedsOne() throws PolicyException {
+    Policy p = PolicyParser.parse("x", "x.toml", "version = \"v1\"\n[loader.review]\nmode = \"script\"\n"
+        + "hook = \"/usr/local/bin/check-zone\"\n");
+    assertEquals(ReviewMode.SCRIPT, p.unsignedReview());
+    assertEquals(new ReviewSettings("/usr/local/bin/check-zone", null, false), p.reviews());
+
+    PolicyException none = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
         "version = \"v1\"\n[signer.review]\nmode = \"script\"\n"));
-    assertTrue(e.getMessage().contains("signer.review.mode"), e.getMessage());
+    assertTrue(none.getMessage().contains("signer.review.hook is required with mode = \"script\""),
+        none.getMessage());
+    PolicyException unused = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[signer.review]\nmode = \"manual\"\nhook = \"true\"\n"));
+    assertTrue(unused.getMessage().contains("signer.review.hook is only used with mode = \"script\""),
+        unused.getMessage());
   }
 
   @Test

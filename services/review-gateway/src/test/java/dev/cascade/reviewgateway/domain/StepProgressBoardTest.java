@@ -66,7 +66,7 @@ class StepProgressBoardTest {
     apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "digest"));
     board.report(ZONE, report(ProgressStep.SIGN, "v1", 4_000_000, T0.plusSeconds(1)));
 
-    apply(new ZoneFact.Signed("v1", 7, 8, signingReport(), SigningCause.LOADED, "digest"));
+    apply(new ZoneFact.Signed("v1", 7, 8, signingReport(), SigningCause.LOADED, "digest", null, null));
     assertEquals(ZoneProgress.PERSISTING_SIGNED_ZONE, state.progress);
     assertEquals(Optional.empty(), shown(T0.plusSeconds(2)));
 
@@ -82,7 +82,7 @@ class StepProgressBoardTest {
   void aLoadShowsAnyVersionButTheOneLoadedBefore() {
     added(ReviewMode.MANUAL);
     apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "digest"));
-    apply(new ZoneFact.ReloadRequested("/z/example.zone"));
+    apply(new ZoneFact.ReloadRequested("/z/example.zone", null));
     assertEquals(ZoneProgress.LOADING, state.progress);
 
     board.report(ZONE, report(ProgressStep.LOAD, "v1", 12, T0.plusSeconds(2)));  // late, of the load before
@@ -99,7 +99,7 @@ class StepProgressBoardTest {
     assertEquals("never-loaded", shown(T0.plusSeconds(1)).orElseThrow().versionId());
 
     apply(new ZoneFact.LoadFailed("/z/example.zone", 12, "unknown type FOO"));
-    apply(new ZoneFact.ReloadRequested("/z/example.zone"));
+    apply(new ZoneFact.ReloadRequested("/z/example.zone", null));
     assertEquals(ZoneProgress.LOADING, state.progress);
 
     assertEquals(Optional.empty(), shown(T0.plusSeconds(2)), "the failed load's report was forgotten");
@@ -113,7 +113,7 @@ class StepProgressBoardTest {
     board.report(ZONE, report(ProgressStep.SIGN, "v1", 5, T0.plusSeconds(1)));
     assertEquals(Optional.empty(), shown(T0.plusSeconds(1)));
 
-    apply(new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator"));
+    apply(new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator", null));
     assertEquals(5, shown(T0.plusSeconds(1)).orElseThrow().done(), "approved: the zone is signing v1 now");
 
     ZoneState kept = state;

@@ -64,11 +64,12 @@ class ZoneProjectorTest {
     ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
-    s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1")).state();
+    s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1", null, null)).state();
     s = apply(s, new ZoneFact.Published("v1", 7, 8, 31, T0, null)).state();
 
     ZoneState.SigningReport reused = new ZoneState.SigningReport(10, 4, 9, 6, T0, T0.plusSeconds(1), 2);
-    ZoneProjector.Outcome refreshed = apply(s, new ZoneFact.Signed("r1", 7, 9, reused, SigningCause.SIGNATURE_REFRESH, "s-r1"));
+    ZoneProjector.Outcome refreshed =
+        apply(s, new ZoneFact.Signed("r1", 7, 9, reused, SigningCause.SIGNATURE_REFRESH, "s-r1", "v1", null));
     assertEquals(List.of("Signing succeeded (triggered by signatures needing refresh)"), events(refreshed));
     assertEquals(List.of(new GateDecision(ZONE, GateStage.SIGNED, "r1", 9L, "s-r1")), refreshed.decisions());
     assertEquals("v1", refreshed.state().unsignedVersionId, "the unsigned version stays the loaded one");
@@ -78,9 +79,49 @@ class ZoneProjectorTest {
     ZoneProjector.Outcome published = apply(refreshed.state(), new ZoneFact.Published("r1", 7, 9, 31, T0, null));
     assertEquals(ZoneProgress.IDLE, published.state().progress);
 
-    ZoneProjector.Outcome rekeyed =
-        apply(published.state(), new ZoneFact.Signed("k1", 7, 10, report(), SigningCause.KEYS_CHANGED, "s-k1"));
+    ZoneProjector.Outcome rekeyed = apply(published.state(),
+        new ZoneFact.Signed("k1", 7, 10, report(), SigningCause.KEYS_CHANGED, "s-k1", "v1", null));
     assertEquals(List.of("Signing succeeded (triggered by a change in signing keys)"), events(rekeyed));
+  }
+
+  /**
+   * Issue 13 item 2: under manual signed review, {@code approve-re-signing} lets the re-signings of the published
+   * content through by themselves, and only those: a new version, or a re-signing of content that was never published,
+   * waits. The publication shows when its signatures expire.
+   */
+  @Test
+  void approveReSigningPassesReSigningsOfThePublishedContentOnly() {
+    Policy manual = new Policy("careful", ReviewMode.OFF, ReviewMode.MANUAL, "ECDSAP256SHA256", false,
+        Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1),
+        SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12),
+        DenialType.NSEC, false, 0, "", ParentSettings.DEFAULT, new ReviewSettings(null, null, true));
+    ZoneState s = apply(null, new ZoneFact.Added(manual, "/z")).state();
+    s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
+    s = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "policy", null)).state();
+    Instant due = T0.plus(Duration.ofDays(6));
+    ZoneProjector.Outcome signed =
+        apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1", null, due));
+    assertEquals(ZoneProgress.WAITING_FOR_SIGNED_REVIEW, signed.state().progress, "a new version is reviewed");
+    s = apply(signed.state(), new ZoneFact.Reviewed(GateStage.SIGNED, "v1", 8, true, "operator", null)).state();
+    s = apply(s, new ZoneFact.Published("v1", 7, 8, 31, T0, null)).state();
+    assertEquals(due.plus(Duration.ofDays(7)), s.lastPublished.signaturesExpireAt(), "refresh time + remain time");
+
+    ZoneProjector.Outcome refreshed =
+        apply(s, new ZoneFact.Signed("r1", 7, 9, report(), SigningCause.SIGNATURE_REFRESH, "s-r1", "v1", null));
+    assertEquals(List.of(new GateDecision(ZONE, GateStage.SIGNED, "r1", 9L, "s-r1")), refreshed.decisions());
+    assertEquals(ZoneProgress.PERSISTING_SIGNED_ZONE, refreshed.state().progress);
+
+    // A newer version passes the unsigned gate and is signed, but is rejected at the signed gate: a re-signing of
+    // it (new keys) is not the published content, and waits.
+    s = apply(refreshed.state(), new ZoneFact.Published("r1", 7, 9, 31, T0, null)).state();
+    s = apply(s, new ZoneFact.Loaded("v2", 10, 900, 12, List.of(), "u-v2")).state();
+    s = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v2", 10, true, "policy", null)).state();
+    s = apply(s, new ZoneFact.Signed("v2", 10, 11, report(), SigningCause.LOADED, "s-v2", null, null)).state();
+    s = apply(s, new ZoneFact.Reviewed(GateStage.SIGNED, "v2", 11, false, "operator", null)).state();
+    ZoneProjector.Outcome rekeyed =
+        apply(s, new ZoneFact.Signed("k1", 10, 12, report(), SigningCause.KEYS_CHANGED, "s-k1", "v2", null));
+    assertTrue(rekeyed.decisions().isEmpty());
+    assertEquals(ZoneProgress.WAITING_FOR_SIGNED_REVIEW, rekeyed.state().progress);
   }
 
   /**
@@ -93,7 +134,7 @@ class ZoneProjectorTest {
     ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
-    s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1")).state();
+    s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1", null, null)).state();
 
     ZoneProjector.Outcome first = apply(s, new ZoneFact.Published("v1", 7, 8, 31, T0, "publisher-2"));
     assertEquals(List.of("Published"), events(first));
@@ -104,7 +145,7 @@ class ZoneProjectorTest {
     assertEquals(T0, second.state().lastPublished.timestamp(), "published when first announced");
 
     s = apply(second.state(), new ZoneFact.Loaded("v2", 9, 900, 12, List.of(), "u-v2")).state();
-    s = apply(s, new ZoneFact.Signed("v2", 9, 10, report(), SigningCause.LOADED, "s-v2")).state();
+    s = apply(s, new ZoneFact.Signed("v2", 9, 10, report(), SigningCause.LOADED, "s-v2", null, null)).state();
     ZoneProjector.Outcome newer =
         apply(s, new ZoneFact.Published("v2", 9, 10, 31, T0.plusSeconds(10), "publisher-1"));
     assertEquals(List.of("Published"), events(newer));
@@ -140,7 +181,7 @@ class ZoneProjectorTest {
     assertEquals("failed 0", s.setAside.get(0).reason(), "the oldest, the signer's, made room");
     assertEquals(ZoneProgress.SIGNING, s.progress, "setting an event aside moves no step");
 
-    s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1")).state();
+    s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1", null, null)).state();
     assertEquals(ZoneState.SET_ASIDE_KEPT, s.setAside.size());
     s = apply(s, new ZoneFact.Published("v1", 7, 8, 31, T0, null)).state();
     assertTrue(s.setAside.isEmpty(), "a later publication shows the pipeline got past them");
@@ -159,12 +200,14 @@ class ZoneProjectorTest {
 
     // The gate's own approval comes back over the topic: recorded, not approved twice.
     ZoneProjector.Outcome approved =
-        apply(loaded.state(), new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 2026112801L, true, "policy"));
+        apply(loaded.state(), new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 2026112801L, true, "policy", null));
     assertTrue(approved.decisions().isEmpty());
     assertEquals(ReviewStatus.APPROVED, approved.state().unsignedReviewStatus);
     assertEquals(ZoneProgress.SIGNING, approved.state().progress);
 
-    ZoneProjector.Outcome signed = apply(approved.state(), new ZoneFact.Signed("v1", 2026112801L, 1764295200L, report(), SigningCause.LOADED, "s-v1"));
+    ZoneProjector.Outcome signed =
+        apply(approved.state(), new ZoneFact.Signed("v1", 2026112801L, 1764295200L, report(), SigningCause.LOADED,
+            "s-v1", null, null));
     assertEquals(ZoneProgress.PERSISTING_SIGNED_ZONE, signed.state().progress);
     assertEquals(List.of(new GateDecision(ZONE, GateStage.SIGNED, "v1", 1764295200L, "s-v1")), signed.decisions());
     assertEquals(List.of("Signing succeeded (triggered by loading a new instance)"), events(signed));
@@ -172,9 +215,48 @@ class ZoneProjectorTest {
     ZoneProjector.Outcome published = apply(signed.state(),
         new ZoneFact.Published("v1", 2026112801L, 1764295200L, 31, T0.plusSeconds(5), null));
     assertEquals(ZoneProgress.IDLE, published.state().progress);
-    assertEquals(new ZoneState.LastPublished("v1", 2026112801L, 1764295200L, T0.plusSeconds(5), 31),
+    assertEquals(new ZoneState.LastPublished("v1", 2026112801L, 1764295200L, T0.plusSeconds(5), 31, null),
         published.state().lastPublished);
     assertEquals(List.of("Published"), events(published));
+  }
+
+  /**
+   * Issue 13 item 1: at a script gate the version waits as under manual review and its hook is due, once per version;
+   * the hook's decision and its note go to history, and a hook decision on a version a person decided first changes
+   * nothing.
+   */
+  @Test
+  void scriptReviewsWaitForTheirHookOncePerVersion() {
+    Policy scripted = new Policy("hooked", ReviewMode.SCRIPT, ReviewMode.SCRIPT, "ECDSAP256SHA256", false,
+        Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1),
+        SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12),
+        DenialType.NSEC, false, 0, "", ParentSettings.DEFAULT,
+        new ReviewSettings("check-unsigned", "check-signed", false));
+    ZoneState s = apply(null, new ZoneFact.Added(scripted, "/z")).state();
+    ZoneProjector.Outcome loaded = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1"));
+    assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, loaded.state().progress);
+    assertTrue(loaded.decisions().isEmpty());
+    assertEquals(List.of(new ReviewHookDue(ZONE, GateStage.UNSIGNED, "v1", 7, "u-v1", "check-unsigned")),
+        loaded.hooks());
+    ZoneProjector.Outcome other = apply(loaded.state(), new ZoneFact.KeysetCommand("e1", "zsk start-roll"));
+    assertTrue(other.hooks().isEmpty(), "a version's hook is due once");
+
+    ZoneProjector.Outcome approved = apply(other.state(),
+        new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "hook", "hook exited 0; output: fine"));
+    assertEquals(ZoneProgress.SIGNING, approved.state().progress);
+    assertEquals(List.of("Unsigned zone review approved: hook exited 0; output: fine"), events(approved));
+
+    ZoneProjector.Outcome signed =
+        apply(approved.state(), new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1", null, null));
+    assertEquals(ZoneProgress.WAITING_FOR_SIGNED_REVIEW, signed.state().progress);
+    assertEquals(List.of(new ReviewHookDue(ZONE, GateStage.SIGNED, "v1", 8, "s-v1", "check-signed")), signed.hooks());
+    ZoneProjector.Outcome byPerson = apply(signed.state(),
+        new ZoneFact.Reviewed(GateStage.SIGNED, "v1", 8, true, "operator", null));
+    ZoneProjector.Outcome lateHook = apply(byPerson.state(),
+        new ZoneFact.Reviewed(GateStage.SIGNED, "v1", 8, false, "hook", "hook exited 1"));
+    assertEquals(ReviewStatus.APPROVED, lateHook.state().signedReviewStatus);
+    assertEquals(ZoneProgress.PERSISTING_SIGNED_ZONE, lateHook.state().progress);
+    assertEquals(List.of("Signed zone review rejected: hook exited 1"), events(lateHook));
   }
 
   @Test
@@ -187,18 +269,19 @@ class ZoneProjectorTest {
     assertEquals(List.of("New version received", "Unsigned zone review pending"), events(loaded));
 
     ZoneProjector.Outcome approved =
-        apply(loaded.state(), new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator"));
+        apply(loaded.state(), new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator", null));
     assertEquals(ZoneProgress.SIGNING, approved.state().progress);
     assertEquals(List.of("Unsigned zone review approved"), events(approved));
 
-    ZoneProjector.Outcome signed = apply(approved.state(), new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1"));
+    ZoneProjector.Outcome signed =
+        apply(approved.state(), new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1", null, null));
     assertEquals(ZoneProgress.WAITING_FOR_SIGNED_REVIEW, signed.state().progress);
     assertTrue(signed.decisions().isEmpty());
     assertEquals(List.of("Signing succeeded (triggered by loading a new instance)", "Signed zone review pending"),
         events(signed));
 
     ZoneProjector.Outcome rejected =
-        apply(signed.state(), new ZoneFact.Reviewed(GateStage.SIGNED, "v1", 8, false, "operator"));
+        apply(signed.state(), new ZoneFact.Reviewed(GateStage.SIGNED, "v1", 8, false, "operator", null));
     // The reference's default on-reject = "discard": back to idle, nothing published.
     assertEquals(ZoneProgress.IDLE, rejected.state().progress);
     assertEquals(ReviewStatus.REJECTED, rejected.state().signedReviewStatus);
@@ -211,7 +294,8 @@ class ZoneProjectorTest {
     ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
-    ZoneProjector.Outcome rejected = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, false, "operator"));
+    ZoneProjector.Outcome rejected =
+        apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, false, "operator", null));
     assertEquals(ZoneProgress.IDLE, rejected.state().progress);
     assertEquals(List.of("Unsigned zone review rejected"), events(rejected));
   }
@@ -222,7 +306,7 @@ class ZoneProjectorTest {
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     s = apply(s, new ZoneFact.Loaded("v2", 8, 900, 12, List.of(), "u-v2")).state();
-    ZoneProjector.Outcome late = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator"));
+    ZoneProjector.Outcome late = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator", null));
     assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, late.state().progress);
     assertEquals(ReviewStatus.PENDING, late.state().unsignedReviewStatus);
     assertEquals(8L, late.state().unsignedSerial);
@@ -233,20 +317,21 @@ class ZoneProjectorTest {
     ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
-    s = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator")).state();
+    s = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator", null)).state();
     // v2 is loaded while the signer signs v1, whose fact comes after v2's.
     s = apply(s, new ZoneFact.Loaded("v2", 8, 900, 12, List.of(), "u-v2")).state();
-    ZoneProjector.Outcome late = apply(s, new ZoneFact.Signed("v1", 7, 70, report(), SigningCause.LOADED, "s-v1"));
+    ZoneProjector.Outcome late =
+        apply(s, new ZoneFact.Signed("v1", 7, 70, report(), SigningCause.LOADED, "s-v1", null, null));
     assertEquals(List.of("Signing succeeded (triggered by loading a new instance)"), events(late));
     assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, late.state().progress);
     assertNull(late.state().signedVersionId);
     assertTrue(late.decisions().isEmpty());
 
     ZoneProjector.Outcome approved =
-        apply(late.state(), new ZoneFact.Reviewed(GateStage.UNSIGNED, "v2", 8, true, "operator"));
+        apply(late.state(), new ZoneFact.Reviewed(GateStage.UNSIGNED, "v2", 8, true, "operator", null));
     assertEquals(ZoneProgress.SIGNING, approved.state().progress, "the newer version is still approvable");
     ZoneProjector.Outcome signed =
-        apply(approved.state(), new ZoneFact.Signed("v2", 8, 80, report(), SigningCause.LOADED, "s-v2"));
+        apply(approved.state(), new ZoneFact.Signed("v2", 8, 80, report(), SigningCause.LOADED, "s-v2", null, null));
     assertEquals(ZoneProgress.WAITING_FOR_SIGNED_REVIEW, signed.state().progress);
     assertEquals(80L, signed.state().signedSerial);
   }
@@ -256,7 +341,8 @@ class ZoneProjectorTest {
     ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     s = apply(s, new ZoneFact.Loaded("v2", 8, 900, 12, List.of(), "u-v2")).state();
-    ZoneProjector.Outcome late = apply(s, new ZoneFact.Signed("v1", 7, 70, report(), SigningCause.LOADED, "s-v1"));
+    ZoneProjector.Outcome late =
+        apply(s, new ZoneFact.Signed("v1", 7, 70, report(), SigningCause.LOADED, "s-v1", null, null));
     assertTrue(late.decisions().isEmpty(), "the signed gate approves only the current version's signing");
     assertEquals(ZoneProgress.SIGNING, late.state().progress);
   }
@@ -271,7 +357,7 @@ class ZoneProjectorTest {
     assertEquals(12, failed.state().error.line());
     assertEquals(List.of("Loading failed: /z/example.zone:12: unknown type FOO"), events(failed));
 
-    ZoneProjector.Outcome reload = apply(failed.state(), new ZoneFact.ReloadRequested("/z/example.zone"));
+    ZoneProjector.Outcome reload = apply(failed.state(), new ZoneFact.ReloadRequested("/z", null));
     assertEquals(ZoneProgress.LOADING, reload.state().progress);
     assertEquals(List.of("Started load"), events(reload));
     ZoneProjector.Outcome loaded = apply(reload.state(), new ZoneFact.Loaded("v1", 1, 9, 3, List.of(), "u-v1"));
@@ -279,17 +365,38 @@ class ZoneProjectorTest {
   }
 
   @Test
+  void aReloadWithNewSettingsChangesThePolicyAndTheSourceAndSaysSo() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    s = apply(s, new ZoneFact.Loaded("v1", 1, 9, 3, List.of(), "u-v1")).state();
+
+    ZoneProjector.Outcome policySet =
+        apply(s, new ZoneFact.ReloadRequested("/z", policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL)));
+    assertEquals("review", policySet.state().policy.name());
+    assertEquals(ReviewMode.MANUAL, policySet.state().policy.unsignedReview());
+    assertEquals(List.of("Policy set to 'review': in effect from the next version", "Started load"),
+        events(policySet));
+
+    ZoneProjector.Outcome reloaded =
+        apply(policySet.state(), new ZoneFact.ReloadRequested("/y", policy("review", ReviewMode.OFF, ReviewMode.OFF)));
+    assertEquals("/y", reloaded.state().source);
+    assertEquals(ReviewMode.OFF, reloaded.state().policy.unsignedReview());
+    assertEquals(List.of("Source set to /y", "Policy 'review' reloaded: in effect from the next version",
+        "Started load"), events(reloaded));
+  }
+
+  @Test
   void aFailedReloadLeavesTheVersionUnderReviewReviewable() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
-    s = apply(s, new ZoneFact.ReloadRequested("/z/example.zone")).state();
+    s = apply(s, new ZoneFact.ReloadRequested("/z", null)).state();
     assertEquals(ZoneProgress.LOADING, s.progress);
     ZoneState failed = apply(s, new ZoneFact.LoadFailed("/z/example.zone", 3, "syntax error")).state();
     assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, failed.progress);
     assertEquals("v1", failed.unsignedVersionId);
     assertEquals("/z/example.zone:3: syntax error", failed.error.message());
-    ZoneProjector.Outcome approved = apply(failed, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator"));
+    ZoneProjector.Outcome approved =
+        apply(failed, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator", null));
     assertEquals(ZoneProgress.SIGNING, approved.state().progress);
   }
 

@@ -34,10 +34,12 @@ class SchemaMigrationTest {
         List.of(
             new SchemaHistory.Entry(null, "SCHEMA", "\"reviewgateway\"", true),
             new SchemaHistory.Entry("1", "SQL", "db/migration/V1__reviewgateway_tables.sql", true),
-            new SchemaHistory.Entry("2", "SQL", "db/migration/V2__approval_digests.sql", true)),
+            new SchemaHistory.Entry("2", "SQL", "db/migration/V2__approval_digests.sql", true),
+            new SchemaHistory.Entry("3", "SQL", "db/migration/V3__known_policies.sql", true)),
         SchemaHistory.of("reviewgateway"));
     assertEquals(
-        Set.of("flyway_schema_history", "processed_event", "review_outbox", "zone_history", "zone_status"),
+        Set.of("flyway_schema_history", "known_policy", "processed_event", "review_outbox", "zone_history",
+            "zone_status"),
         SchemaHistory.tables("reviewgateway"));
     assertEquals("validate", hibernateStrategy);
   }

@@ -41,6 +41,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -142,7 +143,7 @@ class ProjectionRebuildTest {
       awaitHistory(early, "New version received");
 
       ConsumerGroups.awaitCommittedToEnd(bootstrap, "review-gateway", existing(topics), TIMEOUT);
-      Map<String, List<String>> before = SchemaContents.of(SCHEMA, LOCAL);
+      Map<String, List<String>> before = projection();
       assertTrue(before.get("zone_status").stream().anyMatch(row -> row.contains(auto)), before.toString());
       assertTrue(before.get("zone_history").stream().anyMatch(row -> row.contains(manual)), before.toString());
       assertEquals(1, before.get("zone_history").stream()
@@ -155,7 +156,7 @@ class ProjectionRebuildTest {
       continueHistoryIds(historyIds);
       assertTrue(rebuild.restore() > 0, "the consumed events are applied again");
 
-      assertEquals(before, SchemaContents.of(SCHEMA, LOCAL));
+      assertEquals(before, projection());
       assertEquals(0, rebuild.restore(), "a second rebuild finds the projection up to date");
       assertEquals(reviewsBefore, endOffset(Topics.ZONE_REVIEWS), "the rebuild sent no approval again");
 
@@ -281,5 +282,15 @@ class ProjectionRebuildTest {
   private static Connection connect() throws Exception {
     PostgresConnection postgres = Services.postgres();
     return DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
+  }
+
+  /**
+   * The projection's tables: all but {@code known_policy}, which says what the last policy reload saw in the policy
+   * directory and is not on the log (KnownPolicy).
+   */
+  private static Map<String, List<String>> projection() {
+    Map<String, List<String>> tables = new HashMap<>(SchemaContents.of(SCHEMA, LOCAL));
+    tables.remove("known_policy");
+    return tables;
   }
 }

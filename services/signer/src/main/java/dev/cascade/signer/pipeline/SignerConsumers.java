@@ -6,6 +6,7 @@ import dev.cascade.events.v1.ReviewStage;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
@@ -50,7 +51,10 @@ public class SignerConsumers {
     this.handling = handling;
   }
 
-  /** ZoneAdded: keep the policy snapshot; ZoneRemoved: forget it. */
+  /**
+   * ZoneAdded: keep the policy snapshot; ZoneReloadRequested with a policy (policy reload, zone set-policy): keep the
+   * new one, which the zone's next signing uses (a new version, new keys, a signature refresh); ZoneRemoved: forget it.
+   */
   @Incoming("zone-registry")
   @Blocking
   public CompletionStage<Void> onZoneRegistry(Message<ZoneRegistryFact> message) {
@@ -62,6 +66,11 @@ public class SignerConsumers {
         store.savePolicy(zone, EventMapping.policy(added.getPolicy()), event.getMetadata().getEventId(),
             event.getMetadata().getOccurredAt());
         signing.signPending(zone);
+      } else if (event.getFact() instanceof ZoneReloadRequested reload && reload.getPolicy() != null) {
+        store.savePolicy(zone, EventMapping.policy(reload.getPolicy()), event.getMetadata().getEventId(),
+            event.getMetadata().getOccurredAt());
+        LOG.infof("zone %s: signing settings of policy %s in effect from its next signing", zone,
+            reload.getPolicy().getName());
       } else if (event.getFact() instanceof ZoneRemoved) {
         store.forgetZone(zone);
         signing.forget(zone);

@@ -8,6 +8,7 @@ import dev.cascade.events.v1.SignedVersionFact;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.events.v1.ZoneSigningFailed;
 import dev.cascade.events.v1.ZoneVersionLoaded;
@@ -127,8 +128,10 @@ public class SignerRebuild extends StartupRestore {
       if (event instanceof KeySetChanged keySet && !held.keySetZones().contains(ZoneApex.canonical(keySet.getZone()))) {
         return true;
       }
-      if (event instanceof ZoneRegistryFact registry) {
-        addedLast.put(ZoneApex.canonical(registry.getZone()), registry.getFact() instanceof ZoneAdded);
+      if (event instanceof ZoneRegistryFact registry && registry.getFact() instanceof ZoneAdded) {
+        addedLast.put(ZoneApex.canonical(registry.getZone()), true);
+      } else if (event instanceof ZoneRegistryFact registry && registry.getFact() instanceof ZoneRemoved) {
+        addedLast.put(ZoneApex.canonical(registry.getZone()), false);
       }
     }
     for (ConsumerRecord<String, SignedVersionFact> record : history.own()) {
@@ -147,6 +150,9 @@ public class SignerRebuild extends StartupRestore {
       String zone = ZoneApex.canonical(registry.getZone());
       if (registry.getFact() instanceof ZoneAdded added) {
         store.savePolicy(zone, EventMapping.policy(added.getPolicy()), registry.getMetadata().getEventId(),
+            registry.getMetadata().getOccurredAt());
+      } else if (registry.getFact() instanceof ZoneReloadRequested reload && reload.getPolicy() != null) {
+        store.savePolicy(zone, EventMapping.policy(reload.getPolicy()), registry.getMetadata().getEventId(),
             registry.getMetadata().getOccurredAt());
       } else if (registry.getFact() instanceof ZoneRemoved) {
         store.forgetZone(zone);

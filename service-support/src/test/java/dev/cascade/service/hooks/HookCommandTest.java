@@ -1,4 +1,4 @@
-package dev.cascade.keymanager.domain;
+package dev.cascade.service.hooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,8 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The DS submission hook as a real {@code sh -c} process: its environment, exit code, output and time limit. */
-class DsSubmitHookTest {
+/** A hook as a real {@code sh -c} process: its environment, exit code, output and time limit. */
+class HookCommandTest {
 
   private static final Map<String, String> ENV = Map.of(
       "CASCADE_ZONE", "example.",
@@ -24,7 +24,7 @@ class DsSubmitHookTest {
   @Test
   void theHookGetsTheRequestInItsEnvironmentAndItsExitCodeAndOutputAreKept(@TempDir Path dir) throws Exception {
     Path seen = dir.resolve("seen");
-    DsSubmitHook.Outcome outcome = DsSubmitHook.run(
+    HookCommand.Outcome outcome = HookCommand.run(
         "printf '%s|%s|%s|%s' \"$CASCADE_ZONE\" \"$CASCADE_DS\" \"$CASCADE_DS_ADD\" \"$CASCADE_DS_REMOVE\" > " + seen
             + "; echo submitted; echo 'registry said no' >&2; exit 3",
         ENV, Duration.ofSeconds(30));
@@ -34,13 +34,13 @@ class DsSubmitHookTest {
     assertFalse(outcome.succeeded());
     assertEquals("submitted\nregistry said no\n", outcome.output());
     assertEquals("exited 3", outcome.summary());
-    assertTrue(DsSubmitHook.run("true", ENV, Duration.ofSeconds(30)).succeeded());
+    assertTrue(HookCommand.run("true", ENV, Duration.ofSeconds(30)).succeeded());
   }
 
   @Test
   void aHangingHookIsKilledAtItsTimeLimitWithWhatItChildrenStarted() {
     long start = System.nanoTime();
-    DsSubmitHook.Outcome outcome = DsSubmitHook.run("echo started; sleep 60 & sleep 60", ENV, Duration.ofMillis(500));
+    HookCommand.Outcome outcome = HookCommand.run("echo started; sleep 60 & sleep 60", ENV, Duration.ofMillis(500));
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertNull(outcome.exitCode());
     assertEquals("timed out after 0 s and was killed", outcome.summary());
@@ -50,9 +50,9 @@ class DsSubmitHookTest {
 
   @Test
   void onlyTheLastOutputIsKept() {
-    DsSubmitHook.Outcome outcome = DsSubmitHook.run("yes x | tr -d '\\n' | head -c 10000; echo end", ENV,
+    HookCommand.Outcome outcome = HookCommand.run("yes x | tr -d '\\n' | head -c 10000; echo end", ENV,
         Duration.ofSeconds(30));
-    assertEquals(DsSubmitHook.OUTPUT_LIMIT, outcome.output().length());
+    assertEquals(HookCommand.OUTPUT_LIMIT, outcome.output().length());
     assertTrue(outcome.output().endsWith("xend\n"), outcome.output());
   }
 }

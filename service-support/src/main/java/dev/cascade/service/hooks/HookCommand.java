@@ -1,4 +1,4 @@
-package dev.cascade.keymanager.domain;
+package dev.cascade.service.hooks;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,12 +8,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the policy's {@code ds-submit-hook} for a new DS RRset: {@code sh -c <command>} with the request in its
+ * Runs an operator's hook command (the keymanager's {@code ds-submit-hook}, review-gateway's review hooks):
+ * {@code sh -c <command>}, as the reference runs its hooks (cascade-reference.md §2), with what it is about in its
  * environment, no standard input, its standard output and error kept (the last {@link #OUTPUT_LIMIT} octets), and a
  * time limit after which it and every process it started are killed. Never throws: whatever happens becomes an
- * {@link Outcome}, so a broken hook cannot stop the key manager.
+ * {@link Outcome}, so a broken hook cannot stop the service that runs it.
  */
-public final class DsSubmitHook {
+public final class HookCommand {
 
   /** Output kept per run: enough for an error message or a registry's answer, small enough for an event. */
   public static final int OUTPUT_LIMIT = 4096;
@@ -33,10 +34,10 @@ public final class DsSubmitHook {
     }
   }
 
-  private DsSubmitHook() {}
+  private HookCommand() {}
 
   /**
-   * Runs {@code command} with {@code environment} added to the key manager's own.
+   * Runs {@code command} with {@code environment} added to the service's own.
    *
    * @param timeout how long the hook may run
    */
@@ -52,7 +53,7 @@ public final class DsSubmitHook {
       return new Outcome(null, "", "could not start: " + e.getMessage());
     }
     TailBuffer tail = new TailBuffer(OUTPUT_LIMIT);
-    Thread reader = new Thread(() -> tail.readAll(process.getInputStream()), "ds-submit-hook-output");
+    Thread reader = new Thread(() -> tail.readAll(process.getInputStream()), "hook-output");
     reader.setDaemon(true);
     reader.start();
     try {

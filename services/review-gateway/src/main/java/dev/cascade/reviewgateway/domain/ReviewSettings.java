@@ -1,0 +1,18 @@
+package dev.cascade.reviewgateway.domain;
+
+/**
+ * What a policy says of its review gates besides their modes.
+ *
+ * @param unsignedHook {@code [loader.review] hook}: the command that decides at the unsigned gate when its mode is
+ *     {@link ReviewMode#SCRIPT} (cascade-reference.md §2); null with another mode
+ * @param signedHook {@code [signer.review] hook}, the same for the signed gate
+ * @param approveReSigning {@code [signer.review] approve-re-signing} (our addition, issue 13 item 2): the signed gate
+ *     approves by itself the re-signings of the content published last, for a signature refresh or a key change, so
+ *     that a review never lets the published signatures expire (the .mm and .zm outages, reliability.md); false:
+ *     they wait for review like every signed version
+ */
+public record ReviewSettings(String unsignedHook, String signedHook, boolean approveReSigning) {
+
+  /** No hooks; re-signings reviewed as every version. */
+  public static final ReviewSettings DEFAULT = new ReviewSettings(null, null, false);
+}
