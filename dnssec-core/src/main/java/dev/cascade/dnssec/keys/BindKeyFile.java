@@ -84,16 +84,6 @@ public final class BindKeyFile {
     return parse(publicName, publicText.lines().toList(), privateName, privateText.lines().toList());
   }
 
-  /**
-   * Reads the DNSKEY of a {@code .key} file's text alone: a key whose private half is kept elsewhere ({@code cascade
-   * zone add --import-public-key}).
-   *
-   * @throws KeyFileException if the text holds no usable DNSKEY record
-   */
-  public static PublicPart parsePublic(String publicName, String publicText) throws KeyFileException {
-    return readPublic(publicName, publicText.lines().toList());
-  }
-
   /** The {@code .key} file of {@code path}: the {@code .key} file, the {@code .private} file or their common name. */
   public static Path publicFileOf(Path path) {
     return path.resolveSibling(baseName(path) + ".key");
@@ -123,7 +113,7 @@ public final class BindKeyFile {
   }
 
   /** The {@code .key} file's content: the DNSKEY, and its TTL if the file gave one. */
-  public record PublicPart(DNSKEYRecord dnskey, Long ttl) {}
+  private record PublicPart(DNSKEYRecord dnskey, Long ttl) {}
 
   private static PublicPart readPublic(String display, List<String> lines) throws KeyFileException {
     int first = 0;

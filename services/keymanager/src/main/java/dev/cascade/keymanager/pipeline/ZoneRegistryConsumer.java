@@ -40,9 +40,10 @@ import org.xbill.DNS.TextParseException;
  * Keeps each zone's keys in step with the zone registry.
  *
  * <p>ZoneAdded: generate the policy's key set if the zone has none (or take the keys the operator imported, {@link
- * KeySetImporter}, or bring back its retired keys after a remove and re-add, see {@link KeySetPlanner}), store it and announce it as KeySetChanged. ZoneRemoved: announce the empty key
- * set, then retire the zone's keys, keeping the rows, since an operator may still need a removed zone's keys; the topic
- * alone thus tells which keys are retired ({@link KeySetRestore}). ZoneReloadRequested: nothing to do.
+ * KeySetImporter}, or bring back its retired keys after a remove and re-add, see {@link KeySetPlanner}), store it and
+ * announce it as KeySetChanged. ZoneRemoved: announce the empty key set, then retire the zone's keys, keeping the rows,
+ * since an operator may still need a removed zone's keys; the topic alone thus tells which keys are retired ({@link
+ * KeySetRestore}). ZoneReloadRequested: nothing to do.
  *
  * <p>Exactly-once (issue 9): the handler runs on a worker thread ({@code @Blocking}, one record at a time) through
  * {@link EventHandling#exactlyOnce}. Each KeySetChanged goes out in a Kafka transaction fenced by the consumer group
@@ -171,8 +172,6 @@ public class ZoneRegistryConsumer {
         return;
       }
       state.insert(imported);
-      imported.forEach(k -> LOG.infof(
-          "zone %s: %s key tag %d algorithm %d", zone, k.role, k.keyTag, k.algorithm));
     } else if (plan instanceof KeySetPlan.Reactivate reactivate) {
       LOG.infof("zone %s added again: reactivating %d retired key(s)", zone, reactivate.keyIds().size());
       state.reactivate(reactivate.keyIds(), eventId, policy.dnskeyTtl());
@@ -197,9 +196,10 @@ public class ZoneRegistryConsumer {
             k.getWrappedPrivateKey() == null ? null : bytes(k.getWrappedPrivateKey())))
         .toList();
     KeySetImporter importer = new KeySetImporter(generator, keyWrap, Clock.systemUTC());
-    return importer.importKeys(origin(zone), policy, requests, tagsInUse).stream()
-        .map(m -> stored(zone, m.key(), m.wrappedPrivateKey(), policy, eventId))
-        .toList();
+    List<KeySetImporter.Member> members = importer.importKeys(origin(zone), policy, requests, tagsInUse);
+    members.forEach(m -> LOG.infof("zone %s: %s %s key tag %d algorithm %d", zone,
+        m.imported() ? "imported" : "generated", m.key().role(), m.key().key().keyTag(), m.key().key().algorithm()));
+    return members.stream().map(m -> stored(zone, m.key(), m.wrappedPrivateKey(), policy, eventId)).toList();
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

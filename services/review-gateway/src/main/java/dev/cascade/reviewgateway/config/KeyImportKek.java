@@ -22,7 +22,8 @@ public class KeyImportKek {
 
   public KeyImportKek(@ConfigProperty(name = SETTING) Optional<String> keyEncryptionKey) {
     this.keyWrap = keyEncryptionKey.filter(s -> !s.isBlank())
-        .map(s -> new KeyWrap(KeyEncryptionKey.decode(s, SETTING + " (environment variable CASCADE_KEY_ENCRYPTION_KEY)")))
+        .map(s -> new KeyWrap(
+            KeyEncryptionKey.decode(s, SETTING + " (environment variable CASCADE_KEY_ENCRYPTION_KEY)")))
         .orElse(null);
   }
 
