@@ -1,11 +1,20 @@
 package dev.cascade.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cascade.dnssec.keys.BindKeyFile;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -44,15 +53,83 @@ final class ZoneCommands {
       @Parameters(paramLabel = "NAME", description = "The zone's apex.") String name,
       @Option(names = "--source", required = true, paramLabel = "PATH", description = "The zone file.") String source,
       @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy to use.")
-          String policy) {
-    Map<String, String> body = new LinkedHashMap<>();
+          String policy,
+      @Option(names = "--import-ksk-file", paramLabel = "PATH",
+          description = "Import a KSK from BIND key files (.key or .private; the other is found beside it).")
+          List<Path> kskFiles,
+      @Option(names = "--import-zsk-file", paramLabel = "PATH", description = "Import a ZSK from BIND key files.")
+          List<Path> zskFiles,
+      @Option(names = "--import-csk-file", paramLabel = "PATH", description = "Import a CSK from BIND key files.")
+          List<Path> cskFiles) {
+    List<Map<String, String>> imports = new ArrayList<>();
+    addImports(imports, "ksk", kskFiles);
+    addImports(imports, "zsk", zskFiles);
+    addImports(imports, "csk", cskFiles);
+    if (!imports.isEmpty()) {
+      requireConfidentialChannel(main.client().base());
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", name);
     body.put("source", absolute(source));
     body.put("policy", policy);
+    if (!imports.isEmpty()) {
+      body.put("keyImports", imports);
+    }
     JsonNode res = main.client().post("zone/add", body);
     String zone = res.path("name").asText();
     print("Zone " + zone + " scheduled for loading, use 'cascade zone status " + zone + "' to see the status.");
     return 0;
+  }
+
+  /**
+   * Reads each key pair's two files here, not in the service: the CLI may run on another machine than review-gateway
+   * (the reference's daemon reads them itself, cascade-reference.md §3.1). review-gateway checks them and wraps the
+   * private key before it goes anywhere else.
+   */
+  private static void addImports(List<Map<String, String>> imports, String type, List<Path> files) {
+    if (files == null) {
+      return;
+    }
+    for (Path file : files) {
+      Path publicFile = BindKeyFile.publicFileOf(file);
+      Path privateFile = BindKeyFile.privateFileOf(file);
+      Map<String, String> entry = new LinkedHashMap<>();
+      entry.put("type", type);
+      entry.put("publicKeyFile", publicFile.getFileName().toString());
+      entry.put("publicKey", read(publicFile));
+      entry.put("privateKeyFile", privateFile.getFileName().toString());
+      entry.put("privateKey", read(privateFile));
+      imports.add(entry);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new CliException("cannot read key file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A private key may leave this machine only inside TLS (house-style §6: never in clear on the wire): over plain HTTP
+   * the CLI sends it only to a loopback address, where it never crosses a network.
+   */
+  static void requireConfidentialChannel(URI server) {
+    if ("https".equalsIgnoreCase(server.getScheme())) {
+      return;
+    }
+    String host = server.getHost();
+    boolean loopback;
+    try {
+      loopback = host != null && InetAddress.getByName(host.replaceAll("^\\[|\\]$", "")).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      loopback = false;
+    }
+    if (!loopback) {
+      throw new CliException("refusing to send private keys over plain HTTP to " + host
+          + ": use an https:// server address, or run cascade on the host of the operator API");
+    }
   }
 
   @Command(name = "remove", description = "Remove a zone.", mixinStandardHelpOptions = true)

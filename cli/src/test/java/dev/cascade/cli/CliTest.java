@@ -1,6 +1,7 @@
 package dev.cascade.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,8 +11,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -84,6 +87,56 @@ class CliTest {
     assertEquals("example.com", body.get("name").asText());
     assertEquals("default", body.get("policy").asText());
     assertEquals(Path.of("example.zone").toAbsolutePath().toString(), body.get("source").asText());
+  }
+
+  /** BIND key pairs from dnssec-keygen, shared with dnssec-core's tests. */
+  private static final Path BIND_KEYS = Path.of("../dnssec-core/src/test/resources/bind-keys");
+
+  @Test
+  void zoneAddSendsTheImportedKeyFilesTextWithTheirRoles() throws Exception {
+    answers.put("POST /zone/add", Map.entry(200, "{\"name\":\"example.\",\"status\":\"scheduled\"}"));
+    int status = run("zone", "add", "example.", "--source", "example.zone", "--policy", "default",
+        "--import-ksk-file", BIND_KEYS.resolve("Kexample.+013+17905.private").toString(),
+        "--import-zsk-file", BIND_KEYS.resolve("Kexample.+013+41581").toString());
+    assertEquals(0, status, err.toString());
+    JsonNode body = new ObjectMapper().readTree(requests.get(0).substring("POST /zone/add ".length()));
+    JsonNode imports = body.get("keyImports");
+    assertEquals(2, imports.size());
+    assertEquals("ksk", imports.get(0).get("type").asText());
+    assertEquals("Kexample.+013+17905.key", imports.get(0).get("publicKeyFile").asText());
+    assertEquals(Files.readString(BIND_KEYS.resolve("Kexample.+013+17905.key")),
+        imports.get(0).get("publicKey").asText());
+    assertEquals(Files.readString(BIND_KEYS.resolve("Kexample.+013+17905.private")),
+        imports.get(0).get("privateKey").asText());
+    assertEquals("zsk", imports.get(1).get("type").asText());
+    assertEquals("Kexample.+013+41581.private", imports.get(1).get("privateKeyFile").asText());
+  }
+
+  @Test
+  void zoneAddWithoutImportsSendsNoKeyImports() throws Exception {
+    answers.put("POST /zone/add", Map.entry(200, "{\"name\":\"example.\",\"status\":\"scheduled\"}"));
+    assertEquals(0, run("zone", "add", "example.", "--source", "example.zone", "--policy", "default"));
+    JsonNode body = new ObjectMapper().readTree(requests.get(0).substring("POST /zone/add ".length()));
+    assertTrue(body.get("keyImports") == null);
+  }
+
+  @Test
+  void aMissingKeyFileIsAnErrorAndNothingIsSent() {
+    int status = run("zone", "add", "example.", "--source", "example.zone", "--policy", "default",
+        "--import-csk-file", "/nonexistent/Kexample.+013+00001.key");
+    assertEquals(1, status);
+    assertTrue(err.toString().contains("cannot read key file /nonexistent/Kexample.+013+00001.key"), err.toString());
+    assertTrue(requests.isEmpty());
+  }
+
+  @Test
+  void privateKeysGoOverPlainHttpOnlyToLoopback() {
+    ZoneCommands.requireConfidentialChannel(URI.create("http://127.0.0.1:4539/"));
+    ZoneCommands.requireConfidentialChannel(URI.create("http://[::1]:4539/"));
+    ZoneCommands.requireConfidentialChannel(URI.create("https://192.0.2.1:4539/"));
+    CliException e = assertThrows(CliException.class,
+        () -> ZoneCommands.requireConfidentialChannel(URI.create("http://192.0.2.1:4539/")));
+    assertTrue(e.getMessage().contains("refusing to send private keys over plain HTTP to 192.0.2.1"));
   }
 
   @Test

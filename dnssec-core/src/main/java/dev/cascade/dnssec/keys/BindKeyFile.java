@@ -66,27 +66,56 @@ public final class BindKeyFile {
    * @throws KeyFileException if either file is missing, malformed, or the private key does not belong to the DNSKEY
    */
   public static Loaded read(Path path) throws KeyFileException {
+    Path publicFile = publicFileOf(path);
+    Path privateFile = privateFileOf(path);
+    return parse(publicFile.toString(), lines(publicFile), privateFile.toString(), lines(privateFile));
+  }
+
+  /**
+   * Reads a key pair from the text of its two files, as a client that read them elsewhere hands them on ({@code cascade
+   * zone add --import-ksk-file}).
+   *
+   * @param publicName the {@code .key} file's name, for messages
+   * @param privateName the {@code .private} file's name, for messages
+   * @throws KeyFileException if either text is malformed, or the private key does not belong to the DNSKEY
+   */
+  public static Loaded parse(String publicName, String publicText, String privateName, String privateText)
+      throws KeyFileException {
+    return parse(publicName, publicText.lines().toList(), privateName, privateText.lines().toList());
+  }
+
+  /** The {@code .key} file of {@code path}: the {@code .key} file, the {@code .private} file or their common name. */
+  public static Path publicFileOf(Path path) {
+    return path.resolveSibling(baseName(path) + ".key");
+  }
+
+  /** The {@code .private} file of {@code path}, named as in {@link #publicFileOf}. */
+  public static Path privateFileOf(Path path) {
+    return path.resolveSibling(baseName(path) + ".private");
+  }
+
+  private static String baseName(Path path) {
     String name = path.getFileName().toString();
-    String base = name.endsWith(".key") ? name.substring(0, name.length() - 4)
+    return name.endsWith(".key") ? name.substring(0, name.length() - 4)
         : name.endsWith(".private") ? name.substring(0, name.length() - 8) : name;
-    Path publicFile = path.resolveSibling(base + ".key");
-    Path privateFile = path.resolveSibling(base + ".private");
-    PublicPart pub = readPublic(publicFile);
+  }
+
+  private static Loaded parse(String publicName, List<String> publicLines, String privateName,
+      List<String> privateLines) throws KeyFileException {
+    PublicPart pub = readPublic(publicName, publicLines);
     DNSKEYRecord dnskey = pub.dnskey();
-    PrivateKey privateKey = readPrivate(privateFile, dnskey.getAlgorithm());
-    if (!matches(dnskey, privateKey)) {
-      throw new KeyFileException(privateFile.toString(), null, "the private key does not belong to the DNSKEY in "
-          + publicFile + " (key tag " + dnskey.getFootprint() + ")");
+    PrivateKey privateKey = readPrivate(privateName, privateLines, dnskey.getAlgorithm());
+    if (!pairMatches(dnskey, privateKey)) {
+      throw new KeyFileException(privateName, null, "the private key does not belong to the DNSKEY in "
+          + publicName + " (key tag " + dnskey.getFootprint() + ")");
     }
     return new Loaded(new SigningKey(dnskey, privateKey), pub.ttl());
   }
 
-  /** The {@code .key} file's content. */
+  /** The {@code .key} file's content: the DNSKEY, and its TTL if the file gave one. */
   private record PublicPart(DNSKEYRecord dnskey, Long ttl) {}
 
-  private static PublicPart readPublic(Path file) throws KeyFileException {
-    String display = file.toString();
-    List<String> lines = lines(file);
+  private static PublicPart readPublic(String display, List<String> lines) throws KeyFileException {
     int first = 0;
     while (first < lines.size() && (lines.get(first).isBlank() || lines.get(first).stripLeading().startsWith(";"))) {
       first++;
@@ -135,9 +164,7 @@ public final class BindKeyFile {
     }
   }
 
-  private static PrivateKey readPrivate(Path file, int algorithm) throws KeyFileException {
-    String display = file.toString();
-    List<String> lines = lines(file);
+  private static PrivateKey readPrivate(String display, List<String> lines, int algorithm) throws KeyFileException {
     Map<String, String> values = new HashMap<>();
     Map<String, Integer> lineOf = new HashMap<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -257,16 +284,23 @@ public final class BindKeyFile {
     return v;
   }
 
-  /** Signs a probe with the private key and verifies it with the DNSKEY's public key (Bouncy Castle both ways). */
-  private static boolean matches(DNSKEYRecord dnskey, PrivateKey privateKey) {
+  /**
+   * Whether {@code privateKey} is the private half of {@code dnskey}: signs a probe with the private key and verifies
+   * it with the DNSKEY's public key (Bouncy Castle both ways). False for an algorithm this engine does not sign.
+   */
+  public static boolean pairMatches(DNSKEYRecord dnskey, PrivateKey privateKey) {
     String jca = switch (dnskey.getAlgorithm()) {
       case Algorithms.RSASHA256 -> "SHA256withRSA";
       case Algorithms.RSASHA512 -> "SHA512withRSA";
       case Algorithms.ECDSAP256SHA256 -> "SHA256withECDSA";
       case Algorithms.ECDSAP384SHA384 -> "SHA384withECDSA";
       case Algorithms.ED25519 -> "Ed25519";
-      default -> "Ed448";
+      case Algorithms.ED448 -> "Ed448";
+      default -> null;
     };
+    if (jca == null) {
+      return false;
+    }
     try {
       byte[] probe = "cascade key check".getBytes(StandardCharsets.US_ASCII);
       Signature signer = Signature.getInstance(jca, CryptoProvider.bouncyCastle());

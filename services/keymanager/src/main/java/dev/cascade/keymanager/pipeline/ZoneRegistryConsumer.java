@@ -9,6 +9,7 @@ import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.keymanager.domain.ExistingKey;
 import dev.cascade.keymanager.domain.KeyPolicy;
 import dev.cascade.keymanager.domain.KeySetGenerator;
+import dev.cascade.keymanager.domain.KeySetImporter;
 import dev.cascade.keymanager.domain.KeySetPlan;
 import dev.cascade.keymanager.domain.KeySetPlanner;
 import dev.cascade.keymanager.domain.NewKey;
@@ -20,6 +21,8 @@ import dev.cascade.service.kafka.FencedWriteException;
 import dev.cascade.service.messaging.EventHandling;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -37,13 +40,14 @@ import org.xbill.DNS.TextParseException;
 /**
  * Keeps each zone's keys in step with the zone registry.
  *
- * <p>ZoneAdded: generate the policy's key set if the zone has none (or bring back its retired keys after a remove and
- * re-add, see {@link KeySetPlanner}), store it and announce it as KeySetChanged. ZoneRemoved: announce the empty key
- * set, then retire the zone's keys, keeping the rows, since an operator may still need a removed zone's keys; the topic
- * alone thus tells which keys are retired ({@link KeySetRestore}). ZoneReloadRequested with a policy (policy reload,
- * zone set-policy): keep its key settings, which the {@link RollTimer} acts on (a new algorithm or {@code use-csk}
- * starts a roll, see {@link dev.cascade.keymanager.domain.RollDriver}), and announce the key set again when what it
- * carries besides the keys changed (DNSKEY TTL, CDS and CDNSKEY); without a policy, nothing to do.
+ * <p>ZoneAdded: generate the policy's key set if the zone has none (or take the keys the operator imported, {@link
+ * KeySetImporter}, or bring back its retired keys after a remove and re-add, see {@link KeySetPlanner}), store it and
+ * announce it as KeySetChanged. ZoneRemoved: announce the empty key set, then retire the zone's keys, keeping the rows,
+ * since an operator may still need a removed zone's keys; the topic alone thus tells which keys are retired ({@link
+ * KeySetRestore}). ZoneReloadRequested with a policy (policy reload, zone set-policy): keep its key settings, which
+ * the {@link RollTimer} acts on (a new algorithm or {@code use-csk} starts a roll, see {@link
+ * dev.cascade.keymanager.domain.RollDriver}), and announce the key set again when what it carries besides the keys
+ * changed (DNSKEY TTL, CDS and CDNSKEY); without a policy, nothing to do.
  *
  * <p>Exactly-once (issue 9): the handler runs on a worker thread ({@code @Blocking}, one record at a time) through
  * {@link EventHandling#exactlyOnce}. Each KeySetChanged goes out in a Kafka transaction fenced by the consumer group
@@ -122,7 +126,7 @@ public class ZoneRegistryConsumer {
     }
     Object what = fact.getFact();
     if (what instanceof ZoneAdded added) {
-      onZoneAdded(zone, added.getPolicy(), eventId);
+      onZoneAdded(zone, added, eventId);
     } else if (what instanceof ZoneRemoved) {
       // Milliseconds, the precision of the announcement, whose time a restore gives the retired keys.
       Instant retiredAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -160,7 +164,8 @@ public class ZoneRegistryConsumer {
     state.markProcessed(eventId);
   }
 
-  private void onZoneAdded(String zone, PolicySnapshot snapshot, String eventId) {
+  private void onZoneAdded(String zone, ZoneAdded added, String eventId) {
+    PolicySnapshot snapshot = added.getPolicy();
     StoredZonePolicy stored = ZonePolicies.stored(zone, snapshot);
     KeyPolicy policy;
     try {
@@ -181,6 +186,21 @@ public class ZoneRegistryConsumer {
     }
     if (plan instanceof KeySetPlan.AnnounceActive) {
       LOG.infof("zone %s: announcing the key set again (earlier handling of %s did not finish)", zone, eventId);
+    } else if (!added.getImportedKeys().isEmpty()) {
+      // Imported keys win over retired ones a re-added zone could get back: the operator named the keys to use.
+      Set<Integer> tagsInUse = keys.stream().map(k -> k.keyTag).collect(Collectors.toSet());
+      List<StoredZoneKey> imported;
+      try {
+        imported = importKeys(zone, policy, added, tagsInUse, eventId);
+      } catch (KeySetImporter.ImportRefusedException e) {
+        // review-gateway refuses what it can check before the event; what is left (a key tag of a retired key, a key
+        // wrapped under a KEK this keymanager does not hold) ends here: no keys rather than keys the operator did not
+        // ask for, and the reason in the log.
+        LOG.errorf("zone %s: imported keys refused, no keys: %s", zone, e.getMessage());
+        state.markProcessed(eventId);
+        return;
+      }
+      state.insert(imported);
     } else if (plan instanceof KeySetPlan.Reactivate reactivate) {
       LOG.infof("zone %s added again: reactivating %d retired key(s)", zone, reactivate.keyIds().size());
       state.reactivate(reactivate.keyIds(), eventId, policy.dnskeyTtl());
@@ -197,18 +217,41 @@ public class ZoneRegistryConsumer {
     state.markProcessed(eventId);
   }
 
-  /** Blocking: generates the key set and wraps each private key under the key-encryption key. */
-  private List<StoredZoneKey> generate(String zone, KeyPolicy policy, Set<Integer> tagsInUse, String eventId) {
-    Name origin;
+  /** Blocking: the imported keys, re-wrapped, and generated keys for the roles they leave out. */
+  private List<StoredZoneKey> importKeys(String zone, KeyPolicy policy, ZoneAdded added, Set<Integer> tagsInUse,
+      String eventId) throws KeySetImporter.ImportRefusedException {
+    List<KeySetImporter.Request> requests = added.getImportedKeys().stream()
+        .map(k -> new KeySetImporter.Request(k.getRole(), k.getFile(), k.getDnskey(),
+            k.getWrappedPrivateKey() == null ? null : bytes(k.getWrappedPrivateKey())))
+        .toList();
+    KeySetImporter importer = new KeySetImporter(generator, keyWrap, Clock.systemUTC());
+    List<KeySetImporter.Member> members = importer.importKeys(origin(zone), policy, requests, tagsInUse);
+    members.forEach(m -> LOG.infof("zone %s: %s %s key tag %d algorithm %d", zone,
+        m.imported() ? "imported" : "generated", m.key().role(), m.key().key().keyTag(), m.key().key().algorithm()));
+    return members.stream().map(m -> stored(zone, m.key(), m.wrappedPrivateKey(), policy, eventId)).toList();
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] b = new byte[buffer.remaining()];
+    buffer.duplicate().get(b);
+    return b;
+  }
+
+  private static Name origin(String zone) {
     try {
-      origin = Name.fromString(zone);
+      return Name.fromString(zone);
     } catch (TextParseException e) {
       throw new IllegalArgumentException("invalid zone name " + zone, e);
     }
-    return generator.generate(origin, policy, tagsInUse).stream().map(k -> stored(zone, k, policy, eventId)).toList();
   }
 
-  private StoredZoneKey stored(String zone, NewKey key, KeyPolicy policy, String eventId) {
+  /** Blocking: generates the key set and wraps each private key under the key-encryption key. */
+  private List<StoredZoneKey> generate(String zone, KeyPolicy policy, Set<Integer> tagsInUse, String eventId) {
+    return generator.generate(origin(zone), policy, tagsInUse).stream()
+        .map(k -> stored(zone, k, keyWrap.wrap(k.key()), policy, eventId)).toList();
+  }
+
+  private StoredZoneKey stored(String zone, NewKey key, byte[] wrappedPrivateKey, KeyPolicy policy, String eventId) {
     StoredZoneKey row = new StoredZoneKey();
     row.id = UUID.randomUUID();
     row.zone = zone;
@@ -217,7 +260,7 @@ public class ZoneRegistryConsumer {
     row.flags = key.key().dnskey().getFlags();
     row.role = key.role();
     row.publicKey = Base64.getEncoder().encodeToString(key.key().dnskey().getKey());
-    row.wrappedPrivateKey = keyWrap.wrap(key.key());
+    row.wrappedPrivateKey = wrappedPrivateKey;
     row.dnskeyTtl = policy.dnskeyTtl();
     row.createdAt = key.createdAt();
     row.expiresAt = key.expiresAt();

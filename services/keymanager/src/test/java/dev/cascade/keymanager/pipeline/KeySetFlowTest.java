@@ -15,12 +15,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.keys.Algorithms;
+import dev.cascade.dnssec.keys.BindKeyFile;
 import dev.cascade.dnssec.keys.CryptoProvider;
 import dev.cascade.dnssec.keys.KeyWrap;
+import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.sign.SigningPolicy;
+import dev.cascade.dnssec.sign.ZoneSigner;
+import dev.cascade.dnssec.zone.ZoneFileParser;
 import dev.cascade.events.Topics;
+import dev.cascade.events.v1.ImportedKey;
 import dev.cascade.events.v1.KeyRole;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.PolicySnapshot;
+import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.testinfra.KafkaResource;
@@ -37,6 +44,9 @@ import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
 import java.sql.Connection;
@@ -44,6 +54,8 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -177,6 +189,102 @@ class KeySetFlowTest {
             rrset, dnskey, privateKey, now.minusSeconds(60), now.plus(Duration.ofDays(1)),
             CryptoProvider.signingProvider(key.getAlgorithm()));
     DNSSEC.verify(rrset, rrsig, dnskey, now);
+  }
+
+  /**
+   * Key import (issue 14 item 9): a KSK and a ZSK that BIND's dnssec-keygen made, imported as review-gateway sends
+   * them (DNSKEY text, private key wrapped under the KEK), become the zone's announced key set with their tags and
+   * private keys, validity counted from the import; a zone signed with the announced keys validates under the DS that
+   * BIND's dnssec-dsfromkey computes from the original .key file (ldns-verify-zone with that DS as trust anchor, and
+   * dnssec-verify). A KSK imported alone gets a generated ZSK beside it.
+   */
+  @Test
+  void importedBindKeysBecomeTheKeySetAndTheSignedZoneValidatesUnderTheirDs() throws Exception {
+    String zone = uniqueZone();
+    Path dir = Files.createTempDirectory("bind-keys");
+    Path kskFile = dnssecKeygen(dir, zone, true);
+    Path zskFile = dnssecKeygen(dir, zone, false);
+    SigningKey ksk = BindKeyFile.read(kskFile).key();
+    SigningKey zsk = BindKeyFile.read(zskFile).key();
+    KeyWrap keyWrap = new KeyWrap(Base64.getDecoder().decode(testKeyEncryptionKey));
+    Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    send(withImports(zone, List.of(imported("KSK", kskFile, ksk, keyWrap), imported("ZSK", zskFile, zsk, keyWrap))),
+        TraceContext.newTraceparent());
+
+    KeySetChanged set = awaitRecords(keySets, zone, 1).get(0).value();
+    assertEquals(2, set.getKeys().size());
+    ZoneKey announcedKsk = keyOf(set, KeyRole.KSK);
+    ZoneKey announcedZsk = keyOf(set, KeyRole.ZSK);
+    assertEquals(ksk.keyTag(), announcedKsk.getKeyTag());
+    assertEquals(zsk.keyTag(), announcedZsk.getKeyTag());
+    assertEquals(Base64.getEncoder().encodeToString(ksk.dnskey().getKey()), announcedKsk.getPublicKey());
+    assertFalse(announcedKsk.getCreatedAt().isBefore(before), "validity counts from the import");
+    assertEquals(announcedKsk.getCreatedAt().plus(Duration.ofDays(365)), announcedKsk.getExpiresAt());
+    assertEquals(announcedZsk.getCreatedAt().plus(Duration.ofDays(30)), announcedZsk.getExpiresAt());
+    List<SigningKey> keys = new ArrayList<>();
+    for (ZoneKey key : set.getKeys()) {
+      DNSKEYRecord dnskey = dnskey(zone, key);
+      PrivateKey privateKey = keyWrap.unwrap(bytes(key.getWrappedPrivateKey()), dnskey);
+      assertEquals((key.getRole() == KeyRole.KSK ? ksk : zsk).privateKey(), privateKey);
+      keys.add(new SigningKey(dnskey, privateKey));
+    }
+    assertValidatesUnderTheDsOf(zone, keys, kskFile, dir);
+
+    String kskOnly = uniqueZone();
+    Path lonelyKsk = dnssecKeygen(dir, kskOnly, true);
+    SigningKey lonely = BindKeyFile.read(lonelyKsk).key();
+    send(withImports(kskOnly, List.of(imported("KSK", lonelyKsk, lonely, keyWrap))), TraceContext.newTraceparent());
+    KeySetChanged kskOnlySet = awaitRecords(keySets, kskOnly, 1).get(0).value();
+    assertEquals(lonely.keyTag(), keyOf(kskOnlySet, KeyRole.KSK).getKeyTag());
+    assertNotEquals(lonely.keyTag(), keyOf(kskOnlySet, KeyRole.ZSK).getKeyTag(), "a ZSK generated beside it");
+  }
+
+  private static ZoneRegistryFact withImports(String zone, List<ImportedKey> keys) {
+    ZoneRegistryFact fact = RegistryFacts.zoneAdded(zone, "/zones/" + zone + "zone");
+    ((ZoneAdded) fact.getFact()).setImportedKeys(keys);
+    return fact;
+  }
+
+  private static ImportedKey imported(String role, Path file, SigningKey key, KeyWrap keyWrap) {
+    return ImportedKey.newBuilder().setRole(role).setFile(file.getFileName().toString())
+        .setDnskey(key.dnskey().toString()).setWrappedPrivateKey(ByteBuffer.wrap(keyWrap.wrap(key))).build();
+  }
+
+  private static Path dnssecKeygen(Path dir, String zone, boolean ksk) throws Exception {
+    List<String> command = new ArrayList<>(List.of("dnssec-keygen", "-q", "-K", dir.toString(), "-a",
+        "ECDSAP256SHA256"));
+    if (ksk) {
+      command.addAll(List.of("-f", "KSK"));
+    }
+    command.add(zone);
+    return dir.resolve(run(command) + ".key");
+  }
+
+  private static String run(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+    return out;
+  }
+
+  /** Signs a small zone with {@code keys} and has BIND and ldns validate it, ldns from the KSK file's DS down. */
+  private static void assertValidatesUnderTheDsOf(String zone, List<SigningKey> keys, Path kskFile, Path dir)
+      throws Exception {
+    Name origin = Name.fromString(zone);
+    Path unsigned = dir.resolve("unsigned.zone");
+    Files.writeString(unsigned, "$ORIGIN " + zone + "\n$TTL 3600\n"
+        + "@ IN SOA ns hostmaster 1 7200 3600 1209600 3600\n@ IN NS ns\nns IN A 192.0.2.53\nwww IN A 192.0.2.1\n");
+    SigningPolicy policy = new SigningPolicy(SigningPolicy.Denial.NSEC, false, 0, null, Duration.ofHours(1),
+        Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12));
+    List<org.xbill.DNS.Record> signed = new ZoneSigner(java.time.Clock.systemUTC(), 1)
+        .sign(origin, ZoneFileParser.parse(unsigned, origin).records(), keys, 3600, policy, 1).records();
+    Path signedFile = dir.resolve("signed.zone");
+    Files.write(signedFile, signed.stream().map(Object::toString).toList());
+    Path ds = dir.resolve("ds");
+    Files.writeString(ds, run(List.of("dnssec-dsfromkey", "-2", kskFile.toString())) + "\n");
+    run(List.of("ldns-verify-zone", "-k", ds.toString(), signedFile.toString()));
+    run(List.of("dnssec-verify", "-o", zone, signedFile.toString()));
   }
 
   @Test

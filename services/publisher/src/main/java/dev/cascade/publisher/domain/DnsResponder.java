@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -20,13 +22,15 @@ import org.xbill.DNS.Serial;
 import org.xbill.DNS.Type;
 
 /**
- * Answers DNS queries for the zones of one server, as a hidden primary does: the SOA of a served apex, AXFR over TCP
+ * Answers DNS queries for the zones of one server, as a hidden primary does: queries at a served apex (the SOA, and
+ * the DNSKEY, CDS, CDNSKEY and NS RRsets, with their RRSIGs when the query sets DO, RFC 4035 §3.1.1), AXFR over TCP
  * (RFC 5936), and IXFR (RFC 1995) from the differences the served version keeps, in the full-transfer form when the
  * client's serial is older than that history (RFC 1995 §4 lets a server answer with the whole zone). Transfers are
  * written message by message to the connection ({@link TransferMessages}). Everything else is refused: this server is
- * not meant to answer resolvers (reference Cascade answers SOA/AXFR/IXFR only).
+ * not meant to answer resolvers. The reference answers SOA/AXFR/IXFR only; the apex RRsets are what a key roll's
+ * propagation check asks the publication servers for (the DNSKEY RRset, RFC 7583 §3.3), Cascade's own included.
  *
- * <p>The SOA answer and transfers carry the AA bit: secondaries such as BIND reject a non-authoritative SOA during a
+ * <p>Apex answers and transfers carry the AA bit: secondaries such as BIND reject a non-authoritative SOA during a
  * refresh check (RFC 1034 §4.3.5 has the secondary compare the primary's SOA serial).
  */
 public final class DnsResponder {
@@ -107,17 +111,35 @@ public final class DnsResponder {
     if (qtype == Type.AXFR || qtype == Type.IXFR) {
       return transfer(query, question, client, transport, sink);
     }
-    if (qtype == Type.SOA) {
-      Optional<ZoneSnapshot> zone = zones.get(question.getName());
-      if (zone.isEmpty()) {
-        return single(error(query, Rcode.REFUSED), query, transport);
-      }
-      if (acl.allows(client)) {
-        fetches.queried(zone.get().origin(), client);
-      }
-      return single(answer(query, zone.get().soa()), query, transport);
+    Optional<ZoneSnapshot> zone = zones.get(question.getName());
+    if (zone.isEmpty() || !Type.isRR(qtype)) {
+      // Below an apex, for a zone not served, or a meta type such as ANY (RFC 8482): not for this server.
+      return single(error(query, Rcode.REFUSED), query, transport);
     }
-    return single(error(query, Rcode.REFUSED), query, transport);
+    if (qtype == Type.SOA && acl.allows(client)) {
+      fetches.queried(zone.get().origin(), client);
+    }
+    return single(apex(query, zone.get(), qtype), query, transport);
+  }
+
+  /**
+   * The apex RRset of {@code qtype}, with its RRSIGs if the query set DO; for a type the apex lacks, no data: the SOA
+   * in the authority section (RFC 2308 §2.2), signed likewise.
+   */
+  private static Message apex(Message query, ZoneSnapshot zone, int qtype) {
+    boolean dnssec = query.getOPT() != null && (query.getOPT().getFlags() & ExtendedFlags.DO) != 0;
+    Message response = response(query);
+    response.getHeader().setFlag(Flags.AA);
+    List<Record> records = zone.apexRecords();
+    boolean found = records.stream().anyMatch(r -> r.getType() == qtype);
+    int section = found ? Section.ANSWER : Section.AUTHORITY;
+    int type = found ? qtype : Type.SOA;
+    for (Record r : records) {
+      if (r.getType() == type || (dnssec && r instanceof RRSIGRecord sig && sig.getTypeCovered() == type)) {
+        response.addRecord(r, section);
+      }
+    }
+    return response;
   }
 
   private List<byte[]> transfer(Message query, Record question, InetAddress client, Transport transport, Sink sink)
@@ -234,7 +256,9 @@ public final class DnsResponder {
       response.addRecord(question, Section.QUESTION);
     }
     if (query.getOPT() != null) {
-      response.addRecord(new OPTRecord(EDNS_UDP_SIZE, 0, 0), Section.ADDITIONAL);
+      // RFC 3225 §3: the DO bit is copied into the response.
+      response.addRecord(new OPTRecord(EDNS_UDP_SIZE, 0, 0, query.getOPT().getFlags() & ExtendedFlags.DO),
+          Section.ADDITIONAL);
     }
     return response;
   }

@@ -181,6 +181,11 @@ public final class ZoneSnapshot {
     return soa;
   }
 
+  /** Every record at the apex, RRSIGs included: the first owner in canonical order (RFC 4034 §6.1). */
+  public List<Record> apexRecords() {
+    return records.recordsOf(0);
+  }
+
   public long serial() {
     return soa.getSerial();
   }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -81,7 +82,7 @@ class DnsServerTest {
   }
 
   @Test
-  void refusesZonesItDoesNotServeAndOtherQueryTypes() throws Exception {
+  void refusesZonesItDoesNotServeAndNamesBelowTheApex() throws Exception {
     SimpleResolver resolver = resolver(server.port());
 
     Message otherZone =
@@ -91,6 +92,43 @@ class DnsServerTest {
 
     assertEquals(Rcode.REFUSED, otherZone.getRcode());
     assertEquals(Rcode.REFUSED, aQuery.getRcode());
+  }
+
+  /**
+   * The apex RRsets a key roll's propagation check asks for: the DNSKEY RRset, with its RRSIG when the query sets DO
+   * (RFC 4035 §3.1.1), and no data for a type the apex lacks, with the SOA in the authority section (RFC 2308 §2.2).
+   */
+  @Test
+  void answersApexRrsetsWithTheirSignaturesWhenAskedForDnssec() throws Exception {
+    List<Record> records = new ArrayList<>(TestRecords.zone("signed.test.", 7, 0));
+    records.addAll(TestRecords.parse("""
+        signed.test. 3600 IN DNSKEY 257 3 13 ( mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+
+            KkxLbxILfDLUT0rAK9iUzy1L53eKGQ== )
+        signed.test. 3600 IN RRSIG DNSKEY 13 2 3600 20261231000000 20261201000000 12345 signed.test. AAAA
+        """));
+    zones.install(ZoneSnapshot.of(TestRecords.name("signed.test."), "s1", records));
+    Name apex = TestRecords.name("signed.test.");
+    SimpleResolver resolver = resolver(server.port());
+
+    resolver.setEDNS(0, 1232, ExtendedFlags.DO);
+    Message withDo = resolver.send(Message.newQuery(Record.newRecord(apex, Type.DNSKEY, DClass.IN)));
+    assertEquals(Rcode.NOERROR, withDo.getRcode());
+    assertTrue(withDo.getHeader().getFlag(Flags.AA));
+    assertEquals(List.of(Type.RRSIG, Type.DNSKEY),
+        withDo.getSection(Section.ANSWER).stream().map(Record::getType).toList(), "in canonical order");
+    assertTrue((withDo.getOPT().getFlags() & ExtendedFlags.DO) != 0, "DO copied into the response (RFC 3225 §3)");
+
+    resolver.setEDNS(0, 1232, 0);
+    Message withoutDo = resolver.send(Message.newQuery(Record.newRecord(apex, Type.DNSKEY, DClass.IN)));
+    assertEquals(List.of(Type.DNSKEY), withoutDo.getSection(Section.ANSWER).stream().map(Record::getType).toList());
+
+    Message noData = resolver.send(Message.newQuery(Record.newRecord(apex, Type.CDS, DClass.IN)));
+    assertEquals(Rcode.NOERROR, noData.getRcode());
+    assertTrue(noData.getSection(Section.ANSWER).isEmpty());
+    assertEquals(List.of(Type.SOA), noData.getSection(Section.AUTHORITY).stream().map(Record::getType).toList());
+
+    Message any = resolver.send(Message.newQuery(Record.newRecord(apex, Type.ANY, DClass.IN)));
+    assertEquals(Rcode.REFUSED, any.getRcode());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.cascade.reviewgateway.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cascade.reviewgateway.domain.Durations;
+import dev.cascade.reviewgateway.domain.KeyImports;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.PolicyReload;
 import dev.cascade.reviewgateway.domain.ReviewStatus;
@@ -22,7 +23,11 @@ public final class Views {
   private Views() {}
 
   /** {@code POST /zone/add} body. {@code source} is a zone file path; relative paths resolve against the service's cwd. */
-  public record ZoneAddRequest(String name, String source, String policy) {}
+  /**
+   * {@code POST /zone/add}; {@code keyImports} (optional) are the BIND key files of {@code --import-ksk-file},
+   * {@code --import-zsk-file} and {@code --import-csk-file}, their text read by the CLI.
+   */
+  public record ZoneAddRequest(String name, String source, String policy, List<KeyImports.Request> keyImports) {}
 
   /** {@code POST /zone/{name}/set-policy} body: the name of the policy the zone takes. */
   public record SetPolicyRequest(String policy) {}

@@ -1,8 +1,10 @@
 package dev.cascade.reviewgateway.api;
 
+import dev.cascade.reviewgateway.config.KeyImportKek;
 import dev.cascade.reviewgateway.config.PolicyCatalog;
 import dev.cascade.reviewgateway.config.ServerAddresses;
 import dev.cascade.reviewgateway.domain.GateStage;
+import dev.cascade.reviewgateway.domain.KeyImports;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.PolicyException;
 import dev.cascade.reviewgateway.domain.RollCheckBoard;
@@ -25,6 +27,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -48,9 +51,11 @@ public class ZoneResource {
   private final StepProgressBoard progress;
   private final ProjectionRebuild rebuild;
   private final RollCheckBoard checks;
+  private final KeyImportKek kek;
 
   public ZoneResource(ProjectionStore store, OperatorEvents events, PolicyCatalog policies, ServerAddresses addresses,
-      StepProgressBoard progress, ProjectionRebuild rebuild, RollCheckBoard checks) {
+      StepProgressBoard progress, ProjectionRebuild rebuild, RollCheckBoard checks, KeyImportKek kek) {
+    this.kek = kek;
     this.store = store;
     this.events = events;
     this.policies = policies;
@@ -70,8 +75,9 @@ public class ZoneResource {
 
   /**
    * {@code POST /zone/add}: checks the name, that the zone file exists and is readable (its absolute path is stored,
-   * as the reference's CLI canonicalises it), that the policy exists and is valid and that the zone is new; then
-   * emits {@code ZoneAdded} with a snapshot of the policy.
+   * as the reference's CLI canonicalises it), that the policy exists and is valid and that the zone is new, and reads,
+   * checks and wraps the imported keys ({@link KeyImports}); then emits {@code ZoneAdded} with a snapshot of the
+   * policy and the imported keys. A refused key refuses the whole request: nothing is half-added.
    */
   @POST
   @Path("/add")
@@ -83,11 +89,18 @@ public class ZoneResource {
     String zone = zoneName(request.name());
     String source = zoneFile(request.source());
     Policy policy = policy(request.policy());
+    List<KeyImports.Sealed> imported;
+    try {
+      // Blocking but short: parsing a few key files, one signature per key to check its pair, one wrap per key.
+      imported = KeyImports.seal(zone, policy, request.keyImports(), kek.keyWrap());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("cannot import keys: " + e.getMessage());
+    }
     return rebuild.whenRebuilt(() -> Panache.withSession(() -> store.load(zone))).chain(existing -> {
       if (existing != null && existing.registered()) {
         throw ApiException.conflict("Zone " + zone + " already exists");
       }
-      return events.zoneAdded(zone, policy, source);
+      return events.zoneAdded(zone, policy, source, imported);
     }).map(ignored -> new Views.ZoneCommandResult(zone, "Zone " + zone + " scheduled for loading"));
   }
 

@@ -18,6 +18,7 @@ import dev.cascade.events.v1.SerialPolicyKind;
 import dev.cascade.events.v1.SignedVersionFact;
 import dev.cascade.events.v1.StepProgressed;
 import dev.cascade.events.v1.UnsignedVersionFact;
+import dev.cascade.events.v1.ImportedKey;
 import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneLoadFailed;
@@ -31,6 +32,7 @@ import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.reviewgateway.domain.DenialType;
 import dev.cascade.reviewgateway.domain.GateStage;
+import dev.cascade.reviewgateway.domain.KeyImports;
 import dev.cascade.reviewgateway.domain.KeyRolls;
 import dev.cascade.reviewgateway.domain.ParentSettings;
 import dev.cascade.reviewgateway.domain.PropagationChecks;
@@ -45,6 +47,7 @@ import dev.cascade.reviewgateway.domain.SigningCause;
 import dev.cascade.reviewgateway.domain.StepProgress;
 import dev.cascade.reviewgateway.domain.ZoneFact;
 import dev.cascade.reviewgateway.domain.ZoneState;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -175,6 +178,16 @@ final class EventMapping {
     return new StepProgress(p.getVersionId(), ProgressStep.valueOf(p.getStep().name()),
         p.getPhase().name().toLowerCase(Locale.ROOT), p.getDone(), p.getTotal(),
         p.getUnit().name().toLowerCase(Locale.ROOT), p.getMetadata().getOccurredAt());
+  }
+
+  /** Checked, wrapped imported keys → {@code ZoneAdded.importedKeys}. */
+  static List<ImportedKey> importedKeys(List<KeyImports.Sealed> keys) {
+    return keys.stream().map(k -> ImportedKey.newBuilder()
+        .setRole(k.role().name())
+        .setFile(k.file())
+        .setDnskey(k.dnskey())
+        .setWrappedPrivateKey(ByteBuffer.wrap(k.wrappedPrivateKey()))
+        .build()).toList();
   }
 
   /** Domain policy → the snapshot carried in {@code ZoneAdded} and {@code ZoneReloadRequested}. */

@@ -12,12 +12,14 @@ import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.reviewgateway.domain.GateStage;
+import dev.cascade.reviewgateway.domain.KeyImports;
 import dev.cascade.reviewgateway.domain.Policy;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -65,9 +67,13 @@ public class OperatorEvents {
     return keysetCommands.sendMessage(keyed(zone, event));
   }
 
-  /** {@code ZoneAdded}: the zone with a snapshot of its policy and the absolute path of its zone file. */
-  public Uni<Void> zoneAdded(String zone, Policy policy, String source) {
-    return sendRegistry(zone, new ZoneAdded(EventMapping.snapshot(policy), source));
+  /**
+   * {@code ZoneAdded}: the zone with a snapshot of its policy, the absolute path of its zone file and the keys the
+   * operator imported (private halves wrapped), if any.
+   */
+  public Uni<Void> zoneAdded(String zone, Policy policy, String source, List<KeyImports.Sealed> importedKeys) {
+    return sendRegistry(zone, new ZoneAdded(EventMapping.snapshot(policy), source,
+        EventMapping.importedKeys(importedKeys)));
   }
 
   /**

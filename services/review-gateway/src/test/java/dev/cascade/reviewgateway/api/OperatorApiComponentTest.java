@@ -13,12 +13,15 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.keys.BindKeyFile;
 import dev.cascade.dnssec.keys.KeyGenerator;
+import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.v1.ImportedKey;
 import dev.cascade.events.v1.KeyRole;
 import dev.cascade.events.v1.KeyRollProgress;
 import dev.cascade.events.v1.KeyRollStepRequested;
@@ -54,6 +57,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,6 +122,73 @@ class OperatorApiComponentTest {
         .body(Map.of("name", zone, "source", zoneFile.toString(), "policy", "default"))
         .when().post("/zone/add")
         .then().statusCode(409).body("error", equalTo("Zone " + zone + " already exists"));
+  }
+
+  /**
+   * Key import: BIND key files made by dnssec-keygen for the zone; a wrong role is refused with the reason and adds
+   * nothing, the right ones go into ZoneAdded with the DNSKEY as the .key file has it and the private key wrapped
+   * under the KEK (the test's, application.properties), bound to the zone and the key.
+   */
+  @Test
+  void zoneAddWithImportedKeysWrapsThemIntoZoneAddedAndRefusesBadOnes() throws Exception {
+    Path zoneFile = zoneFile();
+    String zone = "imported-" + suffix() + ".test.";
+    Path dir = Files.createTempDirectory("keys");
+    Path ksk = dnssecKeygen(dir, zone, true);
+    Path zsk = dnssecKeygen(dir, zone, false);
+
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", zone, "source", zoneFile.toString(), "policy", "default",
+            "keyImports", List.of(keyImport("ksk", ksk), keyImport("ksk", zsk))))
+        .when().post("/zone/add")
+        .then().statusCode(400).body("error", equalTo("cannot import keys: " + zsk.getFileName()
+            + ": a KSK must have the SEP flag (flags 257, not 256)"));
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", zone, "source", zoneFile.toString(), "policy", "default",
+            "keyImports", List.of(keyImport("zsk", ksk))))
+        .when().post("/zone/add")
+        .then().statusCode(400).body("error", startsWith("cannot import keys: " + ksk.getFileName()
+            + ": a ZSK must not have the SEP flag"));
+    given().get("/zone/" + zone + "/status").then().statusCode(404);
+
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", zone, "source", zoneFile.toString(), "policy", "default",
+            "keyImports", List.of(keyImport("ksk", ksk), keyImport("zsk", zsk))))
+        .when().post("/zone/add")
+        .then().statusCode(200).body("name", equalTo(zone));
+    ZoneAdded added = (ZoneAdded) ((ZoneRegistryFact) awaitRecord(Topics.ZONE_REGISTRY,
+        r -> r.value() instanceof ZoneRegistryFact f && f.getZone().equals(zone)).value()).getFact();
+    assertEquals(2, added.getImportedKeys().size());
+    KeyWrap kek = new KeyWrap(Base64.getDecoder().decode(config("cascade.key-encryption-key")));
+    for (ImportedKey key : added.getImportedKeys()) {
+      Path file = key.getRole().equals("KSK") ? ksk : zsk;
+      SigningKey original = BindKeyFile.read(file).key();
+      assertEquals(file.getFileName().toString(), key.getFile());
+      assertEquals(original.dnskey().toString(), key.getDnskey());
+      byte[] wrapped = new byte[key.getWrappedPrivateKey().remaining()];
+      key.getWrappedPrivateKey().duplicate().get(wrapped);
+      assertEquals(original.privateKey(), kek.unwrap(wrapped, original.dnskey()));
+    }
+  }
+
+  private static Path dnssecKeygen(Path dir, String zone, boolean ksk) throws Exception {
+    List<String> command = new ArrayList<>(List.of("dnssec-keygen", "-q", "-K", dir.toString(), "-a",
+        "ECDSAP256SHA256"));
+    if (ksk) {
+      command.addAll(List.of("-f", "KSK"));
+    }
+    command.add(zone);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String base = new String(p.getInputStream().readAllBytes()).trim();
+    assertEquals(0, p.waitFor(), base);
+    return dir.resolve(base + ".key");
+  }
+
+  private static Map<String, String> keyImport(String type, Path keyFile) throws Exception {
+    Path privateFile = BindKeyFile.privateFileOf(keyFile);
+    return Map.of("type", type, "publicKeyFile", keyFile.getFileName().toString(),
+        "publicKey", Files.readString(keyFile), "privateKeyFile", privateFile.getFileName().toString(),
+        "privateKey", Files.readString(privateFile));
   }
 
   @Test

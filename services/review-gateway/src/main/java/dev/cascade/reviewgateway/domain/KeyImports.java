@@ -1,0 +1,103 @@
+package dev.cascade.reviewgateway.domain;
+
+import dev.cascade.dnssec.keys.BindKeyFile;
+import dev.cascade.dnssec.keys.KeyAlgorithm;
+import dev.cascade.dnssec.keys.KeyFileException;
+import dev.cascade.dnssec.keys.KeyImport;
+import dev.cascade.dnssec.keys.KeyWrap;
+import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.keys.SigningRole;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * Turns the key files of {@code POST /zone/add}'s {@code keyImports} into keys ready for {@code ZoneAdded}: reads
+ * them (dnssec-core {@link BindKeyFile}), checks them ({@link KeyImport#check}: owner, flags, role, pair, algorithm,
+ * key tags), and wraps each private key at once.
+ *
+ * <p>Why review-gateway wraps, under the keymanager's key-encryption key: the CLI may run on another machine and
+ * reads the files there (cascade-reference.md §3.1 has the daemon read them; here no service shares the operator's
+ * disk), so the private key reaches review-gateway in the request body, and the next hop is the registry topic,
+ * which every service reads and which keeps its records. House-style §6 lets a private key travel and rest only
+ * AES-GCM-wrapped under the KEK; wrapping it here, bound to the zone and the public key as the keymanager's own wraps
+ * are ({@link KeyWrap}), is the one way it never rests in clear on the log. The keymanager unwraps it, checks it again
+ * and wraps it anew under its current KEK, so a gateway a KEK rotation behind still works while the keymanager holds
+ * that KEK as a previous one. The clear key lives only in this request's memory. A gateway without the KEK refuses
+ * imports: nothing else of a zone add needs it.
+ */
+public final class KeyImports {
+
+  /** An entry of the request: {@code type} ksk, zsk or csk, and the text of the two BIND files. */
+  public record Request(String type, String publicKeyFile, String publicKey, String privateKeyFile,
+      String privateKey) {}
+
+  /** A checked key, its private half wrapped: what {@code ZoneAdded.importedKeys} carries. */
+  public record Sealed(SigningRole role, String file, String dnskey, byte[] wrappedPrivateKey) {}
+
+  private KeyImports() {}
+
+  /**
+   * Reads, checks and wraps the keys of one zone add.
+   *
+   * @param keyWrap the KEK, or null when review-gateway has none (then any import is refused)
+   * @throws IllegalArgumentException with the reason, for a 400: the message names the file, never key material
+   */
+  public static List<Sealed> seal(String zone, Policy policy, List<Request> requests, KeyWrap keyWrap) {
+    if (requests == null || requests.isEmpty()) {
+      return List.of();
+    }
+    if (keyWrap == null) {
+      throw new IllegalArgumentException("review-gateway has no key-encryption key (CASCADE_KEY_ENCRYPTION_KEY), "
+          + "so it cannot take private keys: key import is off");
+    }
+    Name origin;
+    try {
+      origin = Name.fromString(zone);
+    } catch (TextParseException e) {
+      throw new IllegalArgumentException("invalid zone name " + zone, e);
+    }
+    List<KeyImport.Imported> keys = new ArrayList<>();
+    for (Request r : requests) {
+      keys.add(read(r));
+    }
+    int algorithm;
+    try {
+      algorithm = KeyAlgorithm.parse(policy.algorithm()).number();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("policy '" + policy.name() + "' is not usable: " + e.getMessage(), e);
+    }
+    try {
+      // A new zone has no keys yet (ZoneResource refuses a zone that exists); a re-added zone's retired keys are the
+      // keymanager's to compare with, which it does on the event.
+      KeyImport.check(origin, keys, policy.useCsk(), algorithm, Set.of());
+    } catch (KeyImport.KeyImportException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return keys.stream().map(k -> new Sealed(k.role(), k.file(), k.dnskey().toString(),
+        keyWrap.wrap(new SigningKey(k.dnskey(), k.privateKey())))).toList();
+  }
+
+  private static KeyImport.Imported read(Request r) {
+    if (r == null || r.type() == null || r.publicKey() == null || r.privateKey() == null) {
+      throw new IllegalArgumentException("each key import needs type, publicKey and privateKey");
+    }
+    SigningRole role;
+    try {
+      role = SigningRole.valueOf(r.type().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("key import type '" + r.type() + "' is not ksk, zsk or csk", e);
+    }
+    String publicName = r.publicKeyFile() == null ? "public key" : r.publicKeyFile();
+    String privateName = r.privateKeyFile() == null ? "private key" : r.privateKeyFile();
+    try {
+      BindKeyFile.Loaded loaded = BindKeyFile.parse(publicName, r.publicKey(), privateName, r.privateKey());
+      return new KeyImport.Imported(publicName, role, loaded.key().dnskey(), loaded.key().privateKey());
+    } catch (KeyFileException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+}
