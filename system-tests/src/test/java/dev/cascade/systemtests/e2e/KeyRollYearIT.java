@@ -449,6 +449,7 @@ class KeyRollYearIT {
           + " KSKs rolled out, " + validations + " validations through unbound, " + verifications
           + " external verifications, longest gap between polls " + longestGap.toMillis() + " ms"
           + (firstDsBeforeZone ? ", the first DS RRset was submitted before the zone was served" : "") + "\n"
+          + rules.margins()
           + rules.timeline();
     }
   }

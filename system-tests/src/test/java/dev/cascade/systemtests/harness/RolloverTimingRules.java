@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
@@ -76,6 +77,12 @@ public final class RolloverTimingRules {
     }
   }
 
+  /** The three rules, in the order of the class comment, as {@link #margins} names them. */
+  private static final List<String> RULES = List.of(
+      "published DNSKEY TTL + propagation delay before use",
+      "retired largest zone TTL + propagation delay after its signatures",
+      "removed DS TTL + propagation delay after its DS left the parent");
+
   private final Timing timing;
   private final List<Version> versions = new ArrayList<>();
   private final List<Set<KeyId>> dnskeys = new ArrayList<>();
@@ -128,14 +135,25 @@ public final class RolloverTimingRules {
 
   /** Every breach of the three rules in what was served so far; empty when the rolls kept to RFC 7583. */
   public List<String> violations() {
-    List<String> violations = new ArrayList<>();
-    publishedBeforeUse(violations);
-    Map<KeyId, Integer> removals = removals();
-    removals.forEach((key, removal) -> {
-      retiredAfterSignaturesExpired(key, removal, violations);
-      removedAfterDsExpired(key, removal, violations);
-    });
-    return violations;
+    return check().violations;
+  }
+
+  /**
+   * Per rule, the smallest margin seen: how much longer than the rule asks (before {@link Timing#tolerance()}) the
+   * tightest case waited, and over how many cases; negative beyond the tolerance is a violation. Shows how close the
+   * run came to breaking each rule.
+   */
+  public String margins() {
+    Findings findings = check();
+    StringBuilder text = new StringBuilder();
+    for (int rule = 0; rule < RULES.size(); rule++) {
+      text.append("rule ").append(rule + 1).append(" (").append(RULES.get(rule)).append("): ")
+          .append(findings.cases[rule] == 0 ? "no case"
+              : "smallest margin " + findings.smallest[rule].toMillis() + " ms over " + findings.cases[rule]
+                  + " cases")
+          .append('\n');
+    }
+    return text.toString();
   }
 
   /** Per key, each version's instant: first published, and for each removed key the version that dropped it. */
@@ -152,64 +170,95 @@ public final class RolloverTimingRules {
     return text.toString();
   }
 
-  /** Rule 1. */
-  private void publishedBeforeUse(List<String> violations) {
-    Map<KeyId, Integer> published = firstPublished();
-    Duration wait = timing.dnskeyTtl().plus(timing.propagationDelay()).minus(timing.tolerance());
-    for (int v = 0; v < versions.size(); v++) {
-      Instant at = versions.get(v).servedFrom();
-      for (Map.Entry<RrsetId, Set<KeyId>> rrset : signers.get(v).entrySet()) {
-        boolean usable = rrset.getValue().stream().anyMatch(key -> {
-          Integer first = published.get(key);
-          return first != null
-              && (first == 0 || !versions.get(first).servedFrom().plus(wait).isAfter(at));
-        });
-        if (!usable) {
-          violations.add("serial " + versions.get(v).serial() + ": " + rrset.getKey() + " is signed only by "
-              + rrset.getValue() + ", none published " + wait + " or more before (published: "
-              + rrset.getValue().stream().map(key -> key + " " + (published.containsKey(key)
-                  ? describe(published.get(key)) : "never")).toList() + ")");
-        }
+  /** What the rules found: the breaches, and per rule the cases checked and the smallest margin. */
+  private final class Findings {
+    private final List<String> violations = new ArrayList<>();
+    private final int[] cases = new int[RULES.size()];
+    private final Duration[] smallest = new Duration[RULES.size()];
+
+    /** One case of {@code rule} that waited {@code waited} where it had to wait {@code required}. */
+    void add(int rule, Duration waited, Duration required, Supplier<String> breach) {
+      Duration margin = waited.minus(required);
+      cases[rule]++;
+      if (smallest[rule] == null || margin.compareTo(smallest[rule]) < 0) {
+        smallest[rule] = margin;
+      }
+      if (margin.plus(timing.tolerance()).isNegative()) {
+        violations.add(breach.get());
       }
     }
   }
 
-  /** Rule 2, for {@code key} that version {@code removal} dropped. */
-  private void retiredAfterSignaturesExpired(KeyId key, int removal, List<String> violations) {
+  private Findings check() {
+    Findings findings = new Findings();
+    publishedBeforeUse(findings);
+    removals().forEach((key, removal) -> {
+      retiredAfterSignaturesExpired(key, removal, findings);
+      removedAfterDsExpired(key, removal, findings);
+    });
+    return findings;
+  }
+
+  /** Rule 1: each RRset's best-published signer, unless it was there from the first version. */
+  private void publishedBeforeUse(Findings findings) {
+    Map<KeyId, Integer> published = firstPublished();
+    Duration required = timing.dnskeyTtl().plus(timing.propagationDelay());
+    for (int v = 0; v < versions.size(); v++) {
+      Instant at = versions.get(v).servedFrom();
+      int version = v;
+      for (Map.Entry<RrsetId, Set<KeyId>> rrset : signers.get(v).entrySet()) {
+        if (rrset.getValue().stream().anyMatch(key -> Integer.valueOf(0).equals(published.get(key)))) {
+          continue;
+        }
+        Duration waited = rrset.getValue().stream()
+            .filter(published::containsKey)
+            .map(key -> Duration.between(versions.get(published.get(key)).servedFrom(), at))
+            .max(Duration::compareTo)
+            .orElse(Duration.ofDays(-36_500));
+        findings.add(0, waited, required, () -> "serial " + versions.get(version).serial() + ": " + rrset.getKey()
+            + " is signed only by " + rrset.getValue() + ", none published " + required + " or more before"
+            + " (published: " + rrset.getValue().stream().map(key -> key + " " + (published.containsKey(key)
+                ? describe(published.get(key)) : "never")).toList() + ")");
+      }
+    }
+  }
+
+  /**
+   * Rule 2, for {@code key} that version {@code removal} dropped: each earlier version with an RRset that {@code key}
+   * signed and no key that stays did, against the time that version was replaced.
+   */
+  private void retiredAfterSignaturesExpired(KeyId key, int removal, Findings findings) {
     Instant removedAt = versions.get(removal).servedFrom();
-    Duration cached = timing.maxZoneTtl().plus(timing.propagationDelay()).minus(timing.tolerance());
+    Duration required = timing.maxZoneTtl().plus(timing.propagationDelay());
     Set<KeyId> staying = dnskeys.get(removal);
     for (int v = 0; v < removal; v++) {
       Instant replacedAt = versions.get(v + 1).servedFrom();
-      if (!replacedAt.plus(cached).isAfter(removedAt)) {
-        continue;
-      }
-      for (Map.Entry<RrsetId, Set<KeyId>> rrset : signers.get(v).entrySet()) {
-        if (rrset.getValue().contains(key) && rrset.getValue().stream().noneMatch(staying::contains)) {
-          violations.add("serial " + versions.get(removal).serial() + " drops " + key + " at " + removedAt
-              + ", but " + rrset.getKey() + " as signed by " + rrset.getValue() + " in serial "
-              + versions.get(v).serial() + " was served until " + replacedAt + ", less than " + cached
-              + " before");
-        }
-      }
+      int version = v;
+      signers.get(v).entrySet().stream()
+          .filter(rrset -> rrset.getValue().contains(key) && rrset.getValue().stream().noneMatch(staying::contains))
+          .findFirst()
+          .ifPresent(rrset -> findings.add(1, Duration.between(replacedAt, removedAt), required,
+              () -> "serial " + versions.get(removal).serial() + " drops " + key + " at " + removedAt + ", but "
+                  + rrset.getKey() + " as signed by " + rrset.getValue() + " in serial "
+                  + versions.get(version).serial() + " was served until " + replacedAt + ", less than " + required
+                  + " before"));
     }
   }
 
-  /** Rule 3, for {@code key} that version {@code removal} dropped. */
-  private void removedAfterDsExpired(KeyId key, int removal, List<String> violations) {
+  /** Rule 3, for {@code key} that version {@code removal} dropped: each DS RRset at the parent that pointed to it. */
+  private void removedAfterDsExpired(KeyId key, int removal, Findings findings) {
     Instant removedAt = versions.get(removal).servedFrom();
-    Duration cached = timing.dsTtl().plus(timing.propagationDelay()).minus(timing.tolerance());
+    Duration required = timing.dsTtl().plus(timing.propagationDelay());
     for (int i = 0; i < parentDs.size(); i++) {
       ParentDs ds = parentDs.get(i);
       if (!ds.keys().contains(key) || !ds.servedFrom().isBefore(removedAt)) {
         continue;
       }
       Instant goneAt = i + 1 < parentDs.size() ? parentDs.get(i + 1).servedFrom() : null;
-      if (goneAt == null || goneAt.plus(cached).isAfter(removedAt)) {
-        violations.add("serial " + versions.get(removal).serial() + " drops " + key + " at " + removedAt
-            + " while the parent's DS RRset " + ds.keys() + " (from " + ds.servedFrom() + ") points to it"
-            + (goneAt == null ? "" : " until " + goneAt + ", less than " + cached + " before"));
-      }
+      Duration waited = goneAt == null ? Duration.ofDays(-36_500) : Duration.between(goneAt, removedAt);
+      findings.add(2, waited, required, () -> "serial " + versions.get(removal).serial() + " drops " + key + " at "
+          + removedAt + " while the parent's DS RRset " + ds.keys() + " (from " + ds.servedFrom() + ") points to it"
+          + (goneAt == null ? "" : " until " + goneAt + ", less than " + required + " before"));
     }
   }
 

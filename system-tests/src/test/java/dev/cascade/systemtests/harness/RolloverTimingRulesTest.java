@@ -46,6 +46,13 @@ class RolloverTimingRulesTest {
   void aZskRollThatKeepsTheWaitsPasses() {
     RolloverTimingRules rules = zskRoll(20, 40, 60);
     assertEquals(List.of(), rules.violations());
+    // ZSK2 signs 20 s after it was published, ZSK1 goes 20 s after its last signatures: 10 s more than the TTLs.
+    assertEquals(List.of(
+        "rule 1 (published DNSKEY TTL + propagation delay before use): smallest margin 10000 ms over 2 cases",
+        "rule 2 (retired largest zone TTL + propagation delay after its signatures): smallest margin 10000 ms over 5"
+            + " cases",
+        "rule 3 (removed DS TTL + propagation delay after its DS left the parent): no case"),
+        rules.margins().lines().toList());
     assertEquals(1, rules.removedKeys(256));
     assertEquals(0, rules.removedKeys(257));
   }
