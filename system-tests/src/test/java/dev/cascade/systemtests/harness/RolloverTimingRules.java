@@ -3,6 +3,7 @@ package dev.cascade.systemtests.harness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,8 +42,11 @@ import org.xbill.DNS.Type;
  *       to it has been gone for at least (DS TTL + propagation delay), the parent's caches included (§3.3.1).</li>
  * </ol>
  *
- * <p>The instants are those at which the test saw each version first, so each is late by up to the test's polling
- * interval; {@link Timing#tolerance()} is that error, granted once per interval compared.
+ * <p>The test sees each version and DS RRset only when it polls, so each comes with a window: first served after
+ * {@code notBefore} (when the previous poll still saw the one before) and by {@code servedFrom}. A wait is a breach
+ * only if it is too short however the two events fall in their windows: from the earlier event's {@code notBefore}
+ * to the later one's {@code servedFrom}. So a check never fails for the test's own slowness, and misses a breach
+ * only if it is shorter than one polling window; {@link #margins} reports the waits as seen.
  */
 public final class RolloverTimingRules {
 
@@ -51,10 +55,8 @@ public final class RolloverTimingRules {
    *
    * @param propagationDelay time from a version's publication on the observed server to every other server: zero
    *     when the observed server is the only one
-   * @param tolerance how late the test may have seen a version or a DS RRset first
    */
-  public record Timing(
-      Duration dnskeyTtl, Duration maxZoneTtl, Duration dsTtl, Duration propagationDelay, Duration tolerance) {}
+  public record Timing(Duration dnskeyTtl, Duration maxZoneTtl, Duration dsTtl, Duration propagationDelay) {}
 
   /** A DNSKEY by algorithm and key tag (RFC 4034 Appendix B). */
   public record KeyId(int algorithm, int tag) {
@@ -64,11 +66,11 @@ public final class RolloverTimingRules {
     }
   }
 
-  /** One served zone version: its SOA serial and every record, seen first at {@code servedFrom}. */
-  public record Version(Instant servedFrom, long serial, List<Record> records) {}
+  /** One served zone version: its SOA serial and every record, first served after {@code notBefore}. */
+  public record Version(Instant notBefore, Instant servedFrom, long serial, List<Record> records) {}
 
-  /** The DS RRset the parent served for the zone from {@code servedFrom} on (empty: no DS). */
-  public record ParentDs(Instant servedFrom, Set<KeyId> keys) {}
+  /** The DS RRset the parent served for the zone from {@code servedFrom} on (empty: no DS), not before the other. */
+  public record ParentDs(Instant notBefore, Instant servedFrom, Set<KeyId> keys) {}
 
   private record RrsetId(Name owner, int type) {
     @Override
@@ -110,10 +112,10 @@ public final class RolloverTimingRules {
     signers.add(signed);
   }
 
-  /** Adds the DS RRset the parent serves from {@code servedFrom} on. */
-  public void parentServes(Instant servedFrom, List<DSRecord> ds) {
-    parentDs.add(new ParentDs(
-        servedFrom, ds.stream().map(r -> new KeyId(r.getAlgorithm(), r.getFootprint())).collect(Collectors.toSet())));
+  /** Adds the DS RRset the parent serves from {@code servedFrom} on, and did not before {@code notBefore}. */
+  public void parentServes(Instant notBefore, Instant servedFrom, List<DSRecord> ds) {
+    parentDs.add(new ParentDs(notBefore, servedFrom,
+        ds.stream().map(r -> new KeyId(r.getAlgorithm(), r.getFootprint())).collect(Collectors.toSet())));
   }
 
   public int versionCount() {
@@ -139,9 +141,8 @@ public final class RolloverTimingRules {
   }
 
   /**
-   * Per rule, the smallest margin seen: how much longer than the rule asks (before {@link Timing#tolerance()}) the
-   * tightest case waited, and over how many cases; negative beyond the tolerance is a violation. Shows how close the
-   * run came to breaking each rule.
+   * Per rule, the smallest margin seen: how much longer than the rule asks the tightest case waited, as the test saw
+   * the events, and over how many cases. Shows how close the run came to breaking each rule.
    */
   public String margins() {
     Findings findings = check();
@@ -176,14 +177,18 @@ public final class RolloverTimingRules {
     private final int[] cases = new int[RULES.size()];
     private final Duration[] smallest = new Duration[RULES.size()];
 
-    /** One case of {@code rule} that waited {@code waited} where it had to wait {@code required}. */
-    void add(int rule, Duration waited, Duration required, Supplier<String> breach) {
-      Duration margin = waited.minus(required);
+    /**
+     * One case of {@code rule}: the later event, seen at {@code laterSeen}, had to come at least {@code required}
+     * after the earlier one, seen at {@code earlierSeen} and not before {@code earlierNotBefore}.
+     */
+    void add(int rule, Instant earlierNotBefore, Instant earlierSeen, Instant laterSeen, Duration required,
+        Supplier<String> breach) {
+      Duration margin = Duration.between(earlierSeen, laterSeen).minus(required);
       cases[rule]++;
       if (smallest[rule] == null || margin.compareTo(smallest[rule]) < 0) {
         smallest[rule] = margin;
       }
-      if (margin.plus(timing.tolerance()).isNegative()) {
+      if (Duration.between(earlierNotBefore, laterSeen).compareTo(required) < 0) {
         violations.add(breach.get());
       }
     }
@@ -210,13 +215,14 @@ public final class RolloverTimingRules {
         if (rrset.getValue().stream().anyMatch(key -> Integer.valueOf(0).equals(published.get(key)))) {
           continue;
         }
-        Duration waited = rrset.getValue().stream()
+        // The signer published longest before; a key never published counts as published now.
+        Version earliest = rrset.getValue().stream()
             .filter(published::containsKey)
-            .map(key -> Duration.between(versions.get(published.get(key)).servedFrom(), at))
-            .max(Duration::compareTo)
-            .orElse(Duration.ofDays(-36_500));
-        findings.add(0, waited, required, () -> "serial " + versions.get(version).serial() + ": " + rrset.getKey()
-            + " is signed only by " + rrset.getValue() + ", none published " + required + " or more before"
+            .map(key -> versions.get(published.get(key)))
+            .min(Comparator.comparing(Version::servedFrom))
+            .orElse(versions.get(v));
+        findings.add(0, earliest.notBefore(), earliest.servedFrom(), at, required, () -> "serial "
+            + versions.get(version).serial() + ": " + rrset.getKey() + " is signed only by " + rrset.getValue() + ", none published " + required + " or more before"
             + " (published: " + rrset.getValue().stream().map(key -> key + " " + (published.containsKey(key)
                 ? describe(published.get(key)) : "never")).toList() + ")");
       }
@@ -237,7 +243,7 @@ public final class RolloverTimingRules {
       signers.get(v).entrySet().stream()
           .filter(rrset -> rrset.getValue().contains(key) && rrset.getValue().stream().noneMatch(staying::contains))
           .findFirst()
-          .ifPresent(rrset -> findings.add(1, Duration.between(replacedAt, removedAt), required,
+          .ifPresent(rrset -> findings.add(1, versions.get(version + 1).notBefore(), replacedAt, removedAt, required,
               () -> "serial " + versions.get(removal).serial() + " drops " + key + " at " + removedAt + ", but "
                   + rrset.getKey() + " as signed by " + rrset.getValue() + " in serial "
                   + versions.get(version).serial() + " was served until " + replacedAt + ", less than " + required
@@ -254,9 +260,11 @@ public final class RolloverTimingRules {
       if (!ds.keys().contains(key) || !ds.servedFrom().isBefore(removedAt)) {
         continue;
       }
-      Instant goneAt = i + 1 < parentDs.size() ? parentDs.get(i + 1).servedFrom() : null;
-      Duration waited = goneAt == null ? Duration.ofDays(-36_500) : Duration.between(goneAt, removedAt);
-      findings.add(2, waited, required, () -> "serial " + versions.get(removal).serial() + " drops " + key + " at "
+      ParentDs next = i + 1 < parentDs.size() ? parentDs.get(i + 1) : null;
+      Instant goneAt = next == null ? null : next.servedFrom();
+      // Still at the parent: as if it left just now.
+      findings.add(2, next == null ? removedAt : next.notBefore(), next == null ? removedAt : goneAt, removedAt,
+          required, () -> "serial " + versions.get(removal).serial() + " drops " + key + " at "
           + removedAt + " while the parent's DS RRset " + ds.keys() + " (from " + ds.servedFrom() + ") points to it"
           + (goneAt == null ? "" : " until " + goneAt + ", less than " + required + " before"));
     }

@@ -28,9 +28,11 @@ class RolloverTimingRulesTest {
   private static final Name ZONE = Name.fromConstantString("example.test.");
   private static final Name WWW = Name.fromConstantString("www.example.test.");
   private static final Instant T0 = Instant.parse("2026-12-07T12:00:00Z");
-  /** DNSKEY TTL, largest zone TTL and DS TTL 10 s, no propagation delay, 1 s of observation error. */
+  /** DNSKEY TTL, largest zone TTL and DS TTL 10 s, no propagation delay. */
   private static final RolloverTimingRules.Timing TIMING = new RolloverTimingRules.Timing(
-      Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(1));
+      Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ZERO);
+  /** How long before it was seen each version or DS RRset may have been served first (the polling window). */
+  private static final Duration WINDOW = Duration.ofSeconds(1);
 
   private static final DNSKEYRecord KSK1 = key(257, 1);
   private static final DNSKEYRecord KSK2 = key(257, 2);
@@ -65,6 +67,15 @@ class RolloverTimingRulesTest {
   }
 
   @Test
+  void aWaitShortByNoMoreThanThePollingWindowIsNoBreach() {
+    // Each wait seen 1 s short of 10 s, but each earlier event may have come up to 1 s before it was seen.
+    RolloverTimingRules rules = zskRoll(20, 29, 38);
+    assertEquals(List.of(), rules.violations());
+    assertTrue(rules.margins().contains("smallest margin -1000 ms over 2 cases"), rules.margins());
+    assertEquals(2, zskRoll(20, 28, 36).violations().size(), "each wait 2 s short");
+  }
+
+  @Test
   void anOldZskRemovedBeforeItsSignaturesExpiredFails() {
     List<String> violations = zskRoll(20, 40, 45).violations();
     assertTrue(!violations.isEmpty(), "no violation");
@@ -89,7 +100,7 @@ class RolloverTimingRulesTest {
   @Test
   void anOldKskRemovedWhileTheParentStillServesItsDsFails() {
     RolloverTimingRules rules = new RolloverTimingRules(TIMING);
-    rules.parentServes(T0, List.of(ds(KSK1)));
+    parentServes(rules, 0, KSK1);
     rules.served(version(0, List.of(KSK1, ZSK1), List.of(KSK1), List.of(ZSK1)));
     rules.served(version(20, List.of(KSK1, KSK2, ZSK1), List.of(KSK1, KSK2), List.of(ZSK1)));
     rules.served(version(60, List.of(KSK2, ZSK1), List.of(KSK2), List.of(ZSK1)));
@@ -104,7 +115,7 @@ class RolloverTimingRulesTest {
    */
   private static RolloverTimingRules zskRoll(int publishAt, int signAt, int removeAt) {
     RolloverTimingRules rules = new RolloverTimingRules(TIMING);
-    rules.parentServes(T0, List.of(ds(KSK1)));
+    parentServes(rules, 0, KSK1);
     List<DNSKEYRecord> ksk = List.of(KSK1);
     for (int s = 0; s < publishAt; s += 5) {
       rules.served(version(s, List.of(KSK1, ZSK1), ksk, List.of(ZSK1)));
@@ -121,10 +132,10 @@ class RolloverTimingRulesTest {
    */
   private static RolloverTimingRules kskRoll(int publishAt, int dsAt, int removeAt) {
     RolloverTimingRules rules = new RolloverTimingRules(TIMING);
-    rules.parentServes(T0, List.of(ds(KSK1)));
+    parentServes(rules, 0, KSK1);
     rules.served(version(0, List.of(KSK1, ZSK1), List.of(KSK1), List.of(ZSK1)));
     rules.served(version(publishAt, List.of(KSK1, KSK2, ZSK1), List.of(KSK1, KSK2), List.of(ZSK1)));
-    rules.parentServes(T0.plusSeconds(dsAt), List.of(ds(KSK2)));
+    parentServes(rules, dsAt, KSK2);
     rules.served(version(removeAt, List.of(KSK2, ZSK1), List.of(KSK2), List.of(ZSK1)));
     return rules;
   }
@@ -136,7 +147,14 @@ class RolloverTimingRulesTest {
     kskSigners.forEach(key -> records.add(rrsig(ZONE, Type.DNSKEY, key)));
     records.add(new ARecord(WWW, DClass.IN, 10, new byte[] {(byte) 192, 0, 2, 1}));
     zoneSigners.forEach(key -> records.add(rrsig(WWW, Type.A, key)));
-    return new RolloverTimingRules.Version(T0.plusSeconds(second), 1000 + second, records);
+    Instant seen = T0.plusSeconds(second);
+    return new RolloverTimingRules.Version(seen.minus(WINDOW), seen, 1000 + second, records);
+  }
+
+  /** The parent serves the DS of {@code key} alone from {@code second} on, seen within {@link #WINDOW}. */
+  private static void parentServes(RolloverTimingRules rules, int second, DNSKEYRecord key) {
+    Instant seen = T0.plusSeconds(second);
+    rules.parentServes(seen.minus(WINDOW), seen, List.of(ds(key)));
   }
 
   private static DNSKEYRecord key(int flags, int seed) {
