@@ -222,9 +222,10 @@ public final class RolloverTimingRules {
             .min(Comparator.comparing(Version::servedFrom))
             .orElse(versions.get(v));
         findings.add(0, earliest.notBefore(), earliest.servedFrom(), at, required, () -> "serial "
-            + versions.get(version).serial() + ": " + rrset.getKey() + " is signed only by " + rrset.getValue() + ", none published " + required + " or more before"
-            + " (published: " + rrset.getValue().stream().map(key -> key + " " + (published.containsKey(key)
-                ? describe(published.get(key)) : "never")).toList() + ")");
+            + versions.get(version).serial() + ": " + rrset.getKey() + " is signed only by " + rrset.getValue()
+            + ", none published " + required + " or more before (published: " + rrset.getValue().stream()
+                .map(key -> key + " " + (published.containsKey(key) ? describe(published.get(key)) : "never"))
+                .toList() + ")");
       }
     }
   }
