@@ -1,9 +1,11 @@
 package dev.cascade.systemtests.harness;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Starting and stopping child JVMs the same way everywhere. */
+/** Starting and stopping child processes (JVMs, knotd, unbound) the same way everywhere. */
 final class ChildProcesses {
 
   private ChildProcesses() {}
@@ -11,6 +13,17 @@ final class ChildProcesses {
   /** The java launcher of this JVM, so every child runs the same Java. */
   static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** A Debian daemon's path: they live in /usr/sbin, which is not on every user's PATH. */
+  static String program(String name) {
+    for (String directory : List.of("/usr/sbin", "/usr/bin")) {
+      if (Files.isExecutable(Path.of(directory, name))) {
+        return Path.of(directory, name).toString();
+      }
+    }
+    throw new AssertionError(name + " is missing: install the Debian packages knot and unbound "
+        + "(deploy/local/install-test-deps.sh)");
   }
 
   /** SIGTERM and up to {@code graceSeconds} for a clean exit, then SIGKILL. */

@@ -138,6 +138,9 @@ public final class Stack implements AutoCloseable {
     Map<String, String> rolePasswords = provisionDatabaseRoles(postgres.join());
     environment.put("CASCADE_KEY_ENCRYPTION_KEY", randomSecret());
     environment.put("CASCADE_POLICY_DIR", policies.toString());
+    // Roll steps are due every few seconds with a policy in seconds (KeyRollYearIT); the default check, every minute
+    // (application.properties), would make each step wait up to a minute. Every other zone's keys are valid for days.
+    environment.put("CASCADE_KEYMANAGER_ROLL_CHECK_INTERVAL", "PT1S");
     environment.put("CASCADE_LOADER_MAX_ZONE_BYTES", Long.toString(MAX_ZONE_BYTES));
     environment.put("CASCADE_PUBLISHER_UNSIGNED_REVIEW_PORT", Integer.toString(Dns.UNSIGNED_REVIEW_PORT));
     environment.put("CASCADE_PUBLISHER_SIGNED_REVIEW_PORT", Integer.toString(Dns.SIGNED_REVIEW_PORT));
@@ -179,6 +182,18 @@ public final class Stack implements AutoCloseable {
   /** A directory for the tests' zone files; the loader reads them by absolute path. */
   public Path zoneDirectory() {
     return workDirectory.resolve("zones");
+  }
+
+  /** The review-gateway's policy directory: a policy file written here is used by the next {@code zone add}. */
+  public Path policyDirectory() {
+    return workDirectory.resolve("policies");
+  }
+
+  /** A new, empty directory for a test's own servers and files, under the stack's work directory. */
+  public Path testDirectory(String name) throws IOException {
+    Path directory = workDirectory.resolve("tests").resolve(name);
+    deleteRecursively(directory);
+    return Files.createDirectories(directory);
   }
 
   /** SIGKILL, as a crash or an OOM kill would end it. */
