@@ -3,10 +3,7 @@ package dev.cascade.systemtests.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade.systemtests.harness.Cli;
-import dev.cascade.systemtests.harness.CliResult;
 import dev.cascade.systemtests.harness.Dns;
 import dev.cascade.systemtests.harness.ExternalTool;
 import dev.cascade.systemtests.harness.Operator;
@@ -19,12 +16,6 @@ import dev.cascade.systemtests.harness.ValidatingResolver;
 import dev.cascade.systemtests.harness.ZoneFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,9 +49,9 @@ import org.xbill.DNS.ZoneTransferException;
  * <ul>
  *   <li>a real parent zone, served and signed by knotd ({@link ParentZone}), takes the zone's DS RRset each time the
  *       keymanager's {@code ds-submit-hook} hands one over, as a registry would;</li>
- *   <li>the zone's public name server is a knotd secondary of the publication server ({@link SecondaryZone}): the
- *       publisher answers only SOA queries and transfers, as a hidden primary; the policy's
- *       {@code publication-nameservers} name the secondary, so the propagation checks look where resolvers do;</li>
+ *   <li>the zone's public name server is a knotd secondary of the publication server ({@link SecondaryZone}), the
+ *       publisher being a hidden primary; the policy's {@code publication-nameservers} name the secondary, so the
+ *       propagation checks look where resolvers do;</li>
  *   <li>a real unbound ({@link ValidatingResolver}) with the parent's DNSKEY RRset as its only trust anchor resolves
  *       and validates the zone after every version the secondary serves, and at least every second: every
  *       answer must be NOERROR (or NXDOMAIN for a name that does not exist) with AD, never SERVFAIL;</li>
@@ -68,9 +59,8 @@ import org.xbill.DNS.ZoneTransferException;
  *       ({@link RolloverTimingRules}); each version whose DNSKEY RRset changed also goes through dnssec-verify.</li>
  * </ul>
  *
- * <p>The algorithm roll (RSASHA256, 8, to ECDSAP256SHA256, 13) and the KSK+ZSK → CSK conversion of the issue need
- * {@code cascade policy reload}; they run only with {@code -Dcascade.year.policy-reload=true} ({@link
- * #algorithmRoll}, {@link #cskConversion}).
+ * <p>Then the algorithm roll (RSASHA256, 8, to ECDSAP256SHA256, 13) and the KSK+ZSK → CSK conversion, each started by
+ * nothing but a policy change and {@code cascade policy reload} ({@link #algorithmRoll}, {@link #cskConversion}).
  */
 @ExtendWith(StackExtension.class)
 class KeyRollYearIT {
@@ -92,8 +82,6 @@ class KeyRollYearIT {
   /** The versions are seen on the zone's only public name server: what it serves is what every resolver gets. */
   private static final Duration PROPAGATION_DELAY = Duration.ZERO;
   private static final Duration RUN_LIMIT = Duration.ofMinutes(5);
-  /** Enables the two phases that need {@code cascade policy reload}. */
-  private static final String POLICY_RELOAD = "cascade.year.policy-reload";
 
   static final String ZONE_TEXT =
       """
@@ -123,10 +111,8 @@ class KeyRollYearIT {
         watch.until(ZSK_ROLLS + " ZSK rolls and " + KSK_ROLLS + " KSK roll done",
             w -> w.rules.removedKeys(DNSKEYRecord.Flags.ZONE_KEY) >= ZSK_ROLLS
                 && w.rules.removedKeys(DNSKEYRecord.Flags.ZONE_KEY | DNSKEYRecord.Flags.SEP_KEY) >= KSK_ROLLS);
-        if (Boolean.getBoolean(POLICY_RELOAD)) {
-          algorithmRoll(stack.cli(), watch, policy);
-          cskConversion(stack.cli(), watch, policy);
-        }
+        algorithmRoll(stack.cli(), watch, policy);
+        cskConversion(stack.cli(), watch, policy);
         watch.verifyLastVersion();
       } finally {
         System.out.println(watch.summary(started));
@@ -137,9 +123,10 @@ class KeyRollYearIT {
 
   /**
    * Issue 14: one algorithm roll, RSASHA256 (8) → ECDSAP256SHA256 (13), in the conservative order of RFC 6781
-   * §4.1.4. The policy's new algorithm, given by {@code cascade policy reload}, starts the roll; the validities become
-   * "forever" so that no other roll holds it up (an algorithm roll runs alone). Done when only algorithm-13 keys are
-   * published and the parent's DS points to them alone.
+   * §4.1.4. The policy's new algorithm, given by {@code cascade policy reload}, starts the roll by itself once the
+   * rolls in progress are done; the validities become "forever" so that no new KSK or ZSK roll holds it up (an
+   * algorithm roll runs alone). Done when only algorithm-13 keys are published and the parent's DS points to them
+   * alone.
    */
   private static void algorithmRoll(Cli cli, Watch watch, Path policy) throws IOException {
     edit(policy, Map.of(
@@ -147,29 +134,18 @@ class KeyRollYearIT {
         "zsk.validity = \"" + ZSK_VALIDITY + "\"", "zsk.validity = \"forever\"",
         "ksk.validity = \"" + KSK_VALIDITY + "\"", "ksk.validity = \"forever\""));
     cli.ok("policy", "reload");
-    startWhenIdle(cli, watch, "algorithm");
     watch.until("the algorithm roll 8 → 13", w -> w.onlyAlgorithm(13));
   }
 
   /**
-   * Issue 14: the KSK and ZSK become one CSK ({@code use-csk = true}, then {@code cascade policy reload} and a
-   * {@code csk} roll to the policy's key set). Done when one key, a CSK (flags 257), is published and at the parent.
+   * Issue 14: the KSK and ZSK become one CSK: {@code use-csk = true} and {@code cascade policy reload} start a
+   * {@code csk} roll to the policy's key set by themselves. Done when one key, a CSK (flags 257), is published and at
+   * the parent.
    */
   private static void cskConversion(Cli cli, Watch watch, Path policy) throws IOException {
     edit(policy, Map.of("use-csk = false", "use-csk = true"));
     cli.ok("policy", "reload");
-    startWhenIdle(cli, watch, "csk");
     watch.until("the conversion to a CSK", Watch::singleCsk);
-  }
-
-  /** Waits until no roll is in progress, then starts a roll of {@code variant} unless one started by itself. */
-  private static void startWhenIdle(Cli cli, Watch watch, String variant) {
-    watch.until("no roll but a " + variant + " roll in progress",
-        w -> w.rollsInProgress().stream().allMatch(variant::equals));
-    if (watch.rollsInProgress().isEmpty()) {
-      CliResult result = cli.run("keyset", ZONE_NAME, variant, "start-roll");
-      assertTrue(result.ok() || watch.rollsInProgress().contains(variant), "keyset start-roll: " + result);
-    }
   }
 
   private static void edit(Path file, Map<String, String> replacements) throws IOException {
@@ -237,7 +213,6 @@ class KeyRollYearIT {
 
     private static final Name WWW = Name.fromConstantString("www." + ZONE);
     private static final Name MISSING = Name.fromConstantString("missing." + ZONE);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ParentZone parent;
     private final SecondaryZone secondary;
@@ -246,7 +221,6 @@ class KeyRollYearIT {
     private final Path versions;
     private final RolloverTimingRules rules;
     private final Set<Path> submitted = new HashSet<>();
-    private final HttpClient http = HttpClient.newHttpClient();
     private List<Record> lastVersion = List.of();
     private Set<DNSKEYRecord> lastDnskeys = Set.of();
     private List<DSRecord> parentDs = List.of();
@@ -415,27 +389,6 @@ class KeyRollYearIT {
       DNSKEYRecord csk = lastDnskeys.iterator().next();
       return csk.getFlags() == (DNSKEYRecord.Flags.ZONE_KEY | DNSKEYRecord.Flags.SEP_KEY)
           && parentDs.size() == 1 && parentDs.get(0).getFootprint() == csk.getFootprint();
-    }
-
-    /** The variants of the rolls in progress, as the keymanager's {@code GET /keys/<zone>} shows them. */
-    List<String> rollsInProgress() {
-      try {
-        HttpResponse<String> response = http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:8082/keys/" + ZONE)).timeout(Duration.ofSeconds(10))
-                .build(),
-            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        assertEquals(200, response.statusCode(), "GET /keys/" + ZONE + ": " + response.body());
-        List<String> variants = new ArrayList<>();
-        for (JsonNode roll : JSON.readTree(response.body()).path("rolls")) {
-          variants.add(roll.path("variant").asText());
-        }
-        return variants;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
     }
 
     String summary(Instant started) {
