@@ -10,12 +10,14 @@
 
 import dev.cascade.dnssec.keys.KeyAlgorithm;
 import dev.cascade.dnssec.keys.KeyGenerator;
+import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.pkcs11.Pkcs11Config;
 import dev.cascade.dnssec.pkcs11.Pkcs11Token;
 import dev.cascade.dnssec.sign.SignedZone;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.dnssec.sign.ZoneSigner;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.Signature;
 import java.time.Clock;
@@ -42,9 +44,8 @@ public class HsmRate {
     System.out.printf("# java %s, %d CPUs, %.1f s per JCA measurement, token %s via %s%n",
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), seconds, args[2], args[0]);
     for (String algorithm : new String[] {"RSASHA256", "ECDSAP256SHA256"}) {
-      String id = "bench-" + algorithm.toLowerCase() + "-" + System.currentTimeMillis();
-      Pkcs11Token.GeneratedKey key =
-          token.generate(ORIGIN, KeyAlgorithm.parse(algorithm), KeyGenerator.FLAGS_SEP, 3600, id);
+      SigningKey key = token.generate(ORIGIN, KeyAlgorithm.parse(algorithm), KeyGenerator.FLAGS_SEP, 3600);
+      String id = new String(token.uriOf(key.dnskey()).id(), StandardCharsets.US_ASCII);
       System.out.println("key " + algorithm + " " + id);
       for (String t : threadCounts) {
         int threads = Integer.parseInt(t.trim());
@@ -58,7 +59,7 @@ public class HsmRate {
     }
   }
 
-  static double jcaRate(Pkcs11Token.GeneratedKey key, String algorithm, int threads, double seconds)
+  static double jcaRate(SigningKey key, String algorithm, int threads, double seconds)
       throws InterruptedException {
     String jca = algorithm.startsWith("RSA") ? "SHA256withRSA" : "SHA256withECDSAinP1363Format";
     AtomicLong count = new AtomicLong();
@@ -68,8 +69,8 @@ public class HsmRate {
     for (int i = 0; i < threads; i++) {
       Thread w = new Thread(() -> {
         try {
-          Signature s = Signature.getInstance(jca, key.key().provider());
-          s.initSign(key.key().privateKey());
+          Signature s = Signature.getInstance(jca, key.provider());
+          s.initSign(key.privateKey());
           byte[] data = new byte[200];
           long n = 0;
           while (System.nanoTime() < end) {
@@ -92,7 +93,7 @@ public class HsmRate {
     return count.get() / ((System.nanoTime() - start) / 1e9);
   }
 
-  static double zoneRate(Pkcs11Token.GeneratedKey key, int threads, int names) throws Exception {
+  static double zoneRate(SigningKey key, int threads, int names) throws Exception {
     List<Record> zone = new ArrayList<>();
     zone.add(new SOARecord(ORIGIN, DClass.IN, 3600, Name.fromConstantString("ns.hsm.bench."),
         Name.fromConstantString("hostmaster.hsm.bench."), 1, 3600, 900, 604800, 300));
@@ -104,7 +105,7 @@ public class HsmRate {
     SigningPolicy nsec = new SigningPolicy(SigningPolicy.Denial.NSEC, false, 0, new byte[0], Duration.ofHours(1),
         Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12));
     long start = System.nanoTime();
-    SignedZone signed = new ZoneSigner(Clock.systemUTC(), threads).sign(ORIGIN, zone, List.of(key.key()), 3600,
+    SignedZone signed = new ZoneSigner(Clock.systemUTC(), threads).sign(ORIGIN, zone, List.of(key), 3600,
         nsec, 2);
     double wall = (System.nanoTime() - start) / 1e9;
     long rrsigs = signed.records().stream().filter(RRSIGRecord.class::isInstance).count();

@@ -17,6 +17,8 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
@@ -30,8 +32,8 @@ import java.security.spec.RSAKeyGenParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -57,7 +59,7 @@ import org.xbill.DNS.Name;
  * itself and gives back keys that sign inside it.
  *
  * <p>A generated private key is a token object, sensitive and not extractable (CKA_TOKEN, CKA_SENSITIVE true,
- * CKA_EXTRACTABLE false), with a unique CKA_ID; its URI ({@link Pkcs11Uri}) names the token and that id. SunPKCS11's
+ * CKA_EXTRACTABLE false), with a CKA_ID made from its public key; its URI ({@link Pkcs11Uri}) names the token and that id. SunPKCS11's
  * key store lists only private keys that have a certificate with the same CKA_ID, so each key gets a self-signed
  * holder certificate, signed in the token, whose subject names the zone and key: it is never used for anything but
  * finding the key. The public key object is a session object: the DNSKEY record and the certificate carry the
@@ -72,8 +74,6 @@ import org.xbill.DNS.Name;
  * wants). SunPKCS11 on Java 17 has no EdDSA.
  */
 public final class Pkcs11Token {
-  /** Key ids: what the callers use as references, and what a URI, a file name and a log line carry safely. */
-  private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final Pkcs11Config config;
@@ -128,26 +128,20 @@ public final class Pkcs11Token {
     return config.tokenLabel();
   }
 
-  /** A key generated in the token, with the URI that finds it again. */
-  public record GeneratedKey(SigningKey key, Pkcs11Uri uri) {}
-
   /**
-   * Generates a key pair inside the token.
+   * Generates a key pair inside the token. Its CKA_ID is made from its public key ({@link #uriOf}), so whoever has
+   * the DNSKEY record and the token's label can name the private key.
    *
    * @param zone the apex owning the key
    * @param algorithm RSASHA256, RSASHA512 (with the modulus length) or ECDSAP256SHA256, ECDSAP384SHA384
    * @param flags {@link KeyGenerator#FLAGS_SEP} or {@link KeyGenerator#FLAGS_ZSK}
    * @param ttl the DNSKEY TTL
-   * @param keyId the key's CKA_ID, unique in the token: letters, digits, '.', '_', '-', at most 64
-   * @throws IllegalArgumentException for an algorithm the token cannot hold, bad flags, or an id already used
+   * @throws IllegalArgumentException for an algorithm the token cannot hold or bad flags
    * @throws IllegalStateException if the token fails
    */
-  public GeneratedKey generate(Name zone, KeyAlgorithm algorithm, int flags, long ttl, String keyId) {
+  public SigningKey generate(Name zone, KeyAlgorithm algorithm, int flags, long ttl) {
     if (flags != KeyGenerator.FLAGS_SEP && flags != KeyGenerator.FLAGS_ZSK) {
       throw new IllegalArgumentException("flags must be 257 (KSK/CSK) or 256 (ZSK), not " + flags);
-    }
-    if (!KEY_ID.matcher(keyId).matches()) {
-      throw new IllegalArgumentException("PKCS#11 key id must be 1 to 64 of [A-Za-z0-9._-]: " + keyId);
     }
     int alg = algorithm.number();
     AlgorithmParameterSpec spec = switch (alg) {
@@ -162,9 +156,6 @@ public final class Pkcs11Token {
     String family = spec instanceof ECGenParameterSpec ? "EC" : "RSA";
     try {
       KeyStore store = keyStore();
-      if (store.containsAlias(keyId)) {
-        throw new IllegalArgumentException("token " + config.tokenLabel() + " already holds a key with id " + keyId);
-      }
       KeyPairGenerator generator = KeyPairGenerator.getInstance(family, provider);
       generator.initialize(spec);
       KeyPair pair = generator.generateKeyPair();
@@ -174,12 +165,31 @@ public final class Pkcs11Token {
       DNSKEYRecord dnskey =
           new DNSKEYRecord(zone, DClass.IN, ttl, flags, DNSKEYRecord.Protocol.DNSSEC, alg, publicKey);
       Certificate holder = holderCertificate(pair, publicKey, family, dnskey);
-      store.setKeyEntry(keyId, pair.getPrivate(), null, new Certificate[] {holder});
-      Pkcs11Uri uri = new Pkcs11Uri(config.tokenLabel(), keyId.getBytes(StandardCharsets.US_ASCII));
-      return new GeneratedKey(new SigningKey(dnskey, pair.getPrivate(), null, provider.getName()), uri);
+      store.setKeyEntry(idOf(dnskey), pair.getPrivate(), null, new Certificate[] {holder});
+      return new SigningKey(dnskey, pair.getPrivate(), null, provider.getName());
     } catch (GeneralSecurityException | IOException | DNSSEC.DNSSECException e) {
       throw new IllegalStateException("token " + config.tokenLabel() + " cannot generate a "
           + Algorithms.mnemonic(alg) + " key: " + e.getMessage(), e);
+    }
+  }
+
+  /** The URI of the private key of {@code dnskey} in this token, if this token generated it. */
+  public Pkcs11Uri uriOf(DNSKEYRecord dnskey) {
+    return new Pkcs11Uri(config.tokenLabel(), idOf(dnskey).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * A key's CKA_ID: {@code cascade-} and the first 128 bits of SHA-256 over the algorithm and public key fields of
+   * its DNSKEY (RFC 4034 §2.1.3, §2.1.4), in hex; printable, so {@code pkcs11-tool -O} shows it, and unique per key
+   * pair with no registry of ids.
+   */
+  private static String idOf(DNSKEYRecord dnskey) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      sha256.update((byte) dnskey.getAlgorithm());
+      return "cascade-" + HexFormat.of().formatHex(sha256.digest(dnskey.getKey()), 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is a required JCA algorithm", e);
     }
   }
 

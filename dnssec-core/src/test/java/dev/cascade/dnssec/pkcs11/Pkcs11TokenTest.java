@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,14 +60,15 @@ class Pkcs11TokenTest {
   @ValueSource(strings = {"ECDSAP256SHA256", "RSASHA256", "ECDSAP384SHA384", "RSASHA512"})
   void zoneSignedInTheTokenValidates(String algorithm, @TempDir Path dir) throws Exception {
     KeyAlgorithm alg = KeyAlgorithm.parse(algorithm);
-    Pkcs11Token.GeneratedKey ksk = keyManager.generate(ORIGIN, alg, KeyGenerator.FLAGS_SEP, 3600, newId());
-    Pkcs11Token.GeneratedKey zsk = keyManager.generate(ORIGIN, alg, KeyGenerator.FLAGS_ZSK, 3600, newId());
-    assertNull(ksk.key().privateKey().getEncoded(), "the private key must not leave the token");
+    SigningKey ksk = keyManager.generate(ORIGIN, alg, KeyGenerator.FLAGS_SEP, 3600);
+    SigningKey zsk = keyManager.generate(ORIGIN, alg, KeyGenerator.FLAGS_ZSK, 3600);
+    assertNull(ksk.privateKey().getEncoded(), "the private key must not leave the token");
 
     // The signer knows the keys only by their DNSKEY records and URIs, as a key set announces them.
     List<SigningKey> keys = List.of(
-        signer.find(Pkcs11Uri.parse(ksk.uri().toString()), ksk.key().dnskey(), null),
-        signer.find(Pkcs11Uri.parse(zsk.uri().toString()), zsk.key().dnskey(), null));
+        signer.find(Pkcs11Uri.parse(keyManager.uriOf(ksk.dnskey()).toString()), ksk.dnskey(), null),
+        signer.find(Pkcs11Uri.parse(keyManager.uriOf(zsk.dnskey()).toString()), zsk.dnskey(), null));
+    assertEquals(signer.providerName(), keys.get(0).provider());
     SignedZone signed = new ZoneSigner(Clock.fixed(NOW, ZoneOffset.UTC), 2).sign(ORIGIN, zone, keys, 3600, NSEC,
         2026010100L);
 
@@ -86,39 +86,38 @@ class Pkcs11TokenTest {
   @Test
   void aUriForAnotherKeyOrTokenOrNoKeyIsRefused() {
     KeyAlgorithm p256 = KeyAlgorithm.parse("ECDSAP256SHA256");
-    Pkcs11Token.GeneratedKey one = keyManager.generate(ORIGIN, p256, KeyGenerator.FLAGS_ZSK, 3600, newId());
-    Pkcs11Token.GeneratedKey two = keyManager.generate(ORIGIN, p256, KeyGenerator.FLAGS_ZSK, 3600, newId());
+    SigningKey one = keyManager.generate(ORIGIN, p256, KeyGenerator.FLAGS_ZSK, 3600);
+    SigningKey two = keyManager.generate(ORIGIN, p256, KeyGenerator.FLAGS_ZSK, 3600);
 
+    Pkcs11Uri uri = keyManager.uriOf(one.dnskey());
     IllegalArgumentException other =
-        assertThrows(IllegalArgumentException.class, () -> signer.find(one.uri(), two.key().dnskey(), null));
+        assertThrows(IllegalArgumentException.class, () -> signer.find(uri, two.dnskey(), null));
     assertTrue(other.getMessage().contains("is not the private key of DNSKEY"), other.getMessage());
-    Pkcs11Uri elsewhere = new Pkcs11Uri("another-token", one.uri().id());
-    assertThrows(IllegalArgumentException.class, () -> signer.find(elsewhere, one.key().dnskey(), null));
+    Pkcs11Uri elsewhere = new Pkcs11Uri("another-token", uri.id());
+    assertThrows(IllegalArgumentException.class, () -> signer.find(elsewhere, one.dnskey(), null));
     Pkcs11Uri missing = new Pkcs11Uri(SoftHsm.LABEL, "no-such-key".getBytes());
     IllegalArgumentException none =
-        assertThrows(IllegalArgumentException.class, () -> signer.find(missing, one.key().dnskey(), null));
+        assertThrows(IllegalArgumentException.class, () -> signer.find(missing, one.dnskey(), null));
     assertTrue(none.getMessage().contains("has no private key"), none.getMessage());
   }
 
   @Test
-  void idsAreUniqueAndDeletedKeysAreGone() {
-    KeyAlgorithm p256 = KeyAlgorithm.parse("ECDSAP256SHA256");
-    String id = newId();
-    Pkcs11Token.GeneratedKey key = keyManager.generate(ORIGIN, p256, KeyGenerator.FLAGS_ZSK, 3600, id);
-    assertThrows(IllegalArgumentException.class,
-        () -> keyManager.generate(ORIGIN, p256, KeyGenerator.FLAGS_ZSK, 3600, id));
+  void deletedKeysAreGone() {
+    SigningKey key = keyManager.generate(ORIGIN, KeyAlgorithm.parse("ECDSAP256SHA256"), KeyGenerator.FLAGS_ZSK, 3600);
+    Pkcs11Uri uri = keyManager.uriOf(key.dnskey());
+    assertEquals(key.dnskey(), signer.find(uri, key.dnskey(), null).dnskey());
 
-    assertTrue(keyManager.delete(key.uri()));
-    assertFalse(keyManager.delete(key.uri()));
-    assertThrows(IllegalArgumentException.class, () -> signer.find(key.uri(), key.key().dnskey(), null));
+    assertTrue(keyManager.delete(uri));
+    assertFalse(keyManager.delete(uri));
+    assertThrows(IllegalArgumentException.class, () -> signer.find(uri, key.dnskey(), null));
   }
 
   @Test
-  void algorithmsATokenCannotHoldAndBadIdsAreRefused() {
+  void algorithmsATokenCannotHoldAndBadFlagsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> keyManager.generate(ORIGIN, KeyAlgorithm.parse("ED25519"),
-        KeyGenerator.FLAGS_ZSK, 3600, newId()));
+        KeyGenerator.FLAGS_ZSK, 3600));
     assertThrows(IllegalArgumentException.class, () -> keyManager.generate(ORIGIN,
-        KeyAlgorithm.parse("ECDSAP256SHA256"), KeyGenerator.FLAGS_ZSK, 3600, "no spaces"));
+        KeyAlgorithm.parse("ECDSAP256SHA256"), 385, 3600));
   }
 
   @Test
@@ -131,9 +130,5 @@ class Pkcs11TokenTest {
   @Test
   void theConfigurationNeverShowsThePin() throws Exception {
     assertFalse(SoftHsm.token().toString().contains(SoftHsm.PIN));
-  }
-
-  private static String newId() {
-    return "test-" + UUID.randomUUID();
   }
 }
