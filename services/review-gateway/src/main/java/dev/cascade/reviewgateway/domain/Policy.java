@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param cskValidity {@code csk.validity}; {@link Duration#ZERO} for {@code "forever"}
  * @param nsec3Salt hex, empty for no salt (RFC 9276 §3.1)
  * @param parent CDS and CDNSKEY publication, DS digest and submission hook
+ * @param hsmServerId {@code [key-manager.generation] hsm-server-id}: the PKCS#11 token that generates and keeps the
+ *     zone's keys; null for software keys (the reference's default)
  */
 public record Policy(
     String name,
@@ -33,7 +35,19 @@ public record Policy(
     boolean nsec3OptOut,
     int nsec3Iterations,
     String nsec3Salt,
-    ParentSettings parent) {
+    ParentSettings parent,
+    String hsmServerId) {
+
+  /** A policy with software keys. */
+  public Policy(String name, ReviewMode unsignedReview, ReviewMode signedReview, String algorithm, boolean useCsk,
+      Duration kskValidity, Duration zskValidity, Duration cskValidity, KeyRolls keyRolls, Duration dnskeyTtl,
+      SerialPolicy serialPolicy, Duration signatureInceptionOffset, Duration signatureLifetime,
+      Duration signatureRemainTime, Duration signatureRefreshInterval, DenialType denial, boolean nsec3OptOut,
+      int nsec3Iterations, String nsec3Salt, ParentSettings parent) {
+    this(name, unsignedReview, signedReview, algorithm, useCsk, kskValidity, zskValidity, cskValidity, keyRolls,
+        dnskeyTtl, serialPolicy, signatureInceptionOffset, signatureLifetime, signatureRemainTime,
+        signatureRefreshInterval, denial, nsec3OptOut, nsec3Iterations, nsec3Salt, parent, null);
+  }
 
   /** A policy with {@link ParentSettings#DEFAULT}. */
   public Policy(String name, ReviewMode unsignedReview, ReviewMode signedReview, String algorithm, boolean useCsk,

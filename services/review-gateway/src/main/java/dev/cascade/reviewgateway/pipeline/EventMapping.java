@@ -207,6 +207,7 @@ final class EventMapping {
         .setCdsPublication(p.parent().cds().word())
         .setDsAlgorithm(p.parent().dsAlgorithm().word())
         .setDsSubmitHook(p.parent().dsSubmitHook())
+        .setHsmServerId(p.hsmServerId())
         .build();
   }
 
@@ -244,6 +245,7 @@ final class EventMapping {
         s.getNsec3Iterations(),
         s.getNsec3Salt(),
         new ParentSettings(CdsPublication.fromWord(s.getCdsPublication()), DsDigest.fromWord(s.getDsAlgorithm()),
-            s.getDsSubmitHook()));
+            s.getDsSubmitHook()),
+        s.getHsmServerId());
   }
 }
