@@ -1,5 +1,8 @@
 package dev.cascade.dnssec.pkcs11;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -26,6 +29,34 @@ public record Pkcs11Config(Path library, String tokenLabel, Long slot, int slotL
       throw new IllegalArgumentException("slot list index " + slotListIndex + " is negative");
     }
     pin = pin.clone();
+  }
+
+  /**
+   * A configuration from a service's settings: the PIN from {@code pinFile} (its first line) if given, else from
+   * {@code pinValue} (an environment variable).
+   *
+   * @param setting the settings' prefix, for messages, e.g. {@code cascade.pkcs11}
+   * @throws IllegalArgumentException naming the setting when the PIN is missing or its file unreadable; never with
+   *     the PIN
+   */
+  public static Pkcs11Config of(String setting, String library, String tokenLabel, Long slot, int slotListIndex,
+      String pinFile, String pinValue) {
+    String pin = pinValue;
+    if (pinFile != null && !pinFile.isBlank()) {
+      try {
+        pin = Files.readAllLines(Path.of(pinFile), StandardCharsets.UTF_8).stream().findFirst().orElse("");
+      } catch (IOException e) {
+        throw new IllegalArgumentException(setting + ".pin-file " + pinFile + " cannot be read: " + e.getMessage(), e);
+      }
+    }
+    if (pin == null || pin.isEmpty()) {
+      throw new IllegalArgumentException(setting + ": no PIN (" + setting + ".pin-file, or the environment variable "
+          + "CASCADE_PKCS11_PIN)");
+    }
+    if (tokenLabel == null) {
+      throw new IllegalArgumentException(setting + ".token-label is not set");
+    }
+    return new Pkcs11Config(Path.of(library), tokenLabel, slot, slotListIndex, pin.toCharArray());
   }
 
   @Override

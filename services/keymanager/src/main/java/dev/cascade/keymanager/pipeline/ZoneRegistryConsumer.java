@@ -7,6 +7,7 @@ import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.keymanager.domain.ExistingKey;
 import dev.cascade.keymanager.domain.KeyPolicy;
+import dev.cascade.keymanager.domain.HsmKeys;
 import dev.cascade.keymanager.domain.KeySetGenerator;
 import dev.cascade.keymanager.domain.KeySetPlan;
 import dev.cascade.keymanager.domain.KeySetPlanner;
@@ -79,11 +80,14 @@ public class ZoneRegistryConsumer {
   private final KeyWrap keyWrap;
   private final EventHandling handling;
   private final KeySetLock lock;
-  private final KeySetGenerator generator = KeySetGenerator.standard();
+  private final KeySetGenerator generator;
+  private final HsmKeys hsmKeys;
 
   public ZoneRegistryConsumer(
       KeySetEmitter emitter, KekRotation rotation, KeyManagerState state, KeyWrap keyWrap, EventHandling handling,
-      KeySetLock lock) {
+      KeySetLock lock, KeySetGenerator generator, HsmKeys hsmKeys) {
+    this.generator = generator;
+    this.hsmKeys = hsmKeys;
     this.emitter = emitter;
     this.rotation = rotation;
     this.state = state;
@@ -168,7 +172,10 @@ public class ZoneRegistryConsumer {
     state.markProcessed(eventId);
   }
 
-  /** Blocking: generates the key set and wraps each private key under the key-encryption key. */
+  /**
+   * Blocking: generates the key set, in the policy's PKCS#11 token or in software, and wraps each software private
+   * key under the key-encryption key.
+   */
   private List<StoredZoneKey> generate(String zone, KeyPolicy policy, Set<Integer> tagsInUse, String eventId) {
     Name origin;
     try {
@@ -188,7 +195,8 @@ public class ZoneRegistryConsumer {
     row.flags = key.key().dnskey().getFlags();
     row.role = key.role();
     row.publicKey = Base64.getEncoder().encodeToString(key.key().dnskey().getKey());
-    row.wrappedPrivateKey = keyWrap.wrap(key.key());
+    row.privateKeyUri = hsmKeys.privateKeyUri(key.key());
+    row.wrappedPrivateKey = row.privateKeyUri != null ? new byte[0] : keyWrap.wrap(key.key());
     row.dnskeyTtl = policy.dnskeyTtl();
     row.createdAt = key.createdAt();
     row.expiresAt = key.expiresAt();
