@@ -76,8 +76,8 @@ import org.xbill.DNS.Record;
  * transaction committed ({@link SignedVersionEmitter}); a fenced one throws {@code FencedWriteException} past the
  * records, and the event is left to the instance that now holds the zone.
  *
- * <p>Created at start ({@code @Startup}), so a missing or malformed key-encryption key stops the service at once
- * instead of failing every signing later.
+ * <p>Created at start ({@code @Startup}), so a missing or malformed key-encryption key, or a PKCS#11 token
+ * ({@code cascade.pkcs11.*}) that does not open, stops the service at once instead of failing every signing later.
  */
 @Startup
 @ApplicationScoped
