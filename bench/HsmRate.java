@@ -37,7 +37,8 @@ public class HsmRate {
   static final Name ORIGIN = Name.fromConstantString("hsm.bench.");
 
   public static void main(String[] args) throws Exception {
-    Pkcs11Config config = new Pkcs11Config(Path.of(args[0]), args[2], Long.parseLong(args[1]), 0, args[3].toCharArray());
+    Pkcs11Config config =
+        new Pkcs11Config(Path.of(args[0]), args[2], Long.parseLong(args[1]), 0, args[3].toCharArray());
     double seconds = args.length > 4 ? Double.parseDouble(args[4]) : 3.0;
     String[] threadCounts = (args.length > 5 ? args[5] : "1,2").split(",");
     Pkcs11Token token = Pkcs11Token.open(config);

@@ -59,11 +59,11 @@ import org.xbill.DNS.Name;
  * itself and gives back keys that sign inside it.
  *
  * <p>A generated private key is a token object, sensitive and not extractable (CKA_TOKEN, CKA_SENSITIVE true,
- * CKA_EXTRACTABLE false), with a CKA_ID made from its public key; its URI ({@link Pkcs11Uri}) names the token and that id. SunPKCS11's
- * key store lists only private keys that have a certificate with the same CKA_ID, so each key gets a self-signed
- * holder certificate, signed in the token, whose subject names the zone and key: it is never used for anything but
- * finding the key. The public key object is a session object: the DNSKEY record and the certificate carry the
- * public key.
+ * CKA_EXTRACTABLE false), with a CKA_ID made from its public key; its URI ({@link Pkcs11Uri}) names the token and
+ * that id. SunPKCS11's key store lists only private keys that have a certificate with the same CKA_ID, so each key
+ * gets a self-signed holder certificate, signed in the token, whose subject names the zone and key: it is never used
+ * for anything but finding the key. The public key object is a session object: the DNSKEY record and the
+ * certificate carry the public key.
  *
  * <p>Signing spreads over threads by itself: every {@link Signature} made from the token's provider takes a session
  * from SunPKCS11's pool for each signature, so one signer per thread ({@code ZoneSigner}'s {@code RrsetSigner}) is

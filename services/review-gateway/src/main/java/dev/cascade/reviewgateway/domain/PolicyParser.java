@@ -224,7 +224,8 @@ public final class PolicyParser {
       return null;
     }
     if (id.isBlank()) {
-      throw new IllegalArgumentException(generation.path("hsm-server-id") + " must name a PKCS#11 token, or be left out");
+      throw new IllegalArgumentException(
+          generation.path("hsm-server-id") + " must name a PKCS#11 token, or be left out");
     }
     if (algorithm.startsWith("ED")) {
       throw new IllegalArgumentException(generation.path("hsm-server-id") + ": a PKCS#11 token holds RSASHA256, "
