@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * A real SoftHSM2 token for {@code @QuarkusTest}s of keys in a PKCS#11 token: supplies the service's
- * {@code cascade.pkcs11.*} settings, the token named {@value #SERVER_ID} for policies. SoftHSM2 reads its
+ * {@code cascade.pkcs11.*} settings (as a test resource, or as a test profile's configuration overrides), the token named {@value #SERVER_ID} for policies. SoftHSM2 reads its
  * configuration once per JVM, when the module is first loaded, from {@code SOFTHSM2_CONF}, which the service's
  * surefire configuration sets; so the token is made once per JVM, in a fresh token directory. Nothing is optional:
  * without softhsm2 (Debian package {@code softhsm2}, which CI installs) or {@code SOFTHSM2_CONF} the test fails.

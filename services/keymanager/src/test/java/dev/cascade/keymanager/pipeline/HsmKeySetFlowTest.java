@@ -25,6 +25,8 @@ import dev.cascade.testinfra.kafka.TopicReader;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,8 +62,19 @@ import org.xbill.DNS.RRset;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = SoftHsmResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@TestProfile(HsmKeySetFlowTest.WithToken.class)
 class HsmKeySetFlowTest {
+
+  /**
+   * The service with the token's settings: a profile of its own, so Quarkus starts the service again for this class
+   * with them (a class-restricted test resource did not reliably do so when the other classes ran first).
+   */
+  public static class WithToken implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return new SoftHsmResource().start();
+    }
+  }
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;

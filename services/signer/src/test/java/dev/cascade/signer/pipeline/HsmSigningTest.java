@@ -27,6 +27,8 @@ import dev.cascade.testinfra.SoftHsmResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +39,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -52,8 +55,19 @@ import org.xbill.DNS.Record;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = SoftHsmResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@TestProfile(HsmSigningTest.WithToken.class)
 class HsmSigningTest {
+
+  /**
+   * The service with the token's settings: a profile of its own, so Quarkus starts the service again for this class
+   * with them (a class-restricted test resource did not reliably do so when the other classes ran first).
+   */
+  public static class WithToken implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return new SoftHsmResource().start();
+    }
+  }
 
   @Test
   void aKeySetInTheTokenSignsAZoneThatValidates(@TempDir Path dir) throws Exception {
