@@ -15,6 +15,9 @@ declare -A PROGRAM=(
     [unbound]=unbound
     # Bridges the chaos suite's network namespace to the stack's ports (deploy/local/stack.sh).
     [socat]=socat
+    # A real PKCS#11 token for the HSM tests (dnssec-core pkcs11) and its raw sign rate (bench/hsm.sh).
+    [softhsm2]=softhsm2-util
+    [opensc]=pkcs11-tool
 )
 missing=()
 for pkg in "${!PROGRAM[@]}"; do

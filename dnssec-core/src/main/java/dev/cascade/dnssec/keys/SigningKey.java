@@ -12,11 +12,19 @@ import org.xbill.DNS.DNSKEYRecord;
  * @param use what the key does during a roll; null for a key that does all its role's jobs, its role told by the
  *     SEP flag: then, per algorithm, the SEP keys sign the DNSKEY RRset and the others the rest, and every key is
  *     published (see {@code ZoneSigner})
+ * @param provider the name of the JCA provider that holds the private key and must sign with it, as a PKCS#11
+ *     token's SunPKCS11 provider does for a key that never leaves the token; null for a key in memory, which the
+ *     fastest provider signs ({@link CryptoProvider#signingProvider(int)})
  */
-public record SigningKey(DNSKEYRecord dnskey, PrivateKey privateKey, KeyUse use) {
+public record SigningKey(DNSKEYRecord dnskey, PrivateKey privateKey, KeyUse use, String provider) {
   public SigningKey {
     Objects.requireNonNull(dnskey, "dnskey");
     Objects.requireNonNull(privateKey, "privateKey");
+  }
+
+  /** A key in memory doing {@code use}. */
+  public SigningKey(DNSKEYRecord dnskey, PrivateKey privateKey, KeyUse use) {
+    this(dnskey, privateKey, use, null);
   }
 
   /** A key that does all its role's jobs: what a zone outside any roll, and an offline signing, has. */
@@ -26,7 +34,7 @@ public record SigningKey(DNSKEYRecord dnskey, PrivateKey privateKey, KeyUse use)
 
   /** This key doing {@code use}. */
   public SigningKey withUse(KeyUse use) {
-    return new SigningKey(dnskey, privateKey, use);
+    return new SigningKey(dnskey, privateKey, use, provider);
   }
 
   /** The key tag (RFC 4034 Appendix B) that RRSIGs made with this key carry. */
@@ -47,6 +55,6 @@ public record SigningKey(DNSKEYRecord dnskey, PrivateKey privateKey, KeyUse use)
   @Override
   public String toString() {
     return "SigningKey[" + dnskey.getName() + " " + Algorithms.mnemonic(algorithm()) + " tag " + keyTag()
-        + (isSep() ? " SEP" : "") + (use == null ? "" : " " + use) + "]";
+        + (isSep() ? " SEP" : "") + (use == null ? "" : " " + use) + (provider == null ? "" : " in " + provider) + "]";
   }
 }

@@ -29,8 +29,9 @@ final class RrsetSigner {
   record PreparedKey(SigningKey key, int algorithm, int keyTag, String provider, String jcaAlgorithm, PrivateKey privateKey) {
     static PreparedKey of(SigningKey key) {
       int alg = key.algorithm();
-      String provider = CryptoProvider.signingProvider(alg);
-      boolean accp = provider.equals(CryptoProvider.ACCP);
+      // A key in a token is signed with by its token's provider; SunPKCS11 names the raw r||s form as ACCP does.
+      String provider = key.provider() != null ? key.provider() : CryptoProvider.signingProvider(alg);
+      boolean accp = !provider.equals(CryptoProvider.BC);
       String jca = switch (alg) {
         case Algorithms.RSASHA256 -> "SHA256withRSA";  // RFC 5702 §3
         case Algorithms.RSASHA512 -> "SHA512withRSA";  // RFC 5702 §3

@@ -1,6 +1,5 @@
 package dev.cascade.keymanager.config;
 
-import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.keymanager.domain.KeySetGenerator;
 import dev.cascade.keymanager.domain.LatestChecks;
 import dev.cascade.keymanager.domain.RollDriver;
@@ -16,7 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.xbill.DNS.ExtendedResolver;
 
 /**
- * Provides the {@link RollDriver}, with dnssec-core's key generator, the service's clock and the propagation checks
+ * Provides the {@link RollDriver}, with the key manager's key generator ({@code HsmKeysProducer}), the service's clock and the propagation checks
  * on real DNS: a zone whose policy names no {@code publication-nameservers} is checked at
  * {@code cascade.keymanager.publication-servers}, Cascade's own publication servers; a parent is found through the
  * resolvers of /etc/resolv.conf (dnsjava's {@code ResolverConfig}).
@@ -30,6 +29,7 @@ public class RollDriverProducer {
   @Singleton
   RollDriver rollDriver(
       Clock clock,
+      KeySetGenerator generator,
       @ConfigProperty(name = "cascade.keymanager.publication-servers") List<String> publicationServers,
       @ConfigProperty(name = "cascade.keymanager.propagation.query-timeout") Duration queryTimeout,
       @ConfigProperty(name = "cascade.keymanager.propagation.transfer-timeout") Duration transferTimeout) {
@@ -37,7 +37,7 @@ public class RollDriverProducer {
     resolver.setTimeout(queryTimeout);
     checker = new DnsPropagationChecker(publicationServers.stream().map(ServerName::parse).toList(), resolver,
         queryTimeout, transferTimeout);
-    return new RollDriver(new KeySetGenerator(KeyGenerator::generate, clock), checker, clock);
+    return new RollDriver(generator, checker, clock);
   }
 
   /** The latest propagation checks: written by the roll timer, read by {@code GET /keys/{zone}}. */

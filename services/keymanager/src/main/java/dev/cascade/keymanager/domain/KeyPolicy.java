@@ -16,6 +16,8 @@ import java.util.List;
  * @param dnskeyTtl TTL of the DNSKEY RRset in seconds
  * @param rolls how the keys are rolled once they passed their validity
  * @param propagation where {@code auto-report} checks that a roll's changes have propagated
+ * @param hsmServerId {@code [key-manager.generation] hsm-server-id}: the PKCS#11 token new keys are generated and
+ *     kept in; null for keys in software
  */
 public record KeyPolicy(
     KeyAlgorithm algorithm,
@@ -25,7 +27,8 @@ public record KeyPolicy(
     Duration cskValidity,
     long dnskeyTtl,
     RollSettings rolls,
-    PropagationSettings propagation) {
+    PropagationSettings propagation,
+    String hsmServerId) {
 
   public KeyPolicy {
     if (kskValidity.isNegative() || zskValidity.isNegative() || cskValidity.isNegative()) {
@@ -34,6 +37,12 @@ public record KeyPolicy(
     if (dnskeyTtl < 0) {
       throw new IllegalArgumentException("DNSKEY TTL must not be negative: " + dnskeyTtl);
     }
+  }
+
+  /** A policy with software keys. */
+  public KeyPolicy(KeyAlgorithm algorithm, boolean useCsk, Duration kskValidity, Duration zskValidity,
+      Duration cskValidity, long dnskeyTtl, RollSettings rolls, PropagationSettings propagation) {
+    this(algorithm, useCsk, kskValidity, zskValidity, cskValidity, dnskeyTtl, rolls, propagation, null);
   }
 
   /**
@@ -64,7 +73,14 @@ public record KeyPolicy(
 
   /** This policy, its propagation checks as {@code propagation} says. */
   public KeyPolicy withPropagation(PropagationSettings propagation) {
-    return new KeyPolicy(algorithm, useCsk, kskValidity, zskValidity, cskValidity, dnskeyTtl, rolls, propagation);
+    return new KeyPolicy(algorithm, useCsk, kskValidity, zskValidity, cskValidity, dnskeyTtl, rolls, propagation,
+        hsmServerId);
+  }
+
+  /** This policy, its new keys generated in the PKCS#11 token {@code hsmServerId} (null: in software). */
+  public KeyPolicy withHsm(String hsmServerId) {
+    return new KeyPolicy(algorithm, useCsk, kskValidity, zskValidity, cskValidity, dnskeyTtl, rolls, propagation,
+        hsmServerId);
   }
 
   /** The roles of a complete key set under this policy, SEP key first. */

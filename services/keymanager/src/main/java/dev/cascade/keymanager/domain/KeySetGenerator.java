@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.xbill.DNS.Name;
 
@@ -24,10 +25,16 @@ import org.xbill.DNS.Name;
  */
 public final class KeySetGenerator {
 
-  /** Where new key pairs come from; the production source is dnssec-core's {@link KeyGenerator}. */
+  /**
+   * Where new key pairs come from: dnssec-core's {@link KeyGenerator} for software keys, a PKCS#11 token
+   * ({@link HsmKeys}) for a policy's {@code hsm-server-id}.
+   */
   @FunctionalInterface
   public interface KeySource {
     SigningKey generate(Name zone, KeyAlgorithm algorithm, int flags, long ttl);
+
+    /** Throws away a key generated but not used (its tag collided): a token destroys it, memory forgets it. */
+    default void discard(SigningKey key) {}
   }
 
   /**
@@ -37,16 +44,18 @@ public final class KeySetGenerator {
   static final int MAX_ATTEMPTS = 16;
 
   private final KeySource source;
+  private final Map<String, KeySource> hsms;
   private final Clock clock;
 
   public KeySetGenerator(KeySource source, Clock clock) {
-    this.source = source;
-    this.clock = clock;
+    this(source, Map.of(), clock);
   }
 
-  /** A generator backed by dnssec-core's {@link KeyGenerator} and the system clock. */
-  public static KeySetGenerator standard() {
-    return new KeySetGenerator(KeyGenerator::generate, Clock.systemUTC());
+  /** @param hsms the PKCS#11 tokens by the id a policy's {@code hsm-server-id} names them with */
+  public KeySetGenerator(KeySource source, Map<String, KeySource> hsms, Clock clock) {
+    this.source = source;
+    this.hsms = Map.copyOf(hsms);
+    this.clock = clock;
   }
 
   /**
@@ -86,13 +95,34 @@ public final class KeySetGenerator {
   }
 
   private SigningKey generateUnique(Name zone, KeyPolicy policy, SigningRole role, Set<Integer> taken) {
+    KeySource from = source(zone, policy);
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      SigningKey key = source.generate(zone, policy.algorithm(), role.flags(), policy.dnskeyTtl());
+      SigningKey key = from.generate(zone, policy.algorithm(), role.flags(), policy.dnskeyTtl());
       if (!taken.contains(key.keyTag())) {
         return key;
       }
+      from.discard(key);
     }
     throw new IllegalStateException(
         "no " + role + " for " + zone + " with a key tag unused in the zone after " + MAX_ATTEMPTS + " attempts");
+  }
+
+  /**
+   * The source the policy asks for.
+   *
+   * @throws IllegalStateException if the policy names a token this key manager has not configured: no key is made in
+   *     software instead, which would put a private key where the operator said it must not be
+   */
+  private KeySource source(Name zone, KeyPolicy policy) {
+    if (policy.hsmServerId() == null) {
+      return source;
+    }
+    KeySource hsm = hsms.get(policy.hsmServerId());
+    if (hsm == null) {
+      throw new IllegalStateException("the policy of " + zone + " names hsm-server-id \"" + policy.hsmServerId()
+          + "\", but this key manager has " + (hsms.isEmpty() ? "no PKCS#11 token configured"
+          : "only the PKCS#11 token(s) " + hsms.keySet()) + " (cascade.pkcs11.server-id)");
+    }
+    return hsm;
   }
 }

@@ -52,8 +52,13 @@ public class StoredZoneKey extends PanacheEntityBase {
   @Column(name = "public_key", nullable = false, length = 4096)
   public String publicKey;
 
+  /** The private key wrapped under the key-encryption key; empty for a key a PKCS#11 token keeps. */
   @Column(name = "wrapped_private_key", nullable = false)
   public byte[] wrappedPrivateKey;
+
+  /** RFC 7512 URI of the private key in a PKCS#11 token; null for a wrapped key. */
+  @Column(name = "private_key_uri", length = 1024)
+  public String privateKeyUri;
 
   @Column(name = "dnskey_ttl", nullable = false)
   public long dnskeyTtl;

@@ -102,6 +102,10 @@ public class StoredZonePolicy extends PanacheEntityBase {
   @Column(name = "parent_nameservers", nullable = false, length = 2048)
   public String parentNameservers;
 
+  /** {@code [key-manager.generation] hsm-server-id}; null for software keys. */
+  @Column(name = "hsm_server_id", length = 255)
+  public String hsmServerId;
+
   /**
    * The policy the key manager acts on.
    *
@@ -114,7 +118,8 @@ public class StoredZonePolicy extends PanacheEntityBase {
         Variant.CSK, automation(cskAutomation), Variant.ALGORITHM, automation(algorithmAutomation)));
     return KeyPolicy.of(algorithm, useCsk, kskValiditySeconds, zskValiditySeconds, cskValiditySeconds,
         dnskeyTtlSeconds, rolls).withPropagation(PropagationSettings.of(
-            servers(publicationNameservers), servers(parentNameservers), DsDigest.fromWord(dsAlgorithm)));
+            servers(publicationNameservers), servers(parentNameservers), DsDigest.fromWord(dsAlgorithm)))
+        .withHsm(hsmServerId);
   }
 
   /** The name servers of a policy list, as the column keeps them. */

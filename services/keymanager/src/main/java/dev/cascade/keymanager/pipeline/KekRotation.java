@@ -79,11 +79,12 @@ public class KekRotation extends StartupRestore {
     int zones = 0;
     for (Map.Entry<String, List<StoredZoneKey>> zone : byZone.entrySet()) {
       List<StoredZoneKey> keys = zone.getValue();
-      if (keys.stream().allMatch(key -> keyWrap.wrappedByCurrent(key.wrappedPrivateKey))) {
+      // A key a PKCS#11 token keeps is not wrapped at all: nothing to wrap again.
+      if (keys.stream().allMatch(key -> key.privateKeyUri != null || keyWrap.wrappedByCurrent(key.wrappedPrivateKey))) {
         continue;
       }
       try {
-        keys.forEach(this::wrapAgain);
+        keys.stream().filter(key -> key.privateKeyUri == null).forEach(this::wrapAgain);
       } catch (IllegalArgumentException e) {
         // The KEK it was wrapped under is not configured: the signer cannot unwrap it either, and the zone's next
         // signing says so. Other zones go on.

@@ -190,6 +190,7 @@ public class KeySetEmitter {
         .setPublicKey(key.publicKey)
         .setWrappedPrivateKey(ByteBuffer.wrap(key.wrappedPrivateKey))
         .setReference(key.reference())
+        .setPrivateKeyUri(key.privateKeyUri)
         .setCreatedAt(key.createdAt)
         .setExpiresAt(key.expiresAt)
         .setUse(new KeyUse(key.published, key.signsKeys, key.signsZone, key.atParent))

@@ -151,6 +151,7 @@ public class KeySetRestore extends StartupRestore {
     ByteBuffer wrapped = key.getWrappedPrivateKey().duplicate();
     row.wrappedPrivateKey = new byte[wrapped.remaining()];
     wrapped.get(row.wrappedPrivateKey);
+    row.privateKeyUri = key.getPrivateKeyUri();
     row.dnskeyTtl = set.getDnskeyTtl();
     row.createdAt = key.getCreatedAt();
     row.expiresAt = key.getExpiresAt();

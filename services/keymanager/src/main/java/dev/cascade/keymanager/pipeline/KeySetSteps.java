@@ -2,6 +2,7 @@ package dev.cascade.keymanager.pipeline;
 
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.roll.KeySetState;
+import dev.cascade.keymanager.domain.HsmKeys;
 import dev.cascade.keymanager.domain.KeyPolicy;
 import dev.cascade.keymanager.domain.RollDriver;
 import dev.cascade.keymanager.persistence.KeyManagerState;
@@ -36,7 +37,10 @@ public class KeySetSteps {
   private final KeyWrap keyWrap;
   private final Clock clock;
 
-  public KeySetSteps(KeyManagerState state, KeySetEmitter emitter, KeyWrap keyWrap, Clock clock) {
+  private final HsmKeys hsmKeys;
+
+  public KeySetSteps(KeyManagerState state, KeySetEmitter emitter, KeyWrap keyWrap, Clock clock, HsmKeys hsmKeys) {
+    this.hsmKeys = hsmKeys;
     this.state = state;
     this.emitter = emitter;
     this.keyWrap = keyWrap;
@@ -81,7 +85,8 @@ public class KeySetSteps {
     row.flags = generated.key().key().dnskey().getFlags();
     row.role = generated.key().role();
     row.publicKey = Base64.getEncoder().encodeToString(generated.key().key().dnskey().getKey());
-    row.wrappedPrivateKey = keyWrap.wrap(generated.key().key());
+    row.privateKeyUri = hsmKeys.privateKeyUri(generated.key().key());
+    row.wrappedPrivateKey = row.privateKeyUri != null ? new byte[0] : keyWrap.wrap(generated.key().key());
     row.dnskeyTtl = policy.dnskeyTtl();
     row.createdAt = generated.key().createdAt();
     row.expiresAt = generated.key().expiresAt();

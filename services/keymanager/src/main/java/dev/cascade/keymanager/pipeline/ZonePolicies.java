@@ -30,6 +30,7 @@ final class ZonePolicies {
     row.dsSubmitHook = snapshot.getDsSubmitHook();
     row.publicationNameservers = StoredZonePolicy.servers(snapshot.getPublicationNameservers());
     row.parentNameservers = StoredZonePolicy.servers(snapshot.getParentNameservers());
+    row.hsmServerId = snapshot.getHsmServerId();
     return row;
   }
 

@@ -7,6 +7,7 @@ import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.keymanager.domain.ExistingKey;
+import dev.cascade.keymanager.domain.HsmKeys;
 import dev.cascade.keymanager.domain.KeyPolicy;
 import dev.cascade.keymanager.domain.KeySetGenerator;
 import dev.cascade.keymanager.domain.KeySetImporter;
@@ -87,11 +88,14 @@ public class ZoneRegistryConsumer {
   private final KeyWrap keyWrap;
   private final EventHandling handling;
   private final KeySetLock lock;
-  private final KeySetGenerator generator = KeySetGenerator.standard();
+  private final KeySetGenerator generator;
+  private final HsmKeys hsmKeys;
 
   public ZoneRegistryConsumer(
       KeySetEmitter emitter, KekRotation rotation, KeyManagerState state, KeyWrap keyWrap, EventHandling handling,
-      KeySetLock lock) {
+      KeySetLock lock, KeySetGenerator generator, HsmKeys hsmKeys) {
+    this.generator = generator;
+    this.hsmKeys = hsmKeys;
     this.emitter = emitter;
     this.rotation = rotation;
     this.state = state;
@@ -245,10 +249,15 @@ public class ZoneRegistryConsumer {
     }
   }
 
-  /** Blocking: generates the key set and wraps each private key under the key-encryption key. */
+  /**
+   * Blocking: generates the key set, in the policy's PKCS#11 token or in software, and wraps each software private
+   * key under the key-encryption key; a key the token keeps has no wrapped key, only its URI.
+   */
   private List<StoredZoneKey> generate(String zone, KeyPolicy policy, Set<Integer> tagsInUse, String eventId) {
     return generator.generate(origin(zone), policy, tagsInUse).stream()
-        .map(k -> stored(zone, k, keyWrap.wrap(k.key()), policy, eventId)).toList();
+        .map(k -> stored(zone, k, hsmKeys.privateKeyUri(k.key()) != null ? new byte[0] : keyWrap.wrap(k.key()),
+            policy, eventId))
+        .toList();
   }
 
   private StoredZoneKey stored(String zone, NewKey key, byte[] wrappedPrivateKey, KeyPolicy policy, String eventId) {
@@ -260,6 +269,7 @@ public class ZoneRegistryConsumer {
     row.flags = key.key().dnskey().getFlags();
     row.role = key.role();
     row.publicKey = Base64.getEncoder().encodeToString(key.key().dnskey().getKey());
+    row.privateKeyUri = hsmKeys.privateKeyUri(key.key());
     row.wrappedPrivateKey = wrappedPrivateKey;
     row.dnskeyTtl = policy.dnskeyTtl();
     row.createdAt = key.createdAt();

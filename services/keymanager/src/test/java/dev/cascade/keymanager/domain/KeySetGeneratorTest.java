@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.keys.Algorithms;
+import dev.cascade.dnssec.keys.KeyAlgorithm;
 import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.dnssec.keys.SigningKey;
 import java.security.interfaces.RSAPublicKey;
@@ -16,8 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -102,6 +105,37 @@ class KeySetGeneratorTest {
 
     assertEquals(3, calls.get(), "the clashing KSK is thrown away and generated again");
     assertTrue(keys.stream().noneMatch(k -> k.key().keyTag() == clash.keyTag()));
+  }
+
+  @Test
+  void aPolicyNamingATokenGetsItsKeysThereAndAClashingOneIsDiscardedThere() {
+    SigningKey clash = KeyGenerator.generate(ZONE, Algorithms.ECDSAP256SHA256, 257, 3600);
+    Deque<SigningKey> scripted = new ArrayDeque<>(List.of(clash));
+    List<SigningKey> discarded = new ArrayList<>();
+    KeySetGenerator.KeySource token = new KeySetGenerator.KeySource() {
+      @Override
+      public SigningKey generate(Name zone, KeyAlgorithm algorithm, int flags, long ttl) {
+        return scripted.isEmpty() ? KeyGenerator.generate(zone, algorithm, flags, ttl) : scripted.pop();
+      }
+
+      @Override
+      public void discard(SigningKey key) {
+        discarded.add(key);
+      }
+    };
+    KeySetGenerator.KeySource software = (zone, alg, flags, ttl) -> {
+      throw new AssertionError("a key in software for a policy that names a token");
+    };
+    KeySetGenerator generator = new KeySetGenerator(software, Map.of("hsm1", token), CLOCK);
+
+    List<NewKey> keys = generator.generate(ZONE, split().withHsm("hsm1"), Set.of(clash.keyTag()));
+
+    assertEquals(2, keys.size());
+    assertEquals(List.of(clash), discarded, "the clashing key is destroyed in the token");
+    IllegalStateException unknown = assertThrows(IllegalStateException.class,
+        () -> generator.generate(ZONE, split().withHsm("hsm2"), Set.of()));
+    assertTrue(unknown.getMessage().contains("hsm-server-id \"hsm2\"") && unknown.getMessage().contains("[hsm1]"),
+        unknown.getMessage());
   }
 
   @Test

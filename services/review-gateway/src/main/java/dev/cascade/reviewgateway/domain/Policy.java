@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param nsec3Salt hex, empty for no salt (RFC 9276 §3.1)
  * @param parent CDS and CDNSKEY publication, DS digest and submission hook
  * @param reviews the review hooks and whether re-signings pass the signed gate by themselves
+ * @param hsmServerId {@code [key-manager.generation] hsm-server-id}: the PKCS#11 token that generates and keeps the
+ *     zone's keys; null for software keys (the reference's default)
  */
 public record Policy(
     String name,
@@ -35,9 +37,10 @@ public record Policy(
     int nsec3Iterations,
     String nsec3Salt,
     ParentSettings parent,
-    ReviewSettings reviews) {
+    ReviewSettings reviews,
+    String hsmServerId) {
 
-  /** A policy with {@link ParentSettings#DEFAULT} and no review hooks. */
+  /** A policy with {@link ParentSettings#DEFAULT}, no review hooks and software keys. */
   public Policy(String name, ReviewMode unsignedReview, ReviewMode signedReview, String algorithm, boolean useCsk,
       Duration kskValidity, Duration zskValidity, Duration cskValidity, KeyRolls keyRolls, Duration dnskeyTtl,
       SerialPolicy serialPolicy, Duration signatureInceptionOffset, Duration signatureLifetime,
@@ -46,11 +49,6 @@ public record Policy(
     this(name, unsignedReview, signedReview, algorithm, useCsk, kskValidity, zskValidity, cskValidity, keyRolls,
         dnskeyTtl, serialPolicy, signatureInceptionOffset, signatureLifetime, signatureRemainTime,
         signatureRefreshInterval, denial, nsec3OptOut, nsec3Iterations, nsec3Salt, ParentSettings.DEFAULT,
-        ReviewSettings.DEFAULT);
-  }
-
-  /** The review mode of {@code stage}'s gate. */
-  public ReviewMode review(GateStage stage) {
-    return stage == GateStage.UNSIGNED ? unsignedReview : signedReview;
+        ReviewSettings.DEFAULT, null);
   }
 }

@@ -144,6 +144,7 @@ public final class PolicyParser {
     Table generation = keyManager.table("generation");
     String algorithm = algorithm(generation.string("algorithm", DEFAULT_ALGORITHM), generation.path("algorithm"));
     boolean useCsk = generation.bool("use-csk", false); // reference Cascade default: separate KSK and ZSK
+    String hsmServerId = hsmServerId(generation.string("hsm-server-id", null), algorithm, generation);
     generation.done();
     keyManager.done();
 
@@ -214,7 +215,28 @@ public final class PolicyParser {
         iterations,
         salt,
         new ParentSettings(cds, dsAlgorithm, dsSubmitHook),
-        new ReviewSettings(unsignedHook, signedHook, approveReSigning));
+        new ReviewSettings(unsignedHook, signedHook, approveReSigning),
+        hsmServerId);
+  }
+
+  /**
+   * {@code hsm-server-id}: none by default, as in the reference. A PKCS#11 token holds RSA and ECDSA keys only
+   * (dnssec-core {@code Pkcs11Token}; the reference's HSMs: RSASHA256 and ECDSAP256SHA256), so an EdDSA algorithm
+   * with an HSM is refused here rather than when the key manager first generates a key.
+   */
+  private static String hsmServerId(String id, String algorithm, Table generation) {
+    if (id == null) {
+      return null;
+    }
+    if (id.isBlank()) {
+      throw new IllegalArgumentException(
+          generation.path("hsm-server-id") + " must name a PKCS#11 token, or be left out");
+    }
+    if (algorithm.startsWith("ED")) {
+      throw new IllegalArgumentException(generation.path("hsm-server-id") + ": a PKCS#11 token holds RSASHA256, "
+          + "RSASHA512, ECDSAP256SHA256 and ECDSAP384SHA384 keys, not " + algorithm);
+    }
+    return id;
   }
 
   private static ReviewMode reviewMode(Table review) {

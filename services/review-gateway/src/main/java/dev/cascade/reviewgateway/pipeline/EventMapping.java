@@ -225,6 +225,7 @@ final class EventMapping {
         .setCdsPublication(p.parent().cds().word())
         .setDsAlgorithm(p.parent().dsAlgorithm().word())
         .setDsSubmitHook(p.parent().dsSubmitHook())
+        .setHsmServerId(p.hsmServerId())
         .build();
   }
 
@@ -263,7 +264,8 @@ final class EventMapping {
         s.getNsec3Salt(),
         new ParentSettings(CdsPublication.fromWord(s.getCdsPublication()), DsDigest.fromWord(s.getDsAlgorithm()),
             s.getDsSubmitHook()),
-        new ReviewSettings(s.getUnsignedReviewHook(), s.getSignedReviewHook(), s.getApproveReSigning()));
+        new ReviewSettings(s.getUnsignedReviewHook(), s.getSignedReviewHook(), s.getApproveReSigning()),
+        s.getHsmServerId());
   }
 
   /**

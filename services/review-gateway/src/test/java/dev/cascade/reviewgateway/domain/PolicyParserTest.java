@@ -156,6 +156,19 @@ class PolicyParserTest {
   }
 
   @Test
+  void hsmServerIdIsReadAndRefusedWithEdDsa() throws Exception {
+    assertEquals(null, PolicyParser.parse("x", "x.toml", "version = \"v1\"\n").hsmServerId());
+    Policy p = PolicyParser.parse("hsm", "hsm.toml",
+        "version = \"v1\"\n[key-manager.generation]\nhsm-server-id = \"softhsm\"\n");
+    assertEquals("softhsm", p.hsmServerId());
+    PolicyException ed = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager.generation]\nhsm-server-id = \"softhsm\"\nalgorithm = \"ED25519\"\n"));
+    assertTrue(ed.getMessage().contains("key-manager.generation.hsm-server-id"), ed.getMessage());
+    assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager.generation]\nhsm-server-id = \" \"\n"));
+  }
+
+  @Test
   void propagationCheckKeysAreReadAndBadOnesRefusedNamingTheKey() throws Exception {
     Policy p = PolicyParser.parse("checks", "checks.toml", """
         version = "v1"

@@ -2,6 +2,8 @@ package dev.cascade.signer.domain;
 
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.pkcs11.Pkcs11Token;
+import dev.cascade.dnssec.pkcs11.Pkcs11Uri;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,7 @@ import org.xbill.DNS.Type;
 /**
  * Turns a wrapped key set into signing keys: rebuilds each DNSKEY record from its public fields, unwraps its
  * private key with the key-encryption key, and keeps its use. The clear private keys exist only in the returned
- * objects, in memory.
+ * objects, in memory. A key a PKCS#11 token keeps is found there by its URI instead, and signs inside the token.
  */
 public final class KeySetUnwrapper {
 
@@ -28,10 +30,20 @@ public final class KeySetUnwrapper {
   private static final int DNSKEY_PROTOCOL = 3;
 
   private final KeyWrap keyWrap;
+  private final Pkcs11Token token;
 
   /** @param keyWrap the current key-encryption key, and the previous ones during a rotation */
   public KeySetUnwrapper(KeyWrap keyWrap) {
+    this(keyWrap, null);
+  }
+
+  /**
+   * @param keyWrap the current key-encryption key, and the previous ones during a rotation
+   * @param token the PKCS#11 token the key manager keeps keys in; null for none
+   */
+  public KeySetUnwrapper(KeyWrap keyWrap, Pkcs11Token token) {
     this.keyWrap = keyWrap;
+    this.token = token;
   }
 
   /**
@@ -95,6 +107,10 @@ public final class KeySetUnwrapper {
         throw new KeySetException(
             "key " + key.keyTag() + " of " + keySet.zone() + ": public key has key tag " + dnskey.getFootprint());
       }
+      if (key.privateKeyUri() != null) {
+        keys.add(inToken(keySet.zone(), key, dnskey));
+        continue;
+      }
       PrivateKey privateKey;
       try {
         privateKey = keyWrap.unwrap(key.wrappedPrivateKey(), dnskey);
@@ -107,5 +123,18 @@ public final class KeySetUnwrapper {
       keys.add(new SigningKey(dnskey, privateKey, key.use()));
     }
     return List.copyOf(keys);
+  }
+
+  /** The key in the token, checked against its DNSKEY record ({@link Pkcs11Token#find}). */
+  private SigningKey inToken(String zone, WrappedKey key, DNSKEYRecord dnskey) throws KeySetException {
+    if (token == null) {
+      throw new KeySetException("key " + key.keyTag() + " of " + zone + " is in a PKCS#11 token ("
+          + key.privateKeyUri() + "), but this signer has no token configured (cascade.pkcs11.library)");
+    }
+    try {
+      return token.find(Pkcs11Uri.parse(key.privateKeyUri()), dnskey, key.use());
+    } catch (RuntimeException e) {
+      throw new KeySetException("key " + key.keyTag() + " of " + zone + ": " + e.getMessage());
+    }
   }
 }

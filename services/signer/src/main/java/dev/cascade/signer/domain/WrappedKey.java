@@ -11,9 +11,18 @@ import dev.cascade.dnssec.keys.KeyUse;
  * @param flags DNSKEY flags: 257 for a KSK or CSK (SEP bit set), 256 for a ZSK (RFC 4034 §2.1.1)
  * @param role KSK, ZSK or CSK
  * @param publicKey base64 DNSKEY public key field (RFC 4034 §2.2)
- * @param wrappedPrivateKey the wrapped private key
+ * @param wrappedPrivateKey the wrapped private key; empty for a key a PKCS#11 token keeps
  * @param use what the key does in the zone as the key manager's rolls set it (published, signs the DNSKEY RRset,
  *     signs the rest); null for a key set announced without uses, whose keys do all their role's jobs
+ * @param privateKeyUri the RFC 7512 URI of the private key in a PKCS#11 token; null for a wrapped key
  */
 public record WrappedKey(
-    int keyTag, int algorithm, int flags, String role, String publicKey, byte[] wrappedPrivateKey, KeyUse use) {}
+    int keyTag, int algorithm, int flags, String role, String publicKey, byte[] wrappedPrivateKey, KeyUse use,
+    String privateKeyUri) {
+
+  /** A wrapped key. */
+  public WrappedKey(
+      int keyTag, int algorithm, int flags, String role, String publicKey, byte[] wrappedPrivateKey, KeyUse use) {
+    this(keyTag, algorithm, flags, role, publicKey, wrappedPrivateKey, use, null);
+  }
+}

@@ -129,6 +129,7 @@ public class SignerStore {
       row.role = key.role();
       row.publicKey = key.publicKey();
       row.wrappedPrivateKey = key.wrappedPrivateKey();
+      row.privateKeyUri = key.privateKeyUri();
       if (key.use() != null) {
         row.published = key.use().published();
         row.signsKeys = key.use().signsKeys();
@@ -430,7 +431,7 @@ public class SignerStore {
         head.dnskeyTtl,
         keys.stream()
             .map(k -> new WrappedKey(k.keyTag, k.algorithm, k.flags, k.role, k.publicKey, k.wrappedPrivateKey,
-                use(k)))
+                use(k), k.privateKeyUri))
             .toList(),
         head.cdsAndCdnskey.isEmpty() ? List.of() : List.of(head.cdsAndCdnskey.split("\n")));
   }

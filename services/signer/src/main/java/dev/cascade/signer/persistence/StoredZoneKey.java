@@ -47,9 +47,13 @@ public class StoredZoneKey extends PanacheEntityBase {
   @Column(name = "public_key", nullable = false, length = 4096)
   public String publicKey;
 
-  /** AES-GCM-wrapped PKCS#8 private key, as the key manager published it. */
+  /** AES-GCM-wrapped PKCS#8 private key, as the key manager published it; empty for a key in a PKCS#11 token. */
   @Column(name = "wrapped_private_key", nullable = false)
   public byte[] wrappedPrivateKey;
+
+  /** RFC 7512 URI of the private key in a PKCS#11 token; null for a wrapped key. */
+  @Column(name = "private_key_uri", length = 1024)
+  public String privateKeyUri;
 
   /**
    * The key's use ({@link dev.cascade.dnssec.keys.KeyUse}): in the DNSKEY RRset. Null, as the two after it, for a

@@ -70,7 +70,8 @@ final class EventMapping {
         key.getRole().name(),
         key.getPublicKey(),
         bytes(key.getWrappedPrivateKey()),
-        use(key.getUse()));
+        use(key.getUse()),
+        key.getPrivateKeyUri());
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.cascade.dnssec.progress.Phase;
 import dev.cascade.dnssec.progress.PhaseProgress;
 import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.verify.VerifiedSignatures;
+import dev.cascade.dnssec.pkcs11.Pkcs11Token;
 import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
@@ -75,8 +76,8 @@ import org.xbill.DNS.Record;
  * transaction committed ({@link SignedVersionEmitter}); a fenced one throws {@code FencedWriteException} past the
  * records, and the event is left to the instance that now holds the zone.
  *
- * <p>Created at start ({@code @Startup}), so a missing or malformed key-encryption key stops the service at once
- * instead of failing every signing later.
+ * <p>Created at start ({@code @Startup}), so a missing or malformed key-encryption key, or a PKCS#11 token
+ * ({@code cascade.pkcs11.*}) that does not open, stops the service at once instead of failing every signing later.
  */
 @Startup
 @ApplicationScoped
@@ -121,7 +122,7 @@ public class SigningService {
     this.emitter = emitter;
     this.progress = progress;
     this.clock = clock;
-    this.unwrapper = new KeySetUnwrapper(config.keyWrap());
+    this.unwrapper = new KeySetUnwrapper(config.keyWrap(), config.pkcs11().map(Pkcs11Token::open).orElse(null));
     this.readers = new ContentReaders(KafkaSettings.consumer(bootstrapServers, config.registryUrl()));
     this.producerConfig = KafkaSettings.producer(bootstrapServers, config.registryUrl());
   }

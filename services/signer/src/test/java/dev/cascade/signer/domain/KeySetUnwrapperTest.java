@@ -115,6 +115,22 @@ class KeySetUnwrapperTest {
   }
 
   @Test
+  void aKeyInATokenWithoutATokenConfiguredIsAClearError() {
+    WrappedKeySet good = TestZones.wrapped(keys, "e1");
+    WrappedKey first = good.keys().get(0);
+    String uri = "pkcs11:token=hsm;id=%63%61;type=private";
+    WrappedKey inToken = new WrappedKey(first.keyTag(), first.algorithm(), first.flags(), first.role(),
+        first.publicKey(), new byte[0], first.use(), uri);
+    WrappedKeySet set = new WrappedKeySet(good.zone(), "e4", good.dnskeyTtl(), List.of(inToken, good.keys().get(1)));
+
+    KeySetException e =
+        assertThrows(KeySetException.class, () -> new KeySetUnwrapper(new KeyWrap(TestZones.KEK)).unwrap(set));
+
+    assertTrue(e.getMessage().contains("is in a PKCS#11 token (" + uri + ")"), e.getMessage());
+    assertTrue(e.getMessage().contains("cascade.pkcs11.library"), e.getMessage());
+  }
+
+  @Test
   void refusesAnEmptyKeySet() {
     WrappedKeySet empty = new WrappedKeySet("example.test.", "e3", 3600, List.of());
 

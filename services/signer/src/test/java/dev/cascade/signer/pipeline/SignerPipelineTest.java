@@ -760,7 +760,7 @@ class SignerPipelineTest {
     return (ZoneVersionSigned) awaitSigned(zone, versionId).value().getFact();
   }
 
-  private static ConsumerRecord<String, SignedVersionFact> awaitSigned(String zone, String versionId) {
+  static ConsumerRecord<String, SignedVersionFact> awaitSigned(String zone, String versionId) {
     ConsumerRecord<String, SignedVersionFact> record =
         Bus.await(
             Topics.SIGNED_VERSIONS,
@@ -841,7 +841,7 @@ class SignerPipelineTest {
   }
 
   /** The records of the signed version {@code signed} announces, as read from its content topic. */
-  private static List<Record> signedRecords(String zone, ZoneVersionSigned signed) {
+  static List<Record> signedRecords(String zone, ZoneVersionSigned signed) {
     try (ContentReader reader = new ContentReader(Bus.consumerConfig())) {
       return reader.readCompact(signed.getContent(), zone, signed.getVersionId()).toRecords();
     }
@@ -890,7 +890,7 @@ class SignerPipelineTest {
         KeyGenerator.generate(name(zone), Algorithms.ECDSAP256SHA256, KeyGenerator.FLAGS_ZSK, 3600));
   }
 
-  private static ContentLocation writeUnsigned(String zone, String versionId, long serial, String... extraLines)
+  static ContentLocation writeUnsigned(String zone, String versionId, long serial, String... extraLines)
       throws Exception {
     String text =
         zone + " 3600 IN SOA ns1." + zone + " hostmaster." + zone + " " + serial + " 7200 3600 1209600 300\n"
@@ -910,11 +910,11 @@ class SignerPipelineTest {
     }
   }
 
-  private static EventMetadata metadata(String producer) {
+  static EventMetadata metadata(String producer) {
     return EventMetadataFactory.next(Clock.systemUTC(), producer, null);
   }
 
-  private static ZoneRegistryFact zoneAdded(String zone) {
+  static ZoneRegistryFact zoneAdded(String zone) {
     PolicySnapshot policy =
         PolicySnapshot.newBuilder()
             .setName("default")
@@ -973,7 +973,7 @@ class SignerPipelineTest {
         .build();
   }
 
-  private static UnsignedVersionFact loaded(String zone, String versionId, long serial, ContentLocation content) {
+  static UnsignedVersionFact loaded(String zone, String versionId, long serial, ContentLocation content) {
     return UnsignedVersionFact.newBuilder()
         .setMetadata(metadata("loader"))
         .setZone(zone)
@@ -989,7 +989,7 @@ class SignerPipelineTest {
         .build();
   }
 
-  private static ZoneVersionReviewed approval(String zone, String versionId, long serial) {
+  static ZoneVersionReviewed approval(String zone, String versionId, long serial) {
     return review(zone, versionId, serial, ReviewDecision.APPROVED);
   }
 
@@ -1005,7 +1005,7 @@ class SignerPipelineTest {
         .build();
   }
 
-  private static Name name(String zone) {
+  static Name name(String zone) {
     try {
       return Name.fromString(zone);
     } catch (Exception e) {

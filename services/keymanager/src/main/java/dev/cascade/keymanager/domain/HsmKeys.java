@@ -1,0 +1,60 @@
+package dev.cascade.keymanager.domain;
+
+import dev.cascade.dnssec.keys.KeyAlgorithm;
+import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.pkcs11.Pkcs11Token;
+import java.util.Map;
+import org.xbill.DNS.Name;
+
+/**
+ * The PKCS#11 token this key manager generates keys in, under the id policies name it by
+ * ({@code [key-manager.generation] hsm-server-id}); {@link #NONE} when none is configured. A key generated there
+ * is stored and announced with its RFC 7512 URI instead of a wrapped private key.
+ */
+public final class HsmKeys {
+  /** No token: every key is a software key. */
+  public static final HsmKeys NONE = new HsmKeys(null, null);
+
+  private final String serverId;
+  private final Pkcs11Token token;
+
+  /** @param serverId the id policies name the token by */
+  public HsmKeys(String serverId, Pkcs11Token token) {
+    this.serverId = serverId;
+    this.token = token;
+  }
+
+  /** The token as a key source, by its id; empty for {@link #NONE}. */
+  public Map<String, KeySetGenerator.KeySource> sources() {
+    if (token == null) {
+      return Map.of();
+    }
+    return Map.of(serverId, new KeySetGenerator.KeySource() {
+      @Override
+      public SigningKey generate(Name zone, KeyAlgorithm algorithm, int flags, long ttl) {
+        return token.generate(zone, algorithm, flags, ttl);
+      }
+
+      @Override
+      public void discard(SigningKey key) {
+        token.delete(token.uriOf(key.dnskey()));
+      }
+    });
+  }
+
+  /**
+   * The RFC 7512 URI of {@code key}'s private key if the token holds it; null for a software key.
+   *
+   * @throws IllegalStateException for a key in some other provider, which this key manager cannot name
+   */
+  public String privateKeyUri(SigningKey key) {
+    if (key.provider() == null) {
+      return null;
+    }
+    if (token == null || !key.provider().equals(token.providerName())) {
+      throw new IllegalStateException("key " + key.keyTag() + " is in " + key.provider()
+          + ", not in this key manager's PKCS#11 token");
+    }
+    return token.uriOf(key.dnskey()).toString();
+  }
+}
