@@ -45,7 +45,8 @@ public final class ZoneProjector {
       return held(zone, state, fact, at);
     }
     if (fact instanceof ZoneFact.ReloadRequested reload) {
-      if (!reload.source().equals(state.source)) {
+      boolean newSource = !reload.source().equals(state.source);
+      if (newSource) {
         history.add(new HistoryEntry(at, null, "Source set to " + reload.source()));
       }
       state.source = reload.source();
@@ -54,6 +55,12 @@ public final class ZoneProjector {
             ? "Policy '" + reload.policy().name() + "' reloaded" : "Policy set to '" + reload.policy().name() + "'")
             + ": in effect from the next version"));
         state.policy = reload.policy();
+        if (!newSource) {
+          // New settings for the same file: the loader reads it again, but an unchanged file makes no version and
+          // announces nothing, so showing a load would leave the zone "loading" until its next change. A changed
+          // file's version arrives as any other.
+          return new Outcome(state, history, gates(state), hooks(state));
+        }
       }
       if (state.progress != ZoneProgress.LOADING) {
         state.progressBeforeLoad = state.progress;
