@@ -66,9 +66,12 @@ final class PolicyCommands {
     b.append("zones: ").append(zones.length() == 0 ? "<none>" : zones).append('\n');
     b.append('\n');
     b.append("loader:\n");
-    b.append("  review: ").append(p.path("unsignedReview").asText()).append('\n');
+    b.append("  review: ").append(review(p, "unsigned")).append('\n');
     b.append("key manager:\n");
     b.append("  algorithm:    ").append(p.path("algorithm").asText()).append('\n');
+    if (p.hasNonNull("hsmServerId")) {
+      b.append("  HSM:          ").append(p.path("hsmServerId").asText()).append('\n');
+    }
     b.append("  use CSK:      ").append(p.path("useCsk").asBoolean() ? "yes" : "no").append('\n');
     b.append("  KSK validity: ").append(p.path("kskValidity").asText()).append('\n');
     b.append("  ZSK validity: ").append(p.path("zskValidity").asText()).append('\n');
@@ -91,7 +94,16 @@ final class PolicyCommands {
           .append(", salt: ").append(salt.isEmpty() ? "-" : salt).append(')');
     }
     b.append('\n');
-    b.append("  review: ").append(p.path("signedReview").asText()).append('\n');
+    b.append("  review: ").append(review(p, "signed")).append('\n');
+    if (p.path("approveReSigning").asBoolean()) {
+      b.append("  approve re-signing: yes\n");
+    }
     return b.toString();
+  }
+
+  /** A gate's mode as the reference shows it: {@code off}, {@code manual} or {@code script `<hook>`}. */
+  private static String review(JsonNode p, String gate) {
+    JsonNode hook = p.get(gate + "ReviewHook");
+    return p.path(gate + "Review").asText() + (hook == null || hook.isNull() ? "" : " `" + hook.asText() + "`");
   }
 }

@@ -257,6 +257,19 @@ class CliTest {
   }
 
   @Test
+  void policyShowNamesTheReviewHooksTheHsmAndTheReSigningApproval() {
+    answers.put("GET /policy/hooked", Map.entry(200, "{\"name\":\"hooked\",\"zones\":[],"
+        + "\"unsignedReview\":\"script\",\"unsignedReviewHook\":\"/bin/check\",\"signedReview\":\"manual\","
+        + "\"signedReviewHook\":null,\"approveReSigning\":true,\"algorithm\":\"RSASHA256\","
+        + "\"hsmServerId\":\"token-1\",\"denial\":\"nsec\"}"));
+    assertEquals(0, run("policy", "show", "hooked"), err.toString());
+    String shown = out.toString();
+    assertTrue(shown.contains("loader:\n  review: script `/bin/check`\n"), shown);
+    assertTrue(shown.contains("  HSM:          token-1\n"), shown);
+    assertTrue(shown.contains("  review: manual\n  approve re-signing: yes\n"), shown);
+  }
+
+  @Test
   void policyReloadPrintsEachChangeTheZonesUpdatedAndTheWarnings() {
     answers.put("POST /policy/reload", Map.entry(200, "{\"changes\":[{\"name\":\"default\",\"change\":\"updated\"},"
         + "{\"name\":\"new\",\"change\":\"added\"}],\"warnings\":[\"/p/bad.toml: unknown key x\"],"

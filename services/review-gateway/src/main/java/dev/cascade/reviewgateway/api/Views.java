@@ -206,12 +206,19 @@ public final class Views {
         outcome.warnings(), outcome.updates().stream().map(PolicyReload.ZoneUpdate::zone).toList());
   }
 
-  /** {@code GET /policy/{name}}: every setting with durations in policy-file notation, plus the zones using it. */
+  /**
+   * {@code GET /policy/{name}}: every setting with durations in policy-file notation, plus the zones using it; the
+   * hooks of script gates and the PKCS#11 token are null when there are none.
+   */
   public record PolicyView(
       String name,
       String unsignedReview,
       String signedReview,
+      String unsignedReviewHook,
+      String signedReviewHook,
+      boolean approveReSigning,
       String algorithm,
+      String hsmServerId,
       boolean useCsk,
       String kskValidity,
       String zskValidity,
@@ -235,7 +242,8 @@ public final class Views {
   public record AutomationView(RollAutomation ksk, RollAutomation zsk, RollAutomation csk, RollAutomation algorithm) {}
 
   static PolicyView policy(Policy p, List<String> zones) {
-    return new PolicyView(p.name(), p.unsignedReview().word(), p.signedReview().word(), p.algorithm(), p.useCsk(),
+    return new PolicyView(p.name(), p.unsignedReview().word(), p.signedReview().word(), p.reviews().unsignedHook(),
+        p.reviews().signedHook(), p.reviews().approveReSigning(), p.algorithm(), p.hsmServerId(), p.useCsk(),
         validity(p.kskValidity()), validity(p.zskValidity()), validity(p.cskValidity()),
         p.keyRolls().kskRollType().word(), p.keyRolls().zskRollType().word(),
         new AutomationView(p.keyRolls().ksk(), p.keyRolls().zsk(), p.keyRolls().csk(), p.keyRolls().algorithm()),
