@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -74,10 +75,15 @@ public final class HookCommand {
     }
   }
 
-  /** Kills the hook and what it started: {@code sh -c} may leave a child holding the output pipe open. */
+  /**
+   * Kills the hook and what it started: {@code sh -c} may leave a child holding the output pipe open. The shell goes
+   * first, its descendants (listed before) after: a shell that saw its child killed would report "Killed" into the
+   * output before its own end.
+   */
   private static void kill(Process process) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> descendants = process.descendants().toList();
     process.destroyForcibly();
+    descendants.forEach(ProcessHandle::destroyForcibly);
   }
 
   /** The last octets of a stream. */
