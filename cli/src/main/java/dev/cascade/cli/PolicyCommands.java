@@ -101,9 +101,9 @@ final class PolicyCommands {
     return b.toString();
   }
 
-  /** A gate's mode as the reference shows it: {@code off}, {@code manual} or {@code script `<hook>`}. */
   private static String review(JsonNode p, String gate) {
     JsonNode hook = p.get(gate + "ReviewHook");
-    return p.path(gate + "Review").asText() + (hook == null || hook.isNull() ? "" : " `" + hook.asText() + "`");
+    return StatusRenderer.reviewWording(p.path(gate + "Review").asText(),
+        hook == null || hook.isNull() ? "" : hook.asText());
   }
 }

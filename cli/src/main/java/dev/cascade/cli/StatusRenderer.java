@@ -447,10 +447,13 @@ public final class StatusRenderer {
     return Instant.parse(instant).truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
-  /** A gate's review mode in the reference's words: {@code off}, {@code manual} or {@code script `<hook>`}. */
   private String reviewMode(String what) {
-    String hook = text(zone.path("review"), what + "Hook");
-    return text(zone.path("review"), what) + (hook.isEmpty() ? "" : " `" + hook + "`");
+    return reviewWording(text(zone.path("review"), what), text(zone.path("review"), what + "Hook"));
+  }
+
+  /** A gate's review mode in the reference's words: {@code off}, {@code manual} or {@code script `<hook>`}. */
+  static String reviewWording(String mode, String hook) {
+    return mode + (hook.isEmpty() ? "" : " `" + hook + "`");
   }
 
   private static String text(JsonNode node, String field) {

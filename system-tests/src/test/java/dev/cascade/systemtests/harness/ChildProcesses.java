@@ -1,5 +1,6 @@
 package dev.cascade.systemtests.harness;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +25,14 @@ final class ChildProcesses {
     }
     throw new AssertionError(name + " is missing: install the Debian packages knot and unbound "
         + "(deploy/local/install-test-deps.sh)");
+  }
+
+  /** knotd with {@code home}'s {@code knot.conf}, its standard output and error in {@code home}'s {@code knotd.out}. */
+  static Process knotd(Path home) throws IOException {
+    return new ProcessBuilder(program("knotd"), "-c", home.resolve("knot.conf").toString())
+        .redirectErrorStream(true)
+        .redirectOutput(home.resolve("knotd.out").toFile())
+        .start();
   }
 
   /** SIGTERM and up to {@code graceSeconds} for a clean exit, then SIGKILL. */

@@ -92,10 +92,7 @@ public final class ParentZone implements AutoCloseable {
     ParentZone zone = null;
     Process knotd = null;
     try {
-      knotd = new ProcessBuilder(ChildProcesses.program("knotd"), "-c", home.resolve("knot.conf").toString())
-          .redirectErrorStream(true)
-          .redirectOutput(home.resolve("knotd.out").toFile())
-          .start();
+      knotd = ChildProcesses.knotd(home);
       zone = new ParentZone(parent, child, ttl.toSeconds(), home, new InetSocketAddress("127.0.0.1", port), knotd);
       zone.writeZone(List.of());
       zone.awaitDnskeys();

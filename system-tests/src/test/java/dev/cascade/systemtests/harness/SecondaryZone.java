@@ -2,7 +2,6 @@ package dev.cascade.systemtests.harness;
 
 import dev.cascade.testinfra.FreePort;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.xbill.DNS.Name;
@@ -18,12 +17,10 @@ public final class SecondaryZone implements AutoCloseable {
   /** knotd's smallest refresh interval ({@code refresh-min-interval}, Knot DNS 3.2 reference). */
   public static final int REFRESH_SECONDS = 2;
 
-  private final Path home;
   private final int port;
   private final Process knotd;
 
-  private SecondaryZone(Path home, int port, Process knotd) {
-    this.home = home;
+  private SecondaryZone(int port, Process knotd) {
     this.port = port;
     this.knotd = knotd;
   }
@@ -60,12 +57,7 @@ public final class SecondaryZone implements AutoCloseable {
             zonefile-sync: -1
             journal-content: none
         """.formatted(home, port, primaryPort, zone, REFRESH_SECONDS));
-    Process knotd = new ProcessBuilder(
-            ChildProcesses.program("knotd"), "-c", home.resolve("knot.conf").toString())
-        .redirectErrorStream(true)
-        .redirectOutput(home.resolve("knotd.out").toFile())
-        .start();
-    return new SecondaryZone(home, port, knotd);
+    return new SecondaryZone(port, ChildProcesses.knotd(home));
   }
 
   /** {@code "127.0.0.1:<port>"}, as a policy's {@code publication-nameservers} names a server. */
@@ -75,16 +67,6 @@ public final class SecondaryZone implements AutoCloseable {
 
   public int port() {
     return port;
-  }
-
-  /** knotd's log and output, for failure messages. */
-  public String log() {
-    try {
-      Path log = home.resolve("knot.log");
-      return (Files.exists(log) ? Files.readString(log) : "") + Files.readString(home.resolve("knotd.out"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.cascade.keymanager.pipeline;
 
+import dev.cascade.events.PolicyFacts;
 import dev.cascade.events.Topics;
 import dev.cascade.dnssec.keys.SigningRole;
 import dev.cascade.dnssec.roll.KeyRoll;
@@ -7,9 +8,6 @@ import dev.cascade.dnssec.roll.RollType;
 import dev.cascade.events.v1.KeyRollProgress;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.KeyUse;
-import dev.cascade.events.v1.PolicySnapshot;
-import dev.cascade.events.v1.ZoneAdded;
-import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.keymanager.persistence.KeyManagerState;
@@ -101,12 +99,9 @@ public class KeySetRestore extends StartupRestore {
     Map<String, StoredZonePolicy> policies = new LinkedHashMap<>();
     for (ConsumerRecord<String, ZoneRegistryFact> record : registry) {
       // An undecodable record is the registry consumer's to set aside; it has no policy to give.
-      PolicySnapshot snapshot = record.value() == null ? null
-          : record.value().getFact() instanceof ZoneAdded added ? added.getPolicy()
-          : record.value().getFact() instanceof ZoneReloadRequested reload ? reload.getPolicy() : null;
-      if (snapshot != null) {
+      if (record.value() != null) {
         String zone = ZoneApex.canonical(record.value().getZone());
-        policies.put(zone, ZonePolicies.stored(zone, snapshot));
+        PolicyFacts.of(record.value()).ifPresent(snapshot -> policies.put(zone, ZonePolicies.stored(zone, snapshot)));
       }
     }
     state.savePolicies(List.copyOf(policies.values()));

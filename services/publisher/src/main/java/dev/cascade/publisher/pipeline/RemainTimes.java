@@ -1,9 +1,8 @@
 package dev.cascade.publisher.pipeline;
 
+import dev.cascade.events.PolicyFacts;
 import dev.cascade.events.Topics;
-import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneRegistryFact;
-import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.service.StartupRestore;
 import dev.cascade.service.ZoneApex;
@@ -45,19 +44,13 @@ public class RemainTimes extends StartupRestore {
     return Optional.ofNullable(byZone.get(zone));
   }
 
-  /**
-   * Takes in one registry fact: a ZoneAdded, or a ZoneReloadRequested with a policy, sets the zone's remain time, a
-   * ZoneRemoved forgets it.
-   */
+  /** Takes in one registry fact: one that sets the zone's policy sets its remain time, a ZoneRemoved forgets it. */
   void apply(ZoneRegistryFact fact) {
     String zone = ZoneApex.canonical(fact.getZone());
-    if (fact.getFact() instanceof ZoneAdded added) {
-      byZone.put(zone, Duration.ofSeconds(added.getPolicy().getSignatureRemainTimeSeconds()));
-    } else if (fact.getFact() instanceof ZoneReloadRequested reload && reload.getPolicy() != null) {
-      byZone.put(zone, Duration.ofSeconds(reload.getPolicy().getSignatureRemainTimeSeconds()));
-    } else if (fact.getFact() instanceof ZoneRemoved) {
+    if (fact.getFact() instanceof ZoneRemoved) {
       byZone.remove(zone);
     }
+    PolicyFacts.of(fact).ifPresent(p -> byZone.put(zone, Duration.ofSeconds(p.getSignatureRemainTimeSeconds())));
   }
 
   @Override

@@ -314,19 +314,32 @@ public final class ZoneProjector {
   /** The hooks due for the current versions at gates whose review mode is {@code script}, each once per version. */
   private static List<ReviewHookDue> hooks(ZoneState s) {
     List<ReviewHookDue> out = new ArrayList<>();
-    if (s.progress == ZoneProgress.WAITING_FOR_LOADED_REVIEW && s.policy.unsignedReview() == ReviewMode.SCRIPT
-        && !s.unsignedVersionId.equals(s.unsignedHookVersion)) {
-      s.unsignedHookVersion = s.unsignedVersionId;
-      out.add(new ReviewHookDue(s.name, GateStage.UNSIGNED, s.unsignedVersionId, s.unsignedSerial, s.unsignedDigest,
-          s.policy.reviews().unsignedHook()));
-    }
-    if (s.progress == ZoneProgress.WAITING_FOR_SIGNED_REVIEW && s.policy.signedReview() == ReviewMode.SCRIPT
-        && !s.signedVersionId.equals(s.signedHookVersion)) {
-      s.signedHookVersion = s.signedVersionId;
-      out.add(new ReviewHookDue(s.name, GateStage.SIGNED, s.signedVersionId, s.signedSerial, s.signedDigest,
-          s.policy.reviews().signedHook()));
+    for (ReviewHookDue due : waitingHooks(s)) {
+      if (due.stage() == GateStage.UNSIGNED && !due.versionId().equals(s.unsignedHookVersion)) {
+        s.unsignedHookVersion = due.versionId();
+        out.add(due);
+      } else if (due.stage() == GateStage.SIGNED && !due.versionId().equals(s.signedHookVersion)) {
+        s.signedHookVersion = due.versionId();
+        out.add(due);
+      }
     }
     return out;
+  }
+
+  /**
+   * The hook of the gate {@code s}'s version waits at, if that gate's review mode is {@code script}, whether or not it
+   * ran already: what a restart runs again.
+   */
+  public static List<ReviewHookDue> waitingHooks(ZoneState s) {
+    if (s.progress == ZoneProgress.WAITING_FOR_LOADED_REVIEW && s.policy.unsignedReview() == ReviewMode.SCRIPT) {
+      return List.of(new ReviewHookDue(s.name, GateStage.UNSIGNED, s.unsignedVersionId, s.unsignedSerial,
+          s.unsignedDigest, s.policy.reviews().unsignedHook()));
+    }
+    if (s.progress == ZoneProgress.WAITING_FOR_SIGNED_REVIEW && s.policy.signedReview() == ReviewMode.SCRIPT) {
+      return List.of(new ReviewHookDue(s.name, GateStage.SIGNED, s.signedVersionId, s.signedSerial, s.signedDigest,
+          s.policy.reviews().signedHook()));
+    }
+    return List.of();
   }
 
   /**

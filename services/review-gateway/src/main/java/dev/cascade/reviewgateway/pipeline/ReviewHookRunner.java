@@ -3,8 +3,7 @@ package dev.cascade.reviewgateway.pipeline;
 import dev.cascade.reviewgateway.config.ServerAddresses;
 import dev.cascade.reviewgateway.domain.GateStage;
 import dev.cascade.reviewgateway.domain.ReviewHookDue;
-import dev.cascade.reviewgateway.domain.ReviewMode;
-import dev.cascade.reviewgateway.domain.ZoneProgress;
+import dev.cascade.reviewgateway.domain.ZoneProjector;
 import dev.cascade.reviewgateway.domain.ZoneState;
 import dev.cascade.service.hooks.HookCommand;
 import jakarta.annotation.PreDestroy;
@@ -62,16 +61,7 @@ public class ReviewHookRunner {
 
   /** Starts the hook of every version waiting at a gate whose mode is {@code script}. */
   void resume(List<ZoneState> zones) {
-    for (ZoneState z : zones) {
-      if (z.progress == ZoneProgress.WAITING_FOR_LOADED_REVIEW && z.policy.unsignedReview() == ReviewMode.SCRIPT) {
-        start(new ReviewHookDue(z.name, GateStage.UNSIGNED, z.unsignedVersionId, z.unsignedSerial, z.unsignedDigest,
-            z.policy.reviews().unsignedHook()));
-      } else if (z.progress == ZoneProgress.WAITING_FOR_SIGNED_REVIEW
-          && z.policy.signedReview() == ReviewMode.SCRIPT) {
-        start(new ReviewHookDue(z.name, GateStage.SIGNED, z.signedVersionId, z.signedSerial, z.signedDigest,
-            z.policy.reviews().signedHook()));
-      }
-    }
+    zones.forEach(zone -> ZoneProjector.waitingHooks(zone).forEach(this::start));
   }
 
   private void run(ReviewHookDue due) {

@@ -1,12 +1,13 @@
 package dev.cascade.signer.pipeline;
 
+import dev.cascade.events.PolicyFacts;
 import dev.cascade.events.v1.KeySetChanged;
+import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.ReviewDecision;
 import dev.cascade.events.v1.ReviewStage;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneRegistryFact;
-import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
@@ -17,6 +18,7 @@ import dev.cascade.signer.domain.WrappedKeySet;
 import dev.cascade.signer.persistence.SignerStore;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -62,15 +64,16 @@ public class SignerConsumers {
     return handling.exactlyOnce(message, () -> {
       ZoneRegistryFact event = message.getPayload();
       String zone = ZoneApex.canonical(event.getZone());
-      if (event.getFact() instanceof ZoneAdded added) {
-        store.savePolicy(zone, EventMapping.policy(added.getPolicy()), event.getMetadata().getEventId(),
+      Optional<PolicySnapshot> policy = PolicyFacts.of(event);
+      if (policy.isPresent()) {
+        store.savePolicy(zone, EventMapping.policy(policy.get()), event.getMetadata().getEventId(),
             event.getMetadata().getOccurredAt());
-        signing.signPending(zone);
-      } else if (event.getFact() instanceof ZoneReloadRequested reload && reload.getPolicy() != null) {
-        store.savePolicy(zone, EventMapping.policy(reload.getPolicy()), event.getMetadata().getEventId(),
-            event.getMetadata().getOccurredAt());
-        LOG.infof("zone %s: signing settings of policy %s in effect from its next signing", zone,
-            reload.getPolicy().getName());
+        if (event.getFact() instanceof ZoneAdded) {
+          signing.signPending(zone);
+        } else {
+          LOG.infof("zone %s: signing settings of policy %s in effect from its next signing", zone,
+              policy.get().getName());
+        }
       } else if (event.getFact() instanceof ZoneRemoved) {
         store.forgetZone(zone);
         signing.forget(zone);

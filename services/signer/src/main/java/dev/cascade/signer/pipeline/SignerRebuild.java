@@ -1,5 +1,6 @@
 package dev.cascade.signer.pipeline;
 
+import dev.cascade.events.PolicyFacts;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.ReviewDecision;
@@ -8,7 +9,6 @@ import dev.cascade.events.v1.SignedVersionFact;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneRegistryFact;
-import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.events.v1.ZoneSigningFailed;
 import dev.cascade.events.v1.ZoneVersionLoaded;
@@ -148,15 +148,11 @@ public class SignerRebuild extends StartupRestore {
   private void apply(SpecificRecord event) {
     if (event instanceof ZoneRegistryFact registry) {
       String zone = ZoneApex.canonical(registry.getZone());
-      if (registry.getFact() instanceof ZoneAdded added) {
-        store.savePolicy(zone, EventMapping.policy(added.getPolicy()), registry.getMetadata().getEventId(),
-            registry.getMetadata().getOccurredAt());
-      } else if (registry.getFact() instanceof ZoneReloadRequested reload && reload.getPolicy() != null) {
-        store.savePolicy(zone, EventMapping.policy(reload.getPolicy()), registry.getMetadata().getEventId(),
-            registry.getMetadata().getOccurredAt());
-      } else if (registry.getFact() instanceof ZoneRemoved) {
+      if (registry.getFact() instanceof ZoneRemoved) {
         store.forgetZone(zone);
       }
+      PolicyFacts.of(registry).ifPresent(policy -> store.savePolicy(zone, EventMapping.policy(policy),
+          registry.getMetadata().getEventId(), registry.getMetadata().getOccurredAt()));
     } else if (event instanceof KeySetChanged keySet) {
       store.saveKeySet(EventMapping.keySet(keySet), keySet.getMetadata().getOccurredAt());
     } else if (event instanceof UnsignedVersionFact unsigned) {
