@@ -18,6 +18,11 @@ declare -A PROGRAM=(
     # A real PKCS#11 token for the HSM tests (dnssec-core pkcs11) and its raw sign rate (bench/hsm.sh).
     [softhsm2]=softhsm2-util
     [opensc]=pkcs11-tool
+    # A real OpenDNSSEC for `cascade migrate opendnssec`'s test: its enforcer (with the SQLite store) and signer.
+    [opendnssec-enforcer-sqlite3]=ods-enforcerd
+    [opendnssec-signer]=ods-signerd
+    # Creates the enforcer's SQLite schema in a temporary directory (ods-enforcer-db-setup reads /etc only).
+    [sqlite3]=sqlite3
 )
 missing=()
 for pkg in "${!PROGRAM[@]}"; do

@@ -6,6 +6,7 @@ import dev.cascade.cli.opendnssec.KaspMapping;
 import dev.cascade.cli.opendnssec.OdsConf;
 import dev.cascade.cli.opendnssec.Xml;
 import dev.cascade.cli.opendnssec.ZoneListMapping;
+import dev.cascade.dnssec.pkcs11.Pkcs11Token;
 import dev.cascade.dnssec.pkcs11.Pkcs11Uri;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,6 +26,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 
 /**
  * {@code cascade migrate opendnssec}: takes an OpenDNSSEC 2.x installation over (docs/operations.md, "Migrating from
@@ -71,9 +77,13 @@ final class MigrateCommand {
     }
     odsConf.warnings().forEach(w -> err.println("WARNING: " + w));
 
+    Set<String> refused = new HashSet<>();
     for (KaspMapping.MappedPolicy p : policies) {
       p.warnings().forEach(w -> err.println("WARNING: " + w));
-      if (dryRun) {
+      if (p.refusal() != null) {
+        err.println("ERROR: " + p.refusal());
+        refused.add(p.name());
+      } else if (dryRun) {
         out.println("# --- policy " + p.name() + " (" + p.name() + ".toml)");
         out.print(p.toml());
       } else {
@@ -100,6 +110,11 @@ final class MigrateCommand {
       if (z.source() == null) {
         continue;
       }
+      if (refused.contains(z.policy())) {
+        err.println("ERROR: zone " + z.name() + ": its policy " + z.policy() + " is not migrated; not added");
+        failed++;
+        continue;
+      }
       String name = z.name().replaceAll("\\.$", "");
       List<EnforcerKeys.Key> zoneKeys = keys.stream().filter(k -> k.zone().replaceAll("\\.$", "").equals(name))
           .toList();
@@ -110,6 +125,11 @@ final class MigrateCommand {
             + ", DS " + (k.dsAtParent() ? "at the parent" : "not at the parent") + "): " + k.use());
         if (k.use() == EnforcerKeys.Use.SIGNING) {
           imports.add(keyImport(ods, odsConf, k));
+        }
+      }
+      if (!dryRun && roll == null && !existing.contains(name)) {
+        for (Map<String, String> key : imports) {
+          adopt(odsConf, key, out);
         }
       }
       if (roll != null) {
@@ -178,6 +198,68 @@ final class MigrateCommand {
     entry.put("privateKeyUri",
         new Pkcs11Uri(repository.tokenLabel(), HexFormat.of().parseHex(k.locator())).toString());
     return entry;
+  }
+
+  /**
+   * Puts a holder certificate beside the private key in the token unless one is there (dnssec-core {@code
+   * Pkcs11Token.adoptionCertificate}: SunPKCS11 lists only keys with one), with {@code pkcs11-tool} (OpenSC), since
+   * no JCA call stores a certificate under a given CKA_ID. The PIN goes to it in the environment, never on the
+   * command line.
+   */
+  private static void adopt(OdsConf conf, Map<String, String> key, PrintWriter out) {
+    Pkcs11Uri uri = Pkcs11Uri.parse(key.get("privateKeyUri"));
+    OdsConf.Repository repository = conf.repositories().values().stream()
+        .filter(r -> r.tokenLabel().equals(uri.token())).findFirst().orElseThrow();
+    String id = HexFormat.of().formatHex(uri.id());
+    List<String> base = List.of("pkcs11-tool", "--module", repository.module(), "--token-label",
+        repository.tokenLabel(), "--login", "--pin", "env:CASCADE_TOKEN_PIN");
+    List<String> read = new ArrayList<>(base);
+    read.addAll(List.of("--read-object", "--type", "cert", "--id", id, "--output-file", "/dev/null"));
+    if (pkcs11Tool(read, repository, false)) {
+      return;
+    }
+    DNSKEYRecord dnskey;
+    try {
+      dnskey = (DNSKEYRecord) Record.fromString(Name.root, Type.DNSKEY, DClass.IN, 0,
+          key.get("publicKey").replaceFirst("^.*?DNSKEY\\s+", ""), Name.root);
+    } catch (IOException e) {
+      throw new CliException("the DNSKEY of " + key.get("publicKeyFile") + " does not parse: " + e.getMessage(), e);
+    }
+    try {
+      Path der = Files.createTempFile("cascade-holder-", ".der");
+      try {
+        Files.write(der, Pkcs11Token.adoptionCertificate(dnskey));
+        List<String> write = new ArrayList<>(base);
+        write.addAll(List.of("--write-object", der.toString(), "--type", "cert", "--id", id, "--label", id));
+        pkcs11Tool(write, repository, true);
+      } finally {
+        Files.deleteIfExists(der);
+      }
+    } catch (IOException e) {
+      throw new CliException("cannot write a holder certificate: " + e.getMessage(), e);
+    }
+    out.println("token " + repository.tokenLabel() + ": holder certificate added for key " + id);
+  }
+
+  /** Runs pkcs11-tool; false when it fails and {@code mustSucceed} is false. */
+  private static boolean pkcs11Tool(List<String> cmd, OdsConf.Repository repository, boolean mustSucceed) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().put("CASCADE_TOKEN_PIN", repository.pin() == null ? "" : repository.pin());
+      Process p = pb.start();
+      byte[] output = p.getInputStream().readAllBytes();
+      boolean ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+      if (!ok && mustSucceed) {
+        throw new CliException("pkcs11-tool failed on token " + repository.tokenLabel() + ": "
+            + new String(output, StandardCharsets.UTF_8).strip());
+      }
+      return ok;
+    } catch (IOException e) {
+      throw new CliException("cannot run pkcs11-tool (Debian package opensc): " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted while running pkcs11-tool", e);
+    }
   }
 
   /** Writes the policy unless the file is there: an existing file is the operator's and is never overwritten. */

@@ -18,8 +18,11 @@ import java.util.Map;
  */
 public final class KaspMapping {
 
-  /** One mapped policy: its name, the policy file's text, and what did not map. */
-  public record MappedPolicy(String name, String toml, List<String> warnings) {}
+  /**
+   * One mapped policy: its name, the policy file's text, and what did not map; {@code refusal} non-null when Cascade
+   * would refuse the policy (then neither it nor its zones are migrated).
+   */
+  public record MappedPolicy(String name, String toml, List<String> warnings, String refusal) {}
 
   private KaspMapping() {}
 
@@ -185,7 +188,24 @@ public final class KaspMapping {
       warnings.add(name + ": <Parent> (propagation delay, DS TTL, parent SOA): not mapped; Cascade checks the "
           + "parent's DS itself (key-manager parent-nameservers)");
     }
-    return new MappedPolicy(name, render(name, p.text("Description"), tables), List.copyOf(warnings));
+    return new MappedPolicy(name, render(name, p.text("Description"), tables), List.copyOf(warnings),
+        refusal(name, lifetime, refresh, resign));
+  }
+
+  /**
+   * The reference Cascade's rule, which review-gateway's policy parser applies: a signature must outlive its remain
+   * time, one hour of propagation and one refresh interval. OpenDNSSEC has no such rule (its {@code lab} template
+   * breaks it), and changing signature times unasked could let signatures expire, so such a policy is refused.
+   */
+  private static String refusal(String name, String lifetime, String refresh, String resign) {
+    Duration remain = refresh == null ? Duration.ZERO : Iso8601.parse(refresh);
+    Duration interval = resign == null ? Duration.ZERO : Iso8601.parse(resign);
+    if (Iso8601.parse(lifetime).compareTo(remain.plusHours(1).plus(interval)) <= 0) {
+      return "policy " + name + ": signature validity " + lifetime + " is not above <Refresh> " + refresh
+          + " + 1h + <Resign> " + resign + ", which Cascade requires (signatures could expire between two "
+          + "signings); raise <Validity><Default> or lower <Refresh> in kasp.xml, or write the policy by hand";
+    }
+    return null;
   }
 
   private static void keyTtl(Xml.Element keys, Map<String, String> records) {

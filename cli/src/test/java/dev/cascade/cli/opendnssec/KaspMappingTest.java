@@ -1,6 +1,7 @@
 package dev.cascade.cli.opendnssec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +53,7 @@ class KaspMappingTest {
         iterations = 5
         """;
     assertEquals(expected, d.toml());
+    assertNull(d.refusal());
     String warnings = String.join("\n", d.warnings());
     // Every setting that does not map is named, none dropped silently.
     for (String unmapped : List.of("ZSK algorithm RSASHA256:1024", "<RetireSafety> PT3600S", "<PublishSafety>",
@@ -69,6 +71,9 @@ class KaspMappingTest {
     assertTrue(lab.toml().contains("type = \"nsec\"\n"), lab.toml());
     assertTrue(lab.toml().contains("signature-lifetime = \"1h\""), lab.toml());
     assertTrue(lab.toml().contains("signature-refresh-interval = \"10m\""), lab.toml());
+    // 1h of validity, refreshed 30m before expiry: Cascade's rule (lifetime > remain + 1h + refresh) refuses it.
+    assertTrue(lab.refusal().startsWith("policy lab: signature validity PT1H is not above <Refresh> PT30M"),
+        lab.refusal());
   }
 
   @Test

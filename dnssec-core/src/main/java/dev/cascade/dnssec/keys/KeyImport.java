@@ -24,7 +24,8 @@ public final class KeyImport {
    * @param file the file the key came from, for messages
    * @param role the role the operator gave it
    * @param dnskey its DNSKEY record, owner included
-   * @param privateKey its private half
+   * @param privateKey its private half; null for a key that stays in a PKCS#11 token, whose pair is checked where
+   *     the token is opened ({@code Pkcs11Token.find} compares the public key with the DNSKEY)
    */
   public record Imported(String file, SigningRole role, DNSKEYRecord dnskey, PrivateKey privateKey) {}
 
@@ -111,7 +112,7 @@ public final class KeyImport {
       throw new KeyImportException(file + ": a " + key.role() + " must " + (sep ? "not " : "")
           + "have the SEP flag (flags " + (sep ? 256 : 257) + ", not " + flags + ")");
     }
-    if (key.privateKey() == null || !BindKeyFile.pairMatches(dnskey, key.privateKey())) {
+    if (key.privateKey() != null && !BindKeyFile.pairMatches(dnskey, key.privateKey())) {
       throw new KeyImportException(file + ": the private key does not belong to the DNSKEY (key tag "
           + dnskey.getFootprint() + ")");
     }

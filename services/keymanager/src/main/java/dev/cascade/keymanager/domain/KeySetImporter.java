@@ -40,8 +40,11 @@ import org.xbill.DNS.Type;
  */
 public final class KeySetImporter {
 
-  /** An imported key as the event carries it; {@code role} KSK, ZSK or CSK. */
-  public record Request(String role, String file, String dnskey, byte[] wrappedPrivateKey) {}
+  /**
+   * An imported key as the event carries it; {@code role} KSK, ZSK or CSK; either a wrapped private key or the URI
+   * of the private key in this key manager's PKCS#11 token (a key taken over where it is).
+   */
+  public record Request(String role, String file, String dnskey, byte[] wrappedPrivateKey, String privateKeyUri) {}
 
   /** The keys of the zone are not importable; the message names the file and the rule, never key material. */
   public static final class ImportRefusedException extends Exception {
@@ -54,16 +57,24 @@ public final class KeySetImporter {
 
   private final KeySetGenerator generator;
   private final KeyWrap keyWrap;
+  private final HsmKeys hsmKeys;
   private final Clock clock;
 
-  public KeySetImporter(KeySetGenerator generator, KeyWrap keyWrap, Clock clock) {
+  public KeySetImporter(KeySetGenerator generator, KeyWrap keyWrap, HsmKeys hsmKeys, Clock clock) {
     this.generator = generator;
     this.keyWrap = keyWrap;
+    this.hsmKeys = hsmKeys;
     this.clock = clock;
   }
 
-  /** A key of the new key set, with its private key already wrapped under the current KEK. */
-  public record Member(NewKey key, byte[] wrappedPrivateKey, boolean imported) {}
+  /**
+   * A key of the new key set, with its private key already wrapped under the current KEK; or, for a key taken over
+   * in the token, an empty {@code wrappedPrivateKey} and the key's {@code privateKeyUri} (null otherwise).
+   */
+  public record Member(NewKey key, byte[] wrappedPrivateKey, boolean imported, String privateKeyUri) {}
+
+  /** A key read from the event: software ({@code tokenKey} null) or opened in the token. */
+  private record Read(KeyImport.Imported imported, SigningKey tokenKey, String privateKeyUri) {}
 
   /**
    * The zone's new key set: the imported keys, then a generated key for each role of the policy none of them fills.
@@ -73,10 +84,11 @@ public final class KeySetImporter {
    */
   public List<Member> importKeys(Name zone, KeyPolicy policy, List<Request> requests, Set<Integer> tagsInUse)
       throws ImportRefusedException {
-    List<KeyImport.Imported> keys = new ArrayList<>();
+    List<Read> reads = new ArrayList<>();
     for (Request r : requests) {
-      keys.add(read(zone, r));
+      reads.add(read(zone, r));
     }
+    List<KeyImport.Imported> keys = reads.stream().map(Read::imported).toList();
     try {
       KeyImport.check(zone, keys, policy.useCsk(), policy.algorithm().number(), tagsInUse);
     } catch (KeyImport.KeyImportException e) {
@@ -86,16 +98,24 @@ public final class KeySetImporter {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<Member> result = new ArrayList<>();
     Set<Integer> taken = new HashSet<>(tagsInUse);
-    for (KeyImport.Imported k : keys) {
+    for (Read read : reads) {
+      KeyImport.Imported k = read.imported();
+      if (read.tokenKey() != null) {
+        SigningKey key = new SigningKey(withTtl(k.dnskey(), policy.dnskeyTtl()), read.tokenKey().privateKey(), null,
+            read.tokenKey().provider());
+        result.add(new Member(newKey(k.role(), key, policy, now), new byte[0], true, read.privateKeyUri()));
+        taken.add(key.keyTag());
+        continue;
+      }
       SigningKey key = new SigningKey(withTtl(k.dnskey(), policy.dnskeyTtl()), k.privateKey());
-      result.add(new Member(newKey(k.role(), key, policy, now), keyWrap.wrap(key), true));
+      result.add(new Member(newKey(k.role(), key, policy, now), keyWrap.wrap(key), true, null));
       taken.add(key.keyTag());
     }
     for (SigningRole role : policy.roles()) {
       if (keys.stream().noneMatch(k -> k.role() == role)) {
         NewKey generated = generator.generate(zone, policy, role, taken);
         taken.add(generated.key().keyTag());
-        result.add(new Member(generated, keyWrap.wrap(generated.key()), false));
+        result.add(new Member(generated, keyWrap.wrap(generated.key()), false, null));
       }
     }
     return List.copyOf(result);
@@ -106,7 +126,7 @@ public final class KeySetImporter {
     return new NewKey(role, key, now, validity.isZero() ? null : now.plus(validity));
   }
 
-  private KeyImport.Imported read(Name zone, Request r) throws ImportRefusedException {
+  private Read read(Name zone, Request r) throws ImportRefusedException {
     SigningRole role;
     try {
       role = SigningRole.valueOf(r.role());
@@ -124,6 +144,14 @@ public final class KeySetImporter {
     } catch (IOException | RuntimeException e) {
       throw new ImportRefusedException(r.file() + ": the DNSKEY does not parse: " + e.getMessage(), e);
     }
+    if (r.privateKeyUri() != null) {
+      try {
+        SigningKey tokenKey = hsmKeys.open(r.privateKeyUri(), dnskey);
+        return new Read(new KeyImport.Imported(r.file(), role, dnskey, null), tokenKey, r.privateKeyUri());
+      } catch (IllegalArgumentException e) {
+        throw new ImportRefusedException(r.file() + ": " + e.getMessage(), e);
+      }
+    }
     if (r.wrappedPrivateKey() == null) {
       throw new ImportRefusedException(r.file() + ": no private key", null);
     }
@@ -133,7 +161,7 @@ public final class KeySetImporter {
     } catch (IllegalArgumentException e) {
       throw new ImportRefusedException(r.file() + ": " + e.getMessage(), e);
     }
-    return new KeyImport.Imported(r.file(), role, dnskey, privateKey);
+    return new Read(new KeyImport.Imported(r.file(), role, dnskey, privateKey), null, null);
   }
 
   /** The DNSKEY with the policy's TTL: the zone's DNSKEY RRset has one TTL (RFC 2181 §5.2), the policy's. */

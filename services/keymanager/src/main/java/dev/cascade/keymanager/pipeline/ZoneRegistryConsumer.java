@@ -226,13 +226,14 @@ public class ZoneRegistryConsumer {
       String eventId) throws KeySetImporter.ImportRefusedException {
     List<KeySetImporter.Request> requests = added.getImportedKeys().stream()
         .map(k -> new KeySetImporter.Request(k.getRole(), k.getFile(), k.getDnskey(),
-            k.getWrappedPrivateKey() == null ? null : bytes(k.getWrappedPrivateKey())))
+            k.getWrappedPrivateKey() == null ? null : bytes(k.getWrappedPrivateKey()), k.getPrivateKeyUri()))
         .toList();
-    KeySetImporter importer = new KeySetImporter(generator, keyWrap, Clock.systemUTC());
+    KeySetImporter importer = new KeySetImporter(generator, keyWrap, hsmKeys, Clock.systemUTC());
     List<KeySetImporter.Member> members = importer.importKeys(origin(zone), policy, requests, tagsInUse);
     members.forEach(m -> LOG.infof("zone %s: %s %s key tag %d algorithm %d", zone,
         m.imported() ? "imported" : "generated", m.key().role(), m.key().key().keyTag(), m.key().key().algorithm()));
-    return members.stream().map(m -> stored(zone, m.key(), m.wrappedPrivateKey(), policy, eventId)).toList();
+    return members.stream().map(m -> stored(zone, m.key(), m.wrappedPrivateKey(), m.privateKeyUri(), policy,
+        eventId)).toList();
   }
 
   private static byte[] bytes(ByteBuffer buffer) {
@@ -256,11 +257,13 @@ public class ZoneRegistryConsumer {
   private List<StoredZoneKey> generate(String zone, KeyPolicy policy, Set<Integer> tagsInUse, String eventId) {
     return generator.generate(origin(zone), policy, tagsInUse).stream()
         .map(k -> stored(zone, k, hsmKeys.privateKeyUri(k.key()) != null ? new byte[0] : keyWrap.wrap(k.key()),
-            policy, eventId))
+            null, policy, eventId))
         .toList();
   }
 
-  private StoredZoneKey stored(String zone, NewKey key, byte[] wrappedPrivateKey, KeyPolicy policy, String eventId) {
+  /** @param privateKeyUri the URI of a key taken over in the token; null: the token's URI for a key it generated */
+  private StoredZoneKey stored(String zone, NewKey key, byte[] wrappedPrivateKey, String privateKeyUri,
+      KeyPolicy policy, String eventId) {
     StoredZoneKey row = new StoredZoneKey();
     row.id = UUID.randomUUID();
     row.zone = zone;
@@ -269,7 +272,7 @@ public class ZoneRegistryConsumer {
     row.flags = key.key().dnskey().getFlags();
     row.role = key.role();
     row.publicKey = Base64.getEncoder().encodeToString(key.key().dnskey().getKey());
-    row.privateKeyUri = hsmKeys.privateKeyUri(key.key());
+    row.privateKeyUri = privateKeyUri != null ? privateKeyUri : hsmKeys.privateKeyUri(key.key());
     row.wrappedPrivateKey = wrappedPrivateKey;
     row.dnskeyTtl = policy.dnskeyTtl();
     row.createdAt = key.createdAt();

@@ -43,11 +43,12 @@ class KeySetImporterTest {
   }
 
   private static KeySetImporter.Request request(String role, SigningKey key, KeyWrap wrap) {
-    return new KeySetImporter.Request(role, "K" + key.keyTag() + ".key", key.dnskey().toString(), wrap.wrap(key));
+    return new KeySetImporter.Request(role, "K" + key.keyTag() + ".key", key.dnskey().toString(), wrap.wrap(key), null);
   }
 
   private static KeySetImporter importer() {
-    return new KeySetImporter(new KeySetGenerator(KeyGenerator::generate, CLOCK), KEYMANAGER_KEK, CLOCK);
+    return new KeySetImporter(new KeySetGenerator(KeyGenerator::generate, CLOCK), KEYMANAGER_KEK, HsmKeys.NONE,
+        CLOCK);
   }
 
   @Test
@@ -95,7 +96,7 @@ class KeySetImporterTest {
     SigningKey ksk = key(SigningRole.KSK);
     SigningKey other = key(SigningRole.KSK);
     KeySetImporter.Request swapped = new KeySetImporter.Request("KSK", "K.key", ksk.dnskey().toString(),
-        GATEWAY_KEK.wrap(other));
+        GATEWAY_KEK.wrap(other), null);
     KeySetImporter.ImportRefusedException e = assertThrows(KeySetImporter.ImportRefusedException.class,
         () -> importer().importKeys(ZONE, POLICY, List.of(swapped), Set.of()));
     assertTrue(e.getMessage().startsWith("K.key: cannot unwrap the private key"), e.getMessage());

@@ -180,13 +180,14 @@ final class EventMapping {
         p.getUnit().name().toLowerCase(Locale.ROOT), p.getMetadata().getOccurredAt());
   }
 
-  /** Checked, wrapped imported keys → {@code ZoneAdded.importedKeys}. */
+  /** Checked imported keys, wrapped or named in their token → {@code ZoneAdded.importedKeys}. */
   static List<ImportedKey> importedKeys(List<KeyImports.Sealed> keys) {
     return keys.stream().map(k -> ImportedKey.newBuilder()
         .setRole(k.role().name())
         .setFile(k.file())
         .setDnskey(k.dnskey())
-        .setWrappedPrivateKey(ByteBuffer.wrap(k.wrappedPrivateKey()))
+        .setWrappedPrivateKey(k.wrappedPrivateKey() == null ? null : ByteBuffer.wrap(k.wrappedPrivateKey()))
+        .setPrivateKeyUri(k.privateKeyUri())
         .build()).toList();
   }
 
