@@ -233,8 +233,10 @@ class OpenDnssecTakeoverTest {
             <Denial><NSEC/></Denial>
             <Keys><TTL>PT3600S</TTL><RetireSafety>PT3600S</RetireSafety><PublishSafety>PT3600S</PublishSafety>
               <Purge>P14D</Purge>
-              <KSK><Algorithm>13</Algorithm><Lifetime>P1Y</Lifetime><Repository>SoftHSM</Repository></KSK>
-              <ZSK><Algorithm>13</Algorithm><Lifetime>P90D</Lifetime><Repository>SoftHSM</Repository></ZSK></Keys>
+              <KSK><Algorithm length="256">13</Algorithm><Lifetime>P1Y</Lifetime>
+                <Repository>SoftHSM</Repository></KSK>
+              <ZSK><Algorithm length="256">13</Algorithm><Lifetime>P90D</Lifetime>
+                <Repository>SoftHSM</Repository></ZSK></Keys>
             <Zone><PropagationDelay>PT43200S</PropagationDelay>
               <SOA><TTL>PT3600S</TTL><Minimum>PT3600S</Minimum><Serial>unixtime</Serial></SOA></Zone>
             <Parent><PropagationDelay>PT9999S</PropagationDelay><DS><TTL>PT3600S</TTL></DS>
