@@ -13,6 +13,7 @@ import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.testinfra.KafkaResource;
+import dev.cascade.testinfra.OpenDnssec;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
 import dev.cascade.testinfra.SoftHsmResource;
@@ -48,8 +49,8 @@ import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
 
 /**
- * A zone signed by a real OpenDNSSEC 2.1 (ods-enforcerd and ods-signerd from Debian, run in a temporary directory)
- * with its keys in the SoftHSM2 token the signer uses, then taken over the way {@code cascade migrate opendnssec}
+ * A zone signed by a real OpenDNSSEC 2.1 (test-infra {@link OpenDnssec}: ods-enforcerd and ods-signerd from Debian,
+ * run in a temporary directory) with its keys in the SoftHSM2 token the signer uses, then taken over the way {@code cascade migrate opendnssec}
  * does it: a holder certificate beside each of OpenDNSSEC's private keys (pkcs11-tool), the keys announced by RFC
  * 7512 URIs made from OpenDNSSEC's locators (its CKA_IDs). The zone Cascade signs must validate under the DS made from
  * OpenDNSSEC's KSK (ldns-verify-zone with the DS as trust anchor, dnssec-verify), with the same key tags: the DS at
@@ -69,21 +70,9 @@ class OpenDnssecTakeoverTest {
     SoftHsmResource.slot();
     Path signedByOds;
     List<String[]> keyList;
-    List<Process> daemons = new ArrayList<>();
-    try {
-      Ods ods = new Ods(dir);
-      daemons.add(ods.start("ods-enforcerd"));
-      ods.awaitSocket();
-      ods.enforcer("policy", "import");
-      ods.enforcer("zonelist", "import");
-      keyList = ods.awaitKeys();
-      daemons.add(ods.start("ods-signerd"));
-      signedByOds = ods.awaitSigned();
-    } finally {
-      // The enforcer ignores SIGTERM while its workers wait; a daemon of this test only, killed by its own handle.
-      for (Process p : daemons) {
-        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      }
+    try (OpenDnssec ods = new OpenDnssec(dir.resolve("ods"), ZONE.substring(0, ZONE.length() - 1))) {
+      keyList = ods.startEnforcer();
+      signedByOds = ods.startSigner();
     }
     List<Record> odsRecords = read(signedByOds);
     List<DNSKEYRecord> dnskeys = odsRecords.stream().filter(r -> r instanceof DNSKEYRecord)
@@ -153,7 +142,10 @@ class OpenDnssecTakeoverTest {
         SoftHsmResource.LABEL, "--login", "--pin", "env:TOKEN_PIN", "--write-object", der.toString(), "--type",
         "cert", "--id", locator, "--label", locator).redirectErrorStream(true);
     pb.environment().put("TOKEN_PIN", SoftHsmResource.PIN);
-    run(pb, PKCS11_TOOL);
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "pkcs11-tool timed out");
+    assertEquals(0, p.exitValue(), "pkcs11-tool failed:\n" + output);
   }
 
   private static List<Record> read(Path zoneFile) throws IOException {
@@ -172,148 +164,5 @@ class OpenDnssecTakeoverTest {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), command.get(0) + " timed out");
     assertEquals(0, process.exitValue(), String.join(" ", command) + " refused the zone:\n" + output);
-  }
-
-  private static String run(ProcessBuilder pb, String what) throws Exception {
-    Process p = pb.redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), what + " timed out");
-    assertEquals(0, p.exitValue(), what + " failed:\n" + output);
-    return output;
-  }
-
-  /**
-   * OpenDNSSEC in a temporary directory: its conf.xml points every path there, except ods-signerd's pid file and
-   * control socket, which OpenDNSSEC 2.1 fixes at /run/opendnssec (conf.rnc has no setting for them). The token is
-   * the signer's (SoftHsmResource, SOFTHSM2_CONF inherited). The enforcer's SQLite schema is OpenDNSSEC's own
-   * (/usr/share/opendnssec/schema.sqlite) with the version row ods-enforcer-db-setup adds, since that tool reads
-   * /etc/opendnssec/conf.xml only.
-   */
-  private static final class Ods {
-    private final Path dir;
-    private final Path conf;
-    private final Path socket;
-
-    Ods(Path dir) throws Exception {
-      this.dir = dir;
-      this.conf = dir.resolve("conf.xml");
-      this.socket = dir.resolve("enforcer.sock");
-      Files.createDirectories(dir.resolve("enforcer"));
-      Files.createDirectories(dir.resolve("signer"));
-      Files.createDirectories(dir.resolve("signed"));
-      Files.createDirectories(Path.of("/run/opendnssec"));
-      Files.writeString(conf, """
-          <?xml version="1.0" encoding="UTF-8"?>
-          <Configuration>
-            <RepositoryList>
-              <Repository name="SoftHSM">
-                <Module>%s</Module><TokenLabel>%s</TokenLabel><PIN>%s</PIN>
-              </Repository>
-            </RepositoryList>
-            <Common><Logging><Verbosity>3</Verbosity></Logging>
-              <PolicyFile>%s/kasp.xml</PolicyFile><ZoneListFile>%s/zonelist.xml</ZoneListFile></Common>
-            <Enforcer>
-              <Datastore><SQLite>%s/kasp.db</SQLite></Datastore>
-              <AutomaticKeyGenerationPeriod>P1D</AutomaticKeyGenerationPeriod>
-              <PidFile>%s/enforcerd.pid</PidFile><SocketFile>%s</SocketFile>
-              <WorkingDirectory>%s/enforcer</WorkingDirectory>
-            </Enforcer>
-            <Signer><WorkingDirectory>%s/signer</WorkingDirectory><WorkerThreads>1</WorkerThreads>
-              <SignerThreads>1</SignerThreads></Signer>
-          </Configuration>
-          """.formatted(SoftHsmResource.LIBRARY, SoftHsmResource.LABEL, SoftHsmResource.PIN, dir, dir, dir, dir,
-          socket, dir, dir));
-      // OpenDNSSEC's shipped default policy with ECDSAP256SHA256 keys (fast to make in SoftHSM) and NSEC.
-      Files.writeString(dir.resolve("kasp.xml"), """
-          <?xml version="1.0" encoding="UTF-8"?>
-          <KASP><Policy name="default"><Description>takeover test</Description>
-            <Signatures><Resign>PT2H</Resign><Refresh>P3D</Refresh>
-              <Validity><Default>P14D</Default><Denial>P14D</Denial></Validity>
-              <Jitter>PT12H</Jitter><InceptionOffset>PT3600S</InceptionOffset><MaxZoneTTL>P1D</MaxZoneTTL></Signatures>
-            <Denial><NSEC/></Denial>
-            <Keys><TTL>PT3600S</TTL><RetireSafety>PT3600S</RetireSafety><PublishSafety>PT3600S</PublishSafety>
-              <Purge>P14D</Purge>
-              <KSK><Algorithm length="256">13</Algorithm><Lifetime>P1Y</Lifetime>
-                <Repository>SoftHSM</Repository></KSK>
-              <ZSK><Algorithm length="256">13</Algorithm><Lifetime>P90D</Lifetime>
-                <Repository>SoftHSM</Repository></ZSK></Keys>
-            <Zone><PropagationDelay>PT43200S</PropagationDelay>
-              <SOA><TTL>PT3600S</TTL><Minimum>PT3600S</Minimum><Serial>unixtime</Serial></SOA></Zone>
-            <Parent><PropagationDelay>PT9999S</PropagationDelay><DS><TTL>PT3600S</TTL></DS>
-              <SOA><TTL>PT172800S</TTL><Minimum>PT10800S</Minimum></SOA></Parent>
-          </Policy></KASP>
-          """);
-      Files.writeString(dir.resolve("zonelist.xml"), """
-          <?xml version="1.0" encoding="UTF-8"?>
-          <ZoneList><Zone name="%s"><Policy>default</Policy>
-            <SignerConfiguration>%s/signconf.xml</SignerConfiguration>
-            <Adapters><Input><Adapter type="File">%s/unsigned</Adapter></Input>
-              <Output><Adapter type="File">%s/signed/zone</Adapter></Output></Adapters>
-          </Zone></ZoneList>
-          """.formatted(ZONE.substring(0, ZONE.length() - 1), dir, dir, dir));
-      Files.writeString(dir.resolve("unsigned"), """
-          $TTL 300
-          %1$s 300 IN SOA ns1.%1$s hostmaster.%1$s 1 3600 900 604800 300
-          %1$s 300 IN NS ns1.%1$s
-          ns1.%1$s 300 IN A 192.0.2.1
-          www.%1$s 300 IN A 192.0.2.2
-          """.formatted(ZONE));
-      String schema = Files.readString(Path.of("/usr/share/opendnssec/schema.sqlite"))
-          + "\nINSERT INTO databaseVersion (version) VALUES (1);\n";
-      ProcessBuilder sqlite = new ProcessBuilder("sqlite3", dir.resolve("kasp.db").toString());
-      Process p = sqlite.redirectErrorStream(true).start();
-      p.getOutputStream().write(schema.getBytes(StandardCharsets.UTF_8));
-      p.getOutputStream().close();
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "sqlite3 failed:\n" + output);
-    }
-
-    Process start(String daemon) throws IOException {
-      return new ProcessBuilder(daemon, "-c", conf.toString(), "-d")
-          .redirectErrorStream(true).redirectOutput(dir.resolve(daemon + ".log").toFile()).start();
-    }
-
-    void awaitSocket() throws Exception {
-      for (int i = 0; i < 100 && !Files.exists(socket); i++) {
-        Thread.sleep(100);
-      }
-      assertTrue(Files.exists(socket), "ods-enforcerd made no socket:\n" + log("ods-enforcerd"));
-    }
-
-    String enforcer(String... args) throws Exception {
-      List<String> cmd = new ArrayList<>(List.of("ods-enforcer", "-s", socket.toString()));
-      cmd.addAll(List.of(args));
-      return run(new ProcessBuilder(cmd), String.join(" ", cmd));
-    }
-
-    /** The rows of `key list --verbose` once the zone's KSK and ZSK are published. */
-    List<String[]> awaitKeys() throws Exception {
-      for (int i = 0; i < 120; i++) {
-        List<String[]> rows = enforcer("key", "list", "--verbose", "--all").lines()
-            .map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 8 && f[0].startsWith("ods-takeover"))
-            .toList();
-        if (rows.size() == 2 && Files.exists(dir.resolve("signconf.xml"))) {
-          return rows;
-        }
-        Thread.sleep(500);
-      }
-      throw new AssertionError("the enforcer made no keys:\n" + log("ods-enforcerd"));
-    }
-
-    Path awaitSigned() throws Exception {
-      Path signed = dir.resolve("signed/zone");
-      for (int i = 0; i < 120 && !Files.exists(signed); i++) {
-        Thread.sleep(500);
-      }
-      assertTrue(Files.exists(signed), "ods-signerd wrote no signed zone:\n" + log("ods-signerd"));
-      // The signer writes the file whole, but give it the moment it takes to close it.
-      Thread.sleep(500);
-      return signed;
-    }
-
-    private String log(String daemon) throws IOException {
-      Path log = dir.resolve(daemon + ".log");
-      return Files.exists(log) ? Files.readString(log) : "";
-    }
   }
 }
