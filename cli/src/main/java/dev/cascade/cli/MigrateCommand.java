@@ -18,19 +18,20 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code cascade migrate opendnssec}: takes an OpenDNSSEC 2.x installation over (docs/operations.md, "Migrating from
@@ -61,6 +62,9 @@ final class MigrateCommand {
           Path policyDir,
       @Option(names = "--dry-run", description = "Print the policies, zones and keys; change nothing.")
           boolean dryRun) {
+    if (!dryRun && policyDir == null) {
+      throw new CliException("--policy-dir is needed to write the policies (or give --dry-run)");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path confFile = Files.isDirectory(conf) ? conf.resolve("conf.xml") : conf;
@@ -72,9 +76,6 @@ final class MigrateCommand {
     Ods ods = new Ods(enforcer, odsConf.enforcerSocket());
     List<EnforcerKeys.Key> keys = EnforcerKeys.parse(ods.run("key", "list", "--verbose", "--all"),
         ods.run("key", "list", "--debug", "--all"));
-    if (!dryRun && policyDir == null) {
-      throw new CliException("--policy-dir is needed to write the policies (or give --dry-run)");
-    }
     odsConf.warnings().forEach(w -> err.println("WARNING: " + w));
 
     Set<String> refused = new HashSet<>();
@@ -192,7 +193,7 @@ final class MigrateCommand {
         .filter(l -> l.contains("DNSKEY")).findFirst()
         .orElseThrow(() -> new CliException("ods-enforcer key export gave no DNSKEY for key " + k.locator()));
     Map<String, String> entry = new LinkedHashMap<>();
-    entry.put("type", k.role().toLowerCase(java.util.Locale.ROOT));
+    entry.put("type", k.role().toLowerCase(Locale.ROOT));
     entry.put("publicKeyFile", "OpenDNSSEC key " + k.locator());
     entry.put("publicKey", dnskey);
     entry.put("privateKeyUri",

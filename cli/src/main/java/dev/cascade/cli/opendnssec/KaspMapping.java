@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Maps the policies of OpenDNSSEC's {@code kasp.xml} (OpenDNSSEC 2.x, schema {@code kasp.rnc}) to Cascade policy
@@ -83,7 +86,7 @@ public final class KaspMapping {
     }
     String repository = null;
     for (Xml.Element role : roles) {
-      String r = role.name().toLowerCase(java.util.Locale.ROOT);
+      String r = role.name().toLowerCase(Locale.ROOT);
       Xml.Element lifetime = role.child("Lifetime");
       if (lifetime != null) {
         keyManager.put(r + ".validity", quote(Iso8601.toPolicyDuration(lifetime.text())));
@@ -289,7 +292,7 @@ public final class KaspMapping {
 
   /** xsd:duration values as kasp.xml writes them ({@code PT3600S}, {@code P14D}, {@code P1Y}). */
   static final class Iso8601 {
-    private static final java.util.regex.Pattern FORM = java.util.regex.Pattern.compile(
+    private static final Pattern FORM = Pattern.compile(
         "P(?:(\\d+)Y)?(?:(\\d+)M)?(?:(\\d+)W)?(?:(\\d+)D)?(?:T(?:(\\d+)H)?(?:(\\d+)M)?(?:(\\d+)S)?)?");
 
     private Iso8601() {}
@@ -299,7 +302,7 @@ public final class KaspMapping {
      * (common/duration.c, duration2time), so a lifetime means the same span in both.
      */
     static Duration parse(String text) {
-      java.util.regex.Matcher m = FORM.matcher(text.trim());
+      Matcher m = FORM.matcher(text.trim());
       if (!m.matches() || text.trim().equals("P") || text.trim().endsWith("T")) {
         throw new IllegalArgumentException("'" + text + "' is not an xsd:duration such as PT3600S or P14D");
       }

@@ -43,7 +43,8 @@ class KeySetImporterTest {
   }
 
   private static KeySetImporter.Request request(String role, SigningKey key, KeyWrap wrap) {
-    return new KeySetImporter.Request(role, "K" + key.keyTag() + ".key", key.dnskey().toString(), wrap.wrap(key), null);
+    return new KeySetImporter.Request(role, "K" + key.keyTag() + ".key", key.dnskey().toString(), wrap.wrap(key),
+        null);
   }
 
   private static KeySetImporter importer() {
