@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -285,6 +286,8 @@ final class MigrateCommand {
   private static Xml xml(Path file) {
     try {
       return Xml.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      throw new CliException("cannot read " + file + ": no such file (--conf, --kasp, --zonelist)", e);
     } catch (IOException e) {
       throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
     }
