@@ -29,7 +29,8 @@ public class SoftHsmResource implements QuarkusTestResourceLifecycleManager {
   private static final String UTIL = "/usr/bin/softhsm2-util";
   private static final Pattern SLOT = Pattern.compile("reassigned to slot (\\d+)");
 
-  private static final String SLOT_PROPERTY = "cascade.test.softhsm.slot";
+  /** Outside {@code cascade.}: Quarkus refuses unknown keys under the services' configuration root. */
+  private static final String SLOT_PROPERTY = "testinfra.softhsm-slot";
 
   private static String slot;
 
