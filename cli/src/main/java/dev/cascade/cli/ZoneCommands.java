@@ -60,7 +60,10 @@ final class ZoneCommands {
       @Option(names = "--import-zsk-file", paramLabel = "PATH", description = "Import a ZSK from BIND key files.")
           List<Path> zskFiles,
       @Option(names = "--import-csk-file", paramLabel = "PATH", description = "Import a CSK from BIND key files.")
-          List<Path> cskFiles) {
+          List<Path> cskFiles,
+      @Option(names = "--import-public-key", paramLabel = "PATH",
+          description = "Publish a DNSKEY from a BIND .key file without signing with it (another signer's key).")
+          List<Path> publicKeyFiles) {
     List<Map<String, String>> imports = new ArrayList<>();
     addImports(imports, "ksk", kskFiles);
     addImports(imports, "zsk", zskFiles);
@@ -68,6 +71,7 @@ final class ZoneCommands {
     if (!imports.isEmpty()) {
       requireConfidentialChannel(main.client().base());
     }
+    addPublicKeys(imports, publicKeyFiles);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", name);
     body.put("source", absolute(source));
@@ -99,6 +103,21 @@ final class ZoneCommands {
       entry.put("publicKey", read(publicFile));
       entry.put("privateKeyFile", privateFile.getFileName().toString());
       entry.put("privateKey", read(privateFile));
+      imports.add(entry);
+    }
+  }
+
+  /** Only the {@code .key} file of each: a public key may travel in clear. */
+  private static void addPublicKeys(List<Map<String, String>> imports, List<Path> files) {
+    if (files == null) {
+      return;
+    }
+    for (Path file : files) {
+      Path publicFile = BindKeyFile.publicFileOf(file);
+      Map<String, String> entry = new LinkedHashMap<>();
+      entry.put("type", "public");
+      entry.put("publicKeyFile", publicFile.getFileName().toString());
+      entry.put("publicKey", read(publicFile));
       imports.add(entry);
     }
   }

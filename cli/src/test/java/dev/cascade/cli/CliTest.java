@@ -113,6 +113,22 @@ class CliTest {
   }
 
   @Test
+  void zoneAddSendsAPublicKeyWithoutAnyPrivateKey() throws Exception {
+    answers.put("POST /zone/add", Map.entry(200, "{\"name\":\"example.\",\"status\":\"scheduled\"}"));
+    int status = run("zone", "add", "example.", "--source", "example.zone", "--policy", "default",
+        "--import-public-key", BIND_KEYS.resolve("Kexample.+013+48391.private").toString());
+    assertEquals(0, status, err.toString());
+    JsonNode imports = new ObjectMapper().readTree(requests.get(0).substring("POST /zone/add ".length()))
+        .get("keyImports");
+    assertEquals(1, imports.size());
+    assertEquals("public", imports.get(0).get("type").asText());
+    assertEquals("Kexample.+013+48391.key", imports.get(0).get("publicKeyFile").asText());
+    assertEquals(Files.readString(BIND_KEYS.resolve("Kexample.+013+48391.key")),
+        imports.get(0).get("publicKey").asText());
+    assertTrue(imports.get(0).get("privateKey") == null, "the private key file is not read");
+  }
+
+  @Test
   void zoneAddWithoutImportsSendsNoKeyImports() throws Exception {
     answers.put("POST /zone/add", Map.entry(200, "{\"name\":\"example.\",\"status\":\"scheduled\"}"));
     assertEquals(0, run("zone", "add", "example.", "--source", "example.zone", "--policy", "default"));

@@ -29,8 +29,12 @@ import org.xbill.DNS.Type;
  * <p>The event comes from review-gateway, which checked the keys already; they are checked again here ({@link
  * KeyImport#check}), since the keymanager alone knows the zone's earlier keys (a re-added zone's retired keys count
  * for key tag collisions) and since the private key is unwrapped here for the first time: a pair that does not match
- * after the trip is refused. Each private key is wrapped anew under the current key-encryption key, so a key that
- * review-gateway wrapped under a KEK the keymanager only keeps as a previous one is stored like any other.
+ * after the trip is refused. The caller stores each private key wrapped anew under the current key-encryption key,
+ * so a key that review-gateway wrapped under a KEK the keymanager only keeps as a previous one is stored like any
+ * other.
+ *
+ * <p>A key imported without its private half ({@code --import-public-key}, another signer's key, RFC 8901 §2.1) is
+ * only published: it takes no role of the policy, has no validity, and no roll touches it.
  *
  * <p>Validity: an imported key's validity is the policy's for its role, counted from the import, exactly as for a
  * generated key counted from its generation. The timing metadata of BIND's {@code .key} file (Created, Publish,
@@ -40,7 +44,10 @@ import org.xbill.DNS.Type;
  */
 public final class KeySetImporter {
 
-  /** An imported key as the event carries it; {@code role} KSK, ZSK or CSK. */
+  /**
+   * An imported key as the event carries it: {@code role} KSK, ZSK or CSK; {@code wrappedPrivateKey} null for a key
+   * only published.
+   */
   public record Request(String role, String file, String dnskey, byte[] wrappedPrivateKey) {}
 
   /** The keys of the zone are not importable; the message names the file and the rule, never key material. */
@@ -62,8 +69,8 @@ public final class KeySetImporter {
     this.clock = clock;
   }
 
-  /** A key of the new key set, with its private key already wrapped under the current KEK. */
-  public record Member(NewKey key, byte[] wrappedPrivateKey, boolean imported) {}
+  /** A key of the new key set, its private key in clear (or in the token, or none for a key only published). */
+  public record Member(NewKey key, boolean imported) {}
 
   /**
    * The zone's new key set: the imported keys, then a generated key for each role of the policy none of them fills.
@@ -87,15 +94,19 @@ public final class KeySetImporter {
     List<Member> result = new ArrayList<>();
     Set<Integer> taken = new HashSet<>(tagsInUse);
     for (KeyImport.Imported k : keys) {
-      SigningKey key = new SigningKey(withTtl(k.dnskey(), policy.dnskeyTtl()), k.privateKey());
-      result.add(new Member(newKey(k.role(), key, policy, now), keyWrap.wrap(key), true));
-      taken.add(key.keyTag());
+      DNSKEYRecord dnskey = withTtl(k.dnskey(), policy.dnskeyTtl());
+      if (k.publicOnly()) {
+        result.add(new Member(new NewKey(k.role(), SigningKey.publicOnly(dnskey), now, null), true));
+      } else {
+        result.add(new Member(newKey(k.role(), new SigningKey(dnskey, k.privateKey()), policy, now), true));
+      }
+      taken.add(dnskey.getFootprint());
     }
     for (SigningRole role : policy.roles()) {
-      if (keys.stream().noneMatch(k -> k.role() == role)) {
+      if (keys.stream().noneMatch(k -> !k.publicOnly() && k.role() == role)) {
         NewKey generated = generator.generate(zone, policy, role, taken);
         taken.add(generated.key().keyTag());
-        result.add(new Member(generated, keyWrap.wrap(generated.key()), false));
+        result.add(new Member(generated, false));
       }
     }
     return List.copyOf(result);
@@ -125,7 +136,7 @@ public final class KeySetImporter {
       throw new ImportRefusedException(r.file() + ": the DNSKEY does not parse: " + e.getMessage(), e);
     }
     if (r.wrappedPrivateKey() == null) {
-      throw new ImportRefusedException(r.file() + ": no private key", null);
+      return KeyImport.Imported.publicKey(r.file(), dnskey);
     }
     PrivateKey privateKey;
     try {

@@ -7,13 +7,11 @@ import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.keymanager.domain.ExistingKey;
-import dev.cascade.keymanager.domain.HsmKeys;
 import dev.cascade.keymanager.domain.KeyPolicy;
 import dev.cascade.keymanager.domain.KeySetGenerator;
 import dev.cascade.keymanager.domain.KeySetImporter;
 import dev.cascade.keymanager.domain.KeySetPlan;
 import dev.cascade.keymanager.domain.KeySetPlanner;
-import dev.cascade.keymanager.domain.NewKey;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.keymanager.persistence.StoredZonePolicy;
@@ -26,7 +24,6 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -89,13 +86,13 @@ public class ZoneRegistryConsumer {
   private final EventHandling handling;
   private final KeySetLock lock;
   private final KeySetGenerator generator;
-  private final HsmKeys hsmKeys;
+  private final KeyRows keyRows;
 
   public ZoneRegistryConsumer(
       KeySetEmitter emitter, KekRotation rotation, KeyManagerState state, KeyWrap keyWrap, EventHandling handling,
-      KeySetLock lock, KeySetGenerator generator, HsmKeys hsmKeys) {
+      KeySetLock lock, KeySetGenerator generator, KeyRows keyRows) {
     this.generator = generator;
-    this.hsmKeys = hsmKeys;
+    this.keyRows = keyRows;
     this.emitter = emitter;
     this.rotation = rotation;
     this.state = state;
@@ -232,7 +229,9 @@ public class ZoneRegistryConsumer {
     List<KeySetImporter.Member> members = importer.importKeys(origin(zone), policy, requests, tagsInUse);
     members.forEach(m -> LOG.infof("zone %s: %s %s key tag %d algorithm %d", zone,
         m.imported() ? "imported" : "generated", m.key().role(), m.key().key().keyTag(), m.key().key().algorithm()));
-    return members.stream().map(m -> stored(zone, m.key(), m.wrappedPrivateKey(), policy, eventId)).toList();
+    return members.stream()
+        .map(m -> active(keyRows.row(zone, UUID.randomUUID(), m.key(), policy.dnskeyTtl(), eventId)))
+        .toList();
   }
 
   private static byte[] bytes(ByteBuffer buffer) {
@@ -250,31 +249,16 @@ public class ZoneRegistryConsumer {
   }
 
   /**
-   * Blocking: generates the key set, in the policy's PKCS#11 token or in software, and wraps each software private
-   * key under the key-encryption key; a key the token keeps has no wrapped key, only its URI.
+   * Blocking: generates the key set, in the policy's PKCS#11 token or in software ({@link KeyRows} keeps each private
+   * key where it belongs).
    */
   private List<StoredZoneKey> generate(String zone, KeyPolicy policy, Set<Integer> tagsInUse, String eventId) {
     return generator.generate(origin(zone), policy, tagsInUse).stream()
-        .map(k -> stored(zone, k, hsmKeys.privateKeyUri(k.key()) != null ? new byte[0] : keyWrap.wrap(k.key()),
-            policy, eventId))
+        .map(k -> active(keyRows.row(zone, UUID.randomUUID(), k, policy.dnskeyTtl(), eventId)))
         .toList();
   }
 
-  private StoredZoneKey stored(String zone, NewKey key, byte[] wrappedPrivateKey, KeyPolicy policy, String eventId) {
-    StoredZoneKey row = new StoredZoneKey();
-    row.id = UUID.randomUUID();
-    row.zone = zone;
-    row.keyTag = key.key().keyTag();
-    row.algorithm = key.key().dnskey().getAlgorithm();
-    row.flags = key.key().dnskey().getFlags();
-    row.role = key.role();
-    row.publicKey = Base64.getEncoder().encodeToString(key.key().dnskey().getKey());
-    row.privateKeyUri = hsmKeys.privateKeyUri(key.key());
-    row.wrappedPrivateKey = wrappedPrivateKey;
-    row.dnskeyTtl = policy.dnskeyTtl();
-    row.createdAt = key.createdAt();
-    row.expiresAt = key.expiresAt();
-    row.activatedBy = eventId;
+  private static StoredZoneKey active(StoredZoneKey row) {
     row.activeInItsRole();
     return row;
   }

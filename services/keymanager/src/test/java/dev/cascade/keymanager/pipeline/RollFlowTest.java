@@ -7,12 +7,16 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.keys.Algorithms;
+import dev.cascade.dnssec.keys.KeyAlgorithm;
+import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.dnssec.keys.KeyUse;
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.keys.SigningRole;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.dnssec.sign.ZoneSigner;
 import dev.cascade.dnssec.roll.KeySetState;
@@ -25,6 +29,7 @@ import dev.cascade.events.Topics;
 import dev.cascade.events.v1.DsSubmissionFact;
 import dev.cascade.events.v1.DsSubmissionHookCompleted;
 import dev.cascade.events.v1.EventDeadLettered;
+import dev.cascade.events.v1.ImportedKey;
 import dev.cascade.events.v1.KeyRemovalRequested;
 import dev.cascade.events.v1.KeyRollStepRequested;
 import dev.cascade.events.v1.KeysetCommandGiven;
@@ -36,6 +41,7 @@ import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.PropagationChecked;
 import dev.cascade.events.v1.RollAutomation;
 import dev.cascade.events.v1.RollStage;
+import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.keymanager.domain.DnskeyText;
@@ -469,6 +475,48 @@ class RollFlowTest {
       assertEquals(Algorithms.ED25519, key(started, id).getAlgorithm());
     }
     assertEquals(2, roll.getOldKeys().size());
+  }
+
+  /**
+   * A key imported without its private half (another signer's ZSK, RFC 8901) is announced published and signing
+   * nothing, stays so through a ZSK roll that never counts it as the zone's ZSK, and leaves the key set by remove-key
+   * without touching the roll.
+   */
+  @Test
+  void aPublicOnlyKeyStaysPublishedThroughARollAndLeavesByRemoveKey() throws Exception {
+    String zone = "m" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+    PolicySnapshot policy = PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy())
+        .setZskAutomation(new RollAutomation(false, false, false, false)).build();
+    SigningKey others = KeyGenerator.generate(Name.fromString(zone), KeyAlgorithm.of(Algorithms.ECDSAP256SHA256),
+        SigningRole.ZSK.flags(), 3600);
+    ZoneRegistryFact added = RegistryFacts.zoneAdded(zone, "/zones/m.zone", policy);
+    ((ZoneAdded) added.getFact()).setImportedKeys(List.of(ImportedKey.newBuilder().setRole("ZSK")
+        .setFile("Kother.key").setDnskey(others.dnskey().toString()).setWrappedPrivateKey(null).build()));
+    producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone, added)).get(30, TimeUnit.SECONDS);
+    KeySetChanged first = awaitRecords(zone, 1).get(0).value();
+    assertEquals(3, first.getKeys().size(), "the public key, a generated KSK and ZSK");
+    ZoneKey published = first.getKeys().stream().filter(k -> k.getKeyTag() == others.keyTag()).findFirst()
+        .orElseThrow();
+    assertEquals(0, published.getWrappedPrivateKey().remaining());
+    assertNull(published.getPrivateKeyUri());
+    assertTrue(published.getUse().getPublished());
+    assertFalse(published.getUse().getSignsKeys() || published.getUse().getSignsZone(), "signs nothing");
+    assertNull(published.getExpiresAt());
+
+    try (KafkaProducer<String, KeysetCommandGiven> commands = AvroClients.producer(bootstrap, registryUrl)) {
+      commands.send(new ProducerRecord<>(Topics.KEYSET_COMMANDS, zone, step(zone, "zsk", "start-roll", null)))
+          .get(30, TimeUnit.SECONDS);
+      KeySetChanged started = awaitRecords(zone, 2).get(1).value();
+      KeyRollProgress roll = started.getRolls().get(0);
+      assertFalse(roll.getOldKeys().contains(published.getReference()), "the public key is not the zone's ZSK");
+      assertEquals(published.getUse(), key(started, published.getReference()).getUse());
+
+      commands.send(new ProducerRecord<>(Topics.KEYSET_COMMANDS, zone,
+          command(zone, new KeyRemovalRequested(published.getReference(), false, false)))).get(30, TimeUnit.SECONDS);
+      KeySetChanged removed = awaitRecords(zone, 3).get(2).value();
+      assertTrue(removed.getKeys().stream().noneMatch(k -> k.getKeyTag() == others.keyTag()));
+      assertEquals(started.getRolls(), removed.getRolls(), "the roll goes on as it was");
+    }
   }
 
   private static KeysetCommandGiven command(String zone, Object fact) {

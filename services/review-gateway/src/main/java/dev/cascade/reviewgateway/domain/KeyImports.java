@@ -31,11 +31,17 @@ import org.xbill.DNS.TextParseException;
  */
 public final class KeyImports {
 
-  /** An entry of the request: {@code type} ksk, zsk or csk, and the text of the two BIND files. */
+  /**
+   * An entry of the request: {@code type} ksk, zsk or csk, and the text of the two BIND files; or {@code type} public
+   * and the text of the {@code .key} file alone ({@code --import-public-key}).
+   */
   public record Request(String type, String publicKeyFile, String publicKey, String privateKeyFile,
       String privateKey) {}
 
-  /** A checked key, its private half wrapped: what {@code ZoneAdded.importedKeys} carries. */
+  /**
+   * A checked key, its private half wrapped (null for a key only published): what {@code ZoneAdded.importedKeys}
+   * carries.
+   */
   public record Sealed(SigningRole role, String file, String dnskey, byte[] wrappedPrivateKey) {}
 
   private KeyImports() {}
@@ -43,14 +49,18 @@ public final class KeyImports {
   /**
    * Reads, checks and wraps the keys of one zone add.
    *
-   * @param keyWrap the KEK, or null when review-gateway has none (then any import is refused)
+   * @param keyWrap the KEK, or null when review-gateway has none (then any import of a private key is refused)
    * @throws IllegalArgumentException with the reason, for a 400: the message names the file, never key material
    */
   public static List<Sealed> seal(String zone, Policy policy, List<Request> requests, KeyWrap keyWrap) {
     if (requests == null || requests.isEmpty()) {
       return List.of();
     }
-    if (keyWrap == null) {
+    List<KeyImport.Imported> keys = new ArrayList<>();
+    for (Request r : requests) {
+      keys.add(read(r));
+    }
+    if (keyWrap == null && keys.stream().anyMatch(k -> !k.publicOnly())) {
       throw new IllegalArgumentException("review-gateway has no key-encryption key (CASCADE_KEY_ENCRYPTION_KEY), "
           + "so it cannot take private keys: key import is off");
     }
@@ -59,10 +69,6 @@ public final class KeyImports {
       origin = Name.fromString(zone);
     } catch (TextParseException e) {
       throw new IllegalArgumentException("invalid zone name " + zone, e);
-    }
-    List<KeyImport.Imported> keys = new ArrayList<>();
-    for (Request r : requests) {
-      keys.add(read(r));
     }
     int algorithm;
     try {
@@ -78,20 +84,30 @@ public final class KeyImports {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     return keys.stream().map(k -> new Sealed(k.role(), k.file(), k.dnskey().toString(),
-        keyWrap.wrap(new SigningKey(k.dnskey(), k.privateKey())))).toList();
+        k.publicOnly() ? null : keyWrap.wrap(new SigningKey(k.dnskey(), k.privateKey())))).toList();
   }
 
   private static KeyImport.Imported read(Request r) {
-    if (r == null || r.type() == null || r.publicKey() == null || r.privateKey() == null) {
-      throw new IllegalArgumentException("each key import needs type, publicKey and privateKey");
+    if (r == null || r.type() == null || r.publicKey() == null) {
+      throw new IllegalArgumentException("each key import needs type and publicKey");
+    }
+    String publicName = r.publicKeyFile() == null ? "public key" : r.publicKeyFile();
+    if (r.type().equalsIgnoreCase("public")) {
+      try {
+        return KeyImport.Imported.publicKey(publicName, BindKeyFile.parsePublic(publicName, r.publicKey()));
+      } catch (KeyFileException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }
+    if (r.privateKey() == null) {
+      throw new IllegalArgumentException("a " + r.type() + " key import needs privateKey");
     }
     SigningRole role;
     try {
       role = SigningRole.valueOf(r.type().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("key import type '" + r.type() + "' is not ksk, zsk or csk", e);
+      throw new IllegalArgumentException("key import type '" + r.type() + "' is not ksk, zsk, csk or public", e);
     }
-    String publicName = r.publicKeyFile() == null ? "public key" : r.publicKeyFile();
     String privateName = r.privateKeyFile() == null ? "private key" : r.privateKeyFile();
     try {
       BindKeyFile.Loaded loaded = BindKeyFile.parse(publicName, r.publicKey(), privateName, r.privateKey());

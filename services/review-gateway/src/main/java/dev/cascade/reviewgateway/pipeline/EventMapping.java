@@ -186,7 +186,7 @@ final class EventMapping {
         .setRole(k.role().name())
         .setFile(k.file())
         .setDnskey(k.dnskey())
-        .setWrappedPrivateKey(ByteBuffer.wrap(k.wrappedPrivateKey()))
+        .setWrappedPrivateKey(k.wrappedPrivateKey() == null ? null : ByteBuffer.wrap(k.wrappedPrivateKey()))
         .build()).toList();
   }
 
