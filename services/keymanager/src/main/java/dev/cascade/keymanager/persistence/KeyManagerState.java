@@ -83,9 +83,10 @@ public class KeyManagerState {
     inTransaction(() -> Panache.getSession().chain(session -> session.merge(request)).replaceWithVoid());
   }
 
-  /** Stores newly generated keys in one transaction (all or none). */
-  public void insert(List<StoredZoneKey> keys) {
-    inTransaction(() -> StoredZoneKey.persist(keys));
+  /** Stores newly generated keys, and the rolls that bring them in, in one transaction (all or none). */
+  public void insert(List<StoredZoneKey> keys, List<StoredKeyRoll> rolls) {
+    inTransaction(() -> rolls.isEmpty() ? StoredZoneKey.persist(keys)
+        : StoredZoneKey.persist(keys).chain(() -> StoredKeyRoll.persist(rolls)));
   }
 
   /**

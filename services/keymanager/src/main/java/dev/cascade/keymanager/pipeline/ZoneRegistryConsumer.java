@@ -1,5 +1,10 @@
 package dev.cascade.keymanager.pipeline;
 
+import dev.cascade.keymanager.persistence.KeySetRows;
+import dev.cascade.dnssec.roll.RollType;
+import dev.cascade.dnssec.roll.RollStepException;
+import dev.cascade.dnssec.keys.SigningRole;
+import dev.cascade.dnssec.roll.KeySetState;
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.ZoneAdded;
@@ -201,7 +206,7 @@ public class ZoneRegistryConsumer {
         state.markProcessed(eventId);
         return;
       }
-      state.insert(imported);
+      state.insert(imported, List.of());
     } else if (plan instanceof KeySetPlan.Reactivate reactivate) {
       LOG.infof("zone %s added again: reactivating %d retired key(s)", zone, reactivate.keyIds().size());
       state.reactivate(reactivate.keyIds(), eventId, policy.dnskeyTtl());
@@ -209,7 +214,8 @@ public class ZoneRegistryConsumer {
       Set<Integer> tagsInUse = keys.stream().map(k -> k.keyTag).collect(Collectors.toSet());
       // Key generation is CPU-bound (RSA can take seconds), which is fine on this worker thread.
       List<StoredZoneKey> generated = generate(zone, policy, tagsInUse, eventId);
-      state.insert(generated);
+      KeySetState first = firstSigning(zone, policy, generated);
+      state.insert(KeySetRows.rows(first, generated), KeySetRows.rolls(zone, first));
       generated.forEach(k -> LOG.infof(
           "zone %s: generated %s key tag %d algorithm %d", zone, k.role, k.keyTag, k.algorithm));
     }
@@ -250,12 +256,34 @@ public class ZoneRegistryConsumer {
 
   /**
    * Blocking: generates the key set, in the policy's PKCS#11 token or in software ({@link KeyRows} keeps each private
-   * key where it belongs).
+   * key where it belongs); the keys do nothing yet.
    */
   private List<StoredZoneKey> generate(String zone, KeyPolicy policy, Set<Integer> tagsInUse, String eventId) {
     return generator.generate(origin(zone), policy, tagsInUse).stream()
-        .map(k -> active(keyRows.row(zone, UUID.randomUUID(), k, policy.dnskeyTtl(), eventId)))
+        .map(k -> keyRows.row(zone, UUID.randomUUID(), k, policy.dnskeyTtl(), eventId))
         .toList();
+  }
+
+  /**
+   * A new zone's first key set: its generated ZSK doing all its jobs at once, and its KSK (or CSK) published and
+   * signing at once but its DS left to the roll that brings it in ({@link RollType#KSK_INITIAL}, {@link
+   * RollType#CSK_INITIAL}), which adds it once the signed zone has propagated and no cache holds its unsigned answers
+   * any more. Imported keys and keys brought back do all their jobs at once instead: their DS may be at the parent
+   * already.
+   */
+  private static KeySetState firstSigning(String zone, KeyPolicy policy, List<StoredZoneKey> keys) {
+    List<StoredZoneKey> zsks =
+        keys.stream().filter(key -> key.role == SigningRole.ZSK).map(ZoneRegistryConsumer::active).toList();
+    List<StoredZoneKey> entryPoints = keys.stream().filter(key -> key.role != SigningRole.ZSK).toList();
+    RollType type = policy.useCsk() ? RollType.CSK_INITIAL : RollType.KSK_INITIAL;
+    try {
+      // Milliseconds, the precision KeySetChanged carries.
+      return KeySetRows.state(zsks, List.of()).start(type, KeySetRows.state(entryPoints, List.of()).keys(),
+          Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    } catch (RollStepException e) {
+      // A new KSK beside new ZSKs, or a CSK alone: what a first roll asks.
+      throw new IllegalStateException("zone " + zone + ": " + e.getMessage(), e);
+    }
   }
 
   private static StoredZoneKey active(StoredZoneKey row) {
