@@ -3,6 +3,7 @@ package dev.cascade.keymanager.domain;
 import dev.cascade.dnssec.keys.KeyAlgorithm;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.pkcs11.Pkcs11Token;
+import dev.cascade.dnssec.pkcs11.Pkcs11Uri;
 import java.util.Map;
 import org.xbill.DNS.Name;
 
@@ -40,6 +41,20 @@ public final class HsmKeys {
         token.delete(token.uriOf(key.dnskey()));
       }
     });
+  }
+
+  /**
+   * Destroys the token's key {@code privateKeyUri} names, for a key removed for good.
+   *
+   * @return false if the token had no such key (removed before)
+   * @throws IllegalStateException when this key manager has no token, or the token refuses
+   */
+  public boolean destroy(String privateKeyUri) {
+    if (token == null) {
+      throw new IllegalStateException("key " + privateKeyUri + " is in a PKCS#11 token, and this key manager has none"
+          + " configured (cascade.pkcs11.library)");
+    }
+    return token.delete(Pkcs11Uri.parse(privateKeyUri));
   }
 
   /**

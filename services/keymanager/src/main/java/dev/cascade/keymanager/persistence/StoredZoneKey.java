@@ -77,6 +77,13 @@ public class StoredZoneKey extends PanacheEntityBase {
   @Column(name = "retired_at")
   public Instant retiredAt;
 
+  /**
+   * When the key was removed ({@code auto-remove}): its private key destroyed, its row kept for its key tag; null
+   * before.
+   */
+  @Column(name = "removed_at")
+  public Instant removedAt;
+
   /** eventId of the ZoneAdded that generated or last reactivated this key. */
   @Column(name = "activated_by", nullable = false, length = 64)
   public String activatedBy;

@@ -184,7 +184,9 @@ public class ZoneRegistryConsumer {
     // The roll timer's policy for the zone; KeySetRestore records it again from the registry topic.
     state.savePolicies(List.of(stored));
     List<StoredZoneKey> keys = state.keysOf(zone);
-    KeySetPlan plan = KeySetPlanner.plan(existing(keys), policy, eventId, Instant.now());
+    // A removed key (auto-remove) has no private key left to bring back; its tag still counts below.
+    KeySetPlan plan = KeySetPlanner.plan(
+        existing(keys.stream().filter(key -> key.removedAt == null).toList()), policy, eventId, Instant.now());
     if (plan instanceof KeySetPlan.KeepQuiet) {
       LOG.infof("zone %s already has its keys, nothing to announce", zone);
       state.markProcessed(eventId);

@@ -68,6 +68,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -523,6 +524,46 @@ class RollFlowTest {
         .statusCode(200)
         .body("keys.find { it.reference == '" + oldZsk + "' }.state", equalTo("retired"))
         .body("keys.find { it.reference == '" + newZsk + "' }.state", equalTo("active")));
+  }
+
+  /**
+   * auto-remove: with a delay of one second, the old ZSK of a finished roll is removed, its wrapped private key gone
+   * from the table and its row kept; the new ZSK, in the key set, is not.
+   */
+  @Test
+  void anOldKeyIsRemovedOnceItsAutoRemoveDelayHasPassed() throws Exception {
+    String zone = "a" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+    PolicySnapshot policy = PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy())
+        .setZskValiditySeconds(ZSK_VALIDITY_SECONDS).setAutoRemoveDelaySeconds(1).build();
+    producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
+        addedWithKeys(zone, "/zones/removed.zone", policy))).get(30, TimeUnit.SECONDS);
+    KeyRollProgress roll = awaitRecords(zone, 2).get(1).value().getRolls().get(0);
+    String oldZsk = roll.getOldKeys().get(0);
+    String newZsk = roll.getNewKeys().get(0);
+    reportPropagated(zone, 1);
+    awaitRecords(zone, 4);
+    reportPropagated(zone, 2);
+    assertTrue(awaitRecords(zone, 7).get(6).value().getRolls().isEmpty(), "the roll is done");
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.given()
+        .get("/keys/" + zone)
+        .then()
+        .statusCode(200)
+        .body("keys.find { it.reference == '" + oldZsk + "' }.state", equalTo("removed"))
+        .body("keys.find { it.reference == '" + newZsk + "' }.state", equalTo("active")));
+    try (Connection db = DriverManager.getConnection("jdbc:" + databaseUrl, databaseUser, databasePassword);
+        Statement query = db.createStatement();
+        ResultSet rows = query.executeQuery("SELECT id, length(wrapped_private_key), removed_at IS NOT NULL FROM "
+            + "keymanager.zone_key WHERE zone = '" + zone + "'")) {
+      boolean kept = false;
+      while (rows.next()) {
+        boolean old = StoredZoneKey.reference(rows.getString(1)).equals(oldZsk);
+        assertEquals(old, rows.getInt(2) == 0, "only the removed key lost its private key");
+        assertEquals(old, rows.getBoolean(3));
+        kept |= old;
+      }
+      assertTrue(kept, "the removed key's row is kept");
+    }
   }
 
   /**

@@ -208,7 +208,8 @@ public final class Views {
 
   /**
    * {@code GET /policy/{name}}: every setting with durations in policy-file notation, plus the zones using it; the
-   * hooks of script gates and the PKCS#11 token are null when there are none.
+   * hooks of script gates and the PKCS#11 token are null when there are none; {@code autoRemove} is {@code never} or
+   * {@code after <auto-remove-delay>}.
    */
   public record PolicyView(
       String name,
@@ -226,6 +227,7 @@ public final class Views {
       String kskRollType,
       String zskRollType,
       AutomationView automation,
+      String autoRemove,
       String dnskeyTtl,
       String serialPolicy,
       String signatureInceptionOffset,
@@ -247,6 +249,7 @@ public final class Views {
         validity(p.kskValidity()), validity(p.zskValidity()), validity(p.cskValidity()),
         p.keyRolls().kskRollType().word(), p.keyRolls().zskRollType().word(),
         new AutomationView(p.keyRolls().ksk(), p.keyRolls().zsk(), p.keyRolls().csk(), p.keyRolls().algorithm()),
+        p.keyRolls().autoRemove() ? "after " + Durations.format(p.keyRolls().autoRemoveDelay()) : "never",
         Durations.format(p.dnskeyTtl()),
         p.serialPolicy().word(), Durations.format(p.signatureInceptionOffset()),
         Durations.format(p.signatureLifetime()), Durations.format(p.signatureRemainTime()),

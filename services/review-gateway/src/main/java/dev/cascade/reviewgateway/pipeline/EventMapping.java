@@ -212,6 +212,8 @@ final class EventMapping {
         .setAlgorithmAutomation(automation(p.keyRolls().algorithm()))
         .setPublicationNameservers(p.keyRolls().checks().publicationNameservers())
         .setParentNameservers(p.keyRolls().checks().parentNameservers())
+        .setAutoRemove(p.keyRolls().autoRemove())
+        .setAutoRemoveDelaySeconds(p.keyRolls().autoRemoveDelay().getSeconds())
         .setDnskeyTtlSeconds(p.dnskeyTtl().getSeconds())
         .setSerialPolicy(SerialPolicyKind.valueOf(p.serialPolicy().name()))
         .setSignatureInceptionOffsetSeconds(p.signatureInceptionOffset().getSeconds())
@@ -251,7 +253,8 @@ final class EventMapping {
         new KeyRolls(RollMethod.valueOf(s.getKskRollType()), RollMethod.valueOf(s.getZskRollType()),
             automation(s.getKskAutomation()), automation(s.getZskAutomation()), automation(s.getCskAutomation()),
             automation(s.getAlgorithmAutomation()),
-            new PropagationChecks(s.getPublicationNameservers(), s.getParentNameservers())),
+            new PropagationChecks(s.getPublicationNameservers(), s.getParentNameservers()), s.getAutoRemove(),
+            Duration.ofSeconds(s.getAutoRemoveDelaySeconds())),
         Duration.ofSeconds(s.getDnskeyTtlSeconds()),
         SerialPolicy.valueOf(s.getSerialPolicy().name()),
         Duration.ofSeconds(s.getSignatureInceptionOffsetSeconds()),
