@@ -6,8 +6,8 @@ import dev.cascade.service.tsig.TsigKeyring;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -30,7 +30,7 @@ public final class TsigKeyFeed implements AutoCloseable {
 
   private final KafkaConsumer<String, TsigKeyFact> consumer;
   private final TsigKeyring keyring;
-  private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -52,9 +52,9 @@ public final class TsigKeyFeed implements AutoCloseable {
     return feed;
   }
 
-  /** Waits until every fact written before the feed started has been applied; false if that took longer. */
-  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-    return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  /** Completes once every fact written before the feed started has been applied. */
+  public CompletionStage<Void> caughtUp() {
+    return caughtUp.minimalCompletionStage();
   }
 
   private void run() {
@@ -69,9 +69,9 @@ public final class TsigKeyFeed implements AutoCloseable {
             keyring.apply(record.value());
           }
         }
-        if (caughtUp.getCount() > 0
+        if (!caughtUp.isDone()
             && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-          caughtUp.countDown();
+          caughtUp.complete(null);
           LOG.infof("TSIG keys read: %d", keyring.list().size());
         }
       }
