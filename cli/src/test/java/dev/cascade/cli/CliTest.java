@@ -389,7 +389,8 @@ class CliTest {
 
     List<JsonNode> bodies = requests.stream()
         .map(r -> readJson(r.substring("POST /tsig/add ".length()))).toList();
-    assertEquals(List.of("xfr-key", "old-key", "xfr", "plain"), bodies.stream().map(b -> b.get("name").asText()).toList());
+    assertEquals(List.of("xfr-key", "old-key", "xfr", "plain"),
+        bodies.stream().map(b -> b.get("name").asText()).toList());
     assertEquals(List.of("hmac-sha256", "hmac-sha1", "hmac-sha384", "hmac-sha256"),
         bodies.stream().map(b -> b.get("algorithm").asText()).toList());
     assertTrue(bodies.stream().allMatch(b -> b.get("secret").asText().equals(TSIG_SECRET)));

@@ -57,8 +57,10 @@ public record TsigRequest(Status status, Optional<TsigKey> key, TSIGRecord recor
     return switch (result) {
       case Rcode.NOERROR -> new TsigRequest(Status.VERIFIED, known, tsig, Rcode.NOERROR, "");
       case Rcode.BADTIME -> new TsigRequest(Status.FAILED, known, tsig, Rcode.BADTIME,
-          "TSIG key " + keyName + ": time signed " + tsig.getTimeSigned() + " is more than " + tsig.getFudge().toSeconds() + " s from our clock (BADTIME)");
-      default -> failed(tsig, Rcode.BADSIG, "TSIG key " + keyName + ": the MAC does not verify, wrong secret? (BADSIG)");
+          "TSIG key " + keyName + ": time signed " + tsig.getTimeSigned() + " is more than "
+              + tsig.getFudge().toSeconds() + " s from our clock (BADTIME)");
+      default -> failed(tsig, Rcode.BADSIG,
+          "TSIG key " + keyName + ": the MAC does not verify, wrong secret? (BADSIG)");
     };
   }
 

@@ -41,7 +41,8 @@ public class TsigKeyringFeed {
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
     KeyWrap keyWrap = keyEncryptionKey.filter(s -> !s.isBlank())
-        .map(s -> new KeyWrap(KeyEncryptionKey.decode(s, SETTING + " (environment variable CASCADE_KEY_ENCRYPTION_KEY)"),
+        .map(s -> new KeyWrap(
+            KeyEncryptionKey.decode(s, SETTING + " (environment variable CASCADE_KEY_ENCRYPTION_KEY)"),
             KeyEncryptionKey.decodeAll(previous.orElse(""), PREVIOUS)))
         .orElse(null);
     if (keyWrap == null) {
