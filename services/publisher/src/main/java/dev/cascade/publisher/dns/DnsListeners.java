@@ -1,5 +1,6 @@
 package dev.cascade.publisher.dns;
 
+import dev.cascade.dnssec.tsig.TsigKeys;
 import dev.cascade.publisher.config.PublisherConfig;
 import dev.cascade.publisher.domain.DnsResponder;
 import dev.cascade.publisher.domain.SecondaryFetches;
@@ -30,6 +31,7 @@ public class DnsListeners {
   private final TransferLimit limit;
   private final SecondaryFetches secondaries;
   private final Clock clock;
+  private final TsigKeys keys;
   private final ServedZones unsignedReview;
   private final ServedZones signedReview;
   private final ServedZones publication;
@@ -38,9 +40,10 @@ public class DnsListeners {
   private volatile int signedReviewPort;
   private volatile int publicationPort;
 
-  public DnsListeners(PublisherConfig config, Clock clock) {
+  public DnsListeners(PublisherConfig config, Clock clock, TsigKeys keys) {
     this.config = config;
     this.clock = clock;
+    this.keys = keys;
     this.secondaries = new SecondaryFetches(clock);
     this.unsignedReview = new ServedZones(config.maxDiffs(), config.maxDiffsSize());
     this.signedReview = new ServedZones(config.maxDiffs(), config.maxDiffsSize());
@@ -67,7 +70,7 @@ public class DnsListeners {
   private int open(String name, InetAddress address, int port, ServedZones zones, List<String> provideXfrTo,
       SecondaryFetches fetches) throws IOException {
     DnsServer server = DnsServer.start(name, address, port, new DnsResponder(zones, TransferAcl.of(provideXfrTo),
-        limit, fetches));
+        limit, fetches, keys, clock));
     servers.add(server);
     return server.port();
   }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The JSON bodies of the operator API. */
 public final class Views {
@@ -39,6 +40,18 @@ public final class Views {
   public record ZoneCommandResult(String name, String status) {}
 
   public record ZoneList(List<String> zones) {}
+
+  /** {@code POST /tsig/add} body: the secret in base64; the algorithm hmac-sha256 if absent. */
+  public record TsigAddRequest(String name, String algorithm, String secret) {}
+
+  /** Answer of the TSIG commands: the key's name and what was done. */
+  public record TsigCommandResult(String name, String status) {}
+
+  /** One key of {@code GET /tsig/}: its algorithm and who uses it; never its secret. */
+  public record TsigKeyInfo(String algorithm, List<String> users) {}
+
+  /** {@code GET /tsig/}: the keys by name (the reference's {@code tsig_key_info}). */
+  public record TsigKeyList(Map<String, TsigKeyInfo> keys) {}
 
   /**
    * {@code GET /zone/{name}/status}: everything {@code cascade zone status} prints (cascade-reference.md §1.4); the
