@@ -26,6 +26,8 @@ public final class Topics {
   public static final String KEYSET_COMMANDS = "cascade.keyset-commands.v1";
   /** The DS RRset each zone's parent is to hold, and the submission hook's runs ({@code DsSubmissionFact}). */
   public static final String DS_SUBMISSIONS = "cascade.ds-submissions.v1";
+  /** NOTIFYs a zone's primary sent to the publication server ({@code ZoneNotifyReceived}): the loader refreshes. */
+  public static final String ZONE_NOTIFIES = "cascade.zone-notifies.v1";
 
   /**
    * How far the loader, the signer and the publisher have got in a long step ({@code StepProgressed}): one topic per
@@ -88,7 +90,8 @@ public final class Topics {
           new Topic(deadLetters("publisher"), "publisher", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(deadLetters("review-gateway"), "review-gateway", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(KEYSET_COMMANDS, "review-gateway", dev.cascade.events.v1.KeysetCommandGiven.class),
-          new Topic(DS_SUBMISSIONS, "keymanager", dev.cascade.events.v1.DsSubmissionFact.class));
+          new Topic(DS_SUBMISSIONS, "keymanager", dev.cascade.events.v1.DsSubmissionFact.class),
+          new Topic(ZONE_NOTIFIES, "publisher", dev.cascade.events.v1.ZoneNotifyReceived.class));
 
   private Topics() {}
 }

@@ -60,6 +60,7 @@ public final class DnsResponder {
   private final TransferAcl acl;
   private final TransferLimit limit;
   private final SecondaryFetches fetches;
+  private final IncomingNotify notifies;
 
   /**
    * @param acl who may transfer the zones of this server
@@ -67,6 +68,17 @@ public final class DnsResponder {
    * @param fetches where the queries of the clients the ACL allows are noted
    */
   public DnsResponder(ServedZones zones, TransferAcl acl, TransferLimit limit, SecondaryFetches fetches) {
+    this(zones, acl, limit, fetches, null);
+  }
+
+  /**
+   * A responder that also takes NOTIFYs in (the publication server's, cascade-reference.md §1.2).
+   *
+   * @param notifies where NOTIFYs go, or null to answer them NOTIMP as any other opcode
+   */
+  public DnsResponder(ServedZones zones, TransferAcl acl, TransferLimit limit, SecondaryFetches fetches,
+      IncomingNotify notifies) {
+    this.notifies = notifies;
     this.zones = zones;
     this.acl = acl;
     this.limit = limit;
@@ -96,6 +108,9 @@ public final class DnsResponder {
     Header header = query.getHeader();
     if (header.getFlag(Flags.QR)) {
       return List.of();
+    }
+    if (header.getOpcode() == Opcode.NOTIFY && notifies != null) {
+      return single(notify(query, client), query, transport);
     }
     if (header.getOpcode() != Opcode.QUERY) {
       return single(error(query, Rcode.NOTIMP), query, transport);
@@ -233,6 +248,27 @@ public final class DnsResponder {
     Message response = response(query);
     response.getHeader().setFlag(Flags.AA);
     response.addRecord(record, Section.ANSWER);
+    return response;
+  }
+
+  /**
+   * The answer to a NOTIFY (RFC 1996 §4.7): the question echoed, AA set, NOERROR when it is taken, else the rcode
+   * {@link IncomingNotify} gives; FORMERR without exactly one question (§3.7).
+   */
+  private Message notify(Message query, InetAddress client) {
+    Record question = query.getQuestion();
+    if (question == null || query.getSection(Section.QUESTION).size() != 1) {
+      return error(query, Rcode.FORMERR);
+    }
+    Long serial = null;
+    for (Record r : query.getSection(Section.ANSWER)) {
+      if (r instanceof SOARecord soa && r.getName().equals(question.getName())) {
+        serial = soa.getSerial();
+      }
+    }
+    Message response = error(query, notifies.receive(question.getName(), question.getDClass(), question.getType(),
+        client, serial));
+    response.getHeader().setFlag(Flags.AA);
     return response;
   }
 
