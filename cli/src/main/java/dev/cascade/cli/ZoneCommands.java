@@ -52,7 +52,7 @@ final class ZoneCommands {
   @Command(name = "add", description = "Add a new zone.", mixinStandardHelpOptions = true)
   int add(
       @Parameters(paramLabel = "NAME", description = "The zone's apex.") String name,
-      @Option(names = "--source", required = true, paramLabel = "<IP>[:<PORT>][^<TSIG key>]|PATH",
+      @Option(names = "--source", required = true, paramLabel = "<IP[:PORT][^TSIG]|PATH>",
           description = "The zone's primary (port 53 by default), or its zone file.") String source,
       @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy to use.")
           String policy,
@@ -174,7 +174,7 @@ final class ZoneCommands {
       mixinStandardHelpOptions = true)
   int setSource(
       @Parameters(paramLabel = "NAME", description = "The zone's apex.") String name,
-      @Parameters(paramLabel = "<IP>[:<PORT>][^<TSIG key>]|PATH",
+      @Parameters(paramLabel = "<IP[:PORT][^TSIG]|PATH>",
           description = "The zone's primary (port 53 by default), or its zone file.") String source) {
     JsonNode res =
         main.client().post("zone/" + ApiClient.segment(name) + "/set-source", Map.of("source", source(source)));
