@@ -1,5 +1,6 @@
 package dev.cascade.dnssec.xfr;
 
+import dev.cascade.dnssec.serial.SerialPolicy;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -86,7 +87,7 @@ public final class ZoneTransferClient {
     } catch (FailedException e) {
       return new Failed(e.failure);
     }
-    if (!full && heldSerial >= 0 && !greater(soa.getSerial(), heldSerial)) {
+    if (!full && heldSerial >= 0 && !SerialPolicy.greater(soa.getSerial(), heldSerial)) {
       return new Current(soa);
     }
     boolean ixfr = !full && held != null && heldSerial >= 0;
@@ -113,14 +114,6 @@ public final class ZoneTransferClient {
       return new Failed(new TransferFailure(TransferFailure.Cause.MALFORMED,
           (ixfr ? "IXFR" : "AXFR") + " from " + from + ": " + e.failure.reason()));
     }
-  }
-
-  /** RFC 1982 §3.2: {@code s1} is greater than {@code s2} (a distance of exactly 2^31 counts as not greater). */
-  public static boolean greater(long s1, long s2) {
-    long half = 1L << 31;
-    long a = s1 & 0xFFFFFFFFL;
-    long b = s2 & 0xFFFFFFFFL;
-    return (a < b && b - a > half) || (a > b && a - b < half);
   }
 
   private SOARecord querySoa(Name zone, InetSocketAddress primary, TSIG tsig, String from) throws FailedException {

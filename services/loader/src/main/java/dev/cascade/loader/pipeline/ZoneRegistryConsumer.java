@@ -284,7 +284,8 @@ public class ZoneRegistryConsumer {
         }
         LOG.warnf("zone %s: refresh from %s failed (%s); next try at %s", zone, source, failure, next.nextRefresh());
         String text = failure.toString();
-        if (!text.equals(reported)) {
+        // Always when the operator asked (zone add, reload, set-source): status shows the load until a fact ends it.
+        if (eventId != null || !text.equals(reported)) {
           emitter.transferFailed(zone, source, failure, causationId);
         }
         state.saveTransferState(zone, source, next, text);
