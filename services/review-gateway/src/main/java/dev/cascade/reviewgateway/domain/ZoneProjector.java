@@ -107,7 +107,8 @@ public final class ZoneProjector {
       state.signingReport = null;
       state.signedReviewStatus = null;
       state.error = null;
-      history.add(new HistoryEntry(at, loaded.serial(), "New version received"));
+      history.add(new HistoryEntry(at, loaded.serial(),
+          "New version received" + (loaded.transfer() == null ? "" : " by " + loaded.transfer())));
       if (state.policy.unsignedReview() != ReviewMode.OFF) {
         state.progress = ZoneProgress.WAITING_FOR_LOADED_REVIEW;
         history.add(new HistoryEntry(at, loaded.serial(), "Unsigned zone review pending"));
