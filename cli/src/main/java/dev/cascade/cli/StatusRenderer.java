@@ -1,7 +1,7 @@
 package dev.cascade.cli;
 
-import dev.cascade.dnssec.xfr.PrimarySource;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cascade.dnssec.xfr.PrimarySource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,8 +1,8 @@
 package dev.cascade.cli;
 
-import dev.cascade.dnssec.xfr.PrimarySource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cascade.dnssec.keys.BindKeyFile;
+import dev.cascade.dnssec.xfr.PrimarySource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;

@@ -1,11 +1,11 @@
 package dev.cascade.loader.pipeline;
 
-import dev.cascade.events.Topics;
-import dev.cascade.events.v1.UnsignedVersionFact;
-import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.dnssec.xfr.PrimarySource;
 import dev.cascade.dnssec.xfr.RefreshTimers;
+import dev.cascade.events.Topics;
+import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneAdded;
+import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.events.v1.ZoneVersionLoaded;
@@ -35,8 +35,8 @@ import org.jboss.logging.Logger;
  * fact it caused on {@code cascade.unsigned-versions.v1} (found by causationId): a ZoneVersionLoaded sets the zone's
  * row from the values the fact carries, a ZoneRemoved deletes it, anything else (a failed or unchanged load) only
  * marks the event processed. Facts whose cause lies after the committed offset (handled, not yet committed) are
- * applied last; their causes are delivered again and skipped. A zone added or reloaded with a primary as its source gets
- * refresh timers due at once (they are not on the log). Nothing is loaded, written or announced. When every
+ * applied last; their causes are delivered again and skipped. A zone added or reloaded with a primary as its source
+ * gets refresh timers due at once (they are not on the log). Nothing is loaded, written or announced. When every
  * event is marked processed already, nothing is applied.
  */
 @ApplicationScoped

@@ -126,7 +126,8 @@ final class NamedPrimary implements AutoCloseable {
         return Path.of(directory, name).toString();
       }
     }
-    throw new AssertionError(name + " is missing: install the Debian package bind9 (deploy/local/install-test-deps.sh)");
+    throw new AssertionError(
+        name + " is missing: install the Debian package bind9 (deploy/local/install-test-deps.sh)");
   }
 
   @Override

@@ -2,8 +2,8 @@ package dev.cascade.publisher.pipeline;
 
 import dev.cascade.events.PolicyFacts;
 import dev.cascade.events.Topics;
-import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneAdded;
+import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.publisher.domain.IncomingNotify;
