@@ -222,7 +222,8 @@ class CliTest {
   @Test
   void missingRequiredOptionIsAnError() {
     assertEquals(1, run("zone", "add", "example.com.", "--policy", "default"));
-    assertTrue(err.toString().startsWith("ERROR: Missing required option: '--source=PATH'"), err.toString());
+    assertTrue(err.toString().startsWith("ERROR: Missing required option: '--source=<IP[:PORT][^TSIG]|PATH>'"),
+        err.toString());
     assertTrue(requests.isEmpty());
   }
 

@@ -33,6 +33,9 @@ public final class Topics {
    */
   public static final String TSIG_KEYS = "cascade.tsig-keys.v1";
 
+  /** NOTIFYs a zone's primary sent to the publication server ({@code ZoneNotifyReceived}): the loader refreshes. */
+  public static final String ZONE_NOTIFIES = "cascade.zone-notifies.v1";
+
   /**
    * How far the loader, the signer and the publisher have got in a long step ({@code StepProgressed}): one topic per
    * writer, like every other. Throw-away information, unlike the facts: created with a short retention
@@ -95,7 +98,8 @@ public final class Topics {
           new Topic(deadLetters("review-gateway"), "review-gateway", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(KEYSET_COMMANDS, "review-gateway", dev.cascade.events.v1.KeysetCommandGiven.class),
           new Topic(DS_SUBMISSIONS, "keymanager", dev.cascade.events.v1.DsSubmissionFact.class),
-          new Topic(TSIG_KEYS, "review-gateway", dev.cascade.events.v1.TsigKeyFact.class));
+          new Topic(TSIG_KEYS, "review-gateway", dev.cascade.events.v1.TsigKeyFact.class),
+          new Topic(ZONE_NOTIFIES, "publisher", dev.cascade.events.v1.ZoneNotifyReceived.class));
 
   private Topics() {}
 }

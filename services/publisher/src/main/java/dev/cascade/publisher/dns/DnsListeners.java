@@ -3,6 +3,7 @@ package dev.cascade.publisher.dns;
 import dev.cascade.dnssec.tsig.TsigKeys;
 import dev.cascade.publisher.config.PublisherConfig;
 import dev.cascade.publisher.domain.DnsResponder;
+import dev.cascade.publisher.domain.IncomingNotify;
 import dev.cascade.publisher.domain.SecondaryFetches;
 import dev.cascade.publisher.domain.ServedZones;
 import dev.cascade.publisher.domain.TransferAcl;
@@ -28,6 +29,8 @@ import java.util.List;
 public class DnsListeners {
 
   private final PublisherConfig config;
+  /** NOTIFYs in, on the publication server only (cascade-reference.md §1.2). */
+  private final IncomingNotify notifies;
   private final TransferLimit limit;
   private final SecondaryFetches secondaries;
   private final Clock clock;
@@ -40,7 +43,8 @@ public class DnsListeners {
   private volatile int signedReviewPort;
   private volatile int publicationPort;
 
-  public DnsListeners(PublisherConfig config, Clock clock, TsigKeys keys) {
+  public DnsListeners(PublisherConfig config, Clock clock, TsigKeys keys, IncomingNotify notifies) {
+    this.notifies = notifies;
     this.config = config;
     this.clock = clock;
     this.keys = keys;
@@ -56,11 +60,11 @@ public class DnsListeners {
       InetAddress address = InetAddress.getByName(config.address());
       // What review tooling fetched is of no interest to anyone; what secondaries fetched is.
       unsignedReviewPort = open("unsigned-review", address, config.unsignedReviewPort(), unsignedReview,
-          config.unsignedReviewProvideXfrTo(), new SecondaryFetches(clock));
+          config.unsignedReviewProvideXfrTo(), new SecondaryFetches(clock), null);
       signedReviewPort = open("signed-review", address, config.signedReviewPort(), signedReview,
-          config.signedReviewProvideXfrTo(), new SecondaryFetches(clock));
+          config.signedReviewProvideXfrTo(), new SecondaryFetches(clock), null);
       publicationPort = open("publication", address, config.publicationPort(), publication, config.provideXfrTo(),
-          secondaries);
+          secondaries, notifies);
     } catch (IOException e) {
       stop(null);
       throw new UncheckedIOException("cannot open the DNS listeners on " + config.address(), e);
@@ -68,9 +72,9 @@ public class DnsListeners {
   }
 
   private int open(String name, InetAddress address, int port, ServedZones zones, List<String> provideXfrTo,
-      SecondaryFetches fetches) throws IOException {
+      SecondaryFetches fetches, IncomingNotify notifies) throws IOException {
     DnsServer server = DnsServer.start(name, address, port, new DnsResponder(zones, TransferAcl.of(provideXfrTo),
-        limit, fetches, keys, clock));
+        limit, fetches, keys, clock, notifies));
     servers.add(server);
     return server.port();
   }

@@ -75,6 +75,7 @@ public final class DnsResponder {
   private final SecondaryFetches fetches;
   private final TsigKeys keys;
   private final Clock clock;
+  private final IncomingNotify notifies;
 
   /**
    * @param acl who may transfer the zones of this server
@@ -85,6 +86,17 @@ public final class DnsResponder {
    */
   public DnsResponder(ServedZones zones, TransferAcl acl, TransferLimit limit, SecondaryFetches fetches,
       TsigKeys keys, Clock clock) {
+    this(zones, acl, limit, fetches, keys, clock, null);
+  }
+
+  /**
+   * A responder that also takes NOTIFYs in (the publication server's, cascade-reference.md §1.2).
+   *
+   * @param notifies where NOTIFYs go, or null to answer them NOTIMP as any other opcode
+   */
+  public DnsResponder(ServedZones zones, TransferAcl acl, TransferLimit limit, SecondaryFetches fetches,
+      TsigKeys keys, Clock clock, IncomingNotify notifies) {
+    this.notifies = notifies;
     this.zones = zones;
     this.acl = acl;
     this.limit = limit;
@@ -123,6 +135,9 @@ public final class DnsResponder {
       return notAuth(query, tsig);
     }
     ResponseSigner signer = tsig.key().map(k -> new ResponseSigner(k, tsig.record(), clock)).orElse(null);
+    if (header.getOpcode() == Opcode.NOTIFY && notifies != null) {
+      return single(notify(query, client, keyName(signer)), query, transport, signer);
+    }
     if (header.getOpcode() != Opcode.QUERY) {
       return single(error(query, Rcode.NOTIMP), query, transport, signer);
     }
@@ -271,6 +286,28 @@ public final class DnsResponder {
     Message response = response(query);
     response.getHeader().setFlag(Flags.AA);
     response.addRecord(record, Section.ANSWER);
+    return response;
+  }
+
+  /**
+   * The answer to a NOTIFY (RFC 1996 §4.7): the question echoed, AA set, NOERROR when it is taken, else the rcode
+   * {@link IncomingNotify} gives; FORMERR without exactly one question (§3.7).
+   */
+  /** @param key the name of the TSIG key the NOTIFY verified with; empty for an unsigned one */
+  private Message notify(Message query, InetAddress client, Optional<Name> key) {
+    Record question = query.getQuestion();
+    if (question == null || query.getSection(Section.QUESTION).size() != 1) {
+      return error(query, Rcode.FORMERR);
+    }
+    Long serial = null;
+    for (Record r : query.getSection(Section.ANSWER)) {
+      if (r instanceof SOARecord soa && r.getName().equals(question.getName())) {
+        serial = soa.getSerial();
+      }
+    }
+    Message response = error(query, notifies.receive(question.getName(), question.getDClass(), question.getType(),
+        client, serial, key));
+    response.getHeader().setFlag(Flags.AA);
     return response;
   }
 

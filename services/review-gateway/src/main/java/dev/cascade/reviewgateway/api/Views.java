@@ -78,7 +78,12 @@ public final class Views {
       StepProgressView stepProgress,
       List<SetAsideView> setAside,
       List<ServedView> servedBy,
-      DsSubmissionView dsSubmission) {}
+      DsSubmissionView dsSubmission,
+      TransferInView lastTransferIn,
+      String transferFailureCause) {}
+
+  /** The last transfer from the zone's primary that brought a version (issue 10 item 5); null for a zone file. */
+  public record TransferInView(String kind, long serial, Instant at) {}
 
   /**
    * The DS RRset the parent zone {@code parent} is to hold, as last requested (issue 14 item 6), and what the
@@ -310,7 +315,10 @@ public final class Views {
         new ReviewModes(s.policy.unsignedReview().word(), s.policy.signedReview().word(),
             s.policy.reviews().unsignedHook(), s.policy.reviews().signedHook()),
         s.progress.label(), s.progress.halted(), s.loadRequestedAt, published, unsigned, unsignedAddrs, signed, signedAddrs,
-        publishAddrs, error, s.dnskeyTtl, keys, rolls, stepProgress, setAside, servedBy, dsSubmission(s.dsSubmission));
+        publishAddrs, error, s.dnskeyTtl, keys, rolls, stepProgress, setAside, servedBy, dsSubmission(s.dsSubmission),
+        s.lastTransferIn == null ? null
+            : new TransferInView(s.lastTransferIn.kind(), s.lastTransferIn.serial(), s.lastTransferIn.at()),
+        s.transferFailureCause);
   }
 
   private static DsSubmissionView dsSubmission(ZoneState.DsSubmission d) {

@@ -1,5 +1,6 @@
 package dev.cascade.reviewgateway.api;
 
+import dev.cascade.dnssec.xfr.PrimarySource;
 import dev.cascade.reviewgateway.config.KeyImportKek;
 import dev.cascade.reviewgateway.config.PolicyCatalog;
 import dev.cascade.reviewgateway.config.ServerAddresses;
@@ -201,8 +202,16 @@ public class ZoneResource {
     });
   }
 
-  /** The absolute path of a zone file that exists and can be read (as the reference's CLI canonicalises it). */
+  /**
+   * A zone's primary in canonical form ({@code ip:port[^key]}, port 53 by default: cascade-reference.md §1.2) when
+   * {@code given} parses as one, else the absolute path of a zone file that exists and can be read (as the
+   * reference's CLI canonicalises it).
+   */
   private static String zoneFile(String given) {
+    java.util.Optional<PrimarySource> primary = PrimarySource.of(given);
+    if (primary.isPresent()) {
+      return primary.get().toString();
+    }
     java.nio.file.Path source;
     try {
       source = java.nio.file.Path.of(given).toAbsolutePath().normalize();

@@ -82,9 +82,10 @@ final class EventMapping {
       ZoneFact fact;
       if (f.getFact() instanceof ZoneVersionLoaded l) {
         fact = new ZoneFact.Loaded(l.getVersionId(), l.getSerial(), l.getByteCount(),
-            l.getContent().getRecordCount(), List.copyOf(l.getWarnings()), l.getContent().getDigest());
+            l.getContent().getRecordCount(), List.copyOf(l.getWarnings()), l.getContent().getDigest(),
+            l.getTransfer());
       } else if (f.getFact() instanceof ZoneLoadFailed l) {
-        fact = new ZoneFact.LoadFailed(l.getFile(), l.getLine(), l.getReason());
+        fact = new ZoneFact.LoadFailed(l.getFile(), l.getLine(), l.getReason(), l.getCause());
       } else {
         return null;
       }
