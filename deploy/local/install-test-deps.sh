@@ -18,6 +18,8 @@ declare -A PROGRAM=(
     # A real PKCS#11 token for the HSM tests (dnssec-core pkcs11) and its raw sign rate (bench/hsm.sh).
     [softhsm2]=softhsm2-util
     [opensc]=pkcs11-tool
+    # The real primary the loader transfers zones from in the tests (dnssec-core xfr); nsupdate comes with dnsutils.
+    [bind9]=named
     # A real OpenDNSSEC for `cascade migrate opendnssec`'s test: its enforcer (with the SQLite store) and signer.
     [opendnssec-enforcer-sqlite3]=ods-enforcerd
     [opendnssec-signer]=ods-signerd

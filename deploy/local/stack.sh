@@ -334,9 +334,11 @@ FACT_TOPICS=(cascade.zone-registry.v1 cascade.zone-reviews.v1 cascade.unsigned-v
     cascade.signed-versions.v1 cascade.published-versions.v1 cascade.loader-dead-letters.v1
     cascade.keymanager-dead-letters.v1 cascade.signer-dead-letters.v1 cascade.publisher-dead-letters.v1
     cascade.review-gateway-dead-letters.v1 cascade.keyset-commands.v1
-    cascade.ds-submissions.v1)
+    cascade.ds-submissions.v1 cascade.zone-notifies.v1)
 CONTENT_TOPICS=(cascade.unsigned-content.v1 cascade.signed-content.v1)
 PROGRESS_TOPICS=(cascade.load-progress.v1 cascade.sign-progress.v1 cascade.publish-progress.v1 cascade.roll-checks.v1)
+# Keyed by name, not zone, and compacted: the latest fact of each TSIG key is the key (Topics.TSIG_KEYS).
+COMPACTED_TOPICS=(cascade.tsig-keys.v1)
 TOPIC_PARTITIONS=12
 
 topics_up() {
@@ -344,6 +346,7 @@ topics_up() {
     for t in "${FACT_TOPICS[@]}"; do args+=("$t:retention.ms=-1,retention.bytes=-1"); done
     for t in "${CONTENT_TOPICS[@]}"; do args+=("$t:retention.ms=-1,retention.bytes=-1,max.message.bytes=1048588"); done
     for t in "${PROGRESS_TOPICS[@]}"; do args+=("$t:retention.ms=3600000,segment.ms=3600000"); done
+    for t in "${COMPACTED_TOPICS[@]}"; do args+=("$t:cleanup.policy=compact,retention.ms=-1,retention.bytes=-1"); done
     local -a java
     read -r -a java <<< "$(kafka_java)"
     # The source launcher compiles the one file on the fly: no build step, and the broker's jars hold the admin client.

@@ -78,6 +78,7 @@ final class PolicyCommands {
     b.append("  CSK validity: ").append(p.path("cskValidity").asText()).append('\n');
     b.append("  KSK roll:     ").append(p.path("kskRollType").asText()).append('\n');
     b.append("  ZSK roll:     ").append(p.path("zskRollType").asText()).append('\n');
+    b.append("  key removal:  ").append(p.path("autoRemove").asText()).append('\n');
     b.append("  DNSKEY TTL:   ").append(p.path("dnskeyTtl").asText()).append('\n');
     b.append("signer:\n");
     b.append("  serial policy:              ").append(p.path("serialPolicy").asText()).append('\n');

@@ -1,6 +1,7 @@
 package dev.cascade.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cascade.dnssec.xfr.PrimarySource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -71,7 +72,12 @@ public final class StatusRenderer {
   private void header() {
     line("zone:   " + text(zone, "name"));
     line("policy: " + text(zone, "policy"));
-    line("source: " + (zone.hasNonNull("source") ? zone.get("source").asText() : "<none>"));
+    line("source: " + (zone.hasNonNull("source") ? source(zone.get("source").asText()) : "<none>"));
+    if (zone.hasNonNull("lastTransferIn")) {
+      JsonNode transfer = zone.get("lastTransferIn");
+      line("last transfer in: " + text(transfer, "kind") + " of serial " + text(transfer, "serial") + " at "
+          + text(transfer, "at"));
+    }
     line("");
     line("review");
     line("  loaded: " + reviewMode("loaded"));
@@ -463,5 +469,10 @@ public final class StatusRenderer {
 
   private void line(String s) {
     out.append(s).append('\n');
+  }
+
+  /** A primary in the reference's words ({@code <ip:port> with TSIG key '<key>'}), a zone file as its path. */
+  private static String source(String source) {
+    return PrimarySource.of(source).map(PrimarySource::describe).orElse(source);
   }
 }

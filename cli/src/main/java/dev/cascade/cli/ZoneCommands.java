@@ -2,6 +2,7 @@ package dev.cascade.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cascade.dnssec.keys.BindKeyFile;
+import dev.cascade.dnssec.xfr.PrimarySource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -51,7 +52,8 @@ final class ZoneCommands {
   @Command(name = "add", description = "Add a new zone.", mixinStandardHelpOptions = true)
   int add(
       @Parameters(paramLabel = "NAME", description = "The zone's apex.") String name,
-      @Option(names = "--source", required = true, paramLabel = "PATH", description = "The zone file.") String source,
+      @Option(names = "--source", required = true, paramLabel = "<IP[:PORT][^TSIG]|PATH>",
+          description = "The zone's primary (port 53 by default), or its zone file.") String source,
       @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy to use.")
           String policy,
       @Option(names = "--import-ksk-file", paramLabel = "PATH",
@@ -60,7 +62,10 @@ final class ZoneCommands {
       @Option(names = "--import-zsk-file", paramLabel = "PATH", description = "Import a ZSK from BIND key files.")
           List<Path> zskFiles,
       @Option(names = "--import-csk-file", paramLabel = "PATH", description = "Import a CSK from BIND key files.")
-          List<Path> cskFiles) {
+          List<Path> cskFiles,
+      @Option(names = "--import-public-key", paramLabel = "PATH",
+          description = "Publish a DNSKEY from a BIND .key file without signing with it (another signer's key).")
+          List<Path> publicKeyFiles) {
     List<Map<String, String>> imports = new ArrayList<>();
     addImports(imports, "ksk", kskFiles);
     addImports(imports, "zsk", zskFiles);
@@ -68,9 +73,10 @@ final class ZoneCommands {
     if (!imports.isEmpty()) {
       requireConfidentialChannel(main.client().base());
     }
+    addPublicKeys(imports, publicKeyFiles);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", name);
-    body.put("source", absolute(source));
+    body.put("source", source(source));
     body.put("policy", policy);
     if (!imports.isEmpty()) {
       body.put("keyImports", imports);
@@ -99,6 +105,21 @@ final class ZoneCommands {
       entry.put("publicKey", read(publicFile));
       entry.put("privateKeyFile", privateFile.getFileName().toString());
       entry.put("privateKey", read(privateFile));
+      imports.add(entry);
+    }
+  }
+
+  /** Only the {@code .key} file of each: a public key may travel in clear. */
+  private static void addPublicKeys(List<Map<String, String>> imports, List<Path> files) {
+    if (files == null) {
+      return;
+    }
+    for (Path file : files) {
+      Path publicFile = BindKeyFile.publicFileOf(file);
+      Map<String, String> entry = new LinkedHashMap<>();
+      entry.put("type", "public");
+      entry.put("publicKeyFile", publicFile.getFileName().toString());
+      entry.put("publicKey", read(publicFile));
       imports.add(entry);
     }
   }
@@ -168,18 +189,24 @@ final class ZoneCommands {
     return 0;
   }
 
-  @Command(name = "set-source", description = "Load a zone from another zone file, starting now.",
+  @Command(name = "set-source", description = "Load a zone from another primary or zone file, starting now.",
       mixinStandardHelpOptions = true)
   int setSource(
       @Parameters(paramLabel = "NAME", description = "The zone's apex.") String name,
-      @Parameters(paramLabel = "PATH", description = "The zone file.") String source) {
+      @Parameters(paramLabel = "<IP[:PORT][^TSIG]|PATH>",
+          description = "The zone's primary (port 53 by default), or its zone file.") String source) {
     JsonNode res =
-        main.client().post("zone/" + ApiClient.segment(name) + "/set-source", Map.of("source", absolute(source)));
+        main.client().post("zone/" + ApiClient.segment(name) + "/set-source", Map.of("source", source(source)));
     print(res.path("status").asText());
     return 0;
   }
 
   /** The service may run in another directory, so paths go absolute (the reference CLI canonicalises too). */
+  /** A primary as given ({@code <IP>[:<PORT>][^<TSIG key>]}, canonical), else a zone file's absolute path. */
+  private static String source(String given) {
+    return PrimarySource.of(given).map(PrimarySource::toString).orElseGet(() -> absolute(given));
+  }
+
   private static String absolute(String path) {
     try {
       return Path.of(path).toAbsolutePath().normalize().toString();

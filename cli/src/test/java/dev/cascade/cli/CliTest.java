@@ -113,6 +113,22 @@ class CliTest {
   }
 
   @Test
+  void zoneAddSendsAPublicKeyWithoutAnyPrivateKey() throws Exception {
+    answers.put("POST /zone/add", Map.entry(200, "{\"name\":\"example.\",\"status\":\"scheduled\"}"));
+    int status = run("zone", "add", "example.", "--source", "example.zone", "--policy", "default",
+        "--import-public-key", BIND_KEYS.resolve("Kexample.+013+48391.private").toString());
+    assertEquals(0, status, err.toString());
+    JsonNode imports = new ObjectMapper().readTree(requests.get(0).substring("POST /zone/add ".length()))
+        .get("keyImports");
+    assertEquals(1, imports.size());
+    assertEquals("public", imports.get(0).get("type").asText());
+    assertEquals("Kexample.+013+48391.key", imports.get(0).get("publicKeyFile").asText());
+    assertEquals(Files.readString(BIND_KEYS.resolve("Kexample.+013+48391.key")),
+        imports.get(0).get("publicKey").asText());
+    assertTrue(imports.get(0).get("privateKey") == null, "the private key file is not read");
+  }
+
+  @Test
   void zoneAddWithoutImportsSendsNoKeyImports() throws Exception {
     answers.put("POST /zone/add", Map.entry(200, "{\"name\":\"example.\",\"status\":\"scheduled\"}"));
     assertEquals(0, run("zone", "add", "example.", "--source", "example.zone", "--policy", "default"));
@@ -206,7 +222,8 @@ class CliTest {
   @Test
   void missingRequiredOptionIsAnError() {
     assertEquals(1, run("zone", "add", "example.com.", "--policy", "default"));
-    assertTrue(err.toString().startsWith("ERROR: Missing required option: '--source=PATH'"), err.toString());
+    assertTrue(err.toString().startsWith("ERROR: Missing required option: '--source=<IP[:PORT][^TSIG]|PATH>'"),
+        err.toString());
     assertTrue(requests.isEmpty());
   }
 
@@ -371,5 +388,60 @@ class CliTest {
               db:keymanager/c
         """, out.toString());
     assertEquals(1, run("status", "kees"));
+  }
+
+  private static final String TSIG_SECRET = "q0b8CDbTQxGkvMvuFJbz3yjB3XcBx0OTqaDl8e0lCuk=";
+
+  @Test
+  void tsigAddTakesEveryFormAndSendsNameAlgorithmAndSecret() throws Exception {
+    answers.put("POST /tsig/add", Map.entry(200, "{\"name\":\"k\",\"status\":\"Added TSIG key k\"}"));
+    Path bindFile = Files.createTempFile("tsig", ".key");
+    bindFile.toFile().deleteOnExit();
+    Files.writeString(bindFile, "key \"xfr\" {\n\talgorithm hmac-sha512;\n\tsecret \"" + TSIG_SECRET + "\";\n};\n");
+
+    assertEquals(0, run("tsig", "add", "xfr-key:" + TSIG_SECRET), err.toString());
+    assertEquals(0, run("tsig", "add", "hmac-sha1:old-key:" + TSIG_SECRET), err.toString());
+    assertEquals(0, run("tsig", "add", "xfr", "hmac-sha384", bindFile.toString()), err.toString());
+    assertEquals(0, run("tsig", "add", "plain", "hmac-sha256", TSIG_SECRET), err.toString());
+
+    List<JsonNode> bodies = requests.stream()
+        .map(r -> readJson(r.substring("POST /tsig/add ".length()))).toList();
+    assertEquals(List.of("xfr-key", "old-key", "xfr", "plain"),
+        bodies.stream().map(b -> b.get("name").asText()).toList());
+    assertEquals(List.of("hmac-sha256", "hmac-sha1", "hmac-sha384", "hmac-sha256"),
+        bodies.stream().map(b -> b.get("algorithm").asText()).toList());
+    assertTrue(bodies.stream().allMatch(b -> b.get("secret").asText().equals(TSIG_SECRET)));
+    assertTrue(out.toString().startsWith("Added TSIG key k\n"), out.toString());
+  }
+
+  @Test
+  void tsigAddRefusesBadInputBeforeSendingAnything() {
+    assertEquals(1, run("tsig", "add", "k:not*base64"));
+    assertTrue(err.toString().contains("TSIG key k: the secret is not valid base64"), err.toString());
+    assertEquals(1, run("tsig", "add", "k", "hmac-md5", TSIG_SECRET));
+    assertTrue(err.toString().contains("unknown TSIG algorithm 'hmac-md5'"), err.toString());
+    assertTrue(requests.isEmpty());
+    assertTrue(!err.toString().contains(TSIG_SECRET));
+  }
+
+  @Test
+  void tsigListShowsUsersAndRemoveShowsTheRefusal() {
+    answers.put("GET /tsig/", Map.entry(200, "{\"keys\":{\"a-key\":{\"algorithm\":\"hmac-sha256\",\"users\":[]},"
+        + "\"b-key\":{\"algorithm\":\"hmac-sha1\",\"users\":[\"zone example.\",\"server setting provide-xfr-to\"]}}}"));
+    assertEquals(0, run("tsig", "list"));
+    assertEquals("a-key (hmac-sha256): not in use\n"
+        + "b-key (hmac-sha1): used by zone example., server setting provide-xfr-to\n", out.toString());
+    answers.put("POST /tsig/b-key/remove",
+        Map.entry(409, "{\"error\":\"TSIG key b-key is in use by zone example.\"}"));
+    assertEquals(1, run("tsig", "remove", "b-key"));
+    assertTrue(err.toString().contains("TSIG key b-key is in use by zone example."), err.toString());
+  }
+
+  private static JsonNode readJson(String text) {
+    try {
+      return new ObjectMapper().readTree(text);
+    } catch (IOException e) {
+      throw new AssertionError(text, e);
+    }
   }
 }

@@ -18,6 +18,21 @@ class StatusRendererTest {
     return JSON.readTree(text.replace('\'', '"'));
   }
 
+  /** A zone loaded from a primary: its source in the reference's words, and the last transfer in (issue 10). */
+  @Test
+  void aPrimaryIsShownWithItsKeyAndTheLastTransferIn() throws Exception {
+    JsonNode status = json("""
+        {'name':'example.com.','policy':'default','source':'[2001:db8::1]:5353^k1',
+         'review':{'loaded':'off','signed':'off'},'progress':'idle','halted':false,'lastPublished':null,
+         'lastTransferIn':{'kind':'IXFR','serial':2026120702,'at':'2026-11-28T02:59:01Z'},'keys':[]}
+        """);
+    String rendered = StatusRenderer.render(status, false, NOW);
+    assertTrue(rendered.contains("""
+        source: [2001:db8::1]:5353 with TSIG key 'k1'
+        last transfer in: IXFR of serial 2026120702 at 2026-11-28T02:59:01Z
+        """), rendered);
+  }
+
   @Test
   void waitingForLoadedReviewShowsHowToApprove() throws Exception {
     JsonNode status = json("""

@@ -26,6 +26,15 @@ public final class Topics {
   public static final String KEYSET_COMMANDS = "cascade.keyset-commands.v1";
   /** The DS RRset each zone's parent is to hold, and the submission hook's runs ({@code DsSubmissionFact}). */
   public static final String DS_SUBMISSIONS = "cascade.ds-submissions.v1";
+  /**
+   * The TSIG keys ({@code TsigKeyFact}, RFC 8945): review-gateway writes, every service that signs or verifies with
+   * TSIG reads it whole. Keyed by key name, not zone apex: a key is shared by zones and servers. Compacted, so it
+   * keeps the latest fact of each key.
+   */
+  public static final String TSIG_KEYS = "cascade.tsig-keys.v1";
+
+  /** NOTIFYs a zone's primary sent to the publication server ({@code ZoneNotifyReceived}): the loader refreshes. */
+  public static final String ZONE_NOTIFIES = "cascade.zone-notifies.v1";
 
   /**
    * How far the loader, the signer and the publisher have got in a long step ({@code StepProgressed}): one topic per
@@ -88,7 +97,9 @@ public final class Topics {
           new Topic(deadLetters("publisher"), "publisher", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(deadLetters("review-gateway"), "review-gateway", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(KEYSET_COMMANDS, "review-gateway", dev.cascade.events.v1.KeysetCommandGiven.class),
-          new Topic(DS_SUBMISSIONS, "keymanager", dev.cascade.events.v1.DsSubmissionFact.class));
+          new Topic(DS_SUBMISSIONS, "keymanager", dev.cascade.events.v1.DsSubmissionFact.class),
+          new Topic(TSIG_KEYS, "review-gateway", dev.cascade.events.v1.TsigKeyFact.class),
+          new Topic(ZONE_NOTIFIES, "publisher", dev.cascade.events.v1.ZoneNotifyReceived.class));
 
   private Topics() {}
 }

@@ -84,6 +84,17 @@ public final class BindKeyFile {
     return parse(publicName, publicText.lines().toList(), privateName, privateText.lines().toList());
   }
 
+  /**
+   * Reads the DNSKEY of a {@code .key} file alone, from its text: a key whose private half is elsewhere ({@code cascade
+   * zone add --import-public-key}).
+   *
+   * @param name the file's name, for messages
+   * @throws KeyFileException if the text holds no DNSKEY record of a zone key with a supported algorithm
+   */
+  public static DNSKEYRecord parsePublic(String name, String text) throws KeyFileException {
+    return readPublic(name, text.lines().toList()).dnskey();
+  }
+
   /** The {@code .key} file of {@code path}: the {@code .key} file, the {@code .private} file or their common name. */
   public static Path publicFileOf(Path path) {
     return path.resolveSibling(baseName(path) + ".key");

@@ -144,6 +144,48 @@ public final class KeyWrap {
     }
   }
 
+  /**
+   * Wraps a secret that is not a DNSSEC private key (a TSIG secret) under the current KEK, in the format of
+   * {@link #wrap}, bound to {@code context}: what the secret is for, so it cannot be passed off as another's.
+   */
+  public byte[] wrapSecret(byte[] secret, byte[] context) {
+    byte[] iv = new byte[IV_BYTES];
+    random.nextBytes(iv);
+    byte[] id = current.id().getBytes(StandardCharsets.US_ASCII);
+    try {
+      Cipher cipher = cipher(Cipher.ENCRYPT_MODE, current, iv);
+      cipher.updateAAD(boundTo(current.id(), context));
+      byte[] sealed = cipher.doFinal(secret);
+      return ByteBuffer.allocate(MAGIC.length + 1 + id.length + IV_BYTES + sealed.length)
+          .put(MAGIC).put((byte) id.length).put(id).put(iv).put(sealed).array();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM wrapping failed", e);
+    }
+  }
+
+  /**
+   * Unwraps what {@link #wrapSecret} wrapped for {@code context}.
+   *
+   * @throws IllegalArgumentException if no KEK given here wrapped it, it was wrapped for another context, or the
+   *     data is damaged; the message names the KEK ids, never the secret
+   */
+  public byte[] unwrapSecret(byte[] wrapped, byte[] context) {
+    String id = kekIdOf(wrapped).orElseThrow(
+        () -> new IllegalArgumentException("the wrapped secret names no key-encryption key"));
+    Kek kek = all.stream().filter(k -> k.id().equals(id)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("the secret is wrapped under key-encryption key "
+            + id + ", which is not configured (current " + current.id() + ")"));
+    int at = MAGIC.length + 1 + id.length();
+    try {
+      Cipher cipher = cipher(Cipher.DECRYPT_MODE, kek, Arrays.copyOfRange(wrapped, at, at + IV_BYTES));
+      cipher.updateAAD(boundTo(kek.id(), context));
+      return cipher.doFinal(wrapped, at + IV_BYTES, wrapped.length - at - IV_BYTES);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot unwrap the secret under key-encryption key " + id
+          + ": wrapped for another key, or damaged data", e);
+    }
+  }
+
   /** The id of the KEK {@code wrapped} names; empty for a key wrapped before KEKs had ids. */
   public static Optional<String> kekIdOf(byte[] wrapped) {
     if (wrapped.length <= MAGIC.length + 1 || !Arrays.equals(wrapped, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
@@ -188,14 +230,21 @@ public final class KeyWrap {
    * keeps its private half when it is revoked (RFC 5011 §2.1) or changes role.
    */
   private static byte[] boundTo(String kekId, DNSKEYRecord dnskey) {
+    ByteArrayOutputStream key = new ByteArrayOutputStream();
+    key.writeBytes(dnskey.getName().toWireCanonical());
+    key.write(dnskey.getAlgorithm());
+    key.writeBytes(dnskey.getKey());
+    return boundTo(kekId, key.toByteArray());
+  }
+
+  /** The magic, the KEK's id, then what the wrapped data is bound to. */
+  private static byte[] boundTo(String kekId, byte[] context) {
     ByteArrayOutputStream aad = new ByteArrayOutputStream();
     aad.writeBytes(MAGIC);
     byte[] id = kekId.getBytes(StandardCharsets.US_ASCII);
     aad.write(id.length);
     aad.writeBytes(id);
-    aad.writeBytes(dnskey.getName().toWireCanonical());
-    aad.write(dnskey.getAlgorithm());
-    aad.writeBytes(dnskey.getKey());
+    aad.writeBytes(context);
     return aad.toByteArray();
   }
 

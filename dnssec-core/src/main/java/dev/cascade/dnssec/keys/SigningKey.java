@@ -9,6 +9,7 @@ import org.xbill.DNS.DNSKEYRecord;
  * apex (RFC 4034 §2), the private half, and what the key does in the zone. {@link #toString()} never shows the
  * private key.
  *
+ * @param privateKey the private half; null for a key that is only published
  * @param use what the key does during a roll; null for a key that does all its role's jobs, its role told by the
  *     SEP flag: then, per algorithm, the SEP keys sign the DNSKEY RRset and the others the rest, and every key is
  *     published (see {@code ZoneSigner})
@@ -19,7 +20,14 @@ import org.xbill.DNS.DNSKEYRecord;
 public record SigningKey(DNSKEYRecord dnskey, PrivateKey privateKey, KeyUse use, String provider) {
   public SigningKey {
     Objects.requireNonNull(dnskey, "dnskey");
-    Objects.requireNonNull(privateKey, "privateKey");
+    if (privateKey == null && (use == null || use.signsKeys() || use.signsZone())) {
+      throw new IllegalArgumentException("key " + dnskey.getFootprint() + " has no private key, so it cannot sign");
+    }
+  }
+
+  /** A key only published in the DNSKEY RRset, whose private half is elsewhere (another signer's, RFC 8901). */
+  public static SigningKey publicOnly(DNSKEYRecord dnskey) {
+    return new SigningKey(dnskey, null, new KeyUse(true, false, false), null);
   }
 
   /** A key in memory doing {@code use}. */

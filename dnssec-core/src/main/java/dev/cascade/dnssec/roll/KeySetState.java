@@ -228,6 +228,49 @@ public record KeySetState(List<KeyState> keys, List<KeyRoll> rolls) {
   private void checkNewKeys(RollType type, String roll, List<KeyState> newKeys, List<KeyState> old)
       throws RollStepException {
     List<SigningRole> roles = newKeys.stream().map(KeyState::role).toList();
+    if (type.initial()) {
+      checkFirstKeys(type, roles);
+    } else {
+      checkReplacement(type, roll, roles, newKeys, old);
+    }
+    List<KeyState> seen = new ArrayList<>(keys);
+    for (KeyState key : newKeys) {
+      if (!key.inert()) {
+        throw new RollStepException("key " + key.id() + " is already in use, not new");
+      }
+      for (KeyState other : seen) {
+        if (other.id().equals(key.id())) {
+          throw new RollStepException("key " + key.id() + " is already in the key set");
+        }
+        if (other.keyTag() == key.keyTag()) {
+          throw new RollStepException("the key tag " + key.keyTag() + " of the new key " + key.id()
+              + " is taken by key " + other.id());
+        }
+      }
+      seen.add(key);
+    }
+  }
+
+  /**
+   * A zone's first secure entry point: a KSK beside the zone's ZSKs, or a CSK in a zone with no key; no key of the
+   * zone is at the parent or signs the DNSKEY RRset yet.
+   */
+  private void checkFirstKeys(RollType type, List<SigningRole> roles) throws RollStepException {
+    boolean csk = type.variant() == Variant.CSK;
+    if (keys.stream().anyMatch(key -> key.role() != SigningRole.ZSK || key.atParent() || key.signsKeys())
+        || csk && !keys.isEmpty()) {
+      throw new RollStepException("the zone has a secure entry point already; a " + type.name()
+          + " roll brings in its first one");
+    }
+    List<SigningRole> expected = List.of(csk ? SigningRole.CSK : SigningRole.KSK);
+    if (!roles.equals(expected)) {
+      throw new RollStepException("a " + type.name() + " roll brings in " + expected + ", not " + roles);
+    }
+  }
+
+  /** The new keys of a roll that replaces keys: of the variant's roles, replacing keys of the right algorithm. */
+  private static void checkReplacement(RollType type, String roll, List<SigningRole> roles, List<KeyState> newKeys,
+      List<KeyState> old) throws RollStepException {
     boolean fits = switch (type.variant()) {
       case KSK -> roles.equals(List.of(SigningRole.KSK));
       case ZSK -> roles.equals(List.of(SigningRole.ZSK));
@@ -255,22 +298,6 @@ public record KeySetState(List<KeyState> keys, List<KeyRoll> rolls) {
     if (type.variant() != Variant.ALGORITHM && !oldAlgorithms.equals(newAlgorithms)) {
       throw new RollStepException("a " + roll + " keeps the algorithm " + oldAlgorithms + "; another algorithm"
           + " needs an algorithm roll");
-    }
-    List<KeyState> seen = new ArrayList<>(keys);
-    for (KeyState key : newKeys) {
-      if (!key.inert()) {
-        throw new RollStepException("key " + key.id() + " is already in use, not new");
-      }
-      for (KeyState other : seen) {
-        if (other.id().equals(key.id())) {
-          throw new RollStepException("key " + key.id() + " is already in the key set");
-        }
-        if (other.keyTag() == key.keyTag()) {
-          throw new RollStepException("the key tag " + key.keyTag() + " of the new key " + key.id()
-              + " is taken by key " + other.id());
-        }
-      }
-      seen.add(key);
     }
   }
 

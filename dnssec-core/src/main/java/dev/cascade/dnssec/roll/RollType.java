@@ -91,7 +91,31 @@ public enum RollType {
           new Phase(EnumSet.of(PUBLISH), EnumSet.noneOf(Effect.class), EnumSet.of(DNSKEY)),
           new Phase(EnumSet.of(ADD_DS), EnumSet.of(REMOVE_DS), EnumSet.of(DS)),
           new Phase(EnumSet.noneOf(Effect.class), EnumSet.of(WITHDRAW), EnumSet.of(DNSKEY))),
-      EnumSet.of(STOP_SIGNING_KEYS, STOP_SIGNING_ZONE));
+      EnumSet.of(STOP_SIGNING_KEYS, STOP_SIGNING_ZONE)),
+
+  /**
+   * A zone's first KSK, the zone going from unsigned to signed: the KSK is published and signs at once, beside a ZSK
+   * that does all its jobs from the start, and only once the signed zone has propagated and the caches have let go
+   * of its unsigned answers is the DS added at the parent. A DS any sooner makes validators expect signatures that
+   * the answers they still hold lack, and the zone is bogus (RFC 4035 §5: a DS at the parent is what makes a zone
+   * secure). The reference starts an algorithm roll for this; its first phase, signatures without a DNSKEY, has no
+   * use where no DS exists yet. A KSK roll in name: the ZSK may roll meanwhile.
+   */
+  KSK_INITIAL(Variant.KSK, initialPhases(), EnumSet.noneOf(Effect.class)),
+
+  /** A zone's first CSK, as {@link #KSK_INITIAL}; a CSK roll in name. */
+  CSK_INITIAL(Variant.CSK, initialPhases(), EnumSet.noneOf(Effect.class));
+
+  private static List<Phase> initialPhases() {
+    return List.of(
+        new Phase(EnumSet.of(PUBLISH, SIGN_KEYS, SIGN_ZONE), EnumSet.noneOf(Effect.class), EnumSet.of(DNSKEY, RRSIG)),
+        new Phase(EnumSet.of(ADD_DS), EnumSet.noneOf(Effect.class), EnumSet.of(DS)));
+  }
+
+  /** Whether the roll brings in a zone's first KSK or CSK, taking out none: {@link #KSK_INITIAL}, {@link #CSK_INITIAL}. */
+  public boolean initial() {
+    return this == KSK_INITIAL || this == CSK_INITIAL;
+  }
 
   /** The roll as the operator names it: {@code cascade keyset <zone> ksk|zsk|csk|algorithm <step>}. */
   public enum Variant {

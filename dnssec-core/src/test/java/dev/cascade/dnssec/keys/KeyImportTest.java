@@ -89,6 +89,38 @@ class KeyImportTest {
             imported("Kexample.+013+48391", SigningRole.ZSK)), false, ECDSAP256SHA256, Set.of()));
   }
 
+  private static KeyImport.Imported publicKey(String base) throws Exception {
+    String file = base + ".key";
+    return KeyImport.Imported.publicKey(file, BindKeyFile.parsePublic(file, Files.readString(DIR.resolve(file))));
+  }
+
+  @Test
+  void aPublicKeyTakesNoRoleBesideTheKeysThatSign() throws Exception {
+    KeyImport.Imported other = publicKey("Kexample.+013+48391");
+    assertEquals(SigningRole.ZSK, other.role(), "the role its SEP flag says");
+    assertTrue(other.publicOnly());
+    assertDoesNotThrow(() -> KeyImport.check(EXAMPLE,
+        List.of(imported("Kexample.+013+17905", SigningRole.CSK), other), true, ECDSAP256SHA256, Set.of()));
+    assertDoesNotThrow(() -> KeyImport.check(EXAMPLE,
+        List.of(imported("Kexample.+013+41581", SigningRole.ZSK), other), false, ECDSAP256SHA256, Set.of()));
+  }
+
+  @Test
+  void aPublicKeyOfAnotherAlgorithmOrATagInUseIsRefused() throws Exception {
+    assertEquals("Kexample.+014+44730.key: algorithm ECDSAP384SHA384 differs from the policy's ECDSAP256SHA256; "
+        + "use a policy with that algorithm",
+        refusal(List.of(publicKey("Kexample.+014+44730")), false, ECDSAP256SHA256, Set.of()));
+    assertEquals("Kexample.+013+48391.key: key tag 48391 is already used by a key of example.",
+        refusal(List.of(publicKey("Kexample.+013+48391")), false, ECDSAP256SHA256, Set.of(48391)));
+  }
+
+  @Test
+  void aPublicKeyFileWithoutADnskeyIsRefused() {
+    KeyFileException e = assertThrows(KeyFileException.class,
+        () -> BindKeyFile.parsePublic("K.key", "; only a comment\n"));
+    assertEquals("K.key: no DNSKEY record", e.getMessage());
+  }
+
   @Test
   void theAlgorithmMustBeThePolicys() throws Exception {
     assertEquals("Kexample.+014+44730.key: algorithm ECDSAP384SHA384 differs from the policy's ECDSAP256SHA256; "

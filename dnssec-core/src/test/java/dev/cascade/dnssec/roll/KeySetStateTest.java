@@ -97,6 +97,9 @@ class KeySetStateTest {
     for (long seed = 1; seed <= 40; seed++) {
       Random random = new Random(seed);
       for (RollType type : RollType.values()) {
+        if (type.initial()) {
+          continue;
+        }
         boolean csk = type == RollType.CSK && random.nextBoolean();
         KeySetState keys = KeySetState.of(ResolverCaches.signedZone(csk, ECDSAP256SHA256, T0));
         List<KeyState> newKeys = switch (type.variant()) {
@@ -125,6 +128,58 @@ class KeySetStateTest {
         assertOnly(after, kept);
       }
     }
+  }
+
+  /**
+   * A zone signed for the first time: from no keys, the first KSK (beside a ZSK that does all its jobs at once) or
+   * CSK signs at once, and the DS comes only when no cache can still hold an unsigned answer; the ZSK may roll
+   * meanwhile.
+   */
+  @Test
+  void aZonesFirstKeysKeepEveryMixOfCachedRRsetsValidAndTheDsComesLast() throws Exception {
+    for (long seed = 1; seed <= 40; seed++) {
+      Random random = new Random(seed);
+      // Not random.nextBoolean(): the first boolean of Randoms seeded 1, 2, 3... is the same.
+      boolean csk = seed % 2 == 0;
+      ResolverCaches caches = caches(random);
+      caches.changed(T0, KeySetState.of(List.of()));
+      KeySetState started = csk
+          ? KeySetState.of(List.of()).start(RollType.CSK_INITIAL,
+              List.of(fresh("csk-1", SigningRole.CSK, ECDSAP256SHA256, 1001)), T0)
+          : KeySetState.of(List.of(KeyState.active("zsk-1", SigningRole.ZSK, ECDSAP256SHA256, 1002, T0)))
+              .start(RollType.KSK_INITIAL, List.of(fresh("ksk-1", SigningRole.KSK, ECDSAP256SHA256, 1001)), T0);
+      assertTrue(started.parentKeys().isEmpty(), "no DS before the signed zone has propagated");
+      assertEquals(csk ? 1 : 2, started.dnskeys().size(), "published at once");
+      List<Start> more = csk ? List.of()
+          : List.of(new Start(RollType.ZSK_PRE_PUBLISH, List.of(fresh("zsk-2", SigningRole.ZSK, ECDSAP256SHA256,
+              2002))));
+      KeySetState after = run(started, more, caches, random);
+
+      String what = (csk ? "CSK" : "KSK and ZSK") + " seed " + seed;
+      assertEveryCacheValidates(caches, what);
+      assertOnly(after, csk ? Set.of("csk-1") : Set.of("ksk-1", "zsk-2"));
+    }
+  }
+
+  @Test
+  void theCacheModelCatchesADsAddedWithTheFirstKeys() {
+    ResolverCaches caches = new ResolverCaches(Duration.ZERO, Duration.ofHours(1), Duration.ofHours(1),
+        Duration.ofHours(1));
+    caches.changed(T0, KeySetState.of(List.of()));
+    caches.changed(T0.plusSeconds(60), KeySetState.of(ResolverCaches.signedZone(false, ECDSAP256SHA256, T0)));
+    assertFalse(caches.failures().isEmpty(), "the DS meets unsigned data still cached");
+  }
+
+  @Test
+  void aZonesFirstSecureEntryPointIsItsOnlyOne() {
+    KeySetState signed = KeySetState.of(ResolverCaches.signedZone(false, ECDSAP256SHA256, T0));
+    RollStepException again = assertThrows(RollStepException.class, () -> signed.start(RollType.KSK_INITIAL,
+        List.of(fresh("ksk-2", SigningRole.KSK, ECDSAP256SHA256, 2001)), T0));
+    assertEquals("the zone has a secure entry point already; a KSK_INITIAL roll brings in its first one",
+        again.getMessage());
+    RollStepException roles = assertThrows(RollStepException.class, () -> KeySetState.of(List.of())
+        .start(RollType.KSK_INITIAL, List.of(fresh("csk-1", SigningRole.CSK, ECDSAP256SHA256, 1001)), T0));
+    assertEquals("a KSK_INITIAL roll brings in [KSK], not [CSK]", roles.getMessage());
   }
 
   @Test

@@ -125,6 +125,10 @@ final class ResolverCaches {
 
   /** Why the mix does not validate, or null if it does. */
   private static String validate(KeySetState ds, KeySetState dnskey, KeySetState data) {
+    if (ds.parentKeys().isEmpty()) {
+      // No DS: the delegation is insecure, and whatever the zone serves is taken unvalidated (RFC 4035 §5.2).
+      return null;
+    }
     Set<String> published = ids(dnskey.dnskeys());
     boolean secureEntry = ds.parentKeys().stream()
         .anyMatch(key -> published.contains(key.id()) && ids(dnskey.keySigners()).contains(key.id()));

@@ -382,4 +382,28 @@ class RollSigningTest {
         ZoneSignerTest.ORIGIN, unsigned, List.of(ksk.withUse(new KeyUse(false, true, true))), 3600, NSEC, 1));
     assertEquals("no key of example. is to be published in its DNSKEY RRset", nothingPublished.getMessage());
   }
+
+  /**
+   * A key imported with only its public half (another signer's, RFC 8901 §2.1) is published beside the zone's own
+   * keys and signs nothing; the gate and the external verifiers accept the zone.
+   */
+  @Test
+  void aPublicOnlyKeyIsPublishedAndSignsNothing(@TempDir Path dir) throws Exception {
+    SigningKey other = SigningKey.publicOnly(KEYS.get("zsk13b").dnskey());
+    // Uses on every key, as the key manager announces them.
+    List<SigningKey> keys = List.of(KEYS.get("ksk13").withUse(new KeyUse(true, true, false)),
+        KEYS.get("zsk13").withUse(new KeyUse(true, false, true)), other);
+    List<Record> zone = new ZoneSigner(ZoneSignerTest.CLOCK, 2)
+        .sign(ZoneSignerTest.ORIGIN, ZoneSignerTest.tricky.records(), keys, 3600, NSEC, 2026010100L).records();
+
+    assertTrue(zone.stream().anyMatch(r -> r instanceof DNSKEYRecord k && k.getFootprint() == other.keyTag()),
+        "the public key is in the DNSKEY RRset");
+    assertTrue(signers(zone).values().stream().noneMatch(s -> s.contains(other.algorithm() + "/" + other.keyTag())),
+        "the public key signs nothing");
+    VerificationReport report = gate(zone, keys);
+    assertTrue(report.ok(), () -> String.join("\n", report.problems()));
+    ExternalVerifiers.assertAllAccept(ZoneSignerTest.ORIGIN, zone, dir);
+    assertThrows(IllegalArgumentException.class, () -> other.withUse(new KeyUse(true, false, true)),
+        "a key without its private half cannot be made to sign");
+  }
 }

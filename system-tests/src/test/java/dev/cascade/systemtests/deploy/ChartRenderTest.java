@@ -136,6 +136,7 @@ class ChartRenderTest {
       assertEquals(progress ? "3600000" : "-1", config.path("retention.ms").asText(), name);
       assertEquals(progress ? "" : "-1", config.path("retention.bytes").asText(), name);
       assertEquals(name.endsWith("-content.v1") ? "1048588" : "", config.path("max.message.bytes").asText(), name);
+      assertEquals(name.equals(Topics.TSIG_KEYS) ? "compact" : "", config.path("cleanup.policy").asText(), name);
     });
   }
 

@@ -99,20 +99,6 @@ class DeploymentFilesTest {
   }
 
   @Test
-  void keyEncryptionKeyOnAServiceThatDoesNotReadItIsReported(@TempDir Path tmp) throws IOException {
-    Path copy = copyOfRepository(tmp);
-    replace(copy.resolve("deploy/k8s/cascade/templates/publisher.yaml"),
-        "{{- include \"cascade.commonEnv\" $ctx | nindent 12 }}",
-        "{{- include \"cascade.commonEnv\" $ctx | nindent 12 }}\n"
-            + "            {{- include \"cascade.kekEnv\" $ctx | nindent 12 }}");
-
-    List<String> problems = new DeploymentFiles(CodeConfig.read(copy)).environment();
-
-    assertTrue(problems.contains("deploy/k8s/cascade/templates/publisher.yaml sets CASCADE_KEY_ENCRYPTION_KEY,"
-        + " which publisher does not read"), problems.toString());
-  }
-
-  @Test
   void unknownTopicIsReported(@TempDir Path tmp) throws IOException {
     Path copy = copyOfRepository(tmp);
     replace(copy.resolve("deploy/k8s/manifests/job-topics.yaml"), "cascade.key-sets.v1",
@@ -134,7 +120,7 @@ class DeploymentFilesTest {
 
     List<String> factAndContentTopics =
         CODE.topics().stream().filter(t -> !CODE.progressTopics().contains(t)).toList();
-    assertEquals(15, factAndContentTopics.size(), factAndContentTopics.toString());
+    assertEquals(17, factAndContentTopics.size(), factAndContentTopics.toString());
     assertEquals(factAndContentTopics.stream().map(t -> "docker-compose.yml: creates topic " + t
         + " without unlimited retention (retention.ms=-1, retention.bytes=-1)").toList(), problems);
   }

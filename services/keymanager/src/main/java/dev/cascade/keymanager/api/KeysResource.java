@@ -101,7 +101,8 @@ public class KeysResource {
         Algorithms.mnemonic(key.algorithm),
         key.algorithm,
         key.flags,
-        key.retiredAt == null ? "active" : "retired",
+        key.removedAt != null ? "removed" : key.retiredAt != null ? "retired"
+            : key.publicOnly() ? "public-only" : "active",
         key.published,
         key.signsKeys,
         key.signsZone,

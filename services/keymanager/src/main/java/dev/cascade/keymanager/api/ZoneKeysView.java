@@ -16,7 +16,8 @@ public record ZoneKeysView(String zone, List<Key> keys, List<Roll> rolls, List<O
    *
    * @param algorithm RFC 8624 mnemonic, e.g. ECDSAP256SHA256
    * @param state {@code active} while in the zone's key set, {@code retired} after the zone was removed or a roll
-   *     took the key out
+   *     took the key out, {@code removed} once its private key was destroyed (auto-remove), {@code public-only} for
+   *     a key imported without its private half, published and never signing
    * @param published in the zone's DNSKEY RRset
    * @param signsKeys signs the DNSKEY RRset
    * @param signsZone signs every other RRset

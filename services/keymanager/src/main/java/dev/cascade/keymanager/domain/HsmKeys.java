@@ -60,6 +60,20 @@ public final class HsmKeys {
   }
 
   /**
+   * Destroys the token's key {@code privateKeyUri} names, for a key removed for good.
+   *
+   * @return false if the token had no such key (removed before)
+   * @throws IllegalStateException when this key manager has no token, or the token refuses
+   */
+  public boolean destroy(String privateKeyUri) {
+    if (token == null) {
+      throw new IllegalStateException("key " + privateKeyUri + " is in a PKCS#11 token, and this key manager has none"
+          + " configured (cascade.pkcs11.library)");
+    }
+    return token.delete(Pkcs11Uri.parse(privateKeyUri));
+  }
+
+  /**
    * The RFC 7512 URI of {@code key}'s private key if the token holds it; null for a software key.
    *
    * @throws IllegalStateException for a key in some other provider, which this key manager cannot name

@@ -29,8 +29,12 @@ import org.xbill.DNS.Type;
  * <p>The event comes from review-gateway, which checked the keys already; they are checked again here ({@link
  * KeyImport#check}), since the keymanager alone knows the zone's earlier keys (a re-added zone's retired keys count
  * for key tag collisions) and since the private key is unwrapped here for the first time: a pair that does not match
- * after the trip is refused. Each private key is wrapped anew under the current key-encryption key, so a key that
- * review-gateway wrapped under a KEK the keymanager only keeps as a previous one is stored like any other.
+ * after the trip is refused. The caller stores each private key wrapped anew under the current key-encryption key,
+ * so a key that review-gateway wrapped under a KEK the keymanager only keeps as a previous one is stored like any
+ * other.
+ *
+ * <p>A key imported without its private half ({@code --import-public-key}, another signer's key, RFC 8901 §2.1) is
+ * only published: it takes no role of the policy, has no validity, and no roll touches it.
  *
  * <p>Validity: an imported key's validity is the policy's for its role, counted from the import, exactly as for a
  * generated key counted from its generation. The timing metadata of BIND's {@code .key} file (Created, Publish,
@@ -41,8 +45,9 @@ import org.xbill.DNS.Type;
 public final class KeySetImporter {
 
   /**
-   * An imported key as the event carries it; {@code role} KSK, ZSK or CSK; either a wrapped private key or the URI
-   * of the private key in this key manager's PKCS#11 token (a key taken over where it is).
+   * An imported key as the event carries it: {@code role} KSK, ZSK or CSK; a wrapped private key, or the URI of the
+   * private key in this key manager's PKCS#11 token (a key taken over where it is), or neither for a key only
+   * published.
    */
   public record Request(String role, String file, String dnskey, byte[] wrappedPrivateKey, String privateKeyUri) {}
 
@@ -68,13 +73,13 @@ public final class KeySetImporter {
   }
 
   /**
-   * A key of the new key set, with its private key already wrapped under the current KEK; or, for a key taken over
-   * in the token, an empty {@code wrappedPrivateKey} and the key's {@code privateKeyUri} (null otherwise).
+   * A key of the new key set, its private key in clear, or in the token, or none for a key only published; {@code
+   * privateKeyUri} names a key taken over in the token as it was imported, null otherwise.
    */
-  public record Member(NewKey key, byte[] wrappedPrivateKey, boolean imported, String privateKeyUri) {}
+  public record Member(NewKey key, boolean imported, String privateKeyUri) {}
 
-  /** A key read from the event: software ({@code tokenKey} null) or opened in the token. */
-  private record Read(KeyImport.Imported imported, SigningKey tokenKey, String privateKeyUri) {}
+  /** A key read from the event, and its key opened in the token when it stays there. */
+  private record Read(KeyImport.Imported imported, SigningKey tokenKey) {}
 
   /**
    * The zone's new key set: the imported keys, then a generated key for each role of the policy none of them fills.
@@ -100,22 +105,22 @@ public final class KeySetImporter {
     Set<Integer> taken = new HashSet<>(tagsInUse);
     for (Read read : reads) {
       KeyImport.Imported k = read.imported();
-      if (read.tokenKey() != null) {
-        SigningKey key = new SigningKey(withTtl(k.dnskey(), policy.dnskeyTtl()), read.tokenKey().privateKey(), null,
-            read.tokenKey().provider());
-        result.add(new Member(newKey(k.role(), key, policy, now), new byte[0], true, read.privateKeyUri()));
-        taken.add(key.keyTag());
-        continue;
+      DNSKEYRecord dnskey = withTtl(k.dnskey(), policy.dnskeyTtl());
+      if (k.publicOnly()) {
+        result.add(new Member(new NewKey(k.role(), SigningKey.publicOnly(dnskey), now, null), true, null));
+      } else if (read.tokenKey() != null) {
+        SigningKey inToken = new SigningKey(dnskey, read.tokenKey().privateKey(), null, read.tokenKey().provider());
+        result.add(new Member(newKey(k.role(), inToken, policy, now), true, k.privateKeyUri()));
+      } else {
+        result.add(new Member(newKey(k.role(), new SigningKey(dnskey, k.privateKey()), policy, now), true, null));
       }
-      SigningKey key = new SigningKey(withTtl(k.dnskey(), policy.dnskeyTtl()), k.privateKey());
-      result.add(new Member(newKey(k.role(), key, policy, now), keyWrap.wrap(key), true, null));
-      taken.add(key.keyTag());
+      taken.add(dnskey.getFootprint());
     }
     for (SigningRole role : policy.roles()) {
-      if (keys.stream().noneMatch(k -> k.role() == role)) {
+      if (keys.stream().noneMatch(k -> !k.publicOnly() && k.role() == role)) {
         NewKey generated = generator.generate(zone, policy, role, taken);
         taken.add(generated.key().keyTag());
-        result.add(new Member(generated, keyWrap.wrap(generated.key()), false, null));
+        result.add(new Member(generated, false, null));
       }
     }
     return List.copyOf(result);
@@ -147,13 +152,13 @@ public final class KeySetImporter {
     if (r.privateKeyUri() != null) {
       try {
         SigningKey tokenKey = hsmKeys.open(r.privateKeyUri(), dnskey);
-        return new Read(new KeyImport.Imported(r.file(), role, dnskey, null), tokenKey, r.privateKeyUri());
+        return new Read(new KeyImport.Imported(r.file(), role, dnskey, null, r.privateKeyUri()), tokenKey);
       } catch (IllegalArgumentException e) {
         throw new ImportRefusedException(r.file() + ": " + e.getMessage(), e);
       }
     }
     if (r.wrappedPrivateKey() == null) {
-      throw new ImportRefusedException(r.file() + ": no private key", null);
+      return new Read(KeyImport.Imported.publicKey(r.file(), dnskey), null);
     }
     PrivateKey privateKey;
     try {
@@ -161,7 +166,7 @@ public final class KeySetImporter {
     } catch (IllegalArgumentException e) {
       throw new ImportRefusedException(r.file() + ": " + e.getMessage(), e);
     }
-    return new Read(new KeyImport.Imported(r.file(), role, dnskey, privateKey), null, null);
+    return new Read(new KeyImport.Imported(r.file(), role, dnskey, privateKey), null);
   }
 
   /** The DNSKEY with the policy's TTL: the zone's DNSKEY RRset has one TTL (RFC 2181 §5.2), the policy's. */

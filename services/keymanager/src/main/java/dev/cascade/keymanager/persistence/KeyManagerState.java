@@ -28,6 +28,18 @@ public class KeyManagerState {
     return inSession(() -> ProcessedEvent.<ProcessedEvent>findById(eventId).map(found -> found != null));
   }
 
+  /** Every key that left its key set and is not removed yet, oldest retirement first. */
+  public List<StoredZoneKey> retiredKeys() {
+    return inSession(() -> StoredZoneKey.<StoredZoneKey>list(
+        "retiredAt is not null and removedAt is null order by retiredAt"));
+  }
+
+  /** Records {@code id} removed at {@code at}: no private key left, not even wrapped. */
+  public void removed(UUID id, Instant at) {
+    inTransaction(() -> StoredZoneKey.update("wrappedPrivateKey = ?1, removedAt = ?2 where id = ?3", new byte[0], at,
+        id).replaceWithVoid());
+  }
+
   /** Every key of {@code zone}, active and retired, oldest first. */
   public List<StoredZoneKey> keysOf(String zone) {
     return inSession(() -> StoredZoneKey.<StoredZoneKey>list("zone = ?1 order by createdAt, role", zone));
@@ -83,9 +95,10 @@ public class KeyManagerState {
     inTransaction(() -> Panache.getSession().chain(session -> session.merge(request)).replaceWithVoid());
   }
 
-  /** Stores newly generated keys in one transaction (all or none). */
-  public void insert(List<StoredZoneKey> keys) {
-    inTransaction(() -> StoredZoneKey.persist(keys));
+  /** Stores newly generated keys, and the rolls that bring them in, in one transaction (all or none). */
+  public void insert(List<StoredZoneKey> keys, List<StoredKeyRoll> rolls) {
+    inTransaction(() -> rolls.isEmpty() ? StoredZoneKey.persist(keys)
+        : StoredZoneKey.persist(keys).chain(() -> StoredKeyRoll.persist(rolls)));
   }
 
   /**

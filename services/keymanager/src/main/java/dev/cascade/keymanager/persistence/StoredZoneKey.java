@@ -52,7 +52,10 @@ public class StoredZoneKey extends PanacheEntityBase {
   @Column(name = "public_key", nullable = false, length = 4096)
   public String publicKey;
 
-  /** The private key wrapped under the key-encryption key; empty for a key a PKCS#11 token keeps. */
+  /**
+   * The private key wrapped under the key-encryption key; empty for a key a PKCS#11 token keeps, and for a key only
+   * published (see {@link #publicOnly}).
+   */
   @Column(name = "wrapped_private_key", nullable = false)
   public byte[] wrappedPrivateKey;
 
@@ -74,6 +77,13 @@ public class StoredZoneKey extends PanacheEntityBase {
   @Column(name = "retired_at")
   public Instant retiredAt;
 
+  /**
+   * When the key was removed ({@code auto-remove}): its private key destroyed, its row kept for its key tag; null
+   * before.
+   */
+  @Column(name = "removed_at")
+  public Instant removedAt;
+
   /** eventId of the ZoneAdded that generated or last reactivated this key. */
   @Column(name = "activated_by", nullable = false, length = 64)
   public String activatedBy;
@@ -94,11 +104,23 @@ public class StoredZoneKey extends PanacheEntityBase {
   @Column(name = "at_parent", nullable = false)
   public boolean atParent;
 
-  /** Makes the key do all its role's jobs: a key set's keys before any roll, and keys brought back. */
+  /**
+   * Whether the key is only published: imported without its private half ({@code --import-public-key}), another
+   * signer's key (RFC 8901 §2.1). It never signs and no roll touches it; its DS, if it is a KSK, belongs in the
+   * parent's DS RRset beside this signer's (RFC 8901 §2.1.1).
+   */
+  public boolean publicOnly() {
+    return privateKeyUri == null && wrappedPrivateKey.length == 0;
+  }
+
+  /**
+   * Makes the key do all its role's jobs: a key set's keys before any roll, and keys brought back. A key only
+   * published has no job but being published.
+   */
   public void activeInItsRole() {
     published = true;
-    signsKeys = role != SigningRole.ZSK;
-    signsZone = role != SigningRole.KSK;
+    signsKeys = role != SigningRole.ZSK && !publicOnly();
+    signsZone = role != SigningRole.KSK && !publicOnly();
     atParent = role != SigningRole.ZSK;
   }
 

@@ -14,8 +14,10 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The key settings of a zone's policy, from its ZoneAdded or the last ZoneReloadRequested that carried a policy: what
@@ -105,6 +107,19 @@ public class StoredZonePolicy extends PanacheEntityBase {
   /** {@code [key-manager.generation] hsm-server-id}; null for software keys. */
   @Column(name = "hsm_server_id", length = 255)
   public String hsmServerId;
+
+  /** {@code [key-manager] auto-remove}. */
+  @Column(name = "auto_remove", nullable = false)
+  public boolean autoRemove;
+
+  /** {@code [key-manager] auto-remove-delay}. */
+  @Column(name = "auto_remove_delay_seconds", nullable = false)
+  public long autoRemoveDelaySeconds;
+
+  /** How long after it left the key set a key is removed; empty when the policy keeps keys ({@code auto-remove}). */
+  public Optional<Duration> autoRemoveDelay() {
+    return autoRemove ? Optional.of(Duration.ofSeconds(autoRemoveDelaySeconds)) : Optional.empty();
+  }
 
   /**
    * The policy the key manager acts on.

@@ -79,12 +79,13 @@ public class KekRotation extends StartupRestore {
     int zones = 0;
     for (Map.Entry<String, List<StoredZoneKey>> zone : byZone.entrySet()) {
       List<StoredZoneKey> keys = zone.getValue();
-      // A key a PKCS#11 token keeps is not wrapped at all: nothing to wrap again.
-      if (keys.stream().allMatch(key -> key.privateKeyUri != null || keyWrap.wrappedByCurrent(key.wrappedPrivateKey))) {
+      // A key a PKCS#11 token keeps, and a key only published, are not wrapped at all: nothing to wrap again.
+      List<StoredZoneKey> wrapped = keys.stream().filter(key -> key.wrappedPrivateKey.length > 0).toList();
+      if (wrapped.stream().allMatch(key -> keyWrap.wrappedByCurrent(key.wrappedPrivateKey))) {
         continue;
       }
       try {
-        keys.stream().filter(key -> key.privateKeyUri == null).forEach(this::wrapAgain);
+        wrapped.forEach(this::wrapAgain);
       } catch (IllegalArgumentException e) {
         // The KEK it was wrapped under is not configured: the signer cannot unwrap it either, and the zone's next
         // signing says so. Other zones go on.

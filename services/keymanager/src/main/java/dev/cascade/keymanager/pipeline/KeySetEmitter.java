@@ -69,7 +69,7 @@ public class KeySetEmitter {
 
   /**
    * Announces the key set, with the CDS and CDNSKEY records the zone's policy asks for; and, when the DS RRset the
-   * parent is to hold is not the one last requested (a zone's first keys, a roll entering its DS phase, a policy
+   * parent is to hold is not the one last requested (a zone's first DS, a roll entering its DS phase, a policy
    * asking for the DS to be deleted), a ParentDsChangeRequested in the same transaction, so neither goes out without
    * the other. The request is recorded once the transaction committed: a crash in between makes the next key set
    * request the same DS RRset again, a duplicate rather than a loss. An empty key set (a removed zone) requests
@@ -109,7 +109,9 @@ public class KeySetEmitter {
           .stream().map(Record::toString).toList();
       StoredDsRequest last = state.dsRequestOf(zone);
       List<String> before = last == null ? List.of() : last.records();
-      if (last == null || !wanted.equals(before)) {
+      // Nothing asked yet and nothing to ask (a new zone before its first DS): no request, which would tell the
+      // parent to drop any DS it has.
+      if (last == null ? !wanted.isEmpty() : !wanted.equals(before)) {
         EventMetadata metadata = EventMetadataFactory.next(at, producer, event.getMetadata().getEventId());
         ParentDsChangeRequested requested = ParentDsChangeRequested.newBuilder()
             .setKeySetEventId(event.getMetadata().getEventId())

@@ -1,8 +1,6 @@
 package dev.cascade.keymanager.pipeline;
 
-import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.roll.KeySetState;
-import dev.cascade.keymanager.domain.HsmKeys;
 import dev.cascade.keymanager.domain.KeyPolicy;
 import dev.cascade.keymanager.domain.RollDriver;
 import dev.cascade.keymanager.persistence.KeyManagerState;
@@ -15,7 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -34,16 +31,13 @@ public class KeySetSteps {
 
   private final KeyManagerState state;
   private final KeySetEmitter emitter;
-  private final KeyWrap keyWrap;
+  private final KeyRows keyRows;
   private final Clock clock;
 
-  private final HsmKeys hsmKeys;
-
-  public KeySetSteps(KeyManagerState state, KeySetEmitter emitter, KeyWrap keyWrap, Clock clock, HsmKeys hsmKeys) {
-    this.hsmKeys = hsmKeys;
+  public KeySetSteps(KeyManagerState state, KeySetEmitter emitter, KeyRows keyRows, Clock clock) {
     this.state = state;
     this.emitter = emitter;
-    this.keyWrap = keyWrap;
+    this.keyRows = keyRows;
     this.clock = clock;
   }
 
@@ -59,7 +53,7 @@ public class KeySetSteps {
       List<RollDriver.GeneratedKey> generated, String cause, String step) {
     List<StoredZoneKey> rows = new ArrayList<>(active);
     for (RollDriver.GeneratedKey key : generated) {
-      rows.add(stored(zone, key, policy, cause));
+      rows.add(keyRows.row(zone, key.id(), key.key(), policy.dnskeyTtl(), cause));
     }
     List<StoredZoneKey> keys = KeySetRows.rows(next, rows);
     List<StoredKeyRoll> rolls = KeySetRows.rolls(zone, next);
@@ -74,23 +68,5 @@ public class KeySetSteps {
   private static String use(StoredZoneKey key) {
     return (key.published ? " published" : "") + (key.signsKeys ? " signs-keys" : "")
         + (key.signsZone ? " signs-zone" : "") + (key.atParent ? " at-parent" : "");
-  }
-
-  private StoredZoneKey stored(String zone, RollDriver.GeneratedKey generated, KeyPolicy policy, String cause) {
-    StoredZoneKey row = new StoredZoneKey();
-    row.id = generated.id();
-    row.zone = zone;
-    row.keyTag = generated.key().key().keyTag();
-    row.algorithm = generated.key().key().dnskey().getAlgorithm();
-    row.flags = generated.key().key().dnskey().getFlags();
-    row.role = generated.key().role();
-    row.publicKey = Base64.getEncoder().encodeToString(generated.key().key().dnskey().getKey());
-    row.privateKeyUri = hsmKeys.privateKeyUri(generated.key().key());
-    row.wrappedPrivateKey = row.privateKeyUri != null ? new byte[0] : keyWrap.wrap(generated.key().key());
-    row.dnskeyTtl = policy.dnskeyTtl();
-    row.createdAt = generated.key().createdAt();
-    row.expiresAt = generated.key().expiresAt();
-    row.activatedBy = cause;
-    return row;
   }
 }

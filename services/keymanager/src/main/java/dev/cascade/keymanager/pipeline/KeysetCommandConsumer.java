@@ -105,22 +105,28 @@ public class KeysetCommandConsumer {
     KeyPolicy policy = stored.keyPolicy();
     KeySetState current = KeySetRows.state(active, state.rollsOf(zone));
     Object what = command.getFact();
+    List<StoredZoneKey> kept = active;
     RollDriver.Outcome outcome;
     try {
       if (what instanceof KeyRollStepRequested step) {
         outcome = rollStep(zone, current, policy, step);
       } else if (what instanceof KeyRemovalRequested removal) {
         String id = StoredZoneKey.idOf(removal.getKey()).toString();
+        // A key only published is in no roll: it leaves the key set, which stays as it is otherwise.
+        boolean publicOnly = active.stream().anyMatch(key -> key.publicOnly() && key.id.toString().equals(id));
+        if (publicOnly) {
+          kept = active.stream().filter(key -> !key.id.toString().equals(id)).toList();
+        }
         outcome = new RollDriver.Outcome(
-            Optional.of(current.remove(id, removal.getForce(), removal.getContinueRoll())), List.of(),
-            Optional.of("remove-key " + removal.getKey()), List.of());
+            Optional.of(publicOnly ? current : current.remove(id, removal.getForce(), removal.getContinueRoll())),
+            List.of(), Optional.of("remove-key " + removal.getKey()), List.of());
       } else {
         throw refused("unknown keyset command " + (what == null ? null : what.getClass().getSimpleName()), null);
       }
     } catch (RollStepException | IllegalArgumentException e) {
       throw refused(e.getMessage(), e);
     }
-    steps.announce(zone, policy, active, outcome.next().orElseThrow(), outcome.generated(), eventId,
+    steps.announce(zone, policy, kept, outcome.next().orElseThrow(), outcome.generated(), eventId,
         "keyset command '" + outcome.step().orElseThrow() + "'");
   }
 

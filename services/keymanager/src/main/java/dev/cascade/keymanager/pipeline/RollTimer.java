@@ -62,6 +62,7 @@ public class RollTimer {
   private final RollDriver driver;
   private final Clock clock;
   private final HeldZonesTimer timer;
+  private final KeyRemoval removal;
 
   public RollTimer(
       KeyManagerState state,
@@ -73,6 +74,7 @@ public class RollTimer {
       KeySetLock lock,
       RollDriver driver,
       Clock clock,
+      KeyRemoval removal,
       @ConfigProperty(name = "cascade.keymanager.roll-check-interval") Duration interval) {
     this.state = state;
     this.steps = steps;
@@ -83,6 +85,7 @@ public class RollTimer {
     this.lock = lock;
     this.driver = driver;
     this.clock = clock;
+    this.removal = removal;
     this.timer = new HeldZonesTimer("key-rolls", interval, held, this::check);
   }
 
@@ -91,8 +94,8 @@ public class RollTimer {
   }
 
   /**
-   * One check, once the key sets are restored and wrapped under the current KEK; one zone's failure does not stop the
-   * others.
+   * One check, once the key sets are restored and wrapped under the current KEK: each held zone's next roll step, then
+   * the removal of keys due ({@link KeyRemoval}); one zone's failure does not stop the others.
    */
   private void check() {
     if (!rotation.done()) {
@@ -110,6 +113,7 @@ public class RollTimer {
         LOG.errorf(e, "zone %s: key roll check failed", zone);
       }
     }
+    removal.removeDue();
   }
 
   /** Takes the zone's next automatic roll step, if one is due. */

@@ -31,6 +31,8 @@ final class ZonePolicies {
     row.publicationNameservers = StoredZonePolicy.servers(snapshot.getPublicationNameservers());
     row.parentNameservers = StoredZonePolicy.servers(snapshot.getParentNameservers());
     row.hsmServerId = snapshot.getHsmServerId();
+    row.autoRemove = snapshot.getAutoRemove();
+    row.autoRemoveDelaySeconds = snapshot.getAutoRemoveDelaySeconds();
     return row;
   }
 

@@ -1,5 +1,10 @@
 package dev.cascade.keymanager.pipeline;
 
+import dev.cascade.keymanager.persistence.KeySetRows;
+import dev.cascade.dnssec.roll.RollType;
+import dev.cascade.dnssec.roll.RollStepException;
+import dev.cascade.dnssec.keys.SigningRole;
+import dev.cascade.dnssec.roll.KeySetState;
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.ZoneAdded;
@@ -13,7 +18,6 @@ import dev.cascade.keymanager.domain.KeySetGenerator;
 import dev.cascade.keymanager.domain.KeySetImporter;
 import dev.cascade.keymanager.domain.KeySetPlan;
 import dev.cascade.keymanager.domain.KeySetPlanner;
-import dev.cascade.keymanager.domain.NewKey;
 import dev.cascade.keymanager.persistence.KeyManagerState;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.keymanager.persistence.StoredZonePolicy;
@@ -26,7 +30,6 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -89,13 +92,15 @@ public class ZoneRegistryConsumer {
   private final EventHandling handling;
   private final KeySetLock lock;
   private final KeySetGenerator generator;
+  private final KeyRows keyRows;
   private final HsmKeys hsmKeys;
 
   public ZoneRegistryConsumer(
       KeySetEmitter emitter, KekRotation rotation, KeyManagerState state, KeyWrap keyWrap, EventHandling handling,
-      KeySetLock lock, KeySetGenerator generator, HsmKeys hsmKeys) {
-    this.generator = generator;
+      KeySetLock lock, KeySetGenerator generator, KeyRows keyRows, HsmKeys hsmKeys) {
     this.hsmKeys = hsmKeys;
+    this.generator = generator;
+    this.keyRows = keyRows;
     this.emitter = emitter;
     this.rotation = rotation;
     this.state = state;
@@ -182,7 +187,9 @@ public class ZoneRegistryConsumer {
     // The roll timer's policy for the zone; KeySetRestore records it again from the registry topic.
     state.savePolicies(List.of(stored));
     List<StoredZoneKey> keys = state.keysOf(zone);
-    KeySetPlan plan = KeySetPlanner.plan(existing(keys), policy, eventId, Instant.now());
+    // A removed key (auto-remove) has no private key left to bring back; its tag still counts below.
+    KeySetPlan plan = KeySetPlanner.plan(
+        existing(keys.stream().filter(key -> key.removedAt == null).toList()), policy, eventId, Instant.now());
     if (plan instanceof KeySetPlan.KeepQuiet) {
       LOG.infof("zone %s already has its keys, nothing to announce", zone);
       state.markProcessed(eventId);
@@ -204,7 +211,7 @@ public class ZoneRegistryConsumer {
         state.markProcessed(eventId);
         return;
       }
-      state.insert(imported);
+      state.insert(imported, List.of());
     } else if (plan instanceof KeySetPlan.Reactivate reactivate) {
       LOG.infof("zone %s added again: reactivating %d retired key(s)", zone, reactivate.keyIds().size());
       state.reactivate(reactivate.keyIds(), eventId, policy.dnskeyTtl());
@@ -212,7 +219,8 @@ public class ZoneRegistryConsumer {
       Set<Integer> tagsInUse = keys.stream().map(k -> k.keyTag).collect(Collectors.toSet());
       // Key generation is CPU-bound (RSA can take seconds), which is fine on this worker thread.
       List<StoredZoneKey> generated = generate(zone, policy, tagsInUse, eventId);
-      state.insert(generated);
+      KeySetState first = firstSigning(zone, policy, generated);
+      state.insert(KeySetRows.rows(first, generated), KeySetRows.rolls(zone, first));
       generated.forEach(k -> LOG.infof(
           "zone %s: generated %s key tag %d algorithm %d", zone, k.role, k.keyTag, k.algorithm));
     }
@@ -232,8 +240,10 @@ public class ZoneRegistryConsumer {
     List<KeySetImporter.Member> members = importer.importKeys(origin(zone), policy, requests, tagsInUse);
     members.forEach(m -> LOG.infof("zone %s: %s %s key tag %d algorithm %d", zone,
         m.imported() ? "imported" : "generated", m.key().role(), m.key().key().keyTag(), m.key().key().algorithm()));
-    return members.stream().map(m -> stored(zone, m.key(), m.wrappedPrivateKey(), m.privateKeyUri(), policy,
-        eventId)).toList();
+    return members.stream()
+        .map(m -> active(keyRows.row(zone, UUID.randomUUID(), m.key(), policy.dnskeyTtl(), eventId,
+            m.privateKeyUri())))
+        .toList();
   }
 
   private static byte[] bytes(ByteBuffer buffer) {
@@ -251,33 +261,38 @@ public class ZoneRegistryConsumer {
   }
 
   /**
-   * Blocking: generates the key set, in the policy's PKCS#11 token or in software, and wraps each software private
-   * key under the key-encryption key; a key the token keeps has no wrapped key, only its URI.
+   * Blocking: generates the key set, in the policy's PKCS#11 token or in software ({@link KeyRows} keeps each private
+   * key where it belongs); the keys do nothing yet.
    */
   private List<StoredZoneKey> generate(String zone, KeyPolicy policy, Set<Integer> tagsInUse, String eventId) {
     return generator.generate(origin(zone), policy, tagsInUse).stream()
-        .map(k -> stored(zone, k, hsmKeys.privateKeyUri(k.key()) != null ? new byte[0] : keyWrap.wrap(k.key()),
-            null, policy, eventId))
+        .map(k -> keyRows.row(zone, UUID.randomUUID(), k, policy.dnskeyTtl(), eventId))
         .toList();
   }
 
-  /** @param privateKeyUri the URI of a key taken over in the token; null: the token's URI for a key it generated */
-  private StoredZoneKey stored(String zone, NewKey key, byte[] wrappedPrivateKey, String privateKeyUri,
-      KeyPolicy policy, String eventId) {
-    StoredZoneKey row = new StoredZoneKey();
-    row.id = UUID.randomUUID();
-    row.zone = zone;
-    row.keyTag = key.key().keyTag();
-    row.algorithm = key.key().dnskey().getAlgorithm();
-    row.flags = key.key().dnskey().getFlags();
-    row.role = key.role();
-    row.publicKey = Base64.getEncoder().encodeToString(key.key().dnskey().getKey());
-    row.privateKeyUri = privateKeyUri != null ? privateKeyUri : hsmKeys.privateKeyUri(key.key());
-    row.wrappedPrivateKey = wrappedPrivateKey;
-    row.dnskeyTtl = policy.dnskeyTtl();
-    row.createdAt = key.createdAt();
-    row.expiresAt = key.expiresAt();
-    row.activatedBy = eventId;
+  /**
+   * A new zone's first key set: its generated ZSK doing all its jobs at once, and its KSK (or CSK) published and
+   * signing at once but its DS left to the roll that brings it in ({@link RollType#KSK_INITIAL}, {@link
+   * RollType#CSK_INITIAL}), which adds it once the signed zone has propagated and no cache holds its unsigned answers
+   * any more. Imported keys and keys brought back do all their jobs at once instead: their DS may be at the parent
+   * already.
+   */
+  private static KeySetState firstSigning(String zone, KeyPolicy policy, List<StoredZoneKey> keys) {
+    List<StoredZoneKey> zsks =
+        keys.stream().filter(key -> key.role == SigningRole.ZSK).map(ZoneRegistryConsumer::active).toList();
+    List<StoredZoneKey> entryPoints = keys.stream().filter(key -> key.role != SigningRole.ZSK).toList();
+    RollType type = policy.useCsk() ? RollType.CSK_INITIAL : RollType.KSK_INITIAL;
+    try {
+      // Milliseconds, the precision KeySetChanged carries.
+      return KeySetRows.state(zsks, List.of()).start(type, KeySetRows.state(entryPoints, List.of()).keys(),
+          Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    } catch (RollStepException e) {
+      // A new KSK beside new ZSKs, or a CSK alone: what a first roll asks.
+      throw new IllegalStateException("zone " + zone + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static StoredZoneKey active(StoredZoneKey row) {
     row.activeInItsRole();
     return row;
   }

@@ -3,11 +3,13 @@ package dev.cascade.keymanager.domain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.keys.KeyAlgorithm;
 import dev.cascade.dnssec.keys.KeyGenerator;
+import dev.cascade.dnssec.keys.KeyUse;
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.keys.SigningRole;
@@ -66,12 +68,29 @@ class KeySetImporterTest {
     assertEquals(3600, imported.key().key().dnskey().getTTL(), "the policy's DNSKEY TTL");
     assertEquals(NOW, imported.key().createdAt());
     assertEquals(NOW.plus(Duration.ofDays(365)), imported.key().expiresAt(), "validity counted from the import");
-    assertTrue(KEYMANAGER_KEK.wrappedByCurrent(imported.wrappedPrivateKey()), "wrapped anew under the current KEK");
-    assertEquals(ksk.privateKey(), KEYMANAGER_KEK.unwrap(imported.wrappedPrivateKey(), ksk.dnskey()));
+    assertEquals(ksk.privateKey(), imported.key().key().privateKey(), "unwrapped from the gateway's wrap");
     KeySetImporter.Member generated = members.get(1);
     assertFalse(generated.imported());
     assertEquals(SigningRole.ZSK, generated.key().role());
     assertNotEquals(ksk.keyTag(), generated.key().key().keyTag());
+  }
+
+  @Test
+  void aPublicKeyIsOnlyPublishedAndTheRolesAreGeneratedBesideIt() throws Exception {
+    SigningKey others = key(SigningRole.KSK);
+    KeySetImporter.Request request = new KeySetImporter.Request("KSK", "Kother.key", others.dnskey().toString(), null,
+        null);
+    List<KeySetImporter.Member> members = importer().importKeys(ZONE, POLICY, List.of(request), Set.of());
+
+    assertEquals(3, members.size(), "the public key, and a generated KSK and ZSK");
+    KeySetImporter.Member published = members.get(0);
+    assertEquals(others.keyTag(), published.key().key().keyTag());
+    assertNull(published.key().key().privateKey());
+    assertEquals(new KeyUse(true, false, false), published.key().key().use(), "published, signing nothing");
+    assertNull(published.key().expiresAt(), "never rolled");
+    assertEquals(List.of(SigningRole.KSK, SigningRole.ZSK),
+        members.subList(1, 3).stream().map(m -> m.key().role()).toList());
+    assertTrue(members.subList(1, 3).stream().noneMatch(KeySetImporter.Member::imported));
   }
 
   @Test

@@ -54,7 +54,8 @@ class SchemaMigrationTest {
             new SchemaHistory.Entry("2", "SQL", "db/migration/V2__key_rolls.sql", true),
             new SchemaHistory.Entry("3", "SQL", "db/migration/V3__ds_submission.sql", true),
             new SchemaHistory.Entry("4", "SQL", "db/migration/V4__propagation_checks.sql", true),
-            new SchemaHistory.Entry("5", "SQL", "db/migration/V5__hsm_keys.sql", true)),
+            new SchemaHistory.Entry("5", "SQL", "db/migration/V5__hsm_keys.sql", true),
+            new SchemaHistory.Entry("6", "SQL", "db/migration/V6__key_removal.sql", true)),
         SchemaHistory.of("keymanager"));
     assertEquals(Set.of("flyway_schema_history", "processed_event", "zone_key", "key_roll", "zone_policy",
             "ds_request"),

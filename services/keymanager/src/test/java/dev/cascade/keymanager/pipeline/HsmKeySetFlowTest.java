@@ -6,13 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.keys.Algorithms;
+import dev.cascade.dnssec.keys.KeyAlgorithm;
+import dev.cascade.dnssec.keys.KeyGenerator;
+import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.keys.SigningRole;
 import dev.cascade.dnssec.pkcs11.Pkcs11Config;
 import dev.cascade.dnssec.pkcs11.Pkcs11Token;
 import dev.cascade.dnssec.pkcs11.Pkcs11Uri;
 import dev.cascade.events.Topics;
+import dev.cascade.events.v1.ImportedKey;
+import dev.cascade.events.v1.KeyRole;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.PolicySnapshot;
+import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.testinfra.KafkaResource;
@@ -28,6 +36,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -35,6 +44,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,6 +94,9 @@ class HsmKeySetFlowTest {
 
   @ConfigProperty(name = "quarkus.datasource.reactive.url")
   String databaseUrl;
+
+  @ConfigProperty(name = "cascade.key-encryption-key")
+  String keyEncryptionKey;
 
   @ConfigProperty(name = "quarkus.datasource.username")
   String databaseUser;
@@ -141,5 +154,40 @@ class HsmKeySetFlowTest {
       }
       assertEquals(2, n);
     }
+  }
+
+  /**
+   * A software KSK imported into a zone whose policy names the token: the KSK stays wrapped under the KEK, and the
+   * ZSK generated beside it is made in the token, with its URI and nothing wrapped (it was once wrapped as if it were
+   * a software key, which a token key cannot be: no key set at all).
+   */
+  @Test
+  void aKeyGeneratedBesideAnImportedOneIsMadeInTheToken() throws Exception {
+    String zone = "i" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+    PolicySnapshot policy = RegistryFacts.defaultPolicy();
+    policy.setHsmServerId(SoftHsmResource.SERVER_ID);
+    SigningKey ksk = KeyGenerator.generate(Name.fromString(zone), KeyAlgorithm.of(Algorithms.ECDSAP256SHA256),
+        SigningRole.KSK.flags(), 3600);
+    KeyWrap keyWrap = new KeyWrap(Base64.getDecoder().decode(keyEncryptionKey));
+    ZoneRegistryFact added = RegistryFacts.zoneAdded(zone, "/zones/" + zone + "zone", policy);
+    ((ZoneAdded) added.getFact()).setImportedKeys(List.of(ImportedKey.newBuilder().setRole("KSK").setFile("K.key")
+        .setDnskey(ksk.dnskey().toString()).setWrappedPrivateKey(ByteBuffer.wrap(keyWrap.wrap(ksk))).build()));
+
+    KeySetChanged set;
+    try (KafkaProducer<String, ZoneRegistryFact> producer = AvroClients.producer(bootstrap, registryUrl);
+        TopicReader<KeySetChanged> keySets = TopicReader.avro(bootstrap, registryUrl, Topics.KEY_SETS)) {
+      producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone, added)).get(30, TimeUnit.SECONDS);
+      set = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> keySets.recordsFor(zone), r -> !r.isEmpty()).get(0).value();
+    }
+    assertEquals(2, set.getKeys().size());
+    ZoneKey imported = set.getKeys().stream().filter(k -> k.getRole() == KeyRole.KSK).findFirst().orElseThrow();
+    assertEquals(ksk.keyTag(), imported.getKeyTag());
+    assertNull(imported.getPrivateKeyUri());
+    assertTrue(imported.getWrappedPrivateKey().remaining() > 0, "the imported key stays a software key");
+    ZoneKey generated = set.getKeys().stream().filter(k -> k.getRole() == KeyRole.ZSK).findFirst().orElseThrow();
+    assertTrue(generated.getPrivateKeyUri().startsWith("pkcs11:token=" + SoftHsmResource.LABEL + ";id="),
+        generated.getPrivateKeyUri());
+    assertEquals(0, generated.getWrappedPrivateKey().remaining());
   }
 }

@@ -103,7 +103,7 @@ class KekRotationTest {
     KeyWrap old = new KeyWrap(oldKek);
     SigningKey ksk = KeyGenerator.generate(origin, Algorithms.ECDSAP256SHA256, KeyGenerator.FLAGS_SEP, 3600);
     SigningKey zsk = KeyGenerator.generate(origin, Algorithms.ECDSAP256SHA256, KeyGenerator.FLAGS_ZSK, 3600);
-    state.insert(List.of(stored(zone, ksk, SigningRole.KSK, old), stored(zone, zsk, SigningRole.ZSK, old)));
+    state.insert(List.of(stored(zone, ksk, SigningRole.KSK, old), stored(zone, zsk, SigningRole.ZSK, old)), List.of());
     Map<Integer, SigningKey> byTag = Map.of(ksk.keyTag(), ksk, zsk.keyTag(), zsk);
     KekRotation rotation = new KekRotation(state, emitter, new KeyWrap(newKek, List.of(oldKek)), restore);
 

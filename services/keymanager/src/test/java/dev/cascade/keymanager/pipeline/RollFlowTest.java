@@ -7,12 +7,16 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.keys.Algorithms;
+import dev.cascade.dnssec.keys.KeyAlgorithm;
+import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.dnssec.keys.KeyUse;
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
+import dev.cascade.dnssec.keys.SigningRole;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.dnssec.sign.ZoneSigner;
 import dev.cascade.dnssec.roll.KeySetState;
@@ -25,6 +29,7 @@ import dev.cascade.events.Topics;
 import dev.cascade.events.v1.DsSubmissionFact;
 import dev.cascade.events.v1.DsSubmissionHookCompleted;
 import dev.cascade.events.v1.EventDeadLettered;
+import dev.cascade.events.v1.ImportedKey;
 import dev.cascade.events.v1.KeyRemovalRequested;
 import dev.cascade.events.v1.KeyRollStepRequested;
 import dev.cascade.events.v1.KeysetCommandGiven;
@@ -36,6 +41,7 @@ import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.PropagationChecked;
 import dev.cascade.events.v1.RollAutomation;
 import dev.cascade.events.v1.RollStage;
+import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.keymanager.domain.DnskeyText;
@@ -57,10 +63,12 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -158,8 +166,30 @@ class RollFlowTest {
     PolicySnapshot policy =
         PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy()).setZskValiditySeconds(ZSK_VALIDITY_SECONDS).build();
     producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
-        RegistryFacts.zoneAdded(zone, "/zones/rolled.zone", policy))).get(30, TimeUnit.SECONDS);
+        addedWithKeys(zone, "/zones/rolled.zone", policy))).get(30, TimeUnit.SECONDS);
     return zone;
+  }
+
+  /**
+   * {@code zone} added with {@code policy} and a KSK and a ZSK (or a CSK) of its algorithm imported: keys that do all
+   * their jobs from the first key set on, so that the rolls below start from a signed zone. A zone whose keys are
+   * generated gets them through a roll of their own first ({@link
+   * #aNewZonesFirstKeysSignAtOnceAndTheirDsIsAskedForOnlyOnceTheSignedZoneHasPropagated}).
+   */
+  private ZoneRegistryFact addedWithKeys(String zone, String source, PolicySnapshot policy) throws Exception {
+    Name origin = Name.fromString(zone);
+    List<SigningRole> roles =
+        policy.getUseCsk() ? List.of(SigningRole.CSK) : List.of(SigningRole.KSK, SigningRole.ZSK);
+    List<ImportedKey> keys = new ArrayList<>();
+    for (SigningRole role : roles) {
+      SigningKey key = KeyGenerator.generate(origin, KeyAlgorithm.parse(policy.getAlgorithm()), role.flags(),
+          policy.getDnskeyTtlSeconds());
+      keys.add(ImportedKey.newBuilder().setRole(role.name()).setFile("K" + key.keyTag() + ".key")
+          .setDnskey(key.dnskey().toString()).setWrappedPrivateKey(ByteBuffer.wrap(keyWrap.wrap(key))).build());
+    }
+    ZoneRegistryFact added = RegistryFacts.zoneAdded(zone, source, policy);
+    ((ZoneAdded) added.getFact()).setImportedKeys(keys);
+    return added;
   }
 
   /**
@@ -291,7 +321,7 @@ class RollFlowTest {
     PolicySnapshot policy = PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy())
         .setZskValiditySeconds(ZSK_VALIDITY_SECONDS).setPublicationNameservers(List.of("127.0.0.1:" + port)).build();
     producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
-        RegistryFacts.zoneAdded(zone, "/zones/propagated.zone", policy))).get(30, TimeUnit.SECONDS);
+        addedWithKeys(zone, "/zones/propagated.zone", policy))).get(30, TimeUnit.SECONDS);
     KeySetChanged started = awaitRecords(zone, 2).get(1).value();
     assertEquals(RollStage.PROPAGATION, started.getRolls().get(0).getStage());
     await().atMost(TIMEOUT).until(() -> state.activeKeysOf(zone).size() == 3);
@@ -331,7 +361,7 @@ class RollFlowTest {
    * roll by itself: cache-expired1, then cache-expired2 and roll-done, after which the old ZSK is retired and kept.
    */
   /**
-   * Issue 14 items 5 and 6: the zone's first keys request their DS of the parent; a KSK roll entering its DS phase
+   * Issue 14 items 5 and 6: the zone's first keys, imported, request their DS of the parent at once; a KSK roll entering its DS phase
    * requests the new DS RRset (the new KSK's DS to add, the old one's to remove) in the transaction of the key set it
    * follows from, and that key set carries the new KSK's CDS and CDNSKEY, which the key sets before it lack; the
    * policy's hook runs for each request, a real {@code sh -c} with the records in its environment, and its outcome
@@ -348,7 +378,7 @@ class RollFlowTest {
     try (TopicReader<DsSubmissionFact> submissions =
         TopicReader.avro(bootstrap, registryUrl, Topics.DS_SUBMISSIONS)) {
       producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
-          RegistryFacts.zoneAdded(zone, "/zones/ksk.zone", policy))).get(30, TimeUnit.SECONDS);
+          addedWithKeys(zone, "/zones/ksk.zone", policy))).get(30, TimeUnit.SECONDS);
       List<ConsumerRecord<String, KeySetChanged>> sets = awaitRecords(zone, 2);
       KeySetChanged first = sets.get(0).value();
       String oldKsk = first.getKeys().stream().filter(k -> k.getRole() == KeyRole.KSK).findFirst().orElseThrow()
@@ -397,6 +427,63 @@ class RollFlowTest {
     }
   }
 
+  /**
+   * A zone whose keys are generated gets its KSK through a roll of its own (KSK_INITIAL), driven here by the
+   * operator's steps: the first key set publishes both keys and has them sign, but puts no DS at the parent, asks the
+   * parent for nothing and offers no CDS; only the step that ends the wait for the caches (cache-expired1) asks for the KSK's DS
+   * and offers its CDS; roll-done leaves both keys doing all their jobs.
+   */
+  @Test
+  void aNewZonesFirstKeysSignAtOnceAndTheirDsIsAskedForOnlyOnceTheSignedZoneHasPropagated() throws Exception {
+    String zone = "f" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+    PolicySnapshot policy = PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy())
+        .setKskAutomation(new RollAutomation(false, false, false, false)).build();
+    try (TopicReader<DsSubmissionFact> submissions = TopicReader.avro(bootstrap, registryUrl, Topics.DS_SUBMISSIONS);
+        KafkaProducer<String, KeysetCommandGiven> commands = AvroClients.producer(bootstrap, registryUrl)) {
+      producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
+          RegistryFacts.zoneAdded(zone, "/zones/first.zone", policy))).get(30, TimeUnit.SECONDS);
+      KeySetChanged first = awaitRecords(zone, 1).get(0).value();
+      KeyRollProgress roll = first.getRolls().get(0);
+      assertEquals("KSK_INITIAL", roll.getRollType());
+      assertEquals(List.of(), roll.getOldKeys());
+      ZoneKey ksk = first.getKeys().stream().filter(k -> k.getRole() == KeyRole.KSK).findFirst().orElseThrow();
+      ZoneKey zsk = first.getKeys().stream().filter(k -> k.getRole() == KeyRole.ZSK).findFirst().orElseThrow();
+      assertTrue(ksk.getUse().getPublished() && ksk.getUse().getSignsKeys(), "the KSK signs the DNSKEY RRset");
+      assertEquals(List.of(ksk.getReference()), roll.getNewKeys(), "the ZSK is in no roll");
+      assertTrue(zsk.getUse().getPublished() && zsk.getUse().getSignsZone(), "the ZSK signs the zone");
+      assertFalse(ksk.getUse().getAtParent(), "no DS yet");
+      assertEquals(List.of(), first.getCdsAndCdnskey());
+
+      commands.send(new ProducerRecord<>(Topics.KEYSET_COMMANDS, zone,
+          step(zone, "ksk", "propagation1-complete", 0L))).get(30, TimeUnit.SECONDS);
+      assertEquals(RollStage.CACHE_EXPIRY, awaitRecords(zone, 2).get(1).value().getRolls().get(0).getStage());
+      assertEquals(List.of(), submissions.recordsFor(zone), "nothing asked of the parent");
+
+      commands.send(new ProducerRecord<>(Topics.KEYSET_COMMANDS, zone, step(zone, "ksk", "cache-expired1", null)))
+          .get(30, TimeUnit.SECONDS);
+      KeySetChanged dsPhase = awaitRecords(zone, 3).get(2).value();
+      assertEquals(2, dsPhase.getRolls().get(0).getPhase());
+      assertTrue(key(dsPhase, ksk.getReference()).getUse().getAtParent());
+      assertTrue(dsPhase.getCdsAndCdnskey().stream().anyMatch(text -> text.contains("CDS\t" + ksk.getKeyTag() + " ")),
+          dsPhase.getCdsAndCdnskey().toString());
+      ParentDsChangeRequested request = (ParentDsChangeRequested) awaitFacts(submissions, zone, 1).get(0).getFact();
+      assertEquals(dsPhase.getMetadata().getEventId(), request.getKeySetEventId());
+      assertEquals(1, request.getDs().size());
+      assertTrue(request.getDs().get(0).contains("DS\t" + ksk.getKeyTag() + " 13 2 "), request.getDs().toString());
+
+      for (KeysetCommandGiven next : List.of(step(zone, "ksk", "propagation2-complete", 0L),
+          step(zone, "ksk", "cache-expired2", null), step(zone, "ksk", "roll-done", null))) {
+        commands.send(new ProducerRecord<>(Topics.KEYSET_COMMANDS, zone, next)).get(30, TimeUnit.SECONDS);
+      }
+      KeySetChanged done = awaitRecords(zone, 6).get(5).value();
+      assertEquals(List.of(), done.getRolls());
+      assertEquals(2, done.getKeys().size());
+      assertTrue(key(done, ksk.getReference()).getUse().getAtParent());
+      assertTrue(key(done, zsk.getReference()).getUse().getSignsZone());
+      assertEquals(1, submissions.recordsFor(zone).size(), "one request: the first DS");
+    }
+  }
+
   private static List<DsSubmissionFact> awaitFacts(TopicReader<DsSubmissionFact> reader, String zone, int n) {
     return await()
         .atMost(TIMEOUT)
@@ -440,6 +527,46 @@ class RollFlowTest {
   }
 
   /**
+   * auto-remove: with a delay of one second, the old ZSK of a finished roll is removed, its wrapped private key gone
+   * from the table and its row kept; the new ZSK, in the key set, is not.
+   */
+  @Test
+  void anOldKeyIsRemovedOnceItsAutoRemoveDelayHasPassed() throws Exception {
+    String zone = "a" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+    PolicySnapshot policy = PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy())
+        .setZskValiditySeconds(ZSK_VALIDITY_SECONDS).setAutoRemoveDelaySeconds(1).build();
+    producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
+        addedWithKeys(zone, "/zones/removed.zone", policy))).get(30, TimeUnit.SECONDS);
+    KeyRollProgress roll = awaitRecords(zone, 2).get(1).value().getRolls().get(0);
+    String oldZsk = roll.getOldKeys().get(0);
+    String newZsk = roll.getNewKeys().get(0);
+    reportPropagated(zone, 1);
+    awaitRecords(zone, 4);
+    reportPropagated(zone, 2);
+    assertTrue(awaitRecords(zone, 7).get(6).value().getRolls().isEmpty(), "the roll is done");
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.given()
+        .get("/keys/" + zone)
+        .then()
+        .statusCode(200)
+        .body("keys.find { it.reference == '" + oldZsk + "' }.state", equalTo("removed"))
+        .body("keys.find { it.reference == '" + newZsk + "' }.state", equalTo("active")));
+    try (Connection db = DriverManager.getConnection("jdbc:" + databaseUrl, databaseUser, databasePassword);
+        Statement query = db.createStatement();
+        ResultSet rows = query.executeQuery("SELECT id, length(wrapped_private_key), removed_at IS NOT NULL FROM "
+            + "keymanager.zone_key WHERE zone = '" + zone + "'")) {
+      boolean kept = false;
+      while (rows.next()) {
+        boolean old = StoredZoneKey.reference(rows.getString(1)).equals(oldZsk);
+        assertEquals(old, rows.getInt(2) == 0, "only the removed key lost its private key");
+        assertEquals(old, rows.getBoolean(3));
+        kept |= old;
+      }
+      assertTrue(kept, "the removed key's row is kept");
+    }
+  }
+
+  /**
    * A policy change (policy reload, zone set-policy: a ZoneReloadRequested that carries the policy) to another
    * algorithm and DNSKEY TTL: the key set is announced again with the new TTL, and the roll timer starts the algorithm
    * roll, with a new KSK and ZSK of the new algorithm.
@@ -448,7 +575,7 @@ class RollFlowTest {
   void aPolicyWithAnotherAlgorithmStartsAnAlgorithmRoll() throws Exception {
     String zone = "p" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
     producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
-        RegistryFacts.zoneAdded(zone, "/zones/p.zone"))).get(30, TimeUnit.SECONDS);
+        addedWithKeys(zone, "/zones/p.zone", RegistryFacts.defaultPolicy()))).get(30, TimeUnit.SECONDS);
     KeySetChanged added = awaitRecords(zone, 1).get(0).value();
     assertEquals(Set.of(Algorithms.ECDSAP256SHA256),
         added.getKeys().stream().map(ZoneKey::getAlgorithm).collect(Collectors.toSet()));
@@ -469,6 +596,48 @@ class RollFlowTest {
       assertEquals(Algorithms.ED25519, key(started, id).getAlgorithm());
     }
     assertEquals(2, roll.getOldKeys().size());
+  }
+
+  /**
+   * A key imported without its private half (another signer's ZSK, RFC 8901) is announced published and signing
+   * nothing, stays so through a ZSK roll that never counts it as the zone's ZSK, and leaves the key set by remove-key
+   * without touching the roll.
+   */
+  @Test
+  void aPublicOnlyKeyStaysPublishedThroughARollAndLeavesByRemoveKey() throws Exception {
+    String zone = "m" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+    PolicySnapshot policy = PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy())
+        .setZskAutomation(new RollAutomation(false, false, false, false)).build();
+    SigningKey others = KeyGenerator.generate(Name.fromString(zone), KeyAlgorithm.of(Algorithms.ECDSAP256SHA256),
+        SigningRole.ZSK.flags(), 3600);
+    ZoneRegistryFact added = addedWithKeys(zone, "/zones/m.zone", policy);
+    ((ZoneAdded) added.getFact()).getImportedKeys().add(ImportedKey.newBuilder().setRole("ZSK")
+        .setFile("Kother.key").setDnskey(others.dnskey().toString()).setWrappedPrivateKey(null).build());
+    producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone, added)).get(30, TimeUnit.SECONDS);
+    KeySetChanged first = awaitRecords(zone, 1).get(0).value();
+    assertEquals(3, first.getKeys().size(), "the zone's KSK and ZSK, and the public key");
+    ZoneKey published = first.getKeys().stream().filter(k -> k.getKeyTag() == others.keyTag()).findFirst()
+        .orElseThrow();
+    assertEquals(0, published.getWrappedPrivateKey().remaining());
+    assertNull(published.getPrivateKeyUri());
+    assertTrue(published.getUse().getPublished());
+    assertFalse(published.getUse().getSignsKeys() || published.getUse().getSignsZone(), "signs nothing");
+    assertNull(published.getExpiresAt());
+
+    try (KafkaProducer<String, KeysetCommandGiven> commands = AvroClients.producer(bootstrap, registryUrl)) {
+      commands.send(new ProducerRecord<>(Topics.KEYSET_COMMANDS, zone, step(zone, "zsk", "start-roll", null)))
+          .get(30, TimeUnit.SECONDS);
+      KeySetChanged started = awaitRecords(zone, 2).get(1).value();
+      KeyRollProgress roll = started.getRolls().get(0);
+      assertFalse(roll.getOldKeys().contains(published.getReference()), "the public key is not the zone's ZSK");
+      assertEquals(published.getUse(), key(started, published.getReference()).getUse());
+
+      commands.send(new ProducerRecord<>(Topics.KEYSET_COMMANDS, zone,
+          command(zone, new KeyRemovalRequested(published.getReference(), false, false)))).get(30, TimeUnit.SECONDS);
+      KeySetChanged removed = awaitRecords(zone, 3).get(2).value();
+      assertTrue(removed.getKeys().stream().noneMatch(k -> k.getKeyTag() == others.keyTag()));
+      assertEquals(started.getRolls(), removed.getRolls(), "the roll goes on as it was");
+    }
   }
 
   private static KeysetCommandGiven command(String zone, Object fact) {
@@ -496,7 +665,7 @@ class RollFlowTest {
     PolicySnapshot policy = PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy())
         .setZskAutomation(new RollAutomation(false, false, false, false)).build();
     producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone,
-        RegistryFacts.zoneAdded(zone, "/zones/operated.zone", policy))).get(30, TimeUnit.SECONDS);
+        addedWithKeys(zone, "/zones/operated.zone", policy))).get(30, TimeUnit.SECONDS);
     KeySetChanged first = awaitRecords(zone, 1).get(0).value();
     ZoneKey oldZsk = first.getKeys().stream().filter(k -> k.getRole() == KeyRole.ZSK).findFirst().orElseThrow();
     ZoneKey ksk = first.getKeys().stream().filter(k -> k.getRole() == KeyRole.KSK).findFirst().orElseThrow();

@@ -1,8 +1,12 @@
 package dev.cascade.loader.pipeline;
 
+import dev.cascade.dnssec.xfr.PrimarySource;
+import dev.cascade.dnssec.xfr.RefreshTimers;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.UnsignedVersionFact;
+import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.loader.persistence.LoaderState;
@@ -11,6 +15,7 @@ import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.RebuildHistory;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,7 +35,8 @@ import org.jboss.logging.Logger;
  * fact it caused on {@code cascade.unsigned-versions.v1} (found by causationId): a ZoneVersionLoaded sets the zone's
  * row from the values the fact carries, a ZoneRemoved deletes it, anything else (a failed or unchanged load) only
  * marks the event processed. Facts whose cause lies after the committed offset (handled, not yet committed) are
- * applied last; their causes are delivered again and skipped. Nothing is loaded, written or announced. When every
+ * applied last; their causes are delivered again and skipped. A zone added or reloaded with a primary as its source
+ * gets refresh timers due at once (they are not on the log). Nothing is loaded, written or announced. When every
  * event is marked processed already, nothing is applied.
  */
 @ApplicationScoped
@@ -99,6 +105,14 @@ public class LoaderRebuild extends StartupRestore {
   }
 
   private void apply(Step step) {
+    String source = step.registryFact() instanceof ZoneAdded added ? added.getSource()
+        : step.registryFact() instanceof ZoneReloadRequested reload ? reload.getSource() : null;
+    if (source != null && PrimarySource.isPrimary(source)) {
+      // The timers of a zone loaded from a primary are not on the log: it is refreshed at once (an SOA query).
+      state.saveTransferState(step.zone(), source, RefreshTimers.initial(Instant.now()), null);
+    } else if (source != null) {
+      state.forgetTransferState(step.zone());
+    }
     if (step.fact() != null && step.fact().getFact() instanceof ZoneVersionLoaded loaded) {
       state.replayVersion(step.zone(), loaded.getSource(), loaded.getContent().getDigest(),
           loaded.getVersionId(), loaded.getSerial(), step.fact().getMetadata().getOccurredAt(), step.eventId());

@@ -1,6 +1,7 @@
 package dev.cascade.loader.pipeline;
 
 import dev.cascade.dnssec.reload.ZoneReload;
+import dev.cascade.dnssec.xfr.TransferFailure;
 import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
@@ -53,6 +54,7 @@ public class UnsignedVersionEmitter {
       String versionId,
       ZoneReload.Result parsed,
       ContentLocation content,
+      String transfer,
       String causationId) {
     ZoneVersionLoaded loaded =
         ZoneVersionLoaded.newBuilder()
@@ -62,6 +64,7 @@ public class UnsignedVersionEmitter {
             .setByteCount(parsed.byteCount())
             .setContent(content)
             .setWarnings(List.copyOf(parsed.warnings()))
+            .setTransfer(transfer)
             .build();
     UnsignedVersionFact event = fact(zone, loaded, causationId);
     transactions.write(Topics.UNSIGNED_VERSIONS, zone, event);
@@ -80,6 +83,21 @@ public class UnsignedVersionEmitter {
             .setFile(failed.file())
             .setLine(failed.line())
             .setReason(failed.reason())
+            .build();
+    transactions.write(Topics.UNSIGNED_VERSIONS, zone, fact(zone, fact, causationId));
+  }
+
+  /**
+   * Announces that a refresh from a primary failed, with the kind of failure as its cause.
+   *
+   * @throws FencedWriteException as {@link #versionLoaded}
+   */
+  void transferFailed(String zone, String source, TransferFailure failure, String causationId) {
+    ZoneLoadFailed fact =
+        ZoneLoadFailed.newBuilder()
+            .setSource(source)
+            .setReason(failure.reason())
+            .setCause(failure.cause().label())
             .build();
     transactions.write(Topics.UNSIGNED_VERSIONS, zone, fact(zone, fact, causationId));
   }

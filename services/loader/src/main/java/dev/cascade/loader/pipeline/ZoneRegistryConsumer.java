@@ -8,6 +8,10 @@ import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.progress.Phase;
 import dev.cascade.dnssec.progress.PhaseProgress;
 import dev.cascade.dnssec.reload.ZoneReload;
+import dev.cascade.dnssec.xfr.PrimarySource;
+import dev.cascade.dnssec.xfr.RefreshTimers;
+import dev.cascade.dnssec.xfr.TransferFailure;
+import dev.cascade.dnssec.xfr.ZoneTransferClient;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.ZoneAdded;
@@ -15,8 +19,12 @@ import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.loader.domain.LoadOutcome;
+import dev.cascade.loader.domain.PrimaryTsig;
+import dev.cascade.loader.domain.TransferredZone;
 import dev.cascade.loader.domain.ZoneLoader;
 import dev.cascade.loader.persistence.LoaderState;
+import dev.cascade.loader.persistence.TransferState;
+import dev.cascade.service.tsig.TsigKeyring;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.FencedWriteException;
 import dev.cascade.service.messaging.EventHandling;
@@ -24,8 +32,12 @@ import dev.cascade.service.messaging.StepProgressEmitter;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +45,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TextParseException;
 
 /**
  * Turns zone registry facts into unsigned versions.
@@ -97,6 +113,20 @@ public class ZoneRegistryConsumer {
    */
   private final Map<String, ZoneReload.Baseline> lastRead = new ConcurrentHashMap<>();
 
+  /**
+   * Per zone loaded from a primary, the records of its last transfer as received, with its serial and source: the
+   * base an IXFR's differences apply to. Empty after a restart, when each zone's next transfer is an AXFR.
+   */
+  private final Map<String, Transfer> lastTransferred = new ConcurrentHashMap<>();
+
+  private record Transfer(String source, List<Record> records, long serial) {}
+
+  private final Map<String, Object> refreshLocks = new ConcurrentHashMap<>();
+  private final ZoneTransferClient transfers;
+  private final Clock clock;
+  private final TsigKeyring tsigKeys;
+  private final Duration firstRetry;
+
   public ZoneRegistryConsumer(
       UnsignedVersionEmitter emitter,
       LoaderRebuild rebuild,
@@ -105,7 +135,15 @@ public class ZoneRegistryConsumer {
       ContentWriter contentWriter,
       BackgroundSnapshots snapshots,
       EventHandling handling,
-      @ConfigProperty(name = "cascade.loader.max-zone-bytes") long maxZoneBytes) {
+      Clock clock,
+      TsigKeyring tsigKeys,
+      @ConfigProperty(name = "cascade.loader.max-zone-bytes") long maxZoneBytes,
+      @ConfigProperty(name = "cascade.loader.transfer-timeout") Duration transferTimeout,
+      @ConfigProperty(name = "cascade.loader.first-retry") Duration firstRetry) {
+    this.transfers = new ZoneTransferClient(transferTimeout);
+    this.clock = clock;
+    this.tsigKeys = tsigKeys;
+    this.firstRetry = firstRetry;
     this.zoneLoader = new ZoneLoader(maxZoneBytes);
     this.emitter = emitter;
     this.rebuild = rebuild;
@@ -141,11 +179,13 @@ public class ZoneRegistryConsumer {
     if (what instanceof ZoneAdded added) {
       load(zone, added.getSource(), eventId);
     } else if (what instanceof ZoneReloadRequested reload) {
+      // On a zone loaded from a primary, zone reload is a full transfer (cascade-reference.md §1.2).
       load(zone, reload.getSource(), eventId);
     } else if (what instanceof ZoneRemoved) {
       LOG.infof("zone %s removed, forgetting its last loaded version", zone);
       lastLoaded.remove(zone);
       lastRead.remove(zone);
+      lastTransferred.remove(zone);
       snapshots.forget(zone);
       state.forget(zone, eventId);
     } else {
@@ -160,6 +200,14 @@ public class ZoneRegistryConsumer {
    * of a long load names the version it makes; a file that fails or turns out unchanged leaves it unused.
    */
   private void load(String zone, String source, String eventId) {
+    if (PrimarySource.isPrimary(source)) {
+      refresh(zone, source, eventId, true);
+      return;
+    }
+    lastTransferred.remove(zone);
+    if (state.transferState(zone).isPresent()) {
+      state.forgetTransferState(zone);
+    }
     String versionId = versionId(zone, eventId);
     PhaseProgress reported = progress.start(zone, versionId, eventId);
     LoadOutcome outcome =
@@ -186,7 +234,131 @@ public class ZoneRegistryConsumer {
           new LoadOutcome.Failed(source, null, null, "could not write the zone content to Kafka: " + e));
       return;
     }
-    announce(zone, source, eventId, loaded, version);
+    announce(zone, source, eventId, loaded, version, null);
+  }
+
+  /**
+   * Refreshes {@code zone} from its primary (dnssec-core {@link ZoneTransferClient}): an SOA query, then a transfer
+   * when the primary's serial is newer, or always a full one (AXFR) when {@code full}; a new version is written and
+   * announced as a zone file's is, a failure announced with its cause when it differs from the last one reported (a
+   * primary down for a day must not fill the history with one line per RETRY), and the SOA timers set for the next
+   * refresh. Past EXPIRE without a successful refresh the failure is reported as expired; the last version stays.
+   *
+   * <p>One refresh of a zone at a time: the registry handler and the {@link RefreshTimer} may both reach here.
+   *
+   * @param eventId the registry event being handled, or null for a refresh of the timer or a NOTIFY, whose facts
+   *     then name a cause of their own
+   */
+  void refresh(String zone, String source, String eventId, boolean full) {
+    synchronized (refreshLocks.computeIfAbsent(zone, z -> new Object())) {
+      String causationId = eventId != null ? eventId : "refresh-" + UUID.randomUUID();
+      Instant now = clock.instant();
+      Optional<TransferState> row = state.transferState(zone).filter(r -> r.source.equals(source));
+      RefreshTimers timers = row.map(TransferState::timers).orElse(RefreshTimers.initial(now));
+      String reported = row.map(r -> r.lastFailure).orElse(null);
+      ZoneTransferClient.Outcome outcome;
+      try {
+        PrimarySource primary = PrimarySource.parse(source);
+        TSIG tsig;
+        try {
+          tsig = PrimaryTsig.of(primary, tsigKeys);
+        } catch (IllegalArgumentException e) {
+          throw new RefusedSource(new TransferFailure(TransferFailure.Cause.TSIG, e.getMessage()));
+        }
+        Transfer held = lastTransferred.get(zone);
+        if (held != null && !held.source().equals(source)) {
+          held = null;
+        }
+        long heldSerial = held != null ? held.serial() : state.lastSerial(zone, source).orElse(-1L);
+        outcome = transfers.refresh(Name.fromString(zone), primary.address(), held == null ? null : held.records(),
+            heldSerial, full, tsig);
+      } catch (RefusedSource e) {
+        outcome = new ZoneTransferClient.Failed(e.failure);
+      } catch (IllegalArgumentException | TextParseException e) {
+        outcome = new ZoneTransferClient.Failed(
+            new TransferFailure(TransferFailure.Cause.MALFORMED, "the source is not usable: " + e.getMessage()));
+      }
+      if (outcome instanceof ZoneTransferClient.Failed failed) {
+        RefreshTimers next = timers.failed(now, firstRetry);
+        TransferFailure failure = failed.failure();
+        if (next.expired(now)) {
+          failure = new TransferFailure(TransferFailure.Cause.EXPIRED, "no successful refresh since "
+              + next.lastSuccess() + " and SOA EXPIRE (" + next.expire().toSeconds() + " s) has passed; the last"
+              + " version stays served; last failure: " + failed.failure());
+        }
+        LOG.warnf("zone %s: refresh from %s failed (%s); next try at %s", zone, source, failure, next.nextRefresh());
+        String text = failure.toString();
+        // Always when the operator asked (zone add, reload, set-source): status shows the load until a fact ends it.
+        if (eventId != null || !text.equals(reported)) {
+          emitter.transferFailed(zone, source, failure, causationId);
+        }
+        state.saveTransferState(zone, source, next, text);
+        markProcessed(eventId);
+        return;
+      }
+      if (outcome instanceof ZoneTransferClient.Current current) {
+        LOG.infof("zone %s: serial %d at %s is current", zone, current.soa().getSerial(), source);
+        state.saveTransferState(zone, source, timers.succeeded(now, current.soa()), null);
+        markProcessed(eventId);
+        return;
+      }
+      ZoneTransferClient.Transferred transferred = (ZoneTransferClient.Transferred) outcome;
+      lastTransferred.put(zone, new Transfer(source, transferred.records(), transferred.soa().getSerial()));
+      announceTransferred(zone, source, causationId, eventId, transferred);
+      state.saveTransferState(zone, source, timers.succeeded(now, transferred.soa()), null);
+    }
+  }
+
+  private void announceTransferred(String zone, String source, String causationId, String eventId,
+      ZoneTransferClient.Transferred transferred) {
+    LoadOutcome outcome;
+    try {
+      outcome = TransferredZone.outcome(Name.fromString(zone), source, transferred, state.lastDigest(zone));
+    } catch (TextParseException e) {
+      outcome = new LoadOutcome.Failed(source, null, null, e.getMessage());
+    }
+    if (outcome instanceof LoadOutcome.Unchanged unchanged) {
+      LOG.infof("zone %s: %s gave the records of the last version", zone, unchanged.zone().how());
+      markProcessed(eventId);
+      return;
+    }
+    if (outcome instanceof LoadOutcome.Failed failed) {
+      emitter.transferFailed(zone, source,
+          new TransferFailure(TransferFailure.Cause.MALFORMED, failed.reason()), causationId);
+      markProcessed(eventId);
+      return;
+    }
+    LoadOutcome.Loaded loaded = (LoadOutcome.Loaded) outcome;
+    String versionId = versionId(zone, causationId);
+    PhaseProgress reported = progress.start(zone, versionId, causationId);
+    LOG.infof("zone %s: %s", zone, loaded.zone().how());
+    LastLoaded version;
+    try {
+      version = write(zone, versionId, loaded, reported);
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "could not write the content of zone %s version %s", zone, versionId);
+      emitter.transferFailed(zone, source, new TransferFailure(TransferFailure.Cause.MALFORMED,
+          "could not write the zone content to Kafka: " + e), causationId);
+      markProcessed(eventId);
+      return;
+    }
+    announce(zone, source, causationId, loaded, version, transferred.kind());
+  }
+
+  private void markProcessed(String eventId) {
+    if (eventId != null) {
+      state.markProcessed(eventId);
+    }
+  }
+
+  /** A source the loader refuses to use before asking the primary anything. */
+  private static final class RefusedSource extends Exception {
+    private final TransferFailure failure;
+
+    RefusedSource(TransferFailure failure) {
+      super(failure.reason(), null, false, false);
+      this.failure = failure;
+    }
   }
 
   /**
@@ -218,11 +390,12 @@ public class ZoneRegistryConsumer {
   }
 
   /** Announces a written version, then records it: the map last, once the version is both committed and recorded. */
-  private void announce(String zone, String source, String eventId, LoadOutcome.Loaded loaded, LastLoaded version) {
+  private void announce(String zone, String source, String eventId, LoadOutcome.Loaded loaded, LastLoaded version,
+      String transfer) {
     LOG.infof("zone %s serial %d loaded as version %s (%d records)", zone, loaded.zone().serial(),
         version.versionId(), version.location().getRecordCount());
     Instant announcedAt =
-        emitter.versionLoaded(zone, source, version.versionId(), loaded.zone(), version.location(), eventId);
+        emitter.versionLoaded(zone, source, version.versionId(), loaded.zone(), version.location(), transfer, eventId);
     state.recordVersion(
         zone, source, loaded.digest(), version.versionId(), loaded.zone().serial(), announcedAt, eventId);
     lastLoaded.put(zone, version);

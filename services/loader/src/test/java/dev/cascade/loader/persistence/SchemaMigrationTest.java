@@ -33,9 +33,11 @@ class SchemaMigrationTest {
     assertEquals(
         List.of(
             new SchemaHistory.Entry(null, "SCHEMA", "\"loader\"", true),
-            new SchemaHistory.Entry("1", "SQL", "db/migration/V1__loader_tables.sql", true)),
+            new SchemaHistory.Entry("1", "SQL", "db/migration/V1__loader_tables.sql", true),
+            new SchemaHistory.Entry("2", "SQL", "db/migration/V2__transfer_state.sql", true)),
         SchemaHistory.of("loader"));
-    assertEquals(Set.of("flyway_schema_history", "loaded_zone", "processed_event"), SchemaHistory.tables("loader"));
+    assertEquals(Set.of("flyway_schema_history", "loaded_zone", "processed_event", "transfer_state"),
+        SchemaHistory.tables("loader"));
     assertEquals("validate", hibernateStrategy);
   }
 }

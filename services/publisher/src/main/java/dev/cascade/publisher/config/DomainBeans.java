@@ -1,5 +1,6 @@
 package dev.cascade.publisher.config;
 
+import dev.cascade.publisher.domain.IncomingNotify;
 import dev.cascade.publisher.domain.PublicationFailures;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -11,5 +12,11 @@ public class DomainBeans {
   @Singleton
   PublicationFailures publicationFailures() {
     return new PublicationFailures();
+  }
+
+  @Produces
+  @Singleton
+  IncomingNotify incomingNotify() {
+    return new IncomingNotify();
   }
 }

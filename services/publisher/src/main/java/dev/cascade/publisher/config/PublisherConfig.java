@@ -31,8 +31,9 @@ public interface PublisherConfig {
 
   /**
    * Clients allowed to transfer zones from the publication server (addresses or CIDR prefixes, which the reference's
-   * {@code [server.outbound] provide-xfr-to} lacks, its #978). Default loopback only: deny by default, as the
-   * reliability anchors ask of a hidden primary.
+   * {@code [server.outbound] provide-xfr-to} lacks, its #978), each with {@code ^<TSIG key>} if the client must sign
+   * its transfers and SOA queries with that key (RFC 8945), as the reference writes it. Default loopback only: deny by
+   * default, as the reliability anchors ask of a hidden primary.
    */
   @WithName("provide-xfr-to")
   @WithDefault("127.0.0.1,::1")
@@ -61,7 +62,8 @@ public interface PublisherConfig {
 
   /**
    * Secondaries sent a NOTIFY (RFC 1996) for each new published serial, and for every published zone at start:
-   * {@code <IP>[:<PORT>]} each, the reference's {@code [server.outbound] send-notify-to}. None by default, as there.
+   * {@code <IP>[:<PORT>][^<TSIG key>]} each, the reference's {@code [server.outbound] send-notify-to}; with a key the
+   * NOTIFY is signed with it. None by default, as there.
    */
   @WithName("send-notify-to")
   Optional<List<String>> sendNotifyTo();

@@ -1,7 +1,9 @@
 package dev.cascade.publisher.dns;
 
+import dev.cascade.dnssec.tsig.TsigKeys;
 import dev.cascade.publisher.config.PublisherConfig;
 import dev.cascade.publisher.domain.DnsResponder;
+import dev.cascade.publisher.domain.IncomingNotify;
 import dev.cascade.publisher.domain.SecondaryFetches;
 import dev.cascade.publisher.domain.ServedZones;
 import dev.cascade.publisher.domain.TransferAcl;
@@ -27,9 +29,12 @@ import java.util.List;
 public class DnsListeners {
 
   private final PublisherConfig config;
+  /** NOTIFYs in, on the publication server only (cascade-reference.md §1.2). */
+  private final IncomingNotify notifies;
   private final TransferLimit limit;
   private final SecondaryFetches secondaries;
   private final Clock clock;
+  private final TsigKeys keys;
   private final ServedZones unsignedReview;
   private final ServedZones signedReview;
   private final ServedZones publication;
@@ -38,9 +43,11 @@ public class DnsListeners {
   private volatile int signedReviewPort;
   private volatile int publicationPort;
 
-  public DnsListeners(PublisherConfig config, Clock clock) {
+  public DnsListeners(PublisherConfig config, Clock clock, TsigKeys keys, IncomingNotify notifies) {
+    this.notifies = notifies;
     this.config = config;
     this.clock = clock;
+    this.keys = keys;
     this.secondaries = new SecondaryFetches(clock);
     this.unsignedReview = new ServedZones(config.maxDiffs(), config.maxDiffsSize());
     this.signedReview = new ServedZones(config.maxDiffs(), config.maxDiffsSize());
@@ -53,11 +60,11 @@ public class DnsListeners {
       InetAddress address = InetAddress.getByName(config.address());
       // What review tooling fetched is of no interest to anyone; what secondaries fetched is.
       unsignedReviewPort = open("unsigned-review", address, config.unsignedReviewPort(), unsignedReview,
-          config.unsignedReviewProvideXfrTo(), new SecondaryFetches(clock));
+          config.unsignedReviewProvideXfrTo(), new SecondaryFetches(clock), null);
       signedReviewPort = open("signed-review", address, config.signedReviewPort(), signedReview,
-          config.signedReviewProvideXfrTo(), new SecondaryFetches(clock));
+          config.signedReviewProvideXfrTo(), new SecondaryFetches(clock), null);
       publicationPort = open("publication", address, config.publicationPort(), publication, config.provideXfrTo(),
-          secondaries);
+          secondaries, notifies);
     } catch (IOException e) {
       stop(null);
       throw new UncheckedIOException("cannot open the DNS listeners on " + config.address(), e);
@@ -65,9 +72,9 @@ public class DnsListeners {
   }
 
   private int open(String name, InetAddress address, int port, ServedZones zones, List<String> provideXfrTo,
-      SecondaryFetches fetches) throws IOException {
+      SecondaryFetches fetches, IncomingNotify notifies) throws IOException {
     DnsServer server = DnsServer.start(name, address, port, new DnsResponder(zones, TransferAcl.of(provideXfrTo),
-        limit, fetches));
+        limit, fetches, keys, clock, notifies));
     servers.add(server);
     return server.port();
   }

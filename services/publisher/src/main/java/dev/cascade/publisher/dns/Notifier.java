@@ -1,5 +1,7 @@
 package dev.cascade.publisher.dns;
 
+import dev.cascade.dnssec.tsig.TsigKey;
+import dev.cascade.dnssec.tsig.TsigKeys;
 import dev.cascade.publisher.config.PublisherConfig;
 import dev.cascade.publisher.domain.NotifyMessages;
 import dev.cascade.publisher.domain.NotifyTarget;
@@ -22,6 +24,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
@@ -32,6 +35,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TSIGRecord;
 
 /**
  * Sends a NOTIFY (RFC 1996) to every {@code send-notify-to} secondary when a zone gets a new published serial, over
@@ -39,6 +43,11 @@ import org.xbill.DNS.SOARecord;
  * RFC 1996 §3.6's 60 s interval, at most 5 times again (§3.6's default; the reference sends one retry after 1 s and
  * has no queue). A newer serial of the zone takes the place of the one still being sent. Each exchange's outcome is
  * kept per zone and secondary for {@code GET /zones}.
+ *
+ * <p>A secondary listed with a TSIG key ({@code <IP>[:<PORT>]^<key>}) gets its NOTIFY signed with that key (RFC 8945),
+ * and only a signed answer that verifies ends the exchange (§5.3: a server answers a signed request signed). A key the
+ * keyring does not have (not added, or its secret not unwrapped here) leaves the NOTIFY unsent, with an error logged:
+ * an unsigned NOTIFY would only be refused.
  */
 @ApplicationScoped
 public class Notifier {
@@ -64,18 +73,25 @@ public class Notifier {
    * @param target the secondary
    * @param serial the serial notified
    * @param sends how often it was sent so far
-   * @param state {@code sent} while no answer came, {@code answered}, or {@code unanswered} after the last try
-   * @param rcode the secondary's RCODE once it answered (RFC 1996 §4.7: NOERROR; anything else is its refusal)
+   * @param state {@code sent} while no answer came, {@code answered}, or {@code unanswered} after the last try;
+   *     {@code unsent} when its TSIG key is missing
+   * @param rcode the secondary's RCODE once it answered (RFC 1996 §4.7: NOERROR; anything else is its refusal), or
+   *     why it was not sent
    * @param at when the state was reached
    */
   public record Outcome(String zone, String target, long serial, int sends, String state, String rcode, Instant at) {}
 
   private record Key(Name zone, NotifyTarget target) {}
 
-  /** One NOTIFY on the wire, waiting for its answer. */
-  private record Pending(Key key, SOARecord soa, Message message, int sends) {}
+  /**
+   * One NOTIFY on the wire, waiting for its answer.
+   *
+   * @param signedWith the key it was signed with, or null
+   */
+  private record Pending(Key key, SOARecord soa, Message message, int sends, TsigKey signedWith) {}
 
   private final List<NotifyTarget> targets;
+  private final TsigKeys keys;
   private final Duration firstTimeout;
   private final Clock clock;
   /** Message IDs, random (RFC 5452 §9.2, against spoofed answers) and unique among the NOTIFYs in flight. */
@@ -87,14 +103,18 @@ public class Notifier {
   private volatile boolean running;
 
   @Inject
-  public Notifier(PublisherConfig config, Clock clock) {
+  public Notifier(PublisherConfig config, TsigKeys keys, Clock clock) {
     this(config.sendNotifyTo().orElse(List.of()).stream()
-        .filter(entry -> !entry.isBlank()).map(NotifyTarget::parse).toList(), FIRST_TIMEOUT, clock);
+        .filter(entry -> !entry.isBlank()).map(NotifyTarget::parse).toList(), keys, FIRST_TIMEOUT, clock);
   }
 
-  /** @param firstTimeout the first wait for an answer (shorter in tests), doubled up to {@link #MAX_TIMEOUT} */
-  Notifier(List<NotifyTarget> targets, Duration firstTimeout, Clock clock) {
+  /**
+   * @param keys the keys NOTIFYs to targets with a key are signed with
+   * @param firstTimeout the first wait for an answer (shorter in tests), doubled up to {@link #MAX_TIMEOUT}
+   */
+  Notifier(List<NotifyTarget> targets, TsigKeys keys, Duration firstTimeout, Clock clock) {
     this.targets = List.copyOf(targets);
+    this.keys = keys;
     this.firstTimeout = firstTimeout;
     this.clock = clock;
   }
@@ -152,13 +172,27 @@ public class Notifier {
     if (sends > 1 && (latest == null || latest.serial() != soa.getSerial() || !latest.state().equals("sent"))) {
       return;
     }
+    TsigKey signer = null;
+    if (key.target().key().isPresent()) {
+      Optional<TsigKey> found = keys.find(key.target().key().get());
+      if (found.isEmpty()) {
+        LOG.errorf("zone %s: NOTIFY of serial %d to %s not sent: TSIG key %s is not in the keyring", key.zone(),
+            soa.getSerial(), key.target(), TsigKey.displayName(key.target().key().get()));
+        outcomes.put(key, outcome(key, soa, sends, "unsent", "no TSIG key"));
+        return;
+      }
+      signer = found.get();
+    }
     int id;
     Message message;
     do {
       id = ids.nextInt(0x10000);
       message = NotifyMessages.notify(id, soa);
-    } while (pending.putIfAbsent(id, new Pending(key, soa, message, sends)) != null);
+    } while (pending.putIfAbsent(id, new Pending(key, soa, message, sends, signer)) != null);
     outcomes.put(key, outcome(key, soa, sends, "sent", null));
+    if (signer != null) {
+      signer.tsig(clock).apply(message, null);
+    }
     byte[] wire = message.toWire();
     try {
       socket.send(new DatagramPacket(wire, wire.length, key.target().address()));
@@ -196,9 +230,11 @@ public class Notifier {
     while (running) {
       DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
       Message response;
+      byte[] wire;
       try {
         socket.receive(packet);
-        response = new Message(Arrays.copyOf(packet.getData(), packet.getLength()));
+        wire = Arrays.copyOf(packet.getData(), packet.getLength());
+        response = new Message(wire);
       } catch (IOException | RuntimeException e) {
         if (running) {
           LOG.debugf("NOTIFY answer not read: %s", e.getMessage());
@@ -208,6 +244,7 @@ public class Notifier {
       Pending answered = pending.get(response.getHeader().getID());
       if (answered == null || !answered.key().target().address().equals(packet.getSocketAddress())
           || !NotifyMessages.answers(response, answered.message())
+          || !verified(response, wire, answered)
           || !pending.remove(response.getHeader().getID(), answered)) {
         continue;
       }
@@ -222,6 +259,31 @@ public class Notifier {
             answered.soa().getSerial(), rcode, answered.key().target());
       }
     }
+  }
+
+  /**
+   * Whether the answer to a signed NOTIFY is signed with its key and verifies (RFC 8945 §5.3); an answer to an
+   * unsigned NOTIFY needs no TSIG. A failure is logged and the NOTIFY is sent again, as if unanswered.
+   */
+  private boolean verified(Message response, byte[] wire, Pending answered) {
+    if (answered.signedWith() == null) {
+      return true;
+    }
+    if (response.getRcode() == Rcode.NOTAUTH && response.getTSIG() != null) {
+      // RFC 8945 §5.3.2: a secondary that refused our TSIG (BADKEY, BADSIG) cannot sign its answer; it is its word.
+      LOG.warnf("zone %s: %s refused the TSIG of the NOTIFY of serial %d: %s", answered.key().zone(),
+          answered.key().target(), answered.soa().getSerial(), Rcode.TSIGstring(response.getTSIG().getError()));
+      return true;
+    }
+    TSIGRecord sent = answered.message().getTSIG();
+    int result = response.getTSIG() == null ? Rcode.FORMERR
+        : answered.signedWith().tsig(clock).verify(response, wire, sent);
+    if (result != Rcode.NOERROR) {
+      LOG.warnf("zone %s: answer from %s to the NOTIFY of serial %d ignored: TSIG %s", answered.key().zone(),
+          answered.key().target(), answered.soa().getSerial(),
+          response.getTSIG() == null ? "missing" : Rcode.TSIGstring(result));
+    }
+    return result == Rcode.NOERROR;
   }
 
   /** Whether {@code current} is the state of {@code exchange}, which no newer serial or answer has replaced. */

@@ -1,16 +1,21 @@
 package dev.cascade.publisher.domain;
 
 import dev.cascade.dnssec.compact.CompactRecords;
+import dev.cascade.dnssec.tsig.TsigKeys;
+import dev.cascade.dnssec.tsig.TsigRequest;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jboss.logging.Logger;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.RRSIGRecord;
@@ -19,6 +24,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Serial;
+import org.xbill.DNS.TSIGRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -29,6 +35,11 @@ import org.xbill.DNS.Type;
  * written message by message to the connection ({@link TransferMessages}). Everything else is refused: this server is
  * not meant to answer resolvers. The reference answers SOA/AXFR/IXFR only; the apex RRsets are what a key roll's
  * propagation check asks the publication servers for (the DNSKEY RRset, RFC 7583 §3.3), Cascade's own included.
+ *
+ * <p>TSIG (RFC 8945): a signed request is verified first, whatever it asks; one that fails is answered NOTAUTH with
+ * the TSIG error (§5.2), and the answers to one that verified are signed with its key, every message of a transfer
+ * included (§5.3.1). The ACL may ask a client for a key ({@link TransferAcl}): its transfers, and its SOA queries,
+ * which are how a secondary checks for a new serial, are refused without it. Every refusal is logged with its reason.
  *
  * <p>Apex answers and transfers carry the AA bit: secondaries such as BIND reject a non-authoritative SOA during a
  * refresh check (RFC 1034 §4.3.5 has the secondary compare the primary's SOA serial).
@@ -56,21 +67,42 @@ public final class DnsResponder {
   /** Largest DNS message over TCP: the two-octet length prefix (RFC 1035 §4.2.2, RFC 5936 §2.2). */
   static final int TCP_MESSAGE_SIZE = 65535;
 
+  private static final Logger LOG = Logger.getLogger(DnsResponder.class);
+
   private final ServedZones zones;
   private final TransferAcl acl;
   private final TransferLimit limit;
   private final SecondaryFetches fetches;
+  private final TsigKeys keys;
+  private final Clock clock;
+  private final IncomingNotify notifies;
 
   /**
    * @param acl who may transfer the zones of this server
    * @param limit how many transfers one client may run at once (shared by the servers of one publisher)
    * @param fetches where the queries of the clients the ACL allows are noted
+   * @param keys the TSIG keys requests may be signed with
+   * @param clock signs and checks the TSIG times (RFC 8945 §5.2.3)
    */
-  public DnsResponder(ServedZones zones, TransferAcl acl, TransferLimit limit, SecondaryFetches fetches) {
+  public DnsResponder(ServedZones zones, TransferAcl acl, TransferLimit limit, SecondaryFetches fetches,
+      TsigKeys keys, Clock clock) {
+    this(zones, acl, limit, fetches, keys, clock, null);
+  }
+
+  /**
+   * A responder that also takes NOTIFYs in (the publication server's, cascade-reference.md §1.2).
+   *
+   * @param notifies where NOTIFYs go, or null to answer them NOTIMP as any other opcode
+   */
+  public DnsResponder(ServedZones zones, TransferAcl acl, TransferLimit limit, SecondaryFetches fetches,
+      TsigKeys keys, Clock clock, IncomingNotify notifies) {
+    this.notifies = notifies;
     this.zones = zones;
     this.acl = acl;
     this.limit = limit;
     this.fetches = fetches;
+    this.keys = keys;
+    this.clock = clock;
   }
 
   /**
@@ -97,29 +129,43 @@ public final class DnsResponder {
     if (header.getFlag(Flags.QR)) {
       return List.of();
     }
+    TsigRequest tsig = TsigRequest.check(query, wire, keys, clock);
+    if (tsig.status() == TsigRequest.Status.FAILED) {
+      LOG.warnf("%s from %s answered NOTAUTH: %s", describe(query), client.getHostAddress(), tsig.reason());
+      return notAuth(query, tsig);
+    }
+    ResponseSigner signer = tsig.key().map(k -> new ResponseSigner(k, tsig.record(), clock)).orElse(null);
+    if (header.getOpcode() == Opcode.NOTIFY && notifies != null) {
+      return single(notify(query, client, keyName(signer)), query, transport, signer);
+    }
     if (header.getOpcode() != Opcode.QUERY) {
-      return single(error(query, Rcode.NOTIMP), query, transport);
+      return single(error(query, Rcode.NOTIMP), query, transport, signer);
     }
     Record question = query.getQuestion();
     if (question == null || query.getSection(Section.QUESTION).size() != 1) {
-      return single(error(query, Rcode.FORMERR), query, transport);
+      return single(error(query, Rcode.FORMERR), query, transport, signer);
     }
     if (question.getDClass() != DClass.IN) {
-      return single(error(query, Rcode.REFUSED), query, transport);
+      return single(error(query, Rcode.REFUSED), query, transport, signer);
     }
     int qtype = question.getType();
     if (qtype == Type.AXFR || qtype == Type.IXFR) {
-      return transfer(query, question, client, transport, sink);
+      return transfer(query, question, client, transport, sink, signer);
     }
     Optional<ZoneSnapshot> zone = zones.get(question.getName());
     if (zone.isEmpty() || !Type.isRR(qtype)) {
       // Below an apex, for a zone not served, or a meta type such as ANY (RFC 8482): not for this server.
-      return single(error(query, Rcode.REFUSED), query, transport);
+      return single(error(query, Rcode.REFUSED), query, transport, signer);
     }
-    if (qtype == Type.SOA && acl.allows(client)) {
+    if (qtype == Type.SOA && acl.lists(client)) {
+      Optional<String> refused = acl.refusal(client, keyName(signer));
+      if (refused.isPresent()) {
+        LOG.warnf("%s from %s refused: %s", describe(query), client.getHostAddress(), refused.get());
+        return single(error(query, Rcode.REFUSED), query, transport, signer);
+      }
       fetches.queried(zone.get().origin(), client);
     }
-    return single(apex(query, zone.get(), qtype), query, transport);
+    return single(apex(query, zone.get(), qtype), query, transport, signer);
   }
 
   /**
@@ -142,15 +188,20 @@ public final class DnsResponder {
     return response;
   }
 
-  private List<byte[]> transfer(Message query, Record question, InetAddress client, Transport transport, Sink sink)
-      throws IOException {
+  private List<byte[]> transfer(Message query, Record question, InetAddress client, Transport transport, Sink sink,
+      ResponseSigner signer) throws IOException {
     if (transport == Transport.UDP && question.getType() == Type.AXFR) {
       // RFC 5936 §4.2: AXFR is a TCP exchange; BIND answers a UDP AXFR the same way.
-      return single(error(query, Rcode.FORMERR), query, transport);
+      return single(error(query, Rcode.FORMERR), query, transport, signer);
     }
     ZoneSnapshot zone = zones.get(question.getName()).orElse(null);
-    if (zone == null || !acl.allows(client)) {
-      return single(error(query, Rcode.REFUSED), query, transport);
+    if (zone == null) {
+      return single(error(query, Rcode.REFUSED), query, transport, signer);
+    }
+    Optional<String> refused = acl.refusal(client, keyName(signer));
+    if (refused.isPresent()) {
+      LOG.warnf("%s from %s refused: %s", describe(query), client.getHostAddress(), refused.get());
+      return single(error(query, Rcode.REFUSED), query, transport, signer);
     }
     if (question.getType() == Type.IXFR) {
       OptionalLong clientSerial = clientSerial(query);
@@ -161,20 +212,21 @@ public final class DnsResponder {
         if (clientSerial.isPresent()) {
           fetches.holds(zone.origin(), client, clientSerial.getAsLong(), "IXFR");
         }
-        return single(answer(query, zone.soa()), query, transport);
+        return single(answer(query, zone.soa()), query, transport, signer);
       }
     }
     if (!limit.tryStart(client)) {
-      return single(error(query, Rcode.REFUSED), query, transport);
+      LOG.warnf("%s from %s refused: the client runs too many transfers", describe(query), client.getHostAddress());
+      return single(error(query, Rcode.REFUSED), query, transport, signer);
     }
     try {
       OptionalLong clientSerial = question.getType() == Type.IXFR ? clientSerial(query) : OptionalLong.empty();
       Optional<ZoneSnapshot.Delta> delta =
           clientSerial.isPresent() ? zone.since(clientSerial.getAsLong()) : Optional.empty();
       if (delta.isPresent()) {
-        ixfr(query, zone, delta.get(), sink);
+        ixfr(query, zone, delta.get(), sink, signer);
       } else {
-        axfr(query, zone, sink);
+        axfr(query, zone, sink, signer);
       }
       // Sent whole: the secondary has what it asked for. Written to the socket is not applied, but a secondary that
       // fails to apply it asks again, and its next query tells.
@@ -196,8 +248,8 @@ public final class DnsResponder {
   }
 
   /** The whole zone as RFC 5936 §2.2 messages: the SOA first and last, the other records between. */
-  private static void axfr(Message query, ZoneSnapshot zone, Sink sink) throws IOException {
-    TransferMessages messages = new TransferMessages(query, zone.origin().length(), sink);
+  private static void axfr(Message query, ZoneSnapshot zone, Sink sink, ResponseSigner signer) throws IOException {
+    TransferMessages messages = new TransferMessages(query, zone.origin().length(), sink, signer);
     messages.add(zone.soa());
     addAllButSoa(messages, zone.records());
     messages.add(zone.soa());
@@ -208,8 +260,9 @@ public final class DnsResponder {
    * RFC 1995 §4: the current SOA, then the condensed difference as the old SOA, the records to delete, the new SOA
    * and the records to add, then the current SOA again.
    */
-  private static void ixfr(Message query, ZoneSnapshot zone, ZoneSnapshot.Delta delta, Sink sink) throws IOException {
-    TransferMessages messages = new TransferMessages(query, zone.origin().length(), sink);
+  private static void ixfr(Message query, ZoneSnapshot zone, ZoneSnapshot.Delta delta, Sink sink,
+      ResponseSigner signer) throws IOException {
+    TransferMessages messages = new TransferMessages(query, zone.origin().length(), sink, signer);
     messages.add(zone.soa());
     messages.add(delta.from());
     addAllButSoa(messages, delta.diff().removed());
@@ -233,6 +286,28 @@ public final class DnsResponder {
     Message response = response(query);
     response.getHeader().setFlag(Flags.AA);
     response.addRecord(record, Section.ANSWER);
+    return response;
+  }
+
+  /**
+   * The answer to a NOTIFY (RFC 1996 §4.7): the question echoed, AA set, NOERROR when it is taken, else the rcode
+   * {@link IncomingNotify} gives; FORMERR without exactly one question (§3.7).
+   */
+  /** @param key the name of the TSIG key the NOTIFY verified with; empty for an unsigned one */
+  private Message notify(Message query, InetAddress client, Optional<Name> key) {
+    Record question = query.getQuestion();
+    if (question == null || query.getSection(Section.QUESTION).size() != 1) {
+      return error(query, Rcode.FORMERR);
+    }
+    Long serial = null;
+    for (Record r : query.getSection(Section.ANSWER)) {
+      if (r instanceof SOARecord soa && r.getName().equals(question.getName())) {
+        serial = soa.getSerial();
+      }
+    }
+    Message response = error(query, notifies.receive(question.getName(), question.getDClass(), question.getType(),
+        client, serial, key));
+    response.getHeader().setFlag(Flags.AA);
     return response;
   }
 
@@ -263,13 +338,38 @@ public final class DnsResponder {
     return response;
   }
 
-  private static List<byte[]> single(Message response, Message query, Transport transport) {
+  /** One response, signed if the request was (RFC 8945 §5.3), within the transport's size limit. */
+  private static List<byte[]> single(Message response, Message query, Transport transport, ResponseSigner signer) {
+    if (signer != null) {
+      signer.sign(response);
+    }
     if (transport == Transport.TCP) {
-      return List.of(response.toWire());
+      return List.of(signer == null ? response.toWire() : response.toWire(TCP_MESSAGE_SIZE));
     }
     OPTRecord opt = query.getOPT();
     int limit = opt == null ? CLASSIC_UDP_SIZE : Math.max(CLASSIC_UDP_SIZE, Math.min(opt.getPayloadSize(), EDNS_UDP_SIZE));
     return List.of(response.toWire(limit));
+  }
+
+  /**
+   * NOTAUTH for a request whose TSIG failed (RFC 8945 §5.2), the TSIG error in the TSIG RR; a short message, whatever
+   * the transport.
+   */
+  private List<byte[]> notAuth(Message query, TsigRequest tsig) {
+    Message response = error(query, Rcode.NOTAUTH);
+    TSIGRecord record = tsig.failure(response, response.toWire(), clock);
+    response.addRecord(record, Section.ADDITIONAL);
+    return List.of(response.toWire());
+  }
+
+  private static Optional<Name> keyName(ResponseSigner signer) {
+    return signer == null ? Optional.empty() : Optional.of(signer.key().name());
+  }
+
+  /** The query for the log: its type and name, such as {@code AXFR example.}. */
+  private static String describe(Message query) {
+    Record question = query.getQuestion();
+    return question == null ? "query" : Type.string(question.getType()) + " " + question.getName();
   }
 
   /** FORMERR for a message that does not parse; without the two ID octets there is nobody to answer. */

@@ -2,10 +2,12 @@ package dev.cascade.publisher.domain;
 
 import dev.cascade.dnssec.compact.CompactRecords;
 import java.io.IOException;
+import java.util.Arrays;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TSIGRecord;
 
 /**
  * Writes the messages of one zone transfer (RFC 5936 §2.2, RFC 1995 §4) straight from {@link CompactRecords}, one
@@ -14,6 +16,10 @@ import org.xbill.DNS.Section;
  * name can point at the apex in it: an owner is written as its labels below the apex and a compression pointer (RFC
  * 1035 §4.1.4) to the question name, or as a pointer to its first copy in the message. RDATA is copied as it is,
  * uncompressed (RFC 3597 §4 forbids compressing new types' RDATA; for the old ones it is optional).
+ *
+ * <p>For a request signed with TSIG, every message ends with its TSIG RR (RFC 8945 §5.3.1 allows up to 99 unsigned
+ * messages in between, but BIND and Knot sign each, and clients then never hold unverified data for long); room for it
+ * is kept in each message.
  */
 final class TransferMessages {
 
@@ -28,6 +34,9 @@ final class TransferMessages {
       (byte) DnsResponder.EDNS_UDP_SIZE, 0, 0, 0, 0, 0, 0};
 
   private final DnsResponder.Sink sink;
+  private final Message query;
+  /** Signs each message; null for an unsigned request. */
+  private final ResponseSigner.Stream signer;
   private final byte[] buffer = new byte[DnsResponder.TCP_MESSAGE_SIZE];
   private final int flags;
   private final int id;
@@ -40,8 +49,11 @@ final class TransferMessages {
   /** Where the current owner name was written in this message, or -1 if it cannot be pointed at. */
   private int ownerAt = -1;
 
-  TransferMessages(Message query, int apexLength, DnsResponder.Sink sink) {
+  /** @param signer signs the messages, or null to send them unsigned */
+  TransferMessages(Message query, int apexLength, DnsResponder.Sink sink, ResponseSigner signer) {
     this.sink = sink;
+    this.query = query;
+    this.signer = signer == null ? null : signer.stream();
     this.apexLength = apexLength;
     this.id = query.getHeader().getID();
     // QR, the query's opcode, AA, and RD if the query had it (RFC 1035 §4.1.1).
@@ -96,7 +108,7 @@ final class TransferMessages {
 
   /** Sends the current message and starts the next if {@code length} more octets would not fit. */
   private void makeRoom(int length) throws IOException {
-    int reserved = withOpt ? OPT.length : 0;
+    int reserved = (withOpt ? OPT.length : 0) + (signer == null ? 0 : signer.maxLength());
     if (position + length + reserved > DnsResponder.TCP_MESSAGE_SIZE && answers > 0) {
       flush();
       start();
@@ -116,11 +128,24 @@ final class TransferMessages {
       System.arraycopy(OPT, 0, buffer, position, OPT.length);
       position += OPT.length;
     }
-    int[] header = {id, flags, 1, answers, 0, withOpt ? 1 : 0};
+    int additional = withOpt ? 1 : 0;
+    writeHeader(additional);
+    if (signer != null) {
+      // The MAC covers the message as it is without its TSIG RR, ARCOUNT not counting it (RFC 8945 §4.3.1).
+      TSIGRecord tsig = signer.next(query, Arrays.copyOf(buffer, position));
+      byte[] wire = tsig.toWire(Section.ADDITIONAL);
+      System.arraycopy(wire, 0, buffer, position, wire.length);
+      position += wire.length;
+      writeHeader(additional + 1);
+    }
+    sink.send(buffer, position);
+  }
+
+  private void writeHeader(int additional) {
+    int[] header = {id, flags, 1, answers, 0, additional};
     for (int i = 0; i < header.length; i++) {
       buffer[2 * i] = (byte) (header[i] >> 8);
       buffer[2 * i + 1] = (byte) header[i];
     }
-    sink.send(buffer, position);
   }
 }

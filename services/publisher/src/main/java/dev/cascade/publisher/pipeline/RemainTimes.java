@@ -2,8 +2,11 @@ package dev.cascade.publisher.pipeline;
 
 import dev.cascade.events.PolicyFacts;
 import dev.cascade.events.Topics;
+import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneRegistryFact;
+import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
+import dev.cascade.publisher.domain.IncomingNotify;
 import dev.cascade.service.StartupRestore;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
@@ -16,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.xbill.DNS.Name;
 
 /**
  * Each zone's signature remain time, from the policy snapshot its ZoneAdded carries, or a later ZoneReloadRequested
@@ -32,11 +36,15 @@ public class RemainTimes extends StartupRestore {
 
   private final Map<String, Duration> byZone = new ConcurrentHashMap<>();
   private final Map<String, Object> consumerConfig;
+  /** Fed here too, with each zone's source: which NOTIFYs the publication server takes in. */
+  private final IncomingNotify notifies;
 
   public RemainTimes(
+      IncomingNotify notifies,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
     this.consumerConfig = KafkaSettings.historyConsumer(bootstrapServers, registryUrl);
+    this.notifies = notifies;
   }
 
   /** The zone's remain time, if its ZoneAdded was seen. */
@@ -49,6 +57,11 @@ public class RemainTimes extends StartupRestore {
     String zone = ZoneApex.canonical(fact.getZone());
     if (fact.getFact() instanceof ZoneRemoved) {
       byZone.remove(zone);
+      notifies.forget(Name.fromConstantString(zone));
+    } else if (fact.getFact() instanceof ZoneAdded added) {
+      notifies.sourceSet(Name.fromConstantString(zone), added.getSource());
+    } else if (fact.getFact() instanceof ZoneReloadRequested reload) {
+      notifies.sourceSet(Name.fromConstantString(zone), reload.getSource());
     }
     PolicyFacts.of(fact).ifPresent(p -> byZone.put(zone, Duration.ofSeconds(p.getSignatureRemainTimeSeconds())));
   }

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +58,8 @@ class DnsServerTest {
   void start() throws Exception {
     zones.install(served);
     server = DnsServer.start("test", LOOPBACK, 0, new DnsResponder(zones,
-        TransferAcl.of(List.of("127.0.0.1", "::1")), new TransferLimit(10), new SecondaryFetches(Clock.systemUTC())));
+        TransferAcl.of(List.of("127.0.0.1", "::1")), new TransferLimit(10), new SecondaryFetches(Clock.systemUTC()),
+        name -> Optional.empty(), Clock.systemUTC()));
   }
 
   @AfterEach
@@ -161,7 +163,8 @@ class DnsServerTest {
   void refusesTransfersToClientsOutsideTheAcl() throws Exception {
     server.close();
     server = DnsServer.start("test", LOOPBACK, 0, new DnsResponder(zones,
-        TransferAcl.of(List.of("192.0.2.1")), new TransferLimit(10), new SecondaryFetches(Clock.systemUTC())));
+        TransferAcl.of(List.of("192.0.2.1")), new TransferLimit(10), new SecondaryFetches(Clock.systemUTC()),
+        name -> Optional.empty(), Clock.systemUTC()));
     ZoneTransferIn xfr = ZoneTransferIn.newAXFR(ZONE, LOOPBACK.getHostAddress(), server.port(), null);
 
     ZoneTransferException e = assertThrows(ZoneTransferException.class, xfr::run);

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -62,7 +63,8 @@ class KnotSecondaryInteropTest {
   void start() throws Exception {
     zones.install(TestRecords.snapshot(ZONE, "v1", 2026120301, 600));
     primary = DnsServer.start("primary", LOOPBACK, 0,
-        new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.1")), new TransferLimit(10), secondaries));
+        new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.1")), new TransferLimit(10), secondaries,
+            name -> Optional.empty(), Clock.systemUTC()));
     knotPort = freePort();
     // knotd keeps the changes it applies in a journal under the database storage, which it does not create itself.
     Files.createDirectories(dir.resolve("db"));
@@ -92,8 +94,8 @@ class KnotSecondaryInteropTest {
             master: cascade
             acl: local
         """.formatted(dir, knotPort, primary.port(), ZONE));
-    notifier = new Notifier(List.of(new NotifyTarget(new InetSocketAddress(LOOPBACK, knotPort))),
-        Notifier.FIRST_TIMEOUT, Clock.systemUTC());
+    notifier = new Notifier(List.of(new NotifyTarget(new InetSocketAddress(LOOPBACK, knotPort), Optional.empty())),
+        name -> Optional.empty(), Notifier.FIRST_TIMEOUT, Clock.systemUTC());
     notifier.start();
     knotd = new ProcessBuilder(program("knotd"), "-c", dir.resolve("knot.conf").toString())
         .redirectErrorStream(true)

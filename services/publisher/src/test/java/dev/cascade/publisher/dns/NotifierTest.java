@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -97,8 +98,8 @@ class NotifierTest {
 
   private Notifier started(DatagramSocket secondary) {
     NotifyTarget target = new NotifyTarget(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-        secondary.getLocalPort()));
-    Notifier started = new Notifier(List.of(target), FIRST_TIMEOUT, Clock.systemUTC());
+        secondary.getLocalPort()), Optional.empty());
+    Notifier started = new Notifier(List.of(target), name -> Optional.empty(), FIRST_TIMEOUT, Clock.systemUTC());
     started.start();
     return started;
   }

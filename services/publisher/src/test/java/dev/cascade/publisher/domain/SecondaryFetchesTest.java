@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -33,7 +34,8 @@ class SecondaryFetchesTest {
     ServedZones zones = new ServedZones(5, 20);
     zones.install(TestRecords.snapshot("example.test.", "v1", 2026120701, 5));
     DnsResponder responder =
-        new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.1")), new TransferLimit(2), fetches);
+        new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.1")), new TransferLimit(2), fetches,
+            name -> Optional.empty(), Clock.systemUTC());
 
     respond(responder, query(Type.SOA, null), SECONDARY);
     SecondaryFetches.Fetch checked = fetches.all().get(0);

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class TransferLimitTest {
     ServedZones zones = new ServedZones(5, 20);
     zones.install(TestRecords.snapshot("example.test.", "v1", 2026120701, 20));
     DnsResponder responder = new DnsResponder(zones, TransferAcl.of(List.of("127.0.0.0/8")), new TransferLimit(1),
-        new SecondaryFetches(Clock.systemUTC()));
+        new SecondaryFetches(Clock.systemUTC()), name -> Optional.empty(), Clock.systemUTC());
     CountDownLatch inTransfer = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     List<Message> first = new ArrayList<>();

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The JSON bodies of the operator API. */
 public final class Views {
@@ -39,6 +40,18 @@ public final class Views {
   public record ZoneCommandResult(String name, String status) {}
 
   public record ZoneList(List<String> zones) {}
+
+  /** {@code POST /tsig/add} body: the secret in base64; the algorithm hmac-sha256 if absent. */
+  public record TsigAddRequest(String name, String algorithm, String secret) {}
+
+  /** Answer of the TSIG commands: the key's name and what was done. */
+  public record TsigCommandResult(String name, String status) {}
+
+  /** One key of {@code GET /tsig/}: its algorithm and who uses it; never its secret. */
+  public record TsigKeyInfo(String algorithm, List<String> users) {}
+
+  /** {@code GET /tsig/}: the keys by name (the reference's {@code tsig_key_info}). */
+  public record TsigKeyList(Map<String, TsigKeyInfo> keys) {}
 
   /**
    * {@code GET /zone/{name}/status}: everything {@code cascade zone status} prints (cascade-reference.md §1.4); the
@@ -65,7 +78,12 @@ public final class Views {
       StepProgressView stepProgress,
       List<SetAsideView> setAside,
       List<ServedView> servedBy,
-      DsSubmissionView dsSubmission) {}
+      DsSubmissionView dsSubmission,
+      TransferInView lastTransferIn,
+      String transferFailureCause) {}
+
+  /** The last transfer from the zone's primary that brought a version (issue 10 item 5); null for a zone file. */
+  public record TransferInView(String kind, long serial, Instant at) {}
 
   /**
    * The DS RRset the parent zone {@code parent} is to hold, as last requested (issue 14 item 6), and what the
@@ -208,7 +226,8 @@ public final class Views {
 
   /**
    * {@code GET /policy/{name}}: every setting with durations in policy-file notation, plus the zones using it; the
-   * hooks of script gates and the PKCS#11 token are null when there are none.
+   * hooks of script gates and the PKCS#11 token are null when there are none; {@code autoRemove} is {@code never} or
+   * {@code after <auto-remove-delay>}.
    */
   public record PolicyView(
       String name,
@@ -226,6 +245,7 @@ public final class Views {
       String kskRollType,
       String zskRollType,
       AutomationView automation,
+      String autoRemove,
       String dnskeyTtl,
       String serialPolicy,
       String signatureInceptionOffset,
@@ -247,6 +267,7 @@ public final class Views {
         validity(p.kskValidity()), validity(p.zskValidity()), validity(p.cskValidity()),
         p.keyRolls().kskRollType().word(), p.keyRolls().zskRollType().word(),
         new AutomationView(p.keyRolls().ksk(), p.keyRolls().zsk(), p.keyRolls().csk(), p.keyRolls().algorithm()),
+        p.keyRolls().autoRemove() ? "after " + Durations.format(p.keyRolls().autoRemoveDelay()) : "never",
         Durations.format(p.dnskeyTtl()),
         p.serialPolicy().word(), Durations.format(p.signatureInceptionOffset()),
         Durations.format(p.signatureLifetime()), Durations.format(p.signatureRemainTime()),
@@ -294,7 +315,10 @@ public final class Views {
         new ReviewModes(s.policy.unsignedReview().word(), s.policy.signedReview().word(),
             s.policy.reviews().unsignedHook(), s.policy.reviews().signedHook()),
         s.progress.label(), s.progress.halted(), s.loadRequestedAt, published, unsigned, unsignedAddrs, signed, signedAddrs,
-        publishAddrs, error, s.dnskeyTtl, keys, rolls, stepProgress, setAside, servedBy, dsSubmission(s.dsSubmission));
+        publishAddrs, error, s.dnskeyTtl, keys, rolls, stepProgress, setAside, servedBy, dsSubmission(s.dsSubmission),
+        s.lastTransferIn == null ? null
+            : new TransferInView(s.lastTransferIn.kind(), s.lastTransferIn.serial(), s.lastTransferIn.at()),
+        s.transferFailureCause);
   }
 
   private static DsSubmissionView dsSubmission(ZoneState.DsSubmission d) {

@@ -1,5 +1,6 @@
 package dev.cascade.reviewgateway.api;
 
+import dev.cascade.dnssec.xfr.PrimarySource;
 import dev.cascade.reviewgateway.config.KeyImportKek;
 import dev.cascade.reviewgateway.config.PolicyCatalog;
 import dev.cascade.reviewgateway.config.ServerAddresses;
@@ -9,12 +10,14 @@ import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.PolicyException;
 import dev.cascade.reviewgateway.domain.RollCheckBoard;
 import dev.cascade.reviewgateway.domain.StepProgressBoard;
+import dev.cascade.reviewgateway.domain.TsigKeyUsers;
 import dev.cascade.reviewgateway.domain.ZoneNames;
 import dev.cascade.reviewgateway.domain.ZoneProgress;
 import dev.cascade.reviewgateway.domain.ZoneState;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
 import dev.cascade.reviewgateway.pipeline.OperatorEvents;
 import dev.cascade.reviewgateway.pipeline.ProjectionRebuild;
+import dev.cascade.reviewgateway.pipeline.TsigKeyDirectory;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -29,7 +32,10 @@ import java.nio.file.InvalidPathException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
+import org.xbill.DNS.Name;
 
 /**
  * Zone commands and zone views. Commands are checked against the projection, then become events; their effect shows
@@ -52,10 +58,13 @@ public class ZoneResource {
   private final ProjectionRebuild rebuild;
   private final RollCheckBoard checks;
   private final KeyImportKek kek;
+  private final TsigKeyDirectory tsigKeys;
 
   public ZoneResource(ProjectionStore store, OperatorEvents events, PolicyCatalog policies, ServerAddresses addresses,
-      StepProgressBoard progress, ProjectionRebuild rebuild, RollCheckBoard checks, KeyImportKek kek) {
+      StepProgressBoard progress, ProjectionRebuild rebuild, RollCheckBoard checks, KeyImportKek kek,
+      TsigKeyDirectory tsigKeys) {
     this.kek = kek;
+    this.tsigKeys = tsigKeys;
     this.store = store;
     this.events = events;
     this.policies = policies;
@@ -86,6 +95,10 @@ public class ZoneResource {
     if (request == null || request.name() == null || request.source() == null || request.policy() == null) {
       throw ApiException.badRequest("name, source and policy are required");
     }
+    return withSourceKey(request.source(), () -> addChecked(request));
+  }
+
+  private Uni<Views.ZoneCommandResult> addChecked(Views.ZoneAddRequest request) {
     String zone = zoneName(request.name());
     String source = zoneFile(request.source());
     Policy policy = policy(request.policy());
@@ -158,14 +171,47 @@ public class ZoneResource {
     if (request == null || request.source() == null) {
       throw ApiException.badRequest("source is required");
     }
-    String source = zoneFile(request.source());
-    return existing(zone).chain(state -> events.reloadRequested(zone, source, null))
-        .map(ignored -> new Views.ZoneCommandResult(zone,
-            "Zone " + zone + " loads from " + source + " from now on; sent a reload"));
+    return withSourceKey(request.source(), () -> {
+      String source = zoneFile(request.source());
+      return existing(zone).chain(state -> events.reloadRequested(zone, source, null))
+          .map(ignored -> new Views.ZoneCommandResult(zone,
+              "Zone " + zone + " loads from " + source + " from now on; sent a reload"));
+    });
   }
 
-  /** The absolute path of a zone file that exists and can be read (as the reference's CLI canonicalises it). */
+  /**
+   * Runs {@code work} if the source names no TSIG key ({@code <IP>[:<PORT>]^<key>}) or one that exists; else refuses
+   * with the reference's NoSuchTsigKey.
+   */
+  private <T> Uni<T> withSourceKey(String source, Supplier<Uni<T>> work) {
+    Optional<Name> key;
+    try {
+      key = TsigKeyUsers.keyOf(source);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("source '" + source + "': " + e.getMessage());
+    }
+    if (key.isEmpty()) {
+      return work.get();
+    }
+    return tsigKeys.whenRead(() -> {
+      if (!tsigKeys.contains(key.get())) {
+        throw ApiException.badRequest("NoSuchTsigKey: the source names TSIG key "
+            + key.get().toString(true) + ", which does not exist (add it with cascade tsig add)");
+      }
+      return work.get();
+    });
+  }
+
+  /**
+   * A zone's primary in canonical form ({@code ip:port[^key]}, port 53 by default: cascade-reference.md §1.2) when
+   * {@code given} parses as one, else the absolute path of a zone file that exists and can be read (as the
+   * reference's CLI canonicalises it).
+   */
   private static String zoneFile(String given) {
+    java.util.Optional<PrimarySource> primary = PrimarySource.of(given);
+    if (primary.isPresent()) {
+      return primary.get().toString();
+    }
     java.nio.file.Path source;
     try {
       source = java.nio.file.Path.of(given).toAbsolutePath().normalize();

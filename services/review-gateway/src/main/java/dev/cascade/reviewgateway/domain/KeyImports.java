@@ -8,18 +8,12 @@ import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.keys.SigningRole;
 import dev.cascade.dnssec.pkcs11.Pkcs11Uri;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
-import org.xbill.DNS.Tokenizer;
-import org.xbill.DNS.Type;
 
 /**
  * Turns the key files of {@code POST /zone/add}'s {@code keyImports} into keys ready for {@code ZoneAdded}: reads
@@ -39,16 +33,17 @@ import org.xbill.DNS.Type;
 public final class KeyImports {
 
   /**
-   * An entry of the request: {@code type} ksk, zsk or csk, and the text of the two BIND files; or, for a key taken
-   * over in its PKCS#11 token ({@code cascade migrate opendnssec}), the DNSKEY record as {@code publicKey} and the
-   * RFC 7512 URI of the private key as {@code privateKeyUri}, with no {@code privateKey}.
+   * An entry of the request: {@code type} ksk, zsk or csk, and the text of the two BIND files; or {@code type} public
+   * and the text of the {@code .key} file alone ({@code --import-public-key}); or, for a key taken over in its PKCS#11
+   * token ({@code cascade migrate opendnssec}), {@code type} ksk, zsk or csk, the DNSKEY record as {@code publicKey}
+   * and the RFC 7512 URI of the private key as {@code privateKeyUri}, with no {@code privateKey}.
    */
   public record Request(String type, String publicKeyFile, String publicKey, String privateKeyFile,
       String privateKey, String privateKeyUri) {}
 
   /**
-   * A checked key, its private half wrapped, or named in its token ({@code privateKeyUri}, then {@code
-   * wrappedPrivateKey} is null): what {@code ZoneAdded.importedKeys} carries.
+   * A checked key, its private half wrapped, or named in its token ({@code privateKeyUri}), or neither for a key only
+   * published: what {@code ZoneAdded.importedKeys} carries.
    */
   public record Sealed(SigningRole role, String file, String dnskey, byte[] wrappedPrivateKey,
       String privateKeyUri) {}
@@ -58,14 +53,18 @@ public final class KeyImports {
   /**
    * Reads, checks and wraps the keys of one zone add.
    *
-   * @param keyWrap the KEK, or null when review-gateway has none (then any import is refused)
+   * @param keyWrap the KEK, or null when review-gateway has none (then any import of a private key is refused)
    * @throws IllegalArgumentException with the reason, for a 400: the message names the file, never key material
    */
   public static List<Sealed> seal(String zone, Policy policy, List<Request> requests, KeyWrap keyWrap) {
     if (requests == null || requests.isEmpty()) {
       return List.of();
     }
-    if (keyWrap == null && requests.stream().anyMatch(r -> r == null || r.privateKeyUri() == null)) {
+    List<KeyImport.Imported> keys = new ArrayList<>();
+    for (Request r : requests) {
+      keys.add(read(r));
+    }
+    if (keyWrap == null && keys.stream().anyMatch(k -> k.privateKey() != null)) {
       throw new IllegalArgumentException("review-gateway has no key-encryption key (CASCADE_KEY_ENCRYPTION_KEY), "
           + "so it cannot take private keys: key import is off");
     }
@@ -74,10 +73,6 @@ public final class KeyImports {
       origin = Name.fromString(zone);
     } catch (TextParseException e) {
       throw new IllegalArgumentException("invalid zone name " + zone, e);
-    }
-    List<KeyImport.Imported> keys = new ArrayList<>();
-    for (Request r : requests) {
-      keys.add(read(origin, r));
     }
     int algorithm;
     try {
@@ -92,48 +87,42 @@ public final class KeyImports {
     } catch (KeyImport.KeyImportException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    List<Sealed> sealed = new ArrayList<>();
-    for (int i = 0; i < keys.size(); i++) {
-      KeyImport.Imported k = keys.get(i);
-      String uri = requests.get(i).privateKeyUri();
-      sealed.add(new Sealed(k.role(), k.file(), k.dnskey().toString(),
-          uri != null ? null : keyWrap.wrap(new SigningKey(k.dnskey(), k.privateKey())), uri));
-    }
-    return List.copyOf(sealed);
+    return keys.stream().map(k -> new Sealed(k.role(), k.file(), k.dnskey().toString(),
+        k.privateKey() == null ? null : keyWrap.wrap(new SigningKey(k.dnskey(), k.privateKey())), k.privateKeyUri()))
+        .toList();
   }
 
-  /** The DNSKEY record of a key taken over in its token, in zone-file text as the .key file and ods-enforcer give it. */
-  private static DNSKEYRecord dnskey(Name origin, String file, String text) {
-    try (Tokenizer st = new Tokenizer(text)) {
-      Name owner = st.getName(origin);
-      long ttl = st.getTTL();
-      if (DClass.value(st.getString()) != DClass.IN || Type.value(st.getString()) != Type.DNSKEY) {
-        throw new IllegalArgumentException(file + ": not an IN DNSKEY record");
+  private static KeyImport.Imported read(Request r) {
+    if (r == null || r.type() == null || r.publicKey() == null) {
+      throw new IllegalArgumentException("each key import needs type and publicKey");
+    }
+    String publicName = r.publicKeyFile() == null ? "public key" : r.publicKeyFile();
+    if (r.type().equalsIgnoreCase("public")) {
+      try {
+        return KeyImport.Imported.publicKey(publicName, BindKeyFile.parsePublic(publicName, r.publicKey()));
+      } catch (KeyFileException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
       }
-      return (DNSKEYRecord) Record.fromString(owner, Type.DNSKEY, DClass.IN, ttl, st, origin);
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException(file + ": the DNSKEY does not parse: " + e.getMessage(), e);
     }
-  }
-
-  private static KeyImport.Imported read(Name origin, Request r) {
-    if (r == null || r.type() == null || r.publicKey() == null
-        || (r.privateKey() == null) == (r.privateKeyUri() == null)) {
-      throw new IllegalArgumentException("each key import needs type, publicKey and either privateKey or "
-          + "privateKeyUri");
+    if ((r.privateKey() == null) == (r.privateKeyUri() == null)) {
+      throw new IllegalArgumentException("a " + r.type() + " key import needs either privateKey or privateKeyUri");
     }
     SigningRole role;
     try {
       role = SigningRole.valueOf(r.type().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("key import type '" + r.type() + "' is not ksk, zsk or csk", e);
+      throw new IllegalArgumentException("key import type '" + r.type() + "' is not ksk, zsk, csk or public", e);
     }
-    String publicName = r.publicKeyFile() == null ? "public key" : r.publicKeyFile();
     if (r.privateKeyUri() != null) {
       // Only the form is checked here: the token is the keymanager's, which opens the key and compares it with the
       // DNSKEY before the key joins the key set.
       Pkcs11Uri.parse(r.privateKeyUri());
-      return new KeyImport.Imported(publicName, role, dnskey(origin, publicName, r.publicKey()), null);
+      try {
+        return new KeyImport.Imported(publicName, role, BindKeyFile.parsePublic(publicName, r.publicKey()), null,
+            r.privateKeyUri());
+      } catch (KeyFileException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
     }
     String privateName = r.privateKeyFile() == null ? "private key" : r.privateKeyFile();
     try {

@@ -138,6 +138,8 @@ public final class PolicyParser {
     DsDigest dsAlgorithm =
         keyManager.parsed("ds-algorithm", ParentSettings.DEFAULT.dsAlgorithm().word(), DsDigest::fromWord);
     String dsSubmitHook = keyManager.string("ds-submit-hook", null);
+    boolean autoRemove = keyManager.bool("auto-remove", KeyRolls.DEFAULT.autoRemove());
+    Duration autoRemoveDelay = keyManager.duration("auto-remove-delay", KeyRolls.DEFAULT.autoRemoveDelay());
     if (dsSubmitHook != null && dsSubmitHook.isBlank()) {
       throw new IllegalArgumentException(keyManager.path("ds-submit-hook") + " must be a command, or left out");
     }
@@ -203,7 +205,7 @@ public final class PolicyParser {
         zskValidity,
         cskValidity,
         new KeyRolls(kskRollType, zskRollType, kskAutomation, zskAutomation, cskAutomation, algorithmAutomation,
-            checks),
+            checks, autoRemove, autoRemoveDelay),
         dnskeyTtl,
         serialPolicy,
         inception,

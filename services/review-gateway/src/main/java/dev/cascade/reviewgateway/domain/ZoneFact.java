@@ -25,11 +25,23 @@ public sealed interface ZoneFact {
 
   /** {@code UnsignedVersionFact{ZoneVersionLoaded}}. */
   record Loaded(
-      String versionId, long serial, long byteCount, long recordCount, List<String> warnings, String digest)
-      implements ZoneFact {}
+      String versionId, long serial, long byteCount, long recordCount, List<String> warnings, String digest,
+      String transfer)
+      implements ZoneFact {
+    /** A version loaded from a zone file. */
+    public Loaded(
+        String versionId, long serial, long byteCount, long recordCount, List<String> warnings, String digest) {
+      this(versionId, serial, byteCount, recordCount, warnings, digest, null);
+    }
+  }
 
   /** {@code UnsignedVersionFact{ZoneLoadFailed}}; file and line are null when the failure is not in a file. */
-  record LoadFailed(String file, Integer line, String reason) implements ZoneFact {}
+  record LoadFailed(String file, Integer line, String reason, String cause) implements ZoneFact {
+    /** A failure without a cause: a zone file's. */
+    public LoadFailed(String file, Integer line, String reason) {
+      this(file, line, reason, null);
+    }
+  }
 
   /** {@code ZoneVersionReviewed}; {@code note} is what the reviewer said (a hook's outcome), null for nothing. */
   record Reviewed(GateStage stage, String versionId, long serial, boolean approved, String reviewer, String note)

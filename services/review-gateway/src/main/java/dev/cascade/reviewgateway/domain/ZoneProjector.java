@@ -76,6 +76,9 @@ public final class ZoneProjector {
       return new Outcome(removed, history, List.of(), List.of());
     } else if (fact instanceof ZoneFact.LoadFailed failed) {
       String where = failed.file() == null ? "" : failed.file() + (failed.line() == null ? "" : ":" + failed.line()) + ": ";
+      // A refresh from a primary names its kind of failure (refused, timeout, expired, ...), kept for an alert.
+      where = failed.cause() == null ? where : where + failed.cause() + ": ";
+      state.transferFailureCause = failed.cause();
       state.error = new ZoneState.ZoneError(where + failed.reason(), failed.file(), failed.line(), at);
       // Reference: Loading → Waiting on a failed load; the last good version stays published, and a version that
       // was waiting for a review before the reload still waits for it (a failed reload replaces nothing).
@@ -93,6 +96,10 @@ public final class ZoneProjector {
       state.unsignedRecordCount = loaded.recordCount();
       state.loadedAt = at;
       state.loadWarnings = new ArrayList<>(loaded.warnings());
+      if (loaded.transfer() != null) {
+        state.lastTransferIn = new ZoneState.TransferIn(loaded.transfer(), loaded.serial(), at);
+      }
+      state.transferFailureCause = null;
       state.unsignedReviewStatus = ReviewStatus.PENDING;
       state.signedVersionId = null;
       state.signedSerial = null;
@@ -100,7 +107,8 @@ public final class ZoneProjector {
       state.signingReport = null;
       state.signedReviewStatus = null;
       state.error = null;
-      history.add(new HistoryEntry(at, loaded.serial(), "New version received"));
+      history.add(new HistoryEntry(at, loaded.serial(),
+          "New version received" + (loaded.transfer() == null ? "" : " by " + loaded.transfer())));
       if (state.policy.unsignedReview() != ReviewMode.OFF) {
         state.progress = ZoneProgress.WAITING_FOR_LOADED_REVIEW;
         history.add(new HistoryEntry(at, loaded.serial(), "Unsigned zone review pending"));

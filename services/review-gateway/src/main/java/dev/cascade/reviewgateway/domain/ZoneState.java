@@ -218,4 +218,15 @@ public final class ZoneState {
 
   /** The failure of the last operation; file and line are set for zone-file errors. */
   public record ZoneError(String message, String file, Integer line, Instant at) {}
+
+  /** The last transfer from the zone's primary that brought a version: AXFR or IXFR, its serial, when. */
+  public TransferIn lastTransferIn;
+  /**
+   * The kind of the failure of the last refresh from the primary (refused, timeout, ..., expired: dnssec-core
+   * TransferFailure.Cause), null once a version loaded again: what an alert on an expired zone looks at (issue 11).
+   */
+  public String transferFailureCause;
+
+  /** A transfer in: {@code kind} is AXFR or IXFR. */
+  public record TransferIn(String kind, long serial, Instant at) {}
 }

@@ -82,9 +82,10 @@ final class EventMapping {
       ZoneFact fact;
       if (f.getFact() instanceof ZoneVersionLoaded l) {
         fact = new ZoneFact.Loaded(l.getVersionId(), l.getSerial(), l.getByteCount(),
-            l.getContent().getRecordCount(), List.copyOf(l.getWarnings()), l.getContent().getDigest());
+            l.getContent().getRecordCount(), List.copyOf(l.getWarnings()), l.getContent().getDigest(),
+            l.getTransfer());
       } else if (f.getFact() instanceof ZoneLoadFailed l) {
-        fact = new ZoneFact.LoadFailed(l.getFile(), l.getLine(), l.getReason());
+        fact = new ZoneFact.LoadFailed(l.getFile(), l.getLine(), l.getReason(), l.getCause());
       } else {
         return null;
       }
@@ -180,7 +181,7 @@ final class EventMapping {
         p.getUnit().name().toLowerCase(Locale.ROOT), p.getMetadata().getOccurredAt());
   }
 
-  /** Checked imported keys, wrapped or named in their token → {@code ZoneAdded.importedKeys}. */
+  /** Checked, wrapped imported keys → {@code ZoneAdded.importedKeys}. */
   static List<ImportedKey> importedKeys(List<KeyImports.Sealed> keys) {
     return keys.stream().map(k -> ImportedKey.newBuilder()
         .setRole(k.role().name())
@@ -213,6 +214,8 @@ final class EventMapping {
         .setAlgorithmAutomation(automation(p.keyRolls().algorithm()))
         .setPublicationNameservers(p.keyRolls().checks().publicationNameservers())
         .setParentNameservers(p.keyRolls().checks().parentNameservers())
+        .setAutoRemove(p.keyRolls().autoRemove())
+        .setAutoRemoveDelaySeconds(p.keyRolls().autoRemoveDelay().getSeconds())
         .setDnskeyTtlSeconds(p.dnskeyTtl().getSeconds())
         .setSerialPolicy(SerialPolicyKind.valueOf(p.serialPolicy().name()))
         .setSignatureInceptionOffsetSeconds(p.signatureInceptionOffset().getSeconds())
@@ -252,7 +255,8 @@ final class EventMapping {
         new KeyRolls(RollMethod.valueOf(s.getKskRollType()), RollMethod.valueOf(s.getZskRollType()),
             automation(s.getKskAutomation()), automation(s.getZskAutomation()), automation(s.getCskAutomation()),
             automation(s.getAlgorithmAutomation()),
-            new PropagationChecks(s.getPublicationNameservers(), s.getParentNameservers())),
+            new PropagationChecks(s.getPublicationNameservers(), s.getParentNameservers()), s.getAutoRemove(),
+            Duration.ofSeconds(s.getAutoRemoveDelaySeconds())),
         Duration.ofSeconds(s.getDnskeyTtlSeconds()),
         SerialPolicy.valueOf(s.getSerialPolicy().name()),
         Duration.ofSeconds(s.getSignatureInceptionOffsetSeconds()),

@@ -114,6 +114,19 @@ class LiveSettingsComponentTest {
         .statusCode(200)
         .body("source", equalTo(other.toString())).body("policy", equalTo("review")));
 
+    // A primary (issue 10): kept in canonical form, port 53 by default, the TSIG key name after '^', which must be a
+    // key cascade tsig add made.
+    String key = "k1-" + GatewayTestKit.suffix();
+    given().contentType(ContentType.JSON).body(Map.of("source", "2001:0db8::1^" + key))
+        .post("/zone/" + zone + "/set-source").then().statusCode(400);
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", key, "algorithm", "hmac-sha256", "secret", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0IQ=="))
+        .post("/tsig/add").then().statusCode(200);
+    await().atMost(GatewayTestKit.WAIT).untilAsserted(() -> given().contentType(ContentType.JSON)
+        .body(Map.of("source", "2001:0db8::1^" + key))
+        .post("/zone/" + zone + "/set-source").then().statusCode(200));
+    assertEquals("[2001:db8::1]:53^" + key, awaitReload(registry, zone, 3).getSource());
+
     given().contentType(ContentType.JSON).body(Map.of("source", "/nonexistent/zone"))
         .post("/zone/" + zone + "/set-source").then().statusCode(400)
         .body("error", equalTo("zone file /nonexistent/zone does not exist or is not readable"));
@@ -122,7 +135,7 @@ class LiveSettingsComponentTest {
         .body("error", equalTo("No such policy 'nosuch'"));
     given().contentType(ContentType.JSON).body(Map.of("policy", "review"))
         .post("/zone/nosuch.test./set-policy").then().statusCode(404);
-    assertEquals(2, reloads(registry, zone).size(), "refused commands send nothing");
+    assertEquals(3, reloads(registry, zone).size(), "refused commands send nothing");
   }
 
   private static String addZone(String policy) throws Exception {

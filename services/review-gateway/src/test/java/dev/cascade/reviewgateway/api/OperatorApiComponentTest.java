@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.keys.BindKeyFile;
@@ -127,7 +128,8 @@ class OperatorApiComponentTest {
   /**
    * Key import: BIND key files made by dnssec-keygen for the zone; a wrong role is refused with the reason and adds
    * nothing, the right ones go into ZoneAdded with the DNSKEY as the .key file has it and the private key wrapped
-   * under the KEK (the test's, application.properties), bound to the zone and the key.
+   * under the KEK (the test's, application.properties), bound to the zone and the key; a public key goes with no
+   * private key at all.
    */
   @Test
   void zoneAddWithImportedKeysWrapsThemIntoZoneAddedAndRefusesBadOnes() throws Exception {
@@ -136,6 +138,7 @@ class OperatorApiComponentTest {
     Path dir = Files.createTempDirectory("keys");
     Path ksk = dnssecKeygen(dir, zone, true);
     Path zsk = dnssecKeygen(dir, zone, false);
+    Path otherSigners = dnssecKeygen(dir, zone, false);
 
     given().contentType(ContentType.JSON)
         .body(Map.of("name", zone, "source", zoneFile.toString(), "policy", "default",
@@ -153,14 +156,21 @@ class OperatorApiComponentTest {
 
     given().contentType(ContentType.JSON)
         .body(Map.of("name", zone, "source", zoneFile.toString(), "policy", "default",
-            "keyImports", List.of(keyImport("ksk", ksk), keyImport("zsk", zsk))))
+            "keyImports", List.of(keyImport("ksk", ksk), keyImport("zsk", zsk),
+                Map.of("type", "public", "publicKeyFile", otherSigners.getFileName().toString(),
+                    "publicKey", Files.readString(otherSigners)))))
         .when().post("/zone/add")
         .then().statusCode(200).body("name", equalTo(zone));
     ZoneAdded added = (ZoneAdded) ((ZoneRegistryFact) awaitRecord(Topics.ZONE_REGISTRY,
         r -> r.value() instanceof ZoneRegistryFact f && f.getZone().equals(zone)).value()).getFact();
-    assertEquals(2, added.getImportedKeys().size());
+    assertEquals(3, added.getImportedKeys().size());
+    ImportedKey published = added.getImportedKeys().get(2);
+    assertEquals(otherSigners.getFileName().toString(), published.getFile());
+    assertEquals("ZSK", published.getRole(), "the role its flags say");
+    assertEquals(BindKeyFile.read(otherSigners).key().dnskey().toString(), published.getDnskey());
+    assertNull(published.getWrappedPrivateKey(), "no private key");
     KeyWrap kek = new KeyWrap(Base64.getDecoder().decode(config("cascade.key-encryption-key")));
-    for (ImportedKey key : added.getImportedKeys()) {
+    for (ImportedKey key : added.getImportedKeys().subList(0, 2)) {
       Path file = key.getRole().equals("KSK") ? ksk : zsk;
       SigningKey original = BindKeyFile.read(file).key();
       assertEquals(file.getFileName().toString(), key.getFile());

@@ -156,6 +156,19 @@ class PolicyParserTest {
   }
 
   @Test
+  void autoRemoveIsReadWithTheReferenceDefaults() throws Exception {
+    KeyRolls defaults = PolicyParser.parse("x", "x.toml", "version = \"v1\"\n").keyRolls();
+    assertTrue(defaults.autoRemove());
+    assertEquals(Duration.ofDays(7), defaults.autoRemoveDelay());
+    KeyRolls set = PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager]\nauto-remove = false\nauto-remove-delay = \"2w\"\n").keyRolls();
+    assertFalse(set.autoRemove());
+    assertEquals(Duration.ofDays(14), set.autoRemoveDelay());
+    assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[key-manager]\nauto-remove = \"yes\"\n"));
+  }
+
+  @Test
   void hsmServerIdIsReadAndRefusedWithEdDsa() throws Exception {
     assertEquals(null, PolicyParser.parse("x", "x.toml", "version = \"v1\"\n").hsmServerId());
     Policy p = PolicyParser.parse("hsm", "hsm.toml",

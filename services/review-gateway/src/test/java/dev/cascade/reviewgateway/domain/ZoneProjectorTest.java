@@ -521,6 +521,26 @@ class ZoneProjectorTest {
         () -> ZoneNames.normalise("a b.example"));
   }
 
+  /**
+   * A zone loaded from a primary (issue 10): the version names its transfer in history and status, a failed refresh
+   * its cause, which stays for an alert until a version loads again.
+   */
+  @Test
+  void aTransferInIsShownWithItsKindAndAFailureWithItsCause() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "192.0.2.1:53"))
+        .state();
+    ZoneProjector.Outcome loaded = apply(s, new ZoneFact.Loaded("v1", 7, 0, 12, List.of(), "u-v1", "IXFR"));
+    assertEquals(List.of("New version received by IXFR"), events(loaded));
+    assertEquals(new ZoneState.TransferIn("IXFR", 7, T0), loaded.state().lastTransferIn);
+    ZoneProjector.Outcome expired = apply(loaded.state(), new ZoneFact.LoadFailed(null, null,
+        "no successful refresh since ...", "expired"));
+    assertEquals(List.of("Loading failed: expired: no successful refresh since ..."), events(expired));
+    assertEquals("expired", expired.state().transferFailureCause);
+    assertEquals(new ZoneState.TransferIn("IXFR", 7, T0), expired.state().lastTransferIn, "the last one stays");
+    ZoneState again = apply(expired.state(), new ZoneFact.Loaded("v2", 8, 0, 12, List.of(), "u-v2", "AXFR")).state();
+    assertNull(again.transferFailureCause);
+  }
+
   private static List<String> events(ZoneProjector.Outcome o) {
     return o.history().stream().map(HistoryEntry::event).toList();
   }

@@ -22,7 +22,8 @@ import org.xbill.DNS.Type;
 /**
  * Turns a wrapped key set into signing keys: rebuilds each DNSKEY record from its public fields, unwraps its
  * private key with the key-encryption key, and keeps its use. The clear private keys exist only in the returned
- * objects, in memory. A key a PKCS#11 token keeps is found there by its URI instead, and signs inside the token.
+ * objects, in memory. A key a PKCS#11 token keeps is found there by its URI instead, and signs inside the token; a
+ * key with neither a wrapped private key nor a URI is only published.
  */
 public final class KeySetUnwrapper {
 
@@ -111,6 +112,10 @@ public final class KeySetUnwrapper {
         keys.add(inToken(keySet.zone(), key, dnskey));
         continue;
       }
+      if (key.wrappedPrivateKey().length == 0) {
+        keys.add(publicOnly(keySet.zone(), key, dnskey));
+        continue;
+      }
       PrivateKey privateKey;
       try {
         privateKey = keyWrap.unwrap(key.wrappedPrivateKey(), dnskey);
@@ -123,6 +128,16 @@ public final class KeySetUnwrapper {
       keys.add(new SigningKey(dnskey, privateKey, key.use()));
     }
     return List.copyOf(keys);
+  }
+
+  /** A key the key manager has only the public half of (another signer's, RFC 8901 §2.1): it may only be published. */
+  private static SigningKey publicOnly(String zone, WrappedKey key, DNSKEYRecord dnskey) throws KeySetException {
+    try {
+      return new SigningKey(dnskey, null, key.use());
+    } catch (IllegalArgumentException e) {
+      throw new KeySetException("key " + key.keyTag() + " of " + zone + " has no private key, yet its use is "
+          + key.use() + ": it cannot sign");
+    }
   }
 
   /** The key in the token, checked against its DNSKEY record ({@link Pkcs11Token#find}). */

@@ -3,11 +3,13 @@ package dev.cascade.signer.domain;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.keys.Algorithms;
 import dev.cascade.dnssec.keys.KeyGenerator;
+import dev.cascade.dnssec.keys.KeyUse;
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
 import java.net.InetAddress;
@@ -128,6 +130,26 @@ class KeySetUnwrapperTest {
 
     assertTrue(e.getMessage().contains("is in a PKCS#11 token (" + uri + ")"), e.getMessage());
     assertTrue(e.getMessage().contains("cascade.pkcs11.library"), e.getMessage());
+  }
+
+  @Test
+  void aKeyWithoutAPrivateHalfIsOnlyPublishedAndMayNotSign() throws Exception {
+    WrappedKeySet good = TestZones.wrapped(keys, "e1");
+    WrappedKey first = good.keys().get(0);
+    WrappedKey published = new WrappedKey(first.keyTag(), first.algorithm(), first.flags(), first.role(),
+        first.publicKey(), new byte[0], new KeyUse(true, false, false));
+    WrappedKeySet set = new WrappedKeySet(good.zone(), "e5", good.dnskeyTtl(), List.of(published, good.keys().get(1)));
+
+    SigningKey key = new KeySetUnwrapper(new KeyWrap(TestZones.KEK)).unwrap(set).get(0);
+    assertEquals(first.keyTag(), key.keyTag());
+    assertNull(key.privateKey());
+
+    WrappedKey signing = new WrappedKey(first.keyTag(), first.algorithm(), first.flags(), first.role(),
+        first.publicKey(), new byte[0], new KeyUse(true, true, false));
+    WrappedKeySet bad = new WrappedKeySet(good.zone(), "e6", good.dnskeyTtl(), List.of(signing, good.keys().get(1)));
+    KeySetException e =
+        assertThrows(KeySetException.class, () -> new KeySetUnwrapper(new KeyWrap(TestZones.KEK)).unwrap(bad));
+    assertTrue(e.getMessage().contains("has no private key"), e.getMessage());
   }
 
   @Test

@@ -1,0 +1,111 @@
+package dev.cascade.reviewgateway.api;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.cascade.dnssec.keys.KeyEncryptionKey;
+import dev.cascade.dnssec.keys.KeyWrap;
+import dev.cascade.dnssec.tsig.TsigAlgorithm;
+import dev.cascade.dnssec.tsig.TsigKey;
+import dev.cascade.events.Topics;
+import dev.cascade.events.v1.TsigKeyAdded;
+import dev.cascade.events.v1.TsigKeyFact;
+import dev.cascade.events.v1.TsigKeyRemoved;
+import dev.cascade.testinfra.KafkaResource;
+import dev.cascade.testinfra.PostgresResource;
+import dev.cascade.testinfra.RegistryResource;
+import dev.cascade.testinfra.kafka.TopicReader;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code cascade tsig add|list|remove} through the API, on real Kafka: the fact on {@code cascade.tsig-keys.v1}
+ * carries the secret wrapped under the KEK only, no answer shows it, bad input and a key in use are refused, and a
+ * zone source naming an unknown key gets NoSuchTsigKey.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PolicyDirectoryResource.class, scope = TestResourceScope.GLOBAL)
+class TsigApiComponentTest {
+
+  private static final String SECRET = "q0b8CDbTQxGkvMvuFJbz3yjB3XcBx0OTqaDl8e0lCuk=";
+
+  @Test
+  void addListAndRemoveAKeyWhoseSecretOnlyTravelsWrapped() throws Exception {
+    String name = "xfr-" + GatewayTestKit.suffix();
+    try (TopicReader<TsigKeyFact> topic = GatewayTestKit.reader(Topics.TSIG_KEYS)) {
+      given().contentType(ContentType.JSON)
+          .body(Map.of("name", name, "algorithm", "HmacSha384", "secret", SECRET))
+          .post("/tsig/add").then().statusCode(200)
+          .body("status", equalTo("Added TSIG key " + name + " (hmac-sha384)"))
+          .body(not(containsString(SECRET)));
+      given().get("/tsig/").then().statusCode(200)
+          .body("keys.'" + name + "'.algorithm", equalTo("hmac-sha384"))
+          .body("keys.'" + name + "'.users", equalTo(List.of()))
+          .body(not(containsString(SECRET)));
+
+      List<ConsumerRecord<String, TsigKeyFact>> facts = await().atMost(GatewayTestKit.WAIT)
+          .until(() -> topic.recordsFor(name), records -> !records.isEmpty());
+      TsigKeyAdded added = (TsigKeyAdded) facts.get(0).value().getFact();
+      byte[] wrapped = bytes(added.getWrappedSecret());
+      assertFalse(Base64.getEncoder().encodeToString(wrapped).contains(SECRET));
+      KeyWrap kek = new KeyWrap(KeyEncryptionKey.decode(GatewayTestKit.config("cascade.key-encryption-key"), "test"));
+      assertEquals(kek.currentId(), added.getKekId());
+      assertArrayEquals(Base64.getDecoder().decode(SECRET),
+          TsigKey.unwrap(kek, name, TsigAlgorithm.HMAC_SHA384, wrapped).secret());
+
+      given().contentType(ContentType.JSON).body(Map.of("name", name.toUpperCase(), "secret", SECRET))
+          .post("/tsig/add").then().statusCode(409).body("error", equalTo("TSIG key " + name + " already exists"));
+
+      given().post("/tsig/" + name + "/remove").then().statusCode(200);
+      given().get("/tsig/").then().statusCode(200).body("keys.'" + name + "'", nullValue());
+      await().atMost(GatewayTestKit.WAIT).until(() -> topic.recordsFor(name).size() == 2);
+      assertEquals(TsigKeyRemoved.class, topic.recordsFor(name).get(1).value().getFact().getClass());
+    }
+    given().post("/tsig/" + name + "/remove").then().statusCode(404);
+  }
+
+  @Test
+  void badInputAndAKeyInUseAreRefused() throws Exception {
+    given().contentType(ContentType.JSON).body(Map.of("name", "k", "secret", "not base64!"))
+        .post("/tsig/add").then().statusCode(400).body("error", equalTo("TSIG key k: the secret is not valid base64"));
+    given().contentType(ContentType.JSON).body(Map.of("name", "k", "algorithm", "hmac-md5", "secret", SECRET))
+        .post("/tsig/add").then().statusCode(400).body("error", containsString("unknown TSIG algorithm 'hmac-md5'"));
+
+    // The test profile's provide-xfr-to names in-use-key.
+    given().contentType(ContentType.JSON).body(Map.of("name", "in-use-key", "secret", SECRET))
+        .post("/tsig/add").then().statusCode(200);
+    given().get("/tsig/").then().statusCode(200)
+        .body("keys.'in-use-key'.users", equalTo(List.of("server setting provide-xfr-to")));
+    given().post("/tsig/in-use-key/remove").then().statusCode(409)
+        .body("error", equalTo("TSIG key in-use-key is in use by server setting provide-xfr-to"));
+
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", "nokey-" + GatewayTestKit.suffix() + ".test.", "source", "192.0.2.1^no-such-key",
+            "policy", "default"))
+        .post("/zone/add").then().statusCode(400).body("error", containsString("NoSuchTsigKey"));
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] out = new byte[buffer.remaining()];
+    buffer.duplicate().get(out);
+    return out;
+  }
+}
