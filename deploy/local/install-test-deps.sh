@@ -20,6 +20,11 @@ declare -A PROGRAM=(
     [opensc]=pkcs11-tool
     # The real primary the loader transfers zones from in the tests (dnssec-core xfr); nsupdate comes with dnsutils.
     [bind9]=named
+    # A real OpenDNSSEC for `cascade migrate opendnssec`'s test: its enforcer (with the SQLite store) and signer.
+    [opendnssec-enforcer-sqlite3]=ods-enforcerd
+    [opendnssec-signer]=ods-signerd
+    # Creates the enforcer's SQLite schema in a temporary directory (ods-enforcer-db-setup reads /etc only).
+    [sqlite3]=sqlite3
 )
 missing=()
 for pkg in "${!PROGRAM[@]}"; do

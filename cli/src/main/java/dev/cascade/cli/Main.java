@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
     version = "cascade 0.1.0-SNAPSHOT",
     description = "Manage the Cascade DNSSEC signer through its operator API.",
     subcommands = {ZoneCommands.class, PolicyCommands.class, ServerCommands.Status.class, ServerCommands.Health.class,
-        SignZoneCommand.class, KeysetCommand.class, TsigCommands.class})
+        SignZoneCommand.class, KeysetCommand.class, TsigCommands.class, MigrateCommand.class})
 public final class Main {
 
   /** The reference's default operator API address ({@code [remote-control] servers}). */

@@ -29,6 +29,9 @@ public class SoftHsmResource implements QuarkusTestResourceLifecycleManager {
   private static final String UTIL = "/usr/bin/softhsm2-util";
   private static final Pattern SLOT = Pattern.compile("reassigned to slot (\\d+)");
 
+  /** Outside {@code cascade.}: Quarkus refuses unknown keys under the services' configuration root. */
+  private static final String SLOT_PROPERTY = "testinfra.softhsm-slot";
+
   private static String slot;
 
   @Override
@@ -44,8 +47,14 @@ public class SoftHsmResource implements QuarkusTestResourceLifecycleManager {
   /** The token's slot id; the token is made on first use. */
   public static synchronized String slot() {
     if (slot == null) {
+      // One token per JVM also across class loaders: a plain test and a @QuarkusTest load this class apart, and the
+      // module, loaded once, sees only the token directory of its first configuration.
+      slot = System.getProperty(SLOT_PROPERTY);
+    }
+    if (slot == null) {
       try {
         slot = initialise();
+        System.setProperty(SLOT_PROPERTY, slot);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {

@@ -24,18 +24,29 @@ public final class KeyImport {
    * @param file the file the key came from, for messages
    * @param role the role the operator gave it; for a key only published, the role its SEP flag says (KSK or ZSK)
    * @param dnskey its DNSKEY record, owner included
-   * @param privateKey its private half; null for a key only published ({@code --import-public-key})
+   * @param privateKey its private half; null for a key only published ({@code --import-public-key}), and for a key
+   *     that stays in a PKCS#11 token
+   * @param privateKeyUri the RFC 7512 URI of the private key of a key that stays in its PKCS#11 token ({@code cascade
+   *     migrate opendnssec}), whose pair is checked where the token is opened ({@code Pkcs11Token.find} compares the
+   *     public key with the DNSKEY); null otherwise
    */
-  public record Imported(String file, SigningRole role, DNSKEYRecord dnskey, PrivateKey privateKey) {
+  public record Imported(String file, SigningRole role, DNSKEYRecord dnskey, PrivateKey privateKey,
+      String privateKeyUri) {
+
+    /** A key whose private half is in hand, or none ({@link #publicKey}). */
+    public Imported(String file, SigningRole role, DNSKEYRecord dnskey, PrivateKey privateKey) {
+      this(file, role, dnskey, privateKey, null);
+    }
+
     /** A key of another signer, only published (RFC 8901 §2.1): {@code cascade zone add --import-public-key}. */
     public static Imported publicKey(String file, DNSKEYRecord dnskey) {
       boolean sep = (dnskey.getFlags() & DNSKEYRecord.Flags.SEP_KEY) != 0;
       return new Imported(file, sep ? SigningRole.KSK : SigningRole.ZSK, dnskey, null);
     }
 
-    /** Whether the key is only published: its private half is elsewhere. */
+    /** Whether the key is only published: its private half is neither here nor in a token. */
     public boolean publicOnly() {
-      return privateKey == null;
+      return privateKey == null && privateKeyUri == null;
     }
   }
 
@@ -132,7 +143,7 @@ public final class KeyImport {
       throw new KeyImportException(file + ": a " + key.role() + " must " + (sep ? "not " : "")
           + "have the SEP flag (flags " + (sep ? 256 : 257) + ", not " + flags + ")");
     }
-    if (!key.publicOnly() && !BindKeyFile.pairMatches(dnskey, key.privateKey())) {
+    if (key.privateKey() != null && !BindKeyFile.pairMatches(dnskey, key.privateKey())) {
       throw new KeyImportException(file + ": the private key does not belong to the DNSKEY (key tag "
           + dnskey.getFootprint() + ")");
     }

@@ -206,7 +206,7 @@ public final class Pkcs11Token {
       throw new IllegalArgumentException("key " + uri + " is in token " + uri.token() + ", but the configured token is "
           + config.tokenLabel());
     }
-    String alias = new String(uri.id(), StandardCharsets.UTF_8);
+    String alias = aliasOf(uri.id());
     try {
       KeyStore store = keyStore();
       Key key = store.getKey(alias, null);
@@ -234,7 +234,7 @@ public final class Pkcs11Token {
    * @return false if the token had no such key
    */
   public boolean delete(Pkcs11Uri uri) {
-    String alias = new String(uri.id(), StandardCharsets.UTF_8);
+    String alias = aliasOf(uri.id());
     try {
       KeyStore store = keyStore();
       if (!uri.token().equals(config.tokenLabel()) || !store.containsAlias(alias)) {
@@ -272,7 +272,55 @@ public final class Pkcs11Token {
    */
   private Certificate holderCertificate(KeyPair pair, PublicKey publicKey, String family, DNSKEYRecord dnskey)
       throws GeneralSecurityException, IOException {
-    boolean rsa = family.equals("RSA");
+    return certificate(publicKey, dnskey, pair.getPrivate(), family.equals("RSA"), provider);
+  }
+
+  /**
+   * The key store alias of the key with CKA_ID {@code id}: SunPKCS11 names a key by its holder certificate's
+   * CKA_LABEL. Cascade's own ids are printable and are their own label; a key another signer made (OpenDNSSEC's ids
+   * are 16 random octets) gets its id in lowercase hex as the label ({@link #adoptionCertificate}), the form
+   * OpenDNSSEC gives it as CKA_LABEL and as its locator.
+   */
+  static String aliasOf(byte[] id) {
+    for (byte b : id) {
+      if (b < 0x20 || b > 0x7e) {
+        return HexFormat.of().formatHex(id);
+      }
+    }
+    return new String(id, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * A holder certificate (DER) for a private key that is in the token already but was made by another signer, to be
+   * stored beside it with the key's CKA_ID and CKA_LABEL {@link #aliasOf}{@code (id)}: without one SunPKCS11's key
+   * store does not list the key. The key cannot sign its own certificate, since the key store cannot reach it yet, so
+   * a one-off software key signs it; nothing ever verifies the signature (the certificate only finds the key, and
+   * {@link #find} checks the public key it carries against the DNSKEY record).
+   *
+   * @throws IllegalArgumentException for a DNSKEY of an algorithm the token cannot hold
+   */
+  public static byte[] adoptionCertificate(DNSKEYRecord dnskey) {
+    int alg = dnskey.getAlgorithm();
+    if (alg != Algorithms.RSASHA256 && alg != Algorithms.RSASHA512 && alg != Algorithms.ECDSAP256SHA256
+        && alg != Algorithms.ECDSAP384SHA384) {
+      throw new IllegalArgumentException("a PKCS#11 token here holds RSASHA256, RSASHA512, ECDSAP256SHA256 and "
+          + "ECDSAP384SHA384 keys, not " + Algorithms.mnemonic(alg));
+    }
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", CryptoProvider.bouncyCastle());
+      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      KeyPair oneOff = generator.generateKeyPair();
+      return certificate(dnskey.getPublicKey(), dnskey, oneOff.getPrivate(), false,
+          Security.getProvider(CryptoProvider.bouncyCastle()))
+          .getEncoded();
+    } catch (GeneralSecurityException | IOException | DNSSEC.DNSSECException e) {
+      throw new IllegalArgumentException("cannot make a holder certificate for DNSKEY " + dnskey.getFootprint()
+          + " of " + dnskey.getName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Certificate certificate(PublicKey publicKey, DNSKEYRecord dnskey, PrivateKey signingKey, boolean rsa,
+      Provider provider) throws GeneralSecurityException, IOException {
     // sha256WithRSAEncryption (RFC 4055 §5, NULL parameters) or ecdsa-with-SHA256 (RFC 5758 §3.2, no parameters).
     AlgorithmIdentifier signatureAlgorithm = rsa
         ? new AlgorithmIdentifier(new ASN1ObjectIdentifier("1.2.840.113549.1.1.11"), DERNull.INSTANCE)
@@ -289,7 +337,7 @@ public final class Pkcs11Token {
     tbs.setSubjectPublicKeyInfo(SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()));
     TBSCertificate certificate = tbs.generateTBSCertificate();
     Signature signer = Signature.getInstance(rsa ? "SHA256withRSA" : "SHA256withECDSA", provider);
-    signer.initSign(pair.getPrivate());
+    signer.initSign(signingKey);
     signer.update(certificate.getEncoded(ASN1Encoding.DER));
     byte[] der = new DERSequence(new ASN1Encodable[] {certificate, signatureAlgorithm,
         new DERBitString(signer.sign())}).getEncoded(ASN1Encoding.DER);

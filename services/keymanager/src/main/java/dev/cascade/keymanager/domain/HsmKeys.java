@@ -5,6 +5,7 @@ import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.pkcs11.Pkcs11Token;
 import dev.cascade.dnssec.pkcs11.Pkcs11Uri;
 import java.util.Map;
+import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
 
 /**
@@ -41,6 +42,21 @@ public final class HsmKeys {
         token.delete(token.uriOf(key.dnskey()));
       }
     });
+  }
+
+  /**
+   * The key {@code privateKeyUri} names in the token, to be taken over as it is ({@code cascade migrate opendnssec}):
+   * the private key stays in the token.
+   *
+   * @throws IllegalArgumentException when there is no token, the URI is malformed or for another token, or the
+   *     token's key is not the DNSKEY's
+   */
+  public SigningKey open(String privateKeyUri, DNSKEYRecord dnskey) {
+    if (token == null) {
+      throw new IllegalArgumentException("this key manager has no PKCS#11 token (cascade.pkcs11.library), so it "
+          + "cannot take over the key " + privateKeyUri);
+    }
+    return token.find(Pkcs11Uri.parse(privateKeyUri), dnskey, null);
   }
 
   /**

@@ -45,10 +45,11 @@ import org.xbill.DNS.Type;
 public final class KeySetImporter {
 
   /**
-   * An imported key as the event carries it: {@code role} KSK, ZSK or CSK; {@code wrappedPrivateKey} null for a key
-   * only published.
+   * An imported key as the event carries it: {@code role} KSK, ZSK or CSK; a wrapped private key, or the URI of the
+   * private key in this key manager's PKCS#11 token (a key taken over where it is), or neither for a key only
+   * published.
    */
-  public record Request(String role, String file, String dnskey, byte[] wrappedPrivateKey) {}
+  public record Request(String role, String file, String dnskey, byte[] wrappedPrivateKey, String privateKeyUri) {}
 
   /** The keys of the zone are not importable; the message names the file and the rule, never key material. */
   public static final class ImportRefusedException extends Exception {
@@ -61,16 +62,24 @@ public final class KeySetImporter {
 
   private final KeySetGenerator generator;
   private final KeyWrap keyWrap;
+  private final HsmKeys hsmKeys;
   private final Clock clock;
 
-  public KeySetImporter(KeySetGenerator generator, KeyWrap keyWrap, Clock clock) {
+  public KeySetImporter(KeySetGenerator generator, KeyWrap keyWrap, HsmKeys hsmKeys, Clock clock) {
     this.generator = generator;
     this.keyWrap = keyWrap;
+    this.hsmKeys = hsmKeys;
     this.clock = clock;
   }
 
-  /** A key of the new key set, its private key in clear (or in the token, or none for a key only published). */
-  public record Member(NewKey key, boolean imported) {}
+  /**
+   * A key of the new key set, its private key in clear, or in the token, or none for a key only published; {@code
+   * privateKeyUri} names a key taken over in the token as it was imported, null otherwise.
+   */
+  public record Member(NewKey key, boolean imported, String privateKeyUri) {}
+
+  /** A key read from the event, and its key opened in the token when it stays there. */
+  private record Read(KeyImport.Imported imported, SigningKey tokenKey) {}
 
   /**
    * The zone's new key set: the imported keys, then a generated key for each role of the policy none of them fills.
@@ -80,10 +89,11 @@ public final class KeySetImporter {
    */
   public List<Member> importKeys(Name zone, KeyPolicy policy, List<Request> requests, Set<Integer> tagsInUse)
       throws ImportRefusedException {
-    List<KeyImport.Imported> keys = new ArrayList<>();
+    List<Read> reads = new ArrayList<>();
     for (Request r : requests) {
-      keys.add(read(zone, r));
+      reads.add(read(zone, r));
     }
+    List<KeyImport.Imported> keys = reads.stream().map(Read::imported).toList();
     try {
       KeyImport.check(zone, keys, policy.useCsk(), policy.algorithm().number(), tagsInUse);
     } catch (KeyImport.KeyImportException e) {
@@ -93,12 +103,16 @@ public final class KeySetImporter {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<Member> result = new ArrayList<>();
     Set<Integer> taken = new HashSet<>(tagsInUse);
-    for (KeyImport.Imported k : keys) {
+    for (Read read : reads) {
+      KeyImport.Imported k = read.imported();
       DNSKEYRecord dnskey = withTtl(k.dnskey(), policy.dnskeyTtl());
       if (k.publicOnly()) {
-        result.add(new Member(new NewKey(k.role(), SigningKey.publicOnly(dnskey), now, null), true));
+        result.add(new Member(new NewKey(k.role(), SigningKey.publicOnly(dnskey), now, null), true, null));
+      } else if (read.tokenKey() != null) {
+        SigningKey inToken = new SigningKey(dnskey, read.tokenKey().privateKey(), null, read.tokenKey().provider());
+        result.add(new Member(newKey(k.role(), inToken, policy, now), true, k.privateKeyUri()));
       } else {
-        result.add(new Member(newKey(k.role(), new SigningKey(dnskey, k.privateKey()), policy, now), true));
+        result.add(new Member(newKey(k.role(), new SigningKey(dnskey, k.privateKey()), policy, now), true, null));
       }
       taken.add(dnskey.getFootprint());
     }
@@ -106,7 +120,7 @@ public final class KeySetImporter {
       if (keys.stream().noneMatch(k -> !k.publicOnly() && k.role() == role)) {
         NewKey generated = generator.generate(zone, policy, role, taken);
         taken.add(generated.key().keyTag());
-        result.add(new Member(generated, false));
+        result.add(new Member(generated, false, null));
       }
     }
     return List.copyOf(result);
@@ -117,7 +131,7 @@ public final class KeySetImporter {
     return new NewKey(role, key, now, validity.isZero() ? null : now.plus(validity));
   }
 
-  private KeyImport.Imported read(Name zone, Request r) throws ImportRefusedException {
+  private Read read(Name zone, Request r) throws ImportRefusedException {
     SigningRole role;
     try {
       role = SigningRole.valueOf(r.role());
@@ -135,8 +149,16 @@ public final class KeySetImporter {
     } catch (IOException | RuntimeException e) {
       throw new ImportRefusedException(r.file() + ": the DNSKEY does not parse: " + e.getMessage(), e);
     }
+    if (r.privateKeyUri() != null) {
+      try {
+        SigningKey tokenKey = hsmKeys.open(r.privateKeyUri(), dnskey);
+        return new Read(new KeyImport.Imported(r.file(), role, dnskey, null, r.privateKeyUri()), tokenKey);
+      } catch (IllegalArgumentException e) {
+        throw new ImportRefusedException(r.file() + ": " + e.getMessage(), e);
+      }
+    }
     if (r.wrappedPrivateKey() == null) {
-      return KeyImport.Imported.publicKey(r.file(), dnskey);
+      return new Read(KeyImport.Imported.publicKey(r.file(), dnskey), null);
     }
     PrivateKey privateKey;
     try {
@@ -144,7 +166,7 @@ public final class KeySetImporter {
     } catch (IllegalArgumentException e) {
       throw new ImportRefusedException(r.file() + ": " + e.getMessage(), e);
     }
-    return new KeyImport.Imported(r.file(), role, dnskey, privateKey);
+    return new Read(new KeyImport.Imported(r.file(), role, dnskey, privateKey), null);
   }
 
   /** The DNSKEY with the policy's TTL: the zone's DNSKEY RRset has one TTL (RFC 2181 §5.2), the policy's. */

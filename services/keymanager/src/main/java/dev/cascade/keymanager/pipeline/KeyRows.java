@@ -31,6 +31,14 @@ class KeyRows {
    * @param cause the event or step that brought the key in
    */
   StoredZoneKey row(String zone, UUID id, NewKey key, long dnskeyTtl, String cause) {
+    return row(zone, id, key, dnskeyTtl, cause, null);
+  }
+
+  /**
+   * As {@link #row(String, UUID, NewKey, long, String)}, for a key taken over in the token under the URI it was
+   * imported with ({@code cascade migrate opendnssec}); null: the URI this key manager gives a key it made there.
+   */
+  StoredZoneKey row(String zone, UUID id, NewKey key, long dnskeyTtl, String cause, String privateKeyUri) {
     SigningKey signingKey = key.key();
     StoredZoneKey row = new StoredZoneKey();
     row.id = id;
@@ -40,7 +48,7 @@ class KeyRows {
     row.flags = signingKey.dnskey().getFlags();
     row.role = key.role();
     row.publicKey = Base64.getEncoder().encodeToString(signingKey.dnskey().getKey());
-    row.privateKeyUri = hsmKeys.privateKeyUri(signingKey);
+    row.privateKeyUri = privateKeyUri != null ? privateKeyUri : hsmKeys.privateKeyUri(signingKey);
     row.wrappedPrivateKey = row.privateKeyUri != null || signingKey.privateKey() == null
         ? new byte[0] : keyWrap.wrap(signingKey);
     row.dnskeyTtl = dnskeyTtl;

@@ -12,6 +12,7 @@ import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.keymanager.domain.ExistingKey;
+import dev.cascade.keymanager.domain.HsmKeys;
 import dev.cascade.keymanager.domain.KeyPolicy;
 import dev.cascade.keymanager.domain.KeySetGenerator;
 import dev.cascade.keymanager.domain.KeySetImporter;
@@ -92,10 +93,12 @@ public class ZoneRegistryConsumer {
   private final KeySetLock lock;
   private final KeySetGenerator generator;
   private final KeyRows keyRows;
+  private final HsmKeys hsmKeys;
 
   public ZoneRegistryConsumer(
       KeySetEmitter emitter, KekRotation rotation, KeyManagerState state, KeyWrap keyWrap, EventHandling handling,
-      KeySetLock lock, KeySetGenerator generator, KeyRows keyRows) {
+      KeySetLock lock, KeySetGenerator generator, KeyRows keyRows, HsmKeys hsmKeys) {
+    this.hsmKeys = hsmKeys;
     this.generator = generator;
     this.keyRows = keyRows;
     this.emitter = emitter;
@@ -231,14 +234,15 @@ public class ZoneRegistryConsumer {
       String eventId) throws KeySetImporter.ImportRefusedException {
     List<KeySetImporter.Request> requests = added.getImportedKeys().stream()
         .map(k -> new KeySetImporter.Request(k.getRole(), k.getFile(), k.getDnskey(),
-            k.getWrappedPrivateKey() == null ? null : bytes(k.getWrappedPrivateKey())))
+            k.getWrappedPrivateKey() == null ? null : bytes(k.getWrappedPrivateKey()), k.getPrivateKeyUri()))
         .toList();
-    KeySetImporter importer = new KeySetImporter(generator, keyWrap, Clock.systemUTC());
+    KeySetImporter importer = new KeySetImporter(generator, keyWrap, hsmKeys, Clock.systemUTC());
     List<KeySetImporter.Member> members = importer.importKeys(origin(zone), policy, requests, tagsInUse);
     members.forEach(m -> LOG.infof("zone %s: %s %s key tag %d algorithm %d", zone,
         m.imported() ? "imported" : "generated", m.key().role(), m.key().key().keyTag(), m.key().key().algorithm()));
     return members.stream()
-        .map(m -> active(keyRows.row(zone, UUID.randomUUID(), m.key(), policy.dnskeyTtl(), eventId)))
+        .map(m -> active(keyRows.row(zone, UUID.randomUUID(), m.key(), policy.dnskeyTtl(), eventId,
+            m.privateKeyUri())))
         .toList();
   }
 

@@ -45,11 +45,13 @@ class KeySetImporterTest {
   }
 
   private static KeySetImporter.Request request(String role, SigningKey key, KeyWrap wrap) {
-    return new KeySetImporter.Request(role, "K" + key.keyTag() + ".key", key.dnskey().toString(), wrap.wrap(key));
+    return new KeySetImporter.Request(role, "K" + key.keyTag() + ".key", key.dnskey().toString(), wrap.wrap(key),
+        null);
   }
 
   private static KeySetImporter importer() {
-    return new KeySetImporter(new KeySetGenerator(KeyGenerator::generate, CLOCK), KEYMANAGER_KEK, CLOCK);
+    return new KeySetImporter(new KeySetGenerator(KeyGenerator::generate, CLOCK), KEYMANAGER_KEK, HsmKeys.NONE,
+        CLOCK);
   }
 
   @Test
@@ -76,7 +78,8 @@ class KeySetImporterTest {
   @Test
   void aPublicKeyIsOnlyPublishedAndTheRolesAreGeneratedBesideIt() throws Exception {
     SigningKey others = key(SigningRole.KSK);
-    KeySetImporter.Request request = new KeySetImporter.Request("KSK", "Kother.key", others.dnskey().toString(), null);
+    KeySetImporter.Request request = new KeySetImporter.Request("KSK", "Kother.key", others.dnskey().toString(), null,
+        null);
     List<KeySetImporter.Member> members = importer().importKeys(ZONE, POLICY, List.of(request), Set.of());
 
     assertEquals(3, members.size(), "the public key, and a generated KSK and ZSK");
@@ -113,7 +116,7 @@ class KeySetImporterTest {
     SigningKey ksk = key(SigningRole.KSK);
     SigningKey other = key(SigningRole.KSK);
     KeySetImporter.Request swapped = new KeySetImporter.Request("KSK", "K.key", ksk.dnskey().toString(),
-        GATEWAY_KEK.wrap(other));
+        GATEWAY_KEK.wrap(other), null);
     KeySetImporter.ImportRefusedException e = assertThrows(KeySetImporter.ImportRefusedException.class,
         () -> importer().importKeys(ZONE, POLICY, List.of(swapped), Set.of()));
     assertTrue(e.getMessage().startsWith("K.key: cannot unwrap the private key"), e.getMessage());

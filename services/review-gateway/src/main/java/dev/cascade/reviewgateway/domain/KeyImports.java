@@ -7,6 +7,7 @@ import dev.cascade.dnssec.keys.KeyImport;
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.keys.SigningRole;
+import dev.cascade.dnssec.pkcs11.Pkcs11Uri;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,16 +34,19 @@ public final class KeyImports {
 
   /**
    * An entry of the request: {@code type} ksk, zsk or csk, and the text of the two BIND files; or {@code type} public
-   * and the text of the {@code .key} file alone ({@code --import-public-key}).
+   * and the text of the {@code .key} file alone ({@code --import-public-key}); or, for a key taken over in its PKCS#11
+   * token ({@code cascade migrate opendnssec}), {@code type} ksk, zsk or csk, the DNSKEY record as {@code publicKey}
+   * and the RFC 7512 URI of the private key as {@code privateKeyUri}, with no {@code privateKey}.
    */
   public record Request(String type, String publicKeyFile, String publicKey, String privateKeyFile,
-      String privateKey) {}
+      String privateKey, String privateKeyUri) {}
 
   /**
-   * A checked key, its private half wrapped (null for a key only published): what {@code ZoneAdded.importedKeys}
-   * carries.
+   * A checked key, its private half wrapped, or named in its token ({@code privateKeyUri}), or neither for a key only
+   * published: what {@code ZoneAdded.importedKeys} carries.
    */
-  public record Sealed(SigningRole role, String file, String dnskey, byte[] wrappedPrivateKey) {}
+  public record Sealed(SigningRole role, String file, String dnskey, byte[] wrappedPrivateKey,
+      String privateKeyUri) {}
 
   private KeyImports() {}
 
@@ -60,7 +64,7 @@ public final class KeyImports {
     for (Request r : requests) {
       keys.add(read(r));
     }
-    if (keyWrap == null && keys.stream().anyMatch(k -> !k.publicOnly())) {
+    if (keyWrap == null && keys.stream().anyMatch(k -> k.privateKey() != null)) {
       throw new IllegalArgumentException("review-gateway has no key-encryption key (CASCADE_KEY_ENCRYPTION_KEY), "
           + "so it cannot take private keys: key import is off");
     }
@@ -84,7 +88,8 @@ public final class KeyImports {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     return keys.stream().map(k -> new Sealed(k.role(), k.file(), k.dnskey().toString(),
-        k.publicOnly() ? null : keyWrap.wrap(new SigningKey(k.dnskey(), k.privateKey())))).toList();
+        k.privateKey() == null ? null : keyWrap.wrap(new SigningKey(k.dnskey(), k.privateKey())), k.privateKeyUri()))
+        .toList();
   }
 
   private static KeyImport.Imported read(Request r) {
@@ -99,14 +104,25 @@ public final class KeyImports {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
     }
-    if (r.privateKey() == null) {
-      throw new IllegalArgumentException("a " + r.type() + " key import needs privateKey");
+    if ((r.privateKey() == null) == (r.privateKeyUri() == null)) {
+      throw new IllegalArgumentException("a " + r.type() + " key import needs either privateKey or privateKeyUri");
     }
     SigningRole role;
     try {
       role = SigningRole.valueOf(r.type().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("key import type '" + r.type() + "' is not ksk, zsk, csk or public", e);
+    }
+    if (r.privateKeyUri() != null) {
+      // Only the form is checked here: the token is the keymanager's, which opens the key and compares it with the
+      // DNSKEY before the key joins the key set.
+      Pkcs11Uri.parse(r.privateKeyUri());
+      try {
+        return new KeyImport.Imported(publicName, role, BindKeyFile.parsePublic(publicName, r.publicKey()), null,
+            r.privateKeyUri());
+      } catch (KeyFileException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
     }
     String privateName = r.privateKeyFile() == null ? "private key" : r.privateKeyFile();
     try {

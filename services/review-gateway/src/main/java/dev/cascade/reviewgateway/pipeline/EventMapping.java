@@ -188,6 +188,7 @@ final class EventMapping {
         .setFile(k.file())
         .setDnskey(k.dnskey())
         .setWrappedPrivateKey(k.wrappedPrivateKey() == null ? null : ByteBuffer.wrap(k.wrappedPrivateKey()))
+        .setPrivateKeyUri(k.privateKeyUri())
         .build()).toList();
   }
 
