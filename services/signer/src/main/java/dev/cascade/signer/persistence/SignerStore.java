@@ -146,6 +146,15 @@ public class SignerStore {
   }
 
   /**
+   * Records that the zone's last signed version, signed with key set {@code fromEventId}, is as {@code toEventId}
+   * would sign it ({@link WrappedKeySet#signsAs}), so that the new set asks for no re-signing.
+   */
+  public void carryKeySet(String zone, String fromEventId, String toEventId) {
+    inTransaction(() -> LastSignedSerial.update("keySetEventId = ?1 where zone = ?2 and keySetEventId = ?3",
+        toEventId, zone, fromEventId).replaceWithVoid());
+  }
+
+  /**
    * The zone's latest key set. An empty set, which the key manager announces when it retires a removed zone's keys,
    * is no key set: the zone waits for keys as if none had come.
    */

@@ -85,7 +85,8 @@ public class SignerConsumers {
   /**
    * KeySetChanged: keep the latest key set (wrapped), sign what waited for it, then re-sign the zone's last signed
    * version if other keys made it (reference notes §6, "a change in signing keys") and no newer version is on its way
-   * to being signed with the new keys anyway.
+   * to being signed with the new keys anyway. A set that signs as the last one did (only a roll's progress changed,
+   * or a KEK rotation) is carried over to the last signed version instead: no new version for nothing.
    */
   @Incoming("key-sets")
   @Blocking
@@ -93,7 +94,11 @@ public class SignerConsumers {
     rebuild.await();
     return handling.exactlyOnce(message, () -> {
       WrappedKeySet keySet = EventMapping.keySet(message.getPayload());
+      Optional<WrappedKeySet> previous = store.findKeySet(keySet.zone());
       store.saveKeySet(keySet, message.getPayload().getMetadata().getOccurredAt());
+      if (previous.isPresent() && previous.get().signsAs(keySet)) {
+        store.carryKeySet(keySet.zone(), previous.get().eventId(), keySet.eventId());
+      }
       LOG.infof("zone %s: key set %s with %d keys", keySet.zone(), keySet.eventId(), keySet.keys().size());
       signing.signPending(keySet.zone());
       signing.resignIfNeeded(keySet.zone());
