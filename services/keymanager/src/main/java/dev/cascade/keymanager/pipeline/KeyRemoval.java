@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -46,12 +48,12 @@ class KeyRemoval {
   /** Removes every retired key of a held zone whose delay has passed; one key's failure does not stop the others. */
   void removeDue() {
     Instant now = clock.instant();
+    Map<String, Optional<Duration>> delays = new HashMap<>();
     for (StoredZoneKey key : state.retiredKeys()) {
       if (!held.holds(key.zone)) {
         continue;
       }
-      StoredZonePolicy policy = state.policyOf(key.zone);
-      Optional<Duration> delay = policy == null ? Optional.empty() : policy.autoRemoveDelay();
+      Optional<Duration> delay = delays.computeIfAbsent(key.zone, this::autoRemoveDelay);
       if (delay.isEmpty() || now.isBefore(key.retiredAt.plus(delay.get()))) {
         continue;
       }
@@ -62,6 +64,12 @@ class KeyRemoval {
             key.keyTag);
       }
     }
+  }
+
+  /** The zone's {@code auto-remove-delay}, read once per check for all its retired keys; empty to keep them. */
+  private Optional<Duration> autoRemoveDelay(String zone) {
+    StoredZonePolicy policy = state.policyOf(zone);
+    return policy == null ? Optional.empty() : policy.autoRemoveDelay();
   }
 
   private void remove(StoredZoneKey key, Duration delay, Instant now) {
