@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
 
@@ -85,13 +86,23 @@ public final class KeyImport {
    */
   public static void check(Name zone, List<Imported> keys, boolean useCsk, int algorithm, Set<Integer> tagsInUse)
       throws KeyImportException {
-    Map<SigningRole, String> roles = new HashMap<>();
+    check(zone, keys, useCsk, algorithm, tagsInUse, key -> false);
+  }
+
+  /**
+   * {@link #check(Name, List, boolean, int, Set)} for keys that include a roll in progress another key manager began
+   * ({@code cascade migrate opendnssec}): the keys that roll brings in ({@code arriving}) are counted apart, so a
+   * role has one key in use and at most one on its way in.
+   */
+  public static void check(Name zone, List<Imported> keys, boolean useCsk, int algorithm, Set<Integer> tagsInUse,
+      Predicate<Imported> arriving) throws KeyImportException {
+    Map<String, String> roles = new HashMap<>();
     Map<Integer, String> tags = new HashMap<>();
     for (Imported key : keys) {
       checkKey(zone, key);
       // A published key's role is its SEP flag, and it does none of the role's jobs.
       if (!key.publicOnly()) {
-        checkRole(key, useCsk, roles);
+        checkRole(key, useCsk, arriving.test(key), roles);
       }
       if (key.dnskey().getAlgorithm() != algorithm) {
         throw new KeyImportException(key.file() + ": algorithm " + Algorithms.mnemonic(key.dnskey().getAlgorithm())
@@ -108,16 +119,16 @@ public final class KeyImport {
     }
   }
 
-  private static void checkRole(Imported key, boolean useCsk, Map<SigningRole, String> roles)
+  private static void checkRole(Imported key, boolean useCsk, boolean arriving, Map<String, String> roles)
       throws KeyImportException {
     if (useCsk != (key.role() == SigningRole.CSK)) {
       throw new KeyImportException(key.file() + ": a " + key.role() + " cannot be imported into a zone whose policy "
           + (useCsk ? "uses a CSK (use-csk = true)" : "uses a KSK and a ZSK (use-csk = false)"));
     }
-    String other = roles.putIfAbsent(key.role(), key.file());
+    String other = roles.putIfAbsent(key.role() + (arriving ? " new" : ""), key.file());
     if (other != null) {
-      throw new KeyImportException(key.file() + ": a second " + key.role() + " (the first is " + other
-          + "); import one key per role, after any roll in progress has ended");
+      throw new KeyImportException(key.file() + ": a second " + (arriving ? "new " : "") + key.role()
+          + " (the first is " + other + "); import one key per role, and one new key per role of a roll in progress");
     }
   }
 

@@ -96,6 +96,65 @@ public record KeySetState(List<KeyState> keys, List<KeyRoll> rolls) {
   }
 
   /**
+   * This key set with a roll that another key manager began taken over half-way (cascade migrate opendnssec): {@code
+   * newKeys} and {@code oldKeys} are that roll's keys as they are in the zone now. The roll is put at the phase whose
+   * changes give exactly these states, found by running each candidate type from its start, the old keys doing all
+   * their role's jobs and the new keys nothing; it then waits for that phase's propagation to be reported again.
+   * Cascade so checks and waits out for itself what the other key manager may have seen already: later than needed,
+   * never earlier (RFC 7583 §3).
+   *
+   * @param candidates the roll types to try, in order (the policy's first): the first whose phase fits is taken
+   * @throws RollStepException if no phase of any candidate gives these states, or the roll may not start beside
+   *     the rolls in progress
+   */
+  public KeySetState resume(List<KeyState> newKeys, List<KeyState> oldKeys, List<RollType> candidates, Instant now)
+      throws RollStepException {
+    List<KeyState> before = new ArrayList<>(keys);
+    oldKeys.forEach(key -> before.add(KeyState.active(key.id(), key.role(), key.algorithm(), key.keyTag(),
+        key.createdAt())));
+    List<KeyState> fresh = newKeys.stream()
+        .map(key -> KeyState.created(key.id(), key.role(), key.algorithm(), key.keyTag(), key.createdAt())).toList();
+    List<KeyState> wanted = new ArrayList<>(newKeys);
+    wanted.addAll(oldKeys);
+    List<String> refusals = new ArrayList<>();
+    for (RollType type : candidates) {
+      KeySetState run;
+      try {
+        run = new KeySetState(before, rolls).start(type, fresh, now);
+      } catch (RollStepException e) {
+        refusals.add(type.name() + ": " + e.getMessage());
+        continue;
+      }
+      Variant variant = type.variant();
+      for (int phase = 1; ; phase++) {
+        if (run.sameUses(wanted)) {
+          return run;
+        }
+        if (phase > type.phaseCount()) {
+          break;
+        }
+        run = run.apply(variant, new RollStep.PropagationComplete(phase, Duration.ZERO), now)
+            .apply(variant, new RollStep.CacheExpired(phase), now);
+      }
+      refusals.add(type.name() + ": no phase has these keys' states");
+    }
+    throw new RollStepException("the roll in progress cannot be taken over (" + String.join("; ", refusals)
+        + "): new keys " + describe(newKeys) + ", old keys " + describe(oldKeys));
+  }
+
+  /** Whether every key of {@code wanted} is in this set and does just what it does there. */
+  private boolean sameUses(List<KeyState> wanted) {
+    return wanted.stream().allMatch(w -> key(w.id()).filter(k -> k.published() == w.published()
+        && k.signsKeys() == w.signsKeys() && k.signsZone() == w.signsZone() && k.atParent() == w.atParent())
+        .isPresent());
+  }
+
+  private static String describe(List<KeyState> keys) {
+    return keys.stream().map(k -> k.role() + " " + k.keyTag() + " " + (k.inert() ? "unused" : uses(k))).toList()
+        .toString();
+  }
+
+  /**
    * Checks that a roll of {@code variant} may start now, as far as the rolls in progress go: what {@link #start}
    * checks before it looks at new keys, for a caller that has none yet (an operator's {@code start-roll}, checked
    * before the key manager makes the keys).

@@ -12,6 +12,7 @@ import static dev.cascade.dnssec.roll.Propagation.DNSKEY;
 import static dev.cascade.dnssec.roll.Propagation.DS;
 import static dev.cascade.dnssec.roll.Propagation.RRSIG;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -115,6 +116,24 @@ public enum RollType {
   /** Whether the roll brings in a zone's first KSK or CSK, taking out none: {@link #KSK_INITIAL}, {@link #CSK_INITIAL}. */
   public boolean initial() {
     return this == KSK_INITIAL || this == CSK_INITIAL;
+  }
+
+  /**
+   * The types a roll of {@code variant} may be of, {@code preferred} first (the policy's): those {@link
+   * KeySetState#resume} tries on a roll taken over, whose type the other key manager did not say. The first-signing
+   * types are not among them: they take no key out.
+   */
+  public static List<RollType> candidates(Variant variant, RollType preferred) {
+    List<RollType> types = new ArrayList<>();
+    if (preferred != null && preferred.variant == variant) {
+      types.add(preferred);
+    }
+    for (RollType type : values()) {
+      if (type.variant == variant && !type.initial() && !types.contains(type)) {
+        types.add(type);
+      }
+    }
+    return List.copyOf(types);
   }
 
   /** The roll as the operator names it: {@code cascade keyset <zone> ksk|zsk|csk|algorithm <step>}. */

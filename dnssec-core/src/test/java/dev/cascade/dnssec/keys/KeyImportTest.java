@@ -84,9 +84,23 @@ class KeyImportTest {
         + "(use-csk = true)",
         refusal(List.of(imported("Kexample.+013+17905", SigningRole.KSK)), true, ECDSAP256SHA256, Set.of()));
     assertEquals("Kexample.+013+48391.key: a second ZSK (the first is Kexample.+013+41581.key); import one key per "
-        + "role, after any roll in progress has ended",
+        + "role, and one new key per role of a roll in progress",
         refusal(List.of(imported("Kexample.+013+41581", SigningRole.ZSK),
             imported("Kexample.+013+48391", SigningRole.ZSK)), false, ECDSAP256SHA256, Set.of()));
+  }
+
+  @Test
+  void aRollInProgressMayBringOneNewKeyPerRole() throws Exception {
+    KeyImport.Imported inUse = imported("Kexample.+013+41581", SigningRole.ZSK);
+    KeyImport.Imported arriving = imported("Kexample.+013+48391", SigningRole.ZSK);
+    KeyImport.check(Name.fromString("example."), List.of(inUse, arriving), false, ECDSAP256SHA256, Set.of(),
+        key -> key == arriving);
+
+    KeyImport.KeyImportException twoNew = assertThrows(KeyImport.KeyImportException.class,
+        () -> KeyImport.check(Name.fromString("example."), List.of(inUse, arriving), false, ECDSAP256SHA256,
+            Set.of(), key -> true));
+    assertEquals("Kexample.+013+48391.key: a second new ZSK (the first is Kexample.+013+41581.key); import one key "
+        + "per role, and one new key per role of a roll in progress", twoNew.getMessage());
   }
 
   private static KeyImport.Imported publicKey(String base) throws Exception {

@@ -232,6 +232,68 @@ class KeySetStateTest {
   }
 
   @Test
+  void aZskRollBegunElsewhereIsTakenOverAtThePhaseItsKeysAreInAndRunsToItsEnd() throws Exception {
+    KeySetState steady = KeySetState.of(List.of(KeyState.active("ksk-1", SigningRole.KSK, RSASHA256, 1001, T0)));
+    KeyState oldZsk = KeyState.active("zsk-1", SigningRole.ZSK, RSASHA256, 1002, T0);
+    KeyState newZsk = new RollPosition(true, true, false, false, false)
+        .state("zsk-2", SigningRole.ZSK, RSASHA256, 1003, T0);
+    List<RollType> zskTypes = RollType.candidates(Variant.ZSK, RollType.ZSK_DOUBLE_SIGNATURE);
+    assertEquals(List.of(RollType.ZSK_DOUBLE_SIGNATURE, RollType.ZSK_PRE_PUBLISH), zskTypes);
+
+    KeySetState published = steady.resume(List.of(newZsk), List.of(oldZsk), zskTypes, T0);
+    KeyRoll first = published.roll(Variant.ZSK).orElseThrow();
+    assertEquals(RollType.ZSK_PRE_PUBLISH, first.type(), "double signature would have the new key sign at once");
+    assertEquals(1, first.phase());
+    assertEquals(Stage.PROPAGATION, first.stage(), "the propagation is checked again, by Cascade");
+    assertEquals(List.of("zsk-1"), published.zoneSigners().stream().map(KeyState::id).toList());
+
+    KeySetState swapped = steady.resume(List.of(newZsk.with(Effect.SIGN_ZONE)),
+        List.of(oldZsk.with(Effect.STOP_SIGNING_ZONE)), zskTypes, T0);
+    assertEquals(2, swapped.roll(Variant.ZSK).orElseThrow().phase());
+    assertEquals(List.of("zsk-2"), swapped.zoneSigners().stream().map(KeyState::id).toList());
+    assertEquals(Set.of("ksk-1", "zsk-1", "zsk-2"),
+        swapped.dnskeys().stream().map(KeyState::id).collect(java.util.stream.Collectors.toSet()));
+
+    KeySetState done = swapped.apply(Variant.ZSK, RollStep.parse("propagation2-complete", 60L), T0)
+        .apply(Variant.ZSK, RollStep.parse("cache-expired2", null), T0.plusSeconds(60))
+        .apply(Variant.ZSK, RollStep.parse("roll-done", null), T0.plusSeconds(61));
+    assertOnly(done, Set.of("ksk-1", "zsk-2"));
+  }
+
+  @Test
+  void aKskRollBegunElsewhereIsPlacedByWhichKeysDsIsAtTheParent() throws Exception {
+    KeySetState steady = KeySetState.of(List.of(KeyState.active("zsk-1", SigningRole.ZSK, RSASHA256, 1002, T0)));
+    KeyState oldKsk = KeyState.active("ksk-1", SigningRole.KSK, RSASHA256, 1001, T0);
+    KeyState newKsk = fresh("ksk-2", SigningRole.KSK, RSASHA256, 1003).with(Effect.PUBLISH).with(Effect.SIGN_KEYS);
+    List<RollType> kskTypes = RollType.candidates(Variant.KSK, RollType.KSK_DOUBLE_SIGNATURE);
+
+    KeySetState beforeDs = steady.resume(List.of(newKsk), List.of(oldKsk), kskTypes, T0);
+    assertEquals(1, beforeDs.roll(Variant.KSK).orElseThrow().phase());
+    assertEquals(List.of("ksk-1"), beforeDs.parentKeys().stream().map(KeyState::id).toList());
+
+    KeySetState dsSwapped = steady.resume(List.of(newKsk.with(Effect.ADD_DS)), List.of(oldKsk.with(Effect.REMOVE_DS)),
+        kskTypes, T0);
+    assertEquals(2, dsSwapped.roll(Variant.KSK).orElseThrow().phase());
+    assertEquals(List.of("ksk-2"), dsSwapped.parentKeys().stream().map(KeyState::id).toList());
+  }
+
+  @Test
+  void keyStatesThatNoPhaseOfARollHasAreRefused() {
+    KeySetState steady = KeySetState.of(List.of(KeyState.active("ksk-1", SigningRole.KSK, RSASHA256, 1001, T0)));
+    KeyState oldZsk = KeyState.active("zsk-1", SigningRole.ZSK, RSASHA256, 1002, T0);
+    // Signing before it is published: no roll does that to a ZSK, and resolvers would find no key for its RRSIGs.
+    KeyState unpublishedSigner = fresh("zsk-2", SigningRole.ZSK, RSASHA256, 1003).with(Effect.SIGN_ZONE);
+
+    RollStepException refused = assertThrows(RollStepException.class, () -> steady.resume(
+        List.of(unpublishedSigner), List.of(oldZsk), List.of(RollType.ZSK_PRE_PUBLISH, RollType.ZSK_DOUBLE_SIGNATURE),
+        T0));
+    assertTrue(refused.getMessage().startsWith("the roll in progress cannot be taken over (ZSK_PRE_PUBLISH: no phase"),
+        refused.getMessage());
+    assertTrue(refused.getMessage().endsWith("new keys [ZSK 1003 signing the zone], old keys [ZSK 1002 published, "
+        + "signing the zone]"), refused.getMessage());
+  }
+
+  @Test
   void aStepOutOfOrderIsRefusedAndSaysWhichStepIsNext() throws Exception {
     KeySetState keys = KeySetState.of(ResolverCaches.signedZone(false, ECDSAP256SHA256, T0))
         .start(RollType.KSK_DOUBLE_SIGNATURE, List.of(fresh("ksk-2", SigningRole.KSK, ECDSAP256SHA256, 2001)), T0);
