@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -93,6 +95,40 @@ public record KeySetState(List<KeyState> keys, List<KeyRoll> rolls) {
     List<KeyRoll> running = new ArrayList<>(rolls);
     running.add(started);
     return new KeySetState(change(all, started, type.phase(1).onNew(), type.phase(1).onOld()), running);
+  }
+
+  /**
+   * The key set of keys taken over from another key manager: each key of {@code keys} does all its role's jobs,
+   * unless {@code positions} places it (by id) in a roll in progress; the keys placed make one roll per role, each
+   * taken over as {@link #resume} does, its type among {@link RollType#candidates} with {@code preferred}'s first.
+   *
+   * @throws RollStepException if a role's placed keys lack a new or an old key, or fit no phase of a roll
+   */
+  public static KeySetState takeOver(List<KeyState> keys, Map<String, RollPosition> positions,
+      Function<Variant, RollType> preferred, Instant now) throws RollStepException {
+    KeySetState state = of(keys.stream().filter(key -> !positions.containsKey(key.id()))
+        .map(key -> KeyState.active(key.id(), key.role(), key.algorithm(), key.keyTag(), key.createdAt())).toList());
+    for (SigningRole role : SigningRole.values()) {
+      List<KeyState> arriving = new ArrayList<>();
+      List<KeyState> leaving = new ArrayList<>();
+      for (KeyState key : keys) {
+        RollPosition position = positions.get(key.id());
+        if (key.role() == role && position != null) {
+          KeyState placed = position.state(key.id(), role, key.algorithm(), key.keyTag(), key.createdAt());
+          (position.arriving() ? arriving : leaving).add(placed);
+        }
+      }
+      if (arriving.isEmpty() && leaving.isEmpty()) {
+        continue;
+      }
+      if (arriving.isEmpty() || leaving.isEmpty()) {
+        throw new RollStepException("a " + role + " roll taken over needs a key it brings in and a key it takes "
+            + "out; it has " + describe(arriving) + " new and " + describe(leaving) + " old");
+      }
+      Variant variant = Variant.valueOf(role.name());
+      state = state.resume(arriving, leaving, RollType.candidates(variant, preferred.apply(variant)), now);
+    }
+    return state;
   }
 
   /**

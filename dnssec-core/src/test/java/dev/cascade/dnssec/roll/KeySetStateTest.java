@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -235,7 +236,7 @@ class KeySetStateTest {
   void aZskRollBegunElsewhereIsTakenOverAtThePhaseItsKeysAreInAndRunsToItsEnd() throws Exception {
     KeySetState steady = KeySetState.of(List.of(KeyState.active("ksk-1", SigningRole.KSK, RSASHA256, 1001, T0)));
     KeyState oldZsk = KeyState.active("zsk-1", SigningRole.ZSK, RSASHA256, 1002, T0);
-    KeyState newZsk = new RollPosition(true, true, false, false, false)
+    KeyState newZsk = new RollPosition("new", true, false, false, false)
         .state("zsk-2", SigningRole.ZSK, RSASHA256, 1003, T0);
     List<RollType> zskTypes = RollType.candidates(Variant.ZSK, RollType.ZSK_DOUBLE_SIGNATURE);
     assertEquals(List.of(RollType.ZSK_DOUBLE_SIGNATURE, RollType.ZSK_PRE_PUBLISH), zskTypes);
@@ -275,6 +276,28 @@ class KeySetStateTest {
         kskTypes, T0);
     assertEquals(2, dsSwapped.roll(Variant.KSK).orElseThrow().phase());
     assertEquals(List.of("ksk-2"), dsSwapped.parentKeys().stream().map(KeyState::id).toList());
+  }
+
+  @Test
+  void keysTakenOverDoAllTheirJobsUnlessPlacedInARollOfTheirRole() throws Exception {
+    List<KeyState> keys = List.of(fresh("ksk-1", SigningRole.KSK, RSASHA256, 1001),
+        fresh("zsk-1", SigningRole.ZSK, RSASHA256, 1002), fresh("zsk-2", SigningRole.ZSK, RSASHA256, 1003));
+    KeySetState taken = KeySetState.takeOver(keys,
+        Map.of("zsk-1", new RollPosition("old", true, false, true, false),
+            "zsk-2", new RollPosition("new", true, false, false, false)),
+        variant -> variant == Variant.ZSK ? RollType.ZSK_PRE_PUBLISH : RollType.KSK_DOUBLE_SIGNATURE, T0);
+
+    assertEquals(List.of("ksk-1"), taken.parentKeys().stream().map(KeyState::id).toList());
+    assertEquals(List.of("ksk-1"), taken.keySigners().stream().map(KeyState::id).toList());
+    KeyRoll zsk = taken.roll(Variant.ZSK).orElseThrow();
+    assertEquals(List.of("zsk-2"), zsk.newKeys());
+    assertEquals(List.of("zsk-1"), zsk.oldKeys());
+    assertTrue(taken.roll(Variant.KSK).isEmpty());
+
+    RollStepException alone = assertThrows(RollStepException.class, () -> KeySetState.takeOver(keys,
+        Map.of("zsk-2", new RollPosition("new", true, false, false, false)), variant -> null, T0));
+    assertEquals("a ZSK roll taken over needs a key it brings in and a key it takes out; it has "
+        + "[ZSK 1003 published] new and [] old", alone.getMessage());
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.cascade.dnssec.keys.KeyImport;
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.keys.SigningRole;
+import dev.cascade.dnssec.roll.RollPosition;
 import java.io.IOException;
 import java.security.PrivateKey;
 import java.time.Clock;
@@ -47,15 +48,16 @@ public final class KeySetImporter {
   /**
    * An imported key as the event carries it: {@code role} KSK, ZSK or CSK; a wrapped private key, or the URI of the
    * private key in this key manager's PKCS#11 token (a key taken over where it is), or neither for a key only
-   * published.
+   * published; {@code rollPosition}, null but for a key of a roll taken over half-way, places it in that roll.
    */
-  public record Request(String role, String file, String dnskey, byte[] wrappedPrivateKey, String privateKeyUri) {}
+  public record Request(String role, String file, String dnskey, byte[] wrappedPrivateKey, String privateKeyUri,
+      RollPosition rollPosition) {}
 
   /** The keys of the zone are not importable; the message names the file and the rule, never key material. */
   public static final class ImportRefusedException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    ImportRefusedException(String message, Throwable cause) {
+    public ImportRefusedException(String message, Throwable cause) {
       super(message, cause);
     }
   }
@@ -74,12 +76,13 @@ public final class KeySetImporter {
 
   /**
    * A key of the new key set, its private key in clear, or in the token, or none for a key only published; {@code
-   * privateKeyUri} names a key taken over in the token as it was imported, null otherwise.
+   * privateKeyUri} names a key taken over in the token as it was imported, null otherwise; {@code rollPosition} is
+   * the request's.
    */
-  public record Member(NewKey key, boolean imported, String privateKeyUri) {}
+  public record Member(NewKey key, boolean imported, String privateKeyUri, RollPosition rollPosition) {}
 
-  /** A key read from the event, and its key opened in the token when it stays there. */
-  private record Read(KeyImport.Imported imported, SigningKey tokenKey) {}
+  /** A key read from the event, its key opened in the token when it stays there, and its place in a roll. */
+  private record Read(KeyImport.Imported imported, SigningKey tokenKey, RollPosition rollPosition) {}
 
   /**
    * The zone's new key set: the imported keys, then a generated key for each role of the policy none of them fills.
@@ -95,7 +98,8 @@ public final class KeySetImporter {
     }
     List<KeyImport.Imported> keys = reads.stream().map(Read::imported).toList();
     try {
-      KeyImport.check(zone, keys, policy.useCsk(), policy.algorithm().number(), tagsInUse);
+      KeyImport.check(zone, keys, policy.useCsk(), policy.algorithm().number(), tagsInUse, key -> reads.stream()
+          .anyMatch(read -> read.imported() == key && read.rollPosition() != null && read.rollPosition().arriving()));
     } catch (KeyImport.KeyImportException e) {
       throw new ImportRefusedException(e.getMessage(), e);
     }
@@ -107,12 +111,13 @@ public final class KeySetImporter {
       KeyImport.Imported k = read.imported();
       DNSKEYRecord dnskey = withTtl(k.dnskey(), policy.dnskeyTtl());
       if (k.publicOnly()) {
-        result.add(new Member(new NewKey(k.role(), SigningKey.publicOnly(dnskey), now, null), true, null));
+        result.add(new Member(new NewKey(k.role(), SigningKey.publicOnly(dnskey), now, null), true, null, null));
       } else if (read.tokenKey() != null) {
         SigningKey inToken = new SigningKey(dnskey, read.tokenKey().privateKey(), null, read.tokenKey().provider());
-        result.add(new Member(newKey(k.role(), inToken, policy, now), true, k.privateKeyUri()));
+        result.add(new Member(newKey(k.role(), inToken, policy, now), true, k.privateKeyUri(), read.rollPosition()));
       } else {
-        result.add(new Member(newKey(k.role(), new SigningKey(dnskey, k.privateKey()), policy, now), true, null));
+        result.add(new Member(newKey(k.role(), new SigningKey(dnskey, k.privateKey()), policy, now), true, null,
+            read.rollPosition()));
       }
       taken.add(dnskey.getFootprint());
     }
@@ -120,7 +125,7 @@ public final class KeySetImporter {
       if (keys.stream().noneMatch(k -> !k.publicOnly() && k.role() == role)) {
         NewKey generated = generator.generate(zone, policy, role, taken);
         taken.add(generated.key().keyTag());
-        result.add(new Member(generated, false, null));
+        result.add(new Member(generated, false, null, null));
       }
     }
     return List.copyOf(result);
@@ -152,13 +157,14 @@ public final class KeySetImporter {
     if (r.privateKeyUri() != null) {
       try {
         SigningKey tokenKey = hsmKeys.open(r.privateKeyUri(), dnskey);
-        return new Read(new KeyImport.Imported(r.file(), role, dnskey, null, r.privateKeyUri()), tokenKey);
+        return new Read(new KeyImport.Imported(r.file(), role, dnskey, null, r.privateKeyUri()), tokenKey,
+            r.rollPosition());
       } catch (IllegalArgumentException e) {
         throw new ImportRefusedException(r.file() + ": " + e.getMessage(), e);
       }
     }
     if (r.wrappedPrivateKey() == null) {
-      return new Read(KeyImport.Imported.publicKey(r.file(), dnskey), null);
+      return new Read(KeyImport.Imported.publicKey(r.file(), dnskey), null, null);
     }
     PrivateKey privateKey;
     try {
@@ -166,7 +172,7 @@ public final class KeySetImporter {
     } catch (IllegalArgumentException e) {
       throw new ImportRefusedException(r.file() + ": " + e.getMessage(), e);
     }
-    return new Read(new KeyImport.Imported(r.file(), role, dnskey, privateKey), null);
+    return new Read(new KeyImport.Imported(r.file(), role, dnskey, privateKey), null, r.rollPosition());
   }
 
   /** The DNSKEY with the policy's TTL: the zone's DNSKEY RRset has one TTL (RFC 2181 §5.2), the policy's. */

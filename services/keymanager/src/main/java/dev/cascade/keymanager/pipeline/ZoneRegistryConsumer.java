@@ -1,11 +1,11 @@
 package dev.cascade.keymanager.pipeline;
 
-import dev.cascade.keymanager.persistence.KeySetRows;
-import dev.cascade.dnssec.roll.RollType;
-import dev.cascade.dnssec.roll.RollStepException;
+import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningRole;
 import dev.cascade.dnssec.roll.KeySetState;
-import dev.cascade.dnssec.keys.KeyWrap;
+import dev.cascade.dnssec.roll.RollPosition;
+import dev.cascade.dnssec.roll.RollStepException;
+import dev.cascade.dnssec.roll.RollType;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneRegistryFact;
@@ -19,6 +19,7 @@ import dev.cascade.keymanager.domain.KeySetImporter;
 import dev.cascade.keymanager.domain.KeySetPlan;
 import dev.cascade.keymanager.domain.KeySetPlanner;
 import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeySetRows;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.keymanager.persistence.StoredZonePolicy;
 import dev.cascade.service.ZoneApex;
@@ -30,7 +31,9 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -200,9 +203,13 @@ public class ZoneRegistryConsumer {
     } else if (!added.getImportedKeys().isEmpty()) {
       // Imported keys win over retired ones a re-added zone could get back: the operator named the keys to use.
       Set<Integer> tagsInUse = keys.stream().map(k -> k.keyTag).collect(Collectors.toSet());
-      List<StoredZoneKey> imported;
+      KeySetState imported;
+      List<StoredZoneKey> rows;
       try {
-        imported = importKeys(zone, policy, added, tagsInUse, eventId);
+        List<KeySetImporter.Member> members = importKeys(zone, policy, added, tagsInUse);
+        rows = members.stream().map(m -> active(keyRows.row(zone, UUID.randomUUID(), m.key(), policy.dnskeyTtl(),
+            eventId, m.privateKeyUri()))).toList();
+        imported = takeOver(policy, members, rows);
       } catch (KeySetImporter.ImportRefusedException e) {
         // review-gateway refuses what it can check before the event; what is left (a key tag of a retired key, a key
         // wrapped under a KEK this keymanager does not hold) ends here: no keys rather than keys the operator did not
@@ -211,7 +218,7 @@ public class ZoneRegistryConsumer {
         state.markProcessed(eventId);
         return;
       }
-      state.insert(imported, List.of());
+      state.insert(KeySetRows.rows(imported, rows), KeySetRows.rolls(zone, imported));
     } else if (plan instanceof KeySetPlan.Reactivate reactivate) {
       LOG.infof("zone %s added again: reactivating %d retired key(s)", zone, reactivate.keyIds().size());
       state.reactivate(reactivate.keyIds(), eventId, policy.dnskeyTtl());
@@ -229,21 +236,52 @@ public class ZoneRegistryConsumer {
     state.markProcessed(eventId);
   }
 
-  /** Blocking: the imported keys, re-wrapped, and generated keys for the roles they leave out. */
-  private List<StoredZoneKey> importKeys(String zone, KeyPolicy policy, ZoneAdded added, Set<Integer> tagsInUse,
-      String eventId) throws KeySetImporter.ImportRefusedException {
+  /** Blocking: the imported keys, and generated keys for the roles they leave out. */
+  private List<KeySetImporter.Member> importKeys(String zone, KeyPolicy policy, ZoneAdded added,
+      Set<Integer> tagsInUse) throws KeySetImporter.ImportRefusedException {
     List<KeySetImporter.Request> requests = added.getImportedKeys().stream()
         .map(k -> new KeySetImporter.Request(k.getRole(), k.getFile(), k.getDnskey(),
-            k.getWrappedPrivateKey() == null ? null : bytes(k.getWrappedPrivateKey()), k.getPrivateKeyUri()))
+            k.getWrappedPrivateKey() == null ? null : bytes(k.getWrappedPrivateKey()), k.getPrivateKeyUri(),
+            position(k.getRollPosition())))
         .toList();
     KeySetImporter importer = new KeySetImporter(generator, keyWrap, hsmKeys, Clock.systemUTC());
     List<KeySetImporter.Member> members = importer.importKeys(origin(zone), policy, requests, tagsInUse);
-    members.forEach(m -> LOG.infof("zone %s: %s %s key tag %d algorithm %d", zone,
-        m.imported() ? "imported" : "generated", m.key().role(), m.key().key().keyTag(), m.key().key().algorithm()));
-    return members.stream()
-        .map(m -> active(keyRows.row(zone, UUID.randomUUID(), m.key(), policy.dnskeyTtl(), eventId,
-            m.privateKeyUri())))
-        .toList();
+    members.forEach(m -> LOG.infof("zone %s: %s %s key tag %d algorithm %d%s", zone,
+        m.imported() ? "imported" : "generated", m.key().role(), m.key().key().keyTag(), m.key().key().algorithm(),
+        m.rollPosition() == null ? "" : ", the " + m.rollPosition().part() + " key of a roll taken over"));
+    return members;
+  }
+
+  private static RollPosition position(dev.cascade.events.v1.RollPosition p) {
+    return p == null ? null
+        : new RollPosition(p.getPart(), p.getPublished(), p.getSignsKeys(), p.getSignsZone(), p.getAtParent());
+  }
+
+  /**
+   * The imported key set: every key doing all its role's jobs, but for the keys of a roll another key manager began
+   * ({@code cascade migrate opendnssec}), which is taken over at the phase they are in, the policy's roll type tried
+   * first ({@link KeySetState#takeOver}).
+   *
+   * @throws KeySetImporter.ImportRefusedException if the roll cannot be taken over
+   */
+  private static KeySetState takeOver(KeyPolicy policy, List<KeySetImporter.Member> members,
+      List<StoredZoneKey> rows) throws KeySetImporter.ImportRefusedException {
+    Map<String, RollPosition> positions = new HashMap<>();
+    for (int i = 0; i < members.size(); i++) {
+      if (members.get(i).rollPosition() != null) {
+        positions.put(rows.get(i).id.toString(), members.get(i).rollPosition());
+      }
+    }
+    try {
+      // Milliseconds, the precision KeySetChanged carries.
+      return KeySetState.takeOver(KeySetRows.state(rows, List.of()).keys(), positions, variant -> switch (variant) {
+        case KSK -> policy.rolls().kskRollType();
+        case ZSK -> policy.rolls().zskRollType();
+        case CSK, ALGORITHM -> null;
+      }, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    } catch (RollStepException | IllegalArgumentException e) {
+      throw new KeySetImporter.ImportRefusedException(e.getMessage(), e);
+    }
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

@@ -46,7 +46,7 @@ class KeySetImporterTest {
 
   private static KeySetImporter.Request request(String role, SigningKey key, KeyWrap wrap) {
     return new KeySetImporter.Request(role, "K" + key.keyTag() + ".key", key.dnskey().toString(), wrap.wrap(key),
-        null);
+        null, null);
   }
 
   private static KeySetImporter importer() {
@@ -79,7 +79,7 @@ class KeySetImporterTest {
   void aPublicKeyIsOnlyPublishedAndTheRolesAreGeneratedBesideIt() throws Exception {
     SigningKey others = key(SigningRole.KSK);
     KeySetImporter.Request request = new KeySetImporter.Request("KSK", "Kother.key", others.dnskey().toString(), null,
-        null);
+        null, null);
     List<KeySetImporter.Member> members = importer().importKeys(ZONE, POLICY, List.of(request), Set.of());
 
     assertEquals(3, members.size(), "the public key, and a generated KSK and ZSK");
@@ -116,7 +116,7 @@ class KeySetImporterTest {
     SigningKey ksk = key(SigningRole.KSK);
     SigningKey other = key(SigningRole.KSK);
     KeySetImporter.Request swapped = new KeySetImporter.Request("KSK", "K.key", ksk.dnskey().toString(),
-        GATEWAY_KEK.wrap(other), null);
+        GATEWAY_KEK.wrap(other), null, null);
     KeySetImporter.ImportRefusedException e = assertThrows(KeySetImporter.ImportRefusedException.class,
         () -> importer().importKeys(ZONE, POLICY, List.of(swapped), Set.of()));
     assertTrue(e.getMessage().startsWith("K.key: cannot unwrap the private key"), e.getMessage());

@@ -52,9 +52,9 @@ class KeySetImporterTokenTest {
         new HsmKeys(SoftHsmResource.SERVER_ID, token), CLOCK);
 
     List<KeySetImporter.Member> members = importer.importKeys(ZONE, POLICY, List.of(
-        new KeySetImporter.Request("KSK", "OpenDNSSEC key", ksk.dnskey().toString(), null, kskUri),
+        new KeySetImporter.Request("KSK", "OpenDNSSEC key", ksk.dnskey().toString(), null, kskUri, null),
         new KeySetImporter.Request("ZSK", "OpenDNSSEC key", zsk.dnskey().toString(), null,
-            token.uriOf(zsk.dnskey()).toString())), Set.of());
+            token.uriOf(zsk.dnskey()).toString(), null)), Set.of());
 
     assertEquals(2, members.size());
     KeySetImporter.Member k = members.get(0);
@@ -66,12 +66,12 @@ class KeySetImporterTokenTest {
     // The ZSK's URI for the KSK's DNSKEY: the token's key is not the DNSKEY's.
     ImportRefusedException e = assertThrows(ImportRefusedException.class, () -> importer.importKeys(ZONE, POLICY,
         List.of(new KeySetImporter.Request("KSK", "K.key", ksk.dnskey().toString(), null,
-            token.uriOf(zsk.dnskey()).toString())), Set.of()));
+            token.uriOf(zsk.dnskey()).toString(), null)), Set.of()));
     assertTrue(e.getMessage().contains("is not the private key of DNSKEY"), e.getMessage());
     KeySetImporter noToken = new KeySetImporter(new KeySetGenerator(KeyGenerator::generate, CLOCK), kek(),
         HsmKeys.NONE, CLOCK);
     e = assertThrows(ImportRefusedException.class, () -> noToken.importKeys(ZONE, POLICY,
-        List.of(new KeySetImporter.Request("KSK", "K.key", ksk.dnskey().toString(), null, kskUri)), Set.of()));
+        List.of(new KeySetImporter.Request("KSK", "K.key", ksk.dnskey().toString(), null, kskUri, null)), Set.of()));
     assertTrue(e.getMessage().contains("has no PKCS#11 token"), e.getMessage());
   }
 }

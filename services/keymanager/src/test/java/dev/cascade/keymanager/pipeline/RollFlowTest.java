@@ -40,6 +40,7 @@ import dev.cascade.events.v1.ParentDsChangeRequested;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.PropagationChecked;
 import dev.cascade.events.v1.RollAutomation;
+import dev.cascade.events.v1.RollPosition;
 import dev.cascade.events.v1.RollStage;
 import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneKey;
@@ -524,6 +525,54 @@ class RollFlowTest {
         .statusCode(200)
         .body("keys.find { it.reference == '" + oldZsk + "' }.state", equalTo("retired"))
         .body("keys.find { it.reference == '" + newZsk + "' }.state", equalTo("active")));
+  }
+
+  /**
+   * A ZSK roll another key manager began ({@code cascade migrate opendnssec}): the old ZSK signing, the new one
+   * published and not signing yet. The key manager takes it over at phase 1, announces the keys as they are, and
+   * the roll goes on from there to the swap.
+   */
+  @Test
+  void aZskRollTakenOverHalfWayGoesOnFromThePhaseItsKeysAreIn() throws Exception {
+    String zone = "t" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+    PolicySnapshot policy = RegistryFacts.defaultPolicy();
+    ZoneRegistryFact added = addedWithKeys(zone, "/zones/taken.zone", policy);
+    ZoneAdded fact = (ZoneAdded) added.getFact();
+    List<ImportedKey> keys = new ArrayList<>(fact.getImportedKeys());
+    ImportedKey oldZsk = ImportedKey.newBuilder(keys.get(1))
+        .setRollPosition(position("old", true, false, true, false)).build();
+    SigningKey newZsk = KeyGenerator.generate(Name.fromString(zone), KeyAlgorithm.parse(policy.getAlgorithm()),
+        SigningRole.ZSK.flags(), policy.getDnskeyTtlSeconds());
+    keys.set(1, oldZsk);
+    keys.add(ImportedKey.newBuilder().setRole("ZSK").setFile("K" + newZsk.keyTag() + ".key")
+        .setDnskey(newZsk.dnskey().toString()).setWrappedPrivateKey(ByteBuffer.wrap(keyWrap.wrap(newZsk)))
+        .setRollPosition(position("new", true, false, false, false)).build());
+    fact.setImportedKeys(keys);
+    producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone, added)).get(30, TimeUnit.SECONDS);
+
+    KeySetChanged taken = awaitRecords(zone, 1).get(0).value();
+    assertEquals(1, taken.getRolls().size(), "the ZSK roll is taken over, no other starts");
+    KeyRollProgress roll = taken.getRolls().get(0);
+    assertEquals("ZSK_PRE_PUBLISH", roll.getRollType(), "the policy's ZSK roll type fits the keys");
+    assertEquals(1, roll.getPhase());
+    assertEquals(RollStage.PROPAGATION, roll.getStage(), "Cascade checks the propagation again for itself");
+    ZoneKey arriving = key(taken, roll.getNewKeys().get(0));
+    assertEquals(newZsk.keyTag(), arriving.getKeyTag());
+    assertTrue(arriving.getUse().getPublished());
+    assertFalse(arriving.getUse().getSignsZone(), "not signing before its DNSKEY is in every cache");
+    assertTrue(key(taken, roll.getOldKeys().get(0)).getUse().getSignsZone());
+
+    reportPropagated(zone, 1);
+    KeySetChanged swapped = awaitRecords(zone, 3).get(2).value();
+    assertEquals(2, swapped.getRolls().get(0).getPhase());
+    assertTrue(key(swapped, roll.getNewKeys().get(0)).getUse().getSignsZone());
+    assertFalse(key(swapped, roll.getOldKeys().get(0)).getUse().getSignsZone());
+  }
+
+  private static RollPosition position(String part, boolean published, boolean signsKeys,
+      boolean signsZone, boolean atParent) {
+    return RollPosition.newBuilder().setPart(part).setPublished(published)
+        .setSignsKeys(signsKeys).setSignsZone(signsZone).setAtParent(atParent).build();
   }
 
   /**

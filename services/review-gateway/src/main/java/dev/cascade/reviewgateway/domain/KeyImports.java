@@ -8,9 +8,17 @@ import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.keys.SigningRole;
 import dev.cascade.dnssec.pkcs11.Pkcs11Uri;
+import dev.cascade.dnssec.roll.KeySetState;
+import dev.cascade.dnssec.roll.KeyState;
+import dev.cascade.dnssec.roll.RollPosition;
+import dev.cascade.dnssec.roll.RollStepException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
@@ -36,17 +44,18 @@ public final class KeyImports {
    * An entry of the request: {@code type} ksk, zsk or csk, and the text of the two BIND files; or {@code type} public
    * and the text of the {@code .key} file alone ({@code --import-public-key}); or, for a key taken over in its PKCS#11
    * token ({@code cascade migrate opendnssec}), {@code type} ksk, zsk or csk, the DNSKEY record as {@code publicKey}
-   * and the RFC 7512 URI of the private key as {@code privateKeyUri}, with no {@code privateKey}.
+   * and the RFC 7512 URI of the private key as {@code privateKeyUri}, with no {@code privateKey}. {@code
+   * rollPosition}, null but for a key of a roll the migration takes over half-way, places the key in that roll.
    */
   public record Request(String type, String publicKeyFile, String publicKey, String privateKeyFile,
-      String privateKey, String privateKeyUri) {}
+      String privateKey, String privateKeyUri, RollPosition rollPosition) {}
 
   /**
    * A checked key, its private half wrapped, or named in its token ({@code privateKeyUri}), or neither for a key only
    * published: what {@code ZoneAdded.importedKeys} carries.
    */
   public record Sealed(SigningRole role, String file, String dnskey, byte[] wrappedPrivateKey,
-      String privateKeyUri) {}
+      String privateKeyUri, RollPosition rollPosition) {}
 
   private KeyImports() {}
 
@@ -61,8 +70,16 @@ public final class KeyImports {
       return List.of();
     }
     List<KeyImport.Imported> keys = new ArrayList<>();
+    Map<KeyImport.Imported, RollPosition> positions = new IdentityHashMap<>();
     for (Request r : requests) {
-      keys.add(read(r));
+      KeyImport.Imported key = read(r);
+      keys.add(key);
+      if (r.rollPosition() != null) {
+        if (key.publicOnly()) {
+          throw new IllegalArgumentException(key.file() + ": a key only published takes no part in a roll");
+        }
+        positions.put(key, r.rollPosition());
+      }
     }
     if (keyWrap == null && keys.stream().anyMatch(k -> k.privateKey() != null)) {
       throw new IllegalArgumentException("review-gateway has no key-encryption key (CASCADE_KEY_ENCRYPTION_KEY), "
@@ -83,13 +100,43 @@ public final class KeyImports {
     try {
       // A new zone has no keys yet (ZoneResource refuses a zone that exists); a re-added zone's retired keys are the
       // keymanager's to compare with, which it does on the event.
-      KeyImport.check(origin, keys, policy.useCsk(), algorithm, Set.of());
+      KeyImport.check(origin, keys, policy.useCsk(), algorithm, Set.of(),
+          key -> positions.containsKey(key) && positions.get(key).arriving());
     } catch (KeyImport.KeyImportException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+    if (!positions.isEmpty()) {
+      checkRolls(keys, positions);
+    }
     return keys.stream().map(k -> new Sealed(k.role(), k.file(), k.dnskey().toString(),
-        k.privateKey() == null ? null : keyWrap.wrap(new SigningKey(k.dnskey(), k.privateKey())), k.privateKeyUri()))
-        .toList();
+        k.privateKey() == null ? null : keyWrap.wrap(new SigningKey(k.dnskey(), k.privateKey())), k.privateKeyUri(),
+        positions.get(k))).toList();
+  }
+
+  /**
+   * Refuses a roll the keymanager could not take over: the keys placed must fit a phase of a roll of their role
+   * ({@link KeySetState#takeOver}). The keymanager runs the same, with the policy's roll type tried first; any type
+   * that fits is enough here.
+   */
+  private static void checkRolls(List<KeyImport.Imported> keys, Map<KeyImport.Imported, RollPosition> positions) {
+    List<KeyState> states = new ArrayList<>();
+    Map<String, RollPosition> byId = new HashMap<>();
+    Instant now = Instant.now();
+    for (KeyImport.Imported key : keys) {
+      if (key.publicOnly()) {
+        continue;
+      }
+      String id = key.file();
+      states.add(KeyState.created(id, key.role(), key.dnskey().getAlgorithm(), key.dnskey().getFootprint(), now));
+      if (positions.containsKey(key)) {
+        byId.put(id, positions.get(key));
+      }
+    }
+    try {
+      KeySetState.takeOver(states, byId, variant -> null, now);
+    } catch (RollStepException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   private static KeyImport.Imported read(Request r) {

@@ -9,6 +9,7 @@ import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.KeyRemovalRequested;
 import dev.cascade.events.v1.KeyRollStepRequested;
+import dev.cascade.events.v1.RollPosition;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.KeysetCommandGiven;
 import dev.cascade.events.v1.KeyUse;
@@ -189,6 +190,13 @@ final class EventMapping {
         .setDnskey(k.dnskey())
         .setWrappedPrivateKey(k.wrappedPrivateKey() == null ? null : ByteBuffer.wrap(k.wrappedPrivateKey()))
         .setPrivateKeyUri(k.privateKeyUri())
+        .setRollPosition(k.rollPosition() == null ? null : RollPosition.newBuilder()
+            .setPart(k.rollPosition().part())
+            .setPublished(k.rollPosition().published())
+            .setSignsKeys(k.rollPosition().signsKeys())
+            .setSignsZone(k.rollPosition().signsZone())
+            .setAtParent(k.rollPosition().atParent())
+            .build())
         .build()).toList();
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.keys.SigningRole;
+import dev.cascade.dnssec.roll.RollPosition;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Name;
@@ -17,13 +18,19 @@ class KeyImportsTest {
   private static final Name ZONE = Name.fromConstantString("example.");
   private static final String KSK_URI = "pkcs11:token=OpenDNSSEC;id=%57%8f%17%44;type=private";
   private static final String ZSK_URI = "pkcs11:token=OpenDNSSEC;id=%c8%e4%6f%1a;type=private";
+  private static final String NEW_ZSK_URI = "pkcs11:token=OpenDNSSEC;id=%c8%e4%6f%1b;type=private";
 
   private static Policy policy() throws PolicyException {
     return PolicyParser.parse("default", "default.toml", "version = \"v1\"\n");
   }
 
   private static KeyImports.Request inToken(String type, SigningKey key, String uri) {
-    return new KeyImports.Request(type, "OpenDNSSEC key", key.dnskey().toString(), null, null, uri);
+    return inRoll(type, key, uri, null);
+  }
+
+  private static KeyImports.Request inRoll(String type, SigningKey key, String uri, RollPosition position) {
+    return new KeyImports.Request(type, "OpenDNSSEC key " + key.keyTag(), key.dnskey().toString(), null, null, uri,
+        position);
   }
 
   @Test
@@ -49,7 +56,27 @@ class KeyImportsTest {
         () -> KeyImports.seal("example.", policy(), List.of(inToken("zsk", zsk, "file:/tmp/key")), null));
     assertTrue(e.getMessage().contains("not a PKCS#11 URI"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> KeyImports.seal("example.", policy(),
-        List.of(new KeyImports.Request("zsk", "k", zsk.dnskey().toString(), "k.private", "x", ZSK_URI)), null));
+        List.of(new KeyImports.Request("zsk", "k", zsk.dnskey().toString(), "k.private", "x", ZSK_URI, null)), null));
     assertTrue(e.getMessage().contains("either privateKey or privateKeyUri"), e.getMessage());
+  }
+
+  @Test
+  void aZskRollInProgressIsSealedWithEachKeysPositionAndARollNoPhaseHasIsRefused() throws PolicyException {
+    SigningKey ksk = KeyGenerator.generate(ZONE, 13, KeyGenerator.FLAGS_SEP, 3600);
+    SigningKey oldZsk = KeyGenerator.generate(ZONE, 13, KeyGenerator.FLAGS_ZSK, 3600);
+    SigningKey newZsk = KeyGenerator.generate(ZONE, 13, KeyGenerator.FLAGS_ZSK, 3600);
+    RollPosition signing = new RollPosition("old", true, false, true, false);
+    RollPosition published = new RollPosition("new", true, false, false, false);
+    List<KeyImports.Sealed> sealed = KeyImports.seal("example.", policy(), List.of(inToken("ksk", ksk, KSK_URI),
+        inRoll("zsk", oldZsk, ZSK_URI, signing), inRoll("zsk", newZsk, NEW_ZSK_URI, published)), null);
+    assertNull(sealed.get(0).rollPosition());
+    assertEquals(signing, sealed.get(1).rollPosition());
+    assertEquals(published, sealed.get(2).rollPosition());
+
+    // The new ZSK signing unpublished: no phase of any ZSK roll does that.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyImports.seal("example.",
+        policy(), List.of(inToken("ksk", ksk, KSK_URI), inRoll("zsk", oldZsk, ZSK_URI, signing),
+            inRoll("zsk", newZsk, NEW_ZSK_URI, new RollPosition("new", false, false, true, false))), null));
+    assertTrue(e.getMessage().startsWith("the roll in progress cannot be taken over"), e.getMessage());
   }
 }
