@@ -8,6 +8,7 @@ import dev.cascade.cli.opendnssec.Xml;
 import dev.cascade.cli.opendnssec.ZoneListMapping;
 import dev.cascade.dnssec.pkcs11.Pkcs11Token;
 import dev.cascade.dnssec.pkcs11.Pkcs11Uri;
+import dev.cascade.dnssec.roll.RollPosition;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -120,25 +121,32 @@ final class MigrateCommand {
       String name = z.name().replaceAll("\\.$", "");
       List<EnforcerKeys.Key> zoneKeys = keys.stream().filter(k -> k.zone().replaceAll("\\.$", "").equals(name))
           .toList();
-      String roll = rolls(zoneKeys);
-      List<Map<String, String>> imports = new ArrayList<>();
+      Map<EnforcerKeys.Key, RollPosition> positions;
+      try {
+        positions = positions(zoneKeys);
+      } catch (IllegalArgumentException e) {
+        err.println("WARNING: zone " + name + ": a roll is in progress and " + e.getMessage() + "; the zone is not "
+            + "added: let OpenDNSSEC finish the roll (ods-enforcer rollover list) and run the migration again");
+        continue;
+      }
+      List<Map<String, Object>> imports = new ArrayList<>();
       for (EnforcerKeys.Key k : zoneKeys) {
+        RollPosition position = positions.get(k);
         out.println("zone " + name + ": " + k.role() + " " + k.keyTag() + " (" + k.locator() + ", " + k.state()
-            + ", DS " + (k.dsAtParent() ? "at the parent" : "not at the parent") + "): " + k.use());
-        if (k.use() == EnforcerKeys.Use.SIGNING) {
-          imports.add(keyImport(ods, odsConf, k));
+            + ", DS " + (k.dsAtParent() ? "at the parent" : "not at the parent") + "): " + k.use()
+            + (position == null ? "" : ", the " + position.part() + " key of the roll taken over"));
+        if (k.use() == EnforcerKeys.Use.SIGNING || position != null) {
+          imports.add(keyImport(ods, odsConf, k, position));
         }
       }
-      if (!dryRun && roll == null && !existing.contains(name)) {
-        for (Map<String, String> key : imports) {
+      if (!positions.isEmpty()) {
+        out.println("zone " + name + ": roll in progress, " + rolls(zoneKeys) + "; Cascade takes it over at its "
+            + "phase and checks its propagation again");
+      }
+      if (!dryRun && !existing.contains(name)) {
+        for (Map<String, Object> key : imports) {
           adopt(odsConf, key, out);
         }
-      }
-      if (roll != null) {
-        err.println("WARNING: zone " + name + ": roll in progress, " + roll + "; Cascade cannot take a roll over "
-            + "half-way, so the zone is not added: let OpenDNSSEC finish it (ods-enforcer rollover list) and run "
-            + "the migration again");
-        continue;
       }
       if (imports.isEmpty()) {
         err.println("WARNING: zone " + name + ": no key signs it yet; not added (Cascade would make new keys)");
@@ -168,6 +176,15 @@ final class MigrateCommand {
     return failed == 0 ? 0 : 1;
   }
 
+  /** The place of each key of a roll in progress, of every role. */
+  private static Map<EnforcerKeys.Key, RollPosition> positions(List<EnforcerKeys.Key> keys) {
+    Map<EnforcerKeys.Key, RollPosition> positions = new LinkedHashMap<>();
+    for (String role : List.of("KSK", "ZSK", "CSK")) {
+      positions.putAll(EnforcerKeys.positions(keys.stream().filter(k -> k.role().equals(role)).toList()));
+    }
+    return positions;
+  }
+
   /** The roll of each role in words, or null when no role is rolling. */
   private static String rolls(List<EnforcerKeys.Key> keys) {
     List<String> rolls = new ArrayList<>();
@@ -184,7 +201,7 @@ final class MigrateCommand {
    * The key as zone add's {@code keyImports} entry: its DNSKEY as the enforcer exports it, and the URI (RFC 7512) of
    * its private key in the token, by the CKA_ID OpenDNSSEC gave it (the locator, in hex).
    */
-  private static Map<String, String> keyImport(Ods ods, OdsConf conf, EnforcerKeys.Key k) {
+  private static Map<String, Object> keyImport(Ods ods, OdsConf conf, EnforcerKeys.Key k, RollPosition position) {
     OdsConf.Repository repository = conf.repositories().get(k.repository());
     if (repository == null) {
       throw new CliException("key " + k.locator() + " of " + k.zone() + " is in repository " + k.repository()
@@ -193,12 +210,16 @@ final class MigrateCommand {
     String dnskey = ods.run("key", "export", "--zone", k.zone(), "--cka_id", k.locator()).lines()
         .filter(l -> l.contains("DNSKEY")).findFirst()
         .orElseThrow(() -> new CliException("ods-enforcer key export gave no DNSKEY for key " + k.locator()));
-    Map<String, String> entry = new LinkedHashMap<>();
+    Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("type", k.role().toLowerCase(Locale.ROOT));
     entry.put("publicKeyFile", "OpenDNSSEC key " + k.locator());
     entry.put("publicKey", dnskey);
     entry.put("privateKeyUri",
         new Pkcs11Uri(repository.tokenLabel(), HexFormat.of().parseHex(k.locator())).toString());
+    if (position != null) {
+      entry.put("rollPosition", Map.of("part", position.part(), "published", position.published(), "signsKeys",
+          position.signsKeys(), "signsZone", position.signsZone(), "atParent", position.atParent()));
+    }
     return entry;
   }
 
@@ -208,8 +229,8 @@ final class MigrateCommand {
    * no JCA call stores a certificate under a given CKA_ID. The PIN goes to it in the environment, never on the
    * command line.
    */
-  private static void adopt(OdsConf conf, Map<String, String> key, PrintWriter out) {
-    Pkcs11Uri uri = Pkcs11Uri.parse(key.get("privateKeyUri"));
+  private static void adopt(OdsConf conf, Map<String, Object> key, PrintWriter out) {
+    Pkcs11Uri uri = Pkcs11Uri.parse((String) key.get("privateKeyUri"));
     OdsConf.Repository repository = conf.repositories().values().stream()
         .filter(r -> r.tokenLabel().equals(uri.token())).findFirst().orElseThrow();
     String id = HexFormat.of().formatHex(uri.id());
@@ -223,7 +244,7 @@ final class MigrateCommand {
     DNSKEYRecord dnskey;
     try {
       dnskey = (DNSKEYRecord) Record.fromString(Name.root, Type.DNSKEY, DClass.IN, 0,
-          key.get("publicKey").replaceFirst("^.*?DNSKEY\\s+", ""), Name.root);
+          ((String) key.get("publicKey")).replaceFirst("^.*?DNSKEY\\s+", ""), Name.root);
     } catch (IOException e) {
       throw new CliException("the DNSKEY of " + key.get("publicKeyFile") + " does not parse: " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package dev.cascade.cli;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,13 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.cascade.cli.opendnssec.EnforcerKeys;
 import dev.cascade.dnssec.keys.KeyImport;
 import dev.cascade.dnssec.keys.SigningRole;
 import dev.cascade.dnssec.pkcs11.Pkcs11Config;
 import dev.cascade.dnssec.pkcs11.Pkcs11Token;
 import dev.cascade.dnssec.pkcs11.Pkcs11Uri;
+import dev.cascade.dnssec.roll.KeySetState;
+import dev.cascade.dnssec.roll.KeyState;
+import dev.cascade.dnssec.roll.RollPosition;
+import dev.cascade.dnssec.roll.RollType;
 import dev.cascade.testinfra.OpenDnssec;
 import dev.cascade.testinfra.SoftHsmResource;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -21,7 +28,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -49,32 +59,9 @@ class MigrateOpenDnssecTest {
   void migratesPoliciesZonesAndKeysInPlaceAndASecondRunChangesNothing(@TempDir Path dir) throws Exception {
     String slot = SoftHsmResource.slot();
     List<String> requests = new CopyOnWriteArrayList<>();
-    List<String> zones = new CopyOnWriteArrayList<>();
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
-      requests.add(key + " " + body);
-      String answer = switch (key) {
-        case "POST /policy/reload" -> "{\"changes\":[{\"name\":\"default\",\"change\":\"added\"}]}";
-        case "GET /zone/" -> "{\"zones\":[" + String.join(",", zones.stream().map(z -> "\"" + z + "\"").toList())
-            + "]}";
-        case "POST /zone/add" -> {
-          zones.add(ZONE + ".");
-          yield "{\"name\":\"" + ZONE + ".\",\"status\":\"scheduled\"}";
-        }
-        default -> "{}";
-      };
-      byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
-    server.start();
+    HttpServer server = operatorApi(requests);
     Path policies = Files.createDirectories(dir.resolve("policies"));
-    String[] args = {"--server", "127.0.0.1:" + server.getAddress().getPort(), "migrate", "opendnssec", "--conf",
-        dir.resolve("ods/conf.xml").toString(), "--policy-dir", policies.toString()};
+    String[] args = args(dir, server, policies);
     try (OpenDnssec ods = new OpenDnssec(dir.resolve("ods"), ZONE)) {
       List<String[]> keys = ods.startEnforcer();
 
@@ -136,6 +123,94 @@ class MigrateOpenDnssecTest {
           + " is there already"), again.toString());
       assertTrue(again.toString().contains("zone " + ZONE + ": exists already, left as it is"), again.toString());
       assertTrue(requests.stream().noneMatch(r -> r.startsWith("POST /zone/add")), "the second run added again");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /**
+   * The operator API's answers to what the migration calls, each request recorded as "METHOD path body"; a zone
+   * added is listed from then on.
+   */
+  private static HttpServer operatorApi(List<String> requests) throws IOException {
+    List<String> zones = new CopyOnWriteArrayList<>();
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/", exchange -> {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
+        requests.add(key + " " + body);
+        String answer = switch (key) {
+          case "POST /policy/reload" -> "{\"changes\":[{\"name\":\"default\",\"change\":\"added\"}]}";
+          case "GET /zone/" -> "{\"zones\":[" + String.join(",", zones.stream().map(z -> "\"" + z + "\"").toList())
+              + "]}";
+          case "POST /zone/add" -> {
+            zones.add(ZONE + ".");
+            yield "{\"name\":\"" + ZONE + ".\",\"status\":\"scheduled\"}";
+          }
+          default -> "{}";
+        };
+        byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+      });
+      server.start();
+    return server;
+  }
+
+  private static String[] args(Path dir, HttpServer server, Path policies) {
+    return new String[] {"--server", "127.0.0.1:" + server.getAddress().getPort(), "migrate", "opendnssec", "--conf",
+        dir.resolve("ods/conf.xml").toString(), "--policy-dir", policies.toString()};
+  }
+
+  /**
+   * A ZSK roll OpenDNSSEC has begun ({@code ods-enforcer key rollover}): the zone is added with the keys of both
+   * ZSKs, each placed in the roll, and the keymanager's takeover of the roll (dnssec-core {@link
+   * KeySetState#takeOver}, with the policy's ZSK roll type first) finds the phase the keys are in.
+   */
+  @Test
+  void aZskRollInProgressIsTakenOverWithEachKeysPlaceInIt(@TempDir Path dir) throws Exception {
+    SoftHsmResource.slot();
+    List<String> requests = new CopyOnWriteArrayList<>();
+    HttpServer server = operatorApi(requests);
+    Path policies = Files.createDirectories(dir.resolve("policies"));
+    try (OpenDnssec ods = new OpenDnssec(dir.resolve("ods"), ZONE)) {
+      ods.startEnforcer();
+      ods.enforcer("key", "rollover", "--zone", ZONE, "--keytype", "ZSK");
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> EnforcerKeys
+          .rollInProgress(EnforcerKeys.parse(ods.enforcer("key", "list", "--verbose", "--all"),
+              ods.enforcer("key", "list", "--debug", "--all")).stream().filter(k -> k.role().equals("ZSK")).toList())
+          != null);
+
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      assertEquals(0, Main.run(args(dir, server, policies), new PrintWriter(out, true), new PrintWriter(err, true),
+          Map.of(), Clock.systemUTC()), err.toString() + out);
+      assertTrue(out.toString().contains("zone " + ZONE + ": roll in progress, ZSK: "), out.toString());
+
+      String add = requests.stream().filter(r -> r.startsWith("POST /zone/add ")).findFirst().orElseThrow();
+      JsonNode body = new ObjectMapper().readTree(add.substring("POST /zone/add ".length()));
+      List<KeyState> keys = new ArrayList<>();
+      Map<String, RollPosition> positions = new HashMap<>();
+      for (JsonNode k : body.path("keyImports")) {
+        DNSKEYRecord dnskey = (DNSKEYRecord) Record.fromString(Name.root, Type.DNSKEY, DClass.IN, 0,
+            k.path("publicKey").asText().replaceFirst("^.*?DNSKEY\\s+", ""), Name.root);
+        String id = k.path("privateKeyUri").asText();
+        keys.add(KeyState.created(id, SigningRole.valueOf(k.path("type").asText().toUpperCase(Locale.ROOT)),
+            dnskey.getAlgorithm(), dnskey.getFootprint(), Instant.EPOCH));
+        JsonNode p = k.path("rollPosition");
+        if (!p.isMissingNode()) {
+          positions.put(id, new RollPosition(p.path("part").asText(), p.path("published").asBoolean(),
+              p.path("signsKeys").asBoolean(), p.path("signsZone").asBoolean(), p.path("atParent").asBoolean()));
+        }
+      }
+      assertEquals(3, keys.size(), body.toString());
+      assertEquals(List.of("new", "old"), positions.values().stream().map(RollPosition::part).sorted().toList(),
+          body.toString());
+      KeySetState taken = KeySetState.takeOver(keys, positions, variant -> RollType.ZSK_PRE_PUBLISH, Instant.EPOCH);
+      assertTrue(taken.roll(RollType.Variant.ZSK).isPresent(), taken.toString());
+      assertTrue(taken.roll(RollType.Variant.KSK).isEmpty(), taken.toString());
     } finally {
       server.stop(0);
     }

@@ -1,5 +1,6 @@
 package dev.cascade.cli.opendnssec;
 
+import dev.cascade.dnssec.roll.RollPosition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,12 @@ public final class EnforcerKeys {
    */
   public record Key(String zone, String role, String state, int keyTag, String locator, int algorithm, int bits,
       String repository, RecordState ds, RecordState dnskey, RecordState rrsigDnskey, RecordState rrsig) {
+
+    /** Some record of the key is still being introduced (rumoured): the key is coming in. */
+    boolean introducing() {
+      return ds == RecordState.RUMOURED || dnskey == RecordState.RUMOURED || rrsigDnskey == RecordState.RUMOURED
+          || rrsig == RecordState.RUMOURED;
+    }
 
     /** The key's use, from its record states (see the class comment and docs/operations.md). */
     public Use use() {
@@ -150,6 +157,61 @@ public final class EnforcerKeys {
     }
     return signing + " keys signing at once: a double-signature roll between cache-expired1 and "
         + "propagation2-complete";
+  }
+
+  /**
+   * Each key's place in the roll of one role in progress, for Cascade to take the roll over at its phase
+   * (dnssec-core {@code KeySetState.takeOver}), or an empty map when the role has no roll. A successor is new, a key
+   * being withdrawn old; a key that signs is old beside a successor and new beside a key being withdrawn; of two keys
+   * that both sign (a double-signature roll), the one whose DS is not at the parent, or whose records are still
+   * being introduced, is new. The facts are the enforcer's record states: a record that is rumoured or omnipresent
+   * is in the zone, one that is hidden or unretentive is not (RFC 7583 §3.1's states as OpenDNSSEC keeps them).
+   *
+   * @throws IllegalArgumentException naming the keys when their parts cannot be told apart
+   */
+  public static Map<Key, RollPosition> positions(List<Key> keysOfRole) {
+    if (rollInProgress(keysOfRole) == null) {
+      return Map.of();
+    }
+    List<Key> inZone = keysOfRole.stream().filter(k -> k.use() != Use.UNUSED).toList();
+    boolean successor = inZone.stream().anyMatch(k -> k.use() == Use.SUCCESSOR);
+    boolean retiring = inZone.stream().anyMatch(k -> k.use() == Use.RETIRING);
+    List<Key> signing = inZone.stream().filter(k -> k.use() == Use.SIGNING).toList();
+    Map<Key, Boolean> arriving = new LinkedHashMap<>();
+    for (Key k : inZone) {
+      switch (k.use()) {
+        case SUCCESSOR -> arriving.put(k, true);
+        case RETIRING -> arriving.put(k, false);
+        default -> {
+          if (successor != retiring) {
+            arriving.put(k, retiring);
+          }
+        }
+      }
+    }
+    if (successor == retiring) {
+      List<Key> introduced = signing.stream()
+          .filter(k -> k.introducing() || !"ZSK".equals(k.role()) && !k.dsAtParent()).toList();
+      if (successor || signing.size() != 2 || introduced.size() != 1) {
+        throw new IllegalArgumentException("cannot tell the new key from the old among " + inZone.stream()
+            .map(k -> k.keyTag() + " (" + k.use() + ")").toList());
+      }
+      signing.forEach(k -> arriving.put(k, k == introduced.get(0)));
+    }
+    Map<Key, RollPosition> positions = new LinkedHashMap<>();
+    arriving.forEach((k, isNew) -> positions.put(k, new RollPosition(isNew ? "new" : "old", k.dnskey().shown(),
+        k.rrsigDnskey().shown() || successorKsk(k), k.rrsig().shown(), k.ds().shown())));
+    return positions;
+  }
+
+  /**
+   * A KSK or CSK successor whose DNSKEY is published but does not sign the DNSKEY RRset yet: OpenDNSSEC publishes
+   * first, a phase no roll of Cascade has. Cascade takes it over in the first phase of its double-signature roll,
+   * where the new key also signs the DNSKEY RRset: a signature by a key that is published already, which validators
+   * that lack the key ignore (RFC 4035 §5.3.1) and the others can use, so nothing can break by it.
+   */
+  private static boolean successorKsk(Key k) {
+    return k.use() == Use.SUCCESSOR && !"ZSK".equals(k.role());
   }
 
   private static String lower(RecordState s) {
