@@ -1,15 +1,30 @@
 package dev.cascade.systemtests.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import dev.cascade.events.Topics;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,6 +50,33 @@ class ChartRenderTest {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final List<String> SERVICES = List.of("keymanager", "loader", "publisher", "review-gateway", "signer");
   private static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+
+  /** The typed model of each kind the deployment files use, by "apiVersion/kind". */
+  private static final Map<String, Class<?>> API_TYPES = Map.of(
+      "apps/v1/Deployment", Deployment.class,
+      "apps/v1/StatefulSet", StatefulSet.class,
+      "v1/Service", Service.class,
+      "v1/ConfigMap", ConfigMap.class,
+      "v1/Secret", Secret.class,
+      "v1/ServiceAccount", ServiceAccount.class,
+      "batch/v1/Job", Job.class,
+      "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class,
+      "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class);
+
+  /**
+   * Reads the typed model with unknown fields refused: the model's classes keep unknown fields aside in an "any
+   * setter" (additionalProperties), which is turned off here so that Jackson's FAIL_ON_UNKNOWN_PROPERTIES applies.
+   */
+  private static final ObjectMapper STRICT = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .setAnnotationIntrospector(new JacksonAnnotationIntrospector() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean hasAnySetter(Annotated a) {
+          return false;
+        }
+      });
 
   /** The plain manifests are the chart rendered with its defaults, object for object, but for Helm's own label. */
   @Test
@@ -214,6 +256,56 @@ class ChartRenderTest {
         .findValuesAsText("port").containsAll(List.of("4540", "4541")));
 
     assertEquals(Set.of(), kinds(byKindAndName(render(Map.of("networkPolicy.enabled", "false"))), "NetworkPolicy"));
+  }
+
+  /** {@code helm lint --strict}: a template or chart metadata problem Helm itself reports fails the build. */
+  @Test
+  void theChartPassesHelmsStrictLint() {
+    LintResult lint = new Helm(CHART).lint().strict().call();
+
+    assertFalse(lint.isFailed(), String.join("\n", lint.getMessages()));
+  }
+
+  /**
+   * Every object the chart renders (defaults, HA values, Strimzi topics, no network policies) and every plain manifest,
+   * the deploy-step Jobs included, read into the Kubernetes API's typed model (fabric8 kubernetes-model, the API's
+   * OpenAPI schemas as Java classes) with unknown fields refused: a misspelt or misplaced field, which the API server
+   * would drop or refuse at install, fails here. The Strimzi KafkaTopic is a custom resource with no schema in the
+   * model; its own test above checks its fields.
+   */
+  @Test
+  void everyObjectFitsTheKubernetesApiSchemaWithNoUnknownField() throws IOException {
+    Map<String, String> documents = new TreeMap<>();
+    documents.put("chart defaults", render(Map.of()));
+    Map<String, Object> ha = new TreeMap<>(Map.of("ha.antiAffinity", "hard"));
+    SERVICES.forEach(name -> ha.put("services." + name + ".replicas", "3"));
+    documents.put("chart HA", render(ha));
+    documents.put("chart Strimzi topics", render(Map.of("kafka.topics.strimzi.enabled", "true")));
+    documents.put("chart without network policies", render(Map.of("networkPolicy.enabled", "false")));
+    try (Stream<Path> files = Files.list(ROOT.resolve("deploy/k8s/manifests"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        documents.put(file.getFileName().toString(), Files.readString(file));
+      }
+    }
+    Set<String> checked = new TreeSet<>();
+    documents.forEach((source, yaml) -> byKindAndName(yaml).forEach((key, object) -> {
+      String kind = object.path("kind").asText();
+      if (kind.equals("KafkaTopic")) {
+        return;
+      }
+      Class<?> type = API_TYPES.get(object.path("apiVersion").asText() + "/" + kind);
+      assertTrue(type != null, source + ": " + key + " has apiVersion " + object.path("apiVersion").asText()
+          + ", which this test knows no schema of");
+      try {
+        STRICT.treeToValue(object, type);
+      } catch (IOException e) {
+        throw new AssertionError(source + ": " + key + " does not fit the Kubernetes API schema: " + e.getMessage(),
+            e);
+      }
+      checked.add(kind);
+    }));
+    assertTrue(checked.containsAll(Set.of("Deployment", "StatefulSet", "Service", "ConfigMap", "NetworkPolicy",
+        "PodDisruptionBudget", "Job")), checked.toString());
   }
 
   /** values.schema.json: a misspelt key or a value of the wrong kind fails at install, naming it. */
