@@ -49,7 +49,7 @@ public final class ApiClient {
       }
       return uri;
     } catch (IllegalArgumentException e) {
-      throw new CliException("invalid server address '" + server + "' (expected IP:PORT)");
+      throw new CliException.Usage("invalid server address '" + server + "' (expected IP:PORT)");
     }
   }
 

@@ -61,11 +61,11 @@ final class KeysetCommand implements Callable<Integer> {
   public Integer call() {
     String path = "key/" + ApiClient.segment(zone);
     if (!action.equals("remove-key") && (force || continueRoll)) {
-      throw new CliException("--force and --continue belong to remove-key");
+      throw new CliException.Usage("--force and --continue belong to remove-key");
     }
     if (VARIANTS.contains(action)) {
       if (arguments.isEmpty() || arguments.size() > 2) {
-        throw new CliException("expected: cascade keyset " + zone + " " + action + " <step> [<ttl>]");
+        throw new CliException.Usage("expected: cascade keyset " + zone + " " + action + " <step> [<ttl>]");
       }
       Map<String, String> body = new LinkedHashMap<>();
       body.put("variant", action);
@@ -74,13 +74,13 @@ final class KeysetCommand implements Callable<Integer> {
       accepted(main.client().post(path + "/roll", body));
     } else if (action.equals("get")) {
       if (arguments.size() != 1) {
-        throw new CliException("expected: cascade keyset " + zone + " get ds|dnskey|cds");
+        throw new CliException.Usage("expected: cascade keyset " + zone + " get ds|dnskey|cds");
       }
       JsonNode res = main.client().get(path + "/" + ApiClient.segment(arguments.get(0).toLowerCase(Locale.ROOT)));
       spec.commandLine().getOut().print(res.path("records").asText());
     } else if (action.equals("remove-key")) {
       if (arguments.size() != 1) {
-        throw new CliException("expected: cascade keyset " + zone + " remove-key [--force] [--continue] <key>");
+        throw new CliException.Usage("expected: cascade keyset " + zone + " remove-key [--force] [--continue] <key>");
       }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("key", arguments.get(0));
@@ -88,7 +88,7 @@ final class KeysetCommand implements Callable<Integer> {
       body.put("continue", continueRoll);
       accepted(main.client().post(path + "/remove", body));
     } else {
-      throw new CliException("unknown keyset action '" + action + "': expected ksk, zsk, csk, algorithm, get or"
+      throw new CliException.Usage("unknown keyset action '" + action + "': expected ksk, zsk, csk, algorithm, get or"
           + " remove-key");
     }
     return 0;

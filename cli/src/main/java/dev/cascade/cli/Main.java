@@ -3,10 +3,14 @@ package dev.cascade.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code cascade}: the operator's client for the Cascade operator API. Commands, flags and messages follow the
@@ -18,8 +22,21 @@ import picocli.CommandLine.Option;
     version = "cascade 0.1.0-SNAPSHOT",
     description = "Manage the Cascade DNSSEC signer through its operator API.",
     subcommands = {ZoneCommands.class, PolicyCommands.class, ServerCommands.Status.class, ServerCommands.Health.class,
-        SignZoneCommand.class, KeysetCommand.class, TsigCommands.class, MigrateCommand.class})
-public final class Main {
+        SignZoneCommand.class, KeysetCommand.class, TsigCommands.class, MigrateCommand.class,
+        AutoComplete.GenerateCompletion.class})
+public final class Main implements Runnable {
+
+  /** The exit statuses, listed in every command's {@code --help}. */
+  static final Map<String, String> EXIT_CODES = new LinkedHashMap<>();
+
+  static {
+    EXIT_CODES.put("0", "Success.");
+    EXIT_CODES.put("1", "Failure: the operator API refused the request or could not be reached, or the work failed.");
+    EXIT_CODES.put("2", "Usage error: a command line the command cannot take.");
+  }
+
+  @Spec
+  CommandSpec spec;
 
   /** The reference's default operator API address ({@code [remote-control] servers}). */
   static final String DEFAULT_SERVER = "127.0.0.1:4539";
@@ -47,13 +64,22 @@ public final class Main {
     return clock;
   }
 
+  /** A bare {@code cascade}: the usage, on standard error, and the usage error's status (as clap's). */
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed");
+  }
+
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     System.exit(run(args, out, err, System.getenv(), Clock.systemUTC()));
   }
 
-  /** Runs one command line; returns the exit status (0 ok, 1 on any error, which is printed as ERROR: …). */
+  /**
+   * Runs one command line; returns the exit status ({@link #EXIT_CODES}): an error is printed as {@code ERROR: …},
+   * a usage error with a pointer to {@code --help}.
+   */
   public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env, Clock clock) {
     Main main = new Main();
     main.env = env;
@@ -61,21 +87,41 @@ public final class Main {
     CommandLine cl = new CommandLine(main);
     cl.setOut(out);
     cl.setErr(err);
+    listExitCodes(cl);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("ERROR: " + (e instanceof CliException || e.getMessage() != null ? e.getMessage()
           : e.getClass().getSimpleName()));
+      if (e instanceof CliException.Usage) {
+        seeHelp(cmd);
+        return 2;
+      }
       cmd.getErr().flush();
       return 1;
     });
     cl.setParameterExceptionHandler((e, params) -> {
       CommandLine cmd = e.getCommandLine();
       cmd.getErr().println("ERROR: " + e.getMessage());
-      cmd.getErr().println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
-      cmd.getErr().flush();
-      return 1;
+      if (cmd == cl && params.length == 0) {
+        cl.usage(cmd.getErr());
+        cmd.getErr().flush();
+      } else {
+        seeHelp(cmd);
+      }
+      return 2;
     });
     int status = cl.execute(args);
     out.flush();
     return status;
+  }
+
+  private static void seeHelp(CommandLine cmd) {
+    cmd.getErr().println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+    cmd.getErr().flush();
+  }
+
+  /** Puts the exit statuses in the help of the command and of every subcommand. */
+  private static void listExitCodes(CommandLine cmd) {
+    cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(EXIT_CODES);
+    cmd.getSubcommands().values().forEach(Main::listExitCodes);
   }
 }

@@ -36,7 +36,7 @@ final class ServerCommands {
       } else if (what.equals("keys")) {
         spec.commandLine().getOut().print(renderKeys(main.client().get("status/keys"), main.clock().instant()));
       } else {
-        throw new CliException("unknown status '" + what + "': expected keys, or nothing");
+        throw new CliException.Usage("unknown status '" + what + "': expected keys, or nothing");
       }
       return 0;
     }

@@ -124,12 +124,12 @@ final class SignZoneCommand implements Callable<Integer> {
     Instant from = inception == null ? now.minus(DEFAULT_INCEPTION_OFFSET) : time(inception, now, now, "--inception");
     Instant until = expiration == null ? from.plus(DEFAULT_LIFETIME) : time(expiration, from, now, "--expiration");
     if (!until.isAfter(from)) {
-      throw new CliException("the expiration " + until + " is not after the inception " + from);
+      throw new CliException.Usage("the expiration " + until + " is not after the inception " + from);
     }
     SigningPolicy policy = policy();
     int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     if (threadCount < 1) {
-      throw new CliException("--threads must be at least 1");
+      throw new CliException.Usage("--threads must be at least 1");
     }
     Name apex = origin();
     Path out = output != null ? output : Path.of(zoneFile + ".signed");
@@ -208,7 +208,7 @@ final class SignZoneCommand implements Callable<Integer> {
 
   private SigningPolicy policy() {
     if (optOut && !nsec3) {
-      throw new CliException("--opt-out needs --nsec3 (RFC 5155 §6)");
+      throw new CliException.Usage("--opt-out needs --nsec3 (RFC 5155 §6)");
     }
     byte[] saltBytes;
     if (salt.equals("-")) {
@@ -217,7 +217,7 @@ final class SignZoneCommand implements Callable<Integer> {
       try {
         saltBytes = HexFormat.of().parseHex(salt);
       } catch (IllegalArgumentException e) {
-        throw new CliException("--salt must be hex or -, not " + salt);
+        throw new CliException.Usage("--salt must be hex or -, not " + salt);
       }
     }
     try {
@@ -233,7 +233,7 @@ final class SignZoneCommand implements Callable<Integer> {
     try {
       return Name.fromString(text, Name.root);
     } catch (TextParseException e) {
-      throw new CliException("-o: invalid origin " + text + ": " + e.getMessage(), e);
+      throw new CliException.Usage("-o: invalid origin " + text + ": " + e.getMessage(), e);
     }
   }
 
@@ -258,7 +258,7 @@ final class SignZoneCommand implements Callable<Integer> {
     } catch (NumberFormatException | DateTimeParseException e) {
       // reported below with the accepted forms
     }
-    throw new CliException(option + ": invalid time " + text + "; use YYYYMMDDHHMMSS, +N or now+N");
+    throw new CliException.Usage(option + ": invalid time " + text + "; use YYYYMMDDHHMMSS, +N or now+N");
   }
 
   /** CPU time of the whole process (all threads, GC and JIT included), for the phase report. */

@@ -42,7 +42,7 @@ final class TsigCommands {
     TsigKey key = switch (args.size()) {
       case 1 -> parse(() -> TsigKey.parse(args.get(0)));
       case 3 -> parse(() -> fromParts(args.get(0), TsigAlgorithm.parse(args.get(1)), args.get(2)));
-      default -> throw new CliException("tsig add takes <NAME> <ALG> <SECRET|FILE> or [<ALG>:]<NAME>:<SECRET>");
+      default -> throw new CliException.Usage("tsig add takes <NAME> <ALG> <SECRET|FILE> or [<ALG>:]<NAME>:<SECRET>");
     };
     Map<String, String> body = new LinkedHashMap<>();
     body.put("name", key.displayName());

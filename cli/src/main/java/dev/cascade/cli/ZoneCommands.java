@@ -234,7 +234,7 @@ final class ZoneCommands {
   private int review(Stage stage, String name, long serial, String action) {
     // RFC 1035 §3.3.13: SOA SERIAL is an unsigned 32-bit number.
     if (serial < 0 || serial > 0xFFFF_FFFFL) {
-      throw new CliException("serial " + serial + " is not an unsigned 32-bit number");
+      throw new CliException.Usage("serial " + serial + " is not an unsigned 32-bit number");
     }
     main.client().post("zone/" + ApiClient.segment(name) + "/" + stage.path() + "/" + serial + "/" + action, null);
     print((action.equals("approve") ? "Approved " : "Rejected ") + stage.path() + " zone '" + name

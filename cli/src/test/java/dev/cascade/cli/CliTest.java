@@ -209,19 +209,19 @@ class CliTest {
 
   @Test
   void approveNeedsExactlyOneStage() {
-    assertEquals(1, run("zone", "approve", "example.com.", "7"));
+    assertEquals(2, run("zone", "approve", "example.com.", "7"));
     assertTrue(err.toString().startsWith("ERROR: "), err.toString());
     assertTrue(requests.isEmpty());
     StringWriter both = new StringWriter();
     int status = Main.run(new String[] {"zone", "approve", "--signed", "--unsigned", "example.com.", "7"},
         new PrintWriter(new StringWriter()), new PrintWriter(both, true), Map.of("CASCADE_DAEMON", address), CLOCK);
-    assertEquals(1, status);
+    assertEquals(2, status);
     assertTrue(both.toString().contains("mutually exclusive"), both.toString());
   }
 
   @Test
   void missingRequiredOptionIsAnError() {
-    assertEquals(1, run("zone", "add", "example.com.", "--policy", "default"));
+    assertEquals(2, run("zone", "add", "example.com.", "--policy", "default"));
     assertTrue(err.toString().startsWith("ERROR: Missing required option: '--source=<IP[:PORT][^TSIG]|PATH>'"),
         err.toString());
     assertTrue(requests.isEmpty());
@@ -229,8 +229,9 @@ class CliTest {
 
   @Test
   void serialMustBeAnUnsigned32BitNumber() {
-    assertEquals(1, run("zone", "approve", "--signed", "example.com.", "4294967296"));
-    assertEquals("ERROR: serial 4294967296 is not an unsigned 32-bit number\n", err.toString());
+    assertEquals(2, run("zone", "approve", "--signed", "example.com.", "4294967296"));
+    assertEquals("ERROR: serial 4294967296 is not an unsigned 32-bit number\n"
+        + "Run 'cascade zone approve --help' for usage.\n", err.toString());
     assertTrue(requests.isEmpty());
   }
 
@@ -334,9 +335,10 @@ class CliTest {
     assertEquals(1, run("keyset", "example.com.", "zsk", "roll-done"));
     assertEquals("ERROR: the zsk roll waits for propagation1-complete <ttl>, not roll-done\n", err.toString());
     assertEquals("", out.toString());
-    assertEquals(1, run("keyset", "example.com.", "zsk", "roll-done", "--force"));
-    assertTrue(err.toString().endsWith("ERROR: --force and --continue belong to remove-key\n"), err.toString());
-    assertEquals(1, run("keyset", "example.com.", "dsk", "roll-done"));
+    assertEquals(2, run("keyset", "example.com.", "zsk", "roll-done", "--force"));
+    assertTrue(err.toString().endsWith("ERROR: --force and --continue belong to remove-key\n"
+        + "Run 'cascade keyset --help' for usage.\n"), err.toString());
+    assertEquals(2, run("keyset", "example.com.", "dsk", "roll-done"));
     assertTrue(err.toString().contains("unknown keyset action 'dsk'"), err.toString());
   }
 
@@ -387,7 +389,7 @@ class CliTest {
         step propagation1-complete <ttl>
               db:keymanager/c
         """, out.toString());
-    assertEquals(1, run("status", "kees"));
+    assertEquals(2, run("status", "kees"));
   }
 
   private static final String TSIG_SECRET = "q0b8CDbTQxGkvMvuFJbz3yjB3XcBx0OTqaDl8e0lCuk=";
@@ -443,5 +445,24 @@ class CliTest {
     } catch (IOException e) {
       throw new AssertionError(text, e);
     }
+  }
+
+  @Test
+  void aBareCascadeIsAUsageErrorThatPrintsTheHelpAndHelpListsTheExitStatuses() {
+    assertEquals(2, run());
+    assertTrue(err.toString().startsWith("ERROR: a command is needed\nUsage: cascade"), err.toString());
+    assertTrue(err.toString().contains("Exit status:"), err.toString());
+
+    assertEquals(0, run("zone", "add", "--help"));
+    assertTrue(out.toString().contains("Exit status:\n  0   Success.\n  1   Failure:"), out.toString());
+    assertTrue(out.toString().contains("  2   Usage error"), out.toString());
+    assertTrue(requests.isEmpty());
+  }
+
+  @Test
+  void generateCompletionPrintsABashCompletionScriptForEveryCommand() {
+    assertEquals(0, run("generate-completion"));
+    assertTrue(out.toString().contains("complete -F _complete_cascade"), out.toString());
+    assertTrue(out.toString().contains("set-policy"), "subcommands of subcommands are completed too");
   }
 }
