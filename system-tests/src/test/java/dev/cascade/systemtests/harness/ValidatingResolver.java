@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,14 @@ public final class ValidatingResolver implements AutoCloseable {
    */
   public static ValidatingResolver start(Path directory, List<DNSKEYRecord> trustAnchor, Map<Name, Integer> stubs)
       throws IOException {
+    Map<Name, InetSocketAddress> servers = new LinkedHashMap<>();
+    stubs.forEach((zone, port) -> servers.put(zone, new InetSocketAddress("127.0.0.1", port)));
+    return startWithServers(directory, trustAnchor, servers);
+  }
+
+  /** Starts unbound as {@link #start} does, with a stub zone for each name at the given address and port. */
+  public static ValidatingResolver startWithServers(Path directory, List<DNSKEYRecord> trustAnchor,
+      Map<Name, InetSocketAddress> stubs) throws IOException {
     Path home = Files.createDirectories(directory);
     int port = FreePort.next();
     Files.writeString(home.resolve("anchor"),
@@ -90,11 +99,11 @@ public final class ValidatingResolver implements AutoCloseable {
         remote-control:
           control-enable: no
         """.formatted(home, port));
-    stubs.forEach((zone, stubPort) -> config.append("""
+    stubs.forEach((zone, server) -> config.append("""
         stub-zone:
           name: "%s"
-          stub-addr: 127.0.0.1@%d
-        """.formatted(zone, stubPort)));
+          stub-addr: %s@%d
+        """.formatted(zone, server.getAddress().getHostAddress(), server.getPort())));
     Files.writeString(home.resolve("unbound.conf"), config, StandardCharsets.UTF_8);
     Process unbound = new ProcessBuilder(
             ChildProcesses.program("unbound"), "-d", "-c", home.resolve("unbound.conf").toString())

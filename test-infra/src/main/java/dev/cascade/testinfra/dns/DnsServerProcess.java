@@ -1,5 +1,6 @@
 package dev.cascade.testinfra.dns;
 
+import dev.cascade.testinfra.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -125,15 +125,7 @@ public final class DnsServerProcess implements AutoCloseable {
   /** SIGTERM and ten seconds for a clean exit (a daemon writes its zone or journal), then SIGKILL. */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    Processes.stop(process, 10);
   }
 
   /** A Debian daemon's or tool's path: daemons live in /usr/sbin, which is not on every user's PATH. */

@@ -44,7 +44,6 @@ public final class NsdSecondary implements AutoCloseable {
           xfrdir: "%1$s"
           pidfile: "%1$s/nsd.pid"
           logfile: "%1$s/nsd.log"
-          outgoing-interface: %2$s
           xfrd-reload-timeout: 0
           verbosity: 2
         remote-control:
@@ -58,6 +57,7 @@ public final class NsdSecondary implements AutoCloseable {
           zonefile: "%1$s/secondary.zone"
           allow-notify: %8$s %4$s
           request-xfr: %8$s@%9$d %4$s
+          outgoing-interface: %2$s
         """.formatted(home, address, port, key.name(), key.algorithm(), key.secret(), zone, from, primary.getPort()));
     DnsServerProcess nsd = DnsServerProcess.start(home, new InetSocketAddress(address, port),
         List.of(home.resolve("nsd.log")), "nsd", "-d", "-c", home.resolve("nsd.conf").toString());
