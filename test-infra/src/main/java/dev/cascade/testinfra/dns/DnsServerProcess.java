@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -68,7 +69,9 @@ public final class DnsServerProcess implements AutoCloseable {
 
   /** Until the server answers {@code zone}'s SOA (an answer, not a referral or an error); stops it if it never does. */
   public DnsServerProcess awaitSoa(Name zone) {
-    return await(zone + " SOA", zone, true);
+    Record question = Record.newRecord(zone, Type.SOA, DClass.IN);
+    return await(zone + " SOA", question, answer -> answer.getRcode() == Rcode.NOERROR
+        && !answer.getSection(Section.ANSWER).isEmpty());
   }
 
   /**
@@ -76,18 +79,22 @@ public final class DnsServerProcess implements AutoCloseable {
    * transfer answers SERVFAIL, but it listens.
    */
   public DnsServerProcess awaitListening(Name zone) {
-    return await("any answer", zone, false);
+    return awaitAnswer(Record.newRecord(zone, Type.SOA, DClass.IN));
   }
 
-  private DnsServerProcess await(String what, Name zone, boolean soaWanted) {
+  /** Until the server answers {@code question} at all (a resolver its {@code version.server} CH TXT, for one). */
+  public DnsServerProcess awaitAnswer(Record question) {
+    return await("any answer", question, answer -> true);
+  }
+
+  private DnsServerProcess await(String what, Record question, Predicate<Message> wanted) {
     try {
       SimpleResolver resolver = new SimpleResolver(address);
       resolver.setTimeout(Duration.ofMillis(500));
       long deadline = System.nanoTime() + START_WAIT.toNanos();
       while (System.nanoTime() < deadline && process.isAlive()) {
         try {
-          Message answer = resolver.send(Message.newQuery(Record.newRecord(zone, Type.SOA, DClass.IN)));
-          if (!soaWanted || answer.getRcode() == Rcode.NOERROR && !answer.getSection(Section.ANSWER).isEmpty()) {
+          if (wanted.test(resolver.send(Message.newQuery(question)))) {
             return this;
           }
         } catch (IOException e) {
@@ -100,7 +107,8 @@ public final class DnsServerProcess implements AutoCloseable {
     }
     String log = log();
     close();
-    throw new AssertionError(program + " on " + address + " never gave " + what + " for " + zone + ":\n" + log);
+    throw new AssertionError(program + " on " + address + " never gave " + what + " for " + question.getName()
+        + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")") + ":\n" + log);
   }
 
   /** The server's log files and output, for failure messages. */

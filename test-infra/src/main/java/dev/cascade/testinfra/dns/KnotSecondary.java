@@ -16,8 +16,10 @@ import org.xbill.DNS.Name;
  * A real secondary: Knot DNS's {@code knotd} (Debian package knot), unprivileged on a loopback address and an
  * ephemeral port, that transfers one zone from a primary (AXFR, then IXFR, RFC 1995) when the primary's NOTIFY (RFC
  * 1996) says so or its refresh timer does, with a TSIG key (RFC 8945) on both if one is given. Its transfers leave
- * from the address it listens on, so a primary's ACL can tell it from other loopback clients. It answers SERVFAIL for
- * the zone until its first transfer; {@link #start} returns once it listens.
+ * from the address it listens on, so a primary's ACL can tell it from other loopback clients. It takes NOTIFYs from
+ * the primary's address and lets that address transfer the zone out (with the key, if any), which is where a test on
+ * this machine asks from. It answers SERVFAIL for the zone until its first transfer; {@link #start} returns once it
+ * listens.
  */
 public final class KnotSecondary implements AutoCloseable {
 
