@@ -20,6 +20,8 @@ declare -A PROGRAM=(
     [opensc]=pkcs11-tool
     # The real primary the loader transfers zones from in the tests (dnssec-core xfr); nsupdate comes with dnsutils.
     [bind9]=named
+    # The second secondary of the full chain (system-tests ChainIT, test-infra NsdSecondary), beside knotd.
+    [nsd]=nsd
     # A real OpenDNSSEC for `cascade migrate opendnssec`'s test: its enforcer (with the SQLite store) and signer.
     [opendnssec-enforcer-sqlite3]=ods-enforcerd
     [opendnssec-signer]=ods-signerd

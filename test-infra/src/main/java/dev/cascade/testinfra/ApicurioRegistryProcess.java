@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real Apicurio Registry 2.4.2 (in-memory H2 storage) from the separate build in {@code deploy/local/apicurio}, run
@@ -103,13 +102,6 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
   /** SIGTERM, then SIGKILL after 10 s. */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Processes.stop(process, 10);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.testinfra.dns.NamedPrimary;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -58,7 +59,7 @@ class ZoneTransferClientTest {
       assertInstanceOf(ZoneTransferClient.Current.class,
           client.refresh(ZONE, named.address(), first.records(), 1, false, null));
 
-      named.update(ZONE, "update add new.example. 300 A 192.0.2.9", "update delete www.example. A");
+      named.update("update add new.example. 300 A 192.0.2.9", "update delete www.example. A");
       ZoneTransferClient.Transferred second = assertInstanceOf(ZoneTransferClient.Transferred.class,
           client.refresh(ZONE, named.address(), first.records(), 1, false, null));
       assertEquals("IXFR", second.kind(), named.log());
@@ -149,7 +150,7 @@ class ZoneTransferClientTest {
     try (NamedPrimary named = NamedPrimary.start(dir, ZONE, wrapped)) {
       ZoneTransferClient.Transferred first = assertInstanceOf(ZoneTransferClient.Transferred.class,
           client.refresh(ZONE, named.address(), null, -1, false, null));
-      named.update(ZONE, "update add new.example. 300 A 192.0.2.9");
+      named.update("update add new.example. 300 A 192.0.2.9");
       ZoneTransferClient.Transferred second = assertInstanceOf(ZoneTransferClient.Transferred.class,
           client.refresh(ZONE, named.address(), first.records(), 4294967295L, false, null));
       assertEquals("IXFR", second.kind());

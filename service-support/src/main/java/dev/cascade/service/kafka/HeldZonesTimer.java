@@ -49,8 +49,11 @@ public final class HeldZonesTimer implements AutoCloseable {
     executor.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** A check soon, on the timer's own thread, so never two at once. */
-  private void checkSoon() {
+  /**
+   * A check soon, on the timer's own thread, so never two at once: when the instance gains partitions, or when
+   * something that a check acts on arrived (the loader's NOTIFY) and should not wait for the interval.
+   */
+  public void checkSoon() {
     ScheduledExecutorService running = executor;
     if (running != null && !running.isShutdown()) {
       running.execute(this::check);

@@ -1,9 +1,8 @@
 package dev.cascade.systemtests.harness;
 
+import dev.cascade.testinfra.dns.DnsServerProcess;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Starting and stopping child processes (JVMs, knotd, unbound) the same way everywhere. */
@@ -18,13 +17,7 @@ final class ChildProcesses {
 
   /** A Debian daemon's path: they live in /usr/sbin, which is not on every user's PATH. */
   static String program(String name) {
-    for (String directory : List.of("/usr/sbin", "/usr/bin")) {
-      if (Files.isExecutable(Path.of(directory, name))) {
-        return Path.of(directory, name).toString();
-      }
-    }
-    throw new AssertionError(name + " is missing: install the Debian packages knot and unbound "
-        + "(deploy/local/install-test-deps.sh)");
+    return DnsServerProcess.path(name);
   }
 
   /** knotd with {@code home}'s {@code knot.conf}, its standard output and error in {@code home}'s {@code knotd.out}. */

@@ -145,6 +145,10 @@ public final class Stack implements AutoCloseable {
     environment.put("CASCADE_PUBLISHER_UNSIGNED_REVIEW_PORT", Integer.toString(Dns.UNSIGNED_REVIEW_PORT));
     environment.put("CASCADE_PUBLISHER_SIGNED_REVIEW_PORT", Integer.toString(Dns.SIGNED_REVIEW_PORT));
     environment.put("CASCADE_PUBLISHER_PUBLICATION_PORT", Integer.toString(Dns.PUBLISHED_PORT));
+    // The chain's secondaries (ChainServers): transfers from their addresses need its TSIG key, and every published
+    // serial is notified to them, signed. Given to every service, as the review-gateway checks key use with them.
+    environment.put("CASCADE_PUBLISHER_PROVIDE_XFR_TO", ChainServers.PROVIDE_XFR_TO);
+    environment.put("CASCADE_PUBLISHER_SEND_NOTIFY_TO", ChainServers.SEND_NOTIFY_TO);
     for (CascadeService service : CascadeService.values()) {
       Map<String, String> own = new HashMap<>(environment);
       own.put("QUARKUS_HTTP_PORT", Integer.toString(service.httpPort()));
@@ -164,6 +168,9 @@ public final class Stack implements AutoCloseable {
     services.values().forEach(ServiceProcess::launch);
     services.values().forEach(ServiceProcess::awaitReady);
     cli = new Cli(AppSnapshot.of(cliJar, workDirectory.resolve("cli/cascade-cli.jar")), workDirectory);
+    // The key the publisher's settings name: without it every NOTIFY to the chain's secondaries stays unsent.
+    cli.ok("tsig", "add", ChainServers.SECONDARY_KEY.name(), ChainServers.SECONDARY_KEY.algorithm(),
+        ChainServers.SECONDARY_KEY.secret());
   }
 
   /** The operator's command line. */
@@ -177,6 +184,11 @@ public final class Stack implements AutoCloseable {
 
   public String registryUrl() {
     return registryUrl;
+  }
+
+  /** A service's log: its output across restarts. */
+  public Path log(CascadeService service) {
+    return logDirectory.resolve(service.directory() + ".log");
   }
 
   /** A directory for the tests' zone files; the loader reads them by absolute path. */

@@ -1,16 +1,16 @@
 package dev.cascade.systemtests.harness;
 
 import dev.cascade.testinfra.FreePort;
+import dev.cascade.testinfra.dns.DnsServerProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
@@ -43,13 +43,9 @@ public final class ValidatingResolver implements AutoCloseable {
   /** The name unbound answers itself (its version), to see that it listens. */
   private static final Name VERSION_SERVER = Name.fromConstantString("version.server.");
 
-  private final Path home;
-  private final InetSocketAddress address;
-  private final Process unbound;
+  private final DnsServerProcess unbound;
 
-  private ValidatingResolver(Path home, InetSocketAddress address, Process unbound) {
-    this.home = home;
-    this.address = address;
+  private ValidatingResolver(DnsServerProcess unbound) {
     this.unbound = unbound;
   }
 
@@ -59,6 +55,14 @@ public final class ValidatingResolver implements AutoCloseable {
    */
   public static ValidatingResolver start(Path directory, List<DNSKEYRecord> trustAnchor, Map<Name, Integer> stubs)
       throws IOException {
+    Map<Name, InetSocketAddress> servers = new LinkedHashMap<>();
+    stubs.forEach((zone, port) -> servers.put(zone, new InetSocketAddress("127.0.0.1", port)));
+    return startWithServers(directory, trustAnchor, servers);
+  }
+
+  /** Starts unbound as {@link #start} does, with a stub zone for each name at the given address and port. */
+  public static ValidatingResolver startWithServers(Path directory, List<DNSKEYRecord> trustAnchor,
+      Map<Name, InetSocketAddress> stubs) throws IOException {
     Path home = Files.createDirectories(directory);
     int port = FreePort.next();
     Files.writeString(home.resolve("anchor"),
@@ -90,31 +94,20 @@ public final class ValidatingResolver implements AutoCloseable {
         remote-control:
           control-enable: no
         """.formatted(home, port));
-    stubs.forEach((zone, stubPort) -> config.append("""
+    stubs.forEach((zone, server) -> config.append("""
         stub-zone:
           name: "%s"
-          stub-addr: 127.0.0.1@%d
-        """.formatted(zone, stubPort)));
+          stub-addr: %s@%d
+        """.formatted(zone, server.getAddress().getHostAddress(), server.getPort())));
     Files.writeString(home.resolve("unbound.conf"), config, StandardCharsets.UTF_8);
-    Process unbound = new ProcessBuilder(
-            ChildProcesses.program("unbound"), "-d", "-c", home.resolve("unbound.conf").toString())
-        .redirectErrorStream(true)
-        .redirectOutput(home.resolve("unbound.out").toFile())
-        .start();
-    ValidatingResolver resolver =
-        new ValidatingResolver(home, new InetSocketAddress("127.0.0.1", port), unbound);
-    try {
-      resolver.awaitListening();
-      return resolver;
-    } catch (RuntimeException | Error e) {
-      resolver.close();
-      throw e;
-    }
+    DnsServerProcess unbound = DnsServerProcess.start(home, new InetSocketAddress("127.0.0.1", port),
+        List.of(home.resolve("unbound.log")), "unbound", "-d", "-c", home.resolve("unbound.conf").toString());
+    return new ValidatingResolver(unbound.awaitAnswer(Record.newRecord(VERSION_SERVER, Type.TXT, DClass.CH)));
   }
 
   /** Asks for {@code name} {@code type} with DO set, so that unbound says whether it validated the answer. */
   public Answer ask(Name name, int type) throws IOException {
-    SimpleResolver resolver = new SimpleResolver(address);
+    SimpleResolver resolver = new SimpleResolver(unbound.address());
     resolver.setTimeout(Duration.ofSeconds(10));
     resolver.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
     Message response = resolver.send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
@@ -122,42 +115,13 @@ public final class ValidatingResolver implements AutoCloseable {
         response.getRcode(), response.getHeader().getFlag(Flags.AD), response.getSection(Section.ANSWER));
   }
 
-  private void awaitListening() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      if (!unbound.isAlive()) {
-        throw new AssertionError("unbound exited with " + unbound.exitValue() + ":\n" + log());
-      }
-      try {
-        SimpleResolver probe = new SimpleResolver(address);
-        probe.setTimeout(Duration.ofMillis(500));
-        probe.send(Message.newQuery(Record.newRecord(VERSION_SERVER, Type.TXT, DClass.CH)));
-        return;
-      } catch (IOException e) {
-        // Not listening yet.
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
-    throw new AssertionError("unbound does not answer on " + address + ":\n" + log());
-  }
-
   /** unbound's log and output, the validator's reasons included. */
   public String log() {
-    try {
-      Path log = home.resolve("unbound.log");
-      return (Files.exists(log) ? Files.readString(log) : "") + Files.readString(home.resolve("unbound.out"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return unbound.log();
   }
 
   @Override
   public void close() {
-    ChildProcesses.stop(unbound, 10);
+    unbound.close();
   }
 }

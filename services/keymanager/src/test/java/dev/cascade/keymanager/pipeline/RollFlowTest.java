@@ -51,6 +51,7 @@ import dev.cascade.keymanager.persistence.KeySetRows;
 import dev.cascade.keymanager.persistence.StoredKeyRoll;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.keymanager.propagation.KnotServer;
+import dev.cascade.testinfra.FreePort;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
@@ -317,7 +318,7 @@ class RollFlowTest {
   @Test
   void theRollTakesItsPropagationByItselfOnceThePublicationServerServesTheNewDnskeyRrset(@TempDir Path dir)
       throws Exception {
-    int port = KnotServer.freePort();
+    int port = FreePort.next();
     String zone = "p" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
     PolicySnapshot policy = PolicySnapshot.newBuilder(RegistryFacts.defaultPolicy())
         .setZskValiditySeconds(ZSK_VALIDITY_SECONDS).setPublicationNameservers(List.of("127.0.0.1:" + port)).build();

@@ -17,7 +17,7 @@ import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.dnssec.sign.ZoneSigner;
 import dev.cascade.keymanager.domain.PropagationChecker;
 import dev.cascade.keymanager.domain.PropagationSettings;
-import java.io.IOException;
+import dev.cascade.testinfra.FreePort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -254,10 +254,6 @@ class DnsPropagationCheckerTest {
 
   /** A port nothing listens on: taken and given back (TCP; on UDP the ICMP port-unreachable or silence). */
   private static int closedPort() {
-    try {
-      return KnotServer.freePort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return FreePort.next();
   }
 }

@@ -3,45 +3,36 @@ package dev.cascade.keymanager.propagation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.testinfra.FreePort;
+import dev.cascade.testinfra.dns.DnsServerProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.Type;
 
 /**
  * A real authoritative server for the tests: Knot DNS's {@code knotd} (Debian package knot) serving one zone from a
  * file, unprivileged on an ephemeral loopback port, AXFR allowed from loopback. Started by {@link #start}, which
- * returns once the server answers the zone's SOA.
+ * returns once the server answers the zone's SOA (test-infra's {@link DnsServerProcess}).
  */
 public final class KnotServer implements AutoCloseable {
 
-  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+  private final DnsServerProcess knotd;
 
-  private final Process process;
-  private final InetSocketAddress address;
-
-  private KnotServer(Process process, InetSocketAddress address) {
-    this.process = process;
-    this.address = address;
+  private KnotServer(DnsServerProcess knotd) {
+    this.knotd = knotd;
   }
 
   /** Starts a knotd in a new directory under {@code dir} serving {@code records} as {@code zone}. */
   public static KnotServer start(Path dir, Name zone, List<Record> records) throws Exception {
-    return start(dir, zone, records, freePort());
+    return start(dir, zone, records, FreePort.next());
   }
 
   /** Starts a knotd on {@code port} (one that a policy named before the server ran). */
@@ -70,47 +61,18 @@ public final class KnotServer implements AutoCloseable {
             zonefile-sync: -1
             journal-content: none
         """.formatted(home, port, zone, zoneFile));
-    Process knotd = new ProcessBuilder(program("knotd"), "-c", home.resolve("knot.conf").toString())
-        .redirectErrorStream(true)
-        .redirectOutput(home.resolve("knotd.out").toFile())
-        .start();
-    KnotServer server = new KnotServer(knotd, new InetSocketAddress(LOOPBACK, port));
-    try {
-      server.awaitServing(zone, home);
-    } catch (Exception | AssertionError e) {
-      server.close();
-      throw e;
-    }
-    return server;
+    DnsServerProcess knotd = DnsServerProcess.start(home, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+        List.of(home.resolve("knot.log")), "knotd", "-c", home.resolve("knot.conf").toString());
+    return new KnotServer(knotd.awaitSoa(zone));
   }
 
   public InetSocketAddress address() {
-    return address;
+    return knotd.address();
   }
 
   /** {@code "127.0.0.1:<port>"}, as a policy names a server. */
   public String text() {
-    return address.getAddress().getHostAddress() + ":" + address.getPort();
-  }
-
-  private void awaitServing(Name zone, Path home) throws Exception {
-    SimpleResolver resolver = new SimpleResolver(address);
-    resolver.setTimeout(Duration.ofMillis(500));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      try {
-        Message answer = resolver.send(Message.newQuery(Record.newRecord(zone, Type.SOA, DClass.IN)));
-        if (!answer.getSection(Section.ANSWER).isEmpty()) {
-          return;
-        }
-      } catch (IOException e) {
-        // Not listening yet.
-      }
-      Thread.sleep(100);
-    }
-    Path log = home.resolve("knot.log");
-    throw new AssertionError("knotd does not serve " + zone + ":\n"
-        + (Files.exists(log) ? Files.readString(log) : "") + Files.readString(home.resolve("knotd.out")));
+    return "127.0.0.1:" + knotd.port();
   }
 
   /** Writes {@code records} as a zone file. */
@@ -128,26 +90,8 @@ public final class KnotServer implements AutoCloseable {
     assertEquals(0, process.exitValue(), String.join(" ", command) + ":\n" + out);
   }
 
-  /** A loopback port nothing listens on: taken and given back. */
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  /** Debian puts the daemons in /usr/sbin, which is not on every user's PATH. */
-  private static String program(String name) {
-    for (String directory : List.of("/usr/sbin", "/usr/bin")) {
-      if (Files.isExecutable(Path.of(directory, name))) {
-        return Path.of(directory, name).toString();
-      }
-    }
-    throw new AssertionError(name + " is missing: install the Debian package knot (deploy/local/install-test-deps.sh)");
-  }
-
   @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    process.waitFor(10, TimeUnit.SECONDS);
+  public void close() {
+    knotd.close();
   }
 }

@@ -11,7 +11,8 @@ import org.jboss.logging.Logger;
 /**
  * Takes the NOTIFYs the publisher accepted from a zone's primary ({@code cascade.zone-notifies.v1}) as asks for a
  * refresh at once (RFC 1996 §4.7), marked in the shared table; the {@link RefreshTimer} of the instance that holds
- * the zone does the refresh, so the NOTIFY is acted on whichever replica reads it. Several NOTIFYs before the refresh
+ * the zone does the refresh, so the NOTIFY is acted on whichever replica reads it: at once where this instance holds
+ * the zone, at the holder's next check otherwise. Several NOTIFYs before the refresh
  * starts are one ask, and NOTIFYs during it one more (RFC 1996 §4.4). Asking twice is asking once, so a NOTIFY
  * delivered again does no harm, and none needs to be in a transaction.
  */
@@ -22,10 +23,12 @@ public class NotifyConsumer {
 
   private final LoaderState state;
   private final LoaderRebuild rebuild;
+  private final RefreshTimer timer;
 
-  public NotifyConsumer(LoaderState state, LoaderRebuild rebuild) {
+  public NotifyConsumer(LoaderState state, LoaderRebuild rebuild, RefreshTimer timer) {
     this.state = state;
     this.rebuild = rebuild;
+    this.timer = timer;
   }
 
   @Incoming(Channels.ZONE_NOTIFIES)
@@ -39,6 +42,7 @@ public class NotifyConsumer {
     String zone = ZoneApex.canonical(notify.getZone());
     if (state.askRefresh(zone)) {
       LOG.infof("zone %s: NOTIFY from %s (serial %s), refresh asked", zone, notify.getSender(), notify.getSerial());
+      timer.checkSoon();
     } else {
       LOG.warnf("zone %s: NOTIFY from %s ignored, the zone is not loaded from a primary", zone, notify.getSender());
     }

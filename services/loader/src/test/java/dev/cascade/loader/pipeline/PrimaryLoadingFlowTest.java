@@ -19,6 +19,7 @@ import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
+import dev.cascade.testinfra.dns.NamedPrimary;
 import dev.cascade.testinfra.kafka.AvroClients;
 import dev.cascade.testinfra.kafka.RegistryFacts;
 import dev.cascade.testinfra.kafka.TopicReader;
@@ -102,7 +103,7 @@ class PrimaryLoadingFlowTest {
       assertEquals(source, first.getSource());
       assertEquals(4, first.getContent().getRecordCount());
 
-      named.update(apex, "update add new." + zone + " 300 A 192.0.2.9");
+      named.update("update add new." + zone + " 300 A 192.0.2.9");
       notify(producer, zone);
       ZoneVersionLoaded second = assertInstanceOf(ZoneVersionLoaded.class, awaitFacts(versions, zone, 2).get(1));
       assertEquals("IXFR", second.getTransfer());

@@ -15,14 +15,15 @@ import dev.cascade.publisher.domain.TestRecords;
 import dev.cascade.publisher.domain.TransferAcl;
 import dev.cascade.publisher.domain.TransferLimit;
 import dev.cascade.publisher.domain.ZoneSnapshot;
+import dev.cascade.testinfra.FreePort;
+import dev.cascade.testinfra.dns.KnotSecondary;
+import dev.cascade.testinfra.dns.TsigSecret;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,7 +68,7 @@ class TsigTransferTest {
   private final ServedZones zones = new ServedZones(5, 20);
   private DnsServer primary;
   private Notifier notifier;
-  private Process knotd;
+  private KnotSecondary knotd;
 
   @BeforeEach
   void start() throws Exception {
@@ -80,8 +82,7 @@ class TsigTransferTest {
   @AfterEach
   void stop() throws Exception {
     if (knotd != null) {
-      knotd.destroy();
-      knotd.waitFor(10, TimeUnit.SECONDS);
+      knotd.close();
     }
     if (notifier != null) {
       notifier.stop();
@@ -147,48 +148,14 @@ class TsigTransferTest {
 
   @Test
   void knotPullsWithTheKeyAfterOurSignedNotify() throws Exception {
-    int knotPort = freePort();
-    Files.createDirectories(dir.resolve("db"));
-    Files.writeString(dir.resolve("knot.conf"), """
-        server:
-          rundir: "%1$s"
-          listen: 127.0.0.1@%2$d
-        control:
-          listen: "%1$s/knot.sock"
-        database:
-          storage: "%1$s/db"
-        log:
-          - target: "%1$s/knot.log"
-            any: info
-        key:
-          - id: xfr-key
-            algorithm: hmac-sha256
-            secret: %5$s
-        remote:
-          - id: cascade
-            address: 127.0.0.1@%3$d
-            key: xfr-key
-        acl:
-          - id: local
-            address: 127.0.0.1
-            key: xfr-key
-            action: [notify, transfer]
-        template:
-          - id: default
-            storage: "%1$s/zones"
-        zone:
-          - domain: %4$s
-            master: cascade
-            acl: local
-        """.formatted(dir, knotPort, primary.port(), ZONE, SECRET));
+    knotd = KnotSecondary.start(dir, Name.fromString(ZONE), "127.0.0.1", FreePort.next(),
+        new InetSocketAddress(LOOPBACK, primary.port()), Optional.of(TsigSecret.parse("hmac-sha256:xfr-key:" + SECRET)),
+        OptionalInt.empty());
+    int knotPort = knotd.port();
     notifier = new Notifier(List.of(NotifyTarget.parse("127.0.0.1:" + knotPort + "^xfr-key")), KEYRING,
         Notifier.FIRST_TIMEOUT, Clock.systemUTC());
     notifier.start();
-    knotd = new ProcessBuilder(program("knotd"), "-c", dir.resolve("knot.conf").toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("knotd.out").toFile())
-        .start();
-    awaitLog("AXFR, incoming", "finished");
+    knotd.awaitLog("AXFR, incoming", "finished", (int) WAIT.toSeconds());
 
     ZoneSnapshot v1 = zones.get(Name.fromString(ZONE)).orElseThrow();
     List<Record> v2 = new ArrayList<>();
@@ -204,9 +171,9 @@ class TsigTransferTest {
     zones.install(ZoneSnapshot.of(Name.fromString(ZONE), "v2", v2));
     notifier.published(zones.get(Name.fromString(ZONE)).orElseThrow().soa());
 
-    awaitLog("notify, incoming", "serial 2026120702");
-    awaitLog("zone updated", "-> 2026120702");
-    assertFalse(log().contains("TSIG"), "no TSIG error in knotd's log:\n" + log());
+    knotd.awaitLog("notify, incoming", "serial 2026120702", (int) WAIT.toSeconds());
+    knotd.awaitLog("zone updated", "-> 2026120702", (int) WAIT.toSeconds());
+    assertFalse(knotd.log().contains("TSIG"), "no TSIG error in knotd's log:\n" + knotd.log());
     String served = kdig("-p", String.valueOf(knotPort), "-y", "hmac-sha256:xfr-key:" + SECRET, "+tcp", ZONE, "AXFR");
     assertTrue(served.contains("after a signed NOTIFY"), summary(served));
     assertEquals(new HashSet<>(v2).size() + 1, answerLines(served), summary(served));
@@ -260,40 +227,5 @@ class TsigTransferTest {
   /** kdig's summary lines and TSIG RRs, for assertion messages: a transfer's output is some 200 KB. */
   private static String summary(String out) {
     return String.join("\n", out.lines().filter(line -> line.startsWith(";") || line.contains("\tTSIG\t")).toList());
-  }
-
-  private void awaitLog(String first, String second) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (String line : log().split("\n")) {
-        if (line.contains(first) && line.contains(second)) {
-          return;
-        }
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("knotd never logged '" + first + "' … '" + second + "':\n" + log());
-  }
-
-  private String log() throws IOException {
-    Path log = dir.resolve("knot.log");
-    String out = Files.exists(dir.resolve("knotd.out")) ? Files.readString(dir.resolve("knotd.out")) : "";
-    return (Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "") + out;
-  }
-
-  /** Debian puts the daemons in /usr/sbin, which is not on every user's PATH. */
-  private static String program(String name) {
-    for (String directory : List.of("/usr/sbin", "/usr/bin")) {
-      if (Files.isExecutable(Path.of(directory, name))) {
-        return Path.of(directory, name).toString();
-      }
-    }
-    throw new AssertionError(name + " is missing: install the Debian package knot (deploy/local/install-test-deps.sh)");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
-      return socket.getLocalPort();
-    }
   }
 }
