@@ -63,7 +63,7 @@ class ChartRenderTest {
     CodeConfig code = CodeConfig.read(ROOT);
     List<String> readers = code.services().values().stream()
         .filter(CodeConfig.Service::readsTsigKeys).map(CodeConfig.Service::name).sorted().toList();
-    assertEquals(List.of("loader", "publisher", "review-gateway"), readers);
+    assertEquals(List.of("keymanager", "loader", "publisher", "review-gateway"), readers);
     for (String name : readers) {
       Map<String, JsonNode> env = new TreeMap<>();
       workload(objects, name).path("spec").path("template").path("spec").path("containers").get(0).path("env")

@@ -65,7 +65,7 @@ class DeploymentFilesTest {
 
   @Test
   void everyServiceThatReadsTsigKeysIsGivenTheKek() {
-    assertEquals(Set.of("loader", "publisher", "review-gateway"), CODE.services().values().stream()
+    assertEquals(Set.of("keymanager", "loader", "publisher", "review-gateway"), CODE.services().values().stream()
         .filter(CodeConfig.Service::readsTsigKeys).map(CodeConfig.Service::name).collect(Collectors.toSet()));
     assertEquals(List.of(), new DeploymentFiles(CODE).tsigKek());
   }

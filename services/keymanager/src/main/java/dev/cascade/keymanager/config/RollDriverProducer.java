@@ -5,12 +5,14 @@ import dev.cascade.keymanager.domain.LatestChecks;
 import dev.cascade.keymanager.domain.RollDriver;
 import dev.cascade.keymanager.propagation.DnsPropagationChecker;
 import dev.cascade.keymanager.propagation.ServerName;
+import dev.cascade.service.tsig.FollowedTsigKeyring;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.xbill.DNS.ExtendedResolver;
 
@@ -18,12 +20,15 @@ import org.xbill.DNS.ExtendedResolver;
  * Provides the {@link RollDriver}, with the key manager's key generator ({@code HsmKeysProducer}), the service's clock and the propagation checks
  * on real DNS: a zone whose policy names no {@code publication-nameservers} is checked at
  * {@code cascade.keymanager.publication-servers}, Cascade's own publication servers; a parent is found through the
- * resolvers of /etc/resolv.conf (dnsjava's {@code ResolverConfig}).
+ * resolvers of /etc/resolv.conf (dnsjava's {@code ResolverConfig}). A server a policy names with {@code ^<key>} is
+ * asked with that TSIG key, from the keyring kept up to {@code cascade.tsig-keys.v1} ({@link FollowedTsigKeyring},
+ * its secrets unwrapped under the key manager's KEK).
  */
 @Singleton
 public class RollDriverProducer {
 
   private DnsPropagationChecker checker;
+  private FollowedTsigKeyring tsigKeys;
 
   @Produces
   @Singleton
@@ -32,11 +37,17 @@ public class RollDriverProducer {
       KeySetGenerator generator,
       @ConfigProperty(name = "cascade.keymanager.publication-servers") List<String> publicationServers,
       @ConfigProperty(name = "cascade.keymanager.propagation.query-timeout") Duration queryTimeout,
-      @ConfigProperty(name = "cascade.keymanager.propagation.transfer-timeout") Duration transferTimeout) {
+      @ConfigProperty(name = "cascade.keymanager.propagation.transfer-timeout") Duration transferTimeout,
+      @ConfigProperty(name = FollowedTsigKeyring.SETTING) Optional<String> keyEncryptionKey,
+      @ConfigProperty(name = FollowedTsigKeyring.PREVIOUS) Optional<String> previous,
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
     ExtendedResolver resolver = new ExtendedResolver();
     resolver.setTimeout(queryTimeout);
+    tsigKeys = new FollowedTsigKeyring(keyEncryptionKey, previous, bootstrapServers, registryUrl);
+    tsigKeys.start();
     checker = new DnsPropagationChecker(publicationServers.stream().map(ServerName::parse).toList(), resolver,
-        queryTimeout, transferTimeout);
+        tsigKeys.keyring(), queryTimeout, transferTimeout);
     return new RollDriver(generator, checker, clock);
   }
 
@@ -51,6 +62,9 @@ public class RollDriverProducer {
   void close() {
     if (checker != null) {
       checker.close();
+    }
+    if (tsigKeys != null) {
+      tsigKeys.close();
     }
   }
 }

@@ -31,6 +31,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -148,6 +150,31 @@ class TsigApiComponentTest {
       assertEquals(2, topic.recordsFor(name).size());
       given().get("/tsig/").then().statusCode(200).body("keys.'" + lost + "'.algorithm", equalTo("hmac-sha256"));
     }
+  }
+
+  @Test
+  void aPolicyWhosePublicationServersNameAnUnknownKeyIsRefusedAtZoneAdd() throws Exception {
+    String key = "pub-" + GatewayTestKit.suffix();
+    String policy = "keyed-" + GatewayTestKit.suffix();
+    Files.writeString(Path.of(GatewayTestKit.config("cascade.policy-dir"), policy + ".toml"), """
+        version = "v1"
+        [key-manager]
+        publication-nameservers = ["192.0.2.1:53^%s"]
+        """.formatted(key));
+    given().get("/policy/" + policy).then().statusCode(200).body(containsString("192.0.2.1:53^" + key));
+
+    String zone = "keyed-" + GatewayTestKit.suffix() + ".test.";
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", zone, "source", GatewayTestKit.zoneFile().toString(), "policy", policy))
+        .post("/zone/add").then().statusCode(400)
+        .body("error", equalTo("NoSuchTsigKey: policy '" + policy + "' names TSIG key " + key + " (192.0.2.1:53^"
+            + key + "), which does not exist (add it with cascade tsig add)"));
+
+    given().contentType(ContentType.JSON).body(Map.of("name", key, "secret", SECRET))
+        .post("/tsig/add").then().statusCode(200);
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", zone, "source", GatewayTestKit.zoneFile().toString(), "policy", policy))
+        .post("/zone/add").then().statusCode(200);
   }
 
   private static byte[] bytes(ByteBuffer buffer) {
