@@ -334,7 +334,7 @@ FACT_TOPICS=(cascade.zone-registry.v1 cascade.zone-reviews.v1 cascade.unsigned-v
     cascade.signed-versions.v1 cascade.published-versions.v1 cascade.loader-dead-letters.v1
     cascade.keymanager-dead-letters.v1 cascade.signer-dead-letters.v1 cascade.publisher-dead-letters.v1
     cascade.review-gateway-dead-letters.v1 cascade.keyset-commands.v1
-    cascade.ds-submissions.v1 cascade.zone-notifies.v1)
+    cascade.ds-submissions.v1 cascade.zone-notifies.v1 cascade.notifies-sent.v1)
 CONTENT_TOPICS=(cascade.unsigned-content.v1 cascade.signed-content.v1)
 PROGRESS_TOPICS=(cascade.load-progress.v1 cascade.sign-progress.v1 cascade.publish-progress.v1 cascade.roll-checks.v1)
 # Keyed by name, not zone, and compacted: the latest fact of each TSIG key is the key (Topics.TSIG_KEYS).
@@ -495,7 +495,8 @@ db_roles() {
 db_suffix() { local upper=${1^^}; echo "${upper//-/_}"; }
 
 # ---------------------------------------------------------------------------------------------------------------
-# Key-encryption key for the keymanager and the signer (design: CASCADE_KEY_ENCRYPTION_KEY, base64 of 32 bytes)
+# Key-encryption key (design: CASCADE_KEY_ENCRYPTION_KEY, base64 of 32 bytes): private keys for the keymanager and the
+# signer, TSIG secrets for the loader, the publisher and review-gateway; so every service gets it
 
 KEK_FILE=$STATE/key-encryption-key
 
@@ -618,18 +619,15 @@ instance_env() {
     echo "QUARKUS_HTTP_PORT=$(nth_port "${SERVICE_PORT[$svc]}" "$i")"
     echo "DB_USER=cascade_${svc//-/_}"
     echo "DB_PASSWORD=$svc-local"
+    echo "CASCADE_KEY_ENCRYPTION_KEY=$(<"$KEK_FILE")"
     case $svc in
-        keymanager|signer)
-            # Only the two services that wrap and unwrap private keys get the key-encryption key.
-            echo "CASCADE_KEY_ENCRYPTION_KEY=$(<"$KEK_FILE")"
-            if [[ $svc == keymanager ]]; then
-                # auto-report checks a roll's propagation on every publisher's publication server (issue 14, item 4).
-                local servers=() j
-                for (( j = 1; j <= $(replicas_of publisher); j++ )); do
-                    servers+=("127.0.0.1:$(nth_port "${PUBLISHER_DNS_PORTS[PUBLICATION]}" "$j")")
-                done
-                echo "CASCADE_PUBLICATION_SERVERS=$(IFS=,; echo "${servers[*]}")"
-            fi ;;
+        keymanager)
+            # auto-report checks a roll's propagation on every publisher's publication server (issue 14, item 4).
+            local servers=() j
+            for (( j = 1; j <= $(replicas_of publisher); j++ )); do
+                servers+=("127.0.0.1:$(nth_port "${PUBLISHER_DNS_PORTS[PUBLICATION]}" "$j")")
+            done
+            echo "CASCADE_PUBLICATION_SERVERS=$(IFS=,; echo "${servers[*]}")" ;;
         publisher)
             for name in "${!PUBLISHER_DNS_PORTS[@]}"; do
                 echo "CASCADE_PUBLISHER_${name}_PORT=$(nth_port "${PUBLISHER_DNS_PORTS[$name]}" "$i")"

@@ -1,6 +1,8 @@
 package dev.cascade.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -80,6 +82,9 @@ final class PolicyCommands {
     b.append("  ZSK roll:     ").append(p.path("zskRollType").asText()).append('\n');
     b.append("  key removal:  ").append(p.path("autoRemove").asText()).append('\n');
     b.append("  DNSKEY TTL:   ").append(p.path("dnskeyTtl").asText()).append('\n');
+    // Shown only where the policy names servers; entries as written, with their ^<TSIG key> if any.
+    servers(b, "  publication servers: ", p.path("publicationNameservers"));
+    servers(b, "  parent servers:      ", p.path("parentNameservers"));
     b.append("signer:\n");
     b.append("  serial policy:              ").append(p.path("serialPolicy").asText()).append('\n');
     b.append("  signature inception offset: ").append(p.path("signatureInceptionOffset").asText()).append('\n');
@@ -100,6 +105,14 @@ final class PolicyCommands {
       b.append("  approve re-signing: yes\n");
     }
     return b.toString();
+  }
+
+  private static void servers(StringBuilder b, String label, JsonNode list) {
+    if (list.isArray() && !list.isEmpty()) {
+      List<String> entries = new ArrayList<>();
+      list.forEach(entry -> entries.add(entry.asText()));
+      b.append(label).append(String.join(", ", entries)).append('\n');
+    }
   }
 
   private static String review(JsonNode p, String gate) {

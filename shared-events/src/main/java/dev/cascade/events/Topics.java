@@ -36,6 +36,9 @@ public final class Topics {
   /** NOTIFYs a zone's primary sent to the publication server ({@code ZoneNotifyReceived}): the loader refreshes. */
   public static final String ZONE_NOTIFIES = "cascade.zone-notifies.v1";
 
+  /** The NOTIFY rounds the publisher sent to the secondaries ({@code ZoneNotifiesSent}), one per serial: history. */
+  public static final String NOTIFIES_SENT = "cascade.notifies-sent.v1";
+
   /**
    * How far the loader, the signer and the publisher have got in a long step ({@code StepProgressed}): one topic per
    * writer, like every other. Throw-away information, unlike the facts: created with a short retention
@@ -99,7 +102,8 @@ public final class Topics {
           new Topic(KEYSET_COMMANDS, "review-gateway", dev.cascade.events.v1.KeysetCommandGiven.class),
           new Topic(DS_SUBMISSIONS, "keymanager", dev.cascade.events.v1.DsSubmissionFact.class),
           new Topic(TSIG_KEYS, "review-gateway", dev.cascade.events.v1.TsigKeyFact.class),
-          new Topic(ZONE_NOTIFIES, "publisher", dev.cascade.events.v1.ZoneNotifyReceived.class));
+          new Topic(ZONE_NOTIFIES, "publisher", dev.cascade.events.v1.ZoneNotifyReceived.class),
+          new Topic(NOTIFIES_SENT, "publisher", dev.cascade.events.v1.ZoneNotifiesSent.class));
 
   private Topics() {}
 }

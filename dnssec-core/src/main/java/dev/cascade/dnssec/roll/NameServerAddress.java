@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 /**
  * A name server as the reference's settings name it ({@code publication-nameservers} for the propagation checks,
  * {@code send-notify-to} for NOTIFY; cascade-reference.md §4): {@code "<IP>[:PORT]"}, an IPv6 address with a port in
- * brackets ({@code "[2001:db8::1]:5353"}, RFC 3986 §3.2.2). The reference's {@code ^<TSIG key>} suffix is not
- * supported yet.
+ * brackets ({@code "[2001:db8::1]:5353"}, RFC 3986 §3.2.2). The reference's {@code ^<TSIG key>} suffix is read by
+ * {@link NameServer}, where a setting allows one.
  * Only address literals: a name would need a resolution that could fail or change at every check.
  */
 public final class NameServerAddress {
@@ -31,7 +31,7 @@ public final class NameServerAddress {
    */
   public static InetSocketAddress parse(String text) {
     if (text.contains("^")) {
-      throw new IllegalArgumentException("\"" + text + "\": a TSIG key (^<key>) is not supported yet");
+      throw new IllegalArgumentException("\"" + text + "\": a TSIG key (^<key>) is not allowed here");
     }
     Matcher bracketed = BRACKETED.matcher(text);
     Matcher ipv4 = IPV4.matcher(text);

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TSIGRecord;
 
@@ -39,6 +40,12 @@ public record TsigRequest(Status status, Optional<TsigKey> key, TSIGRecord recor
    * @param wire the request as received: the MAC covers these octets, not a re-rendering
    */
   public static TsigRequest check(Message request, byte[] wire, TsigKeys keys, Clock clock) {
+    if (request.getSection(Section.ADDITIONAL).size() < request.getHeader().getCount(Section.ADDITIONAL)) {
+      // Cut short with TC set: dnsjava keeps what it could parse and the header's count, and getTSIG would fail on
+      // the missing records. The TSIG RR is the last record (RFC 8945 §5.1), so none is there: the request is
+      // unsigned, and answered as one (what a sender gets by leaving the TSIG out).
+      return new TsigRequest(Status.UNSIGNED, Optional.empty(), null, Rcode.NOERROR, "");
+    }
     TSIGRecord tsig = request.getTSIG();
     if (tsig == null) {
       return new TsigRequest(Status.UNSIGNED, Optional.empty(), null, Rcode.NOERROR, "");

@@ -1,5 +1,6 @@
 package dev.cascade.dnssec.xfr;
 
+import dev.cascade.dnssec.roll.NameServer;
 import dev.cascade.dnssec.roll.NameServerAddress;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -8,7 +9,7 @@ import java.util.Optional;
 /**
  * A zone's primary as {@code zone add --source} names it (cascade-reference.md §1.2): {@code <IP>[:<PORT>]}, port 53
  * by default, an IPv6 address with a port in brackets ({@link NameServerAddress}), optionally followed by {@code
- * ^<TSIG key name>}. Anything else given as a source is a zone file path.
+ * ^<TSIG key name>} ({@link NameServer}). Anything else given as a source is a zone file path.
  *
  * @param address the primary's address and port
  * @param tsigKey the name of the TSIG key (RFC 8945) the transfers and NOTIFYs are signed with, or null
@@ -41,17 +42,8 @@ public record PrimarySource(InetSocketAddress address, String tsigKey) {
    * @throws IllegalArgumentException with what is wrong
    */
   public static PrimarySource parse(String text) {
-    int caret = text.indexOf('^');
-    String key = null;
-    String address = text;
-    if (caret >= 0) {
-      key = text.substring(caret + 1);
-      address = text.substring(0, caret);
-      if (key.isEmpty() || key.indexOf('^') >= 0 || key.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException("\"" + text + "\": the TSIG key name after '^' is empty or not one name");
-      }
-    }
-    return new PrimarySource(NameServerAddress.parse(address), key);
+    NameServer server = NameServer.parse(text);
+    return new PrimarySource(server.address(), server.tsigKey());
   }
 
   /** The address as {@code ip:port}, an IPv6 address in brackets: the canonical source, and what status shows. */

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
@@ -15,6 +16,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 class TsigRequestTest {
@@ -33,6 +35,21 @@ class TsigRequestTest {
 
   private static TsigRequest check(byte[] wire) throws IOException {
     return TsigRequest.check(new Message(wire), wire, KEYS, NOW);
+  }
+
+  /**
+   * A signed request cut short inside its TSIG RR, with TC set: dnsjava keeps the header's count of additional
+   * records but none of them, and asking it for the TSIG failed (found by the publisher's DnsServerFuzzTest).
+   */
+  @Test
+  void aRequestCutShortInsideItsTsigIsUnsignedNotAnError() throws IOException {
+    byte[] signed = query(KEY, NOW);
+    byte[] cut = Arrays.copyOf(signed, signed.length - 10);
+    cut[2] |= 0x02; // TC (RFC 1035 §4.1.1), which makes dnsjava accept the cut
+    Message parsed = new Message(cut);
+    assertEquals(1, parsed.getHeader().getCount(Section.ADDITIONAL), "the header still counts the TSIG RR");
+
+    assertEquals(TsigRequest.Status.UNSIGNED, TsigRequest.check(parsed, cut, KEYS, NOW).status());
   }
 
   @Test

@@ -36,7 +36,16 @@ public final class TsigKeyring implements TsigKeys {
    */
   public record Info(String name, String algorithm) {}
 
-  private record Entry(Info info, TsigKey key) {}
+  /**
+   * A key as its latest fact carries it, the secret still wrapped: what review-gateway wraps again under a new KEK.
+   *
+   * @param name the key name, as the fact spells it
+   * @param algorithm the key's algorithm
+   * @param wrappedSecret the secret wrapped under the KEK the fact names
+   */
+  public record WrappedKey(String name, TsigAlgorithm algorithm, byte[] wrappedSecret) {}
+
+  private record Entry(Info info, WrappedKey wrapped, TsigKey key) {}
 
   private final KeyWrap keyWrap;
   private final ConcurrentMap<Name, Entry> keys = new ConcurrentHashMap<>();
@@ -60,8 +69,10 @@ public final class TsigKeyring implements TsigKeys {
     } else if (fact.getFact() instanceof TsigKeyAdded added) {
       try {
         TsigAlgorithm algorithm = TsigAlgorithm.parse(added.getAlgorithm());
+        byte[] wrapped = bytes(added);
         keys.put(name, new Entry(new Info(TsigKey.displayName(name), algorithm.mnemonic()),
-            keyWrap == null ? null : TsigKey.unwrap(keyWrap, fact.getKeyName(), algorithm, bytes(added))));
+            new WrappedKey(fact.getKeyName(), algorithm, wrapped),
+            keyWrap == null ? null : TsigKey.unwrap(keyWrap, fact.getKeyName(), algorithm, wrapped)));
       } catch (IllegalArgumentException e) {
         keys.remove(name);
         LOG.errorf("TSIG key %s is unusable: %s", TsigKey.displayName(name), e.getMessage());
@@ -89,5 +100,10 @@ public final class TsigKeyring implements TsigKeys {
   /** Every key, by name. */
   public List<Info> list() {
     return keys.values().stream().map(Entry::info).sorted(Comparator.comparing(Info::name)).toList();
+  }
+
+  /** Every key with its secret as wrapped on the topic, in no particular order. */
+  public List<WrappedKey> wrappedKeys() {
+    return keys.values().stream().map(Entry::wrapped).toList();
   }
 }

@@ -95,6 +95,29 @@ class ChartRenderTest {
     rendered.forEach((key, object) -> assertEquals(object, manifests.get(key), key));
   }
 
+  /**
+   * Every service that reads TSIG keys gets the KEK and the previous ones from the KEK secret, as the keymanager does:
+   * without them it cannot unwrap (or, review-gateway, wrap) a TSIG secret.
+   */
+  @Test
+  void everyServiceThatReadsTsigKeysGetsTheKekFromItsSecret() {
+    Map<String, JsonNode> objects = byKindAndName(render(Map.of()));
+    CodeConfig code = CodeConfig.read(ROOT);
+    List<String> readers = code.services().values().stream()
+        .filter(CodeConfig.Service::readsTsigKeys).map(CodeConfig.Service::name).sorted().toList();
+    assertEquals(List.of("keymanager", "loader", "publisher", "review-gateway"), readers);
+    for (String name : readers) {
+      Map<String, JsonNode> env = new TreeMap<>();
+      workload(objects, name).path("spec").path("template").path("spec").path("containers").get(0).path("env")
+          .forEach(item -> env.put(item.path("name").asText(), item));
+      for (String variable : DeploymentFiles.KEK_VARIABLES) {
+        assertTrue(env.containsKey(variable), name + " gets " + variable);
+        assertEquals("cascade-kek", env.get(variable).path("valueFrom").path("secretKeyRef").path("name").asText(),
+            name + " " + variable);
+      }
+    }
+  }
+
   @Test
   void defaultsRunTwoPublishersAndOneReplicaOfEveryOtherService() {
     Map<String, JsonNode> objects = byKindAndName(render(Map.of()));

@@ -93,6 +93,26 @@ final class CodeConfig {
       return env;
     }
 
+    /**
+     * Whether this service reads the TSIG keys of {@code cascade.tsig-keys.v1}: its code follows the topic through
+     * service-support's {@code TsigKeyFeed}, or injects the keyring {@code FollowedTsigKeyring} produces (as a {@code
+     * TsigKeyring} or dnssec-core's {@code TsigKeys}). Such a service needs the KEK to unwrap (or, as their writer, to
+     * wrap) the secrets.
+     */
+    boolean readsTsigKeys() {
+      Path sources = dir.resolve("src/main/java");
+      if (!Files.isDirectory(sources)) {
+        return false;
+      }
+      try (Stream<Path> files = Files.walk(sources)) {
+        return files.filter(p -> p.toString().endsWith(".java")).map(CodeConfig::readOrEmpty)
+            .anyMatch(java -> java.contains("TsigKeyFeed") || java.contains("service.tsig.TsigKeyring;")
+                || java.contains("dnssec.tsig.TsigKeys;"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
     /** The HTTP port of the prod profile ({@code quarkus.http.port}), or -1 if the service does not set one. */
     int httpPort() {
       List<Integer> ports = portsOf(properties.getProperty("quarkus.http.port", ""));

@@ -66,6 +66,7 @@ final class DeploymentFiles {
     all.addAll(ports());
     all.addAll(topics());
     all.addAll(environment());
+    all.addAll(tsigKek());
     all.addAll(probes());
     all.addAll(chartValues());
     return all;
@@ -299,6 +300,51 @@ final class DeploymentFiles {
   /** Every environment variable set on a Cascade service is one that service's code reads. */
   List<String> environment() {
     List<String> problems = new ArrayList<>();
+    for (DeployedEnvironment env : deployedEnvironments(problems)) {
+      checkEnv(env.where(), env.service(), env.names(), env.text(), problems);
+    }
+    return problems;
+  }
+
+  /**
+   * The variables of the key-encryption key, the current one and the previous ones of a rotation, as every service
+   * that wraps or unwraps with it reads them (docs/operations.md, "The key-encryption key").
+   */
+  static final List<String> KEK_VARIABLES =
+      List.of("CASCADE_KEY_ENCRYPTION_KEY", "CASCADE_PREVIOUS_KEY_ENCRYPTION_KEYS");
+
+  /**
+   * Every service that reads TSIG keys ({@link CodeConfig.Service#readsTsigKeys}) gets the key-encryption key and the
+   * previous ones: without them the loader and publisher cannot use a key, and review-gateway can neither add one
+   * nor wrap the secrets again after a KEK rotation.
+   */
+  List<String> tsigKek() {
+    List<String> problems = new ArrayList<>();
+    for (DeployedEnvironment env : deployedEnvironments(problems)) {
+      if (!env.service().readsTsigKeys()) {
+        continue;
+      }
+      for (String name : KEK_VARIABLES) {
+        if (!env.names().contains(name)) {
+          problems.add(env.where() + " reads TSIG keys but is not given " + name);
+        }
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * The environment a Cascade service is given in one deployment file.
+   *
+   * @param where the file and service, for a problem's sentence
+   * @param names the variables set
+   * @param text the service's definition as text ("" for compose), where a later variable may expand an earlier one
+   */
+  private record DeployedEnvironment(String where, CodeConfig.Service service, List<String> names, String text) {}
+
+  /** Every Cascade service's environment in docker-compose.yml, the plain manifests and the chart templates. */
+  private List<DeployedEnvironment> deployedEnvironments(List<String> problems) {
+    List<DeployedEnvironment> all = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : composeCascadeServices(problems).entrySet()) {
       CodeConfig.Service service = code.services().get(e.getKey());
       if (service == null) {
@@ -311,7 +357,7 @@ final class DeploymentFiles {
       } else {
         env.forEach(item -> names.add(item.asText().split("=", 2)[0]));
       }
-      checkEnv("docker-compose.yml: " + e.getKey(), service, names, "", problems);
+      all.add(new DeployedEnvironment("docker-compose.yml: " + e.getKey(), service, names, ""));
     }
     for (Map.Entry<String, JsonNode> e : manifestWorkloads().entrySet()) {
       CodeConfig.Service service = code.services().get(e.getKey());
@@ -322,8 +368,8 @@ final class DeploymentFiles {
       for (JsonNode container : e.getValue().path("spec").path("template").path("spec").path("containers")) {
         container.path("env").forEach(item -> names.add(item.path("name").asText()));
       }
-      String where = "deploy/k8s/manifests: " + kind(e.getValue()) + " " + e.getKey();
-      checkEnv(where, service, names, e.getValue().toString(), problems);
+      all.add(new DeployedEnvironment("deploy/k8s/manifests: " + kind(e.getValue()) + " " + e.getKey(), service,
+          names, e.getValue().toString()));
     }
     Map<String, String> defines = chartDefines();
     for (Map.Entry<String, String> t : chartTemplates().entrySet()) {
@@ -336,9 +382,9 @@ final class DeploymentFiles {
       while (m.find()) {
         names.addAll(envItems(defines.getOrDefault(m.group(1), "")));
       }
-      checkEnv("deploy/k8s/cascade/templates/" + t.getKey(), service, names, t.getValue(), problems);
+      all.add(new DeployedEnvironment("deploy/k8s/cascade/templates/" + t.getKey(), service, names, t.getValue()));
     }
-    return problems;
+    return all;
   }
 
   /**

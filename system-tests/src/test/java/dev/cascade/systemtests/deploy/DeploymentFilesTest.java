@@ -64,6 +64,13 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void everyServiceThatReadsTsigKeysIsGivenTheKek() {
+    assertEquals(Set.of("keymanager", "loader", "publisher", "review-gateway"), CODE.services().values().stream()
+        .filter(CodeConfig.Service::readsTsigKeys).map(CodeConfig.Service::name).collect(Collectors.toSet()));
+    assertEquals(List.of(), new DeploymentFiles(CODE).tsigKek());
+  }
+
+  @Test
   void probesUseTheQuarkusHealthEndpoints() {
     assertEquals(List.of(), new DeploymentFiles(CODE).probes());
   }
@@ -99,6 +106,25 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void serviceThatReadsTsigKeysWithoutTheKekIsReported(@TempDir Path tmp) throws IOException {
+    Path copy = copyOfRepository(tmp);
+    YAMLMapper yaml = new YAMLMapper();
+    ObjectNode compose = (ObjectNode) yaml.readTree(copy.resolve("docker-compose.yml").toFile());
+    ((ObjectNode) compose.path("services").path("loader").path("environment")).remove("CASCADE_KEY_ENCRYPTION_KEY");
+    yaml.writeValue(copy.resolve("docker-compose.yml").toFile(), compose);
+    replace(copy.resolve("deploy/k8s/cascade/templates/publisher.yaml"),
+        "{{- include \"cascade.kekEnv\" $ctx | nindent 12 }}", "");
+
+    List<String> problems = new DeploymentFiles(CodeConfig.read(copy)).tsigKek();
+
+    assertEquals(List.of(
+        "docker-compose.yml: loader reads TSIG keys but is not given CASCADE_KEY_ENCRYPTION_KEY",
+        "deploy/k8s/cascade/templates/publisher.yaml reads TSIG keys but is not given CASCADE_KEY_ENCRYPTION_KEY",
+        "deploy/k8s/cascade/templates/publisher.yaml reads TSIG keys but is not given"
+            + " CASCADE_PREVIOUS_KEY_ENCRYPTION_KEYS"), problems);
+  }
+
+  @Test
   void unknownTopicIsReported(@TempDir Path tmp) throws IOException {
     Path copy = copyOfRepository(tmp);
     replace(copy.resolve("deploy/k8s/manifests/job-topics.yaml"), "cascade.key-sets.v1",
@@ -120,7 +146,7 @@ class DeploymentFilesTest {
 
     List<String> factAndContentTopics =
         CODE.topics().stream().filter(t -> !CODE.progressTopics().contains(t)).toList();
-    assertEquals(17, factAndContentTopics.size(), factAndContentTopics.toString());
+    assertEquals(18, factAndContentTopics.size(), factAndContentTopics.toString());
     assertEquals(factAndContentTopics.stream().map(t -> "docker-compose.yml: creates topic " + t
         + " without unlimited retention (retention.ms=-1, retention.bytes=-1)").toList(), problems);
   }

@@ -5,6 +5,8 @@ import dev.cascade.keymanager.domain.LatestChecks;
 import dev.cascade.keymanager.domain.RollDriver;
 import dev.cascade.keymanager.propagation.DnsPropagationChecker;
 import dev.cascade.keymanager.propagation.ServerName;
+import dev.cascade.service.tsig.FollowedTsigKeyring;
+import dev.cascade.service.tsig.TsigKeyring;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -15,10 +17,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.xbill.DNS.ExtendedResolver;
 
 /**
- * Provides the {@link RollDriver}, with the key manager's key generator ({@code HsmKeysProducer}), the service's clock and the propagation checks
- * on real DNS: a zone whose policy names no {@code publication-nameservers} is checked at
+ * Provides the {@link RollDriver}, with the key manager's key generator ({@code HsmKeysProducer}), the service's clock
+ * and the propagation checks on real DNS: a zone whose policy names no {@code publication-nameservers} is checked at
  * {@code cascade.keymanager.publication-servers}, Cascade's own publication servers; a parent is found through the
- * resolvers of /etc/resolv.conf (dnsjava's {@code ResolverConfig}).
+ * resolvers of /etc/resolv.conf (dnsjava's {@code ResolverConfig}). A server a policy names with {@code ^<key>} is
+ * asked with that TSIG key, from the keyring kept up to {@code cascade.tsig-keys.v1} ({@link FollowedTsigKeyring},
+ * its secrets unwrapped under the key manager's KEK).
  */
 @Singleton
 public class RollDriverProducer {
@@ -32,11 +36,12 @@ public class RollDriverProducer {
       KeySetGenerator generator,
       @ConfigProperty(name = "cascade.keymanager.publication-servers") List<String> publicationServers,
       @ConfigProperty(name = "cascade.keymanager.propagation.query-timeout") Duration queryTimeout,
-      @ConfigProperty(name = "cascade.keymanager.propagation.transfer-timeout") Duration transferTimeout) {
+      @ConfigProperty(name = "cascade.keymanager.propagation.transfer-timeout") Duration transferTimeout,
+      TsigKeyring tsigKeys) {
     ExtendedResolver resolver = new ExtendedResolver();
     resolver.setTimeout(queryTimeout);
     checker = new DnsPropagationChecker(publicationServers.stream().map(ServerName::parse).toList(), resolver,
-        queryTimeout, transferTimeout);
+        tsigKeys, queryTimeout, transferTimeout);
     return new RollDriver(generator, checker, clock);
   }
 

@@ -1,7 +1,10 @@
 package dev.cascade.keymanager.propagation;
 
+import dev.cascade.dnssec.roll.NameServer;
 import dev.cascade.dnssec.roll.Propagation;
 import dev.cascade.dnssec.roll.PropagationExpectation;
+import dev.cascade.dnssec.tsig.TsigKey;
+import dev.cascade.dnssec.tsig.TsigKeys;
 import dev.cascade.keymanager.domain.PropagationChecker;
 import dev.cascade.keymanager.domain.PropagationSettings;
 import java.io.IOException;
@@ -34,6 +37,7 @@ import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.ZoneTransferException;
 import org.xbill.DNS.ZoneTransferIn;
@@ -52,6 +56,10 @@ import org.xbill.DNS.ZoneTransferIn;
  *       the configured resolvers, and the A and AAAA records of its name servers).
  * </ul>
  *
+ * <p>A server named with a TSIG key ({@code <IP>[:PORT]^<key>}) is asked with it, queries and transfer alike (RFC 8945
+ * §5.1), and its answers must carry a valid TSIG: an unsigned or badly signed answer is a failure (§5.3.1). A key
+ * the keyring does not have, or cannot unwrap, is a wait that names it.
+ *
  * <p>The servers of one check are asked at the same time, each query bounded by the query timeout, the transfer by
  * the transfer timeout, so a check never holds the roll timer for long. Anything that does not answer as expected
  * is a wait with its reason, never an error.
@@ -60,6 +68,7 @@ public final class DnsPropagationChecker implements PropagationChecker {
 
   private final List<ServerName> ownPublicationServers;
   private final Resolver resolver;
+  private final TsigKeys tsigKeys;
   private final Duration queryTimeout;
   private final Duration transferTimeout;
   private final ExecutorService queries;
@@ -68,13 +77,15 @@ public final class DnsPropagationChecker implements PropagationChecker {
    * @param ownPublicationServers Cascade's own publication servers: where a zone is checked whose policy names none;
    *     a host name stands for all its addresses, looked up at each check
    * @param resolver the resolver that finds a parent's name servers when the policy names none
+   * @param tsigKeys the keys a server named with {@code ^<key>} is asked with
    * @param queryTimeout how long one query may take, per attempt (UDP, then TCP)
    * @param transferTimeout how long the zone transfer may take
    */
-  public DnsPropagationChecker(List<ServerName> ownPublicationServers, Resolver resolver,
+  public DnsPropagationChecker(List<ServerName> ownPublicationServers, Resolver resolver, TsigKeys tsigKeys,
       Duration queryTimeout, Duration transferTimeout) {
     this.ownPublicationServers = List.copyOf(ownPublicationServers);
     this.resolver = resolver;
+    this.tsigKeys = tsigKeys;
     this.queryTimeout = queryTimeout;
     this.transferTimeout = transferTimeout;
     this.queries = Executors.newCachedThreadPool(runnable -> {
@@ -86,7 +97,7 @@ public final class DnsPropagationChecker implements PropagationChecker {
 
   @Override
   public Result check(PropagationExpectation expected, PropagationSettings where) {
-    List<InetSocketAddress> publication = where.publication();
+    List<NameServer> publication = where.publication();
     boolean atPublication = expected.propagates().contains(Propagation.DNSKEY)
         || expected.propagates().contains(Propagation.RRSIG);
     if (publication.isEmpty() && atPublication) {
@@ -117,10 +128,10 @@ public final class DnsPropagationChecker implements PropagationChecker {
     return Result.propagated(ttl, String.join("; ", checked));
   }
 
-  private List<InetSocketAddress> own() throws UnknownHostException {
-    List<InetSocketAddress> addresses = new ArrayList<>();
+  private List<NameServer> own() throws UnknownHostException {
+    List<NameServer> addresses = new ArrayList<>();
     for (ServerName server : ownPublicationServers) {
-      addresses.addAll(server.addresses());
+      server.addresses().forEach(address -> addresses.add(NameServer.of(address)));
     }
     if (addresses.isEmpty()) {
       throw new UnknownHostException("none configured (cascade.keymanager.publication-servers)");
@@ -135,7 +146,7 @@ public final class DnsPropagationChecker implements PropagationChecker {
     }
   }
 
-  private Outcome dnskey(PropagationExpectation expected, List<InetSocketAddress> servers) {
+  private Outcome dnskey(PropagationExpectation expected, List<NameServer> servers) {
     String what = "the DNSKEY RRset of " + expected.zone();
     List<Answer> answers = askAll(servers, expected.zone(), Type.DNSKEY);
     Duration ttl = Duration.ZERO;
@@ -155,12 +166,18 @@ public final class DnsPropagationChecker implements PropagationChecker {
     return new Outcome(Optional.empty(), ttl, "DNSKEY RRset on " + addresses(servers) + ", TTL " + ttl.toSeconds());
   }
 
-  private Outcome rrsig(PropagationExpectation expected, List<InetSocketAddress> servers) {
+  private Outcome rrsig(PropagationExpectation expected, List<NameServer> servers) {
     String what = "the signatures of " + expected.zone();
-    InetSocketAddress primary = servers.get(0);
+    NameServer primary = servers.get(0);
     PropagationExpectation.ZoneSignatures tally = expected.zoneSignatures();
+    Optional<TSIG> tsig;
     try {
-      ZoneTransferIn transfer = ZoneTransferIn.newAXFR(expected.zone(), primary, null);
+      tsig = tsig(primary);
+    } catch (UnknownKey e) {
+      return Outcome.waiting(what + ": " + e.getMessage());
+    }
+    try {
+      ZoneTransferIn transfer = ZoneTransferIn.newAXFR(expected.zone(), primary.address(), tsig.orElse(null));
       transfer.setTimeout(transferTimeout);
       transfer.run(new Tally(tally));
     } catch (IOException | ZoneTransferException e) {
@@ -193,9 +210,9 @@ public final class DnsPropagationChecker implements PropagationChecker {
         + addresses(servers) + ", largest TTL " + tally.maxTtl().toSeconds());
   }
 
-  private Outcome ds(PropagationExpectation expected, List<InetSocketAddress> configured) {
+  private Outcome ds(PropagationExpectation expected, List<NameServer> configured) {
     String what = "the DS RRset of " + expected.zone();
-    List<InetSocketAddress> servers = configured;
+    List<NameServer> servers = configured;
     if (servers.isEmpty()) {
       try {
         servers = parentServers(expected.zone());
@@ -233,7 +250,7 @@ public final class DnsPropagationChecker implements PropagationChecker {
    * Every address of every name server of the zone that encloses {@code zone}: the closest ancestor with an NS
    * RRset of its own (RFC 1034 §4.2.1: a zone's apex has one), asked of the resolvers.
    */
-  private List<InetSocketAddress> parentServers(Name zone) throws ParentNotFound {
+  private List<NameServer> parentServers(Name zone) throws ParentNotFound {
     for (int labels = 1; labels < zone.labels(); labels++) {
       Name parent = new Name(zone, labels);
       List<Record> ns = resolve(parent, Type.NS);
@@ -257,7 +274,7 @@ public final class DnsPropagationChecker implements PropagationChecker {
       if (addresses.isEmpty()) {
         throw new ParentNotFound("no address found for the name servers " + hosts + " of the parent zone " + parent);
       }
-      return List.copyOf(addresses);
+      return addresses.stream().map(NameServer::of).toList();
     }
     throw new ParentNotFound("no parent zone with name servers found above " + zone
         + " (set parent-nameservers in the policy if the resolvers cannot see it)");
@@ -282,7 +299,7 @@ public final class DnsPropagationChecker implements PropagationChecker {
   private record Answer(List<Record> records, Optional<String> failure) {}
 
   /** Asks every server at once; each answer within the query timeout (twice it, with the fallback to TCP). */
-  private List<Answer> askAll(List<InetSocketAddress> servers, Name name, int type) {
+  private List<Answer> askAll(List<NameServer> servers, Name name, int type) {
     List<Future<Answer>> pending = servers.stream().map(server -> queries.submit(() -> ask(server, name, type)))
         .toList();
     List<Answer> answers = new ArrayList<>();
@@ -303,13 +320,47 @@ public final class DnsPropagationChecker implements PropagationChecker {
     return answers;
   }
 
-  private Answer ask(InetSocketAddress server, Name name, int type) {
-    SimpleResolver simple = new SimpleResolver(server);
+  /** A server's key was not found in the keyring. */
+  private static final class UnknownKey extends Exception {
+    UnknownKey(String message) {
+      super(message);
+    }
+  }
+
+  /** The TSIG signer and verifier {@code server} is asked with, if its entry names a key. */
+  private Optional<TSIG> tsig(NameServer server) throws UnknownKey {
+    Optional<Name> name = server.keyName();
+    if (name.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(tsigKeys.find(name.get()).map(TsigKey::tsig).orElseThrow(() -> new UnknownKey(
+        "the TSIG key " + server.tsigKey() + " of " + address(server) + " is not known to the key manager"
+            + " (cascade tsig add it; the key manager needs the key-encryption key it is wrapped under)")));
+  }
+
+  private Answer ask(NameServer server, Name name, int type) {
+    SimpleResolver simple = new SimpleResolver(server.address());
     simple.setTimeout(queryTimeout);
+    Optional<TSIG> tsig;
+    try {
+      tsig = tsig(server);
+    } catch (UnknownKey e) {
+      return new Answer(List.of(), Optional.of("cannot be asked: " + e.getMessage()));
+    }
+    tsig.ifPresent(simple::setTSIGKey);
     // DO (RFC 3225), so the RRSIGs come with the RRset; a 1232-byte UDP payload, the DNS flag day 2020 value.
     simple.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
     try {
       Message response = simple.send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
+      if (tsig.isPresent() && response.getTSIG() != null && response.getTSIG().getError() != Rcode.NOERROR) {
+        // The server refused the key or its signature (RFC 8945 §5.2): BADKEY, BADSIG or BADTIME.
+        return new Answer(List.of(), Optional.of("refuses the TSIG key " + server.tsigKey() + ": "
+            + Rcode.TSIGstring(response.getTSIG().getError())));
+      }
+      if (tsig.isPresent() && !response.isVerified()) {
+        return new Answer(List.of(), Optional.of("answers " + name + " " + Type.string(type)
+            + " without a valid TSIG signature of key " + server.tsigKey()));
+      }
       int rcode = response.getRcode();
       if (rcode != Rcode.NOERROR && !(rcode == Rcode.NXDOMAIN && type == Type.DS)) {
         return new Answer(List.of(), Optional.of("answers " + Rcode.string(rcode) + " to " + name + " "
@@ -325,12 +376,11 @@ public final class DnsPropagationChecker implements PropagationChecker {
     }
   }
 
-  private static String address(InetSocketAddress server) {
-    String host = server.getAddress().getHostAddress();
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + server.getPort();
+  private static String address(NameServer server) {
+    return server.toString();
   }
 
-  private static String addresses(List<InetSocketAddress> servers) {
+  private static String addresses(List<NameServer> servers) {
     return servers.stream().map(DnsPropagationChecker::address).toList().toString();
   }
 

@@ -7,14 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cascade.dnssec.keys.KeyGenerator;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.keys.SigningRole;
+import dev.cascade.dnssec.parent.DsDigest;
 import dev.cascade.dnssec.roll.KeySetState;
 import dev.cascade.dnssec.roll.KeyState;
+import dev.cascade.dnssec.roll.NameServer;
 import dev.cascade.dnssec.roll.PropagationExpectation;
 import dev.cascade.dnssec.roll.RollStep;
 import dev.cascade.dnssec.roll.RollType;
 import dev.cascade.dnssec.roll.RollType.Variant;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.dnssec.sign.ZoneSigner;
+import dev.cascade.dnssec.tsig.TsigAlgorithm;
+import dev.cascade.dnssec.tsig.TsigKey;
+import dev.cascade.dnssec.tsig.TsigKeys;
 import dev.cascade.keymanager.domain.PropagationChecker;
 import dev.cascade.keymanager.domain.PropagationSettings;
 import dev.cascade.testinfra.FreePort;
@@ -29,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,7 +54,8 @@ import org.xbill.DNS.SimpleResolver;
 /**
  * The propagation checks against real name servers: Knot DNS's {@code knotd} ({@link KnotServer}), one instance per
  * server, on ephemeral loopback ports, serving a child zone signed by dnssec-core as a roll's phase leaves it (checked
- * by {@code kzonecheck}) and a parent zone with the child's DS RRset.
+ * by {@code kzonecheck}) and a parent zone with the child's DS RRset; one knotd allows the zone transfer only with a
+ * TSIG key, which a policy names as {@code <IP>:<PORT>^<key>}.
  */
 class DnsPropagationCheckerTest {
 
@@ -62,6 +69,11 @@ class DnsPropagationCheckerTest {
 
   @TempDir Path dir;
 
+  /** The TSIG key of the servers that require one; the keyring the checker looks keys up in has it alone. */
+  private static final TsigKey XFR_KEY = TsigKey.of("xfr-key", TsigAlgorithm.HMAC_SHA256,
+      "q0b8CDbTQxGkvMvuFJbz3yjB3XcBx0OTqaDl8e0lCuk=");
+
+  private final TsigKeys keyring = name -> Optional.of(XFR_KEY).filter(key -> key.name().equals(name));
   private final List<KnotServer> servers = new ArrayList<>();
   private final Map<String, DNSKEYRecord> dnskeys = new HashMap<>();
   private final Map<String, SigningKey> signingKeys = new HashMap<>();
@@ -71,7 +83,7 @@ class DnsPropagationCheckerTest {
   void checker() {
     // No resolver is needed: every test names the parent's servers, as the policy's parent-nameservers does.
     checker = new DnsPropagationChecker(List.of(), new SimpleResolver(new InetSocketAddress(LOOPBACK, closedPort())),
-        Duration.ofSeconds(2), Duration.ofSeconds(20));
+        keyring, Duration.ofSeconds(2), Duration.ofSeconds(20));
   }
 
   @AfterEach
@@ -140,7 +152,7 @@ class DnsPropagationCheckerTest {
     InetSocketAddress second = knotd(CHILD, child(state, 2));
 
     PropagationChecker.Result result =
-        checker.check(expectation(state, Variant.ZSK), new PropagationSettings(List.of(first, second), List.of(), 2));
+        checker.check(expectation(state, Variant.ZSK), settings(List.of(first, second), List.of()));
 
     assertTrue(result.isPropagated(), result.summary());
     assertEquals(Duration.ofSeconds(DNSKEY_TTL), result.ttl().orElseThrow());
@@ -148,11 +160,11 @@ class DnsPropagationCheckerTest {
     // A policy that names no publication servers is checked at Cascade's own (cascade.keymanager.publication-servers).
     DnsPropagationChecker own = new DnsPropagationChecker(
         List.of(ServerName.parse("127.0.0.1:" + first.getPort()), ServerName.parse("127.0.0.1:" + second.getPort())),
-        new SimpleResolver(new InetSocketAddress(LOOPBACK, closedPort())), Duration.ofSeconds(2),
+        new SimpleResolver(new InetSocketAddress(LOOPBACK, closedPort())), keyring, Duration.ofSeconds(2),
         Duration.ofSeconds(20));
     try {
       PropagationChecker.Result byDefault =
-          own.check(expectation(state, Variant.ZSK), new PropagationSettings(List.of(), List.of(), 2));
+          own.check(expectation(state, Variant.ZSK), settings(List.of(), List.of()));
       assertTrue(byDefault.summary().contains("127.0.0.1:" + second.getPort()), byDefault.summary());
       assertTrue(byDefault.isPropagated(), byDefault.summary());
     } finally {
@@ -169,7 +181,7 @@ class DnsPropagationCheckerTest {
     InetSocketAddress behind = knotd(CHILD, old);
 
     PropagationChecker.Result result = checker.check(expectation(state, Variant.ZSK),
-        new PropagationSettings(List.of(updated, behind), List.of(), 2));
+        settings(List.of(updated, behind), List.of()));
 
     assertFalse(result.isPropagated());
     assertTrue(result.summary().contains("127.0.0.1:" + behind.getPort() + " serves a DNSKEY RRset with key tags"),
@@ -189,17 +201,17 @@ class DnsPropagationCheckerTest {
     PropagationExpectation expected = expectation(state, Variant.ZSK);
 
     PropagationChecker.Result one =
-        checker.check(expected, new PropagationSettings(List.of(primary), List.of(), 2));
+        checker.check(expected, settings(List.of(primary), List.of()));
     assertTrue(one.isPropagated(), one.summary());
     assertEquals(Duration.ofSeconds(LARGEST_TTL), one.ttl().orElseThrow());
 
     PropagationChecker.Result behind =
-        checker.check(expected, new PropagationSettings(List.of(primary, stale), List.of(), 2));
+        checker.check(expected, settings(List.of(primary, stale), List.of()));
     assertFalse(behind.isPropagated());
     assertTrue(behind.summary().contains("serves serial 2, older than the checked 3"), behind.summary());
 
     PropagationChecker.Result oldSignatures =
-        checker.check(expected, new PropagationSettings(List.of(stale), List.of(), 2));
+        checker.check(expected, settings(List.of(stale), List.of()));
     assertFalse(oldSignatures.isPropagated());
     assertTrue(oldSignatures.summary().contains("still has signatures by key tags ["
         + dnskeys.get("zsk").getFootprint() + "]"), oldSignatures.summary());
@@ -216,12 +228,12 @@ class DnsPropagationCheckerTest {
     InetSocketAddress notYet = knotd(PARENT, parent("ksk"));
 
     PropagationChecker.Result done =
-        checker.check(expected, new PropagationSettings(List.of(), List.of(swapped), 2));
+        checker.check(expected, settings(List.of(), List.of(swapped)));
     assertTrue(done.isPropagated(), done.summary());
     assertEquals(Duration.ofSeconds(DS_TTL), done.ttl().orElseThrow());
 
     PropagationChecker.Result waiting =
-        checker.check(expected, new PropagationSettings(List.of(), List.of(swapped, notYet), 2));
+        checker.check(expected, settings(List.of(), List.of(swapped, notYet)));
     assertFalse(waiting.isPropagated());
     assertTrue(waiting.summary().startsWith("the DS RRset of child.test. has not propagated: parent server 127.0.0.1:"
         + notYet.getPort() + " serves DS RRset [" + dnskeys.get("ksk").getFootprint()), waiting.summary());
@@ -237,12 +249,67 @@ class DnsPropagationCheckerTest {
 
     long start = System.nanoTime();
     PropagationChecker.Result result = checker.check(expectation(state, Variant.KSK),
-        new PropagationSettings(List.of(), List.of(closed), 2));
+        settings(List.of(), List.of(closed)));
 
     assertFalse(result.isPropagated());
     assertTrue(result.summary().startsWith("the DS RRset of child.test.: parent server 127.0.0.1:" + closed.getPort()),
         result.summary());
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "bounded by the query timeout");
+  }
+
+  @Test
+  void aServerNamedWithATsigKeyIsAskedWithItAndAWrongOrUnknownKeyIsAWait() throws Exception {
+    KeySetState state = signedZone().start(RollType.ZSK_PRE_PUBLISH, List.of(key("new", SigningRole.ZSK, false)),
+        NOW);
+    state = state.apply(Variant.ZSK, new RollStep.PropagationComplete(1, Duration.ofSeconds(DNSKEY_TTL)), NOW);
+    state = state.apply(Variant.ZSK, new RollStep.CacheExpired(1), NOW.plusSeconds(DNSKEY_TTL));
+    // knotd allows the AXFR only signed with XFR_KEY, and verifies the key of every signed query.
+    KnotServer server = KnotServer.start(dir, CHILD, child(state, 3), XFR_KEY);
+    servers.add(server);
+    PropagationExpectation expected = expectation(state, Variant.ZSK);
+    String keyed = server.text() + "^Xfr-Key";
+
+    PropagationChecker.Result withKey = checker.check(expected, PropagationSettings.of(List.of(keyed), List.of(),
+        DsDigest.SHA_256));
+    assertTrue(withKey.isPropagated(), withKey.summary());
+    assertEquals(Duration.ofSeconds(LARGEST_TTL), withKey.ttl().orElseThrow());
+
+    PropagationChecker.Result withoutKey = checker.check(expected, PropagationSettings.of(List.of(server.text()),
+        List.of(), DsDigest.SHA_256));
+    assertFalse(withoutKey.isPropagated());
+    assertTrue(withoutKey.summary().contains("the zone transfer from " + server.text() + " failed"),
+        withoutKey.summary());
+
+    TsigKey wrongSecret = TsigKey.of("xfr-key", TsigAlgorithm.HMAC_SHA256, new byte[32]);
+    DnsPropagationChecker wrong = new DnsPropagationChecker(List.of(),
+        new SimpleResolver(new InetSocketAddress(LOOPBACK, closedPort())), name -> Optional.of(wrongSecret),
+        Duration.ofSeconds(2), Duration.ofSeconds(20));
+    try {
+      PropagationChecker.Result refused = wrong.check(expected, PropagationSettings.of(List.of(keyed), List.of(),
+          DsDigest.SHA_256));
+      assertFalse(refused.isPropagated());
+      assertTrue(refused.summary().contains("the zone transfer from " + keyed + " failed"), refused.summary());
+    } finally {
+      wrong.close();
+    }
+
+    // A DNSKEY query signed with the key: knotd answers it signed, which the checker verifies.
+    PropagationExpectation published = expectation(signedZone().start(RollType.ZSK_PRE_PUBLISH,
+        List.of(key("other", SigningRole.ZSK, false)), NOW), Variant.ZSK);
+    PropagationChecker.Result dnskey = checker.check(published, PropagationSettings.of(List.of(keyed), List.of(),
+        DsDigest.SHA_256));
+    assertTrue(dnskey.summary().contains(keyed + " serves a DNSKEY RRset"), dnskey.summary());
+
+    PropagationChecker.Result unknown = checker.check(expected, PropagationSettings.of(
+        List.of(server.text() + "^no-such-key"), List.of(), DsDigest.SHA_256));
+    assertFalse(unknown.isPropagated());
+    assertTrue(unknown.summary().contains("the TSIG key no-such-key of " + server.text() + "^no-such-key is not known"
+        + " to the key manager"), unknown.summary());
+  }
+
+  private static PropagationSettings settings(List<InetSocketAddress> publication, List<InetSocketAddress> parent) {
+    return new PropagationSettings(publication.stream().map(NameServer::of).toList(),
+        parent.stream().map(NameServer::of).toList(), DsDigest.SHA_256.id());
   }
 
   /** Starts a knotd serving {@code records} as {@code zone}; returns its address once it answers the zone's SOA. */

@@ -3,6 +3,7 @@ package dev.cascade.keymanager.propagation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.dnssec.tsig.TsigKey;
 import dev.cascade.testinfra.FreePort;
 import dev.cascade.testinfra.dns.DnsServerProcess;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -19,8 +21,9 @@ import org.xbill.DNS.Record;
 
 /**
  * A real authoritative server for the tests: Knot DNS's {@code knotd} (Debian package knot) serving one zone from a
- * file, unprivileged on an ephemeral loopback port, AXFR allowed from loopback. Started by {@link #start}, which
- * returns once the server answers the zone's SOA (test-infra's {@link DnsServerProcess}).
+ * file, unprivileged on an ephemeral loopback port, AXFR allowed from loopback (with a TSIG key only, if started
+ * with one). Started by {@link #start}, which returns once the server answers the zone's SOA (test-infra's {@link
+ * DnsServerProcess}).
  */
 public final class KnotServer implements AutoCloseable {
 
@@ -37,6 +40,16 @@ public final class KnotServer implements AutoCloseable {
 
   /** Starts a knotd on {@code port} (one that a policy named before the server ran). */
   public static KnotServer start(Path dir, Name zone, List<Record> records, int port) throws Exception {
+    return start(dir, zone, records, port, null);
+  }
+
+  /** Starts a knotd that allows AXFR only signed with {@code transferKey} (RFC 8945). */
+  public static KnotServer start(Path dir, Name zone, List<Record> records, TsigKey transferKey) throws Exception {
+    return start(dir, zone, records, FreePort.next(), transferKey);
+  }
+
+  private static KnotServer start(Path dir, Name zone, List<Record> records, int port, TsigKey transferKey)
+      throws Exception {
     Path home = Files.createDirectories(dir.resolve("knot-" + port));
     Files.createDirectories(home.resolve("db"));
     Path zoneFile = home.resolve(zone + "zone");
@@ -50,17 +63,23 @@ public final class KnotServer implements AutoCloseable {
         log:
           - target: "%1$s/knot.log"
             any: info
+        %5$s
         acl:
           - id: local
             address: 127.0.0.1
             action: transfer
+            %6$s
         zone:
           - domain: %3$s
             file: "%4$s"
             acl: local
             zonefile-sync: -1
             journal-content: none
-        """.formatted(home, port, zone, zoneFile));
+        """.formatted(home, port, zone, zoneFile,
+        transferKey == null ? "" : "key:\n  - id: %s.\n    algorithm: %s\n    secret: %s".formatted(
+            transferKey.displayName(), transferKey.algorithm().mnemonic(),
+            Base64.getEncoder().encodeToString(transferKey.secret())),
+        transferKey == null ? "" : "key: " + transferKey.displayName() + "."));
     DnsServerProcess knotd = DnsServerProcess.start(home, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
         List.of(home.resolve("knot.log")), "knotd", "-c", home.resolve("knot.conf").toString());
     return new KnotServer(knotd.awaitSoa(zone));

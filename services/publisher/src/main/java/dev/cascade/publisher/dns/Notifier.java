@@ -23,13 +23,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -42,7 +45,9 @@ import org.xbill.DNS.TSIGRecord;
  * UDP from one socket, and sends it again until the secondary answers: after 2 s, then twice as long each time up to
  * RFC 1996 §3.6's 60 s interval, at most 5 times again (§3.6's default; the reference sends one retry after 1 s and
  * has no queue). A newer serial of the zone takes the place of the one still being sent. Each exchange's outcome is
- * kept per zone and secondary for {@code GET /zones}.
+ * kept per zone and secondary for {@code GET /zones}. When every secondary's NOTIFY of one serial has ended (answered,
+ * given up, or not sent), or a newer serial replaced it, the round is handed to {@link #onRoundEnded}'s listener once:
+ * a line of zone history per round, not per packet.
  *
  * <p>A secondary listed with a TSIG key ({@code <IP>[:<PORT>]^<key>}) gets its NOTIFY signed with that key (RFC 8945),
  * and only a signed answer that verifies ends the exchange (§5.3: a server answers a signed request signed). A key the
@@ -81,6 +86,12 @@ public class Notifier {
    */
   public record Outcome(String zone, String target, long serial, int sends, String state, String rcode, Instant at) {}
 
+  /**
+   * One ended round: the NOTIFYs of {@code serial} of {@code zone} to every secondary, in {@code send-notify-to}'s
+   * order, each {@code answered}, {@code unanswered}, {@code unsent} or {@code superseded} by a newer serial.
+   */
+  public record Round(String zone, long serial, List<Outcome> notifies) {}
+
   private record Key(Name zone, NotifyTarget target) {}
 
   /**
@@ -98,6 +109,9 @@ public class Notifier {
   private final SecureRandom ids = new SecureRandom();
   private final ConcurrentMap<Integer, Pending> pending = new ConcurrentHashMap<>();
   private final ConcurrentMap<Key, Outcome> outcomes = new ConcurrentHashMap<>();
+  /** The serial of each zone's last ended round, so that each round is handed on once; guarded by {@code this}. */
+  private final Map<Name, Long> ended = new HashMap<>();
+  private volatile Consumer<Round> roundListener = round -> { };
   private ScheduledExecutorService timer;
   private DatagramSocket socket;
   private volatile boolean running;
@@ -151,11 +165,17 @@ public class Notifier {
     }
   }
 
+  /** Hands every ended round to {@code listener} from now on (the pipeline, which announces it). */
+  public void onRoundEnded(Consumer<Round> listener) {
+    roundListener = listener;
+  }
+
   /** Notifies every secondary of {@code soa}'s serial, the zone's newly published one. */
   public void published(SOARecord soa) {
     if (!running) {
       return;
     }
+    supersede(soa.getName(), soa.getSerial());
     for (NotifyTarget target : targets) {
       send(new Key(soa.getName(), target), soa, 1);
     }
@@ -179,6 +199,7 @@ public class Notifier {
         LOG.errorf("zone %s: NOTIFY of serial %d to %s not sent: TSIG key %s is not in the keyring", key.zone(),
             soa.getSerial(), key.target(), TsigKey.displayName(key.target().key().get()));
         outcomes.put(key, outcome(key, soa, sends, "unsent", "no TSIG key"));
+        endRoundIfDone(key.zone());
         return;
       }
       signer = found.get();
@@ -222,6 +243,7 @@ public class Notifier {
     if (gaveUp[0]) {
       LOG.warnf("zone %s: NOTIFY of serial %d to %s unanswered after %d sends", waiting.key().zone(),
           waiting.soa().getSerial(), waiting.key().target(), waiting.sends());
+      endRoundIfDone(waiting.key().zone());
     }
   }
 
@@ -251,6 +273,7 @@ public class Notifier {
       String rcode = Rcode.string(response.getRcode());
       outcomes.computeIfPresent(answered.key(), (key, current) -> stillSending(current, answered)
           ? outcome(key, answered.soa(), answered.sends(), "answered", rcode) : current);
+      endRoundIfDone(answered.key().zone());
       if (response.getRcode() == Rcode.NOERROR) {
         LOG.debugf("zone %s: NOTIFY of serial %d answered by %s", answered.key().zone(), answered.soa().getSerial(),
             answered.key().target());
@@ -284,6 +307,46 @@ public class Notifier {
           response.getTSIG() == null ? "missing" : Rcode.TSIGstring(result));
     }
     return result == Rcode.NOERROR;
+  }
+
+  /** Hands on the zone's round once every secondary's NOTIFY of one serial has ended, unless it was handed on. */
+  private synchronized void endRoundIfDone(Name zone) {
+    List<Outcome> round = targets.stream().map(target -> outcomes.get(new Key(zone, target))).toList();
+    if (round.contains(null)) {
+      return;
+    }
+    long serial = round.get(0).serial();
+    if (round.stream().allMatch(o -> o.serial() == serial && !o.state().equals("sent"))) {
+      hand(zone, serial, round);
+    }
+  }
+
+  /**
+   * Ends the zone's round still being sent, if its serial is not {@code newSerial}: the NOTIFYs not ended yet are
+   * {@code superseded}, as the new serial's NOTIFYs take their place.
+   */
+  private synchronized void supersede(Name zone, long newSerial) {
+    List<Outcome> round = targets.stream().map(target -> outcomes.get(new Key(zone, target))).toList();
+    Optional<Long> sending = round.stream()
+        .filter(o -> o != null && o.state().equals("sent") && o.serial() != newSerial)
+        .map(Outcome::serial).findFirst();
+    if (sending.isEmpty() || round.contains(null)) {
+      return;
+    }
+    hand(zone, sending.get(), round.stream().map(o -> o.state().equals("sent") && o.serial() == sending.get()
+        ? new Outcome(o.zone(), o.target(), o.serial(), o.sends(), "superseded", null, clock.instant()) : o)
+        .toList());
+  }
+
+  private void hand(Name zone, long serial, List<Outcome> round) {
+    if (Long.valueOf(serial).equals(ended.put(zone, serial))) {
+      return;
+    }
+    try {
+      roundListener.accept(new Round(zone.toString(), serial, round));
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "zone %s: the NOTIFY round of serial %d could not be handed on", zone, serial);
+    }
   }
 
   /** Whether {@code current} is the state of {@code exchange}, which no newer serial or answer has replaced. */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ import org.xbill.DNS.SOARecord;
 
 /**
  * NOTIFY over real UDP to a secondary played by a socket in the test, which answers as it is told to: the retries,
- * their end, and which answer counts. That real secondaries act on these NOTIFYs is {@link KnotSecondaryInteropTest}'s.
+ * their end, which answer counts, and the round of one serial to every secondary that ends once. That real secondaries act on these NOTIFYs is {@link KnotSecondaryInteropTest}'s.
  */
 class NotifierTest {
 
@@ -96,10 +97,57 @@ class NotifierTest {
     assertEquals(2026120705, awaitState("unanswered").serial());
   }
 
-  private Notifier started(DatagramSocket secondary) {
-    NotifyTarget target = new NotifyTarget(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-        secondary.getLocalPort()), Optional.empty());
-    Notifier started = new Notifier(List.of(target), name -> Optional.empty(), FIRST_TIMEOUT, Clock.systemUTC());
+  @Test
+  void aRoundEndsOnceWhenEverySecondaryAnsweredOrGaveUp() throws Exception {
+    DatagramSocket answering = secondary();
+    DatagramSocket silent = secondary();
+    notifier = started(answering, silent);
+    List<Notifier.Round> rounds = new CopyOnWriteArrayList<>();
+    notifier.onRoundEnded(rounds::add);
+    notifier.published(soa(2026120706));
+
+    answering(answering, count -> count == 2, Rcode.NOERROR, Duration.ofMillis(500));
+    receive(silent, 7, Duration.ofSeconds(2));
+    awaitRounds(rounds, 1);
+    Thread.sleep(200);
+    assertEquals(1, rounds.size(), "one event per round, not per packet: " + rounds);
+    Notifier.Round round = rounds.get(0);
+    assertEquals("example.test.", round.zone());
+    assertEquals(2026120706, round.serial());
+    assertEquals(List.of("answered", "unanswered"), round.notifies().stream().map(Notifier.Outcome::state).toList());
+    assertEquals(List.of(2, 6), round.notifies().stream().map(Notifier.Outcome::sends).toList());
+    assertEquals("NOERROR", round.notifies().get(0).rcode());
+    assertEquals("127.0.0.1:" + answering.getLocalPort(), round.notifies().get(0).target());
+  }
+
+  @Test
+  void aNewerSerialEndsTheRoundStillBeingSentAsSuperseded() throws Exception {
+    DatagramSocket silent = secondary();
+    notifier = started(silent);
+    List<Notifier.Round> rounds = new CopyOnWriteArrayList<>();
+    notifier.onRoundEnded(rounds::add);
+    notifier.published(soa(2026120707));
+    notifier.published(soa(2026120708));
+
+    receive(silent, 20, Duration.ofSeconds(2));
+    awaitRounds(rounds, 2);
+    assertEquals(List.of(2026120707L, 2026120708L), rounds.stream().map(Notifier.Round::serial).toList());
+    assertEquals("superseded", rounds.get(0).notifies().get(0).state());
+    assertEquals("unanswered", rounds.get(1).notifies().get(0).state());
+  }
+
+  private static void awaitRounds(List<Notifier.Round> rounds, int count) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (rounds.size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(count, rounds.size(), rounds.toString());
+  }
+
+  private Notifier started(DatagramSocket... secondaries) {
+    List<NotifyTarget> targets = Arrays.stream(secondaries).map(secondary -> new NotifyTarget(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), secondary.getLocalPort()), Optional.empty())).toList();
+    Notifier started = new Notifier(targets, name -> Optional.empty(), FIRST_TIMEOUT, Clock.systemUTC());
     started.start();
     return started;
   }

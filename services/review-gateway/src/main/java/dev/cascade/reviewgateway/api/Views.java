@@ -256,6 +256,8 @@ public final class Views {
       boolean nsec3OptOut,
       int nsec3Iterations,
       String nsec3Salt,
+      List<String> publicationNameservers,
+      List<String> parentNameservers,
       List<String> zones) {}
 
   /** The {@code <variant>.auto-*} switches of a policy, by roll variant. */
@@ -272,7 +274,8 @@ public final class Views {
         p.serialPolicy().word(), Durations.format(p.signatureInceptionOffset()),
         Durations.format(p.signatureLifetime()), Durations.format(p.signatureRemainTime()),
         Durations.format(p.signatureRefreshInterval()), p.denial().word(), p.nsec3OptOut(), p.nsec3Iterations(),
-        p.nsec3Salt(), zones);
+        p.nsec3Salt(), p.keyRolls().checks().publicationNameservers(), p.keyRolls().checks().parentNameservers(),
+        zones);
   }
 
   /** A key validity in policy-file notation: {@code "forever"} for none. */

@@ -8,6 +8,7 @@ import dev.cascade.reviewgateway.domain.GateStage;
 import dev.cascade.reviewgateway.domain.KeyImports;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.PolicyException;
+import dev.cascade.reviewgateway.domain.PropagationChecks;
 import dev.cascade.reviewgateway.domain.RollCheckBoard;
 import dev.cascade.reviewgateway.domain.StepProgressBoard;
 import dev.cascade.reviewgateway.domain.TsigKeyUsers;
@@ -35,6 +36,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.xbill.DNS.Name;
 
 /**
@@ -109,12 +111,32 @@ public class ZoneResource {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("cannot import keys: " + e.getMessage());
     }
-    return rebuild.whenRebuilt(() -> Panache.withSession(() -> store.load(zone))).chain(existing -> {
+    return tsigKeys.whenRead(() -> {
+      policyKeysExist(policy);
+      return rebuild.whenRebuilt(() -> Panache.withSession(() -> store.load(zone)));
+    }).chain(existing -> {
       if (existing != null && existing.registered()) {
         throw ApiException.conflict("Zone " + zone + " already exists");
       }
       return events.zoneAdded(zone, policy, source, imported);
     }).map(ignored -> new Views.ZoneCommandResult(zone, "Zone " + zone + " scheduled for loading"));
+  }
+
+  /**
+   * Refuses with NoSuchTsigKey a policy whose {@code publication-nameservers} or {@code parent-nameservers} name a
+   * TSIG key that does not exist: the key manager's propagation checks would wait on it forever. Call it inside
+   * {@code tsigKeys.whenRead}.
+   */
+  private void policyKeysExist(Policy policy) {
+    PropagationChecks checks = policy.keyRolls().checks();
+    for (String server : Stream.concat(checks.publicationNameservers().stream(), checks.parentNameservers().stream())
+        .toList()) {
+      Optional<Name> key = TsigKeyUsers.keyOf(server);
+      if (key.isPresent() && !tsigKeys.contains(key.get())) {
+        throw ApiException.badRequest("NoSuchTsigKey: policy '" + policy.name() + "' names TSIG key "
+            + key.get().toString(true) + " (" + server + "), which does not exist (add it with cascade tsig add)");
+      }
+    }
   }
 
   /** {@code POST /zone/{name}/remove}: emits {@code ZoneRemoved}; the publisher stops serving the zone. */

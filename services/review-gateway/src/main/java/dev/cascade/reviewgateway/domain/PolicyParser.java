@@ -6,7 +6,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.cascade.dnssec.keys.KeyAlgorithm;
 import dev.cascade.dnssec.parent.CdsPublication;
 import dev.cascade.dnssec.parent.DsDigest;
-import dev.cascade.dnssec.roll.NameServerAddress;
+import dev.cascade.dnssec.roll.NameServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -400,7 +400,10 @@ public final class PolicyParser {
       throw new IllegalArgumentException(path(key) + " must be a duration (seconds or \"<n>s|m|h|d|w\")");
     }
 
-    /** A list of name servers, each {@code "<IP>[:PORT]"} ({@link NameServerAddress}); empty if not given. */
+    /**
+     * A list of name servers, each {@code "<IP>[:PORT][^<TSIG key>]"} ({@link NameServer}), as written; empty if not
+     * given. Whether the key exists is checked where a zone takes the policy ({@code zone add}).
+     */
     List<String> nameServers(String key) {
       seen.add(key);
       JsonNode v = node.get(key);
@@ -408,15 +411,15 @@ public final class PolicyParser {
         return List.of();
       }
       if (!v.isArray()) {
-        throw new IllegalArgumentException(path(key) + " must be a list of \"<IP>[:PORT]\" strings");
+        throw new IllegalArgumentException(path(key) + " must be a list of \"<IP>[:PORT][^<key>]\" strings");
       }
       List<String> servers = new ArrayList<>();
       for (JsonNode item : v) {
         if (!item.isTextual()) {
-          throw new IllegalArgumentException(path(key) + " must be a list of \"<IP>[:PORT]\" strings");
+          throw new IllegalArgumentException(path(key) + " must be a list of \"<IP>[:PORT][^<key>]\" strings");
         }
         try {
-          NameServerAddress.parse(item.asText());
+          NameServer.parse(item.asText());
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(path(key) + ": " + e.getMessage(), e);
         }

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * One pipeline fact about one zone, as the projection needs it: the domain side of the Avro events on the
- * zone-registry, unsigned-versions, zone-reviews, key-sets, signed-versions and published-versions topics, and of the
- * services' dead-letter topics.
+ * zone-registry, unsigned-versions, zone-reviews, key-sets, signed-versions, published-versions and notifies-sent
+ * topics, and of the services' dead-letter topics.
  * Member names differ from the Avro records' on purpose (domain and event types never share a simple name).
  */
 public sealed interface ZoneFact {
@@ -94,6 +94,12 @@ public sealed interface ZoneFact {
   record Published(
       String versionId, long unsignedSerial, long signedSerial, long recordCount, Instant at, String publisherInstance)
       implements ZoneFact {}
+
+  /**
+   * {@code ZoneNotifiesSent}: one NOTIFY round of {@code serial} ended; {@code notifies} as history shows each
+   * secondary's outcome.
+   */
+  record NotifiesSent(long serial, String publisherInstance, List<String> notifies) implements ZoneFact {}
 
   /**
    * {@code EventDeadLettered}: {@code service} could not handle the event at {@code topic}/{@code partition}/{@code

@@ -191,6 +191,10 @@ public final class ZoneProjector {
       history.add(new HistoryEntry(at, null, refused.isPresent()
           ? "Keyset command '" + refused.get().command() + "' failed with error: " + aside.reason()
           : setAsideWording(aside)));
+    } else if (fact instanceof ZoneFact.NotifiesSent sent) {
+      history.add(new HistoryEntry(at, sent.serial(), "NOTIFY sent"
+          + (sent.publisherInstance() == null ? "" : " by publisher " + sent.publisherInstance()) + ": "
+          + String.join("; ", sent.notifies())));
     } else if (fact instanceof ZoneFact.Published published) {
       if (published.publisherInstance() != null) {
         served(state, published);

@@ -13,6 +13,7 @@ import dev.cascade.events.v1.RollPosition;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.KeysetCommandGiven;
 import dev.cascade.events.v1.KeyUse;
+import dev.cascade.events.v1.NotifySent;
 import dev.cascade.events.v1.ParentDsChangeRequested;
 import dev.cascade.events.v1.PolicySnapshot;
 import dev.cascade.events.v1.SerialPolicyKind;
@@ -28,6 +29,7 @@ import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.events.v1.ZoneSigningFailed;
 import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.events.v1.ZoneNotifiesSent;
 import dev.cascade.events.v1.ZoneVersionPublished;
 import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.events.v1.ZoneVersionSigned;
@@ -144,11 +146,27 @@ final class EventMapping {
           d.getTopic(), d.getPartition(), d.getOffset(), d.getEventType(), d.getReason(), d.getAttempts(),
           d.getMetadata().getCausationId()));
     }
+    if (value instanceof ZoneNotifiesSent n) {
+      return incoming(n.getZone(), n.getMetadata(), new ZoneFact.NotifiesSent(n.getSerial(), n.getPublisherInstance(),
+          n.getNotifies().stream().map(EventMapping::notifyWording).toList()));
+    }
     if (value instanceof ZoneVersionPublished p) {
       return incoming(p.getZone(), p.getMetadata(), new ZoneFact.Published(p.getVersionId(), p.getUnsignedSerial(),
           p.getSignedSerial(), p.getRecordCount(), p.getMetadata().getOccurredAt(), p.getPublisherInstance()));
     }
     return null;
+  }
+
+  /** One secondary's NOTIFY as history shows it: {@code 192.0.2.1:53 answered NOERROR after 2 sends}. */
+  static String notifyWording(NotifySent n) {
+    String sends = n.getSends() + (n.getSends() == 1 ? " send" : " sends");
+    return n.getTarget() + " " + switch (n.getOutcome()) {
+      case "answered" -> "answered " + n.getRcode() + " after " + sends;
+      case "unanswered" -> "unanswered after " + sends;
+      case "unsent" -> "not sent: no TSIG key";
+      case "superseded" -> "superseded by a newer serial after " + sends;
+      default -> n.getOutcome() + " after " + sends;
+    };
   }
 
   private static Incoming incoming(String zone, EventMetadata m, ZoneFact fact) {

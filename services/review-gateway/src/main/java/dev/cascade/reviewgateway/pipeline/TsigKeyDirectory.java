@@ -6,6 +6,7 @@ import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.v1.TsigKeyAdded;
 import dev.cascade.events.v1.TsigKeyFact;
 import dev.cascade.events.v1.TsigKeyRemoved;
+import dev.cascade.reviewgateway.config.KeyImportKek;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.TsigKeyFeed;
 import dev.cascade.service.tsig.TsigKeyring;
@@ -20,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -27,6 +29,7 @@ import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 import org.xbill.DNS.Name;
 
 /**
@@ -34,11 +37,21 @@ import org.xbill.DNS.Name;
  * of names and algorithms only (the gateway wraps secrets but never holds them), kept up to the topic by a
  * {@link TsigKeyFeed}, and updated at once with the facts this instance writes, so that a {@code tsig list} right
  * after a {@code tsig add} shows the key.
+ *
+ * <p>Once the keys written before the start are read, and before any command sees them ({@link #whenRead}), every
+ * secret wrapped under another KEK than the current one is wrapped again under the current one and added again under
+ * the same name: the TSIG half of a KEK rotation (docs/operations.md, "Rotating the key-encryption key"), as the
+ * keymanager's {@code KekRotation} is for zone keys. This is the one writer of the topic, so no other service needs to
+ * write; the readers accept the old and the new KEK meanwhile (their previous KEKs). A secret that no configured KEK
+ * unwraps is logged (key name and KEK ids, never the secret) and left as it is.
  */
 @ApplicationScoped
 public class TsigKeyDirectory {
 
+  private static final Logger LOG = Logger.getLogger(TsigKeyDirectory.class);
+
   private final MutinyEmitter<TsigKeyFact> emitter;
+  private final KeyImportKek kek;
   private final TsigKeyring keyring = new TsigKeyring(null);
   private final String bootstrapServers;
   private final String registryUrl;
@@ -47,16 +60,50 @@ public class TsigKeyDirectory {
 
   public TsigKeyDirectory(
       @Channel("tsig-keys") MutinyEmitter<TsigKeyFact> emitter,
+      KeyImportKek kek,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
     this.emitter = emitter;
+    this.kek = kek;
     this.bootstrapServers = bootstrapServers;
     this.registryUrl = registryUrl;
   }
 
   void onStart(@Observes StartupEvent event) {
     feed = TsigKeyFeed.start(KafkaSettings.historyConsumer(bootstrapServers, registryUrl), keyring);
-    feed.caughtUp().thenRun(() -> read.complete(null));
+    feed.caughtUp().thenRun(() -> {
+      Uni<Integer> rotation = kek.keyWrap() == null ? Uni.createFrom().item(0) : wrapAgain(kek.keyWrap());
+      rotation.subscribe().with(ignored -> read.complete(null), failure -> {
+        // The broker refused a fact: the keys stay usable under the previous KEK, and the next start tries again.
+        LOG.errorf("TSIG keys could not all be wrapped again: %s", failure.getMessage());
+        read.complete(null);
+      });
+    });
+  }
+
+  /**
+   * Adds again, wrapped under {@code keyWrap}'s current KEK, every key whose secret another KEK wrapped; returns how
+   * many. Idempotent: a key the current KEK wraps already is left alone.
+   */
+  public Uni<Integer> wrapAgain(KeyWrap keyWrap) {
+    List<TsigKey> again = new ArrayList<>();
+    for (TsigKeyring.WrappedKey wrapped : keyring.wrappedKeys()) {
+      if (keyWrap.wrappedByCurrent(wrapped.wrappedSecret())) {
+        continue;
+      }
+      try {
+        again.add(TsigKey.unwrap(keyWrap, wrapped.name(), wrapped.algorithm(), wrapped.wrappedSecret()));
+      } catch (IllegalArgumentException e) {
+        // Its KEK is not among the previous ones: the readers cannot use it either, and the operator adds it again.
+        LOG.errorf("TSIG key %s cannot be wrapped again: %s", wrapped.name(), e.getMessage());
+      }
+    }
+    if (again.isEmpty()) {
+      return Uni.createFrom().item(0);
+    }
+    return Uni.join().all(again.stream().map(key -> added(key, keyWrap).invoke(() -> LOG.infof(
+            "TSIG key %s wrapped again under key-encryption key %s", key.displayName(), keyWrap.currentId())))
+        .toList()).andFailFast().map(List::size);
   }
 
   void onStop(@Observes ShutdownEvent event) {

@@ -9,15 +9,18 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.keys.KeyEncryptionKey;
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.tsig.TsigAlgorithm;
 import dev.cascade.dnssec.tsig.TsigKey;
+import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.TsigKeyAdded;
 import dev.cascade.events.v1.TsigKeyFact;
 import dev.cascade.events.v1.TsigKeyRemoved;
+import dev.cascade.reviewgateway.pipeline.TsigKeyDirectory;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
@@ -26,7 +29,12 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +44,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code cascade tsig add|list|remove} through the API, on real Kafka: the fact on {@code cascade.tsig-keys.v1}
  * carries the secret wrapped under the KEK only, no answer shows it, bad input and a key in use are refused, and a
- * zone source naming an unknown key gets NoSuchTsigKey.
+ * zone source naming an unknown key gets NoSuchTsigKey; a KEK rotation wraps every secret again under the new KEK.
  */
 @QuarkusTest
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
@@ -44,6 +52,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PolicyDirectoryResource.class, scope = TestResourceScope.GLOBAL)
 class TsigApiComponentTest {
+
+  @Inject TsigKeyDirectory directory;
 
   private static final String SECRET = "q0b8CDbTQxGkvMvuFJbz3yjB3XcBx0OTqaDl8e0lCuk=";
 
@@ -101,6 +111,70 @@ class TsigApiComponentTest {
         .body(Map.of("name", "nokey-" + GatewayTestKit.suffix() + ".test.", "source", "192.0.2.1^no-such-key",
             "policy", "default"))
         .post("/zone/add").then().statusCode(400).body("error", containsString("NoSuchTsigKey"));
+  }
+
+  @Test
+  void aKekRotationWrapsEverySecretAgainUnderTheNewKekAndLeavesOneNoKekUnwraps() throws Exception {
+    String name = "rot-" + GatewayTestKit.suffix();
+    String lost = "lost-" + GatewayTestKit.suffix();
+    byte[] runningKek = KeyEncryptionKey.decode(GatewayTestKit.config("cascade.key-encryption-key"), "test");
+    byte[] newKek = new byte[32];
+    byte[] unknownKek = new byte[32];
+    new SecureRandom().nextBytes(newKek);
+    new SecureRandom().nextBytes(unknownKek);
+    try (TopicReader<TsigKeyFact> topic = GatewayTestKit.reader(Topics.TSIG_KEYS)) {
+      given().contentType(ContentType.JSON).body(Map.of("name", name, "secret", SECRET))
+          .post("/tsig/add").then().statusCode(200);
+      TsigKey lostKey = TsigKey.of(lost, TsigAlgorithm.DEFAULT, SECRET);
+      GatewayTestKit.send(Topics.TSIG_KEYS, lost, TsigKeyFact.newBuilder()
+          .setMetadata(EventMetadataFactory.next(Clock.systemUTC(), "review-gateway", null))
+          .setKeyName(lost)
+          .setFact(new TsigKeyAdded(TsigAlgorithm.DEFAULT.mnemonic(),
+              ByteBuffer.wrap(lostKey.wrap(new KeyWrap(unknownKek))), KeyWrap.idOf(unknownKek)))
+          .build());
+      await().atMost(GatewayTestKit.WAIT).untilAsserted(() ->
+          given().get("/tsig/").then().statusCode(200).body("keys.'" + lost + "'.algorithm", equalTo("hmac-sha256")));
+
+      KeyWrap rotated = new KeyWrap(newKek, List.of(runningKek));
+      assertTrue(directory.wrapAgain(rotated).await().atMost(GatewayTestKit.WAIT) >= 1);
+      List<ConsumerRecord<String, TsigKeyFact>> facts = await().atMost(GatewayTestKit.WAIT)
+          .until(() -> topic.recordsFor(name), records -> records.size() == 2);
+      TsigKeyAdded again = (TsigKeyAdded) facts.get(1).value().getFact();
+      assertEquals(KeyWrap.idOf(newKek), again.getKekId());
+      assertArrayEquals(Base64.getDecoder().decode(SECRET),
+          TsigKey.unwrap(new KeyWrap(newKek), name, TsigAlgorithm.DEFAULT, bytes(again.getWrappedSecret())).secret());
+
+      // Idempotent: every key the new KEK can wrap is wrapped under it now; the lost key is left as it was.
+      assertEquals(0, directory.wrapAgain(rotated).await().atMost(GatewayTestKit.WAIT));
+      assertEquals(1, topic.recordsFor(lost).size());
+      assertEquals(2, topic.recordsFor(name).size());
+      given().get("/tsig/").then().statusCode(200).body("keys.'" + lost + "'.algorithm", equalTo("hmac-sha256"));
+    }
+  }
+
+  @Test
+  void aPolicyWhosePublicationServersNameAnUnknownKeyIsRefusedAtZoneAdd() throws Exception {
+    String key = "pub-" + GatewayTestKit.suffix();
+    String policy = "keyed-" + GatewayTestKit.suffix();
+    Files.writeString(Path.of(GatewayTestKit.config("cascade.policy-dir"), policy + ".toml"), """
+        version = "v1"
+        [key-manager]
+        publication-nameservers = ["192.0.2.1:53^%s"]
+        """.formatted(key));
+    given().get("/policy/" + policy).then().statusCode(200).body(containsString("192.0.2.1:53^" + key));
+
+    String zone = "keyed-" + GatewayTestKit.suffix() + ".test.";
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", zone, "source", GatewayTestKit.zoneFile().toString(), "policy", policy))
+        .post("/zone/add").then().statusCode(400)
+        .body("error", equalTo("NoSuchTsigKey: policy '" + policy + "' names TSIG key " + key + " (192.0.2.1:53^"
+            + key + "), which does not exist (add it with cascade tsig add)"));
+
+    given().contentType(ContentType.JSON).body(Map.of("name", key, "secret", SECRET))
+        .post("/tsig/add").then().statusCode(200);
+    given().contentType(ContentType.JSON)
+        .body(Map.of("name", zone, "source", GatewayTestKit.zoneFile().toString(), "policy", policy))
+        .post("/zone/add").then().statusCode(200);
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

@@ -186,16 +186,17 @@ class PolicyParserTest {
     Policy p = PolicyParser.parse("checks", "checks.toml", """
         version = "v1"
         [key-manager]
-        publication-nameservers = ["192.0.2.1", "[2001:db8::1]:5353"]
-        parent-nameservers = ["192.0.2.53:53"]
+        publication-nameservers = ["192.0.2.1", "[2001:db8::1]:5353^Xfr-Key"]
+        parent-nameservers = ["192.0.2.53:53^parent-key"]
         """);
-    assertEquals(new PropagationChecks(List.of("192.0.2.1", "[2001:db8::1]:5353"), List.of("192.0.2.53:53")),
-        p.keyRolls().checks());
+    assertEquals(new PropagationChecks(List.of("192.0.2.1", "[2001:db8::1]:5353^Xfr-Key"),
+        List.of("192.0.2.53:53^parent-key")), p.keyRolls().checks());
     assertEquals(PropagationChecks.DEFAULT,
         PolicyParser.parse("d", "d.toml", "version = \"v1\"\n").keyRolls().checks());
     PolicyException tsig = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
-        "version = \"v1\"\n[key-manager]\npublication-nameservers = [\"192.0.2.1^tsig\"]\n"));
-    assertTrue(tsig.getMessage().contains("key-manager.publication-nameservers: \"192.0.2.1^tsig\": a TSIG key"),
+        "version = \"v1\"\n[key-manager]\npublication-nameservers = [\"192.0.2.1^\"]\n"));
+    assertTrue(tsig.getMessage().contains(
+        "key-manager.publication-nameservers: \"192.0.2.1^\": the TSIG key name after '^' is empty"),
         tsig.getMessage());
     PolicyException name = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
         "version = \"v1\"\n[key-manager]\nparent-nameservers = [\"ns.example\"]\n"));

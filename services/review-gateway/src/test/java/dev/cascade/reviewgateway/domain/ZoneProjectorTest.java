@@ -33,6 +33,18 @@ class ZoneProjectorTest {
    * A DS change request (issue 14 item 6) shows what to submit and where, and the hook's outcome once it ran; an
    * outcome for an older request does not overwrite the newer request's.
    */
+  /** A NOTIFY round (issue 10) is one history line with the serial, naming each secondary and how it went. */
+  @Test
+  void aNotifyRoundIsOneHistoryLine() {
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
+        .state();
+    ZoneProjector.Outcome round = apply(s, new ZoneFact.NotifiesSent(9, "1",
+        List.of("192.0.2.1:53 answered NOERROR after 2 sends", "192.0.2.2:53^xfr unanswered after 6 sends")));
+    assertEquals(List.of("NOTIFY sent by publisher 1: 192.0.2.1:53 answered NOERROR after 2 sends;"
+        + " 192.0.2.2:53^xfr unanswered after 6 sends"), events(round));
+    assertEquals(9L, round.history().get(0).serial());
+  }
+
   @Test
   void theLatestDsRequestAndItsHookOutcomeAreShown() {
     ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
