@@ -88,6 +88,7 @@ public class ZoneRegistryConsumer {
   private static final Logger LOG = Logger.getLogger(ZoneRegistryConsumer.class);
 
   private final UnsignedVersionEmitter emitter;
+  private final LoaderMetrics metrics;
   private final LoaderRebuild rebuild;
   private final StepProgressEmitter progress;
   private final LoaderState state;
@@ -129,6 +130,7 @@ public class ZoneRegistryConsumer {
 
   public ZoneRegistryConsumer(
       UnsignedVersionEmitter emitter,
+      LoaderMetrics metrics,
       LoaderRebuild rebuild,
       StepProgressEmitter progress,
       LoaderState state,
@@ -146,6 +148,7 @@ public class ZoneRegistryConsumer {
     this.firstRetry = firstRetry;
     this.zoneLoader = new ZoneLoader(maxZoneBytes);
     this.emitter = emitter;
+    this.metrics = metrics;
     this.rebuild = rebuild;
     this.progress = progress;
     this.state = state;
@@ -187,6 +190,7 @@ public class ZoneRegistryConsumer {
       lastRead.remove(zone);
       lastTransferred.remove(zone);
       snapshots.forget(zone);
+      metrics.forget(zone);
       state.forget(zone, eventId);
     } else {
       LOG.warnf("ignoring unknown zone registry fact %s for zone %s", what == null ? null : what.getClass(), zone);
@@ -200,6 +204,7 @@ public class ZoneRegistryConsumer {
    * of a long load names the version it makes; a file that fails or turns out unchanged leaves it unused.
    */
   private void load(String zone, String source, String eventId) {
+    metrics.started(zone);
     if (PrimarySource.isPrimary(source)) {
       refresh(zone, source, eventId, true);
       return;
@@ -251,6 +256,7 @@ public class ZoneRegistryConsumer {
    */
   void refresh(String zone, String source, String eventId, boolean full) {
     synchronized (refreshLocks.computeIfAbsent(zone, z -> new Object())) {
+      metrics.started(zone);
       String causationId = eventId != null ? eventId : "refresh-" + UUID.randomUUID();
       Instant now = clock.instant();
       Optional<TransferState> row = state.transferState(zone).filter(r -> r.source.equals(source));

@@ -38,13 +38,17 @@ public class RemainTimes extends StartupRestore {
   private final Map<String, Object> consumerConfig;
   /** Fed here too, with each zone's source: which NOTIFYs the publication server takes in. */
   private final IncomingNotify notifies;
+  /** Fed here too, with each zone's signature refresh interval, which the alert on a zone not published compares. */
+  private final PublisherMetrics metrics;
 
   public RemainTimes(
       IncomingNotify notifies,
+      PublisherMetrics metrics,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
     this.consumerConfig = KafkaSettings.historyConsumer(bootstrapServers, registryUrl);
     this.notifies = notifies;
+    this.metrics = metrics;
   }
 
   /** The zone's remain time, if its ZoneAdded was seen. */
@@ -58,12 +62,16 @@ public class RemainTimes extends StartupRestore {
     if (fact.getFact() instanceof ZoneRemoved) {
       byZone.remove(zone);
       notifies.forget(Name.fromConstantString(zone));
+      metrics.forget(zone);
     } else if (fact.getFact() instanceof ZoneAdded added) {
       notifies.sourceSet(Name.fromConstantString(zone), added.getSource());
     } else if (fact.getFact() instanceof ZoneReloadRequested reload) {
       notifies.sourceSet(Name.fromConstantString(zone), reload.getSource());
     }
-    PolicyFacts.of(fact).ifPresent(p -> byZone.put(zone, Duration.ofSeconds(p.getSignatureRemainTimeSeconds())));
+    PolicyFacts.of(fact).ifPresent(p -> {
+      byZone.put(zone, Duration.ofSeconds(p.getSignatureRemainTimeSeconds()));
+      metrics.refreshInterval(zone, Duration.ofSeconds(p.getSignatureRefreshIntervalSeconds()));
+    });
   }
 
   @Override
