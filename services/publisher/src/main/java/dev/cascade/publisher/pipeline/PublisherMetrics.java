@@ -48,12 +48,15 @@ public class PublisherMetrics {
   }
 
   /**
-   * The zone's signature refresh interval (the policy's {@code signature-refresh-interval}): the signer re-signs at
-   * least that often, so a zone not published for longer is stuck somewhere (the alert CascadeZoneNotPublished).
+   * The zone's policy as far as the alerts need it: its {@code signature-refresh-interval} (the signer re-signs at
+   * least that often, so a zone not published for longer is stuck somewhere: CascadeZoneNotPublished) and its {@code
+   * signature-remain-time} (a served signature closer than that to its expiration: CascadeSignaturesExpiring).
    */
-  void refreshInterval(String zone, Duration interval) {
+  void policy(String zone, Duration refreshInterval, Duration remainTime) {
     gauges.set("cascade.zone.signature.refresh.interval", "The policy's signature-refresh-interval", "seconds", zone,
-        interval.toSeconds());
+        refreshInterval.toSeconds());
+    gauges.set("cascade.zone.signature.remain.time", "The policy's signature-remain-time", "seconds", zone,
+        remainTime.toSeconds());
   }
 
   /** A removed zone: its series go. */

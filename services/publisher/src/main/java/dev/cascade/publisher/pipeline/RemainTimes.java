@@ -27,7 +27,9 @@ import org.xbill.DNS.Name;
  * published (reference §4, {@code signature-remain-time}).
  *
  * <p>Kept in memory, read from the registry topic at start (it holds every ZoneAdded, and is small) and kept up to
- * date by the registry consumer, which waits for that reading first; nothing else of the policy concerns the publisher.
+ * date by the registry consumer, which waits for that reading first. Nothing else of the policy concerns the publisher
+ * but the signature refresh interval, which it exports with the remain time for the alert rules ({@link
+ * PublisherMetrics#policy}).
  */
 @ApplicationScoped
 public class RemainTimes extends StartupRestore {
@@ -38,7 +40,7 @@ public class RemainTimes extends StartupRestore {
   private final Map<String, Object> consumerConfig;
   /** Fed here too, with each zone's source: which NOTIFYs the publication server takes in. */
   private final IncomingNotify notifies;
-  /** Fed here too, with each zone's signature refresh interval, which the alert on a zone not published compares. */
+  /** Fed here too, with each zone's refresh interval and remain time, which alert rules compare with. */
   private final PublisherMetrics metrics;
 
   public RemainTimes(
@@ -70,7 +72,8 @@ public class RemainTimes extends StartupRestore {
     }
     PolicyFacts.of(fact).ifPresent(p -> {
       byZone.put(zone, Duration.ofSeconds(p.getSignatureRemainTimeSeconds()));
-      metrics.refreshInterval(zone, Duration.ofSeconds(p.getSignatureRefreshIntervalSeconds()));
+      metrics.policy(zone, Duration.ofSeconds(p.getSignatureRefreshIntervalSeconds()),
+          Duration.ofSeconds(p.getSignatureRemainTimeSeconds()));
     });
   }
 
