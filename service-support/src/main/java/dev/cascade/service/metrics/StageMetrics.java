@@ -55,11 +55,22 @@ public final class StageMetrics {
 
   /** A zone version failed in {@code stage}, for {@code reason} (a short fixed word, see the class comment). */
   public void failed(String stage, String reason) {
-    Counter.builder("cascade.failures")
+    failures(stage, reason).increment();
+  }
+
+  /**
+   * Registers the failure counter of {@code stage} and {@code reason} at 0 before any failure, for an alert on its
+   * {@code increase()}: Prometheus sees no increase in a series whose first sample is already 1.
+   */
+  public void declare(String stage, String reason) {
+    failures(stage, reason);
+  }
+
+  private Counter failures(String stage, String reason) {
+    return Counter.builder("cascade.failures")
         .description("Zone versions that failed in a pipeline stage, by reason")
         .tag("stage", stage)
         .tag("reason", reason)
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 }

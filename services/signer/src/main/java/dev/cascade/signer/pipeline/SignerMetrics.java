@@ -20,12 +20,17 @@ public class SignerMetrics {
   /** The start of the reason {@code VersionSigner} gives when the verification gate refused a version. */
   private static final String GATE_REFUSED = "verification gate: ";
 
+  /** The label of a refusal by the verification gate. */
+  static final String GATE_REFUSED_REASON = "gate_refused";
+
   private final ZoneGauges gauges;
   private final StageMetrics stages;
 
   public SignerMetrics(MeterRegistry registry) {
     this.gauges = new ZoneGauges(registry);
     this.stages = new StageMetrics(registry);
+    // The alert CascadeVerificationGateRefused (deploy/monitoring/alerts.yaml) reads its increase.
+    stages.declare("verify", GATE_REFUSED_REASON);
   }
 
   /** {@code zone} was signed into {@code signed}, announced at {@code at}. */
@@ -41,7 +46,7 @@ public class SignerMetrics {
   void failed(String zone, String reason, Instant at) {
     // The reason is free text for the operator; the label takes one of a few fixed words (StageMetrics).
     if (reason.contains(GATE_REFUSED)) {
-      stages.failed("verify", "gate_refused");
+      stages.failed("verify", GATE_REFUSED_REASON);
     } else if (reason.startsWith("key set ")) {
       stages.failed("sign", "keys");
     } else if (reason.startsWith("cannot read") || reason.startsWith("cannot write")) {
