@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +51,18 @@ public final class ZoneGauges {
     // The registry hands back the gauge it already has for this id, whose holder is the one kept here.
     values.computeIfAbsent(gauge.getId(), id -> holder).set(Double.doubleToLongBits(value));
     return gauge.getId();
+  }
+
+  /**
+   * Sets {@code cascade_zone_last_<step>_success{zone}} (1 or 0) and {@code
+   * cascade_zone_last_<step>_timestamp_seconds{zone}}: the outcome of the zone's last {@code step} ({@code load},
+   * {@code signing}) and when it ended, which the alerts on a failed load or signing read.
+   */
+  public void lastOutcome(String step, String zone, boolean success, Instant at) {
+    set("cascade.zone.last." + step + ".success", "1 when the zone's last " + step + " succeeded, 0 when it failed",
+        null, zone, success ? 1 : 0);
+    set("cascade.zone.last." + step + ".timestamp", "When the zone's last " + step + " ended", "seconds", zone,
+        at.toEpochMilli() / 1000.0);
   }
 
   /** Removes every series of {@code zone}. */

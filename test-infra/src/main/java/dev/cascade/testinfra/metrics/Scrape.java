@@ -9,8 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One scrape in the Prometheus text format (prometheus.io/docs/instrumenting/exposition_formats): its samples, each a
- * name, labels and a value. Comments ({@code # HELP}, {@code # TYPE}) are skipped.
+ * One scrape in the Prometheus text format (prometheus.io/docs/instrumenting/exposition_formats), or OpenMetrics, which
+ * Quarkus serves: its samples, each a name, labels and a value. Comments ({@code # HELP}, {@code # TYPE}, {@code #
+ * EOF}) and exemplars are skipped.
  */
 public final class Scrape {
 
@@ -35,7 +36,10 @@ public final class Scrape {
       if (line.isBlank() || line.startsWith("#")) {
         continue;
       }
-      Matcher sample = SAMPLE.matcher(line.strip());
+      // An OpenMetrics exemplar ("value # {trace_id=...} 1.0 ts", on histograms and counters) is not part of the
+      // sample.
+      int exemplar = line.indexOf(" # {");
+      Matcher sample = SAMPLE.matcher((exemplar < 0 ? line : line.substring(0, exemplar)).strip());
       if (!sample.matches()) {
         throw new IllegalArgumentException("not a sample line: " + line);
       }

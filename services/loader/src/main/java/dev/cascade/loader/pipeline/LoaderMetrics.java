@@ -14,11 +14,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * The loader's Prometheus metrics (docs/operations.md, "Metrics"), set once per load, whatever its outcome:
  * {@code cascade_zone_last_load_success{zone}}, {@code cascade_zone_last_load_timestamp_seconds{zone}}, the
  * {@code load} stage's duration and records, and {@code cascade_failures_total{stage="load"}} by reason: {@code
- * zone_file} (the file does not parse or fails the input checks), {@code write} (the content did not reach Kafka), or
- * the cause of a failed transfer from a primary ({@code TransferFailure.Cause}, a fixed list).
+ * zone_file} (the source or the file does not load or fails the input checks), {@code write} (the content did not
+ * reach Kafka), or the cause of a failed transfer from a primary ({@code TransferFailure.Cause}, a fixed list).
  */
 @ApplicationScoped
 public class LoaderMetrics {
+
+  /** The failure reason of a zone file (or source path) that does not load. */
+  static final String ZONE_FILE = "zone_file";
+
+  /** The failure reason of a version whose content did not reach Kafka. */
+  static final String WRITE = "write";
 
   private final ZoneGauges gauges;
   private final StageMetrics stages;
@@ -54,10 +60,7 @@ public class LoaderMetrics {
   }
 
   private void outcome(String zone, boolean success, Instant at) {
-    gauges.set("cascade.zone.last.load.success",
-        "1 when the zone's last load gave a version, 0 when it failed", null, zone, success ? 1 : 0);
-    gauges.set("cascade.zone.last.load.timestamp", "When the zone's last load ended", "seconds", zone,
-        at.toEpochMilli() / 1000.0);
+    gauges.lastOutcome("load", zone, success, at);
   }
 
   /** A removed zone: its series go. */

@@ -79,9 +79,10 @@ public class UnsignedVersionEmitter {
   /**
    * Announces that a zone file could not be loaded.
    *
+   * @param kind the failure as {@link LoaderMetrics} counts it
    * @throws FencedWriteException as {@link #versionLoaded}
    */
-  void loadFailed(String zone, LoadOutcome.Failed failed, String causationId) {
+  void loadFailed(String zone, LoadOutcome.Failed failed, String causationId, String kind) {
     ZoneLoadFailed fact =
         ZoneLoadFailed.newBuilder()
             .setSource(failed.source())
@@ -89,7 +90,7 @@ public class UnsignedVersionEmitter {
             .setLine(failed.line())
             .setReason(failed.reason())
             .build();
-    write(zone, fact(zone, fact, causationId), failed.file() != null ? "zone_file" : "write");
+    write(zone, fact(zone, fact, causationId), kind);
   }
 
   /**

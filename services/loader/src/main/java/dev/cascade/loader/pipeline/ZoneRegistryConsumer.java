@@ -225,7 +225,7 @@ public class ZoneRegistryConsumer {
       return;
     }
     if (!(outcome instanceof LoadOutcome.Loaded loaded)) {
-      announceFailure(zone, source, eventId, (LoadOutcome.Failed) outcome);
+      announceFailure(zone, source, eventId, (LoadOutcome.Failed) outcome, LoaderMetrics.ZONE_FILE);
       return;
     }
     lastRead.put(zone, loaded.zone().baseline());
@@ -236,7 +236,8 @@ public class ZoneRegistryConsumer {
     } catch (RuntimeException e) {
       LOG.errorf(e, "could not write the content of zone %s version %s", zone, versionId);
       announceFailure(zone, source, eventId,
-          new LoadOutcome.Failed(source, null, null, "could not write the zone content to Kafka: " + e));
+          new LoadOutcome.Failed(source, null, null, "could not write the zone content to Kafka: " + e),
+          LoaderMetrics.WRITE);
       return;
     }
     announce(zone, source, eventId, loaded, version, null);
@@ -389,9 +390,10 @@ public class ZoneRegistryConsumer {
     return new LastLoaded(versionId, location, compact);
   }
 
-  private void announceFailure(String zone, String source, String eventId, LoadOutcome.Failed failed) {
+  /** @param kind the failure as {@link LoaderMetrics} counts it */
+  private void announceFailure(String zone, String source, String eventId, LoadOutcome.Failed failed, String kind) {
     LOG.warnf("zone %s could not be loaded from %s: %s", zone, source, describe(failed));
-    emitter.loadFailed(zone, failed, eventId);
+    emitter.loadFailed(zone, failed, eventId, kind);
     state.markProcessed(eventId);
   }
 

@@ -4,6 +4,7 @@ import dev.cascade.service.metrics.StageMetrics;
 import dev.cascade.service.metrics.ZoneGauges;
 import dev.cascade.signer.domain.SigningOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +13,10 @@ import java.time.Instant;
  * The signer's Prometheus metrics (docs/operations.md, "Metrics"), set once per signed or failed version:
  * {@code cascade_zone_last_signing_success{zone}} and {@code cascade_zone_last_signing_timestamp_seconds{zone}}, the
  * {@code sign} and {@code verify} stages' durations and records, and {@code cascade_failures_total} with stage
- * {@code verify} when the verification gate refused a version, else stage {@code sign}.
+ * {@code verify} when the verification gate refused a version, else stage {@code sign}. Created at start
+ * ({@code @Startup}), so that the refusal counter is there at 0 before any refusal.
  */
+@Startup
 @ApplicationScoped
 public class SignerMetrics {
 
@@ -58,10 +61,7 @@ public class SignerMetrics {
   }
 
   private void outcome(String zone, boolean success, Instant at) {
-    gauges.set("cascade.zone.last.signing.success",
-        "1 when the zone's last signing passed the verification gate, 0 when it failed", null, zone, success ? 1 : 0);
-    gauges.set("cascade.zone.last.signing.timestamp", "When the zone's last signing ended", "seconds", zone,
-        at.toEpochMilli() / 1000.0);
+    gauges.lastOutcome("signing", zone, success, at);
   }
 
   /** A removed zone: its series go. */
