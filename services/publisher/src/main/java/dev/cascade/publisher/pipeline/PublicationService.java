@@ -249,11 +249,11 @@ public class PublicationService {
   }
 
   /**
-   * Why a version whose earliest RRSIG expires at {@code earliestExpiration} must not go out, if that is within the zone's remain time: a secondary
-   * that takes it, and every resolver behind that, would hold signatures about to turn bogus (RFC 4035 §5.3.1), and
-   * the signer refreshes signatures that fall due only for versions it makes from now on. The expirations are read
-   * again here, not taken from the signer; a zone whose ZoneAdded was not seen is held to its signatures not having
-   * expired.
+   * Why a version whose earliest RRSIG expires at {@code earliestExpiration} must not go out, if that is within the
+   * zone's remain time: a secondary that takes it, and every resolver behind that, would hold signatures about to
+   * turn bogus (RFC 4035 §5.3.1), and the signer refreshes signatures that fall due only for versions it makes from
+   * now on. The expirations are read again from the version (by the caller), not taken from the signer; a zone whose
+   * ZoneAdded was not seen is held to its signatures not having expired.
    */
   private Optional<String> expiresTooSoon(String zone, Optional<Instant> earliestExpiration) {
     Duration remain = remainTimes.of(zone).orElse(Duration.ZERO);

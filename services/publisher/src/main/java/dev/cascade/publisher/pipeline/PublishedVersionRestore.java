@@ -85,7 +85,8 @@ public class PublishedVersionRestore {
           notifier.published(snapshot.soa());
           files.published(snapshot);
           metrics.served(version.zone(), version.signedSerial(),
-              store.publishedAt(version.zone()).orElseGet(clock::instant), SignatureExpiry.earliest(snapshot.records()));
+              store.publishedAt(version.zone()).orElseGet(clock::instant),
+              SignatureExpiry.earliest(snapshot.records()));
           LOG.infof("zone %s version %s: restored serial %d on publication",
               version.zone(), version.versionId(), version.signedSerial());
         }
