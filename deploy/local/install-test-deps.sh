@@ -27,6 +27,8 @@ declare -A PROGRAM=(
     [opendnssec-signer]=ods-signerd
     # Creates the enforcer's SQLite schema in a temporary directory (ods-enforcer-db-setup reads /etc only).
     [sqlite3]=sqlite3
+    # promtool checks and tests the alert rules (deploy/monitoring, system-tests' AlertRulesTest).
+    [prometheus]=promtool
 )
 missing=()
 for pkg in "${!PROGRAM[@]}"; do

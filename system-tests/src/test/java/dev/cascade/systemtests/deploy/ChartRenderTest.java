@@ -347,6 +347,25 @@ class ChartRenderTest {
     }
   }
 
+  /**
+   * The alert rules (deploy/monitoring/alerts.yaml, which the chart's files/alerts.yaml links to) ship as a
+   * PrometheusRule and as a ConfigMap when asked, with the rules unchanged, and not by default.
+   */
+  @Test
+  void alertRulesShipAsPrometheusRuleAndConfigMapWhenEnabled() throws IOException {
+    JsonNode rules = YAML.readTree(ROOT.resolve("deploy/monitoring/alerts.yaml").toFile());
+    assertTrue(kinds(byKindAndName(render(Map.of())), "PrometheusRule").isEmpty());
+
+    Map<String, JsonNode> objects = byKindAndName(render(Map.of("monitoring.prometheusRule.enabled", "true",
+        "monitoring.prometheusRule.labels.release", "prometheus", "monitoring.rulesConfigMap.enabled", "true")));
+    JsonNode rule = objects.get("PrometheusRule/cascade-alerts");
+    assertEquals("monitoring.coreos.com/v1", rule.path("apiVersion").asText());
+    assertEquals("prometheus", rule.path("metadata").path("labels").path("release").asText());
+    assertEquals(rules, rule.path("spec"));
+    JsonNode configMap = objects.get("ConfigMap/cascade-alert-rules");
+    assertEquals(rules, YAML.readTree(configMap.path("data").path("cascade-alerts.yaml").asText()));
+  }
+
   @Test
   void unknownAntiAffinityModeIsRefused() {
     Exception refused = assertThrows(Exception.class, () -> render(Map.of("ha.antiAffinity", "sometimes")));

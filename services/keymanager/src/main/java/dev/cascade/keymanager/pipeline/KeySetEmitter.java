@@ -57,13 +57,15 @@ public class KeySetEmitter {
 
   private final FactTransactions transactions;
   private final KeyManagerState state;
+  private final KeyManagerMetrics metrics;
   private final String producer;
 
   public KeySetEmitter(
-      FactTransactions transactions, KeyManagerState state,
+      FactTransactions transactions, KeyManagerState state, KeyManagerMetrics metrics,
       @ConfigProperty(name = "quarkus.application.name") String producer) {
     this.transactions = transactions;
     this.state = state;
+    this.metrics = metrics;
     this.producer = producer;
   }
 
@@ -131,6 +133,7 @@ public class KeySetEmitter {
       }
     }
     transactions.write(records);
+    metrics.keySet(zone, keys, rolls);
     if (request != null) {
       state.saveDsRequest(request);
       LOG.infof("zone %s: the parent %s is to hold the DS RRset %s", zone, parentOf(origin),

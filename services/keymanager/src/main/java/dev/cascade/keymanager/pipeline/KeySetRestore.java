@@ -49,13 +49,16 @@ public class KeySetRestore extends StartupRestore {
   private static final Logger LOG = Logger.getLogger(KeySetRestore.class);
 
   private final KeyManagerState state;
+  private final KeyManagerMetrics metrics;
   private final Map<String, Object> consumerConfig;
 
   public KeySetRestore(
       KeyManagerState state,
+      KeyManagerMetrics metrics,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
     this.state = state;
+    this.metrics = metrics;
     this.consumerConfig = KafkaSettings.historyConsumer(bootstrapServers, registryUrl);
   }
 
@@ -114,6 +117,8 @@ public class KeySetRestore extends StartupRestore {
           keys.stream().collect(Collectors.toMap(key -> key.id, key -> key.wrappedPrivateKey)));
     }
     List<StoredKeyRoll> rolls = set.getRolls().stream().map(roll -> stored(set.getZone(), roll)).toList();
+    // Each announcement holds the zone's whole key set, so the last one read leaves the series the zone has now.
+    metrics.keySet(set.getZone(), keys, rolls);
     return state.restore(
         set.getZone(), set.getMetadata().getCausationId(), set.getMetadata().getOccurredAt(), keys, rolls);
   }

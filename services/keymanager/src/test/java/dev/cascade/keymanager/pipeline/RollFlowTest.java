@@ -58,6 +58,7 @@ import dev.cascade.testinfra.RegistryResource;
 import dev.cascade.testinfra.kafka.AvroClients;
 import dev.cascade.testinfra.kafka.RegistryFacts;
 import dev.cascade.testinfra.kafka.TopicReader;
+import dev.cascade.testinfra.metrics.Scrape;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -315,6 +316,39 @@ class RollFlowTest {
    * (a knotd, named by the policy's {@code publication-nameservers}) serves the new DNSKEY RRset: the zone signed with
    * the keys as the started roll left them, with the DNSKEY TTL of the policy as the TTL the caches wait for.
    */
+  /**
+   * The key manager's metrics (docs/operations.md, "Metrics"), scraped from /q/metrics as Prometheus would: each key
+   * of the announced set with its expiry, tag and role; the roll in progress with the step it waits for, what must
+   * propagate first and since when (the series the alert on a DS that never appears reads, for a DS wait); and no
+   * series of a removed zone.
+   */
+  @Test
+  void keysAndTheRollInProgressShowInTheMetricsAndARemovedZoneLeavesNoSeries() throws Exception {
+    String zone = addZoneWithShortLivedZsk();
+    KeySetChanged started = awaitRecords(zone, 2).get(1).value();
+    KeyRollProgress roll = started.getRolls().get(0);
+
+    Scrape scrape = Scrape.parse(RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString());
+    assertEquals(3, scrape.samples("cascade_key_expiration_timestamp_seconds", "zone", zone).size(),
+        scrape.toString());
+    for (ZoneKey key : started.getKeys()) {
+      assertEquals(key.getExpiresAt().toEpochMilli() / 1000.0,
+          scrape.value("cascade_key_expiration_timestamp_seconds", "zone", zone, "key_tag",
+              Integer.toString(key.getKeyTag()), "role", key.getRole().name()).orElseThrow(), scrape.toString());
+    }
+    assertEquals(roll.getSince().toEpochMilli() / 1000.0,
+        scrape.value("cascade_zone_key_roll_step_started_timestamp_seconds", "zone", zone, "roll", "ZSK_PRE_PUBLISH",
+            "step", "propagation1-complete", "waits_for", "dnskey").orElseThrow(), scrape.toString());
+
+    producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone, RegistryFacts.zoneRemoved(zone)))
+        .get(30, TimeUnit.SECONDS);
+    await().atMost(TIMEOUT).until(() -> {
+      Scrape after = Scrape.parse(RestAssured.given().get("/q/metrics").then().extract().asString());
+      return after.samples("cascade_key_expiration_timestamp_seconds", "zone", zone).isEmpty()
+          && after.samples("cascade_zone_key_roll_step_started_timestamp_seconds", "zone", zone).isEmpty();
+    });
+  }
+
   @Test
   void theRollTakesItsPropagationByItselfOnceThePublicationServerServesTheNewDnskeyRrset(@TempDir Path dir)
       throws Exception {

@@ -32,11 +32,15 @@ public class UnsignedVersionEmitter {
   private static final Clock MILLIS = Clock.tickMillis(ZoneOffset.UTC);
 
   private final FactTransactions transactions;
+  private final LoaderMetrics metrics;
   private final String producer;
 
   public UnsignedVersionEmitter(
-      FactTransactions transactions, @ConfigProperty(name = "quarkus.application.name") String producer) {
+      FactTransactions transactions,
+      LoaderMetrics metrics,
+      @ConfigProperty(name = "quarkus.application.name") String producer) {
     this.transactions = transactions;
+    this.metrics = metrics;
     this.producer = producer;
   }
 
@@ -68,15 +72,17 @@ public class UnsignedVersionEmitter {
             .build();
     UnsignedVersionFact event = fact(zone, loaded, causationId);
     transactions.write(Topics.UNSIGNED_VERSIONS, zone, event);
+    metrics.loaded(zone, content.getRecordCount(), event.getMetadata().getOccurredAt());
     return event.getMetadata().getOccurredAt();
   }
 
   /**
    * Announces that a zone file could not be loaded.
    *
+   * @param kind the failure as {@link LoaderMetrics} counts it
    * @throws FencedWriteException as {@link #versionLoaded}
    */
-  void loadFailed(String zone, LoadOutcome.Failed failed, String causationId) {
+  void loadFailed(String zone, LoadOutcome.Failed failed, String causationId, String kind) {
     ZoneLoadFailed fact =
         ZoneLoadFailed.newBuilder()
             .setSource(failed.source())
@@ -84,7 +90,7 @@ public class UnsignedVersionEmitter {
             .setLine(failed.line())
             .setReason(failed.reason())
             .build();
-    transactions.write(Topics.UNSIGNED_VERSIONS, zone, fact(zone, fact, causationId));
+    write(zone, fact(zone, fact, causationId), kind);
   }
 
   /**
@@ -99,7 +105,13 @@ public class UnsignedVersionEmitter {
             .setReason(failure.reason())
             .setCause(failure.cause().label())
             .build();
-    transactions.write(Topics.UNSIGNED_VERSIONS, zone, fact(zone, fact, causationId));
+    write(zone, fact(zone, fact, causationId), failure.cause().label());
+  }
+
+  /** Announces a failure, and counts it by {@code reason} once it is on the bus. */
+  private void write(String zone, UnsignedVersionFact event, String reason) {
+    transactions.write(Topics.UNSIGNED_VERSIONS, zone, event);
+    metrics.failed(zone, reason, event.getMetadata().getOccurredAt());
   }
 
   private UnsignedVersionFact fact(String zone, Object fact, String causationId) {

@@ -88,6 +88,7 @@ public class ZoneRegistryConsumer {
   private static final Logger LOG = Logger.getLogger(ZoneRegistryConsumer.class);
 
   private final UnsignedVersionEmitter emitter;
+  private final LoaderMetrics metrics;
   private final LoaderRebuild rebuild;
   private final StepProgressEmitter progress;
   private final LoaderState state;
@@ -129,6 +130,7 @@ public class ZoneRegistryConsumer {
 
   public ZoneRegistryConsumer(
       UnsignedVersionEmitter emitter,
+      LoaderMetrics metrics,
       LoaderRebuild rebuild,
       StepProgressEmitter progress,
       LoaderState state,
@@ -146,6 +148,7 @@ public class ZoneRegistryConsumer {
     this.firstRetry = firstRetry;
     this.zoneLoader = new ZoneLoader(maxZoneBytes);
     this.emitter = emitter;
+    this.metrics = metrics;
     this.rebuild = rebuild;
     this.progress = progress;
     this.state = state;
@@ -187,6 +190,7 @@ public class ZoneRegistryConsumer {
       lastRead.remove(zone);
       lastTransferred.remove(zone);
       snapshots.forget(zone);
+      metrics.forget(zone);
       state.forget(zone, eventId);
     } else {
       LOG.warnf("ignoring unknown zone registry fact %s for zone %s", what == null ? null : what.getClass(), zone);
@@ -200,6 +204,7 @@ public class ZoneRegistryConsumer {
    * of a long load names the version it makes; a file that fails or turns out unchanged leaves it unused.
    */
   private void load(String zone, String source, String eventId) {
+    metrics.started(zone);
     if (PrimarySource.isPrimary(source)) {
       refresh(zone, source, eventId, true);
       return;
@@ -220,7 +225,7 @@ public class ZoneRegistryConsumer {
       return;
     }
     if (!(outcome instanceof LoadOutcome.Loaded loaded)) {
-      announceFailure(zone, source, eventId, (LoadOutcome.Failed) outcome);
+      announceFailure(zone, source, eventId, (LoadOutcome.Failed) outcome, LoaderMetrics.ZONE_FILE);
       return;
     }
     lastRead.put(zone, loaded.zone().baseline());
@@ -231,7 +236,8 @@ public class ZoneRegistryConsumer {
     } catch (RuntimeException e) {
       LOG.errorf(e, "could not write the content of zone %s version %s", zone, versionId);
       announceFailure(zone, source, eventId,
-          new LoadOutcome.Failed(source, null, null, "could not write the zone content to Kafka: " + e));
+          new LoadOutcome.Failed(source, null, null, "could not write the zone content to Kafka: " + e),
+          LoaderMetrics.WRITE);
       return;
     }
     announce(zone, source, eventId, loaded, version, null);
@@ -251,6 +257,7 @@ public class ZoneRegistryConsumer {
    */
   void refresh(String zone, String source, String eventId, boolean full) {
     synchronized (refreshLocks.computeIfAbsent(zone, z -> new Object())) {
+      metrics.started(zone);
       String causationId = eventId != null ? eventId : "refresh-" + UUID.randomUUID();
       Instant now = clock.instant();
       Optional<TransferState> row = state.transferState(zone).filter(r -> r.source.equals(source));
@@ -383,9 +390,10 @@ public class ZoneRegistryConsumer {
     return new LastLoaded(versionId, location, compact);
   }
 
-  private void announceFailure(String zone, String source, String eventId, LoadOutcome.Failed failed) {
+  /** @param kind the failure as {@link LoaderMetrics} counts it */
+  private void announceFailure(String zone, String source, String eventId, LoadOutcome.Failed failed, String kind) {
     LOG.warnf("zone %s could not be loaded from %s: %s", zone, source, describe(failed));
-    emitter.loadFailed(zone, failed, eventId);
+    emitter.loadFailed(zone, failed, eventId, kind);
     state.markProcessed(eventId);
   }
 

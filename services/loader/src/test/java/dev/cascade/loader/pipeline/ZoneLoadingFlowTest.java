@@ -31,6 +31,7 @@ import dev.cascade.testinfra.kafka.AvroClients;
 import dev.cascade.testinfra.kafka.RegistryFacts;
 import dev.cascade.testinfra.kafka.TopicReader;
 import dev.cascade.testinfra.kafka.TraceContext;
+import dev.cascade.testinfra.metrics.Scrape;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -265,6 +266,59 @@ class ZoneLoadingFlowTest {
     assertTrue(failed.getFile().endsWith("broken.zone"), failed.getFile());
     assertEquals(8, failed.getLine());
     assertTrue(!failed.getReason().isBlank());
+  }
+
+  /**
+   * The loader's metrics (docs/operations.md, "Metrics"), scraped from /q/metrics as Prometheus would: a version sets
+   * the zone's last load to success and counts the load stage, a file with an error sets it to failure and counts the
+   * failure by reason, and removing the zone removes its series. Counters are shared with the other tests of the
+   * class, so they are compared before and after.
+   */
+  @Test
+  void loadsAndFailuresShowInTheMetricsAndARemovedZoneLeavesNoSeries() throws Exception {
+    String zone = uniqueZone();
+    Path good = Files.writeString(dir.resolve("metrics.zone"), zoneText(zone, 2026112805, "www IN A 192.0.2.14"));
+    Path broken =
+        Files.writeString(dir.resolve("metrics-broken.zone"), zoneText(zone, 2026112806, "www IN A 999.1.2.3"));
+    Scrape before = scrape();
+    long startedAt = System.currentTimeMillis() / 1000;
+
+    send(RegistryFacts.zoneAdded(zone, good.toString()), null);
+    awaitFacts(zone, 1);
+    Scrape loaded = scrape();
+    assertEquals(1.0, loaded.value("cascade_zone_last_load_success", "zone", zone).orElseThrow(), loaded.toString());
+    double at = loaded.value("cascade_zone_last_load_timestamp_seconds", "zone", zone).orElseThrow();
+    assertTrue(at >= startedAt - 1 && at <= System.currentTimeMillis() / 1000.0 + 1, "load time " + at);
+    assertTrue(count(loaded, "cascade_stage_duration_seconds_count", "stage", "load")
+        >= count(before, "cascade_stage_duration_seconds_count", "stage", "load") + 1, loaded.toString());
+    assertTrue(count(loaded, "cascade_stage_records_total", "stage", "load")
+        >= count(before, "cascade_stage_records_total", "stage", "load") + 6, loaded.toString());
+    assertTrue(loaded.samples("cascade_stage_duration_seconds_bucket", "stage", "load", "le", "600.0").size() == 1,
+        "the histogram has the 10-minute bucket: " + loaded);
+    // The Kafka clients' own metrics, bound by Quarkus' Micrometer Kafka binder: the consumer lag among them.
+    // Per consumer: what the alert CascadeConsumerLagGrowing (deploy/monitoring) reads.
+    assertTrue(loaded.value("kafka_consumer_fetch_manager_records_lag_max", "client_id", "loader-1-zone-registry")
+        .isPresent(), loaded.toString());
+
+    send(RegistryFacts.reloadRequested(zone, broken.toString()), null);
+    awaitFacts(zone, 2);
+    Scrape failed = scrape();
+    assertEquals(0.0, failed.value("cascade_zone_last_load_success", "zone", zone).orElseThrow(), failed.toString());
+    assertTrue(count(failed, "cascade_failures_total", "stage", "load", "reason", "zone_file")
+        >= count(loaded, "cascade_failures_total", "stage", "load", "reason", "zone_file") + 1, failed.toString());
+
+    send(RegistryFacts.zoneRemoved(zone), null);
+    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+        .until(() -> scrape().samples("cascade_zone_last_load_success", "zone", zone).isEmpty()
+            && scrape().samples("cascade_zone_last_load_timestamp_seconds", "zone", zone).isEmpty());
+  }
+
+  private static Scrape scrape() {
+    return Scrape.parse(RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString());
+  }
+
+  private static double count(Scrape scrape, String name, String... labels) {
+    return scrape.value(name, labels).orElse(0);
   }
 
   @Test

@@ -35,6 +35,7 @@ public class DnsListeners {
   private final SecondaryFetches secondaries;
   private final Clock clock;
   private final TsigKeys keys;
+  private final DnsQueryMetrics queries;
   private final ServedZones unsignedReview;
   private final ServedZones signedReview;
   private final ServedZones publication;
@@ -43,8 +44,10 @@ public class DnsListeners {
   private volatile int signedReviewPort;
   private volatile int publicationPort;
 
-  public DnsListeners(PublisherConfig config, Clock clock, TsigKeys keys, IncomingNotify notifies) {
+  public DnsListeners(PublisherConfig config, Clock clock, TsigKeys keys, IncomingNotify notifies,
+      DnsQueryMetrics queries) {
     this.notifies = notifies;
+    this.queries = queries;
     this.config = config;
     this.clock = clock;
     this.keys = keys;
@@ -74,7 +77,7 @@ public class DnsListeners {
   private int open(String name, InetAddress address, int port, ServedZones zones, List<String> provideXfrTo,
       SecondaryFetches fetches, IncomingNotify notifies) throws IOException {
     DnsServer server = DnsServer.start(name, address, port, new DnsResponder(zones, TransferAcl.of(provideXfrTo),
-        limit, fetches, keys, clock, notifies));
+        limit, fetches, keys, clock, notifies), queries);
     servers.add(server);
     return server.port();
   }

@@ -45,16 +45,40 @@ public final class DnsServer implements AutoCloseable {
   /** Attempts to find a port free for both UDP and TCP when the configured port is 0; no official reference. */
   private static final int RANDOM_PORT_ATTEMPTS = 20;
 
+  /**
+   * Told of each query answered, with the rcode of its (first) response, or that it failed with no answer: the
+   * publisher's metrics ({@link DnsQueryMetrics}). Per query, never per record.
+   */
+  public interface QueryObserver {
+    /** No observer. */
+    QueryObserver NONE = new QueryObserver() {
+      @Override
+      public void answered(String server, byte[] query, int rcode) {}
+
+      @Override
+      public void failed(String server, byte[] query) {}
+    };
+
+    /** {@code query} was answered; {@code rcode} is that of the first response message, -1 when none was sent. */
+    void answered(String server, byte[] query, int rcode);
+
+    /** Answering {@code query} failed: nothing, or not all of a transfer, was sent. */
+    void failed(String server, byte[] query);
+  }
+
   private final String name;
   private final DnsResponder responder;
+  private final QueryObserver observer;
   private final ServerSocket tcp;
   private final DatagramSocket udp;
   private final ExecutorService connections;
   private volatile boolean running = true;
 
-  private DnsServer(String name, DnsResponder responder, ServerSocket tcp, DatagramSocket udp) {
+  private DnsServer(String name, DnsResponder responder, QueryObserver observer, ServerSocket tcp,
+      DatagramSocket udp) {
     this.name = name;
     this.responder = responder;
+    this.observer = observer;
     this.tcp = tcp;
     this.udp = udp;
     this.connections =
@@ -74,6 +98,16 @@ public final class DnsServer implements AutoCloseable {
    */
   public static DnsServer start(String name, InetAddress address, int port, DnsResponder responder)
       throws IOException {
+    return start(name, address, port, responder, QueryObserver.NONE);
+  }
+
+  /**
+   * As {@link #start(String, InetAddress, int, DnsResponder)}, telling {@code observer} of every query.
+   *
+   * @throws IOException if the port cannot be bound
+   */
+  public static DnsServer start(String name, InetAddress address, int port, DnsResponder responder,
+      QueryObserver observer) throws IOException {
     int attempts = port == 0 ? RANDOM_PORT_ATTEMPTS : 1;
     for (int attempt = 1; ; attempt++) {
       ServerSocket tcp = new ServerSocket();
@@ -89,7 +123,7 @@ public final class DnsServer implements AutoCloseable {
         }
         continue;
       }
-      DnsServer server = new DnsServer(name, responder, tcp, udp);
+      DnsServer server = new DnsServer(name, responder, observer, tcp, udp);
       server.startThreads();
       LOG.infof("DNS server %s listening on %s port %d (UDP and TCP)", name, address.getHostAddress(), server.port());
       return server;
@@ -110,19 +144,27 @@ public final class DnsServer implements AutoCloseable {
     byte[] buffer = new byte[65535];
     while (running) {
       DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+      byte[] query = null;
       try {
         udp.receive(packet);
-        byte[] query = Arrays.copyOfRange(buffer, packet.getOffset(), packet.getOffset() + packet.getLength());
+        query = Arrays.copyOfRange(buffer, packet.getOffset(), packet.getOffset() + packet.getLength());
         SocketAddress from = packet.getSocketAddress();
+        FirstRcode rcode = new FirstRcode();
         responder.respond(
             query, packet.getAddress(), Transport.UDP,
-            (response, length) -> udp.send(new DatagramPacket(response, length, from)));
+            (response, length) -> {
+              rcode.of(response, length);
+              udp.send(new DatagramPacket(response, length, from));
+            });
+        observer.answered(name, query, rcode.value);
       } catch (IOException e) {
         if (running) {
           LOG.warnf("DNS server %s: UDP error: %s", name, e.getMessage());
         }
+        failed(query);
       } catch (RuntimeException e) {
         LOG.errorf(e, "DNS server %s: failed to answer a UDP query from %s", name, packet.getAddress());
+        failed(query);
       }
     }
   }
@@ -162,18 +204,43 @@ public final class DnsServer implements AutoCloseable {
         byte[] query = new byte[length];
         in.readFully(query);
         DataOutputStream framed = new DataOutputStream(new BufferedOutputStream(out, 65537));
-        responder.respond(
-            query, socket.getInetAddress(), Transport.TCP,
-            (response, size) -> {
-              framed.writeShort(size);
-              framed.write(response, 0, size);
-            });
-        framed.flush();
+        FirstRcode rcode = new FirstRcode();
+        try {
+          responder.respond(
+              query, socket.getInetAddress(), Transport.TCP,
+              (response, size) -> {
+                rcode.of(response, size);
+                framed.writeShort(size);
+                framed.write(response, 0, size);
+              });
+          framed.flush();
+        } catch (IOException | RuntimeException e) {
+          failed(query);
+          throw e;
+        }
+        observer.answered(name, query, rcode.value);
       }
     } catch (SocketException | EOFException e) {
       LOG.debugf("DNS server %s: connection from %s closed: %s", name, socket.getInetAddress(), e.getMessage());
     } catch (IOException | RuntimeException e) {
       LOG.warnf(e, "DNS server %s: TCP connection from %s failed", name, socket.getInetAddress());
+    }
+  }
+
+  private void failed(byte[] query) {
+    if (query != null) {
+      observer.failed(name, query);
+    }
+  }
+
+  /** The rcode of the first response message sent (the low four bits of octet 3 of its header, RFC 1035 §4.1.1). */
+  private static final class FirstRcode {
+    int value = -1;
+
+    void of(byte[] response, int length) {
+      if (value < 0 && length >= 4) {
+        value = response[3] & 0x0F;
+      }
     }
   }
 

@@ -65,6 +65,7 @@ public class PublicationService {
   private final Notifier notifier;
   private final SignedZoneFiles files;
   private final Clock clock;
+  private final PublisherMetrics metrics;
   private final Map<String, ReentrantLock> zoneLocks = new ConcurrentHashMap<>();
 
   public PublicationService(
@@ -78,7 +79,8 @@ public class PublicationService {
       RemainTimes remainTimes,
       Notifier notifier,
       SignedZoneFiles files,
-      Clock clock) {
+      Clock clock,
+      PublisherMetrics metrics) {
     this.listeners = listeners;
     this.store = store;
     this.loader = loader;
@@ -90,6 +92,7 @@ public class PublicationService {
     this.notifier = notifier;
     this.files = files;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** A loaded version: serve it on the unsigned-review server. */
@@ -159,6 +162,7 @@ public class PublicationService {
             });
     store.forgetZone(zone);
     failures.forget(zone);
+    metrics.forget(zone);
     LOG.infof("zone %s removed: no longer served", zone);
   }
 
@@ -169,7 +173,7 @@ public class PublicationService {
       server.install(loader.load(zone, versionId, content, serial, held, reading));
       LOG.infof("zone %s version %s: serial %d on %s", zone, versionId, serial, serverName);
     } catch (InvalidZoneException e) {
-      fail(zone, versionId, serverName, e.getMessage());
+      fail(zone, versionId, serverName, "invalid_zone", e.getMessage());
     }
   }
 
@@ -179,10 +183,11 @@ public class PublicationService {
    * other signatures, and so another digest, and nobody reviewed it (issue 9).
    */
   private void publish(SignedVersion version, Approval approval) {
+    long start = System.nanoTime();
     String zone = version.zone();
     String causationId = approval.eventId();
     if (approval.contentDigest() != null && !approval.contentDigest().equals(version.content().digest())) {
-      fail(zone, version.versionId(), "publication",
+      fail(zone, version.versionId(), "publication", "not_approved_content",
           "the signed content (digest " + version.content().digest() + ") is not the content approved (digest "
               + approval.contentDigest() + "): not published");
       return;
@@ -202,7 +207,7 @@ public class PublicationService {
       }
       if (current.isPresent() && Serial.compare(version.signedSerial(), current.get().signedSerial()) <= 0) {
         // Secondaries only transfer a greater serial (RFC 1982, RFC 1034 §4.3.5): an older one would never spread.
-        fail(zone, version.versionId(), "publication",
+        fail(zone, version.versionId(), "publication", "serial_not_newer",
             "signed serial " + version.signedSerial() + " is not newer than published "
                 + current.get().signedSerial());
         return;
@@ -216,12 +221,13 @@ public class PublicationService {
               progress.start(zone, version.versionId(), causationId).of(Phase.READ));
         }
       } catch (InvalidZoneException e) {
-        fail(zone, version.versionId(), "publication", e.getMessage());
+        fail(zone, version.versionId(), "publication", "invalid_zone", e.getMessage());
         return;
       }
-      Optional<String> expiring = expiresTooSoon(zone, snapshot);
+      Optional<Instant> earliest = SignatureExpiry.earliest(snapshot.records());
+      Optional<String> expiring = expiresTooSoon(zone, earliest);
       if (expiring.isPresent()) {
-        fail(zone, version.versionId(), "publication", expiring.get());
+        fail(zone, version.versionId(), "publication", "signatures_expiring", expiring.get());
         return;
       }
       listeners.publication().install(snapshot);
@@ -233,6 +239,8 @@ public class PublicationService {
       // version published and announces it (above).
       store.savePublished(version, announcement.getMetadata().getOccurredAt());
       announce(announcement);
+      metrics.served(zone, version.signedSerial(), announcement.getMetadata().getOccurredAt(), earliest);
+      metrics.published(Duration.ofNanos(System.nanoTime() - start), snapshot.size());
       LOG.infof("zone %s version %s: published serial %d (%d records)",
           zone, version.versionId(), version.signedSerial(), snapshot.size());
     } finally {
@@ -241,16 +249,16 @@ public class PublicationService {
   }
 
   /**
-   * Why {@code snapshot} must not go out, if a signature in it expires within the zone's remain time: a secondary
-   * that takes it, and every resolver behind that, would hold signatures about to turn bogus (RFC 4035 §5.3.1), and
-   * the signer refreshes signatures that fall due only for versions it makes from now on. The expirations are read
-   * again here, not taken from the signer; a zone whose ZoneAdded was not seen is held to its signatures not having
-   * expired.
+   * Why a version whose earliest RRSIG expires at {@code earliestExpiration} must not go out, if that is within the
+   * zone's remain time: a secondary that takes it, and every resolver behind that, would hold signatures about to
+   * turn bogus (RFC 4035 §5.3.1), and the signer refreshes signatures that fall due only for versions it makes from
+   * now on. The expirations are read again from the version (by the caller), not taken from the signer; a zone whose
+   * ZoneAdded was not seen is held to its signatures not having expired.
    */
-  private Optional<String> expiresTooSoon(String zone, ZoneSnapshot snapshot) {
+  private Optional<String> expiresTooSoon(String zone, Optional<Instant> earliestExpiration) {
     Duration remain = remainTimes.of(zone).orElse(Duration.ZERO);
     Instant floor = clock.instant().plus(remain);
-    return SignatureExpiry.earliest(snapshot.records())
+    return earliestExpiration
         .filter(earliest -> earliest.isBefore(floor))
         .map(earliest -> "a signature expires at " + earliest + ", within the policy's remain time (" + remain
             + ") from now: not published");
@@ -305,8 +313,13 @@ public class PublicationService {
         .filter(snapshot -> snapshot.versionId().equals(versionId));
   }
 
-  private void fail(String zone, String versionId, String stage, String reason) {
+  /**
+   * @param kind the failure as a short fixed word, the label of {@code cascade_failures_total}
+   * @param reason the failure in words, for the operator
+   */
+  private void fail(String zone, String versionId, String stage, String kind, String reason) {
     LOG.errorf("zone %s version %s: %s failed, the previous version stays served: %s", zone, versionId, stage, reason);
+    metrics.failed(stage, kind);
     failures.record(new Failure(zone, versionId, stage, reason, clock.instant()));
   }
 

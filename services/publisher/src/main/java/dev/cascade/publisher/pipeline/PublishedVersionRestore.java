@@ -1,6 +1,7 @@
 package dev.cascade.publisher.pipeline;
 
 import dev.cascade.dnssec.progress.Progress;
+import dev.cascade.dnssec.verify.SignatureExpiry;
 import dev.cascade.publisher.dns.DnsListeners;
 import dev.cascade.publisher.dns.Notifier;
 import dev.cascade.publisher.domain.InvalidZoneException;
@@ -39,6 +40,8 @@ public class PublishedVersionRestore {
   /** Pause between attempts to reach the database at start; no official reference. */
   private static final Duration RETRY = Duration.ofSeconds(5);
 
+  private final PublisherMetrics metrics;
+
   private volatile boolean done;
 
   public PublishedVersionRestore(
@@ -48,7 +51,8 @@ public class PublishedVersionRestore {
       PublicationFailures failures,
       Notifier notifier,
       SignedZoneFiles files,
-      Clock clock) {
+      Clock clock,
+      PublisherMetrics metrics) {
     this.store = store;
     this.loader = loader;
     this.listeners = listeners;
@@ -56,6 +60,7 @@ public class PublishedVersionRestore {
     this.notifier = notifier;
     this.files = files;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -79,6 +84,9 @@ public class PublishedVersionRestore {
           // As BIND and Knot do at start: secondaries that missed a NOTIFY while this instance was down catch up now.
           notifier.published(snapshot.soa());
           files.published(snapshot);
+          metrics.served(version.zone(), version.signedSerial(),
+              store.publishedAt(version.zone()).orElseGet(clock::instant),
+              SignatureExpiry.earliest(snapshot.records()));
           LOG.infof("zone %s version %s: restored serial %d on publication",
               version.zone(), version.versionId(), version.signedSerial());
         }

@@ -27,7 +27,9 @@ import org.xbill.DNS.Name;
  * published (reference §4, {@code signature-remain-time}).
  *
  * <p>Kept in memory, read from the registry topic at start (it holds every ZoneAdded, and is small) and kept up to
- * date by the registry consumer, which waits for that reading first; nothing else of the policy concerns the publisher.
+ * date by the registry consumer, which waits for that reading first. Nothing else of the policy concerns the publisher
+ * but the signature refresh interval, which it exports with the remain time for the alert rules ({@link
+ * PublisherMetrics#policy}).
  */
 @ApplicationScoped
 public class RemainTimes extends StartupRestore {
@@ -38,13 +40,17 @@ public class RemainTimes extends StartupRestore {
   private final Map<String, Object> consumerConfig;
   /** Fed here too, with each zone's source: which NOTIFYs the publication server takes in. */
   private final IncomingNotify notifies;
+  /** Fed here too, with each zone's refresh interval and remain time, which alert rules compare with. */
+  private final PublisherMetrics metrics;
 
   public RemainTimes(
       IncomingNotify notifies,
+      PublisherMetrics metrics,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
     this.consumerConfig = KafkaSettings.historyConsumer(bootstrapServers, registryUrl);
     this.notifies = notifies;
+    this.metrics = metrics;
   }
 
   /** The zone's remain time, if its ZoneAdded was seen. */
@@ -58,12 +64,17 @@ public class RemainTimes extends StartupRestore {
     if (fact.getFact() instanceof ZoneRemoved) {
       byZone.remove(zone);
       notifies.forget(Name.fromConstantString(zone));
+      metrics.forget(zone);
     } else if (fact.getFact() instanceof ZoneAdded added) {
       notifies.sourceSet(Name.fromConstantString(zone), added.getSource());
     } else if (fact.getFact() instanceof ZoneReloadRequested reload) {
       notifies.sourceSet(Name.fromConstantString(zone), reload.getSource());
     }
-    PolicyFacts.of(fact).ifPresent(p -> byZone.put(zone, Duration.ofSeconds(p.getSignatureRemainTimeSeconds())));
+    PolicyFacts.of(fact).ifPresent(p -> {
+      byZone.put(zone, Duration.ofSeconds(p.getSignatureRemainTimeSeconds()));
+      metrics.policy(zone, Duration.ofSeconds(p.getSignatureRefreshIntervalSeconds()),
+          Duration.ofSeconds(p.getSignatureRemainTimeSeconds()));
+    });
   }
 
   @Override

@@ -35,6 +35,7 @@ import dev.cascade.testinfra.RegistryResource;
 import dev.cascade.testinfra.SchemaContents;
 import dev.cascade.testinfra.kafka.ConsumerGroups;
 import dev.cascade.testinfra.kafka.RegistryFacts;
+import dev.cascade.testinfra.metrics.Scrape;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,6 +47,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -252,6 +254,75 @@ class PublisherPipelineTest {
     Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, later, ReviewStage.SIGNED, 401, ReviewDecision.APPROVED), null);
     Bus.<ZoneVersionPublished>await(Topics.PUBLISHED_VERSIONS, event -> event.getVersionId().equals(later), TIMEOUT);
     assertEquals(401, soaSerial(listeners.publicationPort(), zone).orElseThrow());
+  }
+
+  /**
+   * The publisher's metrics (docs/operations.md, "Metrics"), scraped from /q/metrics as Prometheus would: the policy's
+   * refresh interval and remain time from the registry, the published serial, the time of the publication and the
+   * earliest RRSIG expiration of the version served, the publish stage, a refused publication by reason, the DNS
+   * queries by server, qtype and rcode; and no series of a removed zone. Counters are shared with the other tests, so
+   * they are compared before and after.
+   */
+  @Test
+  void publicationsAndQueriesShowInTheMetricsAndARemovedZoneLeavesNoSeries() throws Exception {
+    String zone = "metrics.test.";
+    Scrape before = scrape();
+    Bus.send(Topics.ZONE_REGISTRY, zone, RegistryFacts.zoneAdded(zone, "/zones/metrics.zone"), null);
+    await().atMost(TIMEOUT).until(() -> remainTimes.of(zone).isPresent());
+    Scrape added = scrape();
+    assertEquals(Duration.ofDays(1).toSeconds(),
+        added.value("cascade_zone_signature_refresh_interval_seconds", "zone", zone).orElseThrow(), added.toString());
+    assertEquals(Duration.ofDays(7).toSeconds(),
+        added.value("cascade_zone_signature_remain_time_seconds", "zone", zone).orElseThrow(), added.toString());
+
+    String soon = UUID.randomUUID().toString();
+    Bus.send(Topics.SIGNED_VERSIONS, zone, signed(zone, soon, 500, write(Topics.SIGNED_CONTENT, zone, soon,
+        signedWithExpiry(zone, 500, Instant.now().plus(Duration.ofDays(3))))), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, soon, ReviewStage.SIGNED, 500, ReviewDecision.APPROVED), null);
+    await().atMost(TIMEOUT).until(() -> count(scrape(), "cascade_failures_total", "stage", "publish", "reason",
+        "publication_signatures_expiring") >= count(before, "cascade_failures_total", "stage", "publish", "reason",
+        "publication_signatures_expiring") + 1);
+
+    Instant expiration = Instant.now().plus(Duration.ofDays(14)).truncatedTo(ChronoUnit.SECONDS);
+    String lasting = UUID.randomUUID().toString();
+    long startedAt = Instant.now().getEpochSecond();
+    Bus.send(Topics.SIGNED_VERSIONS, zone, signed(zone, lasting, 501, write(Topics.SIGNED_CONTENT, zone, lasting,
+        signedWithExpiry(zone, 501, expiration))), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, review(zone, lasting, ReviewStage.SIGNED, 501, ReviewDecision.APPROVED), null);
+    Bus.<ZoneVersionPublished>await(Topics.PUBLISHED_VERSIONS, event -> event.getVersionId().equals(lasting), TIMEOUT);
+    Scrape published = scrape();
+    assertEquals(501, published.value("cascade_zone_published_serial", "zone", zone).orElseThrow(),
+        published.toString());
+    double at = published.value("cascade_zone_last_publication_timestamp_seconds", "zone", zone).orElseThrow();
+    assertTrue(at >= startedAt - 1 && at <= Instant.now().getEpochSecond() + 1, "publication time " + at);
+    assertEquals(expiration.getEpochSecond(),
+        published.value("cascade_zone_rrsig_expiration_earliest_timestamp_seconds", "zone", zone).orElseThrow());
+    assertTrue(count(published, "cascade_stage_duration_seconds_count", "stage", "publish")
+        >= count(before, "cascade_stage_duration_seconds_count", "stage", "publish") + 1, published.toString());
+
+    assertEquals(501, soaSerial(listeners.publicationPort(), zone).orElseThrow());
+    axfr(listeners.publicationPort(), zone);
+    assertEquals(Rcode.REFUSED, soaRcode(listeners.publicationPort(), "not-served.test."));
+    Scrape queried = scrape();
+    for (String[] query : List.of(new String[] {"SOA", "NOERROR"}, new String[] {"AXFR", "NOERROR"},
+        new String[] {"SOA", "REFUSED"})) {
+      String[] labels = {"server", "publication", "qtype", query[0], "rcode", query[1]};
+      assertTrue(count(queried, "cascade_dns_queries_total", labels) >= count(published, "cascade_dns_queries_total",
+          labels) + 1, String.join(" ", query) + ": " + queried);
+    }
+
+    Bus.send(Topics.ZONE_REGISTRY, zone, RegistryFacts.zoneRemoved(zone), null);
+    await().atMost(TIMEOUT).until(() -> scrape().samples("cascade_zone_published_serial", "zone", zone).isEmpty()
+        && scrape().samples("cascade_zone_signature_remain_time_seconds", "zone", zone).isEmpty()
+        && scrape().samples("cascade_zone_rrsig_expiration_earliest_timestamp_seconds", "zone", zone).isEmpty());
+  }
+
+  private static Scrape scrape() {
+    return Scrape.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
+  }
+
+  private static double count(Scrape scrape, String name, String... labels) {
+    return scrape.value(name, labels).orElse(0);
   }
 
   /** A test zone with one RRSIG (its signature bytes are not checked here) expiring at {@code expiration}. */

@@ -34,15 +34,17 @@ public class PipelineConsumer {
   private final EventHandling handling;
   private final ProjectionRebuild rebuild;
   private final ReviewHookRunner hooks;
+  private final ReviewMetrics metrics;
 
   public PipelineConsumer(ProjectionStore store, OutboxRelay relay, StepProgressBoard progress,
-      EventHandling handling, ProjectionRebuild rebuild, ReviewHookRunner hooks) {
+      EventHandling handling, ProjectionRebuild rebuild, ReviewHookRunner hooks, ReviewMetrics metrics) {
     this.store = store;
     this.relay = relay;
     this.progress = progress;
     this.handling = handling;
     this.rebuild = rebuild;
     this.hooks = hooks;
+    this.metrics = metrics;
   }
 
   /**
@@ -59,7 +61,7 @@ public class PipelineConsumer {
         LOG.debugf("Ignoring %s from %s", record.value().getClass(), record.topic());
         return Uni.createFrom().voidItem();
       }
-      return rebuild.whenRebuilt(() -> applyOnce(store, in, decision -> true)
+      return rebuild.whenRebuilt(() -> applyOnce(store, in, decision -> true, metrics)
           .invoke(due -> due.ifPresent(list -> list.forEach(hooks::start)))
           .invoke(() -> progress.factApplied(in.zone(), in.fact()))
           .chain(relay::flush));
@@ -70,10 +72,10 @@ public class PipelineConsumer {
    * Applies one event in one transaction (state, history, outbox, processed marker), unless its eventId is marked
    * processed already; of the gate approvals it leads to, the outbox gets those {@code keep} accepts (the consumer
    * keeps all, a rebuild those not yet on the topic). Returns the review hooks the event made due, empty if it was
-   * not applied. Must be called on a Vert.x context.
+   * not applied; {@code metrics} are set from the zone's new status. Must be called on a Vert.x context.
    */
   static Uni<Optional<List<ReviewHookDue>>> applyOnce(
-      ProjectionStore store, EventMapping.Incoming in, Predicate<GateDecision> keep) {
+      ProjectionStore store, EventMapping.Incoming in, Predicate<GateDecision> keep, ReviewMetrics metrics) {
     return Panache.withTransaction(() -> store.isProcessed(in.eventId()).chain(done -> {
       if (done) {
         return Uni.createFrom().item(Optional.<List<ReviewHookDue>>empty());
@@ -81,7 +83,9 @@ public class PipelineConsumer {
       return store.load(in.zone()).chain(state -> {
         ZoneProjector.Outcome outcome = ZoneProjector.apply(in.zone(), state, in.fact(), in.occurredAt());
         return store.record(in.zone(), in.eventId(), outcome.state(), outcome.history(),
-            outcome.decisions().stream().filter(keep).toList()).replaceWith(Optional.of(outcome.hooks()));
+            outcome.decisions().stream().filter(keep).toList())
+            .invoke(() -> metrics.applied(in.zone(), outcome.state()))
+            .replaceWith(Optional.of(outcome.hooks()));
       });
     }));
   }

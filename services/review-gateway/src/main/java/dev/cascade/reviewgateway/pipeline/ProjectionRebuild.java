@@ -4,6 +4,7 @@ import dev.cascade.events.Topics;
 import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.reviewgateway.domain.GateDecision;
+import dev.cascade.reviewgateway.domain.ZoneState;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
 import dev.cascade.service.StartupRestore;
 import dev.cascade.service.database.BlockingSessions;
@@ -55,6 +56,7 @@ public class ProjectionRebuild extends StartupRestore {
   private final ProjectionStore store;
   private final OutboxRelay relay;
   private final ReviewHookRunner hooks;
+  private final ReviewMetrics metrics;
   private final Map<String, Object> consumerConfig;
   private final String group;
   private final List<String> topics;
@@ -63,6 +65,7 @@ public class ProjectionRebuild extends StartupRestore {
       ProjectionStore store,
       OutboxRelay relay,
       ReviewHookRunner hooks,
+      ReviewMetrics metrics,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl,
       @ConfigProperty(name = "mp.messaging.incoming.pipeline-events.group.id") String group,
@@ -70,6 +73,7 @@ public class ProjectionRebuild extends StartupRestore {
     this.store = store;
     this.relay = relay;
     this.hooks = hooks;
+    this.metrics = metrics;
     this.consumerConfig = KafkaSettings.historyConsumer(bootstrapServers, registryUrl);
     this.group = group;
     this.topics = List.copyOf(topics);
@@ -102,7 +106,8 @@ public class ProjectionRebuild extends StartupRestore {
       LOG.infof("the projection lacks events of the log: replaying %d event(s)", events.size());
       for (EventMapping.Incoming in : events) {
         boolean done = BlockingSessions.await(() -> PipelineConsumer.applyOnce(store, in,
-            decision -> !sent.contains(new Approval(in.eventId(), decision.stage().name(), decision.versionId()))))
+            decision -> !sent.contains(new Approval(in.eventId(), decision.stage().name(), decision.versionId())),
+            metrics))
             .isPresent();
         if (done) {
           applied++;
@@ -114,7 +119,10 @@ public class ProjectionRebuild extends StartupRestore {
     BlockingSessions.await(relay::flush);
     // The hooks of versions still waiting at a script gate: those due during the replay, and those that were running
     // when the service stopped.
-    hooks.resume(BlockingSessions.inSession(store::all));
+    List<ZoneState> zones = BlockingSessions.inSession(store::all);
+    hooks.resume(zones);
+    // The review waits of every zone, also those the replay did not touch (the tables held them already).
+    zones.forEach(zone -> metrics.applied(zone.name, zone));
     return applied;
   }
 

@@ -52,6 +52,7 @@ import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
 import dev.cascade.testinfra.kafka.AvroClients;
+import dev.cascade.testinfra.metrics.Scrape;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -262,6 +263,30 @@ class OperatorApiComponentTest {
         .extract().jsonPath().getList("history.event", String.class);
     assertEquals(List.of("Zone added", "New version received", "Unsigned zone review pending",
         "Unsigned zone review approved"), history, "the redelivered event was applied once");
+  }
+
+  /**
+   * review-gateway's metric (docs/operations.md, "Metrics"), scraped from /q/metrics as Prometheus would: a version
+   * waiting at the unsigned gate shows since when it waits, and the series goes when the operator decides.
+   */
+  @Test
+  void aVersionWaitingForReviewShowsInTheMetricsUntilItIsDecided() throws Exception {
+    String zone = addZone("waiting", "review");
+    long sentAt = Instant.now().getEpochSecond();
+    sendLoaded(zone, UUID.randomUUID().toString(), 9L, UUID.randomUUID().toString());
+    await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
+        .body("progress", equalTo("waiting for loaded review")));
+
+    Scrape waiting = Scrape.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
+    double since = waiting.value("cascade_zone_review_waiting_since_timestamp_seconds", "zone", zone, "stage",
+        "unsigned").orElseThrow();
+    assertTrue(since >= sentAt - 1 && since <= Instant.now().getEpochSecond() + 1, waiting.toString());
+    assertTrue(waiting.samples("cascade_zone_review_waiting_since_timestamp_seconds", "zone", zone, "stage",
+        "signed").isEmpty(), waiting.toString());
+
+    given().post("/zone/" + zone + "/unsigned/9/approve").then().statusCode(200);
+    await().atMost(WAIT).until(() -> Scrape.parse(given().get("/q/metrics").then().extract().asString())
+        .samples("cascade_zone_review_waiting_since_timestamp_seconds", "zone", zone).isEmpty());
   }
 
   /**

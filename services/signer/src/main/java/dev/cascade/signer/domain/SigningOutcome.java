@@ -4,6 +4,7 @@ import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
 import dev.cascade.dnssec.sign.SigningStats;
 import dev.cascade.dnssec.verify.VerifiedSignatures;
+import java.time.Duration;
 import java.time.Instant;
 
 /** The result of signing one version: a signed zone that passed the verification gate, or why there is none. */
@@ -24,6 +25,8 @@ public sealed interface SigningOutcome {
    *     signing
    * @param refreshDueAt when the signature refresh is to re-sign this version ({@link RefreshSchedule})
    * @param verified the signatures the verification gate found valid, for the gate's next run on the zone
+   * @param verification how long the verification gate ran, every run of it for this version together (a change
+   *     the gate for a change does not decide, or an incremental result that fails, runs it more than once)
    */
   record Signed(
       long signedSerial,
@@ -35,7 +38,8 @@ public sealed interface SigningOutcome {
       String passReason,
       String fullSigningReason,
       Instant refreshDueAt,
-      VerifiedSignatures verified)
+      VerifiedSignatures verified,
+      Duration verification)
       implements SigningOutcome {
 
     /** Whether RRSIGs were carried over from the previous signed version. */

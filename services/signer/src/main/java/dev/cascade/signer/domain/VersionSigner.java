@@ -17,6 +17,7 @@ import dev.cascade.dnssec.verify.VerificationReport;
 import dev.cascade.dnssec.verify.VerifiedSignatures;
 import dev.cascade.dnssec.verify.ZoneVerifier;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
@@ -42,6 +43,8 @@ public final class VersionSigner {
   private final int threads;
   private final VerifiedSignatures known;
   private final PhaseProgress progress;
+  /** How long the verification gate has run so far for the version being signed (one instance signs one version). */
+  private long verifyingNanos;
 
   /**
    * @param clock the time source for the serial policy, signature inception/expiration and the gate
@@ -266,10 +269,13 @@ public final class VersionSigner {
   private Gate changeGate(Name origin, CompactRecords previous, CompactDiff change, CompactRecords records,
       ExpectedKeys keySet, ZonePolicy policy) {
     ChangeReport report;
+    long start = System.nanoTime();
     try {
       report = ChangeVerifier.verify(origin, previous, change, keySet, clock.instant(), policy.expiryFloor());
     } catch (RuntimeException e) {
       return new Gate("verification gate for the change failed to run: " + describe(e), VerifiedSignatures.none());
+    } finally {
+      verifyingNanos += System.nanoTime() - start;
     }
     if (report instanceof ChangeReport.Failed failed) {
       return new Gate("verification gate: " + summarise(failed.problems()), VerifiedSignatures.none());
@@ -287,12 +293,15 @@ public final class VersionSigner {
   }
 
   /** Runs a whole-zone verification gate: {@code verification}, and what went wrong with it if it threw. */
-  private static Gate gate(Supplier<VerificationReport> verification) {
+  private Gate gate(Supplier<VerificationReport> verification) {
     VerificationReport report;
+    long start = System.nanoTime();
     try {
       report = verification.get();
     } catch (RuntimeException e) {
       return new Gate("verification gate failed to run: " + describe(e), VerifiedSignatures.none());
+    } finally {
+      verifyingNanos += System.nanoTime() - start;
     }
     return new Gate(report.ok() ? null : "verification gate: " + summarise(report.problems()), report.verified());
   }
@@ -318,7 +327,8 @@ public final class VersionSigner {
         passReason,
         fullSigningReason,
         RefreshSchedule.refreshDueAt(records, policy.signing(), finishedAt),
-        verified);
+        verified,
+        Duration.ofNanos(verifyingNanos));
   }
 
   static String summarise(List<String> problems) {

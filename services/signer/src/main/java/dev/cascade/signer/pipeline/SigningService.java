@@ -87,6 +87,7 @@ public class SigningService {
 
   private final SignerStore store;
   private final SignedVersionEmitter emitter;
+  private final SignerMetrics metrics;
   private final StepProgressEmitter progress;
   private final Clock clock;
   private final KeySetUnwrapper unwrapper;
@@ -112,6 +113,7 @@ public class SigningService {
   public SigningService(
       SignerStore store,
       SignedVersionEmitter emitter,
+      SignerMetrics metrics,
       StepProgressEmitter progress,
       Clock clock,
       SignerConfig config,
@@ -120,6 +122,7 @@ public class SigningService {
     this.store = store;
     this.held = held;
     this.emitter = emitter;
+    this.metrics = metrics;
     this.progress = progress;
     this.clock = clock;
     this.unwrapper = new KeySetUnwrapper(config.keyWrap(), config.pkcs11().map(Pkcs11Token::open).orElse(null));
@@ -152,6 +155,7 @@ public class SigningService {
     lastSigned.remove(zone);
     lastUnsigned.remove(zone);
     snapshots().forget(zone);
+    metrics.forget(zone);
   }
 
   /** Signs {@code versionId} if it is approved, not yet handled and all its inputs are there. */
@@ -443,6 +447,7 @@ public class SigningService {
             .build();
     SignedVersionFact event = envelope(zone, job.causationId(), fact);
     emitter.send(event);
+    metrics.signed(zone, signed, event.getMetadata().getOccurredAt());
     store.markSigned(
         new SignedHead(
             zone,
@@ -581,6 +586,7 @@ public class SigningService {
             .build();
     SignedVersionFact event = envelope(zone, causationId, fact);
     emitter.send(event);
+    metrics.failed(zone, reason, event.getMetadata().getOccurredAt());
     return event.getMetadata().getOccurredAt();
   }
 

@@ -75,6 +75,7 @@ import dev.cascade.testinfra.SchemaContents;
 import dev.cascade.testinfra.kafka.ConsumerGroups;
 import dev.cascade.testinfra.kafka.RegistryFacts;
 import dev.cascade.testinfra.kafka.TopicReader;
+import dev.cascade.testinfra.metrics.Scrape;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -641,6 +642,59 @@ class SignerPipelineTest {
     assertEquals(9, failed.getUnsignedSerial());
     assertTrue(failed.getReason().contains("cannot unwrap private key"), failed.getReason());
     assertEquals(SigningStatus.FAILED, store.findApproval(versionId).orElseThrow().status());
+  }
+
+  /**
+   * The signer's metrics (docs/operations.md, "Metrics"), scraped from /q/metrics as Prometheus would: a signed version
+   * sets the zone's last signing to success and counts the sign and verify stages; a key set that cannot be unwrapped
+   * sets another zone's to failure, counted by reason; the gate's refusal counter is there before any refusal, for
+   * its alert; a removed zone leaves no series. Counters are shared with the other tests, so they are compared.
+   */
+  @Test
+  void signingsAndFailuresShowInTheMetricsAndARemovedZoneLeavesNoSeries() throws Exception {
+    String zone = "metrics.test.";
+    String failing = "metrics-badkey.test.";
+    Scrape before = scrape();
+    assertTrue(before.value("cascade_failures_total", "stage", "verify", "reason", "gate_refused").isPresent(),
+        before.toString());
+
+    signedFirstVersion(zone, UUID.randomUUID().toString(), 11, keys(zone));
+    Scrape signed = scrape();
+    assertEquals(1.0, signed.value("cascade_zone_last_signing_success", "zone", zone).orElseThrow(), signed.toString());
+    assertTrue(signed.value("cascade_zone_last_signing_timestamp_seconds", "zone", zone).orElseThrow()
+        > Instant.now().minus(Duration.ofMinutes(5)).getEpochSecond(), signed.toString());
+    for (String stage : List.of("sign", "verify")) {
+      assertTrue(count(signed, "cascade_stage_duration_seconds_count", "stage", stage)
+          >= count(before, "cascade_stage_duration_seconds_count", "stage", stage) + 1, signed.toString());
+      assertTrue(count(signed, "cascade_stage_records_total", "stage", stage)
+          > count(before, "cascade_stage_records_total", "stage", stage), signed.toString());
+    }
+
+    byte[] otherKek = TEST_KEK.clone();
+    otherKek[31] ^= 0x55;
+    String versionId = UUID.randomUUID().toString();
+    Bus.send(Topics.ZONE_REGISTRY, failing, zoneAdded(failing), null);
+    Bus.send(Topics.KEY_SETS, failing, keySet(failing, keys(failing), otherKek), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, failing,
+        loaded(failing, versionId, 12, writeUnsigned(failing, versionId, 12)), null);
+    Bus.send(Topics.ZONE_REVIEWS, failing, approval(failing, versionId, 12), null);
+    await().atMost(TIMEOUT).until(() -> scrape().value("cascade_zone_last_signing_success", "zone", failing)
+        .orElse(-1) == 0.0);
+    Scrape failed = scrape();
+    assertTrue(count(failed, "cascade_failures_total", "stage", "sign", "reason", "keys")
+        >= count(before, "cascade_failures_total", "stage", "sign", "reason", "keys") + 1, failed.toString());
+
+    Bus.send(Topics.ZONE_REGISTRY, zone, RegistryFacts.zoneRemoved(zone), null);
+    await().atMost(TIMEOUT).until(() -> scrape().samples("cascade_zone_last_signing_success", "zone", zone).isEmpty()
+        && scrape().samples("cascade_zone_last_signing_timestamp_seconds", "zone", zone).isEmpty());
+  }
+
+  private static Scrape scrape() {
+    return Scrape.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
+  }
+
+  private static double count(Scrape scrape, String name, String... labels) {
+    return scrape.value(name, labels).orElse(0);
   }
 
   /**
