@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code cascade_zone_last_load_success{zone}}, {@code cascade_zone_last_load_timestamp_seconds{zone}}, the
  * {@code load} stage's duration and records, and {@code cascade_failures_total{stage="load"}} by reason: {@code
  * zone_file} (the source or the file does not load or fails the input checks), {@code write} (the content did not
- * reach Kafka), or the cause of a failed transfer from a primary ({@code TransferFailure.Cause}, a fixed list).
+ * reach Kafka), or the cause of a failed transfer from a primary ({@code TransferFailure.Cause}, a fixed list); and
+ * {@code cascade_zone_primary_expired{zone}} ({@link #expired}).
  */
 @ApplicationScoped
 public class LoaderMetrics {
@@ -61,6 +62,16 @@ public class LoaderMetrics {
 
   private void outcome(String zone, boolean success, Instant at) {
     gauges.lastOutcome("load", zone, success, at);
+  }
+
+  /**
+   * Sets {@code cascade_zone_primary_expired{zone}}: 1 while the zone, loaded from a primary, has had no successful
+   * refresh for longer than its SOA EXPIRE (RFC 1035 §3.3.13), 0 once a refresh succeeds. The loader keeps the last
+   * version served where a secondary would stop answering (RFC 1996 §2), so this is what raises the alert.
+   */
+  void expired(String zone, boolean expired) {
+    gauges.set("cascade.zone.primary.expired", "1 while the zone has had no successful refresh from its primary for "
+        + "longer than its SOA EXPIRE", null, zone, expired ? 1 : 0);
   }
 
   /** A removed zone: its series go. */

@@ -12,9 +12,9 @@ import org.jboss.logging.Logger;
  * Takes the NOTIFYs the publisher accepted from a zone's primary ({@code cascade.zone-notifies.v1}) as asks for a
  * refresh at once (RFC 1996 §4.7), marked in the shared table; the {@link RefreshTimer} of the instance that holds
  * the zone does the refresh, so the NOTIFY is acted on whichever replica reads it: at once where this instance holds
- * the zone, at the holder's next check otherwise. Several NOTIFYs before the refresh
- * starts are one ask, and NOTIFYs during it one more (RFC 1996 §4.4). Asking twice is asking once, so a NOTIFY
- * delivered again does no harm, and none needs to be in a transaction.
+ * the zone, at the holder's next check otherwise. Several NOTIFYs before the refresh starts are one ask, and NOTIFYs
+ * during it one more (RFC 1996 §4.4). Asking twice is asking once, so a NOTIFY delivered again does no harm, and
+ * none needs to be in a transaction.
  */
 @ApplicationScoped
 public class NotifyConsumer {

@@ -288,6 +288,7 @@ public class ZoneRegistryConsumer {
       if (outcome instanceof ZoneTransferClient.Failed failed) {
         RefreshTimers next = timers.failed(now, firstRetry);
         TransferFailure failure = failed.failure();
+        metrics.expired(zone, next.expired(now));
         if (next.expired(now)) {
           failure = new TransferFailure(TransferFailure.Cause.EXPIRED, "no successful refresh since "
               + next.lastSuccess() + " and SOA EXPIRE (" + next.expire().toSeconds() + " s) has passed; the last"
@@ -303,6 +304,7 @@ public class ZoneRegistryConsumer {
         markProcessed(eventId);
         return;
       }
+      metrics.expired(zone, false);
       if (outcome instanceof ZoneTransferClient.Current current) {
         LOG.infof("zone %s: serial %d at %s is current", zone, current.soa().getSerial(), source);
         state.saveTransferState(zone, source, timers.succeeded(now, current.soa()), null);

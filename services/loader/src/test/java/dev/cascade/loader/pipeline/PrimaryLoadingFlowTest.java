@@ -23,6 +23,8 @@ import dev.cascade.testinfra.dns.NamedPrimary;
 import dev.cascade.testinfra.kafka.AvroClients;
 import dev.cascade.testinfra.kafka.RegistryFacts;
 import dev.cascade.testinfra.kafka.TopicReader;
+import dev.cascade.testinfra.metrics.Scrape;
+import io.restassured.RestAssured;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -77,6 +79,9 @@ class PrimaryLoadingFlowTest {
         TopicReader<UnsignedVersionFact> versions =
             TopicReader.avro(bootstrap, registryUrl, Topics.UNSIGNED_VERSIONS)) {
       loadThenChange(producer, versions, dir, zone, apex, text);
+      Scrape refreshed = scrape();
+      assertEquals(0.0, refreshed.value("cascade_zone_primary_expired", "zone", zone).orElseThrow(),
+          refreshed.toString());
       // The primary is gone: the refresh the next NOTIFY asks for fails, the retries run, and EXPIRE is reported.
       notify(producer, zone);
       List<Object> facts = await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
@@ -86,7 +91,14 @@ class PrimaryLoadingFlowTest {
       assertTrue(Set.of("timeout", "unreachable").contains(failed.getCause()), failed.toString());
       assertEquals(2, facts.stream().filter(ZoneVersionLoaded.class::isInstance).count(),
           "no version is withdrawn or added when the primary is gone");
+      Scrape expiredNow = scrape();
+      assertEquals(1.0, expiredNow.value("cascade_zone_primary_expired", "zone", zone).orElseThrow(),
+          "what CascadeZoneExpiredAtPrimary alerts on: " + expiredNow);
     }
+  }
+
+  private static Scrape scrape() {
+    return Scrape.parse(RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString());
   }
 
   /** First load by AXFR, then a change by nsupdate, NOTIFY and IXFR; the primary is stopped on return. */
