@@ -1,5 +1,7 @@
 package dev.cascade.loader.pipeline;
 
+import dev.cascade.content.ContentException;
+import dev.cascade.content.ContentReader;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneVersionLoaded;
@@ -10,10 +12,14 @@ import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.TopicHistory;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.xbill.DNS.Record;
 
 /**
  * Brings the loader's tables up to its own topic, {@code cascade.unsigned-versions.v1}, before any registry event is
@@ -26,6 +32,9 @@ import org.jboss.logging.Logger;
  * processed, so the event delivered again is skipped. Only committed facts are read ({@link
  * KafkaSettings#historyConsumer} reads {@code read_committed}): one that a fenced instance aborted was never announced,
  * and its cause is handled again by the partition's owner.
+ *
+ * <p>It also keeps, from the same reading, each zone's last loaded version ({@link #transferBase}): the base the first
+ * IXFR after a restart applies its differences to, read back from the content topic.
  */
 @ApplicationScoped
 public class UnsignedVersionRestore extends StartupRestore {
@@ -34,6 +43,8 @@ public class UnsignedVersionRestore extends StartupRestore {
 
   private final LoaderState state;
   private final Map<String, Object> consumerConfig;
+  /** Each zone's last ZoneVersionLoaded at start, until {@link #transferBase} takes it. */
+  private final Map<String, ZoneVersionLoaded> loadedAtStart = new ConcurrentHashMap<>();
 
   public UnsignedVersionRestore(
       LoaderState state,
@@ -59,6 +70,9 @@ public class UnsignedVersionRestore extends StartupRestore {
             record.offset(), record.partition());
       } else if (record.value().getMetadata().getCausationId() != null) {
         lastOfZone.put(ZoneApex.canonical(record.value().getZone()), record.value());
+        if (record.value().getFact() instanceof ZoneVersionLoaded loaded) {
+          loadedAtStart.put(ZoneApex.canonical(record.value().getZone()), loaded);
+        }
       }
     }
     int recorded = 0;
@@ -68,6 +82,30 @@ public class UnsignedVersionRestore extends StartupRestore {
       }
     }
     return recorded;
+  }
+
+  /**
+   * The records of {@code zone}'s last loaded version, when it is the one of {@code serial} from {@code source}: the
+   * base an IXFR applies its differences to (RFC 1995 §4) after a restart, which emptied the loader's memory of the
+   * last transfer. Read from the content topic once per zone; a later refresh keeps its own transfer. The content is
+   * the transfer normalised (ZoneNormaliser), which holds the same RRsets, so the differences apply to it as to the
+   * transfer: a difference that deletes a record it lacks fails the IXFR as malformed, and the next refresh, with no
+   * base left, transfers the whole zone. Empty when there is no such version or its content cannot be read.
+   */
+  Optional<List<Record>> transferBase(String zone, String source, long serial) {
+    ZoneVersionLoaded loaded = loadedAtStart.remove(zone);
+    if (loaded == null || !source.equals(loaded.getSource()) || loaded.getSerial() != serial) {
+      return Optional.empty();
+    }
+    try (ContentReader reader = new ContentReader(consumerConfig)) {
+      List<Record> records = reader.readCompact(loaded.getContent(), zone, loaded.getVersionId()).toRecords();
+      LOG.infof("zone %s: serial %d read back as the base of the next IXFR", zone, serial);
+      return Optional.of(records);
+    } catch (ContentException e) {
+      LOG.warnf("zone %s: serial %d cannot be read back (%s); the next transfer is an AXFR", zone, serial,
+          e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** Records {@code event}, the last fact of {@code zone}, unless its cause is marked processed; whether it did. */

@@ -116,12 +116,14 @@ public class ZoneRegistryConsumer {
 
   /**
    * Per zone loaded from a primary, the records of its last transfer as received, with its serial and source: the
-   * base an IXFR's differences apply to. Empty after a restart, when each zone's next transfer is an AXFR.
+   * base an IXFR's differences apply to. Empty after a restart, when the last loaded version read back from the
+   * content topic is the base instead ({@link UnsignedVersionRestore#transferBase}).
    */
   private final Map<String, Transfer> lastTransferred = new ConcurrentHashMap<>();
 
   private record Transfer(String source, List<Record> records, long serial) {}
 
+  private final UnsignedVersionRestore restored;
   private final Map<String, Object> refreshLocks = new ConcurrentHashMap<>();
   private final ZoneTransferClient transfers;
   private final Clock clock;
@@ -132,6 +134,7 @@ public class ZoneRegistryConsumer {
       UnsignedVersionEmitter emitter,
       LoaderMetrics metrics,
       LoaderRebuild rebuild,
+      UnsignedVersionRestore restored,
       StepProgressEmitter progress,
       LoaderState state,
       ContentWriter contentWriter,
@@ -150,6 +153,7 @@ public class ZoneRegistryConsumer {
     this.emitter = emitter;
     this.metrics = metrics;
     this.rebuild = rebuild;
+    this.restored = restored;
     this.progress = progress;
     this.state = state;
     this.contentWriter = contentWriter;
@@ -277,6 +281,10 @@ public class ZoneRegistryConsumer {
           held = null;
         }
         long heldSerial = held != null ? held.serial() : state.lastSerial(zone, source).orElse(-1L);
+        if (held == null && heldSerial >= 0 && !full) {
+          held = restored.transferBase(zone, source, heldSerial)
+              .map(records -> new Transfer(source, records, heldSerial)).orElse(null);
+        }
         outcome = transfers.refresh(Name.fromString(zone), primary.address(), held == null ? null : held.records(),
             heldSerial, full, tsig);
       } catch (RefusedSource e) {

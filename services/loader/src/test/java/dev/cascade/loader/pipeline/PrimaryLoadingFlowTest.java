@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.content.ContentReader;
 import dev.cascade.dnssec.compact.CompactRecords;
+import dev.cascade.dnssec.xfr.ZoneTransferClient;
 import dev.cascade.dnssec.zone.ZoneNormaliser;
 import dev.cascade.events.EventMetadataFactory;
 import dev.cascade.events.Topics;
@@ -28,6 +29,7 @@ import io.restassured.RestAssured;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,6 +70,9 @@ class PrimaryLoadingFlowTest {
   @ConfigProperty(name = "cascade.registry.url")
   String registryUrl;
 
+  @Inject
+  UnsignedVersionRestore restore;
+
   @Test
   void axfrThenNotifiedIxfrThenExpiryWhileTheVersionStays() throws Exception {
     String zone = "p" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
@@ -94,6 +99,43 @@ class PrimaryLoadingFlowTest {
       Scrape expiredNow = scrape();
       assertEquals(1.0, expiredNow.value("cascade_zone_primary_expired", "zone", zone).orElseThrow(),
           "what CascadeZoneExpiredAtPrimary alerts on: " + expiredNow);
+    }
+  }
+
+  /**
+   * After a restart the loader holds no transfer in memory: the last loaded version, read back from the content topic
+   * ({@link UnsignedVersionRestore#transferBase}), is the base of the next IXFR, which then gives the zone an AXFR of
+   * the new serial gives.
+   */
+  @Test
+  void afterARestartTheLastLoadedVersionReadBackIsTheBaseOfAnIxfr() throws Exception {
+    String zone = "r" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ".example.";
+    Name apex = Name.fromString(zone);
+    String text = "$ORIGIN " + zone + "\n$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n@ IN NS ns1\n"
+        + "ns1 IN A 192.0.2.1\nwww IN A 192.0.2.2\n";
+    try (KafkaProducer<String, Object> producer = AvroClients.producer(bootstrap, registryUrl);
+        TopicReader<UnsignedVersionFact> versions =
+            TopicReader.avro(bootstrap, registryUrl, Topics.UNSIGNED_VERSIONS);
+        NamedPrimary named = NamedPrimary.start(Files.createTempDirectory("restart-test"), apex, text)) {
+      String source = "127.0.0.1:" + named.address().getPort();
+      producer.send(new ProducerRecord<>(Topics.ZONE_REGISTRY, zone, RegistryFacts.zoneAdded(zone, source)))
+          .get(30, TimeUnit.SECONDS);
+      assertEquals(1, assertInstanceOf(ZoneVersionLoaded.class, awaitFacts(versions, zone, 1).get(0)).getSerial());
+      // Serial 2 at the primary, and no NOTIFY: the loader stays at serial 1 (REFRESH is an hour).
+      named.update("update add new." + zone + " 300 A 192.0.2.9");
+
+      restore.restore();
+      List<Record> base = restore.transferBase(zone, source, 1).orElseThrow();
+      assertTrue(restore.transferBase(zone, source, 1).isEmpty(), "read back once: later refreshes hold their own");
+      ZoneTransferClient.Transferred ixfr = assertInstanceOf(ZoneTransferClient.Transferred.class,
+          new ZoneTransferClient(TIMEOUT).refresh(apex, named.address(), base, 1, false, null));
+
+      assertEquals("IXFR", ixfr.kind());
+      assertEquals(2, ixfr.soa().getSerial());
+      ZoneTransferIn axfr = ZoneTransferIn.newAXFR(apex, named.address(), null);
+      axfr.run();
+      assertEquals(CompactRecords.ofSorted(ZoneNormaliser.normalise(apex, "AXFR", axfr.getAXFR()).records()).digest(),
+          CompactRecords.ofSorted(ZoneNormaliser.normalise(apex, "IXFR", ixfr.records()).records()).digest());
     }
   }
 
