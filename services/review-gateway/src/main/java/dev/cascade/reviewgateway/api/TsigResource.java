@@ -3,6 +3,7 @@ package dev.cascade.reviewgateway.api;
 import dev.cascade.dnssec.tsig.TsigAlgorithm;
 import dev.cascade.dnssec.tsig.TsigKey;
 import dev.cascade.reviewgateway.config.KeyImportKek;
+import dev.cascade.reviewgateway.config.PolicyCatalog;
 import dev.cascade.reviewgateway.config.ServerTsigSettings;
 import dev.cascade.reviewgateway.domain.TsigKeyUsers;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
@@ -36,14 +37,16 @@ public class TsigResource {
   private final ProjectionStore store;
   private final ProjectionRebuild rebuild;
   private final ServerTsigSettings servers;
+  private final PolicyCatalog policies;
 
   public TsigResource(TsigKeyDirectory keys, KeyImportKek kek, ProjectionStore store, ProjectionRebuild rebuild,
-      ServerTsigSettings servers) {
+      ServerTsigSettings servers, PolicyCatalog policies) {
     this.keys = keys;
     this.kek = kek;
     this.store = store;
     this.rebuild = rebuild;
     this.servers = servers;
+    this.policies = policies;
   }
 
   /** {@code GET /tsig/}: every key with its algorithm and users, by name. */
@@ -54,7 +57,7 @@ public class TsigResource {
       Map<String, Views.TsigKeyInfo> info = new TreeMap<>();
       for (var key : keys.list()) {
         info.put(key.name(), new Views.TsigKeyInfo(key.algorithm(),
-            TsigKeyUsers.of(TsigKey.nameOf(key.name()), zoneSources, servers.entries())));
+            TsigKeyUsers.of(TsigKey.nameOf(key.name()), zoneSources, servers.entries(), policyServers())));
       }
       return new Views.TsigKeyList(info);
     });
@@ -92,7 +95,9 @@ public class TsigResource {
         "Added TSIG key " + key.displayName() + " (" + key.algorithm().mnemonic() + ")"));
   }
 
-  /** {@code POST /tsig/{name}/remove}: refused while a zone source or a server setting names the key (409). */
+  /**
+   * {@code POST /tsig/{name}/remove}: refused while a zone source, a server setting or a policy names the key (409).
+   */
   @POST
   @Path("/{name}/remove")
   public Uni<Views.TsigCommandResult> remove(@PathParam("name") String name) {
@@ -107,12 +112,19 @@ public class TsigResource {
       if (!keys.contains(key)) {
         throw ApiException.notFound("No such TSIG key " + shown);
       }
-      List<String> users = TsigKeyUsers.of(key, zoneSources, servers.entries());
+      List<String> users = TsigKeyUsers.of(key, zoneSources, servers.entries(), policyServers());
       if (!users.isEmpty()) {
         throw ApiException.conflict("TSIG key " + shown + " is in use by " + String.join(", ", users));
       }
       return keys.removed(key);
     }).map(ignored -> new Views.TsigCommandResult(shown, "Removed TSIG key " + shown));
+  }
+
+  /** Each valid policy's publication and parent name servers, by policy name, as the policy files say now. */
+  private Map<String, List<String>> policyServers() {
+    Map<String, List<String>> servers = new TreeMap<>();
+    policies.list().policies().forEach((name, policy) -> servers.put(name, policy.keyRolls().checks().nameServers()));
+    return servers;
   }
 
   /** Each registered zone's source, by apex, once the projection and the keys are read. */

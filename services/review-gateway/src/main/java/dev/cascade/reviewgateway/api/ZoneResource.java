@@ -8,7 +8,6 @@ import dev.cascade.reviewgateway.domain.GateStage;
 import dev.cascade.reviewgateway.domain.KeyImports;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.PolicyException;
-import dev.cascade.reviewgateway.domain.PropagationChecks;
 import dev.cascade.reviewgateway.domain.RollCheckBoard;
 import dev.cascade.reviewgateway.domain.StepProgressBoard;
 import dev.cascade.reviewgateway.domain.TsigKeyUsers;
@@ -36,7 +35,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.xbill.DNS.Name;
 
 /**
@@ -128,9 +126,7 @@ public class ZoneResource {
    * {@code tsigKeys.whenRead}.
    */
   private void policyKeysExist(Policy policy) {
-    PropagationChecks checks = policy.keyRolls().checks();
-    for (String server : Stream.concat(checks.publicationNameservers().stream(), checks.parentNameservers().stream())
-        .toList()) {
+    for (String server : policy.keyRolls().checks().nameServers()) {
       Optional<Name> key = TsigKeyUsers.keyOf(server);
       if (key.isPresent() && !tsigKeys.contains(key.get())) {
         throw ApiException.badRequest("NoSuchTsigKey: policy '" + policy.name() + "' names TSIG key "

@@ -1,6 +1,7 @@
 package dev.cascade.reviewgateway.domain;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Where a policy's {@code auto-report} checks look ({@code [key-manager]}, cascade-reference.md §4); the DS digest
@@ -20,5 +21,10 @@ public record PropagationChecks(
   public PropagationChecks {
     publicationNameservers = List.copyOf(publicationNameservers);
     parentNameservers = List.copyOf(parentNameservers);
+  }
+
+  /** Every name server the checks ask, publication servers first: the entries a {@code ^<key>} may follow. */
+  public List<String> nameServers() {
+    return Stream.concat(publicationNameservers.stream(), parentNameservers.stream()).toList();
   }
 }

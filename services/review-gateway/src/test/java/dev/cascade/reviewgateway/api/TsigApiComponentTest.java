@@ -153,7 +153,7 @@ class TsigApiComponentTest {
   }
 
   @Test
-  void aPolicyWhosePublicationServersNameAnUnknownKeyIsRefusedAtZoneAdd() throws Exception {
+  void aPolicyWhosePublicationServersNameAnUnknownKeyIsRefusedAtZoneAddAndItsKeyCannotBeRemoved() throws Exception {
     String key = "pub-" + GatewayTestKit.suffix();
     String policy = "keyed-" + GatewayTestKit.suffix();
     Files.writeString(Path.of(GatewayTestKit.config("cascade.policy-dir"), policy + ".toml"), """
@@ -175,6 +175,9 @@ class TsigApiComponentTest {
     given().contentType(ContentType.JSON)
         .body(Map.of("name", zone, "source", GatewayTestKit.zoneFile().toString(), "policy", policy))
         .post("/zone/add").then().statusCode(200);
+    // The policy file names the key: removing it would leave the key manager's checks waiting on it.
+    given().post("/tsig/" + key + "/remove").then().statusCode(409)
+        .body("error", equalTo("TSIG key " + key + " is in use by policy " + policy));
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

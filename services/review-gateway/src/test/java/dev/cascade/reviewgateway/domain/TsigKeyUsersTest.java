@@ -15,7 +15,7 @@ class TsigKeyUsersTest {
   private static final Name KEY = Name.fromConstantString("xfr-key.");
 
   @Test
-  void zoneSourcesAndServerSettingsNamingTheKeyAreItsUsers() {
+  void zoneSourcesServerSettingsAndPoliciesNamingTheKeyAreItsUsers() {
     Map<String, String> sources = new TreeMap<>(Map.of(
         "a.test.", "192.0.2.1:5353^XFR-key",
         "b.test.", "/zones/b.test.zone",
@@ -24,8 +24,13 @@ class TsigKeyUsersTest {
         "provide-xfr-to", List.of("127.0.0.1", "192.0.2.0/24^xfr-key."),
         "send-notify-to", List.of("192.0.2.9^other-key")));
 
-    assertEquals(List.of("zone a.test.", "server setting provide-xfr-to"), TsigKeyUsers.of(KEY, sources, settings));
-    assertEquals(List.of(), TsigKeyUsers.of(Name.fromConstantString("unused."), sources, settings));
+    Map<String, List<String>> policies = new TreeMap<>(Map.of(
+        "checked", List.of("192.0.2.53:53^xfr-key", "192.0.2.54"),
+        "default", List.of()));
+
+    assertEquals(List.of("zone a.test.", "server setting provide-xfr-to", "policy checked"),
+        TsigKeyUsers.of(KEY, sources, settings, policies));
+    assertEquals(List.of(), TsigKeyUsers.of(Name.fromConstantString("unused."), sources, settings, policies));
   }
 
   @Test
