@@ -344,7 +344,7 @@ class CliTest {
   }
 
   @Test
-  void keysetGetPrintsTheRecordsAndRemoveKeySendsItsFlags() throws Exception {
+  void keysetGetPrintsTheRecordsAsTextOrJsonAndRemoveKeySendsItsFlags() throws Exception {
     String ds = "; the ksk roll waits for this DS RRset at the parent (propagation2-complete <ttl> once it is there)\n"
         + "example.com.\t\t3600\tIN\tDS\t2371 13 2 ABCDEF\n";
     answers.put("GET /key/example.com./ds", Map.entry(200, new ObjectMapper().writeValueAsString(
@@ -358,6 +358,16 @@ class CliTest {
     assertEquals("2371", body.get("key").asText());
     assertTrue(body.get("force").asBoolean());
     assertTrue(!body.get("continue").asBoolean());
+
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("keyset", "example.com.", "get", "ds", "--format", "json"), err.toString());
+    JsonNode printed = new ObjectMapper().readTree(out.toString());
+    assertEquals("example.com.", printed.get("zone").asText());
+    assertEquals("DS", printed.get("type").asText());
+    assertEquals(List.of("example.com.\t\t3600\tIN\tDS\t2371 13 2 ABCDEF"),
+        new ObjectMapper().convertValue(printed.get("records"), List.class), "the records, as strings in an array");
+    assertEquals(List.of("the ksk roll waits for this DS RRset at the parent (propagation2-complete <ttl> once it is"
+        + " there)"), new ObjectMapper().convertValue(printed.get("comments"), List.class));
   }
 
   @Test
@@ -521,22 +531,6 @@ class CliTest {
     assertEquals(2, run("keyset", "a.", "ksk", "start-roll", "--format", "json"));
     assertTrue(err.toString().contains("--format json belongs to get"), err.toString());
     assertTrue(requests.isEmpty());
-  }
-
-  @Test
-  void keysetGetAsJsonListsTheRecordsAndTheCommentsApart() throws Exception {
-    String ds = "; the ksk roll waits for this DS RRset at the parent\n"
-        + "example.com.\t\t3600\tIN\tDS\t2371 13 2 ABCDEF\nexample.com.\t\t3600\tIN\tDS\t2371 13 4 0123\n";
-    answers.put("GET /key/example.com./ds", Map.entry(200, new ObjectMapper().writeValueAsString(
-        Map.of("zone", "example.com.", "type", "DS", "records", ds))));
-    assertEquals(0, run("keyset", "example.com.", "get", "ds", "--format", "json"), err.toString());
-    JsonNode printed = new ObjectMapper().readTree(out.toString());
-    assertEquals("example.com.", printed.get("zone").asText());
-    assertEquals("DS", printed.get("type").asText());
-    assertEquals(List.of("example.com.\t\t3600\tIN\tDS\t2371 13 2 ABCDEF", "example.com.\t\t3600\tIN\tDS\t2371 13 4 0123"),
-        new ObjectMapper().convertValue(printed.get("records"), List.class));
-    assertEquals(List.of("the ksk roll waits for this DS RRset at the parent"),
-        new ObjectMapper().convertValue(printed.get("comments"), List.class));
   }
 
   private static final String WATCHED_STATUS = "{\"name\":\"a.\",\"policy\":\"default\",\"source\":\"/z\","
