@@ -1,6 +1,8 @@
 package dev.cascade.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -57,11 +60,16 @@ final class KeysetCommand implements Callable<Integer> {
       + " goes on without it.")
   boolean continueRoll;
 
+  @Mixin OutputFormat format;
+
   @Override
   public Integer call() {
     String path = "key/" + ApiClient.segment(zone);
     if (!action.equals("remove-key") && (force || continueRoll)) {
       throw new CliException.Usage("--force and --continue belong to remove-key");
+    }
+    if (!action.equals("get") && format.json()) {
+      throw new CliException.Usage("--format json belongs to get");
     }
     if (VARIANTS.contains(action)) {
       if (arguments.isEmpty() || arguments.size() > 2) {
@@ -77,7 +85,9 @@ final class KeysetCommand implements Callable<Integer> {
         throw new CliException.Usage("expected: cascade keyset " + zone + " get ds|dnskey|cds");
       }
       JsonNode res = main.client().get(path + "/" + ApiClient.segment(arguments.get(0).toLowerCase(Locale.ROOT)));
-      spec.commandLine().getOut().print(res.path("records").asText());
+      if (!format.printJson(spec.commandLine().getOut(), recordList(res))) {
+        spec.commandLine().getOut().print(res.path("records").asText());
+      }
     } else if (action.equals("remove-key")) {
       if (arguments.size() != 1) {
         throw new CliException.Usage("expected: cascade keyset " + zone + " remove-key [--force] [--continue] <key>");
@@ -92,6 +102,25 @@ final class KeysetCommand implements Callable<Integer> {
           + " remove-key");
     }
     return 0;
+  }
+
+  /**
+   * The answer with its {@code records} text as an array of record lines, so a script takes each record without
+   * parsing a zone file; the text's comments (RFC 1035 §5.1 {@code ;}) say what a roll waits for and go to
+   * {@code comments}, without their {@code ;}.
+   */
+  static JsonNode recordList(JsonNode res) {
+    ObjectNode listed = res.deepCopy();
+    ArrayNode records = listed.putArray("records");
+    ArrayNode comments = listed.putArray("comments");
+    for (String line : res.path("records").asText().split("\n")) {
+      if (line.startsWith(";")) {
+        comments.add(line.substring(1).strip());
+      } else if (!line.isBlank()) {
+        records.add(line);
+      }
+    }
+    return listed;
   }
 
   private void accepted(JsonNode res) {

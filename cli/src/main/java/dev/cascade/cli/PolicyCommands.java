@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -18,8 +19,11 @@ final class PolicyCommands {
   @Spec CommandSpec spec;
 
   @Command(name = "list", description = "List policies.", mixinStandardHelpOptions = true)
-  int list() {
+  int list(@Mixin OutputFormat format) {
     JsonNode res = main.client().get("policy/");
+    if (format.printJson(spec.commandLine().getOut(), res)) {
+      return 0;
+    }
     for (JsonNode p : res.path("policies")) {
       spec.commandLine().getOut().println(p.asText());
     }
@@ -51,9 +55,9 @@ final class PolicyCommands {
   }
 
   @Command(name = "show", description = "Show the settings of a policy.", mixinStandardHelpOptions = true)
-  int show(@Parameters(paramLabel = "NAME") String name) {
-    JsonNode res = main.client().get("policy/" + ApiClient.segment(name));
-    spec.commandLine().getOut().print(render(res));
+  int show(@Mixin OutputFormat format, @Parameters(paramLabel = "NAME") String name) {
+    format.print(spec.commandLine().getOut(), main.client().get("policy/" + ApiClient.segment(name)),
+        PolicyCommands::render);
     return 0;
   }
 

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -26,15 +27,18 @@ final class ServerCommands {
 
     @Spec CommandSpec spec;
 
+    @Mixin OutputFormat format;
+
     @Parameters(arity = "0..1", paramLabel = "keys", description = "keys: every key of every zone, and its expiry.")
     String what;
 
     @Override
     public Integer call() {
       if (what == null) {
-        spec.commandLine().getOut().print(render(main.client().get("status")));
+        format.print(spec.commandLine().getOut(), main.client().get("status"), Status::render);
       } else if (what.equals("keys")) {
-        spec.commandLine().getOut().print(renderKeys(main.client().get("status/keys"), main.clock().instant()));
+        format.print(spec.commandLine().getOut(), main.client().get("status/keys"),
+            res -> renderKeys(res, main.clock().instant()));
       } else {
         throw new CliException.Usage("unknown status '" + what + "': expected keys, or nothing");
       }
@@ -145,13 +149,19 @@ final class ServerCommands {
 
     @Spec CommandSpec spec;
 
+    @Mixin OutputFormat format;
+
+    /** In either format an unhealthy answer exits 1, so a script may test the status alone. */
     @Override
     public Integer call() {
       JsonNode res = main.client().get("health");
+      boolean printed = format.printJson(spec.commandLine().getOut(), res);
       if (!res.path("healthy").asBoolean()) {
         throw new CliException("the operator API reports it is not healthy");
       }
-      spec.commandLine().getOut().println("Ok");
+      if (!printed) {
+        spec.commandLine().getOut().println("Ok");
+      }
       return 0;
     }
   }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -55,16 +56,22 @@ final class TsigCommands {
 
   /** {@code tsig list}: each key with its algorithm and users, never its secret. */
   @Command(name = "list", description = "List the TSIG keys and what uses them.", mixinStandardHelpOptions = true)
-  int list() {
-    JsonNode keys = main.client().get("tsig/").path("keys");
-    for (Iterator<Map.Entry<String, JsonNode>> it = keys.fields(); it.hasNext(); ) {
+  int list(@Mixin OutputFormat format) {
+    format.print(spec.commandLine().getOut(), main.client().get("tsig/"), TsigCommands::render);
+    return 0;
+  }
+
+  /** One line per key: its name, algorithm and users. */
+  static String render(JsonNode res) {
+    StringBuilder b = new StringBuilder();
+    for (Iterator<Map.Entry<String, JsonNode>> it = res.path("keys").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> key = it.next();
       List<String> users = new ArrayList<>();
       key.getValue().path("users").forEach(u -> users.add(u.asText()));
-      spec.commandLine().getOut().println(key.getKey() + " (" + key.getValue().path("algorithm").asText() + "): "
-          + (users.isEmpty() ? "not in use" : "used by " + String.join(", ", users)));
+      b.append(key.getKey()).append(" (").append(key.getValue().path("algorithm").asText()).append("): ")
+          .append(users.isEmpty() ? "not in use" : "used by " + String.join(", ", users)).append('\n');
     }
-    return 0;
+    return b.toString();
   }
 
   /** {@code tsig remove <NAME>}: refused while a zone or server setting uses the key. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cascade.dnssec.keys.BindKeyFile;
 import dev.cascade.dnssec.xfr.PrimarySource;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -161,8 +163,11 @@ final class ZoneCommands {
   }
 
   @Command(name = "list", description = "List registered zones.", mixinStandardHelpOptions = true)
-  int list() {
+  int list(@Mixin OutputFormat format) {
     JsonNode res = main.client().get("zone/");
+    if (format.printJson(spec.commandLine().getOut(), res)) {
+      return 0;
+    }
     if (res.path("zones").isEmpty()) {
       spec.commandLine().getErr().println("No zones to show");
     }
@@ -242,19 +247,70 @@ final class ZoneCommands {
     return 0;
   }
 
+  /** {@code --watch}'s default {@code --interval}, in seconds: as procps {@code watch}, whose default is 2 s. */
+  static final long WATCH_INTERVAL_DEFAULT = 2;
+
+  /**
+   * ANSI "cursor home" then "erase display" (ECMA-48 §8.3.21 CUP, §8.3.39 ED): {@code watch}'s clear screen, sent only
+   * to a terminal.
+   */
+  private static final String CLEAR_SCREEN = "\033[H\033[2J";
+
   @Command(name = "status", description = "Get the status of a single zone.", mixinStandardHelpOptions = true)
   int status(
+      @Mixin OutputFormat format,
       @Option(names = "--detailed", description = "Also show the zone's DNSSEC keys.") boolean detailed,
-      @Parameters(paramLabel = "NAME") String name) {
-    JsonNode res = main.client().get("zone/" + ApiClient.segment(name) + "/status");
-    spec.commandLine().getOut().print(StatusRenderer.render(res, detailed, main.clock().instant()));
-    return 0;
+      @Option(names = "--watch", description = "Show the status again every --interval until interrupted (Ctrl-C);"
+          + " with --format json, one JSON object per line.") boolean watch,
+      @Option(names = "--interval", paramLabel = "SECONDS",
+          description = "With --watch: seconds between two renders, at least 1 (default: " + WATCH_INTERVAL_DEFAULT
+              + ").") Long interval,
+      @Option(names = "--watch-count", hidden = true, defaultValue = "0",
+          description = "With --watch: stop after this many renders (0: never); for tests.") long count,
+      @Parameters(paramLabel = "NAME") String name) throws InterruptedException {
+    String path = "zone/" + ApiClient.segment(name) + "/status";
+    if (!watch) {
+      if (interval != null) {
+        throw new CliException.Usage("--interval belongs to --watch");
+      }
+      format.print(spec.commandLine().getOut(), main.client().get(path),
+          res -> StatusRenderer.render(res, detailed, main.clock().instant()));
+      return 0;
+    }
+    long seconds = interval == null ? WATCH_INTERVAL_DEFAULT : interval;
+    if (seconds < 1) {
+      throw new CliException.Usage("--interval must be at least 1 second, not " + seconds);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    // Java 17: System.console() is null unless standard input and output are both a terminal; only a terminal gets
+    // the clear-screen sequence, a pipe or a log file gets a separator line it can keep.
+    boolean terminal = System.console() != null;
+    for (long n = 1; ; n++) {
+      // An API error ends the loop with its message and exit status 1, as a single status does.
+      JsonNode res = main.client().get(path);
+      if (format.json()) {
+        out.println(OutputFormat.line(res));
+      } else {
+        Instant now = main.clock().instant();
+        if (terminal) {
+          out.print(CLEAR_SCREEN);
+        } else if (n > 1) {
+          out.println("--- " + now.truncatedTo(ChronoUnit.SECONDS));
+        }
+        out.print(StatusRenderer.render(res, detailed, now));
+      }
+      out.flush();
+      if (n == count) {
+        return 0;
+      }
+      Thread.sleep(seconds * 1000);
+    }
   }
 
   @Command(name = "history", description = "Get the history of a single zone.", mixinStandardHelpOptions = true)
-  int history(@Parameters(paramLabel = "NAME") String name) {
-    JsonNode res = main.client().get("zone/" + ApiClient.segment(name) + "/history");
-    print(historyTable(res));
+  int history(@Mixin OutputFormat format, @Parameters(paramLabel = "NAME") String name) {
+    format.print(spec.commandLine().getOut(), main.client().get("zone/" + ApiClient.segment(name) + "/history"),
+        res -> historyTable(res) + System.lineSeparator());
     return 0;
   }
 

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -343,7 +344,7 @@ class CliTest {
   }
 
   @Test
-  void keysetGetPrintsTheRecordsAndRemoveKeySendsItsFlags() throws Exception {
+  void keysetGetPrintsTheRecordsAsTextOrJsonAndRemoveKeySendsItsFlags() throws Exception {
     String ds = "; the ksk roll waits for this DS RRset at the parent (propagation2-complete <ttl> once it is there)\n"
         + "example.com.\t\t3600\tIN\tDS\t2371 13 2 ABCDEF\n";
     answers.put("GET /key/example.com./ds", Map.entry(200, new ObjectMapper().writeValueAsString(
@@ -357,6 +358,16 @@ class CliTest {
     assertEquals("2371", body.get("key").asText());
     assertTrue(body.get("force").asBoolean());
     assertTrue(!body.get("continue").asBoolean());
+
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("keyset", "example.com.", "get", "ds", "--format", "json"), err.toString());
+    JsonNode printed = new ObjectMapper().readTree(out.toString());
+    assertEquals("example.com.", printed.get("zone").asText());
+    assertEquals("DS", printed.get("type").asText());
+    assertEquals(List.of("example.com.\t\t3600\tIN\tDS\t2371 13 2 ABCDEF"),
+        new ObjectMapper().convertValue(printed.get("records"), List.class), "the records, as strings in an array");
+    assertEquals(List.of("the ksk roll waits for this DS RRset at the parent (propagation2-complete <ttl> once it is"
+        + " there)"), new ObjectMapper().convertValue(printed.get("comments"), List.class));
   }
 
   @Test
@@ -437,6 +448,147 @@ class CliTest {
         Map.entry(409, "{\"error\":\"TSIG key b-key is in use by zone example.\"}"));
     assertEquals(1, run("tsig", "remove", "b-key"));
     assertTrue(err.toString().contains("TSIG key b-key is in use by zone example."), err.toString());
+  }
+
+  /** Each read command's answer, by its command line: the API path and what the API answers there. */
+  private static final List<Map.Entry<List<String>, Map.Entry<String, String>>> READ_COMMANDS = List.of(
+      Map.entry(List.of("zone", "list"), Map.entry("GET /zone/", "{\"zones\":[\"a.\",\"b.\"]}")),
+      Map.entry(List.of("zone", "status", "a."), Map.entry("GET /zone/a./status", "{\"name\":\"a.\","
+          + "\"policy\":\"default\",\"source\":\"/z\",\"review\":{\"loaded\":\"off\",\"signed\":\"off\"},"
+          + "\"progress\":\"idle\",\"lastPublished\":null,\"keys\":[]}")),
+      Map.entry(List.of("zone", "history", "a."), Map.entry("GET /zone/a./history", "{\"history\":[{\"when\":"
+          + "\"2026-11-28T02:00:00.123Z\",\"serial\":7,\"event\":\"published\"},{\"when\":\"2026-11-28T01:00:00Z\","
+          + "\"serial\":null,\"event\":\"added\"}]}")),
+      Map.entry(List.of("policy", "list"), Map.entry("GET /policy/",
+          "{\"policies\":[\"default\"],\"errors\":[\"/p/bad.toml: unknown key x\"]}")),
+      Map.entry(List.of("policy", "show", "default"), Map.entry("GET /policy/default", "{\"name\":\"default\","
+          + "\"zones\":[\"a.\"],\"unsignedReview\":\"off\",\"signedReview\":\"off\",\"algorithm\":\"ECDSAP256SHA256\","
+          + "\"useCsk\":true,\"denial\":\"nsec3\",\"nsec3OptOut\":false,\"nsec3Iterations\":0,\"nsec3Salt\":\"\"}")),
+      Map.entry(List.of("status"), Map.entry("GET /status", "{\"zones\":1,\"haltedZones\":[],"
+          + "\"unsignedReviewAddresses\":[],\"signedReviewAddresses\":[],\"publishAddresses\":[\"127.0.0.1:4542\"]}")),
+      Map.entry(List.of("status", "keys"), Map.entry("GET /status/keys", "{\"zones\":[{\"zone\":\"a.\",\"keys\":["
+          + "{\"reference\":\"db:keymanager/a\",\"keyTag\":2371,\"role\":\"CSK\",\"algorithm\":13,"
+          + "\"uses\":[\"published\"],\"roll\":null,\"expiresAt\":null}]}]}")),
+      Map.entry(List.of("tsig", "list"), Map.entry("GET /tsig/",
+          "{\"keys\":{\"k\":{\"algorithm\":\"hmac-sha256\",\"users\":[\"zone a.\"]}}}")),
+      Map.entry(List.of("health"), Map.entry("GET /health", "{\"healthy\":true}")));
+
+  @Test
+  void formatJsonPrintsEachReadCommandsApiAnswerPrettyAndNewlineTerminated() throws Exception {
+    for (var command : READ_COMMANDS) {
+      answers.put(command.getValue().getKey(), Map.entry(200, command.getValue().getValue()));
+    }
+    ObjectMapper json = new ObjectMapper();
+    for (var command : READ_COMMANDS) {
+      List<String> args = new ArrayList<>(command.getKey());
+      args.add("--format");
+      args.add("json");
+      out.getBuffer().setLength(0);
+      assertEquals(0, run(args.toArray(String[]::new)), args + ": " + err);
+      String printed = out.toString();
+      assertEquals(json.readTree(command.getValue().getValue()), json.readTree(printed), args.toString());
+      assertEquals(json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(printed)) + "\n", printed,
+          args + " prints one pretty-printed object and a newline");
+      assertTrue(printed.indexOf('\n') < printed.length() - 1, args + " is pretty-printed over several lines");
+    }
+    assertEquals("", err.toString(), "json mode puts the API's errors list in the answer, not on standard error");
+  }
+
+  @Test
+  void formatTextIsTheDefaultLayout() {
+    for (var command : READ_COMMANDS) {
+      answers.put(command.getValue().getKey(), Map.entry(200, command.getValue().getValue()));
+    }
+    for (var command : READ_COMMANDS) {
+      List<String> args = new ArrayList<>(command.getKey());
+      out.getBuffer().setLength(0);
+      assertEquals(0, run(args.toArray(String[]::new)), args + ": " + err);
+      String byDefault = out.toString();
+      args.add("--format=text");
+      out.getBuffer().setLength(0);
+      assertEquals(0, run(args.toArray(String[]::new)), args + ": " + err);
+      assertEquals(byDefault, out.toString(), args.toString());
+    }
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("zone", "history", "a."));
+    assertEquals("""
+        Timestamp                 Serial     Event
+        ---------                 ------     -----
+        2026-11-28T02:00:00Z      7          published
+        2026-11-28T01:00:00Z      -          added
+        """, out.toString());
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("tsig", "list"));
+    assertEquals("k (hmac-sha256): used by zone a.\n", out.toString());
+  }
+
+  @Test
+  void anUnknownFormatIsAUsageError() {
+    assertEquals(2, run("zone", "list", "--format", "yaml"));
+    assertTrue(err.toString().contains("--format"), err.toString());
+    assertTrue(err.toString().contains("text, json"), err.toString());
+    assertTrue(requests.isEmpty());
+    assertEquals(2, run("keyset", "a.", "ksk", "start-roll", "--format", "json"));
+    assertTrue(err.toString().contains("--format json belongs to get"), err.toString());
+    assertTrue(requests.isEmpty());
+  }
+
+  private static final String WATCHED_STATUS = "{\"name\":\"a.\",\"policy\":\"default\",\"source\":\"/z\","
+      + "\"review\":{\"loaded\":\"off\",\"signed\":\"off\"},\"progress\":\"idle\",\"lastPublished\":null,"
+      + "\"keys\":[]}";
+
+  @Test
+  void watchRendersTheStatusAgainWithASeparatorWhenNotOnATerminal() {
+    answers.put("GET /zone/a./status", Map.entry(200, WATCHED_STATUS));
+    assertEquals(0, run("zone", "status", "a."), err.toString());
+    String once = out.toString();
+    out.getBuffer().setLength(0);
+    requests.clear();
+    assertEquals(0, run("zone", "status", "a.", "--watch", "--interval", "1", "--watch-count", "2"), err.toString());
+    assertEquals(once + "--- 2026-11-28T03:00:00Z\n" + once, out.toString());
+    assertEquals(List.of("GET /zone/a./status ", "GET /zone/a./status "), requests, "each render asks the API again");
+  }
+
+  @Test
+  void watchAsJsonPrintsOneObjectPerLine() throws Exception {
+    answers.put("GET /zone/a./status", Map.entry(200, WATCHED_STATUS));
+    assertEquals(0, run("zone", "status", "a.", "--watch", "--format", "json", "--interval", "1",
+        "--watch-count", "2"), err.toString());
+    String[] lines = out.toString().split("\n", -1);
+    assertEquals(3, lines.length, out.toString());
+    assertEquals("", lines[2], "newline-terminated");
+    JsonNode expected = new ObjectMapper().readTree(WATCHED_STATUS);
+    assertEquals(expected, new ObjectMapper().readTree(lines[0]));
+    assertEquals(expected, new ObjectMapper().readTree(lines[1]));
+    assertEquals(2, requests.size());
+  }
+
+  @Test
+  void watchStopsWithTheApisErrorAndExitsOne() throws Exception {
+    answers.put("GET /zone/a./status", Map.entry(200, WATCHED_STATUS));
+    Thread dropZone = new Thread(() -> {
+      // The first render is out before the CLI sleeps its interval: the zone goes away before the second request.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!out.toString().contains("status: idle") && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      answers.put("GET /zone/a./status", Map.entry(404, "{\"error\":\"Zone a. is not known\"}"));
+    });
+    dropZone.start();
+    assertEquals(1, run("zone", "status", "a.", "--watch", "--interval", "1"));
+    dropZone.join();
+    assertEquals("ERROR: Zone a. is not known\n", err.toString());
+    assertEquals(2, requests.size());
+    assertTrue(out.toString().endsWith("status: idle\n"), out.toString());
+  }
+
+  @Test
+  void watchIntervalIsAtLeastOneSecondAndBelongsToWatch() {
+    assertEquals(2, run("zone", "status", "a.", "--watch", "--interval", "0"));
+    assertTrue(err.toString().contains("--interval must be at least 1 second, not 0"), err.toString());
+    assertEquals(2, run("zone", "status", "a.", "--interval", "5"));
+    assertTrue(err.toString().contains("--interval belongs to --watch"), err.toString());
+    assertTrue(requests.isEmpty());
   }
 
   private static JsonNode readJson(String text) {
