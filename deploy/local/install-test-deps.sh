@@ -27,7 +27,8 @@ declare -A PROGRAM=(
     [opendnssec-signer]=ods-signerd
     # Creates the enforcer's SQLite schema in a temporary directory (ods-enforcer-db-setup reads /etc only).
     [sqlite3]=sqlite3
-    # promtool checks and tests the alert rules (deploy/monitoring, system-tests' AlertRulesTest).
+    # promtool checks and tests the alert rules and parses the dashboards' queries (deploy/monitoring, system-tests'
+    # AlertRulesTest and DashboardsTest).
     [prometheus]=promtool
 )
 missing=()

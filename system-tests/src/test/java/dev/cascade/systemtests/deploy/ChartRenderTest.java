@@ -305,6 +305,8 @@ class ChartRenderTest {
     documents.put("chart HA", render(ha));
     documents.put("chart Strimzi topics", render(Map.of("kafka.topics.strimzi.enabled", "true")));
     documents.put("chart without network policies", render(Map.of("networkPolicy.enabled", "false")));
+    documents.put("chart with alert rules and dashboards in ConfigMaps",
+        render(Map.of("monitoring.rulesConfigMap.enabled", "true", "monitoring.dashboards.enabled", "true")));
     try (Stream<Path> files = Files.list(ROOT.resolve("deploy/k8s/manifests"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         documents.put(file.getFileName().toString(), Files.readString(file));
@@ -339,7 +341,8 @@ class ChartRenderTest {
         "publisher.maxTransfersPerClient", "0",
         "networkPolicy.enabeld", "true",
         "image.pullPolicy", "Sometimes",
-        "publisher.provideXfrTo", "ns1.example.org").entrySet()) {
+        "publisher.provideXfrTo", "ns1.example.org",
+        "monitoring.dashboards.enabeld", "true").entrySet()) {
       Exception refused = assertThrows(Exception.class, () -> render(Map.of(wrong.getKey(), wrong.getValue())),
           wrong.toString());
       String last = wrong.getKey().substring(wrong.getKey().lastIndexOf('.') + 1);
@@ -364,6 +367,30 @@ class ChartRenderTest {
     assertEquals(rules, rule.path("spec"));
     JsonNode configMap = objects.get("ConfigMap/cascade-alert-rules");
     assertEquals(rules, YAML.readTree(configMap.path("data").path("cascade-alerts.yaml").asText()));
+  }
+
+  /**
+   * The Grafana dashboards (deploy/monitoring/dashboards, which the chart's files/dashboards links to) ship as one
+   * ConfigMap with the Grafana sidecar's label when asked, every file unchanged under its name, and not by default.
+   */
+  @Test
+  void dashboardsShipAsConfigMapForTheGrafanaSidecarWhenEnabled() throws IOException {
+    assertFalse(byKindAndName(render(Map.of())).containsKey("ConfigMap/cascade-dashboards"));
+
+    JsonNode configMap =
+        byKindAndName(render(Map.of("monitoring.dashboards.enabled", "true"))).get("ConfigMap/cascade-dashboards");
+    assertEquals("1", configMap.path("metadata").path("labels").path("grafana_dashboard").asText());
+    Path dashboards = ROOT.resolve("deploy/monitoring/dashboards");
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> list = Files.list(dashboards)) {
+      for (Path file : list.filter(f -> f.toString().endsWith(".json")).toList()) {
+        files.put(file.getFileName().toString(), Files.readString(file));
+      }
+    }
+    assertFalse(files.isEmpty());
+    Map<String, String> data = new TreeMap<>();
+    configMap.path("data").properties().forEach(entry -> data.put(entry.getKey(), entry.getValue().asText()));
+    assertEquals(files, data);
   }
 
   @Test
