@@ -47,12 +47,9 @@ public final class KnotSecondary implements AutoCloseable {
     String keyClause = key.map(k -> "key:\n  - id: %s\n    algorithm: %s\n    secret: %s\n"
         .formatted(k.name(), k.algorithm(), k.secret())).orElse("");
     String keyRef = key.map(k -> "\n    key: " + k.name()).orElse("");
-    String timers = refreshSeconds.isEmpty() ? "" : """
-
-            refresh-min-interval: %1$d
-            refresh-max-interval: %1$d
-            retry-min-interval: 1
-            retry-max-interval: 1""".formatted(refreshSeconds.getAsInt());
+    // Indented as the zone's other items below: a text block here would lose that indentation.
+    String timers = refreshSeconds.isEmpty() ? "" : ("\n    refresh-min-interval: %1$d\n    refresh-max-interval: %1$d"
+        + "\n    retry-min-interval: 1\n    retry-max-interval: 1").formatted(refreshSeconds.getAsInt());
     Files.writeString(home.resolve("knot.conf"), """
         server:
           rundir: "%1$s"
