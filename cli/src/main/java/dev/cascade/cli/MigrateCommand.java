@@ -121,9 +121,9 @@ final class MigrateCommand {
       String name = z.name().replaceAll("\\.$", "");
       List<EnforcerKeys.Key> zoneKeys = keys.stream().filter(k -> k.zone().replaceAll("\\.$", "").equals(name))
           .toList();
-      Map<EnforcerKeys.Key, RollPosition> positions;
+      Rolls rolls;
       try {
-        positions = positions(zoneKeys);
+        rolls = Rolls.of(zoneKeys);
       } catch (IllegalArgumentException e) {
         err.println("WARNING: zone " + name + ": a roll is in progress and " + e.getMessage() + "; the zone is not "
             + "added: let OpenDNSSEC finish the roll (ods-enforcer rollover list) and run the migration again");
@@ -131,7 +131,7 @@ final class MigrateCommand {
       }
       List<Map<String, Object>> imports = new ArrayList<>();
       for (EnforcerKeys.Key k : zoneKeys) {
-        RollPosition position = positions.get(k);
+        RollPosition position = rolls.positions().get(k);
         out.println("zone " + name + ": " + k.role() + " " + k.keyTag() + " (" + k.locator() + ", " + k.state()
             + ", DS " + (k.dsAtParent() ? "at the parent" : "not at the parent") + "): " + k.use()
             + (position == null ? "" : ", the " + position.part() + " key of the roll taken over"));
@@ -139,8 +139,8 @@ final class MigrateCommand {
           imports.add(keyImport(ods, odsConf, k, position));
         }
       }
-      if (!positions.isEmpty()) {
-        out.println("zone " + name + ": roll in progress, " + rolls(zoneKeys) + "; Cascade takes it over at its "
+      if (!rolls.positions().isEmpty()) {
+        out.println("zone " + name + ": roll in progress, " + rolls.described() + "; Cascade takes it over at its "
             + "phase and checks its propagation again");
       }
       if (!dryRun && !existing.contains(name)) {
@@ -176,25 +176,23 @@ final class MigrateCommand {
     return failed == 0 ? 0 : 1;
   }
 
-  /** The place of each key of a roll in progress, of every role. */
-  private static Map<EnforcerKeys.Key, RollPosition> positions(List<EnforcerKeys.Key> keys) {
-    Map<EnforcerKeys.Key, RollPosition> positions = new LinkedHashMap<>();
-    for (String role : List.of("KSK", "ZSK", "CSK")) {
-      positions.putAll(EnforcerKeys.positions(keys.stream().filter(k -> k.role().equals(role)).toList()));
-    }
-    return positions;
-  }
+  /** The rolls in progress of a zone's keys: each key's place in its role's roll, and the rolls in words. */
+  private record Rolls(Map<EnforcerKeys.Key, RollPosition> positions, String described) {
 
-  /** The roll of each role in words, or null when no role is rolling. */
-  private static String rolls(List<EnforcerKeys.Key> keys) {
-    List<String> rolls = new ArrayList<>();
-    for (String role : List.of("KSK", "ZSK", "CSK")) {
-      String roll = EnforcerKeys.rollInProgress(keys.stream().filter(k -> k.role().equals(role)).toList());
-      if (roll != null) {
-        rolls.add(role + ": " + roll);
+    /** @throws IllegalArgumentException when a role's keys cannot be placed in its roll */
+    static Rolls of(List<EnforcerKeys.Key> keys) {
+      Map<EnforcerKeys.Key, RollPosition> positions = new LinkedHashMap<>();
+      List<String> rolls = new ArrayList<>();
+      for (String role : List.of("KSK", "ZSK", "CSK")) {
+        List<EnforcerKeys.Key> ofRole = keys.stream().filter(k -> k.role().equals(role)).toList();
+        String roll = EnforcerKeys.rollInProgress(ofRole);
+        if (roll != null) {
+          positions.putAll(EnforcerKeys.positions(ofRole));
+          rolls.add(role + ": " + roll);
+        }
       }
+      return new Rolls(positions, String.join("; ", rolls));
     }
-    return rolls.isEmpty() ? null : String.join("; ", rolls);
   }
 
   /**

@@ -31,6 +31,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -206,10 +207,17 @@ public class ZoneRegistryConsumer {
       KeySetState imported;
       List<StoredZoneKey> rows;
       try {
-        List<KeySetImporter.Member> members = importKeys(zone, policy, added, tagsInUse);
-        rows = members.stream().map(m -> active(keyRows.row(zone, UUID.randomUUID(), m.key(), policy.dnskeyTtl(),
-            eventId, m.privateKeyUri()))).toList();
-        imported = takeOver(policy, members, rows);
+        rows = new ArrayList<>();
+        Map<String, RollPosition> positions = new HashMap<>();
+        for (KeySetImporter.Member m : importKeys(zone, policy, added, tagsInUse)) {
+          StoredZoneKey row = active(keyRows.row(zone, UUID.randomUUID(), m.key(), policy.dnskeyTtl(), eventId,
+              m.privateKeyUri()));
+          rows.add(row);
+          if (m.rollPosition() != null) {
+            positions.put(row.id.toString(), m.rollPosition());
+          }
+        }
+        imported = takeOver(policy, rows, positions);
       } catch (KeySetImporter.ImportRefusedException e) {
         // review-gateway refuses what it can check before the event; what is left (a key tag of a retired key, a key
         // wrapped under a KEK this keymanager does not hold) ends here: no keys rather than keys the operator did not
@@ -262,16 +270,11 @@ public class ZoneRegistryConsumer {
    * ({@code cascade migrate opendnssec}), which is taken over at the phase they are in, the policy's roll type tried
    * first ({@link KeySetState#takeOver}).
    *
+   * @param positions the place of each key of the roll, by key id
    * @throws KeySetImporter.ImportRefusedException if the roll cannot be taken over
    */
-  private static KeySetState takeOver(KeyPolicy policy, List<KeySetImporter.Member> members,
-      List<StoredZoneKey> rows) throws KeySetImporter.ImportRefusedException {
-    Map<String, RollPosition> positions = new HashMap<>();
-    for (int i = 0; i < members.size(); i++) {
-      if (members.get(i).rollPosition() != null) {
-        positions.put(rows.get(i).id.toString(), members.get(i).rollPosition());
-      }
-    }
+  private static KeySetState takeOver(KeyPolicy policy, List<StoredZoneKey> rows, Map<String, RollPosition> positions)
+      throws KeySetImporter.ImportRefusedException {
     try {
       // Milliseconds, the precision KeySetChanged carries.
       return KeySetState.takeOver(KeySetRows.state(rows, List.of()).keys(), positions, variant -> switch (variant) {

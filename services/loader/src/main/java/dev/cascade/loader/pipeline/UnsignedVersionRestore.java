@@ -2,6 +2,7 @@ package dev.cascade.loader.pipeline;
 
 import dev.cascade.content.ContentException;
 import dev.cascade.content.ContentReader;
+import dev.cascade.dnssec.xfr.PrimarySource;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneVersionLoaded;
@@ -43,7 +44,9 @@ public class UnsignedVersionRestore extends StartupRestore {
 
   private final LoaderState state;
   private final Map<String, Object> consumerConfig;
-  /** Each zone's last ZoneVersionLoaded at start, until {@link #transferBase} takes it. */
+  /**
+   * Each zone's last ZoneVersionLoaded at start, when a primary was its source, until {@link #transferBase} takes it.
+   */
   private final Map<String, ZoneVersionLoaded> loadedAtStart = new ConcurrentHashMap<>();
 
   public UnsignedVersionRestore(
@@ -71,7 +74,7 @@ public class UnsignedVersionRestore extends StartupRestore {
       } else if (record.value().getMetadata().getCausationId() != null) {
         lastOfZone.put(ZoneApex.canonical(record.value().getZone()), record.value());
         if (record.value().getFact() instanceof ZoneVersionLoaded loaded) {
-          loadedAtStart.put(ZoneApex.canonical(record.value().getZone()), loaded);
+          keepTransferBase(ZoneApex.canonical(record.value().getZone()), loaded);
         }
       }
     }
@@ -105,6 +108,18 @@ public class UnsignedVersionRestore extends StartupRestore {
       LOG.warnf("zone %s: serial %d cannot be read back (%s); the next transfer is an AXFR", zone, serial,
           e.getMessage());
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Keeps {@code loaded} as {@code zone}'s transfer base when a primary was its source; a later version from a file
+   * drops the base, as no IXFR follows it.
+   */
+  private void keepTransferBase(String zone, ZoneVersionLoaded loaded) {
+    if (PrimarySource.isPrimary(loaded.getSource())) {
+      loadedAtStart.put(zone, loaded);
+    } else {
+      loadedAtStart.remove(zone);
     }
   }
 
