@@ -127,6 +127,7 @@ final class SignZoneCommand implements Callable<Integer> {
       throw new CliException.Usage("the expiration " + until + " is not after the inception " + from);
     }
     SigningPolicy policy = policy();
+    policy.nsec3Advice().ifPresent(advice -> err.println("warning: " + advice));
     int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     if (threadCount < 1) {
       throw new CliException.Usage("--threads must be at least 1");
@@ -159,7 +160,7 @@ final class SignZoneCommand implements Callable<Integer> {
     } catch (ZoneInputException e) {
       throw new CliException(e.getMessage(), e);
     }
-    zone.warnings().forEach(w -> err.println("warning: " + zoneFile + ": " + w));
+    zone.warningsAndNotes().forEach(w -> err.println("warning: " + zoneFile + ": " + w));
     long ttl = dnskeyTtl != null ? dnskeyTtl
         : !keyTtls.isEmpty() ? keyTtls.first() : zone.records().stream().filter(r -> r.getType() == org.xbill.DNS.Type.SOA)
             .findFirst().orElseThrow().getTTL();

@@ -94,7 +94,9 @@ public final class ZoneReload {
    * @param records the normalised records, in canonical order
    * @param serial the SOA serial
    * @param byteCount the size of the zone file and every file it included
-   * @param warnings every normalisation applied (none on the incremental way)
+   * @param warnings every normalisation applied, then the notes of a full parse ({@link ParsedZone#notes}); none on
+   *     the incremental way, which takes only changes that need no normalisation and does not look for missing glue
+   *     or occluded data (a zone-wide look; the next full parse does)
    * @param baseline what the next load of the zone compares with
    * @param incremental whether only the changed parts of the text were parsed
    * @param how what was parsed, or why the file was parsed in full, for the log
@@ -170,7 +172,7 @@ public final class ZoneReload {
       String notReusable) {
     CompactRecords records = CompactRecords.ofSorted(parsed.records());
     Baseline baseline = new Baseline(file, origin, records, parsed.serial(), blocks, notReusable);
-    return new Result(records, parsed.serial(), parsed.byteCount(), parsed.warnings(), baseline, false,
+    return new Result(records, parsed.serial(), parsed.byteCount(), parsed.warningsAndNotes(), baseline, false,
         "full parse, because " + why, null, null);
   }
 

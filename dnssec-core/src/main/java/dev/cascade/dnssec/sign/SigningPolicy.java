@@ -2,6 +2,7 @@ package dev.cascade.dnssec.sign;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a zone is signed (reference Cascade policy {@code [signer]} and {@code [signer.denial]}).
@@ -68,6 +69,28 @@ public record SigningPolicy(Denial denial, boolean optOut, int nsec3Iterations, 
       throw new IllegalArgumentException("signature lifetime " + lifetime + " must exceed remain time " + remainTime
           + " + 1 h + refresh interval " + refreshInterval);
     }
+  }
+
+  /**
+   * What RFC 9276 advises against in NSEC3 parameters, or empty when they follow its advice: additional iterations
+   * above 0 cost validators and buy nothing (§3.1, §2.4), validators may treat them as insecure (§3.2), and a salt
+   * adds nothing either (§3.1). Accepted all the same, as the RFC says SHOULD; the operator is told.
+   *
+   * @param saltOctets the salt's length, 0 for none
+   */
+  public static Optional<String> nsec3Advice(int iterations, int saltOctets) {
+    if (iterations == 0 && saltOctets == 0) {
+      return Optional.empty();
+    }
+    String what = iterations > 0 && saltOctets > 0 ? iterations + " additional iterations and a salt"
+        : iterations > 0 ? iterations + " additional iterations" : "a salt";
+    return Optional.of("NSEC3 with " + what + ": RFC 9276 §3.1 advises 0 iterations and no salt; validators may treat "
+        + "additional iterations as insecure (RFC 9276 §3.2)");
+  }
+
+  /** {@link #nsec3Advice(int, int)} for this policy; empty for NSEC. */
+  public Optional<String> nsec3Advice() {
+    return denial == Denial.NSEC3 ? nsec3Advice(nsec3Iterations, nsec3Salt.length) : Optional.empty();
   }
 
   /** A copy of the salt (records hand out their arrays otherwise). */

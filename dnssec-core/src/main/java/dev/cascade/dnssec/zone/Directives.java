@@ -39,7 +39,7 @@ final class Directives {
         st.getEOL();
       }
       case "$TTL" -> {
-        state.defaultTtl = st.getTTL();
+        state.defaultTtl = st.getTTLLike();
         st.getEOL();
       }
       case "$INCLUDE" -> {
@@ -71,7 +71,7 @@ final class Directives {
       String name = st.getString().toUpperCase();
       switch (name) {
         case "$ORIGIN" -> scan.origin = st.getName(scan.origin);
-        case "$TTL" -> scan.defaultTtl = st.getTTL();
+        case "$TTL" -> scan.defaultTtl = st.getTTLLike();
         case "$INCLUDE" -> {
           // RFC 1035 §5.1: an included file does not change the including file's origin (nor its $TTL here).
         }

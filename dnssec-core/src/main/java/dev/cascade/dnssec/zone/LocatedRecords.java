@@ -3,7 +3,9 @@ package dev.cascade.dnssec.zone;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.TTL;
 
 /**
  * Records in the order they were read, with the source (a file, or e.g. a zone transfer) and line of each, for the
@@ -20,6 +22,9 @@ final class LocatedRecords {
   private int[] sources;
   int count;
   private final List<String> names = new ArrayList<>();
+  /** How many records had a TTL above {@link TTL#MAX_VALUE} in the text, and where the first few were. */
+  private int clampedTtls;
+  private final List<String> clampedPlaces = new ArrayList<>();
 
   /** Makes room for {@code size} records in all. */
   void reserve(int size) {
@@ -69,10 +74,29 @@ final class LocatedRecords {
     count++;
   }
 
-  /** Appends the records of {@code other}, with their sources and lines. */
+  /** Appends the records of {@code other}, with their sources and lines, and its clamped TTLs. */
   void addAll(LocatedRecords other) {
     for (int k = 0; k < other.count; k++) {
       add(other.records[k], other.sourceOf(k), other.lines[k]);
     }
+    clampedTtls += other.clampedTtls;
+    other.clampedPlaces.stream().limit(ZoneCutChecks.LISTED - clampedPlaces.size()).forEach(clampedPlaces::add);
+  }
+
+  /** Notes that the record read at {@code source:line} had {@code ttl} in the text, and got the largest TTL. */
+  void clampedTtl(String source, int line, long ttl) {
+    if (clampedTtls++ < ZoneCutChecks.LISTED) {
+      clampedPlaces.add(source + ":" + line + " (" + ttl + ")");
+    }
+  }
+
+  /** The warning about the TTLs the lexer set to the largest, if it set any. */
+  Optional<String> clampedTtls() {
+    if (clampedTtls == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(clampedTtls + " record(s) with a TTL above the largest, " + TTL.MAX_VALUE + " (RFC 2181 §8), "
+        + "set to it: " + String.join("; ", clampedPlaces)
+        + (clampedTtls > ZoneCutChecks.LISTED ? "; and " + (clampedTtls - ZoneCutChecks.LISTED) + " more" : ""));
   }
 }

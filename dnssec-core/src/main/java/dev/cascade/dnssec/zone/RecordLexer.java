@@ -100,6 +100,8 @@ final class RecordLexer {
 
   /** Newlines in the last logical record {@link #recordEnd} found. */
   private int scannedLines;
+  /** The TTL the last record parsed had in the text, when above {@link TTL#MAX_VALUE}; -1 otherwise. */
+  private long clampedTtl = -1;
 
   /**
    * The end of the logical record at {@code b[from]}: after a newline outside parentheses (RFC 1035 §5.1), or the
@@ -322,6 +324,7 @@ final class RecordLexer {
         return null;
       }
     }
+    long recordTtl = recordTtl(ttl);
     int typeStart = tokens[2 * t];
     int typeEnd = tokens[2 * t + 1];
     int rdata = t + 1;
@@ -330,23 +333,23 @@ final class RecordLexer {
     try {
       if (is(b, typeStart, typeEnd, "NS") && rdataCount == 1) {
         Name target = name(b, tokens[2 * rdata], tokens[2 * rdata + 1], state.origin);
-        r = target == null ? null : new NSRecord(owner, DClass.IN, ttl, target);
+        r = target == null ? null : new NSRecord(owner, DClass.IN, recordTtl, target);
       } else if (is(b, typeStart, typeEnd, "A") && rdataCount == 1) {
         byte[] a = ipv4(b, tokens[2 * rdata], tokens[2 * rdata + 1]);
         if (a == null) {
           a = Address.toByteArray(text(b, tokens[2 * rdata], tokens[2 * rdata + 1]), Address.IPv4);
         }
-        r = a == null ? null : new ARecord(owner, DClass.IN, ttl, a);
+        r = a == null ? null : new ARecord(owner, DClass.IN, recordTtl, a);
       } else if (is(b, typeStart, typeEnd, "AAAA") && rdataCount == 1) {
         byte[] a = Address.toByteArray(text(b, tokens[2 * rdata], tokens[2 * rdata + 1]), Address.IPv6);
-        r = a == null ? null : new AAAARecord(owner, DClass.IN, ttl, a);
+        r = a == null ? null : new AAAARecord(owner, DClass.IN, recordTtl, a);
       } else if (is(b, typeStart, typeEnd, "DS") && rdataCount >= 4) {
         int footprint = (int) digits(b, tokens[2 * rdata], tokens[2 * rdata + 1]);
         int alg = (int) digits(b, tokens[2 * rdata + 2], tokens[2 * rdata + 3]);
         int digestType = (int) digits(b, tokens[2 * rdata + 4], tokens[2 * rdata + 5]);
         byte[] digest = hex(b, tokens, rdata + 3, n);
         // dnsjava refuses out-of-range fields (-1 for "not a number" included).
-        r = digest == null ? null : new DSRecord(owner, DClass.IN, ttl, footprint, alg, digestType, digest);
+        r = digest == null ? null : new DSRecord(owner, DClass.IN, recordTtl, footprint, alg, digestType, digest);
       } else {
         r = null;
       }
@@ -414,7 +417,7 @@ final class RecordLexer {
       return seconds;
     }
     try {
-      return TTL.parseTTL(text(b, from, end));
+      return TTL.parse(text(b, from, end), false);
     } catch (NumberFormatException e) {
       return -2;
     }
@@ -524,14 +527,14 @@ final class RecordLexer {
     String s = st.getString();
     // RFC 1035 §5.1: TTL and class are optional and may come in either order before the type.
     if (isTtl(s)) {
-      ttl = TTL.parseTTL(s);
+      ttl = TTL.parse(s, false);
       s = st.getString();
     }
     if (DClass.value(s) >= 0) {
       dclass = DClass.value(s);
       s = st.getString();
       if (ttl < 0 && isTtl(s)) {
-        ttl = TTL.parseTTL(s);
+        ttl = TTL.parse(s, false);
         s = st.getString();
       }
     }
@@ -553,7 +556,7 @@ final class RecordLexer {
     } else if (type != Type.SOA) {
       throw new ZoneInputException(file, line, "no TTL given and no $TTL directive before (RFC 2308 §4)");
     }
-    Record r = Record.fromString(owner, type, dclass, Math.max(ttl, 0), st, state.origin);
+    Record r = Record.fromString(owner, type, dclass, recordTtl(Math.max(ttl, 0)), st, state.origin);
     if (ttl < 0) {
       // An SOA without any TTL in force takes its MINIMUM field, as BIND does (RFC 2308 §4 history).
       SOARecord soa = (SOARecord) r;
@@ -561,6 +564,25 @@ final class RecordLexer {
           soa.getRefresh(), soa.getRetry(), soa.getExpire(), soa.getMinimum());
     }
     return r;
+  }
+
+  /**
+   * {@code ttl} as a record can hold it: at most 2^31 - 1 (RFC 2181 §8), the value dnsjava clamps larger TTLs to.
+   * A larger one is kept for {@link #takeClampedTtl}, so that the author is told (issue: clamped in silence before).
+   */
+  private long recordTtl(long ttl) {
+    if (ttl > TTL.MAX_VALUE) {
+      clampedTtl = ttl;
+      return TTL.MAX_VALUE;
+    }
+    return ttl;
+  }
+
+  /** The TTL in the text of the record parsed last, if it was larger than a record can hold; else -1. Resets it. */
+  long takeClampedTtl() {
+    long ttl = clampedTtl;
+    clampedTtl = -1;
+    return ttl;
   }
 
   private static boolean isTtl(String s) {

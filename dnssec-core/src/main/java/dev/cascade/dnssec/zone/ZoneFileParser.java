@@ -169,9 +169,7 @@ public final class ZoneFileParser {
         }
         int lines = lexer.recordLines();  // before an $INCLUDE in this record scans its own file
         Record r = lexer.parse(file.buffer, file.start, recordEnd - file.start, displayName, line, state);
-        if (r != null) {
-          records.add(r, displayName, line);
-        }
+        add(records, lexer, r, displayName, line);
         line += lines;
         file.start = recordEnd;
       }
@@ -180,6 +178,17 @@ public final class ZoneFileParser {
       throw new ZoneInputException(displayName, null, "cannot read: " + e);
     }
     includeStack.pop();
+  }
+
+  /** Adds {@code r}, the record {@code lexer} parsed last (if any), and notes the TTL it clamped, if it did. */
+  private static void add(LocatedRecords records, RecordLexer lexer, Record r, String displayName, int line) {
+    if (r != null) {
+      records.add(r, displayName, line);
+      long clamped = lexer.takeClampedTtl();
+      if (clamped >= 0) {
+        records.clampedTtl(displayName, line, clamped);
+      }
+    }
   }
 
   /** The file entered last ({@link #enter}): the zone file's text if the caller gave it, else the file. */
@@ -302,9 +311,7 @@ public final class ZoneFileParser {
           int recordEnd = partLexer.recordEnd(block, pos, length, true);
           int lines = partLexer.recordLines();
           Record r = partLexer.parse(block, pos, recordEnd - pos, displayName, line, state);
-          if (r != null) {
-            part.records.add(r, displayName, line);
-          }
+          add(part.records, partLexer, r, displayName, line);
           line += lines;
           pos = recordEnd;
         }

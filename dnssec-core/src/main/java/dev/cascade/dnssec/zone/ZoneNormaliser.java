@@ -16,6 +16,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TTL;
 import org.xbill.DNS.Type;
 
 /**
@@ -28,7 +29,9 @@ import org.xbill.DNS.Type;
  * so neither at the apex nor at a name without NS (RFC 4034 §5, RFC 4035 §2.4). Normalisation, each reported as a
  * warning: DNSSEC records are stripped because the signer regenerates them (reference Cascade strips RRSIG, NSEC,
  * NSEC3, NSEC3PARAM, DNSKEY, CDS, CDNSKEY and ZONEMD, #798/#835); an RRset with differing TTLs gets its lowest TTL
- * (RFC 2181 §5.2); exact duplicate records are dropped (RFC 2181 §5: an RRset is a set). The records come out in
+ * (RFC 2181 §5.2); exact duplicate records are dropped (RFC 2181 §5: an RRset is a set). A TTL above 2^31 - 1 in a
+ * zone file was set to that largest value by the lexer (RFC 2181 §8), a warning too. Missing glue and occluded data
+ * change no record and are notes ({@link ZoneCutChecks}). The records come out in
  * canonical order (RFC 4034 §6.1, §6.3), sorted and merged on several threads when given a pool, with the same result
  * as one thread.
  */
@@ -128,6 +131,7 @@ public final class ZoneNormaliser {
     ZoneInputException error(String reason) {
       return new ZoneInputException(source, line == LocatedRecords.NO_LINE ? null : line, reason);
     }
+
   }
 
   private static final Comparator<Located> BY_TYPE = Comparator.comparingInt(l -> l.record().getType());
@@ -186,6 +190,7 @@ public final class ZoneNormaliser {
     if (duplicates > 0) {
       warnings.add("dropped " + duplicates + " duplicate record" + (duplicates == 1 ? "" : "s"));
     }
+    in.clampedTtls().ifPresent(warnings::add);
     if (soa == null) {
       throw new ZoneInputException(source, null, "no SOA record at the apex " + zoneOrigin + " (RFC 1035 §5.2)");
     }
@@ -200,7 +205,7 @@ public final class ZoneNormaliser {
       }
     }
     return new ParsedZone(zoneOrigin, CanonicalOrder.knownSorted(result), ((SOARecord) soa.record()).getSerial(),
-        byteCount, warnings);
+        byteCount, warnings, ZoneCutChecks.check(zoneOrigin, result, in));
   }
 
   /** What merging a slice of owners gave: their records in canonical order, or the first error. */
@@ -460,6 +465,9 @@ public final class ZoneNormaliser {
       for (Record r : rrset) {
         if (r.getTTL() != rrset.get(0).getTTL()) {
           return "RRset " + owner + "/" + Type.string(r.getType()) + " has differing TTLs";
+        }
+        if (r.getTTL() == TTL.MAX_VALUE) {
+          return "RRset " + owner + "/" + Type.string(r.getType()) + " has the largest TTL, maybe clamped from a larger";
         }
         if (!rdata.add(new ByteArray(CanonicalOrder.rdata(r)))) {
           return "RRset " + owner + "/" + Type.string(r.getType()) + " has a duplicate";

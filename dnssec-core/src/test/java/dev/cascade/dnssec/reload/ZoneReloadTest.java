@@ -148,7 +148,9 @@ class ZoneReloadTest {
     assertEquals(octets(expected), octets(result.records()), what);
     assertEquals(expected.digest(), result.records().digest(), what);
     assertEquals(full.serial(), result.serial(), what);
-    assertEquals(full.warnings(), result.warnings(), what);
+    // The incremental way takes only changes that need no normalisation, and leaves the zone-wide notes (missing
+    // glue, occluded data) to the next full parse.
+    assertEquals(result.incremental() ? full.warnings() : full.warningsAndNotes(), result.warnings(), what);
     assertEquals(full.byteCount(), result.byteCount(), what);
   }
 
@@ -202,7 +204,7 @@ class ZoneReloadTest {
     Path file = dir.resolve("z");
     String duplicated = BASE + delegations(0, 100) + "d5 NS ns5.hoster.example.\n";
     ZoneReload.Result first = load(reload, file, duplicated, null);
-    assertEquals(1, first.warnings().size());
+    assertEquals(1, normalisations(first), first.warnings().toString());
     ZoneReload.Result second = load(reload, file, duplicated + "new A 192.0.2.9\n", first.baseline());
     assertFalse(second.incremental());
     assertTrue(second.how().contains("not reusable: its load normalised the file (1 warning)"), second.how());
@@ -223,8 +225,13 @@ class ZoneReloadTest {
           first.baseline());
       assertFalse(second.incremental(), addition);
       assertTrue(second.how().contains("the change is not taken as it is"), second.how());
-      assertEquals(1, second.warnings().size(), addition);
+      assertEquals(1, normalisations(second), addition);
     }
+  }
+
+  /** The warnings of {@code result} that are normalisations, not the note on the hosts' missing glue that follows. */
+  private static long normalisations(ZoneReload.Result result) {
+    return result.warnings().stream().filter(w -> !w.contains("in-zone name server(s) without")).count();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SigningPolicyTest {
@@ -37,5 +38,20 @@ class SigningPolicyTest {
         () -> policy(Duration.ofSeconds(0x4000_0000L), Duration.ofDays(7), Duration.ofHours(12)));
     assertThrows(IllegalArgumentException.class,
         () -> policy(Duration.ofDays(14), Duration.ofDays(-1), Duration.ofHours(12)));
+  }
+
+  @Test
+  void nsec3ParametersThatRfc9276AdvisesAgainstAreNamedAndNsecHasNone() {
+    assertEquals(Optional.empty(), SigningPolicy.nsec3Advice(0, 0));
+    assertEquals(Optional.of("NSEC3 with 10 additional iterations and a salt: RFC 9276 §3.1 advises 0 iterations and "
+        + "no salt; validators may treat additional iterations as insecure (RFC 9276 §3.2)"),
+        SigningPolicy.nsec3Advice(10, 8));
+    assertEquals("NSEC3 with 1 additional iterations", SigningPolicy.nsec3Advice(1, 0).orElseThrow().split(":")[0]);
+    assertEquals("NSEC3 with a salt", SigningPolicy.nsec3Advice(0, 4).orElseThrow().split(":")[0]);
+    SigningPolicy nsec3 = new SigningPolicy(SigningPolicy.Denial.NSEC3, false, 5, new byte[] {1},
+        Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12));
+    assertEquals(SigningPolicy.nsec3Advice(5, 1), nsec3.nsec3Advice());
+    SigningPolicy nsec = policy(Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12));
+    assertEquals(Optional.empty(), nsec.nsec3Advice());
   }
 }

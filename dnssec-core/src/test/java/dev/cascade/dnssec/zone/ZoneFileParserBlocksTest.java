@@ -74,6 +74,7 @@ class ZoneFileParserBlocksTest {
         assertEquals(one.records().stream().map(r -> r.getTTL()).toList(),
             blocks.records().stream().map(r -> r.getTTL()).toList(), what);
         assertEquals(one.warnings(), blocks.warnings(), what);
+        assertEquals(one.notes(), blocks.notes(), what);
         assertEquals(one.byteCount(), blocks.byteCount(), what);
         assertEquals(one.serial(), blocks.serial(), what);
       }
@@ -144,6 +145,7 @@ class ZoneFileParserBlocksTest {
     assertEquals(sorted, one.records());
     assertEquals(one.records(), blocks.records());
     assertEquals(one.warnings(), blocks.warnings());
+    assertEquals(one.notes(), blocks.notes());
   }
 
   /** An error found while merging an owner's records is the first in canonical order, on one thread or several. */

@@ -38,7 +38,11 @@ class ZoneFileParserTest {
     assertEquals(ORIGIN, zone.origin());
     assertEquals(2024010101L, zone.serial());
     assertEquals(Files.size(ZONES.resolve("tricky.example.zone")), zone.byteCount());
-    assertEquals(List.of(), zone.warnings());
+    // The corpus holds one record below a delegation that no NS names: never served.
+    assertEquals(List.of("1 record(s) never served: they lie below a zone cut or a DNAME and are not glue "
+        + "(RFC 1034 §4.2.1, RFC 6672 §2.3): " + ZONES.resolve("tricky.example.zone")
+        + ":30: deep.ns.insecure.example./TXT below the delegation insecure.example."), zone.notes());
+    assertEquals(List.of(), zone.warnings(), "nothing was normalised");
     assertEquals(20, zone.records().size());
     assertEquals(zone.records().stream().sorted(CanonicalOrder.RECORDS).toList(), zone.records());
     assertTrue(CanonicalOrder.isKnownSorted(zone.records()), "signers may skip checking the order");
@@ -97,6 +101,74 @@ class ZoneFileParserTest {
       assertEquals(zone + ":" + (c[0].split("\n").length + 3) + ": DS record at " + c[1]
           + " without NS: a DS RRset belongs at a delegation point (RFC 4034 §5, RFC 4035 §2.4)", e.getMessage());
     }
+  }
+
+  @Test
+  void glueAndDataAtAuthoritativeNamesGiveNoWarning(@TempDir Path dir) throws Exception {
+    // In-bailiwick glue, sibling glue (ns.b's address below the delegation b, named by a's NS), and a DNAME whose
+    // own name keeps its other data.
+    Path zone = zoneWith(dir, """
+        ns1 A 192.0.2.1
+        a NS ns.b
+        b NS ns.b
+        ns.b A 192.0.2.2
+        c NS ns1.c
+        ns1.c AAAA 2001:db8::1
+        d DNAME elsewhere.test.
+        d TXT "beside the DNAME"
+        """);
+    ParsedZone parsed = ZoneFileParser.parse(zone, ORIGIN);
+    assertEquals(List.of(), parsed.warnings());
+    assertEquals(List.of(), parsed.notes());
+  }
+
+  @Test
+  void missingGlueIsWarnedAboutWithTheNsRecordsLine(@TempDir Path dir) throws Exception {
+    Path zone = zoneWith(dir, "ns1 A 192.0.2.1\nsub NS ns.sub\nsub NS ns.elsewhere.test.\n@ NS ns2\n");
+    assertEquals(List.of("2 in-zone name server(s) without an A or AAAA record: resolvers cannot reach them "
+        + "(RFC 1034 §4.2.1, RFC 9471 §3): " + zone + ":3: NS ns2.example. of example.; " + zone
+        + ":5: NS ns.sub.example. of sub.example."), ZoneFileParser.parse(zone, ORIGIN).notes());
+  }
+
+  @Test
+  void occludedDataIsWarnedAboutWithItsLine(@TempDir Path dir) throws Exception {
+    Path zone = zoneWith(dir, """
+        ns1 A 192.0.2.1
+        sub NS ns1
+        sub TXT "at the cut"
+        www.sub A 192.0.2.9
+        d DNAME elsewhere.test.
+        x.d MX 10 mail
+        """);
+    assertEquals(List.of("3 record(s) never served: they lie below a zone cut or a DNAME and are not glue "
+        + "(RFC 1034 §4.2.1, RFC 6672 §2.3): " + zone + ":9: x.d.example./MX below the DNAME at d.example.; "
+        + zone + ":6: sub.example./TXT below the delegation sub.example.; "
+        + zone + ":7: www.sub.example./A below the delegation sub.example."),
+        ZoneFileParser.parse(zone, ORIGIN).notes());
+  }
+
+  @Test
+  void aWarningListsTenCasesAndCountsTheRest(@TempDir Path dir) throws Exception {
+    StringBuilder lines = new StringBuilder("ns1 A 192.0.2.1\n");
+    for (int i = 0; i < 25; i++) {
+      lines.append("d").append(i).append(" NS ns.d").append(i).append('\n');
+    }
+    String warning = ZoneFileParser.parse(zoneWith(dir, lines.toString()), ORIGIN).notes().get(0);
+    assertTrue(warning.startsWith("25 in-zone name server(s) without an A or AAAA record"), warning);
+    assertEquals(11, warning.split("; ").length, "ten cases and the rest: " + warning);
+    assertTrue(warning.endsWith("; and 15 more"), warning);
+  }
+
+  @Test
+  void aTtlAbove2To31Minus1IsSetToItWithAWarning(@TempDir Path dir) throws Exception {
+    Path zone = zoneWith(dir, "ns1 A 192.0.2.1\nbig 4294967295 TXT \"x\"\n$TTL 3000000000\nbig2 TXT \"y\"\n");
+    ParsedZone parsed = ZoneFileParser.parse(zone, ORIGIN);
+    assertEquals(List.of("2 record(s) with a TTL above the largest, 2147483647 (RFC 2181 §8), set to it: " + zone
+        + ":5 (4294967295); " + zone + ":7 (3000000000)"), parsed.warnings());
+    assertEquals(List.of(2147483647L, 2147483647L), parsed.records().stream().filter(r -> r.getType() == Type.TXT)
+        .map(Record::getTTL).toList());
+    Path tooBig = zoneWith(dir, "ns1 A 192.0.2.1\nbig 4294967296 TXT \"x\"\n");
+    assertEquals(5, assertThrows(ZoneInputException.class, () -> ZoneFileParser.parse(tooBig, ORIGIN)).line());
   }
 
   @Test

@@ -35,7 +35,7 @@ public final class TransferredZone {
     }
     CompactRecords records = CompactRecords.ofSorted(parsed.records());
     ZoneReload.Result result = new ZoneReload.Result(records, parsed.serial(), records.wireBytes(),
-        parsed.warnings(), null, false, what + " (serial " + parsed.serial() + ")", null, null);
+        parsed.warningsAndNotes(), null, false, what + " (serial " + parsed.serial() + ")", null, null);
     String digest = records.digest();
     if (lastDigest.isPresent() && lastDigest.get().equals(digest)) {
       return new LoadOutcome.Unchanged(result, digest);

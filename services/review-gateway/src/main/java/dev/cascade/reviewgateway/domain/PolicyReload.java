@@ -1,5 +1,6 @@
 package dev.cascade.reviewgateway.domain;
 
+import dev.cascade.dnssec.sign.SigningPolicy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,7 +42,8 @@ public final class PolicyReload {
    * What a reload found.
    *
    * @param changes every policy, by name, with how it changed
-   * @param warnings what the operator should know: unusable files, removed policies still in use
+   * @param warnings what the operator should know: unusable files, removed policies still in use, NSEC3 parameters
+   *     RFC 9276 advises against
    * @param updates the zones that get new settings
    * @param known the digest of every policy known after the reload, to compare the next reload with
    */
@@ -86,6 +88,10 @@ public final class PolicyReload {
     Set<String> updatedForZones = new TreeSet<>();
     updates.forEach(u -> updatedForZones.add(u.policy().name()));
     files.forEach((name, policy) -> {
+      if (policy.denial() == DenialType.NSEC3) {
+        SigningPolicy.nsec3Advice(policy.nsec3Iterations(), policy.nsec3Salt().length() / 2)
+            .ifPresent(advice -> warnings.add("policy '" + name + "': " + advice));
+      }
       String digest = digest(policy);
       nowKnown.put(name, digest);
       String before = known.get(name);

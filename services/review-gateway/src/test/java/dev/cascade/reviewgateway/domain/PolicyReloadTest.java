@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,21 @@ class PolicyReloadTest {
     assertEquals(List.of(new PolicyReload.ZoneUpdate("a.", a.source, edited)), outcome.updates());
     assertEquals(PolicyReload.digest(edited), outcome.known().get("default"));
     assertEquals(List.of(), outcome.warnings());
+  }
+
+  @Test
+  void nsec3ParametersThatRfc9276AdvisesAgainstAreWarnedAboutAndStillTaken() {
+    Policy salted = new Policy("salted", ReviewMode.OFF, ReviewMode.OFF, "ECDSAP256SHA256", false,
+        Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1),
+        SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12),
+        DenialType.NSEC3, false, 10, "aabbccdd");
+    PolicyReload.Outcome outcome = PolicyReload.of(Map.of("salted", salted, "default", DEFAULT), List.of(), Set.of(),
+        Map.of(), List.of());
+
+    assertEquals(PolicyReload.Change.ADDED, outcome.changes().get("salted"));
+    assertEquals(List.of("policy 'salted': NSEC3 with 10 additional iterations and a salt: RFC 9276 §3.1 advises 0 "
+        + "iterations and no salt; validators may treat additional iterations as insecure (RFC 9276 §3.2)"),
+        outcome.warnings());
   }
 
   @Test
