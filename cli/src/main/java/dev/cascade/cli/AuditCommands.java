@@ -1,6 +1,5 @@
 package dev.cascade.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,12 +26,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code cascade audit}: replay for audit (issue 11 item 4). {@code history}, {@code show} and {@code verify} read the
  * topics themselves, with nothing but Kafka and the schema registry (module {@code audit}): no service, no database,
- * so they answer even when every service is down or its tables are lost. {@code rebuild} asks a service to rebuild
- * its projection into a fresh schema and compare it with the live one, which only the service's own code can do.
+ * so they answer even when every service is down or its tables are lost.
  */
 @Command(name = "audit", description = "Replay the event log for audit.", mixinStandardHelpOptions = true,
-    subcommands = {AuditCommands.History.class, AuditCommands.Show.class, AuditCommands.Verify.class,
-        AuditCommands.Rebuild.class})
+    subcommands = {AuditCommands.History.class, AuditCommands.Show.class, AuditCommands.Verify.class})
 final class AuditCommands {
 
   @ParentCommand Main main;
@@ -245,53 +242,6 @@ final class AuditCommands {
           + v.versionId();
       return verdict.ok() ? head + ": " + verdict.recordCount() + " records, digest and verification gate passed"
           : head + ": " + String.join("; ", verdict.problems());
-    }
-  }
-
-  /** {@code cascade audit rebuild <service>}: the service rebuilds its projection aside and compares. */
-  @Command(name = "rebuild", mixinStandardHelpOptions = true,
-      description = "Have a service rebuild its projection from offset 0 into a fresh schema and compare it with the"
-          + " live one. Services with a projection: review-gateway, keymanager.")
-  static final class Rebuild implements Callable<Integer> {
-
-    @ParentCommand AuditCommands audit;
-    @Spec CommandSpec spec;
-    @Mixin OutputFormat format;
-
-    @Parameters(paramLabel = "SERVICE", description = "review-gateway or keymanager.")
-    String service;
-
-    @Option(names = "--url", paramLabel = "IP:PORT",
-        description = "The service's HTTP address (default: review-gateway at the operator API, keymanager at"
-            + " 127.0.0.1:8082).")
-    String url;
-
-    @Override
-    public Integer call() {
-      ApiClient client = switch (service) {
-        case "review-gateway" -> url == null ? audit.main.client() : new ApiClient(url);
-        case "keymanager" -> new ApiClient(url == null ? "127.0.0.1:8082" : url);
-        default -> throw new CliException.Usage("no projection to rebuild in '" + service
-            + "': expected review-gateway or keymanager");
-      };
-      JsonNode answer = client.post("admin/projection/rebuild", JSON.createObjectNode());
-      format.print(spec.commandLine().getOut(), answer, Rebuild::render);
-      return answer.path("equal").asBoolean() ? 0 : 1;
-    }
-
-    static String render(JsonNode answer) {
-      StringBuilder b = new StringBuilder();
-      b.append(answer.path("service").asText()).append(": rebuilt ").append(answer.path("events").asLong())
-          .append(" events into schema ").append(answer.path("schema").asText()).append('\n');
-      for (JsonNode table : answer.path("tables")) {
-        b.append("  ").append(table.path("table").asText()).append(": ")
-            .append(table.path("live").asLong()).append(" rows live, ").append(table.path("rebuilt").asLong())
-            .append(" rebuilt").append(table.path("differences").isEmpty() ? ", equal" : "").append('\n');
-        table.path("differences").forEach(d -> b.append("    ").append(d.asText()).append('\n'));
-      }
-      b.append(answer.path("equal").asBoolean() ? "The rebuilt projection equals the live one.\n"
-          : "The rebuilt projection DIFFERS from the live one.\n");
-      return b.toString();
     }
   }
 }
