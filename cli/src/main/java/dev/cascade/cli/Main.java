@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     version = "cascade 0.1.0-SNAPSHOT",
     description = "Manage the Cascade DNSSEC signer through its operator API.",
     subcommands = {ZoneCommands.class, PolicyCommands.class, ServerCommands.Status.class, ServerCommands.Health.class,
-        SignZoneCommand.class, KeysetCommand.class, TsigCommands.class, MigrateCommand.class,
+        SignZoneCommand.class, KeysetCommand.class, TsigCommands.class, MigrateCommand.class, AuditCommands.class,
         AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
 
@@ -62,6 +62,11 @@ public final class Main implements Runnable {
 
   Clock clock() {
     return clock;
+  }
+
+  /** The environment the command line runs in: the defaults of {@code cascade audit}'s Kafka and registry. */
+  Map<String, String> env() {
+    return env;
   }
 
   /** A bare {@code cascade}: the usage, on standard error, and the usage error's status (as clap's). */
