@@ -10,11 +10,13 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,6 +86,16 @@ public class FactTransactions {
     this.clients = clients;
     this.facts = facts;
     this.tracer = tracer;
+  }
+
+  /**
+   * Initialises the instance's transactions at start-up ({@link TransactionalFacts#warmUp}), on a thread of its own:
+   * with the brokers away it waits up to the producer's {@code max.block.ms}, which must not hold up the start.
+   */
+  void onStart(@Observes StartupEvent event) {
+    Thread warmUp = new Thread(facts::warmUp, "fact-transactions-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
   }
 
   /**
