@@ -285,7 +285,7 @@ class PolicyParserTest {
     Policy p = PolicyParser.parse("x", "x.toml", "version = \"v1\"\n[loader.review]\nmode = \"script\"\n"
         + "hook = \"/usr/local/bin/check-zone\"\n");
     assertEquals(ReviewMode.SCRIPT, p.unsignedReview());
-    assertEquals(new ReviewSettings("/usr/local/bin/check-zone", null, false), p.reviews());
+    assertEquals(new ReviewSettings("/usr/local/bin/check-zone", null, false, false, false), p.reviews());
 
     PolicyException none = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
         "version = \"v1\"\n[signer.review]\nmode = \"script\"\n"));
