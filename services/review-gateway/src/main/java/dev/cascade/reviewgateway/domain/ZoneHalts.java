@@ -82,7 +82,7 @@ public final class ZoneHalts {
     HaltCause cause = halt.get().cause();
     return switch (command) {
       case RESUME -> cause == HaltCause.OPERATOR ? Optional.empty()
-          : Optional.of("Zone " + s.name + " is " + state + ", not halted by the operator: "
+          : Optional.of("Zone " + s.name + " is " + state + ", not halted by the operator: run "
               + String.join(" or ", recovery(s.name, cause)));
       case RESET -> cause == HaltCause.OPERATOR
           ? Optional.of("Zone " + s.name + " is " + state + ": run cascade zone resume " + s.name) : Optional.empty();
