@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The JSON bodies of the operator API. */
 public final class Views {
@@ -234,7 +235,7 @@ public final class Views {
       String zone, String progress, String reason, String cause, String by, Instant since, List<String> recovery) {}
 
   /** {@code zone} as {@code GET /status} lists it if it is halted; empty if it is not. */
-  static java.util.Optional<HaltedZone> halted(ZoneState zone) {
+  static Optional<HaltedZone> halted(ZoneState zone) {
     return ZoneHalts.current(zone).map(h -> new HaltedZone(zone.name, ZoneHalts.label(zone), h.reason(),
         causeWord(h.cause()), h.by(), h.since(), ZoneHalts.recovery(zone.name, h.cause())));
   }
@@ -306,7 +307,8 @@ public final class Views {
   static PolicyView policy(Policy p, List<String> zones) {
     return new PolicyView(p.name(), p.unsignedReview().word(), p.signedReview().word(), p.reviews().unsignedHook(),
         p.reviews().signedHook(), onReject(p.reviews().unsignedHaltOnReject()),
-        onReject(p.reviews().signedHaltOnReject()), p.reviews().approveReSigning(), p.algorithm(), p.hsmServerId(), p.useCsk(),
+        onReject(p.reviews().signedHaltOnReject()), p.reviews().approveReSigning(), p.algorithm(), p.hsmServerId(),
+        p.useCsk(),
         validity(p.kskValidity()), validity(p.zskValidity()), validity(p.cskValidity()),
         p.keyRolls().kskRollType().word(), p.keyRolls().zskRollType().word(),
         new AutomationView(p.keyRolls().ksk(), p.keyRolls().zsk(), p.keyRolls().csk(), p.keyRolls().algorithm()),
@@ -359,7 +361,8 @@ public final class Views {
         new ReviewModes(s.policy.unsignedReview().word(), s.policy.signedReview().word(),
             s.policy.reviews().unsignedHook(), s.policy.reviews().signedHook(),
             onReject(s.policy.reviews().unsignedHaltOnReject()), onReject(s.policy.reviews().signedHaltOnReject())),
-        s.progress.label(), ZoneHalts.current(s).isPresent(), s.loadRequestedAt, published, unsigned, unsignedAddrs, signed, signedAddrs,
+        s.progress.label(), ZoneHalts.current(s).isPresent(), s.loadRequestedAt, published, unsigned, unsignedAddrs,
+        signed, signedAddrs,
         publishAddrs, error, s.dnskeyTtl, keys, rolls, stepProgress, setAside, servedBy, dsSubmission(s.dsSubmission),
         s.lastTransferIn == null ? null
             : new TransferInView(s.lastTransferIn.kind(), s.lastTransferIn.serial(), s.lastTransferIn.at()),

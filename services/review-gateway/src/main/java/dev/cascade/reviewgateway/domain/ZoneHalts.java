@@ -8,8 +8,10 @@ import java.util.Optional;
  * (cascade-reference.md §1.3):
  *
  * <pre>
- *   WAITING_FOR_LOADED_REVIEW ──reject, on-reject = "halt"──▶ HALTED_AFTER_LOADED_REVIEW ──override --unsigned──▶ SIGNING
- *   WAITING_FOR_SIGNED_REVIEW ──reject, on-reject = "halt"──▶ HALTED_AFTER_SIGNED_REVIEW ──override --signed──▶ publish
+ *   WAITING_FOR_LOADED_REVIEW ──reject (on-reject = "halt")──▶ HALTED_AFTER_LOADED_REVIEW ──override --unsigned──▶
+ *     SIGNING
+ *   WAITING_FOR_SIGNED_REVIEW ──reject (on-reject = "halt")──▶ HALTED_AFTER_SIGNED_REVIEW ──override --signed──▶
+ *     publish
  *   SIGNING ──failed──▶ SIGNING_FAILED (cannot be overridden)
  *   HALTED_AFTER_LOADED_REVIEW | HALTED_AFTER_SIGNED_REVIEW | SIGNING_FAILED ──reset──▶ idle (the version dropped)
  *   any state not halted ──halt──▶ halted by the operator ──resume──▶ the same state

@@ -61,8 +61,7 @@ class HaltComponentTest {
     String zone = zoneWith("[loader.review]\nmode = \"manual\"\non-reject = \"halt\"\n"
         + "[signer.review]\nmode = \"manual\"\n");
     String version = UUID.randomUUID().toString();
-    GatewayTestKit.sendLoaded(zone, version, 7L);
-    awaitProgress(zone, "waiting for loaded review");
+    loaded(zone, version, "waiting for loaded review");
     given().post("/zone/" + zone + "/unsigned/7/reject").then().statusCode(200);
 
     awaitProgress(zone, "halted after loaded review");
@@ -123,8 +122,7 @@ class HaltComponentTest {
     String zone = zoneWith("[loader.review]\nmode = \"manual\"\n[signer.review]\nmode = \"manual\"\n"
         + "on-reject = \"halt\"\n");
     String version = UUID.randomUUID().toString();
-    GatewayTestKit.sendLoaded(zone, version, 7L);
-    awaitProgress(zone, "waiting for loaded review");
+    loaded(zone, version, "waiting for loaded review");
     given().post("/zone/" + zone + "/unsigned/7/approve").then().statusCode(200);
     awaitProgress(zone, "signing");
     sendSigned(zone, version, 7L, 8L, SigningTrigger.LOADED, null, null);
@@ -196,8 +194,7 @@ class HaltComponentTest {
   void aReSigningWaitingForReviewShowsInTheMetrics() throws Exception {
     String zone = zoneWith("[signer.review]\nmode = \"manual\"\n");
     String version = UUID.randomUUID().toString();
-    GatewayTestKit.sendLoaded(zone, version, 7L);
-    awaitProgress(zone, "signing");
+    loaded(zone, version, "signing");
     Instant refreshDue = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.MILLIS);
     sendSigned(zone, version, 7L, 8L, SigningTrigger.LOADED, null, refreshDue);
     awaitProgress(zone, "waiting for signed review");
@@ -230,6 +227,12 @@ class HaltComponentTest {
     String policy = "halting-" + GatewayTestKit.suffix();
     Files.writeString(PolicyDirectoryResource.directory.resolve(policy + ".toml"), "version = \"v1\"\n" + policyText);
     return GatewayTestKit.addZone("halting", policy);
+  }
+
+  /** Sends {@code version} of {@code zone}, serial 7, as the loader would; waits until the zone is at {@code progress}. */
+  private static void loaded(String zone, String version, String progress) throws Exception {
+    GatewayTestKit.sendLoaded(zone, version, 7L);
+    awaitProgress(zone, progress);
   }
 
   private static void awaitProgress(String zone, String progress) {
