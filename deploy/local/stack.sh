@@ -333,7 +333,7 @@ kafka_up() {
 FACT_TOPICS=(cascade.zone-registry.v1 cascade.zone-reviews.v1 cascade.unsigned-versions.v1 cascade.key-sets.v1
     cascade.signed-versions.v1 cascade.published-versions.v1 cascade.loader-dead-letters.v1
     cascade.keymanager-dead-letters.v1 cascade.signer-dead-letters.v1 cascade.publisher-dead-letters.v1
-    cascade.review-gateway-dead-letters.v1 cascade.keyset-commands.v1
+    cascade.review-gateway-dead-letters.v1 cascade.keyset-commands.v1 cascade.zone-halts.v1
     cascade.ds-submissions.v1 cascade.zone-notifies.v1 cascade.notifies-sent.v1)
 CONTENT_TOPICS=(cascade.unsigned-content.v1 cascade.signed-content.v1)
 PROGRESS_TOPICS=(cascade.load-progress.v1 cascade.sign-progress.v1 cascade.publish-progress.v1 cascade.roll-checks.v1)

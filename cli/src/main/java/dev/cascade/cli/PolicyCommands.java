@@ -122,6 +122,7 @@ final class PolicyCommands {
   private static String review(JsonNode p, String gate) {
     JsonNode hook = p.get(gate + "ReviewHook");
     return StatusRenderer.reviewWording(p.path(gate + "Review").asText(),
-        hook == null || hook.isNull() ? "" : hook.asText());
+        hook == null || hook.isNull() ? "" : hook.asText())
+        + (p.path(gate + "OnReject").asText().equals("halt") ? " (on-reject = \"halt\")" : "");
   }
 }

@@ -128,6 +128,14 @@ final class ServerCommands {
         for (JsonNode z : s.path("haltedZones")) {
           b.append("  - ").append(z.path("zone").asText()).append(": ").append(z.path("reason").asText())
               .append('\n');
+          // Who and since when, and how to recover (our addition; the reference lists name and reason).
+          if (z.hasNonNull("cause")) {
+            b.append("    ").append(z.path("progress").asText()).append(", by ").append(z.path("by").asText())
+                .append(" since ").append(z.path("since").asText()).append('\n');
+            for (JsonNode action : z.path("recovery")) {
+              b.append("    run: ").append(action.asText()).append('\n');
+            }
+          }
         }
       }
       return b.toString();

@@ -65,6 +65,7 @@ public final class StatusRenderer {
     StatusRenderer r = new StatusRenderer(status, now);
     r.header();
     r.steps();
+    r.halt();
     r.trailer(detailed);
     return r.out.toString();
   }
@@ -112,7 +113,8 @@ public final class StatusRenderer {
     line("  signatures expire: " + t + (left.isNegative() ? " (EXPIRED " + span(left.negated()) + " ago)"
         : " (in " + span(left) + ")"));
     JsonNode signed = zone.get("signed");
-    if (text(zone, "progress").equals("waiting for signed review") && signed != null
+    // Waiting at the signed gate, or held there by a halt: either way nobody has approved it yet.
+    if (signed != null && text(signed, "reviewStatus").equals("pending")
         && !text(signed, "cause").isEmpty() && !text(signed, "cause").equals("loaded")) {
       line("  WARNING: a re-signing (" + text(signed, "cause") + ") waits for review; until it is approved the "
           + "published signatures are not renewed");
@@ -234,7 +236,7 @@ public final class StatusRenderer {
       line("  " + ERROR + " " + title);
       line("  |   ERROR: zone was rejected");
       line("  |   possible actions:");
-      line("  |     cascade zone override " + name);
+      line("  |     cascade zone override --" + flag + " " + name);
       line("  |     cascade zone reset " + name);
       line("  |");
     } else {
@@ -291,6 +293,26 @@ public final class StatusRenderer {
   private void step(int current, int position, String title) {
     String icon = current < position ? PENDING : current == position ? ONGOING : DONE;
     line("  " + icon + " " + title);
+  }
+
+  /**
+   * The hard halt the zone is in, if any (issue 13 item 2): what caused it, who, since when, and the commands that
+   * recover from it; the published version stays served meanwhile.
+   */
+  private void halt() {
+    JsonNode halt = zone.get("halt");
+    if (halt == null || halt.isNull()) {
+      return;
+    }
+    line("");
+    line("HALTED (" + text(halt, "cause") + ", " + text(halt, "mode") + ") by " + text(halt, "by") + " since "
+        + timeAgo(halt.get("since"), "<unknown>"));
+    line("  reason: " + text(halt, "reason"));
+    line("  nothing new is published for this zone until the operator acts; the published version stays served");
+    line("  possible actions:");
+    for (JsonNode action : halt.path("recovery")) {
+      line("    " + action.asText());
+    }
   }
 
   private void trailer(boolean detailed) {
@@ -454,7 +476,9 @@ public final class StatusRenderer {
   }
 
   private String reviewMode(String what) {
-    return reviewWording(text(zone.path("review"), what), text(zone.path("review"), what + "Hook"));
+    // on-reject shown only where it is not the reference's default, "discard".
+    return reviewWording(text(zone.path("review"), what), text(zone.path("review"), what + "Hook"))
+        + (text(zone.path("review"), what + "OnReject").equals("halt") ? " (on-reject = \"halt\")" : "");
   }
 
   /** A gate's review mode in the reference's words: {@code off}, {@code manual} or {@code script `<hook>`}. */

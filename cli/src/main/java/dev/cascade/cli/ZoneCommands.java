@@ -28,8 +28,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cascade zone …}: add, list, status, history, reload, remove, approve and reject zones, and change a zone's
- * policy or source.
+ * {@code cascade zone …}: add, list, status, history, reload, remove, approve and reject zones, override, reset, halt
+ * and resume them, and change a zone's policy or source.
  */
 @Command(name = "zone", description = "Manage zones.", mixinStandardHelpOptions = true)
 final class ZoneCommands {
@@ -234,6 +234,41 @@ final class ZoneCommands {
       @Parameters(index = "0", paramLabel = "NAME") String name,
       @Parameters(index = "1", paramLabel = "SERIAL") long serial) {
     return review(stage, name, serial, "reject");
+  }
+
+  @Command(name = "override", description = "Let the version whose rejection halted a zone go on as if approved.",
+      mixinStandardHelpOptions = true)
+  int override(
+      @ArgGroup(exclusive = true, multiplicity = "1") Stage stage,
+      @Parameters(paramLabel = "NAME") String name) {
+    JsonNode res = main.client().post("zone/" + ApiClient.segment(name) + "/" + stage.path() + "/override", null);
+    print(res.path("status").asText());
+    return 0;
+  }
+
+  @Command(name = "reset", description = "Return a halted zone to waiting, dropping the version that halted it.",
+      mixinStandardHelpOptions = true)
+  int reset(@Parameters(paramLabel = "NAME") String name) {
+    return haltCommand(name, "reset", null);
+  }
+
+  @Command(name = "halt", description = "Halt a zone: nothing new is published for it until it is resumed.",
+      mixinStandardHelpOptions = true)
+  int halt(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for status and history.") String reason) {
+    return haltCommand(name, "halt", reason == null ? null : Map.of("reason", reason));
+  }
+
+  @Command(name = "resume", description = "Lift a halt made with cascade zone halt.", mixinStandardHelpOptions = true)
+  int resume(@Parameters(paramLabel = "NAME") String name) {
+    return haltCommand(name, "resume", null);
+  }
+
+  private int haltCommand(String name, String action, Object body) {
+    JsonNode res = main.client().post("zone/" + ApiClient.segment(name) + "/" + action, body);
+    print(res.path("status").asText());
+    return 0;
   }
 
   private int review(Stage stage, String name, long serial, String action) {

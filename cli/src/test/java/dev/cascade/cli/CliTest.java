@@ -611,6 +611,47 @@ class CliTest {
     assertTrue(requests.isEmpty());
   }
 
+  /**
+   * Issue 13 item 2: override, reset, halt and resume send their requests and print the API's answer; a refusal (409,
+   * with the state named) is an error; {@code cascade status} lists a halted zone with who halted it, since when and
+   * how to recover.
+   */
+  @Test
+  void haltCommandsSendTheirRequestsAndStatusListsHowToRecover() throws Exception {
+    answers.put("POST /zone/a./unsigned/override", Map.entry(200,
+        "{\"name\":\"a.\",\"status\":\"Overrode the rejection of the unsigned zone 'a.' with serial number 7\"}"));
+    assertEquals(0, run("zone", "override", "--unsigned", "a."), err.toString());
+    answers.put("POST /zone/a./halt", Map.entry(200, "{\"name\":\"a.\",\"status\":\"Halted zone a.\"}"));
+    assertEquals(0, run("zone", "halt", "a.", "--reason", "primary under maintenance"), err.toString());
+    answers.put("POST /zone/a./resume", Map.entry(200, "{\"name\":\"a.\",\"status\":\"Resumed zone a.\"}"));
+    assertEquals(0, run("zone", "resume", "a."), err.toString());
+    answers.put("POST /zone/a./reset", Map.entry(409, "{\"error\":\"Zone is not halted (status: idle)\"}"));
+    assertEquals(1, run("zone", "reset", "a."));
+    assertEquals("Overrode the rejection of the unsigned zone 'a.' with serial number 7\nHalted zone a.\n"
+        + "Resumed zone a.\n", out.toString());
+    assertEquals("ERROR: Zone is not halted (status: idle)\n", err.toString());
+    assertEquals("POST /zone/a./unsigned/override ", requests.get(0));
+    assertEquals("primary under maintenance",
+        readJson(requests.get(1).substring("POST /zone/a./halt ".length())).get("reason").asText());
+    assertEquals(List.of("POST /zone/a./resume ", "POST /zone/a./reset "), requests.subList(2, 4));
+    assertEquals(2, run("zone", "override", "a."), "--unsigned or --signed is required");
+
+    answers.put("GET /status", Map.entry(200, "{\"zones\":1,\"haltedZones\":[{\"zone\":\"a.\","
+        + "\"progress\":\"halted after loaded review\",\"reason\":\"Unsigned zone review rejected\","
+        + "\"cause\":\"loaded-review\",\"by\":\"operator\",\"since\":\"2026-11-28T02:00:00Z\","
+        + "\"recovery\":[\"cascade zone override --unsigned a.\",\"cascade zone reset a.\"]}],"
+        + "\"unsignedReviewAddresses\":[],\"signedReviewAddresses\":[],\"publishAddresses\":[]}"));
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("status"), err.toString());
+    assertTrue(out.toString().endsWith("""
+        Halted zones:
+          - a.: Unsigned zone review rejected
+            halted after loaded review, by operator since 2026-11-28T02:00:00Z
+            run: cascade zone override --unsigned a.
+            run: cascade zone reset a.
+        """), out.toString());
+  }
+
   @Test
   void generateCompletionPrintsABashCompletionScriptForEveryCommand() {
     assertEquals(0, run("generate-completion"));

@@ -115,6 +115,43 @@ class StatusRendererTest {
         + "published signatures are not renewed\n"), out);
   }
 
+  /**
+   * Issue 13 item 2: a zone halted after its loaded review under {@code on-reject = "halt"} shows the rejected step with
+   * the override for that gate, the halt (cause, who, since when, reason) and the commands that recover from it.
+   */
+  @Test
+  void aHaltedZoneSaysWhatHaltedItAndHowToRecover() throws Exception {
+    JsonNode status = json("""
+        {'name':'example.com.','policy':'halting','source':'/z',
+         'review':{'loaded':'manual','signed':'manual','loadedOnReject':'halt','signedOnReject':'discard'},
+         'progress':'halted after loaded review','halted':true,'lastPublished':null,
+         'unsigned':{'versionId':'v1','serial':7,'reviewStatus':'rejected'},
+         'unsignedReviewAddresses':['127.0.0.1:4540'],'signedReviewAddresses':[],'publishAddresses':[],
+         'error':null,'keys':[],
+         'halt':{'cause':'loaded-review','mode':'HardHalt','reason':'Unsigned zone review rejected: hook exited 3',
+                 'by':'hook','since':'2026-11-28T02:00:00Z','serial':7,
+                 'recovery':['cascade zone override --unsigned example.com.','cascade zone reset example.com.']}}
+        """);
+    String out = StatusRenderer.render(status, false, NOW);
+    assertTrue(out.contains("  loaded: manual (on-reject = \"halt\")\n  signed: manual\n"), out);
+    assertTrue(out.contains("""
+          ⨯ review loaded zone
+          |   ERROR: zone was rejected
+          |   possible actions:
+          |     cascade zone override --unsigned example.com.
+          |     cascade zone reset example.com.
+        """), out);
+    assertTrue(out.endsWith("""
+
+        HALTED (loaded-review, HardHalt) by hook since 2026-11-28T02:00:00Z (1h ago)
+          reason: Unsigned zone review rejected: hook exited 3
+          nothing new is published for this zone until the operator acts; the published version stays served
+          possible actions:
+            cascade zone override --unsigned example.com.
+            cascade zone reset example.com.
+        """), out);
+  }
+
   @Test
   void waitingForSignedReviewWithEarlierPublication() throws Exception {
     JsonNode status = json("""

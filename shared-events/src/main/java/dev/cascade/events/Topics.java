@@ -24,6 +24,11 @@ public final class Topics {
   public static final String PUBLISHED_VERSIONS = "cascade.published-versions.v1";
   /** The operator's keyset commands ({@code KeysetCommandGiven}): review-gateway writes, keymanager applies. */
   public static final String KEYSET_COMMANDS = "cascade.keyset-commands.v1";
+  /**
+   * The operator's halt decisions ({@code ZoneHaltFact}: halted, resumed, reset): review-gateway writes and replays
+   * them into its projection.
+   */
+  public static final String ZONE_HALTS = "cascade.zone-halts.v1";
   /** The DS RRset each zone's parent is to hold, and the submission hook's runs ({@code DsSubmissionFact}). */
   public static final String DS_SUBMISSIONS = "cascade.ds-submissions.v1";
   /**
@@ -100,6 +105,7 @@ public final class Topics {
           new Topic(deadLetters("publisher"), "publisher", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(deadLetters("review-gateway"), "review-gateway", dev.cascade.events.v1.EventDeadLettered.class),
           new Topic(KEYSET_COMMANDS, "review-gateway", dev.cascade.events.v1.KeysetCommandGiven.class),
+          new Topic(ZONE_HALTS, "review-gateway", dev.cascade.events.v1.ZoneHaltFact.class),
           new Topic(DS_SUBMISSIONS, "keymanager", dev.cascade.events.v1.DsSubmissionFact.class),
           new Topic(TSIG_KEYS, "review-gateway", dev.cascade.events.v1.TsigKeyFact.class),
           new Topic(ZONE_NOTIFIES, "publisher", dev.cascade.events.v1.ZoneNotifyReceived.class),

@@ -10,6 +10,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code GET /status} (global view, as {@code cascade status}) and {@code GET /health} (the reference's liveness). */
 @Path("/")
@@ -27,7 +28,8 @@ public class StatusResource {
   }
 
   /**
-   * Halted zones (signing failed) with the reason, and the publisher's listener addresses; once the projection is
+   * Halted zones (after a review under {@code on-reject = "halt"}, by a failed signing, by the operator) with the
+   * reason, who caused it and since when, and the publisher's listener addresses; once the projection is
    * rebuilt.
    */
   @GET
@@ -35,10 +37,7 @@ public class StatusResource {
   public Uni<Views.ServerStatus> status() {
     return rebuild.whenRebuilt(() -> Panache.withSession(store::all)).map(zones -> new Views.ServerStatus(
         zones.size(),
-        zones.stream().filter(z -> z.progress.halted())
-            .map(z -> new Views.HaltedZone(z.name, z.progress.label(),
-                z.error == null ? z.progress.label() : z.error.message()))
-            .toList(),
+        zones.stream().map(Views::halted).flatMap(Optional::stream).toList(),
         addresses.unsignedReview(), addresses.signedReview(), addresses.publication()));
   }
 

@@ -2,6 +2,7 @@ package dev.cascade.reviewgateway.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cascade.reviewgateway.domain.Durations;
+import dev.cascade.reviewgateway.domain.HaltCause;
 import dev.cascade.reviewgateway.domain.KeyImports;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.PolicyReload;
@@ -9,6 +10,7 @@ import dev.cascade.reviewgateway.domain.ReviewStatus;
 import dev.cascade.reviewgateway.domain.RollAutomation;
 import dev.cascade.reviewgateway.domain.RollCheckBoard;
 import dev.cascade.reviewgateway.domain.StepProgress;
+import dev.cascade.reviewgateway.domain.ZoneHalts;
 import dev.cascade.reviewgateway.domain.ZoneState;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The JSON bodies of the operator API. */
 public final class Views {
@@ -80,7 +83,21 @@ public final class Views {
       List<ServedView> servedBy,
       DsSubmissionView dsSubmission,
       TransferInView lastTransferIn,
-      String transferFailureCause) {}
+      String transferFailureCause,
+      HaltView halt) {}
+
+  /**
+   * The hard halt the zone is in (issue 13 item 2; cascade-reference.md §1.3), null when it runs: its {@code cause}
+   * (loaded-review, signed-review, signing-failed, operator), the reference's {@code mode} (always HardHalt: a soft
+   * halt drops the version and halts nothing), the reason, who caused it ({@code by}: the reviewer, the signer or the
+   * operator), since when, the serial of the version it stopped (null for the operator's halt), and the commands that
+   * recover from it.
+   */
+  public record HaltView(
+      String cause, String mode, String reason, String by, Instant since, Long serial, List<String> recovery) {}
+
+  /** {@code POST /zone/{name}/halt} body: why the operator halts the zone (optional). */
+  public record HaltRequest(String reason) {}
 
   /** The last transfer from the zone's primary that brought a version (issue 10 item 5); null for a zone file. */
   public record TransferInView(String kind, long serial, Instant at) {}
@@ -121,7 +138,9 @@ public final class Views {
    * The review mode of each gate, as the policy file spells it ("off", "manual", "script"), and the hook of a script
    * gate (null for the others).
    */
-  public record ReviewModes(String loaded, String signed, String loadedHook, String signedHook) {}
+  public record ReviewModes(
+      String loaded, String signed, String loadedHook, String signedHook, String loadedOnReject,
+      String signedOnReject) {}
 
   /** {@code signaturesExpireAt}: when the first signature of the published version expires; null if unknown. */
   public record LastPublishedView(
@@ -208,7 +227,27 @@ public final class Views {
       List<String> signedReviewAddresses,
       List<String> publishAddresses) {}
 
-  public record HaltedZone(String zone, String progress, String reason) {}
+  /**
+   * A halted zone in {@code GET /status}: its status, the reason, and the rest of its {@link HaltView} (the reference
+   * lists name and reason).
+   */
+  public record HaltedZone(
+      String zone, String progress, String reason, String cause, String by, Instant since, List<String> recovery) {}
+
+  /** {@code zone} as {@code GET /status} lists it if it is halted; empty if it is not. */
+  static Optional<HaltedZone> halted(ZoneState zone) {
+    return ZoneHalts.current(zone).map(h -> new HaltedZone(zone.name, ZoneHalts.label(zone), h.reason(),
+        causeWord(h.cause()), h.by(), h.since(), ZoneHalts.recovery(zone.name, h.cause())));
+  }
+
+  private static HaltView halt(ZoneState s) {
+    return ZoneHalts.current(s).map(h -> new HaltView(causeWord(h.cause()), "HardHalt", h.reason(), h.by(),
+        h.since(), h.serial(), ZoneHalts.recovery(s.name, h.cause()))).orElse(null);
+  }
+
+  private static String causeWord(HaltCause cause) {
+    return cause.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
 
   public record PolicyList(List<String> policies, List<String> errors) {}
 
@@ -235,6 +274,8 @@ public final class Views {
       String signedReview,
       String unsignedReviewHook,
       String signedReviewHook,
+      String unsignedOnReject,
+      String signedOnReject,
       boolean approveReSigning,
       String algorithm,
       String hsmServerId,
@@ -265,7 +306,9 @@ public final class Views {
 
   static PolicyView policy(Policy p, List<String> zones) {
     return new PolicyView(p.name(), p.unsignedReview().word(), p.signedReview().word(), p.reviews().unsignedHook(),
-        p.reviews().signedHook(), p.reviews().approveReSigning(), p.algorithm(), p.hsmServerId(), p.useCsk(),
+        p.reviews().signedHook(), onReject(p.reviews().unsignedHaltOnReject()),
+        onReject(p.reviews().signedHaltOnReject()), p.reviews().approveReSigning(), p.algorithm(), p.hsmServerId(),
+        p.useCsk(),
         validity(p.kskValidity()), validity(p.zskValidity()), validity(p.cskValidity()),
         p.keyRolls().kskRollType().word(), p.keyRolls().zskRollType().word(),
         new AutomationView(p.keyRolls().ksk(), p.keyRolls().zsk(), p.keyRolls().csk(), p.keyRolls().algorithm()),
@@ -316,12 +359,19 @@ public final class Views {
         progress.reportedAt());
     return new ZoneStatusView(s.name, s.policy.name(), s.source,
         new ReviewModes(s.policy.unsignedReview().word(), s.policy.signedReview().word(),
-            s.policy.reviews().unsignedHook(), s.policy.reviews().signedHook()),
-        s.progress.label(), s.progress.halted(), s.loadRequestedAt, published, unsigned, unsignedAddrs, signed, signedAddrs,
+            s.policy.reviews().unsignedHook(), s.policy.reviews().signedHook(),
+            onReject(s.policy.reviews().unsignedHaltOnReject()), onReject(s.policy.reviews().signedHaltOnReject())),
+        s.progress.label(), ZoneHalts.current(s).isPresent(), s.loadRequestedAt, published, unsigned, unsignedAddrs,
+        signed, signedAddrs,
         publishAddrs, error, s.dnskeyTtl, keys, rolls, stepProgress, setAside, servedBy, dsSubmission(s.dsSubmission),
         s.lastTransferIn == null ? null
             : new TransferInView(s.lastTransferIn.kind(), s.lastTransferIn.serial(), s.lastTransferIn.at()),
-        s.transferFailureCause);
+        s.transferFailureCause, halt(s));
+  }
+
+  /** A gate's {@code on-reject}, as the policy file spells it. */
+  static String onReject(boolean halt) {
+    return halt ? "halt" : "discard";
   }
 
   private static DsSubmissionView dsSubmission(ZoneState.DsSubmission d) {

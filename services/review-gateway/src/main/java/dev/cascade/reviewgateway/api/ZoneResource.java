@@ -5,12 +5,14 @@ import dev.cascade.reviewgateway.config.KeyImportKek;
 import dev.cascade.reviewgateway.config.PolicyCatalog;
 import dev.cascade.reviewgateway.config.ServerAddresses;
 import dev.cascade.reviewgateway.domain.GateStage;
+import dev.cascade.reviewgateway.domain.HaltCause;
 import dev.cascade.reviewgateway.domain.KeyImports;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.PolicyException;
 import dev.cascade.reviewgateway.domain.RollCheckBoard;
 import dev.cascade.reviewgateway.domain.StepProgressBoard;
 import dev.cascade.reviewgateway.domain.TsigKeyUsers;
+import dev.cascade.reviewgateway.domain.ZoneHalts;
 import dev.cascade.reviewgateway.domain.ZoneNames;
 import dev.cascade.reviewgateway.domain.ZoneProgress;
 import dev.cascade.reviewgateway.domain.ZoneState;
@@ -145,12 +147,16 @@ public class ZoneResource {
         .map(ignored -> new Views.ZoneCommandResult(zone, "Removed zone " + zone));
   }
 
-  /** {@code POST /zone/{name}/reload}: asks the loader to read the zone file again. */
+  /**
+   * {@code POST /zone/{name}/reload}: asks the loader to read the zone file again; refused while the zone is halted
+   * (the reference's {@code ZoneHalted(reason)}), since the version would not be taken up.
+   */
   @POST
   @Path("/{name}/reload")
   public Uni<Views.ZoneCommandResult> reload(@PathParam("name") String name) {
     String zone = zoneName(name);
     return existing(zone)
+        .map(ZoneResource::notHalted)
         .chain(state -> events.reloadRequested(zone, state.source, null))
         .map(ignored -> new Views.ZoneCommandResult(zone, "Sent zone reload command for " + zone));
   }
@@ -191,7 +197,7 @@ public class ZoneResource {
     }
     return withSourceKey(request.source(), () -> {
       String source = zoneFile(request.source());
-      return existing(zone).chain(state -> events.reloadRequested(zone, source, null))
+      return existing(zone).map(ZoneResource::notHalted).chain(state -> events.reloadRequested(zone, source, null))
           .map(ignored -> new Views.ZoneCommandResult(zone,
               "Zone " + zone + " loads from " + source + " from now on; sent a reload"));
     });
@@ -299,7 +305,8 @@ public class ZoneResource {
     GateStage stage = stageText.equals("unsigned") ? GateStage.UNSIGNED : GateStage.SIGNED;
     boolean approve = action.equals("approve");
     return existing(zone).chain(state -> {
-      String versionId = versionUnderReview(state, stage, serial);
+      // A halted zone's gates take no decision until the operator resumes, overrides or resets it.
+      String versionId = versionUnderReview(notHalted(state), stage, serial);
       if (versionId == null) {
         throw ApiException.conflict(zone + " is not being reviewed right now");
       }
@@ -308,6 +315,83 @@ public class ZoneResource {
           OPERATOR_REVIEWER, null);
     }).map(ignored -> new Views.ZoneCommandResult(zone,
         (approve ? "Approved " : "Rejected ") + stageText + " zone '" + zone + "' with serial number " + serial));
+  }
+
+  /**
+   * {@code POST /zone/{name}/halt}: the operator halts the zone where it stands (our addition, issue 13 item 2): its
+   * gates decide nothing and nothing new is published until {@code resume}. Refused (409) if it is halted already.
+   */
+  @POST
+  @Path("/{name}/halt")
+  public Uni<Views.ZoneCommandResult> halt(@PathParam("name") String name, Views.HaltRequest request) {
+    String zone = zoneName(name);
+    String reason = request == null || request.reason() == null || request.reason().isBlank()
+        ? "no reason given" : request.reason();
+    return legal(zone, ZoneHalts.Command.HALT)
+        .chain(state -> events.halted(zone, reason, OPERATOR_REVIEWER))
+        .map(ignored -> new Views.ZoneCommandResult(zone, "Halted zone " + zone
+            + "; nothing new is published for it until cascade zone resume " + zone));
+  }
+
+  /** {@code POST /zone/{name}/resume}: lifts the operator's halt; refused (409) for any other state. */
+  @POST
+  @Path("/{name}/resume")
+  public Uni<Views.ZoneCommandResult> resume(@PathParam("name") String name) {
+    String zone = zoneName(name);
+    return legal(zone, ZoneHalts.Command.RESUME)
+        .chain(state -> events.resumed(zone, OPERATOR_REVIEWER))
+        .map(ignored -> new Views.ZoneCommandResult(zone, "Resumed zone " + zone));
+  }
+
+  /**
+   * {@code POST /zone/{name}/reset}: a zone halted after a review or by a failed signing goes back to waiting, the
+   * version that halted it dropped (the reference's reset; {@code NotHalted} otherwise, 409).
+   */
+  @POST
+  @Path("/{name}/reset")
+  public Uni<Views.ZoneCommandResult> reset(@PathParam("name") String name) {
+    String zone = zoneName(name);
+    return legal(zone, ZoneHalts.Command.RESET)
+        .chain(state -> events.reset(zone, OPERATOR_REVIEWER,
+            ZoneHalts.current(state).map(ZoneState.Halt::versionId).orElse(null)))
+        .map(ignored -> new Views.ZoneCommandResult(zone, "Reset zone " + zone
+            + "; it waits for its next version (cascade zone reload " + zone + ")"));
+  }
+
+  /**
+   * {@code POST /zone/{name}/{unsigned|signed}/override}: the version whose rejection halted the zone goes on as if
+   * approved (the reference's override; {@code NotRejected} otherwise, 409).
+   */
+  @POST
+  @Path("/{name}/{stage:unsigned|signed}/override")
+  public Uni<Views.ZoneCommandResult> override(@PathParam("name") String name, @PathParam("stage") String stageText) {
+    String zone = zoneName(name);
+    GateStage stage = stageText.equals("unsigned") ? GateStage.UNSIGNED : GateStage.SIGNED;
+    return legal(zone, stage == GateStage.UNSIGNED ? ZoneHalts.Command.OVERRIDE_UNSIGNED
+        : ZoneHalts.Command.OVERRIDE_SIGNED)
+        .chain(state -> events.overridden(zone, stage, state.halt.versionId(), state.halt.serial(),
+            state.halt.digest(), OPERATOR_REVIEWER)
+            .map(ignored -> new Views.ZoneCommandResult(zone, "Overrode the rejection of the " + stageText
+                + " zone '" + zone + "' with serial number " + state.halt.serial())));
+  }
+
+  /** The zone, if {@code command} is legal in its state; else 409 naming the state. */
+  private Uni<ZoneState> legal(String zone, ZoneHalts.Command command) {
+    return existing(zone).map(state -> {
+      ZoneHalts.refusal(state, command).ifPresent(refusal -> {
+        throw ApiException.conflict(refusal);
+      });
+      return state;
+    });
+  }
+
+  /** {@code state}, unless the zone is halted: then 409 with the halt and how to recover. */
+  private static ZoneState notHalted(ZoneState state) {
+    ZoneHalts.current(state).filter(h -> h.cause() != HaltCause.SIGNING_FAILED).ifPresent(h -> {
+      throw ApiException.conflict("ZoneHalted: zone " + state.name + " is " + ZoneHalts.label(state) + ": "
+          + h.reason() + "; run " + String.join(" or ", ZoneHalts.recovery(state.name, h.cause())));
+    });
+    return state;
   }
 
   /** The versionId waiting at {@code stage} with {@code serial}, or {@code null} if none is. */

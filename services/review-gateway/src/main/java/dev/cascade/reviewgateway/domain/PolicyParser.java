@@ -106,6 +106,7 @@ public final class PolicyParser {
     Table loaderReview = loader.table("review");
     ReviewMode unsignedReview = reviewMode(loaderReview);
     String unsignedHook = reviewHook(loaderReview, unsignedReview);
+    boolean unsignedHaltOnReject = haltOnReject(loaderReview);
     loaderReview.done();
     loader.done();
 
@@ -168,6 +169,7 @@ public final class PolicyParser {
     String signedHook = reviewHook(signerReview, signedReview);
     // Our addition (issue 13 item 2), off by default: re-signings wait for review as the reference has them.
     boolean approveReSigning = signerReview.bool("approve-re-signing", false);
+    boolean signedHaltOnReject = haltOnReject(signerReview);
     signerReview.done();
     signer.done();
     top.done();
@@ -217,7 +219,7 @@ public final class PolicyParser {
         iterations,
         salt,
         new ParentSettings(cds, dsAlgorithm, dsSubmitHook),
-        new ReviewSettings(unsignedHook, signedHook, approveReSigning),
+        new ReviewSettings(unsignedHook, signedHook, approveReSigning, unsignedHaltOnReject, signedHaltOnReject),
         hsmServerId);
   }
 
@@ -249,6 +251,20 @@ public final class PolicyParser {
       case "script" -> ReviewMode.SCRIPT;
       default -> throw new IllegalArgumentException(
           review.path("mode") + " must be \"off\", \"manual\" or \"script\", got \"" + mode + "\"");
+    };
+  }
+
+  /**
+   * {@code on-reject}: whether a rejection at the gate hard-halts the zone ({@code "halt"}) instead of dropping the
+   * version ({@code "discard"}, the reference's default, cascade-reference.md §2).
+   */
+  private static boolean haltOnReject(Table review) {
+    String onReject = review.string("on-reject", "discard");
+    return switch (onReject) {
+      case "discard" -> false;
+      case "halt" -> true;
+      default -> throw new IllegalArgumentException(
+          review.path("on-reject") + " must be \"discard\" or \"halt\", got \"" + onReject + "\"");
     };
   }
 

@@ -10,9 +10,15 @@ package dev.cascade.reviewgateway.domain;
  *     approves by itself the re-signings of the content published last, for a signature refresh or a key change, so
  *     that a review never lets the published signatures expire (the .mm and .zm outages, reliability.md); false:
  *     they wait for review like every signed version
+ * @param unsignedHaltOnReject {@code [loader.review] on-reject = "halt"}: a rejection at the unsigned gate hard-halts
+ *     the zone until the operator overrides or resets it (cascade-reference.md §1.3); false: the reference's default
+ *     {@code "discard"}, a soft halt, the version is dropped and the next one goes through
+ * @param signedHaltOnReject {@code [signer.review] on-reject = "halt"}, the same for the signed gate
  */
-public record ReviewSettings(String unsignedHook, String signedHook, boolean approveReSigning) {
+public record ReviewSettings(
+    String unsignedHook, String signedHook, boolean approveReSigning, boolean unsignedHaltOnReject,
+    boolean signedHaltOnReject) {
 
-  /** No hooks; re-signings reviewed as every version. */
-  public static final ReviewSettings DEFAULT = new ReviewSettings(null, null, false);
+  /** No hooks; re-signings reviewed as every version; rejections discard. */
+  public static final ReviewSettings DEFAULT = new ReviewSettings(null, null, false, false, false);
 }

@@ -43,9 +43,27 @@ public sealed interface ZoneFact {
     }
   }
 
-  /** {@code ZoneVersionReviewed}; {@code note} is what the reviewer said (a hook's outcome), null for nothing. */
-  record Reviewed(GateStage stage, String versionId, long serial, boolean approved, String reviewer, String note)
-      implements ZoneFact {}
+  /**
+   * {@code ZoneVersionReviewed}; {@code note} is what the reviewer said (a hook's outcome), null for nothing; {@code
+   * override}: an approval that overrides the rejection which halted the zone ({@code cascade zone override}).
+   */
+  record Reviewed(
+      GateStage stage, String versionId, long serial, boolean approved, String reviewer, String note, boolean override)
+      implements ZoneFact {
+    /** An ordinary decision, not an override. */
+    public Reviewed(GateStage stage, String versionId, long serial, boolean approved, String reviewer, String note) {
+      this(stage, versionId, serial, approved, reviewer, note, false);
+    }
+  }
+
+  /** {@code ZoneHaltFact{ZoneHalted}}: {@code cascade zone halt}, with the operator's reason. */
+  record Halted(String reason, String by) implements ZoneFact {}
+
+  /** {@code ZoneHaltFact{ZoneResumed}}: {@code cascade zone resume}. */
+  record Resumed(String by) implements ZoneFact {}
+
+  /** {@code ZoneHaltFact{ZoneReset}}: {@code cascade zone reset}; {@code versionId} is the version dropped. */
+  record Reset(String by, String versionId) implements ZoneFact {}
 
   /**
    * {@code KeySetChanged}: the whole key set, public parts only, and the key rolls in progress; {@code cause} is the

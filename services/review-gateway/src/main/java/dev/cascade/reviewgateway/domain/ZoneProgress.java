@@ -11,8 +11,9 @@ package dev.cascade.reviewgateway.domain;
  *     └──published── PERSISTING_SIGNED_ZONE ◀──approve── WAITING_FOR_SIGNED_REVIEW ──reject──▶ IDLE
  * </pre>
  *
- * A rejection discards the version (the reference's default {@code on-reject = "discard"}), so the two "halted"
- * states never occur here; they are kept so the labels match the reference's.
+ * A rejection discards the version (the reference's default {@code on-reject = "discard"}), or, under {@code
+ * on-reject = "halt"}, stops the zone in one of the two "halted" states until the operator overrides or resets it
+ * ({@link ZoneHalts}).
  */
 public enum ZoneProgress {
   RESTORING("restoring"),

@@ -14,6 +14,9 @@ import org.xbill.DNS.Serial;
  * and runs the two review gates. Deterministic: it updates the state it is given in place, but what it makes depends on
  * (state, fact, time) alone, with no clock or I/O of its own, so replaying the topics rebuilds the same projection.
  *
+ * <p>Halts ({@link ZoneHalts}): a rejection under {@code on-reject = "halt"} stops the zone at the gate, the
+ * operator's {@code zone halt} holds it where it is; while halted the gates make no decision and start no hook.
+ *
  * <p>Review gates: when a version reaches a gate whose policy mode is {@code off}, the gate approves it at once
  * (reviewer "policy", design step 4/6) and the zone moves on without waiting for its own approval event to come
  * back; with {@code manual} it stays at the gate until an operator decision arrives; with {@code script} it stays there
@@ -44,7 +47,9 @@ public final class ZoneProjector {
     if (state == null || state.addedAt == null) {
       return held(zone, state, fact, at);
     }
-    if (fact instanceof ZoneFact.ReloadRequested reload) {
+    if (fact instanceof ZoneFact.Halted || fact instanceof ZoneFact.Resumed || fact instanceof ZoneFact.Reset) {
+      haltDecision(state, fact, at, history);
+    } else if (fact instanceof ZoneFact.ReloadRequested reload) {
       boolean newSource = !reload.source().equals(state.source);
       if (newSource) {
         history.add(new HistoryEntry(at, null, "Source set to " + reload.source()));
@@ -55,12 +60,16 @@ public final class ZoneProjector {
             ? "Policy '" + reload.policy().name() + "' reloaded" : "Policy set to '" + reload.policy().name() + "'")
             + ": in effect from the next version"));
         state.policy = reload.policy();
-        if (!newSource) {
+        if (!newSource || ZoneHalts.stoppedAtGate(state)) {
           // New settings for the same file: the loader reads it again, but an unchanged file makes no version and
           // announces nothing, so showing a load would leave the zone "loading" until its next change. A changed
           // file's version arrives as any other.
           return new Outcome(state, history, gates(state), hooks(state));
         }
+      }
+      if (ZoneHalts.stoppedAtGate(state)) {
+        // A zone halted at a gate takes up no new version until the operator overrides or resets it (§1.3).
+        return new Outcome(state, history, gates(state), hooks(state));
       }
       if (state.progress != ZoneProgress.LOADING) {
         state.progressBeforeLoad = state.progress;
@@ -87,6 +96,11 @@ public final class ZoneProjector {
       }
       state.progressBeforeLoad = null;
       history.add(new HistoryEntry(at, null, "Loading failed: " + where + failed.reason()));
+    } else if (fact instanceof ZoneFact.Loaded loaded && ZoneHalts.stoppedAtGate(state)) {
+      // The halted version stays the one an override or a reset is about; this one is history only.
+      history.add(new HistoryEntry(at, loaded.serial(), "New version received" + (loaded.transfer() == null ? ""
+          : " by " + loaded.transfer()) + ": not taken up, the zone is " + state.progress.label()
+          + " (reset it, then reload)"));
     } else if (fact instanceof ZoneFact.Loaded loaded) {
       state.progressBeforeLoad = null;
       state.unsignedVersionId = loaded.versionId();
@@ -158,6 +172,11 @@ public final class ZoneProjector {
       // the next reload.
       history.add(new HistoryEntry(at, signed.signedSerial(),
           "Signing succeeded (triggered by " + signed.cause().wording() + ")"));
+    } else if (fact instanceof ZoneFact.Signed signed
+        && state.progress == ZoneProgress.HALTED_AFTER_SIGNED_REVIEW) {
+      // The rejected version stays the one an override publishes; a re-signing of it is history only.
+      history.add(new HistoryEntry(at, signed.signedSerial(), "Signing succeeded (triggered by "
+          + signed.cause().wording() + "): not taken up, the zone is " + state.progress.label()));
     } else if (fact instanceof ZoneFact.Signed signed) {
       state.signedVersionId = signed.versionId();
       state.signedSerial = signed.signedSerial();
@@ -171,15 +190,20 @@ public final class ZoneProjector {
       state.error = null;
       history.add(new HistoryEntry(at, signed.signedSerial(),
           "Signing succeeded (triggered by " + signed.cause().wording() + ")"));
-      if (!signedGateApprovesItself(state)) {
-        state.progress = ZoneProgress.WAITING_FOR_SIGNED_REVIEW;
+      ZoneProgress next = atSignedGate(state);
+      if (next == ZoneProgress.WAITING_FOR_SIGNED_REVIEW || ZoneHalts.stoppedAtGate(state)) {
         history.add(new HistoryEntry(at, signed.signedSerial(), "Signed zone review pending"));
-      } else {
-        state.progress = ZoneProgress.PERSISTING_SIGNED_ZONE;
+      }
+      if (!ZoneHalts.stoppedAtGate(state)) {
+        // Halted after the loaded review, the zone still tracks the re-signing the signer makes of the published
+        // content, so that a reset sends it to review (the published signatures must not expire).
+        state.progress = next;
       }
     } else if (fact instanceof ZoneFact.SigningFailed failed) {
       state.error = new ZoneState.ZoneError(failed.reason(), null, null, at);
-      state.progress = ZoneProgress.SIGNING_FAILED;
+      if (!ZoneHalts.stoppedAtGate(state)) {
+        state.progress = ZoneProgress.SIGNING_FAILED;
+      }
       history.add(new HistoryEntry(at, failed.unsignedSerial(), "Signing failed: " + failed.reason()));
     } else if (fact instanceof ZoneFact.SetAside aside) {
       state.setAside.add(new ZoneState.SetAsideEvent(aside.service(), aside.topic(), aside.partition(),
@@ -294,6 +318,10 @@ public final class ZoneProjector {
   }
 
   private static void applyReview(ZoneState state, ZoneFact.Reviewed r, Instant at, List<HistoryEntry> history) {
+    if (r.override()) {
+      overridden(state, r, at, history);
+      return;
+    }
     String verdict = (r.approved() ? "approved" : "rejected") + (r.note() == null ? "" : ": " + r.note());
     if (r.stage() == GateStage.UNSIGNED) {
       history.add(new HistoryEntry(at, r.serial(), "Unsigned zone review " + verdict));
@@ -305,8 +333,13 @@ public final class ZoneProjector {
       }
       state.unsignedReviewStatus = r.approved() ? ReviewStatus.APPROVED : ReviewStatus.REJECTED;
       if (state.progress == ZoneProgress.WAITING_FOR_LOADED_REVIEW) {
-        // Reject = the reference's default on-reject "discard": back to waiting, version dropped.
-        state.progress = r.approved() ? ZoneProgress.SIGNING : ZoneProgress.IDLE;
+        if (!r.approved() && state.policy.reviews().unsignedHaltOnReject()) {
+          halted(state, HaltCause.LOADED_REVIEW, ZoneProgress.HALTED_AFTER_LOADED_REVIEW, r, verdict,
+              state.unsignedDigest, at, history);
+        } else {
+          // Reject = the reference's default on-reject "discard" (a soft halt): back to waiting, version dropped.
+          state.progress = r.approved() ? ZoneProgress.SIGNING : ZoneProgress.IDLE;
+        }
       }
     } else {
       history.add(new HistoryEntry(at, r.serial(), "Signed zone review " + verdict));
@@ -318,14 +351,92 @@ public final class ZoneProjector {
       }
       state.signedReviewStatus = r.approved() ? ReviewStatus.APPROVED : ReviewStatus.REJECTED;
       if (state.progress == ZoneProgress.WAITING_FOR_SIGNED_REVIEW) {
-        state.progress = r.approved() ? ZoneProgress.PERSISTING_SIGNED_ZONE : ZoneProgress.IDLE;
+        if (!r.approved() && state.policy.reviews().signedHaltOnReject()) {
+          halted(state, HaltCause.SIGNED_REVIEW, ZoneProgress.HALTED_AFTER_SIGNED_REVIEW, r, verdict,
+              state.signedDigest, at, history);
+        } else {
+          state.progress = r.approved() ? ZoneProgress.PERSISTING_SIGNED_ZONE : ZoneProgress.IDLE;
+        }
       }
     }
+  }
+
+  /** A rejection under {@code on-reject = "halt"}: the zone stops at the gate with the version (§1.3). */
+  private static void halted(
+      ZoneState state, HaltCause cause, ZoneProgress progress, ZoneFact.Reviewed r, String verdict, String digest,
+      Instant at, List<HistoryEntry> history) {
+    state.progress = progress;
+    state.halt = new ZoneState.Halt(cause, (r.stage() == GateStage.UNSIGNED ? "Unsigned" : "Signed")
+        + " zone review " + verdict, r.reviewer(), at, r.versionId(), r.serial(), digest);
+    history.add(new HistoryEntry(at, r.serial(), "Zone halted: " + cause.wording() + " by " + r.reviewer()
+        + " (on-reject = \"halt\"); run " + String.join(" or ", ZoneHalts.recovery(state.name, cause))));
+  }
+
+  /**
+   * {@code cascade zone override}: the rejected version goes on as if approved, and the halt ends. An override of a
+   * version that is not the halted one (replayed after a reset, say) is history only.
+   */
+  private static void overridden(ZoneState state, ZoneFact.Reviewed r, Instant at, List<HistoryEntry> history) {
+    boolean unsigned = r.stage() == GateStage.UNSIGNED;
+    history.add(new HistoryEntry(at, r.serial(), (unsigned ? "Unsigned" : "Signed") + " zone review overridden by "
+        + r.reviewer() + ": the rejected version goes on"));
+    ZoneState.Halt halt = state.halt;
+    if (halt == null || !r.versionId().equals(halt.versionId())
+        || halt.cause() != (unsigned ? HaltCause.LOADED_REVIEW : HaltCause.SIGNED_REVIEW)) {
+      return;
+    }
+    state.halt = null;
+    if (unsigned) {
+      state.unsignedReviewStatus = ReviewStatus.APPROVED;
+      state.progress = ZoneProgress.SIGNING;
+    } else {
+      state.signedReviewStatus = ReviewStatus.APPROVED;
+      state.progress = ZoneProgress.PERSISTING_SIGNED_ZONE;
+    }
+  }
+
+  /** The operator's halt, resume and reset ({@code ZoneHaltFact}), each applied only where it is legal. */
+  private static void haltDecision(ZoneState state, ZoneFact fact, Instant at, List<HistoryEntry> history) {
+    if (fact instanceof ZoneFact.Halted h) {
+      history.add(new HistoryEntry(at, null, "Zone halted by " + h.by() + ": " + h.reason()));
+      if (ZoneHalts.refusal(state, ZoneHalts.Command.HALT).isEmpty()) {
+        state.halt = new ZoneState.Halt(HaltCause.OPERATOR, h.reason(), h.by(), at, null, null, null);
+      }
+    } else if (fact instanceof ZoneFact.Resumed r) {
+      history.add(new HistoryEntry(at, null, "Zone resumed by " + r.by()));
+      if (ZoneHalts.refusal(state, ZoneHalts.Command.RESUME).isEmpty()) {
+        state.halt = null;
+      }
+    } else if (fact instanceof ZoneFact.Reset r) {
+      Optional<ZoneState.Halt> halt = ZoneHalts.current(state);
+      history.add(new HistoryEntry(at, halt.map(ZoneState.Halt::serial).orElse(null), "Zone reset by " + r.by()
+          + halt.map(h -> " (" + h.cause().wording() + "): the version is dropped").orElse("")));
+      if (halt.isEmpty() || ZoneHalts.refusal(state, ZoneHalts.Command.RESET).isPresent()) {
+        return;
+      }
+      // A re-signing of the published content that arrived during a halt after the loaded review goes to the signed
+      // gate, so the published signatures are still renewed; otherwise the zone waits for its next version.
+      state.progress = state.progress == ZoneProgress.HALTED_AFTER_LOADED_REVIEW
+          && state.signedReviewStatus == ReviewStatus.PENDING ? atSignedGate(state) : ZoneProgress.IDLE;
+      if (halt.get().cause() == HaltCause.SIGNING_FAILED) {
+        state.error = null;
+      }
+      state.halt = null;
+    }
+  }
+
+  /** Where a signed version pending review puts the zone: at the signed gate, or past it if the gate approves it. */
+  private static ZoneProgress atSignedGate(ZoneState state) {
+    return signedGateApprovesItself(state) ? ZoneProgress.PERSISTING_SIGNED_ZONE
+        : ZoneProgress.WAITING_FOR_SIGNED_REVIEW;
   }
 
   /** The hooks due for the current versions at gates whose review mode is {@code script}, each once per version. */
   private static List<ReviewHookDue> hooks(ZoneState s) {
     List<ReviewHookDue> out = new ArrayList<>();
+    if (ZoneHalts.holding(s)) {
+      return out;
+    }
     for (ReviewHookDue due : waitingHooks(s)) {
       if (due.stage() == GateStage.UNSIGNED && !due.versionId().equals(s.unsignedHookVersion)) {
         s.unsignedHookVersion = due.versionId();
@@ -343,6 +454,9 @@ public final class ZoneProjector {
    * ran already: what a restart runs again.
    */
   public static List<ReviewHookDue> waitingHooks(ZoneState s) {
+    if (ZoneHalts.holding(s)) {
+      return List.of();
+    }
     if (s.progress == ZoneProgress.WAITING_FOR_LOADED_REVIEW && s.policy.unsignedReview() == ReviewMode.SCRIPT) {
       return List.of(new ReviewHookDue(s.name, GateStage.UNSIGNED, s.unsignedVersionId, s.unsignedSerial,
           s.unsignedDigest, s.policy.reviews().unsignedHook()));
@@ -369,6 +483,9 @@ public final class ZoneProjector {
   /** Approvals the gates owe for the current versions under a policy with that review off, each made once. */
   private static List<GateDecision> gates(ZoneState s) {
     List<GateDecision> out = new ArrayList<>();
+    if (ZoneHalts.holding(s)) {
+      return out; // a halted zone's gates decide nothing until the operator acts
+    }
     if (s.policy.unsignedReview() == ReviewMode.OFF
         && s.unsignedReviewStatus == ReviewStatus.PENDING
         && !s.unsignedVersionId.equals(s.unsignedGateApprovedVersion)) {

@@ -99,6 +99,21 @@ public final class ZoneState {
    */
   public List<KeysetCommand> keysetCommands = new ArrayList<>();
 
+  /**
+   * The hard halt in force, or null (issue 13 item 2): a rejection under {@code on-reject = "halt"} or the operator's
+   * {@code cascade zone halt}. A failed signing halts too, but is known from {@link #progress} ({@link
+   * ZoneHalts#current}). While a halt is set the gates decide nothing by themselves and start no hook, so nothing new
+   * is published for the zone; the published version stays served.
+   */
+  public Halt halt;
+
+  /**
+   * A hard halt: its cause, the reason given (the rejection's note, the operator's words), who caused it (the
+   * reviewer: operator, hook; or the operator), since when, and the version it stopped (null for the operator's halt).
+   */
+  public record Halt(
+      HaltCause cause, String reason, String by, Instant since, String versionId, Long serial, String digest) {}
+
   /** versionId for which the unsigned gate already emitted its own approval (review off), so it emits once. */
   public String unsignedGateApprovedVersion;
   /** Same for the signed gate. */

@@ -22,11 +22,15 @@ import dev.cascade.events.v1.StepProgressed;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ImportedKey;
 import dev.cascade.events.v1.ZoneAdded;
+import dev.cascade.events.v1.ZoneHaltFact;
+import dev.cascade.events.v1.ZoneHalted;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneLoadFailed;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
+import dev.cascade.events.v1.ZoneReset;
+import dev.cascade.events.v1.ZoneResumed;
 import dev.cascade.events.v1.ZoneSigningFailed;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneNotifiesSent;
@@ -97,7 +101,21 @@ final class EventMapping {
     if (value instanceof ZoneVersionReviewed r) {
       return incoming(r.getZone(), r.getMetadata(), new ZoneFact.Reviewed(
           GateStage.valueOf(r.getStage().name()), r.getVersionId(), r.getSerial(),
-          r.getDecision() == dev.cascade.events.v1.ReviewDecision.APPROVED, r.getReviewer(), r.getNote()));
+          r.getDecision() == dev.cascade.events.v1.ReviewDecision.APPROVED, r.getReviewer(), r.getNote(),
+          r.getOverride()));
+    }
+    if (value instanceof ZoneHaltFact f) {
+      ZoneFact fact;
+      if (f.getFact() instanceof ZoneHalted h) {
+        fact = new ZoneFact.Halted(h.getReason(), h.getDecidedBy());
+      } else if (f.getFact() instanceof ZoneResumed r) {
+        fact = new ZoneFact.Resumed(r.getDecidedBy());
+      } else if (f.getFact() instanceof ZoneReset r) {
+        fact = new ZoneFact.Reset(r.getDecidedBy(), r.getVersionId());
+      } else {
+        return null;
+      }
+      return incoming(f.getZone(), f.getMetadata(), fact);
     }
     if (value instanceof KeySetChanged k) {
       List<ZoneState.KeyInfo> keys = k.getKeys().stream().map(EventMapping::key).toList();
@@ -227,6 +245,8 @@ final class EventMapping {
         .setUnsignedReviewHook(p.reviews().unsignedHook())
         .setSignedReviewHook(p.reviews().signedHook())
         .setApproveReSigning(p.reviews().approveReSigning())
+        .setUnsignedHaltOnReject(p.reviews().unsignedHaltOnReject())
+        .setSignedHaltOnReject(p.reviews().signedHaltOnReject())
         .setAlgorithm(p.algorithm())
         .setUseCsk(p.useCsk())
         .setKskValiditySeconds(p.kskValidity().getSeconds())
@@ -295,7 +315,8 @@ final class EventMapping {
         s.getNsec3Salt(),
         new ParentSettings(CdsPublication.fromWord(s.getCdsPublication()), DsDigest.fromWord(s.getDsAlgorithm()),
             s.getDsSubmitHook()),
-        new ReviewSettings(s.getUnsignedReviewHook(), s.getSignedReviewHook(), s.getApproveReSigning()),
+        new ReviewSettings(s.getUnsignedReviewHook(), s.getSignedReviewHook(), s.getApproveReSigning(),
+            s.getUnsignedHaltOnReject(), s.getSignedHaltOnReject()),
         s.getHsmServerId());
   }
 

@@ -7,9 +7,13 @@ import dev.cascade.events.v1.KeysetCommandGiven;
 import dev.cascade.events.v1.ReviewDecision;
 import dev.cascade.events.v1.ReviewStage;
 import dev.cascade.events.v1.ZoneAdded;
+import dev.cascade.events.v1.ZoneHaltFact;
+import dev.cascade.events.v1.ZoneHalted;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
+import dev.cascade.events.v1.ZoneReset;
+import dev.cascade.events.v1.ZoneResumed;
 import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.reviewgateway.domain.GateStage;
 import dev.cascade.reviewgateway.domain.KeyImports;
@@ -20,13 +24,14 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.List;
+import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Writes the topics review-gateway owns: {@code cascade.zone-registry.v1} (what the operator did to the set of
  * zones), {@code cascade.zone-reviews.v1} (decisions at the review gates) and {@code cascade.keyset-commands.v1} (the
- * operator's keyset commands). Every record is keyed by the zone apex
+ * operator's keyset commands) and {@code cascade.zone-halts.v1} (the operator's halt, resume and reset). Every record is keyed by the zone apex
  * so all facts about one zone stay in order. The returned {@link Uni} completes when Kafka acknowledged the record.
  */
 @ApplicationScoped
@@ -38,14 +43,41 @@ public class OperatorEvents {
   private final MutinyEmitter<ZoneRegistryFact> registry;
   private final MutinyEmitter<ZoneVersionReviewed> reviews;
   private final MutinyEmitter<KeysetCommandGiven> keysetCommands;
+  private final MutinyEmitter<ZoneHaltFact> halts;
 
   public OperatorEvents(
       @Channel("zone-registry") MutinyEmitter<ZoneRegistryFact> registry,
       @Channel("zone-reviews") MutinyEmitter<ZoneVersionReviewed> reviews,
-      @Channel("keyset-commands") MutinyEmitter<KeysetCommandGiven> keysetCommands) {
+      @Channel("keyset-commands") MutinyEmitter<KeysetCommandGiven> keysetCommands,
+      @Channel("zone-halts") MutinyEmitter<ZoneHaltFact> halts) {
     this.registry = registry;
     this.reviews = reviews;
     this.keysetCommands = keysetCommands;
+    this.halts = halts;
+  }
+
+  /** {@code ZoneHaltFact{ZoneHalted}}: the operator halted the zone, for {@code reason}. */
+  public Uni<Void> halted(String zone, String reason, String decidedBy) {
+    return sendHalt(zone, new ZoneHalted(reason, decidedBy));
+  }
+
+  /** {@code ZoneHaltFact{ZoneResumed}}: the operator lifted their halt. */
+  public Uni<Void> resumed(String zone, String decidedBy) {
+    return sendHalt(zone, new ZoneResumed(decidedBy));
+  }
+
+  /** {@code ZoneHaltFact{ZoneReset}}: the operator reset the halted zone, dropping version {@code versionId}. */
+  public Uni<Void> reset(String zone, String decidedBy, String versionId) {
+    return sendHalt(zone, new ZoneReset(decidedBy, versionId));
+  }
+
+  private Uni<Void> sendHalt(String zone, Object fact) {
+    ZoneHaltFact event = ZoneHaltFact.newBuilder()
+        .setMetadata(EventMetadataFactory.next(Clock.systemUTC(), PRODUCER, null))
+        .setZone(zone)
+        .setFact(fact)
+        .build();
+    return halts.sendMessage(keyed(zone, event));
   }
 
   /** {@code KeysetCommandGiven{KeyRollStepRequested}}: the operator asked for a roll step. */
@@ -97,6 +129,23 @@ public class OperatorEvents {
   public Uni<Void> reviewed(
       String eventId, String causationId, String zone, GateStage stage, String versionId, long serial,
       String contentDigest, boolean approved, String reviewer, String note) {
+    return sendReview(eventId, causationId, zone, stage, versionId, serial, contentDigest, approved, reviewer, note,
+        false);
+  }
+
+  /**
+   * {@code ZoneVersionReviewed{override = true}}: {@code cascade zone override}, the approval of the version whose
+   * rejection halted the zone; the signer (unsigned) or the publisher (signed) takes it as any approval.
+   */
+  public Uni<Void> overridden(
+      String zone, GateStage stage, String versionId, long serial, String contentDigest, String reviewer) {
+    return sendReview(UUID.randomUUID().toString(), null, zone, stage, versionId, serial, contentDigest, true,
+        reviewer, "override", true);
+  }
+
+  private Uni<Void> sendReview(
+      String eventId, String causationId, String zone, GateStage stage, String versionId, long serial,
+      String contentDigest, boolean approved, String reviewer, String note, boolean override) {
     ZoneVersionReviewed event = ZoneVersionReviewed.newBuilder()
         .setMetadata(EventMetadataFactory.of(eventId, Clock.systemUTC(), PRODUCER, causationId))
         .setZone(zone)
@@ -107,6 +156,7 @@ public class OperatorEvents {
         .setReviewer(reviewer)
         .setContentDigest(contentDigest)
         .setNote(note)
+        .setOverride(override)
         .build();
     return reviews.sendMessage(keyed(zone, event));
   }

@@ -280,12 +280,27 @@ class PolicyParserTest {
     assertTrue(e.getMessage().contains("version"), e.getMessage());
   }
 
+  /** {@code on-reject}: "discard" by default at both gates, as in the reference; "halt" per gate; nothing else. */
+  @Test
+  void onRejectIsDiscardOrHaltPerGate() throws PolicyException {
+    Policy plain = PolicyParser.parse("x", "x.toml", "version = \"v1\"\n");
+    assertEquals(false, plain.reviews().unsignedHaltOnReject());
+    assertEquals(false, plain.reviews().signedHaltOnReject());
+    Policy halting = PolicyParser.parse("x", "x.toml", "version = \"v1\"\n[loader.review]\nmode = \"manual\"\n"
+        + "on-reject = \"discard\"\n[signer.review]\nmode = \"manual\"\non-reject = \"halt\"\n");
+    assertEquals(new ReviewSettings(null, null, false, false, true), halting.reviews());
+    PolicyException bad = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[loader.review]\non-reject = \"stop\"\n"));
+    assertTrue(bad.getMessage().contains("loader.review.on-reject must be \"discard\" or \"halt\", got \"stop\""),
+        bad.getMessage());
+  }
+
   @Test
   void scriptReviewTakesItsHookAndNeedsOne() throws PolicyException {
     Policy p = PolicyParser.parse("x", "x.toml", "version = \"v1\"\n[loader.review]\nmode = \"script\"\n"
         + "hook = \"/usr/local/bin/check-zone\"\n");
     assertEquals(ReviewMode.SCRIPT, p.unsignedReview());
-    assertEquals(new ReviewSettings("/usr/local/bin/check-zone", null, false), p.reviews());
+    assertEquals(new ReviewSettings("/usr/local/bin/check-zone", null, false, false, false), p.reviews());
 
     PolicyException none = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
         "version = \"v1\"\n[signer.review]\nmode = \"script\"\n"));
