@@ -18,15 +18,20 @@ import dev.cascade.reviewgateway.persistence.ProjectionStore;
 import dev.cascade.reviewgateway.pipeline.OperatorEvents;
 import dev.cascade.reviewgateway.pipeline.ProjectionRebuild;
 import dev.cascade.reviewgateway.pipeline.TsigKeyDirectory;
+import dev.cascade.reviewgateway.security.ApiRoles;
+import dev.cascade.service.ZoneSourceDirectories;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.time.Instant;
@@ -35,6 +40,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 import org.xbill.DNS.Name;
 
 /**
@@ -47,8 +54,7 @@ import org.xbill.DNS.Name;
 @Produces(MediaType.APPLICATION_JSON)
 public class ZoneResource {
 
-  /** {@code ZoneVersionReviewed.reviewer} of a decision taken through this API. */
-  static final String OPERATOR_REVIEWER = "operator";
+  private static final Logger LOG = Logger.getLogger(ZoneResource.class);
 
   private final ProjectionStore store;
   private final OperatorEvents events;
@@ -59,10 +65,12 @@ public class ZoneResource {
   private final RollCheckBoard checks;
   private final KeyImportKek kek;
   private final TsigKeyDirectory tsigKeys;
+  private final ZoneSourceDirectories sourceDirectories;
 
   public ZoneResource(ProjectionStore store, OperatorEvents events, PolicyCatalog policies, ServerAddresses addresses,
       StepProgressBoard progress, ProjectionRebuild rebuild, RollCheckBoard checks, KeyImportKek kek,
-      TsigKeyDirectory tsigKeys) {
+      TsigKeyDirectory tsigKeys, @ConfigProperty(name = "cascade.zone-source-dirs") String sourceDirectories) {
+    this.sourceDirectories = ZoneSourceDirectories.of(sourceDirectories);
     this.kek = kek;
     this.tsigKeys = tsigKeys;
     this.store = store;
@@ -76,6 +84,7 @@ public class ZoneResource {
 
   /** {@code GET /zone/}: the registered zones, by name. */
   @GET
+  @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR, ApiRoles.APPROVER})
   @Path("/")
   public Uni<Views.ZoneList> list() {
     return rebuild.whenRebuilt(() -> Panache.withSession(store::all))
@@ -89,6 +98,7 @@ public class ZoneResource {
    * policy and the imported keys. A refused key refuses the whole request: nothing is half-added.
    */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/add")
   @Consumes(MediaType.APPLICATION_JSON)
   public Uni<Views.ZoneCommandResult> add(Views.ZoneAddRequest request) {
@@ -137,6 +147,7 @@ public class ZoneResource {
 
   /** {@code POST /zone/{name}/remove}: emits {@code ZoneRemoved}; the publisher stops serving the zone. */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/{name}/remove")
   public Uni<Views.ZoneCommandResult> remove(@PathParam("name") String name) {
     String zone = zoneName(name);
@@ -147,6 +158,7 @@ public class ZoneResource {
 
   /** {@code POST /zone/{name}/reload}: asks the loader to read the zone file again. */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/{name}/reload")
   public Uni<Views.ZoneCommandResult> reload(@PathParam("name") String name) {
     String zone = zoneName(name);
@@ -162,6 +174,7 @@ public class ZoneResource {
    * signing settings at its signing, a new algorithm or {@code use-csk} starts a key roll (docs/operations.md).
    */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/{name}/set-policy")
   @Consumes(MediaType.APPLICATION_JSON)
   public Uni<Views.ZoneCommandResult> setPolicy(@PathParam("name") String name, Views.SetPolicyRequest request) {
@@ -182,6 +195,7 @@ public class ZoneResource {
    * from it; the file is checked as {@code zone add} checks it.
    */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/{name}/set-source")
   @Consumes(MediaType.APPLICATION_JSON)
   public Uni<Views.ZoneCommandResult> setSource(@PathParam("name") String name, Views.SetSourceRequest request) {
@@ -222,10 +236,10 @@ public class ZoneResource {
 
   /**
    * A zone's primary in canonical form ({@code ip:port[^key]}, port 53 by default: cascade-reference.md §1.2) when
-   * {@code given} parses as one, else the absolute path of a zone file that exists and can be read (as the
-   * reference's CLI canonicalises it).
+   * {@code given} parses as one, else the absolute path of a zone file inside the zone source directories that exists
+   * and can be read (as the reference's CLI canonicalises it). Nothing here reads the file's content.
    */
-  private static String zoneFile(String given) {
+  private String zoneFile(String given) {
     java.util.Optional<PrimarySource> primary = PrimarySource.of(given);
     if (primary.isPresent()) {
       return primary.get().toString();
@@ -236,6 +250,9 @@ public class ZoneResource {
     } catch (InvalidPathException e) {
       throw ApiException.badRequest("source '" + given + "' is not a path");
     }
+    sourceDirectories.refusal(source).ifPresent(refusal -> {
+      throw ApiException.badRequest(refusal);
+    });
     if (!Files.isRegularFile(source) || !Files.isReadable(source)) {
       throw ApiException.badRequest("zone file " + source + " does not exist or is not readable");
     }
@@ -256,6 +273,7 @@ public class ZoneResource {
    * service reported any ({@link StepProgressBoard#current}).
    */
   @GET
+  @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR, ApiRoles.APPROVER})
   @Path("/{name}/status")
   public Uni<Views.ZoneStatusView> status(@PathParam("name") String name) {
     String zone = zoneName(name);
@@ -266,6 +284,7 @@ public class ZoneResource {
 
   /** {@code GET /zone/{name}/history}: also answers for a removed zone, whose history is kept. */
   @GET
+  @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR, ApiRoles.APPROVER})
   @Path("/{name}/history")
   public Uni<Views.HistoryView> history(@PathParam("name") String name) {
     String zone = zoneName(name);
@@ -281,14 +300,19 @@ public class ZoneResource {
   /**
    * {@code POST /zone/{name}/{unsigned|signed}/{serial}/{approve|reject}}: accepted only for the version now waiting
    * at that gate, identified by its serial (unsigned serial at the unsigned gate, signed serial at the signed gate).
+   * The decision names the person whose token made the request ({@code ZoneVersionReviewed.reviewer}), which
+   * {@code zone history} and the log show.
    */
   @POST
+  @RolesAllowed(ApiRoles.APPROVER)
   @Path("/{name}/{stage:unsigned|signed}/{serial}/{action:approve|reject}")
   public Uni<Views.ZoneCommandResult> review(
       @PathParam("name") String name,
       @PathParam("stage") String stageText,
       @PathParam("serial") String serialText,
-      @PathParam("action") String action) {
+      @PathParam("action") String action,
+      @Context SecurityContext caller) {
+    String person = caller.getUserPrincipal().getName();
     String zone = zoneName(name);
     long serial;
     try {
@@ -304,8 +328,9 @@ public class ZoneResource {
         throw ApiException.conflict(zone + " is not being reviewed right now");
       }
       String digest = stage == GateStage.UNSIGNED ? state.unsignedDigest : state.signedDigest;
+      LOG.infof("%s %s %s zone %s with serial %d", person, approve ? "approved" : "rejected", stageText, zone, serial);
       return events.reviewed(UUID.randomUUID().toString(), null, zone, stage, versionId, serial, digest, approve,
-          OPERATOR_REVIEWER, null);
+          person, null);
     }).map(ignored -> new Views.ZoneCommandResult(zone,
         (approve ? "Approved " : "Rejected ") + stageText + " zone '" + zone + "' with serial number " + serial));
   }

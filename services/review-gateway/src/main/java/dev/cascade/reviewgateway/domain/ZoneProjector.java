@@ -294,7 +294,10 @@ public final class ZoneProjector {
   }
 
   private static void applyReview(ZoneState state, ZoneFact.Reviewed r, Instant at, List<HistoryEntry> history) {
-    String verdict = (r.approved() ? "approved" : "rejected") + (r.note() == null ? "" : ": " + r.note());
+    // A person's decision names them; the services' own (reviewer "policy" or "hook") say why in the note instead.
+    boolean person = !GateDecision.AUTOMATIC_REVIEWERS.contains(r.reviewer());
+    String verdict = (r.approved() ? "approved" : "rejected") + (person ? " by " + r.reviewer() : "")
+        + (r.note() == null ? "" : ": " + r.note());
     if (r.stage() == GateStage.UNSIGNED) {
       history.add(new HistoryEntry(at, r.serial(), "Unsigned zone review " + verdict));
       if (!r.versionId().equals(state.unsignedVersionId)) {

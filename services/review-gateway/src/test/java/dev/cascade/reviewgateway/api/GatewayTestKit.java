@@ -1,6 +1,5 @@
 package dev.cascade.reviewgateway.api;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import dev.cascade.events.Topics;
@@ -8,9 +7,12 @@ import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.reviewgateway.security.CrossSiteGuard;
 import dev.cascade.testinfra.kafka.AvroClients;
 import dev.cascade.testinfra.kafka.TopicReader;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,12 +25,28 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.ConfigProvider;
 
-/** What the gateway's component tests share: zones added through the API, events the other services write. */
-final class GatewayTestKit {
+/**
+ * What the gateway's component tests share: requests as one of the people of the test tokens file
+ * (src/test/resources/api-tokens), zones added through the API, events the other services write.
+ */
+public final class GatewayTestKit {
+
+  /** The person whose token {@link #given()} sends: every role, as the tests that are not about roles need. */
+  static final String TESTER = "tester";
 
   static final Duration WAIT = Duration.ofSeconds(30);
 
   private GatewayTestKit() {}
+
+  /** A request as {@link #TESTER}, made as the CLI makes it (its token and its {@code X-Cascade-Client} header). */
+  public static RequestSpecification given() {
+    return as(TESTER);
+  }
+
+  /** A request as {@code person} of the test tokens file, whose token is the name followed by {@code -token}. */
+  static RequestSpecification as(String person) {
+    return RestAssured.given().auth().oauth2(person + "-token").header(CrossSiteGuard.CLIENT_HEADER, "test");
+  }
 
   /** Adds a zone named {@code <prefix>-<random>.test.} with {@code policy} and waits until the API shows it. */
   static String addZone(String prefix, String policy) throws Exception {

@@ -1,10 +1,10 @@
 package dev.cascade.reviewgateway.api;
 
+import static dev.cascade.reviewgateway.api.GatewayTestKit.given;
 import static dev.cascade.reviewgateway.api.GatewayTestKit.addZone;
 import static dev.cascade.reviewgateway.api.GatewayTestKit.config;
 import static dev.cascade.reviewgateway.api.GatewayTestKit.suffix;
 import static dev.cascade.reviewgateway.api.GatewayTestKit.zoneFile;
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
@@ -254,7 +254,7 @@ class OperatorApiComponentTest {
         .map(ZoneVersionReviewed.class::cast)
         .toList();
     assertEquals(1, decisions.size(), "only the operator's decision, no approval by policy: " + decisions);
-    assertEquals("operator", decisions.get(0).getReviewer());
+    assertEquals(GatewayTestKit.TESTER, decisions.get(0).getReviewer(), "the decision names the token's person");
     assertEquals(ReviewDecision.APPROVED, decisions.get(0).getDecision());
 
     await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
@@ -262,7 +262,7 @@ class OperatorApiComponentTest {
     List<String> history = given().get("/zone/" + zone + "/history").then().statusCode(200)
         .extract().jsonPath().getList("history.event", String.class);
     assertEquals(List.of("Zone added", "New version received", "Unsigned zone review pending",
-        "Unsigned zone review approved"), history, "the redelivered event was applied once");
+        "Unsigned zone review approved by " + GatewayTestKit.TESTER), history, "the redelivered event was applied once");
   }
 
   /**

@@ -281,9 +281,9 @@ class ZoneProjectorTest {
     assertEquals(List.of("New version received", "Unsigned zone review pending"), events(loaded));
 
     ZoneProjector.Outcome approved =
-        apply(loaded.state(), new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator", null));
+        apply(loaded.state(), new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "alice", null));
     assertEquals(ZoneProgress.SIGNING, approved.state().progress);
-    assertEquals(List.of("Unsigned zone review approved"), events(approved));
+    assertEquals(List.of("Unsigned zone review approved by alice"), events(approved));
 
     ZoneProjector.Outcome signed =
         apply(approved.state(), new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1", null, null));
@@ -293,12 +293,12 @@ class ZoneProjectorTest {
         events(signed));
 
     ZoneProjector.Outcome rejected =
-        apply(signed.state(), new ZoneFact.Reviewed(GateStage.SIGNED, "v1", 8, false, "operator", null));
+        apply(signed.state(), new ZoneFact.Reviewed(GateStage.SIGNED, "v1", 8, false, "bob", null));
     // The reference's default on-reject = "discard": back to idle, nothing published.
     assertEquals(ZoneProgress.IDLE, rejected.state().progress);
     assertEquals(ReviewStatus.REJECTED, rejected.state().signedReviewStatus);
     assertNull(rejected.state().lastPublished);
-    assertEquals(List.of("Signed zone review rejected"), events(rejected));
+    assertEquals(List.of("Signed zone review rejected by bob"), events(rejected));
   }
 
   @Test
@@ -307,9 +307,9 @@ class ZoneProjectorTest {
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     ZoneProjector.Outcome rejected =
-        apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, false, "operator", null));
+        apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, false, "alice", null));
     assertEquals(ZoneProgress.IDLE, rejected.state().progress);
-    assertEquals(List.of("Unsigned zone review rejected"), events(rejected));
+    assertEquals(List.of("Unsigned zone review rejected by alice"), events(rejected));
   }
 
   @Test
