@@ -707,7 +707,10 @@ services_up() {
             else
                 require_free_port "$name" "$(nth_port "${SERVICE_PORT[$svc]}" "$i")"
             fi
-            local -a env=(KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP" APICURIO_REGISTRY_URL="$REGISTRY_URL" DB_URL="$DB_URL")
+            # Zone files: the loader and review-gateway read them only from these directories; locally the repository
+            # (examples/zones, bench/work) and the state directory (the HA scripts' zones), unless given.
+            local -a env=(KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP" APICURIO_REGISTRY_URL="$REGISTRY_URL" DB_URL="$DB_URL"
+                CASCADE_ZONE_SOURCE_DIRS="${CASCADE_ZONE_SOURCE_DIRS:-$REPO,$STATE}")
             mapfile -t -O "${#env[@]}" env < <(instance_env "$svc" "$i")
             # Working directory = repository root, so relative paths (policies/, zone files given relative) resolve
             # as they do for the CLI run from the root.

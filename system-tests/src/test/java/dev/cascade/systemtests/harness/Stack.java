@@ -148,6 +148,9 @@ public final class Stack implements AutoCloseable {
     Files.writeString(tokens, "system-tests viewer,operator,approver " + HexFormat.of().formatHex(
         MessageDigest.getInstance("SHA-256").digest(apiToken.getBytes(StandardCharsets.UTF_8))) + "\n");
     environment.put("CASCADE_API_TOKENS_FILE", tokens.toString());
+    // Zone files only from the stack's own directory (its zones/ and each test's directory): the loader and the
+    // gateway refuse any other (docs/operations.md, "Authentication and roles").
+    environment.put("CASCADE_ZONE_SOURCE_DIRS", workDirectory.toString());
     // Roll steps are due every few seconds with a policy in seconds (KeyRollYearIT); the default check, every minute
     // (application.properties), would make each step wait up to a minute. Every other zone's keys are valid for days.
     environment.put("CASCADE_KEYMANAGER_ROLL_CHECK_INTERVAL", "PT1S");
