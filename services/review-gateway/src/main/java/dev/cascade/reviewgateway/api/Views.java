@@ -236,6 +236,7 @@ public final class Views {
       String unsignedReviewHook,
       String signedReviewHook,
       boolean approveReSigning,
+      boolean fourEyes,
       String algorithm,
       String hsmServerId,
       boolean useCsk,
@@ -265,7 +266,7 @@ public final class Views {
 
   static PolicyView policy(Policy p, List<String> zones) {
     return new PolicyView(p.name(), p.unsignedReview().word(), p.signedReview().word(), p.reviews().unsignedHook(),
-        p.reviews().signedHook(), p.reviews().approveReSigning(), p.algorithm(), p.hsmServerId(), p.useCsk(),
+        p.reviews().signedHook(), p.reviews().approveReSigning(), p.reviews().fourEyes(), p.algorithm(), p.hsmServerId(), p.useCsk(),
         validity(p.kskValidity()), validity(p.zskValidity()), validity(p.cskValidity()),
         p.keyRolls().kskRollType().word(), p.keyRolls().zskRollType().word(),
         new AutomationView(p.keyRolls().ksk(), p.keyRolls().zsk(), p.keyRolls().csk(), p.keyRolls().algorithm()),

@@ -327,6 +327,11 @@ public class ZoneResource {
       if (versionId == null) {
         throw ApiException.conflict(zone + " is not being reviewed right now");
       }
+      if (approve && stage == GateStage.SIGNED && state.policy.reviews().fourEyes()
+          && person.equals(state.unsignedReviewer)) {
+        throw new ApiException(403, "four-eyes: " + person + " approved the unsigned version of " + zone
+            + "; its signed version needs another approver (policy '" + state.policy.name() + "')");
+      }
       String digest = stage == GateStage.UNSIGNED ? state.unsignedDigest : state.signedDigest;
       LOG.infof("%s %s %s zone %s with serial %d", person, approve ? "approved" : "rejected", stageText, zone, serial);
       return events.reviewed(UUID.randomUUID().toString(), null, zone, stage, versionId, serial, digest, approve,

@@ -10,9 +10,11 @@ package dev.cascade.reviewgateway.domain;
  *     approves by itself the re-signings of the content published last, for a signature refresh or a key change, so
  *     that a review never lets the published signatures expire (the .mm and .zm outages, reliability.md); false:
  *     they wait for review like every signed version
+ * @param fourEyes {@code [signer.review] four-eyes} (our addition, issue 13 item 4): the signed version is approved
+ *     by another person than the one who approved its unsigned version; both gates are then {@code manual}
  */
-public record ReviewSettings(String unsignedHook, String signedHook, boolean approveReSigning) {
+public record ReviewSettings(String unsignedHook, String signedHook, boolean approveReSigning, boolean fourEyes) {
 
-  /** No hooks; re-signings reviewed as every version. */
-  public static final ReviewSettings DEFAULT = new ReviewSettings(null, null, false);
+  /** No hooks; re-signings reviewed as every version; one person may approve both gates. */
+  public static final ReviewSettings DEFAULT = new ReviewSettings(null, null, false, false);
 }

@@ -101,6 +101,7 @@ public final class ZoneProjector {
       }
       state.transferFailureCause = null;
       state.unsignedReviewStatus = ReviewStatus.PENDING;
+      state.unsignedReviewer = null;
       state.signedVersionId = null;
       state.signedSerial = null;
       state.signedDigest = null;
@@ -307,6 +308,7 @@ public final class ZoneProjector {
         return; // a hook that ran again after a restart, on a version decided since: its say is history only
       }
       state.unsignedReviewStatus = r.approved() ? ReviewStatus.APPROVED : ReviewStatus.REJECTED;
+      state.unsignedReviewer = r.reviewer();
       if (state.progress == ZoneProgress.WAITING_FOR_LOADED_REVIEW) {
         // Reject = the reference's default on-reject "discard": back to waiting, version dropped.
         state.progress = r.approved() ? ZoneProgress.SIGNING : ZoneProgress.IDLE;

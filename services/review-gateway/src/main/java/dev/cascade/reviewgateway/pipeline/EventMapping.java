@@ -227,6 +227,7 @@ final class EventMapping {
         .setUnsignedReviewHook(p.reviews().unsignedHook())
         .setSignedReviewHook(p.reviews().signedHook())
         .setApproveReSigning(p.reviews().approveReSigning())
+        .setFourEyes(p.reviews().fourEyes())
         .setAlgorithm(p.algorithm())
         .setUseCsk(p.useCsk())
         .setKskValiditySeconds(p.kskValidity().getSeconds())
@@ -295,7 +296,8 @@ final class EventMapping {
         s.getNsec3Salt(),
         new ParentSettings(CdsPublication.fromWord(s.getCdsPublication()), DsDigest.fromWord(s.getDsAlgorithm()),
             s.getDsSubmitHook()),
-        new ReviewSettings(s.getUnsignedReviewHook(), s.getSignedReviewHook(), s.getApproveReSigning()),
+        new ReviewSettings(s.getUnsignedReviewHook(), s.getSignedReviewHook(), s.getApproveReSigning(),
+            s.getFourEyes()),
         s.getHsmServerId());
   }
 

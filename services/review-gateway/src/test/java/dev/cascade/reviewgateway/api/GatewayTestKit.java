@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.v1.SignedVersionFact;
+import dev.cascade.events.v1.SigningStats;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.reviewgateway.security.CrossSiteGuard;
 import dev.cascade.testinfra.kafka.AvroClients;
 import dev.cascade.testinfra.kafka.TopicReader;
@@ -70,6 +73,23 @@ public final class GatewayTestKit {
             .setSource("/zones/" + zone + "zone").setByteCount(120).setContent(content).setWarnings(List.of()).build())
         .build();
     send(Topics.UNSIGNED_VERSIONS, zone, event);
+  }
+
+  /** What the signer emits for a version it signed (design step 5). */
+  static void sendSigned(String zone, String versionId, long unsignedSerial, long signedSerial) throws Exception {
+    ContentLocation content = ContentLocation.newBuilder().setTopic(Topics.SIGNED_CONTENT).setPartition(0)
+        .setFirstOffset(0).setLastOffset(0).setChunkCount(1).setDigest("00").setRecordCount(9).build();
+    Instant at = Instant.now();
+    send(Topics.SIGNED_VERSIONS, zone, SignedVersionFact.newBuilder()
+        .setMetadata(EventMetadata.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at)
+            .setProducer("signer").build())
+        .setZone(zone)
+        .setFact(ZoneVersionSigned.newBuilder().setVersionId(versionId).setUnsignedSerial(unsignedSerial)
+            .setSignedSerial(signedSerial).setContent(content)
+            .setStats(SigningStats.newBuilder().setUnsignedRrCount(3).setDenialRrCount(3).setRrsigCount(3)
+                .setStartedAt(at).setFinishedAt(at).setThreads(1).build())
+            .build())
+        .build());
   }
 
   /** Sends {@code event} keyed by {@code zone}, as the service that owns {@code topic} would. */

@@ -37,8 +37,6 @@ import dev.cascade.events.v1.ReviewMode;
 import dev.cascade.events.v1.ReviewStage;
 import dev.cascade.events.v1.RollStage;
 import dev.cascade.events.v1.SerialPolicyKind;
-import dev.cascade.events.v1.SignedVersionFact;
-import dev.cascade.events.v1.SigningStats;
 import dev.cascade.events.v1.StepPhase;
 import dev.cascade.events.v1.StepProgressed;
 import dev.cascade.events.v1.UnsignedVersionFact;
@@ -47,7 +45,6 @@ import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
-import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
@@ -316,7 +313,7 @@ class OperatorApiComponentTest {
         .body("stepProgress.unit", equalTo("records"))
         .body("stepProgress.versionId", equalTo(versionId)));
 
-    sendSigned(zone, versionId);
+    GatewayTestKit.sendSigned(zone, versionId, 2026120401L, 2026120402L);
     await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
         .body("progress", equalTo("persisting signed zone"))
         .body("stepProgress", nullValue()));
@@ -532,23 +529,6 @@ class OperatorApiComponentTest {
         .setZone(zone).setVersionId(versionId).setStep(step).setPhase(phase).setDone(done).setTotal(total)
         .setUnit(ProgressUnit.RECORDS)
         .build();
-  }
-
-  /** What the signer emits for a version it signed (design step 5). */
-  private static void sendSigned(String zone, String versionId) throws Exception {
-    ContentLocation content = ContentLocation.newBuilder().setTopic(Topics.SIGNED_CONTENT).setPartition(0)
-        .setFirstOffset(0).setLastOffset(0).setChunkCount(1).setDigest("00").setRecordCount(9).build();
-    Instant at = Instant.now();
-    send(Topics.SIGNED_VERSIONS, zone, SignedVersionFact.newBuilder()
-        .setMetadata(EventMetadata.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at)
-            .setProducer("signer").build())
-        .setZone(zone)
-        .setFact(ZoneVersionSigned.newBuilder().setVersionId(versionId).setUnsignedSerial(2026120401L)
-            .setSignedSerial(2026120402L).setContent(content)
-            .setStats(SigningStats.newBuilder().setUnsignedRrCount(3).setDenialRrCount(3).setRrsigCount(3)
-                .setStartedAt(at).setFinishedAt(at).setThreads(1).build())
-            .build())
-        .build());
   }
 
   private static void send(String topic, String zone, Object event) throws Exception {

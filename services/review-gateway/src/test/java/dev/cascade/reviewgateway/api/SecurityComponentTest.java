@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
@@ -17,6 +18,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +33,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PolicyDirectoryResource.class, scope = TestResourceScope.GLOBAL)
 class SecurityComponentTest {
 
   @Test
@@ -88,5 +94,51 @@ class SecurityComponentTest {
     // Same origin, and the JSON content type without the CLI's header, are fine.
     RestAssured.given().auth().oauth2("tester-token").contentType(ContentType.JSON)
         .header("Origin", "http://localhost:" + RestAssured.port).post(remove).then().statusCode(200);
+  }
+
+  /**
+   * Zone files only from the zone source directories (the test profile's: java.io.tmpdir): /etc/shadow is refused
+   * whether it exists or not, without a word of its content, at zone add and at set-source.
+   */
+  @Test
+  void aZoneFileOutsideTheSourceDirectoriesIsRefused() throws Exception {
+    for (String source : List.of("/etc/shadow", "/etc/passwd", "/nonexistent/outside.zone")) {
+      given().contentType(ContentType.JSON)
+          .body(Map.of("name", "shadow-" + GatewayTestKit.suffix() + ".test.", "source", source, "policy", "default"))
+          .post("/zone/add").then().statusCode(400)
+          .body("error", equalTo("zone file " + source + " is not inside the zone source directories "
+              + "(cascade.zone-source-dirs: " + Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath() + ")"))
+          .body("error", not(containsString("root:")));
+    }
+    String zone = addZone("source", "default");
+    given().contentType(ContentType.JSON).body(Map.of("source", "/etc/shadow"))
+        .post("/zone/" + zone + "/set-source").then().statusCode(400)
+        .body("error", containsString("is not inside the zone source directories"));
+  }
+
+  /** Four-eyes ({@code [signer.review] four-eyes = true}): the signed version needs another approver. */
+  @Test
+  void fourEyesRefusesTheSamePersonAtBothGates() throws Exception {
+    String policy = "four-eyes-" + GatewayTestKit.suffix();
+    Files.writeString(PolicyDirectoryResource.directory.resolve(policy + ".toml"), "version = \"v1\"\n"
+        + "[loader.review]\nmode = \"manual\"\n[signer.review]\nmode = \"manual\"\nfour-eyes = true\n");
+    String zone = addZone("foureyes", policy);
+    String versionId = UUID.randomUUID().toString();
+    sendLoaded(zone, versionId, 7L);
+    await().atMost(GatewayTestKit.WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then()
+        .statusCode(200).body("progress", equalTo("waiting for loaded review")));
+    as("alice").post("/zone/" + zone + "/unsigned/7/approve").then().statusCode(200);
+    await().atMost(GatewayTestKit.WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then()
+        .statusCode(200).body("progress", equalTo("signing")));
+    GatewayTestKit.sendSigned(zone, versionId, 7L, 8L);
+    await().atMost(GatewayTestKit.WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then()
+        .statusCode(200).body("progress", equalTo("waiting for signed review")));
+
+    as("alice").post("/zone/" + zone + "/signed/8/approve").then().statusCode(403)
+        .body("error", equalTo("four-eyes: alice approved the unsigned version of " + zone
+            + "; its signed version needs another approver (policy '" + policy + "')"));
+    as("bob").post("/zone/" + zone + "/signed/8/approve").then().statusCode(200);
+    await().atMost(GatewayTestKit.WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/history").then()
+        .statusCode(200).body("history.event", hasItem("Signed zone review approved by bob")));
   }
 }

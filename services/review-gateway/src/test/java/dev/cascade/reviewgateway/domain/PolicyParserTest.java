@@ -281,11 +281,24 @@ class PolicyParserTest {
   }
 
   @Test
+  void fourEyesNeedsManualReviewAtBothGates() throws PolicyException {
+    Policy p = PolicyParser.parse("x", "x.toml", "version = \"v1\"\n[loader.review]\nmode = \"manual\"\n"
+        + "[signer.review]\nmode = \"manual\"\nfour-eyes = true\n");
+    assertTrue(p.reviews().fourEyes());
+    assertFalse(PolicyParser.parse("x", "x.toml", "version = \"v1\"\n").reviews().fourEyes());
+
+    PolicyException alone = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[signer.review]\nmode = \"manual\"\nfour-eyes = true\n"));
+    assertTrue(alone.getMessage().contains("signer.review.four-eyes needs mode = \"manual\" in [loader.review] and "
+        + "[signer.review]"), alone.getMessage());
+  }
+
+  @Test
   void scriptReviewTakesItsHookAndNeedsOne() throws PolicyException {
     Policy p = PolicyParser.parse("x", "x.toml", "version = \"v1\"\n[loader.review]\nmode = \"script\"\n"
         + "hook = \"/usr/local/bin/check-zone\"\n");
     assertEquals(ReviewMode.SCRIPT, p.unsignedReview());
-    assertEquals(new ReviewSettings("/usr/local/bin/check-zone", null, false), p.reviews());
+    assertEquals(new ReviewSettings("/usr/local/bin/check-zone", null, false, false), p.reviews());
 
     PolicyException none = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
         "version = \"v1\"\n[signer.review]\nmode = \"script\"\n"));

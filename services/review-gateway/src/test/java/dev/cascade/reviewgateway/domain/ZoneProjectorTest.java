@@ -106,7 +106,7 @@ class ZoneProjectorTest {
     Policy manual = new Policy("careful", ReviewMode.OFF, ReviewMode.MANUAL, "ECDSAP256SHA256", false,
         Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1),
         SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12),
-        DenialType.NSEC, false, 0, "", ParentSettings.DEFAULT, new ReviewSettings(null, null, true), null);
+        DenialType.NSEC, false, 0, "", ParentSettings.DEFAULT, new ReviewSettings(null, null, true, false), null);
     ZoneState s = apply(null, new ZoneFact.Added(manual, "/z")).state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     s = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "policy", null)).state();
@@ -243,7 +243,7 @@ class ZoneProjectorTest {
         Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1),
         SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12),
         DenialType.NSEC, false, 0, "", ParentSettings.DEFAULT,
-        new ReviewSettings("check-unsigned", "check-signed", false), null);
+        new ReviewSettings("check-unsigned", "check-signed", false, false), null);
     ZoneState s = apply(null, new ZoneFact.Added(scripted, "/z")).state();
     ZoneProjector.Outcome loaded = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1"));
     assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, loaded.state().progress);
