@@ -5,7 +5,6 @@ import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -40,9 +39,10 @@ public class CrossSiteGuard {
     if ("cross-site".equalsIgnoreCase(site) || "same-site".equalsIgnoreCase(site)) {
       return refuse("a request from another site may not change anything (Sec-Fetch-Site: " + site + ")");
     }
+    // The API's own origin is the one the request was sent to: its scheme and Host header (RFC 6454 §4).
     String origin = request.getHeaderString("Origin");
-    URI own = request.getUriInfo().getBaseUri();
-    if (origin != null && !origin.equalsIgnoreCase(own.getScheme() + "://" + own.getRawAuthority())) {
+    String own = request.getUriInfo().getBaseUri().getScheme() + "://" + request.getHeaderString("Host");
+    if (origin != null && !origin.equalsIgnoreCase(own)) {
       return refuse("a request from another origin may not change anything (Origin: " + origin + ")");
     }
     MediaType type = request.getMediaType();

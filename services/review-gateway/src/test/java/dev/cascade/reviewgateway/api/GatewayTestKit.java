@@ -35,7 +35,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public final class GatewayTestKit {
 
   /** The person whose token {@link #given()} sends: every role, as the tests that are not about roles need. */
-  static final String TESTER = "tester";
+  public static final String TESTER = "tester";
 
   static final Duration WAIT = Duration.ofSeconds(30);
 

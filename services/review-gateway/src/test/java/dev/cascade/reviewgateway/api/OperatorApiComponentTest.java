@@ -490,10 +490,12 @@ class OperatorApiComponentTest {
     given().contentType(ContentType.JSON)
         .body(Map.of("name", "x.test", "source", zoneFile.toString(), "policy", "nosuch"))
         .post("/zone/add").then().statusCode(400).body("error", equalTo("No such policy 'nosuch'"));
+    // Inside the zone source directories (the test profile's: java.io.tmpdir), so that the absence is refused.
+    Path missing = zoneFile.resolveSibling("nonexistent-" + suffix() + ".zone");
     given().contentType(ContentType.JSON)
-        .body(Map.of("name", "x.test", "source", "/nonexistent/x.zone", "policy", "default"))
+        .body(Map.of("name", "x.test", "source", missing.toString(), "policy", "default"))
         .post("/zone/add").then().statusCode(400)
-        .body("error", equalTo("zone file /nonexistent/x.zone does not exist or is not readable"));
+        .body("error", equalTo("zone file " + missing + " does not exist or is not readable"));
     given().contentType(ContentType.JSON)
         .body(Map.of("name", "a..b", "source", zoneFile.toString(), "policy", "default"))
         .post("/zone/add").then().statusCode(400).body("error", equalTo("zone name 'a..b' has an empty label"));
