@@ -43,7 +43,8 @@ public class CrossSiteGuard {
     String origin = request.getHeaderString("Origin");
     String own = request.getUriInfo().getBaseUri().getScheme() + "://" + request.getHeaderString("Host");
     if (origin != null && !origin.equalsIgnoreCase(own)) {
-      return refuse("a request from another origin may not change anything (Origin: " + origin + ")");
+      return refuse("a request from another origin may not change anything (Origin: " + origin + ", this API: "
+          + own + ")");
     }
     MediaType type = request.getMediaType();
     boolean json = type != null && MediaType.APPLICATION_JSON_TYPE.isCompatible(type)

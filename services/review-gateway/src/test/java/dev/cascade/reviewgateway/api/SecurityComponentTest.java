@@ -93,7 +93,7 @@ class SecurityComponentTest {
     given().header("Sec-Fetch-Site", "cross-site").get("/zone/").then().statusCode(200);
     // Same origin, and the JSON content type without the CLI's header, are fine.
     RestAssured.given().auth().oauth2("tester-token").contentType(ContentType.JSON)
-        .header("Origin", "http://localhost:" + RestAssured.port).post(remove).then().statusCode(200);
+        .header("Origin", RestAssured.baseURI + ":" + RestAssured.port).post(remove).then().statusCode(200);
   }
 
   /**
