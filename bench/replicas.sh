@@ -83,7 +83,8 @@ wait_served() {
 }
 
 post() {
-    curl -sf -X POST -H 'Content-Type: application/json' --data "${2:-}" "$API$1" > /dev/null \
+    curl -sf -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $(<"$CASCADE_STATE_DIR/api-token")" \
+        --data "${2:-}" "$API$1" > /dev/null \
         || die "POST $1 failed"
 }
 

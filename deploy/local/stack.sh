@@ -510,6 +510,30 @@ ensure_kek() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
+# Operator API token (docs/operations.md, "Authentication and roles"): review-gateway answers only requests with a
+# token its tokens file knows. The stack's one token, for the person who runs it with every role, is in
+# $STATE/api-token (0600), which bin/cascade reads; the tokens file holds its SHA-256 only.
+
+API_TOKEN_FILE=$STATE/api-token
+API_TOKENS_FILE=$STATE/api-tokens
+
+ensure_api_token() {
+    # Generated once, like the KEK: a CLI or script that read it keeps working across restarts.
+    if [[ ! -s $API_TOKEN_FILE ]]; then
+        (umask 077 && head -c 32 /dev/urandom | base64 -w 0 | tr '+/' '-_' | tr -d '=' > "$API_TOKEN_FILE")
+        say "generated the operator API token in $API_TOKEN_FILE"
+    fi
+    chmod 600 "$API_TOKEN_FILE"
+    local person
+    person=$(id -un 2> /dev/null || echo operator)
+    person=${person//[^A-Za-z0-9._@+-]/_}
+    [[ $person == policy || $person == hook ]] && person=$person-user
+    (umask 077 && printf '# Written by deploy/local/stack.sh: <person> <roles> <sha256 of the token>\n%s %s %s\n' \
+        "$person" viewer,operator,approver "$(tr -d '\n' < "$API_TOKEN_FILE" | sha256sum | cut -d' ' -f1)" \
+        > "$API_TOKENS_FILE")
+}
+
+# ---------------------------------------------------------------------------------------------------------------
 # One instance in a network namespace (the chaos suite's network partition, docs/reliability.md)
 #
 # With CASCADE_NETNS_INSTANCE=<service>-<i> and CASCADE_NETNS=<namespace> (made by the caller, its loopback up), that
@@ -639,6 +663,7 @@ instance_env() {
             # The projection and the outbox are shared (one group, one schema); the progress board is in memory, so
             # each instance reads every report in a group of its own.
             (( i > 1 )) && echo "CASCADE_PROGRESS_GROUP_ID=review-gateway-progress-$i"
+            echo "CASCADE_API_TOKENS_FILE=$API_TOKENS_FILE"
             # Zone status shows operators every publisher's servers.
             local kind var list j
             for kind in UNSIGNED_REVIEW SIGNED_REVIEW PUBLICATION; do
@@ -662,6 +687,7 @@ services_up() {
     port_open "$PG_PORT" || die "PostgreSQL is not running on $PG_PORT; run: $0 infra-up"
     port_open "$REGISTRY_PORT" || die "the registry is not running on $REGISTRY_PORT; run: $0 infra-up"
     ensure_kek
+    ensure_api_token
     db_roles
 
     local started=() t0=$SECONDS name
@@ -681,7 +707,10 @@ services_up() {
             else
                 require_free_port "$name" "$(nth_port "${SERVICE_PORT[$svc]}" "$i")"
             fi
-            local -a env=(KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP" APICURIO_REGISTRY_URL="$REGISTRY_URL" DB_URL="$DB_URL")
+            # Zone files: the loader and review-gateway read them only from these directories; locally the repository
+            # (examples/zones, bench/work) and the state directory (the HA scripts' zones), unless given.
+            local -a env=(KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP" APICURIO_REGISTRY_URL="$REGISTRY_URL" DB_URL="$DB_URL"
+                CASCADE_ZONE_SOURCE_DIRS="${CASCADE_ZONE_SOURCE_DIRS:-$REPO,$STATE}")
             mapfile -t -O "${#env[@]}" env < <(instance_env "$svc" "$i")
             # Working directory = repository root, so relative paths (policies/, zone files given relative) resolve
             # as they do for the CLI run from the root.

@@ -29,11 +29,22 @@ public final class ApiClient {
   /** No reference value: on loopback a connect succeeds at once or the service is down, so fail fast. */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-  private final URI base;
+  /**
+   * Sent with every request: the operator API refuses a change that has neither it nor a JSON body, which a web page
+   * cannot send to another site (review-gateway's CrossSiteGuard).
+   */
+  static final String CLIENT_HEADER = "X-Cascade-Client";
 
-  /** {@code server} is {@code host:port} (as {@code -s}/{@code CASCADE_DAEMON}) or a full http:// URL. */
-  public ApiClient(String server) {
+  private final URI base;
+  private final String token;
+
+  /**
+   * {@code server} is {@code host:port} (as {@code -s}/{@code CASCADE_DAEMON}) or a full http:// URL; {@code token}
+   * is sent as a bearer token (RFC 6750 §2.1), none if null.
+   */
+  public ApiClient(String server, String token) {
     this.base = baseUri(server);
+    this.token = token;
   }
 
   static URI baseUri(String server) {
@@ -85,6 +96,10 @@ public final class ApiClient {
       connection.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
       connection.setRequestMethod(method);
       connection.setRequestProperty("Accept", "application/json");
+      connection.setRequestProperty(CLIENT_HEADER, "cascade-cli");
+      if (token != null) {
+        connection.setRequestProperty("Authorization", "Bearer " + token);
+      }
       if (body != null) {
         connection.setDoOutput(true);
         connection.setRequestProperty("Content-Type", "application/json");

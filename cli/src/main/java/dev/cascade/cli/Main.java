@@ -47,6 +47,16 @@ public final class Main implements Runnable {
       description = "Operator API address (default: $" + SERVER_ENV + " or " + DEFAULT_SERVER + ").")
   String server;
 
+  /** Environment variable holding the API token itself. */
+  static final String TOKEN_ENV = "CASCADE_TOKEN";
+  /** Environment variable naming a file that holds the API token ({@code make up} writes .state/api-token). */
+  static final String TOKEN_FILE_ENV = "CASCADE_TOKEN_FILE";
+
+  @Option(names = "--token", paramLabel = "TOKEN",
+      description = "Operator API token (default: $" + TOKEN_ENV + ", else the file $" + TOKEN_FILE_ENV
+          + " names, else ~/.config/cascade/token). A token given here shows in the process list: prefer the file.")
+  String token;
+
   private Map<String, String> env = Map.of();
   private Clock clock = Clock.systemUTC();
   private ApiClient client;
@@ -55,7 +65,7 @@ public final class Main implements Runnable {
   ApiClient client() {
     if (client == null) {
       String address = server != null ? server : env.getOrDefault(SERVER_ENV, DEFAULT_SERVER);
-      client = new ApiClient(address);
+      client = new ApiClient(address, ApiToken.find(token, env));
     }
     return client;
   }

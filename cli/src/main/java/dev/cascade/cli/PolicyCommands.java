@@ -108,6 +108,9 @@ final class PolicyCommands {
     if (p.path("approveReSigning").asBoolean()) {
       b.append("  approve re-signing: yes\n");
     }
+    if (p.path("fourEyes").asBoolean()) {
+      b.append("  four-eyes: yes\n");
+    }
     return b.toString();
   }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs whole command lines against an in-test HTTP server that answers like the operator API. */
 class CliTest {
@@ -37,6 +38,8 @@ class CliTest {
   private final Map<String, Map.Entry<Integer, String>> answers = new ConcurrentHashMap<>();
   /** Requests received, as "METHOD path body". */
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  /** Per request, its Authorization and X-Cascade-Client headers, space-separated ("null" for none). */
+  private final List<String> credentials = new CopyOnWriteArrayList<>();
   private HttpServer server;
   private String address;
 
@@ -50,6 +53,8 @@ class CliTest {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
       requests.add(key + " " + body);
+      credentials.add(exchange.getRequestHeaders().getFirst("Authorization") + " "
+          + exchange.getRequestHeaders().getFirst("X-Cascade-Client"));
       Map.Entry<Integer, String> answer = answers.getOrDefault(key, Map.entry(404, "{\"error\":\"No such resource\"}"));
       byte[] bytes = answer.getValue().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -74,6 +79,31 @@ class CliTest {
 
   private int run(String... args) {
     return run(Map.of("CASCADE_DAEMON", address), args);
+  }
+
+  @Test
+  void theTokenComesFromTheOptionTheEnvironmentOrAFile(@TempDir Path home) throws Exception {
+    answers.put("GET /zone/", Map.entry(200, "{\"zones\":[]}"));
+    Path file = home.resolve("api-token");
+    Files.writeString(file, "from-file\n");
+    Path xdg = home.resolve(".config/cascade/token");
+    Files.createDirectories(xdg.getParent());
+    Files.writeString(xdg, "from-home\n");
+
+    assertEquals(0, run(Map.of("CASCADE_DAEMON", address), "zone", "list"), err.toString());
+    assertEquals(0, run(Map.of("CASCADE_DAEMON", address, "HOME", home.toString()), "zone", "list"));
+    assertEquals(0, run(Map.of("CASCADE_DAEMON", address, "HOME", home.toString(), "CASCADE_TOKEN_FILE",
+        file.toString()), "zone", "list"));
+    assertEquals(0, run(Map.of("CASCADE_DAEMON", address, "CASCADE_TOKEN_FILE", file.toString(), "CASCADE_TOKEN",
+        "from-env"), "zone", "list"));
+    assertEquals(0, run(Map.of("CASCADE_DAEMON", address, "CASCADE_TOKEN", "from-env"), "--token", "from-option",
+        "zone", "list"));
+    assertEquals(List.of("null cascade-cli", "Bearer from-home cascade-cli", "Bearer from-file cascade-cli",
+        "Bearer from-env cascade-cli", "Bearer from-option cascade-cli"), credentials);
+
+    Files.writeString(file, "");
+    assertEquals(1, run(Map.of("CASCADE_DAEMON", address, "CASCADE_TOKEN_FILE", file.toString()), "zone", "list"));
+    assertTrue(err.toString().contains("ERROR: the token file " + file + " is empty"), err.toString());
   }
 
   @Test

@@ -111,7 +111,7 @@ final class ChaosRun {
   ChaosRun(HaStack stack, Settings settings) throws IOException {
     this.stack = stack;
     this.settings = settings;
-    this.api = new GatewayApi(stack.replicas());
+    this.api = new GatewayApi(stack.replicas(), stack.apiToken());
     this.zones = new ChaosZones(stack.zoneDirectory(), settings.reviewOffZones(), settings.manualZones());
     this.work = Files.createDirectories(stack.zoneDirectory().resolve("transfers"));
   }

@@ -23,8 +23,11 @@ final class GatewayApi {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<String> bases = new ArrayList<>();
+  private final String token;
 
-  GatewayApi(int replicas) {
+  /** {@code token}: the stack's operator API token (HaStack#apiToken), sent with every request. */
+  GatewayApi(int replicas, String token) {
+    this.token = token;
     for (int i = 1; i <= replicas; i++) {
       bases.add("http://127.0.0.1:" + HaStack.port(4539, i));
     }
@@ -57,7 +60,8 @@ final class GatewayApi {
     for (String base : bases) {
       try {
         HttpResponse<String> response = http.send(
-            request.copy().uri(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
+            request.copy().uri(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(10)).build(),
             HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 == 2) {
           return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());

@@ -97,6 +97,11 @@ final class HaStack implements AutoCloseable {
     return Files.createDirectories(state.resolve("zones"));
   }
 
+  /** The operator API token stack.sh wrote in the state directory (docs/operations.md, "Authentication and roles"). */
+  String apiToken() throws IOException {
+    return Files.readString(state.resolve("api-token")).strip();
+  }
+
   /** Every process name: {@code <service>-<i>} for each replica, {@code broker-<i>} for each broker. */
   List<String> processes() {
     List<String> names = new ArrayList<>();

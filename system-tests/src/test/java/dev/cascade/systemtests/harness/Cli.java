@@ -15,8 +15,11 @@ public final class Cli {
 
   private final Path jar;
   private final Path workDirectory;
+  private final String apiToken;
 
-  Cli(Path jar, Path workDirectory) {
+  /** {@code apiToken} goes to every run in CASCADE_TOKEN, as an operator's shell would hold it. */
+  Cli(Path jar, Path workDirectory, String apiToken) {
+    this.apiToken = apiToken;
     this.jar = jar;
     this.workDirectory = workDirectory;
   }
@@ -32,7 +35,9 @@ public final class Cli {
     command.add(jar.toString());
     command.addAll(List.of(arguments));
     try {
-      Process process = new ProcessBuilder(command).directory(workDirectory.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(command).directory(workDirectory.toFile());
+      builder.environment().put("CASCADE_TOKEN", apiToken);
+      Process process = builder.start();
       process.getOutputStream().close();
       CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
       CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));

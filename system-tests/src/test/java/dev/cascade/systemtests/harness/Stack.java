@@ -11,14 +11,17 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -138,6 +141,16 @@ public final class Stack implements AutoCloseable {
     Map<String, String> rolePasswords = provisionDatabaseRoles(postgres.join());
     environment.put("CASCADE_KEY_ENCRYPTION_KEY", randomSecret());
     environment.put("CASCADE_POLICY_DIR", policies.toString());
+    // The operator API needs a token (docs/operations.md, "Authentication and roles"): one person with every role,
+    // whose token the CLI gets in CASCADE_TOKEN.
+    String apiToken = randomSecret();
+    Path tokens = workDirectory.resolve("api-tokens");
+    Files.writeString(tokens, "system-tests viewer,operator,approver " + HexFormat.of().formatHex(
+        MessageDigest.getInstance("SHA-256").digest(apiToken.getBytes(StandardCharsets.UTF_8))) + "\n");
+    environment.put("CASCADE_API_TOKENS_FILE", tokens.toString());
+    // Zone files only from the stack's own directory (its zones/ and each test's directory): the loader and the
+    // gateway refuse any other (docs/operations.md, "Authentication and roles").
+    environment.put("CASCADE_ZONE_SOURCE_DIRS", workDirectory.toString());
     // Roll steps are due every few seconds with a policy in seconds (KeyRollYearIT); the default check, every minute
     // (application.properties), would make each step wait up to a minute. Every other zone's keys are valid for days.
     environment.put("CASCADE_KEYMANAGER_ROLL_CHECK_INTERVAL", "PT1S");
@@ -167,7 +180,7 @@ public final class Stack implements AutoCloseable {
     }
     services.values().forEach(ServiceProcess::launch);
     services.values().forEach(ServiceProcess::awaitReady);
-    cli = new Cli(AppSnapshot.of(cliJar, workDirectory.resolve("cli/cascade-cli.jar")), workDirectory);
+    cli = new Cli(AppSnapshot.of(cliJar, workDirectory.resolve("cli/cascade-cli.jar")), workDirectory, apiToken);
     // The key the publisher's settings name: without it every NOTIFY to the chain's secondaries stays unsent.
     cli.ok("tsig", "add", ChainServers.SECONDARY_KEY.name(), ChainServers.SECONDARY_KEY.algorithm(),
         ChainServers.SECONDARY_KEY.secret());

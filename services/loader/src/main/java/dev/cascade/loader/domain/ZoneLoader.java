@@ -3,6 +3,7 @@ package dev.cascade.loader.domain;
 import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.reload.ZoneReload;
 import dev.cascade.dnssec.zone.ZoneInputException;
+import dev.cascade.service.ZoneSourceDirectories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -24,14 +25,18 @@ import org.xbill.DNS.TextParseException;
 public final class ZoneLoader {
 
   private final long maxZoneBytes;
+  private final ZoneSourceDirectories sourceDirectories;
   private final ZoneReload reload = new ZoneReload(Runtime.getRuntime().availableProcessors());
 
   /**
    * @param maxZoneBytes the largest zone file loaded: a larger one fails its zone alone with a clear reason, instead
    *     of exhausting the memory of this service and of the signer and publisher after it
+   * @param sourceDirectories the only directories a zone file is read from: review-gateway checks them at
+   *     {@code zone add}, and this loader, which may run as root, checks again before it opens a file
    */
-  public ZoneLoader(long maxZoneBytes) {
+  public ZoneLoader(long maxZoneBytes, ZoneSourceDirectories sourceDirectories) {
     this.maxZoneBytes = maxZoneBytes;
+    this.sourceDirectories = sourceDirectories;
   }
 
   /**
@@ -73,6 +78,11 @@ public final class ZoneLoader {
     // the zone does not control; the registry promises an absolute path (ZoneAdded.source), so insist on it.
     if (!file.isAbsolute()) {
       return new LoadOutcome.Failed(source, null, null, "source path is not absolute: " + source);
+    }
+    // Before anything opens the file: a refused file is never read, so no parse error can quote its content.
+    Optional<String> refusal = sourceDirectories.refusal(file);
+    if (refusal.isPresent()) {
+      return new LoadOutcome.Failed(source, null, null, refusal.get());
     }
     try {
       long size = Files.size(file);

@@ -24,6 +24,7 @@ import dev.cascade.loader.domain.TransferredZone;
 import dev.cascade.loader.domain.ZoneLoader;
 import dev.cascade.loader.persistence.LoaderState;
 import dev.cascade.loader.persistence.TransferState;
+import dev.cascade.service.ZoneSourceDirectories;
 import dev.cascade.service.tsig.TsigKeyring;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.FencedWriteException;
@@ -143,13 +144,14 @@ public class ZoneRegistryConsumer {
       Clock clock,
       TsigKeyring tsigKeys,
       @ConfigProperty(name = "cascade.loader.max-zone-bytes") long maxZoneBytes,
+      @ConfigProperty(name = "cascade.zone-source-dirs") String zoneSourceDirectories,
       @ConfigProperty(name = "cascade.loader.transfer-timeout") Duration transferTimeout,
       @ConfigProperty(name = "cascade.loader.first-retry") Duration firstRetry) {
     this.transfers = new ZoneTransferClient(transferTimeout);
     this.clock = clock;
     this.tsigKeys = tsigKeys;
     this.firstRetry = firstRetry;
-    this.zoneLoader = new ZoneLoader(maxZoneBytes);
+    this.zoneLoader = new ZoneLoader(maxZoneBytes, ZoneSourceDirectories.of(zoneSourceDirectories));
     this.emitter = emitter;
     this.metrics = metrics;
     this.rebuild = rebuild;

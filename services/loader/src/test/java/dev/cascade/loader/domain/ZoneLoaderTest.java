@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.dnssec.progress.Progress;
 import dev.cascade.dnssec.compact.CompactRecords;
+import dev.cascade.service.ZoneSourceDirectories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +25,10 @@ class ZoneLoaderTest {
 
   @TempDir Path dir;
 
-  private final ZoneLoader loader = new ZoneLoader(1 << 20);
+  /** The temporary directories (@TempDir) are under java.io.tmpdir. */
+  private static final ZoneSourceDirectories TMP = ZoneSourceDirectories.of(System.getProperty("java.io.tmpdir"));
+
+  private final ZoneLoader loader = new ZoneLoader(1 << 20, TMP);
 
   static String zone(long serial, String extraLine) {
     return String.join(
@@ -131,11 +136,11 @@ class ZoneLoaderTest {
   @Test
   void aZoneFileOverTheConfiguredSizeFailsWithItsSizeAndTheSetting() throws IOException {
     Path file = write("example.test.zone", zone(9, "www IN TXT \"" + "x".repeat(200) + "\""));
-    ZoneLoader small = new ZoneLoader(Files.size(file) - 1);
+    ZoneLoader small = new ZoneLoader(Files.size(file) - 1, TMP);
 
     LoadOutcome.Failed failed =
         assertInstanceOf(LoadOutcome.Failed.class, small.load(APEX, file.toString(), Optional.empty()));
-    LoadOutcome fits = new ZoneLoader(Files.size(file)).load(APEX, file.toString(), Optional.empty());
+    LoadOutcome fits = new ZoneLoader(Files.size(file), TMP).load(APEX, file.toString(), Optional.empty());
 
     assertTrue(failed.reason().contains(Files.size(file) + " bytes"), failed.reason());
     assertTrue(failed.reason().contains("cascade.loader.max-zone-bytes"), failed.reason());
@@ -168,5 +173,26 @@ class ZoneLoaderTest {
     assertEquals(full.digest(), reloaded.digest());
     assertEquals(8L, reloaded.zone().serial());
     assertNotEquals(first.digest(), reloaded.digest());
+  }
+
+  /**
+   * Issue 13, item 4: a zone file outside the zone source directories, or a link in them that points out, is never
+   * opened, and the refusal quotes nothing of it (here a line that is not a zone record, which a parse error would).
+   */
+  @Test
+  void aFileOutsideTheZoneSourceDirectoriesIsNeverRead() throws Exception {
+    Path zones = Files.createDirectories(dir.resolve("zones"));
+    Path secret = Files.writeString(dir.resolve("shadow"), "root:$6$secret-hash:19000:0:99999:7:::\n");
+    Path link = Files.createSymbolicLink(zones.resolve("link.zone"), secret);
+    Path inside = Files.writeString(zones.resolve("example.zone"), zone(1, ""));
+    ZoneLoader confined = new ZoneLoader(1 << 20, ZoneSourceDirectories.of(zones.toString()));
+
+    for (Path refused : List.of(secret, link, zones.resolve("../shadow"))) {
+      LoadOutcome.Failed failed = assertInstanceOf(LoadOutcome.Failed.class,
+          confined.load(APEX, refused.toAbsolutePath().toString(), Optional.empty()));
+      assertTrue(failed.reason().contains("is not inside the zone source directories"), failed.reason());
+      assertFalse(failed.reason().contains("secret-hash"), failed.reason());
+    }
+    assertInstanceOf(LoadOutcome.Loaded.class, confined.load(APEX, inside.toString(), Optional.empty()));
   }
 }

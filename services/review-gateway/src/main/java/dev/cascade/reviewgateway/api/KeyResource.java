@@ -7,8 +7,10 @@ import dev.cascade.reviewgateway.domain.ZoneState;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
 import dev.cascade.reviewgateway.pipeline.OperatorEvents;
 import dev.cascade.reviewgateway.pipeline.ProjectionRebuild;
+import dev.cascade.reviewgateway.security.ApiRoles;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -42,6 +44,7 @@ public class KeyResource {
 
   /** {@code POST /key/{zone}/roll}: a step, {@code {"variant":"zsk","step":"propagation1-complete","ttl":"1h"}}. */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/{zone}/roll")
   @Consumes(MediaType.APPLICATION_JSON)
   public Uni<Views.ZoneCommandResult> roll(@PathParam("zone") String name, Views.RollStepRequest request) {
@@ -60,6 +63,7 @@ public class KeyResource {
 
   /** {@code POST /key/{zone}/remove}: {@code {"key":"db:keymanager/…" or a tag, "force":false, "continue":false}}. */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/{zone}/remove")
   @Consumes(MediaType.APPLICATION_JSON)
   public Uni<Views.ZoneCommandResult> remove(@PathParam("zone") String name, Views.KeyRemovalRequest request) {
@@ -78,6 +82,7 @@ public class KeyResource {
 
   /** {@code GET /key/{zone}/{ds|dnskey|cds}}: the records in zone-file text ({@link KeysetCommands#records}). */
   @GET
+  @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR, ApiRoles.APPROVER})
   @Path("/{zone}/{type}")
   public Uni<Views.RecordsView> records(@PathParam("zone") String name, @PathParam("type") String typeWord) {
     String zone = zoneName(name);

@@ -7,8 +7,10 @@ import dev.cascade.reviewgateway.domain.PolicyReload;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
 import dev.cascade.reviewgateway.pipeline.OperatorEvents;
 import dev.cascade.reviewgateway.pipeline.ProjectionRebuild;
+import dev.cascade.reviewgateway.security.ApiRoles;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -41,6 +43,7 @@ public class PolicyResource {
 
   /** Valid policies by name; files that do not parse are listed under {@code errors}, each naming its file. */
   @GET
+  @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR, ApiRoles.APPROVER})
   @Path("/")
   public Views.PolicyList list() {
     PolicyCatalog.Listing listing = catalog.list();
@@ -49,6 +52,7 @@ public class PolicyResource {
 
   /** One policy with all its settings and the zones that were added with it, once the projection is rebuilt. */
   @GET
+  @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR, ApiRoles.APPROVER})
   @Path("/{name}")
   public Uni<Views.PolicyView> show(@PathParam("name") String name) {
     Optional<Policy> policy;
@@ -69,6 +73,7 @@ public class PolicyResource {
    * between only makes the next reload report again what this one did.
    */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/reload")
   public Uni<Views.PolicyReloadView> reload() {
     PolicyCatalog.Listing listing = catalog.list();

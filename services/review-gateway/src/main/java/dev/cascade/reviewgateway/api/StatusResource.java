@@ -3,8 +3,10 @@ package dev.cascade.reviewgateway.api;
 import dev.cascade.reviewgateway.config.ServerAddresses;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
 import dev.cascade.reviewgateway.pipeline.ProjectionRebuild;
+import dev.cascade.reviewgateway.security.ApiRoles;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -33,6 +35,7 @@ public class StatusResource {
    * rebuilt.
    */
   @GET
+  @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR, ApiRoles.APPROVER})
   @Path("status")
   public Uni<Views.ServerStatus> status() {
     return rebuild.whenRebuilt(() -> Panache.withSession(store::all)).map(zones -> new Views.ServerStatus(
@@ -43,6 +46,7 @@ public class StatusResource {
 
   /** {@code GET /status/keys}: every key of every zone, as {@code cascade status keys} shows them. */
   @GET
+  @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR, ApiRoles.APPROVER})
   @Path("status/keys")
   public Uni<Views.KeysStatus> keys() {
     return rebuild.whenRebuilt(() -> Panache.withSession(store::all)).map(Views::keys);
@@ -50,6 +54,7 @@ public class StatusResource {
 
   /** The reference's {@code GET /health}; readiness with Kafka and PostgreSQL is at {@code /q/health/ready}. */
   @GET
+  @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR, ApiRoles.APPROVER})
   @Path("health")
   public Map<String, Boolean> health() {
     return Map.of("healthy", true);

@@ -9,8 +9,10 @@ import dev.cascade.reviewgateway.domain.TsigKeyUsers;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
 import dev.cascade.reviewgateway.pipeline.ProjectionRebuild;
 import dev.cascade.reviewgateway.pipeline.TsigKeyDirectory;
+import dev.cascade.reviewgateway.security.ApiRoles;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -51,6 +53,7 @@ public class TsigResource {
 
   /** {@code GET /tsig/}: every key with its algorithm and users, by name. */
   @GET
+  @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR, ApiRoles.APPROVER})
   @Path("/")
   public Uni<Views.TsigKeyList> list() {
     return users().map(zoneSources -> {
@@ -68,6 +71,7 @@ public class TsigResource {
    * {@code HmacSha256}; hmac-sha256 if absent). Refused if the name is taken (409), or the input is bad (400).
    */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/add")
   @Consumes(MediaType.APPLICATION_JSON)
   public Uni<Views.TsigCommandResult> add(Views.TsigAddRequest request) {
@@ -99,6 +103,7 @@ public class TsigResource {
    * {@code POST /tsig/{name}/remove}: refused while a zone source, a server setting or a policy names the key (409).
    */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/{name}/remove")
   public Uni<Views.TsigCommandResult> remove(@PathParam("name") String name) {
     Name key;

@@ -277,6 +277,7 @@ public final class Views {
       String unsignedOnReject,
       String signedOnReject,
       boolean approveReSigning,
+      boolean fourEyes,
       String algorithm,
       String hsmServerId,
       boolean useCsk,
@@ -307,8 +308,8 @@ public final class Views {
   static PolicyView policy(Policy p, List<String> zones) {
     return new PolicyView(p.name(), p.unsignedReview().word(), p.signedReview().word(), p.reviews().unsignedHook(),
         p.reviews().signedHook(), onReject(p.reviews().unsignedHaltOnReject()),
-        onReject(p.reviews().signedHaltOnReject()), p.reviews().approveReSigning(), p.algorithm(), p.hsmServerId(),
-        p.useCsk(),
+        onReject(p.reviews().signedHaltOnReject()), p.reviews().approveReSigning(), p.reviews().fourEyes(),
+        p.algorithm(), p.hsmServerId(), p.useCsk(),
         validity(p.kskValidity()), validity(p.zskValidity()), validity(p.cskValidity()),
         p.keyRolls().kskRollType().word(), p.keyRolls().zskRollType().word(),
         new AutomationView(p.keyRolls().ksk(), p.keyRolls().zsk(), p.keyRolls().csk(), p.keyRolls().algorithm()),

@@ -20,15 +20,20 @@ import dev.cascade.reviewgateway.persistence.ProjectionStore;
 import dev.cascade.reviewgateway.pipeline.OperatorEvents;
 import dev.cascade.reviewgateway.pipeline.ProjectionRebuild;
 import dev.cascade.reviewgateway.pipeline.TsigKeyDirectory;
+import dev.cascade.reviewgateway.security.ApiRoles;
+import dev.cascade.service.ZoneSourceDirectories;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.time.Instant;
@@ -37,6 +42,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 import org.xbill.DNS.Name;
 
 /**
@@ -49,8 +56,7 @@ import org.xbill.DNS.Name;
 @Produces(MediaType.APPLICATION_JSON)
 public class ZoneResource {
 
-  /** {@code ZoneVersionReviewed.reviewer} of a decision taken through this API. */
-  static final String OPERATOR_REVIEWER = "operator";
+  private static final Logger LOG = Logger.getLogger(ZoneResource.class);
 
   private final ProjectionStore store;
   private final OperatorEvents events;
@@ -61,10 +67,12 @@ public class ZoneResource {
   private final RollCheckBoard checks;
   private final KeyImportKek kek;
   private final TsigKeyDirectory tsigKeys;
+  private final ZoneSourceDirectories sourceDirectories;
 
   public ZoneResource(ProjectionStore store, OperatorEvents events, PolicyCatalog policies, ServerAddresses addresses,
       StepProgressBoard progress, ProjectionRebuild rebuild, RollCheckBoard checks, KeyImportKek kek,
-      TsigKeyDirectory tsigKeys) {
+      TsigKeyDirectory tsigKeys, @ConfigProperty(name = "cascade.zone-source-dirs") String sourceDirectories) {
+    this.sourceDirectories = ZoneSourceDirectories.of(sourceDirectories);
     this.kek = kek;
     this.tsigKeys = tsigKeys;
     this.store = store;
@@ -78,6 +86,7 @@ public class ZoneResource {
 
   /** {@code GET /zone/}: the registered zones, by name. */
   @GET
+  @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR, ApiRoles.APPROVER})
   @Path("/")
   public Uni<Views.ZoneList> list() {
     return rebuild.whenRebuilt(() -> Panache.withSession(store::all))
@@ -91,6 +100,7 @@ public class ZoneResource {
    * policy and the imported keys. A refused key refuses the whole request: nothing is half-added.
    */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/add")
   @Consumes(MediaType.APPLICATION_JSON)
   public Uni<Views.ZoneCommandResult> add(Views.ZoneAddRequest request) {
@@ -139,6 +149,7 @@ public class ZoneResource {
 
   /** {@code POST /zone/{name}/remove}: emits {@code ZoneRemoved}; the publisher stops serving the zone. */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/{name}/remove")
   public Uni<Views.ZoneCommandResult> remove(@PathParam("name") String name) {
     String zone = zoneName(name);
@@ -152,6 +163,7 @@ public class ZoneResource {
    * (the reference's {@code ZoneHalted(reason)}), since the version would not be taken up.
    */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/{name}/reload")
   public Uni<Views.ZoneCommandResult> reload(@PathParam("name") String name) {
     String zone = zoneName(name);
@@ -168,6 +180,7 @@ public class ZoneResource {
    * signing settings at its signing, a new algorithm or {@code use-csk} starts a key roll (docs/operations.md).
    */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/{name}/set-policy")
   @Consumes(MediaType.APPLICATION_JSON)
   public Uni<Views.ZoneCommandResult> setPolicy(@PathParam("name") String name, Views.SetPolicyRequest request) {
@@ -188,6 +201,7 @@ public class ZoneResource {
    * from it; the file is checked as {@code zone add} checks it.
    */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/{name}/set-source")
   @Consumes(MediaType.APPLICATION_JSON)
   public Uni<Views.ZoneCommandResult> setSource(@PathParam("name") String name, Views.SetSourceRequest request) {
@@ -228,10 +242,10 @@ public class ZoneResource {
 
   /**
    * A zone's primary in canonical form ({@code ip:port[^key]}, port 53 by default: cascade-reference.md §1.2) when
-   * {@code given} parses as one, else the absolute path of a zone file that exists and can be read (as the
-   * reference's CLI canonicalises it).
+   * {@code given} parses as one, else the absolute path of a zone file inside the zone source directories that exists
+   * and can be read (as the reference's CLI canonicalises it). Nothing here reads the file's content.
    */
-  private static String zoneFile(String given) {
+  private String zoneFile(String given) {
     java.util.Optional<PrimarySource> primary = PrimarySource.of(given);
     if (primary.isPresent()) {
       return primary.get().toString();
@@ -242,6 +256,9 @@ public class ZoneResource {
     } catch (InvalidPathException e) {
       throw ApiException.badRequest("source '" + given + "' is not a path");
     }
+    sourceDirectories.refusal(source).ifPresent(refusal -> {
+      throw ApiException.badRequest(refusal);
+    });
     if (!Files.isRegularFile(source) || !Files.isReadable(source)) {
       throw ApiException.badRequest("zone file " + source + " does not exist or is not readable");
     }
@@ -262,6 +279,7 @@ public class ZoneResource {
    * service reported any ({@link StepProgressBoard#current}).
    */
   @GET
+  @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR, ApiRoles.APPROVER})
   @Path("/{name}/status")
   public Uni<Views.ZoneStatusView> status(@PathParam("name") String name) {
     String zone = zoneName(name);
@@ -272,6 +290,7 @@ public class ZoneResource {
 
   /** {@code GET /zone/{name}/history}: also answers for a removed zone, whose history is kept. */
   @GET
+  @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR, ApiRoles.APPROVER})
   @Path("/{name}/history")
   public Uni<Views.HistoryView> history(@PathParam("name") String name) {
     String zone = zoneName(name);
@@ -287,14 +306,19 @@ public class ZoneResource {
   /**
    * {@code POST /zone/{name}/{unsigned|signed}/{serial}/{approve|reject}}: accepted only for the version now waiting
    * at that gate, identified by its serial (unsigned serial at the unsigned gate, signed serial at the signed gate).
+   * The decision names the person whose token made the request ({@code ZoneVersionReviewed.reviewer}), which
+   * {@code zone history} and the log show.
    */
   @POST
+  @RolesAllowed(ApiRoles.APPROVER)
   @Path("/{name}/{stage:unsigned|signed}/{serial}/{action:approve|reject}")
   public Uni<Views.ZoneCommandResult> review(
       @PathParam("name") String name,
       @PathParam("stage") String stageText,
       @PathParam("serial") String serialText,
-      @PathParam("action") String action) {
+      @PathParam("action") String action,
+      @Context SecurityContext caller) {
+    String person = caller.getUserPrincipal().getName();
     String zone = zoneName(name);
     long serial;
     try {
@@ -310,9 +334,15 @@ public class ZoneResource {
       if (versionId == null) {
         throw ApiException.conflict(zone + " is not being reviewed right now");
       }
+      if (approve && stage == GateStage.SIGNED && state.policy.reviews().fourEyes()
+          && person.equals(state.unsignedReviewer)) {
+        throw new ApiException(403, "four-eyes: " + person + " approved the unsigned version of " + zone
+            + "; its signed version needs another approver (policy '" + state.policy.name() + "')");
+      }
       String digest = stage == GateStage.UNSIGNED ? state.unsignedDigest : state.signedDigest;
+      LOG.infof("%s %s %s zone %s with serial %d", person, approve ? "approved" : "rejected", stageText, zone, serial);
       return events.reviewed(UUID.randomUUID().toString(), null, zone, stage, versionId, serial, digest, approve,
-          OPERATOR_REVIEWER, null);
+          person, null);
     }).map(ignored -> new Views.ZoneCommandResult(zone,
         (approve ? "Approved " : "Rejected ") + stageText + " zone '" + zone + "' with serial number " + serial));
   }
@@ -322,24 +352,29 @@ public class ZoneResource {
    * gates decide nothing and nothing new is published until {@code resume}. Refused (409) if it is halted already.
    */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/{name}/halt")
-  public Uni<Views.ZoneCommandResult> halt(@PathParam("name") String name, Views.HaltRequest request) {
+  public Uni<Views.ZoneCommandResult> halt(@PathParam("name") String name, Views.HaltRequest request,
+      @Context SecurityContext caller) {
+    String person = caller.getUserPrincipal().getName();
     String zone = zoneName(name);
     String reason = request == null || request.reason() == null || request.reason().isBlank()
         ? "no reason given" : request.reason();
     return legal(zone, ZoneHalts.Command.HALT)
-        .chain(state -> events.halted(zone, reason, OPERATOR_REVIEWER))
+        .chain(state -> events.halted(zone, reason, person))
         .map(ignored -> new Views.ZoneCommandResult(zone, "Halted zone " + zone
             + "; nothing new is published for it until cascade zone resume " + zone));
   }
 
   /** {@code POST /zone/{name}/resume}: lifts the operator's halt; refused (409) for any other state. */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/{name}/resume")
-  public Uni<Views.ZoneCommandResult> resume(@PathParam("name") String name) {
+  public Uni<Views.ZoneCommandResult> resume(@PathParam("name") String name, @Context SecurityContext caller) {
+    String person = caller.getUserPrincipal().getName();
     String zone = zoneName(name);
     return legal(zone, ZoneHalts.Command.RESUME)
-        .chain(state -> events.resumed(zone, OPERATOR_REVIEWER))
+        .chain(state -> events.resumed(zone, person))
         .map(ignored -> new Views.ZoneCommandResult(zone, "Resumed zone " + zone));
   }
 
@@ -348,11 +383,13 @@ public class ZoneResource {
    * version that halted it dropped (the reference's reset; {@code NotHalted} otherwise, 409).
    */
   @POST
+  @RolesAllowed(ApiRoles.OPERATOR)
   @Path("/{name}/reset")
-  public Uni<Views.ZoneCommandResult> reset(@PathParam("name") String name) {
+  public Uni<Views.ZoneCommandResult> reset(@PathParam("name") String name, @Context SecurityContext caller) {
+    String person = caller.getUserPrincipal().getName();
     String zone = zoneName(name);
     return legal(zone, ZoneHalts.Command.RESET)
-        .chain(state -> events.reset(zone, OPERATOR_REVIEWER,
+        .chain(state -> events.reset(zone, person,
             ZoneHalts.current(state).map(ZoneState.Halt::versionId).orElse(null)))
         .map(ignored -> new Views.ZoneCommandResult(zone, "Reset zone " + zone
             + "; it waits for its next version (cascade zone reload " + zone + ")"));
@@ -363,14 +400,17 @@ public class ZoneResource {
    * approved (the reference's override; {@code NotRejected} otherwise, 409).
    */
   @POST
+  @RolesAllowed(ApiRoles.APPROVER)
   @Path("/{name}/{stage:unsigned|signed}/override")
-  public Uni<Views.ZoneCommandResult> override(@PathParam("name") String name, @PathParam("stage") String stageText) {
+  public Uni<Views.ZoneCommandResult> override(@PathParam("name") String name, @PathParam("stage") String stageText,
+      @Context SecurityContext caller) {
+    String person = caller.getUserPrincipal().getName();
     String zone = zoneName(name);
     GateStage stage = stageText.equals("unsigned") ? GateStage.UNSIGNED : GateStage.SIGNED;
     return legal(zone, stage == GateStage.UNSIGNED ? ZoneHalts.Command.OVERRIDE_UNSIGNED
         : ZoneHalts.Command.OVERRIDE_SIGNED)
         .chain(state -> events.overridden(zone, stage, state.halt.versionId(), state.halt.serial(),
-            state.halt.digest(), OPERATOR_REVIEWER)
+            state.halt.digest(), person)
             .map(ignored -> new Views.ZoneCommandResult(zone, "Overrode the rejection of the " + stageText
                 + " zone '" + zone + "' with serial number " + state.halt.serial())));
   }

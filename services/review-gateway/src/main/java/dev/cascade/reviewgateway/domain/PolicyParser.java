@@ -170,6 +170,13 @@ public final class PolicyParser {
     // Our addition (issue 13 item 2), off by default: re-signings wait for review as the reference has them.
     boolean approveReSigning = signerReview.bool("approve-re-signing", false);
     boolean signedHaltOnReject = haltOnReject(signerReview);
+    // Our addition (issue 13 item 4), off by default as the reference has no such rule. Two people, one per gate:
+    // with a gate that approves by itself (off) or by a hook (script) a single person would decide alone.
+    boolean fourEyes = signerReview.bool("four-eyes", false);
+    if (fourEyes && (unsignedReview != ReviewMode.MANUAL || signedReview != ReviewMode.MANUAL)) {
+      throw new IllegalArgumentException(signerReview.path("four-eyes")
+          + " needs mode = \"manual\" in [loader.review] and [signer.review]: one person approves each gate");
+    }
     signerReview.done();
     signer.done();
     top.done();
@@ -219,7 +226,8 @@ public final class PolicyParser {
         iterations,
         salt,
         new ParentSettings(cds, dsAlgorithm, dsSubmitHook),
-        new ReviewSettings(unsignedHook, signedHook, approveReSigning, unsignedHaltOnReject, signedHaltOnReject),
+        new ReviewSettings(unsignedHook, signedHook, approveReSigning, unsignedHaltOnReject, signedHaltOnReject,
+            fourEyes),
         hsmServerId);
   }
 

@@ -14,11 +14,13 @@ package dev.cascade.reviewgateway.domain;
  *     the zone until the operator overrides or resets it (cascade-reference.md §1.3); false: the reference's default
  *     {@code "discard"}, a soft halt, the version is dropped and the next one goes through
  * @param signedHaltOnReject {@code [signer.review] on-reject = "halt"}, the same for the signed gate
+ * @param fourEyes {@code [signer.review] four-eyes} (our addition, issue 13 item 4): the signed version is approved
+ *     by another person than the one who approved its unsigned version; both gates are then {@code manual}
  */
 public record ReviewSettings(
     String unsignedHook, String signedHook, boolean approveReSigning, boolean unsignedHaltOnReject,
-    boolean signedHaltOnReject) {
+    boolean signedHaltOnReject, boolean fourEyes) {
 
-  /** No hooks; re-signings reviewed as every version; rejections discard. */
-  public static final ReviewSettings DEFAULT = new ReviewSettings(null, null, false, false, false);
+  /** No hooks; re-signings reviewed as every version; rejections discard; one person may approve both gates. */
+  public static final ReviewSettings DEFAULT = new ReviewSettings(null, null, false, false, false, false);
 }

@@ -115,6 +115,7 @@ public final class ZoneProjector {
       }
       state.transferFailureCause = null;
       state.unsignedReviewStatus = ReviewStatus.PENDING;
+      state.unsignedReviewer = null;
       state.signedVersionId = null;
       state.signedSerial = null;
       state.signedDigest = null;
@@ -322,7 +323,10 @@ public final class ZoneProjector {
       overridden(state, r, at, history);
       return;
     }
-    String verdict = (r.approved() ? "approved" : "rejected") + (r.note() == null ? "" : ": " + r.note());
+    // A person's decision names them; the services' own (reviewer "policy" or "hook") say why in the note instead.
+    boolean person = !GateDecision.AUTOMATIC_REVIEWERS.contains(r.reviewer());
+    String verdict = (r.approved() ? "approved" : "rejected") + (person ? " by " + r.reviewer() : "")
+        + (r.note() == null ? "" : ": " + r.note());
     if (r.stage() == GateStage.UNSIGNED) {
       history.add(new HistoryEntry(at, r.serial(), "Unsigned zone review " + verdict));
       if (!r.versionId().equals(state.unsignedVersionId)) {
@@ -332,6 +336,7 @@ public final class ZoneProjector {
         return; // a hook that ran again after a restart, on a version decided since: its say is history only
       }
       state.unsignedReviewStatus = r.approved() ? ReviewStatus.APPROVED : ReviewStatus.REJECTED;
+      state.unsignedReviewer = r.reviewer();
       if (state.progress == ZoneProgress.WAITING_FOR_LOADED_REVIEW) {
         if (!r.approved() && state.policy.reviews().unsignedHaltOnReject()) {
           halted(state, HaltCause.LOADED_REVIEW, ZoneProgress.HALTED_AFTER_LOADED_REVIEW, r, verdict,

@@ -55,6 +55,11 @@ public final class ZoneState {
   public Instant loadedAt;
   public List<String> loadWarnings = new ArrayList<>();
   public ReviewStatus unsignedReviewStatus;
+  /**
+   * Who decided on the unsigned version ({@code ZoneVersionReviewed.reviewer}): under four-eyes, another person
+   * approves its signed version.
+   */
+  public String unsignedReviewer;
 
   /** The latest signed version of {@link #unsignedVersionId} (a re-signing has an id of its own). */
   public String signedVersionId;

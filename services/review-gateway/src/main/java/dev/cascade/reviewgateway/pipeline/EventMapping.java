@@ -247,6 +247,7 @@ final class EventMapping {
         .setApproveReSigning(p.reviews().approveReSigning())
         .setUnsignedHaltOnReject(p.reviews().unsignedHaltOnReject())
         .setSignedHaltOnReject(p.reviews().signedHaltOnReject())
+        .setFourEyes(p.reviews().fourEyes())
         .setAlgorithm(p.algorithm())
         .setUseCsk(p.useCsk())
         .setKskValiditySeconds(p.kskValidity().getSeconds())
@@ -316,7 +317,7 @@ final class EventMapping {
         new ParentSettings(CdsPublication.fromWord(s.getCdsPublication()), DsDigest.fromWord(s.getDsAlgorithm()),
             s.getDsSubmitHook()),
         new ReviewSettings(s.getUnsignedReviewHook(), s.getSignedReviewHook(), s.getApproveReSigning(),
-            s.getUnsignedHaltOnReject(), s.getSignedHaltOnReject()),
+            s.getUnsignedHaltOnReject(), s.getSignedHaltOnReject(), s.getFourEyes()),
         s.getHsmServerId());
   }
 

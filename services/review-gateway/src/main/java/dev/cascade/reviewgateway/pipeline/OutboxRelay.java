@@ -1,5 +1,6 @@
 package dev.cascade.reviewgateway.pipeline;
 
+import dev.cascade.reviewgateway.domain.GateDecision;
 import dev.cascade.reviewgateway.domain.GateStage;
 import dev.cascade.reviewgateway.persistence.OutboxRecord;
 import dev.cascade.reviewgateway.persistence.ProjectionStore;
@@ -21,7 +22,7 @@ import java.util.concurrent.Executor;
 public class OutboxRelay {
 
   /** {@code ZoneVersionReviewed.reviewer} of an approval made because the policy has that review off. */
-  static final String POLICY_REVIEWER = "policy";
+  static final String POLICY_REVIEWER = GateDecision.REVIEWER;
 
   private final ProjectionStore store;
   private final OperatorEvents events;

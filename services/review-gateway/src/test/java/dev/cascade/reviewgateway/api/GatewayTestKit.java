@@ -1,16 +1,21 @@
 package dev.cascade.reviewgateway.api;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.ContentLocation;
 import dev.cascade.events.v1.EventMetadata;
+import dev.cascade.events.v1.SignedVersionFact;
+import dev.cascade.events.v1.SigningStats;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneVersionLoaded;
+import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.reviewgateway.security.CrossSiteGuard;
 import dev.cascade.testinfra.kafka.AvroClients;
 import dev.cascade.testinfra.kafka.TopicReader;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,12 +28,28 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.ConfigProvider;
 
-/** What the gateway's component tests share: zones added through the API, events the other services write. */
-final class GatewayTestKit {
+/**
+ * What the gateway's component tests share: requests as one of the people of the test tokens file
+ * (src/test/resources/api-tokens), zones added through the API, events the other services write.
+ */
+public final class GatewayTestKit {
+
+  /** The person whose token {@link #given()} sends: every role, as the tests that are not about roles need. */
+  public static final String TESTER = "tester";
 
   static final Duration WAIT = Duration.ofSeconds(30);
 
   private GatewayTestKit() {}
+
+  /** A request as {@link #TESTER}, made as the CLI makes it (its token and its {@code X-Cascade-Client} header). */
+  public static RequestSpecification given() {
+    return as(TESTER);
+  }
+
+  /** A request as {@code person} of the test tokens file, whose token is the name followed by {@code -token}. */
+  static RequestSpecification as(String person) {
+    return RestAssured.given().auth().oauth2(person + "-token").header(CrossSiteGuard.CLIENT_HEADER, "test");
+  }
 
   /** Adds a zone named {@code <prefix>-<random>.test.} with {@code policy} and waits until the API shows it. */
   static String addZone(String prefix, String policy) throws Exception {
@@ -52,6 +73,23 @@ final class GatewayTestKit {
             .setSource("/zones/" + zone + "zone").setByteCount(120).setContent(content).setWarnings(List.of()).build())
         .build();
     send(Topics.UNSIGNED_VERSIONS, zone, event);
+  }
+
+  /** What the signer emits for a version it signed (design step 5). */
+  static void sendSigned(String zone, String versionId, long unsignedSerial, long signedSerial) throws Exception {
+    ContentLocation content = ContentLocation.newBuilder().setTopic(Topics.SIGNED_CONTENT).setPartition(0)
+        .setFirstOffset(0).setLastOffset(0).setChunkCount(1).setDigest("00").setRecordCount(9).build();
+    Instant at = Instant.now();
+    send(Topics.SIGNED_VERSIONS, zone, SignedVersionFact.newBuilder()
+        .setMetadata(EventMetadata.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at)
+            .setProducer("signer").build())
+        .setZone(zone)
+        .setFact(ZoneVersionSigned.newBuilder().setVersionId(versionId).setUnsignedSerial(unsignedSerial)
+            .setSignedSerial(signedSerial).setContent(content)
+            .setStats(SigningStats.newBuilder().setUnsignedRrCount(3).setDenialRrCount(3).setRrsigCount(3)
+                .setStartedAt(at).setFinishedAt(at).setThreads(1).build())
+            .build())
+        .build());
   }
 
   /** Sends {@code event} keyed by {@code zone}, as the service that owns {@code topic} would. */

@@ -1,6 +1,6 @@
 package dev.cascade.reviewgateway.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.cascade.reviewgateway.api.GatewayTestKit.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -71,7 +71,7 @@ class HaltComponentTest {
         .body("halt.cause", equalTo("loaded-review"))
         .body("halt.mode", equalTo("HardHalt"))
         .body("halt.reason", equalTo("Unsigned zone review rejected"))
-        .body("halt.by", equalTo("operator"))
+        .body("halt.by", equalTo("tester"))
         .body("halt.serial", equalTo(7))
         .body("halt.recovery", equalTo(List.of("cascade zone override --unsigned " + zone,
             "cascade zone reset " + zone)));
@@ -105,14 +105,14 @@ class HaltComponentTest {
     assertEquals(ReviewDecision.APPROVED, override.getDecision());
     assertEquals(version, override.getVersionId());
     assertEquals(7L, override.getSerial());
-    assertEquals("operator", override.getReviewer());
+    assertEquals("tester", override.getReviewer());
     awaitProgress(zone, "signing");
     given().get("/zone/" + zone + "/status").then().body("halt", nullValue()).body("halted", equalTo(false));
     given().get("/zone/" + zone + "/history").then().statusCode(200).body("history.event", hasItems(
         "Unsigned zone review rejected",
-        "Zone halted: rejected at the loaded review by operator (on-reject = \"halt\"); run cascade zone override"
+        "Zone halted: rejected at the loaded review by tester (on-reject = \"halt\"); run cascade zone override"
             + " --unsigned " + zone + " or cascade zone reset " + zone,
-        "Unsigned zone review overridden by operator: the rejected version goes on"));
+        "Unsigned zone review overridden by tester: the rejected version goes on"));
     await().atMost(GatewayTestKit.WAIT).until(() -> Scrape.parse(given().get("/q/metrics").then().extract()
         .asString()).samples("cascade_zones_halted", "zone", zone).isEmpty());
   }
@@ -137,12 +137,12 @@ class HaltComponentTest {
       ZoneHaltFact reset = await().atMost(GatewayTestKit.WAIT)
           .until(() -> halts.recordsFor(zone), r -> !r.isEmpty()).get(0).value();
       assertEquals("review-gateway", reset.getMetadata().getProducer());
-      assertEquals(new ZoneReset("operator", version), reset.getFact());
+      assertEquals(new ZoneReset("tester", version), reset.getFact());
     }
     awaitProgress(zone, "idle");
     given().get("/zone/" + zone + "/status").then().body("halt", nullValue());
     given().get("/zone/" + zone + "/history").then().body("history.event",
-        hasItem("Zone reset by operator (rejected at the signed review): the version is dropped"));
+        hasItem("Zone reset by tester (rejected at the signed review): the version is dropped"));
     given().post("/zone/" + zone + "/reset").then().statusCode(409)
         .body("error", equalTo("Zone is not halted (status: idle)"));
   }
@@ -158,7 +158,7 @@ class HaltComponentTest {
         TopicReader<ZoneVersionReviewed> reviews = GatewayTestKit.reader(Topics.ZONE_REVIEWS)) {
       given().contentType(ContentType.JSON).body(Map.of("reason", "primary under maintenance"))
           .post("/zone/" + zone + "/halt").then().statusCode(200);
-      assertEquals(new ZoneHalted("primary under maintenance", "operator"), await().atMost(GatewayTestKit.WAIT)
+      assertEquals(new ZoneHalted("primary under maintenance", "tester"), await().atMost(GatewayTestKit.WAIT)
           .until(() -> halts.recordsFor(zone), r -> !r.isEmpty()).get(0).value().getFact());
       await().atMost(GatewayTestKit.WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status")
           .then().body("halt.cause", equalTo("operator")).body("halt.reason", equalTo("primary under maintenance")));

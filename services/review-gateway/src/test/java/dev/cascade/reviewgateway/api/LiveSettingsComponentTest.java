@@ -1,6 +1,6 @@
 package dev.cascade.reviewgateway.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.cascade.reviewgateway.api.GatewayTestKit.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -127,9 +127,13 @@ class LiveSettingsComponentTest {
         .post("/zone/" + zone + "/set-source").then().statusCode(200));
     assertEquals("[2001:db8::1]:53^" + key, awaitReload(registry, zone, 3).getSource());
 
-    given().contentType(ContentType.JSON).body(Map.of("source", "/nonexistent/zone"))
+    // Inside the zone source directories (the test profile's: java.io.tmpdir), so that the file's absence is what
+    // is refused; a file outside them is SecurityComponentTest's.
+    Path missing = Path.of(System.getProperty("java.io.tmpdir"), "nonexistent-" + GatewayTestKit.suffix() + ".zone")
+        .toAbsolutePath();
+    given().contentType(ContentType.JSON).body(Map.of("source", missing.toString()))
         .post("/zone/" + zone + "/set-source").then().statusCode(400)
-        .body("error", equalTo("zone file /nonexistent/zone does not exist or is not readable"));
+        .body("error", equalTo("zone file " + missing + " does not exist or is not readable"));
     given().contentType(ContentType.JSON).body(Map.of("policy", "nosuch"))
         .post("/zone/" + zone + "/set-policy").then().statusCode(400)
         .body("error", equalTo("No such policy 'nosuch'"));

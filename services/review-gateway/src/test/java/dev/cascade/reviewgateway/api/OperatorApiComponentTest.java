@@ -1,10 +1,10 @@
 package dev.cascade.reviewgateway.api;
 
+import static dev.cascade.reviewgateway.api.GatewayTestKit.given;
 import static dev.cascade.reviewgateway.api.GatewayTestKit.addZone;
 import static dev.cascade.reviewgateway.api.GatewayTestKit.config;
 import static dev.cascade.reviewgateway.api.GatewayTestKit.suffix;
 import static dev.cascade.reviewgateway.api.GatewayTestKit.zoneFile;
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
@@ -37,8 +37,6 @@ import dev.cascade.events.v1.ReviewMode;
 import dev.cascade.events.v1.ReviewStage;
 import dev.cascade.events.v1.RollStage;
 import dev.cascade.events.v1.SerialPolicyKind;
-import dev.cascade.events.v1.SignedVersionFact;
-import dev.cascade.events.v1.SigningStats;
 import dev.cascade.events.v1.StepPhase;
 import dev.cascade.events.v1.StepProgressed;
 import dev.cascade.events.v1.UnsignedVersionFact;
@@ -47,7 +45,6 @@ import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
-import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
@@ -254,7 +251,7 @@ class OperatorApiComponentTest {
         .map(ZoneVersionReviewed.class::cast)
         .toList();
     assertEquals(1, decisions.size(), "only the operator's decision, no approval by policy: " + decisions);
-    assertEquals("operator", decisions.get(0).getReviewer());
+    assertEquals(GatewayTestKit.TESTER, decisions.get(0).getReviewer(), "the decision names the token's person");
     assertEquals(ReviewDecision.APPROVED, decisions.get(0).getDecision());
 
     await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
@@ -262,7 +259,7 @@ class OperatorApiComponentTest {
     List<String> history = given().get("/zone/" + zone + "/history").then().statusCode(200)
         .extract().jsonPath().getList("history.event", String.class);
     assertEquals(List.of("Zone added", "New version received", "Unsigned zone review pending",
-        "Unsigned zone review approved"), history, "the redelivered event was applied once");
+        "Unsigned zone review approved by " + GatewayTestKit.TESTER), history, "the redelivered event was applied once");
   }
 
   /**
@@ -316,7 +313,7 @@ class OperatorApiComponentTest {
         .body("stepProgress.unit", equalTo("records"))
         .body("stepProgress.versionId", equalTo(versionId)));
 
-    sendSigned(zone, versionId);
+    GatewayTestKit.sendSigned(zone, versionId, 2026120401L, 2026120402L);
     await().atMost(WAIT).untilAsserted(() -> given().get("/zone/" + zone + "/status").then().statusCode(200)
         .body("progress", equalTo("persisting signed zone"))
         .body("stepProgress", nullValue()));
@@ -493,10 +490,12 @@ class OperatorApiComponentTest {
     given().contentType(ContentType.JSON)
         .body(Map.of("name", "x.test", "source", zoneFile.toString(), "policy", "nosuch"))
         .post("/zone/add").then().statusCode(400).body("error", equalTo("No such policy 'nosuch'"));
+    // Inside the zone source directories (the test profile's: java.io.tmpdir), so that the absence is refused.
+    Path missing = zoneFile.resolveSibling("nonexistent-" + suffix() + ".zone");
     given().contentType(ContentType.JSON)
-        .body(Map.of("name", "x.test", "source", "/nonexistent/x.zone", "policy", "default"))
+        .body(Map.of("name", "x.test", "source", missing.toString(), "policy", "default"))
         .post("/zone/add").then().statusCode(400)
-        .body("error", equalTo("zone file /nonexistent/x.zone does not exist or is not readable"));
+        .body("error", equalTo("zone file " + missing + " does not exist or is not readable"));
     given().contentType(ContentType.JSON)
         .body(Map.of("name", "a..b", "source", zoneFile.toString(), "policy", "default"))
         .post("/zone/add").then().statusCode(400).body("error", equalTo("zone name 'a..b' has an empty label"));
@@ -532,23 +531,6 @@ class OperatorApiComponentTest {
         .setZone(zone).setVersionId(versionId).setStep(step).setPhase(phase).setDone(done).setTotal(total)
         .setUnit(ProgressUnit.RECORDS)
         .build();
-  }
-
-  /** What the signer emits for a version it signed (design step 5). */
-  private static void sendSigned(String zone, String versionId) throws Exception {
-    ContentLocation content = ContentLocation.newBuilder().setTopic(Topics.SIGNED_CONTENT).setPartition(0)
-        .setFirstOffset(0).setLastOffset(0).setChunkCount(1).setDigest("00").setRecordCount(9).build();
-    Instant at = Instant.now();
-    send(Topics.SIGNED_VERSIONS, zone, SignedVersionFact.newBuilder()
-        .setMetadata(EventMetadata.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(at)
-            .setProducer("signer").build())
-        .setZone(zone)
-        .setFact(ZoneVersionSigned.newBuilder().setVersionId(versionId).setUnsignedSerial(2026120401L)
-            .setSignedSerial(2026120402L).setContent(content)
-            .setStats(SigningStats.newBuilder().setUnsignedRrCount(3).setDenialRrCount(3).setRrsigCount(3)
-                .setStartedAt(at).setFinishedAt(at).setThreads(1).build())
-            .build())
-        .build());
   }
 
   private static void send(String topic, String zone, Object event) throws Exception {

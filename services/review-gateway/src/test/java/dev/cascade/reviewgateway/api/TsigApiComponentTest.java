@@ -1,6 +1,6 @@
 package dev.cascade.reviewgateway.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.cascade.reviewgateway.api.GatewayTestKit.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;

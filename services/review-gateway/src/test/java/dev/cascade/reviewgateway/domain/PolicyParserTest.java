@@ -288,7 +288,7 @@ class PolicyParserTest {
     assertEquals(false, plain.reviews().signedHaltOnReject());
     Policy halting = PolicyParser.parse("x", "x.toml", "version = \"v1\"\n[loader.review]\nmode = \"manual\"\n"
         + "on-reject = \"discard\"\n[signer.review]\nmode = \"manual\"\non-reject = \"halt\"\n");
-    assertEquals(new ReviewSettings(null, null, false, false, true), halting.reviews());
+    assertEquals(new ReviewSettings(null, null, false, false, true, false), halting.reviews());
     PolicyException bad = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
         "version = \"v1\"\n[loader.review]\non-reject = \"stop\"\n"));
     assertTrue(bad.getMessage().contains("loader.review.on-reject must be \"discard\" or \"halt\", got \"stop\""),
@@ -296,11 +296,24 @@ class PolicyParserTest {
   }
 
   @Test
+  void fourEyesNeedsManualReviewAtBothGates() throws PolicyException {
+    Policy p = PolicyParser.parse("x", "x.toml", "version = \"v1\"\n[loader.review]\nmode = \"manual\"\n"
+        + "[signer.review]\nmode = \"manual\"\nfour-eyes = true\n");
+    assertTrue(p.reviews().fourEyes());
+    assertFalse(PolicyParser.parse("x", "x.toml", "version = \"v1\"\n").reviews().fourEyes());
+
+    PolicyException alone = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
+        "version = \"v1\"\n[signer.review]\nmode = \"manual\"\nfour-eyes = true\n"));
+    assertTrue(alone.getMessage().contains("signer.review.four-eyes needs mode = \"manual\" in [loader.review] and "
+        + "[signer.review]"), alone.getMessage());
+  }
+
+  @Test
   void scriptReviewTakesItsHookAndNeedsOne() throws PolicyException {
     Policy p = PolicyParser.parse("x", "x.toml", "version = \"v1\"\n[loader.review]\nmode = \"script\"\n"
         + "hook = \"/usr/local/bin/check-zone\"\n");
     assertEquals(ReviewMode.SCRIPT, p.unsignedReview());
-    assertEquals(new ReviewSettings("/usr/local/bin/check-zone", null, false, false, false), p.reviews());
+    assertEquals(new ReviewSettings("/usr/local/bin/check-zone", null, false, false, false, false), p.reviews());
 
     PolicyException none = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",
         "version = \"v1\"\n[signer.review]\nmode = \"script\"\n"));

@@ -26,7 +26,7 @@ class ZoneHaltsTest {
         Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1),
         SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12),
         DenialType.NSEC, false, 0, "", ParentSettings.DEFAULT,
-        new ReviewSettings(null, null, approveReSigning, haltUnsigned, haltSigned), null);
+        new ReviewSettings(null, null, approveReSigning, haltUnsigned, haltSigned, false), null);
   }
 
   private static ZoneProjector.Outcome apply(ZoneState s, ZoneFact f) {

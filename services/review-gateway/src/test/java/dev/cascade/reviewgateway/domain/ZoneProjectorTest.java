@@ -106,7 +106,8 @@ class ZoneProjectorTest {
     Policy manual = new Policy("careful", ReviewMode.OFF, ReviewMode.MANUAL, "ECDSAP256SHA256", false,
         Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1),
         SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12),
-        DenialType.NSEC, false, 0, "", ParentSettings.DEFAULT, new ReviewSettings(null, null, true, false, false), null);
+        DenialType.NSEC, false, 0, "", ParentSettings.DEFAULT, new ReviewSettings(null, null, true, false, false, false),
+        null);
     ZoneState s = apply(null, new ZoneFact.Added(manual, "/z")).state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     s = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "policy", null)).state();
@@ -243,7 +244,7 @@ class ZoneProjectorTest {
         Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1),
         SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12),
         DenialType.NSEC, false, 0, "", ParentSettings.DEFAULT,
-        new ReviewSettings("check-unsigned", "check-signed", false, false, false), null);
+        new ReviewSettings("check-unsigned", "check-signed", false, false, false, false), null);
     ZoneState s = apply(null, new ZoneFact.Added(scripted, "/z")).state();
     ZoneProjector.Outcome loaded = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1"));
     assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, loaded.state().progress);
@@ -281,9 +282,9 @@ class ZoneProjectorTest {
     assertEquals(List.of("New version received", "Unsigned zone review pending"), events(loaded));
 
     ZoneProjector.Outcome approved =
-        apply(loaded.state(), new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator", null));
+        apply(loaded.state(), new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "alice", null));
     assertEquals(ZoneProgress.SIGNING, approved.state().progress);
-    assertEquals(List.of("Unsigned zone review approved"), events(approved));
+    assertEquals(List.of("Unsigned zone review approved by alice"), events(approved));
 
     ZoneProjector.Outcome signed =
         apply(approved.state(), new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1", null, null));
@@ -293,12 +294,12 @@ class ZoneProjectorTest {
         events(signed));
 
     ZoneProjector.Outcome rejected =
-        apply(signed.state(), new ZoneFact.Reviewed(GateStage.SIGNED, "v1", 8, false, "operator", null));
+        apply(signed.state(), new ZoneFact.Reviewed(GateStage.SIGNED, "v1", 8, false, "bob", null));
     // The reference's default on-reject = "discard": back to idle, nothing published.
     assertEquals(ZoneProgress.IDLE, rejected.state().progress);
     assertEquals(ReviewStatus.REJECTED, rejected.state().signedReviewStatus);
     assertNull(rejected.state().lastPublished);
-    assertEquals(List.of("Signed zone review rejected"), events(rejected));
+    assertEquals(List.of("Signed zone review rejected by bob"), events(rejected));
   }
 
   @Test
@@ -307,9 +308,9 @@ class ZoneProjectorTest {
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     ZoneProjector.Outcome rejected =
-        apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, false, "operator", null));
+        apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, false, "alice", null));
     assertEquals(ZoneProgress.IDLE, rejected.state().progress);
-    assertEquals(List.of("Unsigned zone review rejected"), events(rejected));
+    assertEquals(List.of("Unsigned zone review rejected by alice"), events(rejected));
   }
 
   @Test

@@ -1,6 +1,6 @@
 package dev.cascade.reviewgateway.pipeline;
 
-import static io.restassured.RestAssured.given;
+import static dev.cascade.reviewgateway.api.GatewayTestKit.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -18,6 +18,7 @@ import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionPublished;
 import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.reviewgateway.api.GatewayTestKit;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresConnection;
 import dev.cascade.testinfra.PostgresResource;
@@ -122,7 +123,7 @@ class ProjectionRebuildTest {
       sendLoaded(manual, UUID.randomUUID().toString(), 7L);
       awaitHistory(manual, "Unsigned zone review pending");
       given().post("/zone/" + manual + "/unsigned/7/approve").then().statusCode(200);
-      awaitHistory(manual, "Unsigned zone review approved");
+      awaitHistory(manual, "Unsigned zone review approved by " + GatewayTestKit.TESTER);
       given().post("/zone/" + manual + "/remove").then().statusCode(200);
       awaitHistory(manual, "Zone removed");
       // A late fact about the removed zone is dropped: it neither brings the zone back nor shows in its history.
