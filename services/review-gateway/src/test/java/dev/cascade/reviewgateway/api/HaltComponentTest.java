@@ -70,14 +70,14 @@ class HaltComponentTest {
         .body("review.loadedOnReject", equalTo("halt"))
         .body("halt.cause", equalTo("loaded-review"))
         .body("halt.mode", equalTo("HardHalt"))
-        .body("halt.reason", equalTo("Unsigned zone review rejected"))
+        .body("halt.reason", equalTo("Unsigned zone review rejected by tester"))
         .body("halt.by", equalTo("tester"))
         .body("halt.serial", equalTo(7))
         .body("halt.recovery", equalTo(List.of("cascade zone override --unsigned " + zone,
             "cascade zone reset " + zone)));
     given().get("/status").then().statusCode(200)
         .body("haltedZones.find { it.zone == '" + zone + "' }.cause", equalTo("loaded-review"))
-        .body("haltedZones.find { it.zone == '" + zone + "' }.reason", equalTo("Unsigned zone review rejected"))
+        .body("haltedZones.find { it.zone == '" + zone + "' }.reason", equalTo("Unsigned zone review rejected by tester"))
         .body("haltedZones.find { it.zone == '" + zone + "' }.since", startsWith(String.valueOf(Instant.now()
             .truncatedTo(ChronoUnit.DAYS)).substring(0, 10)));
     Scrape metrics = Scrape.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
@@ -109,7 +109,7 @@ class HaltComponentTest {
     awaitProgress(zone, "signing");
     given().get("/zone/" + zone + "/status").then().body("halt", nullValue()).body("halted", equalTo(false));
     given().get("/zone/" + zone + "/history").then().statusCode(200).body("history.event", hasItems(
-        "Unsigned zone review rejected",
+        "Unsigned zone review rejected by tester",
         "Zone halted: rejected at the loaded review by tester (on-reject = \"halt\"); run cascade zone override"
             + " --unsigned " + zone + " or cascade zone reset " + zone,
         "Unsigned zone review overridden by tester: the rejected version goes on"));
@@ -180,7 +180,7 @@ class HaltComponentTest {
           .until(() -> reviews.recordsFor(zone), r -> !r.isEmpty()).get(0).value();
       assertEquals(version, approval.getVersionId());
       assertEquals("policy", approval.getReviewer());
-      assertEquals(new ZoneResumed("operator"), halts.recordsFor(zone).get(1).value().getFact());
+      assertEquals(new ZoneResumed("tester"), halts.recordsFor(zone).get(1).value().getFact());
     }
     given().post("/zone/" + zone + "/resume").then().statusCode(409)
         .body("error", startsWith("Zone is not halted (status: "));
