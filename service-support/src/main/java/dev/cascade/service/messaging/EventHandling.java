@@ -60,7 +60,7 @@ public class EventHandling {
    */
   public CompletionStage<Void> blocking(Message<?> message, Runnable work) {
     ConsumerRecord<String, ?> record = record(message);
-    return handle(message, record, () -> Traced.within(message, work), () -> {},
+    return handle(message, record, () -> Traced.within(transactions.tracer(), message, work), () -> {},
         (reason, attempts) -> setAside(record, reason, attempts).await().indefinitely());
   }
 
@@ -84,7 +84,8 @@ public class EventHandling {
       return message.ack();
     }
     ConsumedEvent event = consumed.get();
-    return handle(message, record, () -> transactions.within(event, () -> Traced.within(message, work)),
+    return handle(message, record,
+        () -> transactions.within(event, () -> Traced.within(transactions.tracer(), message, work)),
         () -> transactions.consume(event, List.of()),
         (reason, attempts) -> transactions.consume(event, deadLetter(record, reason, attempts)));
   }
