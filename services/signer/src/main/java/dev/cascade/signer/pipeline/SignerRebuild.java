@@ -157,7 +157,9 @@ public class SignerRebuild extends StartupRestore {
       store.saveKeySet(EventMapping.keySet(keySet), keySet.getMetadata().getOccurredAt());
     } else if (event instanceof UnsignedVersionFact unsigned) {
       if (unsigned.getFact() instanceof ZoneVersionLoaded loaded) {
-        store.saveManifest(EventMapping.manifest(unsigned.getZone(), loaded), unsigned.getMetadata().getOccurredAt());
+        // The record's headers are not at hand here: a rebuilt manifest's signing starts in the trace that sets it off.
+        store.saveManifest(EventMapping.manifest(unsigned.getZone(), loaded, null),
+            unsigned.getMetadata().getOccurredAt());
       }
     } else if (event instanceof ZoneVersionReviewed review) {
       applyReview(review);
