@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import dev.cascade.service.tracing.ZoneSpans;
 
 /**
  * The publisher's four consumers. Each runs on a worker thread ({@code @Blocking}, in order per channel) through
@@ -71,7 +72,8 @@ public class PublisherConsumers {
       SignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionSigned signed) {
         publication.reviewSigned(
-            EventMapping.signedVersion(event.getZone(), signed), event.getMetadata().getEventId(),
+            EventMapping.signedVersion(event.getZone(), signed, ZoneSpans.currentTraceparent()),
+            event.getMetadata().getEventId(),
             event.getMetadata().getOccurredAt());
       }
     });

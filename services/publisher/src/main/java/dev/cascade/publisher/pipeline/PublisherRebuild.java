@@ -131,7 +131,9 @@ public class PublisherRebuild extends StartupRestore {
   /** What the consumer of {@code event} recorded, or the publication that announced it. */
   private void apply(SpecificRecord event) {
     if (event instanceof SignedVersionFact fact && fact.getFact() instanceof ZoneVersionSigned signed) {
-      store.saveSignedVersion(EventMapping.signedVersion(fact.getZone(), signed), fact.getMetadata().getOccurredAt());
+      // The record's headers are not at hand here: a rebuilt version's publication starts in its approval's trace.
+      store.saveSignedVersion(EventMapping.signedVersion(fact.getZone(), signed, null),
+          fact.getMetadata().getOccurredAt());
     } else if (event instanceof ZoneVersionReviewed review && review.getStage() == ReviewStage.SIGNED
         && review.getDecision() == ReviewDecision.APPROVED) {
       store.approve(ZoneApex.canonical(review.getZone()), review.getVersionId(),
