@@ -18,6 +18,7 @@ import dev.cascade.reviewgateway.persistence.ProjectionStore;
 import dev.cascade.reviewgateway.pipeline.OperatorEvents;
 import dev.cascade.reviewgateway.pipeline.ProjectionRebuild;
 import dev.cascade.reviewgateway.pipeline.TsigKeyDirectory;
+import dev.cascade.service.tracing.ZoneSpans;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -304,6 +305,8 @@ public class ZoneResource {
         throw ApiException.conflict(zone + " is not being reviewed right now");
       }
       String digest = stage == GateStage.UNSIGNED ? state.unsignedDigest : state.signedDigest;
+      // The request's span names the version it decides on: the version's trace links to it (docs/operations.md).
+      ZoneSpans.tagCurrent(new ZoneSpans.Subject(zone, versionId, serial));
       return events.reviewed(UUID.randomUUID().toString(), null, zone, stage, versionId, serial, digest, approve,
           OPERATOR_REVIEWER, null);
     }).map(ignored -> new Views.ZoneCommandResult(zone,
