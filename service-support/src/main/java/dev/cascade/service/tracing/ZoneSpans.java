@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 
 /**
@@ -95,7 +94,8 @@ public final class ZoneSpans {
     String versionId = null;
     Long serial = null;
     if (event instanceof GenericRecord record) {
-      GenericRecord fact = record.get("fact") instanceof GenericRecord inner ? inner : record;
+      // get(name) of a field the schema does not have throws: ask the schema first.
+      GenericRecord fact = has(record, "fact") && record.get("fact") instanceof GenericRecord inner ? inner : record;
       if (zone == null && has(record, "zone")) {
         zone = String.valueOf(record.get("zone"));
       }
@@ -110,8 +110,7 @@ public final class ZoneSpans {
   }
 
   private static boolean has(GenericRecord record, String field) {
-    Schema.Field found = record.getSchema().getField(field);
-    return found != null;
+    return record.getSchema().getField(field) != null;
   }
 
   /** {@code context} with {@code subject} as the version its spans work on. */

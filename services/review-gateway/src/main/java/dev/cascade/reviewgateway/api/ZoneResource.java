@@ -101,6 +101,8 @@ public class ZoneResource {
 
   private Uni<Views.ZoneCommandResult> addChecked(Views.ZoneAddRequest request) {
     String zone = zoneName(request.name());
+    // The request that starts the zone's first version's trace names the zone (docs/operations.md, "Traces").
+    ZoneSpans.tagCurrent(new ZoneSpans.Subject(zone, null, null));
     String source = zoneFile(request.source());
     Policy policy = policy(request.policy());
     List<KeyImports.Sealed> imported;
