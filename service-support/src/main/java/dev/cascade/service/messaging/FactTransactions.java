@@ -124,11 +124,6 @@ public class FactTransactions {
     }
   }
 
-  /** The tracer the services' handlers start their spans with. */
-  Tracer tracer() {
-    return tracer;
-  }
-
   /** Writes one fact keyed by {@code key} to {@code topic}, as {@link #write(List)}. */
   public void write(String topic, String key, Object fact) {
     write(List.of(new ProducerRecord<>(topic, key, fact)));
