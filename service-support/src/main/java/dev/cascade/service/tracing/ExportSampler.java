@@ -4,10 +4,9 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Turns trace export on or off at run time ({@code cascade.tracing.export}, from {@code OTEL_EXPORTER_ENABLED}).
+ * Turns trace export on or off at run time ({@link TracingConfig}, {@code cascade.tracing.export}, from {@code OTEL_EXPORTER_ENABLED}).
  * Quarkus fixes {@code quarkus.otel.exporter.otlp.enabled} at build time, so a packaged service built with it off
  * could never export, whatever its environment said; the exporter is therefore always built in, and this sampler
  * (Quarkus uses a {@link Sampler} bean in place of {@code quarkus.otel.traces.sampler}) records nothing while export
@@ -20,7 +19,7 @@ public class ExportSampler {
 
   @Produces
   @Singleton
-  Sampler sampler(@ConfigProperty(name = "cascade.tracing.export", defaultValue = "false") boolean export) {
-    return export ? Sampler.parentBased(Sampler.alwaysOn()) : Sampler.alwaysOff();
+  Sampler sampler(TracingConfig config) {
+    return config.export() ? Sampler.parentBased(Sampler.alwaysOn()) : Sampler.alwaysOff();
   }
 }

@@ -11,12 +11,12 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.context.propagation.TextMapSetter;
-import java.util.HashMap;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Spans about one zone version. Every span a service starts for a version carries the version as attributes, so that
@@ -42,7 +42,6 @@ public final class ZoneSpans {
 
   private static final ContextKey<Subject> SUBJECT = ContextKey.named("cascade.zone-version");
 
-  private static final TextMapSetter<Map<String, String>> SET = Map::put;
   private static final TextMapGetter<String> GET =
       new TextMapGetter<>() {
         @Override
@@ -208,14 +207,14 @@ public final class ZoneSpans {
     }
   }
 
-  /** The W3C traceparent of the current span, to keep with a fact; null when there is no valid span. */
-  public static String currentTraceparent() {
-    if (!Span.current().getSpanContext().isValid()) {
-      return null;
-    }
-    Map<String, String> carrier = new HashMap<>();
-    W3CTraceContextPropagator.getInstance().inject(Context.current(), carrier, SET);
-    return carrier.get("traceparent");
+  /**
+   * The W3C traceparent a fact was written in (its record's last {@code traceparent} header), to keep with the fact
+   * so that the work it waits for goes on in its trace; null when it has none. The header, not the span that
+   * received it: a projection rebuilt from the log then keeps the very same value.
+   */
+  public static String traceparentOf(ConsumerRecord<?, ?> record) {
+    Header header = record.headers().lastHeader("traceparent");
+    return header == null ? null : new String(header.value(), StandardCharsets.US_ASCII);
   }
 
   private static SpanContext spanContext(String traceparent) {

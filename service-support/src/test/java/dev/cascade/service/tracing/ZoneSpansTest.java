@@ -58,7 +58,7 @@ class ZoneSpansTest {
   @Test
   void workOnAVersionGoesOnInItsTraceAndLinksToTheApproval() {
     String versionTraceparent = ZoneSpans.inSpan(tracer, "load", new ZoneSpans.Subject(ZONE, VERSION, 1L),
-        ZoneSpans::currentTraceparent);
+        () -> traceparent(Span.current()));
     Span approval = tracer.spanBuilder("POST approve").startSpan();
     try (Scope ignored = approval.makeCurrent()) {
       ZoneSpans.continuing(tracer, "sign version", new ZoneSpans.Subject(ZONE, VERSION, 1L), versionTraceparent,
@@ -85,7 +85,7 @@ class ZoneSpansTest {
   @Test
   void aReSigningIsATraceOfItsOwnLinkedToTheVersionItReSigns() {
     String versionTraceparent = ZoneSpans.inSpan(tracer, "load", new ZoneSpans.Subject(ZONE, VERSION, 1L),
-        ZoneSpans::currentTraceparent);
+        () -> traceparent(Span.current()));
     ZoneSpans.linked(tracer, "sign version", new ZoneSpans.Subject(ZONE, "resigned", 1L), versionTraceparent,
         () -> null);
     SpanData load = span("load");
@@ -107,6 +107,11 @@ class ZoneSpansTest {
     assertEquals(approval.getSpanContext().getSpanId(), signing.getParentSpanId());
     assertTrue(signing.getLinks().isEmpty());
     assertNull(ZoneSpans.current(), "the version stays with the span's scope");
+  }
+
+  /** The W3C traceparent of {@code span} (W3C Trace Context §3.2), as a record header carries it. */
+  private static String traceparent(Span span) {
+    return "00-" + span.getSpanContext().getTraceId() + "-" + span.getSpanContext().getSpanId() + "-01";
   }
 
   private SpanData span(String name) {

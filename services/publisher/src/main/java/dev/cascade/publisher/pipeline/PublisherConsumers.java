@@ -12,12 +12,12 @@ import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.publisher.persistence.PublisherStore.Approval;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.messaging.EventHandling;
+import dev.cascade.service.tracing.ZoneSpans;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import dev.cascade.service.tracing.ZoneSpans;
 
 /**
  * The publisher's four consumers. Each runs on a worker thread ({@code @Blocking}, in order per channel) through
@@ -72,7 +72,7 @@ public class PublisherConsumers {
       SignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionSigned signed) {
         publication.reviewSigned(
-            EventMapping.signedVersion(event.getZone(), signed, ZoneSpans.currentTraceparent()),
+            EventMapping.signedVersion(event.getZone(), signed, ZoneSpans.traceparentOf(EventHandling.record(message))),
             event.getMetadata().getEventId(),
             event.getMetadata().getOccurredAt());
       }

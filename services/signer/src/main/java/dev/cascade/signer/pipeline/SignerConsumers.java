@@ -114,7 +114,7 @@ public class SignerConsumers {
     return handling.exactlyOnce(message, () -> {
       UnsignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionLoaded loaded) {
-        store.saveManifest(EventMapping.manifest(event.getZone(), loaded, ZoneSpans.currentTraceparent()),
+        store.saveManifest(EventMapping.manifest(event.getZone(), loaded, ZoneSpans.traceparentOf(EventHandling.record(message))),
             event.getMetadata().getOccurredAt());
         signing.trySign(loaded.getVersionId());
       }
