@@ -2,6 +2,7 @@ package dev.cascade.service.messaging;
 
 import dev.cascade.events.Topics;
 import dev.cascade.service.kafka.FencedWriteException;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.Context;
@@ -40,16 +41,19 @@ public class EventHandling {
   private final DeadLetters deadLetters;
   private final RetryPolicy retry;
   private final FactTransactions transactions;
+  private final Tracer tracer;
 
   @Inject
-  public EventHandling(DeadLetters deadLetters, HandlerConfig config, FactTransactions transactions) {
-    this(deadLetters, config.retryPolicy(), transactions);
+  public EventHandling(
+      DeadLetters deadLetters, HandlerConfig config, FactTransactions transactions, Tracer tracer) {
+    this(deadLetters, config.retryPolicy(), transactions, tracer);
   }
 
-  EventHandling(DeadLetters deadLetters, RetryPolicy retry, FactTransactions transactions) {
+  EventHandling(DeadLetters deadLetters, RetryPolicy retry, FactTransactions transactions, Tracer tracer) {
     this.deadLetters = deadLetters;
     this.retry = retry;
     this.transactions = transactions;
+    this.tracer = tracer;
   }
 
   /**
@@ -60,7 +64,7 @@ public class EventHandling {
    */
   public CompletionStage<Void> blocking(Message<?> message, Runnable work) {
     ConsumerRecord<String, ?> record = record(message);
-    return handle(message, record, () -> Traced.within(message, work), () -> {},
+    return handle(message, record, () -> Traced.within(tracer, message, work), () -> {},
         (reason, attempts) -> setAside(record, reason, attempts).await().indefinitely());
   }
 
@@ -84,7 +88,8 @@ public class EventHandling {
       return message.ack();
     }
     ConsumedEvent event = consumed.get();
-    return handle(message, record, () -> transactions.within(event, () -> Traced.within(message, work)),
+    return handle(message, record,
+        () -> transactions.within(event, () -> Traced.within(tracer, message, work)),
         () -> transactions.consume(event, List.of()),
         (reason, attempts) -> transactions.consume(event, deadLetter(record, reason, attempts)));
   }

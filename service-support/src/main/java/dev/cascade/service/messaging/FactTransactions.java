@@ -3,6 +3,7 @@ package dev.cascade.service.messaging;
 import dev.cascade.service.kafka.FencedWriteException;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.TransactionalFacts;
+import dev.cascade.service.tracing.ZoneSpans;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -101,7 +102,8 @@ public class FactTransactions {
   /**
    * Writes {@code records} in one transaction, fenced by the event the calling thread handles, if any. Each record
    * gets a producer span in the caller's trace, named and described as the connector's outgoing channels name theirs
-   * ({@code <topic> publish}, OpenTelemetry messaging conventions), and that span's W3C {@code traceparent} header, so
+   * ({@code <topic> publish}, OpenTelemetry messaging conventions) and about the zone version the record names
+   * ({@link ZoneSpans#of}), and that span's W3C {@code traceparent} header, so
    * the trace goes on from the consumer's span as it does for a channel; the span ends with the transaction, marked
    * failed when it was not committed.
    *
@@ -110,7 +112,7 @@ public class FactTransactions {
   public void write(List<ProducerRecord<String, Object>> records) {
     List<Span> spans = new ArrayList<>();
     for (ProducerRecord<String, Object> record : records) {
-      Span span = tracer.spanBuilder(record.topic() + " publish")
+      Span span = ZoneSpans.of(record.key(), record.value()).tag(tracer.spanBuilder(record.topic() + " publish"))
           .setSpanKind(SpanKind.PRODUCER)
           .setAttribute("messaging.system", "kafka")
           .setAttribute("messaging.destination.name", record.topic())

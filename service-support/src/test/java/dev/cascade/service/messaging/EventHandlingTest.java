@@ -9,6 +9,7 @@ import dev.cascade.events.v1.EventDeadLettered;
 import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneRemoved;
+import io.opentelemetry.api.OpenTelemetry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,8 @@ class EventHandlingTest {
   private static final RetryPolicy QUICK = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(4));
 
   private final RecordingEmitter emitter = new RecordingEmitter();
-  private final EventHandling handling = new EventHandling(new DeadLetters(emitter, "signer"), QUICK, null);
+  private final EventHandling handling = new EventHandling(new DeadLetters(emitter, "signer"), QUICK, null,
+      OpenTelemetry.noop().getTracer("test"));
 
   @Test
   void aHandlerThatFailsTwiceIsRunAgainAndTheRecordAcknowledged() {

@@ -9,6 +9,7 @@ import dev.cascade.events.v1.EventMetadata;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.service.kafka.FencedWriteException;
+import io.opentelemetry.api.OpenTelemetry;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,8 @@ class ExactlyOnceHandlingTest {
       new ConsumerGroupMetadata("signer", 7, "signer-1-member", Optional.empty()));
 
   private final StandInTransactions transactions = new StandInTransactions();
-  private final EventHandling handling = new EventHandling(new DeadLetters(null, "signer"), QUICK, transactions);
+  private final EventHandling handling = new EventHandling(new DeadLetters(null, "signer"), QUICK, transactions,
+      OpenTelemetry.noop().getTracer("test"));
 
   @Test
   void theOffsetPastTheEventIsCommittedOnceItsHandlerIsDone() {

@@ -25,7 +25,7 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "io.quarkus..", "io.smallrye..", "io.vertx..", "org.apache.kafka..", "org.apache.avro..",
             "jakarta..", "org.eclipse.microprofile..", "dev.cascade.events..", "dev.cascade.content..",
-            "dev.cascade.service.kafka..",
+            "dev.cascade.service.kafka..", "dev.cascade.service.tracing..", "io.opentelemetry..",
             "dev.cascade.signer.persistence..", "dev.cascade.signer.pipeline..", "dev.cascade.signer.api..")
         .check(CLASSES);
   }

@@ -11,32 +11,41 @@ import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionPublished;
 import dev.cascade.events.v1.ZoneVersionSigned;
+import dev.cascade.systemtests.harness.CascadeService;
 import dev.cascade.systemtests.harness.Operator;
 import dev.cascade.systemtests.harness.Stack;
 import dev.cascade.systemtests.harness.StackExtension;
+import dev.cascade.systemtests.harness.TraceReceiver.ReceivedSpan;
 import dev.cascade.systemtests.harness.ZoneFiles;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * One trace follows one zone version through the pipeline: the W3C {@code traceparent} headers (W3C Trace Context
- * §3.2) of its loaded, signed and published events carry the same trace id, so a tracing backend shows the version's
- * whole path as one trace.
+ * One zone version is one trace, also under manual review (issue 11, docs/operations.md "Traces"): the W3C
+ * {@code traceparent} headers (W3C Trace Context §3.2) of its loaded, signed and published events carry the same
+ * trace id, and the spans the five packaged services export over OTLP to the stack's receiver make up that one
+ * trace: every service in it, each span about the version named by {@code cascade.zone}, {@code cascade.serial} and
+ * {@code cascade.version_id}, the child spans parse, sign, verify and write, and the signing and the publication
+ * linked to the operator's approval requests, which are traces of their own.
  */
 @ExtendWith(StackExtension.class)
 class TraceIT {
@@ -44,9 +53,10 @@ class TraceIT {
   private static final String ZONE = "trace.e2e.test";
   /** Records are keyed by zone apex, lower case and absolute (design: common configuration). */
   private static final String KEY = ZONE + ".";
+  private static final long SERIAL = 2026112801L;
 
   @Test
-  void theEventsOfOneVersionShareOneTraceId(Stack stack) {
+  void oneVersionUnderManualReviewIsOneTraceThroughTheFiveServices(Stack stack) {
     Operator operator = new Operator(stack);
     operator.addZone(
         ZONE,
@@ -60,7 +70,13 @@ class TraceIT {
             @    IN NS   ns1.trace.e2e.test.
             ns1  IN A    192.0.2.1
             """),
-        "default");
+        "review");
+    operator.awaitStatus(ZONE, "the unsigned version under review", s -> s.unsignedSerialUnderReview().isPresent());
+    operator.cli().ok("zone", "approve", "--unsigned", ZONE, Long.toString(SERIAL));
+    long signedSerial =
+        operator.awaitStatus(ZONE, "the signed version under review", s -> s.signedSerialUnderReview().isPresent())
+            .signedSerialUnderReview().getAsLong();
+    operator.cli().ok("zone", "approve", "--signed", ZONE, Long.toString(signedSerial));
     operator.awaitPublished(ZONE);
 
     ConsumerRecord<String, Object> published =
@@ -75,6 +91,62 @@ class TraceIT {
     assertFalse(traceId.matches("0+"), "invalid all-zero trace id");
     assertEquals(traceId, traceId(signed), Topics.SIGNED_VERSIONS + " is on another trace");
     assertEquals(traceId, traceId(published), Topics.PUBLISHED_VERSIONS + " is on another trace");
+
+    // The services export in batches: wait until the publication's span is in.
+    List<ReceivedSpan> trace =
+        Awaitility.await("the version's spans at the receiver")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> stack.traces().spans().stream().filter(span -> span.traceId().equals(traceId)).toList(),
+                spans -> spans.stream().anyMatch(span -> span.name().equals("publish version")));
+
+    Set<String> services = trace.stream().map(ReceivedSpan::service).collect(Collectors.toSet());
+    Set<String> all = Arrays.stream(CascadeService.values()).map(CascadeService::directory).collect(Collectors.toSet());
+    assertEquals(all, services, "services in the version's trace");
+    for (String service : all) {
+      assertTrue(trace.stream().anyMatch(span -> span.service().equals(service)
+              && KEY.equals(span.attributes().get("cascade.zone"))),
+          service + " has no span with cascade.zone " + KEY + " in the version's trace");
+    }
+    for (String service : List.of("loader", "signer", "publisher")) {
+      assertTrue(trace.stream().anyMatch(span -> span.service().equals(service) && about(span, versionId)),
+          service + " has no span about version " + versionId + " in its trace");
+    }
+    for (String phase : List.of("parse", "sign", "verify", "write")) {
+      List<ReceivedSpan> named = trace.stream().filter(span -> span.name().equals(phase)).toList();
+      assertFalse(named.isEmpty(), "no " + phase + " span in the version's trace");
+      named.forEach(span -> assertTrue(about(span, versionId), phase + " span not about the version: " + span));
+    }
+
+    // Each approval is a request of its own, a trace of its own, which the work it completed links to.
+    String unsignedApproval = approvalTrace(stack, versionId, SERIAL);
+    String signedApproval = approvalTrace(stack, versionId, signedSerial);
+    assertTrue(linked(trace, "sign version", unsignedApproval), "the signing does not link to the unsigned approval");
+    assertTrue(linked(trace, "publish version", signedApproval),
+        "the publication does not link to the signed approval");
+  }
+
+  /** The span names the zone, the version and a serial. */
+  private static boolean about(ReceivedSpan span, String versionId) {
+    return KEY.equals(span.attributes().get("cascade.zone"))
+        && versionId.equals(span.attributes().get("cascade.version_id"))
+        && span.attributes().get("cascade.serial") != null;
+  }
+
+  private static boolean linked(List<ReceivedSpan> trace, String name, String linkedTraceId) {
+    return trace.stream().anyMatch(span -> span.name().equals(name) && span.linkedTraceIds().contains(linkedTraceId));
+  }
+
+  /** The trace of the review-gateway request that approved {@code serial} of the version. */
+  private static String approvalTrace(Stack stack, String versionId, long serial) {
+    List<ReceivedSpan> requests = stack.traces().spans().stream()
+        .filter(span -> span.service().equals("review-gateway") && about(span, versionId)
+            && Long.toString(serial).equals(span.attributes().get("cascade.serial"))
+            && span.name().startsWith("POST"))
+        .toList();
+    assertEquals(1, requests.size(), "approval requests of serial " + serial + ": " + requests);
+    return requests.get(0).traceId();
   }
 
   private static Optional<String> loadedVersionId(Object value) {

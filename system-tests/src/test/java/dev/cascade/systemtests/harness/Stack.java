@@ -52,6 +52,7 @@ public final class Stack implements AutoCloseable {
   private final Map<CascadeService, ServiceProcess> services = new EnumMap<>(CascadeService.class);
   private String kafkaBootstrap;
   private String registryUrl;
+  private TraceReceiver traces;
   private Cli cli;
   private boolean closed;
 
@@ -129,8 +130,17 @@ public final class Stack implements AutoCloseable {
     kafkaBootstrap = kafka.join().bootstrap();
     registryUrl = registry.join().url();
 
+    traces = TraceReceiver.start();
+    infrastructure.add(traces);
+
     Map<String, String> environment = new HashMap<>();
     environment.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
+    // Every service exports its spans to the stack's own receiver over OTLP/HTTP, as to a collector (TraceIT), and
+    // in batches every 500 ms instead of every 5 s (the quarkus.otel.bsp.schedule.delay default), so a test waits less.
+    environment.put("OTEL_EXPORTER_ENABLED", "true");
+    environment.put("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", traces.endpoint());
+    environment.put("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf");
+    environment.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "500ms");
     // A SIGKILLed consumer keeps its partitions until its group session times out (Kafka's default 45 s), so each
     // crash test would wait that long for the restarted service. The broker's minimum session, 6 s
     // (group.min.session.timeout.ms default), keeps them short; Quarkus hands KAFKA_* variables to every Kafka client.
@@ -197,6 +207,11 @@ public final class Stack implements AutoCloseable {
 
   public String registryUrl() {
     return registryUrl;
+  }
+
+  /** The spans every service exported, over OTLP. */
+  public TraceReceiver traces() {
+    return traces;
   }
 
   /** A service's log: its output across restarts. */

@@ -50,6 +50,8 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TextParseException;
+import dev.cascade.service.tracing.ZoneSpans;
+import io.opentelemetry.api.trace.Tracer;
 
 /**
  * Turns zone registry facts into unsigned versions.
@@ -130,6 +132,8 @@ public class ZoneRegistryConsumer {
   private final Clock clock;
   private final TsigKeyring tsigKeys;
   private final Duration firstRetry;
+  /** The {@code parse} and {@code write} spans of a load, in the trace of the request that asked for it. */
+  private final Tracer tracer;
 
   public ZoneRegistryConsumer(
       UnsignedVersionEmitter emitter,
@@ -143,11 +147,13 @@ public class ZoneRegistryConsumer {
       EventHandling handling,
       Clock clock,
       TsigKeyring tsigKeys,
+      Tracer tracer,
       @ConfigProperty(name = "cascade.loader.max-zone-bytes") long maxZoneBytes,
       @ConfigProperty(name = "cascade.zone-source-dirs") String zoneSourceDirectories,
       @ConfigProperty(name = "cascade.loader.transfer-timeout") Duration transferTimeout,
       @ConfigProperty(name = "cascade.loader.first-retry") Duration firstRetry) {
     this.transfers = new ZoneTransferClient(transferTimeout);
+    this.tracer = tracer;
     this.clock = clock;
     this.tsigKeys = tsigKeys;
     this.firstRetry = firstRetry;
@@ -221,8 +227,15 @@ public class ZoneRegistryConsumer {
     }
     String versionId = versionId(zone, eventId);
     PhaseProgress reported = progress.start(zone, versionId, eventId);
-    LoadOutcome outcome =
-        zoneLoader.load(zone, source, state.lastDigest(zone), lastRead.get(zone), reported.of(Phase.PARSE));
+    // The version's serial is known once it is parsed; its versionId names it from the start.
+    LoadOutcome outcome = ZoneSpans.inSpan(tracer, "parse", new ZoneSpans.Subject(zone, versionId, null), () -> {
+      LoadOutcome parsed =
+          zoneLoader.load(zone, source, state.lastDigest(zone), lastRead.get(zone), reported.of(Phase.PARSE));
+      if (parsed instanceof LoadOutcome.Loaded read) {
+        ZoneSpans.tagCurrent(new ZoneSpans.Subject(zone, versionId, read.zone().serial()));
+      }
+      return parsed;
+    });
     if (outcome instanceof LoadOutcome.Unchanged unchanged) {
       lastRead.put(zone, unchanged.zone().baseline());
       LOG.infof("zone %s: %s", zone, unchanged.zone().how());
@@ -385,6 +398,11 @@ public class ZoneRegistryConsumer {
    * whole copy when {@link BackgroundSnapshots} has written one).
    */
   private LastLoaded write(String zone, String versionId, LoadOutcome.Loaded loaded, PhaseProgress reported) {
+    return ZoneSpans.inSpan(tracer, "write", new ZoneSpans.Subject(zone, versionId, loaded.zone().serial()),
+        () -> writeContent(zone, versionId, loaded, reported));
+  }
+
+  private LastLoaded writeContent(String zone, String versionId, LoadOutcome.Loaded loaded, PhaseProgress reported) {
     CompactRecords compact = loaded.records();
     LastLoaded last = lastLoaded.get(zone);
     CompactDiff diff = last == null ? null : loaded.zone().differenceFrom(last.records());

@@ -53,6 +53,7 @@ public class PublisherStore {
                       row.unsignedSerial = version.unsignedSerial();
                       row.signedSerial = version.signedSerial();
                       row.content = StoredContentRef.of(version.content());
+                      row.traceparent = version.traceparent();
                       return row.approved;
                     }));
   }
@@ -83,7 +84,8 @@ public class PublisherStore {
                                   row.versionId,
                                   row.unsignedSerial,
                                   row.signedSerial,
-                                  row.content.toContentRef()));
+                                  row.content.toContentRef(),
+                                  row.traceparent));
                     }));
   }
 

@@ -48,6 +48,10 @@ public class StoredSignedVersion extends PanacheEntityBase {
   @Column(name = "approved_digest", length = 96)
   public String approvedDigest;
 
+  /** The W3C traceparent the signed-version fact was received in; null when not known. */
+  @Column(name = "traceparent", length = 55)
+  public String traceparent;
+
   @Column(name = "received_at", nullable = false)
   public Instant receivedAt;
 }

@@ -15,13 +15,15 @@ final class EventMapping {
 
   private EventMapping() {}
 
-  static SignedVersion signedVersion(String zone, ZoneVersionSigned signed) {
+  /** The signed version of {@code signed}, received in the trace of {@code traceparent} (null: none known). */
+  static SignedVersion signedVersion(String zone, ZoneVersionSigned signed, String traceparent) {
     return new SignedVersion(
         ZoneApex.canonical(zone),
         signed.getVersionId(),
         signed.getUnsignedSerial(),
         signed.getSignedSerial(),
-        ref(signed.getContent()));
+        ref(signed.getContent()),
+        traceparent);
   }
 
   static ContentRef ref(ContentLocation location) {

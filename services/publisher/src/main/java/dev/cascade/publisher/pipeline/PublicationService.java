@@ -38,6 +38,8 @@ import org.jboss.logging.Logger;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Serial;
 import org.xbill.DNS.TextParseException;
+import io.opentelemetry.api.trace.Tracer;
+import dev.cascade.service.tracing.ZoneSpans;
 
 /**
  * What the publisher does with each fact, on the consumer's worker thread: put review versions on the review
@@ -68,6 +70,9 @@ public class PublicationService {
   private final PublisherMetrics metrics;
   private final Map<String, ReentrantLock> zoneLocks = new ConcurrentHashMap<>();
 
+  /** The {@code publish version} span, in the version's trace. */
+  private final Tracer tracer;
+
   public PublicationService(
       DnsListeners listeners,
       PublisherStore store,
@@ -80,7 +85,9 @@ public class PublicationService {
       Notifier notifier,
       SignedZoneFiles files,
       Clock clock,
-      PublisherMetrics metrics) {
+      PublisherMetrics metrics,
+      Tracer tracer) {
+    this.tracer = tracer;
     this.listeners = listeners;
     this.store = store;
     this.loader = loader;
@@ -183,6 +190,16 @@ public class PublicationService {
    * other signatures, and so another digest, and nobody reviewed it (issue 9).
    */
   private void publish(SignedVersion version, Approval approval) {
+    // In the version's own trace, whatever completed it: the approval's trace is one link away.
+    ZoneSpans.continuing(tracer, "publish version",
+        new ZoneSpans.Subject(version.zone(), version.versionId(), version.signedSerial()), version.traceparent(),
+        () -> {
+          publishNow(version, approval);
+          return null;
+        });
+  }
+
+  private void publishNow(SignedVersion version, Approval approval) {
     long start = System.nanoTime();
     String zone = version.zone();
     String causationId = approval.eventId();

@@ -12,6 +12,7 @@ import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.publisher.persistence.PublisherStore.Approval;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.messaging.EventHandling;
+import dev.cascade.service.tracing.ZoneSpans;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletionStage;
@@ -71,7 +72,8 @@ public class PublisherConsumers {
       SignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionSigned signed) {
         publication.reviewSigned(
-            EventMapping.signedVersion(event.getZone(), signed), event.getMetadata().getEventId(),
+            EventMapping.signedVersion(event.getZone(), signed, ZoneSpans.traceparentOf(EventHandling.record(message))),
+            event.getMetadata().getEventId(),
             event.getMetadata().getOccurredAt());
       }
     });

@@ -18,6 +18,7 @@ import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.RebuildHistory;
 import dev.cascade.service.messaging.TransactionsConfig;
+import dev.cascade.service.tracing.ZoneSpans;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -95,7 +96,7 @@ public class PublisherRebuild extends StartupRestore {
     int applied = 0;
     for (ConsumerRecord<String, ? extends SpecificRecord> record : log) {
       if (record.value() != null) {
-        apply(record.value());
+        apply(record.value(), ZoneSpans.traceparentOf(record));
         applied++;
       }
     }
@@ -128,10 +129,14 @@ public class PublisherRebuild extends StartupRestore {
         || published.entrySet().stream().anyMatch(p -> !p.getValue().equals(held.published().get(p.getKey())));
   }
 
-  /** What the consumer of {@code event} recorded, or the publication that announced it. */
-  private void apply(SpecificRecord event) {
+  /**
+   * What the consumer of {@code event}, received in {@code traceparent}, recorded, or the publication that announced
+   * it.
+   */
+  private void apply(SpecificRecord event, String traceparent) {
     if (event instanceof SignedVersionFact fact && fact.getFact() instanceof ZoneVersionSigned signed) {
-      store.saveSignedVersion(EventMapping.signedVersion(fact.getZone(), signed), fact.getMetadata().getOccurredAt());
+      store.saveSignedVersion(EventMapping.signedVersion(fact.getZone(), signed, traceparent),
+          fact.getMetadata().getOccurredAt());
     } else if (event instanceof ZoneVersionReviewed review && review.getStage() == ReviewStage.SIGNED
         && review.getDecision() == ReviewDecision.APPROVED) {
       store.approve(ZoneApex.canonical(review.getZone()), review.getVersionId(),

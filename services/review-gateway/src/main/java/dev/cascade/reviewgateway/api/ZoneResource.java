@@ -22,6 +22,7 @@ import dev.cascade.reviewgateway.pipeline.ProjectionRebuild;
 import dev.cascade.reviewgateway.pipeline.TsigKeyDirectory;
 import dev.cascade.reviewgateway.security.ApiRoles;
 import dev.cascade.service.ZoneSourceDirectories;
+import dev.cascade.service.tracing.ZoneSpans;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -112,6 +113,8 @@ public class ZoneResource {
 
   private Uni<Views.ZoneCommandResult> addChecked(Views.ZoneAddRequest request) {
     String zone = zoneName(request.name());
+    // The request that starts the zone's first version's trace names the zone (docs/operations.md, "Traces").
+    ZoneSpans.tagCurrent(new ZoneSpans.Subject(zone, null, null));
     String source = zoneFile(request.source());
     Policy policy = policy(request.policy());
     List<KeyImports.Sealed> imported;
@@ -340,6 +343,8 @@ public class ZoneResource {
             + "; its signed version needs another approver (policy '" + state.policy.name() + "')");
       }
       String digest = stage == GateStage.UNSIGNED ? state.unsignedDigest : state.signedDigest;
+      // The request's span names the version it decides on: the version's trace links to it (docs/operations.md).
+      ZoneSpans.tagCurrent(new ZoneSpans.Subject(zone, versionId, serial));
       LOG.infof("%s %s %s zone %s with serial %d", person, approve ? "approved" : "rejected", stageText, zone, serial);
       return events.reviewed(UUID.randomUUID().toString(), null, zone, stage, versionId, serial, digest, approve,
           person, null);

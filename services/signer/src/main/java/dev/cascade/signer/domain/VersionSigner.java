@@ -43,6 +43,7 @@ public final class VersionSigner {
   private final int threads;
   private final VerifiedSignatures known;
   private final PhaseProgress progress;
+  private final PhaseScope phases;
   /** How long the verification gate has run so far for the version being signed (one instance signs one version). */
   private long verifyingNanos;
 
@@ -73,10 +74,23 @@ public final class VersionSigner {
    *     moments and not counted
    */
   public VersionSigner(Clock clock, int threads, VerifiedSignatures known, PhaseProgress progress) {
+    this(clock, threads, known, progress, PhaseScope.DIRECT);
+  }
+
+  /**
+   * @param clock the time source for the serial policy, signature inception/expiration and the gate
+   * @param threads signing threads
+   * @param known the signatures the gate found valid in its last run on the zone
+   * @param progress told how far a pass over the whole zone has got
+   * @param phases runs each signing ({@link Phase#SIGN}) and each run of the gate ({@link Phase#VERIFY})
+   */
+  public VersionSigner(
+      Clock clock, int threads, VerifiedSignatures known, PhaseProgress progress, PhaseScope phases) {
     this.clock = clock;
     this.threads = threads;
     this.known = known;
     this.progress = progress;
+    this.phases = phases;
   }
 
   /**
@@ -156,10 +170,10 @@ public final class VersionSigner {
     String fullSigningReason;
     if (previous instanceof PreviousSigned.Available available) {
       try {
-        SignedZone incremental =
+        SignedZone incremental = phases.run(Phase.SIGN, () ->
             signer.resign(origin, available.records().toRecords(), withCds(origin, unsigned, cdsAndCdnskey), keys,
                     dnskeyTtl, policy.signing(), signedSerial)
-                .zone();
+                .zone());
         CompactRecords records = CompactRecords.ofSorted(incremental.records());
         Gate gate = gate(() -> ZoneVerifier.verify(origin, incremental.records(), keySet, clock.instant(),
             policy.expiryFloor(), known, progress.of(Phase.VERIFY)));
@@ -178,8 +192,8 @@ public final class VersionSigner {
     }
     FullSigning full;
     try {
-      full = signFull(signer, origin, withCds(origin, unsigned, cdsAndCdnskey), keys, dnskeyTtl, policy,
-          signedSerial);
+      full = phases.run(Phase.SIGN, () -> signFull(signer, origin, withCds(origin, unsigned, cdsAndCdnskey), keys,
+          dnskeyTtl, policy, signedSerial));
     } catch (RuntimeException e) {
       return new SigningOutcome.Failed("signing failed: " + describe(e));
     }
@@ -234,8 +248,8 @@ public final class VersionSigner {
       // holds those of the previous key set.
       CompactDiff unsignedChange = CompactDiff.between(previous.unsigned(), unsigned)
           .then(ParentRecords.change(origin, previous.records(), cdsAndCdnskey));
-      result = new ChangeSigner(clock)
-          .sign(origin, previous.records(), unsignedChange, keys, dnskeyTtl, policy.signing(), signedSerial);
+      result = phases.run(Phase.SIGN, () -> new ChangeSigner(clock)
+          .sign(origin, previous.records(), unsignedChange, keys, dnskeyTtl, policy.signing(), signedSerial));
     } catch (RuntimeException e) {
       return new ChangeAttempt(null, "signing the change failed: " + describe(e));
     }
@@ -271,7 +285,8 @@ public final class VersionSigner {
     ChangeReport report;
     long start = System.nanoTime();
     try {
-      report = ChangeVerifier.verify(origin, previous, change, keySet, clock.instant(), policy.expiryFloor());
+      report = phases.run(Phase.VERIFY,
+          () -> ChangeVerifier.verify(origin, previous, change, keySet, clock.instant(), policy.expiryFloor()));
     } catch (RuntimeException e) {
       return new Gate("verification gate for the change failed to run: " + describe(e), VerifiedSignatures.none());
     } finally {
@@ -297,7 +312,7 @@ public final class VersionSigner {
     VerificationReport report;
     long start = System.nanoTime();
     try {
-      report = verification.get();
+      report = phases.run(Phase.VERIFY, verification);
     } catch (RuntimeException e) {
       return new Gate("verification gate failed to run: " + describe(e), VerifiedSignatures.none());
     } finally {

@@ -183,6 +183,7 @@ public class SignerStore {
     row.zone = manifest.zone();
     row.unsignedSerial = manifest.unsignedSerial();
     row.content = StoredContentRef.of(manifest.content());
+    row.traceparent = manifest.traceparent();
     row.receivedAt = receivedAt;
     inTransaction(() -> persistIfAbsent(StoredManifest.<StoredManifest>findById(row.versionId), row));
   }
@@ -196,7 +197,8 @@ public class SignerStore {
                     r.zone,
                     r.versionId,
                     r.unsignedSerial,
-                    r.content.toContentRef()));
+                    r.content.toContentRef(),
+                    r.traceparent));
   }
 
   /**

@@ -28,6 +28,10 @@ public class StoredManifest extends PanacheEntityBase {
   @Embedded
   public StoredContentRef content;
 
+  /** The W3C traceparent the fact was received in; null when not known. */
+  @Column(name = "traceparent", length = 55)
+  public String traceparent;
+
   @Column(name = "received_at", nullable = false)
   public Instant receivedAt;
 }

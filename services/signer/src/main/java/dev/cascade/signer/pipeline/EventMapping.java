@@ -90,9 +90,10 @@ final class EventMapping {
     return bytes;
   }
 
-  static UnsignedManifest manifest(String zone, ZoneVersionLoaded loaded) {
+  /** The manifest of {@code loaded}, received in the trace of {@code traceparent} (null: none known). */
+  static UnsignedManifest manifest(String zone, ZoneVersionLoaded loaded, String traceparent) {
     return new UnsignedManifest(
-        ZoneApex.canonical(zone), loaded.getVersionId(), loaded.getSerial(), ref(loaded.getContent()));
+        ZoneApex.canonical(zone), loaded.getVersionId(), loaded.getSerial(), ref(loaded.getContent()), traceparent);
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.events.v1.ZoneVersionReviewed;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.messaging.EventHandling;
+import dev.cascade.service.tracing.ZoneSpans;
 import dev.cascade.signer.domain.Approval;
 import dev.cascade.signer.domain.WrappedKeySet;
 import dev.cascade.signer.persistence.SignerStore;
@@ -113,7 +114,8 @@ public class SignerConsumers {
     return handling.exactlyOnce(message, () -> {
       UnsignedVersionFact event = message.getPayload();
       if (event.getFact() instanceof ZoneVersionLoaded loaded) {
-        store.saveManifest(EventMapping.manifest(event.getZone(), loaded), event.getMetadata().getOccurredAt());
+        store.saveManifest(EventMapping.manifest(event.getZone(), loaded, ZoneSpans.traceparentOf(EventHandling.record(message))),
+            event.getMetadata().getOccurredAt());
         signing.trySign(loaded.getVersionId());
       }
     });

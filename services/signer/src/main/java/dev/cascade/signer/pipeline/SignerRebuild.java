@@ -25,6 +25,7 @@ import dev.cascade.signer.domain.SigningStatus;
 import dev.cascade.signer.persistence.SignerStore.ApprovalState;
 import dev.cascade.signer.persistence.SignerStore.Held;
 import dev.cascade.signer.persistence.SignerStore;
+import dev.cascade.service.tracing.ZoneSpans;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -106,7 +107,7 @@ public class SignerRebuild extends StartupRestore {
     int applied = 0;
     for (ConsumerRecord<String, ? extends SpecificRecord> record : log) {
       if (record.value() != null) {
-        apply(record.value());
+        apply(record.value(), ZoneSpans.traceparentOf(record));
         applied++;
       }
     }
@@ -144,8 +145,8 @@ public class SignerRebuild extends StartupRestore {
         .anyMatch(zone -> zone.getValue() && !held.policyZones().contains(zone.getKey()));
   }
 
-  /** What the consumer of {@code event} recorded, or the signing that announced it. */
-  private void apply(SpecificRecord event) {
+  /** What the consumer of {@code event}, received in {@code traceparent}, recorded, or the signing that announced it. */
+  private void apply(SpecificRecord event, String traceparent) {
     if (event instanceof ZoneRegistryFact registry) {
       String zone = ZoneApex.canonical(registry.getZone());
       if (registry.getFact() instanceof ZoneRemoved) {
@@ -157,7 +158,8 @@ public class SignerRebuild extends StartupRestore {
       store.saveKeySet(EventMapping.keySet(keySet), keySet.getMetadata().getOccurredAt());
     } else if (event instanceof UnsignedVersionFact unsigned) {
       if (unsigned.getFact() instanceof ZoneVersionLoaded loaded) {
-        store.saveManifest(EventMapping.manifest(unsigned.getZone(), loaded), unsigned.getMetadata().getOccurredAt());
+        store.saveManifest(EventMapping.manifest(unsigned.getZone(), loaded, traceparent),
+            unsigned.getMetadata().getOccurredAt());
       }
     } else if (event instanceof ZoneVersionReviewed review) {
       applyReview(review);

@@ -22,6 +22,7 @@ import dev.cascade.events.v1.ZoneVersionSigned;
 import dev.cascade.service.kafka.HeldZones;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.messaging.StepProgressEmitter;
+import dev.cascade.service.tracing.ZoneSpans;
 import dev.cascade.signer.config.SignerConfig;
 import dev.cascade.signer.domain.Approval;
 import dev.cascade.signer.domain.KeySetException;
@@ -34,6 +35,7 @@ import dev.cascade.signer.domain.SignedHead;
 import dev.cascade.signer.domain.SigningCause;
 import dev.cascade.signer.domain.SigningOutcome;
 import dev.cascade.signer.domain.SigningReadiness;
+import dev.cascade.signer.domain.PhaseScope;
 import dev.cascade.signer.domain.UnsignedManifest;
 import dev.cascade.signer.domain.VersionSigner;
 import dev.cascade.signer.domain.WrappedKeySet;
@@ -59,6 +61,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import java.util.function.Supplier;
+import java.util.Locale;
+import io.opentelemetry.api.trace.Tracer;
 
 /**
  * Signs approved versions once policy, key set and manifest are all known, on the calling worker thread (inside the
@@ -84,6 +89,8 @@ import org.xbill.DNS.Record;
 public class SigningService {
 
   private static final Logger LOG = Logger.getLogger(SigningService.class);
+  /** The span of one signing, parent of its {@code sign}, {@code verify} and {@code write} spans. */
+  private static final String SPAN = "sign version";
 
   private final SignerStore store;
   private final SignedVersionEmitter emitter;
@@ -107,6 +114,10 @@ public class SigningService {
   /** Per zone, the last unsigned version read, so that the next one is read as its difference alone. */
   private final Map<String, LastUnsigned> lastUnsigned = new ConcurrentHashMap<>();
 
+  private final Tracer tracer;
+  /** Each signing and each run of the verification gate as a child span, {@code sign} and {@code verify}. */
+  private final PhaseScope phases;
+
   private ContentWriter writer;
   private BackgroundSnapshots snapshots;
 
@@ -118,8 +129,17 @@ public class SigningService {
       Clock clock,
       SignerConfig config,
       HeldZones held,
+      Tracer tracer,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
     this.store = store;
+    this.tracer = tracer;
+    this.phases =
+        new PhaseScope() {
+          @Override
+          public <T> T run(Phase phase, Supplier<T> work) {
+            return ZoneSpans.inSpan(tracer, phase.name().toLowerCase(Locale.ROOT), null, work);
+          }
+        };
     this.held = held;
     this.emitter = emitter;
     this.metrics = metrics;
@@ -197,21 +217,30 @@ public class SigningService {
   /** Signs an approved version; false if it failed (announced), which may free a re-signing it held back. */
   private boolean sign(SigningReadiness.Sign inputs) {
     Approval approval = inputs.approval();
-    String reason =
-        signVersion(
-            new Job(
-                approval.zone(),
-                approval.versionId(),
-                inputs.manifest(),
-                inputs.keySet(),
-                inputs.policy(),
-                SigningCause.LOADED,
-                approval.eventId()));
-    if (reason != null) {
-      fail(approval, reason);
-      return false;
-    }
-    return true;
+    UnsignedManifest manifest = inputs.manifest();
+    // In the version's own trace, whatever completed its inputs: the approval's trace is one link away.
+    return ZoneSpans.continuing(tracer, SPAN, subject(approval.zone(), approval.versionId(), manifest),
+        manifest.traceparent(), () -> {
+          String reason =
+              signVersion(
+                  new Job(
+                      approval.zone(),
+                      approval.versionId(),
+                      manifest,
+                      inputs.keySet(),
+                      inputs.policy(),
+                      SigningCause.LOADED,
+                      approval.eventId()));
+          if (reason != null) {
+            fail(approval, reason);
+            return false;
+          }
+          return true;
+        });
+  }
+
+  private static ZoneSpans.Subject subject(String zone, String signedVersionId, UnsignedManifest manifest) {
+    return new ZoneSpans.Subject(zone, signedVersionId, manifest.unsignedSerial());
   }
 
   /**
@@ -310,12 +339,13 @@ public class SigningService {
       SignedHead head, ZonePolicy policy, WrappedKeySet keySet, SigningCause cause, String causationId) {
     String zone = head.zone();
     Optional<UnsignedManifest> manifest = store.findManifest(head.unsignedVersionId());
+    String versionId = resignedVersionId(zone, cause, causationId);
+    // A version of its own, in the trace that set it off (a new one for the timer), linked to the version it re-signs.
     String reason =
         manifest.isEmpty()
             ? "the manifest of unsigned version " + head.unsignedVersionId() + " is gone"
-            : signVersion(
-                new Job(zone, resignedVersionId(zone, cause, causationId), manifest.get(), keySet, policy, cause,
-                    causationId));
+            : ZoneSpans.linked(tracer, SPAN, subject(zone, versionId, manifest.get()), manifest.get().traceparent(),
+                () -> signVersion(new Job(zone, versionId, manifest.get(), keySet, policy, cause, causationId)));
     if (reason != null) {
       Instant failedAt = emitFailure(
           zone, head.unsignedVersionId(), head.unsignedSerial(), causationId,
@@ -394,7 +424,7 @@ public class SigningService {
     LOG.infof("zone %s version %s (%s): signing %d records with %d keys, up to %d threads",
         zone, job.signedVersionId(), job.cause(), unsigned.size(), keys.size(), threads);
     SigningOutcome outcome =
-        new VersionSigner(clock, threads, verifiedSignatures(zone), reported)
+        new VersionSigner(clock, threads, verifiedSignatures(zone), reported, phases)
             .sign(
                 origin,
                 manifest.unsignedSerial(),
@@ -417,7 +447,8 @@ public class SigningService {
     }
     ContentLocation location;
     try {
-      location = write(zone, job.signedVersionId(), signed, head, reported.of(Phase.WRITE));
+      location = ZoneSpans.inSpan(tracer, "write", null,
+          () -> write(zone, job.signedVersionId(), signed, head, reported.of(Phase.WRITE)));
     } catch (Exception e) {
       return "cannot write signed content: " + describe(e);
     }

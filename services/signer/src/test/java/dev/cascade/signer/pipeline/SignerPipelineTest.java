@@ -597,26 +597,42 @@ class SignerPipelineTest {
   }
 
   @Test
-  void approvalAfterEverythingElseIsSignedInTheApprovalsTrace() throws Exception {
-    String zone = "traced.test.";
+  void approvalAfterEverythingElseIsSignedInTheApprovalsTraceWhenTheVersionHasNone() throws Exception {
+    String approvalTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    signedAfterApproval("traced.test.", null, approvalTrace, approvalTrace);
+  }
+
+  @Test
+  void approvalOfAVersionWithATraceIsSignedInTheVersionsTrace() throws Exception {
+    String versionTrace = "0af7651916cd43dd8448eb211c80319c";
+    signedAfterApproval("version-traced.test.", "00-" + versionTrace + "-b7ad6b7169203331-01",
+        "4bf92f3577b34da6a3ce929d0e0e4736", versionTrace);
+  }
+
+  /**
+   * Sends a zone, its key set and a loaded version written in {@code loadedTraceparent} (null: none), then its
+   * approval in trace {@code approvalTrace}; the signed-version fact must be in trace {@code expectedTrace}.
+   */
+  private void signedAfterApproval(String zone, String loadedTraceparent, String approvalTrace, String expectedTrace)
+      throws Exception {
     String versionId = UUID.randomUUID().toString();
     List<SigningKey> keys = keys(zone);
     Bus.send(Topics.ZONE_REGISTRY, zone, zoneAdded(zone), null);
     Bus.send(Topics.KEY_SETS, zone, keySet(zone, keys, TEST_KEK), null);
-    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, versionId, 7, writeUnsigned(zone, versionId, 7)), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, loaded(zone, versionId, 7, writeUnsigned(zone, versionId, 7)),
+        loadedTraceparent);
     await().atMost(TIMEOUT).until(() ->
         store.findManifest(versionId).isPresent() && store.findKeySet(zone).isPresent()
             && store.findPolicy(zone).isPresent());
 
-    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, versionId, 7), "00-" + traceId + "-00f067aa0ba902b7-01");
+    Bus.send(Topics.ZONE_REVIEWS, zone, approval(zone, versionId, 7), "00-" + approvalTrace + "-00f067aa0ba902b7-01");
 
     ConsumerRecord<String, SignedVersionFact> record = awaitSigned(zone, versionId);
     assertEquals(zone, record.key());
     Header traceparent = record.headers().lastHeader("traceparent");
     assertNotNull(traceparent, "the signed-version fact carries trace context");
-    assertTrue(new String(traceparent.value(), StandardCharsets.US_ASCII).contains(traceId),
-        "the signed-version fact continues the approval's trace");
+    assertTrue(new String(traceparent.value(), StandardCharsets.US_ASCII).contains(expectedTrace),
+        "the signed-version fact is not in trace " + expectedTrace);
     assertSignedContentVerifies(zone, versionId, (ZoneVersionSigned) record.value().getFact(), keys, Instant.now());
   }
 
