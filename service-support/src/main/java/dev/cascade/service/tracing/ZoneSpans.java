@@ -13,6 +13,7 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -124,7 +125,11 @@ public final class ZoneSpans {
 
   /** Sets {@code subject} on the current span (an HTTP request's, for one). */
   public static void tagCurrent(Subject subject) {
-    Span span = Span.current();
+    tag(Span.current(), subject);
+  }
+
+  /** Sets what {@code subject} knows on {@code span}. */
+  public static void tag(Span span, Subject subject) {
     if (subject.zone() != null) {
       span.setAttribute(ZONE, subject.zone());
     }
@@ -147,6 +152,22 @@ public final class ZoneSpans {
       about.tag(builder);
     }
     return run(builder.startSpan(), about, work);
+  }
+
+  /**
+   * {@link #inSpan(Tracer, String, Subject, Supplier)} for work that learns more about its version on the way (the
+   * serial a parse finds) and sets it on the span it is given ({@link #tag}). The span is handed over rather than
+   * found with {@code Span.current()}, which inside a Quarkus service did not give it back: the loader's parse span
+   * came out without its serial (ZoneLoadingFlowTest, TraceIT).
+   */
+  public static <T> T inSpanTelling(Tracer tracer, String name, Subject subject, Function<Span, T> work) {
+    Subject about = subject != null ? subject : current();
+    SpanBuilder builder = tracer.spanBuilder(name);
+    if (about != null) {
+      about.tag(builder);
+    }
+    Span span = builder.startSpan();
+    return run(span, about, () -> work.apply(span));
   }
 
   /** {@link #inSpan(Tracer, String, Subject, Supplier)} for work without a result. */

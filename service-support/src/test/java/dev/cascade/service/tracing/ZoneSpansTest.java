@@ -48,6 +48,13 @@ class ZoneSpansTest {
   }
 
   @Test
+  void aSerialLearnedInsideTheSpanIsSetOnIt() {
+    ZoneSpans.inSpan(tracer, "parse", new ZoneSpans.Subject(ZONE, VERSION, null),
+        () -> ZoneSpans.tagCurrent(new ZoneSpans.Subject(ZONE, VERSION, 2026112801L)));
+    assertEquals(2026112801L, span("parse").getAttributes().get(ZoneSpans.SERIAL));
+  }
+
+  @Test
   void aFactWithoutAVersionNamesTheZoneAlone() {
     ZoneRegistryFact removed = ZoneRegistryFact.newBuilder()
         .setMetadata(EventMetadataFactory.next(Clock.systemUTC(), "review-gateway", null))

@@ -228,14 +228,19 @@ public class ZoneRegistryConsumer {
     String versionId = versionId(zone, eventId);
     PhaseProgress reported = progress.start(zone, versionId, eventId);
     // The version's serial is known once it is parsed; its versionId names it from the start.
-    LoadOutcome outcome = ZoneSpans.inSpan(tracer, "parse", new ZoneSpans.Subject(zone, versionId, null), () -> {
-      LoadOutcome parsed =
-          zoneLoader.load(zone, source, state.lastDigest(zone), lastRead.get(zone), reported.of(Phase.PARSE));
-      if (parsed instanceof LoadOutcome.Loaded read) {
-        ZoneSpans.tagCurrent(new ZoneSpans.Subject(zone, versionId, read.zone().serial()));
-      }
-      return parsed;
-    });
+    LoadOutcome outcome = ZoneSpans.inSpanTelling(tracer, "parse", new ZoneSpans.Subject(zone, versionId, null),
+        span -> {
+          LoadOutcome parsed =
+              zoneLoader.load(zone, source, state.lastDigest(zone), lastRead.get(zone), reported.of(Phase.PARSE));
+          // An event handled again (delivered once more after a rebalance) finds its file unchanged: the same
+          // versionId, in the same trace, and the serial it read.
+          if (parsed instanceof LoadOutcome.Loaded read) {
+            ZoneSpans.tag(span, new ZoneSpans.Subject(zone, versionId, read.zone().serial()));
+          } else if (parsed instanceof LoadOutcome.Unchanged unchanged) {
+            ZoneSpans.tag(span, new ZoneSpans.Subject(zone, versionId, unchanged.serial()));
+          }
+          return parsed;
+        });
     if (outcome instanceof LoadOutcome.Unchanged unchanged) {
       lastRead.put(zone, unchanged.zone().baseline());
       LOG.infof("zone %s: %s", zone, unchanged.zone().how());

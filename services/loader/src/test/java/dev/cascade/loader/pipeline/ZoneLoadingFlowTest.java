@@ -24,6 +24,7 @@ import dev.cascade.events.v1.ZoneLoadFailed;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneVersionLoaded;
 import dev.cascade.service.kafka.KafkaSettings;
+import dev.cascade.service.tracing.ZoneSpans;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
 import dev.cascade.testinfra.RegistryResource;
@@ -248,6 +249,10 @@ class ZoneLoadingFlowTest {
     SpanData produced =
         trace.stream().filter(s -> s.getKind() == SpanKind.PRODUCER).findFirst().orElseThrow();
     assertTrue(produced.getName().contains(Topics.UNSIGNED_VERSIONS), produced.getName());
+    // The parse span names the version, and the serial it found (set once the file is read).
+    SpanData parse = trace.stream().filter(s -> s.getName().equals("parse")).findFirst().orElseThrow();
+    assertEquals(zone, parse.getAttributes().get(ZoneSpans.ZONE));
+    assertEquals(2026112803L, parse.getAttributes().get(ZoneSpans.SERIAL), parse.toString());
   }
 
   @Test
