@@ -158,7 +158,7 @@ public final class ZoneSpans {
    * {@link #inSpan(Tracer, String, Subject, Supplier)} for work that learns more about its version on the way (the
    * serial a parse finds) and sets it on the span it is given ({@link #tag}). The span is handed over rather than
    * found with {@code Span.current()}, which inside a Quarkus service did not give it back: the loader's parse span
-   * came out without its serial (ZoneLoadingFlowTest, TraceIT).
+   * came out without its serial (ZoneLoadingFlowComponentTest, TraceIT).
    */
   public static <T> T inSpanTelling(Tracer tracer, String name, Subject subject, Function<Span, T> work) {
     Subject about = subject != null ? subject : current();

@@ -75,7 +75,7 @@ import org.xbill.DNS.Type;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-class ZoneLoadingFlowTest {
+class ZoneLoadingFlowComponentTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-class LoaderRebuildTest {
+class LoaderRebuildComponentTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   /** When this instance handled an event: not on the log, so no rebuild can give it back. */

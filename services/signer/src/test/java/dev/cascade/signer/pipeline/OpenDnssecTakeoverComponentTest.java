@@ -60,8 +60,8 @@ import org.xbill.DNS.Record;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-@TestProfile(HsmSigningTest.WithToken.class)
-class OpenDnssecTakeoverTest {
+@TestProfile(HsmSigningComponentTest.WithToken.class)
+class OpenDnssecTakeoverComponentTest {
   private static final String ZONE = "ods-takeover.test.";
   private static final String PKCS11_TOOL = "/usr/bin/pkcs11-tool";
 
@@ -108,15 +108,15 @@ class OpenDnssecTakeoverTest {
     }
     String versionId = UUID.randomUUID().toString();
     long serial = 2026120801L;
-    Bus.send(Topics.ZONE_REGISTRY, ZONE, SignerPipelineTest.zoneAdded(ZONE), null);
-    Bus.send(Topics.KEY_SETS, ZONE, KeySetChanged.newBuilder().setMetadata(SignerPipelineTest.metadata("keymanager"))
+    Bus.send(Topics.ZONE_REGISTRY, ZONE, SignerPipelineComponentTest.zoneAdded(ZONE), null);
+    Bus.send(Topics.KEY_SETS, ZONE, KeySetChanged.newBuilder().setMetadata(SignerPipelineComponentTest.metadata("keymanager"))
         .setZone(ZONE).setDnskeyTtl(3600).setKeys(announced).build(), null);
-    Bus.send(Topics.UNSIGNED_VERSIONS, ZONE, SignerPipelineTest.loaded(ZONE, versionId, serial,
-        SignerPipelineTest.writeUnsigned(ZONE, versionId, serial)), null);
-    Bus.send(Topics.ZONE_REVIEWS, ZONE, SignerPipelineTest.approval(ZONE, versionId, serial), null);
-    ZoneVersionSigned signed = (ZoneVersionSigned) SignerPipelineTest.awaitSigned(ZONE, versionId).value().getFact();
+    Bus.send(Topics.UNSIGNED_VERSIONS, ZONE, SignerPipelineComponentTest.loaded(ZONE, versionId, serial,
+        SignerPipelineComponentTest.writeUnsigned(ZONE, versionId, serial)), null);
+    Bus.send(Topics.ZONE_REVIEWS, ZONE, SignerPipelineComponentTest.approval(ZONE, versionId, serial), null);
+    ZoneVersionSigned signed = (ZoneVersionSigned) SignerPipelineComponentTest.awaitSigned(ZONE, versionId).value().getFact();
 
-    List<Record> records = SignerPipelineTest.signedRecords(ZONE, signed).stream()
+    List<Record> records = SignerPipelineComponentTest.signedRecords(ZONE, signed).stream()
         .sorted(CanonicalOrder.RECORDS).toList();
     Set<Integer> odsTags =
         dnskeys.stream().map(DNSKEYRecord::getFootprint).collect(Collectors.toCollection(TreeSet::new));

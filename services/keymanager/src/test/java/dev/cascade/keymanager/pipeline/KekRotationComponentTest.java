@@ -52,7 +52,7 @@ import org.xbill.DNS.Name;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-class KekRotationTest {
+class KekRotationComponentTest {
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;

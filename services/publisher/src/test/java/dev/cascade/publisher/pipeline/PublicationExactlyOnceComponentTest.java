@@ -55,7 +55,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-class PublicationExactlyOnceTest {
+class PublicationExactlyOnceComponentTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
   /** The publisher's consumer group in the tests (application.properties, CASCADE_GROUP_ID unset). */
@@ -177,12 +177,12 @@ class PublicationExactlyOnceTest {
 
   private static SignedVersionFact signedVersion(String zone, String versionId, long serial) {
     ContentLocation content =
-        PublisherPipelineTest.write(Topics.SIGNED_CONTENT, zone, versionId, TestRecords.zone(zone, serial, 10));
-    return PublisherPipelineTest.signed(zone, versionId, serial, content);
+        PublisherPipelineComponentTest.write(Topics.SIGNED_CONTENT, zone, versionId, TestRecords.zone(zone, serial, 10));
+    return PublisherPipelineComponentTest.signed(zone, versionId, serial, content);
   }
 
   private static ZoneVersionReviewed approval(String zone, String versionId, long serial) {
-    return PublisherPipelineTest.review(zone, versionId, ReviewStage.SIGNED, serial, ReviewDecision.APPROVED);
+    return PublisherPipelineComponentTest.review(zone, versionId, ReviewStage.SIGNED, serial, ReviewDecision.APPROVED);
   }
 
   private static String eventId(ZoneVersionReviewed review) {

@@ -60,7 +60,7 @@ import org.xbill.DNS.ZoneTransferIn;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-class PrimaryLoadingFlowTest {
+class PrimaryLoadingFlowComponentTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -90,7 +90,7 @@ class PrimaryLoadingFlowTest {
       // The primary is gone: the refresh the next NOTIFY asks for fails, the retries run, and EXPIRE is reported.
       notify(producer, zone);
       List<Object> facts = await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
-          .until(() -> facts(versions, zone), f -> f.stream().anyMatch(PrimaryLoadingFlowTest::expired));
+          .until(() -> facts(versions, zone), f -> f.stream().anyMatch(PrimaryLoadingFlowComponentTest::expired));
       ZoneLoadFailed failed = facts.stream().filter(ZoneLoadFailed.class::isInstance)
           .map(ZoneLoadFailed.class::cast).findFirst().orElseThrow();
       assertTrue(Set.of("timeout", "unreachable").contains(failed.getCause()), failed.toString());

@@ -55,8 +55,8 @@ import org.xbill.DNS.Record;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-@TestProfile(HsmSigningTest.WithToken.class)
-class HsmSigningTest {
+@TestProfile(HsmSigningComponentTest.WithToken.class)
+class HsmSigningComponentTest {
 
   /**
    * The service with the token's settings: a profile of its own, so Quarkus starts the service again for this class
@@ -79,8 +79,8 @@ class HsmSigningTest {
         SoftHsmResource.LABEL, Long.parseLong(SoftHsmResource.slot()), 0, SoftHsmResource.PIN.toCharArray()));
     KeyAlgorithm p256 = KeyAlgorithm.parse("ECDSAP256SHA256");
     List<SigningKey> keys = List.of(
-        keyManager.generate(SignerPipelineTest.name(zone), p256, KeyGenerator.FLAGS_SEP, 3600),
-        keyManager.generate(SignerPipelineTest.name(zone), p256, KeyGenerator.FLAGS_ZSK, 3600));
+        keyManager.generate(SignerPipelineComponentTest.name(zone), p256, KeyGenerator.FLAGS_SEP, 3600),
+        keyManager.generate(SignerPipelineComponentTest.name(zone), p256, KeyGenerator.FLAGS_ZSK, 3600));
     List<ZoneKey> announced = new ArrayList<>();
     for (SigningKey key : keys) {
       announced.add(ZoneKey.newBuilder()
@@ -95,20 +95,20 @@ class HsmSigningTest {
           .setCreatedAt(Instant.now())
           .build());
     }
-    KeySetChanged keySet = KeySetChanged.newBuilder().setMetadata(SignerPipelineTest.metadata("keymanager"))
+    KeySetChanged keySet = KeySetChanged.newBuilder().setMetadata(SignerPipelineComponentTest.metadata("keymanager"))
         .setZone(zone).setDnskeyTtl(3600).setKeys(announced).build();
 
-    Bus.send(Topics.ZONE_REGISTRY, zone, SignerPipelineTest.zoneAdded(zone), null);
+    Bus.send(Topics.ZONE_REGISTRY, zone, SignerPipelineComponentTest.zoneAdded(zone), null);
     Bus.send(Topics.KEY_SETS, zone, keySet, null);
-    Bus.send(Topics.UNSIGNED_VERSIONS, zone, SignerPipelineTest.loaded(zone, versionId, serial,
-        SignerPipelineTest.writeUnsigned(zone, versionId, serial)), null);
-    Bus.send(Topics.ZONE_REVIEWS, zone, SignerPipelineTest.approval(zone, versionId, serial), null);
+    Bus.send(Topics.UNSIGNED_VERSIONS, zone, SignerPipelineComponentTest.loaded(zone, versionId, serial,
+        SignerPipelineComponentTest.writeUnsigned(zone, versionId, serial)), null);
+    Bus.send(Topics.ZONE_REVIEWS, zone, SignerPipelineComponentTest.approval(zone, versionId, serial), null);
     ZoneVersionSigned signed =
-        (ZoneVersionSigned) SignerPipelineTest.awaitSigned(zone, versionId).value().getFact();
+        (ZoneVersionSigned) SignerPipelineComponentTest.awaitSigned(zone, versionId).value().getFact();
 
-    List<Record> records = SignerPipelineTest.signedRecords(zone, signed).stream()
+    List<Record> records = SignerPipelineComponentTest.signedRecords(zone, signed).stream()
         .sorted(CanonicalOrder.RECORDS).toList();
-    VerificationReport report = ZoneVerifier.verify(SignerPipelineTest.name(zone), records, ExpectedKeys.of(keys),
+    VerificationReport report = ZoneVerifier.verify(SignerPipelineComponentTest.name(zone), records, ExpectedKeys.of(keys),
         Instant.now(), Duration.ofDays(7), VerifiedSignatures.none(), Progress.NONE);
     assertTrue(report.ok(), report.problems().toString());
     Path file = dir.resolve("hsm.test.zone");

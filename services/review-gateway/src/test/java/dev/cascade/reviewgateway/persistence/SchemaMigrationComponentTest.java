@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-class SchemaMigrationTest {
+class SchemaMigrationComponentTest {
 
   @ConfigProperty(name = "quarkus.hibernate-orm.schema-management.strategy")
   String hibernateStrategy;

@@ -68,7 +68,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-class ProjectionRebuildTest {
+class ProjectionRebuildComponentTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final String SCHEMA = "reviewgateway";

@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-class KeySetExactlyOnceTest {
+class KeySetExactlyOnceComponentTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   /** The keymanager's consumer group (application.properties). */

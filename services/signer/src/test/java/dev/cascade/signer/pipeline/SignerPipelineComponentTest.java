@@ -134,7 +134,7 @@ import org.xbill.DNS.Type;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-class SignerPipelineTest {
+class SignerPipelineComponentTest {
 
   /** The %test profile's key-encryption key (application.properties). */
   private static final byte[] TEST_KEK =
@@ -752,7 +752,7 @@ class SignerPipelineTest {
         TopicHistory.<SignedVersionFact>read(Bus.consumerConfig(), Topics.SIGNED_VERSIONS, TIMEOUT).stream()
             .map(ConsumerRecord::value)
             .filter(fact -> fact.getZone().equals(zone))
-            .map(SignerPipelineTest::versionOf)
+            .map(SignerPipelineComponentTest::versionOf)
             .toList();
     assertEquals(List.of(first, second), versions, "each version signed once");
   }
@@ -891,7 +891,7 @@ class SignerPipelineTest {
     return TopicHistory.<SignedVersionFact>read(Bus.consumerConfig(), Topics.SIGNED_VERSIONS, TIMEOUT).stream()
         .map(ConsumerRecord::value)
         .filter(fact -> fact.getZone().equals(zone))
-        .map(SignerPipelineTest::versionOf)
+        .map(SignerPipelineComponentTest::versionOf)
         .toList();
   }
 

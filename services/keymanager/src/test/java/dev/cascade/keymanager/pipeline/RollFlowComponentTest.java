@@ -112,7 +112,7 @@ import org.xbill.DNS.SOARecord;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-class RollFlowTest {
+class RollFlowComponentTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   /** The ZSK validity of the test's policy. */

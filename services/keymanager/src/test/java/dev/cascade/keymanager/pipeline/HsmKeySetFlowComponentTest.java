@@ -72,8 +72,8 @@ import org.xbill.DNS.RRset;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-@TestProfile(HsmKeySetFlowTest.WithToken.class)
-class HsmKeySetFlowTest {
+@TestProfile(HsmKeySetFlowComponentTest.WithToken.class)
+class HsmKeySetFlowComponentTest {
 
   /**
    * The service with the token's settings: a profile of its own, so Quarkus starts the service again for this class
@@ -130,7 +130,7 @@ class HsmKeySetFlowTest {
       assertNotNull(key.getPrivateKeyUri());
       Pkcs11Uri uri = Pkcs11Uri.parse(key.getPrivateKeyUri());
       assertEquals(SoftHsmResource.LABEL, uri.token());
-      DNSKEYRecord dnskey = KeySetFlowTest.dnskey(zone, key);
+      DNSKEYRecord dnskey = KeySetFlowComponentTest.dnskey(zone, key);
       SigningKey inToken = token.find(uri, dnskey, null);
       assertNull(inToken.privateKey().getEncoded(), "the private key cannot be extracted");
       RRset rrset = new RRset(new ARecord(Name.fromString("www." + zone), DClass.IN, 300,

@@ -84,7 +84,7 @@ import org.xbill.DNS.RRset;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-class KeySetFlowTest {
+class KeySetFlowComponentTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 

@@ -82,7 +82,7 @@ import org.xbill.DNS.ZoneTransferIn;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-class PublisherPipelineTest {
+class PublisherPipelineComponentTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
 

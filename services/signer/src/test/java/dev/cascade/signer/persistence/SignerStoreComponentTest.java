@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-class SignerStoreTest {
+class SignerStoreComponentTest {
 
   @Inject SignerStore store;
 

@@ -58,7 +58,7 @@ import org.xbill.DNS.Record;
 @WithTestResource(value = KafkaResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RegistryResource.class, scope = TestResourceScope.GLOBAL)
-class UnsignedVersionExactlyOnceTest {
+class UnsignedVersionExactlyOnceComponentTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   /** The loader's consumer group (application.properties). */
