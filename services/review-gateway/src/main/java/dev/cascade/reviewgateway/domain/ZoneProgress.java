@@ -14,14 +14,18 @@ package dev.cascade.reviewgateway.domain;
  * A rejection discards the version (the reference's default {@code on-reject = "discard"}), or, under {@code
  * on-reject = "halt"}, stops the zone in one of the two "halted" states until the operator overrides or resets it
  * ({@link ZoneHalts}).
+ *
+ * <p>Two of the reference's values are not states here. {@code restoring}: the API answers only once the projection
+ * is rebuilt ({@code ProjectionRebuild.whenRebuilt}), so no one sees a zone being restored. {@code persisting loaded
+ * zone}: the loader writes a version's content before it announces the version, so an approved loaded version has
+ * nothing left to persist and goes on to signing. The CLI keeps the reference's layout, in which that step shows as
+ * done. Every state here is entered by some fact ({@code ZoneProgressTest}).
  */
 public enum ZoneProgress {
-  RESTORING("restoring"),
   IDLE("idle"),
   LOADING("loading"),
   WAITING_FOR_LOADED_REVIEW("waiting for loaded review"),
   HALTED_AFTER_LOADED_REVIEW("halted after loaded review"),
-  PERSISTING_LOADED_ZONE("persisting loaded zone"),
   SIGNING("signing"),
   SIGNING_FAILED("signing failed"),
   WAITING_FOR_SIGNED_REVIEW("waiting for signed review"),
