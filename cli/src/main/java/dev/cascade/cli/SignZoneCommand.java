@@ -5,7 +5,7 @@ import dev.cascade.dnssec.keys.CryptoProvider;
 import dev.cascade.dnssec.keys.KeyFileException;
 import dev.cascade.dnssec.keys.SigningKey;
 import dev.cascade.dnssec.sign.SignedZone;
-import dev.cascade.dnssec.sign.SigningStats;
+import dev.cascade.dnssec.sign.SigningCounts;
 import dev.cascade.dnssec.sign.SigningPolicy;
 import dev.cascade.dnssec.sign.ZoneSigner;
 import dev.cascade.dnssec.verify.VerificationReport;
@@ -168,7 +168,7 @@ final class SignZoneCommand implements Callable<Integer> {
     long signStart = System.nanoTime();
     long signCpu = processCpuNanos();
     ZoneSigner signer = new ZoneSigner(main.clock(), threadCount);
-    SigningStats stats;
+    SigningCounts stats;
     long written;
     try {
       if (verify) {
@@ -186,7 +186,7 @@ final class SignZoneCommand implements Callable<Integer> {
         stats = signed.stats();
         written = write(out, threadCount, w -> signed.records().forEach(w));
       } else {
-        SigningStats[] result = new SigningStats[1];
+        SigningCounts[] result = new SigningCounts[1];
         written = write(out, threadCount, w -> result[0] = signer.sign(apex, zone.records(), keys, ttl, policy, zone.serial(),
             from, until, w));
         stats = result[0];

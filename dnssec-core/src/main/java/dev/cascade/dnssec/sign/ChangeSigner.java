@@ -71,7 +71,7 @@ public final class ChangeSigner {
      * @param change the records the new signed version removes from the previous one and adds to it
      * @param stats the counts of the whole new signed version
      */
-    record Signed(CompactDiff change, SigningStats stats) implements Result {}
+    record Signed(CompactDiff change, SigningCounts stats) implements Result {}
 
     /**
      * The change is not one this signer handles; sign the new version with {@link ZoneSigner} instead.
@@ -527,7 +527,7 @@ public final class ChangeSigner {
      * The counts of the whole new version: those of the previous one, with the window's records replaced. Reused
      * RRSIGs are all but those made now.
      */
-    private SigningStats stats(Record[] windowBefore, List<Record> windowAfter, long windowReused) {
+    private SigningCounts stats(Record[] windowBefore, List<Record> windowAfter, long windowReused) {
       long[] counts = new long[3];
       CompactRecords.Cursor cursor = previous.cursor();
       while (cursor.next()) {
@@ -542,7 +542,7 @@ public final class ChangeSigner {
         windowRrsigs += r.getType() == Type.RRSIG ? 1 : 0;
       }
       long made = windowRrsigs - windowReused;
-      return new SigningStats(counts[0], counts[1], counts[2], counts[2] - made, 1);
+      return new SigningCounts(counts[0], counts[1], counts[2], counts[2] - made, 1);
     }
 
     /** Adds {@code sign} to the count of unsigned records, NSECs or RRSIGs that a record of {@code type} is in. */

@@ -176,7 +176,7 @@ public final class ZoneSigner {
   public SignedZone sign(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
       SigningPolicy policy, long signedSerial) {
     List<Record> out = new ArrayList<>(unsigned.size() * 2);
-    SigningStats stats = sign(origin, unsigned, keys, dnskeyTtl, policy, signedSerial, out::add);
+    SigningCounts stats = sign(origin, unsigned, keys, dnskeyTtl, policy, signedSerial, out::add);
     return new SignedZone(out, stats);
   }
 
@@ -188,7 +188,7 @@ public final class ZoneSigner {
    *
    * @throws RuntimeException whatever {@code sink} throws, which ends the run
    */
-  public SigningStats sign(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
+  public SigningCounts sign(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
       SigningPolicy policy, long signedSerial, Consumer<Record> sink) {
     return run(origin, unsigned, keys, dnskeyTtl, policy, signedSerial,
         SignatureValidity.spread(clock.instant(), policy), null, sink);
@@ -205,7 +205,7 @@ public final class ZoneSigner {
   public SignedZone sign(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
       SigningPolicy policy, long signedSerial, Instant inception, Instant expiration) {
     List<Record> out = new ArrayList<>(unsigned.size() * 2);
-    SigningStats stats = sign(origin, unsigned, keys, dnskeyTtl, policy, signedSerial, inception, expiration, out::add);
+    SigningCounts stats = sign(origin, unsigned, keys, dnskeyTtl, policy, signedSerial, inception, expiration, out::add);
     return new SignedZone(out, stats);
   }
 
@@ -218,7 +218,7 @@ public final class ZoneSigner {
    * @throws RuntimeException whatever {@code sink} throws, which ends the run
    * @see #sign(Name, List, List, long, SigningPolicy, long, Instant, Instant)
    */
-  public SigningStats sign(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
+  public SigningCounts sign(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
       SigningPolicy policy, long signedSerial, Instant inception, Instant expiration, Consumer<Record> sink) {
     if (!expiration.isAfter(inception)) {
       throw new IllegalArgumentException("signature expiration " + expiration + " is not after inception " + inception);
@@ -271,7 +271,7 @@ public final class ZoneSigner {
   private SignedZoneUpdate resign(Name origin, PreviousVersion previous, List<Record> unsigned,
       List<SigningKey> keys, long dnskeyTtl, SigningPolicy policy, long signedSerial, Instant now) {
     DiffingSink sink = new DiffingSink(previous.records, unsigned.size() * 2);
-    SigningStats stats = run(origin, unsigned, keys, dnskeyTtl, policy, signedSerial,
+    SigningCounts stats = run(origin, unsigned, keys, dnskeyTtl, policy, signedSerial,
         SignatureValidity.spread(now, policy), previous, sink);
     return new SignedZoneUpdate(new SignedZone(sink.records, stats), sink.diff());
   }
@@ -318,7 +318,7 @@ public final class ZoneSigner {
     return result;
   }
 
-  private SigningStats run(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
+  private SigningCounts run(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
       SigningPolicy policy, long signedSerial, SignatureValidity validity, PreviousVersion previous,
       Consumer<Record> sink) {
     if (keys.isEmpty()) {
@@ -346,7 +346,7 @@ public final class ZoneSigner {
     }
   }
 
-  private SigningStats run(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
+  private SigningCounts run(Name origin, List<Record> unsigned, List<SigningKey> keys, long dnskeyTtl,
       SigningPolicy policy, long signedSerial, SignatureValidity validity, PreviousVersion previous,
       Consumer<Record> sink, ExecutorService pool) {
     Record[] input = checkedCopy(origin, unsigned, signedSerial, pool);
@@ -380,7 +380,7 @@ public final class ZoneSigner {
     nodes = null;
     hashed = null;
     long[] counts = signAndEmit(records, ordered, prepared, origin, validity, previous, denialTtl, pool, sink);
-    return new SigningStats(unsigned.size(), counts[1], counts[0], counts[2], threads);
+    return new SigningCounts(unsigned.size(), counts[1], counts[0], counts[2], threads);
   }
 
   /**

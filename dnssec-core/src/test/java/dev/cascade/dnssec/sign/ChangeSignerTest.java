@@ -105,7 +105,7 @@ class ChangeSignerTest {
   }
 
   /** The counts describe the whole new version; reused RRSIGs are those it shares with the previous one. */
-  private static void assertStats(SigningStats stats, List<Record> previous, List<Record> next) {
+  private static void assertStats(SigningCounts stats, List<Record> previous, List<Record> next) {
     assertEquals(next.stream().filter(r -> r.getType() == Type.RRSIG).count(), stats.rrsigCount(), "RRSIGs");
     assertEquals(next.stream().filter(r -> r.getType() == Type.NSEC || r.getType() == Type.NSEC3).count(),
         stats.denialRrCount(), "NSEC and NSEC3 records");

@@ -145,10 +145,10 @@ class ExpirationSpreadTest {
     assertFalse(SignatureRefresh.anyDue(signed, DEFAULTS, justBefore));
     assertTrue(SignatureRefresh.anyDue(signed, DEFAULTS, firstDue));
 
-    SigningStats early = new ZoneSigner(Clock.fixed(justBefore, ZoneOffset.UTC), 1)
+    SigningCounts early = new ZoneSigner(Clock.fixed(justBefore, ZoneOffset.UTC), 1)
         .resign(ORIGIN, signed, unsigned, KEYS, TTL, DEFAULTS, 2).zone().stats();
     assertEquals(1, early.rrsigCount() - early.reusedRrsigCount(), "only the SOA's");
-    SigningStats due = new ZoneSigner(Clock.fixed(firstDue, ZoneOffset.UTC), 1)
+    SigningCounts due = new ZoneSigner(Clock.fixed(firstDue, ZoneOffset.UTC), 1)
         .resign(ORIGIN, signed, unsigned, KEYS, TTL, DEFAULTS, 2).zone().stats();
     assertTrue(due.rrsigCount() - due.reusedRrsigCount() > 1, "the SOA's and the due ones");
 

@@ -153,7 +153,7 @@ class IncrementalSigningTest {
     SignedZoneUpdate update = new ZoneSigner(Clock.fixed(T0.plus(Duration.ofHours(23)), ZoneOffset.UTC), 1)
         .resign(ORIGIN, first, unsigned, KEY_SETS.get(0), DNSKEY_TTL, denial.policy, 2);
 
-    SigningStats stats = update.zone().stats();
+    SigningCounts stats = update.zone().stats();
     assertEquals(stats.rrsigCount() - 1, stats.reusedRrsigCount(), "all but the SOA's one ZSK signature");
     assertEquals(List.of("SOA", "RRSIG"), types(update.diff().removed()));
     assertEquals(List.of("SOA", "RRSIG"), types(update.diff().added()));
@@ -173,7 +173,7 @@ class IncrementalSigningTest {
 
     // Re-signed: the new A RRset, the SOA, the new name's NSEC (NSEC3) and its predecessor's in the chain, whose
     // next (hashed) owner name changed. Everything else, the DNSKEY RRset's KSK signature included, is reused.
-    SigningStats stats = update.zone().stats();
+    SigningCounts stats = update.zone().stats();
     assertEquals(4, stats.rrsigCount() - stats.reusedRrsigCount(), () -> update.diff().added().toString());
     int denialType = denial == Denial.NSEC ? Type.NSEC : Type.NSEC3;
     List<String> covered = update.diff().added().stream().filter(r -> r instanceof RRSIGRecord)

@@ -18,8 +18,8 @@ import java.time.Duration;
  */
 public record Policy(
     String name,
-    ReviewMode unsignedReview,
-    ReviewMode signedReview,
+    GateMode unsignedReview,
+    GateMode signedReview,
     String algorithm,
     boolean useCsk,
     Duration kskValidity,
@@ -41,7 +41,7 @@ public record Policy(
     String hsmServerId) {
 
   /** A policy with {@link ParentSettings#DEFAULT}, no review hooks and software keys. */
-  public Policy(String name, ReviewMode unsignedReview, ReviewMode signedReview, String algorithm, boolean useCsk,
+  public Policy(String name, GateMode unsignedReview, GateMode signedReview, String algorithm, boolean useCsk,
       Duration kskValidity, Duration zskValidity, Duration cskValidity, KeyRolls keyRolls, Duration dnskeyTtl,
       SerialPolicy serialPolicy, Duration signatureInceptionOffset, Duration signatureLifetime,
       Duration signatureRemainTime, Duration signatureRefreshInterval, DenialType denial, boolean nsec3OptOut,

@@ -104,7 +104,7 @@ public final class PolicyParser {
     }
     Table loader = top.table("loader");
     Table loaderReview = loader.table("review");
-    ReviewMode unsignedReview = reviewMode(loaderReview);
+    GateMode unsignedReview = reviewMode(loaderReview);
     String unsignedHook = reviewHook(loaderReview, unsignedReview);
     boolean unsignedHaltOnReject = haltOnReject(loaderReview);
     loaderReview.done();
@@ -165,7 +165,7 @@ public final class PolicyParser {
     String hashAlgorithm = denialTable.string("hash-algorithm", NSEC3_HASH_ALGORITHM);
     denialTable.done();
     Table signerReview = signer.table("review");
-    ReviewMode signedReview = reviewMode(signerReview);
+    GateMode signedReview = reviewMode(signerReview);
     String signedHook = reviewHook(signerReview, signedReview);
     // Our addition (issue 13 item 2), off by default: re-signings wait for review as the reference has them.
     boolean approveReSigning = signerReview.bool("approve-re-signing", false);
@@ -173,7 +173,7 @@ public final class PolicyParser {
     // Our addition (issue 13 item 4), off by default as the reference has no such rule. Two people, one per gate:
     // with a gate that approves by itself (off) or by a hook (script) a single person would decide alone.
     boolean fourEyes = signerReview.bool("four-eyes", false);
-    if (fourEyes && (unsignedReview != ReviewMode.MANUAL || signedReview != ReviewMode.MANUAL)) {
+    if (fourEyes && (unsignedReview != GateMode.MANUAL || signedReview != GateMode.MANUAL)) {
       throw new IllegalArgumentException(signerReview.path("four-eyes")
           + " needs mode = \"manual\" in [loader.review] and [signer.review]: one person approves each gate");
     }
@@ -251,12 +251,12 @@ public final class PolicyParser {
     return id;
   }
 
-  private static ReviewMode reviewMode(Table review) {
+  private static GateMode reviewMode(Table review) {
     String mode = review.string("mode", "off"); // reference Cascade default: review off
     return switch (mode) {
-      case "off" -> ReviewMode.OFF;
-      case "manual" -> ReviewMode.MANUAL;
-      case "script" -> ReviewMode.SCRIPT;
+      case "off" -> GateMode.OFF;
+      case "manual" -> GateMode.MANUAL;
+      case "script" -> GateMode.SCRIPT;
       default -> throw new IllegalArgumentException(
           review.path("mode") + " must be \"off\", \"manual\" or \"script\", got \"" + mode + "\"");
     };
@@ -277,12 +277,12 @@ public final class PolicyParser {
   }
 
   /** {@code hook}: required with mode "script", as in the reference, and refused with the others. */
-  private static String reviewHook(Table review, ReviewMode mode) {
+  private static String reviewHook(Table review, GateMode mode) {
     String hook = review.string("hook", null);
-    if (mode == ReviewMode.SCRIPT && (hook == null || hook.isBlank())) {
+    if (mode == GateMode.SCRIPT && (hook == null || hook.isBlank())) {
       throw new IllegalArgumentException(review.path("hook") + " is required with mode = \"script\"");
     }
-    if (mode != ReviewMode.SCRIPT && hook != null) {
+    if (mode != GateMode.SCRIPT && hook != null) {
       throw new IllegalArgumentException(review.path("hook") + " is only used with mode = \"script\"");
     }
     return hook;

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A version that reached a gate whose review mode is {@link ReviewMode#SCRIPT}: its hook is to run, once, and decide.
+ * A version that reached a gate whose review mode is {@link GateMode#SCRIPT}: its hook is to run, once, and decide.
  *
  * @param serial the unsigned serial at the unsigned gate, the signed serial at the signed gate
  * @param contentDigest the digest of the content under review, which the decision binds

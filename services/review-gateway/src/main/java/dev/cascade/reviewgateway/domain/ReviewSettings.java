@@ -4,7 +4,7 @@ package dev.cascade.reviewgateway.domain;
  * What a policy says of its review gates besides their modes.
  *
  * @param unsignedHook {@code [loader.review] hook}: the command that decides at the unsigned gate when its mode is
- *     {@link ReviewMode#SCRIPT} (cascade-reference.md §2); null with another mode
+ *     {@link GateMode#SCRIPT} (cascade-reference.md §2); null with another mode
  * @param signedHook {@code [signer.review] hook}, the same for the signed gate
  * @param approveReSigning {@code [signer.review] approve-re-signing} (our addition, issue 13 item 2): the signed gate
  *     approves by itself the re-signings of the content published last, for a signature refresh or a key change, so

@@ -124,7 +124,7 @@ public final class ZoneProjector {
       state.error = null;
       history.add(new HistoryEntry(at, loaded.serial(),
           "New version received" + (loaded.transfer() == null ? "" : " by " + loaded.transfer())));
-      if (state.policy.unsignedReview() != ReviewMode.OFF) {
+      if (state.policy.unsignedReview() != GateMode.OFF) {
         state.progress = ZoneProgress.WAITING_FOR_LOADED_REVIEW;
         history.add(new HistoryEntry(at, loaded.serial(), "Unsigned zone review pending"));
       } else {
@@ -462,11 +462,11 @@ public final class ZoneProjector {
     if (ZoneHalts.holding(s)) {
       return List.of();
     }
-    if (s.progress == ZoneProgress.WAITING_FOR_LOADED_REVIEW && s.policy.unsignedReview() == ReviewMode.SCRIPT) {
+    if (s.progress == ZoneProgress.WAITING_FOR_LOADED_REVIEW && s.policy.unsignedReview() == GateMode.SCRIPT) {
       return List.of(new ReviewHookDue(s.name, GateStage.UNSIGNED, s.unsignedVersionId, s.unsignedSerial,
           s.unsignedDigest, s.policy.reviews().unsignedHook()));
     }
-    if (s.progress == ZoneProgress.WAITING_FOR_SIGNED_REVIEW && s.policy.signedReview() == ReviewMode.SCRIPT) {
+    if (s.progress == ZoneProgress.WAITING_FOR_SIGNED_REVIEW && s.policy.signedReview() == GateMode.SCRIPT) {
       return List.of(new ReviewHookDue(s.name, GateStage.SIGNED, s.signedVersionId, s.signedSerial, s.signedDigest,
           s.policy.reviews().signedHook()));
     }
@@ -480,7 +480,7 @@ public final class ZoneProjector {
    * carry, always goes to review.
    */
   private static boolean signedGateApprovesItself(ZoneState s) {
-    return s.policy.signedReview() == ReviewMode.OFF
+    return s.policy.signedReview() == GateMode.OFF
         || (s.policy.reviews().approveReSigning() && s.signedCause != SigningCause.LOADED
             && s.signedFromVersionId != null && s.signedFromVersionId.equals(s.publishedFromVersionId));
   }
@@ -491,7 +491,7 @@ public final class ZoneProjector {
     if (ZoneHalts.holding(s)) {
       return out; // a halted zone's gates decide nothing until the operator acts
     }
-    if (s.policy.unsignedReview() == ReviewMode.OFF
+    if (s.policy.unsignedReview() == GateMode.OFF
         && s.unsignedReviewStatus == ReviewStatus.PENDING
         && !s.unsignedVersionId.equals(s.unsignedGateApprovedVersion)) {
       s.unsignedGateApprovedVersion = s.unsignedVersionId;

@@ -46,7 +46,7 @@ import dev.cascade.reviewgateway.domain.PropagationChecks;
 import dev.cascade.reviewgateway.domain.Policy;
 import dev.cascade.reviewgateway.domain.ProgressStep;
 import dev.cascade.reviewgateway.domain.ReviewSettings;
-import dev.cascade.reviewgateway.domain.ReviewMode;
+import dev.cascade.reviewgateway.domain.GateMode;
 import dev.cascade.reviewgateway.domain.RollAutomation;
 import dev.cascade.reviewgateway.domain.RollMethod;
 import dev.cascade.reviewgateway.domain.SerialPolicy;
@@ -325,11 +325,11 @@ final class EventMapping {
    * A gate's mode as the snapshot carries it: {@code script} as MANUAL, with its hook in a field of its own, so that a
    * reader older than hooks has the version wait for a person (PolicySnapshot.unsignedReviewHook).
    */
-  private static dev.cascade.events.v1.ReviewMode reviewMode(ReviewMode mode) {
-    return mode == ReviewMode.OFF ? dev.cascade.events.v1.ReviewMode.OFF : dev.cascade.events.v1.ReviewMode.MANUAL;
+  private static dev.cascade.events.v1.ReviewMode reviewMode(GateMode mode) {
+    return mode == GateMode.OFF ? dev.cascade.events.v1.ReviewMode.OFF : dev.cascade.events.v1.ReviewMode.MANUAL;
   }
 
-  private static ReviewMode reviewMode(dev.cascade.events.v1.ReviewMode mode, String hook) {
-    return hook != null ? ReviewMode.SCRIPT : ReviewMode.valueOf(mode.name());
+  private static GateMode reviewMode(dev.cascade.events.v1.ReviewMode mode, String hook) {
+    return hook != null ? GateMode.SCRIPT : GateMode.valueOf(mode.name());
   }
 }

@@ -21,8 +21,8 @@ class PolicyParserTest {
   void versionAloneGivesTheReferenceDefaults() throws Exception {
     Policy p = PolicyParser.parse("minimal", "minimal.toml", "version = \"v1\"\n");
     assertEquals("minimal", p.name());
-    assertEquals(ReviewMode.OFF, p.unsignedReview());
-    assertEquals(ReviewMode.OFF, p.signedReview());
+    assertEquals(GateMode.OFF, p.unsignedReview());
+    assertEquals(GateMode.OFF, p.signedReview());
     assertEquals("ECDSAP256SHA256", p.algorithm());
     assertFalse(p.useCsk());
     assertEquals(Duration.ofDays(365), p.kskValidity());
@@ -47,8 +47,8 @@ class PolicyParserTest {
   void shippedDefaultPolicyHasBothReviewsOff() throws Exception {
     Path file = SHIPPED.resolve("default.toml");
     Policy p = PolicyParser.parse("default", file.toString(), Files.readString(file));
-    assertEquals(ReviewMode.OFF, p.unsignedReview());
-    assertEquals(ReviewMode.OFF, p.signedReview());
+    assertEquals(GateMode.OFF, p.unsignedReview());
+    assertEquals(GateMode.OFF, p.signedReview());
     assertEquals("ECDSAP256SHA256", p.algorithm());
     assertFalse(p.useCsk());
     assertEquals(SerialPolicy.UNIX_TIME, p.serialPolicy());
@@ -58,8 +58,8 @@ class PolicyParserTest {
   void shippedReviewPolicyHasBothReviewsManual() throws Exception {
     Path file = SHIPPED.resolve("review.toml");
     Policy p = PolicyParser.parse("review", file.toString(), Files.readString(file));
-    assertEquals(ReviewMode.MANUAL, p.unsignedReview());
-    assertEquals(ReviewMode.MANUAL, p.signedReview());
+    assertEquals(GateMode.MANUAL, p.unsignedReview());
+    assertEquals(GateMode.MANUAL, p.signedReview());
     assertEquals(Duration.ofDays(14), p.signatureLifetime());
   }
 
@@ -92,7 +92,7 @@ class PolicyParserTest {
         mode = "off"
         """;
     Policy p = PolicyParser.parse("full", "full.toml", text);
-    assertEquals(ReviewMode.MANUAL, p.unsignedReview());
+    assertEquals(GateMode.MANUAL, p.unsignedReview());
     assertEquals(Duration.ofDays(1), p.kskValidity());
     assertEquals(Duration.ofDays(14), p.zskValidity());
     assertEquals(Duration.ofMinutes(5), p.dnskeyTtl());
@@ -312,7 +312,7 @@ class PolicyParserTest {
   void scriptReviewTakesItsHookAndNeedsOne() throws PolicyException {
     Policy p = PolicyParser.parse("x", "x.toml", "version = \"v1\"\n[loader.review]\nmode = \"script\"\n"
         + "hook = \"/usr/local/bin/check-zone\"\n");
-    assertEquals(ReviewMode.SCRIPT, p.unsignedReview());
+    assertEquals(GateMode.SCRIPT, p.unsignedReview());
     assertEquals(new ReviewSettings("/usr/local/bin/check-zone", null, false, false, false, false), p.reviews());
 
     PolicyException none = assertThrows(PolicyException.class, () -> PolicyParser.parse("x", "x.toml",

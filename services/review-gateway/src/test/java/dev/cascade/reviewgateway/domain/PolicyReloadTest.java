@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class PolicyReloadTest {
 
-  private static final Policy DEFAULT = ZoneProjectorTest.policy("default", ReviewMode.OFF, ReviewMode.OFF);
-  private static final Policy REVIEW = ZoneProjectorTest.policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL);
+  private static final Policy DEFAULT = ZoneProjectorTest.policy("default", GateMode.OFF, GateMode.OFF);
+  private static final Policy REVIEW = ZoneProjectorTest.policy("review", GateMode.MANUAL, GateMode.MANUAL);
 
   private static ZoneState zone(String name, Policy policy) {
     ZoneState s = new ZoneState();
@@ -27,7 +27,7 @@ class PolicyReloadTest {
 
   @Test
   void anEditedPolicyIsUpdatedAndEveryZoneWithAnOlderCopyGetsIt() {
-    Policy edited = ZoneProjectorTest.policy("default", ReviewMode.MANUAL, ReviewMode.OFF);
+    Policy edited = ZoneProjectorTest.policy("default", GateMode.MANUAL, GateMode.OFF);
     ZoneState a = zone("a.", DEFAULT);
     ZoneState b = zone("b.", REVIEW);
     PolicyReload.Outcome outcome = PolicyReload.of(Map.of("default", edited, "review", REVIEW), List.of(), Set.of(),
@@ -42,7 +42,7 @@ class PolicyReloadTest {
 
   @Test
   void nsec3ParametersThatRfc9276AdvisesAgainstAreWarnedAboutAndStillTaken() {
-    Policy salted = new Policy("salted", ReviewMode.OFF, ReviewMode.OFF, "ECDSAP256SHA256", false,
+    Policy salted = new Policy("salted", GateMode.OFF, GateMode.OFF, "ECDSAP256SHA256", false,
         Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1),
         SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12),
         DenialType.NSEC3, false, 10, "aabbccdd");
@@ -57,7 +57,7 @@ class PolicyReloadTest {
 
   @Test
   void newAndVanishedFilesAreAddedAndRemovedUnlessZonesStillUseThem() {
-    Policy fresh = ZoneProjectorTest.policy("fresh", ReviewMode.OFF, ReviewMode.MANUAL);
+    Policy fresh = ZoneProjectorTest.policy("fresh", GateMode.OFF, GateMode.MANUAL);
     PolicyReload.Outcome outcome = PolicyReload.of(Map.of("fresh", fresh), List.of(), Set.of(),
         Map.of("default", PolicyReload.digest(DEFAULT), "old", "00"), List.of(zone("a.", DEFAULT)));
 
@@ -85,7 +85,7 @@ class PolicyReloadTest {
 
   @Test
   void aZoneWhoseCopyDiffersIsUpdatedEvenWhenTheFileDidNotChangeSinceTheLastReload() {
-    Policy current = ZoneProjectorTest.policy("default", ReviewMode.MANUAL, ReviewMode.OFF);
+    Policy current = ZoneProjectorTest.policy("default", GateMode.MANUAL, GateMode.OFF);
     ZoneState removed = zone("gone.", DEFAULT);
     removed.removedAt = Instant.parse("2026-12-07T01:00:00Z");
     PolicyReload.Outcome outcome = PolicyReload.of(Map.of("default", current), List.of(), Set.of(),
@@ -98,8 +98,8 @@ class PolicyReloadTest {
   @Test
   void theDigestTellsEverySettingApart() {
     assertEquals(PolicyReload.digest(DEFAULT), PolicyReload.digest(
-        ZoneProjectorTest.policy("default", ReviewMode.OFF, ReviewMode.OFF)));
+        ZoneProjectorTest.policy("default", GateMode.OFF, GateMode.OFF)));
     assertNotEquals(PolicyReload.digest(DEFAULT), PolicyReload.digest(
-        ZoneProjectorTest.policy("default", ReviewMode.OFF, ReviewMode.MANUAL)));
+        ZoneProjectorTest.policy("default", GateMode.OFF, GateMode.MANUAL)));
   }
 }

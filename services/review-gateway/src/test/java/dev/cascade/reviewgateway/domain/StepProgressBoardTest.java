@@ -26,8 +26,8 @@ class StepProgressBoardTest {
     board.factApplied(ZONE, fact);
   }
 
-  private void added(ReviewMode unsignedReview) {
-    apply(new ZoneFact.Added(ZoneProjectorTest.policy("p", unsignedReview, ReviewMode.OFF), "/z/example.zone"));
+  private void added(GateMode unsignedReview) {
+    apply(new ZoneFact.Added(ZoneProjectorTest.policy("p", unsignedReview, GateMode.OFF), "/z/example.zone"));
   }
 
   private static StepProgress report(ProgressStep step, String versionId, long done, Instant at) {
@@ -44,7 +44,7 @@ class StepProgressBoardTest {
 
   @Test
   void aSigningShowsTheLatestReportOfTheVersionBeingSignedAndNoOther() {
-    added(ReviewMode.OFF);
+    added(GateMode.OFF);
     apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "digest"));
     assertEquals(ZoneProgress.SIGNING, state.progress);
 
@@ -62,7 +62,7 @@ class StepProgressBoardTest {
 
   @Test
   void aSigningsProgressEndsWithItsSignedVersionAndThePublishStepShowsItsOwn() {
-    added(ReviewMode.OFF);
+    added(GateMode.OFF);
     apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "digest"));
     board.report(ZONE, report(ProgressStep.SIGN, "v1", 4_000_000, T0.plusSeconds(1)));
 
@@ -80,7 +80,7 @@ class StepProgressBoardTest {
 
   @Test
   void aLoadShowsAnyVersionButTheOneLoadedBefore() {
-    added(ReviewMode.MANUAL);
+    added(GateMode.MANUAL);
     apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "digest"));
     apply(new ZoneFact.ReloadRequested("/z/example.zone", null));
     assertEquals(ZoneProgress.LOADING, state.progress);
@@ -94,7 +94,7 @@ class StepProgressBoardTest {
 
   @Test
   void aFailedLoadsProgressIsNotShownByTheNextLoad() {
-    added(ReviewMode.OFF);
+    added(GateMode.OFF);
     board.report(ZONE, report(ProgressStep.LOAD, "never-loaded", 70, T0.plusSeconds(1)));
     assertEquals("never-loaded", shown(T0.plusSeconds(1)).orElseThrow().versionId());
 
@@ -107,7 +107,7 @@ class StepProgressBoardTest {
 
   @Test
   void aZoneWaitingForReviewShowsNoProgressAndARemovedZoneIsForgotten() {
-    added(ReviewMode.MANUAL);
+    added(GateMode.MANUAL);
     apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "digest"));
     assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, state.progress);
     board.report(ZONE, report(ProgressStep.SIGN, "v1", 5, T0.plusSeconds(1)));
@@ -123,7 +123,7 @@ class StepProgressBoardTest {
 
   @Test
   void staleReportsOfAZoneAreDroppedWhenANewOneArrives() {
-    added(ReviewMode.OFF);
+    added(GateMode.OFF);
     apply(new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "digest"));
     board.report(ZONE, report(ProgressStep.SIGN, "v1", 5, T0));
     board.report(ZONE, report(ProgressStep.PUBLISH, "other", 5, T0.plus(Duration.ofMinutes(5))));

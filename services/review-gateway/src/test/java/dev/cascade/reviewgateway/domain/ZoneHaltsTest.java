@@ -22,7 +22,7 @@ class ZoneHaltsTest {
 
   /** Manual review at both gates; {@code on-reject = "halt"} at the gates named. */
   private static Policy policy(boolean haltUnsigned, boolean haltSigned, boolean approveReSigning) {
-    return new Policy("halting", ReviewMode.MANUAL, ReviewMode.MANUAL, "ECDSAP256SHA256", false,
+    return new Policy("halting", GateMode.MANUAL, GateMode.MANUAL, "ECDSAP256SHA256", false,
         Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1),
         SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12),
         DenialType.NSEC, false, 0, "", ParentSettings.DEFAULT,
@@ -185,7 +185,7 @@ class ZoneHaltsTest {
    */
   @Test
   void theOperatorsHaltHoldsTheGatesUntilResumed() {
-    Policy off = new Policy("default", ReviewMode.OFF, ReviewMode.OFF, "ECDSAP256SHA256", false,
+    Policy off = new Policy("default", GateMode.OFF, GateMode.OFF, "ECDSAP256SHA256", false,
         Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1),
         SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12),
         DenialType.NSEC, false, 0, "");

@@ -21,7 +21,7 @@ class ZoneProgressTest {
 
   private final Set<ZoneProgress> entered = EnumSet.noneOf(ZoneProgress.class);
 
-  private static Policy policy(ReviewMode unsigned, ReviewMode signed, boolean haltOnReject) {
+  private static Policy policy(GateMode unsigned, GateMode signed, boolean haltOnReject) {
     return new Policy("p", unsigned, signed, "ECDSAP256SHA256", false, Duration.ofDays(365), Duration.ofDays(30),
         Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1), SerialPolicy.UNIX_TIME, Duration.ofDays(1),
         Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12), DenialType.NSEC, false, 0, "",
@@ -41,7 +41,7 @@ class ZoneProgressTest {
 
   @Test
   void everyTransitionOfTheDiagramAndEveryStateEntered() {
-    ZoneState review = step(null, null, new ZoneFact.Added(policy(ReviewMode.MANUAL, ReviewMode.MANUAL, true), "/z"),
+    ZoneState review = step(null, null, new ZoneFact.Added(policy(GateMode.MANUAL, GateMode.MANUAL, true), "/z"),
         ZoneProgress.LOADING);
     review = step(review, ZoneProgress.LOADING, new ZoneFact.LoadFailed("/z", 3, "bad"), ZoneProgress.IDLE);
     review = step(review, ZoneProgress.IDLE, new ZoneFact.ReloadRequested("/z", null), ZoneProgress.LOADING);
@@ -64,7 +64,7 @@ class ZoneProgressTest {
 
     // on-reject = "discard" (the reference's default): a rejection at either gate goes back to idle.
     ZoneState discard = step(null, null,
-        new ZoneFact.Added(policy(ReviewMode.MANUAL, ReviewMode.MANUAL, false), "/z"), ZoneProgress.LOADING);
+        new ZoneFact.Added(policy(GateMode.MANUAL, GateMode.MANUAL, false), "/z"), ZoneProgress.LOADING);
     discard = step(discard, ZoneProgress.LOADING, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1"),
         ZoneProgress.WAITING_FOR_LOADED_REVIEW);
     discard = step(discard, ZoneProgress.WAITING_FOR_LOADED_REVIEW,
@@ -80,7 +80,7 @@ class ZoneProgressTest {
         new ZoneFact.Reviewed(GateStage.SIGNED, "v2", 10, false, "bob", null), ZoneProgress.IDLE);
 
     // Review off: a loaded version goes straight to signing, a signed one to publication; a failed signing stops.
-    ZoneState off = step(null, null, new ZoneFact.Added(policy(ReviewMode.OFF, ReviewMode.OFF, false), "/z"),
+    ZoneState off = step(null, null, new ZoneFact.Added(policy(GateMode.OFF, GateMode.OFF, false), "/z"),
         ZoneProgress.LOADING);
     off = step(off, ZoneProgress.LOADING, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1"),
         ZoneProgress.SIGNING);

@@ -15,7 +15,7 @@ class ZoneProjectorTest {
   private static final String ZONE = "example.com.";
   private static final Instant T0 = Instant.parse("2026-11-28T02:00:00Z");
 
-  static Policy policy(String name, ReviewMode unsigned, ReviewMode signed) {
+  static Policy policy(String name, GateMode unsigned, GateMode signed) {
     return new Policy(name, unsigned, signed, "ECDSAP256SHA256", false, Duration.ofDays(365), Duration.ofDays(30),
         Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1), SerialPolicy.UNIX_TIME, Duration.ofDays(1),
         Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12), DenialType.NSEC, false, 0, "");
@@ -36,7 +36,7 @@ class ZoneProjectorTest {
   /** A NOTIFY round (issue 10) is one history line with the serial, naming each secondary and how it went. */
   @Test
   void aNotifyRoundIsOneHistoryLine() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z/example.zone"))
         .state();
     ZoneProjector.Outcome round = apply(s, new ZoneFact.NotifiesSent(9, "1",
         List.of("192.0.2.1:53 answered NOERROR after 2 sends", "192.0.2.2:53^xfr unanswered after 6 sends")));
@@ -47,7 +47,7 @@ class ZoneProjectorTest {
 
   @Test
   void theLatestDsRequestAndItsHookOutcomeAreShown() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z/example.zone"))
         .state();
     String oldDs = "example.com.\t3600\tIN\tDS\t1 13 2 AA";
     String newDs = "example.com.\t3600\tIN\tDS\t2 13 2 BB";
@@ -73,7 +73,7 @@ class ZoneProjectorTest {
 
   @Test
   void aSignatureRefreshIsANewSignedVersionThatPassesTheGateAndIsPublished() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z/example.zone"))
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1", null, null)).state();
@@ -103,7 +103,7 @@ class ZoneProjectorTest {
    */
   @Test
   void approveReSigningPassesReSigningsOfThePublishedContentOnly() {
-    Policy manual = new Policy("careful", ReviewMode.OFF, ReviewMode.MANUAL, "ECDSAP256SHA256", false,
+    Policy manual = new Policy("careful", GateMode.OFF, GateMode.MANUAL, "ECDSAP256SHA256", false,
         Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1),
         SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12),
         DenialType.NSEC, false, 0, "", ParentSettings.DEFAULT, new ReviewSettings(null, null, true, false, false, false),
@@ -144,7 +144,7 @@ class ZoneProjectorTest {
    */
   @Test
   void announcementsOfSeveralPublishersShowOnePublicationAndWhatEachServes() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z/example.zone"))
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     s = apply(s, new ZoneFact.Signed("v1", 7, 8, report(), SigningCause.LOADED, "s-v1", null, null)).state();
@@ -179,7 +179,7 @@ class ZoneProjectorTest {
 
   @Test
   void eventsSetAsideAreKeptUntilTheNextPublication() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z/example.zone"))
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     ZoneProjector.Outcome undecodable = apply(s,
@@ -202,7 +202,7 @@ class ZoneProjectorTest {
 
   @Test
   void reviewsOffRunStraightThroughWithOneGateApprovalEach() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z/example.zone"))
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z/example.zone"))
         .state();
     assertEquals(ZoneProgress.LOADING, s.progress);
 
@@ -240,7 +240,7 @@ class ZoneProjectorTest {
    */
   @Test
   void scriptReviewsWaitForTheirHookOncePerVersion() {
-    Policy scripted = new Policy("hooked", ReviewMode.SCRIPT, ReviewMode.SCRIPT, "ECDSAP256SHA256", false,
+    Policy scripted = new Policy("hooked", GateMode.SCRIPT, GateMode.SCRIPT, "ECDSAP256SHA256", false,
         Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(365), KeyRolls.DEFAULT, Duration.ofHours(1),
         SerialPolicy.UNIX_TIME, Duration.ofDays(1), Duration.ofDays(14), Duration.ofDays(7), Duration.ofHours(12),
         DenialType.NSEC, false, 0, "", ParentSettings.DEFAULT,
@@ -274,7 +274,7 @@ class ZoneProjectorTest {
 
   @Test
   void manualReviewsWaitForTheOperator() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
+    ZoneState s = apply(null, new ZoneFact.Added(policy("review", GateMode.MANUAL, GateMode.MANUAL), "/z"))
         .state();
     ZoneProjector.Outcome loaded = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1"));
     assertEquals(ZoneProgress.WAITING_FOR_LOADED_REVIEW, loaded.state().progress);
@@ -304,7 +304,7 @@ class ZoneProjectorTest {
 
   @Test
   void unsignedRejectDiscardsTheVersion() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
+    ZoneState s = apply(null, new ZoneFact.Added(policy("review", GateMode.MANUAL, GateMode.MANUAL), "/z"))
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     ZoneProjector.Outcome rejected =
@@ -315,7 +315,7 @@ class ZoneProjectorTest {
 
   @Test
   void decisionOnAReplacedVersionOnlyLeavesHistory() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
+    ZoneState s = apply(null, new ZoneFact.Added(policy("review", GateMode.MANUAL, GateMode.MANUAL), "/z"))
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     s = apply(s, new ZoneFact.Loaded("v2", 8, 900, 12, List.of(), "u-v2")).state();
@@ -327,7 +327,7 @@ class ZoneProjectorTest {
 
   @Test
   void theSigningOfAReplacedVersionLeavesTheNewerOneReviewable() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
+    ZoneState s = apply(null, new ZoneFact.Added(policy("review", GateMode.MANUAL, GateMode.MANUAL), "/z"))
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     s = apply(s, new ZoneFact.Reviewed(GateStage.UNSIGNED, "v1", 7, true, "operator", null)).state();
@@ -351,7 +351,7 @@ class ZoneProjectorTest {
 
   @Test
   void theSigningOfAReplacedVersionIsNotPublishedUnderReviewsOff() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z")).state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     s = apply(s, new ZoneFact.Loaded("v2", 8, 900, 12, List.of(), "u-v2")).state();
     ZoneProjector.Outcome late =
@@ -362,7 +362,7 @@ class ZoneProjectorTest {
 
   @Test
   void loadFailureKeepsFileAndLineAndGoesIdle() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z")).state();
     ZoneProjector.Outcome failed =
         apply(s, new ZoneFact.LoadFailed("/z/example.zone", 12, "unknown type FOO"));
     assertEquals(ZoneProgress.IDLE, failed.state().progress);
@@ -379,28 +379,28 @@ class ZoneProjectorTest {
 
   @Test
   void aReloadWithNewSettingsChangesThePolicyAndTheSourceAndSaysSo() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z")).state();
     s = apply(s, new ZoneFact.Loaded("v1", 1, 9, 3, List.of(), "u-v1")).state();
     ZoneProgress before = s.progress;
 
     ZoneProjector.Outcome policySet =
-        apply(s, new ZoneFact.ReloadRequested("/z", policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL)));
+        apply(s, new ZoneFact.ReloadRequested("/z", policy("review", GateMode.MANUAL, GateMode.MANUAL)));
     assertEquals("review", policySet.state().policy.name());
-    assertEquals(ReviewMode.MANUAL, policySet.state().policy.unsignedReview());
+    assertEquals(GateMode.MANUAL, policySet.state().policy.unsignedReview());
     assertEquals(List.of("Policy set to 'review': in effect from the next version"), events(policySet));
     assertEquals(before, policySet.state().progress, "the same file: no load is shown");
 
     ZoneProjector.Outcome reloaded =
-        apply(policySet.state(), new ZoneFact.ReloadRequested("/y", policy("review", ReviewMode.OFF, ReviewMode.OFF)));
+        apply(policySet.state(), new ZoneFact.ReloadRequested("/y", policy("review", GateMode.OFF, GateMode.OFF)));
     assertEquals("/y", reloaded.state().source);
-    assertEquals(ReviewMode.OFF, reloaded.state().policy.unsignedReview());
+    assertEquals(GateMode.OFF, reloaded.state().policy.unsignedReview());
     assertEquals(List.of("Source set to /y", "Policy 'review' reloaded: in effect from the next version",
         "Started load"), events(reloaded));
   }
 
   @Test
   void aFailedReloadLeavesTheVersionUnderReviewReviewable() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("review", ReviewMode.MANUAL, ReviewMode.MANUAL), "/z"))
+    ZoneState s = apply(null, new ZoneFact.Added(policy("review", GateMode.MANUAL, GateMode.MANUAL), "/z"))
         .state();
     s = apply(s, new ZoneFact.Loaded("v1", 7, 900, 12, List.of(), "u-v1")).state();
     s = apply(s, new ZoneFact.ReloadRequested("/z", null)).state();
@@ -416,7 +416,7 @@ class ZoneProjectorTest {
 
   @Test
   void signingFailureHaltsWithReason() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z")).state();
     s = apply(s, new ZoneFact.Loaded("v1", 1, 9, 3, List.of(), "u-v1")).state();
     ZoneProjector.Outcome failed = apply(s, new ZoneFact.SigningFailed("v1", 1, "verification gate: RRSIG expired"));
     assertEquals(ZoneProgress.SIGNING_FAILED, failed.state().progress);
@@ -426,7 +426,7 @@ class ZoneProjectorTest {
 
   @Test
   void keysAreRecordedWithTheirRolesAndAnEmptySetRetiresThem() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z")).state();
     ZoneProjector.Outcome keys = apply(s, new ZoneFact.KeysChanged(3600, List.of(
         new ZoneState.KeyInfo(56940, "KSK", 13, 257, "db:keymanager/a", T0, null, null, null),
         new ZoneState.KeyInfo(61464, "ZSK", 13, 256, "db:keymanager/b", T0, null, null, null)), List.of(), null));
@@ -441,7 +441,7 @@ class ZoneProjectorTest {
 
   @Test
   void aKeyRollInProgressIsRecordedWithWhatItWaitsFor() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z")).state();
     ZoneState.KeyUse signing = new ZoneState.KeyUse(true, false, true, false);
     ZoneState.KeyUse prePublished = new ZoneState.KeyUse(true, false, false, false);
     ZoneState.RollInfo roll = new ZoneState.RollInfo("ZSK_PRE_PUBLISH", List.of(11111), List.of(61464), 1,
@@ -471,7 +471,7 @@ class ZoneProjectorTest {
 
   @Test
   void removedZoneDisappearsAndLateFactsAreIgnored() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z")).state();
     ZoneProjector.Outcome removed = apply(s, new ZoneFact.Removed("operator"));
     assertFalse(removed.state().registered());
     assertEquals(List.of("Zone removed"), events(removed));
@@ -482,7 +482,7 @@ class ZoneProjectorTest {
     assertTrue(late.history().isEmpty());
     assertTrue(late.decisions().isEmpty());
 
-    ZoneProjector.Outcome again = apply(late.state(), new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z"));
+    ZoneProjector.Outcome again = apply(late.state(), new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z"));
     assertTrue(again.state().registered(), "a removed zone can be added again");
     assertEquals(ZoneProgress.LOADING, again.state().progress);
   }
@@ -496,7 +496,7 @@ class ZoneProjectorTest {
     assertEquals(2, s.held.size());
 
     ZoneProjector.Outcome added = ZoneProjector.apply(ZONE, s,
-        new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z"), T0.plusSeconds(1));
+        new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z"), T0.plusSeconds(1));
     assertTrue(added.state().registered());
     assertTrue(added.state().held.isEmpty());
     assertEquals(List.of("Zone added", "Keys retired", "New version received"), events(added));
@@ -540,7 +540,7 @@ class ZoneProjectorTest {
    */
   @Test
   void aTransferInIsShownWithItsKindAndAFailureWithItsCause() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "192.0.2.1:53"))
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "192.0.2.1:53"))
         .state();
     ZoneProjector.Outcome loaded = apply(s, new ZoneFact.Loaded("v1", 7, 0, 12, List.of(), "u-v1", "IXFR"));
     assertEquals(List.of("New version received by IXFR"), events(loaded));
@@ -561,7 +561,7 @@ class ZoneProjectorTest {
   /** A keyset command is named in history when given, and again with the key manager's answer, whichever it is. */
   @Test
   void aKeysetCommandIsAnsweredInHistoryByItsKeySetOrItsRefusal() {
-    ZoneState s = apply(null, new ZoneFact.Added(policy("default", ReviewMode.OFF, ReviewMode.OFF), "/z")).state();
+    ZoneState s = apply(null, new ZoneFact.Added(policy("default", GateMode.OFF, GateMode.OFF), "/z")).state();
     ZoneProjector.Outcome given = apply(s, new ZoneFact.KeysetCommand("c-1", "zsk start-roll"));
     assertEquals(List.of("Keyset command 'zsk start-roll' given"), events(given));
     s = apply(given.state(), new ZoneFact.KeysetCommand("c-2", "zsk roll-done")).state();

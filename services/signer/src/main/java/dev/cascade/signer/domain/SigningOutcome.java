@@ -2,7 +2,7 @@ package dev.cascade.signer.domain;
 
 import dev.cascade.dnssec.compact.CompactDiff;
 import dev.cascade.dnssec.compact.CompactRecords;
-import dev.cascade.dnssec.sign.SigningStats;
+import dev.cascade.dnssec.sign.SigningCounts;
 import dev.cascade.dnssec.verify.VerifiedSignatures;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +32,7 @@ public sealed interface SigningOutcome {
       long signedSerial,
       CompactRecords records,
       CompactDiff change,
-      SigningStats stats,
+      SigningCounts stats,
       Instant startedAt,
       Instant finishedAt,
       String passReason,

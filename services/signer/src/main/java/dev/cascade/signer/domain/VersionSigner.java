@@ -8,7 +8,7 @@ import dev.cascade.dnssec.progress.Phase;
 import dev.cascade.dnssec.progress.PhaseProgress;
 import dev.cascade.dnssec.sign.ChangeSigner;
 import dev.cascade.dnssec.sign.SignedZone;
-import dev.cascade.dnssec.sign.SigningStats;
+import dev.cascade.dnssec.sign.SigningCounts;
 import dev.cascade.dnssec.sign.ZoneSigner;
 import dev.cascade.dnssec.verify.ChangeReport;
 import dev.cascade.dnssec.verify.ChangeVerifier;
@@ -206,7 +206,7 @@ public final class VersionSigner {
   }
 
   /** A zone signed in full: its records, and the signing's counts. */
-  private record FullSigning(CompactRecords records, SigningStats stats) {}
+  private record FullSigning(CompactRecords records, SigningCounts stats) {}
 
   /**
    * Signs the zone in full straight into its compact form: the signer hands its records over in canonical order, as
@@ -217,7 +217,7 @@ public final class VersionSigner {
   private static FullSigning signFull(ZoneSigner signer, Name origin, List<Record> unsigned, List<SigningKey> keys,
       long dnskeyTtl, ZonePolicy policy, long signedSerial) {
     CompactRecords.Builder records = CompactRecords.builder();
-    SigningStats stats =
+    SigningCounts stats =
         signer.sign(origin, unsigned, keys, dnskeyTtl, policy.signing(), signedSerial, records::add);
     return new FullSigning(records.build(), stats);
   }
@@ -325,7 +325,7 @@ public final class VersionSigner {
       long signedSerial,
       CompactRecords records,
       CompactDiff change,
-      SigningStats stats,
+      SigningCounts stats,
       ZonePolicy policy,
       Instant startedAt,
       String passReason,

@@ -3,7 +3,7 @@ package dev.cascade.reviewgateway.domain;
 import java.util.Locale;
 
 /** How a review gate decides (cascade-reference.md §2). */
-public enum ReviewMode {
+public enum GateMode {
   /** The gate approves every version itself (reviewer "policy"). */
   OFF,
   /** The version waits for {@code cascade zone approve|reject}. */

@@ -9,5 +9,5 @@ package dev.cascade.dnssec.sign;
  * @param reusedRrsigCount of those, RRSIGs taken unchanged from the previous signed version (0 for a full signing)
  * @param threads threads used for RRSIG generation
  */
-public record SigningStats(long unsignedRrCount, long denialRrCount, long rrsigCount, long reusedRrsigCount,
+public record SigningCounts(long unsignedRrCount, long denialRrCount, long rrsigCount, long reusedRrsigCount,
     int threads) {}
