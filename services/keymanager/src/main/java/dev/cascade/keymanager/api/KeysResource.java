@@ -6,7 +6,7 @@ import dev.cascade.dnssec.roll.KeySetState;
 import dev.cascade.keymanager.domain.DnskeyText;
 import dev.cascade.keymanager.domain.LatestChecks;
 import dev.cascade.keymanager.domain.RollDriver;
-import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeyManagerStore;
 import dev.cascade.keymanager.persistence.KeySetRows;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.keymanager.persistence.StoredZonePolicy;
@@ -31,12 +31,12 @@ import org.xbill.DNS.TextParseException;
 @Produces(MediaType.APPLICATION_JSON)
 public class KeysResource {
 
-  private final KeyManagerState state;
+  private final KeyManagerStore state;
   private final RollDriver driver;
   private final LatestChecks checks;
   private final Clock clock;
 
-  public KeysResource(KeyManagerState state, RollDriver driver, LatestChecks checks, Clock clock) {
+  public KeysResource(KeyManagerStore state, RollDriver driver, LatestChecks checks, Clock clock) {
     this.state = state;
     this.driver = driver;
     this.checks = checks;

@@ -5,7 +5,7 @@ import dev.cascade.events.Topics;
 import dev.cascade.events.v1.DsSubmissionFact;
 import dev.cascade.events.v1.DsSubmissionHookCompleted;
 import dev.cascade.events.v1.ParentDsChangeRequested;
-import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeyManagerStore;
 import dev.cascade.service.hooks.HookCommand;
 import dev.cascade.service.messaging.EventHandling;
 import dev.cascade.service.messaging.FactTransactions;
@@ -38,12 +38,12 @@ public class DsSubmissionConsumer {
 
   private final EventHandling handling;
   private final FactTransactions transactions;
-  private final KeyManagerState state;
+  private final KeyManagerStore state;
   private final Duration timeout;
   private final String producer;
 
   public DsSubmissionConsumer(
-      EventHandling handling, FactTransactions transactions, KeyManagerState state,
+      EventHandling handling, FactTransactions transactions, KeyManagerStore state,
       @ConfigProperty(name = "cascade.keymanager.ds-submit-hook-timeout") Duration timeout,
       @ConfigProperty(name = "quarkus.application.name") String producer) {
     this.handling = handling;

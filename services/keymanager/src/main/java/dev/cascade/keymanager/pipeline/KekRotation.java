@@ -2,7 +2,7 @@ package dev.cascade.keymanager.pipeline;
 
 import dev.cascade.dnssec.keys.KeyWrap;
 import dev.cascade.dnssec.keys.SigningKey;
-import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeyManagerStore;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.service.StartupRestore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +27,7 @@ import org.xbill.DNS.TextParseException;
  * the current KEK, and then recorded, as every key set is (announce, then record: a crash in between wraps and
  * announces again at the next start, the same keys). The announcement's cause is the rotation itself ({@code
  * kek/<kek id>/<uuid>}), and a restore from the topic takes only the wrapped keys from it ({@link
- * KeyManagerState#rewrapped}), so the keys end as they are wrapped now and keep the registry event they were made
+ * KeyManagerStore#rewrapped}), so the keys end as they are wrapped now and keep the registry event they were made
  * for. Registry events wait for it, so no key set is announced meanwhile from rows about to change.
  *
  * <p>A zone with a key that no configured KEK unwraps is logged and left as it is; the others go on. Retired keys, kept
@@ -42,12 +42,12 @@ public class KekRotation extends StartupRestore {
   /** DNSKEY protocol field: always 3 (RFC 4034 §2.1.2). */
   private static final int DNSKEY_PROTOCOL = 3;
 
-  private final KeyManagerState state;
+  private final KeyManagerStore state;
   private final KeySetEmitter emitter;
   private final KeyWrap keyWrap;
   private final KeySetRestore restore;
 
-  public KekRotation(KeyManagerState state, KeySetEmitter emitter, KeyWrap keyWrap, KeySetRestore restore) {
+  public KekRotation(KeyManagerStore state, KeySetEmitter emitter, KeyWrap keyWrap, KeySetRestore restore) {
     this.state = state;
     this.emitter = emitter;
     this.keyWrap = keyWrap;

@@ -1,7 +1,7 @@
 package dev.cascade.keymanager.pipeline;
 
 import dev.cascade.keymanager.domain.HsmKeys;
-import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeyManagerStore;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.keymanager.persistence.StoredZonePolicy;
 import dev.cascade.service.kafka.HeldZones;
@@ -33,12 +33,12 @@ class KeyRemoval {
 
   private static final Logger LOG = Logger.getLogger(KeyRemoval.class);
 
-  private final KeyManagerState state;
+  private final KeyManagerStore state;
   private final HsmKeys hsmKeys;
   private final HeldZones held;
   private final Clock clock;
 
-  KeyRemoval(KeyManagerState state, HsmKeys hsmKeys, HeldZones held, Clock clock) {
+  KeyRemoval(KeyManagerStore state, HsmKeys hsmKeys, HeldZones held, Clock clock) {
     this.state = state;
     this.hsmKeys = hsmKeys;
     this.held = held;

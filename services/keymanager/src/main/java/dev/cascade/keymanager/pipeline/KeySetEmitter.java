@@ -17,7 +17,7 @@ import dev.cascade.events.v1.ParentDsChangeRequested;
 import dev.cascade.events.v1.RollStage;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.keymanager.domain.ParentPolicy;
-import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeyManagerStore;
 import dev.cascade.keymanager.persistence.KeySetRows;
 import dev.cascade.keymanager.persistence.StoredDsRequest;
 import dev.cascade.keymanager.persistence.StoredKeyRoll;
@@ -56,12 +56,12 @@ public class KeySetEmitter {
   private static final Logger LOG = Logger.getLogger(KeySetEmitter.class);
 
   private final FactTransactions transactions;
-  private final KeyManagerState state;
+  private final KeyManagerStore state;
   private final KeyManagerMetrics metrics;
   private final String producer;
 
   public KeySetEmitter(
-      FactTransactions transactions, KeyManagerState state, KeyManagerMetrics metrics,
+      FactTransactions transactions, KeyManagerStore state, KeyManagerMetrics metrics,
       @ConfigProperty(name = "quarkus.application.name") String producer) {
     this.transactions = transactions;
     this.state = state;

@@ -10,7 +10,7 @@ import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.KeyUse;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
-import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeyManagerStore;
 import dev.cascade.keymanager.persistence.StoredKeyRoll;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.keymanager.persistence.StoredZonePolicy;
@@ -48,12 +48,12 @@ public class KeySetRestore extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(KeySetRestore.class);
 
-  private final KeyManagerState state;
+  private final KeyManagerStore state;
   private final KeyManagerMetrics metrics;
   private final Map<String, Object> consumerConfig;
 
   public KeySetRestore(
-      KeyManagerState state,
+      KeyManagerStore state,
       KeyManagerMetrics metrics,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl) {

@@ -3,7 +3,7 @@ package dev.cascade.keymanager.pipeline;
 import dev.cascade.dnssec.roll.KeySetState;
 import dev.cascade.keymanager.domain.KeyPolicy;
 import dev.cascade.keymanager.domain.RollDriver;
-import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeyManagerStore;
 import dev.cascade.keymanager.persistence.KeySetRows;
 import dev.cascade.keymanager.persistence.StoredKeyRoll;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
@@ -29,12 +29,12 @@ public class KeySetSteps {
 
   private static final Logger LOG = Logger.getLogger(KeySetSteps.class);
 
-  private final KeyManagerState state;
+  private final KeyManagerStore state;
   private final KeySetEmitter emitter;
   private final KeyRows keyRows;
   private final Clock clock;
 
-  public KeySetSteps(KeyManagerState state, KeySetEmitter emitter, KeyRows keyRows, Clock clock) {
+  public KeySetSteps(KeyManagerStore state, KeySetEmitter emitter, KeyRows keyRows, Clock clock) {
     this.state = state;
     this.emitter = emitter;
     this.keyRows = keyRows;

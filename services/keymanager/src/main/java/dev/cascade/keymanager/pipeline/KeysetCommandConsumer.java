@@ -9,7 +9,7 @@ import dev.cascade.events.v1.KeyRollStepRequested;
 import dev.cascade.events.v1.KeysetCommandGiven;
 import dev.cascade.keymanager.domain.KeyPolicy;
 import dev.cascade.keymanager.domain.RollDriver;
-import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeyManagerStore;
 import dev.cascade.keymanager.persistence.KeySetRows;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.keymanager.persistence.StoredZonePolicy;
@@ -58,7 +58,7 @@ public class KeysetCommandConsumer {
 
   private static final Logger LOG = Logger.getLogger(KeysetCommandConsumer.class);
 
-  private final KeyManagerState state;
+  private final KeyManagerStore state;
   private final KeySetSteps steps;
   private final KekRotation rotation;
   private final EventHandling handling;
@@ -66,7 +66,7 @@ public class KeysetCommandConsumer {
   private final RollDriver driver;
   private final Clock clock;
 
-  public KeysetCommandConsumer(KeyManagerState state, KeySetSteps steps, KekRotation rotation,
+  public KeysetCommandConsumer(KeyManagerStore state, KeySetSteps steps, KekRotation rotation,
       EventHandling handling, KeySetLock lock, RollDriver driver, Clock clock) {
     this.state = state;
     this.steps = steps;

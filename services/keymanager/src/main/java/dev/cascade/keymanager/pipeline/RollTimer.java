@@ -5,7 +5,7 @@ import dev.cascade.keymanager.domain.DnskeyText;
 import dev.cascade.keymanager.domain.KeyPolicy;
 import dev.cascade.keymanager.domain.LatestChecks;
 import dev.cascade.keymanager.domain.RollDriver;
-import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeyManagerStore;
 import dev.cascade.keymanager.persistence.KeySetRows;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.keymanager.persistence.StoredZonePolicy;
@@ -52,7 +52,7 @@ public class RollTimer {
   private static final Logger LOG = Logger.getLogger(RollTimer.class);
   private static final String CAUSE_PREFIX = "roll/";
 
-  private final KeyManagerState state;
+  private final KeyManagerStore state;
   private final KeySetSteps steps;
   private final RollCheckEmitter checks;
   private final LatestChecks latest;
@@ -65,7 +65,7 @@ public class RollTimer {
   private final KeyRemoval removal;
 
   public RollTimer(
-      KeyManagerState state,
+      KeyManagerStore state,
       KeySetSteps steps,
       RollCheckEmitter checks,
       LatestChecks latest,

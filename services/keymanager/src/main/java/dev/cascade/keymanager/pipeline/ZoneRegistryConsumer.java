@@ -18,7 +18,7 @@ import dev.cascade.keymanager.domain.KeySetGenerator;
 import dev.cascade.keymanager.domain.KeySetImporter;
 import dev.cascade.keymanager.domain.KeySetPlan;
 import dev.cascade.keymanager.domain.KeySetPlanner;
-import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeyManagerStore;
 import dev.cascade.keymanager.persistence.KeySetRows;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.keymanager.persistence.StoredZonePolicy;
@@ -91,7 +91,7 @@ public class ZoneRegistryConsumer {
 
   private final KeySetEmitter emitter;
   private final KekRotation rotation;
-  private final KeyManagerState state;
+  private final KeyManagerStore state;
   private final KeyWrap keyWrap;
   private final EventHandling handling;
   private final KeySetLock lock;
@@ -100,7 +100,7 @@ public class ZoneRegistryConsumer {
   private final HsmKeys hsmKeys;
 
   public ZoneRegistryConsumer(
-      KeySetEmitter emitter, KekRotation rotation, KeyManagerState state, KeyWrap keyWrap, EventHandling handling,
+      KeySetEmitter emitter, KekRotation rotation, KeyManagerStore state, KeyWrap keyWrap, EventHandling handling,
       KeySetLock lock, KeySetGenerator generator, KeyRows keyRows, HsmKeys hsmKeys) {
     this.hsmKeys = hsmKeys;
     this.generator = generator;

@@ -15,7 +15,7 @@ import dev.cascade.dnssec.keys.SigningRole;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.ZoneKey;
-import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeyManagerStore;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.testinfra.KafkaResource;
 import dev.cascade.testinfra.PostgresResource;
@@ -72,7 +72,7 @@ class KekRotationComponentTest {
   @ConfigProperty(name = "quarkus.datasource.password")
   String databasePassword;
 
-  @Inject KeyManagerState state;
+  @Inject KeyManagerStore state;
   @Inject KeySetEmitter emitter;
   @Inject KeySetRestore restore;
 

@@ -9,7 +9,7 @@ import dev.cascade.events.Topics;
 import dev.cascade.events.v1.KeySetChanged;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
-import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeyManagerStore;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
 import dev.cascade.service.kafka.FencedWriteException;
 import dev.cascade.service.kafka.KafkaSettings;
@@ -78,7 +78,7 @@ class KeySetExactlyOnceComponentTest {
   @Inject ZoneRegistryConsumer consumer;
   @Inject FactTransactions transactions;
   @Inject KeySetRestore restore;
-  @Inject KeyManagerState state;
+  @Inject KeyManagerStore state;
 
   @Test
   void aZoneAddedIsAnnouncedOnceInATransactionAndTheGroupResumesPastIt() throws Exception {

@@ -46,7 +46,7 @@ import dev.cascade.events.v1.ZoneAdded;
 import dev.cascade.events.v1.ZoneKey;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.keymanager.domain.DnskeyText;
-import dev.cascade.keymanager.persistence.KeyManagerState;
+import dev.cascade.keymanager.persistence.KeyManagerStore;
 import dev.cascade.keymanager.persistence.KeySetRows;
 import dev.cascade.keymanager.persistence.StoredKeyRoll;
 import dev.cascade.keymanager.persistence.StoredZoneKey;
@@ -136,7 +136,7 @@ class RollFlowComponentTest {
   @Inject KeySetRestore restore;
   @Inject KeySetLock lock;
   @Inject KeySetEmitter emitter;
-  @Inject KeyManagerState state;
+  @Inject KeyManagerStore state;
   @Inject KeyWrap keyWrap;
 
   private KafkaProducer<String, ZoneRegistryFact> producer;

@@ -9,7 +9,7 @@ import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneReloadRequested;
 import dev.cascade.events.v1.ZoneRemoved;
 import dev.cascade.events.v1.ZoneVersionLoaded;
-import dev.cascade.loader.persistence.LoaderState;
+import dev.cascade.loader.persistence.LoaderStore;
 import dev.cascade.service.StartupRestore;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
@@ -44,13 +44,13 @@ public class LoaderRebuild extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(LoaderRebuild.class);
 
-  private final LoaderState state;
+  private final LoaderStore state;
   private final UnsignedVersionRestore restore;
   private final Map<String, Object> consumerConfig;
   private final String group;
 
   public LoaderRebuild(
-      LoaderState state,
+      LoaderStore state,
       UnsignedVersionRestore restore,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl,

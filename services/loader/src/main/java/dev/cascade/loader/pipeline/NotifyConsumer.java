@@ -1,7 +1,7 @@
 package dev.cascade.loader.pipeline;
 
 import dev.cascade.events.v1.ZoneNotifyReceived;
-import dev.cascade.loader.persistence.LoaderState;
+import dev.cascade.loader.persistence.LoaderStore;
 import dev.cascade.service.ZoneApex;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,11 +21,11 @@ public class NotifyConsumer {
 
   private static final Logger LOG = Logger.getLogger(NotifyConsumer.class);
 
-  private final LoaderState state;
+  private final LoaderStore state;
   private final LoaderRebuild rebuild;
   private final RefreshTimer timer;
 
-  public NotifyConsumer(LoaderState state, LoaderRebuild rebuild, RefreshTimer timer) {
+  public NotifyConsumer(LoaderStore state, LoaderRebuild rebuild, RefreshTimer timer) {
     this.state = state;
     this.rebuild = rebuild;
     this.timer = timer;

@@ -1,6 +1,6 @@
 package dev.cascade.loader.pipeline;
 
-import dev.cascade.loader.persistence.LoaderState;
+import dev.cascade.loader.persistence.LoaderStore;
 import dev.cascade.loader.persistence.TransferState;
 import dev.cascade.service.kafka.HeldZones;
 import dev.cascade.service.kafka.HeldZonesTimer;
@@ -24,12 +24,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class RefreshTimer {
 
   private final HeldZonesTimer timer;
-  private final LoaderState state;
+  private final LoaderStore state;
   private final ZoneRegistryConsumer loader;
   private final HeldZones held;
   private final Clock clock;
 
-  public RefreshTimer(LoaderState state, ZoneRegistryConsumer loader, LoaderRebuild rebuild, HeldZones held,
+  public RefreshTimer(LoaderStore state, ZoneRegistryConsumer loader, LoaderRebuild rebuild, HeldZones held,
       Clock clock, @ConfigProperty(name = "cascade.loader.refresh-check-interval") Duration interval) {
     this.state = state;
     this.loader = loader;

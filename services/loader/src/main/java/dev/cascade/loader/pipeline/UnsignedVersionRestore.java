@@ -6,7 +6,7 @@ import dev.cascade.dnssec.xfr.PrimarySource;
 import dev.cascade.events.Topics;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneVersionLoaded;
-import dev.cascade.loader.persistence.LoaderState;
+import dev.cascade.loader.persistence.LoaderStore;
 import dev.cascade.service.StartupRestore;
 import dev.cascade.service.ZoneApex;
 import dev.cascade.service.kafka.KafkaSettings;
@@ -42,7 +42,7 @@ public class UnsignedVersionRestore extends StartupRestore {
 
   private static final Logger LOG = Logger.getLogger(UnsignedVersionRestore.class);
 
-  private final LoaderState state;
+  private final LoaderStore state;
   private final Map<String, Object> consumerConfig;
   /**
    * Each zone's last ZoneVersionLoaded at start, when a primary was its source, until {@link #transferBase} takes it.
@@ -50,7 +50,7 @@ public class UnsignedVersionRestore extends StartupRestore {
   private final Map<String, ZoneVersionLoaded> loadedAtStart = new ConcurrentHashMap<>();
 
   public UnsignedVersionRestore(
-      LoaderState state,
+      LoaderStore state,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "cascade.registry.url") String registryUrl) {
     this.state = state;

@@ -22,7 +22,7 @@ import dev.cascade.loader.domain.LoadOutcome;
 import dev.cascade.loader.domain.PrimaryTsig;
 import dev.cascade.loader.domain.TransferredZone;
 import dev.cascade.loader.domain.ZoneLoader;
-import dev.cascade.loader.persistence.LoaderState;
+import dev.cascade.loader.persistence.LoaderStore;
 import dev.cascade.loader.persistence.TransferState;
 import dev.cascade.service.ZoneSourceDirectories;
 import dev.cascade.service.tsig.TsigKeyring;
@@ -94,7 +94,7 @@ public class ZoneRegistryConsumer {
   private final LoaderMetrics metrics;
   private final LoaderRebuild rebuild;
   private final StepProgressEmitter progress;
-  private final LoaderState state;
+  private final LoaderStore state;
   private final ContentWriter contentWriter;
   private final BackgroundSnapshots snapshots;
   private final EventHandling handling;
@@ -141,7 +141,7 @@ public class ZoneRegistryConsumer {
       LoaderRebuild rebuild,
       UnsignedVersionRestore restored,
       StepProgressEmitter progress,
-      LoaderState state,
+      LoaderStore state,
       ContentWriter contentWriter,
       BackgroundSnapshots snapshots,
       EventHandling handling,

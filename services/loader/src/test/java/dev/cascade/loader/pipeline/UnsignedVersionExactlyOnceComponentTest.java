@@ -11,7 +11,7 @@ import dev.cascade.events.Topics;
 import dev.cascade.events.v1.UnsignedVersionFact;
 import dev.cascade.events.v1.ZoneRegistryFact;
 import dev.cascade.events.v1.ZoneVersionLoaded;
-import dev.cascade.loader.persistence.LoaderState;
+import dev.cascade.loader.persistence.LoaderStore;
 import dev.cascade.service.kafka.FencedWriteException;
 import dev.cascade.service.kafka.KafkaSettings;
 import dev.cascade.service.kafka.TopicHistory;
@@ -82,7 +82,7 @@ class UnsignedVersionExactlyOnceComponentTest {
   @Inject ZoneRegistryConsumer consumer;
   @Inject FactTransactions transactions;
   @Inject UnsignedVersionRestore restore;
-  @Inject LoaderState state;
+  @Inject LoaderStore state;
 
   @Test
   void aZoneAddedIsAnnouncedOnceInATransactionAndTheGroupResumesPastIt() throws Exception {

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * a Kafka transaction) between them.
  */
 @ApplicationScoped
-public class LoaderState {
+public class LoaderStore {
 
 
   /** Whether the event with this id was already handled. */

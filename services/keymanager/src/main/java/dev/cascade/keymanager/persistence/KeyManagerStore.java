@@ -20,7 +20,7 @@ import java.util.UUID;
  * calls, so a caller can put slow work (key generation, a Kafka transaction) between them.
  */
 @ApplicationScoped
-public class KeyManagerState {
+public class KeyManagerStore {
 
 
   /** Whether the event with this id was already handled. */
