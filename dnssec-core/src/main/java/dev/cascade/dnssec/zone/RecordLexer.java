@@ -182,6 +182,7 @@ final class RecordLexer {
    */
   Record parse(byte[] bytes, int offset, int length, String file, int line, FileState state)
       throws ZoneInputException {
+    clampedTtl = -1;
     Record simple = simpleRecord(bytes, offset, offset + length, state);
     if (simple != null) {
       return simple;

@@ -38,7 +38,7 @@ final class ZoneCutChecks {
   private ZoneCutChecks() {}
 
   /**
-   * The warnings about {@code records}, the zone's records in canonical order.
+   * The notes about {@code records}, the zone's records in canonical order: one per kind found.
    *
    * @param read the records as read, with their places, which the warnings name
    */
@@ -91,7 +91,7 @@ final class ZoneCutChecks {
         boolean served = atDelegation && (type == Type.NS || type == Type.DS)
             || !(below && cutIsDname) && (type == Type.A || type == Type.AAAA) && nsTargets.containsKey(name);
         if (!served && (k == start || records[k - 1].getType() != type)) {
-          occluded.add(new Case(name, type, name + "/" + Type.string(type) + " below "
+          occluded.add(new Case(name, type, name + "/" + Type.string(type) + (below ? " below " : " at ")
               + (cutIsDname ? "the DNAME at " : "the delegation ") + cut));
         }
       }

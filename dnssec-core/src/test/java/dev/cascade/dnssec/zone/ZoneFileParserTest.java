@@ -142,7 +142,7 @@ class ZoneFileParserTest {
         """);
     assertEquals(List.of("3 record(s) never served: they lie below a zone cut or a DNAME and are not glue "
         + "(RFC 1034 §4.2.1, RFC 6672 §2.3): " + zone + ":9: x.d.example./MX below the DNAME at d.example.; "
-        + zone + ":6: sub.example./TXT below the delegation sub.example.; "
+        + zone + ":6: sub.example./TXT at the delegation sub.example.; "
         + zone + ":7: www.sub.example./A below the delegation sub.example."),
         ZoneFileParser.parse(zone, ORIGIN).notes());
   }
