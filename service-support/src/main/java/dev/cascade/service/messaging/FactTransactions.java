@@ -9,7 +9,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -113,13 +112,14 @@ public class FactTransactions {
     List<Span> spans = new ArrayList<>();
     for (ProducerRecord<String, Object> record : records) {
       Span span = ZoneSpans.of(record.key(), record.value()).tag(tracer.spanBuilder(record.topic() + " publish"))
+          .setParent(ZoneSpans.context())
           .setSpanKind(SpanKind.PRODUCER)
           .setAttribute("messaging.system", "kafka")
           .setAttribute("messaging.destination.name", record.topic())
           .setAttribute("messaging.operation", "publish")
           .startSpan();
       spans.add(span);
-      W3CTraceContextPropagator.getInstance().inject(Context.current().with(span), record.headers(), HEADER);
+      W3CTraceContextPropagator.getInstance().inject(ZoneSpans.context().with(span), record.headers(), HEADER);
     }
     try {
       ConsumedEvent event = HANDLING.get();

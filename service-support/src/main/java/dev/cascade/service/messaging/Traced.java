@@ -3,7 +3,6 @@ package dev.cascade.service.messaging;
 import dev.cascade.service.tracing.ZoneSpans;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -25,8 +24,7 @@ final class Traced {
             .map(TracingMetadata::getCurrentContext)
             .orElse(null);
     ConsumerRecord<String, ?> record = EventHandling.record(cause);
-    try (Scope ignored = (context == null ? Context.current() : context).makeCurrent()) {
-      ZoneSpans.inSpan(tracer, record.topic() + " process", ZoneSpans.of(record.key(), cause.getPayload()), work);
-    }
+    ZoneSpans.within(context == null ? ZoneSpans.context() : context, () ->
+        ZoneSpans.inSpan(tracer, record.topic() + " process", ZoneSpans.of(record.key(), cause.getPayload()), work));
   }
 }

@@ -43,6 +43,15 @@ public final class ZoneSpans {
 
   private static final ContextKey<Subject> SUBJECT = ContextKey.named("cascade.zone-version");
 
+  /**
+   * The context of the innermost span this class runs work in on this thread. Quarkus's context storage does not
+   * always give back, on a worker thread, a context made current there: the loader's parse span did not get the
+   * serial set on {@code Span.current()} (ZoneLoadingFlowComponentTest, TraceIT), and a signing's fact once left the
+   * version's trace for the approval's (SignerPipelineComponentTest in a CI run). So the spans made here are kept
+   * here too, and are what {@link #context()} gives: the parent of the next span and of the facts' publish spans.
+   */
+  private static final ThreadLocal<Context> RUNNING = new ThreadLocal<>();
+
   private static final TextMapGetter<String> GET =
       new TextMapGetter<>() {
         @Override
@@ -120,12 +129,37 @@ public final class ZoneSpans {
 
   /** The version the current context's spans work on, or null. */
   public static Subject current() {
-    return Context.current().get(SUBJECT);
+    return context().get(SUBJECT);
+  }
+
+  /** The context work runs in here: that of the innermost span run here on this thread, else the current one. */
+  public static Context context() {
+    Context running = RUNNING.get();
+    return running != null ? running : Context.current();
+  }
+
+  /** Runs {@code work} in {@code context}: the spans it starts here are its children. */
+  public static void within(Context context, Runnable work) {
+    Context outer = RUNNING.get();
+    RUNNING.set(context);
+    try (Scope ignored = context.makeCurrent()) {
+      work.run();
+    } finally {
+      restore(outer);
+    }
+  }
+
+  private static void restore(Context outer) {
+    if (outer == null) {
+      RUNNING.remove();
+    } else {
+      RUNNING.set(outer);
+    }
   }
 
   /** Sets {@code subject} on the current span (an HTTP request's, for one). */
   public static void tagCurrent(Subject subject) {
-    tag(Span.current(), subject);
+    tag(Span.fromContext(context()), subject);
   }
 
   /** Sets what {@code subject} knows on {@code span}. */
@@ -147,7 +181,7 @@ public final class ZoneSpans {
    */
   public static <T> T inSpan(Tracer tracer, String name, Subject subject, Supplier<T> work) {
     Subject about = subject != null ? subject : current();
-    SpanBuilder builder = tracer.spanBuilder(name);
+    SpanBuilder builder = tracer.spanBuilder(name).setParent(context());
     if (about != null) {
       about.tag(builder);
     }
@@ -156,13 +190,11 @@ public final class ZoneSpans {
 
   /**
    * {@link #inSpan(Tracer, String, Subject, Supplier)} for work that learns more about its version on the way (the
-   * serial a parse finds) and sets it on the span it is given ({@link #tag}). The span is handed over rather than
-   * found with {@code Span.current()}, which inside a Quarkus service did not give it back: the loader's parse span
-   * came out without its serial (ZoneLoadingFlowComponentTest, TraceIT).
+   * serial a parse finds) and sets it on the span it is given ({@link #tag}).
    */
   public static <T> T inSpanTelling(Tracer tracer, String name, Subject subject, Function<Span, T> work) {
     Subject about = subject != null ? subject : current();
-    SpanBuilder builder = tracer.spanBuilder(name);
+    SpanBuilder builder = tracer.spanBuilder(name).setParent(context());
     if (about != null) {
       about.tag(builder);
     }
@@ -188,10 +220,10 @@ public final class ZoneSpans {
   public static <T> T continuing(
       Tracer tracer, String name, Subject subject, String versionTraceparent, Supplier<T> work) {
     SpanContext version = spanContext(versionTraceparent);
-    SpanContext cause = Span.current().getSpanContext();
-    SpanBuilder builder = tracer.spanBuilder(name);
+    SpanContext cause = Span.fromContext(context()).getSpanContext();
+    SpanBuilder builder = tracer.spanBuilder(name).setParent(context());
     if (version.isValid()) {
-      builder.setParent(Context.current().with(Span.wrap(version)));
+      builder.setParent(context().with(Span.wrap(version)));
       if (cause.isValid() && !cause.getTraceId().equals(version.getTraceId())) {
         builder.addLink(cause);
       }
@@ -207,7 +239,7 @@ public final class ZoneSpans {
    */
   public static <T> T linked(
       Tracer tracer, String name, Subject subject, String linkedTraceparent, Supplier<T> work) {
-    SpanBuilder builder = tracer.spanBuilder(name);
+    SpanBuilder builder = tracer.spanBuilder(name).setParent(context());
     SpanContext linked = spanContext(linkedTraceparent);
     if (linked.isValid()) {
       builder.addLink(linked);
@@ -217,13 +249,19 @@ public final class ZoneSpans {
   }
 
   private static <T> T run(Span span, Subject subject, Supplier<T> work) {
-    Context context = Context.current().with(span);
-    try (Scope ignored = (subject == null ? context : with(context, subject)).makeCurrent()) {
+    Context context = context().with(span);
+    if (subject != null) {
+      context = with(context, subject);
+    }
+    Context outer = RUNNING.get();
+    RUNNING.set(context);
+    try (Scope ignored = context.makeCurrent()) {
       return work.get();
     } catch (RuntimeException e) {
       span.recordException(e).setStatus(StatusCode.ERROR);
       throw e;
     } finally {
+      restore(outer);
       span.end();
     }
   }

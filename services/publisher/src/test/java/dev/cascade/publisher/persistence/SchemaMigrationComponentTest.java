@@ -34,7 +34,8 @@ class SchemaMigrationComponentTest {
         List.of(
             new SchemaHistory.Entry(null, "SCHEMA", "\"publisher\"", true),
             new SchemaHistory.Entry("1", "SQL", "db/migration/V1__publisher_tables.sql", true),
-            new SchemaHistory.Entry("2", "SQL", "db/migration/V2__approval_digests.sql", true)),
+            new SchemaHistory.Entry("2", "SQL", "db/migration/V2__approval_digests.sql", true),
+            new SchemaHistory.Entry("3", "SQL", "db/migration/V3__signed_version_trace.sql", true)),
         SchemaHistory.of("publisher"));
     assertEquals(Set.of("flyway_schema_history", "published", "signed_version"), SchemaHistory.tables("publisher"));
     assertEquals("validate", hibernateStrategy);

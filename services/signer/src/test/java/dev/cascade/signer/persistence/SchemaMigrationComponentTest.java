@@ -37,7 +37,8 @@ class SchemaMigrationComponentTest {
             new SchemaHistory.Entry("2", "SQL", "db/migration/V2__approval_digests.sql", true),
             new SchemaHistory.Entry("3", "SQL", "db/migration/V3__key_use.sql", true),
             new SchemaHistory.Entry("4", "SQL", "db/migration/V4__cds_and_cdnskey.sql", true),
-            new SchemaHistory.Entry("5", "SQL", "db/migration/V5__hsm_keys.sql", true)),
+            new SchemaHistory.Entry("5", "SQL", "db/migration/V5__hsm_keys.sql", true),
+            new SchemaHistory.Entry("6", "SQL", "db/migration/V6__manifest_trace.sql", true)),
         SchemaHistory.of("signer"));
     assertEquals(
         Set.of(
