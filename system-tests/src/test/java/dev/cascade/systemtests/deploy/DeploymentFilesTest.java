@@ -146,7 +146,7 @@ class DeploymentFilesTest {
 
     List<String> factAndContentTopics =
         CODE.topics().stream().filter(t -> !CODE.progressTopics().contains(t)).toList();
-    assertEquals(18, factAndContentTopics.size(), factAndContentTopics.toString());
+    assertEquals(19, factAndContentTopics.size(), factAndContentTopics.toString());
     assertEquals(factAndContentTopics.stream().map(t -> "docker-compose.yml: creates topic " + t
         + " without unlimited retention (retention.ms=-1, retention.bytes=-1)").toList(), problems);
   }
